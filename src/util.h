@@ -1,0 +1,83 @@
+/*
+ * util.h — allocation that cannot fail, growable byte buffers, a
+ * per-request arena, and small string helpers shared by every module.
+ *
+ * Allocation failure aborts the process through xmalloc and friends:
+ * callers never check for NULL.
+ */
+#ifndef REPERE_UTIL_H
+#define REPERE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh malloc'd string (caller frees). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. Zero-initialise to use. */
+typedef struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} buf;
+
+void buf_reserve(buf *b, size_t extra);
+void buf_append(buf *b, const void *data, size_t len);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Hand the bytes over (caller frees) and reset the buffer. */
+char *buf_steal(buf *b);
+void buf_reset(buf *b);
+void buf_free(buf *b);
+
+/*
+ * Arena: many small allocations freed at once (one per request).
+ * Memory returned by arena_* lives until arena_free.
+ */
+typedef struct arena arena;
+arena *arena_new(void);
+void *arena_alloc(arena *a, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(arena *a);
+
+/* String helpers. */
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+/* Trim ASCII whitespace in place; returns s advanced past leading blanks. */
+char *str_trim(char *s);
+/* True when the bytes are valid UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s);
+
+/*
+ * Fold a UTF-8 string for matching: lowercase, Latin diacritics removed,
+ * ligatures expanded (œ → oe), every run of non-alphanumerics turned into one
+ * space, trimmed. "Saint-Étienne-de-l'Œuvre" → "saint etienne de l oeuvre".
+ * Returns a malloc'd string.
+ */
+char *text_fold(const char *s);
+
+/*
+ * URL slug of a name: folded, spaces turned into '-', at most 80 bytes.
+ * "Espace Public Numérique d'Aubenas" → "espace-public-numerique-d-aubenas".
+ */
+char *text_slug(const char *s);
+
+/* Current time as seconds since the epoch (UTC). */
+int64_t now_utc(void);
+
+#endif

@@ -1,0 +1,72 @@
+/* Unit tests for util.c: buffers, arena, UTF-8 checks, folding and slugs. */
+#include "unit.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+TEST(fold)
+{
+    char *f = text_fold("Saint-Étienne-de-l'Œuvre");
+    CHECK_STR(f, "saint etienne de l oeuvre");
+    free(f);
+    f = text_fold("  ALBOUSSIÈRE  ");
+    CHECK_STR(f, "alboussiere");
+    free(f);
+    f = text_fold("Cœur d’Ardèche — Privas");
+    CHECK_STR(f, "coeur d ardeche privas");
+    free(f);
+    f = text_fold("Łódź Ñandú");
+    CHECK_STR(f, "lodz nandu");
+    free(f);
+    f = text_fold("a\xff\xfe b");
+    CHECK_STR(f, "a b");
+    free(f);
+}
+
+TEST(slug)
+{
+    char *s = text_slug("Espace Public Numérique d'Aubenas");
+    CHECK_STR(s, "espace-public-numerique-d-aubenas");
+    free(s);
+    s = text_slug("<script>alert(1)</script>");
+    CHECK_STR(s, "script-alert-1-script");
+    free(s);
+    s = text_slug("");
+    CHECK_STR(s, "");
+    free(s);
+}
+
+TEST(utf8)
+{
+    CHECK(utf8_valid("héllo", strlen("héllo")));
+    CHECK(!utf8_valid("\xc3\x28", 2));
+    CHECK(!utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    CHECK(!utf8_valid("\xc0\xaf", 2));     /* overlong */
+    CHECK(utf8_length("Ardèche") == 7);
+}
+
+TEST(buffers)
+{
+    buf b = {0};
+    for (int i = 0; i < 1000; i++) buf_printf(&b, "%d,", i);
+    CHECK(b.len > 3000);
+    CHECK(strncmp(b.data, "0,1,2,", 6) == 0);
+    char *s = buf_steal(&b);
+    CHECK(b.data == NULL);
+    free(s);
+    arena *a = arena_new();
+    char *x = arena_printf(a, "%s-%d", "lieu", 42);
+    CHECK_STR(x, "lieu-42");
+    void *big = arena_alloc(a, 100000);
+    CHECK(big != NULL);
+    arena_free(a);
+}
+
+int main(void)
+{
+    RUN(fold);
+    RUN(slug);
+    RUN(utf8);
+    RUN(buffers);
+    return unit_report();
+}
