@@ -14,7 +14,7 @@ OPT      ?= -O2 -g
 CFLAGS   += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes \
             -Wmissing-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral -Isrc \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread  # libcsv ships no .pc file
 BUILD    ?= build
 
 SRC      := $(wildcard src/*.c src/pages/*.c)
