@@ -1,0 +1,45 @@
+/*
+ * app.h — what the whole daemon shares: configuration (read-only after
+ * start-up), the database, the compiled templates. Owned by main.c.
+ */
+#ifndef REPERE_APP_H
+#define REPERE_APP_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "tpl.h"
+
+typedef struct config {
+    const char *db_path;      /* --db, REPERE_DB */
+    const char *listen;       /* --listen, REPERE_LISTEN (127.0.0.1) */
+    int port;                 /* --port, REPERE_PORT (8080) */
+    const char *root;         /* --root, REPERE_ROOT: holds templates/, static/, migrations/, data/ */
+    const char *public_origin; /* --origin, REPERE_ORIGIN: e.g. https://repere.example.fr */
+    const char *tile_url;     /* REPERE_TILE_URL: map tiles (OpenStreetMap's by default) */
+    bool behind_tls;          /* --behind-tls, REPERE_BEHIND_TLS */
+    bool quiet;               /* --quiet: no request log */
+    int threads;              /* --threads, REPERE_THREADS (4) */
+} config;
+
+typedef struct app {
+    config cfg;
+    db *db;
+    tpl_set *templates;
+    char *static_dir;
+    char *static_version; /* appended to asset URLs (?v=…) so they can be cached for a year */
+    char *csp;            /* Content-Security-Policy header value */
+} app;
+
+/* After migrations: load reference data that ships with the code (the
+ * gazetteer) when it changed. Returns 0 or -1 (message printed). */
+int app_after_migrate(app *a, db *d);
+/* Before serving: compile templates, locate static files, compute the asset
+ * version and the Content-Security-Policy. Returns 0 or -1 (message printed). */
+int app_load_web(app *a);
+/* Release what app_load_web and main set up. */
+void app_free(app *a);
+/* `repere demo`: load the demo catalogue into an empty database. */
+int cmd_demo(app *a);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * main.c — start-up: options and environment, sub-commands, signals.
+ * The only place with process-wide state (the `app` below lives on main's
+ * stack and is read-only once the server runs).
+ *
+ *   repere serve   [--db FILE] [--listen ADDR] [--port N] [--root DIR] ...
+ *   repere migrate [--db FILE]
+ *   repere import  [--db FILE] [--report FILE.json] [--dry-run] [--source NAME] FILE...
+ *   repere demo    [--db FILE]       load the demo catalogue into an empty database
+ *   repere hours   'EXPR' [--at …] [--week …] [--tz …]
+ */
+#include "app.h"
+#include "hours.h"
+#include "http.h"
+#include "importer.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "Repère — a directory of the places that help with digital life.\n"
+    "\n"
+    "Usage: repere COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  serve      serve the web site (applies pending migrations first)\n"
+    "  migrate    apply pending database migrations\n"
+    "  import     import places (national schema v1 CSV/JSON, or v0.1 JSON): FILE...\n"
+    "             [--report FILE.json] [--dry-run] [--source NAME]\n"
+    "  demo       load the demo catalogue if the database is empty\n"
+    "  hours      evaluate an opening_hours expression: 'EXPR' [--at T] [--week DATE] [--tz ZONE]\n"
+    "\n"
+    "Options (every command):\n"
+    "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"
+    "  --root DIR       directory holding templates/, static/, migrations/, data/\n"
+    "                   (REPERE_ROOT, default: the directory above the binary's build/)\n"
+    "Options of serve:\n"
+    "  --listen ADDR    address to listen on (REPERE_LISTEN, default 127.0.0.1)\n"
+    "  --port N         TCP port (REPERE_PORT, default 8080)\n"
+    "  --threads N      worker threads (REPERE_THREADS, default 4)\n"
+    "  --origin URL     public origin, e.g. https://repere.example.fr (REPERE_ORIGIN)\n"
+    "  --behind-tls     set Secure cookies and HSTS (REPERE_BEHIND_TLS=1)\n"
+    "  --quiet          no request log\n";
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+/* The directory above the one holding the binary (…/build/repere → …). */
+static char *default_root(const char *argv0)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return xstrdup(argv0[0] == '/' ? argv0 : ".");
+    path[n] = '\0';
+    for (int i = 0; i < 2; i++) {
+        char *slash = strrchr(path, '/');
+        if (!slash) return xstrdup(".");
+        *slash = '\0';
+    }
+    return xstrdup(path[0] ? path : "/");
+}
+
+/* Remove recognised global options from argv, filling cfg. Returns new argc,
+ * or -1 after printing an error. */
+static int parse_options(config *cfg, int argc, char **argv)
+{
+    int out = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(opt, field)                                                                           \
+    if (strcmp(a, opt) == 0) {                                                                     \
+        if (!next) {                                                                               \
+            fprintf(stderr, "repere: %s needs a value\n", opt);                                    \
+            return -1;                                                                             \
+        }                                                                                          \
+        field = next;                                                                              \
+        i++;                                                                                       \
+        continue;                                                                                  \
+    }
+        TAKE("--db", cfg->db_path)
+        TAKE("--listen", cfg->listen)
+        TAKE("--root", cfg->root)
+        TAKE("--origin", cfg->public_origin)
+#undef TAKE
+        if ((strcmp(a, "--port") == 0 || strcmp(a, "--threads") == 0) && next) {
+            char *end;
+            long v = strtol(next, &end, 10);
+            bool port = strcmp(a, "--port") == 0;
+            if (*end || v < (port ? 1 : 1) || v > (port ? 65535 : 64)) {
+                fprintf(stderr, "repere: %s %s is not valid\n", a, next);
+                return -1;
+            }
+            if (port) cfg->port = (int)v;
+            else cfg->threads = (int)v;
+            i++;
+            continue;
+        }
+        if (strcmp(a, "--behind-tls") == 0) {
+            cfg->behind_tls = true;
+            continue;
+        }
+        if (strcmp(a, "--quiet") == 0) {
+            cfg->quiet = true;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    return out;
+}
+
+static bool dir_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Make sure the directory of the database exists (var/ on first run). */
+static void ensure_parent_dir(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    if (slash && slash != copy) {
+        *slash = '\0';
+        if (!dir_exists(copy)) mkdir(copy, 0750);
+    }
+    free(copy);
+}
+
+/* Open and migrate the database; NULL after printing why. */
+static db *open_catalogue(app *a)
+{
+    ensure_parent_dir(a->cfg.db_path);
+    char *err = NULL;
+    db *d = db_open(a->cfg.db_path, &err);
+    if (!d) {
+        fprintf(stderr, "repere: %s\n", err);
+        free(err);
+        return NULL;
+    }
+    char *migrations = xasprintf("%s/migrations", a->cfg.root);
+    int applied = db_migrate(d, migrations);
+    free(migrations);
+    if (applied < 0) {
+        db_close(d);
+        return NULL;
+    }
+    if (app_after_migrate(a, d) != 0) {
+        db_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int serve(app *a)
+{
+    if (app_load_web(a) != 0) return 1;
+    http_server *server = http_start(a);
+    if (!server) return 1;
+    fprintf(stderr, "repere: serving %s on http://%s:%d/\n", a->cfg.db_path, a->cfg.listen,
+            a->cfg.port);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    while (!stop_requested) pause();
+    fprintf(stderr, "repere: stopping\n");
+    http_stop(server);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* jansson: seed the hash function before any thread exists. */
+    json_object_seed(0);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "repere: libsodium failed to initialise\n");
+        return 1;
+    }
+    app a = {0};
+    config *cfg = &a.cfg;
+    cfg->db_path = env_or("REPERE_DB", "var/repere.db");
+    cfg->listen = env_or("REPERE_LISTEN", "127.0.0.1");
+    cfg->port = atoi(env_or("REPERE_PORT", "8080"));
+    cfg->threads = atoi(env_or("REPERE_THREADS", "4"));
+    cfg->public_origin = getenv("REPERE_ORIGIN");
+    cfg->tile_url = env_or("REPERE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    cfg->behind_tls = getenv("REPERE_BEHIND_TLS") && strcmp(getenv("REPERE_BEHIND_TLS"), "1") == 0;
+    char *root = NULL;
+    cfg->root = getenv("REPERE_ROOT");
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "hours") == 0) return cmd_hours(argc - 1, argv + 1);
+
+    argc = parse_options(cfg, argc, argv);
+    if (argc < 0) return 2;
+    if (cfg->port <= 0 || cfg->port > 65535) {
+        fprintf(stderr, "repere: REPERE_PORT must be a port number\n");
+        return 2;
+    }
+    if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = 4;
+    if (!cfg->root) cfg->root = root = default_root(argv[0]);
+    if (!dir_exists(cfg->root)) {
+        fprintf(stderr, "repere: root directory %s does not exist (set --root)\n", cfg->root);
+        free(root);
+        return 2;
+    }
+
+    int status = 0;
+    if (strcmp(command, "serve") == 0 || strcmp(command, "migrate") == 0 ||
+        strcmp(command, "import") == 0 || strcmp(command, "demo") == 0) {
+        a.db = open_catalogue(&a);
+        if (!a.db) status = 1;
+        else if (strcmp(command, "serve") == 0) status = serve(&a);
+        else if (strcmp(command, "import") == 0) status = cmd_import(a.db, argc - 1, argv + 1);
+        else if (strcmp(command, "demo") == 0) status = cmd_demo(&a);
+    } else {
+        fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", command);
+        status = 2;
+    }
+    app_free(&a);
+    free(root);
+    return status;
+}
