@@ -33,7 +33,10 @@ CREATE TABLE place (
     commune                   TEXT NOT NULL,
     commune_key               TEXT NOT NULL,      -- folded commune name
     postal_code               TEXT NOT NULL,      -- code_postal
-    insee_code                TEXT,               -- code_insee
+    insee_code                TEXT,               -- code_insee, as published
+    commune_insee             TEXT,               -- the gazetteer commune it is in (derived:
+                                                  -- code_insee, else postal code + name)
+    departement               TEXT,               -- derived from commune_insee ('73', '2A', '974')
     address                   TEXT NOT NULL,      -- adresse
     address_extra             TEXT,               -- complement_adresse
     ban_key                   TEXT,               -- cle_ban (v0.1)
@@ -84,6 +87,10 @@ CREATE INDEX place_by_name_key ON place(name_key);
 CREATE INDEX place_by_commune_key ON place(commune_key, name_key);
 -- Serves: browsing by département (postal code prefix) and by postal code.
 CREATE INDEX place_by_postal_code ON place(postal_code);
+-- Serves: browsing and counting by département, territory exports.
+CREATE INDEX place_by_departement ON place(departement);
+-- Serves: places of a commune (always included in a search around it).
+CREATE INDEX place_by_commune_insee ON place(commune_insee);
 -- Serves: bounding-box queries (near a point, duplicate detection within 30 m).
 CREATE INDEX place_by_position ON place(latitude, longitude);
 -- Serves: "places of this structure".

@@ -266,7 +266,11 @@ static json_t *lookup(const scope *sc, const char *path)
         if (n >= sizeof key) return NULL;
         memcpy(key, dot + 1, n);
         key[n] = '\0';
-        v = json_object_get(v, key);
+        /* "list.0": an array index, to test whether a list has items. */
+        if (json_is_array(v) && key[0] >= '0' && key[0] <= '9')
+            v = json_array_get(v, (size_t)strtoul(key, NULL, 10));
+        else
+            v = json_object_get(v, key);
         dot = next;
     }
     return v;

@@ -48,6 +48,9 @@ TEST(sections)
     s = render("{{#obj}}{{n}}{{/obj}} {{obj.n}} {{x}} {{missing.deep}}", d);
     CHECK_STR(s, "7 7 2.5 ");
     free(s);
+    s = render("{{#items.0}}has{{/items.0}}{{^none.0}} none{{/none.0}} {{items.1.name}}", d);
+    CHECK_STR(s, "has none b");
+    free(s);
     s = render("{{#items}}{{> p}}{{/items}}{{! a comment }}", d);
     CHECK_STR(s, "[a][b]");
     free(s);

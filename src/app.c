@@ -1,0 +1,109 @@
+/*
+ * app.c — set-up steps shared by the sub-commands: reference data after
+ * migrations, web assets before serving, the demo catalogue.
+ */
+#include "app.h"
+#include "catalogue.h"
+#include "geo.h"
+#include "importer.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int app_after_migrate(app *a, db *d)
+{
+    char *dir = xasprintf("%s/data/gazetteer", a->cfg.root);
+    db_conn *w = db_begin(d);
+    int rc = -1;
+    if (w) {
+        rc = geo_gazetteer_load(db_handle(w), dir);
+        if (rc == 0 && catalogue_link_communes(w) < 0) rc = -1;
+        if (rc == 0) rc = db_commit(w);
+        else db_rollback(w);
+    }
+    free(dir);
+    return rc;
+}
+
+/* A short version of the static files, so their URLs change when they do:
+ * a hash of every file's name, size and modification time. */
+static char *static_version(const char *dir)
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 8);
+    static const char *const files[] = {"repere.css", "repere.js", "print.css"};
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        char *path = xasprintf("%s/%s", dir, files[i]);
+        struct stat sb;
+        if (stat(path, &sb) == 0) {
+            char line[128];
+            int n = snprintf(line, sizeof line, "%s %lld %lld", files[i], (long long)sb.st_size,
+                             (long long)sb.st_mtime);
+            crypto_generichash_update(&st, (const unsigned char *)line, (size_t)n);
+        }
+        free(path);
+    }
+    unsigned char h[8];
+    crypto_generichash_final(&st, h, sizeof h);
+    char *hex = xmalloc(17);
+    sodium_bin2hex(hex, 17, h, sizeof h);
+    return hex;
+}
+
+int app_load_web(app *a)
+{
+    char *dir = xasprintf("%s/templates", a->cfg.root);
+    a->templates = tpl_load(dir);
+    free(dir);
+    if (!a->templates) return -1;
+    a->static_dir = xasprintf("%s/static", a->cfg.root);
+    a->static_version = static_version(a->static_dir);
+    /* Map tiles are the one outside origin, and only for images. */
+    const char *tiles = a->cfg.tile_url;
+    const char *scheme_end = strstr(tiles, "://");
+    const char *host_end = scheme_end ? strchr(scheme_end + 3, '/') : NULL;
+    char *tile_origin = host_end ? xstrndup(tiles, (size_t)(host_end - tiles)) : xstrdup("");
+    a->csp = xasprintf("default-src 'self'; img-src 'self' data: %s; object-src 'none'; "
+                       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+                       tile_origin);
+    free(tile_origin);
+    return 0;
+}
+
+void app_free(app *a)
+{
+    tpl_free(a->templates);
+    free(a->static_dir);
+    free(a->static_version);
+    free(a->csp);
+    db_close(a->db);
+}
+
+/* Used by: cmd_demo (is the catalogue empty?). */
+static const char Q_ANY_PLACE[] = "SELECT EXISTS (SELECT 1 FROM place)";
+
+int cmd_demo(app *a)
+{
+    sqlite3_stmt *s = db_stmt(db_reader(a->db), Q_ANY_PLACE);
+    bool any = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (any) {
+        fprintf(stderr, "repere: the catalogue is not empty: demo not loaded\n");
+        return 0;
+    }
+    char *path = xasprintf("%s/data/demo/lieux-aura-2022.json", a->cfg.root);
+    char *args[] = {"import", "--source", "Hinaura", path, NULL};
+    int rc = cmd_import(a->db, 4, args);
+    free(path);
+    if (rc != 0) return rc;
+    db_conn *w = db_begin(a->db);
+    if (!w) return 1;
+    if (catalogue_link_communes(w) < 0) {
+        db_rollback(w);
+        return 1;
+    }
+    return db_commit(w) == 0 ? 0 : 1;
+}

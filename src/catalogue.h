@@ -1,0 +1,19 @@
+/*
+ * catalogue.h — upkeep of derived facts of the catalogue that any writer
+ * (importer, editor, API) relies on.
+ */
+#ifndef REPERE_CATALOGUE_H
+#define REPERE_CATALOGUE_H
+
+#include "db.h"
+
+/*
+ * Link places that have no commune_insee yet to their gazetteer commune
+ * (published code_insee when valid; else the communes of their postal code,
+ * chosen by name, else the nearest one) and set their département.
+ * Runs inside the caller's write transaction. Returns the number of places
+ * linked, or -1 on a database error.
+ */
+int catalogue_link_communes(db_conn *w);
+
+#endif

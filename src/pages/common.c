@@ -1,0 +1,23 @@
+/*
+ * common.c — small helpers shared by page handlers.
+ */
+#include "pages.h"
+
+#include <stdlib.h>
+
+json_t *page_model(const char *title)
+{
+    return json_pack("{s:s}", "title", title);
+}
+
+bool page_number(req *r, long *page)
+{
+    const char *p = req_query(r, "page");
+    *page = 1;
+    if (!p || !*p) return true;
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (*end || v < 1 || v > 100000) return false;
+    *page = v;
+    return true;
+}

@@ -1,0 +1,23 @@
+/*
+ * pages.h — the page handlers named by the route table (routes.c).
+ * One file per page or closely related group under src/pages/.
+ */
+#ifndef REPERE_PAGES_H
+#define REPERE_PAGES_H
+
+#include "http.h"
+
+int page_home(req *r);          /* home.c */
+int page_places(req *r);        /* places.c: /lieux */
+int page_place(req *r);         /* place.c: /lieux/{id}-{slug} */
+int page_about(req *r);         /* about.c: /a-propos */
+int page_robots(req *r);        /* static.c */
+int page_static(req *r);        /* static.c: /static/… */
+
+/* Helpers shared by pages (common.c). */
+/* A new page model with its <title>. */
+json_t *page_model(const char *title);
+/* Parse a positive page number (?page=N, 1 when absent); false when invalid. */
+bool page_number(req *r, long *page);
+
+#endif

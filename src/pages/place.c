@@ -1,0 +1,29 @@
+/*
+ * place.c — /lieux/{id}-{slug}: everything a person needs to go there.
+ */
+#include "pages.h"
+#include "place.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int page_place(req *r)
+{
+    const char *slug = NULL;
+    int64_t id = place_parse_segment(r->params[0], &slug);
+    if (!id) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    int64_t updated_at = 0;
+    json_t *p = place_view(db_reader(r->app->db), id, &updated_at);
+    if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    const char *canonical = json_string_value(json_object_get(p, "slug"));
+    if (canonical && strcmp(slug, canonical) != 0) {
+        const char *path = json_string_value(json_object_get(p, "path"));
+        reply_redirect(r, 301, path);
+        json_decref(p);
+        return 0;
+    }
+    json_t *d = page_model(json_string_value(json_object_get(p, "name")));
+    json_object_set_new(d, "place", p);
+    r->last_modified = (time_t)updated_at;
+    return reply_page(r, "place", d);
+}

@@ -1,0 +1,86 @@
+/*
+ * static.c — files under static/ (CSS, icons, small scripts, vendored
+ * libraries) and robots.txt.
+ *
+ * Paths are checked segment by segment (letters, digits, '-', '_', '.', no
+ * leading dot: no "..", no hidden files) and opened below the static
+ * directory only. Asset URLs carry ?v=<version>, so they are cached for a year.
+ */
+#include "pages.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct {
+    const char *ext;
+    const char *type;
+} TYPES[] = {
+    {".css", "text/css; charset=utf-8"},
+    {".js", "application/javascript; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".json", "application/json"},
+    {".webmanifest", "application/manifest+json"},
+};
+
+static bool safe_segment(const char *s)
+{
+    if (!*s || *s == '.') return false;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+int page_static(req *r)
+{
+    buf rel = {0};
+    for (size_t i = 0; i < r->nparams; i++) {
+        if (!safe_segment(r->params[i])) {
+            buf_free(&rel);
+            return reply_error(r, 404, "Ce fichier n'existe pas.");
+        }
+        if (i) buf_putc(&rel, '/');
+        buf_puts(&rel, r->params[i]);
+    }
+    const char *type = NULL;
+    for (size_t i = 0; i < ARRAY_LEN(TYPES); i++)
+        if (str_ends_with(rel.data, TYPES[i].ext)) type = TYPES[i].type;
+    char *path = arena_printf(r->arena, "%s/%s", r->app->static_dir, rel.data);
+    buf_free(&rel);
+    if (!type) return reply_error(r, 404, "Ce fichier n'existe pas.");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) close(fd);
+        return reply_error(r, 404, "Ce fichier n'existe pas.");
+    }
+    r->file_fd = fd;
+    r->file_size = (uint64_t)st.st_size;
+    r->status = 200;
+    r->content_type = type;
+    r->last_modified = st.st_mtime;
+    r->cache_control = req_query(r, "v") ? "public, max-age=31536000, immutable"
+                                         : "public, max-age=3600";
+    return 0;
+}
+
+int page_robots(req *r)
+{
+    r->cache_control = "public, max-age=86400";
+    return reply_text(r, "text/plain; charset=utf-8",
+                      "# Repère: public pages may be indexed; nothing else is.\n"
+                      "User-agent: *\n"
+                      "Disallow: /admin\n"
+                      "Disallow: /api/\n"
+                      "Disallow: /*.ics\n"
+                      "Allow: /\n");
+}

@@ -1,0 +1,44 @@
+/*
+ * place.h — a place as people see it: the view models the templates (and
+ * later the API) render, built from one row of the place table.
+ */
+#ifndef REPERE_PLACE_H
+#define REPERE_PLACE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db.h"
+
+enum {
+    PLACE_STALE_DAYS = 365, /* older information gets a visible warning */
+};
+
+/*
+ * The full view model of place `id` (every field the record has, in words),
+ * or NULL when there is no such place. The caller owns the result.
+ * *updated_at receives the row's last change (UTC seconds) for Last-Modified.
+ */
+json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at);
+
+/* The canonical path of a place: "/lieux/42-espace-public-numerique-alboussiere". */
+char *place_path(int64_t id, const char *slug);
+
+/*
+ * Parse the "{id}-{slug}" segment of a place URL. Returns the id (> 0) or 0
+ * when the segment does not start with a positive number.
+ */
+int64_t place_parse_segment(const char *segment, const char **slug);
+
+/* Days since the ISO date (YYYY-MM-DD…) at `now` (UTC seconds); -1 if unparsable. */
+long place_age_days(const char *iso, int64_t now);
+
+/* Short list item for result lists: name, types, commune, services, freshness. */
+json_t *place_list_item(sqlite3_stmt *row);
+/* The SELECT columns place_list_item expects, in order (for list queries). */
+#define PLACE_LIST_COLUMNS                                                                         \
+    "p.id, p.slug, p.name, p.commune, p.postal_code, p.typologies, p.services, p.fees, "           \
+    "p.pass_numerique_accepted, p.phone, p.date_maj, p.verified_at, p.latitude, p.longitude, "     \
+    "p.hours, p.closed_at"
+
+#endif
