@@ -1,0 +1,362 @@
+/*
+ * Unit tests for geo.c: name keys, classification of the "Où ?" field,
+ * distances and bounding boxes, then the gazetteer for real: a temporary
+ * SQLite file, migration 0002, data/gazetteer loaded, resolution queries.
+ * Runs from the repository root (paths are relative to it).
+ */
+#include "unit.h"
+#include "geo.h"
+#include "util.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static void check_key(const char *input, const char *want)
+{
+    char *k = geo_name_key(input);
+    CHECK_STR(k, want);
+    free(k);
+}
+
+TEST(name_key)
+{
+    check_key("Saint-Étienne", "saint etienne");
+    check_key("ST ETIENNE", "saint etienne");
+    check_key("saint etienne", "saint etienne");
+    check_key("St-Étienne", "saint etienne");
+    check_key("Ste-Foy-lès-Lyon", "sainte foy les lyon");
+    check_key("STE FOY LES LYON", "sainte foy les lyon");
+    check_key("L'Abergement-Clémenciat", "l abergement clemenciat");
+    check_key("L’Île-d’Yeu", "l ile d yeu");
+    check_key("  Le Puy-en-Velay ", "le puy en velay");
+    check_key("Lyon 3e Arrondissement", "lyon 3 arrondissement");
+    check_key("lyon 3ème", "lyon 3");
+    check_key("Lyon 03", "lyon 3");
+    check_key("Paris 1er", "paris 1");
+    check_key("Stella-Plage", "stella plage"); /* "st" only as a whole word */
+    check_key("Aÿ-Champagne", "ay champagne");
+    check_key("Œuilly", "oeuilly");
+    check_key("", "");
+    check_key("--", "");
+
+    char *bare = geo_key_without_article("le puy en velay");
+    CHECK_STR(bare, "puy en velay");
+    free(bare);
+    bare = geo_key_without_article("l abergement clemenciat");
+    CHECK_STR(bare, "abergement clemenciat");
+    free(bare);
+    CHECK(geo_key_without_article("lens") == NULL);
+    CHECK(geo_key_without_article("les") == NULL);
+    CHECK(geo_key_without_article("lescure") == NULL);
+}
+
+TEST(classify)
+{
+    CHECK(geo_classify("73200") == GEO_QUERY_POSTAL_CODE);
+    CHECK(geo_classify(" 73 200 ") == GEO_QUERY_POSTAL_CODE);
+    CHECK(geo_classify("20000") == GEO_QUERY_POSTAL_CODE); /* Ajaccio */
+    CHECK(geo_classify("97400") == GEO_QUERY_POSTAL_CODE);
+    CHECK(geo_classify("01000") == GEO_QUERY_POSTAL_CODE);
+    CHECK(geo_classify("00100") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("96000") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("99999") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("2A004") == GEO_QUERY_INSEE);
+    CHECK(geo_classify("2b033") == GEO_QUERY_INSEE);
+    CHECK(geo_classify("2A") == GEO_QUERY_DEPARTEMENT);
+    CHECK(geo_classify("2b") == GEO_QUERY_DEPARTEMENT);
+    CHECK(geo_classify("974") == GEO_QUERY_DEPARTEMENT);
+    CHECK(geo_classify("73") == GEO_QUERY_DEPARTEMENT);
+    CHECK(geo_classify("7") == GEO_QUERY_DEPARTEMENT);
+    CHECK(geo_classify("20") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("96") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("979") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("7320") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("732000") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("Savoie") == GEO_QUERY_TEXT);
+    CHECK(geo_classify("Saint-Étienne") == GEO_QUERY_TEXT);
+    CHECK(geo_classify("2A Ajaccio") == GEO_QUERY_TEXT);
+    CHECK(geo_classify("") == GEO_QUERY_EMPTY);
+    CHECK(geo_classify("   ") == GEO_QUERY_EMPTY);
+    CHECK(geo_classify(NULL) == GEO_QUERY_EMPTY);
+    CHECK(geo_classify("  1234567890123456789  ") == GEO_QUERY_BAD_CODE);
+    CHECK(geo_classify("une très longue phrase pour chercher") == GEO_QUERY_TEXT);
+
+    char code[8];
+    CHECK(geo_code_normalise(" 2a ", code, sizeof code));
+    CHECK_STR(code, "2A");
+    CHECK(geo_code_normalise("7", code, sizeof code));
+    CHECK_STR(code, "07");
+    CHECK(geo_code_normalise("73 200", code, sizeof code));
+    CHECK_STR(code, "73200");
+    CHECK(!geo_code_normalise("73200", code, 5));
+}
+
+TEST(distance)
+{
+    /* Paris (Notre-Dame) – Lyon (Bellecour): about 392 km. */
+    double d = geo_distance_km(48.8530, 2.3499, 45.7578, 4.8320);
+    CHECK(fabs(d - 392) < 3.92);
+    CHECK(geo_distance_km(45, 5, 45, 5) == 0);
+    CHECK(fabs(geo_distance_km(0, 0, 0, 180) - 20015.1) < 1);
+
+    geo_bbox b = geo_bbox_around(45.0, 5.0, 10.0);
+    CHECK(b.min_lat < 45 && b.max_lat > 45 && b.min_lon < 5 && b.max_lon > 5);
+    /* The box's edges are at least the radius away, and not much more. */
+    CHECK(geo_distance_km(45, 5, b.max_lat, 5) >= 9.99);
+    CHECK(geo_distance_km(45, 5, b.max_lat, 5) < 10.01);
+    CHECK(geo_distance_km(b.min_lat, 5, b.min_lat, b.max_lon) >= 9.99);
+    CHECK(geo_distance_km(45, 5, 45, b.max_lon) < 10.2);
+    geo_bbox p = geo_bbox_around(89.99, 0, 50);
+    CHECK(p.min_lon == -180 && p.max_lon == 180 && p.max_lat == 90);
+}
+
+/* ---- the gazetteer, on a real database ---- */
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+/* The loader must stay well under 2 s; sanitizers slow it several times. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LOAD_SECONDS_MAX 10.0
+#else
+#define LOAD_SECONDS_MAX 2.0
+#endif
+
+static sqlite3 *db;
+static char db_path[64];
+
+static bool has_commune(const geo_commune *list, int n, const char *insee)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i].insee, insee) == 0) return true;
+    return false;
+}
+
+static double elapsed(struct timespec a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+TEST(load)
+{
+    snprintf(db_path, sizeof db_path, "/tmp/repere-test-geo-%ld.db", (long)getpid());
+    unlink(db_path);
+    CHECK(sqlite3_open(db_path, &db) == SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL",
+                 NULL, NULL, NULL);
+    char *sql = read_text("migrations/0002-gazetteer.sql");
+    CHECK(sql != NULL);
+    char *msg = NULL;
+    CHECK(sql && sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK);
+    if (msg) fprintf(stderr, "migration: %s\n", msg);
+    sqlite3_free(msg);
+    free(sql);
+
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
+    double first = elapsed(t0);
+    printf("gazetteer load: %.3f s\n", first);
+    CHECK(first < LOAD_SECONDS_MAX);
+
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db,
+                       "SELECT (SELECT count(*) FROM commune WHERE parent IS NULL),"
+                       " (SELECT count(*) FROM commune WHERE parent IS NOT NULL),"
+                       " (SELECT count(*) FROM departement), (SELECT count(*) FROM region),"
+                       " (SELECT count(*) FROM epci),"
+                       " (SELECT count(*) FROM commune WHERE coord_source IN ('G', 'H'))",
+                       -1, &s, NULL);
+    CHECK(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(s, 0) > 34000);
+    CHECK(sqlite3_column_int(s, 1) == 45);
+    CHECK(sqlite3_column_int(s, 2) == 101);
+    CHECK(sqlite3_column_int(s, 3) == 18);
+    CHECK(sqlite3_column_int(s, 4) > 1200);
+    CHECK(sqlite3_column_int(s, 5) > 8000);
+    sqlite3_finalize(s);
+    CHECK(sqlite3_exec(db, "PRAGMA foreign_key_check", NULL, NULL, NULL) == SQLITE_OK);
+
+    /* Unchanged files: nothing to do, and fast. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
+    CHECK(elapsed(t0) < 0.5);
+    /* Inside a caller's transaction: a savepoint, and the caller commits. */
+    CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE; UPDATE gazetteer_meta SET value = 'x'"
+                           " WHERE key = 'checksum'",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
+    CHECK(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+    /* A missing directory is an error, not a crash, and changes nothing. */
+    CHECK(geo_gazetteer_load(db, "/nonexistent") == -1);
+}
+
+TEST(postal_code)
+{
+    geo_commune *c = NULL;
+    int n = geo_communes_by_postal_code(db, "73200", 50, &c);
+    CHECK(n >= 5);
+    CHECK(has_commune(c, n, "73011")); /* Albertville */
+    if (n > 0) {
+        CHECK_STR(c[0].name, "Albertville"); /* the most populated first */
+        CHECK_STR(c[0].departement_name, "Savoie");
+        CHECK(strstr(c[0].postal_codes, "73200") != NULL);
+    }
+    free(c);
+
+    /* An arrondissement before its city. */
+    n = geo_communes_by_postal_code(db, "69003", 10, &c);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_STR(c[0].insee, "69383");
+        CHECK_STR(c[0].parent, "69123");
+        CHECK_STR(c[1].insee, "69123");
+    }
+    free(c);
+
+    n = geo_communes_by_postal_code(db, "00000", 10, &c);
+    CHECK(n == 0 && c == NULL);
+}
+
+TEST(find_by_name)
+{
+    geo_commune *c = NULL;
+    int n = geo_communes_find(db, "aurillac", 10, &c);
+    CHECK(n >= 1);
+    if (n >= 1) {
+        CHECK_STR(c[0].insee, "15014");
+        CHECK(c[0].exact);
+        CHECK(c[0].coord_source == 'G');
+        CHECK(fabs(c[0].latitude - 44.93) < 0.05 && fabs(c[0].longitude - 2.44) < 0.05);
+    }
+    free(c);
+
+    const char *etienne[] = {"ST ETIENNE", "Saint-Étienne", "saint etienne", "St-Etienne"};
+    for (size_t i = 0; i < ARRAY_LEN(etienne); i++) {
+        n = geo_communes_find(db, etienne[i], 5, &c);
+        CHECK(n >= 1 && strcmp(c[0].insee, "42218") == 0 && c[0].exact);
+        free(c);
+    }
+
+    /* Ambiguous: several communes are called exactly Saint-Martin, and
+     * hundreds start with it. */
+    n = geo_communes_find(db, "saint martin", 20, &c);
+    CHECK(n == 20);
+    int exact = 0;
+    for (int i = 0; i < n; i++) exact += c[i].exact;
+    CHECK(exact >= 2);
+    CHECK(n > 0 && c[n - 1].exact == false);
+    free(c);
+
+    /* With or without the leading article. */
+    n = geo_communes_find(db, "puy en velay", 5, &c);
+    CHECK(n >= 1 && strcmp(c[0].insee, "43157") == 0 && c[0].exact);
+    free(c);
+    n = geo_communes_find(db, "Le Puy-en-Velay", 5, &c);
+    CHECK(n >= 1 && strcmp(c[0].insee, "43157") == 0);
+    free(c);
+
+    /* Arrondissements by their short name. */
+    n = geo_communes_find(db, "Lyon 3e", 5, &c);
+    CHECK(n >= 1 && strcmp(c[0].insee, "69383") == 0);
+    free(c);
+    n = geo_communes_find(db, "marseille 13", 5, &c);
+    CHECK(n >= 1 && strcmp(c[0].insee, "13213") == 0);
+    free(c);
+
+    /* Prefix while typing. */
+    n = geo_communes_find(db, "albertvi", 5, &c);
+    CHECK(n >= 1 && strcmp(c[0].insee, "73011") == 0 && !c[0].exact);
+    free(c);
+
+    n = geo_communes_find(db, "zzzz", 5, &c);
+    CHECK(n == 0 && c == NULL);
+    n = geo_communes_find(db, " - ", 5, &c);
+    CHECK(n == 0);
+}
+
+TEST(insee_and_overseas)
+{
+    geo_commune c;
+    CHECK(geo_commune_by_insee(db, "97411", &c) == 1);
+    CHECK_STR(c.name, "Saint-Denis");
+    CHECK_STR(c.departement, "974");
+    CHECK_STR(c.departement_name, "La Réunion");
+    CHECK(fabs(c.latitude - -20.88) < 0.1 && fabs(c.longitude - 55.45) < 0.1);
+    CHECK(strstr(c.postal_codes, "97400") != NULL);
+
+    CHECK(geo_commune_by_insee(db, "2a004", &c) == 1);
+    CHECK_STR(c.name, "Ajaccio");
+    CHECK(geo_commune_by_insee(db, "99999", &c) == 0);
+    CHECK(geo_commune_by_insee(db, "", &c) == 0);
+
+    /* Every commune has coordinates inside France or the DROM. */
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM commune WHERE latitude IS NULL"
+                       " OR (length(departement) = 2 AND NOT (latitude BETWEEN 41 AND 51.2"
+                       " AND longitude BETWEEN -5.3 AND 9.7))",
+                       -1, &s, NULL);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 0);
+    sqlite3_finalize(s);
+}
+
+TEST(departement)
+{
+    geo_departement d;
+    CHECK(geo_departement_find(db, "Savoie", &d) == 1);
+    CHECK_STR(d.code, "73");
+    CHECK_STR(d.region_name, "Auvergne-Rhône-Alpes");
+    /* The centroid lies in Savoie (Chambéry area, weighted by population). */
+    CHECK(d.latitude > 45.1 && d.latitude < 45.9 && d.longitude > 5.6 && d.longitude < 7.2);
+    CHECK(geo_departement_find(db, "73", &d) == 1);
+    CHECK_STR(d.code, "73");
+    CHECK(geo_departement_find(db, "haute savoie", &d) == 1);
+    CHECK_STR(d.code, "74");
+    CHECK(geo_departement_find(db, "2a", &d) == 1);
+    CHECK_STR(d.name, "Corse-du-Sud");
+    CHECK(geo_departement_find(db, "974", &d) == 1);
+    CHECK_STR(d.name, "La Réunion");
+    CHECK(geo_departement_find(db, "reunion", &d) == 1);
+    CHECK_STR(d.code, "974");
+    CHECK(geo_departement_find(db, "1", &d) == 1);
+    CHECK_STR(d.name, "Ain");
+    CHECK(geo_departement_find(db, "Aurillac", &d) == 0);
+    CHECK(geo_departement_find(db, "20", &d) == 0);
+}
+
+int main(void)
+{
+    RUN(name_key);
+    RUN(classify);
+    RUN(distance);
+    RUN(load);
+    if (db) {
+        RUN(postal_code);
+        RUN(find_by_name);
+        RUN(insee_and_overseas);
+        RUN(departement);
+        sqlite3_close(db);
+        unlink(db_path);
+        char side[80];
+        snprintf(side, sizeof side, "%s-wal", db_path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", db_path);
+        unlink(side);
+    }
+    return unit_report();
+}
