@@ -462,6 +462,10 @@ static void dispatch(req *r)
         reply_error(r, 400, bad ? bad : "Trop de paramètres dans l'adresse.");
         return;
     }
+    if (r->body_too_large) {
+        reply_error(r, 413, "Le formulaire envoyé est trop volumineux.");
+        return;
+    }
     bool wrong_method = false;
     const char *method = r->is_head ? "GET" : r->method;
     const route *rt = routes_match(method, r->path, r, &wrong_method);
@@ -472,10 +476,6 @@ static void dispatch(req *r)
         } else {
             reply_error(r, 404, "Cette page n'existe pas ou n'existe plus.");
         }
-        return;
-    }
-    if (r->body_too_large) {
-        reply_error(r, 413, "Le formulaire envoyé est trop volumineux.");
         return;
     }
     if (strcmp(method, "POST") == 0) {
@@ -519,8 +519,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->is_head = strcmp(method, "HEAD") == 0;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) r->body_too_large = true;
         *con_cls = r;
+        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) {
+            /* Answer at once, without reading a body we would throw away. */
+            r->body_too_large = true;
+            reply_error(r, 413, "Le formulaire envoyé est trop volumineux.");
+            return queue(conn, r);
+        }
         return MHD_YES;
     }
     if (*upload_size) {

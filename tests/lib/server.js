@@ -1,0 +1,75 @@
+// Start the real daemon on a temporary database and a loopback port, for
+// end-to-end and browser tests. Every test file gets its own server.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'build', 'repere');
+const SHARED = path.resolve(ROOT, '..', 'shared');
+const AURA = path.join(SHARED, 'data', 'lieux-aura-2022.json');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Run a repere sub-command synchronously against db; returns stdout+stderr.
+function repere(db, args, opts = {}) {
+  return execFileSync(BIN, [...args, '--db', db], {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts,
+  });
+}
+
+// Create a temporary database (migrated), optionally importing files.
+function makeDb({ importFiles = [], demo = false } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-test-'));
+  const db = path.join(dir, 'test.db');
+  repere(db, ['migrate']);
+  for (const f of importFiles) repere(db, ['import', f]);
+  if (demo) repere(db, ['demo']);
+  return { dir, db };
+}
+
+async function startServer({ db, env = {}, args = [] } = {}) {
+  const port = await freePort();
+  const log = [];
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), ...args], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => log.push(d.toString()));
+  child.stderr.on('data', (d) => log.push(d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`repere exited: ${log.join('')}`);
+    try {
+      const res = await fetch(base + '/robots.txt');
+      if (res.ok) break;
+    } catch (e) { /* not yet listening */ }
+    if (Date.now() > deadline) throw new Error(`repere did not start: ${log.join('')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base, port, child, log,
+    logText: () => log.join(''),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+module.exports = { ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort };
