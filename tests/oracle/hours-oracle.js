@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+/*
+ * hours-oracle.js — compare our opening-hours engine with the reference
+ * evaluator, the npm package opening_hours (the one the national map uses).
+ *
+ *   node tests/oracle/hours-oracle.js BINARY [ARGS...]
+ *   e.g. node tests/oracle/hours-oracle.js build/repere hours
+ *
+ * For every distinct `horaires` value of ../shared/data/*.json (relative to
+ * the repository root; override with HOURS_DATA_DIR) plus the extra
+ * expressions below, and for each week of WEEKS (EXTRA_WEEKS), it runs
+ *   BINARY ARGS... EXPR --week MONDAY --departement 69 --tz Europe/Paris
+ * and compares the printed intervals (lines after the first) with the ones
+ * opening_hours.js computes for the same week, in the same format. It also
+ * feeds our canonical form (the first line) back to opening_hours.js, which
+ * must accept it and agree: that checks hours_normalise(). Malformed
+ * variants that opening_hours.js rejects ("9h-12h") are checked through the
+ * canonical form only.
+ *
+ * Prints "N passed, N failed" and exits non-zero on any failure. Known,
+ * documented divergences (docs/hours.md) are listed in KNOWN_DIVERGENCES
+ * with their reason and are skipped, not counted.
+ */
+'use strict';
+
+process.env.TZ = 'Europe/Paris'; // before any Date is built: opening_hours.js works in local time
+
+const fs = require('fs');
+const path = require('path');
+const { execFile } = require('child_process');
+const os = require('os');
+
+const root = path.resolve(__dirname, '..', '..');
+const OpeningHours = require(path.join(root, 'node_modules', 'opening_hours'));
+
+// Mondays: an ordinary week, Ascension (Thu 14 May), Christmas; the extra expressions
+// also get both daylight-saving changes of 2026 (29 March, 25 October).
+const WEEKS = ['2026-01-12', '2026-05-11', '2026-12-21'];
+const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19'];
+
+// Hand-picked expressions exercising what the real data does not.
+const EXTRA = [
+    'Mo-Th 09:00-12:00,13:30-18:00; Tu 13:30-18:00',
+    'Mo-Fr 09:00-17:00; PH off',
+    'Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; Su,PH off',
+    '20:00-02:00',
+    'Mo 20:00-02:00; Tu 10:00-12:00',
+    'Tu 10:00-12:00; Mo 20:00-02:00',
+    'Mo-Fr 22:00-26:00',
+    'Fr 19:00-11:00',
+    '24/7',
+    '24/7; Dec 24-Dec 26 off',
+    'Mo-Sa 09:00-19:00; Dec 24-Dec 26 off',
+    'Mo-Fr 09:00-18:00; 2026 Aug 01-Aug 20 off',
+    'Mo-Fr 09:00-18:00; Aug 01-20 off',
+    'Mo-Fr 10:00-12:00; Dec 24-Jan 02 off',
+    'Jan-Jun Mo-Fr 09:00-12:00; Jul-Dec Mo-Fr 14:00-17:00',
+    'Mo-Fr 09:00-17:00 || "sur rendez-vous"',
+    'Mo-Fr 09:00-17:00; PH off || "sur rendez-vous"',
+    'Mo-Fr 09:00-12:00 "sur rendez-vous"',
+    'Mo-Fr 09:00-12:00 open "accueil libre"',
+    'Mo-Fr 09:00-12:00, We 14:00-16:00',
+    'Mo-Fr 09:00-17:00; We 12:00-14:00 off',
+    'Mo-Fr 09:00-17:00, We off',
+    'week 01-53/2 Mo 10:00-12:00; week 02-52/2 Tu 10:00-12:00',
+    'week 52 Mo-Fr 08:00-10:00',
+    'Mo 10:00-12:00; 14:00-16:00',
+    '10:00-12:00; 14:00-16:00',
+    'Sa,PH 10:00-12:00',
+    'Fr-Mo 10:00-11:00',
+    '2026 Mo-Fr 10:00-11:00; 2027 Mo-Fr 11:00-12:00',
+    'Mo-Fr 08:00-12:00; Tu 14:00-18:00 unknown',
+    'lu-ve 9h-12h, 14h30-18h',
+    'lundi-vendredi 9h00–12h00; samedi 9h-12h',
+    'Mo–Fr 9:00-12:00 ; sa 10:00-12:00',
+];
+
+// Expressions where opening_hours.js is known to differ from us, with why (see docs/hours.md).
+const KNOWN_DIVERGENCES = {};
+
+function dataExpressions() {
+    const dir = process.env.HOURS_DATA_DIR || path.resolve(root, '..', 'shared', 'data');
+    const seen = new Set();
+    for (const file of ['lieux-aura-2022.json', 'lieux-exemples-schema.json']) {
+        for (const place of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+            if (typeof place.horaires === 'string' && place.horaires.trim() !== '') seen.add(place.horaires);
+        }
+    }
+    return [...seen].sort();
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localClock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+// Same format as `repere hours`: one line per local day an interval touches.
+function formatIntervals(intervals) {
+    const lines = [];
+    for (const [from, to, unknown] of intervals) {
+        let start = from;
+        while (start < to) {
+            const midnight = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
+            const stop = to < midnight ? to : midnight;
+            const end = stop.getTime() === midnight.getTime() ? '24:00' : localClock(stop);
+            lines.push(`${localDate(start)}T${localClock(start)}/${end}${unknown ? ' unknown' : ''}`);
+            start = stop;
+        }
+    }
+    return lines;
+}
+
+const NOMINATIM = { lat: 45.76, lon: 4.84, address: { country_code: 'fr', state: 'Auvergne-Rhône-Alpes' } };
+
+function reference(expr, monday) {
+    const [y, m, d] = monday.split('-').map(Number);
+    const oh = new OpeningHours(expr, NOMINATIM, { mode: 0 });
+    return formatIntervals(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7)));
+}
+
+function ours(command, expr, monday) {
+    const args = [...command.slice(1), expr, '--week', monday, '--departement', '69', '--tz', 'Europe/Paris'];
+    return new Promise((resolve) => {
+        execFile(command[0], args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+            if (error) return resolve({ error: `exit ${error.code}: ${stderr.trim()}` });
+            const lines = stdout.split('\n').filter((l) => l !== '');
+            resolve({ canonical: lines[0], intervals: lines.slice(1) });
+        });
+    });
+}
+
+async function main() {
+    const command = process.argv.slice(2);
+    if (command.length === 0) {
+        console.error('usage: node tests/oracle/hours-oracle.js BINARY [ARGS...]');
+        process.exit(64);
+    }
+    let passed = 0, failed = 0, skipped = 0;
+    const fail = (msg) => { failed++; console.error(`FAIL ${msg}`); };
+    const jobs = [];
+    const data = dataExpressions();
+    for (const expr of [...data, ...EXTRA]) {
+        if (KNOWN_DIVERGENCES[expr]) {
+            skipped++;
+            continue;
+        }
+        for (const monday of data.includes(expr) ? WEEKS : EXTRA_WEEKS) jobs.push({ expr, monday });
+    }
+    // Run our binary in parallel, compare in order.
+    const results = new Array(jobs.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < jobs.length) {
+            const i = next++;
+            results[i] = await ours(command, jobs[i].expr, jobs[i].monday);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(2, os.cpus().length) }, worker));
+
+    jobs.forEach(({ expr, monday }, i) => {
+        const got = results[i];
+        if (got.error) {
+            fail(`${JSON.stringify(expr)} week ${monday}: ${got.error}`);
+            return;
+        }
+        const want = got.intervals.join('\n');
+        let acceptsOriginal = true;
+        try {
+            const ref = reference(expr, monday).join('\n');
+            if (ref === want) passed++;
+            else fail(`${JSON.stringify(expr)} week ${monday}\n  opening_hours.js:\n    ${ref.replace(/\n/g, '\n    ')}\n  ours:\n    ${want.replace(/\n/g, '\n    ')}`);
+        } catch (e) {
+            acceptsOriginal = false; // a tolerated variant: checked through the canonical form
+        }
+        try {
+            const ref = reference(got.canonical, monday).join('\n');
+            if (ref === want) passed++;
+            else fail(`canonical ${JSON.stringify(got.canonical)} of ${JSON.stringify(expr)} week ${monday} differs from ours`);
+        } catch (e) {
+            fail(`opening_hours.js rejects our canonical form ${JSON.stringify(got.canonical)}: ${String(e).split('\n')[0]}`);
+        }
+        if (!acceptsOriginal && monday === WEEKS[0]) console.log(`note: opening_hours.js rejects ${JSON.stringify(expr)}, checked through ${JSON.stringify(got.canonical)}`);
+    });
+    if (skipped) console.log(`${skipped} expression(s) skipped as known divergences`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+}
+
+main();
