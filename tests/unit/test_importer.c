@@ -1,0 +1,441 @@
+/*
+ * test_importer.c — the importer against a real temporary SQLite catalogue:
+ * the 429 real places of Auvergne-Rhône-Alpes (v0.1), the 7 schema examples,
+ * and small v1 CSV/JSON fixtures in tests/data/import/.
+ */
+#include "importer.h"
+#include "unit.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static db *test_db;
+static char *test_db_path;
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+/* Import a file; the report is returned initialised (caller frees). */
+static int import_file(const char *path, const char *source, bool dry_run, importer_report *rep)
+{
+    size_t len;
+    char *data = slurp(path, &len);
+    importer_report_init(rep);
+    int rc = importer_run(test_db, data, len, source, dry_run, rep);
+    free(data);
+    return rc;
+}
+
+static int import_text(const char *text, const char *source, bool dry_run, importer_report *rep)
+{
+    importer_report_init(rep);
+    return importer_run(test_db, text, strlen(text), source, dry_run, rep);
+}
+
+/* One column of the place with this source_id (test-only ad-hoc query). Caller frees. */
+static char *place_field(const char *source_id, const char *column)
+{
+    sqlite3 *h = db_handle(db_reader(test_db));
+    sqlite3_stmt *s = NULL;
+    sqlite3_prepare_v2(h, "SELECT * FROM place WHERE source_id = ?", -1, &s, NULL);
+    sqlite3_bind_text(s, 1, source_id, -1, SQLITE_STATIC);
+    char *out = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(s); i++)
+            if (strcmp(sqlite3_column_name(s, i), column) == 0 && sqlite3_column_text(s, i))
+                out = xstrdup((const char *)sqlite3_column_text(s, i));
+    sqlite3_finalize(s);
+    return out;
+}
+
+static long long count_rows(const char *sql)
+{
+    sqlite3 *h = db_handle(db_reader(test_db));
+    sqlite3_stmt *s = NULL;
+    sqlite3_prepare_v2(h, sql, -1, &s, NULL);
+    long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* CHECK_STR on a place column, freeing the fetched value. */
+#define CHECK_FIELD(id, column, want)                                                              \
+    do {                                                                                           \
+        char *v_ = place_field(id, column);                                                        \
+        CHECK_STR(v_, want);                                                                       \
+        free(v_);                                                                                  \
+    } while (0)
+#define CHECK_FIELD_NULL(id, column)                                                               \
+    do {                                                                                           \
+        char *v_ = place_field(id, column);                                                        \
+        CHECK(v_ == NULL);                                                                         \
+        free(v_);                                                                                  \
+    } while (0)
+
+/* The first report entry at `level` about `field` for record `id`, or NULL. */
+static const importer_entry *find_entry(const importer_report *r, const char *id,
+                                        importer_level level, const char *field)
+{
+    for (size_t i = 0; i < r->entry_count; i++) {
+        const importer_entry *e = &r->entries[i];
+        if (e->level == level && e->source_id && strcmp(e->source_id, id) == 0 &&
+            (!field || (e->field && strcmp(e->field, field) == 0)))
+            return e;
+    }
+    return NULL;
+}
+
+TEST(aura_v01_import)
+{
+    importer_report r;
+    CHECK(import_file("../shared/data/lieux-aura-2022.json", "lieux-aura-2022", false, &r) == 0);
+    CHECK(r.format == IMPORTER_FORMAT_V01_JSON);
+    CHECK(r.records == 429);
+    CHECK(r.imported == 429);
+    CHECK(r.rejected == 0);
+    CHECK(r.error == NULL);
+    printf("aura: %zu warnings, %zu suspected duplicates\n", r.warnings, r.duplicates);
+    CHECK(r.duplicates > 0);
+    importer_report_free(&r);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source = 'Hinaura'") == 429);
+
+    /* Alboussière, id 13 */
+    CHECK_FIELD("13", "services",
+                "Accès internet et matériel informatique|Maîtrise des outils numériques du "
+                "quotidien|Compréhension du monde numérique|Aide aux démarches administratives");
+    char *orig = place_field("13", "services_original");
+    CHECK(orig && strstr(orig, "Prendre en main un smartphone ou une tablette"));
+    CHECK(orig && strstr(orig, "Accompagner les démarches de santé"));
+    free(orig);
+    CHECK_FIELD("13", "pass_numerique_accepted", "1");
+    CHECK_FIELD("13", "phone", "+33475582913");
+    CHECK_FIELD("13", "publics", "Familles et/ou enfants|Jeunes|Seniors");
+    CHECK_FIELD("13", "fees", "Gratuit");
+    CHECK_FIELD("13", "support_modes",
+                "Dans un atelier collectif|Accompagnement individuel|En autonomie");
+    CHECK_FIELD("13", "emails", "epnalboussiere@rhone-crussol.fr");
+    CHECK_FIELD("13", "website", "http://epn.alboussiere.inforoutes.fr");
+    CHECK_FIELD("13", "slug", "espace-public-numerique-alboussiere");
+    CHECK_FIELD("13", "commune_key", "alboussiere");
+    CHECK_FIELD("13", "timezone", "Europe/Paris");
+    CHECK_FIELD("13", "date_maj", "2021-06-07");
+    CHECK_FIELD("13", "pivot", "00000000000000");
+    CHECK_FIELD_NULL("13", "structure_id");
+    /* Adhésion → Payant + note; A ma place → first-class fact */
+    CHECK(count_rows("SELECT count(*) FROM place WHERE fees_note = 'Adhésion requise'"
+                     " AND fees LIKE '%Payant%'") == 103);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE does_procedures_for_you = 1") == 102);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE pass_numerique_accepted = 1") == 66);
+    /* "Adultes" means everyone: never stored as a public */
+    CHECK(count_rows("SELECT count(*) FROM place WHERE publics LIKE '%Adultes%'") == 0);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE support LIKE '%Illettrisme%'") == 144);
+
+    /* Re-import: nothing new, nothing changed. */
+    CHECK(import_file("../shared/data/lieux-aura-2022.json", "lieux-aura-2022", false, &r) == 0);
+    CHECK(r.imported == 0);
+    CHECK(r.updated == 0);
+    CHECK(r.unchanged == 429);
+    importer_report_free(&r);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source = 'Hinaura'") == 429);
+}
+
+TEST(schema_examples)
+{
+    importer_report r;
+    CHECK(import_file("../shared/data/lieux-exemples-schema.json", "exemples", false, &r) == 0);
+    CHECK(r.imported == 7);
+    CHECK(r.rejected == 0);
+    const importer_entry *e = find_entry(&r, "53851847300011", IMPORTER_WARNING, "labels_nationaux");
+    CHECK(e && e->value && strcmp(e->value, "Point relais CAF") == 0);
+    CHECK(find_entry(&r, "structure-1", IMPORTER_WARNING, "publics_accueillis") != NULL);
+    importer_report_free(&r);
+
+    CHECK_FIELD("structure-1", "typologies", "TIERS_LIEUX|ASSO");
+    CHECK_FIELD("structure-1", "parent_structure", "Pôle emploi");
+    CHECK_FIELD("structure-1", "address_extra", "Le patio du bois de l'Aulne");
+    CHECK_FIELD("structure-1", "insee_code", "51454");
+    CHECK_FIELD("structure-1", "ban_key", "13001_3079_00001");
+    CHECK_FIELD("structure-1", "booking_url", "https://www.rdv-solidarites.fr/");
+    CHECK_FIELD("structure-1", "accessibility_url",
+                "https://acceslibre.beta.gouv.fr/app/29-lampaul-plouarzel/a/"
+                "bibliotheque-mediatheque/erp/mediatheque-13/");
+    CHECK_FIELD("structure-1", "website",
+                "https://www.laquincaillerie.tl/|https://m.facebook.com/laquincaillerienumerique/");
+    CHECK_FIELD("structure-1", "summary",
+                "Notre association propose des formations aux outils numériques à destination "
+                "des personnes âgées.");
+    char *html = place_field("structure-1", "description_html");
+    CHECK(html && str_starts_with(html, "<p>Notre parcours d'initiation"));
+    free(html);
+    CHECK_FIELD("structure-1", "fees_note", "Adhésion requise");
+    CHECK_FIELD("structure-1", "does_procedures_for_you", "1");
+    CHECK_FIELD("structure-1", "support",
+                "Langues étrangères (autres)|Déficience visuelle|Surdité|Handicaps mentaux|"
+                "Illettrisme");
+    CHECK_FIELD("structure-1", "accessibility_notes",
+                "Handicaps psychiques : troubles psychiatriques donnant lieu à des atteintes "
+                "comportementales");
+    CHECK_FIELD("structure-1", "labels", "SUD LABS (PACA)");
+    CHECK_FIELD("structure-1", "other_labels", "Point relais CAF|Nièvre médiation numérique");
+    CHECK(count_rows("SELECT count(*) FROM structure s JOIN place p ON p.structure_id = s.id"
+                     " WHERE p.source_id = 'structure-1' AND s.pivot = '43493312300029'"
+                     " AND s.name = 'Pôle emploi'") == 1);
+
+    CHECK_FIELD("53851847300011", "programmes",
+                "France Services|Aidants Connect|Grande école du numérique|"
+                "Point d'accès numérique CAF|Conseillers numériques");
+    CHECK_FIELD("53851847300011", "labels", "Fabriques de Territoire|SUD LABS (PACA)");
+    CHECK_FIELD("53851847300011", "pass_numerique_accepted", "1");
+    CHECK_FIELD("53851847300011", "typologies", "ASSO");
+    CHECK_FIELD("53851847300011", "services",
+                "Insertion professionnelle via le numérique|Accès internet et matériel informatique");
+    CHECK_FIELD("7755602", "timezone", "America/Martinique");
+    CHECK_FIELD("77556026", "timezone", "America/Guadeloupe");
+}
+
+TEST(v1_csv)
+{
+    importer_report r;
+    CHECK(import_file("tests/data/import/v1-lieux.csv", "v1-lieux", false, &r) == 0);
+    CHECK(r.format == IMPORTER_FORMAT_V1_CSV);
+    CHECK(r.records == 6);
+    CHECK(r.imported == 4);
+    CHECK(r.rejected == 2);
+    const importer_entry *e = find_entry(&r, "csv-2", IMPORTER_REJECTED, NULL);
+    CHECK(e && e->field && strcmp(e->field, "nom") == 0);
+    CHECK(find_entry(&r, "csv-6", IMPORTER_REJECTED, "pivot") != NULL);
+    CHECK(find_entry(&r, "csv-6", IMPORTER_REJECTED, "code_postal") != NULL);
+    CHECK(find_entry(&r, "csv-6", IMPORTER_REJECTED, "date_maj") != NULL);
+    e = find_entry(&r, "csv-3", IMPORTER_WARNING, "telephone");
+    CHECK(e && e->value && strcmp(e->value, "12 34") == 0);
+    CHECK(find_entry(&r, "csv-4", IMPORTER_WARNING, "publics_specifiquement_adresses") != NULL);
+    CHECK(find_entry(&r, "csv-5", IMPORTER_WARNING, "code_insee") != NULL);
+    CHECK(find_entry(&r, "csv-5", IMPORTER_WARNING, "latitude") != NULL);
+    importer_report_free(&r);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source_id IN ('csv-2', 'csv-6')") == 0);
+
+    /* quoted fields with commas, doubled quotes and a line break */
+    CHECK_FIELD("csv-1", "name", "Médiathèque \"La Source\", espace numérique");
+    CHECK_FIELD("csv-1", "address", "12, rue de la République");
+    CHECK_FIELD("csv-1", "source", "Réseau Savoie");
+    CHECK_FIELD("csv-1", "phone", "+33479311919");
+    CHECK_FIELD("csv-1", "typologies", "BIB|EPN");
+    CHECK_FIELD("csv-1", "programmes", "Conseillers numériques|France Services");
+    CHECK_FIELD("csv-1", "labels", "Formé à « Mon Espace Santé »");
+    CHECK_FIELD("csv-1", "other_labels", "Label départemental");
+    CHECK_FIELD("csv-1", "access_modes", "Se présenter|Téléphoner");
+    CHECK_FIELD("csv-1", "itinerance", "Fixe");
+    char *html = place_field("csv-1", "description_html");
+    CHECK(html && strstr(html, "<strong>gratuits</strong>"));
+    CHECK(html && strstr(html, "href=\"https://mediatheque.example.fr/ateliers\""));
+    CHECK(html && !strstr(html, "javascript"));
+    free(html);
+    CHECK(count_rows("SELECT count(*) FROM place p JOIN structure s ON s.id = p.structure_id"
+                     " WHERE p.source_id = 'csv-1' AND s.name = 'Ville de Chambéry'") == 1);
+    /* bad phone: imported without it */
+    CHECK_FIELD_NULL("csv-3", "phone");
+    CHECK_FIELD("csv-3", "typologies", "RFS");
+    /* ';' lists, "Comprehension", "Étapes numériques(La Poste)", decimal commas */
+    CHECK_FIELD("csv-4", "services", "Compréhension du monde numérique|Loisirs et créations numériques");
+    CHECK_FIELD("csv-4", "typologies", "ASSO|TIERS_LIEUX");
+    CHECK_FIELD("csv-4", "labels", "Étapes numériques (La Poste)");
+    CHECK_FIELD("csv-4", "support_modes", "En autonomie|À distance");
+    CHECK_FIELD("csv-4", "fees", "Gratuit sous condition|Payant");
+    CHECK_FIELD("csv-4", "emails", "contact@clic.example");
+    CHECK_FIELD("csv-4", "latitude", "45.6884");
+    CHECK_FIELD("csv-4", "pivot", "W731234567");
+    CHECK_FIELD_NULL("csv-4", "website");
+    CHECK_FIELD_NULL("csv-4", "publics");
+    /* markup in a name is data: stored verbatim, escaped by the templates */
+    CHECK_FIELD("csv-5", "name", "<script>alert(1)</script> Espace numérique");
+    CHECK_FIELD_NULL("csv-5", "latitude");
+    CHECK_FIELD_NULL("csv-5", "insee_code");
+}
+
+TEST(v1_json)
+{
+    importer_report r;
+    CHECK(import_file("tests/data/import/v1-lieux.json", "v1-lieux", false, &r) == 0);
+    CHECK(r.format == IMPORTER_FORMAT_V1_JSON);
+    CHECK(r.imported == 2);
+    CHECK(r.rejected == 0);
+    CHECK(find_entry(&r, "json-1", IMPORTER_WARNING, "presentation_resume") != NULL);
+    CHECK(find_entry(&r, "json-2", IMPORTER_WARNING, "dispositif_programmes_nationaux") != NULL);
+    bool unknown_field = false;
+    for (size_t i = 0; i < r.entry_count; i++)
+        if (r.entries[i].record == 0 && strcmp(r.entries[i].field, "inconnu_x") == 0)
+            unknown_field = true;
+    CHECK(unknown_field);
+    importer_report_free(&r);
+    CHECK_FIELD("json-1", "phone", "+590590821234");
+    CHECK_FIELD("json-1", "timezone", "America/Guadeloupe");
+    CHECK_FIELD("json-1", "itinerance", "Itinérant|Fixe");
+    CHECK_FIELD("json-1", "services",
+                "Accès internet et matériel informatique|Aide aux démarches administratives");
+    char *summary = place_field("json-1", "summary");
+    CHECK(summary && utf8_length(summary) <= 280 && str_ends_with(summary, "…"));
+    free(summary);
+    char *md = place_field("json-1", "description_md");
+    CHECK(md && str_ends_with(md, "accueillant."));
+    free(md);
+    CHECK_FIELD("json-2", "phone", "+262269610000");
+    CHECK_FIELD("json-2", "timezone", "Indian/Mayotte");
+    CHECK_FIELD("json-2", "support_modes", "Accompagnement individuel");
+    CHECK_FIELD("json-2", "programmes", "Aidants Connect|Point d'accès numérique CAF");
+    CHECK_FIELD("json-2", "other_labels", "Label inconnu");
+}
+
+TEST(duplicates)
+{
+    importer_report r;
+    CHECK(import_file("tests/data/import/doublons.json", "doublons", false, &r) == 0);
+    CHECK(r.imported == 3);
+    CHECK(r.duplicates == 2);
+    const importer_entry *e = find_entry(&r, "b-1", IMPORTER_DUPLICATE, NULL);
+    CHECK(e && e->value && strcmp(e->value, "Source A/a-1") == 0);
+    e = find_entry(&r, "b-2", IMPORTER_DUPLICATE, NULL);
+    CHECK(e && strstr(e->message, " m"));
+    importer_report_free(&r);
+    /* reported, never merged */
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source_id IN ('a-1', 'b-1', 'b-2')") == 3);
+}
+
+static const char UPDATED_JSON[] =
+    "[{\"id\":\"mem-1\",\"pivot\":\"00000000000000\",\"nom\":\"Espace mémoire\","
+    "\"commune\":\"Lyon\",\"code_postal\":\"69001\",\"adresse\":\"1 rue A\","
+    "\"date_maj\":\"2024-01-01\",\"telephone\":\"04 72 00 00 00\"}]";
+
+TEST(update_and_dry_run)
+{
+    importer_report r;
+    CHECK(import_text(UPDATED_JSON, "memoire", false, &r) == 0);
+    CHECK(r.imported == 1);
+    importer_report_free(&r);
+    CHECK_FIELD("mem-1", "source", "memoire"); /* no source field: the caller's name */
+    CHECK_FIELD("mem-1", "phone", "+33472000000");
+
+    char *changed = xstrdup(UPDATED_JSON);
+    memcpy(strstr(changed, "1 rue A"), "2 rue B", 7);
+    CHECK(import_text(changed, "memoire", true, &r) == 0); /* dry run */
+    CHECK(r.updated == 1 && r.dry_run);
+    importer_report_free(&r);
+    CHECK_FIELD("mem-1", "address", "1 rue A");
+    CHECK(import_text(changed, "memoire", false, &r) == 0);
+    CHECK(r.updated == 1 && r.imported == 0 && r.unchanged == 0);
+    importer_report_free(&r);
+    CHECK_FIELD("mem-1", "address", "2 rue B");
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source_id = 'mem-1'") == 1);
+    free(changed);
+
+    /* dry run of a new file: counted, not saved */
+    CHECK(import_file("tests/data/import/v1-lieux.json", "autre", true, &r) == 0);
+    importer_report_free(&r);
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source = 'Hub Antilles'") == 2);
+}
+
+TEST(repeated_id_in_file)
+{
+    static const char two[] =
+        "id,pivot,nom,commune,code_postal,adresse,date_maj,source\n"
+        "r-1,00000000000000,Un,Lyon,69001,1 rue A,2024-01-01,Rep\n"
+        "r-1,00000000000000,Deux,Lyon,69001,1 rue A,2024-01-01,Rep\n";
+    importer_report r;
+    CHECK(import_text(two, "rep", false, &r) == 0);
+    CHECK(r.imported == 1 && r.rejected == 1);
+    CHECK(find_entry(&r, "r-1", IMPORTER_REJECTED, "id") != NULL);
+    importer_report_free(&r);
+    CHECK_FIELD("r-1", "name", "Un");
+}
+
+TEST(detection_and_failures)
+{
+    static const char csv_semicolon[] = "\xEF\xBB\xBFid;pivot;nom\n1;2;3\n";
+    CHECK(importer_detect(csv_semicolon, strlen(csv_semicolon)) == IMPORTER_FORMAT_V1_CSV);
+    static const char v1[] = "[{\"id\":\"1\",\"courriels\":\"a@b.fr\"}]";
+    CHECK(importer_detect(v1, strlen(v1)) == IMPORTER_FORMAT_V1_JSON);
+    static const char v01[] = "[{\"id\":\"1\",\"courriel\":\"a@b.fr\"}]";
+    CHECK(importer_detect(v01, strlen(v01)) == IMPORTER_FORMAT_V01_JSON);
+    CHECK(importer_detect("bonjour", 7) == IMPORTER_FORMAT_UNKNOWN);
+    CHECK(importer_detect("{}", 2) == IMPORTER_FORMAT_UNKNOWN);
+
+    importer_report r;
+    CHECK(import_text("bonjour\n", "x", false, &r) == -1);
+    CHECK(r.error != NULL);
+    importer_report_free(&r);
+    CHECK(import_text("[{\"id\":1,\"id\":2}]", "x", false, &r) == -1); /* duplicate keys */
+    CHECK(r.error && strstr(r.error, "JSON"));
+    importer_report_free(&r);
+    CHECK(import_text("id,nom\n\"non fermé,x\n", "x", false, &r) == -1);
+    importer_report_free(&r);
+    CHECK(import_text("id,nom\n\xFF\xFE,x\n", "x", false, &r) == -1); /* not UTF-8 */
+    CHECK(r.error && strstr(r.error, "UTF-8"));
+    importer_report_free(&r);
+    CHECK(import_text("[1, {\"id\":\"z\"}]", "x", false, &r) == 0);
+    CHECK(r.rejected == 2);
+    importer_report_free(&r);
+}
+
+TEST(report_json)
+{
+    importer_report r;
+    CHECK(import_file("tests/data/import/v1-lieux.csv", "v1-lieux", true, &r) == 0);
+    json_t *j = importer_report_json(&r);
+    CHECK_STR(json_string_value(json_object_get(j, "format")), "schema-1.0.2-csv");
+    json_t *counts = json_object_get(j, "counts");
+    CHECK(json_integer_value(json_object_get(counts, "rejected")) == 2);
+    CHECK(json_integer_value(json_object_get(counts, "unchanged")) == 4);
+    json_t *entries = json_object_get(j, "entries");
+    CHECK(json_array_size(entries) == r.entry_count);
+    json_t *first = json_array_get(entries, 0);
+    CHECK_STR(json_string_value(json_object_get(first, "level")), "rejected");
+    CHECK_STR(json_string_value(json_object_get(first, "field")), "nom");
+    CHECK(json_integer_value(json_object_get(first, "record")) == 2);
+    json_decref(j);
+    FILE *out = tmpfile();
+    CHECK(importer_report_write_json(&r, out) == 0);
+    fclose(out);
+    importer_report_free(&r);
+}
+
+int main(void)
+{
+    test_db_path = xasprintf("/tmp/repere-test-importer-%d.db", (int)getpid());
+    char *err = NULL;
+    test_db = db_open(test_db_path, &err);
+    if (!test_db || db_migrate(test_db, "migrations") < 0) {
+        fprintf(stderr, "cannot create test database: %s\n", err ? err : "migrations failed");
+        return 2;
+    }
+    RUN(aura_v01_import);
+    RUN(schema_examples);
+    RUN(v1_csv);
+    RUN(v1_json);
+    RUN(duplicates);
+    RUN(update_and_dry_run);
+    RUN(repeated_id_in_file);
+    RUN(detection_and_failures);
+    RUN(report_json);
+    db_close(test_db);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < ARRAY_LEN(suffixes); i++) {
+        char *p = xasprintf("%s%s", test_db_path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+    free(test_db_path);
+    return unit_report();
+}
