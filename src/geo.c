@@ -70,14 +70,16 @@ static const struct {
 };
 
 /* Ordinal suffixes after a number: 1er, 1ere, 3e, 3eme (from "3ème"), 2nd. */
-static const char *const ordinal_suffixes[] = {"", "e", "er", "ere", "eme", "em", "me", "nd", "nde"};
+static const char *const ordinal_suffixes[] = {"",   "e",  "er", "ere", "eme",
+                                               "em", "me", "nd", "nde"};
 
 /* If the word w (length n) is a number with an optional ordinal suffix,
  * append the number without leading zeros to b and return true. */
 static bool append_ordinal(buf *b, const char *w, size_t n)
 {
     size_t digits = 0;
-    while (digits < n && isdigit((unsigned char)w[digits])) digits++;
+    while (digits < n && isdigit((unsigned char)w[digits]))
+        digits++;
     if (digits == 0) return false;
     bool suffix_ok = false;
     for (size_t i = 0; i < ARRAY_LEN(ordinal_suffixes); i++) {
@@ -86,7 +88,8 @@ static bool append_ordinal(buf *b, const char *w, size_t n)
     }
     if (!suffix_ok) return false;
     size_t start = 0;
-    while (start + 1 < digits && w[start] == '0') start++;
+    while (start + 1 < digits && w[start] == '0')
+        start++;
     buf_append(b, w + start, digits - start);
     return true;
 }
@@ -137,12 +140,15 @@ char *geo_key_without_article(const char *key)
 static bool compact_input(const char *input, char *out, size_t size)
 {
     const char *s = input ? input : "";
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1])) n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
     bool digits_and_blanks = n > 0;
     for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]) && !isspace((unsigned char)s[i])) digits_and_blanks = false;
+        if (!isdigit((unsigned char)s[i]) && !isspace((unsigned char)s[i]))
+            digits_and_blanks = false;
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         if (digits_and_blanks && isspace((unsigned char)s[i])) continue;
@@ -174,7 +180,8 @@ geo_query_kind geo_classify(const char *input)
     if (!compact_input(input, s, sizeof s)) {
         /* Too long to be a code: text, unless it is only blanks/digits. */
         const char *p = input ? input : "";
-        while (isspace((unsigned char)*p)) p++;
+        while (isspace((unsigned char)*p))
+            p++;
         if (!*p) return GEO_QUERY_EMPTY;
         for (; *p; p++)
             if (!isdigit((unsigned char)*p) && !isspace((unsigned char)*p)) return GEO_QUERY_TEXT;
@@ -185,15 +192,19 @@ geo_query_kind geo_classify(const char *input)
     if (all_digits(s, n)) {
         int two = n >= 2 ? (s[0] - '0') * 10 + (s[1] - '0') : 0;
         switch (n) {
-        case 1: return s[0] != '0' ? GEO_QUERY_DEPARTEMENT : GEO_QUERY_BAD_CODE;
-        case 2: return two >= 1 && two <= 95 && two != 20 ? GEO_QUERY_DEPARTEMENT : GEO_QUERY_BAD_CODE;
+        case 1:
+            return s[0] != '0' ? GEO_QUERY_DEPARTEMENT : GEO_QUERY_BAD_CODE;
+        case 2:
+            return two >= 1 && two <= 95 && two != 20 ? GEO_QUERY_DEPARTEMENT : GEO_QUERY_BAD_CODE;
         case 3:
-            return two == 97 && s[2] >= '1' && s[2] <= '6' ? GEO_QUERY_DEPARTEMENT : GEO_QUERY_BAD_CODE;
+            return two == 97 && s[2] >= '1' && s[2] <= '6' ? GEO_QUERY_DEPARTEMENT
+                                                           : GEO_QUERY_BAD_CODE;
         case 5:
             if (two >= 1 && two <= 95) return GEO_QUERY_POSTAL_CODE;
             if (two == 97 && s[2] >= '1' && s[2] <= '8') return GEO_QUERY_POSTAL_CODE;
             return GEO_QUERY_BAD_CODE;
-        default: return GEO_QUERY_BAD_CODE;
+        default:
+            return GEO_QUERY_BAD_CODE;
         }
     }
     if (n == 2 && is_corsica(s)) return GEO_QUERY_DEPARTEMENT;
@@ -286,7 +297,8 @@ static void copy_text(char *dst, size_t size, const unsigned char *src)
     size_t n = strlen(s);
     if (n >= size) {
         n = size - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
     }
     memcpy(dst, s, n);
     dst[n] = '\0';
@@ -301,7 +313,8 @@ static char *slurp(const char *path, size_t *len)
     buf b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
     bool failed = ferror(f) != 0;
     fclose(f);
     if (failed) {
@@ -334,7 +347,8 @@ static const struct {
     [FILE_DEPARTEMENTS] = {"departements.tsv", "code\tname\tregion", 3},
     [FILE_EPCI] = {"epci.tsv", "siren\tname", 2},
     [FILE_COMMUNES] = {"communes.tsv",
-                       "insee\tname\tdep\tparent\tepci\tpopulation\tlat\tlon\tsource\tpostcodes", 10},
+                       "insee\tname\tdep\tparent\tepci\tpopulation\tlat\tlon\tsource\tpostcodes",
+                       10},
 };
 
 /* A line cursor over a file held in memory; lines are NUL-terminated in place. */
@@ -378,7 +392,8 @@ static bool parse_decimal(const char *s, double *out)
         s++;
     }
     if (!isdigit((unsigned char)*s)) return false;
-    while (isdigit((unsigned char)*s)) v = v * 10 + (*s++ - '0');
+    while (isdigit((unsigned char)*s))
+        v = v * 10 + (*s++ - '0');
     if (*s == '.') {
         s++;
         if (!isdigit((unsigned char)*s)) return false;
@@ -400,18 +415,13 @@ static bool parse_integer(const char *s, int64_t *out)
 }
 
 /* used by: geo_gazetteer_load — is this data already loaded? */
-static const char q_loaded_checksum[] =
-    "SELECT value FROM gazetteer_meta WHERE key = 'checksum'"
-    " AND EXISTS (SELECT 1 FROM commune)";
+static const char q_loaded_checksum[] = "SELECT value FROM gazetteer_meta WHERE key = 'checksum'"
+                                        " AND EXISTS (SELECT 1 FROM commune)";
 
 /* used by: geo_gazetteer_load — empty the tables, children first. */
 static const char *const q_clear[] = {
-    "DELETE FROM commune_key",
-    "DELETE FROM commune_postal_code",
-    "DELETE FROM commune",
-    "DELETE FROM epci",
-    "DELETE FROM departement",
-    "DELETE FROM region",
+    "DELETE FROM commune_key", "DELETE FROM commune_postal_code", "DELETE FROM commune",
+    "DELETE FROM epci",        "DELETE FROM departement",         "DELETE FROM region",
 };
 
 /* used by: geo_gazetteer_load — one statement per table. */
@@ -424,7 +434,8 @@ static const char q_insert_commune[] =
     " latitude, longitude, coord_source)"
     " VALUES (:insee, :name, :key, :dep, (SELECT region FROM departement WHERE code = :dep),"
     " :epci, :parent, :population, :lat, :lon, :source)";
-static const char q_insert_key[] = "INSERT OR IGNORE INTO commune_key(key, insee) VALUES (:key, :insee)";
+static const char q_insert_key[] =
+    "INSERT OR IGNORE INTO commune_key(key, insee) VALUES (:key, :insee)";
 static const char q_insert_postal_code[] =
     "INSERT OR IGNORE INTO commune_postal_code(postal_code, insee) VALUES (:code, :insee)";
 
@@ -504,7 +515,8 @@ static bool load_file(loader *l, int file, char *text, size_t len)
 
     while ((n = tsv_row(&t, f, 10)) > 0) {
         if (n == 1 && !*f[0]) continue; /* blank line */
-        if (n != gazetteer_files[file].columns) return bad_row(l, file, &t, "wrong number of columns");
+        if (n != gazetteer_files[file].columns)
+            return bad_row(l, file, &t, "wrong number of columns");
         switch (file) {
         case FILE_REGIONS:
             bind_text(l->region, ":code", f[0], -1);
@@ -566,10 +578,66 @@ static bool load_file(loader *l, int file, char *text, size_t len)
             l->communes++;
             break;
         }
-        default: break;
+        default:
+            break;
         }
     }
     return true;
+}
+
+/* Is `checksum` the one of the data already loaded? */
+static bool read_checksum(sqlite3 *db, const char *checksum, bool *unchanged)
+{
+    sqlite3_stmt *s = prepare(db, q_loaded_checksum);
+    if (!s) return false;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *unchanged = strcmp((const char *)sqlite3_column_text(s, 0), checksum) == 0;
+    else if (step != SQLITE_DONE)
+        report(db, "read gazetteer_meta");
+    sqlite3_finalize(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE;
+}
+
+static bool write_checksum(sqlite3 *db, const char *checksum)
+{
+    sqlite3_stmt *s = prepare(db, q_set_meta);
+    if (!s) return false;
+    bind_text(s, ":checksum", checksum, -1);
+    bool ok = run(db, s, "write gazetteer_meta");
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* Empty the tables and load every file, then compute the centroids. */
+static bool replace_all(loader *l, char **text, const size_t *len)
+{
+    sqlite3 *db = l->db;
+    for (size_t i = 0; i < ARRAY_LEN(q_clear); i++)
+        if (sqlite3_exec(db, q_clear[i], NULL, NULL, NULL) != SQLITE_OK) {
+            report(db, q_clear[i]);
+            return false;
+        }
+    bool ok = (l->region = prepare(db, q_insert_region)) &&
+              (l->departement = prepare(db, q_insert_departement)) &&
+              (l->epci = prepare(db, q_insert_epci)) &&
+              (l->commune = prepare(db, q_insert_commune)) &&
+              (l->key = prepare(db, q_insert_key)) &&
+              (l->postal_code = prepare(db, q_insert_postal_code));
+    /* Parents before children: régions, départements, EPCI, communes. */
+    for (int i = 0; ok && i < FILE_COUNT; i++)
+        ok = load_file(l, i, text[i], len[i]);
+    if (ok && sqlite3_exec(db, q_departement_centroids, NULL, NULL, NULL) != SQLITE_OK) {
+        report(db, "département centroids");
+        ok = false;
+    }
+    sqlite3_finalize(l->region);
+    sqlite3_finalize(l->departement);
+    sqlite3_finalize(l->epci);
+    sqlite3_finalize(l->commune);
+    sqlite3_finalize(l->key);
+    sqlite3_finalize(l->postal_code);
+    return ok;
 }
 
 int geo_gazetteer_load(sqlite3 *db, const char *dir)
@@ -603,38 +671,9 @@ int geo_gazetteer_load(sqlite3 *db, const char *dir)
     }
 
     loader l = {.db = db, .dir = dir};
-    bool ok = true, unchanged = false;
-    sqlite3_stmt *s = prepare(db, q_loaded_checksum);
-    if (!s) ok = false;
-    else {
-        int step = sqlite3_step(s);
-        if (step == SQLITE_ROW)
-            unchanged = strcmp((const char *)sqlite3_column_text(s, 0), checksum) == 0;
-        else if (step != SQLITE_DONE) ok = false, report(db, "read gazetteer_meta");
-        sqlite3_finalize(s);
-    }
-    for (size_t i = 0; ok && !unchanged && i < ARRAY_LEN(q_clear); i++)
-        if (sqlite3_exec(db, q_clear[i], NULL, NULL, NULL) != SQLITE_OK) ok = false, report(db, q_clear[i]);
-    if (ok && !unchanged) {
-        ok = (l.region = prepare(db, q_insert_region)) && (l.departement = prepare(db, q_insert_departement)) &&
-             (l.epci = prepare(db, q_insert_epci)) && (l.commune = prepare(db, q_insert_commune)) &&
-             (l.key = prepare(db, q_insert_key)) && (l.postal_code = prepare(db, q_insert_postal_code));
-        /* Parents before children: régions, départements, EPCI, communes. */
-        for (int i = 0; ok && i < FILE_COUNT; i++) ok = load_file(&l, i, text[i], len[i]);
-        if (ok && sqlite3_exec(db, q_departement_centroids, NULL, NULL, NULL) != SQLITE_OK)
-            ok = false, report(db, "département centroids");
-        if (ok && (s = prepare(db, q_set_meta))) {
-            bind_text(s, ":checksum", checksum, -1);
-            ok = run(db, s, "write gazetteer_meta");
-            sqlite3_finalize(s);
-        } else ok = false;
-        sqlite3_finalize(l.region);
-        sqlite3_finalize(l.departement);
-        sqlite3_finalize(l.epci);
-        sqlite3_finalize(l.commune);
-        sqlite3_finalize(l.key);
-        sqlite3_finalize(l.postal_code);
-    }
+    bool unchanged = false;
+    bool ok = read_checksum(db, checksum, &unchanged) && (unchanged || replace_all(&l, text, len));
+    if (ok && !unchanged) ok = write_checksum(db, checksum);
 
     const char *end = own ? (ok ? "COMMIT" : "ROLLBACK")
                           : (ok ? "RELEASE geo_gazetteer_load"
@@ -651,7 +690,8 @@ int geo_gazetteer_load(sqlite3 *db, const char *dir)
                     checksum);
     }
 out:
-    for (int i = 0; i < FILE_COUNT; i++) free(text[i]);
+    for (int i = 0; i < FILE_COUNT; i++)
+        free(text[i]);
     return rc;
 }
 
@@ -673,7 +713,7 @@ static int compare_strings(const void *a, const void *b)
 /* Sort a space-separated list of postal codes in place. */
 static void sort_postal_codes(char *list)
 {
-    char *words[64];
+    char *words[64] = {0};
     size_t n = 0;
     char copy[sizeof((geo_commune *)0)->postal_codes];
     copy_text(copy, sizeof copy, (const unsigned char *)list);
@@ -686,7 +726,8 @@ static void sort_postal_codes(char *list)
         if (i) buf_putc(&b, ' ');
         buf_puts(&b, words[i]);
     }
-    copy_text(list, sizeof((geo_commune *)0)->postal_codes, (const unsigned char *)(b.data ? b.data : ""));
+    copy_text(list, sizeof((geo_commune *)0)->postal_codes,
+              (const unsigned char *)(b.data ? b.data : ""));
     buf_free(&b);
 }
 
@@ -774,16 +815,14 @@ int geo_communes_find(sqlite3 *db, const char *input, size_t max, geo_commune **
 /* used by: geo_communes_by_postal_code — served by commune_postal_code's
  * primary key. */
 static const char q_communes_by_postal_code[] =
-    "SELECT " COMMUNE_COLUMNS
-    " FROM commune_postal_code pc"
+    "SELECT " COMMUNE_COLUMNS " FROM commune_postal_code pc"
     " JOIN commune c ON c.insee = pc.insee"
     " JOIN departement d ON d.code = c.departement"
     " WHERE pc.postal_code = :code"
     " ORDER BY c.parent IS NULL, c.population DESC, c.insee"
     " LIMIT :max";
 
-int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max,
-                                geo_commune **out)
+int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max, geo_commune **out)
 {
     *out = NULL;
     if (!postal_code || !*postal_code || max == 0) return 0;
@@ -796,8 +835,7 @@ int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max
 
 /* used by: geo_commune_by_insee — commune's primary key. */
 static const char q_commune_by_insee[] =
-    "SELECT " COMMUNE_COLUMNS
-    " FROM commune c JOIN departement d ON d.code = c.departement"
+    "SELECT " COMMUNE_COLUMNS " FROM commune c JOIN departement d ON d.code = c.departement"
     " WHERE c.insee = :insee";
 
 int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out)
@@ -832,8 +870,10 @@ int geo_departement_find(sqlite3 *db, const char *input, geo_departement *out)
     } else if (kind == GEO_QUERY_TEXT) {
         char *full = geo_name_key(input);
         key = geo_key_without_article(full);
-        if (key) free(full);
-        else key = full;
+        if (key)
+            free(full);
+        else
+            key = full;
     } else {
         return 0;
     }

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,7 +123,8 @@ static char *read_text(const char *path)
     buf b = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
     fclose(f);
     return buf_steal(&b);
 }
@@ -196,13 +198,48 @@ TEST(load)
     CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
     CHECK(elapsed(t0) < 0.5);
     /* Inside a caller's transaction: a savepoint, and the caller commits. */
-    CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE; UPDATE gazetteer_meta SET value = 'x'"
-                           " WHERE key = 'checksum'",
+    CHECK(sqlite3_exec(db,
+                       "BEGIN IMMEDIATE; UPDATE gazetteer_meta SET value = 'x'"
+                       " WHERE key = 'checksum'",
                        NULL, NULL, NULL) == SQLITE_OK);
     CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
     CHECK(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
     /* A missing directory is an error, not a crash, and changes nothing. */
     CHECK(geo_gazetteer_load(db, "/nonexistent") == -1);
+
+    /* A malformed row half-way: -1, and the loaded data is left intact. */
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/repere-test-geo-%ld.d", (long)getpid());
+    mkdir(dir, 0700);
+    const char *names[] = {"regions.tsv", "departements.tsv", "epci.tsv", "communes.tsv"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        char *from = xasprintf("data/gazetteer/%s", names[i]);
+        char *to = xasprintf("%s/%s", dir, names[i]);
+        char *text = read_text(from);
+        CHECK(text != NULL);
+        if (text && i == 3) {
+            /* Turn a line break in the middle into a tab: too many columns. */
+            char *nl = strchr(text + strlen(text) / 2, '\n');
+            if (nl) *nl = '\t';
+        }
+        FILE *f = fopen(to, "wb");
+        CHECK(f != NULL);
+        if (f && text) fputs(text, f);
+        if (f) fclose(f);
+        free(text);
+        free(from);
+        free(to);
+    }
+    CHECK(geo_gazetteer_load(db, dir) == -1);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM commune", -1, &s, NULL);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 34000);
+    sqlite3_finalize(s);
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        char *to = xasprintf("%s/%s", dir, names[i]);
+        unlink(to);
+        free(to);
+    }
+    rmdir(dir);
 }
 
 TEST(postal_code)
@@ -257,7 +294,8 @@ TEST(find_by_name)
     n = geo_communes_find(db, "saint martin", 20, &c);
     CHECK(n == 20);
     int exact = 0;
-    for (int i = 0; i < n; i++) exact += c[i].exact;
+    for (int i = 0; i < n; i++)
+        exact += c[i].exact;
     CHECK(exact >= 2);
     CHECK(n > 0 && c[n - 1].exact == false);
     free(c);
