@@ -289,7 +289,7 @@ const clean = (s) => String(s).replace(/[\t\n\r]/g, ' ');
 function writeTsv(file, header, rows) {
     const text = [header.join('\t')].concat(rows.map((r) => r.map(clean).join('\t'))).join('\n') + '\n';
     fs.writeFileSync(path.join(OUT, file), text);
-    return text.length;
+    return Buffer.byteLength(text);
 }
 
 const counts = {};
@@ -405,6 +405,21 @@ if (MEASURE) {
         ['estimated from EPCI (E)', bySource.E],
         ['estimated from département (D)', bySource.D],
     ]);
+    /* The matched communes fall back to P/E/D in other proportions than the
+     * communes really estimated: reweight each level to the real mix. */
+    const weighted = [];
+    for (const level of ['P', 'E', 'D']) {
+        const w = (counts[level] || 0) / bySource[level].length;
+        for (const d of bySource[level]) weighted.push([d, w]);
+    }
+    weighted.sort((a, b) => a[0] - b[0]);
+    const total = weighted.reduce((a, x) => a + x[1], 0);
+    const wq = (p) => {
+        let acc = 0;
+        for (const [d, w] of weighted) if ((acc += w) >= p * total) return d.toFixed(1);
+        return weighted[weighted.length - 1][0].toFixed(1);
+    };
+    console.log(`| all, reweighted to the estimated communes' mix (P ${counts.P}, E ${counts.E}, D ${counts.D}) | ${weighted.length} | ${wq(0.5)} | ${wq(0.9)} | ${weighted[weighted.length - 1][0].toFixed(1)} |`);
 
     /* 2. The catalogue's places (real coordinates) against their commune's
      *    gazetteer position. A place is not at its commune's centre, so the
