@@ -756,7 +756,9 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
     if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
     if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
         if (!parse_weekdays(p, r)) return false;
-        if (p->tok.kind == T_COLON) advance(p); /* "Mo-Fr: 09:00-12:00" */
+        token after = peek(p);
+        if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
+            advance(p); /* "Mo-Fr: 09:00-12:00" */
         *selectors = true;
     }
     if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
@@ -988,7 +990,7 @@ static void put_rule(buf *b, const rule *r)
         put_time(b, t->start);
         buf_putc(b, '-');
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
-        int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY <= t->start
+        int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
                       ? t->end - MINUTES_PER_DAY
                       : t->end;
         put_time(b, end);

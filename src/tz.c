@@ -399,8 +399,16 @@ int64_t tz_local_to_utc(const tz_zone *zone, int64_t local)
     bool ok_before = tz_offset_at(zone, t_before) == before;
     bool ok_after = tz_offset_at(zone, t_after) == after;
     if (ok_before && ok_after) return t_before < t_after ? t_before : t_after;
+    if (ok_before) return t_before;
     if (ok_after) return t_after;
-    return t_before; /* valid, or in a gap: the pre-jump offset moves it past the jump */
+    /* In a gap: the jump happens in [t_after, t_before]; find its first instant. */
+    int64_t lo = t_after, hi = t_before;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (tz_offset_at(zone, mid) == after) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
 }
 
 /* ---- the cache ---- */

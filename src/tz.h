@@ -57,8 +57,8 @@ int64_t tz_utc_to_local(const tz_zone *zone, int64_t utc);
  * Local seconds to a UTC instant. A wall-clock time that happens twice (the
  * hour repeated when clocks go back) gives the first occurrence. A time that
  * does not exist (skipped when clocks go forward, e.g. 02:30 on the last
- * Sunday of March in Paris) is read with the offset in force before the
- * jump, so it lands after the jump: 02:30 → 03:30 CEST.
+ * Sunday of March in Paris) gives the instant of the jump, 03:00 CEST: a
+ * place "open 02:30-03:30" that night is open from 03:00 to 03:30.
  */
 int64_t tz_local_to_utc(const tz_zone *zone, int64_t local);
 

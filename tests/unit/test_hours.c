@@ -1,0 +1,753 @@
+/*
+ * Unit tests for hours.c and tz.c: parsing (with the malformed variants found
+ * in real data), normalisation, the override semantics of ";" "," "||" and
+ * "off", dates, weeks, public holidays, time zones and daylight saving, the
+ * French texts, and every `horaires` value of the shared data files
+ * (../shared/data, relative to the repository root, where tests/run.sh runs).
+ */
+#include "hours.h"
+#include "tz.h"
+#include "unit.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers ---- */
+
+static int64_t utc(int y, int mo, int d, int h, int mi)
+{
+    return tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+}
+
+static hours_context context(const char *dep, const char *zone)
+{
+    hours_context ctx;
+    if (hours_context_init(&ctx, dep, zone) != 0) {
+        fprintf(stderr, "cannot load zone %s\n", zone ? zone : "(département)");
+        abort();
+    }
+    return ctx;
+}
+
+/*
+ * The open intervals of the week starting on local Monday `monday`
+ * ("2026-12-21"), one line per local day each touches, as `repere hours`
+ * prints them: "2026-12-21T09:00/12:00", " unknown" appended when unsure.
+ */
+static char *week_lines(const char *expr, const char *dep, const char *monday)
+{
+    hours_context ctx = context(dep, NULL);
+    hours_error err;
+    hours_schedule *s = hours_parse(expr, &err);
+    if (!s) return xasprintf("parse error: %s", err.message);
+    int y, m, d;
+    sscanf(monday, "%d-%d-%d", &y, &m, &d);
+    int64_t day0 = tz_days_from_civil(y, m, d);
+    int64_t from = tz_local_to_utc(ctx.zone, day0 * 86400);
+    int64_t to = tz_local_to_utc(ctx.zone, (day0 + 7) * 86400);
+    hours_interval iv[64];
+    int n = hours_intervals(s, &ctx, from, to, iv, 64);
+    buf b = {0};
+    buf_puts(&b, "");
+    for (int i = 0; i < n; i++) {
+        int64_t start = tz_utc_to_local(ctx.zone, iv[i].start);
+        int64_t end = tz_utc_to_local(ctx.zone, iv[i].end);
+        while (start < end) {
+            int64_t midnight = (tz_floor_div(start, 86400) + 1) * 86400;
+            int64_t stop = end < midnight ? end : midnight;
+            int yy, mm, dd;
+            tz_civil_from_days(tz_floor_div(start, 86400), &yy, &mm, &dd);
+            int s_min = (int)(start % 86400 / 60), e_min = stop == midnight ? 1440 : (int)(stop % 86400 / 60);
+            buf_printf(&b, "%s%04d-%02d-%02dT%02d:%02d/%02d:%02d%s", b.len ? "\n" : "", yy, mm, dd,
+                       s_min / 60, s_min % 60, e_min / 60, e_min % 60,
+                       iv[i].unknown ? " unknown" : "");
+            start = stop;
+        }
+    }
+    hours_free(s);
+    return buf_steal(&b);
+}
+
+static char *normalised(const char *expr)
+{
+    hours_error err;
+    hours_schedule *s = hours_parse(expr, &err);
+    if (!s) return xasprintf("parse error: %s", err.message);
+    char *out = hours_normalise(s);
+    hours_free(s);
+    return out;
+}
+
+/* ---- week tables ---- */
+
+static const struct {
+    const char *expr, *dep, *monday, *want;
+} weeks[] = {
+    /* A later ";" rule replaces earlier ones for the days it names: Tuesday is only the afternoon. */
+    {"Mo-Th 09:00-12:00,13:30-18:00; Tu 13:30-18:00", "69", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-21T13:30/18:00\n"
+     "2026-12-22T13:30/18:00\n"
+     "2026-12-23T09:00/12:00\n2026-12-23T13:30/18:00\n"
+     "2026-12-24T09:00/12:00\n2026-12-24T13:30/18:00"},
+    /* PH off: Christmas Day (Friday 25) is closed. */
+    {"Mo-Fr 09:00-17:00; PH off", "73", "2026-12-21",
+     "2026-12-21T09:00/17:00\n2026-12-22T09:00/17:00\n2026-12-23T09:00/17:00\n"
+     "2026-12-24T09:00/17:00"},
+    /* Ascension, Thursday 14 May 2026. */
+    {"Mo-Fr 09:00-12:00; PH off", "", "2026-05-11",
+     "2026-05-11T09:00/12:00\n2026-05-12T09:00/12:00\n2026-05-13T09:00/12:00\n"
+     "2026-05-15T09:00/12:00"},
+    /* Alsace-Moselle: 26 December is a holiday in 67, not in 73. */
+    {"Mo-Sa 10:00-12:00; PH off", "67", "2026-12-21",
+     "2026-12-21T10:00/12:00\n2026-12-22T10:00/12:00\n2026-12-23T10:00/12:00\n"
+     "2026-12-24T10:00/12:00"},
+    {"Mo-Sa 10:00-12:00; PH off", "73", "2026-12-21",
+     "2026-12-21T10:00/12:00\n2026-12-22T10:00/12:00\n2026-12-23T10:00/12:00\n"
+     "2026-12-24T10:00/12:00\n2026-12-26T10:00/12:00"},
+    /* Past midnight: every evening spills into the next morning (and the Sunday before spills into Monday). */
+    {"20:00-02:00", "", "2026-12-21",
+     "2026-12-21T00:00/02:00\n2026-12-21T20:00/24:00\n2026-12-22T00:00/02:00\n"
+     "2026-12-22T20:00/24:00\n2026-12-23T00:00/02:00\n2026-12-23T20:00/24:00\n"
+     "2026-12-24T00:00/02:00\n2026-12-24T20:00/24:00\n2026-12-25T00:00/02:00\n"
+     "2026-12-25T20:00/24:00\n2026-12-26T00:00/02:00\n2026-12-26T20:00/24:00\n"
+     "2026-12-27T00:00/02:00\n2026-12-27T20:00/24:00"},
+    {"Fr 19:00-11:00", "", "2026-12-21", "2026-12-25T19:00/24:00\n2026-12-26T00:00/11:00"},
+    /* A later normal rule naming the next day replaces the spilled part too (as opening_hours.js). */
+    {"Mo 20:00-02:00; Tu 10:00-12:00", "", "2026-12-21",
+     "2026-12-21T20:00/24:00\n2026-12-22T10:00/12:00"},
+    {"Tu 10:00-12:00; Mo 20:00-02:00", "", "2026-12-21",
+     "2026-12-21T20:00/24:00\n2026-12-22T00:00/02:00\n2026-12-22T10:00/12:00"},
+    {"Mo-Fr 22:00-26:00", "", "2026-12-21",
+     "2026-12-21T22:00/24:00\n2026-12-22T00:00/02:00\n2026-12-22T22:00/24:00\n"
+     "2026-12-23T00:00/02:00\n2026-12-23T22:00/24:00\n2026-12-24T00:00/02:00\n"
+     "2026-12-24T22:00/24:00\n2026-12-25T00:00/02:00\n2026-12-25T22:00/24:00\n"
+     "2026-12-26T00:00/02:00"},
+    {"24/7", "", "2026-12-21",
+     "2026-12-21T00:00/24:00\n2026-12-22T00:00/24:00\n2026-12-23T00:00/24:00\n"
+     "2026-12-24T00:00/24:00\n2026-12-25T00:00/24:00\n2026-12-26T00:00/24:00\n"
+     "2026-12-27T00:00/24:00"},
+    {"24/7; Dec 24-Dec 26 off", "", "2026-12-21",
+     "2026-12-21T00:00/24:00\n2026-12-22T00:00/24:00\n2026-12-23T00:00/24:00\n"
+     "2026-12-27T00:00/24:00"},
+    {"Dec 24-Dec 26 off", "", "2026-12-21", ""},
+    {"Mo-Sa 09:00-19:00; Dec 24-26 off", "", "2026-12-21",
+     "2026-12-21T09:00/19:00\n2026-12-22T09:00/19:00\n2026-12-23T09:00/19:00"},
+    /* A yearly date range crossing New Year. */
+    {"Mo-Fr 10:00-12:00; Dec 24-Jan 02 off", "", "2026-12-21",
+     "2026-12-21T10:00/12:00\n2026-12-22T10:00/12:00\n2026-12-23T10:00/12:00"},
+    /* A dated closure, in 2026 only. */
+    {"Mo-Fr 09:00-18:00; 2026 Aug 01-Aug 20 off", "", "2026-08-17", "2026-08-21T09:00/18:00"},
+    {"Mo-Fr 09:00-18:00; 2026 Aug 01-Aug 20 off", "", "2027-08-16",
+     "2027-08-16T09:00/18:00\n2027-08-17T09:00/18:00\n2027-08-18T09:00/18:00\n"
+     "2027-08-19T09:00/18:00\n2027-08-20T09:00/18:00"},
+    {"Mo-Fr 09:00-18:00; Aug 01-20 off", "", "2027-08-16", ""},
+    {"Mo-Fr 09:00-18:00; Aug 01-20 off", "", "2026-08-17", "2026-08-21T09:00/18:00"},
+    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-06-29",
+     "2026-06-29T09:00/12:00"},
+    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-07-06",
+     "2026-07-06T14:00/17:00"},
+    /* "||": the fallback fills what the rules before leave closed, holidays included. */
+    {"Mo-Fr 09:00-17:00; PH off || \"sur rendez-vous\"", "", "2026-12-21",
+     "2026-12-21T00:00/09:00 unknown\n2026-12-21T09:00/17:00\n2026-12-21T17:00/24:00 unknown\n"
+     "2026-12-22T00:00/09:00 unknown\n2026-12-22T09:00/17:00\n2026-12-22T17:00/24:00 unknown\n"
+     "2026-12-23T00:00/09:00 unknown\n2026-12-23T09:00/17:00\n2026-12-23T17:00/24:00 unknown\n"
+     "2026-12-24T00:00/09:00 unknown\n2026-12-24T09:00/17:00\n2026-12-24T17:00/24:00 unknown\n"
+     "2026-12-25T00:00/24:00 unknown\n2026-12-26T00:00/24:00 unknown\n"
+     "2026-12-27T00:00/24:00 unknown"},
+    /* A comment without "open" makes the time uncertain; with "open" it is open. */
+    {"Tu 09:00-12:00 \"sur rendez-vous\"", "", "2026-12-21", "2026-12-22T09:00/12:00 unknown"},
+    {"Tu 09:00-12:00 open \"accueil libre\"", "", "2026-12-21", "2026-12-22T09:00/12:00"},
+    /* "," adds without replacing; an "off" rule with times closes only those times. */
+    {"Mo-We 09:00-12:00, We 14:00-16:00", "", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-22T09:00/12:00\n2026-12-23T09:00/12:00\n"
+     "2026-12-23T14:00/16:00"},
+    {"Mo-We 09:00-17:00; We 12:00-14:00 off", "", "2026-12-21",
+     "2026-12-21T09:00/17:00\n2026-12-22T09:00/17:00\n2026-12-23T09:00/12:00\n"
+     "2026-12-23T14:00/17:00"},
+    {"Mo-Fr 09:00-12:00,13:00-17:00; We off", "", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-21T13:00/17:00\n2026-12-22T09:00/12:00\n"
+     "2026-12-22T13:00/17:00\n2026-12-24T09:00/12:00\n2026-12-24T13:00/17:00\n"
+     "2026-12-25T09:00/12:00\n2026-12-25T13:00/17:00"},
+    /* ISO weeks: 21 Dec 2026 is in week 52, 28 Dec in week 53 (2026 has 53). */
+    {"week 01-53/2 Mo 10:00-12:00", "", "2026-12-21", ""},
+    {"week 01-53/2 Mo 10:00-12:00", "", "2026-12-28", "2026-12-28T10:00/12:00"},
+    {"week 52 Tu 10:00-12:00", "", "2026-12-21", "2026-12-22T10:00/12:00"},
+    /* A rule without days after one with days adds to it (opening_hours.js). */
+    {"Sa 10:00-12:00; 14:00-16:00", "", "2026-12-21",
+     "2026-12-21T14:00/16:00\n2026-12-22T14:00/16:00\n2026-12-23T14:00/16:00\n"
+     "2026-12-24T14:00/16:00\n2026-12-25T14:00/16:00\n2026-12-26T10:00/12:00\n"
+     "2026-12-26T14:00/16:00\n2026-12-27T14:00/16:00"},
+    {"Sa,PH 10:00-12:00", "", "2026-12-21", "2026-12-25T10:00/12:00\n2026-12-26T10:00/12:00"},
+    {"Fr-Mo 10:00-11:00", "", "2026-12-21",
+     "2026-12-21T10:00/11:00\n2026-12-25T10:00/11:00\n2026-12-26T10:00/11:00\n"
+     "2026-12-27T10:00/11:00"},
+    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2026-12-28",
+     "2026-12-28T10:00/11:00"},
+    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2027-01-04",
+     "2027-01-04T11:00/12:00"},
+    /* Tolerated variants. */
+    {"lu-ve 9h-12h, 14h30-18h", "", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-21T14:30/18:00\n2026-12-22T09:00/12:00\n"
+     "2026-12-22T14:30/18:00\n2026-12-23T09:00/12:00\n2026-12-23T14:30/18:00\n"
+     "2026-12-24T09:00/12:00\n2026-12-24T14:30/18:00\n2026-12-25T09:00/12:00\n"
+     "2026-12-25T14:30/18:00"},
+    {"9h-12h", "", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-22T09:00/12:00\n2026-12-23T09:00/12:00\n"
+     "2026-12-24T09:00/12:00\n2026-12-25T09:00/12:00\n2026-12-26T09:00/12:00\n"
+     "2026-12-27T09:00/12:00"},
+    {"samedi 9h-12h", "", "2026-12-21", "2026-12-26T09:00/12:00"},
+    /* Overlapping ranges of one rule merge. */
+    {"Mo 09:00-15:00,14:00-19:00", "", "2026-12-21", "2026-12-21T09:00/19:00"},
+    /* La Réunion: 20 December (a Sunday in 2026) is a holiday there, not in metropolitan France. */
+    {"Mo-Su 08:00-12:00; PH off", "974", "2026-12-14",
+     "2026-12-14T08:00/12:00\n2026-12-15T08:00/12:00\n2026-12-16T08:00/12:00\n"
+     "2026-12-17T08:00/12:00\n2026-12-18T08:00/12:00\n2026-12-19T08:00/12:00"},
+    {"Mo-Su 08:00-12:00; PH off", "73", "2026-12-14",
+     "2026-12-14T08:00/12:00\n2026-12-15T08:00/12:00\n2026-12-16T08:00/12:00\n"
+     "2026-12-17T08:00/12:00\n2026-12-18T08:00/12:00\n2026-12-19T08:00/12:00\n"
+     "2026-12-20T08:00/12:00"},
+};
+
+TEST(weeks)
+{
+    for (size_t i = 0; i < ARRAY_LEN(weeks); i++) {
+        char *got = week_lines(weeks[i].expr, weeks[i].dep, weeks[i].monday);
+        if (strcmp(got, weeks[i].want) != 0)
+            fprintf(stderr, "week of %s for %s:\n", weeks[i].monday, weeks[i].expr);
+        CHECK_STR(got, weeks[i].want);
+        free(got);
+    }
+}
+
+/* ---- instants in UTC, daylight saving ---- */
+
+static int intervals_of(const char *expr, const char *dep, int64_t from, int64_t to,
+                        hours_interval *out, size_t max)
+{
+    hours_context ctx = context(dep, NULL);
+    hours_schedule *s = hours_parse(expr, NULL);
+    if (!s) return -2;
+    int n = hours_intervals(s, &ctx, from, to, out, max);
+    hours_free(s);
+    return n;
+}
+
+TEST(daylight_saving)
+{
+    hours_interval iv[16];
+    /* Friday before the change is CET (+1), Monday after is CEST (+2). */
+    CHECK(intervals_of("Mo-Fr 09:00-17:00", "75", utc(2026, 3, 27, 0, 0), utc(2026, 3, 31, 0, 0),
+                       iv, 16) == 2);
+    CHECK(iv[0].start == utc(2026, 3, 27, 8, 0) && iv[0].end == utc(2026, 3, 27, 16, 0));
+    CHECK(iv[1].start == utc(2026, 3, 30, 7, 0) && iv[1].end == utc(2026, 3, 30, 15, 0));
+    /* Night of 29 March: 01:00-04:00 on the wall clock lasts two hours. */
+    CHECK(intervals_of("Su 01:00-04:00", "", utc(2026, 3, 28, 0, 0), utc(2026, 3, 30, 0, 0), iv,
+                       16) == 1);
+    CHECK(iv[0].start == utc(2026, 3, 29, 0, 0) && iv[0].end == utc(2026, 3, 29, 2, 0));
+    /* Night of 25 October: the same range lasts four hours. */
+    CHECK(intervals_of("Su 01:00-04:00", "", utc(2026, 10, 24, 0, 0), utc(2026, 10, 26, 0, 0), iv,
+                       16) == 1);
+    CHECK(iv[0].start == utc(2026, 10, 24, 23, 0) && iv[0].end == utc(2026, 10, 25, 3, 0));
+    /* Times inside the skipped hour begin at the jump (03:00 CEST = 01:00 UTC). */
+    CHECK(intervals_of("Su 02:30-03:30", "", utc(2026, 3, 28, 0, 0), utc(2026, 3, 30, 0, 0), iv,
+                       16) == 1);
+    CHECK(iv[0].start == utc(2026, 3, 29, 1, 0) && iv[0].end == utc(2026, 3, 29, 1, 30));
+    /* Times in the repeated hour are read as their first occurrence (CEST). */
+    CHECK(intervals_of("Su 02:00-02:30", "", utc(2026, 10, 24, 0, 0), utc(2026, 10, 26, 0, 0), iv,
+                       16) == 1);
+    CHECK(iv[0].start == utc(2026, 10, 25, 0, 0) && iv[0].end == utc(2026, 10, 25, 0, 30));
+    /* Clipping, and -1 when the array is too small. */
+    CHECK(intervals_of("Mo-Fr 09:00-17:00", "", utc(2026, 12, 21, 10, 0), utc(2026, 12, 21, 11, 0),
+                       iv, 16) == 1);
+    CHECK(iv[0].start == utc(2026, 12, 21, 10, 0) && iv[0].end == utc(2026, 12, 21, 11, 0));
+    CHECK(intervals_of("Mo-Fr 09:00-17:00", "", utc(2026, 12, 21, 0, 0), utc(2026, 12, 28, 0, 0),
+                       iv, 3) == -1);
+    /* An interval across midnight is one interval. */
+    CHECK(intervals_of("Fr 19:00-11:00", "", utc(2026, 12, 21, 0, 0), utc(2026, 12, 28, 0, 0), iv,
+                       16) == 1);
+    CHECK(iv[0].start == utc(2026, 12, 25, 18, 0) && iv[0].end == utc(2026, 12, 26, 10, 0));
+}
+
+TEST(overseas_zones)
+{
+    hours_interval iv[4];
+    /* La Réunion is UTC+4 all year; Nouméa UTC+11; Saint-Pierre-et-Miquelon has DST (UTC-3/-2). */
+    CHECK(intervals_of("Mo 08:00-12:00", "974", utc(2026, 12, 21, 0, 0) - 86400,
+                       utc(2026, 12, 22, 0, 0), iv, 4) == 1);
+    CHECK(iv[0].start == utc(2026, 12, 21, 4, 0));
+    CHECK(intervals_of("Mo 08:00-12:00", "988", utc(2026, 12, 20, 0, 0), utc(2026, 12, 22, 0, 0),
+                       iv, 4) == 1);
+    CHECK(iv[0].start == utc(2026, 12, 20, 21, 0));
+    CHECK(intervals_of("Mo 08:00-12:00", "975", utc(2026, 7, 6, 0, 0), utc(2026, 7, 7, 0, 0), iv,
+                       4) == 1);
+    CHECK(iv[0].start == utc(2026, 7, 6, 10, 0));
+    CHECK(intervals_of("Mo 08:00-12:00", "975", utc(2026, 12, 21, 0, 0), utc(2026, 12, 22, 0, 0),
+                       iv, 4) == 1);
+    CHECK(iv[0].start == utc(2026, 12, 21, 11, 0));
+    CHECK_STR(hours_zone_for_departement("974"), "Indian/Reunion");
+    CHECK_STR(hours_zone_for_departement("971"), "America/Guadeloupe");
+    CHECK_STR(hours_zone_for_departement("973"), "America/Cayenne");
+    CHECK_STR(hours_zone_for_departement("976"), "Indian/Mayotte");
+    CHECK_STR(hours_zone_for_departement("987"), "Pacific/Tahiti");
+    CHECK_STR(hours_zone_for_departement("2A"), "Europe/Paris");
+    CHECK_STR(hours_zone_for_departement("73"), "Europe/Paris");
+    CHECK_STR(hours_zone_for_departement(NULL), "Europe/Paris");
+    hours_context ctx;
+    CHECK(hours_context_init(&ctx, "2A", NULL) == 0);
+    CHECK(hours_context_init(&ctx, "73", "Mars/Olympus_Mons") == -1);
+    CHECK(hours_context_init(&ctx, "12345", NULL) == -1);
+}
+
+TEST(tz)
+{
+    const tz_zone *paris = tz_zone_get("Europe/Paris");
+    CHECK(paris != NULL);
+    CHECK(tz_zone_get("Europe/Paris") == paris); /* cached */
+    CHECK(tz_offset_at(paris, utc(2026, 1, 15, 12, 0)) == 3600);
+    CHECK(tz_offset_at(paris, utc(2026, 7, 15, 12, 0)) == 7200);
+    /* Exact change instants: 01:00 UTC on the last Sundays of March and October. */
+    CHECK(tz_offset_at(paris, utc(2026, 3, 29, 0, 59)) == 3600);
+    CHECK(tz_offset_at(paris, utc(2026, 3, 29, 1, 0)) == 7200);
+    CHECK(tz_offset_at(paris, utc(2026, 10, 25, 0, 59)) == 7200);
+    CHECK(tz_offset_at(paris, utc(2026, 10, 25, 1, 0)) == 3600);
+    /* Far beyond the table: the POSIX footer rule (last Sunday of March 2100 is the 28th). */
+    CHECK(tz_offset_at(paris, utc(2100, 3, 28, 0, 59)) == 3600);
+    CHECK(tz_offset_at(paris, utc(2100, 3, 28, 1, 0)) == 7200);
+    /* The same rule from a bare POSIX string. */
+    tz_zone *posix = tz_zone_from_posix("CET-1CEST,M3.5.0,M10.5.0/3");
+    CHECK(posix != NULL);
+    CHECK(tz_offset_at(posix, utc(2026, 3, 29, 0, 59)) == 3600);
+    CHECK(tz_offset_at(posix, utc(2026, 3, 29, 1, 0)) == 7200);
+    CHECK(tz_offset_at(posix, utc(2026, 10, 25, 1, 0)) == 3600);
+    tz_zone_free(posix);
+    /* Southern hemisphere rule (DST over New Year). */
+    tz_zone *south = tz_zone_from_posix("<-03>3<-02>,M10.1.0/0,M3.4.0/0");
+    CHECK(south != NULL);
+    CHECK(tz_offset_at(south, utc(2026, 1, 10, 12, 0)) == -2 * 3600);
+    CHECK(tz_offset_at(south, utc(2026, 6, 10, 12, 0)) == -3 * 3600);
+    tz_zone_free(south);
+    CHECK(tz_zone_from_posix("nonsense") == NULL);
+    CHECK(tz_zone_get("../../etc/passwd") == NULL);
+    CHECK(tz_zone_get("Nowhere/Town") == NULL);
+    /* Local → UTC: ordinary, skipped (→ the jump), repeated (→ first occurrence). */
+    int64_t day = tz_days_from_civil(2026, 3, 29) * 86400;
+    CHECK(tz_local_to_utc(paris, day + 3600) == utc(2026, 3, 29, 0, 0));
+    CHECK(tz_local_to_utc(paris, day + 2 * 3600 + 1800) == utc(2026, 3, 29, 1, 0));
+    CHECK(tz_local_to_utc(paris, day + 3 * 3600) == utc(2026, 3, 29, 1, 0));
+    day = tz_days_from_civil(2026, 10, 25) * 86400;
+    CHECK(tz_local_to_utc(paris, day + 2 * 3600 + 1800) == utc(2026, 10, 25, 0, 30));
+    CHECK(tz_local_to_utc(paris, day + 3 * 3600) == utc(2026, 10, 25, 2, 0));
+    /* Calendar helpers. */
+    int y, m, d;
+    tz_civil_from_days(tz_days_from_civil(2024, 2, 29), &y, &m, &d);
+    CHECK(y == 2024 && m == 2 && d == 29);
+    tz_civil_from_days(-1, &y, &m, &d);
+    CHECK(y == 1969 && m == 12 && d == 31);
+    CHECK(tz_weekday(tz_days_from_civil(2026, 12, 21)) == 0);
+    CHECK(tz_weekday(tz_days_from_civil(1969, 12, 28)) == 6);
+}
+
+/* ---- calendar ---- */
+
+TEST(easter_and_holidays)
+{
+    static const struct {
+        int year, month, day;
+    } easter[] = {{2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5}, {2027, 3, 28}, {2038, 4, 25},
+                  {2000, 4, 23}, {2019, 4, 21}};
+    for (size_t i = 0; i < ARRAY_LEN(easter); i++) {
+        int m, d;
+        hours_easter(easter[i].year, &m, &d);
+        CHECK(m == easter[i].month && d == easter[i].day);
+    }
+    CHECK_STR(hours_public_holiday("73", 2026, 12, 25), "Noël");
+    CHECK_STR(hours_public_holiday("73", 2026, 1, 1), "Jour de l'an");
+    CHECK_STR(hours_public_holiday("73", 2026, 4, 6), "Lundi de Pâques");
+    CHECK_STR(hours_public_holiday("73", 2026, 5, 14), "Ascension");
+    CHECK_STR(hours_public_holiday("73", 2026, 5, 25), "Lundi de Pentecôte");
+    CHECK_STR(hours_public_holiday("73", 2026, 5, 8), "Victoire 1945");
+    CHECK_STR(hours_public_holiday("73", 2026, 7, 14), "Fête nationale");
+    CHECK_STR(hours_public_holiday("73", 2026, 11, 11), "Armistice 1918");
+    CHECK_STR(hours_public_holiday("", 2038, 4, 26), "Lundi de Pâques");
+    CHECK(hours_public_holiday("73", 2026, 4, 5) == NULL); /* Easter Sunday itself is no extra day */
+    CHECK(hours_public_holiday("73", 2026, 4, 3) == NULL);
+    CHECK_STR(hours_public_holiday("57", 2026, 4, 3), "Vendredi saint");
+    CHECK_STR(hours_public_holiday("68", 2026, 12, 26), "Saint-Étienne");
+    CHECK(hours_public_holiday("69", 2026, 12, 26) == NULL);
+    CHECK_STR(hours_public_holiday("974", 2026, 12, 20), "Abolition de l'esclavage");
+    CHECK_STR(hours_public_holiday("971", 2026, 5, 27), "Abolition de l'esclavage");
+    CHECK_STR(hours_public_holiday("972", 2026, 5, 22), "Abolition de l'esclavage");
+    CHECK_STR(hours_public_holiday("973", 2026, 6, 10), "Abolition de l'esclavage");
+    CHECK_STR(hours_public_holiday("976", 2026, 4, 27), "Abolition de l'esclavage");
+    CHECK(hours_public_holiday("73", 2026, 12, 20) == NULL);
+    CHECK(hours_public_holiday("971", 2026, 12, 20) == NULL);
+    CHECK(hours_iso_week(2026, 12, 21) == 52);
+    CHECK(hours_iso_week(2026, 12, 28) == 53);
+    CHECK(hours_iso_week(2027, 1, 3) == 53);
+    CHECK(hours_iso_week(2027, 1, 4) == 1);
+    CHECK(hours_iso_week(2024, 12, 30) == 1);
+}
+
+/* ---- parsing, normalisation, errors ---- */
+
+static const struct {
+    const char *in, *out;
+} canonical[] = {
+    {"Mo-Fr 09:00-12:00,14:00-17:00; PH off", "Mo-Fr 09:00-12:00,14:00-17:00; PH off"},
+    {"lu-ve 9h-12h, 14h30-18h", "Mo-Fr 09:00-12:00,14:30-18:00"},
+    {"Lundi–Vendredi: 9h00 – 12h00 ; SAMEDI 9H-12H", "Mo-Fr 09:00-12:00; Sa 09:00-12:00"},
+    {"mo-fr 9:00-12:00;sa 10:00-12:00;", "Mo-Fr 09:00-12:00; Sa 10:00-12:00"},
+    {"9h-12h", "09:00-12:00"},
+    {"Mo-Fr 9h-12h 14h-17h", "Mo-Fr 09:00-12:00,14:00-17:00"},
+    {"Mo,Tu,We,Fr 10:00-12:00", "Mo-We,Fr 10:00-12:00"},
+    {"Sa,Su 10:00-12:00", "Sa,Su 10:00-12:00"},
+    {"Fr-Mo 10:00-11:00", "Mo,Fr-Su 10:00-11:00"},
+    {"PH,Su closed", "Su,PH off"},
+    {"Mo-Fr 09:00-12:00 ; PH fermé", "Mo-Fr 09:00-12:00; PH off"},
+    {"Dec 24-26 off", "Dec 24-Dec 26 off"},
+    {"dec 25 off", "Dec 25 off"},
+    {"2026 Aug 01-Aug 20 off", "2026 Aug 01-2026 Aug 20 off"},
+    {"2026 Dec 24-Jan 02 off", "2026 Dec 24-2027 Jan 02 off"},
+    {"Jan-Jun: Mo-Fr 10:00-12:00", "Jan-Jun Mo-Fr 10:00-12:00"},
+    {"janvier-juin lundi 10h-12h", "Jan-Jun Mo 10:00-12:00"},
+    {"week 1-53/2 Mo 10:00-12:00", "week 01-53/2 Mo 10:00-12:00"},
+    {"2026-2030/2 Mo 10:00-12:00", "2026-2030/2 Mo 10:00-12:00"},
+    {"Mo-Fr 09:00-17:00 || \"sur rendez-vous\"", "Mo-Fr 09:00-17:00 || \"sur rendez-vous\""},
+    {"Mo 10:00-12:00, We 14:00-16:00", "Mo 10:00-12:00, We 14:00-16:00"},
+    {"Mo-Fr 22:00-26:00", "Mo-Fr 22:00-02:00"},
+    {"Mo 10:00-10:00", "Mo 10:00-34:00"},
+    {"Fr 19:00-11:00", "Fr 19:00-11:00"},
+    {"Mo-Fr 09:00-24:00", "Mo-Fr 09:00-24:00"},
+    {"24/7", "24/7"},
+    {"open", "open"},
+    {"off", "off"},
+    {"Mo open", "Mo"},
+    {"Mo off \"vacances\"", "Mo off \"vacances\""},
+    {"Mo 10:00-12:00 open \"libre\"", "Mo 10:00-12:00 open \"libre\""},
+    {"Mo 10:00-12:00 \"sur rendez-vous\"", "Mo 10:00-12:00 \"sur rendez-vous\""},
+    {"Mo 10:00-12:00 unknown", "Mo 10:00-12:00 unknown"},
+    {"\"fermé pour travaux\"", "\"fermé pour travaux\""},
+};
+
+TEST(normalise)
+{
+    for (size_t i = 0; i < ARRAY_LEN(canonical); i++) {
+        char *got = normalised(canonical[i].in);
+        CHECK_STR(got, canonical[i].out);
+        /* The canonical form is stable. */
+        char *again = normalised(got);
+        CHECK_STR(again, got);
+        free(again);
+        free(got);
+    }
+}
+
+static const struct {
+    const char *expr;
+    const char *message;
+} errors[] = {
+    {"Mo-Fr 09:00-", "position 13 : heure attendue (HH:MM), trouvé la fin du texte"},
+    {"Mo-Fr 9-12", "position 7 : heure attendue (HH:MM)"},
+    {"Mo-Fr 9.00-12.00", "position 7 : heure attendue (HH:MM)"},
+    {"Mo-Fr 25:00-26:00", "position 7 : heure invalide (25:00)"},
+    {"Mo-Fr 09:60-12:00", "position 7 : heure invalide (09:60)"},
+    {"Mo-Fr 00:00-48:30", "position 13 : heure invalide (48:30)"},
+    {"Mo 24:00-02:00", "position 4 : heure de début invalide (24:00 ne peut être qu'une fin)"},
+    {"Mo-Fr 9h5-12h", "position 9 : minutes sur deux chiffres attendues (14h30), trouvé « 5 »"},
+    {"Mo-Fx 09:00-12:00",
+     "position 4 : jour attendu (Mo, Tu, We, Th, Fr, Sa, Su), trouvé « Fx »"},
+    {"Mardo 09:00-12:00", "position 1 : jour, date ou heure attendu, trouvé « Mardo »"},
+    {"SH off", "position 1 : vacances scolaires (SH) non prises en charge : indiquez les dates, "
+               "par exemple « Jul 14-Aug 20 off »"},
+    {"Mo-Fr 09:00-12:00; SH off",
+     "position 20 : vacances scolaires (SH) non prises en charge : indiquez les dates, "
+     "par exemple « Jul 14-Aug 20 off »"},
+    {"Mo-Fr 09:00-12:00 Sa 10:00-12:00",
+     "position 19 : « ; » attendu avant une nouvelle règle, trouvé « Sa »"},
+    {"Mo-Fr 9h-12h et 14h-17h", "position 14 : « ; » ou fin du texte attendu, trouvé « et »"},
+    {"lundi au vendredi 9h-12h", "position 7 : heure attendue (HH:MM), trouvé « au »"},
+    /* Positions count characters: the en dash is one. */
+    {"Mo–Fr 09:00-12:00 &", "position 19 : « ; » ou fin du texte attendu, trouvé « & »"},
+    {"Mo-Fr 09:00-12:00 \"oops", "position 19 : guillemet fermant attendu pour ce commentaire"},
+    {"", "position 1 : horaires vides"},
+    {"   ", "position 1 : horaires vides"},
+    {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
+    {"Mo-Fr 10:00+", "position 12 : heure de fin ouverte (« + ») non prise en charge"},
+    {"Mo[1] 10:00-12:00", "position 3 : jour du mois (« Mo[1] ») non pris en charge"},
+    {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
+    {"Mo-Fr 09:00-12:00,", "position 19 : jour ou date attendu après « , », trouvé la fin du texte"},
+    {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00",
+     "position 20 : règle vide : jour, date ou heure attendu, trouvé « ; »"},
+    {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
+    {"week 54 off", "position 6 : numéro de semaine attendu (01 à 53), trouvé « 54 »"},
+    {"2026-2024 off", "position 6 : plage d'années à l'envers"},
+    {"easter off", "position 1 : dates liées à Pâques (easter) non prises en charge"},
+    {"Mo-Fr 10:00-12:00/60", "position 18 : plage horaire avec « / » non prise en charge"},
+    {"\xff", "position 1 : texte illisible (UTF-8 invalide)"},
+};
+
+TEST(errors)
+{
+    for (size_t i = 0; i < ARRAY_LEN(errors); i++) {
+        hours_error err;
+        hours_schedule *s = hours_parse(errors[i].expr, &err);
+        CHECK(s == NULL);
+        hours_free(s);
+        if (strcmp(err.message, errors[i].message) != 0)
+            fprintf(stderr, "for %s\n", errors[i].expr);
+        CHECK_STR(err.message, errors[i].message);
+        int position = 0;
+        sscanf(errors[i].message, "position %d", &position);
+        CHECK(err.position == position);
+        CHECK(strstr(err.message, err.reason) != NULL);
+    }
+    /* A NULL error pointer is allowed. */
+    CHECK(hours_parse("Mo-Fx", NULL) == NULL);
+    /* Too long. */
+    char *long_expr = xmalloc(HOURS_MAX_EXPR + 2);
+    memset(long_expr, ' ', HOURS_MAX_EXPR + 1);
+    long_expr[HOURS_MAX_EXPR + 1] = '\0';
+    CHECK(hours_parse(long_expr, NULL) == NULL);
+    free(long_expr);
+}
+
+/* Every horaires value of the shared data parses, and its canonical form is stable. */
+TEST(shared_data)
+{
+    static const char *const files[] = {"../shared/data/lieux-aura-2022.json",
+                                        "../shared/data/lieux-exemples-schema.json"};
+    size_t values = 0;
+    for (size_t f = 0; f < ARRAY_LEN(files); f++) {
+        json_error_t jerr;
+        json_t *root = json_load_file(files[f], 0, &jerr);
+        CHECK(json_is_array(root));
+        if (!root) {
+            fprintf(stderr, "cannot read %s: %s (run from the repository root)\n", files[f],
+                    jerr.text);
+            continue;
+        }
+        size_t i;
+        json_t *place;
+        json_array_foreach(root, i, place)
+        {
+            const char *h = json_string_value(json_object_get(place, "horaires"));
+            if (!h) continue;
+            values++;
+            hours_error err;
+            hours_schedule *s = hours_parse(h, &err);
+            if (!s) fprintf(stderr, "%s: %s\n", h, err.message);
+            CHECK(s != NULL);
+            if (!s) continue;
+            char *canon = hours_normalise(s);
+            char *again = normalised(canon);
+            CHECK_STR(again, canon);
+            free(again);
+            free(canon);
+            hours_free(s);
+        }
+        json_decref(root);
+    }
+    CHECK(values >= 386); /* the files were really read: 386 places give their hours */
+}
+
+/* ---- evaluation helpers and French texts ---- */
+
+TEST(next_change_and_is_open)
+{
+    hours_context ctx = context("73", NULL);
+    hours_schedule *s = hours_parse("Mo-Fr 09:00-12:00,14:00-17:00; PH off", NULL);
+    CHECK(hours_is_open(s, &ctx, utc(2026, 12, 21, 9, 0)));       /* 10:00 Paris */
+    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 21, 11, 0)));     /* 12:00: closed (end excluded) */
+    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 25, 9, 0)));      /* Noël */
+    bool opens = true;
+    CHECK(hours_next_change(s, &ctx, utc(2026, 12, 21, 9, 0), &opens) == utc(2026, 12, 21, 11, 0));
+    CHECK(!opens);
+    CHECK(hours_next_change(s, &ctx, utc(2026, 12, 24, 16, 0), &opens) == utc(2026, 12, 28, 8, 0));
+    CHECK(opens);
+    hours_free(s);
+    s = hours_parse("24/7", NULL);
+    CHECK(hours_next_change(s, &ctx, utc(2026, 12, 21, 9, 0), &opens) == -1);
+    hours_free(s);
+    s = hours_parse("off", NULL);
+    CHECK(hours_next_change(s, &ctx, utc(2026, 12, 21, 9, 0), &opens) == -1);
+    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 21, 9, 0)));
+    hours_free(s);
+    /* Found far ahead: a yearly opening. */
+    s = hours_parse("Aug 15 10:00-12:00", NULL);
+    CHECK(hours_next_change(s, &ctx, utc(2026, 9, 1, 0, 0), &opens) == utc(2027, 8, 15, 8, 0));
+    hours_free(s);
+}
+
+static char *status(const char *expr, int64_t now)
+{
+    hours_context ctx = context("73", NULL);
+    hours_schedule *s = hours_parse(expr, NULL);
+    buf b = {0};
+    hours_status_fr(&b, s, &ctx, now);
+    hours_free(s);
+    return buf_steal(&b);
+}
+
+TEST(status_fr)
+{
+    const struct {
+        const char *expr;
+        int64_t now;
+        const char *want;
+    } cases[] = {
+        /* Monday 21 December 2026, Paris is UTC+1. */
+        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 9, 0), "Ouvert · ferme à 12 h"},
+        {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30), "Fermé · ouvre à 14 h 30"},
+        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0), "Fermé · ouvre demain à 9 h"},
+        {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9 h"},
+        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0),
+         "Fermé · ouvre le mardi 29 décembre à 9 h 30"},
+        {"Mo-Fr 20:00-24:00", utc(2026, 12, 21, 20, 0), "Ouvert · ferme à minuit"},
+        {"Fr 19:00-11:00", utc(2026, 12, 25, 19, 0), "Ouvert · ferme demain à 11 h"},
+        {"24/7", utc(2026, 12, 21, 9, 0), "Ouvert 24 h/24"},
+        {"off", utc(2026, 12, 21, 9, 0), "Fermé"},
+        {"Mo-Fr \"sur rendez-vous\"", utc(2026, 12, 21, 9, 0),
+         "Ouverture à confirmer · sur rendez-vous"},
+        {"Mo 09:00-12:00 open; Mo 12:00-14:00 unknown, Mo 09:00-12:00", utc(2026, 12, 21, 9, 0),
+         "Ouvert · à confirmer à partir de 12 h"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *got = status(cases[i].expr, cases[i].now);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+    }
+}
+
+static char *day_text(const char *expr, const char *dep, int y, int m, int d,
+                      hours_day_info *info)
+{
+    hours_context ctx = context(dep, NULL);
+    hours_schedule *s = hours_parse(expr, NULL);
+    hours_day(s, &ctx, y, m, d, info);
+    buf b = {0};
+    hours_format_day_fr(&b, info);
+    /* The comment points into the schedule: copy before freeing it. */
+    if (info->comment) buf_printf(&b, " [%s]", info->comment);
+    info->comment = NULL;
+    hours_free(s);
+    return buf_steal(&b);
+}
+
+TEST(day_fr)
+{
+    hours_day_info info;
+    char *t = day_text("Mo-Fr 09:00-12:00,14:30-17:00; PH off", "73", 2026, 12, 21, &info);
+    CHECK_STR(t, "9 h – 12 h, 14 h 30 – 17 h");
+    CHECK(info.weekday == 0 && !info.closed && info.range_count == 2 && !info.is_public_holiday);
+    free(t);
+    t = day_text("Mo-Fr 09:00-12:00,14:30-17:00; PH off", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "fermé (jour férié)");
+    CHECK(info.closed && info.is_public_holiday);
+    CHECK_STR(info.holiday_name, "Noël");
+    free(t);
+    t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 26, &info);
+    CHECK_STR(t, "fermé");
+    free(t);
+    /* Past midnight: shown on the evening's day, ending after 24:00; not repeated the next day. */
+    t = day_text("Fr 19:00-11:00", "", 2026, 12, 25, &info);
+    CHECK_STR(t, "19 h – 11 h");
+    CHECK(info.range_count == 1 && info.ranges[0].start == 19 * 60 && info.ranges[0].end == 35 * 60);
+    free(t);
+    t = day_text("Fr 19:00-11:00", "", 2026, 12, 26, &info);
+    CHECK_STR(t, "fermé");
+    free(t);
+    t = day_text("24/7", "", 2026, 12, 26, &info);
+    CHECK_STR(t, "0 h – 24 h");
+    free(t);
+    t = day_text("Tu 09:00-12:00 \"sur rendez-vous\"", "", 2026, 12, 22, &info);
+    CHECK_STR(t, "9 h – 12 h (à confirmer) [sur rendez-vous]");
+    free(t);
+    t = day_text("Mo-Fr 09:00-17:00; Dec 24 off \"fermeture exceptionnelle\"", "", 2026, 12, 24,
+                 &info);
+    CHECK_STR(t, "fermé [fermeture exceptionnelle]");
+    free(t);
+    buf b = {0};
+    hours_format_date_fr(&b, 2026, 12, 21);
+    CHECK_STR(b.data, "lundi 21 décembre");
+    buf_reset(&b);
+    hours_format_date_fr(&b, 2026, 5, 1);
+    CHECK_STR(b.data, "vendredi 1er mai");
+    buf_free(&b);
+    CHECK_STR(hours_weekday_fr(6), "dimanche");
+    CHECK_STR(hours_month_fr(8), "août");
+}
+
+TEST(search_predicates)
+{
+    hours_context ctx = context("73", NULL);
+    int64_t monday = utc(2026, 12, 21, 8, 0);
+    hours_schedule *s = hours_parse("Tu-Sa 10:00-12:00; Tu 16:00-19:00; PH off", NULL);
+    CHECK(hours_open_on_weekday(s, &ctx, 5, monday));  /* Saturday */
+    CHECK(!hours_open_on_weekday(s, &ctx, 6, monday)); /* Sunday */
+    CHECK(!hours_open_on_weekday(s, &ctx, 0, monday)); /* Monday */
+    CHECK(!hours_open_on_weekday(s, &ctx, 4, monday)); /* Friday 25 is Christmas */
+    CHECK(hours_open_on_weekday(s, &ctx, 4, utc(2027, 1, 4, 8, 0)));
+    CHECK(hours_open_after(s, &ctx, 18 * 60, monday));
+    CHECK(!hours_open_after(s, &ctx, 19 * 60, monday));
+    hours_free(s);
+    s = hours_parse("Mo-Fr 09:00-12:00 \"sur rendez-vous\"", NULL);
+    CHECK(!hours_open_on_weekday(s, &ctx, 0, monday)); /* unknown is not open */
+    hours_free(s);
+}
+
+/* ---- thread safety: concurrent evaluation in different zones ---- */
+
+typedef struct job {
+    const char *dep;
+    int64_t first_start;
+    bool ok;
+} job;
+
+static void *evaluate_many(void *arg)
+{
+    job *j = arg;
+    hours_context ctx;
+    j->ok = hours_context_init(&ctx, j->dep, NULL) == 0;
+    hours_schedule *s = hours_parse("Mo-Fr 08:00-12:00; PH off", NULL);
+    hours_interval iv[8];
+    for (int i = 0; i < 200 && j->ok; i++) {
+        int n = hours_intervals(s, &ctx, utc(2026, 12, 21, 0, 0) - 86400,
+                                utc(2026, 12, 22, 0, 0), iv, 8);
+        j->ok = n >= 1 && iv[0].start == j->first_start;
+    }
+    hours_free(s);
+    return NULL;
+}
+
+TEST(threads)
+{
+    job jobs[4] = {{"73", utc(2026, 12, 21, 7, 0), false},
+                   {"974", utc(2026, 12, 21, 4, 0), false},
+                   {"972", utc(2026, 12, 21, 12, 0), false},
+                   {"988", utc(2026, 12, 20, 21, 0), false}};
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, evaluate_many, &jobs[i]);
+    for (int i = 0; i < 4; i++) pthread_join(threads[i], NULL);
+    for (int i = 0; i < 4; i++) CHECK(jobs[i].ok);
+}
+
+int main(void)
+{
+    RUN(weeks);
+    RUN(daylight_saving);
+    RUN(overseas_zones);
+    RUN(tz);
+    RUN(easter_and_holidays);
+    RUN(normalise);
+    RUN(errors);
+    RUN(shared_data);
+    RUN(next_change_and_is_open);
+    RUN(status_fr);
+    RUN(day_fr);
+    RUN(search_predicates);
+    RUN(threads);
+    tz_cache_free();
+    return unit_report();
+}
