@@ -29,9 +29,10 @@
 #include <strings.h>
 
 enum {
-    SUMMARY_MAX_CHARS = 280,  /* presentation_resume, per the schema */
-    DUPLICATE_RADIUS_M = 30,  /* two places closer than this are reported */
-    DETECT_SAMPLE = 50,       /* JSON records looked at to tell v1 from v0.1 */
+    SUMMARY_MAX_CHARS = 280,   /* presentation_resume, per the schema */
+    DUPLICATE_RADIUS_M = 30,   /* two places closer than this are reported */
+    DETECT_SAMPLE = 50,        /* JSON records looked at to tell v1 from v0.1 */
+    DUPLICATES_PER_RECORD = 5, /* more is noise (a shared building, a "Mairie" in every file) */
 };
 
 /* "Unknown" SIRET seen in real files: accepted, but never identifies a structure. */
@@ -74,7 +75,8 @@ static void raw_add(raw_record *r, const char *key, const char *value, size_t va
 static const char *raw_get(const raw_record *r, const char *key)
 {
     for (size_t i = 0; i < r->count; i++)
-        if (strcmp(r->fields[i].key, key) == 0) return *r->fields[i].value ? r->fields[i].value : NULL;
+        if (strcmp(r->fields[i].key, key) == 0)
+            return *r->fields[i].value ? r->fields[i].value : NULL;
     return NULL;
 }
 
@@ -106,16 +108,46 @@ static void raw_list_free(raw_list *l)
 
 /* The field names this importer understands (v1.0.2 and v0.1). */
 static const char *const KNOWN_FIELDS[] = {
-    "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
-    "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
-    "site_web", "horaires", "presentation_resume", "presentation_detail", "source",
-    "itinerance", "structure_parente", "date_maj", "services",
-    "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
-    "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels",
-    "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
     /* v0.1 only */
-    "courriel", "cle_ban", "publics_accueillis", "conditions_acces", "labels_nationaux",
-    "labels_autres", "accessibilite",
+    "courriel",
+    "cle_ban",
+    "publics_accueillis",
+    "conditions_acces",
+    "labels_nationaux",
+    "labels_autres",
+    "accessibilite",
 };
 
 static bool known_field(const char *key)
@@ -126,13 +158,19 @@ static bool known_field(const char *key)
 }
 
 /* Fields only the v0.1 export has, and fields only v1 has: they tell the JSON formats apart. */
-static const char *const V01_ONLY[] = {"courriel", "publics_accueillis", "conditions_acces",
-                                       "labels_nationaux", "labels_autres", "accessibilite",
+static const char *const V01_ONLY[] = {"courriel",         "publics_accueillis", "conditions_acces",
+                                       "labels_nationaux", "labels_autres",      "accessibilite",
                                        "cle_ban"};
-static const char *const V1_ONLY[] = {
-    "courriels", "publics_specifiquement_adresses", "prise_en_charge_specifique",
-    "frais_a_charge", "dispositif_programmes_nationaux", "formations_labels",
-    "autres_formations_labels", "modalites_acces", "fiche_acces_libre", "itinerance"};
+static const char *const V1_ONLY[] = {"courriels",
+                                      "publics_specifiquement_adresses",
+                                      "prise_en_charge_specifique",
+                                      "frais_a_charge",
+                                      "dispositif_programmes_nationaux",
+                                      "formations_labels",
+                                      "autres_formations_labels",
+                                      "modalites_acces",
+                                      "fiche_acces_libre",
+                                      "itinerance"};
 
 static bool in_list(const char *const *list, size_t n, const char *key)
 {
@@ -148,12 +186,18 @@ static bool in_list(const char *const *list, size_t n, const char *key)
 static char *json_cell(json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_STRING: return xstrndup(json_string_value(v), json_string_length(v));
-    case JSON_INTEGER: return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    case JSON_REAL: return xasprintf("%.17g", json_real_value(v));
-    case JSON_TRUE: return xstrdup("true");
-    case JSON_FALSE: return xstrdup("false");
-    case JSON_NULL: return xstrdup("");
+    case JSON_STRING:
+        return xstrndup(json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL:
+        return xasprintf("%.17g", json_real_value(v));
+    case JSON_TRUE:
+        return xstrdup("true");
+    case JSON_FALSE:
+        return xstrdup("false");
+    case JSON_NULL:
+        return xstrdup("");
     case JSON_ARRAY: {
         buf b = {0};
         size_t i;
@@ -271,12 +315,13 @@ static void csv_on_row(int terminator, void *ctx)
     } else {
         raw_record *r = raw_list_push(c->out);
         if (c->count != c->header_count)
-            r->problem = xasprintf("la ligne a %zu colonnes, l'en-tête en a %zu", c->count,
-                                   c->header_count);
+            r->problem =
+                xasprintf("la ligne a %zu colonnes, l'en-tête en a %zu", c->count, c->header_count);
         for (size_t i = 0; i < c->count && i < c->header_count; i++)
             raw_add(r, c->header[i], c->cells[i], strlen(c->cells[i]));
     }
-    for (size_t i = 0; i < c->count; i++) free(c->cells[i]);
+    for (size_t i = 0; i < c->count; i++)
+        free(c->cells[i]);
     c->count = 0;
 }
 
@@ -350,9 +395,11 @@ static int csv_records(const char *data, size_t len, raw_list *out, char **error
         rc = -1;
     }
     csv_free(&p);
-    for (size_t i = 0; i < c.count; i++) free(c.cells[i]);
+    for (size_t i = 0; i < c.count; i++)
+        free(c.cells[i]);
     free(c.cells);
-    for (size_t i = 0; i < c.header_count; i++) free(c.header[i]);
+    for (size_t i = 0; i < c.header_count; i++)
+        free(c.header[i]);
     free(c.header);
     return rc;
 }
@@ -395,10 +442,14 @@ importer_format importer_detect(const char *data, size_t len)
 const char *importer_format_name(importer_format f)
 {
     switch (f) {
-    case IMPORTER_FORMAT_V1_CSV: return "schema-1.0.2-csv";
-    case IMPORTER_FORMAT_V1_JSON: return "schema-1.0.2-json";
-    case IMPORTER_FORMAT_V01_JSON: return "v0.1-json";
-    case IMPORTER_FORMAT_UNKNOWN: break;
+    case IMPORTER_FORMAT_V1_CSV:
+        return "schema-1.0.2-csv";
+    case IMPORTER_FORMAT_V1_JSON:
+        return "schema-1.0.2-json";
+    case IMPORTER_FORMAT_V01_JSON:
+        return "v0.1-json";
+    case IMPORTER_FORMAT_UNKNOWN:
+        break;
     }
     return "inconnu";
 }
@@ -429,9 +480,12 @@ void importer_report_free(importer_report *r)
 static const char *level_name(importer_level l)
 {
     switch (l) {
-    case IMPORTER_REJECTED: return "rejected";
-    case IMPORTER_WARNING: return "warning";
-    case IMPORTER_DUPLICATE: return "duplicate";
+    case IMPORTER_REJECTED:
+        return "rejected";
+    case IMPORTER_WARNING:
+        return "warning";
+    case IMPORTER_DUPLICATE:
+        return "duplicate";
     }
     return "?";
 }
@@ -448,8 +502,10 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
     for (size_t i = 0; i < r->entry_count; i++) {
         const importer_entry *e = &r->entries[i];
         fprintf(out, "%s: ", prefix);
-        if (e->record) fprintf(out, "record %zu", e->record);
-        else fprintf(out, "file");
+        if (e->record)
+            fprintf(out, "record %zu", e->record);
+        else
+            fprintf(out, "file");
         if (e->source_id) fprintf(out, " (id %s)", e->source_id);
         fprintf(out, ": %s", level_name(e->level));
         if (e->field) fprintf(out, ": %s", e->field);
@@ -470,17 +526,17 @@ json_t *importer_report_json(const importer_report *r)
     for (size_t i = 0; i < r->entry_count; i++) {
         const importer_entry *e = &r->entries[i];
         json_array_append_new(
-            entries, json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "record",
-                               (json_int_t)e->record, "id", json_str_or_null(e->source_id),
-                               "name", json_str_or_null(e->name), "level", level_name(e->level),
-                               "field", json_str_or_null(e->field), "value",
-                               json_str_or_null(e->value), "message", e->message));
+            entries,
+            json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "record", (json_int_t)e->record, "id",
+                      json_str_or_null(e->source_id), "name", json_str_or_null(e->name), "level",
+                      level_name(e->level), "field", json_str_or_null(e->field), "value",
+                      json_str_or_null(e->value), "message", e->message));
     }
-    json_t *counts = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "records", (json_int_t)r->records, "imported",
-        (json_int_t)r->imported, "updated", (json_int_t)r->updated, "unchanged",
-        (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected, "warnings",
-        (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
+    json_t *counts =
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "records", (json_int_t)r->records,
+                  "imported", (json_int_t)r->imported, "updated", (json_int_t)r->updated,
+                  "unchanged", (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected,
+                  "warnings", (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
     return json_pack("{s:s, s:b, s:o, s:o, s:o}", "format", importer_format_name(r->format),
                      "dry_run", r->dry_run, "counts", counts, "entries", entries, "error",
                      json_str_or_null(r->error));
@@ -503,8 +559,8 @@ typedef struct run {
     importer_report *rep;
     importer_format format;
     const char *source_name;
-    size_t record;          /* current record, 1-based */
-    const char *cur_id;     /* current record's id and name, for the report */
+    size_t record;      /* current record, 1-based */
+    const char *cur_id; /* current record's id and name, for the report */
     const char *cur_name;
     bool cur_rejected;
     json_t *seen_ids;       /* "source\x1Fid" → record number, for ids repeated in a file */
@@ -545,8 +601,10 @@ static void report_add(run *r, size_t record, importer_level level, const char *
     }
 }
 
-#define WARN(r, field, value, ...) report_add(r, (r)->record, IMPORTER_WARNING, field, value, __VA_ARGS__)
-#define REJECT(r, field, value, ...) report_add(r, (r)->record, IMPORTER_REJECTED, field, value, __VA_ARGS__)
+#define WARN(r, field, value, ...)                                                                 \
+    report_add(r, (r)->record, IMPORTER_WARNING, field, value, __VA_ARGS__)
+#define REJECT(r, field, value, ...)                                                               \
+    report_add(r, (r)->record, IMPORTER_REJECTED, field, value, __VA_ARGS__)
 
 /* ------------------------------------------------------------------------ */
 /* The place being built: one field per column of `place` that we fill.     */
@@ -567,19 +625,38 @@ typedef struct place_rec {
 
 static void place_free(place_rec *p)
 {
-    char **strings[] = {&p->source, &p->source_id, &p->pivot, &p->name, &p->slug,
-                        &p->name_key, &p->commune, &p->commune_key, &p->postal_code,
-                        &p->insee_code, &p->address, &p->address_extra, &p->ban_key,
-                        &p->phone, &p->hours, &p->summary, &p->description_md,
-                        &p->description_html, &p->parent_structure, &p->fees_note,
-                        &p->accessibility_url, &p->booking_url, &p->accessibility_notes,
+    char **strings[] = {&p->source,
+                        &p->source_id,
+                        &p->pivot,
+                        &p->name,
+                        &p->slug,
+                        &p->name_key,
+                        &p->commune,
+                        &p->commune_key,
+                        &p->postal_code,
+                        &p->insee_code,
+                        &p->address,
+                        &p->address_extra,
+                        &p->ban_key,
+                        &p->phone,
+                        &p->hours,
+                        &p->summary,
+                        &p->description_md,
+                        &p->description_html,
+                        &p->parent_structure,
+                        &p->fees_note,
+                        &p->accessibility_url,
+                        &p->booking_url,
+                        &p->accessibility_notes,
                         &p->date_maj};
-    for (size_t i = 0; i < ARRAY_LEN(strings); i++) free(*strings[i]);
-    buf *lists[] = {&p->typologies, &p->itinerance, &p->services, &p->publics,
-                    &p->support, &p->fees, &p->programmes, &p->labels,
-                    &p->access_modes, &p->support_modes, &p->services_original,
-                    &p->other_labels, &p->emails, &p->website};
-    for (size_t i = 0; i < ARRAY_LEN(lists); i++) buf_free(lists[i]);
+    for (size_t i = 0; i < ARRAY_LEN(strings); i++)
+        free(*strings[i]);
+    buf *lists[] = {&p->typologies,   &p->itinerance,    &p->services,          &p->publics,
+                    &p->support,      &p->fees,          &p->programmes,        &p->labels,
+                    &p->access_modes, &p->support_modes, &p->services_original, &p->other_labels,
+                    &p->emails,       &p->website};
+    for (size_t i = 0; i < ARRAY_LEN(lists); i++)
+        buf_free(lists[i]);
 }
 
 /* Add `value` to a '|' list unless it is already there. */
@@ -600,17 +677,28 @@ static void list_add(buf *list, const char *value)
 static buf *list_of(place_rec *p, vocab_kind kind)
 {
     switch (kind) {
-    case VOCAB_SERVICES: return &p->services;
-    case VOCAB_PUBLICS: return &p->publics;
-    case VOCAB_SUPPORT: return &p->support;
-    case VOCAB_FEES: return &p->fees;
-    case VOCAB_ITINERANCE: return &p->itinerance;
-    case VOCAB_ACCESS_MODES: return &p->access_modes;
-    case VOCAB_SUPPORT_MODES: return &p->support_modes;
-    case VOCAB_PROGRAMMES: return &p->programmes;
-    case VOCAB_LABELS: return &p->labels;
-    case VOCAB_TYPOLOGIE: return &p->typologies;
-    case VOCAB_KIND_COUNT: break;
+    case VOCAB_SERVICES:
+        return &p->services;
+    case VOCAB_PUBLICS:
+        return &p->publics;
+    case VOCAB_SUPPORT:
+        return &p->support;
+    case VOCAB_FEES:
+        return &p->fees;
+    case VOCAB_ITINERANCE:
+        return &p->itinerance;
+    case VOCAB_ACCESS_MODES:
+        return &p->access_modes;
+    case VOCAB_SUPPORT_MODES:
+        return &p->support_modes;
+    case VOCAB_PROGRAMMES:
+        return &p->programmes;
+    case VOCAB_LABELS:
+        return &p->labels;
+    case VOCAB_TYPOLOGIE:
+        return &p->typologies;
+    case VOCAB_KIND_COUNT:
+        break;
     }
     abort();
 }
@@ -640,7 +728,8 @@ static char *pivot_normalize(const char *s)
         for (size_t i = 1; i < 10; i++)
             if (!isalnum((unsigned char)v[i])) ok = false;
         if (ok) {
-            for (size_t i = 0; i < 10; i++) v[i] = (char)toupper((unsigned char)v[i]);
+            for (size_t i = 0; i < 10; i++)
+                v[i] = (char)toupper((unsigned char)v[i]);
             return v;
         }
     }
@@ -705,8 +794,10 @@ static char *url_normalize(const char *s)
     bool dot = false, ok = host_len > 0;
     for (size_t i = 0; i < host_len && ok; i++) {
         unsigned char c = (unsigned char)host[i];
-        if (c == '.') dot = true;
-        else if (!isalnum(c) && c != '-' && c < 0x80) ok = false;
+        if (c == '.')
+            dot = true;
+        else if (!isalnum(c) && c != '-' && c < 0x80)
+            ok = false;
     }
     if (!ok || !dot || host[0] == '.' || host[host_len - 1] == '.') {
         free(url);
@@ -722,17 +813,17 @@ typedef struct geo_box {
 } geo_box;
 
 static const geo_box FRANCE_BOXES[] = {
-    {"971", 15.8, 16.55, -61.85, -60.95},  /* Guadeloupe */
-    {"971", 17.85, 18.15, -63.2, -62.75},  /* Saint-Martin, Saint-Barthélemy */
-    {"972", 14.35, 14.9, -61.25, -60.8},   /* Martinique */
-    {"973", 2.1, 5.8, -54.65, -51.6},      /* Guyane */
-    {"974", -21.4, -20.85, 55.2, 55.85},   /* La Réunion */
-    {"975", 46.7, 47.15, -56.45, -56.1},   /* Saint-Pierre-et-Miquelon */
-    {"976", -13.05, -12.6, 44.95, 45.35},  /* Mayotte */
-    {"986", -14.4, -13.15, -178.2, -176.1},/* Wallis-et-Futuna */
-    {"987", -28.0, -7.8, -154.8, -134.4},  /* Polynésie française */
-    {"988", -23.0, -19.0, 163.5, 168.5},   /* Nouvelle-Calédonie */
-    {"", 41.3, 51.15, -5.2, 9.6},          /* Métropole and Corse */
+    {"971", 15.8, 16.55, -61.85, -60.95},   /* Guadeloupe */
+    {"971", 17.85, 18.15, -63.2, -62.75},   /* Saint-Martin, Saint-Barthélemy */
+    {"972", 14.35, 14.9, -61.25, -60.8},    /* Martinique */
+    {"973", 2.1, 5.8, -54.65, -51.6},       /* Guyane */
+    {"974", -21.4, -20.85, 55.2, 55.85},    /* La Réunion */
+    {"975", 46.7, 47.15, -56.45, -56.1},    /* Saint-Pierre-et-Miquelon */
+    {"976", -13.05, -12.6, 44.95, 45.35},   /* Mayotte */
+    {"986", -14.4, -13.15, -178.2, -176.1}, /* Wallis-et-Futuna */
+    {"987", -28.0, -7.8, -154.8, -134.4},   /* Polynésie française */
+    {"988", -23.0, -19.0, 163.5, 168.5},    /* Nouvelle-Calédonie */
+    {"", 41.3, 51.15, -5.2, 9.6},           /* Métropole and Corse */
 };
 
 /* 1: inside the box of its postal code; 0: in France, another territory; -1: outside France. */
@@ -756,11 +847,9 @@ static const char *timezone_for(const char *postal_code)
     static const struct {
         const char *prefix, *zone;
     } zones[] = {
-        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"},
-        {"973", "America/Cayenne"},    {"974", "Indian/Reunion"},
-        {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
-        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},
-        {"988", "Pacific/Noumea"},
+        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"}, {"973", "America/Cayenne"},
+        {"974", "Indian/Reunion"},     {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
+        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},     {"988", "Pacific/Noumea"},
     };
     for (size_t i = 0; i < ARRAY_LEN(zones); i++)
         if (str_starts_with(postal_code, zones[i].prefix)) return zones[i].zone;
@@ -796,7 +885,8 @@ static char *truncate_summary(const char *s)
         chars++;
     }
     if (last_space > cut / 2) cut = last_space;
-    while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';')) cut--;
+    while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
+        cut--;
     char *head = xstrndup(s, cut);
     char *out = xasprintf("%s…", head);
     free(head);
@@ -818,19 +908,27 @@ static void apply_mapping(run *r, place_rec *p, const char *field, const char *i
 {
     if (m->value) list_add(list_of(p, m->kind), m->value);
     switch (m->fact) {
-    case VOCAB_FACT_PASS_ACCEPTED: p->pass_accepted = true; break;
-    case VOCAB_FACT_PASS_DISTRIBUTED: p->pass_distributed = true; break;
-    case VOCAB_FACT_FOR_YOU: p->for_you = true; break;
+    case VOCAB_FACT_PASS_ACCEPTED:
+        p->pass_accepted = true;
+        break;
+    case VOCAB_FACT_PASS_DISTRIBUTED:
+        p->pass_distributed = true;
+        break;
+    case VOCAB_FACT_FOR_YOU:
+        p->for_you = true;
+        break;
     case VOCAB_FACT_MEMBERSHIP:
         free(p->fees_note);
         p->fees_note = xstrdup("Adhésion requise");
         break;
     case VOCAB_FACT_ALL_PUBLIC:
-    case VOCAB_FACT_NONE: break;
+    case VOCAB_FACT_NONE:
+        break;
     }
     if (m->approximate) {
         /* No v1 value says it exactly: keep the producer's words for people. */
-        if (!p->accessibility_notes) p->accessibility_notes = xstrdup(item);
+        if (!p->accessibility_notes)
+            p->accessibility_notes = xstrdup(item);
         else {
             char *joined = xasprintf("%s\n%s", p->accessibility_notes, item);
             free(p->accessibility_notes);
@@ -866,14 +964,16 @@ static void on_services(const char *item, void *ctx)
 static void on_publics(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    vocab_kind kind = strcmp(l->field, "prise_en_charge_specifique") == 0 ? VOCAB_SUPPORT
-                                                                          : VOCAB_PUBLICS;
+    vocab_kind kind =
+        strcmp(l->field, "prise_en_charge_specifique") == 0 ? VOCAB_SUPPORT : VOCAB_PUBLICS;
     const char *v = vocab_canonical(kind, item);
     vocab_mapping m;
-    if (v) list_add(list_of(l->p, kind), v);
+    if (v)
+        list_add(list_of(l->p, kind), v);
     else if (vocab_map_legacy(VOCAB_LEGACY_PUBLICS, item, &m))
         apply_mapping(l->r, l->p, l->field, item, &m);
-    else WARN(l->r, l->field, item, "public hors du vocabulaire national : ignoré");
+    else
+        WARN(l->r, l->field, item, "public hors du vocabulaire national : ignoré");
 }
 
 static void on_fees(const char *item, void *ctx)
@@ -881,10 +981,12 @@ static void on_fees(const char *item, void *ctx)
     list_ctx *l = ctx;
     const char *v = vocab_canonical(VOCAB_FEES, item);
     vocab_mapping m;
-    if (v) list_add(&l->p->fees, v);
+    if (v)
+        list_add(&l->p->fees, v);
     else if (vocab_map_legacy(VOCAB_LEGACY_CONDITIONS, item, &m))
         apply_mapping(l->r, l->p, l->field, item, &m);
-    else WARN(l->r, l->field, item, "condition d'accès hors du vocabulaire national : ignorée");
+    else
+        WARN(l->r, l->field, item, "condition d'accès hors du vocabulaire national : ignorée");
 }
 
 static void on_support_modes(const char *item, void *ctx)
@@ -892,10 +994,13 @@ static void on_support_modes(const char *item, void *ctx)
     list_ctx *l = ctx;
     const char *v = vocab_canonical(VOCAB_SUPPORT_MODES, item);
     vocab_mapping m;
-    if (v) list_add(&l->p->support_modes, v);
+    if (v)
+        list_add(&l->p->support_modes, v);
     else if (vocab_map_legacy(VOCAB_LEGACY_SUPPORT_MODES, item, &m))
         apply_mapping(l->r, l->p, l->field, item, &m);
-    else WARN(l->r, l->field, item, "modalité d'accompagnement hors du vocabulaire national : ignorée");
+    else
+        WARN(l->r, l->field, item,
+             "modalité d'accompagnement hors du vocabulaire national : ignorée");
 }
 
 /* dispositif_programmes_nationaux, formations_labels, labels_nationaux. */
@@ -919,7 +1024,8 @@ static void on_other_labels(const char *item, void *ctx)
     vocab_mapping m;
     if (vocab_map_legacy(VOCAB_LEGACY_LABELS_AUTRES, item, &m) && m.value)
         list_add(list_of(l->p, m.kind), m.value);
-    else list_add(&l->p->other_labels, item);
+    else
+        list_add(&l->p->other_labels, item);
 }
 
 typedef struct plain_ctx {
@@ -933,8 +1039,11 @@ static void on_plain(const char *item, void *ctx)
 {
     plain_ctx *pc = ctx;
     const char *v = vocab_canonical(pc->kind, item);
-    if (v) list_add(list_of(pc->base.p, pc->kind), v);
-    else WARN(pc->base.r, pc->base.field, item, "%s hors du vocabulaire national : ignorée", pc->what);
+    if (v)
+        list_add(list_of(pc->base.p, pc->kind), v);
+    else
+        WARN(pc->base.r, pc->base.field, item, "%s hors du vocabulaire national : ignorée",
+             pc->what);
 }
 
 static void map_plain(run *r, place_rec *p, const raw_record *raw, const char *field,
@@ -963,7 +1072,8 @@ static void split_many(const char *cell, bool comma_only_before_url,
         bool sep = *p == '|' || *p == ';' || *p == ' ' || *p == '\t' || *p == '\n';
         if (*p == ',') {
             const char *next = p + 1;
-            while (*next == ' ') next++;
+            while (*next == ' ')
+                next++;
             sep = !comma_only_before_url || strncasecmp(next, "http", 4) == 0 ||
                   strncasecmp(next, "www.", 4) == 0;
         }
@@ -980,16 +1090,20 @@ static void split_many(const char *cell, bool comma_only_before_url,
 static void on_email(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    if (email_valid(item)) list_add(&l->p->emails, item);
-    else WARN(l->r, l->field, item, "adresse électronique invalide : ignorée");
+    if (email_valid(item))
+        list_add(&l->p->emails, item);
+    else
+        WARN(l->r, l->field, item, "adresse électronique invalide : ignorée");
 }
 
 static void on_website(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
     char *url = url_normalize(item);
-    if (url) list_add(&l->p->website, url);
-    else WARN(l->r, l->field, item, "adresse de site web invalide : ignorée");
+    if (url)
+        list_add(&l->p->website, url);
+    else
+        WARN(l->r, l->field, item, "adresse de site web invalide : ignorée");
     free(url);
 }
 
@@ -1011,7 +1125,7 @@ static char *dup_or_null(const char *s)
 /* Required fields; each problem is one rejection entry. Returns false when rejected. */
 static bool map_required(run *r, place_rec *p, const raw_record *raw)
 {
-    static const char *const required[] = {"id", "pivot", "nom", "commune",
+    static const char *const required[] = {"id",          "pivot",   "nom",     "commune",
                                            "code_postal", "adresse", "date_maj"};
     bool ok = true;
     for (size_t i = 0; i < ARRAY_LEN(required); i++) {
@@ -1022,7 +1136,8 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
     }
     const char *v;
     if ((v = raw_get(raw, "pivot")) && !(p->pivot = pivot_normalize(v))) {
-        REJECT(r, "pivot", v, "pivot invalide : un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu");
+        REJECT(r, "pivot", v,
+               "pivot invalide : un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu");
         ok = false;
     }
     if ((v = raw_get(raw, "code_postal")) && !(strlen(v) == 5 && all_digits(v, 5))) {
@@ -1140,8 +1255,8 @@ static void map_texts(run *r, place_rec *p, const raw_record *raw)
                      "présentation détaillée",
                      SUMMARY_MAX_CHARS);
             } else {
-                WARN(r, "presentation_resume", NULL,
-                     "résumé de plus de %d caractères : coupé", SUMMARY_MAX_CHARS);
+                WARN(r, "presentation_resume", NULL, "résumé de plus de %d caractères : coupé",
+                     SUMMARY_MAX_CHARS);
             }
         }
     }
@@ -1295,8 +1410,10 @@ static void bind_place(sqlite3_stmt *s, const place_rec *p, int64_t structure_id
 {
     db_bind_text(s, ":source", p->source);
     db_bind_text(s, ":source_id", p->source_id);
-    if (structure_id) db_bind_int(s, ":structure_id", structure_id);
-    else db_bind_null(s, ":structure_id");
+    if (structure_id)
+        db_bind_int(s, ":structure_id", structure_id);
+    else
+        db_bind_null(s, ":structure_id");
     db_bind_text(s, ":pivot", p->pivot);
     db_bind_text(s, ":name", p->name);
     db_bind_text(s, ":slug", p->slug);
@@ -1376,8 +1493,10 @@ static int64_t structure_for(run *r, const place_rec *p)
     if ((id = query_id(s)) != 0) return id;
     s = db_stmt(r->c, SQL_STRUCTURE_INSERT);
     db_bind_text(s, ":name", p->parent_structure ? p->parent_structure : p->name);
-    if (real_pivot) db_bind_text(s, ":pivot", p->pivot);
-    else db_bind_null(s, ":pivot");
+    if (real_pivot)
+        db_bind_text(s, ":pivot", p->pivot);
+    else
+        db_bind_null(s, ":pivot");
     if (db_exec_stmt(s) != SQLITE_DONE) return -1;
     return sqlite3_last_insert_rowid(db_handle(r->c));
 }
@@ -1403,12 +1522,14 @@ static double distance_m(double lat1, double lon1, double lat2, double lon2)
 
 static void report_duplicates(run *r, const place_rec *p, int64_t id)
 {
+    int reported = 0;
     sqlite3_stmt *s = db_stmt(r->c, SQL_DUP_BY_NAME);
     db_bind_text(s, ":commune_key", p->commune_key);
     db_bind_text(s, ":name_key", p->name_key);
     db_bind_int(s, ":id", id);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
         if (!pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
                    "doublon possible de « %s » (%s) : même nom dans la même commune",
@@ -1425,10 +1546,11 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
     db_bind_double(s, ":lon_min", p->longitude - dlon);
     db_bind_double(s, ":lon_max", p->longitude + dlon);
     db_bind_int(s, ":id", id);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
         double d = distance_m(p->latitude, p->longitude, sqlite3_column_double(s, 4),
                               sqlite3_column_double(s, 5));
         if (d > DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
                    "doublon possible de « %s » (%s) : à %.0f m", db_col_text(s, 3), other, d);
@@ -1482,7 +1604,8 @@ static int import_record(run *r, const raw_record *raw)
     char *seen_key = xasprintf("%s\x1F%s", p.source, p.source_id);
     json_t *seen = json_object_get(r->seen_ids, seen_key);
     if (seen) {
-        REJECT(r, "id", p.source_id, "identifiant déjà présent dans ce fichier (enregistrement %lld)",
+        REJECT(r, "id", p.source_id,
+               "identifiant déjà présent dans ce fichier (enregistrement %lld)",
                (long long)json_integer_value(seen));
         free(seen_key);
         goto done;
@@ -1569,8 +1692,8 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
         rc = import_record(&r, &records.records[i]);
     }
     if (rc != 0) {
-        out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s",
-                               r.record, sqlite3_errmsg(db_handle(r.c)));
+        out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s", r.record,
+                               sqlite3_errmsg(db_handle(r.c)));
         db_rollback(r.c);
     } else if (dry_run) {
         db_rollback(r.c);

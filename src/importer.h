@@ -34,28 +34,28 @@ typedef enum importer_level {
 
 /* One line of the report. Strings are owned by the report. */
 typedef struct importer_entry {
-    size_t record;      /* 1-based position in the file (CSV: data row); 0 = the file */
-    char *source_id;    /* the record's id, NULL when it has none */
-    char *name;         /* the record's nom, NULL when it has none */
+    size_t record;   /* 1-based position in the file (CSV: data row); 0 = the file */
+    char *source_id; /* the record's id, NULL when it has none */
+    char *name;      /* the record's nom, NULL when it has none */
     importer_level level;
-    char *field;        /* schema field concerned, NULL for the whole record */
-    char *value;        /* offending value (or, for a duplicate, "source/id" of the other place) */
-    char *message;      /* for people, in French */
+    char *field;   /* schema field concerned, NULL for the whole record */
+    char *value;   /* offending value (or, for a duplicate, "source/id" of the other place) */
+    char *message; /* for people, in French */
 } importer_entry;
 
 typedef struct importer_report {
     importer_format format;
-    bool dry_run;        /* the transaction was rolled back */
-    size_t records;      /* records read */
-    size_t imported;     /* new places */
-    size_t updated;      /* existing places with something changed */
-    size_t unchanged;    /* existing places, identical */
-    size_t rejected;     /* records not imported */
-    size_t warnings;     /* warning entries */
-    size_t duplicates;   /* suspected duplicate entries */
+    bool dry_run;      /* the transaction was rolled back */
+    size_t records;    /* records read */
+    size_t imported;   /* new places */
+    size_t updated;    /* existing places with something changed */
+    size_t unchanged;  /* existing places, identical */
+    size_t rejected;   /* records not imported */
+    size_t warnings;   /* warning entries */
+    size_t duplicates; /* suspected duplicate entries */
     importer_entry *entries;
     size_t entry_count, entry_cap;
-    char *error;         /* set when the whole run failed (format, database): French */
+    char *error; /* set when the whole run failed (format, database): French */
 } importer_report;
 
 /* Zero the report. Every report must be freed with importer_report_free. */

@@ -41,7 +41,8 @@ static int too_deeply_nested(const char *s, size_t len)
     while (i < len) {
         int depth = 0;
         for (;;) {
-            while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+            while (i < len && (s[i] == ' ' || s[i] == '\t'))
+                i++;
             if (i >= len) break;
             if (s[i] == '>') {
                 depth++;
@@ -55,7 +56,8 @@ static int too_deeply_nested(const char *s, size_t len)
                 continue;
             }
             size_t j = i;
-            while (j < len && j - i < 9 && isdigit((unsigned char)s[j])) j++;
+            while (j < len && j - i < 9 && isdigit((unsigned char)s[j]))
+                j++;
             if (j > i && j < len && (s[j] == '.' || s[j] == ')') &&
                 (j + 1 >= len || s[j + 1] == ' ' || s[j + 1] == '\t' || s[j + 1] == '\n')) {
                 depth++;
@@ -65,7 +67,8 @@ static int too_deeply_nested(const char *s, size_t len)
             break;
         }
         if (depth > MD_MAX_NESTING) return 1;
-        while (i < len && s[i] != '\n') i++;
+        while (i < len && s[i] != '\n')
+            i++;
         i++;
     }
     return 0;
@@ -75,7 +78,8 @@ static int too_deeply_nested(const char *s, size_t len)
 static void unwrap(cmark_node *node)
 {
     cmark_node *child;
-    while ((child = cmark_node_first_child(node)) != NULL) cmark_node_insert_before(node, child);
+    while ((child = cmark_node_first_child(node)) != NULL)
+        cmark_node_insert_before(node, child);
     cmark_node_free(node);
 }
 
@@ -119,8 +123,10 @@ char *md_render(const char *markdown, size_t len, char **error)
     for (size_t i = count; i-- > 0;) {
         cmark_node *n = doomed[i];
         cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) cmark_node_free(n);
-        else unwrap(n);
+        if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)
+            cmark_node_free(n);
+        else
+            unwrap(n);
     }
     free(doomed);
     char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);

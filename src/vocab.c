@@ -201,7 +201,10 @@ typedef struct vocab_table {
     size_t count;
 } vocab_table;
 
-#define TABLE(field, array) {field, array, ARRAY_LEN(array)}
+#define TABLE(field, array)                                                                        \
+    {                                                                                              \
+        field, array, ARRAY_LEN(array)                                                             \
+    }
 static const vocab_table TABLES[VOCAB_KIND_COUNT] = {
     [VOCAB_SERVICES] = TABLE("services", SERVICES),
     [VOCAB_PUBLICS] = TABLE("publics_specifiquement_adresses", PUBLICS),
@@ -249,8 +252,10 @@ static const vocab_alias ALIASES[] = {
     {VOCAB_PROGRAMMES, "cnfs", "Conseillers numériques"},
     {VOCAB_PROGRAMMES, "point numerique caf", "Point d'accès numérique CAF"},
     {VOCAB_PROGRAMMES, "grandes ecoles du numerique", "Grande école du numérique"},
-    {VOCAB_PROGRAMMES, "bibliotheque numerique de reference", "Bibliothèques numérique de référence"},
-    {VOCAB_PROGRAMMES, "bibliotheques numeriques de reference", "Bibliothèques numérique de référence"},
+    {VOCAB_PROGRAMMES, "bibliotheque numerique de reference",
+     "Bibliothèques numérique de référence"},
+    {VOCAB_PROGRAMMES, "bibliotheques numeriques de reference",
+     "Bibliothèques numérique de référence"},
     {VOCAB_PROGRAMMES, "pix", "Certification PIX"},
     {VOCAB_PROGRAMMES, "croix rouge", "La Croix Rouge"},
     {VOCAB_PROGRAMMES, "maison france services", "France Services"},
@@ -359,23 +364,38 @@ typedef struct legacy_rule {
 static const legacy_rule LEGACY[] = {
     /* services (domain.md, "The older flat format") */
     {S, "acceder a du materiel", VOCAB_SERVICES, "Accès internet et matériel informatique", 0, 0},
-    {S, "acceder a une connexion internet", VOCAB_SERVICES, "Accès internet et matériel informatique", 0, 0},
-    {S, "prendre en main un ordinateur", VOCAB_SERVICES, "Maîtrise des outils numériques du quotidien", 0, 0},
-    {S, "prendre en main un smartphone ou une tablette", VOCAB_SERVICES, "Maîtrise des outils numériques du quotidien", 0, 0},
-    {S, "utiliser le numerique au quotidien", VOCAB_SERVICES, "Maîtrise des outils numériques du quotidien", 0, 0},
-    {S, "echanger avec mes proches", VOCAB_SERVICES, "Maîtrise des outils numériques du quotidien", 0, 0},
-    {S, "realiser des demarches administratives avec un accompagnement", VOCAB_SERVICES, "Aide aux démarches administratives", 0, 0},
-    {S, "devenir autonome dans les demarches administratives", VOCAB_SERVICES, "Aide aux démarches administratives", 0, 0},
-    {S, "accompagner les demarches de sante", VOCAB_SERVICES, "Aide aux démarches administratives", 0, 0},
-    {S, "approfondir ma culture numerique", VOCAB_SERVICES, "Compréhension du monde numérique", 0, 0},
-    {S, "promouvoir la citoyennete numerique", VOCAB_SERVICES, "Compréhension du monde numérique", 0, 0},
+    {S, "acceder a une connexion internet", VOCAB_SERVICES,
+     "Accès internet et matériel informatique", 0, 0},
+    {S, "prendre en main un ordinateur", VOCAB_SERVICES,
+     "Maîtrise des outils numériques du quotidien", 0, 0},
+    {S, "prendre en main un smartphone ou une tablette", VOCAB_SERVICES,
+     "Maîtrise des outils numériques du quotidien", 0, 0},
+    {S, "utiliser le numerique au quotidien", VOCAB_SERVICES,
+     "Maîtrise des outils numériques du quotidien", 0, 0},
+    {S, "echanger avec mes proches", VOCAB_SERVICES, "Maîtrise des outils numériques du quotidien",
+     0, 0},
+    {S, "realiser des demarches administratives avec un accompagnement", VOCAB_SERVICES,
+     "Aide aux démarches administratives", 0, 0},
+    {S, "devenir autonome dans les demarches administratives", VOCAB_SERVICES,
+     "Aide aux démarches administratives", 0, 0},
+    {S, "accompagner les demarches de sante", VOCAB_SERVICES, "Aide aux démarches administratives",
+     0, 0},
+    {S, "approfondir ma culture numerique", VOCAB_SERVICES, "Compréhension du monde numérique", 0,
+     0},
+    {S, "promouvoir la citoyennete numerique", VOCAB_SERVICES, "Compréhension du monde numérique",
+     0, 0},
     {S, "creer avec le numerique", VOCAB_SERVICES, "Loisirs et créations numériques", 0, 0},
-    {S, "soutenir la parentalite et l education avec le numerique", VOCAB_SERVICES, "Parentalité et éducation avec le numérique", 0, 0},
-    {S, "trouver un emploi ou une formation", VOCAB_SERVICES, "Insertion professionnelle via le numérique", 0, 0},
-    {S, "creer et developper mon entreprise", VOCAB_SERVICES, "Insertion professionnelle via le numérique", 0, 0},
-    {S, "favoriser mon insertion professionnelle", VOCAB_SERVICES, "Insertion professionnelle via le numérique", 0, 0},
+    {S, "soutenir la parentalite et l education avec le numerique", VOCAB_SERVICES,
+     "Parentalité et éducation avec le numérique", 0, 0},
+    {S, "trouver un emploi ou une formation", VOCAB_SERVICES,
+     "Insertion professionnelle via le numérique", 0, 0},
+    {S, "creer et developper mon entreprise", VOCAB_SERVICES,
+     "Insertion professionnelle via le numérique", 0, 0},
+    {S, "favoriser mon insertion professionnelle", VOCAB_SERVICES,
+     "Insertion professionnelle via le numérique", 0, 0},
     {S, "securiser ma vie numerique", VOCAB_SERVICES, "Utilisation sécurisée du numérique", 0, 0},
-    {S, "s equiper en materiel informatique", VOCAB_SERVICES, "Acquisition de matériel informatique à prix solidaire", 0, 0},
+    {S, "s equiper en materiel informatique", VOCAB_SERVICES,
+     "Acquisition de matériel informatique à prix solidaire", 0, 0},
     /* publics_accueillis */
     {P, "jeunes 16 26 ans", VOCAB_PUBLICS, "Jeunes", 0, 0},
     {P, "seniors 65 ans", VOCAB_PUBLICS, "Seniors", 0, 0},
@@ -435,12 +455,22 @@ static bool legacy_direct(vocab_legacy_field field, const char *value, vocab_map
     const vocab_kind *kinds = NULL;
     size_t n = 0;
     switch (field) {
-    case VOCAB_LEGACY_SERVICES: kinds = services, n = ARRAY_LEN(services); break;
-    case VOCAB_LEGACY_PUBLICS: kinds = publics, n = ARRAY_LEN(publics); break;
-    case VOCAB_LEGACY_CONDITIONS: kinds = conditions, n = ARRAY_LEN(conditions); break;
-    case VOCAB_LEGACY_SUPPORT_MODES: kinds = modes, n = ARRAY_LEN(modes); break;
+    case VOCAB_LEGACY_SERVICES:
+        kinds = services, n = ARRAY_LEN(services);
+        break;
+    case VOCAB_LEGACY_PUBLICS:
+        kinds = publics, n = ARRAY_LEN(publics);
+        break;
+    case VOCAB_LEGACY_CONDITIONS:
+        kinds = conditions, n = ARRAY_LEN(conditions);
+        break;
+    case VOCAB_LEGACY_SUPPORT_MODES:
+        kinds = modes, n = ARRAY_LEN(modes);
+        break;
     case VOCAB_LEGACY_LABELS_NATIONAUX:
-    case VOCAB_LEGACY_LABELS_AUTRES: kinds = labels, n = ARRAY_LEN(labels); break;
+    case VOCAB_LEGACY_LABELS_AUTRES:
+        kinds = labels, n = ARRAY_LEN(labels);
+        break;
     }
     for (size_t i = 0; i < n; i++) {
         const char *v = vocab_canonical(kinds[i], value);

@@ -63,22 +63,22 @@ void vocab_split(const char *cell, void (*fn)(const char *item, void *ctx), void
 
 /* The v0.1 fields whose values are mapped onto v1 vocabularies. */
 typedef enum vocab_legacy_field {
-    VOCAB_LEGACY_SERVICES,           /* services */
-    VOCAB_LEGACY_PUBLICS,            /* publics_accueillis */
-    VOCAB_LEGACY_CONDITIONS,         /* conditions_acces */
-    VOCAB_LEGACY_SUPPORT_MODES,      /* modalites_accompagnement */
-    VOCAB_LEGACY_LABELS_NATIONAUX,   /* labels_nationaux */
-    VOCAB_LEGACY_LABELS_AUTRES,      /* labels_autres */
+    VOCAB_LEGACY_SERVICES,         /* services */
+    VOCAB_LEGACY_PUBLICS,          /* publics_accueillis */
+    VOCAB_LEGACY_CONDITIONS,       /* conditions_acces */
+    VOCAB_LEGACY_SUPPORT_MODES,    /* modalites_accompagnement */
+    VOCAB_LEGACY_LABELS_NATIONAUX, /* labels_nationaux */
+    VOCAB_LEGACY_LABELS_AUTRES,    /* labels_autres */
 } vocab_legacy_field;
 
 /* Facts that the v0.1 lists carry and v1 has no vocabulary for. */
 typedef enum vocab_fact {
     VOCAB_FACT_NONE = 0,
-    VOCAB_FACT_ALL_PUBLIC,        /* "Adultes": tout public, nothing to record */
-    VOCAB_FACT_PASS_ACCEPTED,     /* "Accepte le Pass numérique", label APTIC */
-    VOCAB_FACT_PASS_DISTRIBUTED,  /* "Distribue des Pass numériques" */
-    VOCAB_FACT_MEMBERSHIP,        /* "Adhésion : …" → Payant + "Adhésion requise" */
-    VOCAB_FACT_FOR_YOU,           /* "A ma place : …" → fait les démarches à votre place */
+    VOCAB_FACT_ALL_PUBLIC,       /* "Adultes": tout public, nothing to record */
+    VOCAB_FACT_PASS_ACCEPTED,    /* "Accepte le Pass numérique", label APTIC */
+    VOCAB_FACT_PASS_DISTRIBUTED, /* "Distribue des Pass numériques" */
+    VOCAB_FACT_MEMBERSHIP,       /* "Adhésion : …" → Payant + "Adhésion requise" */
+    VOCAB_FACT_FOR_YOU,          /* "A ma place : …" → fait les démarches à votre place */
 } vocab_fact;
 
 /* Where one v0.1 value goes. */
@@ -86,7 +86,7 @@ typedef struct vocab_mapping {
     vocab_kind kind;   /* target vocabulary; meaningful when value != NULL */
     const char *value; /* exact v1 string, or NULL when the value maps to a fact only */
     vocab_fact fact;
-    bool approximate;  /* best mapping only (keep the original wording, warn) */
+    bool approximate; /* best mapping only (keep the original wording, warn) */
 } vocab_mapping;
 
 /*

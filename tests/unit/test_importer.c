@@ -23,7 +23,8 @@ static char *slurp(const char *path, size_t *len)
     buf b = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
     fclose(f);
     *len = b.len;
     return buf_steal(&b);
@@ -159,7 +160,8 @@ TEST(schema_examples)
     CHECK(import_file("../shared/data/lieux-exemples-schema.json", "exemples", false, &r) == 0);
     CHECK(r.imported == 7);
     CHECK(r.rejected == 0);
-    const importer_entry *e = find_entry(&r, "53851847300011", IMPORTER_WARNING, "labels_nationaux");
+    const importer_entry *e =
+        find_entry(&r, "53851847300011", IMPORTER_WARNING, "labels_nationaux");
     CHECK(e && e->value && strcmp(e->value, "Point relais CAF") == 0);
     CHECK(find_entry(&r, "structure-1", IMPORTER_WARNING, "publics_accueillis") != NULL);
     importer_report_free(&r);
@@ -201,8 +203,9 @@ TEST(schema_examples)
     CHECK_FIELD("53851847300011", "labels", "Fabriques de Territoire|SUD LABS (PACA)");
     CHECK_FIELD("53851847300011", "pass_numerique_accepted", "1");
     CHECK_FIELD("53851847300011", "typologies", "ASSO");
-    CHECK_FIELD("53851847300011", "services",
-                "Insertion professionnelle via le numérique|Accès internet et matériel informatique");
+    CHECK_FIELD(
+        "53851847300011", "services",
+        "Insertion professionnelle via le numérique|Accès internet et matériel informatique");
     CHECK_FIELD("7755602", "timezone", "America/Martinique");
     CHECK_FIELD("77556026", "timezone", "America/Guadeloupe");
 }
@@ -250,7 +253,8 @@ TEST(v1_csv)
     CHECK_FIELD_NULL("csv-3", "phone");
     CHECK_FIELD("csv-3", "typologies", "RFS");
     /* ';' lists, "Comprehension", "Étapes numériques(La Poste)", decimal commas */
-    CHECK_FIELD("csv-4", "services", "Compréhension du monde numérique|Loisirs et créations numériques");
+    CHECK_FIELD("csv-4", "services",
+                "Compréhension du monde numérique|Loisirs et créations numériques");
     CHECK_FIELD("csv-4", "typologies", "ASSO|TIERS_LIEUX");
     CHECK_FIELD("csv-4", "labels", "Étapes numériques (La Poste)");
     CHECK_FIELD("csv-4", "support_modes", "En autonomie|À distance");
@@ -349,10 +353,9 @@ TEST(update_and_dry_run)
 
 TEST(repeated_id_in_file)
 {
-    static const char two[] =
-        "id,pivot,nom,commune,code_postal,adresse,date_maj,source\n"
-        "r-1,00000000000000,Un,Lyon,69001,1 rue A,2024-01-01,Rep\n"
-        "r-1,00000000000000,Deux,Lyon,69001,1 rue A,2024-01-01,Rep\n";
+    static const char two[] = "id,pivot,nom,commune,code_postal,adresse,date_maj,source\n"
+                              "r-1,00000000000000,Un,Lyon,69001,1 rue A,2024-01-01,Rep\n"
+                              "r-1,00000000000000,Deux,Lyon,69001,1 rue A,2024-01-01,Rep\n";
     importer_report r;
     CHECK(import_text(two, "rep", false, &r) == 0);
     CHECK(r.imported == 1 && r.rejected == 1);

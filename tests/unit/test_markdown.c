@@ -65,8 +65,9 @@ TEST(dangerous_links_neutralised)
 
 TEST(raw_html_dropped)
 {
-    char *html = render("Avant <script>alert(1)</script> après\n\n<div onclick=\"x()\">bloc</div>\n\n"
-                        "<img src=x onerror=alert(1)>");
+    char *html =
+        render("Avant <script>alert(1)</script> après\n\n<div onclick=\"x()\">bloc</div>\n\n"
+               "<img src=x onerror=alert(1)>");
     CHECK(strstr(html, "<script") == NULL);
     CHECK(strstr(html, "<div") == NULL);
     CHECK(strstr(html, "onerror") == NULL);

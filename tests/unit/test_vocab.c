@@ -45,9 +45,9 @@ TEST(known_inconsistencies_accepted)
               "Aide aux démarches administratives");
     CHECK_STR(vocab_canonical(VOCAB_LABELS, "Étapes numériques(La Poste)"),
               "Étapes numériques (La Poste)");
-    CHECK_STR(vocab_canonical(VOCAB_SUPPORT_MODES,
-                              "Accompagnement individuel : je suis accompagné seul"),
-              "Accompagnement individuel");
+    CHECK_STR(
+        vocab_canonical(VOCAB_SUPPORT_MODES, "Accompagnement individuel : je suis accompagné seul"),
+        "Accompagnement individuel");
     CHECK_STR(vocab_canonical(VOCAB_SUPPORT_MODES, "A distance"), "À distance");
     CHECK_STR(vocab_canonical(VOCAB_TYPOLOGIE, "tiers_lieux"), "TIERS_LIEUX");
     CHECK_STR(vocab_canonical(VOCAB_PROGRAMMES, "CNFS"), "Conseillers numériques");
@@ -91,7 +91,8 @@ TEST(split_lists)
 TEST(legacy_mappings)
 {
     vocab_mapping m;
-    CHECK(vocab_map_legacy(VOCAB_LEGACY_SERVICES, "Prendre en main un smartphone ou une tablette", &m));
+    CHECK(vocab_map_legacy(VOCAB_LEGACY_SERVICES, "Prendre en main un smartphone ou une tablette",
+                           &m));
     CHECK(m.kind == VOCAB_SERVICES);
     CHECK_STR(m.value, "Maîtrise des outils numériques du quotidien");
     CHECK(vocab_map_legacy(VOCAB_LEGACY_SERVICES, "Accompagner les démarches de santé", &m));
@@ -134,7 +135,8 @@ TEST(legacy_mappings)
                            "Seul : j'ai accès à du matériel et une connexion", &m));
     CHECK_STR(m.value, "En autonomie");
     CHECK(vocab_map_legacy(VOCAB_LEGACY_SUPPORT_MODES,
-                           "A ma place : une personne habilitée fait les démarches à ma place", &m));
+                           "A ma place : une personne habilitée fait les démarches à ma place",
+                           &m));
     CHECK(m.fact == VOCAB_FACT_FOR_YOU);
 
     CHECK(vocab_map_legacy(VOCAB_LEGACY_LABELS_NATIONAUX, "Point numérique CAF", &m));
@@ -166,7 +168,10 @@ TEST(phones)
     CHECK_STR(out, "+33479311919");
     CHECK(phone_normalize("0033 4 79 31 19 19", out));
     CHECK_STR(out, "+33479311919");
-    CHECK(phone_normalize("04\xC2\xA0" "79\xC2\xA0" "31 19 19", out));
+    CHECK(phone_normalize("04\xC2\xA0"
+                          "79\xC2\xA0"
+                          "31 19 19",
+                          out));
     CHECK_STR(out, "+33479311919");
     CHECK(phone_normalize("0262 12 34 56", out) && strcmp(out, "+262262123456") == 0);
     CHECK(phone_normalize("0692 12 34 56", out) && strcmp(out, "+262692123456") == 0);
