@@ -6,10 +6,12 @@
  *   repere serve   [--db FILE] [--listen ADDR] [--port N] [--root DIR] ...
  *   repere migrate [--db FILE]
  *   repere import  [--db FILE] [--report FILE.json] [--dry-run] [--source NAME] FILE...
+ *   repere export  [--db FILE] [--format csv|json|geojson] [--territoire …] [--output FILE]
  *   repere demo    [--db FILE]       load the demo catalogue into an empty database
  *   repere hours   'EXPR' [--at …] [--week …] [--tz …]
  */
 #include "app.h"
+#include "export.h"
 #include "hours.h"
 #include "http.h"
 #include "importer.h"
@@ -36,6 +38,9 @@ static const char USAGE[] =
     "  migrate    apply pending database migrations\n"
     "  import     import places (national schema v1 CSV/JSON, or v0.1 JSON): FILE...\n"
     "             [--report FILE.json] [--dry-run] [--source NAME]\n"
+    "  export     export open places in the national schema v1.0.2 (standard output by default)\n"
+    "             [--format csv|json|geojson] [--territoire commune:73065|epci:SIREN|\n"
+    "             departement:73|region:84] [--output FILE]\n"
     "  demo       load the demo catalogue if the database is empty\n"
     "  hours      evaluate an opening_hours expression: 'EXPR' [--at T] [--week DATE] [--tz ZONE]\n"
     "\n"
@@ -235,12 +240,14 @@ int main(int argc, char **argv)
 
     int status = 0;
     if (strcmp(command, "serve") == 0 || strcmp(command, "migrate") == 0 ||
-        strcmp(command, "import") == 0 || strcmp(command, "demo") == 0) {
+        strcmp(command, "import") == 0 || strcmp(command, "demo") == 0 ||
+        strcmp(command, "export") == 0) {
         a.db = open_catalogue(&a);
         if (!a.db) status = 1;
         else if (strcmp(command, "serve") == 0) status = serve(&a);
         else if (strcmp(command, "import") == 0) status = cmd_import(a.db, argc - 1, argv + 1);
         else if (strcmp(command, "demo") == 0) status = cmd_demo(&a);
+        else if (strcmp(command, "export") == 0) status = cmd_export(a.db, argc - 1, argv + 1);
     } else {
         fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", command);
         status = 2;

@@ -1,0 +1,223 @@
+/*
+ * test_export.c — the pure parts of the national-schema export: CSV
+ * quoting, E.164 telephone numbers, coordinates that read back exactly,
+ * the cleaners that make values acceptable to the reference library,
+ * territories, client timestamps and file names.
+ */
+#include "export.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+static char *cell(const char *v)
+{
+    buf b = {0};
+    export_csv_cell(&b, v);
+    return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+TEST(csv_quoting)
+{
+    char *s;
+    CHECK_STR(s = cell("simple"), "simple"); free(s);
+    CHECK_STR(s = cell(NULL), ""); free(s);
+    CHECK_STR(s = cell("a,b"), "\"a,b\""); free(s);
+    CHECK_STR(s = cell("dit \"bonjour\""), "\"dit \"\"bonjour\"\"\""); free(s);
+    CHECK_STR(s = cell("ligne 1\nligne 2"), "\"ligne 1\nligne 2\""); free(s);
+    CHECK_STR(s = cell("cr\r"), "\"cr\r\""); free(s);
+    CHECK_STR(s = cell("Mo-Fr 09:00-12:00; Sa off"), "Mo-Fr 09:00-12:00; Sa off"); free(s);
+    CHECK_STR(s = cell("Gratuit|Payant"), "Gratuit|Payant"); free(s);
+    CHECK_STR(s = cell("Médiathèque « Louise »"), "Médiathèque « Louise »"); free(s);
+}
+
+TEST(csv_header_and_row)
+{
+    buf b = {0};
+    export_csv_header(&b);
+    CHECK(str_starts_with(b.data, "id,pivot,nom,commune,code_postal,code_insee,adresse,"));
+    CHECK(str_ends_with(b.data, ",fiche_acces_libre,prise_rdv\r\n"));
+    buf_reset(&b);
+    export_record r = {0};
+    r.fields[EXPORT_ID] = "42";
+    r.fields[EXPORT_NOM] = "Lieu, avec virgule";
+    r.fields[EXPORT_PRISE_RDV] = "https://rdv.example.fr";
+    export_csv_row(&b, &r);
+    size_t commas = 0;
+    for (const char *p = b.data; *p; p++) commas += *p == ',';
+    CHECK(commas == EXPORT_COLUMN_COUNT - 1 + 1); /* the one inside the quoted name */
+    CHECK(str_starts_with(b.data, "42,,\"Lieu, avec virgule\","));
+    CHECK(str_ends_with(b.data, ",https://rdv.example.fr\r\n"));
+    buf_free(&b);
+}
+
+TEST(e164)
+{
+    char out[17];
+    CHECK(export_phone("+33479311919", out) && strcmp(out, "+33479311919") == 0);
+    CHECK(export_phone("04 79 31 19 19", out) && strcmp(out, "+33479311919") == 0);
+    CHECK(export_phone("04.79.31.19.19", out) && strcmp(out, "+33479311919") == 0);
+    CHECK(export_phone("+33 (0)4 79 31 19 19", out) && strcmp(out, "+33479311919") == 0);
+    CHECK(export_phone("0262 12 34 56", out) && strcmp(out, "+262262123456") == 0);
+    CHECK(export_phone("0690 12 34 56", out) && strcmp(out, "+590690123456") == 0);
+    CHECK(export_phone("+687 12 34 56", out) && strcmp(out, "+687123456") == 0);
+    CHECK(!export_phone("+41 22 123 45 67", out)); /* Swiss: not accepted by the schema */
+    CHECK(!export_phone("3949", out));
+    CHECK(!export_phone("", out));
+    CHECK(!export_phone(NULL, out));
+    CHECK(!export_phone("04 79 31 19 19 ou 06 12 34 56 78", out));
+}
+
+TEST(coordinates)
+{
+    char out[32];
+    export_format_coordinate(45.1234, out);
+    CHECK_STR(out, "45.1234");
+    export_format_coordinate(4.727693802487535, out);
+    CHECK(strtod(out, NULL) == 4.727693802487535);
+    export_format_coordinate(-21.1151, out);
+    CHECK_STR(out, "-21.1151");
+    export_format_coordinate(0.0000123, out);
+    CHECK(!strchr(out, 'e'));
+    export_format_coordinate(0, out);
+    CHECK_STR(out, "0");
+}
+
+static char *clean(bool (*fn)(const char *, buf *), const char *in)
+{
+    buf b = {0};
+    bool ok = fn(in, &b);
+    if (!ok) {
+        buf_free(&b);
+        return xstrdup("(none)");
+    }
+    return buf_steal(&b);
+}
+
+TEST(cleaners)
+{
+    char *s;
+    CHECK_STR(s = clean(export_clean_commune, "Saint-Étienne"), "Saint-Étienne"); free(s);
+    CHECK_STR(s = clean(export_clean_commune, "L'Haÿ-les-Roses"), "L'Haÿ-les-Roses"); free(s);
+    CHECK_STR(s = clean(export_clean_commune, "Saint-Martin (Isère)"), "Saint-Martin Isère"); free(s);
+    CHECK_STR(s = clean(export_clean_commune, "  Lyon 3e  "), "Lyon 3e"); free(s);
+    CHECK_STR(s = clean(export_clean_commune, "()"), "(none)"); free(s);
+    CHECK_STR(s = clean(export_clean_address, "1 rue <b>du</b> Test"), "1 rue b du /b Test"); free(s);
+    CHECK_STR(s = clean(export_clean_address, "12, av. du Général-de-Gaulle (bât. B) n°3"),
+              "12, av. du Général-de-Gaulle (bât. B) n°3");
+    free(s);
+    CHECK_STR(s = clean(export_clean_address, "Place \"du marché\"\n2e étage"), "Place du marché 2e étage"); free(s);
+    /* idempotent */
+    char *once = clean(export_clean_address, "«Le Forum» #2 _ rue");
+    char *twice = clean(export_clean_address, once);
+    CHECK_STR(once, twice);
+    free(once);
+    free(twice);
+}
+
+TEST(urls)
+{
+    char *s;
+    CHECK_STR(s = clean(export_clean_url, "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/"),
+              "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://rdv.example.fr/prendre rendez-vous?lieu=médiathèque&x=a/b"),
+              "https://rdv.example.fr/prendre%20rendez-vous?lieu=m%C3%A9diath%C3%A8que&x=a%2Fb");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr:443/a"), "https://example.fr/a"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr:8080/a"), "(none)"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr/#section-2"), "https://example.fr/"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr/a#ok"), "https://example.fr/a#ok"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "pas une url"), "(none)"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://exämple.fr/"), "(none)"); free(s);
+    char *once = clean(export_clean_url, "https://x.fr/a b?c=d e");
+    char *twice = clean(export_clean_url, once);
+    CHECK_STR(once, twice);
+    free(once);
+    free(twice);
+}
+
+TEST(territories)
+{
+    export_territory t;
+    const char *err;
+    CHECK(export_territory_parse("commune:73065", &t, &err) && t.kind == EXPORT_TERRITORY_COMMUNE &&
+          strcmp(t.code, "73065") == 0);
+    CHECK(export_territory_parse("commune:2a004", &t, &err) && strcmp(t.code, "2A004") == 0);
+    CHECK(export_territory_parse("epci:200066793", &t, &err) && t.kind == EXPORT_TERRITORY_EPCI);
+    CHECK(export_territory_parse("departement:2b", &t, &err) && strcmp(t.code, "2B") == 0);
+    CHECK(export_territory_parse("departement:974", &t, &err));
+    CHECK(export_territory_parse("REGION:84", &t, &err) && t.kind == EXPORT_TERRITORY_REGION);
+    CHECK(!export_territory_parse("departement:20", &t, &err) && err);
+    CHECK(!export_territory_parse("commune:7306", &t, &err));
+    CHECK(!export_territory_parse("epci:12", &t, &err));
+    CHECK(!export_territory_parse("pays:FR", &t, &err));
+    CHECK(!export_territory_parse("73", &t, &err));
+    CHECK(!export_territory_parse("departement:", &t, &err));
+    buf b = {0};
+    export_territory_parse("departement:73", &t, &err);
+    export_territory_slug(&t, &b);
+    CHECK_STR(b.data, "departement-73");
+    buf_free(&b);
+}
+
+TEST(timestamps)
+{
+    char out[21];
+    CHECK(export_parse_timestamp("2026-05-04", out) && strcmp(out, "2026-05-04T00:00:00Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T10:20:30Z", out) && strcmp(out, "2026-05-04T10:20:30Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T10:20Z", out) && strcmp(out, "2026-05-04T10:20:00Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T01:20:30+02:00", out) &&
+          strcmp(out, "2026-05-03T23:20:30Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T10:20:30.123Z", out));
+    CHECK(!export_parse_timestamp("2026-02-30", out));
+    CHECK(!export_parse_timestamp("2025-02-29", out));
+    CHECK(export_parse_timestamp("2024-02-29", out));
+    CHECK(!export_parse_timestamp("2026-13-01", out));
+    CHECK(!export_parse_timestamp("hier", out));
+    CHECK(!export_parse_timestamp("2026-05-04T10:20:30", out)); /* no zone */
+    CHECK(!export_parse_timestamp("2026-05-04T25:00:00Z", out));
+    CHECK(!export_parse_timestamp("2026-05-04Tfoo", out));
+    CHECK(!export_parse_timestamp("", out));
+}
+
+TEST(file_names)
+{
+    export_filter f = {0};
+    int64_t t = 1779580800; /* 2026-05-24 */
+    char *s = export_file_name(&f, EXPORT_FORMAT_CSV, t);
+    CHECK_STR(s, "20260524_repere_lieux-de-mediation-numerique_france.csv");
+    free(s);
+    const char *err;
+    export_territory_parse("departement:73", &f.territory, &err);
+    s = export_file_name(&f, EXPORT_FORMAT_GEOJSON, t);
+    CHECK_STR(s, "20260524_repere_lieux-de-mediation-numerique_departement-73.geojson");
+    free(s);
+    f.search = true;
+    s = export_file_name(&f, EXPORT_FORMAT_JSON, t);
+    CHECK_STR(s, "20260524_repere_lieux-de-mediation-numerique_recherche.json");
+    free(s);
+}
+
+TEST(formats)
+{
+    export_format f;
+    CHECK(export_format_parse("csv", &f) && f == EXPORT_FORMAT_CSV);
+    CHECK(export_format_parse("geojson", &f) && f == EXPORT_FORMAT_GEOJSON);
+    CHECK(!export_format_parse("xml", &f));
+    CHECK(!export_format_parse(NULL, &f));
+}
+
+int main(void)
+{
+    RUN(csv_quoting);
+    RUN(csv_header_and_row);
+    RUN(e164);
+    RUN(coordinates);
+    RUN(cleaners);
+    RUN(urls);
+    RUN(territories);
+    RUN(timestamps);
+    RUN(file_names);
+    RUN(formats);
+    return unit_report();
+}
