@@ -852,6 +852,45 @@ int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out)
     return n < 0 ? -1 : n > 0;
 }
 
+/* used by: geo_commune_nearest — candidates in a box, served by
+ * commune_by_position; the distance is computed in C. */
+static const char q_communes_in_box[] =
+    "SELECT " COMMUNE_COLUMNS " FROM commune c JOIN departement d ON d.code = c.departement"
+    " WHERE c.latitude BETWEEN :min_lat AND :max_lat"
+    " AND c.longitude BETWEEN :min_lon AND :max_lon";
+
+int geo_commune_nearest(sqlite3 *db, double lat, double lon, geo_commune *out)
+{
+    static const double radii_km[] = {5, 20, 80};
+    for (size_t r = 0; r < ARRAY_LEN(radii_km); r++) {
+        geo_bbox b = geo_bbox_around(lat, lon, radii_km[r]);
+        sqlite3_stmt *s = prepare(db, q_communes_in_box);
+        if (!s) return -1;
+        bind_double(s, ":min_lat", b.min_lat);
+        bind_double(s, ":max_lat", b.max_lat);
+        bind_double(s, ":min_lon", b.min_lon);
+        bind_double(s, ":max_lon", b.max_lon);
+        geo_commune *list = NULL;
+        int n = collect_communes(db, s, false, &list);
+        if (n < 0) return -1;
+        int best = -1;
+        double best_km = radii_km[r];
+        for (int i = 0; i < n; i++) {
+            double km = geo_distance_km(lat, lon, list[i].latitude, list[i].longitude);
+            /* Ties (a city and its arrondissement share a point): the
+             * arrondissement, more precise. */
+            if (km < best_km || (best >= 0 && km == best_km && list[i].parent[0])) {
+                best = i;
+                best_km = km;
+            }
+        }
+        if (best >= 0) *out = list[best];
+        free(list);
+        if (best >= 0) return 1;
+    }
+    return 0;
+}
+
 /* used by: geo_departement_find — by code (primary key) or by name key
  * (departement_by_name_key). */
 static const char q_departement[] =

@@ -64,14 +64,14 @@ char *geo_key_without_article(const char *key);
 /* ---- the "Où ?" field ---- */
 
 typedef enum geo_query_kind {
-    GEO_QUERY_EMPTY,        /* nothing but blanks */
-    GEO_QUERY_POSTAL_CODE,  /* 5 digits, known prefix: 01–95 or 971–978 ("73200", "20000") */
-    GEO_QUERY_INSEE,        /* a Corsican INSEE code ("2A004", "2b033"); an all-digit
-                               INSEE code cannot be told from a postal code and is
-                               classified as one */
-    GEO_QUERY_DEPARTEMENT,  /* a département code: "1"–"95" except "20", "2A"/"2B", "971"–"976" */
-    GEO_QUERY_BAD_CODE,     /* digits that are none of the above ("00100", "123456", "20") */
-    GEO_QUERY_TEXT,         /* anything else: a commune or département name */
+    GEO_QUERY_EMPTY,       /* nothing but blanks */
+    GEO_QUERY_POSTAL_CODE, /* 5 digits, known prefix: 01–95 or 971–978 ("73200", "20000") */
+    GEO_QUERY_INSEE,       /* a Corsican INSEE code ("2A004", "2b033"); an all-digit
+                              INSEE code cannot be told from a postal code and is
+                              classified as one */
+    GEO_QUERY_DEPARTEMENT, /* a département code: "1"–"95" except "20", "2A"/"2B", "971"–"976" */
+    GEO_QUERY_BAD_CODE,    /* digits that are none of the above ("00100", "123456", "20") */
+    GEO_QUERY_TEXT,        /* anything else: a commune or département name */
 } geo_query_kind;
 
 /*
@@ -106,12 +106,12 @@ int geo_gazetteer_load(sqlite3 *db, const char *dir);
 /* One commune (or arrondissement municipal). Fixed-size strings, so a
  * result array is released with one free(). */
 typedef struct geo_commune {
-    char insee[6];              /* "73011", "2A004" */
-    char parent[6];             /* arrondissement: the city's INSEE code; else "" */
-    char departement[4];        /* "73", "2A", "974" */
-    char name[128];             /* official name, UTF-8: "Albertville" */
-    char departement_name[64];  /* "Savoie" */
-    char postal_codes[192];     /* space-separated, ascending: "73200" */
+    char insee[6];             /* "73011", "2A004" */
+    char parent[6];            /* arrondissement: the city's INSEE code; else "" */
+    char departement[4];       /* "73", "2A", "974" */
+    char name[128];            /* official name, UTF-8: "Albertville" */
+    char departement_name[64]; /* "Savoie" */
+    char postal_codes[192];    /* space-separated, ascending: "73200" */
     long population;
     double latitude, longitude; /* WGS 84 degrees */
     char coord_source;          /* 'G'/'H' GeoNames; 'P', 'E', 'D' estimated (see 0002) */
@@ -120,10 +120,10 @@ typedef struct geo_commune {
 
 /* One département with its population-weighted centroid. */
 typedef struct geo_departement {
-    char code[4];          /* "73" */
-    char name[64];         /* "Savoie" */
-    char region[4];        /* "84" */
-    char region_name[64];  /* "Auvergne-Rhône-Alpes" */
+    char code[4];         /* "73" */
+    char name[64];        /* "Savoie" */
+    char region[4];       /* "84" */
+    char region_name[64]; /* "Auvergne-Rhône-Alpes" */
     double latitude, longitude;
 } geo_departement;
 
@@ -151,6 +151,14 @@ int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max
  * and returns 1, returns 0 when unknown, -1 on an SQLite error.
  */
 int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out);
+
+/*
+ * The commune (arrondissements included) nearest to a position, looked for
+ * within 5, then 20, then 80 km through commune_by_position: for "près de
+ * chez moi" labels. Fills *out and returns 1, returns 0 when no commune is
+ * within 80 km (at sea, abroad), -1 on an SQLite error.
+ */
+int geo_commune_nearest(sqlite3 *db, double lat, double lon, geo_commune *out);
 
 /*
  * The département named by `input`: a code ("73", "7", "2a", "974") or a

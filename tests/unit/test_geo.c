@@ -340,6 +340,15 @@ TEST(insee_and_overseas)
     CHECK(geo_commune_by_insee(db, "2a004", &c) == 1);
     CHECK_STR(c.name, "Ajaccio");
     CHECK(geo_commune_by_insee(db, "99999", &c) == 0);
+
+    /* Nearest commune to a position: Albertville's town hall area. */
+    CHECK(geo_commune_nearest(db, 45.6755, 6.3925, &c) == 1);
+    CHECK_STR(c.insee, "73011");
+    /* Place Bellecour: an arrondissement of Lyon (2e), not Lyon itself. */
+    CHECK(geo_commune_nearest(db, 45.7578, 4.8320, &c) == 1);
+    CHECK(c.parent[0] != '\0' && strcmp(c.parent, "69123") == 0);
+    /* The middle of the Atlantic: nothing within 80 km. */
+    CHECK(geo_commune_nearest(db, 45.0, -20.0, &c) == 0);
     CHECK(geo_commune_by_insee(db, "", &c) == 0);
 
     /* Every commune has coordinates inside France or the DROM. */
