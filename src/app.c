@@ -6,6 +6,7 @@
 #include "catalogue.h"
 #include "geo.h"
 #include "importer.h"
+#include "workshop_import.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -97,6 +98,10 @@ int cmd_demo(app *a)
     char *path = xasprintf("%s/data/demo/lieux-aura-2022.json", a->cfg.root);
     char *args[] = {"import", "--source", "Hinaura", path, NULL};
     int rc = cmd_import(a->db, 4, args);
+    free(path);
+    if (rc != 0) return rc;
+    path = xasprintf("%s/data/demo/ateliers-demo.json", a->cfg.root); /* fictional workshops */
+    rc = workshop_import_file(a->db, path, "Repère démo");
     free(path);
     if (rc != 0) return rc;
     db_conn *w = db_begin(a->db);

@@ -10,6 +10,7 @@
  */
 #include "importer.h"
 #include "util.h"
+#include "workshop_import.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -110,7 +111,10 @@ int cmd_import(db *d, int argc, char **argv)
             rep.error = xasprintf("lecture impossible : %s", strerror(errno));
         } else {
             char *name = source ? xstrdup(source) : base_name(path);
-            importer_run(d, data, len, name, dry_run, &rep);
+            if (workshop_import_detect(data, len)) /* {"ateliers": […]}: docs/workshops-format.md */
+                workshop_import_run(d, data, len, name, dry_run, now_utc(), &rep);
+            else
+                importer_run(d, data, len, name, dry_run, &rep);
             free(name);
             free(data);
         }
