@@ -7,6 +7,7 @@
 #include "geo.h"
 #include "importer.h"
 #include "workshop_import.h"
+#include "search.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ int app_after_migrate(app *a, db *d)
     int rc = -1;
     if (w) {
         rc = geo_gazetteer_load(db_handle(w), dir);
+        if (rc == 0 && catalogue_sync_vocab_labels(w) < 0) rc = -1;
         if (rc == 0 && catalogue_link_communes(w) < 0) rc = -1;
         if (rc == 0) rc = db_commit(w);
         else db_rollback(w);
@@ -61,6 +63,9 @@ int app_load_web(app *a)
     free(dir);
     if (!a->templates) return -1;
     a->static_dir = xasprintf("%s/static", a->cfg.root);
+    char *synonyms = xasprintf("%s/data/synonyms.tsv", a->cfg.root);
+    a->search = search_index_new(synonyms);
+    free(synonyms);
     a->static_version = static_version(a->static_dir);
     /* Map tiles are the one outside origin, and only for images. */
     const char *tiles = a->cfg.tile_url;
@@ -77,6 +82,7 @@ int app_load_web(app *a)
 void app_free(app *a)
 {
     tpl_free(a->templates);
+    search_index_free(a->search);
     free(a->static_dir);
     free(a->static_version);
     free(a->csp);

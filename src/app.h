@@ -10,6 +10,8 @@
 #include "db.h"
 #include "tpl.h"
 
+typedef struct search_index search_index;
+
 typedef struct config {
     const char *db_path;      /* --db, REPERE_DB */
     const char *listen;       /* --listen, REPERE_LISTEN (127.0.0.1) */
@@ -26,6 +28,7 @@ typedef struct app {
     config cfg;
     db *db;
     tpl_set *templates;
+    search_index *search; /* in-memory search index (src/search.c) */
     char *static_dir;
     char *static_version; /* appended to asset URLs (?v=…) so they can be cached for a year */
     char *csp;            /* Content-Security-Policy header value */

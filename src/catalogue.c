@@ -4,6 +4,7 @@
 #include "catalogue.h"
 #include "geo.h"
 #include "util.h"
+#include "vocab.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -139,4 +140,38 @@ int catalogue_link_communes(db_conn *w)
     }
     free(items);
     return linked;
+}
+
+/* Used by: catalogue_sync_vocab_labels (insert or refresh one label). */
+static const char Q_LABEL[] =
+    "INSERT INTO vocab_label (kind, value, label) VALUES (:kind, :value, :label)"
+    " ON CONFLICT (kind, value) DO UPDATE SET label = excluded.label"
+    " WHERE label <> excluded.label";
+/* Used by: catalogue_sync_vocab_labels (re-index every place after a label change). */
+static const char Q_FTS_CLEAR[] = "DELETE FROM place_fts";
+static const char Q_FTS_FILL[] =
+    "INSERT INTO place_fts (rowid, name, services, place_type, commune, labels, presentation)"
+    " SELECT id, name, services, place_type, commune, labels, presentation FROM place_fts_source";
+
+int catalogue_sync_vocab_labels(db_conn *w)
+{
+    static const vocab_kind kinds[] = {VOCAB_SERVICES, VOCAB_TYPOLOGIE};
+    int changed = 0;
+    for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+        size_t n;
+        const vocab_entry *e = vocab_entries(kinds[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            sqlite3_stmt *s = db_stmt(w, Q_LABEL);
+            db_bind_text(s, ":kind", vocab_field(kinds[k]));
+            db_bind_text(s, ":value", e[i].value);
+            db_bind_text(s, ":label", e[i].label);
+            if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+            changed += sqlite3_changes(db_handle(w));
+        }
+    }
+    if (changed) {
+        if (db_exec_stmt(db_stmt(w, Q_FTS_CLEAR)) != SQLITE_DONE) return -1;
+        if (db_exec_stmt(db_stmt(w, Q_FTS_FILL)) != SQLITE_DONE) return -1;
+    }
+    return changed;
 }

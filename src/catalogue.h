@@ -16,4 +16,12 @@
  */
 int catalogue_link_communes(db_conn *w);
 
+/*
+ * Mirror the labels for people of the services and typologie vocabularies
+ * (src/vocab.c) into the vocab_label table that the full-text triggers read;
+ * re-index every place when a label changed. Inside the caller's write
+ * transaction. Returns the number of labels changed, or -1.
+ */
+int catalogue_sync_vocab_labels(db_conn *w);
+
 #endif

@@ -3,6 +3,8 @@
  */
 #include "place.h"
 #include "fr.h"
+#include "hours.h"
+#include "tz.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -20,7 +22,8 @@ static const char Q_PLACE[] =
     " p.pass_numerique_accepted, p.pass_numerique_distributed, p.does_procedures_for_you,"
     " p.languages, p.equipment, p.accessibility_notes, p.wheelchair_accessible, p.date_maj,"
     " p.verified_at, p.closed_at, p.source, p.source_id, p.pivot,"
-    " CAST(strftime('%s', p.updated_at) AS INTEGER), s.name, p.timezone, p.parent_structure"
+    " CAST(strftime('%s', p.updated_at) AS INTEGER), s.name, p.timezone, p.parent_structure,"
+    " p.departement"
     " FROM place p LEFT JOIN structure s ON s.id = p.structure_id WHERE p.id = :id";
 
 enum {
@@ -30,7 +33,7 @@ enum {
     C_LABELS, C_OTHER_LABELS, C_ACCESS_MODES, C_SUPPORT_MODES, C_ACCESSIBILITY_URL, C_BOOKING_URL,
     C_PASS_ACCEPTED, C_PASS_DISTRIBUTED, C_FOR_YOU, C_LANGUAGES, C_EQUIPMENT,
     C_ACCESSIBILITY_NOTES, C_WHEELCHAIR, C_DATE_MAJ, C_VERIFIED_AT, C_CLOSED_AT, C_SOURCE,
-    C_SOURCE_ID, C_PIVOT, C_UPDATED_AT, C_STRUCTURE, C_TIMEZONE, C_PARENT_STRUCTURE
+    C_SOURCE_ID, C_PIVOT, C_UPDATED_AT, C_STRUCTURE, C_TIMEZONE, C_PARENT_STRUCTURE, C_DEPARTEMENT
 };
 
 char *place_path(int64_t id, const char *slug)
@@ -126,6 +129,56 @@ static void set_phone(json_t *o, const char *phone)
     buf_free(&b);
 }
 
+void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
+                      int64_t now, int days)
+{
+    if (!hours || !*hours) return;
+    hours_error err;
+    hours_schedule *sched = hours_parse(hours, &err);
+    hours_context ctx;
+    if (!sched || hours_context_init(&ctx, departement, zone) != 0) {
+        /* Never show a wrong schedule: the published text, and a warning. */
+        json_object_set_new(o, "hours_unparsed", json_true());
+        hours_free(sched);
+        return;
+    }
+    buf b = {0};
+    hours_status_fr(&b, sched, &ctx, now);
+    json_object_set_new(o, "hours_status", json_string(b.data ? b.data : ""));
+    json_object_set_new(o, "hours_open_now", json_boolean(hours_is_open(sched, &ctx, now)));
+    int64_t local_day = tz_utc_to_local(ctx.zone, now) / 86400;
+    json_t *week = json_array(), *comments = json_array();
+    for (int i = 0; i < days; i++) {
+        int y, m, d;
+        tz_civil_from_days(local_day + i, &y, &m, &d);
+        hours_day_info info;
+        hours_day(sched, &ctx, y, m, d, &info);
+        buf date = {0}, text = {0};
+        hours_format_date_fr(&date, y, m, d);
+        if (date.data && date.data[0] >= 'a' && date.data[0] <= 'z') date.data[0] -= 32;
+        hours_format_day_fr(&text, &info);
+        json_t *day = json_pack("{s:s, s:s, s:b, s:b}", "date", date.data ? date.data : "",
+                                "text", text.data ? text.data : "", "today", i == 0, "closed",
+                                info.closed);
+        json_array_append_new(week, day);
+        if (i == 0) json_object_set_new(o, "hours_today", json_string(text.data ? text.data : ""));
+        if (info.comment && *info.comment) {
+            bool seen = false;
+            size_t k;
+            json_t *c;
+            json_array_foreach(comments, k, c) seen |= strcmp(json_string_value(c), info.comment) == 0;
+            if (!seen) json_array_append_new(comments, json_string(info.comment));
+        }
+        buf_free(&date);
+        buf_free(&text);
+    }
+    json_object_set_new(o, "hours_week", week);
+    if (json_array_size(comments)) json_object_set_new(o, "hours_comments", comments);
+    else json_decref(comments);
+    buf_free(&b);
+    hours_free(sched);
+}
+
 json_t *place_list_item(sqlite3_stmt *row)
 {
     json_t *o = json_object();
@@ -150,6 +203,7 @@ json_t *place_list_item(sqlite3_stmt *row)
     }
     set_text(o, "hours", db_col_text(row, 14));
     if (db_col_text(row, 15)) json_object_set_new(o, "closed", json_true());
+    place_hours_view(o, db_col_text(row, 14), db_col_text(row, 16), db_col_text(row, 17), now_utc(), 1);
     return o;
 }
 
@@ -243,6 +297,8 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_text(o, "structure", db_col_text(s, C_STRUCTURE));
     set_text(o, "parent_structure", db_col_text(s, C_PARENT_STRUCTURE));
     set_text(o, "timezone", db_col_text(s, C_TIMEZONE));
+    place_hours_view(o, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
+                     db_col_text(s, C_TIMEZONE), now_utc(), 7);
     if (updated_at) *updated_at = sqlite3_column_int64(s, C_UPDATED_AT);
     sqlite3_reset(s);
     return o;

@@ -33,12 +33,21 @@ int64_t place_parse_segment(const char *segment, const char **slug);
 /* Days since the ISO date (YYYY-MM-DD…) at `now` (UTC seconds); -1 if unparsable. */
 long place_age_days(const char *iso, int64_t now);
 
+/*
+ * Add the opening-hours view of a place to o: hours_status ("Ouvert · ferme
+ * à 17 h"), hours_today, hours_week (the next `days` local days, in French),
+ * hours_comments; or hours_unparsed when the expression is not understood
+ * (the page then shows it as published, "à confirmer par téléphone").
+ */
+void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
+                      int64_t now, int days);
+
 /* Short list item for result lists: name, types, commune, services, freshness. */
 json_t *place_list_item(sqlite3_stmt *row);
 /* The SELECT columns place_list_item expects, in order (for list queries). */
 #define PLACE_LIST_COLUMNS                                                                         \
     "p.id, p.slug, p.name, p.commune, p.postal_code, p.typologies, p.services, p.fees, "           \
     "p.pass_numerique_accepted, p.phone, p.date_maj, p.verified_at, p.latitude, p.longitude, "     \
-    "p.hours, p.closed_at"
+    "p.hours, p.closed_at, p.departement, p.timezone"
 
 #endif

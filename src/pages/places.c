@@ -1,130 +1,297 @@
 /*
- * places.c — /lieux: the paginated list of places, with q= on names and
- * communes and departement= (the full search by need and location builds on
- * this page).
+ * places.c — /lieux: search by need and location, filters with counts,
+ * results by distance, pagination; the choice page when "Où ?" is
+ * ambiguous; /lieux.geojson for the map (same parameters).
  */
 #include "pages.h"
 #include "fr.h"
 #include "place.h"
+#include "search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    PLACES_PER_PAGE = 20,
-    QUERY_MAX_BYTES = 200, /* longer q= is refused with a clear message */
-};
+enum { GEOJSON_MAX_FEATURES = 2000 /* markers on the map; the list has every place */ };
 
-/* Used by: /lieux (count of matching places). :key is a folded query or NULL. */
-static const char Q_COUNT[] =
-    "SELECT COUNT(*) FROM place p WHERE p.closed_at IS NULL"
-    " AND (:key IS NULL OR p.name_key LIKE '%' || :key || '%' ESCAPE '\\'"
-    "      OR p.commune_key LIKE '%' || :key || '%' ESCAPE '\\')"
-    " AND (:dep IS NULL OR p.departement = :dep)";
-/* Used by: /lieux (one page of matching places, by name). */
-static const char Q_PAGE[] =
-    "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.closed_at IS NULL"
-    " AND (:key IS NULL OR p.name_key LIKE '%' || :key || '%' ESCAPE '\\'"
-    "      OR p.commune_key LIKE '%' || :key || '%' ESCAPE '\\')"
-    " AND (:dep IS NULL OR p.departement = :dep)"
-    " ORDER BY p.commune_key, p.name_key LIMIT :limit OFFSET :offset";
-/* Used by: /lieux?departement= (the département's name for the heading). */
-static const char Q_DEPARTEMENT[] = "SELECT name FROM departement WHERE code = :code";
+/* Used by: /lieux (one result, as a list item). */
+static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.id = :id";
 
-/* Append "name=value" to a query string being built, encoded. */
-static void add_param(buf *b, const char *name, const char *value)
+/* The current search as a query string, without `skip_group` value `skip`
+ * (or with `add` added to it), and without the page. Used to build the
+ * links of filters, pagination and the choice page. */
+static void query_string(buf *b, const search_params *p, int group, const char *skip,
+                         const char *add, const char *extra_name, const char *extra_value)
 {
-    if (!value || !*value) return;
-    buf_putc(b, b->len ? '&' : '?');
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    url_encode(b, value);
+    buf_reset(b);
+#define ADD(name, value)                                                                           \
+    do {                                                                                           \
+        buf_putc(b, b->len ? '&' : '?');                                                           \
+        buf_puts(b, name);                                                                         \
+        buf_putc(b, '=');                                                                          \
+        url_encode(b, value);                                                                      \
+    } while (0)
+    if (p->q && *p->q) ADD("q", p->q);
+    if (p->where && *p->where) ADD("ou", p->where);
+    if (p->chosen_insee && *p->chosen_insee) ADD("commune", p->chosen_insee);
+    if (p->has_position) {
+        char num[32];
+        snprintf(num, sizeof num, "%.5f", p->lat);
+        ADD("lat", num);
+        snprintf(num, sizeof num, "%.5f", p->lon);
+        ADD("lon", num);
+    }
+    if (p->radius_km > 0) {
+        char num[16];
+        snprintf(num, sizeof num, "%g", p->radius_km);
+        ADD("rayon", num);
+    }
+    for (int g = 0; g < SG_COUNT; g++) {
+        for (size_t i = 0; i < p->selected_count[g]; i++) {
+            if (g == group && skip && strcmp(p->selected[g][i], skip) == 0) continue;
+            ADD(search_group_param((search_group)g), p->selected[g][i]);
+        }
+        if (g == group && add) ADD(search_group_param((search_group)g), add);
+    }
+    if (extra_name) ADD(extra_name, extra_value);
+#undef ADD
+}
+
+static json_t *link_to(const char *path, const buf *qs)
+{
+    char *s = xasprintf("%s%s", path, qs->data ? qs->data : "");
+    json_t *v = json_string(s);
+    free(s);
+    return v;
+}
+
+/* The filter groups with their values, counts and toggle links. */
+static json_t *facets_json(const search_params *p, const search_result *res)
+{
+    json_t *groups = json_array();
+    buf qs = {0};
+    for (int g = 0; g < SG_COUNT; g++) {
+        json_t *values = json_array();
+        for (size_t i = 0; i < res->facet_count[g]; i++) {
+            const search_facet_value *v = &res->facets[g][i];
+            if (!v->count && !v->selected) continue; /* values that would give nothing */
+            query_string(&qs, p, g, v->selected ? v->slug : NULL, v->selected ? NULL : v->slug,
+                         NULL, NULL);
+            char id[80];
+            snprintf(id, sizeof id, "f-%s-%s", search_group_param((search_group)g), v->slug);
+            json_array_append_new(values,
+                                  json_pack("{s:s, s:s, s:s, s:I, s:b, s:o, s:s}", "param",
+                                            search_group_param((search_group)g), "slug", v->slug,
+                                            "label", v->label, "count", (json_int_t)v->count,
+                                            "selected", v->selected, "toggle",
+                                            link_to("/lieux", &qs), "id", id));
+        }
+        if (json_array_size(values))
+            json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "title",
+                                                    search_group_title((search_group)g), "param",
+                                                    search_group_param((search_group)g), "values",
+                                                    values));
+        else json_decref(values);
+    }
+    buf_free(&qs);
+    return groups;
+}
+
+static void set_where_model(json_t *d, const search_params *p, const search_result *res)
+{
+    if (p->q) json_object_set_new(d, "q", json_string(p->q));
+    if (p->where) json_object_set_new(d, "ou", json_string(p->where));
+    if (res->where.kind == WHERE_POINT || res->where.kind == WHERE_DEPARTEMENT) {
+        json_object_set_new(d, "where_label", json_string(res->where.label));
+        /* "de Chambéry", "d'Annonay", "de votre position" */
+        const unsigned char *l = (const unsigned char *)res->where.label;
+        bool vowel = strchr("AEIOUYaeiouy", l[0]) != NULL ||
+                     (l[0] == 0xC3 && strchr("\x89\x88\x8a\x8e\x94", l[1]) != NULL);
+        char *from = xasprintf("%s%s", vowel ? "d’" : "de ", res->where.label);
+        json_object_set_new(d, "where_from", json_string(from));
+        free(from);
+    }
+    if (res->interpretation[0])
+        json_object_set_new(d, "interpretation", json_string(res->interpretation));
+}
+
+static int choice_page(req *r, const search_params *p, search_result *res)
+{
+    json_t *d = page_model("Précisez la commune");
+    set_where_model(d, p, res);
+    json_t *choices = json_array();
+    buf qs = {0};
+    search_params copy = *p;
+    for (size_t i = 0; i < res->where.choice_count; i++) {
+        const search_choice *c = &res->where.choices[i];
+        copy.chosen_insee = c->insee;
+        query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
+                                                 "departement", c->departement, "departement_name",
+                                                 c->departement_name, "postal_codes",
+                                                 c->postal_codes, "url", link_to("/lieux", &qs)));
+    }
+    buf_free(&qs);
+    json_object_set_new(d, "choices", choices);
+    search_result_free(res);
+    return reply_page(r, "search_choice", d);
 }
 
 int page_places(req *r)
 {
-    const char *q = req_query(r, "q");
+    search_params p;
+    const char *error = NULL;
+    if (!search_parse(r, &p, &error)) return reply_error(r, 400, error);
+    /* Home-page links browse a département: departement=07. */
     const char *dep = req_query(r, "departement");
-    long page;
-    if (!page_number(r, &page))
-        return reply_error(r, 400, "Le numéro de page demandé n'est pas valide.");
-    if (q && strlen(q) > QUERY_MAX_BYTES)
-        return reply_error(r, 400, "La recherche est trop longue (200 caractères au plus).");
-    if (dep && (strlen(dep) > 3 || !*dep))
-        return reply_error(r, 400, "Le département demandé n'est pas valide.");
+    if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
 
-    db_conn *c = db_reader(r->app->db);
-    char *key = q ? text_fold(q) : NULL;
-    /* Escape LIKE wildcards: folded text only has [a-z0-9 ], but be explicit. */
-    json_t *d = page_model("Lieux");
-    if (q) json_object_set_new(d, "q", json_string(q));
-    const char *dep_name = NULL;
-    if (dep) {
-        sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENT);
-        db_bind_text(s, ":code", dep);
-        if (sqlite3_step(s) == SQLITE_ROW) dep_name = arena_strdup(r->arena, db_col_text(s, 0));
-        sqlite3_reset(s);
-        if (!dep_name) {
-            free(key);
-            json_decref(d);
-            return reply_error(r, 404, "Ce département n'existe pas.");
-        }
-        json_object_set_new(d, "departement", json_string(dep));
-        json_object_set_new(d, "departement_name", json_string(dep_name));
-        json_object_set_new(d, "title", json_string(arena_printf(r->arena, "Lieux — %s", dep_name)));
+    search_result res;
+    if (search_run(r->app->search, r->app->db, &p, &res) != 0) return -1;
+    if (res.where.kind == WHERE_CHOICE) return choice_page(r, &p, &res);
+
+    json_t *d = page_model("Lieux d'aide au numérique");
+    set_where_model(d, &p, &res);
+    if (res.where.kind == WHERE_UNKNOWN) {
+        json_object_set_new(d, "where_unknown", json_true());
+        r->status = 200;
     }
-
-    sqlite3_stmt *s = db_stmt(c, Q_COUNT);
-    db_bind_text(s, ":key", key);
-    db_bind_text(s, ":dep", dep);
-    long total = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    long pages = (total + PLACES_PER_PAGE - 1) / PLACES_PER_PAGE;
-    if (page > 1 && page > pages) {
-        free(key);
+    long pages = ((long)res.total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
+    if (p.page > 1 && p.page > pages) {
+        search_result_free(&res);
         json_decref(d);
         return reply_error(r, 404, "Cette page de résultats n'existe pas.");
     }
-
+    /* One page of results, with distances. */
     json_t *items = json_array();
-    s = db_stmt(c, Q_PAGE);
-    db_bind_text(s, ":key", key);
-    db_bind_text(s, ":dep", dep);
-    db_bind_int(s, ":limit", PLACES_PER_PAGE);
-    db_bind_int(s, ":offset", (page - 1) * PLACES_PER_PAGE);
-    while (sqlite3_step(s) == SQLITE_ROW) json_array_append_new(items, place_list_item(s));
-    sqlite3_reset(s);
-    free(key);
-
+    db_conn *c = db_reader(r->app->db);
+    size_t from = (size_t)(p.page - 1) * SEARCH_PER_PAGE;
+    for (size_t i = from; i < res.total && i < from + SEARCH_PER_PAGE; i++) {
+        sqlite3_stmt *s = db_stmt(c, Q_ITEM);
+        db_bind_int(s, ":id", res.hits[i].id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            json_t *item = place_list_item(s);
+            if (res.hits[i].distance_km >= 0 && res.where.kind == WHERE_POINT) {
+                buf dist = {0};
+                fr_distance(&dist, res.hits[i].distance_km);
+                json_object_set_new(item, "distance", json_string(dist.data));
+                buf_free(&dist);
+            }
+            json_array_append_new(items, item);
+        }
+        sqlite3_reset(s);
+    }
     buf count = {0};
-    fr_count(&count, total, "lieu", "lieux");
+    fr_count(&count, (long)res.total, "lieu", "lieux");
     json_object_set_new(d, "count", json_string(count.data));
     buf_free(&count);
     json_object_set_new(d, "places", items);
-    json_object_set_new(d, "total", json_integer(total));
-
-    /* Pagination links keep the query. */
+    if (res.radius_km > 0) {
+        json_object_set_new(d, "radius", json_integer((json_int_t)res.radius_km));
+        if (res.radius_grown) json_object_set_new(d, "radius_grown", json_true());
+        if (res.beyond_radius) json_object_set_new(d, "beyond_radius", json_true());
+        if (res.radius_km < SEARCH_MAX_RADIUS_KM && res.total < SEARCH_PER_PAGE) {
+            buf qs = {0};
+            search_params wider = p;
+            wider.radius_km = res.radius_km < 50 ? 50 : 100;
+            query_string(&qs, &wider, -1, NULL, NULL, NULL, NULL);
+            json_object_set_new(d, "widen_url", link_to("/lieux", &qs));
+            json_object_set_new(d, "widen_km", json_integer((json_int_t)wider.radius_km));
+            buf_free(&qs);
+        }
+    }
+    json_object_set_new(d, "filters", facets_json(&p, &res));
+    /* Selected filters, each with a link that removes it. */
+    json_t *active = json_array();
+    buf qs = {0};
+    for (int g = 0; g < SG_COUNT; g++)
+        for (size_t i = 0; i < res.facet_count[g]; i++)
+            if (res.facets[g][i].selected) {
+                query_string(&qs, &p, g, res.facets[g][i].slug, NULL, NULL, NULL);
+                json_array_append_new(active, json_pack("{s:s, s:o}", "label", res.facets[g][i].label,
+                                                        "remove", link_to("/lieux", &qs)));
+            }
+    if (json_array_size(active)) json_object_set_new(d, "active_filters", active);
+    else json_decref(active);
+    /* Hidden fields that keep the location and filters when the form is resubmitted. */
+    json_t *hidden = json_array();
+    for (int g = 0; g < SG_COUNT; g++)
+        for (size_t i = 0; i < p.selected_count[g]; i++)
+            json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", search_group_param((search_group)g),
+                                                    "value", p.selected[g][i]));
+    json_object_set_new(d, "hidden_filters", hidden);
+    if (p.radius_km > 0) json_object_set_new(d, "rayon", json_integer((json_int_t)p.radius_km));
+    if (p.has_position) {
+        char num[32];
+        snprintf(num, sizeof num, "%.5f", p.lat);
+        json_object_set_new(d, "lat", json_string(num));
+        snprintf(num, sizeof num, "%.5f", p.lon);
+        json_object_set_new(d, "lon", json_string(num));
+    }
+    if (p.chosen_insee) json_object_set_new(d, "commune", json_string(p.chosen_insee));
+    /* Map data and pagination, with the same parameters. */
+    query_string(&qs, &p, -1, NULL, NULL, NULL, NULL);
+    json_object_set_new(d, "geojson_url", link_to("/lieux.geojson", &qs));
+    json_object_set_new(d, "has_results", json_boolean(res.total > 0));
     if (pages > 1) {
-        json_t *pg = json_pack("{s:i, s:i}", "page", page, "pages", pages);
-        buf base = {0};
-        add_param(&base, "q", q);
-        add_param(&base, "departement", dep);
-        if (page > 1) {
-            buf prev = {0};
-            buf_printf(&prev, "/lieux%s%spage=%ld", base.data ? base.data : "", base.len ? "&" : "?",
-                       page - 1);
-            json_object_set_new(pg, "prev", json_string(prev.data));
-            buf_free(&prev);
+        json_t *pg = json_pack("{s:i, s:i}", "page", p.page, "pages", pages);
+        char num[24];
+        if (p.page > 1) {
+            snprintf(num, sizeof num, "%ld", p.page - 1);
+            query_string(&qs, &p, -1, NULL, NULL, "page", num);
+            json_object_set_new(pg, "prev", link_to("/lieux", &qs));
         }
-        if (page < pages) {
-            buf next = {0};
-            buf_printf(&next, "/lieux%s%spage=%ld", base.data ? base.data : "", base.len ? "&" : "?",
-                       page + 1);
-            json_object_set_new(pg, "next", json_string(next.data));
-            buf_free(&next);
+        if (p.page < pages) {
+            snprintf(num, sizeof num, "%ld", p.page + 1);
+            query_string(&qs, &p, -1, NULL, NULL, "page", num);
+            json_object_set_new(pg, "next", link_to("/lieux", &qs));
         }
-        buf_free(&base);
         json_object_set_new(d, "pagination", pg);
     }
+    buf_free(&qs);
+    if (res.where.kind == WHERE_POINT || res.where.kind == WHERE_DEPARTEMENT) {
+        char *title = xasprintf("Lieux d'aide au numérique — %s", res.where.label);
+        json_object_set_new(d, "title", json_string(title));
+        free(title);
+    }
+    search_result_free(&res);
     return reply_page(r, "places", d);
+}
+
+/* Used by: /lieux.geojson (markers). */
+static const char Q_MARKER[] =
+    "SELECT id, slug, name, commune, latitude, longitude FROM place WHERE id = :id"
+    " AND latitude IS NOT NULL";
+
+int page_places_geojson(req *r)
+{
+    search_params p;
+    const char *error = NULL;
+    if (!search_parse(r, &p, &error)) return reply_json(r, 400, json_pack("{s:s, s:s}", "erreur", error, "detail", ""));
+    const char *dep = req_query(r, "departement");
+    if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
+    search_result res;
+    if (search_run(r->app->search, r->app->db, &p, &res) != 0) return -1;
+    json_t *features = json_array();
+    db_conn *c = db_reader(r->app->db);
+    for (size_t i = 0; i < res.total && i < GEOJSON_MAX_FEATURES; i++) {
+        sqlite3_stmt *s = db_stmt(c, Q_MARKER);
+        db_bind_int(s, ":id", res.hits[i].id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            char *path = place_path(sqlite3_column_int64(s, 0), db_col_text(s, 1));
+            json_array_append_new(
+                features,
+                json_pack("{s:s, s:{s:s, s:[f,f]}, s:{s:I, s:s, s:s, s:s}}", "type", "Feature",
+                          "geometry", "type", "Point", "coordinates", sqlite3_column_double(s, 5),
+                          sqlite3_column_double(s, 4), "properties", "id",
+                          (json_int_t)sqlite3_column_int64(s, 0), "nom", db_col_text(s, 2),
+                          "commune", db_col_text(s, 3), "url", path));
+            free(path);
+        }
+        sqlite3_reset(s);
+    }
+    search_result_free(&res);
+    reply_json(r, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features));
+    r->content_type = "application/geo+json; charset=utf-8";
+    return 0;
 }

@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'build', 'repere');
+const BIN = process.env.REPERE_BIN || path.join(ROOT, 'build', 'repere');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const AURA = path.join(SHARED, 'data', 'lieux-aura-2022.json');
 
@@ -27,7 +27,8 @@ function freePort() {
 // Run a repere sub-command synchronously against db; returns stdout+stderr.
 function repere(db, args, opts = {}) {
   return execFileSync(BIN, [...args, '--db', db], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts,
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REPERE_ROOT: ROOT }, ...opts,
   });
 }
 
@@ -45,7 +46,7 @@ async function startServer({ db, env = {}, args = [] } = {}) {
   const port = await freePort();
   const log = [];
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, REPERE_ROOT: ROOT, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => log.push(d.toString()));
   child.stderr.on('data', (d) => log.push(d.toString()));

@@ -1,0 +1,154 @@
+/*
+ * search.h — finding the right place: by need (full text + residents' words
+ * mapped to services), by location (commune, postal code, INSEE code,
+ * département, a position), with filters and their counts.
+ *
+ * How it works, and why:
+ *  - The words typed go through the synonym table (data/synonyms.tsv): words
+ *    that name a need become a service filter ("CAF" → démarches
+ *    administratives, shown to the person as the interpretation); the other
+ *    words become an FTS5 query (each word quoted, prefix on the last one),
+ *    run alone — never joined with geography — and capped.
+ *  - Filtering, facet counts, distances and ranking run in memory over a
+ *    compact index of every open place (search_index), rebuilt when the
+ *    catalogue changes (db_version) or the day changes. At national size
+ *    (30,000 places) a whole search is a scan of a few MB.
+ *  - The radius grows 5 → 10 → 20 → 50 km until enough places are found; the
+ *    places of the chosen commune and of its EPCI are always included.
+ */
+#ifndef REPERE_SEARCH_H
+#define REPERE_SEARCH_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "http.h"
+
+enum {
+    SEARCH_PER_PAGE = 20,
+    SEARCH_MAX_QUERY = 200,      /* bytes of q= */
+    SEARCH_MAX_WHERE = 100,      /* bytes of ou= */
+    SEARCH_MAX_TERMS = 8,        /* words passed to FTS5 */
+    SEARCH_FTS_CAP = 5000,       /* FTS candidates considered, best first */
+    SEARCH_MIN_RESULTS = 5,      /* the radius grows until this many are found */
+    SEARCH_MAX_RADIUS_KM = 200,  /* rayon= beyond this is refused */
+    SEARCH_MAX_CHOICES = 30,     /* communes offered on an ambiguous "Où ?" */
+    SEARCH_MAX_SELECTED = 16,    /* values selected in one filter group */
+};
+
+/* The filter groups, in the order they are shown. */
+typedef enum search_group {
+    SG_SERVICE,     /* service=   national services */
+    SG_TYPE,        /* type=      typologie */
+    SG_PUBLIC,      /* public=    publics spécifiquement adressés */
+    SG_SUPPORT,     /* accueil=   prise en charge spécifique */
+    SG_FEES,        /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
+    SG_MODE,        /* accompagnement= modes + a-votre-place */
+    SG_PROGRAMME,   /* label=     programmes and labels */
+    SG_ACCESS,      /* acces=     fauteuil */
+    SG_HOURS,       /* horaires=  maintenant, samedi, apres-17h */
+    SG_COUNT
+} search_group;
+
+/* What "Où ?" resolved to. */
+typedef enum search_where_kind {
+    WHERE_NONE,       /* no location given */
+    WHERE_POINT,      /* a position (commune centre or the browser's position) */
+    WHERE_DEPARTEMENT, /* every place of a département */
+    WHERE_CHOICE,     /* ambiguous: the person must choose (choices) */
+    WHERE_UNKNOWN,    /* nothing found for the text */
+} search_where_kind;
+
+typedef struct search_choice {
+    char insee[8];
+    char name[96];
+    char departement[4];
+    char departement_name[64];
+    char postal_codes[64];
+} search_choice;
+
+typedef struct search_where {
+    search_where_kind kind;
+    double lat, lon;
+    char label[160];        /* "Aurillac (15)", "autour de vous", "Savoie" */
+    char insee[8];          /* the chosen commune, if any */
+    char epci[12];          /* its EPCI, if any */
+    char departement[4];
+    search_choice *choices; /* WHERE_CHOICE: malloc'd */
+    size_t choice_count;
+} search_where;
+
+/* Parsed parameters (same names in /lieux, /lieux.geojson and the API). */
+typedef struct search_params {
+    const char *q;     /* as typed */
+    const char *where; /* ou= as typed */
+    const char *chosen_insee; /* commune=: the commune picked on the choice page */
+    bool has_position; /* lat= & lon= */
+    double lat, lon;
+    double radius_km;  /* rayon=; 0: grow automatically */
+    const char *selected[SG_COUNT][SEARCH_MAX_SELECTED]; /* slugs, validated */
+    size_t selected_count[SG_COUNT];
+    long page;
+} search_params;
+
+/*
+ * Read the search parameters of a request. Returns true, or false with a
+ * French message naming the parameter in *error (a static string, or one
+ * allocated in r->arena).
+ */
+bool search_parse(req *r, search_params *p, const char **error);
+
+typedef struct search_hit {
+    int64_t id;
+    double distance_km; /* < 0 when no position */
+    double relevance;   /* 0..1, 1 = best text match */
+} search_hit;
+
+typedef struct search_facet_value {
+    const char *slug;
+    const char *label;
+    long count;
+    bool selected;
+} search_facet_value;
+
+typedef struct search_result {
+    search_where where;
+    search_hit *hits; /* every match, ranked; malloc'd */
+    size_t total;
+    double radius_km; /* radius used (0: none) */
+    bool radius_grown;
+    bool beyond_radius; /* some hits are farther, included as the commune's or EPCI's */
+    char interpretation[256]; /* "aide aux démarches administratives" */
+    search_facet_value *facets[SG_COUNT]; /* malloc'd arrays, one per group */
+    size_t facet_count[SG_COUNT];
+} search_result;
+
+/* The in-memory index; one per app, shared by all threads. */
+typedef struct search_index search_index;
+search_index *search_index_new(const char *synonyms_path);
+void search_index_free(search_index *si);
+
+/*
+ * Run a search. Returns 0, or -1 on an internal error (logged). The result
+ * owns its arrays: free with search_result_free.
+ */
+int search_run(search_index *si, db *d, const search_params *p, search_result *out);
+void search_result_free(search_result *res);
+
+/* Slug ↔ parameter name of a group ("service", "type", …). */
+const char *search_group_param(search_group g);
+const char *search_group_title(search_group g);
+
+/*
+ * Pure helpers (unit-tested and fuzzed).
+ * search_fts_query: turn words into a safe FTS5 MATCH expression: each word
+ * double-quoted (inner quotes doubled), at most SEARCH_MAX_TERMS, prefix '*'
+ * on the last word of 2 characters or more. Returns a malloc'd string, or
+ * NULL when there is nothing to search.
+ */
+char *search_fts_query(const char *const *words, size_t count);
+
+#endif
