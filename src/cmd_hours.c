@@ -68,8 +68,10 @@ static void print_interval(const hours_context *ctx, const hours_interval *iv)
         int64_t midnight = (tz_floor_div(start, 86400) + 1) * 86400;
         int64_t stop = end < midnight ? end : midnight;
         print_local(start);
-        if (stop == midnight) printf("/24:00");
-        else printf("/%02d:%02d", (int)(stop % 86400) / 3600, (int)(stop % 86400) / 60 % 60);
+        if (stop == midnight)
+            printf("/24:00");
+        else
+            printf("/%02d:%02d", (int)(stop % 86400) / 3600, (int)(stop % 86400) / 60 % 60);
         puts(iv->unknown ? " unknown" : "");
         start = stop;
     } while (start < end);
@@ -87,13 +89,20 @@ int cmd_hours(int argc, char **argv)
     const char *expr = NULL, *at = NULL, *week = NULL, *zone = NULL, *dep = NULL;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
-        if (strcmp(argv[i], "--at") == 0) slot = &at;
-        else if (strcmp(argv[i], "--week") == 0) slot = &week;
-        else if (strcmp(argv[i], "--tz") == 0) slot = &zone;
-        else if (strcmp(argv[i], "--departement") == 0) slot = &dep;
-        else if (argv[i][0] == '-' && argv[i][1] == '-') return usage();
-        else if (expr) return usage();
-        else expr = argv[i];
+        if (strcmp(argv[i], "--at") == 0)
+            slot = &at;
+        else if (strcmp(argv[i], "--week") == 0)
+            slot = &week;
+        else if (strcmp(argv[i], "--tz") == 0)
+            slot = &zone;
+        else if (strcmp(argv[i], "--departement") == 0)
+            slot = &dep;
+        else if (argv[i][0] == '-' && argv[i][1] == '-')
+            return usage();
+        else if (expr)
+            return usage();
+        else
+            expr = argv[i];
         if (slot) {
             if (i + 1 >= argc) return usage();
             *slot = argv[++i];
@@ -129,7 +138,8 @@ int cmd_hours(int argc, char **argv)
     int64_t from = tz_local_to_utc(ctx.zone, week_day * 86400);
     int64_t to = tz_local_to_utc(ctx.zone, (week_day + 7) * 86400);
     int n = hours_intervals(s, &ctx, from, to, intervals, CMD_MAX_INTERVALS);
-    for (int i = 0; i < n; i++) print_interval(&ctx, &intervals[i]);
+    for (int i = 0; i < n; i++)
+        print_interval(&ctx, &intervals[i]);
     free(intervals);
 
     if (at) {

@@ -81,8 +81,8 @@ static const char *const month_osm[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Ju
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *const weekday_fr[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
                                           "vendredi", "samedi", "dimanche"};
-static const char *const month_fr[12] = {"janvier", "février", "mars",      "avril",
-                                         "mai",     "juin",    "juillet",   "août",
+static const char *const month_fr[12] = {"janvier",   "février", "mars",     "avril",
+                                         "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
 
 const char *hours_weekday_fr(int weekday)
@@ -106,14 +106,14 @@ typedef struct word_value {
  * except "mar" (that one is March).
  */
 static const word_value weekday_words[] = {
-    {"mo", 0},       {"tu", 1},        {"we", 2},       {"th", 3},        {"fr", 4},
-    {"sa", 5},       {"su", 6},        {"lu", 0},       {"ma", 1},        {"me", 2},
-    {"je", 3},       {"ve", 4},        {"di", 6},       {"lun", 0},       {"mer", 2},
-    {"jeu", 3},      {"ven", 4},       {"sam", 5},      {"dim", 6},       {"lundi", 0},
-    {"mardi", 1},    {"mercredi", 2},  {"jeudi", 3},    {"vendredi", 4},  {"samedi", 5},
-    {"dimanche", 6}, {"mon", 0},       {"tue", 1},      {"wed", 2},       {"thu", 3},
-    {"fri", 4},      {"sat", 5},       {"sun", 6},      {"monday", 0},    {"tuesday", 1},
-    {"wednesday", 2}, {"thursday", 3}, {"friday", 4},   {"saturday", 5},  {"sunday", 6},
+    {"mo", 0},        {"tu", 1},       {"we", 2},     {"th", 3},       {"fr", 4},
+    {"sa", 5},        {"su", 6},       {"lu", 0},     {"ma", 1},       {"me", 2},
+    {"je", 3},        {"ve", 4},       {"di", 6},     {"lun", 0},      {"mer", 2},
+    {"jeu", 3},       {"ven", 4},      {"sam", 5},    {"dim", 6},      {"lundi", 0},
+    {"mardi", 1},     {"mercredi", 2}, {"jeudi", 3},  {"vendredi", 4}, {"samedi", 5},
+    {"dimanche", 6},  {"mon", 0},      {"tue", 1},    {"wed", 2},      {"thu", 3},
+    {"fri", 4},       {"sat", 5},      {"sun", 6},    {"monday", 0},   {"tuesday", 1},
+    {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6},
 };
 
 static const word_value month_words[] = {
@@ -127,8 +127,8 @@ static const word_value month_words[] = {
 };
 
 static const word_value state_words[] = {
-    {"open", STATE_OPEN},     {"ouvert", STATE_OPEN},   {"closed", STATE_CLOSED},
-    {"off", STATE_CLOSED},    {"ferme", STATE_CLOSED},  {"unknown", STATE_UNKNOWN},
+    {"open", STATE_OPEN},  {"ouvert", STATE_OPEN},  {"closed", STATE_CLOSED},
+    {"off", STATE_CLOSED}, {"ferme", STATE_CLOSED}, {"unknown", STATE_UNKNOWN},
 };
 
 static int lookup(const word_value *table, size_t n, const char *word)
@@ -190,18 +190,13 @@ static int utf8_at(const unsigned char *p, uint32_t *cp)
 /* ASCII fold of a Latin letter (é → e), 0 when cp is not a letter we read. */
 static char fold_letter(uint32_t cp)
 {
+    /* U+00C0-U+00FF, upper then lower case; '.' for signs and letters we never need. */
+    static const char latin1[] = "aaaaaa.ceeeeiiii.nooooo.ouuuuy.."
+                                 "aaaaaa.ceeeeiiii.nooooo.ouuuuy.y";
     if (cp >= 'A' && cp <= 'Z') return (char)(cp + 32);
     if (cp >= 'a' && cp <= 'z') return (char)cp;
-    switch (cp) {
-    case 0xE0: case 0xE2: case 0xE4: case 0xC0: case 0xC2: case 0xC4: return 'a';
-    case 0xE7: case 0xC7: return 'c';
-    case 0xE8: case 0xE9: case 0xEA: case 0xEB: case 0xC8: case 0xC9: case 0xCA: case 0xCB:
-        return 'e';
-    case 0xEE: case 0xEF: case 0xCE: case 0xCF: return 'i';
-    case 0xF4: case 0xF6: case 0xD4: case 0xD6: return 'o';
-    case 0xF9: case 0xFB: case 0xFC: case 0xD9: case 0xDB: case 0xDC: return 'u';
-    default: return 0;
-    }
+    if (cp >= 0xC0 && cp <= 0xFF && latin1[cp - 0xC0] != '.') return latin1[cp - 0xC0];
+    return 0;
 }
 
 static bool is_space(uint32_t cp)
@@ -254,15 +249,33 @@ static token lex(const char *src, size_t pos)
     }
     t.end = pos + (size_t)n;
     switch (cp) {
-    case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+    case '-':
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2212:
         t.kind = T_DASH;
         break;
-    case ',': t.kind = T_COMMA; break;
-    case ';': t.kind = T_SEMI; break;
-    case ':': t.kind = T_COLON; break;
-    case '/': t.kind = T_SLASH; break;
-    case '+': t.kind = T_PLUS; break;
-    case '[': t.kind = T_LBRACKET; break;
+    case ',':
+        t.kind = T_COMMA;
+        break;
+    case ';':
+        t.kind = T_SEMI;
+        break;
+    case ':':
+        t.kind = T_COLON;
+        break;
+    case '/':
+        t.kind = T_SLASH;
+        break;
+    case '+':
+        t.kind = T_PLUS;
+        break;
+    case '[':
+        t.kind = T_LBRACKET;
+        break;
     case '|':
         if (s[pos + 1] == '|') {
             t.kind = T_OROR;
@@ -279,7 +292,8 @@ static token lex(const char *src, size_t pos)
         }
         break;
     }
-    default: break;
+    default:
+        break;
     }
     return t;
 }
@@ -307,7 +321,8 @@ static token peek(const parser *p)
 }
 
 /* Record the first error, at byte offset pos, with a French reason. */
-static void fail_at(parser *p, size_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(parser *p, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void fail_at(parser *p, size_t pos, const char *fmt, ...)
 {
@@ -335,7 +350,8 @@ static void describe(const parser *p, char *out, size_t size)
     }
     size_t len = t->end - t->pos;
     if (len > 20) len = 20;
-    while (len > 0 && ((unsigned char)p->src[t->pos + len] & 0xC0) == 0x80) len--;
+    while (len > 0 && ((unsigned char)p->src[t->pos + len] & 0xC0) == 0x80)
+        len--;
     snprintf(out, size, "« %.*s »", (int)len, p->src + t->pos);
 }
 
@@ -791,10 +807,8 @@ static bool parse_rule(parser *p, rule *r)
         return false;
     }
     bool has_content = r->time_count || r->always || r->explicit_state || r->comment;
-    if (!has_content && !is_year(&p->tok))
+    if (!has_content)
         fail_expected(p, selectors ? "heure attendue (HH:MM)" : "jour, date ou heure attendu");
-    else if (!has_content)
-        fail_expected(p, "heure attendue (HH:MM)");
     else if (starts_selector(p))
         fail_expected(p, "« ; » attendu avant une nouvelle règle");
     else
@@ -810,7 +824,8 @@ static bool rule_is_empty(const rule *r)
 
 static void rules_free(rule *rules, size_t n)
 {
-    for (size_t i = 0; i < n; i++) free(rules[i].comment);
+    for (size_t i = 0; i < n; i++)
+        free(rules[i].comment);
     free(rules);
 }
 
@@ -851,14 +866,15 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         if (rule_is_empty(r)) {
             if (kind != RULE_NORMAL || p.tok.kind != T_END) {
                 p.tok.pos = at;
-                fail_expected(&p, kind == RULE_FALLBACK ? "règle attendue après « || »"
-                                                       : "règle vide : jour, date ou heure attendu");
+                fail_expected(&p, kind == RULE_FALLBACK
+                                      ? "règle attendue après « || »"
+                                      : "règle vide : jour, date ou heure attendu");
                 break;
             }
             count--; /* a trailing ";" */
         }
         if (p.tok.kind == T_END) break;
-        kind = p.tok.kind == T_SEMI ? RULE_NORMAL
+        kind = p.tok.kind == T_SEMI   ? RULE_NORMAL
                : p.tok.kind == T_OROR ? RULE_FALLBACK
                                       : RULE_ADDITIONAL;
         advance(&p);
@@ -879,11 +895,6 @@ void hours_free(hours_schedule *schedule)
     if (!schedule) return;
     rules_free(schedule->rules, schedule->count);
     free(schedule);
-}
-
-size_t hours_rule_count(const hours_schedule *schedule)
-{
-    return schedule->count;
 }
 
 bool hours_uses_public_holidays(const hours_schedule *schedule)
@@ -939,16 +950,20 @@ static void put_rule(buf *b, const rule *r)
     size_t start = b->len;
     for (int i = 0; i < r->year_count; i++) {
         const int_range *y = &r->years[i];
-        if (i == 0) separate(b, start);
-        else buf_putc(b, ',');
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
         buf_printf(b, "%d", y->from);
         if (y->to != y->from) buf_printf(b, "-%d", y->to);
         if (y->step > 1) buf_printf(b, "/%d", y->step);
     }
     for (int i = 0; i < r->date_count; i++) {
         const date_range *d = &r->dates[i];
-        if (i == 0) separate(b, start);
-        else buf_putc(b, ',');
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
         put_date_range(b, d);
     }
     for (int i = 0; i < r->week_count; i++) {
@@ -970,12 +985,15 @@ static void put_rule(buf *b, const rule *r)
             if (!(r->weekdays & (1u << d)) || (d > 0 && (r->weekdays & (1u << (d - 1)))))
                 continue; /* print each run of days once, from its first day */
             int e = d;
-            while (e < 6 && (r->weekdays & (1u << (e + 1)))) e++;
+            while (e < 6 && (r->weekdays & (1u << (e + 1))))
+                e++;
             if (!first) buf_putc(b, ',');
             first = false;
             buf_puts(b, weekday_osm[d]);
-            if (e == d + 1) buf_printf(b, ",%s", weekday_osm[e]);
-            else if (e > d) buf_printf(b, "-%s", weekday_osm[e]);
+            if (e == d + 1)
+                buf_printf(b, ",%s", weekday_osm[e]);
+            else if (e > d)
+                buf_printf(b, "-%s", weekday_osm[e]);
         }
         if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
     }
@@ -985,8 +1003,10 @@ static void put_rule(buf *b, const rule *r)
     }
     for (int i = 0; i < r->time_count; i++) {
         const time_range *t = &r->times[i];
-        if (i == 0) separate(b, start);
-        else buf_putc(b, ',');
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
         put_time(b, t->start);
         buf_putc(b, '-');
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
@@ -1013,7 +1033,9 @@ char *hours_normalise(const hours_schedule *schedule)
     for (size_t i = 0; i < schedule->count; i++) {
         const rule *r = &schedule->rules[i];
         if (i > 0)
-            buf_puts(&b, r->kind == RULE_NORMAL ? "; " : r->kind == RULE_ADDITIONAL ? ", " : " || ");
+            buf_puts(&b, r->kind == RULE_NORMAL       ? "; "
+                         : r->kind == RULE_ADDITIONAL ? ", "
+                                                      : " || ");
         put_rule(&b, r);
     }
     if (!b.data) buf_puts(&b, "");
@@ -1055,8 +1077,8 @@ const char *hours_public_holiday(const char *dep, int year, int month, int day)
         int month, day;
         const char *name;
     } fixed[] = {
-        {1, 1, "Jour de l'an"},   {5, 1, "Fête du Travail"}, {5, 8, "Victoire 1945"},
-        {7, 14, "Fête nationale"}, {8, 15, "Assomption"},    {11, 1, "Toussaint"},
+        {1, 1, "Jour de l'an"},     {5, 1, "Fête du Travail"}, {5, 8, "Victoire 1945"},
+        {7, 14, "Fête nationale"},  {8, 15, "Assomption"},     {11, 1, "Toussaint"},
         {11, 11, "Armistice 1918"}, {12, 25, "Noël"},
     };
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
@@ -1086,12 +1108,10 @@ const char *hours_zone_for_departement(const char *dep)
     static const struct {
         const char *dep, *zone;
     } zones[] = {
-        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"},
-        {"973", "America/Cayenne"},    {"974", "Indian/Reunion"},
-        {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
-        {"977", "America/St_Barthelemy"}, {"978", "America/Marigot"},
-        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},
-        {"988", "Pacific/Noumea"},
+        {"971", "America/Guadeloupe"},    {"972", "America/Martinique"}, {"973", "America/Cayenne"},
+        {"974", "Indian/Reunion"},        {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
+        {"977", "America/St_Barthelemy"}, {"978", "America/Marigot"},    {"986", "Pacific/Wallis"},
+        {"987", "Pacific/Tahiti"},        {"988", "Pacific/Noumea"},
     };
     for (size_t i = 0; dep && i < ARRAY_LEN(zones); i++)
         if (strcmp(dep, zones[i].dep) == 0) return zones[i].zone;
@@ -1173,13 +1193,16 @@ static bool rule_has_selectors(const rule *r)
 static bool rule_matches(const rule *r, const day_facts *f)
 {
     bool ok = r->year_count == 0;
-    for (int i = 0; i < r->year_count && !ok; i++) ok = range_matches(&r->years[i], f->year);
+    for (int i = 0; i < r->year_count && !ok; i++)
+        ok = range_matches(&r->years[i], f->year);
     if (!ok) return false;
     ok = r->date_count == 0;
-    for (int i = 0; i < r->date_count && !ok; i++) ok = date_matches(&r->dates[i], f);
+    for (int i = 0; i < r->date_count && !ok; i++)
+        ok = date_matches(&r->dates[i], f);
     if (!ok) return false;
     ok = r->week_count == 0;
-    for (int i = 0; i < r->week_count && !ok; i++) ok = range_matches(&r->weeks[i], f->week);
+    for (int i = 0; i < r->week_count && !ok; i++)
+        ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
     if (r->weekdays || r->holiday)
         return (r->weekdays & (1u << f->weekday)) || (r->holiday && f->holiday);
@@ -1231,9 +1254,8 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
     for (size_t i = 0; i < s->count; i++) {
         const rule *r = &s->rules[i];
         if (rule_matches(r, &today)) {
-            bool discards = (rule_has_selectors(r) ||
-                             (i > 0 && r->state == STATE_OPEN &&
-                              !rule_has_selectors(&s->rules[i - 1]))) &&
+            bool discards = (rule_has_selectors(r) || (i > 0 && r->state == STATE_OPEN &&
+                                                       !rule_has_selectors(&s->rules[i - 1]))) &&
                             r->state != STATE_CLOSED && r->kind == RULE_NORMAL;
             if (discards) count = 0;
             entries[count++] = (int)(2 * i);
@@ -1241,7 +1263,8 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         if (rule_wraps(r) && rule_matches(r, &yesterday)) entries[count++] = (int)(2 * i + 1);
     }
     memset(plan->state, STATE_CLOSED, sizeof plan->state);
-    for (int m = 0; m < MINUTES_PER_DAY; m++) plan->source[m] = -1;
+    for (int m = 0; m < MINUTES_PER_DAY; m++)
+        plan->source[m] = -1;
     plan->comment = NULL;
     for (int k = 0; k < count; k++) {
         const rule *r = &s->rules[entries[k] / 2];
@@ -1297,7 +1320,8 @@ static void walk_segments(const hours_schedule *s, const hours_context *ctx, int
         int m = 0;
         while (m < MINUTES_PER_DAY) {
             int e = m;
-            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m]) e++;
+            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m])
+                e++;
             segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m]};
             if (seg.end > seg.start && !visit(arg, &seg)) return;
             m = e;
@@ -1496,8 +1520,10 @@ bool hours_open_after(const hours_schedule *s, const hours_context *ctx, int min
 /* "9 h", "9 h 30", "24 h". */
 static void put_clock_fr(buf *out, int minutes)
 {
-    if (minutes % 60) buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
-    else buf_printf(out, "%d h", minutes / 60);
+    if (minutes % 60)
+        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
+    else
+        buf_printf(out, "%d h", minutes / 60);
 }
 
 void hours_format_day_fr(buf *out, const hours_day_info *day)

@@ -52,8 +52,7 @@ void hours_free(hours_schedule *schedule);
  */
 char *hours_normalise(const hours_schedule *schedule);
 
-/* Number of rules, and true when some rule uses public holidays (PH). */
-size_t hours_rule_count(const hours_schedule *schedule);
+/* True when some rule names public holidays (PH): the page can say "fermé les jours fériés". */
 bool hours_uses_public_holidays(const hours_schedule *schedule);
 
 /*
@@ -61,8 +60,8 @@ bool hours_uses_public_holidays(const hours_schedule *schedule);
  * hours_context_init(); the struct may be copied and shared between threads.
  */
 typedef struct hours_context {
-    const tz_zone *zone;  /* shared, from tz_zone_get() */
-    char departement[4];  /* "73", "2A", "974"; "" = metropolitan France */
+    const tz_zone *zone; /* shared, from tz_zone_get() */
+    char departement[4]; /* "73", "2A", "974"; "" = metropolitan France */
 } hours_context;
 
 /*
@@ -165,11 +164,12 @@ bool hours_open_after(const hours_schedule *schedule, const hours_context *ctx, 
 /*
  * French text for pages, appended to out.
  *   hours_format_day_fr: "9 h – 12 h, 14 h 30 – 17 h", "fermé",
- *     "fermé (jour férié)"; unknown ranges get " (à confirmer)", and the
- *     day's comment follows in parentheses.
+ *     "fermé (jour férié)"; unknown ranges get " (à confirmer)". The
+ *     day's comment is not included: show day->comment where it fits.
  *   hours_format_date_fr: "lundi 21 décembre".
  *   hours_status_fr: "Ouvert · ferme à 17 h", "Fermé · ouvre demain à 9 h",
- *     "Fermé · ouvre mardi à 9 h", "Ouvert 24 h/24", "Fermé", …
+ *     "Fermé · ouvre mardi à 9 h", "Ouvert 24 h/24", "Fermé",
+ *     "Ouverture à confirmer · sur rendez-vous", … (list in docs/hours.md).
  */
 void hours_format_day_fr(buf *out, const hours_day_info *day);
 void hours_format_date_fr(buf *out, int year, int month, int day);

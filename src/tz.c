@@ -21,7 +21,7 @@
 
 /* One transition rule of a POSIX TZ string: Mm.w.d, Jn or n, plus a time. */
 typedef struct posix_rule {
-    char kind; /* 'M', 'J' (1-365, no Feb 29) or 'D' (0-365, zero-based) */
+    char kind;                /* 'M', 'J' (1-365, no Feb 29) or 'D' (0-365, zero-based) */
     int month, week, weekday; /* for 'M'; weekday 0 = Sunday */
     int day;                  /* for 'J' and 'D' */
     int32_t time;             /* seconds after local midnight, may be < 0 or > 24 h */
@@ -131,10 +131,12 @@ static const char *parse_posix_name(const char *p)
 {
     const char *start = p;
     if (*p == '<') {
-        while (*p && *p != '>') p++;
+        while (*p && *p != '>')
+            p++;
         return *p == '>' && p - start >= 4 ? p + 1 : NULL;
     }
-    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')) p++;
+    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+        p++;
     return p - start >= 3 ? p : NULL;
 }
 
@@ -203,7 +205,8 @@ static int64_t posix_rule_day(const posix_rule *r, int year)
     int64_t first = tz_days_from_civil(year, r->month, 1);
     int first_sunday_based = (tz_weekday(first) + 1) % 7; /* 0 = Sunday */
     int day = 1 + (r->weekday - first_sunday_based + 7) % 7 + (r->week - 1) * 7;
-    while (day > days_in_month(year, r->month)) day -= 7;
+    while (day > days_in_month(year, r->month))
+        day -= 7;
     return first + day - 1;
 }
 
@@ -358,11 +361,6 @@ void tz_zone_free(tz_zone *zone)
     free(zone);
 }
 
-const char *tz_zone_name(const tz_zone *zone)
-{
-    return zone->name;
-}
-
 int32_t tz_offset_at(const tz_zone *z, int64_t utc)
 {
     size_t n = z->transition_count;
@@ -375,8 +373,10 @@ int32_t tz_offset_at(const tz_zone *z, int64_t utc)
     size_t lo = 0, hi = n;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (z->transitions[mid] <= utc) lo = mid;
-        else hi = mid;
+        if (z->transitions[mid] <= utc)
+            lo = mid;
+        else
+            hi = mid;
     }
     return z->type_offset[z->transition_type[lo]];
 }
@@ -405,8 +405,10 @@ int64_t tz_local_to_utc(const tz_zone *zone, int64_t local)
     int64_t lo = t_after, hi = t_before;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (tz_offset_at(zone, mid) == after) hi = mid;
-        else lo = mid + 1;
+        if (tz_offset_at(zone, mid) == after)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }

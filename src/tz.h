@@ -44,9 +44,6 @@ tz_zone *tz_zone_from_posix(const char *posix);
 
 void tz_zone_free(tz_zone *zone);
 
-/* The name the zone was loaded with (or the POSIX string). */
-const char *tz_zone_name(const tz_zone *zone);
-
 /* Offset of local time from UTC, in seconds east of Greenwich, at a UTC instant. */
 int32_t tz_offset_at(const tz_zone *zone, int64_t utc);
 

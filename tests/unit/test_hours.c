@@ -59,7 +59,8 @@ static char *week_lines(const char *expr, const char *dep, const char *monday)
             int64_t stop = end < midnight ? end : midnight;
             int yy, mm, dd;
             tz_civil_from_days(tz_floor_div(start, 86400), &yy, &mm, &dd);
-            int s_min = (int)(start % 86400 / 60), e_min = stop == midnight ? 1440 : (int)(stop % 86400 / 60);
+            int s_min = (int)(start % 86400 / 60),
+                e_min = stop == midnight ? 1440 : (int)(stop % 86400 / 60);
             buf_printf(&b, "%s%04d-%02d-%02dT%02d:%02d/%02d:%02d%s", b.len ? "\n" : "", yy, mm, dd,
                        s_min / 60, s_min % 60, e_min / 60, e_min % 60,
                        iv[i].unknown ? " unknown" : "");
@@ -85,7 +86,8 @@ static char *normalised(const char *expr)
 static const struct {
     const char *expr, *dep, *monday, *want;
 } weeks[] = {
-    /* A later ";" rule replaces earlier ones for the days it names: Tuesday is only the afternoon. */
+    /* A later ";" rule replaces earlier ones for the days it names: Tuesday is only the afternoon.
+     */
     {"Mo-Th 09:00-12:00,13:30-18:00; Tu 13:30-18:00", "69", "2026-12-21",
      "2026-12-21T09:00/12:00\n2026-12-21T13:30/18:00\n"
      "2026-12-22T13:30/18:00\n"
@@ -106,7 +108,8 @@ static const struct {
     {"Mo-Sa 10:00-12:00; PH off", "73", "2026-12-21",
      "2026-12-21T10:00/12:00\n2026-12-22T10:00/12:00\n2026-12-23T10:00/12:00\n"
      "2026-12-24T10:00/12:00\n2026-12-26T10:00/12:00"},
-    /* Past midnight: every evening spills into the next morning (and the Sunday before spills into Monday). */
+    /* Past midnight: every evening spills into the next morning (and the Sunday before spills into
+       Monday). */
     {"20:00-02:00", "", "2026-12-21",
      "2026-12-21T00:00/02:00\n2026-12-21T20:00/24:00\n2026-12-22T00:00/02:00\n"
      "2026-12-22T20:00/24:00\n2026-12-23T00:00/02:00\n2026-12-23T20:00/24:00\n"
@@ -114,7 +117,8 @@ static const struct {
      "2026-12-25T20:00/24:00\n2026-12-26T00:00/02:00\n2026-12-26T20:00/24:00\n"
      "2026-12-27T00:00/02:00\n2026-12-27T20:00/24:00"},
     {"Fr 19:00-11:00", "", "2026-12-21", "2026-12-25T19:00/24:00\n2026-12-26T00:00/11:00"},
-    /* A later normal rule naming the next day replaces the spilled part too (as opening_hours.js). */
+    /* A later normal rule naming the next day replaces the spilled part too (as opening_hours.js).
+     */
     {"Mo 20:00-02:00; Tu 10:00-12:00", "", "2026-12-21",
      "2026-12-21T20:00/24:00\n2026-12-22T10:00/12:00"},
     {"Tu 10:00-12:00; Mo 20:00-02:00", "", "2026-12-21",
@@ -144,10 +148,8 @@ static const struct {
      "2027-08-19T09:00/18:00\n2027-08-20T09:00/18:00"},
     {"Mo-Fr 09:00-18:00; Aug 01-20 off", "", "2027-08-16", ""},
     {"Mo-Fr 09:00-18:00; Aug 01-20 off", "", "2026-08-17", "2026-08-21T09:00/18:00"},
-    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-06-29",
-     "2026-06-29T09:00/12:00"},
-    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-07-06",
-     "2026-07-06T14:00/17:00"},
+    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-06-29", "2026-06-29T09:00/12:00"},
+    {"Jan-Jun Mo 09:00-12:00; Jul-Dec Mo 14:00-17:00", "", "2026-07-06", "2026-07-06T14:00/17:00"},
     /* "||": the fallback fills what the rules before leave closed, holidays included. */
     {"Mo-Fr 09:00-17:00; PH off || \"sur rendez-vous\"", "", "2026-12-21",
      "2026-12-21T00:00/09:00 unknown\n2026-12-21T09:00/17:00\n2026-12-21T17:00/24:00 unknown\n"
@@ -183,10 +185,8 @@ static const struct {
     {"Fr-Mo 10:00-11:00", "", "2026-12-21",
      "2026-12-21T10:00/11:00\n2026-12-25T10:00/11:00\n2026-12-26T10:00/11:00\n"
      "2026-12-27T10:00/11:00"},
-    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2026-12-28",
-     "2026-12-28T10:00/11:00"},
-    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2027-01-04",
-     "2027-01-04T11:00/12:00"},
+    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2026-12-28", "2026-12-28T10:00/11:00"},
+    {"2026 Mo 10:00-11:00; 2027 Mo 11:00-12:00", "", "2027-01-04", "2027-01-04T11:00/12:00"},
     /* Tolerated variants. */
     {"lu-ve 9h-12h, 14h30-18h", "", "2026-12-21",
      "2026-12-21T09:00/12:00\n2026-12-21T14:30/18:00\n2026-12-22T09:00/12:00\n"
@@ -355,8 +355,8 @@ TEST(easter_and_holidays)
 {
     static const struct {
         int year, month, day;
-    } easter[] = {{2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5}, {2027, 3, 28}, {2038, 4, 25},
-                  {2000, 4, 23}, {2019, 4, 21}};
+    } easter[] = {{2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5}, {2027, 3, 28},
+                  {2038, 4, 25}, {2000, 4, 23}, {2019, 4, 21}};
     for (size_t i = 0; i < ARRAY_LEN(easter); i++) {
         int m, d;
         hours_easter(easter[i].year, &m, &d);
@@ -371,7 +371,8 @@ TEST(easter_and_holidays)
     CHECK_STR(hours_public_holiday("73", 2026, 7, 14), "Fête nationale");
     CHECK_STR(hours_public_holiday("73", 2026, 11, 11), "Armistice 1918");
     CHECK_STR(hours_public_holiday("", 2038, 4, 26), "Lundi de Pâques");
-    CHECK(hours_public_holiday("73", 2026, 4, 5) == NULL); /* Easter Sunday itself is no extra day */
+    CHECK(hours_public_holiday("73", 2026, 4, 5) ==
+          NULL); /* Easter Sunday itself is no extra day */
     CHECK(hours_public_holiday("73", 2026, 4, 3) == NULL);
     CHECK_STR(hours_public_holiday("57", 2026, 4, 3), "Vendredi saint");
     CHECK_STR(hours_public_holiday("68", 2026, 12, 26), "Saint-Étienne");
@@ -456,8 +457,7 @@ static const struct {
     {"Mo-Fr 00:00-48:30", "position 13 : heure invalide (48:30)"},
     {"Mo 24:00-02:00", "position 4 : heure de début invalide (24:00 ne peut être qu'une fin)"},
     {"Mo-Fr 9h5-12h", "position 9 : minutes sur deux chiffres attendues (14h30), trouvé « 5 »"},
-    {"Mo-Fx 09:00-12:00",
-     "position 4 : jour attendu (Mo, Tu, We, Th, Fr, Sa, Su), trouvé « Fx »"},
+    {"Mo-Fx 09:00-12:00", "position 4 : jour attendu (Mo, Tu, We, Th, Fr, Sa, Su), trouvé « Fx »"},
     {"Mardo 09:00-12:00", "position 1 : jour, date ou heure attendu, trouvé « Mardo »"},
     {"SH off", "position 1 : vacances scolaires (SH) non prises en charge : indiquez les dates, "
                "par exemple « Jul 14-Aug 20 off »"},
@@ -477,7 +477,8 @@ static const struct {
     {"Mo-Fr 10:00+", "position 12 : heure de fin ouverte (« + ») non prise en charge"},
     {"Mo[1] 10:00-12:00", "position 3 : jour du mois (« Mo[1] ») non pris en charge"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
-    {"Mo-Fr 09:00-12:00,", "position 19 : jour ou date attendu après « , », trouvé la fin du texte"},
+    {"Mo-Fr 09:00-12:00,",
+     "position 19 : jour ou date attendu après « , », trouvé la fin du texte"},
     {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00",
      "position 20 : règle vide : jour, date ou heure attendu, trouvé « ; »"},
     {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
@@ -558,9 +559,10 @@ TEST(next_change_and_is_open)
 {
     hours_context ctx = context("73", NULL);
     hours_schedule *s = hours_parse("Mo-Fr 09:00-12:00,14:00-17:00; PH off", NULL);
-    CHECK(hours_is_open(s, &ctx, utc(2026, 12, 21, 9, 0)));       /* 10:00 Paris */
-    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 21, 11, 0)));     /* 12:00: closed (end excluded) */
-    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 25, 9, 0)));      /* Noël */
+    CHECK(hours_uses_public_holidays(s));
+    CHECK(hours_is_open(s, &ctx, utc(2026, 12, 21, 9, 0)));   /* 10:00 Paris */
+    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 21, 11, 0))); /* 12:00: closed (end excluded) */
+    CHECK(!hours_is_open(s, &ctx, utc(2026, 12, 25, 9, 0)));  /* Noël */
     bool opens = true;
     CHECK(hours_next_change(s, &ctx, utc(2026, 12, 21, 9, 0), &opens) == utc(2026, 12, 21, 11, 0));
     CHECK(!opens);
@@ -568,6 +570,7 @@ TEST(next_change_and_is_open)
     CHECK(opens);
     hours_free(s);
     s = hours_parse("24/7", NULL);
+    CHECK(!hours_uses_public_holidays(s));
     CHECK(hours_next_change(s, &ctx, utc(2026, 12, 21, 9, 0), &opens) == -1);
     hours_free(s);
     s = hours_parse("off", NULL);
@@ -602,8 +605,7 @@ TEST(status_fr)
         {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30), "Fermé · ouvre à 14 h 30"},
         {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0), "Fermé · ouvre demain à 9 h"},
         {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9 h"},
-        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0),
-         "Fermé · ouvre le mardi 29 décembre à 9 h 30"},
+        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0), "Fermé · ouvre le mardi 29 décembre à 9 h 30"},
         {"Mo-Fr 20:00-24:00", utc(2026, 12, 21, 20, 0), "Ouvert · ferme à minuit"},
         {"Fr 19:00-11:00", utc(2026, 12, 25, 19, 0), "Ouvert · ferme demain à 11 h"},
         {"24/7", utc(2026, 12, 21, 9, 0), "Ouvert 24 h/24"},
@@ -620,8 +622,7 @@ TEST(status_fr)
     }
 }
 
-static char *day_text(const char *expr, const char *dep, int y, int m, int d,
-                      hours_day_info *info)
+static char *day_text(const char *expr, const char *dep, int y, int m, int d, hours_day_info *info)
 {
     hours_context ctx = context(dep, NULL);
     hours_schedule *s = hours_parse(expr, NULL);
@@ -653,7 +654,8 @@ TEST(day_fr)
     /* Past midnight: shown on the evening's day, ending after 24:00; not repeated the next day. */
     t = day_text("Fr 19:00-11:00", "", 2026, 12, 25, &info);
     CHECK_STR(t, "19 h – 11 h");
-    CHECK(info.range_count == 1 && info.ranges[0].start == 19 * 60 && info.ranges[0].end == 35 * 60);
+    CHECK(info.range_count == 1 && info.ranges[0].start == 19 * 60 &&
+          info.ranges[0].end == 35 * 60);
     free(t);
     t = day_text("Fr 19:00-11:00", "", 2026, 12, 26, &info);
     CHECK_STR(t, "fermé");
@@ -713,8 +715,8 @@ static void *evaluate_many(void *arg)
     hours_schedule *s = hours_parse("Mo-Fr 08:00-12:00; PH off", NULL);
     hours_interval iv[8];
     for (int i = 0; i < 200 && j->ok; i++) {
-        int n = hours_intervals(s, &ctx, utc(2026, 12, 21, 0, 0) - 86400,
-                                utc(2026, 12, 22, 0, 0), iv, 8);
+        int n = hours_intervals(s, &ctx, utc(2026, 12, 21, 0, 0) - 86400, utc(2026, 12, 22, 0, 0),
+                                iv, 8);
         j->ok = n >= 1 && iv[0].start == j->first_start;
     }
     hours_free(s);
@@ -728,9 +730,12 @@ TEST(threads)
                    {"972", utc(2026, 12, 21, 12, 0), false},
                    {"988", utc(2026, 12, 20, 21, 0), false}};
     pthread_t threads[4];
-    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, evaluate_many, &jobs[i]);
-    for (int i = 0; i < 4; i++) pthread_join(threads[i], NULL);
-    for (int i = 0; i < 4; i++) CHECK(jobs[i].ok);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&threads[i], NULL, evaluate_many, &jobs[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    for (int i = 0; i < 4; i++)
+        CHECK(jobs[i].ok);
 }
 
 int main(void)
