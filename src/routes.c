@@ -10,12 +10,14 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/", .handler = page_home},
     {.method = "GET", .path = "/lieux", .handler = page_places},
     {.method = "GET", .path = "/lieux.geojson", .handler = page_places_geojson},
+    {.method = "GET", .path = "/communes.json", .handler = page_communes_json},
     {.method = "GET", .path = "/lieux/*", .handler = page_place},
     {.method = "GET", .path = "/a-propos", .handler = page_about},
     {.method = "GET", .path = "/robots.txt", .handler = page_robots},
     {.method = "GET", .path = "/static/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*/*", .handler = page_static},
+    {.method = "GET", .path = "/static/*/*/*/*", .handler = page_static},
     {0},
 };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- filter groups and their values ---- */
 
@@ -632,7 +633,25 @@ static int resolve_where(db *d, const search_params *p, const char *chosen_insee
         }
     } else if (kind == GEO_QUERY_DEPARTEMENT || kind == GEO_QUERY_TEXT) {
         if (kind == GEO_QUERY_TEXT) {
-            n = geo_communes_find(h, input, SEARCH_MAX_CHOICES, &list);
+            /* "Grenoble (38)", as the suggestions write it: the name within
+             * that département. */
+            char name[SEARCH_MAX_WHERE + 1], dep[4] = "";
+            snprintf(name, sizeof name, "%s", input);
+            char *open = strrchr(name, '(');
+            size_t len = strlen(name);
+            if (open && len && name[len - 1] == ')' && (size_t)(name + len - 1 - open - 1) <= 3 &&
+                name + len - 1 - open - 1 >= 2) {
+                memcpy(dep, open + 1, (size_t)(name + len - 1 - open - 1));
+                dep[name + len - 1 - open - 1] = '\0';
+                *open = '\0';
+            }
+            n = geo_communes_find(h, name, SEARCH_MAX_CHOICES, &list);
+            if (dep[0]) {
+                int kept = 0;
+                for (int i = 0; i < n; i++)
+                    if (strcasecmp(list[i].departement, dep) == 0) list[kept++] = list[i];
+                n = kept;
+            }
             int exact = 0;
             for (int i = 0; i < n; i++) exact += list[i].exact;
             if (exact == 1 || (exact == 0 && n == 1)) {

@@ -10,6 +10,7 @@
 int page_home(req *r);          /* home.c */
 int page_places(req *r);        /* places.c: /lieux */
 int page_places_geojson(req *r); /* places.c: /lieux.geojson */
+int page_communes_json(req *r);  /* places.c: /communes.json (suggestions) */
 int page_place(req *r);         /* place.c: /lieux/{id}-{slug} */
 int page_about(req *r);         /* about.c: /a-propos */
 int page_robots(req *r);        /* static.c */

@@ -5,6 +5,7 @@
  */
 #include "pages.h"
 #include "fr.h"
+#include "geo.h"
 #include "place.h"
 #include "search.h"
 
@@ -232,6 +233,7 @@ int page_places(req *r)
     /* Map data and pagination, with the same parameters. */
     query_string(&qs, &p, -1, NULL, NULL, NULL, NULL);
     json_object_set_new(d, "geojson_url", link_to("/lieux.geojson", &qs));
+    json_object_set_new(d, "tile_url", json_string(r->app->cfg.tile_url));
     json_object_set_new(d, "has_results", json_boolean(res.total > 0));
     if (pages > 1) {
         json_t *pg = json_pack("{s:i, s:i}", "page", p.page, "pages", pages);
@@ -256,6 +258,27 @@ int page_places(req *r)
     }
     search_result_free(&res);
     return reply_page(r, "places", d);
+}
+
+/* /communes.json?q=: suggestions for "Où ?" while typing (an enhancement). */
+int page_communes_json(req *r)
+{
+    const char *q = req_query(r, "q");
+    json_t *out = json_array();
+    if (q && strlen(q) >= 2 && strlen(q) <= SEARCH_MAX_WHERE) {
+        geo_commune *list = NULL;
+        int n = geo_communes_find(db_handle(db_reader(r->app->db)), q, 8, &list);
+        for (int i = 0; i < n; i++) {
+            char *label = xasprintf("%s (%s)", list[i].name, list[i].departement);
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "label", label, "insee",
+                                                 list[i].insee, "nom", list[i].name,
+                                                 "codes_postaux", list[i].postal_codes));
+            free(label);
+        }
+        free(list);
+    }
+    r->cache_control = "public, max-age=86400";
+    return reply_json(r, 200, out);
 }
 
 /* Used by: /lieux.geojson (markers). */

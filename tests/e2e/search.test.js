@@ -225,3 +225,15 @@ test('the map data has the same parameters as the list', async () => {
     assert.match(f.properties.url, /^\/lieux\/\d+-/);
   }
 });
+
+test('suggestions while typing, and "Name (dep)" as they write it', async () => {
+  const res = await fetch(server.base + '/communes.json?q=' + encodeURIComponent('mauri'));
+  assert.equal(res.status, 200);
+  const items = await res.json();
+  const labels = items.map((i) => i.label);
+  assert.ok(labels.includes('Mauriac (15)'), labels.join(', '));
+  assert.ok(labels.includes('Mauriac (33)'));
+  const chosen = await search({ ou: 'Mauriac (15)' });
+  assert.match(chosen.text, /km de Mauriac \(15\)/);
+  assert.deepEqual(await (await fetch(server.base + '/communes.json?q=x')).json(), []);
+});
