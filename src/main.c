@@ -15,6 +15,7 @@
 #include "hours.h"
 #include "http.h"
 #include "importer.h"
+#include "tz.h"
 #include "util.h"
 
 #include <errno.h>
@@ -222,7 +223,11 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *command = argv[1];
-    if (strcmp(command, "hours") == 0) return cmd_hours(argc - 1, argv + 1);
+    if (strcmp(command, "hours") == 0) {
+        int rc = cmd_hours(argc - 1, argv + 1);
+        tz_cache_free();
+        return rc;
+    }
 
     argc = parse_options(cfg, argc, argv);
     if (argc < 0) return 2;
@@ -253,6 +258,7 @@ int main(int argc, char **argv)
         status = 2;
     }
     app_free(&a);
+    tz_cache_free();
     free(root);
     return status;
 }
