@@ -18,6 +18,13 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/static/*/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*/*/*", .handler = page_static},
+    /* Workshops (src/pages/agenda.c, src/pages/workshop.c). */
+    {.method = "GET", .path = "/ateliers", .handler = page_agenda},
+    {.method = "GET", .path = "/ateliers.ics", .handler = page_agenda_ics},
+    {.method = "GET", .path = "/ateliers.atom", .handler = page_agenda_atom},
+    {.method = "GET", .path = "/ateliers/*", .handler = page_workshop},
+    {.method = "GET", .path = "/lieux/*/ateliers.ics", .handler = page_place_workshops_ics},
+    {.method = "GET", .path = "/lieux/*/ateliers.atom", .handler = page_place_workshops_atom},
     {0},
 };
 

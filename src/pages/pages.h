@@ -15,6 +15,12 @@ int page_place(req *r);         /* place.c: /lieux/{id}-{slug} */
 int page_about(req *r);         /* about.c: /a-propos */
 int page_robots(req *r);        /* static.c */
 int page_static(req *r);        /* static.c: /static/… */
+int page_agenda(req *r);                /* agenda.c: /ateliers */
+int page_agenda_ics(req *r);            /* agenda.c: /ateliers.ics (same parameters) */
+int page_agenda_atom(req *r);           /* agenda.c: /ateliers.atom (same parameters) */
+int page_place_workshops_ics(req *r);   /* agenda.c: /lieux/{id}/ateliers.ics */
+int page_place_workshops_atom(req *r);  /* agenda.c: /lieux/{id}/ateliers.atom */
+int page_workshop(req *r);              /* workshop.c: /ateliers/{id}-{slug}[.ics] */
 
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */

@@ -3,6 +3,7 @@
  */
 #include "pages.h"
 #include "place.h"
+#include "workshop.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@ int page_place(req *r)
     int64_t updated_at = 0;
     json_t *p = place_view(db_reader(r->app->db), id, &updated_at);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    json_t *workshops = workshop_place_upcoming(db_reader(r->app->db), id, now_utc());
+    if (workshops) json_object_set_new(p, "workshops", workshops); /* place_workshops.html */
     const char *canonical = json_string_value(json_object_get(p, "slug"));
     if (canonical && strcmp(slug, canonical) != 0) {
         const char *path = json_string_value(json_object_get(p, "path"));
