@@ -173,6 +173,21 @@ const char *req_query_string(req *r)
     return s;
 }
 
+const char *req_client_ip(req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+    }
+    return arena_strdup(r->arena, ip);
+}
+
 /* ---- replies ---- */
 
 void reply_header(req *r, const char *name, const char *value)
@@ -340,7 +355,7 @@ static time_t parse_http_date(const char *s)
 static void add_security_headers(req *r, struct MHD_Response *resp)
 {
     app *a = r->app;
-    MHD_add_response_header(resp, "Content-Security-Policy", a->csp);
+    MHD_add_response_header(resp, "Content-Security-Policy", r->csp_override ? r->csp_override : a->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");

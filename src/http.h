@@ -56,6 +56,7 @@ struct req {
     time_t last_modified;     /* 0: none */
     const char *cache_control; /* default: no-cache for pages */
     bool allow_framing;       /* only the /embed routes */
+    const char *csp_override; /* only the /embed routes: their own Content-Security-Policy */
     int file_fd;              /* static files: sent with sendfile; -1 otherwise */
     uint64_t file_size;
     kv *headers; /* extra response headers */
@@ -73,6 +74,9 @@ const char *req_form(req *r, const char *name);
 const char *req_header(req *r, const char *name);
 /* The raw query string as the client sent it ("" when none). */
 const char *req_query_string(req *r);
+/* The peer's IP address as text ("127.0.0.1", "::1"; "" when unknown). Behind
+ * a reverse proxy this is the proxy's. */
+const char *req_client_ip(req *r);
 
 /* Answers. All return 0 so a handler can `return reply_…(…)`. */
 int reply_page(req *r, const char *template_name, json_t *data); /* takes ownership of data */

@@ -18,6 +18,12 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/static/*/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*/*", .handler = page_static},
     {.method = "GET", .path = "/static/*/*/*/*", .handler = page_static},
+    /* Open data: the public API (src/pages/api.c, docs/api.md). */
+    {.method = "GET", .path = "/api", .handler = page_api_doc},
+    {.method = "GET", .path = "/api/v1/openapi.json", .handler = page_api_openapi},
+    {.method = "GET", .path = "/api/v1/lieux", .handler = page_api_places},
+    {.method = "GET", .path = "/api/v1/lieux.geojson", .handler = page_api_places_geojson},
+    {.method = "GET", .path = "/api/v1/lieux/*", .handler = page_api_place},
     /* Workshops (src/pages/agenda.c, src/pages/workshop.c). */
     {.method = "GET", .path = "/ateliers", .handler = page_agenda},
     {.method = "GET", .path = "/ateliers.ics", .handler = page_agenda_ics},

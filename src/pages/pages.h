@@ -15,6 +15,11 @@ int page_place(req *r);         /* place.c: /lieux/{id}-{slug} */
 int page_about(req *r);         /* about.c: /a-propos */
 int page_robots(req *r);        /* static.c */
 int page_static(req *r);        /* static.c: /static/… */
+int page_api_doc(req *r);              /* api.c: /api (the page for people) */
+int page_api_openapi(req *r);          /* api.c: /api/v1/openapi.json */
+int page_api_places(req *r);           /* api.c: /api/v1/lieux */
+int page_api_places_geojson(req *r);   /* api.c: /api/v1/lieux.geojson */
+int page_api_place(req *r);            /* api.c: /api/v1/lieux/{id} */
 int page_agenda(req *r);                /* agenda.c: /ateliers */
 int page_agenda_ics(req *r);            /* agenda.c: /ateliers.ics (same parameters) */
 int page_agenda_atom(req *r);           /* agenda.c: /ateliers.atom (same parameters) */

@@ -227,13 +227,28 @@ function main() {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  failed++;
-  failures.push(`crash: ${e.stack || e}${e.stderr ? `\n${e.stderr}` : ''}`);
+// The reference check of one record, for the end-to-end tests: null when
+// the library accepts it, else its message.
+function referenceError(record) {
+  try {
+    fromSchemaLieuDeMediationNumerique(record);
+    return null;
+  } catch (e) {
+    return String(e.message || e);
+  }
 }
-for (const f of failures.slice(0, 50)) console.log(`FAIL ${f}`);
-if (failures.length > 50) console.log(`… and ${failures.length - 50} more`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+
+module.exports = { COLUMNS, parseCsv, csvRecord, referenceError };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    failed++;
+    failures.push(`crash: ${e.stack || e}${e.stderr ? `\n${e.stderr}` : ''}`);
+  }
+  for (const f of failures.slice(0, 50)) console.log(`FAIL ${f}`);
+  if (failures.length > 50) console.log(`… and ${failures.length - 50} more`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
