@@ -456,7 +456,8 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
     if (cancelled) {
         buf_puts(&b, "Séance annulée");
         if (db_col_text(row, WS_CANCEL_REASON)) buf_printf(&b, " : %s", db_col_text(row, WS_CANCEL_REASON));
-        buf_puts(&b, ".\n\n");
+        if (b.data[b.len - 1] != '.') buf_putc(&b, '.');
+        buf_puts(&b, "\n\n");
     }
     if (db_col_text(row, WS_SUMMARY)) buf_printf(&b, "%s\n\n", db_col_text(row, WS_SUMMARY));
     if (sqlite3_column_int(row, WS_FULL)) buf_puts(&b, "Complet.\n");
