@@ -13,8 +13,9 @@ PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libcma
 libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev libcsv-dev ca-certificates"
 # Tests: Node for the HTTP/browser suites, Chromium driven by playwright-core,
 # poppler (pdftotext) and zbar (QR decoding) for printed sheets, python3-icalendar
-# as an independent iCalendar parser, curl for scripts.
-PKGS="$PKGS nodejs npm chromium poppler-utils zbar-tools python3 python3-icalendar curl"
+# as an independent iCalendar parser, curl for scripts, faketime (libfaketime)
+# to run the daemon at a chosen date in tests (Christmas week, DST).
+PKGS="$PKGS nodejs npm chromium poppler-utils zbar-tools python3 python3-icalendar curl faketime"
 # Benchmarks and fuzzing: wrk, nginx (reference server), clang + libFuzzer.
 PKGS="$PKGS wrk nginx-light clang libclang-rt-14-dev"
 

@@ -2,6 +2,7 @@
  * place.c — view models of places; see place.h.
  */
 #include "place.h"
+#include "closure.h"
 #include "fr.h"
 #include "hours.h"
 #include "tz.h"
@@ -129,6 +130,36 @@ static void set_phone(json_t *o, const char *phone)
     buf_free(&b);
 }
 
+/* Today's local date of a place ('YYYY-MM-DD'). */
+static void local_today(const char *departement, const char *zone, int64_t now, char out[11])
+{
+    hours_context ctx;
+    int64_t day = now / 86400;
+    if (hours_context_init(&ctx, departement, zone) == 0) day = tz_utc_to_local(ctx.zone, now) / 86400;
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+enum { PLACE_MAX_CLOSURES = 16 };
+
+char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const char *departement,
+                            const char *zone, int64_t now, json_t *banner_into)
+{
+    char today[11];
+    local_today(departement, zone, now, today);
+    closure list[PLACE_MAX_CLOSURES];
+    size_t n = closures_load(c, id, today, list, PLACE_MAX_CLOSURES);
+    char *folded = n ? closures_fold(hours, list, n) : (hours && *hours ? xstrdup(hours) : NULL);
+    if (banner_into && n) {
+        json_t *banner = closures_banner(list, n, today);
+        if (json_array_size(banner)) json_object_set_new(banner_into, "closures", banner);
+        else json_decref(banner);
+    }
+    for (size_t i = 0; i < n; i++) closure_clear(&list[i]);
+    return folded;
+}
+
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
                       int64_t now, int days)
 {
@@ -179,7 +210,7 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
     hours_free(sched);
 }
 
-json_t *place_list_item(sqlite3_stmt *row)
+json_t *place_list_item(db_conn *c, sqlite3_stmt *row)
 {
     json_t *o = json_object();
     int64_t id = sqlite3_column_int64(row, 0);
@@ -203,7 +234,11 @@ json_t *place_list_item(sqlite3_stmt *row)
     }
     set_text(o, "hours", db_col_text(row, 14));
     if (db_col_text(row, 15)) json_object_set_new(o, "closed", json_true());
-    place_hours_view(o, db_col_text(row, 14), db_col_text(row, 16), db_col_text(row, 17), now_utc(), 1);
+    int64_t now = now_utc();
+    char *hours = place_effective_hours(c, id, db_col_text(row, 14), db_col_text(row, 16),
+                                        db_col_text(row, 17), now, NULL);
+    place_hours_view(o, hours, db_col_text(row, 16), db_col_text(row, 17), now, 1);
+    free(hours);
     return o;
 }
 
@@ -297,8 +332,11 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_text(o, "structure", db_col_text(s, C_STRUCTURE));
     set_text(o, "parent_structure", db_col_text(s, C_PARENT_STRUCTURE));
     set_text(o, "timezone", db_col_text(s, C_TIMEZONE));
-    place_hours_view(o, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
-                     db_col_text(s, C_TIMEZONE), now_utc(), 7);
+    int64_t now = now_utc();
+    char *hours = place_effective_hours(c, id, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
+                                        db_col_text(s, C_TIMEZONE), now, o);
+    place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE), now, 7);
+    free(hours);
     if (updated_at) *updated_at = sqlite3_column_int64(s, C_UPDATED_AT);
     sqlite3_reset(s);
     return o;

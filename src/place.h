@@ -42,8 +42,17 @@ long place_age_days(const char *iso, int64_t now);
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
                       int64_t now, int days);
 
+/*
+ * The hours in force: the published expression with the place's current and
+ * coming closures appended as OSM rules (src/closure.h). malloc'd, or NULL
+ * when there are none. When banner_into is given, the closures to announce
+ * are added to it as "closures".
+ */
+char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const char *departement,
+                            const char *zone, int64_t now, json_t *banner_into);
+
 /* Short list item for result lists: name, types, commune, services, freshness. */
-json_t *place_list_item(sqlite3_stmt *row);
+json_t *place_list_item(db_conn *c, sqlite3_stmt *row);
 /* The SELECT columns place_list_item expects, in order (for list queries). */
 #define PLACE_LIST_COLUMNS                                                                         \
     "p.id, p.slug, p.name, p.commune, p.postal_code, p.typologies, p.services, p.fees, "           \

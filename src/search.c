@@ -4,6 +4,7 @@
 #include "search.h"
 #include "geo.h"
 #include "hours.h"
+#include "place.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -272,8 +273,32 @@ static void copy_text(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src ? src : "");
 }
 
+/* Used by: the search index (places with current or coming closures; a day of
+ * margin covers every time zone). */
+static const char Q_CLOSED_PLACES[] =
+    "SELECT DISTINCT place_id FROM place_closure WHERE ends_on >= date(:now, 'unixepoch', '-1 day')"
+    " ORDER BY place_id";
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now)
 {
+    int64_t *with_closures = NULL;
+    size_t closure_count = 0, closure_cap = 0;
+    {
+        sqlite3_stmt *q = db_stmt(db_reader(d), Q_CLOSED_PLACES);
+        db_bind_int(q, ":now", now);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            if (closure_count == closure_cap)
+                with_closures = xrealloc(with_closures, (closure_cap = closure_cap ? closure_cap * 2 : 64) * sizeof(int64_t));
+            with_closures[closure_count++] = sqlite3_column_int64(q, 0);
+        }
+        sqlite3_reset(q);
+    }
     snapshot *s = xcalloc(1, sizeof *s);
     s->version = version;
     s->built_day = now / 86400;
@@ -313,11 +338,16 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         copy_text(e->insee, sizeof e->insee, db_col_text(st, 14));
         copy_text(e->epci, sizeof e->epci, db_col_text(st, 15));
         copy_text(e->departement, sizeof e->departement, db_col_text(st, 16));
-        const char *hours = db_col_text(st, 17);
+        const char *published = db_col_text(st, 17);
+        char *hours = closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
+                          ? place_effective_hours(c, e->id, published, e->departement,
+                                                  db_col_text(st, 18), now, NULL)
+                          : (published ? xstrdup(published) : NULL);
         if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
             hours_error err;
             e->hours = hours_parse(hours, &err);
         }
+        free(hours);
         if (e->hours) {
             bool opens;
             e->open_now = hours_is_open(e->hours, &e->hours_ctx, now);
@@ -332,6 +362,7 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         e->sort_key = xstrdup(key ? key : "");
     }
     sqlite3_reset(st);
+    free(with_closures);
     return s;
 }
 

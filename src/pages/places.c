@@ -171,7 +171,7 @@ int page_places(req *r)
         sqlite3_stmt *s = db_stmt(c, Q_ITEM);
         db_bind_int(s, ":id", res.hits[i].id);
         if (sqlite3_step(s) == SQLITE_ROW) {
-            json_t *item = place_list_item(s);
+            json_t *item = place_list_item(c, s);
             if (res.hits[i].distance_km >= 0 && res.where.kind == WHERE_POINT) {
                 buf dist = {0};
                 fr_distance(&dist, res.hits[i].distance_km);
