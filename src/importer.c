@@ -43,7 +43,8 @@ static const char PIVOT_UNKNOWN[] = "00000000000000";
 
 typedef struct raw_field {
     char *key;
-    char *value; /* trimmed; never NULL */
+    char *value;       /* trimmed, HTML character references decoded; never NULL */
+    bool had_entities; /* the producer's text held "&amp;" and the like */
 } raw_field;
 
 typedef struct raw_record {
@@ -57,6 +58,60 @@ typedef struct raw_list {
     size_t count, cap;
 } raw_list;
 
+/*
+ * Decode the HTML character references some producers leave in plain text
+ * ("Centre Social &amp; Culturel"): &amp; &lt; &gt; &quot; &apos; &#39; and
+ * numeric ones (&#233; &#xE9;). In place; returns true when any was found.
+ * Anything else that starts with '&' is left as it is.
+ */
+static bool decode_entities(char *s)
+{
+    static const struct {
+        const char *name;
+        const char *text;
+    } named[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "}};
+    bool found = false;
+    char *out = s;
+    for (char *p = s; *p;) {
+        if (*p == '&') {
+            bool done = false;
+            for (size_t i = 0; i < ARRAY_LEN(named) && !done; i++) {
+                size_t n = strlen(named[i].name);
+                if (strncmp(p, named[i].name, n) == 0) {
+                    size_t t = strlen(named[i].text);
+                    memmove(out, named[i].text, t);
+                    out += t;
+                    p += n;
+                    done = found = true;
+                }
+            }
+            if (!done && p[1] == '#') {
+                char *end;
+                bool hex = p[2] == 'x' || p[2] == 'X';
+                unsigned long cp = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
+                if (*end == ';' && end > p + (hex ? 3 : 2) && cp >= 0x20 && cp <= 0x10FFFF &&
+                    !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                    /* UTF-8 is never longer than the reference it replaces. */
+                    if (cp < 0x80) *out++ = (char)cp;
+                    else if (cp < 0x800) *out++ = (char)(0xC0 | (cp >> 6)), *out++ = (char)(0x80 | (cp & 0x3F));
+                    else if (cp < 0x10000)
+                        *out++ = (char)(0xE0 | (cp >> 12)), *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+                        *out++ = (char)(0x80 | (cp & 0x3F));
+                    else
+                        *out++ = (char)(0xF0 | (cp >> 18)), *out++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
+                        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *out++ = (char)(0x80 | (cp & 0x3F));
+                    p = end + 1;
+                    done = found = true;
+                }
+            }
+            if (done) continue;
+        }
+        *out++ = *p++;
+    }
+    *out = '\0';
+    return found;
+}
+
 static void raw_add(raw_record *r, const char *key, const char *value, size_t value_len)
 {
     if (r->count == r->cap) {
@@ -66,6 +121,7 @@ static void raw_add(raw_record *r, const char *key, const char *value, size_t va
     char *copy = xstrndup(value, value_len);
     char *trimmed = str_trim(copy);
     r->fields[r->count].key = xstrdup(key);
+    r->fields[r->count].had_entities = decode_entities(trimmed);
     r->fields[r->count].value = xstrdup(trimmed);
     r->count++;
     free(copy);
@@ -1302,6 +1358,15 @@ static void map_lists(run *r, place_rec *p, const raw_record *raw)
     map_list(r, p, raw, "labels_autres", on_other_labels);
 }
 
+/* Text whose HTML character references were decoded: said, field by field. */
+static void report_decoded_entities(run *r, const raw_record *raw)
+{
+    for (size_t i = 0; i < raw->count; i++)
+        if (raw->fields[i].had_entities)
+            WARN(r, raw->fields[i].key, raw->fields[i].value,
+                 "entités HTML (&amp;…) remplacées par les caractères qu'elles désignent");
+}
+
 /* Fields nobody maps: reported once per file. */
 static void report_unknown_fields(run *r, const raw_record *raw)
 {
@@ -1594,6 +1659,7 @@ static int import_record(run *r, const raw_record *raw)
     r->cur_name = raw_get(raw, "nom");
     r->cur_rejected = false;
     report_unknown_fields(r, raw);
+    report_decoded_entities(r, raw);
     if (raw->problem) {
         REJECT(r, NULL, NULL, "%s", raw->problem);
         return 0;

@@ -121,6 +121,12 @@ test('a place page shows every field the record had', async () => {
   assert.match(text, /Ces informations datent de plus d&#39;un an|Ces informations datent de plus d'un an/);
 });
 
+test('HTML character references left by a producer are decoded, not shown', async () => {
+  const { text } = await get('/lieux?q=' + encodeURIComponent('Arpajon'));
+  assert.match(text, /Association Centre Social &amp; Culturel d&#39;Arpajon-sur-Cère/);
+  assert.ok(!text.includes('&amp;amp;'));
+});
+
 test('a wrong slug redirects to the canonical address; unknown places are 404', async () => {
   const p = await placePath('Alboussière');
   const id = p.match(/\/lieux\/(\d+)-/)[1];
