@@ -31,6 +31,13 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/ateliers/*", .handler = page_workshop},
     {.method = "GET", .path = "/lieux/*/ateliers.ics", .handler = page_place_workshops_ics},
     {.method = "GET", .path = "/lieux/*/ateliers.atom", .handler = page_place_workshops_atom},
+    /* Open data: downloads, embeddable list, sitemap (src/pages/opendata.c, embed.c, sitemap.c). */
+    {.method = "GET", .path = "/donnees", .handler = page_opendata},
+    {.method = "GET", .path = "/donnees/lieux.csv", .handler = page_opendata_download},
+    {.method = "GET", .path = "/donnees/lieux.json", .handler = page_opendata_download},
+    {.method = "GET", .path = "/donnees/lieux.geojson", .handler = page_opendata_download},
+    {.method = "GET", .path = "/embed/lieux", .handler = page_embed_places},
+    {.method = "GET", .path = "/sitemap.xml", .handler = page_sitemap},
     {0},
 };
 

@@ -26,6 +26,10 @@ int page_agenda_atom(req *r);           /* agenda.c: /ateliers.atom (same parame
 int page_place_workshops_ics(req *r);   /* agenda.c: /lieux/{id}/ateliers.ics */
 int page_place_workshops_atom(req *r);  /* agenda.c: /lieux/{id}/ateliers.atom */
 int page_workshop(req *r);              /* workshop.c: /ateliers/{id}-{slug}[.ics] */
+int page_opendata(req *r);             /* opendata.c: /donnees */
+int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,geojson} */
+int page_embed_places(req *r);         /* embed.c: /embed/lieux (may be framed) */
+int page_sitemap(req *r);              /* sitemap.c: /sitemap.xml */
 
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */

@@ -1,0 +1,113 @@
+/*
+ * embed.c — /embed/lieux?…: a compact list of places for a commune's or a
+ * hub's website, in an iframe. The only pages that may be framed by other
+ * sites: they set allow_framing (no X-Frame-Options) and their own
+ * Content-Security-Policy with `frame-ancestors *` (http.c, csp_override);
+ * everything else keeps frame-ancestors 'none'.
+ *
+ * Same selection parameters as /lieux and the downloads (src/api.c); links
+ * open the full place page in a new tab.
+ */
+#include "pages.h"
+#include "api.h"
+#include "export.h"
+#include "fr.h"
+#include "place.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    EMBED_MAX_PLACES = 200, /* a longer list belongs on Repère itself: "voir tous les lieux" */
+};
+
+/* The embed's policy: the site's, with framing allowed from anywhere. */
+static const char EMBED_CSP[] = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                "base-uri 'none'; frame-ancestors *; form-action 'self'";
+
+typedef struct embed_item {
+    char *sort_key;
+    json_t *item;
+} embed_item;
+
+static int by_commune_then_name(const void *a, const void *b)
+{
+    return strcmp(((const embed_item *)a)->sort_key, ((const embed_item *)b)->sort_key);
+}
+
+int page_embed_places(req *r)
+{
+    r->allow_framing = true;
+    r->csp_override = EMBED_CSP;
+    export_filter f;
+    const char *error, *detail;
+    if (!api_selection(r, API_PARAMS_PAGE, &f, &error, &detail)) {
+        const char *message = detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
+        return reply_error(r, 400, message);
+    }
+    db_conn *c = db_reader(r->app->db);
+    long total = export_count(c, &f);
+    embed_item *items = xcalloc(EMBED_MAX_PLACES, sizeof *items);
+    size_t n = 0;
+    export_query *q = export_query_open(c, &f);
+    export_record rec;
+    while (n < EMBED_MAX_PLACES && export_query_next(q, &rec)) {
+        char *path = place_path(rec.place_id, rec.slug);
+        json_t *o = json_pack("{s:s, s:s}", "name", rec.fields[EXPORT_NOM] ? rec.fields[EXPORT_NOM] : "",
+                              "url", api_absolute_url(r, path));
+        free(path);
+        const char *fields[][2] = {{"address", rec.fields[EXPORT_ADRESSE]},
+                                   {"postal_code", rec.fields[EXPORT_CODE_POSTAL]},
+                                   {"commune", rec.fields[EXPORT_COMMUNE]},
+                                   {"hours", rec.fields[EXPORT_HORAIRES]}};
+        for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+            if (fields[i][1]) json_object_set_new(o, fields[i][0], json_string(fields[i][1]));
+        if (rec.fields[EXPORT_TELEPHONE]) {
+            buf phone = {0};
+            fr_phone(&phone, rec.fields[EXPORT_TELEPHONE]);
+            json_object_set_new(o, "phone", json_string(rec.fields[EXPORT_TELEPHONE]));
+            json_object_set_new(o, "phone_display", json_string(phone.data));
+            buf_free(&phone);
+        }
+        char *commune_key = text_fold(rec.fields[EXPORT_COMMUNE] ? rec.fields[EXPORT_COMMUNE] : "");
+        char *name_key = text_fold(rec.fields[EXPORT_NOM] ? rec.fields[EXPORT_NOM] : "");
+        items[n].sort_key = xasprintf("%s\x01%s\x01%020lld", commune_key, name_key, (long long)rec.place_id);
+        free(commune_key);
+        free(name_key);
+        items[n].item = o;
+        n++;
+    }
+    export_query_close(q);
+    qsort(items, n, sizeof *items, by_commune_then_name);
+    json_t *places = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(places, items[i].item);
+        free(items[i].sort_key);
+    }
+    free(items);
+
+    json_t *d = page_model("Lieux d'aide au numérique");
+    json_object_set_new(d, "places", places);
+    buf count = {0};
+    fr_count(&count, total, "lieu", "lieux");
+    json_object_set_new(d, "count", json_string(count.data));
+    buf_free(&count);
+    if (total > (long)n) json_object_set_new(d, "truncated", json_true());
+    const char *qs = req_query_string(r);
+    json_object_set_new(d, "more_url",
+                        json_string(api_absolute_url(r, f.search ? arena_printf(r->arena, "/lieux?%s", qs)
+                                                                 : "/lieux")));
+    json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
+    json_object_set_new(d, "static_v", json_string(r->app->static_version));
+    /* A document of its own, without the site's header and footer. */
+    buf_reset(&r->out);
+    if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
+        json_decref(d);
+        return -1;
+    }
+    json_decref(d);
+    r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    r->cache_control = "public, max-age=300";
+    return 0;
+}
