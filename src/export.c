@@ -10,6 +10,7 @@
  * exported again gives the same file.
  */
 #include "export.h"
+#include "closure.h"
 #include "phone.h"
 #include "vocab.h"
 
@@ -530,8 +531,12 @@ enum {
     QC_PLACE_ID, QC_SLUG, QC_UPDATED_AT, QC_CLOSED_AT, QC_FIRST_FIELD /* then the 32 columns */
 };
 
+enum { EXPORT_MAX_CLOSURES = 32 /* closures of one place folded into its hours */ };
+
 struct export_query {
+    db_conn *c;
     sqlite3_stmt *stmt;
+    char today[11]; /* closures that ended before this date are not exported */
     size_t count;
     bool done;
     buf cells[EXPORT_COLUMN_COUNT]; /* cleaned values of the current record */
@@ -558,6 +563,11 @@ static void bind_filter(sqlite3_stmt *s, const export_filter *f, bool cursor)
 export_query *export_query_open(db_conn *c, const export_filter *f)
 {
     export_query *q = xcalloc(1, sizeof *q);
+    q->c = c;
+    time_t now = (time_t)now_utc();
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(q->today, sizeof q->today, "%Y-%m-%d", &tm);
     q->stmt = db_stmt(c, Q_EXPORT);
     bind_filter(q->stmt, f, true);
     return q;
@@ -623,14 +633,21 @@ static const char *buf_or_null(buf *b)
 }
 
 /*
- * Opening hours as exported. Hook for issue 4 (temporary closures, not
- * modelled yet): when a place has closures, append them here as OSM rules
- * that come last and therefore win, e.g. "…; 2026 Dec 24-2027 Jan 02 off".
+ * Opening hours as exported: the regular expression with the place's
+ * current and coming temporary closures and exceptional hours (issue 4,
+ * src/closure.c) appended as the last rules, which win for their dates
+ * ("…; 2026 Aug 12-2026 Aug 26 off \"Fermeture estivale\""): valid OSM
+ * syntax, so re-users see the closures without knowing about them.
  */
-static const char *export_hours(buf *out, const char *hours)
+static const char *export_hours(export_query *q, int64_t place_id, buf *out, const char *hours)
 {
-    if (!hours || !*hours) return NULL;
-    buf_puts(out, hours);
+    closure list[EXPORT_MAX_CLOSURES];
+    size_t n = closures_load(q->c, place_id, q->today, list, EXPORT_MAX_CLOSURES);
+    char *folded = closures_fold(hours, list, n);
+    for (size_t i = 0; i < n; i++) closure_clear(&list[i]);
+    if (!folded) return NULL;
+    buf_puts(out, folded);
+    free(folded);
     return out->data;
 }
 
@@ -740,7 +757,7 @@ bool export_query_next(export_query *q, export_record *out)
         int col = URLS[i];
         f[col] = export_clean_url(f[col], &cells[col]) ? cells[col].data : NULL;
     }
-    f[EXPORT_HORAIRES] = export_hours(&cells[EXPORT_HORAIRES], f[EXPORT_HORAIRES]);
+    f[EXPORT_HORAIRES] = export_hours(q, out->place_id, &cells[EXPORT_HORAIRES], f[EXPORT_HORAIRES]);
     q->count++;
     return true;
 }

@@ -167,6 +167,34 @@ test('sitemap.xml lists every public page and every open place', async () => {
   assert.match(r.text, /<lastmod>\d{4}-\d{2}-\d{2}<\/lastmod>/);
 });
 
+test('temporary closures are folded into horaires as valid OpenStreetMap syntax', async () => {
+  const id = Number(sql("SELECT id FROM place WHERE hours IS NOT NULL AND closed_at IS NULL ORDER BY id LIMIT 1"));
+  const regular = sql(`SELECT hours FROM place WHERE id = ${id}`);
+  const year = new Date().getUTCFullYear() + 1;
+  sql(`INSERT INTO place_closure (place_id, starts_on, ends_on, hours, message) VALUES
+       (${id}, '${year}-08-10', '${year}-08-24', NULL, 'Fermeture estivale'),
+       (${id}, '${year}-12-24', '${year}-12-24', '10:00-12:00', NULL),
+       (${id}, '2020-01-01', '2020-01-02', NULL, 'Passée')`);
+  try {
+    const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
+    assert.ok(r.horaires.startsWith(regular), r.horaires);
+    assert.ok(r.horaires.includes(`${year} Aug 10-${year} Aug 24 off`), r.horaires);
+    assert.ok(r.horaires.includes(`${year} Dec 24`), r.horaires);
+    assert.ok(!r.horaires.includes('2020'), 'past closures are not exported');
+    // The reference implementation of the syntax reads it…
+    const OpeningHours = require('opening_hours');
+    assert.doesNotThrow(() => new OpeningHours(r.horaires, { lat: 45.7, lon: 4.8, address: { country_code: 'fr', state: '' } }), r.horaires);
+    // … and so does our own engine.
+    const check = spawnSync(BIN, ['hours', r.horaires], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    const csv = parseCsv((await get('/donnees/lieux.csv')).text);
+    const row = csv.find((cells) => cells[0] === r.id);
+    assert.equal(row[14], r.horaires);
+  } finally {
+    sql(`DELETE FROM place_closure WHERE place_id = ${id}`);
+  }
+});
+
 test('repere export: usage errors', () => {
   const run = (args) => spawnSync(BIN, ['export', '--db', tmp.db, ...args], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(run(['--format', 'xml']).status, 2);
