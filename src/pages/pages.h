@@ -30,6 +30,8 @@ int page_opendata(req *r);             /* opendata.c: /donnees */
 int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,geojson} */
 int page_embed_places(req *r);         /* embed.c: /embed/lieux (may be framed) */
 int page_sitemap(req *r);              /* sitemap.c: /sitemap.xml */
+int page_api_workshops(req *r);        /* api_ateliers.c: /api/v1/ateliers */
+int page_api_workshop(req *r);         /* api_ateliers.c: /api/v1/ateliers/{id} */
 
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */
