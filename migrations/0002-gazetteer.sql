@@ -60,6 +60,9 @@ CREATE TABLE commune (
                  -- matched communes sharing a postal code (P), the EPCI (E) or
                  -- the département (D)
 ) WITHOUT ROWID;
+-- Serves: the foreign-key check of commune.parent when communes are replaced
+-- (without it, reloading the gazetteer scans the table once per row).
+CREATE INDEX commune_by_parent ON commune(parent) WHERE parent IS NOT NULL;
 -- Serves: communes of a département (browsing, département centroid).
 CREATE INDEX commune_by_departement ON commune(departement, population);
 -- Serves: communes of an EPCI.
@@ -77,6 +80,8 @@ CREATE TABLE commune_key (
     insee       TEXT NOT NULL REFERENCES commune(insee),
     PRIMARY KEY (key, insee)
 ) WITHOUT ROWID;
+-- Serves: the foreign-key check when communes are replaced, and the keys of a commune.
+CREATE INDEX commune_key_by_insee ON commune_key(insee);
 
 -- Postal codes and communes are many-to-many (73200 covers several
 -- communes; Lyon has 69001…69009).
