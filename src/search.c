@@ -585,6 +585,8 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
 
 /* ---- location ---- */
 
+static int resolve_where(db *d, const search_params *p, const char *chosen_insee, search_where *w);
+
 static void where_from_commune(search_where *w, const geo_commune *c, sqlite3 *h)
 {
     w->kind = WHERE_POINT;
@@ -617,6 +619,11 @@ static void where_choices(search_where *w, const geo_commune *list, int n)
 }
 
 /* Resolve "Où ?" (and the commune chosen on an ambiguity page). */
+int search_resolve_where(db *d, const search_params *p, search_where *w)
+{
+    return resolve_where(d, p, p->chosen_insee, w);
+}
+
 static int resolve_where(db *d, const search_params *p, const char *chosen_insee, search_where *w)
 {
     memset(w, 0, sizeof *w);

@@ -138,6 +138,10 @@ void search_index_free(search_index *si);
 int search_run(search_index *si, db *d, const search_params *p, search_result *out);
 void search_result_free(search_result *res);
 
+/* Resolve only the location of the parameters (home page, agenda teasers).
+ * Returns 0 or -1; free w->choices. */
+int search_resolve_where(db *d, const search_params *p, search_where *w);
+
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);
 const char *search_group_title(search_group g);

@@ -3,6 +3,7 @@
  * See workshop.h.
  */
 #include "workshop.h"
+#include "geo.h"
 #include "fr.h"
 #include "ical.h"
 #include "phone.h"
@@ -393,6 +394,38 @@ json_t *workshop_place_upcoming(db_conn *c, int64_t place_id, int64_t now)
     free(agenda);
     free(ics);
     return o;
+}
+
+/* Used by: workshop_upcoming_near (home page and search results). The
+ * bounding box is on the session's venue, else its place. */
+static const char Q_NEAR_SESSIONS[] =
+    "SELECT " WORKSHOP_SESSION_COLUMNS SESSION_FROM
+    " WHERE s.starts_at >= :now AND s.cancelled = 0"
+    " AND coalesce(w.venue_latitude, p.latitude) BETWEEN :lat_min AND :lat_max"
+    " AND coalesce(w.venue_longitude, p.longitude) BETWEEN :lon_min AND :lon_max"
+    " ORDER BY s.starts_at LIMIT :limit";
+
+json_t *workshop_upcoming_near(db_conn *c, double lat, double lon, double radius_km, int64_t now,
+                               size_t max)
+{
+    geo_bbox box = geo_bbox_around(lat, lon, radius_km);
+    sqlite3_stmt *s = db_stmt(c, Q_NEAR_SESSIONS);
+    db_bind_int(s, ":now", now);
+    db_bind_double(s, ":lat_min", box.min_lat);
+    db_bind_double(s, ":lat_max", box.max_lat);
+    db_bind_double(s, ":lon_min", box.min_lon);
+    db_bind_double(s, ":lon_max", box.max_lon);
+    db_bind_int(s, ":limit", (int64_t)max * 4);
+    json_t *out = json_array();
+    while (json_array_size(out) < max && sqlite3_step(s) == SQLITE_ROW) {
+        bool venue = sqlite3_column_type(s, WS_VENUE_LAT) != SQLITE_NULL;
+        double la = sqlite3_column_double(s, venue ? WS_VENUE_LAT : WS_P_LAT);
+        double lo = sqlite3_column_double(s, venue ? WS_VENUE_LON : WS_P_LON);
+        if (geo_distance_km(lat, lon, la, lo) <= radius_km)
+            json_array_append_new(out, workshop_session_item(s));
+    }
+    sqlite3_reset(s);
+    return out;
 }
 
 /* "Salle X, 1 rue Y, 26000 Valence" into out. */

@@ -95,6 +95,13 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at);
 json_t *workshop_place_upcoming(db_conn *c, int64_t place_id, int64_t now);
 
 /*
+ * The next sessions (not cancelled) within radius_km of a point, soonest
+ * first, at most max: an array of workshop_session_item()s (new reference).
+ */
+json_t *workshop_upcoming_near(db_conn *c, double lat, double lon, double radius_km, int64_t now,
+                               size_t max);
+
+/*
  * One VEVENT for a session row (see ical.h). `origin` is the absolute
  * origin for URLs ("https://repere.example.fr"); `dtstamp` the UTC instant
  * the feed is generated.

@@ -8,6 +8,7 @@
 #include "geo.h"
 #include "place.h"
 #include "search.h"
+#include "workshop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,25 @@ int page_places(req *r)
         json_object_set_new(d, "pagination", pg);
     }
     buf_free(&qs);
+    /* A few workshops coming up nearby, with a link to the agenda. */
+    if (res.where.kind == WHERE_POINT) {
+        json_t *near = workshop_upcoming_near(c, res.where.lat, res.where.lon,
+                                              res.radius_km > 0 ? res.radius_km : 20, now_utc(), 3);
+        if (json_array_size(near)) {
+            json_object_set_new(d, "workshops", near);
+            buf agenda = {0};
+            buf_puts(&agenda, "/ateliers");
+            if (p.has_position) buf_printf(&agenda, "?lat=%.5f&lon=%.5f", p.lat, p.lon);
+            else if (p.where && *p.where) {
+                buf_puts(&agenda, "?ou=");
+                url_encode(&agenda, p.where);
+            }
+            json_object_set_new(d, "agenda_url", json_string(agenda.data));
+            buf_free(&agenda);
+        } else {
+            json_decref(near);
+        }
+    }
     if (res.where.kind == WHERE_POINT || res.where.kind == WHERE_DEPARTEMENT) {
         char *title = xasprintf("Lieux d'aide au numérique — %s", res.where.label);
         json_object_set_new(d, "title", json_string(title));
