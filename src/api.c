@@ -28,14 +28,16 @@ int api_error(req *r, int status, const char *error, const char *detail)
 {
     api_cors(r);
     r->location = NULL;
-    return reply_json(r, status, json_pack("{s:s, s:s}", "erreur", error, "detail", detail ? detail : ""));
+    return reply_json(r, status,
+                      json_pack("{s:s, s:s}", "erreur", error, "detail", detail ? detail : ""));
 }
 
 /* ------------------------------------------------------------------------ */
 /* Rate limit                                                                */
 
 enum {
-    RATE_SLOTS = 4096, /* clients remembered; the least recently seen of a probe window is evicted */
+    RATE_SLOTS =
+        4096, /* clients remembered; the least recently seen of a probe window is evicted */
     RATE_PROBE = 8,
     RATE_DEFAULT_PER_MINUTE = 120,
     RATE_DEFAULT_BURST = 60,
@@ -86,7 +88,8 @@ static const char *rate_client(req *r)
         if (xff && *xff) {
             const char *last = strrchr(xff, ',');
             last = last ? last + 1 : xff;
-            while (*last == ' ') last++;
+            while (*last == ' ')
+                last++;
             size_t n = strcspn(last, " ");
             if (n > 0 && n < 47) return arena_strndup(r->arena, last, n);
         }
@@ -99,15 +102,18 @@ bool api_rate_allow(req *r)
     pthread_once(&RATE.once, rate_configure);
     const char *client = rate_client(r);
     uint64_t h = 1469598103934665603ULL;
-    for (const char *p = client; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (const char *p = client; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
     double now = monotonic_seconds();
     double retry_after = 0;
     pthread_mutex_lock(&RATE.lock);
     rate_slot *slot = NULL, *oldest = NULL;
     for (size_t i = 0; i < RATE_PROBE && !slot; i++) {
         rate_slot *s = &RATE.slots[(h + i) % RATE_SLOTS];
-        if (strcmp(s->client, client) == 0 && s->client[0]) slot = s;
-        else if (!oldest || s->last < oldest->last) oldest = s;
+        if (strcmp(s->client, client) == 0 && s->client[0])
+            slot = s;
+        else if (!oldest || s->last < oldest->last)
+            oldest = s;
     }
     if (!slot) {
         slot = oldest;
@@ -118,18 +124,22 @@ bool api_rate_allow(req *r)
     slot->tokens = fmin(RATE.burst, slot->tokens + (now - slot->last) * RATE.per_second);
     slot->last = now;
     bool allowed = slot->tokens >= 1.0;
-    if (allowed) slot->tokens -= 1.0;
-    else retry_after = (1.0 - slot->tokens) / RATE.per_second;
+    if (allowed)
+        slot->tokens -= 1.0;
+    else
+        retry_after = (1.0 - slot->tokens) / RATE.per_second;
     pthread_mutex_unlock(&RATE.lock);
     if (allowed) return true;
     char seconds[24];
-    snprintf(seconds, sizeof seconds, "%ld", (long)ceil(retry_after) > 0 ? (long)ceil(retry_after) : 1L);
+    snprintf(seconds, sizeof seconds, "%ld",
+             (long)ceil(retry_after) > 0 ? (long)ceil(retry_after) : 1L);
     reply_header(r, "Retry-After", seconds);
     const char *message = "Trop de requêtes : réessayez dans quelques secondes.";
     if (str_starts_with(r->path, "/api/")) {
         api_error(r, 429, message,
-                  arena_printf(r->arena, "au plus %.0f requêtes par minute et par client ; "
-                                         "attendez %s s (en-tête Retry-After)",
+                  arena_printf(r->arena,
+                               "au plus %.0f requêtes par minute et par client ; "
+                               "attendez %s s (en-tête Retry-After)",
                                RATE.per_second * 60, seconds));
     } else {
         reply_error(r, 429, message);
@@ -149,7 +159,8 @@ const char *api_absolute_url(req *r, const char *path)
     for (const char *p = host; host_ok && *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p)) host_ok = false;
     if (!host_ok) return arena_strdup(r->arena, path);
-    return arena_printf(r->arena, "%s://%s%s", r->app->cfg.behind_tls ? "https" : "http", host, path);
+    return arena_printf(r->arena, "%s://%s%s", r->app->cfg.behind_tls ? "https" : "http", host,
+                        path);
 }
 
 void api_cursor_encode(const char *updated_at, int64_t id, char out[API_CURSOR_MAX])
@@ -193,7 +204,8 @@ json_t *api_lieu_json(req *r, const export_record *rec)
     json_object_set_new(o, "identifiant", json_integer(rec->place_id));
     json_object_set_new(o, "url", json_string(api_absolute_url(r, path)));
     free(path);
-    json_object_set_new(o, "modifie_le", rec->updated_at ? json_string(rec->updated_at) : json_null());
+    json_object_set_new(o, "modifie_le",
+                        rec->updated_at ? json_string(rec->updated_at) : json_null());
     json_object_set_new(o, "ferme_le", rec->closed_at ? json_string(rec->closed_at) : json_null());
     return o;
 }
@@ -202,7 +214,8 @@ json_t *api_lieu_json(req *r, const export_record *rec)
 /* Selection                                                                 */
 
 /* Parameters of /lieux that the search module reads (besides the filter groups). */
-static const char *const SEARCH_PARAMS[] = {"q", "ou", "commune", "lat", "lon", "rayon", "departement"};
+static const char *const SEARCH_PARAMS[] = {"q",   "ou",    "commune",    "lat",
+                                            "lon", "rayon", "departement"};
 
 static bool known_param(const char *key, unsigned accepted)
 {
@@ -211,8 +224,8 @@ static bool known_param(const char *key, unsigned accepted)
     for (int g = 0; g < SG_COUNT; g++)
         if (strcmp(key, search_group_param((search_group)g)) == 0) return true;
     if (strcmp(key, "territoire") == 0) return true;
-    if ((accepted & API_PARAMS_LIST) &&
-        (strcmp(key, "modified_after") == 0 || strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0))
+    if ((accepted & API_PARAMS_LIST) && (strcmp(key, "modified_after") == 0 ||
+                                         strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0))
         return true;
     if ((accepted & API_PARAMS_PAGE) && strcmp(key, "page") == 0) return true;
     if ((accepted & API_PARAMS_FORMAT) && strcmp(key, "format") == 0) return true;
@@ -223,8 +236,10 @@ static bool known_param(const char *key, unsigned accepted)
 static const char *accepted_list(req *r, unsigned accepted)
 {
     buf b = {0};
-    for (size_t i = 0; i < ARRAY_LEN(SEARCH_PARAMS); i++) buf_printf(&b, "%s%s", b.len ? ", " : "", SEARCH_PARAMS[i]);
-    for (int g = 0; g < SG_COUNT; g++) buf_printf(&b, ", %s", search_group_param((search_group)g));
+    for (size_t i = 0; i < ARRAY_LEN(SEARCH_PARAMS); i++)
+        buf_printf(&b, "%s%s", b.len ? ", " : "", SEARCH_PARAMS[i]);
+    for (int g = 0; g < SG_COUNT; g++)
+        buf_printf(&b, ", %s", search_group_param((search_group)g));
     buf_puts(&b, ", territoire");
     if (accepted & API_PARAMS_LIST) buf_puts(&b, ", modified_after, limit, cursor");
     if (accepted & API_PARAMS_FORMAT) buf_puts(&b, ", format");
@@ -275,13 +290,15 @@ static bool run_search(req *r, search_params *p, export_filter *f, const char **
         for (size_t i = 0; i < res.where.choice_count && i < 10; i++)
             buf_printf(&b, "%s%s (%s) : commune=%s", i ? " ; " : "", res.where.choices[i].name,
                        res.where.choices[i].departement, res.where.choices[i].insee);
-        *error = arena_printf(r->arena, "Plusieurs communes correspondent à « %s » : précisez-la avec commune=.",
-                              p->where);
+        *error = arena_printf(
+            r->arena, "Plusieurs communes correspondent à « %s » : précisez-la avec commune=.",
+            p->where);
         *detail = arena_strdup(r->arena, b.data ? b.data : "");
         buf_free(&b);
         ok = false;
     } else if (res.where.kind == WHERE_UNKNOWN) {
-        *error = arena_printf(r->arena, "Aucune commune ni département ne correspond à « %s ».", p->where);
+        *error = arena_printf(r->arena, "Aucune commune ni département ne correspond à « %s ».",
+                              p->where);
         *detail = "paramètre ou (ou departement)";
         ok = false;
     } else {
@@ -339,7 +356,8 @@ bool api_selection(req *r, unsigned accepted, export_filter *f, const char **err
     if (since) {
         char *normal = arena_alloc(r->arena, 21);
         if (!export_parse_timestamp(since, normal)) {
-            *error = arena_printf(r->arena, "La date modified_after « %s » n'est pas valide.", since);
+            *error =
+                arena_printf(r->arena, "La date modified_after « %s » n'est pas valide.", since);
             *detail = "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ (ou avec un décalage +02:00)";
             return false;
         }
@@ -351,7 +369,8 @@ bool api_selection(req *r, unsigned accepted, export_filter *f, const char **err
         char *end = NULL;
         long v = strtol(limit, &end, 10);
         if (!*limit || *end || v < 1 || v > API_MAX_LIMIT) {
-            *error = arena_printf(r->arena, "La taille de page limit=« %s » n'est pas valide.", limit);
+            *error =
+                arena_printf(r->arena, "La taille de page limit=« %s » n'est pas valide.", limit);
             *detail = arena_printf(r->arena, "un entier entre 1 et %d", API_MAX_LIMIT);
             return false;
         }

@@ -29,9 +29,9 @@ enum {
 
 /* Which parameters an endpoint accepts beyond the search's. */
 typedef enum api_params {
-    API_PARAMS_LIST = 1,     /* modified_after, limit, cursor (API lists) */
-    API_PARAMS_PAGE = 2,     /* page= (ignored: links copied from /lieux keep it) */
-    API_PARAMS_FORMAT = 4,   /* format= (downloads) */
+    API_PARAMS_LIST = 1,   /* modified_after, limit, cursor (API lists) */
+    API_PARAMS_PAGE = 2,   /* page= (ignored: links copied from /lieux keep it) */
+    API_PARAMS_FORMAT = 4, /* format= (downloads) */
 } api_params;
 
 /*

@@ -23,13 +23,38 @@
 #include <time.h>
 
 const char *const EXPORT_COLUMNS[EXPORT_COLUMN_COUNT] = {
-    "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
-    "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
-    "site_web", "horaires", "presentation_resume", "presentation_detail", "source",
-    "itinerance", "structure_parente", "date_maj", "services",
-    "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
-    "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels",
-    "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
 };
 
 /* "Unknown" SIRET the schema tolerates, for a pivot we cannot vouch for. */
@@ -41,19 +66,26 @@ static const char PIVOT_UNKNOWN[] = "00000000000000";
 bool export_format_parse(const char *name, export_format *out)
 {
     if (!name) return false;
-    if (strcmp(name, "csv") == 0) *out = EXPORT_FORMAT_CSV;
-    else if (strcmp(name, "json") == 0) *out = EXPORT_FORMAT_JSON;
-    else if (strcmp(name, "geojson") == 0) *out = EXPORT_FORMAT_GEOJSON;
-    else return false;
+    if (strcmp(name, "csv") == 0)
+        *out = EXPORT_FORMAT_CSV;
+    else if (strcmp(name, "json") == 0)
+        *out = EXPORT_FORMAT_JSON;
+    else if (strcmp(name, "geojson") == 0)
+        *out = EXPORT_FORMAT_GEOJSON;
+    else
+        return false;
     return true;
 }
 
 const char *export_format_extension(export_format f)
 {
     switch (f) {
-    case EXPORT_FORMAT_CSV: return "csv";
-    case EXPORT_FORMAT_JSON: return "json";
-    case EXPORT_FORMAT_GEOJSON: return "geojson";
+    case EXPORT_FORMAT_CSV:
+        return "csv";
+    case EXPORT_FORMAT_JSON:
+        return "json";
+    case EXPORT_FORMAT_GEOJSON:
+        return "geojson";
     }
     return "txt";
 }
@@ -61,9 +93,12 @@ const char *export_format_extension(export_format f)
 const char *export_format_content_type(export_format f)
 {
     switch (f) {
-    case EXPORT_FORMAT_CSV: return "text/csv; charset=utf-8; header=present";
-    case EXPORT_FORMAT_JSON: return "application/json; charset=utf-8";
-    case EXPORT_FORMAT_GEOJSON: return "application/geo+json; charset=utf-8";
+    case EXPORT_FORMAT_CSV:
+        return "text/csv; charset=utf-8; header=present";
+    case EXPORT_FORMAT_JSON:
+        return "application/json; charset=utf-8";
+    case EXPORT_FORMAT_GEOJSON:
+        return "application/geo+json; charset=utf-8";
     }
     return "text/plain; charset=utf-8";
 }
@@ -82,9 +117,11 @@ static bool all_digits(const char *s, size_t n)
 static bool departement_shape(char *code)
 {
     size_t n = strlen(code);
-    if (n == 2 && code[0] == '2' && (code[1] == 'a' || code[1] == 'b')) code[1] = (char)toupper(code[1]);
-    if (n == 2) return (all_digits(code, 2) && strcmp(code, "20") != 0 && strcmp(code, "00") != 0) ||
-                       strcmp(code, "2A") == 0 || strcmp(code, "2B") == 0;
+    if (n == 2 && code[0] == '2' && (code[1] == 'a' || code[1] == 'b'))
+        code[1] = (char)toupper(code[1]);
+    if (n == 2)
+        return (all_digits(code, 2) && strcmp(code, "20") != 0 && strcmp(code, "00") != 0) ||
+               strcmp(code, "2A") == 0 || strcmp(code, "2B") == 0;
     return n == 3 && all_digits(code, 3) && code[0] == '9' && code[1] == '7';
 }
 
@@ -106,12 +143,15 @@ bool export_territory_parse(const char *text, export_territory *out, const char 
         return false;
     }
     memcpy(out->code, code, n + 1);
-    for (char *p = out->code; *p; p++) *p = (char)toupper((unsigned char)*p);
+    for (char *p = out->code; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
     if (kind_len == 7 && strncasecmp(text, "commune", 7) == 0) {
         out->kind = EXPORT_TERRITORY_COMMUNE;
         bool ok = n == 5 && all_digits(out->code + 2, 3) &&
-                  (all_digits(out->code, 2) || (out->code[0] == '2' && (out->code[1] == 'A' || out->code[1] == 'B')));
-        if (!ok) *error = "code INSEE de commune invalide (5 caractères, par exemple 73065 ou 2A004)";
+                  (all_digits(out->code, 2) ||
+                   (out->code[0] == '2' && (out->code[1] == 'A' || out->code[1] == 'B')));
+        if (!ok)
+            *error = "code INSEE de commune invalide (5 caractères, par exemple 73065 ou 2A004)";
     } else if (kind_len == 4 && strncasecmp(text, "epci", 4) == 0) {
         out->kind = EXPORT_TERRITORY_EPCI;
         if (!(n == 9 && all_digits(out->code, 9))) *error = "SIREN d'EPCI invalide (9 chiffres)";
@@ -120,7 +160,8 @@ bool export_territory_parse(const char *text, export_territory *out, const char 
         if (!departement_shape(out->code)) *error = "code de département invalide (73, 2A, 974…)";
     } else if (kind_len == 6 && strncasecmp(text, "region", 6) == 0) {
         out->kind = EXPORT_TERRITORY_REGION;
-        if (!(n == 2 && all_digits(out->code, 2))) *error = "code de région invalide (2 chiffres, par exemple 84)";
+        if (!(n == 2 && all_digits(out->code, 2)))
+            *error = "code de région invalide (2 chiffres, par exemple 84)";
     } else {
         *error = "type de territoire inconnu : commune, epci, departement ou region";
     }
@@ -144,11 +185,20 @@ bool export_territory_exists(db_conn *c, const export_territory *t)
 {
     const char *sql = NULL;
     switch (t->kind) {
-    case EXPORT_TERRITORY_NONE: return true;
-    case EXPORT_TERRITORY_COMMUNE: sql = Q_COMMUNE_EXISTS; break;
-    case EXPORT_TERRITORY_EPCI: sql = Q_EPCI_EXISTS; break;
-    case EXPORT_TERRITORY_DEPARTEMENT: sql = Q_DEPARTEMENT_EXISTS; break;
-    case EXPORT_TERRITORY_REGION: sql = Q_REGION_EXISTS; break;
+    case EXPORT_TERRITORY_NONE:
+        return true;
+    case EXPORT_TERRITORY_COMMUNE:
+        sql = Q_COMMUNE_EXISTS;
+        break;
+    case EXPORT_TERRITORY_EPCI:
+        sql = Q_EPCI_EXISTS;
+        break;
+    case EXPORT_TERRITORY_DEPARTEMENT:
+        sql = Q_DEPARTEMENT_EXISTS;
+        break;
+    case EXPORT_TERRITORY_REGION:
+        sql = Q_REGION_EXISTS;
+        break;
     }
     sqlite3_stmt *s = db_stmt(c, sql);
     db_bind_text(s, ":code", t->code);
@@ -160,11 +210,21 @@ bool export_territory_exists(db_conn *c, const export_territory *t)
 void export_territory_slug(const export_territory *t, buf *out)
 {
     switch (t->kind) {
-    case EXPORT_TERRITORY_NONE: buf_puts(out, "france"); return;
-    case EXPORT_TERRITORY_COMMUNE: buf_puts(out, "commune-"); break;
-    case EXPORT_TERRITORY_EPCI: buf_puts(out, "epci-"); break;
-    case EXPORT_TERRITORY_DEPARTEMENT: buf_puts(out, "departement-"); break;
-    case EXPORT_TERRITORY_REGION: buf_puts(out, "region-"); break;
+    case EXPORT_TERRITORY_NONE:
+        buf_puts(out, "france");
+        return;
+    case EXPORT_TERRITORY_COMMUNE:
+        buf_puts(out, "commune-");
+        break;
+    case EXPORT_TERRITORY_EPCI:
+        buf_puts(out, "epci-");
+        break;
+    case EXPORT_TERRITORY_DEPARTEMENT:
+        buf_puts(out, "departement-");
+        break;
+    case EXPORT_TERRITORY_REGION:
+        buf_puts(out, "region-");
+        break;
     }
     buf_puts(out, t->code);
 }
@@ -211,8 +271,8 @@ bool export_parse_timestamp(const char *text, char out[21])
     if (!two_digits(text + 5, &month) || !two_digits(text + 8, &day)) return false;
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-        day > days[month - 1] || (month == 2 && day == 29 && !leap))
+    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+        (month == 2 && day == 29 && !leap))
         return false;
     const char *p = text + 10;
     int offset_minutes = 0;
@@ -225,7 +285,8 @@ bool export_parse_timestamp(const char *text, char out[21])
             if (!two_digits(p + 1, &second)) return false;
             p += 3;
             if (*p == '.') /* fractions of a second: ignored */
-                for (p++; isdigit((unsigned char)*p); p++) {}
+                for (p++; isdigit((unsigned char)*p); p++) {
+                }
         }
         if (hour > 23 || minute > 59 || second > 59) return false;
         if (*p == 'Z' || *p == 'z') {
@@ -242,8 +303,12 @@ bool export_parse_timestamp(const char *text, char out[21])
         }
         if (*p) return false;
     }
-    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
-                    .tm_hour = hour, .tm_min = minute, .tm_sec = second};
+    struct tm tm = {.tm_year = year - 1900,
+                    .tm_mon = month - 1,
+                    .tm_mday = day,
+                    .tm_hour = hour,
+                    .tm_min = minute,
+                    .tm_sec = second};
     time_t t = timegm(&tm) - (time_t)offset_minutes * 60;
     if (t < 0) t = 0;
     struct tm u;
@@ -265,8 +330,8 @@ bool export_phone(const char *stored, char out[17])
 {
     char e164[PHONE_E164_MAX];
     if (!stored || !phone_normalize(stored, e164)) return false;
-    static const char *const CODES[] = {"33", "262", "269", "508", "590", "594",
-                                        "596", "681", "687", "689"};
+    static const char *const CODES[] = {"33",  "262", "269", "508", "590",
+                                        "594", "596", "681", "687", "689"};
     const char *digits = e164 + 1;
     for (size_t i = 0; i < ARRAY_LEN(CODES); i++) {
         size_t cl = strlen(CODES[i]);
@@ -294,7 +359,8 @@ void export_format_coordinate(double v, char out[32])
     if (strchr(out, 'e')) {
         snprintf(out, 32, "%.10f", v);
         size_t n = strlen(out);
-        while (n > 1 && out[n - 1] == '0') out[--n] = '\0';
+        while (n > 1 && out[n - 1] == '0')
+            out[--n] = '\0';
         if (out[n - 1] == '.') out[n - 1] = '\0';
     }
 }
@@ -302,14 +368,21 @@ void export_format_coordinate(double v, char out[32])
 /* Decode one UTF-8 code point at s (valid UTF-8 assumed); returns its length. */
 static size_t utf8_decode(const unsigned char *s, unsigned *cp)
 {
-    if (s[0] < 0x80) { *cp = s[0]; return 1; }
-    if ((s[0] & 0xE0) == 0xC0 && s[1]) { *cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu); return 2; }
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if ((s[0] & 0xE0) == 0xC0 && s[1]) {
+        *cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+        return 2;
+    }
     if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
         *cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
         return 3;
     }
     if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
-        *cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+        *cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
+              (s[3] & 0x3Fu);
         return 4;
     }
     *cp = 0xFFFD;
@@ -347,7 +420,8 @@ static bool clean_text(const char *s, const char *extra, const unsigned *extra_c
         unsigned cp;
         size_t len = utf8_decode(p, &cp);
         bool keep = library_letter(cp) || (cp < 0x80 && cp && strchr(extra, (int)cp));
-        for (size_t i = 0; !keep && i < n_extra; i++) keep = cp == extra_cp[i];
+        for (size_t i = 0; !keep && i < n_extra; i++)
+            keep = cp == extra_cp[i];
         if (keep && !js_space(cp)) {
             if (pending_space && out->len > start) buf_putc(out, ' ');
             pending_space = false;
@@ -528,7 +602,11 @@ static const char Q_EXPORT_COUNT[] =
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)";
 
 enum {
-    QC_PLACE_ID, QC_SLUG, QC_UPDATED_AT, QC_CLOSED_AT, QC_FIRST_FIELD /* then the 32 columns */
+    QC_PLACE_ID,
+    QC_SLUG,
+    QC_UPDATED_AT,
+    QC_CLOSED_AT,
+    QC_FIRST_FIELD /* then the 32 columns */
 };
 
 enum { EXPORT_MAX_CLOSURES = 32 /* closures of one place folded into its hours */ };
@@ -591,7 +669,8 @@ void export_query_close(export_query *q)
 {
     if (!q) return;
     sqlite3_reset(q->stmt);
-    for (size_t i = 0; i < EXPORT_COLUMN_COUNT; i++) buf_free(&q->cells[i]);
+    for (size_t i = 0; i < EXPORT_COLUMN_COUNT; i++)
+        buf_free(&q->cells[i]);
     free(q);
 }
 
@@ -644,7 +723,8 @@ static const char *export_hours(export_query *q, int64_t place_id, buf *out, con
     closure list[EXPORT_MAX_CLOSURES];
     size_t n = closures_load(q->c, place_id, q->today, list, EXPORT_MAX_CLOSURES);
     char *folded = closures_fold(hours, list, n);
-    for (size_t i = 0; i < n; i++) closure_clear(&list[i]);
+    for (size_t i = 0; i < n; i++)
+        closure_clear(&list[i]);
     if (!folded) return NULL;
     buf_puts(out, folded);
     free(folded);
@@ -679,7 +759,8 @@ bool export_query_next(export_query *q, export_record *out)
         sqlite3_reset(s);
         return false;
     }
-    for (size_t i = 0; i < EXPORT_COLUMN_COUNT; i++) buf_reset(&q->cells[i]);
+    for (size_t i = 0; i < EXPORT_COLUMN_COUNT; i++)
+        buf_reset(&q->cells[i]);
     out->place_id = sqlite3_column_int64(s, QC_PLACE_ID);
     out->slug = db_col_text(s, QC_SLUG);
     out->updated_at = db_col_text(s, QC_UPDATED_AT);
@@ -693,14 +774,17 @@ bool export_query_next(export_query *q, export_record *out)
 
     if (!pivot_valid(f[EXPORT_PIVOT])) f[EXPORT_PIVOT] = PIVOT_UNKNOWN;
     f[EXPORT_COMMUNE] = export_clean_commune(f[EXPORT_COMMUNE], &cells[EXPORT_COMMUNE])
-                            ? cells[EXPORT_COMMUNE].data : NULL;
+                            ? cells[EXPORT_COMMUNE].data
+                            : NULL;
     f[EXPORT_ADRESSE] = export_clean_address(f[EXPORT_ADRESSE], &cells[EXPORT_ADRESSE])
-                            ? cells[EXPORT_ADRESSE].data : NULL;
+                            ? cells[EXPORT_ADRESSE].data
+                            : NULL;
     if (!insee_valid(f[EXPORT_CODE_INSEE])) f[EXPORT_CODE_INSEE] = NULL;
 
     int lat_col = QC_FIRST_FIELD + EXPORT_LATITUDE, lon_col = QC_FIRST_FIELD + EXPORT_LONGITUDE;
     f[EXPORT_LATITUDE] = f[EXPORT_LONGITUDE] = NULL;
-    if (sqlite3_column_type(s, lat_col) != SQLITE_NULL && sqlite3_column_type(s, lon_col) != SQLITE_NULL) {
+    if (sqlite3_column_type(s, lat_col) != SQLITE_NULL &&
+        sqlite3_column_type(s, lon_col) != SQLITE_NULL) {
         out->has_position = true;
         out->latitude = sqlite3_column_double(s, lat_col);
         out->longitude = sqlite3_column_double(s, lon_col);
@@ -722,10 +806,14 @@ bool export_query_next(export_query *q, export_record *out)
         int column;
         vocab_kind kind;
     } LISTS[] = {
-        {EXPORT_TYPOLOGIE, VOCAB_TYPOLOGIE},     {EXPORT_ITINERANCE, VOCAB_ITINERANCE},
-        {EXPORT_SERVICES, VOCAB_SERVICES},       {EXPORT_PUBLICS, VOCAB_PUBLICS},
-        {EXPORT_PRISE_EN_CHARGE, VOCAB_SUPPORT}, {EXPORT_FRAIS, VOCAB_FEES},
-        {EXPORT_DISPOSITIFS, VOCAB_PROGRAMMES},  {EXPORT_FORMATIONS_LABELS, VOCAB_LABELS},
+        {EXPORT_TYPOLOGIE, VOCAB_TYPOLOGIE},
+        {EXPORT_ITINERANCE, VOCAB_ITINERANCE},
+        {EXPORT_SERVICES, VOCAB_SERVICES},
+        {EXPORT_PUBLICS, VOCAB_PUBLICS},
+        {EXPORT_PRISE_EN_CHARGE, VOCAB_SUPPORT},
+        {EXPORT_FRAIS, VOCAB_FEES},
+        {EXPORT_DISPOSITIFS, VOCAB_PROGRAMMES},
+        {EXPORT_FORMATIONS_LABELS, VOCAB_LABELS},
         {EXPORT_MODALITES_ACCES, VOCAB_ACCESS_MODES},
         {EXPORT_MODALITES_ACCOMPAGNEMENT, VOCAB_SUPPORT_MODES},
     };
@@ -757,7 +845,8 @@ bool export_query_next(export_query *q, export_record *out)
         int col = URLS[i];
         f[col] = export_clean_url(f[col], &cells[col]) ? cells[col].data : NULL;
     }
-    f[EXPORT_HORAIRES] = export_hours(q, out->place_id, &cells[EXPORT_HORAIRES], f[EXPORT_HORAIRES]);
+    f[EXPORT_HORAIRES] =
+        export_hours(q, out->place_id, &cells[EXPORT_HORAIRES], f[EXPORT_HORAIRES]);
     q->count++;
     return true;
 }
@@ -815,10 +904,9 @@ json_t *export_record_json(const export_record *r)
 
 json_t *export_geojson_feature(const export_record *r, json_t *properties)
 {
-    json_t *geometry = r->has_position
-                           ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
-                                       r->longitude, r->latitude)
-                           : json_null();
+    json_t *geometry = r->has_position ? json_pack("{s:s, s:[f, f]}", "type", "Point",
+                                                   "coordinates", r->longitude, r->latitude)
+                                       : json_null();
     return json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry", geometry, "properties",
                      properties);
 }
@@ -850,9 +938,15 @@ int export_write(db_conn *c, const export_filter *f, export_format format, expor
 {
     buf chunk = {0};
     switch (format) {
-    case EXPORT_FORMAT_CSV: export_csv_header(&chunk); break;
-    case EXPORT_FORMAT_JSON: buf_puts(&chunk, "["); break;
-    case EXPORT_FORMAT_GEOJSON: buf_puts(&chunk, "{\"type\":\"FeatureCollection\",\"features\":["); break;
+    case EXPORT_FORMAT_CSV:
+        export_csv_header(&chunk);
+        break;
+    case EXPORT_FORMAT_JSON:
+        buf_puts(&chunk, "[");
+        break;
+    case EXPORT_FORMAT_GEOJSON:
+        buf_puts(&chunk, "{\"type\":\"FeatureCollection\",\"features\":[");
+        break;
     }
     export_query *q = export_query_open(c, f);
     export_record rec;
@@ -860,7 +954,9 @@ int export_write(db_conn *c, const export_filter *f, export_format format, expor
     bool first = true;
     while (rc == 0 && export_query_next(q, &rec)) {
         switch (format) {
-        case EXPORT_FORMAT_CSV: export_csv_row(&chunk, &rec); break;
+        case EXPORT_FORMAT_CSV:
+            export_csv_row(&chunk, &rec);
+            break;
         case EXPORT_FORMAT_JSON: {
             json_t *o = export_record_json(&rec);
             dump_json(&chunk, first ? "\n" : ",\n", o);
@@ -896,7 +992,8 @@ int export_write(db_conn *c, const export_filter *f, export_format format, expor
 static void usage(FILE *out)
 {
     fputs("usage: repere export [--db FICHIER] --format csv|json|geojson\n"
-          "                     [--territoire commune:73065|epci:200066793|departement:73|region:84]\n"
+          "                     [--territoire "
+          "commune:73065|epci:200066793|departement:73|region:84]\n"
           "                     [--output FICHIER]\n"
           "  Exporte les lieux ouverts au schéma national v1.0.2 (sortie standard par défaut).\n"
           "  Sans --output, le nom de fichier recommandé est indiqué sur la sortie d'erreur.\n",
@@ -914,10 +1011,10 @@ int cmd_export(db *d, int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        const char **target = strcmp(a, "--format") == 0        ? &format_name
+        const char **target = strcmp(a, "--format") == 0       ? &format_name
                               : strcmp(a, "--territoire") == 0 ? &territory
                               : strcmp(a, "--output") == 0     ? &output
-                                                                : NULL;
+                                                               : NULL;
         if (!target || !next) {
             fprintf(stderr, "repere export: %s : %s\n", a,
                     target ? "valeur attendue" : "option inconnue");
@@ -930,7 +1027,8 @@ int cmd_export(db *d, int argc, char **argv)
     export_format format;
     if (!format_name) format_name = "csv";
     if (!export_format_parse(format_name, &format)) {
-        fprintf(stderr, "repere export: format inconnu « %s » : csv, json ou geojson\n", format_name);
+        fprintf(stderr, "repere export: format inconnu « %s » : csv, json ou geojson\n",
+                format_name);
         return 2;
     }
     db_conn *c = db_reader(d);
@@ -962,7 +1060,8 @@ int cmd_export(db *d, int argc, char **argv)
         return 1;
     }
     char *name = export_file_name(&f, format, now_utc());
-    fprintf(stderr, "repere export: %zu lieux exportés (nom de fichier recommandé : %s)\n", count, name);
+    fprintf(stderr, "repere export: %zu lieux exportés (nom de fichier recommandé : %s)\n", count,
+            name);
     free(name);
     return 0;
 }

@@ -30,21 +30,49 @@
 
 /* The columns of the schema, in the order of its CSV. */
 enum export_column {
-    EXPORT_ID, EXPORT_PIVOT, EXPORT_NOM, EXPORT_COMMUNE, EXPORT_CODE_POSTAL, EXPORT_CODE_INSEE,
-    EXPORT_ADRESSE, EXPORT_COMPLEMENT_ADRESSE, EXPORT_LATITUDE, EXPORT_LONGITUDE,
-    EXPORT_TYPOLOGIE, EXPORT_TELEPHONE, EXPORT_COURRIELS, EXPORT_SITE_WEB, EXPORT_HORAIRES,
-    EXPORT_PRESENTATION_RESUME, EXPORT_PRESENTATION_DETAIL, EXPORT_SOURCE, EXPORT_ITINERANCE,
-    EXPORT_STRUCTURE_PARENTE, EXPORT_DATE_MAJ, EXPORT_SERVICES, EXPORT_PUBLICS,
-    EXPORT_PRISE_EN_CHARGE, EXPORT_FRAIS, EXPORT_DISPOSITIFS, EXPORT_FORMATIONS_LABELS,
-    EXPORT_AUTRES_LABELS, EXPORT_MODALITES_ACCES, EXPORT_MODALITES_ACCOMPAGNEMENT,
-    EXPORT_FICHE_ACCES_LIBRE, EXPORT_PRISE_RDV,
+    EXPORT_ID,
+    EXPORT_PIVOT,
+    EXPORT_NOM,
+    EXPORT_COMMUNE,
+    EXPORT_CODE_POSTAL,
+    EXPORT_CODE_INSEE,
+    EXPORT_ADRESSE,
+    EXPORT_COMPLEMENT_ADRESSE,
+    EXPORT_LATITUDE,
+    EXPORT_LONGITUDE,
+    EXPORT_TYPOLOGIE,
+    EXPORT_TELEPHONE,
+    EXPORT_COURRIELS,
+    EXPORT_SITE_WEB,
+    EXPORT_HORAIRES,
+    EXPORT_PRESENTATION_RESUME,
+    EXPORT_PRESENTATION_DETAIL,
+    EXPORT_SOURCE,
+    EXPORT_ITINERANCE,
+    EXPORT_STRUCTURE_PARENTE,
+    EXPORT_DATE_MAJ,
+    EXPORT_SERVICES,
+    EXPORT_PUBLICS,
+    EXPORT_PRISE_EN_CHARGE,
+    EXPORT_FRAIS,
+    EXPORT_DISPOSITIFS,
+    EXPORT_FORMATIONS_LABELS,
+    EXPORT_AUTRES_LABELS,
+    EXPORT_MODALITES_ACCES,
+    EXPORT_MODALITES_ACCOMPAGNEMENT,
+    EXPORT_FICHE_ACCES_LIBRE,
+    EXPORT_PRISE_RDV,
     EXPORT_COLUMN_COUNT
 };
 
 /* "id", "pivot", … "prise_rdv": the schema's field names, by column. */
 extern const char *const EXPORT_COLUMNS[EXPORT_COLUMN_COUNT];
 
-typedef enum export_format { EXPORT_FORMAT_CSV, EXPORT_FORMAT_JSON, EXPORT_FORMAT_GEOJSON } export_format;
+typedef enum export_format {
+    EXPORT_FORMAT_CSV,
+    EXPORT_FORMAT_JSON,
+    EXPORT_FORMAT_GEOJSON
+} export_format;
 
 /* "csv", "json", "geojson" → format; false when unknown. */
 bool export_format_parse(const char *name, export_format *out);
@@ -86,17 +114,17 @@ void export_territory_slug(const export_territory *t, buf *out);
  * shows.
  */
 typedef struct export_filter {
-    const char *ids;             /* JSON array of place ids ("[3,17]"), NULL: no restriction */
-    bool search;                 /* narrowed by a search (names the file "recherche") */
-    const char *departement;     /* département code, NULL: none */
-    export_territory territory;  /* kind NONE: the whole catalogue */
-    const char *modified_after;  /* 'YYYY-MM-DDTHH:MM:SSZ' UTC: only places changed after */
-    bool include_closed;         /* also places that closed (delta sync) */
+    const char *ids;            /* JSON array of place ids ("[3,17]"), NULL: no restriction */
+    bool search;                /* narrowed by a search (names the file "recherche") */
+    const char *departement;    /* département code, NULL: none */
+    export_territory territory; /* kind NONE: the whole catalogue */
+    const char *modified_after; /* 'YYYY-MM-DDTHH:MM:SSZ' UTC: only places changed after */
+    bool include_closed;        /* also places that closed (delta sync) */
     /* Cursor: only places after (after_updated_at, after_id) in the
      * (updated_at, id) order; after_updated_at NULL: from the start. */
     const char *after_updated_at;
     int64_t after_id;
-    long limit;                  /* at most this many records; 0: all */
+    long limit; /* at most this many records; 0: all */
 } export_filter;
 
 /*

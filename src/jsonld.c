@@ -18,10 +18,29 @@ static const char Q_PLACE[] =
     " phone, emails, website, hours, summary, fees, departement, timezone, typologies,"
     " accessibility_url FROM place WHERE id = :id AND closed_at IS NULL";
 
-enum { C_ID, C_SLUG, C_NAME, C_ADDRESS, C_EXTRA, C_POSTAL, C_COMMUNE, C_LAT, C_LON, C_PHONE,
-       C_EMAILS, C_WEBSITE, C_HOURS, C_SUMMARY, C_FEES, C_DEP, C_TZ, C_TYPES, C_ACCESS_URL };
+enum {
+    C_ID,
+    C_SLUG,
+    C_NAME,
+    C_ADDRESS,
+    C_EXTRA,
+    C_POSTAL,
+    C_COMMUNE,
+    C_LAT,
+    C_LON,
+    C_PHONE,
+    C_EMAILS,
+    C_WEBSITE,
+    C_HOURS,
+    C_SUMMARY,
+    C_FEES,
+    C_DEP,
+    C_TZ,
+    C_TYPES,
+    C_ACCESS_URL
+};
 
-static const char *const DAYS[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+static const char *const DAYS[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                     "Friday", "Saturday", "Sunday"};
 
 static void set_text(json_t *o, const char *key, const char *v)
@@ -62,7 +81,8 @@ static void hhmm(char out[6], int minutes)
 }
 
 /* The coming 7 local days as OpeningHoursSpecification, each valid on its date. */
-static json_t *opening_hours(const char *expr, const char *departement, const char *zone, int64_t now)
+static json_t *opening_hours(const char *expr, const char *departement, const char *zone,
+                             int64_t now)
 {
     if (!expr || !*expr) return NULL;
     hours_schedule *schedule = hours_parse(expr, NULL);
@@ -86,11 +106,11 @@ static json_t *opening_hours(const char *expr, const char *departement, const ch
             char opens[6], closes[6];
             hhmm(opens, info.ranges[k].start);
             hhmm(closes, info.ranges[k].end);
-            json_array_append_new(specs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type",
-                                                   "OpeningHoursSpecification", "dayOfWeek",
-                                                   DAYS[tz_weekday(today + i)], "opens", opens,
-                                                   "closes", closes, "validFrom", date,
-                                                   "validThrough", date));
+            json_array_append_new(specs,
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type",
+                                            "OpeningHoursSpecification", "dayOfWeek",
+                                            DAYS[tz_weekday(today + i)], "opens", opens, "closes",
+                                            closes, "validFrom", date, "validThrough", date));
         }
     }
     hours_free(schedule);
@@ -127,15 +147,20 @@ json_t *jsonld_place(db_conn *c, int64_t id, const char *origin, int64_t now)
     set_text(address, "addressLocality", db_col_text(s, C_COMMUNE));
     json_object_set_new(o, "address", address);
     if (sqlite3_column_type(s, C_LAT) != SQLITE_NULL)
-        json_object_set_new(o, "geo", json_pack("{s:s, s:f, s:f}", "@type", "GeoCoordinates",
-                                                "latitude", sqlite3_column_double(s, C_LAT),
-                                                "longitude", sqlite3_column_double(s, C_LON)));
+        json_object_set_new(o, "geo",
+                            json_pack("{s:s, s:f, s:f}", "@type", "GeoCoordinates", "latitude",
+                                      sqlite3_column_double(s, C_LAT), "longitude",
+                                      sqlite3_column_double(s, C_LON)));
     set_text(o, "telephone", db_col_text(s, C_PHONE));
-    if (db_col_text(s, C_EMAILS)) json_object_set_new(o, "email", list_value(db_col_text(s, C_EMAILS)));
-    if (db_col_text(s, C_WEBSITE)) json_object_set_new(o, "sameAs", list_value(db_col_text(s, C_WEBSITE)));
+    if (db_col_text(s, C_EMAILS))
+        json_object_set_new(o, "email", list_value(db_col_text(s, C_EMAILS)));
+    if (db_col_text(s, C_WEBSITE))
+        json_object_set_new(o, "sameAs", list_value(db_col_text(s, C_WEBSITE)));
     const char *fees = db_col_text(s, C_FEES);
-    if (fees && strcmp(fees, "Gratuit") == 0) json_object_set_new(o, "isAccessibleForFree", json_true());
-    else if (fees && strstr(fees, "Payant")) json_object_set_new(o, "isAccessibleForFree", json_false());
+    if (fees && strcmp(fees, "Gratuit") == 0)
+        json_object_set_new(o, "isAccessibleForFree", json_true());
+    else if (fees && strstr(fees, "Payant"))
+        json_object_set_new(o, "isAccessibleForFree", json_false());
     json_t *types = json_array();
     const char *t = db_col_text(s, C_TYPES);
     while (t && *t) {
@@ -146,9 +171,12 @@ json_t *jsonld_place(db_conn *c, int64_t id, const char *origin, int64_t now)
         t += n;
         if (*t) t++;
     }
-    if (json_array_size(types)) json_object_set_new(o, "keywords", types);
-    else json_decref(types);
-    json_t *specs = opening_hours(db_col_text(s, C_HOURS), db_col_text(s, C_DEP), db_col_text(s, C_TZ), now);
+    if (json_array_size(types))
+        json_object_set_new(o, "keywords", types);
+    else
+        json_decref(types);
+    json_t *specs =
+        opening_hours(db_col_text(s, C_HOURS), db_col_text(s, C_DEP), db_col_text(s, C_TZ), now);
     if (specs) json_object_set_new(o, "openingHoursSpecification", specs);
     sqlite3_reset(s);
     return o;
@@ -160,14 +188,18 @@ char *jsonld_script_text(const json_t *value)
     buf b = {0};
     for (const char *p = raw ? raw : "null"; *p; p++) {
         unsigned char ch = (unsigned char)*p;
-        if (ch == '<') buf_puts(&b, "\\u003c");
-        else if (ch == '>') buf_puts(&b, "\\u003e");
-        else if (ch == '&') buf_puts(&b, "\\u0026");
+        if (ch == '<')
+            buf_puts(&b, "\\u003c");
+        else if (ch == '>')
+            buf_puts(&b, "\\u003e");
+        else if (ch == '&')
+            buf_puts(&b, "\\u0026");
         else if (ch == 0xE2 && (unsigned char)p[1] == 0x80 &&
                  ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9)) {
             buf_puts(&b, (unsigned char)p[2] == 0xA8 ? "\\u2028" : "\\u2029");
             p += 2;
-        } else buf_putc(&b, *p);
+        } else
+            buf_putc(&b, *p);
     }
     free(raw);
     return buf_steal(&b);

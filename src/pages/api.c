@@ -49,7 +49,8 @@ static int list(req *r, bool geojson)
     if (!api_rate_allow(r)) return 0;
     export_filter f;
     const char *error, *detail;
-    if (!api_selection(r, API_PARAMS_LIST, &f, &error, &detail)) return api_error(r, 400, error, detail);
+    if (!api_selection(r, API_PARAMS_LIST, &f, &error, &detail))
+        return api_error(r, 400, error, detail);
     db_conn *c = db_reader(r->app->db);
     long total = export_count(c, &f);
     json_t *items = json_array();
@@ -86,8 +87,10 @@ static int list(req *r, bool geojson)
                          "lieux", items);
     }
     api_cors(r);
-    if (more) reply_header(r, "Link", arena_printf(r->arena, "<%s>; rel=\"next\"",
-                                                   json_string_value(json_object_get(body, "suivant"))));
+    if (more)
+        reply_header(r, "Link",
+                     arena_printf(r->arena, "<%s>; rel=\"next\"",
+                                  json_string_value(json_object_get(body, "suivant"))));
     reply_json(r, 200, body);
     if (geojson) r->content_type = "application/geo+json; charset=utf-8";
     return 0;
@@ -109,10 +112,13 @@ int page_api_place(req *r)
     const char *segment = r->params[0];
     size_t n = strlen(segment);
     bool digits = n > 0 && n <= 18 && segment[0] != '0';
-    for (size_t i = 0; digits && i < n; i++) digits = segment[i] >= '0' && segment[i] <= '9';
+    for (size_t i = 0; digits && i < n; i++)
+        digits = segment[i] >= '0' && segment[i] <= '9';
     if (!digits)
-        return api_error(r, 404, "Ce lieu n'existe pas.", "l'identifiant est le nombre « identifiant » d'un lieu");
-    if (req_query_string(r)[0]) return api_error(r, 400, "Cette adresse ne prend aucun paramètre.", "");
+        return api_error(r, 404, "Ce lieu n'existe pas.",
+                         "l'identifiant est le nombre « identifiant » d'un lieu");
+    if (req_query_string(r)[0])
+        return api_error(r, 400, "Cette adresse ne prend aucun paramètre.", "");
     export_filter f = {0};
     f.ids = arena_printf(r->arena, "[%s]", segment);
     f.include_closed = true;
@@ -122,7 +128,8 @@ int page_api_place(req *r)
     if (!export_query_next(q, &rec)) {
         rc = api_error(r, 404, "Ce lieu n'existe pas.", "ressource inconnue");
     } else if (rec.closed_at) {
-        rc = api_error(r, 410, "Ce lieu a fermé.", arena_printf(r->arena, "fermé le %s", rec.closed_at));
+        rc = api_error(r, 410, "Ce lieu a fermé.",
+                       arena_printf(r->arena, "fermé le %s", rec.closed_at));
     } else {
         api_cors(r);
         char stamp[21];

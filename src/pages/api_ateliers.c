@@ -57,11 +57,42 @@ static const char Q_SESSIONS[] =
     "SELECT starts_at, ends_at, cancelled, cancel_reason FROM workshop_session"
     " WHERE workshop_id = :workshop AND ends_at > :now ORDER BY starts_at LIMIT :limit";
 
-enum { W_ID, W_SOURCE, W_SOURCE_ID, W_SLUG, W_TITLE, W_SUMMARY, W_DESCRIPTION, W_THEMES,
-       W_KEYWORDS, W_LEVEL, W_AUDIENCES, W_BRING, W_PRICE_KIND, W_PRICE_CENTS, W_PASS,
-       W_REGISTRATION, W_CONTACT, W_CAPACITY, W_SEATS_LEFT, W_FULL, W_FACILITATOR, W_PARTNER,
-       W_ACCESSIBILITY, W_VENUE_NAME, W_VENUE_ADDRESS, W_VENUE_POSTAL, W_VENUE_COMMUNE,
-       W_VENUE_LAT, W_VENUE_LON, W_UPDATED_AT, W_P_ID, W_P_SOURCE, W_P_SOURCE_ID, W_P_TZ };
+enum {
+    W_ID,
+    W_SOURCE,
+    W_SOURCE_ID,
+    W_SLUG,
+    W_TITLE,
+    W_SUMMARY,
+    W_DESCRIPTION,
+    W_THEMES,
+    W_KEYWORDS,
+    W_LEVEL,
+    W_AUDIENCES,
+    W_BRING,
+    W_PRICE_KIND,
+    W_PRICE_CENTS,
+    W_PASS,
+    W_REGISTRATION,
+    W_CONTACT,
+    W_CAPACITY,
+    W_SEATS_LEFT,
+    W_FULL,
+    W_FACILITATOR,
+    W_PARTNER,
+    W_ACCESSIBILITY,
+    W_VENUE_NAME,
+    W_VENUE_ADDRESS,
+    W_VENUE_POSTAL,
+    W_VENUE_COMMUNE,
+    W_VENUE_LAT,
+    W_VENUE_LON,
+    W_UPDATED_AT,
+    W_P_ID,
+    W_P_SOURCE,
+    W_P_SOURCE_ID,
+    W_P_TZ
+};
 
 static json_t *text_or_null(sqlite3_stmt *s, int col)
 {
@@ -109,9 +140,9 @@ static json_t *sessions(db_conn *c, int64_t workshop, const tz_zone *zone, int64
     db_bind_int(s, ":now", now);
     db_bind_int(s, ":limit", ATELIER_MAX_SESSIONS);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o, s:o, s:b}", "debut", local_time(zone, sqlite3_column_int64(s, 0)),
-                              "fin", local_time(zone, sqlite3_column_int64(s, 1)), "annulee",
-                              sqlite3_column_int(s, 2));
+        json_t *o = json_pack(
+            "{s:o, s:o, s:b}", "debut", local_time(zone, sqlite3_column_int64(s, 0)), "fin",
+            local_time(zone, sqlite3_column_int64(s, 1)), "annulee", sqlite3_column_int(s, 2));
         json_object_set_new(o, "motif", text_or_null(s, 3));
         json_array_append_new(list, o);
     }
@@ -125,11 +156,14 @@ static json_t *atelier_json(req *r, db_conn *c, sqlite3_stmt *s, int64_t now)
     json_t *o = json_object();
     json_object_set_new(o, "id", text_or_null(s, W_SOURCE_ID));
     if (json_is_null(json_object_get(o, "id")))
-        json_object_set_new(o, "id", json_string(arena_printf(r->arena, "%lld", (long long)sqlite3_column_int64(s, W_ID))));
+        json_object_set_new(
+            o, "id",
+            json_string(arena_printf(r->arena, "%lld", (long long)sqlite3_column_int64(s, W_ID))));
     json_object_set_new(o, "source", text_or_null(s, W_SOURCE));
-    json_object_set_new(o, "lieu", json_pack("{s:o, s:o, s:I}", "source", text_or_null(s, W_P_SOURCE),
-                                             "id", text_or_null(s, W_P_SOURCE_ID), "identifiant",
-                                             (json_int_t)sqlite3_column_int64(s, W_P_ID)));
+    json_object_set_new(o, "lieu",
+                        json_pack("{s:o, s:o, s:I}", "source", text_or_null(s, W_P_SOURCE), "id",
+                                  text_or_null(s, W_P_SOURCE_ID), "identifiant",
+                                  (json_int_t)sqlite3_column_int64(s, W_P_ID)));
     json_object_set_new(o, "titre", text_or_null(s, W_TITLE));
     json_object_set_new(o, "resume", text_or_null(s, W_SUMMARY));
     json_object_set_new(o, "description", text_or_null(s, W_DESCRIPTION));
@@ -141,9 +175,10 @@ static json_t *atelier_json(req *r, db_conn *c, sqlite3_stmt *s, int64_t now)
     const char *kind = db_col_text(s, W_PRICE_KIND);
     bool paid = kind && strcmp(kind, "payant") == 0;
     json_object_set_new(o, "tarif", json_string(paid ? "payant" : "gratuit"));
-    json_object_set_new(o, "montant", paid && sqlite3_column_type(s, W_PRICE_CENTS) != SQLITE_NULL
-                                          ? json_real((double)sqlite3_column_int64(s, W_PRICE_CENTS) / 100.0)
-                                          : json_null());
+    json_object_set_new(o, "montant",
+                        paid && sqlite3_column_type(s, W_PRICE_CENTS) != SQLITE_NULL
+                            ? json_real((double)sqlite3_column_int64(s, W_PRICE_CENTS) / 100.0)
+                            : json_null());
     json_object_set_new(o, "pass_numerique", json_boolean(sqlite3_column_int(s, W_PASS)));
     json_object_set_new(o, "inscription", text_or_null(s, W_REGISTRATION));
     json_object_set_new(o, "contact_inscription", text_or_null(s, W_CONTACT));
@@ -154,12 +189,15 @@ static json_t *atelier_json(req *r, db_conn *c, sqlite3_stmt *s, int64_t now)
     json_object_set_new(o, "partenaire", text_or_null(s, W_PARTNER));
     json_object_set_new(o, "accessibilite", text_or_null(s, W_ACCESSIBILITY));
     if (db_col_text(s, W_VENUE_ADDRESS)) {
-        json_t *v = json_pack("{s:o, s:o, s:o, s:o}", "nom", text_or_null(s, W_VENUE_NAME), "adresse",
-                              text_or_null(s, W_VENUE_ADDRESS), "code_postal",
-                              text_or_null(s, W_VENUE_POSTAL), "commune", text_or_null(s, W_VENUE_COMMUNE));
+        json_t *v =
+            json_pack("{s:o, s:o, s:o, s:o}", "nom", text_or_null(s, W_VENUE_NAME), "adresse",
+                      text_or_null(s, W_VENUE_ADDRESS), "code_postal",
+                      text_or_null(s, W_VENUE_POSTAL), "commune", text_or_null(s, W_VENUE_COMMUNE));
         bool pos = sqlite3_column_type(s, W_VENUE_LAT) != SQLITE_NULL;
-        json_object_set_new(v, "latitude", pos ? json_real(sqlite3_column_double(s, W_VENUE_LAT)) : json_null());
-        json_object_set_new(v, "longitude", pos ? json_real(sqlite3_column_double(s, W_VENUE_LON)) : json_null());
+        json_object_set_new(v, "latitude",
+                            pos ? json_real(sqlite3_column_double(s, W_VENUE_LAT)) : json_null());
+        json_object_set_new(v, "longitude",
+                            pos ? json_real(sqlite3_column_double(s, W_VENUE_LON)) : json_null());
         json_object_set_new(o, "hors_les_murs", v);
     } else {
         json_object_set_new(o, "hors_les_murs", json_null());
@@ -205,33 +243,40 @@ int page_api_workshops(req *r)
         char *key = arena_strndup(r->arena, qs, k < n ? k : n);
         http_percent_decode(key, strlen(key), true);
         if (*key && !known(key))
-            return api_error(r, 400, arena_printf(r->arena, "Paramètre inconnu : « %s ».", key),
-                             "paramètres acceptés : territoire, lieu, modified_after, limit, cursor");
+            return api_error(
+                r, 400, arena_printf(r->arena, "Paramètre inconnu : « %s ».", key),
+                "paramètres acceptés : territoire, lieu, modified_after, limit, cursor");
         qs += n;
         if (*qs) qs++;
     }
     export_territory t = {0};
     const char *v = req_query(r, "territoire"), *why;
-    if (v && (!export_territory_parse(v, &t, &why) || !export_territory_exists(db_reader(r->app->db), &t)))
-        return api_error(r, 400, arena_printf(r->arena, "Le territoire « %s » n'est pas valide.", v),
+    if (v && (!export_territory_parse(v, &t, &why) ||
+              !export_territory_exists(db_reader(r->app->db), &t)))
+        return api_error(r, 400,
+                         arena_printf(r->arena, "Le territoire « %s » n'est pas valide.", v),
                          t.kind ? "territoire inconnu" : why);
     int64_t place = 0;
     v = req_query(r, "lieu");
     if (v && !positive_id(v, &place))
-        return api_error(r, 400, "Le lieu demandé n'est pas valide.", "lieu= est l'identifiant numérique d'un lieu");
+        return api_error(r, 400, "Le lieu demandé n'est pas valide.",
+                         "lieu= est l'identifiant numérique d'un lieu");
     char since[21] = "";
     v = req_query(r, "modified_after");
     if (v && !export_parse_timestamp(v, since))
-        return api_error(r, 400, arena_printf(r->arena, "La date modified_after « %s » n'est pas valide.", v),
-                         "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ");
+        return api_error(
+            r, 400, arena_printf(r->arena, "La date modified_after « %s » n'est pas valide.", v),
+            "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ");
     long limit = API_DEFAULT_LIMIT;
     v = req_query(r, "limit");
     if (v) {
         char *end = NULL;
         limit = strtol(v, &end, 10);
         if (!*v || *end || limit < 1 || limit > API_MAX_LIMIT)
-            return api_error(r, 400, arena_printf(r->arena, "La taille de page limit=« %s » n'est pas valide.", v),
-                             arena_printf(r->arena, "un entier entre 1 et %d", API_MAX_LIMIT));
+            return api_error(
+                r, 400,
+                arena_printf(r->arena, "La taille de page limit=« %s » n'est pas valide.", v),
+                arena_printf(r->arena, "un entier entre 1 et %d", API_MAX_LIMIT));
     }
     char after[21] = "";
     int64_t after_id = 0;
@@ -245,8 +290,10 @@ int page_api_workshops(req *r)
     sqlite3_stmt *s = db_stmt(c, Q_WORKSHOPS);
     db_bind_null(s, ":id");
     db_bind_int(s, ":now", now);
-    if (place) db_bind_int(s, ":place", place);
-    else db_bind_null(s, ":place");
+    if (place)
+        db_bind_int(s, ":place", place);
+    else
+        db_bind_null(s, ":place");
     db_bind_text(s, ":t_commune", t.kind == EXPORT_TERRITORY_COMMUNE ? t.code : NULL);
     db_bind_text(s, ":t_epci", t.kind == EXPORT_TERRITORY_EPCI ? t.code : NULL);
     db_bind_text(s, ":t_dep", t.kind == EXPORT_TERRITORY_DEPARTEMENT ? t.code : NULL);
@@ -284,13 +331,16 @@ int page_api_workshops(req *r)
         }
         buf_puts(&b, "cursor=");
         url_encode(&b, cursor);
-        next = json_string(api_absolute_url(r, arena_printf(r->arena, "/api/v1/ateliers?%s", b.data)));
+        next =
+            json_string(api_absolute_url(r, arena_printf(r->arena, "/api/v1/ateliers?%s", b.data)));
         buf_free(&b);
     }
     api_cors(r);
-    return reply_json(r, 200, json_pack("{s:I, s:o, s:o, s:o}", "nombre", (json_int_t)json_array_size(items),
-                                        "curseur", cursor[0] ? json_string(cursor) : json_null(),
-                                        "suivant", next, "ateliers", items));
+    return reply_json(r, 200,
+                      json_pack("{s:I, s:o, s:o, s:o}", "nombre",
+                                (json_int_t)json_array_size(items), "curseur",
+                                cursor[0] ? json_string(cursor) : json_null(), "suivant", next,
+                                "ateliers", items));
 }
 
 int page_api_workshop(req *r)
@@ -298,16 +348,19 @@ int page_api_workshop(req *r)
     if (!api_rate_allow(r)) return 0;
     int64_t id;
     if (!positive_id(r->params[0], &id))
-        return api_error(r, 404, "Cet atelier n'existe pas.", "l'identifiant est le nombre « identifiant » d'un atelier");
-    if (req_query_string(r)[0]) return api_error(r, 400, "Cette adresse ne prend aucun paramètre.", "");
+        return api_error(r, 404, "Cet atelier n'existe pas.",
+                         "l'identifiant est le nombre « identifiant » d'un atelier");
+    if (req_query_string(r)[0])
+        return api_error(r, 400, "Cette adresse ne prend aucun paramètre.", "");
     db_conn *c = db_reader(r->app->db);
     int64_t now = now_utc();
     sqlite3_stmt *s = db_stmt(c, Q_WORKSHOPS);
     db_bind_int(s, ":id", id);
     db_bind_int(s, ":now", now);
-    const char *nulls[] = {":place", ":t_commune", ":t_epci", ":t_dep", ":t_region",
-                           ":modified_after", ":after_u"};
-    for (size_t i = 0; i < ARRAY_LEN(nulls); i++) db_bind_null(s, nulls[i]);
+    const char *nulls[] = {":place",    ":t_commune",      ":t_epci", ":t_dep",
+                           ":t_region", ":modified_after", ":after_u"};
+    for (size_t i = 0; i < ARRAY_LEN(nulls); i++)
+        db_bind_null(s, nulls[i]);
     db_bind_int(s, ":after_id", 0);
     db_bind_int(s, ":limit", 1);
     if (sqlite3_step(s) != SQLITE_ROW) {

@@ -42,7 +42,8 @@ int page_embed_places(req *r)
     export_filter f;
     const char *error, *detail;
     if (!api_selection(r, API_PARAMS_PAGE, &f, &error, &detail)) {
-        const char *message = detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
+        const char *message =
+            detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
         return reply_error(r, 400, message);
     }
     db_conn *c = db_reader(r->app->db);
@@ -53,8 +54,9 @@ int page_embed_places(req *r)
     export_record rec;
     while (n < EMBED_MAX_PLACES && export_query_next(q, &rec)) {
         char *path = place_path(rec.place_id, rec.slug);
-        json_t *o = json_pack("{s:s, s:s}", "name", rec.fields[EXPORT_NOM] ? rec.fields[EXPORT_NOM] : "",
-                              "url", api_absolute_url(r, path));
+        json_t *o =
+            json_pack("{s:s, s:s}", "name", rec.fields[EXPORT_NOM] ? rec.fields[EXPORT_NOM] : "",
+                      "url", api_absolute_url(r, path));
         free(path);
         const char *fields[][2] = {{"address", rec.fields[EXPORT_ADRESSE]},
                                    {"postal_code", rec.fields[EXPORT_CODE_POSTAL]},
@@ -71,7 +73,8 @@ int page_embed_places(req *r)
         }
         char *commune_key = text_fold(rec.fields[EXPORT_COMMUNE] ? rec.fields[EXPORT_COMMUNE] : "");
         char *name_key = text_fold(rec.fields[EXPORT_NOM] ? rec.fields[EXPORT_NOM] : "");
-        items[n].sort_key = xasprintf("%s\x01%s\x01%020lld", commune_key, name_key, (long long)rec.place_id);
+        items[n].sort_key =
+            xasprintf("%s\x01%s\x01%020lld", commune_key, name_key, (long long)rec.place_id);
         free(commune_key);
         free(name_key);
         items[n].item = o;
@@ -95,8 +98,8 @@ int page_embed_places(req *r)
     if (total > (long)n) json_object_set_new(d, "truncated", json_true());
     const char *qs = req_query_string(r);
     json_object_set_new(d, "more_url",
-                        json_string(api_absolute_url(r, f.search ? arena_printf(r->arena, "/lieux?%s", qs)
-                                                                 : "/lieux")));
+                        json_string(api_absolute_url(
+                            r, f.search ? arena_printf(r->arena, "/lieux?%s", qs) : "/lieux")));
     json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
     json_object_set_new(d, "static_v", json_string(r->app->static_version));
     /* A document of its own, without the site's header and footer. */

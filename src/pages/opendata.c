@@ -26,18 +26,16 @@ static const char Q_REGIONS[] =
     "SELECT g.code, g.name, COUNT(*) FROM place p JOIN departement d ON d.code = p.departement"
     " JOIN region g ON g.code = d.region WHERE p.closed_at IS NULL GROUP BY g.code ORDER BY g.name";
 /* Used by: /donnees (size of the whole catalogue and its last change). */
-static const char Q_TOTAL[] =
-    "SELECT COUNT(*), MAX(updated_at) FROM place WHERE closed_at IS NULL";
+static const char Q_TOTAL[] = "SELECT COUNT(*), MAX(updated_at) FROM place WHERE closed_at IS NULL";
 
 static json_t *territory_links(sqlite3_stmt *s, const char *kind)
 {
     json_t *list = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *code = db_col_text(s, 0);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}", "code", code, "name",
-                                              db_col_text(s, 1), "count",
-                                              (json_int_t)sqlite3_column_int64(s, 2), "territoire",
-                                              kind));
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:I, s:s}", "code", code, "name", db_col_text(s, 1),
+                            "count", (json_int_t)sqlite3_column_int64(s, 2), "territoire", kind));
     }
     sqlite3_reset(s);
     return list;
@@ -47,9 +45,10 @@ int page_opendata(req *r)
 {
     db_conn *c = db_reader(r->app->db);
     json_t *d = page_model("Données ouvertes");
-    json_object_set_new(d, "description",
-                        json_string("Tous les lieux de Repère à télécharger au format du schéma "
-                                    "national (CSV, JSON, GeoJSON), l'API et la liste à intégrer."));
+    json_object_set_new(
+        d, "description",
+        json_string("Tous les lieux de Repère à télécharger au format du schéma "
+                    "national (CSV, JSON, GeoJSON), l'API et la liste à intégrer."));
     sqlite3_stmt *s = db_stmt(c, Q_TOTAL);
     if (sqlite3_step(s) == SQLITE_ROW) {
         json_object_set_new(d, "total", json_integer(sqlite3_column_int64(s, 0)));
@@ -57,7 +56,8 @@ int page_opendata(req *r)
         if (last) json_object_set_new(d, "last_change", json_stringn(last, 10));
     }
     sqlite3_reset(s);
-    json_object_set_new(d, "departements", territory_links(db_stmt(c, Q_DEPARTEMENTS), "departement"));
+    json_object_set_new(d, "departements",
+                        territory_links(db_stmt(c, Q_DEPARTEMENTS), "departement"));
     json_object_set_new(d, "regions", territory_links(db_stmt(c, Q_REGIONS), "region"));
     char *example = export_file_name(&(export_filter){0}, EXPORT_FORMAT_CSV, now_utc());
     json_object_set_new(d, "file_example", json_string(example));
@@ -77,14 +77,16 @@ int page_opendata_download(req *r)
     export_filter f;
     const char *error, *detail;
     if (!api_selection(r, API_PARAMS_PAGE, &f, &error, &detail)) {
-        const char *message = detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
+        const char *message =
+            detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
         return reply_error(r, 400, message);
     }
     buf_reset(&r->out);
     size_t count = 0;
     export_write(db_reader(r->app->db), &f, format, export_sink_buf, &r->out, &count);
     char *name = export_file_name(&f, format, now_utc());
-    reply_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"%s\"", name));
+    reply_header(r, "Content-Disposition",
+                 arena_printf(r->arena, "attachment; filename=\"%s\"", name));
     free(name);
     reply_header(r, "X-Repere-Records", arena_printf(r->arena, "%zu", count));
     api_cors(r);

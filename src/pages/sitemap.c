@@ -30,12 +30,23 @@ static void xml_escape(buf *out, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': buf_puts(out, "&amp;"); break;
-        case '<': buf_puts(out, "&lt;"); break;
-        case '>': buf_puts(out, "&gt;"); break;
-        case '"': buf_puts(out, "&quot;"); break;
-        case '\'': buf_puts(out, "&apos;"); break;
-        default: buf_putc(out, *s);
+        case '&':
+            buf_puts(out, "&amp;");
+            break;
+        case '<':
+            buf_puts(out, "&lt;");
+            break;
+        case '>':
+            buf_puts(out, "&gt;");
+            break;
+        case '"':
+            buf_puts(out, "&quot;");
+            break;
+        case '\'':
+            buf_puts(out, "&apos;");
+            break;
+        default:
+            buf_putc(out, *s);
         }
     }
 }
@@ -55,13 +66,15 @@ static void add_url(req *r, buf *out, const char *path, const char *lastmod)
 
 int page_sitemap(req *r)
 {
-    static const char *const FIXED[] = {"/", "/lieux", "/ateliers", "/donnees", "/api", "/a-propos"};
+    static const char *const FIXED[] = {"/",        "/lieux", "/ateliers",
+                                        "/donnees", "/api",   "/a-propos"};
     buf *out = &r->out;
     buf_reset(out);
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                   "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     size_t n = 0;
-    for (size_t i = 0; i < ARRAY_LEN(FIXED); i++, n++) add_url(r, out, FIXED[i], NULL);
+    for (size_t i = 0; i < ARRAY_LEN(FIXED); i++, n++)
+        add_url(r, out, FIXED[i], NULL);
     db_conn *c = db_reader(r->app->db);
     sqlite3_stmt *s = db_stmt(c, Q_PLACES);
     while (n < SITEMAP_MAX_URLS && sqlite3_step(s) == SQLITE_ROW) {

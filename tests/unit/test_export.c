@@ -19,15 +19,24 @@ static char *cell(const char *v)
 TEST(csv_quoting)
 {
     char *s;
-    CHECK_STR(s = cell("simple"), "simple"); free(s);
-    CHECK_STR(s = cell(NULL), ""); free(s);
-    CHECK_STR(s = cell("a,b"), "\"a,b\""); free(s);
-    CHECK_STR(s = cell("dit \"bonjour\""), "\"dit \"\"bonjour\"\"\""); free(s);
-    CHECK_STR(s = cell("ligne 1\nligne 2"), "\"ligne 1\nligne 2\""); free(s);
-    CHECK_STR(s = cell("cr\r"), "\"cr\r\""); free(s);
-    CHECK_STR(s = cell("Mo-Fr 09:00-12:00; Sa off"), "Mo-Fr 09:00-12:00; Sa off"); free(s);
-    CHECK_STR(s = cell("Gratuit|Payant"), "Gratuit|Payant"); free(s);
-    CHECK_STR(s = cell("Médiathèque « Louise »"), "Médiathèque « Louise »"); free(s);
+    CHECK_STR(s = cell("simple"), "simple");
+    free(s);
+    CHECK_STR(s = cell(NULL), "");
+    free(s);
+    CHECK_STR(s = cell("a,b"), "\"a,b\"");
+    free(s);
+    CHECK_STR(s = cell("dit \"bonjour\""), "\"dit \"\"bonjour\"\"\"");
+    free(s);
+    CHECK_STR(s = cell("ligne 1\nligne 2"), "\"ligne 1\nligne 2\"");
+    free(s);
+    CHECK_STR(s = cell("cr\r"), "\"cr\r\"");
+    free(s);
+    CHECK_STR(s = cell("Mo-Fr 09:00-12:00; Sa off"), "Mo-Fr 09:00-12:00; Sa off");
+    free(s);
+    CHECK_STR(s = cell("Gratuit|Payant"), "Gratuit|Payant");
+    free(s);
+    CHECK_STR(s = cell("Médiathèque « Louise »"), "Médiathèque « Louise »");
+    free(s);
 }
 
 TEST(csv_header_and_row)
@@ -43,7 +52,8 @@ TEST(csv_header_and_row)
     r.fields[EXPORT_PRISE_RDV] = "https://rdv.example.fr";
     export_csv_row(&b, &r);
     size_t commas = 0;
-    for (const char *p = b.data; *p; p++) commas += *p == ',';
+    for (const char *p = b.data; *p; p++)
+        commas += *p == ',';
     CHECK(commas == EXPORT_COLUMN_COUNT - 1 + 1); /* the one inside the quoted name */
     CHECK(str_starts_with(b.data, "42,,\"Lieu, avec virgule\","));
     CHECK(str_ends_with(b.data, ",https://rdv.example.fr\r\n"));
@@ -96,16 +106,24 @@ static char *clean(bool (*fn)(const char *, buf *), const char *in)
 TEST(cleaners)
 {
     char *s;
-    CHECK_STR(s = clean(export_clean_commune, "Saint-Étienne"), "Saint-Étienne"); free(s);
-    CHECK_STR(s = clean(export_clean_commune, "L'Haÿ-les-Roses"), "L'Haÿ-les-Roses"); free(s);
-    CHECK_STR(s = clean(export_clean_commune, "Saint-Martin (Isère)"), "Saint-Martin Isère"); free(s);
-    CHECK_STR(s = clean(export_clean_commune, "  Lyon 3e  "), "Lyon 3e"); free(s);
-    CHECK_STR(s = clean(export_clean_commune, "()"), "(none)"); free(s);
-    CHECK_STR(s = clean(export_clean_address, "1 rue <b>du</b> Test"), "1 rue b du /b Test"); free(s);
+    CHECK_STR(s = clean(export_clean_commune, "Saint-Étienne"), "Saint-Étienne");
+    free(s);
+    CHECK_STR(s = clean(export_clean_commune, "L'Haÿ-les-Roses"), "L'Haÿ-les-Roses");
+    free(s);
+    CHECK_STR(s = clean(export_clean_commune, "Saint-Martin (Isère)"), "Saint-Martin Isère");
+    free(s);
+    CHECK_STR(s = clean(export_clean_commune, "  Lyon 3e  "), "Lyon 3e");
+    free(s);
+    CHECK_STR(s = clean(export_clean_commune, "()"), "(none)");
+    free(s);
+    CHECK_STR(s = clean(export_clean_address, "1 rue <b>du</b> Test"), "1 rue b du /b Test");
+    free(s);
     CHECK_STR(s = clean(export_clean_address, "12, av. du Général-de-Gaulle (bât. B) n°3"),
               "12, av. du Général-de-Gaulle (bât. B) n°3");
     free(s);
-    CHECK_STR(s = clean(export_clean_address, "Place \"du marché\"\n2e étage"), "Place du marché 2e étage"); free(s);
+    CHECK_STR(s = clean(export_clean_address, "Place \"du marché\"\n2e étage"),
+              "Place du marché 2e étage");
+    free(s);
     /* idempotent */
     char *once = clean(export_clean_address, "«Le Forum» #2 _ rue");
     char *twice = clean(export_clean_address, once);
@@ -117,18 +135,27 @@ TEST(cleaners)
 TEST(urls)
 {
     char *s;
-    CHECK_STR(s = clean(export_clean_url, "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/"),
-              "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/");
+    CHECK_STR(
+        s = clean(export_clean_url,
+                  "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/"),
+        "https://acceslibre.beta.gouv.fr/app/07-alboussiere/a/mairie/erp/mairie-12/");
     free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://rdv.example.fr/prendre rendez-vous?lieu=médiathèque&x=a/b"),
+    CHECK_STR(s = clean(export_clean_url,
+                        "https://rdv.example.fr/prendre rendez-vous?lieu=médiathèque&x=a/b"),
               "https://rdv.example.fr/prendre%20rendez-vous?lieu=m%C3%A9diath%C3%A8que&x=a%2Fb");
     free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://example.fr:443/a"), "https://example.fr/a"); free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://example.fr:8080/a"), "(none)"); free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://example.fr/#section-2"), "https://example.fr/"); free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://example.fr/a#ok"), "https://example.fr/a#ok"); free(s);
-    CHECK_STR(s = clean(export_clean_url, "pas une url"), "(none)"); free(s);
-    CHECK_STR(s = clean(export_clean_url, "https://exämple.fr/"), "(none)"); free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr:443/a"), "https://example.fr/a");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr:8080/a"), "(none)");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr/#section-2"), "https://example.fr/");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://example.fr/a#ok"), "https://example.fr/a#ok");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "pas une url"), "(none)");
+    free(s);
+    CHECK_STR(s = clean(export_clean_url, "https://exämple.fr/"), "(none)");
+    free(s);
     char *once = clean(export_clean_url, "https://x.fr/a b?c=d e");
     char *twice = clean(export_clean_url, once);
     CHECK_STR(once, twice);
@@ -164,8 +191,10 @@ TEST(timestamps)
 {
     char out[21];
     CHECK(export_parse_timestamp("2026-05-04", out) && strcmp(out, "2026-05-04T00:00:00Z") == 0);
-    CHECK(export_parse_timestamp("2026-05-04T10:20:30Z", out) && strcmp(out, "2026-05-04T10:20:30Z") == 0);
-    CHECK(export_parse_timestamp("2026-05-04T10:20Z", out) && strcmp(out, "2026-05-04T10:20:00Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T10:20:30Z", out) &&
+          strcmp(out, "2026-05-04T10:20:30Z") == 0);
+    CHECK(export_parse_timestamp("2026-05-04T10:20Z", out) &&
+          strcmp(out, "2026-05-04T10:20:00Z") == 0);
     CHECK(export_parse_timestamp("2026-05-04T01:20:30+02:00", out) &&
           strcmp(out, "2026-05-03T23:20:30Z") == 0);
     CHECK(export_parse_timestamp("2026-05-04T10:20:30.123Z", out));

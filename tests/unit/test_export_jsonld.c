@@ -37,15 +37,18 @@ TEST(place)
     db_conn *w = db_begin(d);
     int rc = sqlite3_exec(
         db_handle(w),
-        "INSERT INTO place (id, source, source_id, pivot, name, slug, name_key, commune, commune_key,"
+        "INSERT INTO place (id, source, source_id, pivot, name, slug, name_key, commune, "
+        "commune_key,"
         " postal_code, address, latitude, longitude, phone, emails, website, hours, summary, fees,"
         " departement, typologies, private_contact, date_maj) VALUES"
         " (7, 't', '7', '00000000000000', '</script><script>alert(1)</script> & Cie', 'x', 'x',"
         " 'Chambéry', 'chambery', '73000', '1 rue <b>du</b> Lac', 45.5646, 5.9178, '+33479000000',"
         " 'a@example.fr|b@example.fr', 'https://example.fr', 'Mo-Fr 09:00-12:00; We 14:00-18:00',"
         " 'Un lieu', 'Gratuit', '73', 'EPN|BIB', 'SECRET-MANAGER-PHONE', '2026-01-01');"
-        "INSERT INTO place (id, source, source_id, pivot, name, slug, name_key, commune, commune_key,"
-        " postal_code, address, date_maj, closed_at) VALUES (8, 't', '8', '00000000000000', 'Fermé',"
+        "INSERT INTO place (id, source, source_id, pivot, name, slug, name_key, commune, "
+        "commune_key,"
+        " postal_code, address, date_maj, closed_at) VALUES (8, 't', '8', '00000000000000', "
+        "'Fermé',"
         " 'f', 'f', 'Chambéry', 'chambery', '73000', '2 rue', '2026-01-01', '2026-02-01');",
         NULL, NULL, NULL);
     CHECK(rc == SQLITE_OK);
@@ -63,7 +66,8 @@ TEST(place)
     CHECK(o != NULL);
     CHECK_STR(json_string_value(json_object_get(o, "@context")), "https://schema.org");
     CHECK_STR(json_string_value(json_object_get(o, "@type")), "LocalBusiness");
-    CHECK_STR(json_string_value(json_object_get(o, "name")), "</script><script>alert(1)</script> & Cie");
+    CHECK_STR(json_string_value(json_object_get(o, "name")),
+              "</script><script>alert(1)</script> & Cie");
     CHECK_STR(json_string_value(json_object_get(o, "url")), "https://repere.example.fr/lieux/7-x");
     CHECK_STR(json_string_value(json_object_get(o, "telephone")), "+33479000000");
     json_t *address = json_object_get(o, "address");
