@@ -41,6 +41,16 @@ const route ROUTES[] = {
     /* Open data: workshops in the public API (src/pages/api_ateliers.c). */
     {.method = "GET", .path = "/api/v1/ateliers", .handler = page_api_workshops},
     {.method = "GET", .path = "/api/v1/ateliers/*", .handler = page_api_workshop},
+    /* The social worker's kit: selection, share, printed sheet, commune carnet
+     * (src/pages/selection.c, print.c, carnet.c; docs/kit.md). The POST forms
+     * are anonymous: they only rewrite the selection cookie and redirect. */
+    {.method = "GET", .path = "/selection", .handler = page_selection},
+    {.method = "POST", .path = "/selection/ajouter", .handler = page_selection_add},
+    {.method = "POST", .path = "/selection/modifier", .handler = page_selection_change},
+    {.method = "GET", .path = "/s/*", .handler = page_selection_short},
+    {.method = "GET", .path = "/selection/imprimer", .handler = page_print},
+    {.method = "POST", .path = "/selection/imprimer", .handler = page_print},
+    {.method = "GET", .path = "/territoire/*/imprimer", .handler = page_carnet},
     {0},
 };
 

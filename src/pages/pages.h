@@ -33,6 +33,12 @@ int page_sitemap(req *r);              /* sitemap.c: /sitemap.xml */
 int page_api_workshops(req *r);        /* api_ateliers.c: /api/v1/ateliers */
 int page_api_workshop(req *r);         /* api_ateliers.c: /api/v1/ateliers/{id} */
 
+int page_selection(req *r);        /* selection.c: /selection (Ma sélection) */
+int page_selection_add(req *r);    /* selection.c: POST /selection/ajouter */
+int page_selection_change(req *r); /* selection.c: POST /selection/modifier (remove, move, empty) */
+int page_selection_short(req *r);  /* selection.c: /s/{code}, the short link */
+int page_print(req *r);            /* print.c: /selection/imprimer (GET, or POST with free-text lines) */
+int page_carnet(req *r);           /* carnet.c: /territoire/{commune}/imprimer */
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */
 json_t *page_model(const char *title);
