@@ -8,6 +8,7 @@
 #include "importer.h"
 #include "workshop_import.h"
 #include "search.h"
+#include "workshop_refresh.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ int app_after_migrate(app *a, db *d)
         rc = geo_gazetteer_load(db_handle(w), dir);
         if (rc == 0 && catalogue_sync_vocab_labels(w) < 0) rc = -1;
         if (rc == 0 && catalogue_link_communes(w) < 0) rc = -1;
+        if (rc == 0 && workshop_extend_recurrences(w, now_utc()) < 0) rc = -1;
         if (rc == 0) rc = db_commit(w);
         else db_rollback(w);
     }
