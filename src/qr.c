@@ -30,9 +30,10 @@ int qr_svg(buf *out, const char *text, const char *css_class)
                 continue;
             }
             int start = x;
-            while (x < w && (row[x] & 1)) x++;
-            buf_printf(out, "M%d %dh%dv1h-%dz", start + QR_QUIET_ZONE, y + QR_QUIET_ZONE,
-                       x - start, x - start);
+            while (x < w && (row[x] & 1))
+                x++;
+            buf_printf(out, "M%d %dh%dv1h-%dz", start + QR_QUIET_ZONE, y + QR_QUIET_ZONE, x - start,
+                       x - start);
         }
     }
     buf_puts(out, "\"/></svg>");

@@ -51,7 +51,8 @@ void selection_item_format(selection_item item, char *out, size_t size)
         return;
     }
     out[0] = item.kind;
-    for (size_t i = 0; i < n; i++) out[1 + i] = digits[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        out[1 + i] = digits[n - 1 - i];
     out[n + 1] = '\0';
 }
 
@@ -139,14 +140,17 @@ void selection_move(selection *s, selection_item item, size_t to)
     size_t f = (size_t)from;
     if (f == to) return;
     selection_item moving = s->items[f];
-    if (f < to) memmove(&s->items[f], &s->items[f + 1], (to - f) * sizeof moving);
-    else memmove(&s->items[to + 1], &s->items[to], (f - to) * sizeof moving);
+    if (f < to)
+        memmove(&s->items[f], &s->items[f + 1], (to - f) * sizeof moving);
+    else
+        memmove(&s->items[to + 1], &s->items[to], (f - to) * sizeof moving);
     s->items[to] = moving;
 }
 
 size_t selection_count_kind(const selection *s, char kind)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->count; i++) n += s->items[i].kind == kind;
+    for (size_t i = 0; i < s->count; i++)
+        n += s->items[i].kind == kind;
     return n;
 }

@@ -29,7 +29,7 @@
 #include "http.h"
 
 enum {
-    SELECTION_MAX_ITEMS = 20,   /* a sheet people can read; more is refused with a message */
+    SELECTION_MAX_ITEMS = 20,     /* a sheet people can read; more is refused with a message */
     SELECTION_MAX_ID_DIGITS = 12, /* base-36 digits of one id (36^12 < 2^63) */
     /* The longest valid text: "1" + 20 × ("-" kind 12 digits). Longer → 400. */
     SELECTION_MAX_TEXT = 1 + SELECTION_MAX_ITEMS * (2 + SELECTION_MAX_ID_DIGITS),
@@ -50,7 +50,7 @@ typedef struct selection {
 typedef enum selection_status {
     SELECTION_OK = 0,
     SELECTION_MALFORMED, /* not the encoding above (or an unknown version) */
-    SELECTION_TOO_MANY,  /* more than SELECTION_MAX_ITEMS items, or longer than SELECTION_MAX_TEXT */
+    SELECTION_TOO_MANY, /* more than SELECTION_MAX_ITEMS items, or longer than SELECTION_MAX_TEXT */
 } selection_status;
 
 /*

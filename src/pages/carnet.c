@@ -25,10 +25,10 @@
 
 enum {
     CARNET_DEFAULT_KM = 10,
-    CARNET_MAX_KM = 50,        /* rayon= beyond this is refused: a carnet, not a directory */
-    CARNET_MAX_PLACES = 40,    /* entries printed at most (closest first) */
-    CARNET_SESSIONS = 3,       /* next workshop sessions per place */
-    CARNET_MAX_SEGMENT = 120,  /* bytes of {commune} */
+    CARNET_MAX_KM = 50,       /* rayon= beyond this is refused: a carnet, not a directory */
+    CARNET_MAX_PLACES = 40,   /* entries printed at most (closest first) */
+    CARNET_SESSIONS = 3,      /* next workshop sessions per place */
+    CARNET_MAX_SEGMENT = 120, /* bytes of {commune} */
     CARNET_MAX_HOMONYMS = 30,
 };
 
@@ -50,10 +50,12 @@ static bool split_departement(char *slug, char dep[4])
     if (n < 2 || n > 3) return false;
     for (size_t i = 0; i < n; i++) {
         char c = dash[1 + i];
-        if (!isdigit((unsigned char)c) && !(i == 1 && n == 2 && dash[1] == '2' && strchr("abAB", c)))
+        if (!isdigit((unsigned char)c) &&
+            !(i == 1 && n == 2 && dash[1] == '2' && strchr("abAB", c)))
             return false;
     }
-    for (size_t i = 0; i <= n; i++) dep[i] = (char)toupper((unsigned char)dash[1 + i]);
+    for (size_t i = 0; i <= n; i++)
+        dep[i] = (char)toupper((unsigned char)dash[1 + i]);
     *dash = '\0';
     return true;
 }
@@ -66,10 +68,10 @@ static int homonyms_page(req *r, const geo_commune *list, int n, long km, bool l
     for (int i = 0; i < n; i++) {
         char *url = arena_printf(r->arena, "/territoire/%s/imprimer?rayon=%ld%s", list[i].insee, km,
                                  large ? "&gros=1" : "");
-        json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s}", "name", list[i].name,
-                                                 "departement", list[i].departement,
-                                                 "departement_name", list[i].departement_name,
-                                                 "url", url));
+        json_array_append_new(choices,
+                              json_pack("{s:s, s:s, s:s, s:s}", "name", list[i].name, "departement",
+                                        list[i].departement, "departement_name",
+                                        list[i].departement_name, "url", url));
     }
     json_object_set_new(d, "choices", choices);
     selection_nav(r, d);
@@ -86,9 +88,9 @@ int page_carnet(req *r)
         char *end;
         km = strtol(rayon, &end, 10);
         if (*end || km < 1 || km > CARNET_MAX_KM) {
-            char *msg = arena_printf(r->arena,
-                                     "La distance (rayon) doit être un nombre de kilomètres entre 1 et %d.",
-                                     CARNET_MAX_KM);
+            char *msg = arena_printf(
+                r->arena, "La distance (rayon) doit être un nombre de kilomètres entre 1 et %d.",
+                CARNET_MAX_KM);
             return reply_error(r, 400, msg);
         }
     }
@@ -112,10 +114,12 @@ int page_carnet(req *r)
         if (n < 0) return -1;
         int kept = 0;
         for (int i = 0; i < n; i++)
-            if (list[i].exact && (!has_dep || strcmp(list[i].departement, dep) == 0)) list[kept++] = list[i];
+            if (list[i].exact && (!has_dep || strcmp(list[i].departement, dep) == 0))
+                list[kept++] = list[i];
         if (kept == 0) {
             free(list);
-            return reply_error(r, 404, "Nous ne connaissons pas cette commune : essayez son code INSEE.");
+            return reply_error(r, 404,
+                               "Nous ne connaissons pas cette commune : essayez son code INSEE.");
         }
         if (kept > 1) {
             int rc = homonyms_page(r, list, kept, km, large);
@@ -166,8 +170,9 @@ int page_carnet(req *r)
 
     char *title = arena_printf(r->arena, "Lieux d'aide au numérique autour de %s", commune.name);
     json_t *d = page_model(title);
-    json_object_set_new(d, "commune", json_pack("{s:s, s:s, s:s}", "name", commune.name, "insee",
-                                                commune.insee, "departement", commune.departement));
+    json_object_set_new(d, "commune",
+                        json_pack("{s:s, s:s, s:s}", "name", commune.name, "insee", commune.insee,
+                                  "departement", commune.departement));
     json_object_set_new(d, "rayon", json_integer(km));
     if (large) json_object_set_new(d, "large", json_true());
     buf b = {0};
@@ -193,7 +198,8 @@ int page_carnet(req *r)
                                                             large ? "&gros=1" : ""),
                                                "current", CHOICES[i] == km));
     json_object_set_new(d, "radii", radii);
-    json_object_set_new(d, "toggle_large_url",
-                        json_string(arena_printf(r->arena, "?rayon=%ld%s", km, large ? "" : "&gros=1")));
+    json_object_set_new(
+        d, "toggle_large_url",
+        json_string(arena_printf(r->arena, "?rayon=%ld%s", km, large ? "" : "&gros=1")));
     return print_reply_sheet(r, "carnet", d);
 }

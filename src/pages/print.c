@@ -27,8 +27,8 @@
 #include <strings.h>
 
 enum {
-    PRINT_MAX_ORIENTE = 200,  /* bytes of "Orienté par" kept (the form says 120 characters) */
-    PRINT_MAX_NOTE = 600,     /* bytes of the note kept (the form says 400 characters) */
+    PRINT_MAX_ORIENTE = 200,     /* bytes of "Orienté par" kept (the form says 120 characters) */
+    PRINT_MAX_NOTE = 600,        /* bytes of the note kept (the form says 400 characters) */
     PRINT_WORKSHOP_SESSIONS = 4, /* next sessions printed for a workshop */
 };
 
@@ -40,7 +40,8 @@ static const char *clip(req *r, const char *s, size_t max)
     size_t n = strlen(c);
     if (n > max) {
         n = max;
-        while (n && ((unsigned char)c[n] & 0xC0) == 0x80) n--;
+        while (n && ((unsigned char)c[n] & 0xC0) == 0x80)
+            n--;
         c[n] = '\0';
     }
     for (char *p = c; *p; p++)
@@ -55,7 +56,8 @@ static const char *without_label(const char *s)
     static const char label[] = "orienté par";
     if (!s || strncasecmp(s, label, sizeof label - 1) != 0) return s;
     s += sizeof label - 1;
-    while (*s == ' ' || *s == ':' || *s == '\xc2' || *s == '\xa0') s++;
+    while (*s == ' ' || *s == ':' || *s == '\xc2' || *s == '\xa0')
+        s++;
     return *s ? s : NULL;
 }
 
@@ -99,7 +101,8 @@ static json_t *access_lines(json_t *p)
     }
     size_t i;
     json_t *v;
-    json_array_foreach(modes, i, v) {
+    json_array_foreach(modes, i, v)
+    {
         const char *l = json_string_value(v);
         if (!strcmp(l, "Venir sur place") || (!strcmp(l, "Téléphoner") && phone) ||
             (!strcmp(l, "Prendre rendez-vous en ligne") && booking))
@@ -131,13 +134,15 @@ json_t *print_place_view(req *r, int64_t id, const char *origin)
     json_object_set_new(p, "is_place", json_true());
     set_qr(p, origin, json_string_value(json_object_get(p, "path")));
     json_t *access = access_lines(p);
-    if (json_array_size(access)) json_object_set_new(p, "access", access);
-    else json_decref(access);
+    if (json_array_size(access))
+        json_object_set_new(p, "access", access);
+    else
+        json_decref(access);
     const char *verified = json_string_value(json_object_get(p, "verified_fr"));
     const char *updated = json_string_value(json_object_get(p, "date_maj_fr"));
-    char *fresh = verified ? xasprintf("Informations vérifiées le %s", verified)
-                : updated  ? xasprintf("Informations mises à jour le %s", updated)
-                           : NULL;
+    char *fresh = verified  ? xasprintf("Informations vérifiées le %s", verified)
+                  : updated ? xasprintf("Informations mises à jour le %s", updated)
+                            : NULL;
     if (fresh) json_object_set_new(p, "freshness", json_string(fresh));
     free(fresh);
     /* The week table shows every day, closed ones included, in words. */
@@ -202,7 +207,7 @@ int page_print(req *r)
     size_t missing = 0;
     for (size_t i = 0; i < s.count; i++) {
         json_t *o = s.items[i].kind == 'p' ? print_place_view(r, s.items[i].id, origin)
-                                          : print_workshop_view(r, s.items[i].id, origin);
+                                           : print_workshop_view(r, s.items[i].id, origin);
         if (!o) {
             missing++;
             continue;
@@ -213,6 +218,7 @@ int page_print(req *r)
     json_object_set_new(d, "items", items);
     if (missing) json_object_set_new(d, "missing", json_integer((json_int_t)missing));
     if (!origin) json_object_set_new(d, "no_origin", json_true());
-    json_object_set_new(d, "back_url", json_string(arena_printf(r->arena, "/selection?s=%s", text)));
+    json_object_set_new(d, "back_url",
+                        json_string(arena_printf(r->arena, "/selection?s=%s", text)));
     return print_reply_sheet(r, "print", d);
 }

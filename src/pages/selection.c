@@ -42,7 +42,8 @@ static const char *cookie_value(req *r, const char *name)
     const char *h = req_header(r, "Cookie");
     size_t nlen = strlen(name);
     while (h && *h) {
-        while (*h == ' ' || *h == ';') h++;
+        while (*h == ' ' || *h == ';')
+            h++;
         const char *end = strchr(h, ';');
         size_t len = end ? (size_t)(end - h) : strlen(h);
         if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=')
@@ -107,7 +108,8 @@ const char *selection_origin(req *r)
     const char *o = r->app->cfg.public_origin;
     if (o && *o) {
         size_t n = strlen(o);
-        while (n && o[n - 1] == '/') n--;
+        while (n && o[n - 1] == '/')
+            n--;
         return arena_strndup(r->arena, o, n);
     }
     const char *host = req_header(r, "Host");
@@ -136,14 +138,16 @@ static const char *local_referer(req *r)
     if (!ref) return NULL;
     const char *origin = selection_origin(r);
     const char *path = NULL;
-    if (origin && str_starts_with(ref, origin)) path = ref + strlen(origin);
+    if (origin && str_starts_with(ref, origin))
+        path = ref + strlen(origin);
     else {
         const char *host = req_header(r, "Host");
         const char *p = strstr(ref, "://");
         if (host && p && strncmp(p + 3, host, strlen(host)) == 0) path = p + 3 + strlen(host);
     }
     if (!path || path[0] != '/' || path[1] == '/' || strchr(path, '\\')) return NULL;
-    if (strlen(path) > RETOUR_MAX || str_starts_with(path, "/selection") || str_starts_with(path, "/s/"))
+    if (strlen(path) > RETOUR_MAX || str_starts_with(path, "/selection") ||
+        str_starts_with(path, "/s/"))
         return NULL;
     const char *hash = strchr(path, '#');
     return hash ? arena_strndup(r->arena, path, (size_t)(hash - path)) : path;
@@ -196,7 +200,8 @@ int page_selection_add(req *r)
 {
     selection_item it;
     if (!item_from_form(r, &it))
-        return reply_error(r, 400, "Ce lieu ou cet atelier n'a pas pu être ajouté : lien incomplet.");
+        return reply_error(r, 400,
+                           "Ce lieu ou cet atelier n'a pas pu être ajouté : lien incomplet.");
     selection s;
     selection_status st = selection_of_request(r, req_form(r, "s"), &s);
     if (st != SELECTION_OK) return selection_reply_bad(r, st);
@@ -309,7 +314,8 @@ static json_t *item_json(db_conn *c, selection_item it, buf *mail, buf *sms, boo
         json_object_set_new(o, "is_workshop", json_true());
         json_object_set_new(o, "path", json_string(path));
         json_object_set_new(o, "name", json_string(title ? title : ""));
-        char *detail = xasprintf("Atelier · %s, %s", place ? place : "", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+        char *detail = xasprintf("Atelier · %s, %s", place ? place : "",
+                                 db_col_text(s, 4) ? db_col_text(s, 4) : "");
         json_object_set_new(o, "detail", json_string(detail));
         buf_printf(mail, "- Atelier « %s » (%s)\n", title ? title : "", place ? place : "");
         free(detail);
@@ -373,9 +379,12 @@ int page_selection(req *r)
     const char *added = req_query(r, "ajoute"), *refused = req_query(r, "plein");
     if (added && selection_item_parse(added, &it)) {
         int i = selection_find(&s, it);
-        if (i >= 0) json_object_set_new(d, "added", json_incref(json_object_get(json_array_get(items, (size_t)i), "name")));
+        if (i >= 0)
+            json_object_set_new(
+                d, "added", json_incref(json_object_get(json_array_get(items, (size_t)i), "name")));
     }
-    if (refused && selection_item_parse(refused, &it)) json_object_set_new(d, "refused", json_true());
+    if (refused && selection_item_parse(refused, &it))
+        json_object_set_new(d, "refused", json_true());
 
     if (s.count) {
         json_object_set_new(d, "items", items);
@@ -390,23 +399,26 @@ int page_selection(req *r)
         if (workshops) fr_count(&what, (long)workshops, "atelier", "ateliers");
         json_object_set_new(d, "summary", json_string(what.data));
         buf body = {0};
-        buf_printf(&body, "Bonjour,\n\nVoici les lieux d'aide au numérique dont nous avons parlé :\n%s\n"
-                          "Adresses, horaires et plans : %s\n",
+        buf_printf(&body,
+                   "Bonjour,\n\nVoici les lieux d'aide au numérique dont nous avons parlé :\n%s\n"
+                   "Adresses, horaires et plans : %s\n",
                    mail.data ? mail.data : "", short_url);
         buf_printf(&sms, "Détails et horaires : %s", short_url);
         char *mailto = uri_with_body("mailto:?", "Lieux d'aide au numérique (Repère)", body.data);
         /* "sms:?&body=" is understood by both Android and iOS. */
         char *smsto = uri_with_body("sms:?&", NULL, sms.data);
-        json_object_set_new(d, "share", json_pack("{s:s, s:s, s:s, s:s}", "short_url", short_url,
-                                                  "short_path", short_path, "mailto", mailto,
-                                                  "sms", smsto));
+        json_object_set_new(d, "share",
+                            json_pack("{s:s, s:s, s:s, s:s}", "short_url", short_url, "short_path",
+                                      short_path, "mailto", mailto, "sms", smsto));
         free(mailto);
         free(smsto);
         buf_free(&body);
         buf_free(&what);
-        json_object_set_new(d, "print_url", json_string(arena_printf(r->arena, "/selection/imprimer?s=%s", text)));
-        json_object_set_new(d, "selection_nav", json_pack("{s:I, s:s}", "count", (json_int_t)s.count,
-                                                          "url", arena_printf(r->arena, "/selection?s=%s", text)));
+        json_object_set_new(d, "print_url",
+                            json_string(arena_printf(r->arena, "/selection/imprimer?s=%s", text)));
+        json_object_set_new(d, "selection_nav",
+                            json_pack("{s:I, s:s}", "count", (json_int_t)s.count, "url",
+                                      arena_printf(r->arena, "/selection?s=%s", text)));
     } else {
         json_decref(items);
     }

@@ -23,7 +23,8 @@ static unsigned char *grid_from_svg(const char *svg, int *size)
             free(g);
             return NULL;
         }
-        for (int i = 0; i < n; i++) g[y * *size + x + i] = 1;
+        for (int i = 0; i < n; i++)
+            g[y * *size + x + i] = 1;
         p = strchr(p, 'z') + 1;
     }
     if (*p != '"') {

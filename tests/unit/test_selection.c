@@ -6,8 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static selection_item P(int64_t id) { return (selection_item){'p', id}; }
-static selection_item W(int64_t id) { return (selection_item){'w', id}; }
+static selection_item P(int64_t id)
+{
+    return (selection_item){'p', id};
+}
+static selection_item W(int64_t id)
+{
+    return (selection_item){'w', id};
+}
 
 TEST(encode_decode)
 {
@@ -52,9 +58,24 @@ TEST(round_trip_many)
 TEST(malformed)
 {
     selection s;
-    const char *bad[] = {"2-p1", "x", "1-", "1--p1", "1-p", "1-q1", "1-P1", "1-p01", "1-p0",
-                         "1-p1-", "1p1", "1-p1 ", "1-p$", "1-pZ", "1-p1%20", "-p1",
-                         "1-p1234567890abc" /* 13 digits */, "11-p1"};
+    const char *bad[] = {"2-p1",
+                         "x",
+                         "1-",
+                         "1--p1",
+                         "1-p",
+                         "1-q1",
+                         "1-P1",
+                         "1-p01",
+                         "1-p0",
+                         "1-p1-",
+                         "1p1",
+                         "1-p1 ",
+                         "1-p$",
+                         "1-pZ",
+                         "1-p1%20",
+                         "-p1",
+                         "1-p1234567890abc" /* 13 digits */,
+                         "11-p1"};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
         selection_status st = selection_decode(bad[i], &s);
         if (st != SELECTION_MALFORMED) fprintf(stderr, "accepted: %s\n", bad[i]);
@@ -66,9 +87,10 @@ TEST(malformed)
 TEST(limits)
 {
     selection s = {0};
-    for (int i = 1; i <= SELECTION_MAX_ITEMS; i++) CHECK(selection_add(&s, P(i)));
-    CHECK(!selection_add(&s, P(999)));       /* full */
-    CHECK(selection_add(&s, P(1)));          /* already there: fine */
+    for (int i = 1; i <= SELECTION_MAX_ITEMS; i++)
+        CHECK(selection_add(&s, P(i)));
+    CHECK(!selection_add(&s, P(999))); /* full */
+    CHECK(selection_add(&s, P(1)));    /* already there: fine */
     CHECK(s.count == SELECTION_MAX_ITEMS);
     char text[SELECTION_MAX_TEXT + 1];
     selection_encode(&s, text, sizeof text);
@@ -82,7 +104,8 @@ TEST(limits)
     /* a huge parameter */
     buf_reset(&b);
     buf_puts(&b, "1");
-    for (int i = 0; i < 2000; i++) buf_puts(&b, "-p1");
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&b, "-p1");
     CHECK(selection_decode(b.data, &back) == SELECTION_TOO_MANY);
     buf_free(&b);
     /* duplicates collapse, the first position wins */
@@ -90,7 +113,8 @@ TEST(limits)
     CHECK(back.count == 2 && back.items[0].id == 1 && back.items[1].id == 2);
     /* the longest valid text fits SELECTION_MAX_TEXT */
     selection big = {0};
-    for (int i = 0; i < SELECTION_MAX_ITEMS; i++) selection_add(&big, W(4738381338321616895LL - i));
+    for (int i = 0; i < SELECTION_MAX_ITEMS; i++)
+        selection_add(&big, W(4738381338321616895LL - i));
     selection_encode(&big, text, sizeof text);
     CHECK(strlen(text) == SELECTION_MAX_TEXT);
     CHECK(selection_decode(text, &back) == SELECTION_OK && back.count == SELECTION_MAX_ITEMS);
