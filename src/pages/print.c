@@ -220,5 +220,9 @@ int page_print(req *r)
     if (!origin) json_object_set_new(d, "no_origin", json_true());
     json_object_set_new(d, "back_url",
                         json_string(arena_printf(r->arena, "/selection?s=%s", text)));
+    if (!post) /* a link would lose the POST sheet's typed lines: offered on GET only */
+        json_object_set_new(d, "toggle_large_url",
+                            json_string(arena_printf(r->arena, "/selection/imprimer?s=%s%s", text,
+                                                     large && *large ? "" : "&gros=1")));
     return print_reply_sheet(r, "print", d);
 }

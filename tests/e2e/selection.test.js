@@ -182,6 +182,7 @@ test('GET links never carry the typed lines: the GET sheet ignores them', async 
   const res = await get(`/selection/imprimer?s=${code}&oriente=Fuite&note=Secret`);
   assert.equal(res.status, 200);
   assert.ok(!res.text.includes('Fuite') && !res.text.includes('Secret'));
+  assert.match(res.text, new RegExp(`href="/selection/imprimer\\?s=${code}&amp;gros=1">Gros caractères`));
   // and the selection page links to printing only with the ids
   const page = await get(`/selection?s=${code}`);
   const hrefs = [...page.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
