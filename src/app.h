@@ -11,6 +11,7 @@
 #include "tpl.h"
 
 typedef struct search_index search_index;
+typedef struct auth_state auth_state;
 
 typedef struct config {
     const char *db_path;      /* --db, REPERE_DB */
@@ -22,6 +23,9 @@ typedef struct config {
     bool behind_tls;          /* --behind-tls, REPERE_BEHIND_TLS */
     bool quiet;               /* --quiet: no request log */
     int threads;              /* --threads, REPERE_THREADS (4) */
+    const char *sendmail;     /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */
+    const char *outbox;       /* --outbox DIR, REPERE_OUTBOX: mail written here when no sendmail */
+    const char *mail_from;    /* REPERE_MAIL_FROM: From: of the mails Repère sends */
 } config;
 
 typedef struct app {
@@ -32,6 +36,7 @@ typedef struct app {
     char *static_dir;
     char *static_version; /* appended to asset URLs (?v=…) so they can be cached for a year */
     char *csp;            /* Content-Security-Policy header value */
+    auth_state *auth;     /* accounts (src/auth.c): hashing slots, signing key */
 } app;
 
 /* After migrations: load reference data that ships with the code (the

@@ -5,6 +5,7 @@
  */
 #include "http.h"
 #include "routes.h"
+#include "session.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -493,6 +494,21 @@ static void dispatch(req *r)
         }
         return;
     }
+    /* The route's access level, before the handler runs (session.c). */
+    session_load(r);
+    if (!session_allows(r->user, rt->access)) {
+        if (!r->user && strcmp(method, "GET") == 0) {
+            buf to = {0};
+            buf_puts(&to, "/connexion?retour=");
+            url_encode(&to, r->path);
+            reply_redirect(r, 303, to.data);
+            buf_free(&to);
+        } else {
+            reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
+                                        : "Connectez-vous pour faire cela.");
+        }
+        return;
+    }
     if (strcmp(method, "POST") == 0) {
         if (!same_origin(r)) {
             reply_error(r, 403, "Cette demande ne vient pas de Repère : elle a été refusée.");
@@ -508,6 +524,12 @@ static void dispatch(req *r)
                 return;
             }
             r->nform = (size_t)n;
+        }
+        /* Second CSRF layer: the form's synchronizer token. */
+        if (rt->csrf && !session_csrf_ok(r)) {
+            reply_error(r, 403, "Ce formulaire a expiré ou ne vient pas de Repère : rechargez la "
+                                "page et recommencez.");
+            return;
         }
     }
     if (rt->handler(r) != 0) {
@@ -589,7 +611,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         gmtime_r(&t, &tm);
         strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
         /* Common log format. The query string is logged, request bodies never. */
-        const char *qs = req_query_string(r);
+        const char *qs = r->log_without_query ? "" : req_query_string(r);
         fprintf(stdout, "%s - - [%s] \"%s %s%s%s HTTP/1.1\" %d %zu\n", anon, date, r->method,
                 r->path, qs[0] ? "?" : "", qs, r->status, r->out.len);
         fflush(stdout);

@@ -32,6 +32,7 @@ typedef struct kv {
 
 typedef struct req req;
 typedef int (*handler_fn)(req *r);
+struct session_user; /* session.h */
 
 struct req {
     app *app;
@@ -62,6 +63,8 @@ struct req {
     kv *headers; /* extra response headers */
     size_t nheaders;
     int64_t started_us;
+    struct session_user *user; /* the signed-in account (session.c), NULL when anonymous */
+    bool log_without_query;    /* the query string holds a secret (a link token): not logged */
 };
 
 /* Query-string value (first occurrence), or NULL. Valid UTF-8 guaranteed. */

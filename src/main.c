@@ -9,12 +9,17 @@
  *   repere export  [--db FILE] [--format csv|json|geojson] [--territoire …] [--output FILE]
  *   repere demo    [--db FILE]       load the demo catalogue into an empty database
  *   repere hours   'EXPR' [--at …] [--week …] [--tz …]
+ *   repere user    add|invite|grant|revoke|list …   accounts of the admin area
+ *   repere remind  [--dry-run]      mail managers whose listing was not verified for 6/9/12 months
  */
+#include "admin.h"
 #include "app.h"
+#include "auth.h"
 #include "export.h"
 #include "hours.h"
 #include "http.h"
 #include "importer.h"
+#include "mail.h"
 #include "tz.h"
 #include "util.h"
 
@@ -44,6 +49,11 @@ static const char USAGE[] =
     "             departement:73|region:84] [--output FILE]\n"
     "  demo       load the demo catalogue if the database is empty\n"
     "  hours      evaluate an opening_hours expression: 'EXPR' [--at T] [--week DATE] [--tz ZONE]\n"
+    "  user       accounts: add EMAIL [--name N] [--password-stdin] [ROLE...] | invite EMAIL ROLE...\n"
+    "             | grant EMAIL ROLE... | revoke EMAIL ROLE... | list\n"
+    "             ROLE: admin, manager:PLACE_ID, coordinator:departement:73,\n"
+    "             coordinator:epci:SIREN, coordinator:place:PLACE_ID\n"
+    "  remind     mail the managers of listings not verified for 6, 9 and 12 months [--dry-run]\n"
     "\n"
     "Options (every command):\n"
     "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"
@@ -55,6 +65,10 @@ static const char USAGE[] =
     "  --threads N      worker threads (REPERE_THREADS, default 4)\n"
     "  --origin URL     public origin, e.g. https://repere.example.fr (REPERE_ORIGIN)\n"
     "  --behind-tls     set Secure cookies and HSTS (REPERE_BEHIND_TLS=1)\n"
+    "Options of serve, user and remind (mail):\n"
+    "  --sendmail CMD   mail command reading the message on stdin, e.g. '/usr/sbin/sendmail -t'\n"
+    "                   (REPERE_SENDMAIL); without it mail is written to the outbox folder\n"
+    "  --outbox DIR     outbox folder (REPERE_OUTBOX, default: outbox/ next to the database)\n"
     "  --quiet          no request log\n";
 
 static volatile sig_atomic_t stop_requested;
@@ -108,6 +122,8 @@ static int parse_options(config *cfg, int argc, char **argv)
         TAKE("--listen", cfg->listen)
         TAKE("--root", cfg->root)
         TAKE("--origin", cfg->public_origin)
+        TAKE("--sendmail", cfg->sendmail)
+        TAKE("--outbox", cfg->outbox)
 #undef TAKE
         if ((strcmp(a, "--port") == 0 || strcmp(a, "--threads") == 0) && next) {
             char *end;
@@ -184,6 +200,7 @@ static int serve(app *a)
     if (app_load_web(a) != 0) return 1;
     http_server *server = http_start(a);
     if (!server) return 1;
+    if (mail_outbox(a)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
     fprintf(stderr, "repere: serving %s on http://%s:%d/\n", a->cfg.db_path, a->cfg.listen,
             a->cfg.port);
     struct sigaction sa = {0};
@@ -214,6 +231,10 @@ int main(int argc, char **argv)
     cfg->public_origin = getenv("REPERE_ORIGIN");
     cfg->tile_url = env_or("REPERE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     cfg->behind_tls = getenv("REPERE_BEHIND_TLS") && strcmp(getenv("REPERE_BEHIND_TLS"), "1") == 0;
+    cfg->sendmail = getenv("REPERE_SENDMAIL");
+    cfg->outbox = getenv("REPERE_OUTBOX");
+    cfg->mail_from = getenv("REPERE_MAIL_FROM");
+    char *outbox = NULL;
     char *root = NULL;
     cfg->root = getenv("REPERE_ROOT");
 
@@ -243,13 +264,24 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (!cfg->outbox) {
+        const char *slash = strrchr(cfg->db_path, '/');
+        cfg->outbox = outbox = slash ? xasprintf("%.*s/outbox", (int)(slash - cfg->db_path), cfg->db_path)
+                                     : xstrdup("outbox");
+    }
+
     int status = 0;
-    if (strcmp(command, "serve") == 0 || strcmp(command, "migrate") == 0 ||
+    bool accounts = strcmp(command, "serve") == 0 || strcmp(command, "user") == 0 ||
+                    strcmp(command, "remind") == 0;
+    if (accounts || strcmp(command, "migrate") == 0 ||
         strcmp(command, "import") == 0 || strcmp(command, "demo") == 0 ||
         strcmp(command, "export") == 0) {
         a.db = open_catalogue(&a);
         if (!a.db) status = 1;
+        else if (accounts && auth_init(&a) != 0) status = 1;
         else if (strcmp(command, "serve") == 0) status = serve(&a);
+        else if (strcmp(command, "user") == 0) status = cmd_user(&a, argc - 1, argv + 1);
+        else if (strcmp(command, "remind") == 0) status = cmd_remind(&a, argc - 1, argv + 1);
         else if (strcmp(command, "import") == 0) status = cmd_import(a.db, argc - 1, argv + 1);
         else if (strcmp(command, "demo") == 0) status = cmd_demo(&a);
         else if (strcmp(command, "export") == 0) status = cmd_export(a.db, argc - 1, argv + 1);
@@ -257,8 +289,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", command);
         status = 2;
     }
+    auth_free(&a);
     app_free(&a);
     tz_cache_free();
     free(root);
+    free(outbox);
     return status;
 }

@@ -39,6 +39,43 @@ int page_selection_change(req *r); /* selection.c: POST /selection/modifier (rem
 int page_selection_short(req *r);  /* selection.c: /s/{code}, the short link */
 int page_print(req *r);            /* print.c: /selection/imprimer (GET, or POST with free-text lines) */
 int page_carnet(req *r);           /* carnet.c: /territoire/{commune}/imprimer */
+/* The admin area (docs/admin.md). */
+int page_login(req *r);              /* account.c: /connexion */
+int page_login_post(req *r);         /* account.c: POST /connexion */
+int page_logout(req *r);             /* account.c: POST /deconnexion */
+int page_forgot(req *r);             /* account.c: /compte/oubli */
+int page_forgot_post(req *r);        /* account.c: POST /compte/oubli */
+int page_activate(req *r);           /* account.c: /compte/activer?t=… (invitation, reset) */
+int page_activate_post(req *r);      /* account.c: POST /compte/activer */
+int page_account(req *r);            /* account.c: /compte */
+int page_account_password(req *r);   /* account.c: POST /compte/mot-de-passe */
+int page_account_logout_all(req *r); /* account.c: POST /compte/deconnecter-partout */
+int page_admin(req *r);              /* admin.c: /admin, the dashboard */
+int page_admin_new_place(req *r);    /* admin.c: /admin/lieux/nouveau */
+int page_admin_new_place_post(req *r);
+int page_admin_report_handled(req *r); /* admin.c: POST /admin/signalements/{id}/traite */
+int page_admin_claim_decide(req *r);   /* admin.c: POST /admin/demandes/{id}/{accepter|refuser} */
+int page_admin_invite(req *r);         /* admin.c: POST /admin/inviter */
+int page_admin_users(req *r);          /* admin.c: /admin/utilisateurs */
+int page_admin_revoke(req *r);         /* admin.c: POST /admin/utilisateurs/{role id}/retirer */
+int page_admin_log(req *r);            /* admin.c: /admin/journal */
+int page_admin_outbox(req *r);         /* admin.c: /admin/courriels */
+int page_admin_outbox_message(req *r); /* admin.c: /admin/courriels/{file} */
+int page_admin_place(req *r);          /* admin_place.c: /admin/lieux/{id}, the editor */
+int page_admin_history(req *r);        /* admin_place.c: /admin/lieux/{id}/historique */
+int page_admin_place_post(req *r);     /* admin_place.c: POST /admin/lieux/{id}/{action} */
+int page_verify_link(req *r);          /* admin_place.c: /verifier (signed reminder link) */
+int page_verify_link_post(req *r);
+int page_report(req *r);               /* report.c: /lieux/{id}/signaler */
+int page_report_post(req *r);
+int page_claim(req *r);                /* claim.c: /lieux/{id}/gerer */
+int page_claim_post(req *r);
+/* Admin helpers: the roles of an account in French (account.c); open reports
+ * as a list for the inboxes, from a statement selecting id, created_at,
+ * kinds, message, contact[, place id, place name] (admin.c). */
+json_t *account_roles(req *r, int64_t account);
+json_t *admin_reports_model(req *r, sqlite3_stmt *s);
+
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */
 json_t *page_model(const char *title);

@@ -1,0 +1,169 @@
+/*
+ * report.c — "Signaler une erreur" on a place page: no account, a few
+ * checkboxes and a message. Protected by a hidden honeypot field, a rate
+ * limit per client (keyed hash of its address) and per place, and size
+ * limits. Lands in the inboxes of the place's managers and coordinators
+ * (dashboard, editor) and is mailed to them.
+ */
+#include "admin.h"
+#include "auth.h"
+#include "pages.h"
+#include "place.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    REPORT_MESSAGE_MAX = 2000,      /* characters */
+    REPORTS_PER_CLIENT_HOUR = 5,
+    REPORTS_PER_PLACE_DAY = 30,
+};
+
+static const char *const KINDS[][2] = {
+    {"adresse", "L'adresse"},         {"horaires", "Les horaires"},
+    {"telephone", "Le téléphone"},    {"ferme", "Le lieu a fermé"},
+    {"services", "Les services"},     {"autre", "Autre chose"},
+};
+
+static int report_form(req *r, json_t *p, json_t *errors, bool sent)
+{
+    json_t *m = session_page_model(r, "Signaler une erreur");
+    json_object_set_new(m, "place", p);
+    json_t *kinds = json_array();
+    for (size_t i = 0; i < ARRAY_LEN(KINDS); i++) {
+        bool on = false;
+        for (size_t k = 0; k < r->nform; k++)
+            on |= strcmp(r->form[k].key, "kinds") == 0 && strcmp(r->form[k].value, KINDS[i][0]) == 0;
+        json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", KINDS[i][0], "label",
+                                               KINDS[i][1], "checked", on));
+    }
+    json_object_set_new(m, "kinds", kinds);
+    const char *msg = req_form(r, "message"), *contact = req_form(r, "contact");
+    json_object_set_new(m, "message", json_string(msg && !sent ? msg : ""));
+    json_object_set_new(m, "contact", json_string(contact && !sent ? contact : ""));
+    if (errors) {
+        json_object_set_new(m, "errors", errors);
+        if (!r->status) r->status = 400;
+    }
+    if (sent) json_object_set_new(m, "sent", json_true());
+    return reply_page(r, "report", m);
+}
+
+static json_t *load_place(req *r, int64_t *id)
+{
+    *id = place_parse_segment(r->params[0], NULL);
+    int64_t updated;
+    return *id ? place_view(db_reader(r->app->db), *id, &updated) : NULL;
+}
+
+int page_report(req *r)
+{
+    int64_t id;
+    json_t *p = load_place(r, &id);
+    if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    return report_form(r, p, NULL, false);
+}
+
+/* Used by: page_report_post (rate limits). */
+static const char Q_CLIENT_COUNT[] =
+    "SELECT count(*) FROM place_report WHERE client_key = :key"
+    " AND created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')";
+static const char Q_PLACE_COUNT[] =
+    "SELECT count(*) FROM place_report WHERE place_id = :id"
+    " AND created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')";
+static const char Q_INSERT[] =
+    "INSERT INTO place_report (place_id, kinds, message, contact, client_key)"
+    " VALUES (:id, :kinds, :message, :contact, :key)";
+
+static int count_of(db_conn *c, const char *sql, const char *key, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt(c, sql);
+    if (key) db_bind_text(s, ":key", key);
+    if (id) db_bind_int(s, ":id", id);
+    int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_reset(s);
+    return n;
+}
+
+int page_report_post(req *r)
+{
+    int64_t id;
+    json_t *p = load_place(r, &id);
+    if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    /* The honeypot: hidden from people, filled by robots. Pretend it worked. */
+    const char *trap = req_form(r, "site");
+    if (trap && *trap) return report_form(r, p, NULL, true);
+
+    json_t *errors = json_object();
+    buf kinds = {0};
+    for (size_t k = 0; k < r->nform; k++) {
+        if (strcmp(r->form[k].key, "kinds") != 0) continue;
+        for (size_t i = 0; i < ARRAY_LEN(KINDS); i++)
+            if (strcmp(r->form[k].value, KINDS[i][0]) == 0 && !strstr(kinds.data ? kinds.data : "", KINDS[i][0])) {
+                if (kinds.len) buf_putc(&kinds, '|');
+                buf_puts(&kinds, KINDS[i][0]);
+            }
+    }
+    const char *raw = req_form(r, "message");
+    char *message = str_trim(arena_strdup(r->arena, raw ? raw : ""));
+    const char *craw = req_form(r, "contact");
+    char *contact = str_trim(arena_strdup(r->arena, craw ? craw : ""));
+    if (!*message && !kinds.len)
+        json_object_set_new(errors, "message", json_string("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message."));
+    else if (utf8_length(message) > REPORT_MESSAGE_MAX)
+        json_object_set_new(errors, "message", json_string("Message trop long : 2 000 caractères au plus."));
+    if (*contact && (strlen(contact) > 254 || !strchr(contact, '@') || strpbrk(contact, " \r\n<>")))
+        json_object_set_new(errors, "contact", json_string("Adresse électronique invalide (vous pouvez aussi laisser ce champ vide)."));
+    if (json_object_size(errors)) {
+        buf_free(&kinds);
+        return report_form(r, p, errors, false);
+    }
+    char key[33];
+    auth_client_key(r->app->auth, req_client_ip(r), key);
+    db_conn *w = db_begin(r->app->db);
+    if (!w) {
+        buf_free(&kinds);
+        json_decref(errors);
+        json_decref(p);
+        return -1;
+    }
+    if (count_of(w, Q_CLIENT_COUNT, key, 0) >= REPORTS_PER_CLIENT_HOUR ||
+        count_of(w, Q_PLACE_COUNT, NULL, id) >= REPORTS_PER_PLACE_DAY) {
+        db_rollback(w);
+        buf_free(&kinds);
+        r->status = 429;
+        reply_header(r, "Retry-After", "3600");
+        json_object_set_new(errors, "message", json_string("Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure."));
+        return report_form(r, p, errors, false);
+    }
+    json_decref(errors);
+    sqlite3_stmt *s = db_stmt(w, Q_INSERT);
+    db_bind_int(s, ":id", id);
+    db_bind_text(s, ":kinds", kinds.data);
+    db_bind_text(s, ":message", *message ? message : "");
+    db_bind_text(s, ":contact", contact);
+    db_bind_text(s, ":key", key);
+    if (db_exec_stmt(s) != SQLITE_DONE || db_commit(w) != 0) {
+        if (sqlite3_get_autocommit(db_handle(w)) == 0) db_rollback(w);
+        buf_free(&kinds);
+        json_decref(p);
+        return -1;
+    }
+    const char *name = json_string_value(json_object_get(p, "name"));
+    char *base = auth_base_url(r->app);
+    char *subject = xasprintf("Erreur signalée sur « %s »", name);
+    char *body = xasprintf("Bonjour,\n\nQuelqu'un a signalé une erreur sur la fiche « %s ».\n\n"
+                           "Ce qui ne va pas : %s\n\nMessage :\n%s\n\n%s%s%s"
+                           "Voir et traiter le signalement : %s/admin/lieux/%lld\n\n— Repère\n",
+                           name, kinds.len ? kinds.data : "(non précisé)", *message ? message : "(aucun)",
+                           *contact ? "Contact laissé : " : "", contact, *contact ? "\n\n" : "", base,
+                           (long long)id);
+    admin_mail_place(r->app, db_reader(r->app->db), id, true, subject, body);
+    free(base);
+    free(subject);
+    free(body);
+    buf_free(&kinds);
+    return report_form(r, p, NULL, true);
+}
