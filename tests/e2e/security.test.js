@@ -1,0 +1,254 @@
+// End-to-end: the security rules of the admin area (docs/security.md), each
+// test named after its rule number.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { FAKE_SENDMAIL, readMails, linkFor, Browser } = require('../lib/fake-sendmail');
+
+let tmp, server, mailDir, placeA, placeB;
+const PW = { admin: 'la clef est sous le paillasson', a: 'gestion du lieu numéro un', b: 'gestion du lieu numéro deux' };
+const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"';
+
+function cli(args, input) {
+  return execFileSync(BIN, [...args, '--db', tmp.db, '--sendmail', `${FAKE_SENDMAIL} ${mailDir}`], {
+    cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+
+async function signedIn(email, password) {
+  const b = new Browser(server.base);
+  const res = await b.login(email, password);
+  assert.equal(res.status, 303, `login of ${email}`);
+  return b;
+}
+
+test.before(async () => {
+  tmp = makeDb({ demo: true });
+  mailDir = path.join(tmp.dir, 'mail');
+  server = await startServer({ db: tmp.db, args: ['--sendmail', `${FAKE_SENDMAIL} ${mailDir}`] });
+  const ids = [...(await (await fetch(server.base + '/lieux')).text()).matchAll(/href="\/lieux\/(\d+)-/g)].map((m) => Number(m[1]));
+  [placeA, placeB] = [...new Set(ids)];
+  cli(['user', 'add', 'admin@example.fr', '--password-stdin', 'admin'], PW.admin + '\n');
+  cli(['user', 'add', 'a@example.fr', '--password-stdin', `manager:${placeA}`], PW.a + '\n');
+  cli(['user', 'add', 'b@example.fr', '--password-stdin', `manager:${placeB}`], PW.b + '\n');
+});
+
+test.after(async () => {
+  await server.stop();
+  fs.rmSync(tmp.dir, { recursive: true, force: true });
+});
+
+test('rule 1: routes with an access level refuse anonymous and under-privileged requests before the handler', async () => {
+  const anon = new Browser(server.base);
+  const r = await anon.get('/admin');
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/connexion?retour=%2Fadmin');
+  assert.equal((await anon.post(`/admin/lieux/${placeA}/verifie`, {}, { csrf: 'x' })).status, 403);
+  const a = await signedIn('a@example.fr', PW.a);
+  for (const p of ['/admin/utilisateurs', '/admin/journal', '/admin/courriels', '/admin/lieux/nouveau'])
+    assert.equal((await a.get(p)).status, 403, p);
+});
+
+test('rule 2: CSRF — a synchronizer token is required and checked together with the origin', async () => {
+  const a = await signedIn('a@example.fr', PW.a);
+  await a.get(`/admin/lieux/${placeA}`);
+  const before = sql(`SELECT verified_at FROM place WHERE id = ${placeA}`);
+  assert.equal((await a.post(`/admin/lieux/${placeA}/verifie`, {}, { csrf: null })).status, 403, 'no token');
+  assert.equal((await a.post(`/admin/lieux/${placeA}/verifie`, {}, { csrf: a.lastCsrf.slice(0, -1) + 'x' })).status, 403, 'wrong token');
+  const b = await signedIn('b@example.fr', PW.b);
+  await b.get('/admin');
+  assert.equal((await a.post(`/admin/lieux/${placeA}/verifie`, {}, { csrf: b.lastCsrf })).status, 403, 'token of another session');
+  const cross = await a.post(`/admin/lieux/${placeA}/verifie`, {}, { headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' } });
+  assert.equal(cross.status, 403, 'right token, cross-site request');
+  const foreign = await a.post(`/admin/lieux/${placeA}/verifie`, {}, { headers: { origin: 'https://evil.example' } });
+  assert.equal(foreign.status, 403, 'right token, foreign Origin');
+  assert.equal(sql(`SELECT verified_at FROM place WHERE id = ${placeA}`), before, 'nothing changed');
+  assert.equal((await a.post(`/admin/lieux/${placeA}/verifie`, {}, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 303);
+  // Anonymous forms carry a signed token too.
+  const anon = new Browser(server.base);
+  assert.equal((await anon.post(`/lieux/${placeA}/signaler`, { message: 'x' }, { csrf: '9999999999.' + '0'.repeat(64) })).status, 403);
+});
+
+test('rule 3: a manager of place A gets 403 on every edit route of place B, and nothing changes', async () => {
+  const a = await signedIn('a@example.fr', PW.a);
+  await a.get(`/admin/lieux/${placeA}`);
+  const snapshot = () => sql(`SELECT quote(name) || quote(hours) || quote(phone) || quote(verified_at) || quote(closed_at) || quote(description_md) || quote(services) FROM place WHERE id = ${placeB}`)
+    + sql(`SELECT count(*) FROM place_history WHERE place_id = ${placeB}`) + sql('SELECT count(*) FROM place_closure') ;
+  const before = snapshot();
+  assert.equal((await a.get(`/admin/lieux/${placeB}`)).status, 403);
+  assert.equal((await a.get(`/admin/lieux/${placeB}/historique`)).status, 403);
+  const history = sql(`SELECT id FROM place_history WHERE place_id = ${placeB} LIMIT 1`) || '1';
+  const attempts = {
+    identite: { name: 'Pris', phone: '0479000000' },
+    adresse: { address: '1 rue', postal_code: '73000', commune: 'Chambéry' },
+    horaires: { h_Mo_1_from: '08:00', h_Mo_1_to: '09:00' },
+    'horaires-avance': { hours: 'Mo 08:00-09:00' },
+    services: { services: 'Aide aux démarches administratives' },
+    acces: { fees_note: 'x' },
+    labels: { other_labels: 'x' },
+    presentation: { summary: 'x', description_md: 'x' },
+    verifie: {},
+    fermeture: { starts_on: '2030-01-01', ends_on: '2030-01-02', kind: 'ferme' },
+    'fermeture-supprimer': { closure: '1' },
+    restaurer: { entry: history },
+    fermer: {},
+    rouvrir: {},
+  };
+  for (const [action, fields] of Object.entries(attempts)) {
+    const res = await a.post(`/admin/lieux/${placeB}/${action}`, fields);
+    assert.equal(res.status, 403, action);
+  }
+  assert.equal(snapshot(), before);
+});
+
+test('rule 4: session fixation is impossible — a fresh token at every login; cookie attributes', async () => {
+  const planted = 'A'.repeat(43);
+  const b = new Browser(server.base);
+  b.cookies.set('sid', planted);
+  const res = await b.login('a@example.fr', PW.a);
+  const cookie = res.headers.get('set-cookie');
+  assert.match(cookie, /^sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+  assert.notEqual(b.cookies.get('sid'), planted);
+  const attacker = new Browser(server.base);
+  attacker.cookies.set('sid', planted);
+  assert.equal((await attacker.get('/admin')).status, 303);
+  // The database holds only hashes of tokens.
+  assert.equal(sql(`SELECT count(*) FROM session WHERE token_hash = '${b.cookies.get('sid')}'`), '0');
+  // Logging in again gives yet another token; the old one stops working.
+  const old = b.cookies.get('sid');
+  await b.get('/admin');
+  assert.equal((await b.post('/connexion', { email: 'a@example.fr', password: PW.a })).status, 303);
+  assert.notEqual(b.cookies.get('sid'), old);
+  const stale = new Browser(server.base);
+  stale.cookies.set('sid', old);
+  assert.equal((await stale.get('/admin')).status, 303);
+});
+
+test('rule 4b: behind TLS the cookie is __Host-sid with Secure', async () => {
+  const tls = await startServer({ db: tmp.db, args: ['--behind-tls'] });
+  try {
+    const b = new Browser(tls.base);
+    const res = await b.login('a@example.fr', PW.a);
+    assert.match(res.headers.get('set-cookie'), /^__Host-sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+  } finally { await tls.stop(); }
+});
+
+test('rule 5: invitation and reset links work once, and not after they expire', async () => {
+  const admin = await signedIn('admin@example.fr', PW.admin);
+  await admin.get('/admin');
+  await admin.post('/admin/inviter', { email: 'new@example.fr', place: String(placeA) });
+  const link = linkFor(mailDir, 'new@example.fr', '/compte/activer?t=');
+  const t = link.searchParams.get('t');
+  const p = new Browser(server.base);
+  await p.get(link.pathname + link.search);
+  assert.equal((await p.post('/compte/activer', { t, password: 'une phrase assez longue', password2: 'une phrase assez longue' })).status, 303);
+  const again = new Browser(server.base);
+  assert.equal((await again.get(link.pathname + link.search)).status, 410, 'used link');
+  await again.get('/connexion');
+  assert.equal((await again.post('/compte/activer', { t, password: 'une autre phrase longue', password2: 'une autre phrase longue' })).status, 410);
+  // Expired.
+  await admin.post('/admin/inviter', { email: 'late@example.fr', place: String(placeA) });
+  const late = linkFor(mailDir, 'late@example.fr', '/compte/activer?t=');
+  sql("UPDATE account_token SET expires_at = strftime('%s', 'now') - 1 WHERE used_at IS NULL");
+  assert.equal((await new Browser(server.base).get(late.pathname + late.search)).status, 410, 'expired link');
+  // Reset: same answer for unknown addresses; the link works once and ends other sessions.
+  const anon = new Browser(server.base);
+  await anon.get('/compte/oubli');
+  const unknown = await anon.post('/compte/oubli', { email: 'nobody@example.fr' });
+  await anon.get('/compte/oubli');
+  const known = await anon.post('/compte/oubli', { email: 'b@example.fr' });
+  assert.equal(unknown.status, 200);
+  assert.equal(known.status, 200);
+  assert.equal(unknown.text.match(/<main[\s\S]*<\/main>/)[0], known.text.match(/<main[\s\S]*<\/main>/)[0]);
+  const b = await signedIn('b@example.fr', PW.b);
+  const reset = linkFor(mailDir, 'b@example.fr', '/compte/activer?t=');
+  const r = new Browser(server.base);
+  await r.get(reset.pathname + reset.search);
+  PW.b = 'nouvelle phrase pour le lieu deux';
+  assert.equal((await r.post('/compte/activer', { t: reset.searchParams.get('t'), password: PW.b, password2: PW.b })).status, 303);
+  assert.equal((await b.get('/admin')).status, 303, 'old sessions end on a password change');
+  assert.equal((await new Browser(server.base).get(reset.pathname + reset.search)).status, 410);
+  assert.equal(sql("SELECT count(*) FROM account_token WHERE token_hash LIKE '%" + reset.searchParams.get('t').slice(0, 10) + "%'"), '0');
+});
+
+test('rule 6: HTML and script in every field are stored verbatim and rendered escaped; Markdown javascript: links and raw HTML dropped', async () => {
+  const a = await signedIn('a@example.fr', PW.a);
+  await a.get(`/admin/lieux/${placeA}`);
+  const text = { name: HOSTILE, fees_note: HOSTILE, accessibility_notes: HOSTILE, equipment: HOSTILE, summary: HOSTILE.slice(0, 200) };
+  assert.equal((await a.post(`/admin/lieux/${placeA}/identite`, { name: text.name })).status, 303);
+  assert.equal((await a.post(`/admin/lieux/${placeA}/acces`, { fees_note: text.fees_note, accessibility_notes: text.accessibility_notes })).status, 303);
+  assert.equal((await a.post(`/admin/lieux/${placeA}/services`, { equipment: text.equipment, languages: HOSTILE.slice(0, 30) })).status, 303);
+  const md = `${HOSTILE}\n\n[clic](javascript:alert(1)) [ok](https://example.org) <b onclick="x">gras</b>`;
+  const preview = await a.post(`/admin/lieux/${placeA}/presentation`, { summary: text.summary, description_md: md, apercu: '1' });
+  assert.equal(preview.status, 200);
+  assert.match(preview.text, /<h3 id="h-preview">Aperçu<\/h3>/);
+  assert.doesNotMatch(preview.text, /href="javascript:/);
+  assert.equal((await a.post(`/admin/lieux/${placeA}/presentation`, { summary: text.summary, description_md: md })).status, 303);
+  for (const [col, v] of Object.entries(text)) assert.equal(sql(`SELECT ${col} FROM place WHERE id = ${placeA}`), v, `${col} stored verbatim`);
+  assert.equal(sql(`SELECT description_md FROM place WHERE id = ${placeA}`), md);
+  const pages = [
+    await (await fetch(`${server.base}/lieux/${placeA}`, { redirect: 'follow' })).text(),
+    (await a.get(`/admin/lieux/${placeA}`)).text,
+    (await a.get(`/admin/lieux/${placeA}/historique`)).text,
+    (await a.get('/admin')).text,
+  ];
+  for (const html of pages) {
+    assert.doesNotMatch(html, /<script>alert/);
+    assert.doesNotMatch(html, /<img src=x/);
+    assert.doesNotMatch(html, /href="javascript:/);
+    assert.doesNotMatch(html, /<b onclick/);
+  }
+  assert.match(pages[0], /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
+  assert.match(pages[0], /<a href="https:\/\/example.org"/);
+});
+
+test('rule 7: brute force is slowed — growing delays per account after 5 failures, generic messages', async () => {
+  const b = new Browser(server.base);
+  for (let i = 0; i < 5; i++) {
+    const r = await b.login('admin@example.fr', `mauvais mot de passe ${i}`);
+    assert.equal(r.status, 401);
+    assert.match(r.text, /Adresse électronique ou mot de passe incorrect/);
+  }
+  const unknown = await b.login('inconnu@example.fr', 'mauvais mot de passe');
+  assert.match(unknown.text, /Adresse électronique ou mot de passe incorrect/);
+  await b.login('admin@example.fr', 'encore faux, la sixième');
+  const right = await b.login('admin@example.fr', PW.admin);
+  assert.equal(right.status, 429, 'even the right password waits');
+  assert.match(right.text, /Trop de tentatives de connexion/);
+  assert.ok(Number(right.headers.get('retry-after')) >= 1);
+  sql("DELETE FROM login_throttle");
+});
+
+test('rule 8: logins, failures, role changes and administrators\' actions are logged, never a secret', async () => {
+  const admin = await signedIn('admin@example.fr', PW.admin);
+  const log = await admin.get('/admin/journal');
+  for (const event of ['login', 'login_failed', 'role_granted', 'invitation_sent', 'place_edited', 'place_verified', 'password_reset'])
+    assert.match(log.text, new RegExp(`<td>${event}</td>`), event);
+  const everything = log.text + server.logText();
+  for (const secret of Object.values(PW)) assert.ok(!everything.includes(secret), 'no password in the log');
+  assert.doesNotMatch(server.logText(), /\/compte\/activer\?t=/, 'link tokens are not in the request log');
+});
+
+test('rule 9: error reports are limited — honeypot, size and rate', async () => {
+  const r = new Browser(server.base);
+  await r.get(`/lieux/${placeB}/signaler`);
+  const count = () => Number(sql(`SELECT count(*) FROM place_report WHERE place_id = ${placeB}`));
+  const before = count();
+  const trap = await r.post(`/lieux/${placeB}/signaler`, { message: 'spam', site: 'http://spam.example' });
+  assert.equal(trap.status, 200);
+  assert.equal(count(), before, 'the honeypot stores nothing');
+  await r.get(`/lieux/${placeB}/signaler`);
+  assert.equal((await r.post(`/lieux/${placeB}/signaler`, { message: 'x'.repeat(2001) })).status, 400);
+  let last;
+  for (let i = 0; i < 6; i++) {
+    await r.get(`/lieux/${placeB}/signaler`);
+    last = await r.post(`/lieux/${placeB}/signaler`, { message: `erreur ${i}` });
+  }
+  assert.equal(last.status, 429);
+  assert.equal(count(), before + 5);
+});
