@@ -76,7 +76,9 @@ int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max
             if (n == max) return -1;
             char *pair = arena_strndup(ar, body + i, end - i);
             char *eq = strchr(pair, '=');
-            char *value = "";
+            /* No '=': an empty value, in the arena copy (it is decoded in
+             * place, so it must not be a string literal). */
+            char *value = pair + strlen(pair);
             if (eq) {
                 *eq = '\0';
                 value = eq + 1;
