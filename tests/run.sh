@@ -90,5 +90,8 @@ for script in tests/oracle/*.sh; do
     run_suite "oracle $(basename "$script" .sh)" "$logs/oracle-$(basename "$script" .sh).log" "$script"
 done
 
+# libFuzzer targets, a few seconds each on their corpus (fuzz/run.sh).
+run_suite "fuzz smoke" "$logs/fuzz-smoke.log" make --no-print-directory fuzz-smoke
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
