@@ -252,7 +252,9 @@ int page_activate_post(req *r)
     int64_t account = auth_token_check(db_reader(r->app->db), token, false, now_utc(), &kind);
     if (!account) return link_refused(r);
     json_t *m = activate_model(r, account, token, kind);
+    /* Copied: m is freed before the audit line below uses the address. */
     const char *email = json_string_value(json_object_get(m, "email"));
+    if (email) email = arena_strdup(r->arena, email);
     const char *problem = auth_password_problem(r->app->auth, password, email);
     if (!problem && strcmp(password, confirm) != 0)
         problem = "Les deux mots de passe ne sont pas identiques.";
