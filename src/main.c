@@ -214,6 +214,8 @@ static int serve(app *a)
     return 0;
 }
 
+int cmd_backup(const char *db_path, int argc, char **argv); /* src/cmd_backup.c */
+
 int main(int argc, char **argv)
 {
     /* jansson: seed the hash function before any thread exists. */
@@ -252,6 +254,7 @@ int main(int argc, char **argv)
 
     argc = parse_options(cfg, argc, argv);
     if (argc < 0) return 2;
+    if (strcmp(command, "backup") == 0) return cmd_backup(cfg->db_path, argc - 1, argv + 1);
     if (cfg->port <= 0 || cfg->port > 65535) {
         fprintf(stderr, "repere: REPERE_PORT must be a port number\n");
         return 2;
