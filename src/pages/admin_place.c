@@ -695,7 +695,9 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     admin_hours_grid g;
     bool fits = true;
     if (typed_section && strcmp(typed_section, "horaires") == 0) {
-        grid_from_form(r, &g, json_object());
+        json_t *scratch = json_object(); /* the errors are already in `errors` */
+        grid_from_form(r, &g, scratch);
+        json_decref(scratch);
         /* keep what was typed, even invalid */
         for (int d = 0; d < 7; d++)
             for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
