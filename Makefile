@@ -110,9 +110,10 @@ check-asan: setup
 	  OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" all unit
 	@rm -rf $(ASAN_LOGS) && mkdir -p $(ASAN_LOGS)
-	@export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$(ASAN_LOGS)/asan \
+	@export ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0:log_path=$(ASAN_LOGS)/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(ASAN_LOGS)/ubsan \
-	  REPERE_BIN=$(CURDIR)/$(ASAN_BUILD)/repere HOURS_BIN=$(CURDIR)/$(ASAN_BUILD)/repere; \
+	  REPERE_BIN=$(CURDIR)/$(ASAN_BUILD)/repere HOURS_BIN=$(CURDIR)/$(ASAN_BUILD)/repere \
+	  REPERE_ROOT=$(CURDIR); \
 	status=0; \
 	for t in $(ASAN_BUILD)/tests/test_*; do \
 	  printf '%-28s ' "$$(basename $$t)"; out=$$($$t 2>&1) || status=1; echo "$$out" | tail -n 1; \
@@ -139,7 +140,7 @@ check-valgrind: setup
 	@printf '#!/bin/sh\nif [ "$$1" = serve ]; then exec valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --log-file=$(VG_DIR)/vg.%%p.log $(CURDIR)/$(BUILD)/repere "$$@"; fi\nexec $(CURDIR)/$(BUILD)/repere "$$@"\n' >$(VG_DIR)/repere
 	@chmod +x $(VG_DIR)/repere
 	@status=0; \
-	REPERE_BIN=$(VG_DIR)/repere node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ >$(VG_DIR)/e2e.log 2>&1 || status=1; \
+	REPERE_ROOT=$(CURDIR) REPERE_BIN=$(VG_DIR)/repere node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ >$(VG_DIR)/e2e.log 2>&1 || status=1; \
 	grep -E '^# (pass|fail) ' $(VG_DIR)/e2e.log; \
 	daemons=$$(ls $(VG_DIR)/vg.*.log 2>/dev/null | wc -l); \
 	reports=$$(cat $(VG_DIR)/vg.*.log 2>/dev/null | grep -c '^==[0-9]*== '); \
