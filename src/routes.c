@@ -84,6 +84,8 @@ const route ROUTES[] = {
     {.method = "POST", .path = "/lieux/*/signaler", .handler = page_report_post, .csrf = true},
     {.method = "GET", .path = "/lieux/*/gerer", .handler = page_claim},
     {.method = "POST", .path = "/lieux/*/gerer", .handler = page_claim_post, .csrf = true},
+    /* The accessibility statement (src/pages/accessibility.c, docs/accessibility.md). */
+    {.method = "GET", .path = "/accessibilite", .handler = page_accessibility},
     {0},
 };
 

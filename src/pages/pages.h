@@ -82,4 +82,7 @@ json_t *page_model(const char *title);
 /* Parse a positive page number (?page=N, 1 when absent); false when invalid. */
 bool page_number(req *r, long *page);
 
+/* The accessibility statement (src/pages/accessibility.c). */
+int page_accessibility(req *r);
+
 #endif
