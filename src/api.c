@@ -152,15 +152,8 @@ bool api_rate_allow(req *r)
 
 const char *api_absolute_url(req *r, const char *path)
 {
-    const char *origin = r->app->cfg.public_origin;
-    if (origin && *origin) return arena_printf(r->arena, "%s%s", origin, path);
-    const char *host = req_header(r, "Host");
-    bool host_ok = host && *host && strlen(host) < 256;
-    for (const char *p = host; host_ok && *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p)) host_ok = false;
-    if (!host_ok) return arena_strdup(r->arena, path);
-    return arena_printf(r->arena, "%s://%s%s", r->app->cfg.behind_tls ? "https" : "http", host,
-                        path);
+    const char *origin = req_origin(r);
+    return origin ? arena_printf(r->arena, "%s%s", origin, path) : arena_strdup(r->arena, path);
 }
 
 void api_cursor_encode(const char *updated_at, int64_t id, char out[API_CURSOR_MAX])

@@ -5,6 +5,7 @@
  */
 #include "http.h"
 #include "routes.h"
+#include "selection.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -167,6 +168,23 @@ static enum MHD_Result append_query(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+const char *req_origin(req *r)
+{
+    const char *o = r->app->cfg.public_origin;
+    if (o && *o) {
+        size_t n = strlen(o);
+        while (n && o[n - 1] == '/') n--;
+        return arena_strndup(r->arena, o, n);
+    }
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (!host || !*host || strlen(host) > 255) return NULL;
+    for (const char *p = host; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(".-:[]", *p)))
+            return NULL;
+    return arena_printf(r->arena, "%s://%s", r->app->cfg.behind_tls ? "https" : "http", host);
+}
+
 const char *req_query_string(req *r)
 {
     buf b = {0};
@@ -206,6 +224,7 @@ int reply_page(req *r, const char *template_name, json_t *data)
 {
     app *a = r->app;
     json_object_set_new(data, "static_v", json_string(a->static_version));
+    selection_nav(r, data); /* "Ma sélection (N)" in the header, from the cookie only */
     if (!json_object_get(data, "status")) json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
     buf body = {0};
     if (!tpl_render(a->templates, template_name, data, &body)) {

@@ -75,6 +75,13 @@ size_t req_query_all(req *r, const char *name, const char **values, size_t max);
 const char *req_form(req *r, const char *name);
 /* Request header, or NULL. */
 const char *req_header(req *r, const char *name);
+/*
+ * The absolute origin for links leaving the page (QR codes, calendars,
+ * feeds, JSON-LD, API links, robots.txt): --origin / REPERE_ORIGIN without a
+ * trailing '/', else the scheme and the Host header the client used when it
+ * looks like a host name. NULL when neither is usable. Arena-allocated.
+ */
+const char *req_origin(req *r);
 /* The raw query string as the client sent it ("" when none). */
 const char *req_query_string(req *r);
 /* The peer's IP address as text ("127.0.0.1", "::1"; "" when unknown). Behind

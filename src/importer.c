@@ -15,6 +15,7 @@
  * with a few v0.1 fields (or the reverse) loses nothing.
  */
 #include "importer.h"
+#include "catalogue.h"
 #include "markdown.h"
 #include "phone.h"
 #include "util.h"
@@ -1757,6 +1758,9 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
         r.record = i + 1;
         rc = import_record(&r, &records.records[i]);
     }
+    /* Link new or moved places to their gazetteer commune in the same
+     * transaction, so territory exports, the API and the search see them at once. */
+    if (rc == 0 && catalogue_link_communes(r.c) < 0) rc = -1;
     if (rc != 0) {
         out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s", r.record,
                                sqlite3_errmsg(db_handle(r.c)));

@@ -501,12 +501,8 @@ static void query_string(buf *b, const agenda_query *q, const char *skip)
 /* The absolute origin for feed URLs: --origin, else the Host the client used. */
 static const char *origin_of(req *r)
 {
-    if (r->app->cfg.public_origin) return r->app->cfg.public_origin;
-    const char *host = req_header(r, "Host");
-    bool ok = host && *host && strlen(host) < 200;
-    for (const char *p = host; ok && *p; p++)
-        ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
-    return arena_printf(r->arena, "http://%s", ok ? host : "localhost");
+    const char *o = req_origin(r);
+    return o ? o : "http://localhost";
 }
 
 /* One option of a filter, with its count, for the template. */

@@ -3,6 +3,7 @@
  */
 #include "pages.h"
 #include "place.h"
+#include "jsonld.h"
 #include "workshop.h"
 
 #include <stdlib.h>
@@ -27,6 +28,19 @@ int page_place(req *r)
     }
     json_t *d = page_model(json_string_value(json_object_get(p, "name")));
     json_object_set_new(d, "place", p);
-    r->last_modified = (time_t)updated_at;
+    /* schema.org data for search engines and re-users (src/jsonld.c escapes
+     * '<', '>' and '&', so no text can close the script element). */
+    const char *origin = req_origin(r);
+    char *ld = jsonld_place_script(db_reader(r->app->db), id, origin ? origin : "", now_utc());
+    if (ld) {
+        json_object_set_new(d, "jsonld", json_string(ld));
+        free(ld);
+    }
+    /* The page also says whether the place is open now and lists coming
+     * sessions, which change with time, not only with the record: it is
+     * never older than the current minute. The ETag (a hash of the body)
+     * gives the real savings. */
+    int64_t now = now_utc(), minute = now - now % 60;
+    r->last_modified = (time_t)(updated_at > minute ? updated_at : minute);
     return reply_page(r, "place", d);
 }

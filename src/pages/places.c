@@ -235,6 +235,7 @@ int page_places(req *r)
     query_string(&qs, &p, -1, NULL, NULL, NULL, NULL);
     json_object_set_new(d, "geojson_url", link_to("/lieux.geojson", &qs));
     json_object_set_new(d, "tile_url", json_string(r->app->cfg.tile_url));
+    json_object_set_new(d, "download_query", json_string(qs.data ? qs.data : ""));
     json_object_set_new(d, "has_results", json_boolean(res.total > 0));
     if (pages > 1) {
         json_t *pg = json_pack("{s:i, s:i}", "page", p.page, "pages", pages);

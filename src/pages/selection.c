@@ -91,30 +91,9 @@ void selection_set_cookie(req *r, const selection *s)
     reply_header(r, "Set-Cookie", v);
 }
 
-/* A Host header we are willing to print in a URL: name or [v6], optional port. */
-static bool host_ok(const char *h)
-{
-    size_t n = strlen(h);
-    if (n == 0 || n > 255) return false;
-    for (const char *p = h; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-            return false;
-    return true;
-}
-
 const char *selection_origin(req *r)
 {
-    const char *o = r->app->cfg.public_origin;
-    if (o && *o) {
-        size_t n = strlen(o);
-        while (n && o[n - 1] == '/')
-            n--;
-        return arena_strndup(r->arena, o, n);
-    }
-    const char *host = req_header(r, "Host");
-    if (!host || !host_ok(host)) return NULL;
-    return arena_printf(r->arena, "%s://%s", r->app->cfg.behind_tls ? "https" : "http", host);
+    return req_origin(r);
 }
 
 void selection_nav(req *r, json_t *model)

@@ -76,11 +76,19 @@ int page_static(req *r)
 int page_robots(req *r)
 {
     r->cache_control = "public, max-age=86400";
-    return reply_text(r, "text/plain; charset=utf-8",
-                      "# Repère: public pages may be indexed; nothing else is.\n"
-                      "User-agent: *\n"
-                      "Disallow: /admin\n"
-                      "Disallow: /api/\n"
-                      "Disallow: /*.ics\n"
-                      "Allow: /\n");
+    buf b = {0};
+    buf_puts(&b, "# Repère: public pages may be indexed; nothing else is.\n"
+                 "User-agent: *\n"
+                 "Disallow: /admin\n"
+                 "Disallow: /compte\n"
+                 "Disallow: /api/\n"
+                 "Disallow: /selection\n"
+                 "Disallow: /*.ics\n"
+                 "Allow: /\n");
+    /* The sitemap must be an absolute URL. */
+    const char *origin = req_origin(r);
+    if (origin) buf_printf(&b, "Sitemap: %s/sitemap.xml\n", origin);
+    reply_text(r, "text/plain; charset=utf-8", b.data);
+    buf_free(&b);
+    return 0;
 }

@@ -27,12 +27,8 @@ static const char Q_TITLE[] = "SELECT title FROM workshop WHERE id = :id";
 /* The absolute origin for URLs in the calendar: --origin, else the Host the client used. */
 static const char *origin_of(req *r)
 {
-    if (r->app->cfg.public_origin) return r->app->cfg.public_origin;
-    const char *host = req_header(r, "Host");
-    bool ok = host && *host && strlen(host) < 200;
-    for (const char *p = host; ok && *p; p++)
-        ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
-    return arena_printf(r->arena, "http://%s", ok ? host : "localhost");
+    const char *o = req_origin(r);
+    return o ? o : "http://localhost";
 }
 
 static int workshop_ics(req *r, int64_t id)
