@@ -99,6 +99,7 @@ typedef struct entry {
     bits128 bits[SG_COUNT];
     char insee[8], epci[12], departement[4];
     char *sort_key;
+    uint32_t sort_rank; /* position of sort_key among all entries (commune, then name) */
     hours_schedule *hours; /* NULL when absent or not understood */
     hours_context hours_ctx;
     bool open_now;          /* at build time … */
@@ -285,6 +286,13 @@ static int cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int cmp_entry_key(const void *a, const void *b)
+{
+    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+    int c = strcmp(x->sort_key, y->sort_key);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now)
 {
     int64_t *with_closures = NULL;
@@ -363,6 +371,13 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     }
     sqlite3_reset(st);
     free(with_closures);
+    /* Rank entries by commune + name once, so searches without a location
+     * sort integers instead of comparing strings. */
+    entry **order = xmalloc((s->count ? s->count : 1) * sizeof *order);
+    for (size_t i = 0; i < s->count; i++) order[i] = &s->entries[i];
+    qsort(order, s->count, sizeof *order, cmp_entry_key);
+    for (size_t i = 0; i < s->count; i++) order[i]->sort_rank = (uint32_t)i;
+    free(order);
     return s;
 }
 
@@ -757,14 +772,13 @@ static int cmp_hit(const void *a, const void *b, void *ctx)
 
 typedef struct keyed_hit {
     search_hit hit;
-    const char *key; /* commune + name, folded */
+    uint32_t rank; /* entry.sort_rank */
 } keyed_hit;
 
 static int cmp_keyed_hit(const void *a, const void *b)
 {
     const keyed_hit *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->hit.id > y->hit.id) - (x->hit.id < y->hit.id);
+    return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
 static const entry *find_entry(const snapshot *s, int64_t id)
@@ -878,8 +892,12 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             if (c->fails & ~(1u << g)) continue; /* fails another group */
             bits128 have = c->e->bits[g];
             if (g == SG_HOURS && entry_open_now(c->e, now)) bit_set(&have, HOURS_NOW);
-            for (size_t v = 0; v < si->value_count[g]; v++)
-                if (bit_get(&have, v)) out->facets[g][v].count++;
+            /* Only the set bits: a place has a handful of values, a group up to ~100. */
+            for (int word = 0; word < 2; word++)
+                for (uint64_t bits = have.w[word]; bits; bits &= bits - 1) {
+                    size_t v = (size_t)word * 64 + (size_t)__builtin_ctzll(bits);
+                    if (v < si->value_count[g]) out->facets[g][v].count++;
+                }
         }
     }
     /* Order: by distance (shortened by relevance) around a point; otherwise by
@@ -890,7 +908,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         keyed_hit *k = xmalloc((out->total ? out->total : 1) * sizeof *k);
         for (size_t i = 0; i < out->total; i++) {
             const entry *e = find_entry(s, out->hits[i].id);
-            k[i] = (keyed_hit){out->hits[i], e ? e->sort_key : ""};
+            k[i] = (keyed_hit){out->hits[i], e ? e->sort_rank : UINT32_MAX};
         }
         qsort(k, out->total, sizeof *k, cmp_keyed_hit);
         for (size_t i = 0; i < out->total; i++) out->hits[i] = k[i].hit;
