@@ -1,0 +1,189 @@
+#!/bin/sh
+# make bench — throughput and latency of Repère on loopback, next to nginx
+# serving the same rendered bytes as static files. Reports; asserts nothing.
+#
+#   BENCH_SIZES="demo 30000 300000"   catalogues: the demo one, generated ones
+#   BENCH_SECONDS=5 BENCH_RUNS=3      seconds per run, runs per route (after a warm-up)
+#   BENCH_CONNECTIONS=64              wrk connections
+#   REPERE_BIN=build/repere
+#
+# The daemon (and nginx) run on CPU 0, wrk on CPU 1 (taskset): on this
+# 2-core machine that keeps the load generator off the server's core. Each
+# request path is drawn at random from a list (bench/paths.js,
+# bench/random-path.lua). Medians of the runs are reported with p50/p99.
+# Results: build/bench/results.md (and .tsv).
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${REPERE_BIN:-$ROOT/build/repere}
+SIZES=${BENCH_SIZES:-demo 30000 300000}
+SECS=${BENCH_SECONDS:-5}
+RUNS=${BENCH_RUNS:-3}
+CONNS=${BENCH_CONNECTIONS:-64}
+OUT=$ROOT/build/bench
+mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/repere-bench.XXXXXX)
+SERVER_PID=""
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    [ -f "$TMP/nginx/nginx.pid" ] && kill "$(cat "$TMP/nginx/nginx.pid")" 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+export REPERE_ROOT=$ROOT
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+has_route() { grep -q "\.path = \"$1\"" src/routes.c; }
+
+# ---- catalogues ----
+catalogue() { # size → path of a ready database
+    db=$OUT/catalogue-$1.db
+    if [ ! -f "$db" ] || [ "$db" -ot "$BIN" ]; then
+        rm -f "$db" "$db-wal" "$db-shm"
+        "$BIN" migrate --db "$db" >/dev/null 2>&1
+        if [ "$1" = demo ]; then
+            "$BIN" demo --db "$db" >/dev/null 2>&1
+        else
+            if [ ! -f "$OUT/templates.json" ]; then
+                "$BIN" migrate --db "$TMP/demo.db" >/dev/null 2>&1
+                "$BIN" demo --db "$TMP/demo.db" >/dev/null 2>&1
+                "$BIN" export --db "$TMP/demo.db" --format json --output "$OUT/templates.json" >/dev/null 2>&1
+            fi
+            [ -f "$OUT/catalogue-$1.json" ] || node bench/gen-catalogue.js "$1" "$OUT/templates.json" "$OUT/catalogue-$1.json"
+            start=$(date +%s)
+            "$BIN" import "$OUT/catalogue-$1.json" --db "$db" 2>&1 | grep -E 'imported [0-9]+' | sed "s|^.*: |  import: |" >&2
+            echo "  import of $1 places: $(( $(date +%s) - start )) s" >&2
+        fi
+    fi
+    echo "$db"
+}
+
+# ---- one wrk measurement: prints "rps p50 p99 errors" ----
+wrk_once() { # base paths-file seconds [extra wrk args]
+    base=$1; paths=$2; secs=$3; shift 3
+    BENCH_PATHS=$paths taskset -c 1 wrk -t1 -c"$CONNS" -d"${secs}s" --timeout 5s -s bench/random-path.lua "$@" "$base" 2>&1 |
+        sed -n 's/^RESULT rps=\([0-9.]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) requests=[0-9]* errors=\([0-9]*\)/\1 \2 \3 \4/p'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { # base paths-file [extra wrk args] → "rps p50 p99 errors" (medians; errors summed)
+    base=$1; paths=$2; shift 2
+    wrk_once "$base" "$paths" 2 "$@" >/dev/null # warm-up
+    : >"$TMP/runs"
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do wrk_once "$base" "$paths" "$SECS" "$@" >>"$TMP/runs"; i=$((i + 1)); done
+    printf '%s %s %s %s\n' "$(cut -d' ' -f1 "$TMP/runs" | median)" "$(cut -d' ' -f2 "$TMP/runs" | median)" \
+        "$(cut -d' ' -f3 "$TMP/runs" | median)" "$(awk '{s+=$4} END {print s+0}' "$TMP/runs")"
+}
+
+# ---- nginx with the same bytes ----
+start_nginx() { # dir-with-www → base URL
+    port=$(free_port)
+    mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
+    cat >"$TMP/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    default_type text/html;
+    charset utf-8;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $TMP/nginx/tmp/body;
+    proxy_temp_path $TMP/nginx/tmp/proxy;
+    fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
+    uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
+    scgi_temp_path $TMP/nginx/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $1;
+    }
+}
+CONF
+    taskset -c 0 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -g 'user root;' 2>/dev/null ||
+        taskset -c 0 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
+    echo "http://127.0.0.1:$port"
+}
+stop_nginx() { kill "$(cat "$TMP/nginx/nginx.pid")" 2>/dev/null || true; sleep 0.5; rm -f "$TMP/nginx/nginx.pid"; }
+
+ROUTES="home search-commune search-need-filters place"
+has_route /ateliers && ROUTES="$ROUTES agenda"
+has_route /api/v1/lieux && ROUTES="$ROUTES api"
+
+date_iso=$(date -u +%Y-%m-%dT%H:%MZ)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+{
+    echo "# make bench — $date_iso"
+    echo
+    echo "Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GB; repere and nginx on CPU 0, wrk (1 thread, $CONNS connections) on CPU 1."
+    echo "Each figure: median of $RUNS runs of ${SECS} s after a 2 s warm-up; random paths from bench/paths.js."
+    echo
+} >"$OUT/results.md"
+printf 'size\troute\trps\tp50_ms\tp99_ms\terrors\tnginx_rps\tnginx_p99_ms\tratio\n' >"$OUT/results.tsv"
+
+for size in $SIZES; do
+    echo "== catalogue: $size" >&2
+    db=$(catalogue "$size")
+    node bench/paths.js "$db" "$TMP/paths-$size" 2>&1 | sed 's/^/  /' >&2
+    port=$(free_port)
+    taskset -c 0 "$BIN" serve --db "$db" --listen 127.0.0.1 --port "$port" --quiet >"$TMP/serve.log" 2>&1 &
+    SERVER_PID=$!
+    base=http://127.0.0.1:$port
+    for i in $(seq 1 100); do curl -sf -o /dev/null "$base/robots.txt" && break; sleep 0.1; done
+    rss_start=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
+
+    # The same bytes for nginx: a sample of each route's pages, rendered by repere.
+    www=$TMP/www-$size
+    for r in $ROUTES; do
+        mkdir -p "$www/$r"
+        head -n 300 "$TMP/paths-$size/$r.paths" | awk '!seen[$0]++' >"$TMP/sample"
+        n=0
+        : >"$TMP/paths-$size/$r.static"
+        while IFS= read -r p; do
+            n=$((n + 1))
+            curl -s -o "$www/$r/$n.html" "$base$p"
+            echo "/$r/$n.html" >>"$TMP/paths-$size/$r.static"
+        done <"$TMP/sample"
+    done
+    # Size on the wire of the results page (gzip as browsers ask, and identity).
+    wire=$(head -n 50 "$TMP/paths-$size/search-commune.paths" | while IFS= read -r p; do
+        curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download}\n' "$base$p"; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}')
+    raw=$(head -n 50 "$TMP/paths-$size/search-commune.paths" | while IFS= read -r p; do
+        curl -s -o /dev/null -w '%{size_download}\n' "$base$p"; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}')
+
+    nginx_base=$(start_nginx "$www")
+    {
+        echo "## Catalogue: $size places"
+        echo
+        echo "| route | req/s | p50 ms | p99 ms | errors | nginx req/s | nginx p99 ms | repere/nginx |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    } >>"$OUT/results.md"
+    for r in $ROUTES; do
+        set -- $(measure "$base" "$TMP/paths-$size/$r.paths")
+        rps=$1 p50=$2 p99=$3 errs=$4
+        set -- $(measure "$nginx_base" "$TMP/paths-$size/$r.static")
+        nrps=$1 np99=$3
+        ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN {printf "%.2f", a / b}')
+        echo "  $r: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errs | nginx $nrps req/s, p99 $np99 ms | ratio $ratio" >&2
+        echo "| $r | $rps | $p50 | $p99 | $errs | $nrps | $np99 | $ratio |" >>"$OUT/results.md"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$r" "$rps" "$p50" "$p99" "$errs" "$nrps" "$np99" "$ratio" >>"$OUT/results.tsv"
+    done
+    # Without keep-alive: a new TCP connection per request.
+    set -- $(measure "$base" "$TMP/paths-$size/search-commune.paths" -H 'Connection: close')
+    crps=$1 cp99=$3 cerr=$4
+    set -- $(measure "$nginx_base" "$TMP/paths-$size/search-commune.static" -H 'Connection: close')
+    ncrps=$1 ncp99=$3
+    stop_nginx
+    rss_end=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    {
+        echo "| search-commune, Connection: close | $crps | | $cp99 | $cerr | $ncrps | $ncp99 | $(awk -v a="$crps" -v b="$ncrps" 'BEGIN {printf "%.2f", a / b}') |"
+        echo
+        echo "Results page on the wire (50 searches by commune): gzip median/max $(echo $wire | sed 's/ / \/ /') bytes; identity median/max $(echo $raw | sed 's/ / \/ /') bytes. Daemon RSS: $((rss_start / 1024)) MiB at start, $((rss_end / 1024)) MiB after the runs."
+        echo
+    } >>"$OUT/results.md"
+    echo "  Connection: close: repere $crps req/s (p99 $cp99 ms), nginx $ncrps req/s; wire gzip median/max $wire, identity $raw" >&2
+done
+cat "$OUT/results.md"
