@@ -26,6 +26,9 @@ struct db_conn {
     const char *keys[STMT_CACHE_SLOTS];
     sqlite3_stmt *stmts[STMT_CACHE_SLOTS];
     struct db_conn *next_reader; /* list of readers, for closing */
+    int64_t seen_data_version;   /* db_version: PRAGMA data_version last read here … */
+    int64_t seen_commits;        /* … and our own commit count at that moment */
+    bool seen;
 };
 
 struct db {
@@ -35,7 +38,8 @@ struct db {
     pthread_mutex_t readers_lock;
     db_conn *readers;
     pthread_key_t reader_key;
-    atomic_llong commits;
+    atomic_llong commits;  /* commits by this process's writer */
+    atomic_llong external; /* commits by other processes, as noticed by readers */
 };
 
 static const char *const PRAGMAS =
@@ -273,15 +277,25 @@ int db_exec_stmt(sqlite3_stmt *s)
 
 int64_t db_version(db *d)
 {
-    /* data_version changes when another connection (another process, e.g.
-     * `repere import` while serving) commits; commits counts our own. */
+    /* PRAGMA data_version is a per-connection counter: values of different
+     * threads' connections cannot be compared. Each reader remembers its own
+     * and, when it changed while this process committed nothing, another
+     * process (`repere import` while serving) wrote: one shared counter
+     * records that. If both happened, our own commit already changes the
+     * version, and whoever reads after it sees both writes. */
     db_conn *c = db_reader(d);
-    static const char sql[] = "PRAGMA data_version"; /* used by: ETags, caches */
+    static const char sql[] = "PRAGMA data_version"; /* used by: db_version (caches) */
     sqlite3_stmt *s = db_stmt(c, sql);
     int64_t v = 0;
     if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
-    return (v << 32) ^ (int64_t)atomic_load(&d->commits);
+    int64_t commits = (int64_t)atomic_load(&d->commits);
+    if (c->seen && v != c->seen_data_version && commits == c->seen_commits)
+        atomic_fetch_add(&d->external, 1);
+    c->seen = true;
+    c->seen_data_version = v;
+    c->seen_commits = commits;
+    return commits + (int64_t)atomic_load(&d->external);
 }
 
 /* ---- migrations ---- */

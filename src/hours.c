@@ -885,7 +885,9 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         return NULL;
     }
     hours_schedule *s = xcalloc(1, sizeof *s);
-    s->rules = rules;
+    /* Parsing works in a MAX_RULES array (~60 KB); keep only what is used:
+     * the search index holds one schedule per place. */
+    s->rules = xrealloc(rules, (size_t)count * sizeof *rules);
     s->count = count;
     return s;
 }

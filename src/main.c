@@ -20,12 +20,14 @@
 #include "http.h"
 #include "importer.h"
 #include "mail.h"
+#include "search.h"
 #include "tz.h"
 #include "util.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -198,6 +200,7 @@ static db *open_catalogue(app *a)
 static int serve(app *a)
 {
     if (app_load_web(a) != 0) return 1;
+    search_index_warm(a->search, a->db);
     http_server *server = http_start(a);
     if (!server) return 1;
     if (mail_outbox(a)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
@@ -220,6 +223,11 @@ int main(int argc, char **argv)
 {
     /* jansson: seed the hash function before any thread exists. */
     json_object_seed(0);
+    /* A search over a national catalogue allocates a few MB of scratch per
+     * request: keep such blocks in the heap for reuse instead of mmap'ing
+     * (and page-faulting) fresh ones every time. */
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     if (sodium_init() < 0) {
         fprintf(stderr, "repere: libsodium failed to initialise\n");
         return 1;

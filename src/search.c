@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 /* ---- filter groups and their values ---- */
@@ -122,6 +123,8 @@ typedef struct synonym {
 
 struct search_index {
     pthread_mutex_t lock;
+    pthread_cond_t built;  /* signalled when a rebuild finishes */
+    bool building;         /* a thread is rebuilding the snapshot */
     snapshot *current;
     group_value *values[SG_COUNT];
     size_t value_count[SG_COUNT];
@@ -184,6 +187,7 @@ search_index *search_index_new(const char *synonyms_path)
 {
     search_index *si = xcalloc(1, sizeof *si);
     pthread_mutex_init(&si->lock, NULL);
+    pthread_cond_init(&si->built, NULL);
     add_vocab(si, SG_SERVICE, VOCAB_SERVICES);
     add_vocab(si, SG_TYPE, VOCAB_TYPOLOGIE);
     add_vocab(si, SG_PUBLIC, VOCAB_PUBLICS);
@@ -224,6 +228,7 @@ void search_index_free(search_index *si)
     for (size_t i = 0; i < si->synonym_count; i++) free(si->synonyms[i].phrase);
     free(si->synonyms);
     pthread_mutex_destroy(&si->lock);
+    pthread_cond_destroy(&si->built);
     free(si);
 }
 
@@ -381,23 +386,49 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     return s;
 }
 
-/* Take a reference on an up-to-date snapshot (rebuilding it if the catalogue
- * or the day changed). */
+/*
+ * Take a reference on an up-to-date snapshot. When the catalogue or the day
+ * changed, one thread rebuilds it *outside* the lock while the others go on
+ * with the previous snapshot (a search a second stale beats every search
+ * waiting for the rebuild); only when there is no snapshot at all do they
+ * wait for the first one.
+ */
 static snapshot *acquire(search_index *si, db *d, int64_t now)
 {
     int64_t version = db_version(d);
     pthread_mutex_lock(&si->lock);
-    snapshot *s = si->current;
-    if (!s || s->version != version || s->built_day != now / 86400) {
-        snapshot *fresh = build(si, d, version, now);
-        if (s && --s->refs == 0) snapshot_free(s);
-        fresh->refs = 1; /* the index's own reference */
-        si->current = s = fresh;
+    for (;;) {
+        snapshot *s = si->current;
+        bool stale = !s || s->version != version || s->built_day != now / 86400;
+        if (stale && !si->building) {
+            si->building = true;
+            pthread_mutex_unlock(&si->lock);
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            snapshot *fresh = build(si, d, version, now);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            fprintf(stderr, "repere: search index built: %zu places in %.0f ms\n", fresh->count,
+                    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+            pthread_mutex_lock(&si->lock);
+            snapshot *old = si->current;
+            fresh->refs = 1; /* the index's own reference */
+            si->current = fresh;
+            si->building = false;
+            pthread_cond_broadcast(&si->built);
+            if (old && --old->refs == 0) snapshot_free(old);
+            continue;
+        }
+        if (!s) {
+            pthread_cond_wait(&si->built, &si->lock);
+            continue;
+        }
+        s->refs++;
+        pthread_mutex_unlock(&si->lock);
+        return s;
     }
-    s->refs++;
-    pthread_mutex_unlock(&si->lock);
-    return s;
 }
+
 
 static void release(search_index *si, snapshot *s)
 {
@@ -405,6 +436,12 @@ static void release(search_index *si, snapshot *s)
     bool last = --s->refs == 0;
     pthread_mutex_unlock(&si->lock);
     if (last) snapshot_free(s);
+}
+
+void search_index_warm(search_index *si, db *d)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    release(si, s);
 }
 
 static bool entry_open_now(const entry *e, int64_t now)

@@ -130,6 +130,8 @@ typedef struct search_result {
 typedef struct search_index search_index;
 search_index *search_index_new(const char *synonyms_path);
 void search_index_free(search_index *si);
+/* Build the index now (at start-up) rather than on the first search. */
+void search_index_warm(search_index *si, db *d);
 
 /*
  * Run a search. Returns 0, or -1 on an internal error (logged). The result
