@@ -22,40 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
-const char *const EXPORT_COLUMNS[EXPORT_COLUMN_COUNT] = {
-    "id",
-    "pivot",
-    "nom",
-    "commune",
-    "code_postal",
-    "code_insee",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "source",
-    "itinerance",
-    "structure_parente",
-    "date_maj",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-};
+_Static_assert((int)VOCAB_COLUMN_COUNT == (int)EXPORT_COLUMN_COUNT, "one column list: the schema's");
 
 /* "Unknown" SIRET the schema tolerates, for a pivot we cannot vouch for. */
 static const char PIVOT_UNKNOWN[] = "00000000000000";

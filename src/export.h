@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "vocab.h"
 #include "util.h"
 
 /* The columns of the schema, in the order of its CSV. */
@@ -66,7 +67,7 @@ enum export_column {
 };
 
 /* "id", "pivot", … "prise_rdv": the schema's field names, by column. */
-extern const char *const EXPORT_COLUMNS[EXPORT_COLUMN_COUNT];
+#define EXPORT_COLUMNS VOCAB_COLUMNS /* the schema's column list, src/vocab.c */
 
 typedef enum export_format {
     EXPORT_FORMAT_CSV,

@@ -163,57 +163,6 @@ static void raw_list_free(raw_list *l)
     memset(l, 0, sizeof *l);
 }
 
-/* The field names this importer understands (v1.0.2 and v0.1). */
-static const char *const KNOWN_FIELDS[] = {
-    "id",
-    "pivot",
-    "nom",
-    "commune",
-    "code_postal",
-    "code_insee",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "source",
-    "itinerance",
-    "structure_parente",
-    "date_maj",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-    /* v0.1 only */
-    "courriel",
-    "cle_ban",
-    "publics_accueillis",
-    "conditions_acces",
-    "labels_nationaux",
-    "labels_autres",
-    "accessibilite",
-};
-
-static bool known_field(const char *key)
-{
-    for (size_t i = 0; i < ARRAY_LEN(KNOWN_FIELDS); i++)
-        if (strcmp(KNOWN_FIELDS[i], key) == 0) return true;
-    return false;
-}
-
 /* Fields only the v0.1 export has, and fields only v1 has: they tell the JSON formats apart. */
 static const char *const V01_ONLY[] = {"courriel",         "publics_accueillis", "conditions_acces",
                                        "labels_nationaux", "labels_autres",      "accessibilite",
@@ -228,6 +177,15 @@ static const char *const V1_ONLY[] = {"courriels",
                                       "modalites_acces",
                                       "fiche_acces_libre",
                                       "itinerance"};
+
+static bool in_list(const char *const *list, size_t n, const char *key);
+
+/* The field names this importer understands: the v1.0.2 columns and the v0.1 ones. */
+static bool known_field(const char *key)
+{
+    return in_list(VOCAB_COLUMNS, VOCAB_COLUMN_COUNT, key) ||
+           in_list(V01_ONLY, ARRAY_LEN(V01_ONLY), key);
+}
 
 static bool in_list(const char *const *list, size_t n, const char *key)
 {

@@ -515,3 +515,39 @@ const char *vocab_alias_folded(size_t i)
 {
     return i < ARRAY_LEN(ALIASES) ? ALIASES[i].folded : LEGACY[i - ARRAY_LEN(ALIASES)].folded;
 }
+
+/* The columns of the national schema v1.0.2, in their order. */
+const char *const VOCAB_COLUMNS[VOCAB_COLUMN_COUNT] = {
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+};

@@ -102,4 +102,8 @@ bool vocab_map_legacy(vocab_legacy_field field, const char *value, vocab_mapping
 size_t vocab_alias_count(void);
 const char *vocab_alias_folded(size_t i);
 
+/* The columns of the national schema v1.0.2 (CSV header, JSON keys), in order. */
+enum { VOCAB_COLUMN_COUNT = 32 };
+extern const char *const VOCAB_COLUMNS[VOCAB_COLUMN_COUNT];
+
 #endif
