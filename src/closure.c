@@ -3,6 +3,7 @@
  */
 #include "closure.h"
 #include "fr.h"
+#include "tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ char *closures_fold(const char *regular, const closure *list, size_t count)
 static int64_t day_number(const char *iso)
 {
     int y, m, d;
-    return fr_parse_date(iso, &y, &m, &d) ? fr_days_from_civil(y, m, d) : -1;
+    return fr_parse_date(iso, &y, &m, &d) ? tz_days_from_civil(y, m, d) : -1;
 }
 
 json_t *closures_banner(const closure *list, size_t count, const char *today)

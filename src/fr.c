@@ -27,17 +27,6 @@ bool fr_parse_date(const char *iso, int *year, int *month, int *day)
     return true;
 }
 
-int64_t fr_days_from_civil(int y, int m, int d)
-{
-    /* Howard Hinnant's algorithm. */
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 bool fr_date(buf *out, const char *iso)
 {
     int y, m, d;

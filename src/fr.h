@@ -17,8 +17,6 @@ extern const char *const FR_WEEKDAYS[7];  /* "lundi" … "dimanche" (ISO order) 
 bool fr_date(buf *out, const char *iso);
 /* Parse 'YYYY-MM-DD' at the start of iso. */
 bool fr_parse_date(const char *iso, int *year, int *month, int *day);
-/* Days from 1970-01-01 to the civil date (proleptic Gregorian). */
-int64_t fr_days_from_civil(int year, int month, int day);
 /* E.164 "+33475582913" → "04 75 58 29 13"; other numbers grouped sensibly. */
 void fr_phone(buf *out, const char *e164);
 /* 3.24 → "3,2 km"; 0.45 → "450 m". */

@@ -61,7 +61,7 @@ long place_age_days(const char *iso, int64_t now)
 {
     int y, m, d;
     if (!fr_parse_date(iso, &y, &m, &d)) return -1;
-    return (long)(now / 86400 - fr_days_from_civil(y, m, d));
+    return (long)(now / 86400 - tz_days_from_civil(y, m, d));
 }
 
 static void set_text(json_t *o, const char *key, const char *value)
