@@ -329,7 +329,15 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_text(o, "source_id", db_col_text(s, C_SOURCE_ID));
     const char *pivot = db_col_text(s, C_PIVOT);
     if (pivot && strcmp(pivot, "00000000000000") != 0) set_text(o, "pivot", pivot);
-    set_text(o, "structure", db_col_text(s, C_STRUCTURE));
+    /* Some producers give the structure as its SIREN only: say what it is. */
+    const char *structure = db_col_text(s, C_STRUCTURE);
+    if (structure && strspn(structure, "0123456789") == strlen(structure)) {
+        char *named = xasprintf("la structure de SIREN %s", structure);
+        json_object_set_new(o, "structure", json_string(named));
+        free(named);
+    } else {
+        set_text(o, "structure", structure);
+    }
     set_text(o, "parent_structure", db_col_text(s, C_PARENT_STRUCTURE));
     set_text(o, "timezone", db_col_text(s, C_TIMEZONE));
     int64_t now = now_utc();
