@@ -63,9 +63,18 @@ const KINDS = ['Espace public numérique', 'Médiathèque', 'France services', '
 const STREETS = ['rue de la République', 'place de la Mairie', 'avenue Jean-Jaurès', 'rue Victor-Hugo',
   'rue de la Gare', 'place du Marché', 'rue Pasteur', 'boulevard Gambetta', 'rue des Écoles', 'allée des Tilleuls'];
 
-const fd = fs.openSync(out, 'w');
-fs.writeSync(fd, '[\n');
+// The importer reads files of a bounded size: files of at most CHUNK records,
+// OUT, then OUT.2, OUT.3… (bench/run.sh imports every OUT*).
+const CHUNK = 25000;
+let fd = null;
 for (let i = 1; i <= N; i++) {
+  if ((i - 1) % CHUNK === 0) {
+    if (fd !== null) { fs.writeSync(fd, ']\n'); fs.closeSync(fd); }
+    const part = Math.floor((i - 1) / CHUNK) + 1;
+    fd = fs.openSync(part === 1 ? out : `${out}.${part}`, 'w');
+    fs.writeSync(fd, '[\n');
+  }
+  const last = i === N || i % CHUNK === 0;
   const t = pick(templates);
   const c = pickCommune();
   const r = { ...t };
@@ -86,7 +95,7 @@ for (let i = 1; i <= N; i++) {
   r.structure_parente = null;
   r.fiche_acces_libre = null;
   r.prise_rdv = null;
-  fs.writeSync(fd, JSON.stringify(r) + (i < N ? ',\n' : '\n'));
+  fs.writeSync(fd, JSON.stringify(r) + (last ? '\n' : ',\n'));
 }
 fs.writeSync(fd, ']\n');
 fs.closeSync(fd);

@@ -51,7 +51,7 @@ catalogue() { # size → path of a ready database
             fi
             [ -f "$OUT/catalogue-$1.json" ] || node bench/gen-catalogue.js "$1" "$OUT/templates.json" "$OUT/catalogue-$1.json"
             start=$(date +%s)
-            "$BIN" import "$OUT/catalogue-$1.json" --db "$db" 2>&1 | grep -E 'imported [0-9]+' | sed "s|^.*: |  import: |" >&2
+            "$BIN" import "$OUT/catalogue-$1.json"* --db "$db" 2>&1 | grep -E 'imported [0-9]+' | sed "s|^.*: |  import: |" >&2
             echo "  import of $1 places: $(( $(date +%s) - start )) s" >&2
         fi
     fi
@@ -161,9 +161,9 @@ for size in $SIZES; do
         echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     } >>"$OUT/results.md"
     for r in $ROUTES; do
-        set -- $(measure "$base" "$TMP/paths-$size/$r.paths")
+        set -- $(measure "$base" "$TMP/paths-$size/$r.paths") - - - -
         rps=$1 p50=$2 p99=$3 errs=$4
-        set -- $(measure "$nginx_base" "$TMP/paths-$size/$r.static")
+        set -- $(measure "$nginx_base" "$TMP/paths-$size/$r.static") - - - -
         nrps=$1 np99=$3
         ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN {printf "%.2f", a / b}')
         echo "  $r: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errs | nginx $nrps req/s, p99 $np99 ms | ratio $ratio" >&2
@@ -171,9 +171,9 @@ for size in $SIZES; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$r" "$rps" "$p50" "$p99" "$errs" "$nrps" "$np99" "$ratio" >>"$OUT/results.tsv"
     done
     # Without keep-alive: a new TCP connection per request.
-    set -- $(measure "$base" "$TMP/paths-$size/search-commune.paths" -H 'Connection: close')
+    set -- $(measure "$base" "$TMP/paths-$size/search-commune.paths" -H 'Connection: close') - - - -
     crps=$1 cp99=$3 cerr=$4
-    set -- $(measure "$nginx_base" "$TMP/paths-$size/search-commune.static" -H 'Connection: close')
+    set -- $(measure "$nginx_base" "$TMP/paths-$size/search-commune.static" -H 'Connection: close') - - - -
     ncrps=$1 ncp99=$3
     stop_nginx
     rss_end=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
