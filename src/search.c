@@ -99,6 +99,7 @@ typedef struct entry {
     bool has_pos;
     bits128 bits[SG_COUNT];
     char insee[8], epci[12], departement[4];
+    uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
     char *sort_key;
     uint32_t sort_rank; /* position of sort_key among all entries (commune, then name) */
     hours_schedule *hours; /* NULL when absent or not understood */
@@ -110,6 +111,8 @@ typedef struct entry {
 typedef struct snapshot {
     entry *entries; /* sorted by id */
     size_t count;
+    search_dep_count deps[SEARCH_MAX_DEPARTEMENTS]; /* places per département, by code */
+    size_t dep_count;
     int64_t version;
     int64_t built_day;
     int refs;
@@ -274,6 +277,14 @@ static const char Q_INDEX[] =
     " FROM place p LEFT JOIN commune c ON c.insee = p.commune_insee"
     " WHERE p.closed_at IS NULL ORDER BY p.id";
 
+/* Up to 8 bytes of a short code ("2A004", "200069193", "974") as one integer. */
+static uint64_t pack_code(const char *code)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && code && code[i]; i++) v |= (uint64_t)(unsigned char)code[i] << (8 * i);
+    return v;
+}
+
 static void copy_text(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src ? src : "");
@@ -289,6 +300,11 @@ static int cmp_id(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
+}
+
+static int cmp_dep_code(const void *a, const void *b)
+{
+    return strcmp(((const search_dep_count *)a)->code, ((const search_dep_count *)b)->code);
 }
 
 static int cmp_entry_key(const void *a, const void *b)
@@ -351,6 +367,9 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         copy_text(e->insee, sizeof e->insee, db_col_text(st, 14));
         copy_text(e->epci, sizeof e->epci, db_col_text(st, 15));
         copy_text(e->departement, sizeof e->departement, db_col_text(st, 16));
+        e->insee_code = pack_code(e->insee);
+        e->epci_code = pack_code(e->epci);
+        e->departement_code = pack_code(e->departement);
         const char *published = db_col_text(st, 17);
         char *hours = closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
                           ? place_effective_hours(c, e->id, published, e->departement,
@@ -376,6 +395,20 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     }
     sqlite3_reset(st);
     free(with_closures);
+    /* Places per département, for the home page. */
+    for (size_t i = 0; i < s->count; i++) {
+        const char *dep = s->entries[i].departement;
+        if (!dep[0]) continue;
+        size_t k = 0;
+        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0) k++;
+        if (k == s->dep_count) {
+            if (k == SEARCH_MAX_DEPARTEMENTS) continue;
+            snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
+            s->dep_count++;
+        }
+        s->deps[k].count++;
+    }
+    qsort(s->deps, s->dep_count, sizeof s->deps[0], cmp_dep_code);
     /* Rank entries by commune + name once, so searches without a location
      * sort integers instead of comparing strings. */
     entry **order = xmalloc((s->count ? s->count : 1) * sizeof *order);
@@ -436,6 +469,17 @@ static void release(search_index *si, snapshot *s)
     bool last = --s->refs == 0;
     pthread_mutex_unlock(&si->lock);
     if (last) snapshot_free(s);
+}
+
+size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
+                                 size_t *total)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    size_t n = s->dep_count < max ? s->dep_count : max;
+    memcpy(out, s->deps, n * sizeof *out);
+    *total = s->count;
+    release(si, s);
+    return n;
 }
 
 void search_index_warm(search_index *si, db *d)
@@ -859,6 +903,14 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     snapshot *s = acquire(si, d, now);
     candidate *cands = xmalloc((s->count ? s->count : 1) * sizeof *cands);
     size_t nc = 0;
+    /* Around a point, nothing beyond the largest radius can be listed but the
+     * commune's and EPCI's own places: a bounding box spares the haversine. */
+    const uint64_t where_insee = pack_code(out->where.insee), where_epci = pack_code(out->where.epci),
+                   where_dep = pack_code(out->where.departement);
+    geo_bbox box = {0};
+    if (out->where.kind == WHERE_POINT)
+        box = geo_bbox_around(out->where.lat, out->where.lon,
+                              p->radius_km > 0 ? p->radius_km : RADII[ARRAY_LEN(RADII) - 1]);
     for (size_t i = 0; i < s->count; i++) {
         const entry *e = &s->entries[i];
         double relevance = 0;
@@ -869,14 +921,15 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             else if (text_filter) continue;
         }
         if (!bits_empty(&a.services) && !bits_any(&e->bits[SG_SERVICE], &a.services)) continue;
-        if (out->where.kind == WHERE_DEPARTEMENT && strcmp(e->departement, out->where.departement) != 0)
-            continue;
+        if (out->where.kind == WHERE_DEPARTEMENT && e->departement_code != where_dep) continue;
         candidate c = {e, -1, relevance, false, 0};
         if (out->where.kind == WHERE_POINT) {
+            c.always = (where_insee && e->insee_code == where_insee) ||
+                       (where_epci && e->epci_code == where_epci);
+            bool inside = e->has_pos && e->lat >= box.min_lat && e->lat <= box.max_lat &&
+                          e->lon >= box.min_lon && e->lon <= box.max_lon;
+            if (!inside && !c.always) continue;
             if (e->has_pos) c.distance = geo_distance_km(out->where.lat, out->where.lon, e->lat, e->lon);
-            c.always = (out->where.insee[0] && strcmp(e->insee, out->where.insee) == 0) ||
-                       (out->where.epci[0] && strcmp(e->epci, out->where.epci) == 0);
-            if (c.distance < 0 && !c.always) continue;
             if (c.distance < 0) c.distance = 0;
         }
         for (int g = 0; g < SG_COUNT; g++) {

@@ -37,6 +37,7 @@ enum {
     SEARCH_MAX_RADIUS_KM = 200,  /* rayon= beyond this is refused */
     SEARCH_MAX_CHOICES = 30,     /* communes offered on an ambiguous "Où ?" */
     SEARCH_MAX_SELECTED = 16,    /* values selected in one filter group */
+    SEARCH_MAX_DEPARTEMENTS = 128, /* 101 départements, with room */
 };
 
 /* The filter groups, in the order they are shown. */
@@ -130,6 +131,16 @@ typedef struct search_result {
 typedef struct search_index search_index;
 search_index *search_index_new(const char *synonyms_path);
 void search_index_free(search_index *si);
+/* How many open places each département has (from the index, so the home
+ * page costs no query over the catalogue); *total: all open places.
+ * Returns how many entries were written (sorted by code). */
+typedef struct search_dep_count {
+    char code[4];
+    long count;
+} search_dep_count;
+size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
+                                 size_t *total);
+
 /* Build the index now (at start-up) rather than on the first search. */
 void search_index_warm(search_index *si, db *d);
 

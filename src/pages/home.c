@@ -9,33 +9,36 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Used by: the home page (départements that have places, with counts). */
-static const char Q_DEPARTEMENTS[] =
-    "SELECT d.code, d.name, COUNT(*) FROM place p JOIN departement d ON d.code = p.departement"
-    " WHERE p.closed_at IS NULL GROUP BY d.code ORDER BY d.code";
-/* Used by: the home page (total of open places). */
-static const char Q_TOTAL[] = "SELECT COUNT(*) FROM place WHERE closed_at IS NULL";
+/* Used by: the home page (names of the départements; counts come from the search index). */
+static const char Q_DEPARTEMENT_NAMES[] = "SELECT code, name FROM departement ORDER BY code";
 
 int page_home(req *r)
 {
     json_t *d = page_model("Repère — trouver de l'aide pour le numérique près de chez vous");
     db_conn *c = db_reader(r->app->db);
     json_t *deps = json_array();
-    sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENTS);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    search_dep_count counts[SEARCH_MAX_DEPARTEMENTS];
+    size_t total = 0;
+    size_t n = search_departement_counts(r->app->search, r->app->db, counts, SEARCH_MAX_DEPARTEMENTS,
+                                         &total);
+    sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENT_NAMES);
+    size_t k = 0;
+    while (sqlite3_step(s) == SQLITE_ROW && k < n) {
+        const char *code = db_col_text(s, 0);
+        while (k < n && strcmp(counts[k].code, code) < 0) k++;
+        if (k == n || strcmp(counts[k].code, code) != 0) continue;
         buf count = {0};
-        fr_count(&count, sqlite3_column_int64(s, 2), "lieu", "lieux");
-        json_array_append_new(deps, json_pack("{s:s, s:s, s:s}", "code", db_col_text(s, 0),
-                                              "name", db_col_text(s, 1), "count", count.data));
+        fr_count(&count, counts[k].count, "lieu", "lieux");
+        json_array_append_new(deps, json_pack("{s:s, s:s, s:s}", "code", code, "name",
+                                              db_col_text(s, 1), "count", count.data));
         buf_free(&count);
+        k++;
     }
     sqlite3_reset(s);
-    s = db_stmt(c, Q_TOTAL);
-    long total = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
     buf t = {0};
-    fr_count(&t, total, "lieu", "lieux");
+    fr_count(&t, (long)total, "lieu", "lieux");
     json_object_set_new(d, "total", json_string(t.data));
     buf_free(&t);
     json_object_set_new(d, "departements", deps);
