@@ -69,6 +69,12 @@ const route ROUTES[] = {
     {.method = "POST", .path = "/admin/lieux/nouveau", .handler = page_admin_new_place_post, .access = ACCESS_COORDINATOR, .csrf = true},
     {.method = "GET", .path = "/admin/lieux/*", .handler = page_admin_place, .access = ACCESS_SIGNED_IN},
     {.method = "GET", .path = "/admin/lieux/*/historique", .handler = page_admin_history, .access = ACCESS_SIGNED_IN},
+    /* Workshops of a place (src/pages/admin_workshop.c). */
+    {.method = "GET", .path = "/admin/lieux/*/ateliers", .handler = page_admin_workshops, .access = ACCESS_SIGNED_IN},
+    {.method = "GET", .path = "/admin/lieux/*/ateliers/nouveau", .handler = page_admin_workshop_new, .access = ACCESS_SIGNED_IN},
+    {.method = "POST", .path = "/admin/lieux/*/ateliers/nouveau", .handler = page_admin_workshop_new_post, .access = ACCESS_SIGNED_IN, .csrf = true},
+    {.method = "GET", .path = "/admin/lieux/*/ateliers/*", .handler = page_admin_workshop, .access = ACCESS_SIGNED_IN},
+    {.method = "POST", .path = "/admin/lieux/*/ateliers/*/*", .handler = page_admin_workshop_post, .access = ACCESS_SIGNED_IN, .csrf = true},
     {.method = "POST", .path = "/admin/lieux/*/*", .handler = page_admin_place_post, .access = ACCESS_SIGNED_IN, .csrf = true},
     {.method = "POST", .path = "/admin/signalements/*/traite", .handler = page_admin_report_handled, .access = ACCESS_SIGNED_IN, .csrf = true},
     {.method = "POST", .path = "/admin/demandes/*/*", .handler = page_admin_claim_decide, .access = ACCESS_COORDINATOR, .csrf = true},

@@ -7,6 +7,7 @@
  * Strings of a record live in a per-record arena.
  */
 #include "workshop_import.h"
+#include "admin.h"
 #include "geo.h"
 #include "markdown.h"
 #include "rrule.h"
@@ -34,6 +35,8 @@ enum {
 /* Used by: the import (the place a workshop belongs to). */
 static const char Q_PLACE[] =
     "SELECT id, timezone FROM place WHERE source = :source AND source_id = :sid";
+/* Used by: the editor (workshop_import_record: the place being edited). */
+static const char Q_PLACE_BY_ID[] = "SELECT timezone FROM place WHERE id = :id";
 /* Used by: the import (does this workshop exist already?). */
 static const char Q_FIND[] = "SELECT id FROM workshop WHERE source = :source AND source_id = :sid";
 
@@ -57,20 +60,32 @@ static const char Q_FIND[] = "SELECT id FROM workshop WHERE source = :source AND
 static const char Q_UPDATE[] = "UPDATE workshop SET " WORKSHOP_FIELDS
                                ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
 /* Used by: the import (a new workshop). */
+#define WORKSHOP_COLUMNS                                                                           \
+    "place_id, source, source_id, title, slug, summary, description_md,"                          \
+    " description_html, themes, keywords, level, audiences, what_to_bring, price_kind, price_cents," \
+    " pass_numerique, registration, registration_contact, capacity, seats_left, is_full,"         \
+    " facilitator, partner, accessibility_notes, venue_name, venue_address, venue_postal_code,"   \
+    " venue_commune, venue_latitude, venue_longitude, venue_commune_insee, venue_departement,"    \
+    " recurrence, exception_dates, recurrence_start, duration_minutes, cancellations"
+#define WORKSHOP_VALUES                                                                            \
+    ":place_id, :source, :sid, :title, :slug, :summary, :description_md,"                         \
+    " :description_html, :themes, :keywords, :level, :audiences, :what_to_bring, :price_kind,"    \
+    " :price_cents, :pass, :registration, :registration_contact, :capacity, :seats_left, :is_full," \
+    " :facilitator, :partner, :accessibility_notes, :venue_name, :venue_address,"                 \
+    " :venue_postal_code, :venue_commune, :venue_latitude, :venue_longitude, :venue_insee,"       \
+    " :venue_dep, :recurrence, :exception_dates, :recurrence_start, :duration_minutes,"           \
+    " :cancellations"
 static const char Q_INSERT[] =
-    "INSERT INTO workshop (place_id, source, source_id, title, slug, summary, description_md,"
-    " description_html, themes, keywords, level, audiences, what_to_bring, price_kind, price_cents,"
-    " pass_numerique, registration, registration_contact, capacity, seats_left, is_full,"
-    " facilitator, partner, accessibility_notes, venue_name, venue_address, venue_postal_code,"
-    " venue_commune, venue_latitude, venue_longitude, venue_commune_insee, venue_departement,"
-    " recurrence, exception_dates, recurrence_start, duration_minutes, cancellations)"
-    " VALUES (:place_id, :source, :sid, :title, :slug, :summary, :description_md,"
-    " :description_html, :themes, :keywords, :level, :audiences, :what_to_bring, :price_kind,"
-    " :price_cents, :pass, :registration, :registration_contact, :capacity, :seats_left, :is_full,"
-    " :facilitator, :partner, :accessibility_notes, :venue_name, :venue_address,"
-    " :venue_postal_code, :venue_commune, :venue_latitude, :venue_longitude, :venue_insee,"
-    " :venue_dep, :recurrence, :exception_dates, :recurrence_start, :duration_minutes,"
-    " :cancellations)";
+    "INSERT INTO workshop (" WORKSHOP_COLUMNS ") VALUES (" WORKSHOP_VALUES ")";
+/* Used by: the editor (a new workshop, only when :account may edit the place). */
+static const char Q_INSERT_AS[] =
+    "INSERT INTO workshop (" WORKSHOP_COLUMNS ") SELECT " WORKSHOP_VALUES
+    " FROM place WHERE place.id = :place_id AND " ADMIN_CAN_EDIT("place", ":account");
+/* Used by: the editor (a workshop of this place, only when :account may edit the place). */
+static const char Q_UPDATE_AS[] =
+    "UPDATE workshop SET " WORKSHOP_FIELDS ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id AND place_id = :place_id AND EXISTS (SELECT 1 FROM place WHERE"
+    " place.id = :place_id AND " ADMIN_CAN_EDIT("place", ":account") ")";
 /* Used by: the import (sessions are replaced whole on every import of a workshop). */
 static const char Q_DELETE_SESSIONS[] = "DELETE FROM workshop_session WHERE workshop_id = :id";
 /* Used by: the import. */
@@ -741,7 +756,7 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
 
 /* Validate one record into *w. Returns false when it is rejected (reasons reported). */
 static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_source, int64_t now,
-                        workshop_in *w)
+                        int64_t place_id, workshop_in *w)
 {
     if (!json_is_object(o)) {
         reject(r, NULL, NULL, "un objet est attendu");
@@ -762,7 +777,19 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
     w->source = text_at(r, o, "source", "source", 100, false, false);
     if (!w->source) w->source = default_source;
     const char *zone_name = NULL;
-    read_place(r, c, o, w, &zone_name);
+    if (place_id) {
+        /* The editor: the place is the one being edited, not a reference. */
+        sqlite3_stmt *s = db_stmt(c, Q_PLACE_BY_ID);
+        db_bind_int(s, ":id", place_id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            w->place_id = place_id;
+            zone_name = arena_strdup(r->ar, db_col_text(s, 0));
+        }
+        sqlite3_reset(s);
+        if (!w->place_id) reject(r, "lieu", NULL, "lieu introuvable dans l'annuaire");
+    } else {
+        read_place(r, c, o, w, &zone_name);
+    }
 
     w->summary = text_at(r, o, "resume", "resume", SUMMARY_MAX_CHARS, false, false);
     w->description_md = text_at(r, o, "description", "description", MD_MAX_BYTES, true, false);
@@ -921,6 +948,26 @@ static void bind_workshop(sqlite3_stmt *s, const workshop_in *w)
     free(slug);
 }
 
+/* Replace the sessions of workshop `id`. Returns 0, or -1 on a database error. */
+static int write_sessions(db_conn *c, const workshop_in *w, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_DELETE_SESSIONS);
+    db_bind_int(s, ":id", id);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    for (size_t i = 0; i < w->sessions.count; i++) {
+        const session_in *x = &w->sessions.items[i];
+        s = db_stmt(c, Q_INSERT_SESSION);
+        db_bind_int(s, ":workshop_id", id);
+        db_bind_int(s, ":place_id", w->place_id);
+        db_bind_int(s, ":starts_at", x->start);
+        db_bind_int(s, ":ends_at", x->end);
+        db_bind_int(s, ":cancelled", x->cancelled);
+        db_bind_text(s, ":reason", x->cancelled ? x->reason : NULL);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    }
+    return 0;
+}
+
 /* Write one valid workshop and its sessions. Returns 1 new, 2 updated, -1 on a database error. */
 static int write_workshop(db_conn *c, const workshop_in *w)
 {
@@ -943,21 +990,7 @@ static int write_workshop(db_conn *c, const workshop_in *w)
         id = sqlite3_last_insert_rowid(db_handle(c));
         outcome = 1;
     }
-    s = db_stmt(c, Q_DELETE_SESSIONS);
-    db_bind_int(s, ":id", id);
-    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    for (size_t i = 0; i < w->sessions.count; i++) {
-        const session_in *x = &w->sessions.items[i];
-        s = db_stmt(c, Q_INSERT_SESSION);
-        db_bind_int(s, ":workshop_id", id);
-        db_bind_int(s, ":place_id", w->place_id);
-        db_bind_int(s, ":starts_at", x->start);
-        db_bind_int(s, ":ends_at", x->end);
-        db_bind_int(s, ":cancelled", x->cancelled);
-        db_bind_text(s, ":reason", x->cancelled ? x->reason : NULL);
-        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    }
-    return outcome;
+    return write_sessions(c, w, id) == 0 ? outcome : -1;
 }
 
 /* ---- the file ---- */
@@ -1018,7 +1051,7 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
         out->records++;
         rec r = {.rep = out, .ar = arena_new(), .index = i + 1};
         workshop_in w = {0};
-        bool ok = read_record(&r, c, o, default_source, now, &w);
+        bool ok = read_record(&r, c, o, default_source, now, 0, &w);
         if (ok) {
             char *key = xasprintf("%s\x1f%s", w.source, w.source_id);
             json_t *first = json_object_get(seen, key);
@@ -1077,4 +1110,250 @@ int workshop_import_file(db *d, const char *path, const char *source_name)
     importer_report_free(&rep);
     buf_free(&b);
     return rc == 0 ? 0 : 1;
+}
+
+/* ---- the admin editor: one record at a time, authorised in SQL ---- */
+
+int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int64_t workshop_id,
+                               int64_t account, int64_t now, importer_report *out)
+{
+    out->records++;
+    rec r = {.rep = out, .ar = arena_new(), .index = 1};
+    workshop_in w = {0};
+    int64_t result = 0;
+    if (!read_record(&r, c, record, "Repère", now, place_id, &w)) {
+        out->rejected++;
+        goto done;
+    }
+    sqlite3_stmt *s = db_stmt(c, workshop_id ? Q_UPDATE_AS : Q_INSERT_AS);
+    bind_workshop(s, &w);
+    db_bind_int(s, ":account", account);
+    if (workshop_id) db_bind_int(s, ":id", workshop_id);
+    if (db_exec_stmt(s) != SQLITE_DONE) {
+        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        result = -1;
+        goto done;
+    }
+    if (sqlite3_changes(db_handle(c)) != 1) {
+        result = -2; /* not allowed: nothing was written */
+        goto done;
+    }
+    int64_t id = workshop_id ? workshop_id : sqlite3_last_insert_rowid(db_handle(c));
+    if (write_sessions(c, &w, id) != 0) {
+        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        result = -1;
+        goto done;
+    }
+    if (workshop_id) out->updated++;
+    else out->imported++;
+    result = id;
+done:
+    workshop_in_free(&w);
+    arena_free(r.ar);
+    return result;
+}
+
+/* Used by: workshop_import_record_of (a workshop as the editor re-reads it). */
+static const char Q_RECORD_OF[] =
+    "SELECT w.source, w.source_id, w.title, w.summary, w.description_md, w.themes, w.keywords,"
+    " w.level, w.audiences, w.what_to_bring, w.price_kind, w.price_cents, w.pass_numerique,"
+    " w.registration, w.registration_contact, w.capacity, w.seats_left, w.is_full, w.facilitator,"
+    " w.partner, w.accessibility_notes, w.venue_name, w.venue_address, w.venue_postal_code,"
+    " w.venue_commune, w.venue_latitude, w.venue_longitude, w.recurrence, w.recurrence_start,"
+    " w.duration_minutes, w.exception_dates, w.cancellations, p.timezone, w.place_id"
+    " FROM workshop w JOIN place p ON p.id = w.place_id WHERE w.id = :id";
+/* Used by: workshop_import_record_of (the stored sessions). */
+static const char Q_RECORD_SESSIONS[] =
+    "SELECT starts_at, ends_at, cancelled, cancel_reason FROM workshop_session"
+    " WHERE workshop_id = :id ORDER BY starts_at";
+
+static json_t *col_text(sqlite3_stmt *s, int col)
+{
+    const char *v = db_col_text(s, col);
+    return v && *v ? json_string(v) : json_null();
+}
+
+static json_t *col_list(sqlite3_stmt *s, int col)
+{
+    json_t *a = json_array();
+    const char *cell = db_col_text(s, col);
+    while (cell && *cell) {
+        size_t n = strcspn(cell, "|");
+        if (n) json_array_append_new(a, json_stringn(cell, n));
+        cell += n;
+        if (*cell) cell++;
+    }
+    return a;
+}
+
+static void local_text(buf *out, const tz_zone *zone, int64_t utc, bool with_date)
+{
+    int64_t local = tz_utc_to_local(zone, utc);
+    int64_t days = tz_floor_div(local, 86400);
+    int64_t sec = local - days * 86400;
+    if (with_date) {
+        iso_day(out, days);
+        buf_putc(out, 'T');
+    }
+    buf_printf(out, "%02d:%02d", (int)(sec / 3600), (int)(sec % 3600 / 60));
+}
+
+json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *place_id)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_RECORD_OF);
+    db_bind_int(s, ":id", workshop_id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return NULL;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "source", col_text(s, 0));
+    json_object_set_new(o, "id", col_text(s, 1));
+    if (json_is_null(json_object_get(o, "id")))
+        json_object_set_new(o, "id", json_sprintf("atelier-%lld", (long long)workshop_id));
+    json_object_set_new(o, "titre", col_text(s, 2));
+    json_object_set_new(o, "resume", col_text(s, 3));
+    json_object_set_new(o, "description", col_text(s, 4));
+    json_object_set_new(o, "themes", col_list(s, 5));
+    json_object_set_new(o, "mots_cles", col_list(s, 6));
+    json_object_set_new(o, "niveau", col_text(s, 7));
+    json_object_set_new(o, "publics", col_list(s, 8));
+    json_object_set_new(o, "a_apporter", col_text(s, 9));
+    const char *kind = db_col_text(s, 10);
+    bool paid = kind && !strcmp(kind, "payant");
+    json_object_set_new(o, "tarif", json_string(paid ? "payant" : "gratuit"));
+    if (paid && sqlite3_column_type(s, 11) != SQLITE_NULL)
+        json_object_set_new(o, "montant", json_real((double)sqlite3_column_int64(s, 11) / 100.0));
+    json_object_set_new(o, "pass_numerique", json_boolean(sqlite3_column_int(s, 12)));
+    json_object_set_new(o, "inscription", col_text(s, 13));
+    json_object_set_new(o, "contact_inscription", col_text(s, 14));
+    if (sqlite3_column_type(s, 15) != SQLITE_NULL)
+        json_object_set_new(o, "capacite", json_integer(sqlite3_column_int64(s, 15)));
+    if (sqlite3_column_type(s, 16) != SQLITE_NULL)
+        json_object_set_new(o, "places_restantes", json_integer(sqlite3_column_int64(s, 16)));
+    json_object_set_new(o, "complet", json_boolean(sqlite3_column_int(s, 17)));
+    json_object_set_new(o, "animateur", col_text(s, 18));
+    json_object_set_new(o, "partenaire", col_text(s, 19));
+    json_object_set_new(o, "accessibilite", col_text(s, 20));
+    if (db_col_text(s, 22)) {
+        json_t *v = json_pack("{s:o, s:o, s:o, s:o}", "nom", col_text(s, 21), "adresse",
+                              col_text(s, 22), "code_postal", col_text(s, 23), "commune",
+                              col_text(s, 24));
+        if (sqlite3_column_type(s, 25) != SQLITE_NULL && sqlite3_column_type(s, 26) != SQLITE_NULL) {
+            json_object_set_new(v, "latitude", json_real(sqlite3_column_double(s, 25)));
+            json_object_set_new(v, "longitude", json_real(sqlite3_column_double(s, 26)));
+        }
+        json_object_set_new(o, "hors_les_murs", v);
+    }
+    const char *zone_name = db_col_text(s, 32);
+    const tz_zone *zone = tz_zone_get(zone_name ? zone_name : "Europe/Paris");
+    if (!zone) zone = tz_zone_get("Europe/Paris");
+    if (place_id) *place_id = sqlite3_column_int64(s, 33);
+
+    /* The recurrence as published, and the days it skips. */
+    rrule rule;
+    bool recurring = false;
+    int64_t start_day = 0;
+    int start_minutes = 0, duration = 0;
+    int64_t except[64];
+    size_t except_count = 0;
+    const char *rule_text = db_col_text(s, 27), *rstart = db_col_text(s, 28);
+    char err[200];
+    if (rule_text && rstart && sqlite3_column_int(s, 29) > 0 &&
+        rrule_parse(rule_text, &rule, err, sizeof err) &&
+        workshop_parse_when(rstart, 0, &start_day, &start_minutes) && start_minutes >= 0) {
+        recurring = true;
+        duration = sqlite3_column_int(s, 29);
+        json_t *ex = json_array();
+        const char *cell = db_col_text(s, 30);
+        while (cell && *cell) {
+            size_t n = strcspn(cell, "|");
+            char day[16];
+            int64_t d;
+            int m;
+            snprintf(day, sizeof day, "%.*s", (int)(n < 15 ? n : 15), cell);
+            if (workshop_parse_when(day, 0, &d, &m) && except_count < ARRAY_LEN(except))
+                except[except_count++] = d;
+            json_array_append_new(ex, json_string(day));
+            cell += n;
+            if (*cell) cell++;
+        }
+        json_object_set_new(o, "recurrence",
+                            json_pack("{s:s, s:i, s:s, s:o}", "debut", rstart, "duree_minutes",
+                                      duration, "regle", rule_text, "exceptions", ex));
+    }
+    json_error_t jerr;
+    const char *cancellations = db_col_text(s, 31);
+    json_t *annulations = cancellations ? json_loads(cancellations, 0, &jerr) : NULL;
+    if (!json_is_array(annulations)) {
+        json_decref(annulations);
+        annulations = json_array();
+    }
+    sqlite3_reset(s);
+
+    /* One-off sessions: the stored ones the recurrence does not produce. */
+    s = db_stmt(c, Q_RECORD_SESSIONS);
+    db_bind_int(s, ":id", workshop_id);
+    int64_t *starts = NULL;
+    size_t nstarts = 0;
+    json_t *seances = json_array();
+    typedef struct { int64_t start, end; bool cancelled; char *reason; } stored;
+    stored *all = NULL;
+    size_t nall = 0, cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (nall == cap) {
+            cap = cap ? cap * 2 : 32;
+            all = xrealloc(all, cap * sizeof *all);
+        }
+        const char *reason = db_col_text(s, 3);
+        all[nall++] = (stored){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                               sqlite3_column_int(s, 2) != 0, reason ? xstrdup(reason) : NULL};
+    }
+    sqlite3_reset(s);
+    if (recurring && nall) {
+        rrule_occurrence *occ = xmalloc(WORKSHOP_MAX_SESSIONS * sizeof *occ);
+        int n = rrule_expand(&rule, zone, start_day * 86400 + start_minutes * 60,
+                             (int64_t)duration * 60, except, except_count, all[0].start,
+                             all[nall - 1].start + 1, occ, WORKSHOP_MAX_SESSIONS);
+        if (n < 0) n = WORKSHOP_MAX_SESSIONS;
+        starts = xmalloc(((size_t)n + 1) * sizeof *starts);
+        for (int k = 0; k < n; k++) starts[nstarts++] = occ[k].start;
+        free(occ);
+    }
+    for (size_t i = 0; i < nall; i++) {
+        bool from_rule = false;
+        for (size_t k = 0; k < nstarts && !from_rule; k++) from_rule = starts[k] == all[i].start;
+        if (!from_rule) {
+            buf a = {0}, b = {0};
+            local_text(&a, zone, all[i].start, true);
+            bool same_day = tz_floor_div(tz_utc_to_local(zone, all[i].start), 86400) ==
+                            tz_floor_div(tz_utc_to_local(zone, all[i].end), 86400);
+            local_text(&b, zone, all[i].end, !same_day);
+            json_t *item = json_pack("{s:s, s:s}", "debut", a.data, "fin", b.data);
+            /* A cancellation not published by day (annulations) stays on the session. */
+            bool by_day = false;
+            char day[11];
+            memcpy(day, a.data, 10);
+            day[10] = '\0';
+            size_t k;
+            json_t *x;
+            json_array_foreach(annulations, k, x)
+                by_day = by_day || !strcmp(json_string_value(json_object_get(x, "date")) ? json_string_value(json_object_get(x, "date")) : "", day);
+            if (all[i].cancelled && !by_day) {
+                json_object_set_new(item, "annulee", json_true());
+                if (all[i].reason) json_object_set_new(item, "motif", json_string(all[i].reason));
+            }
+            json_array_append_new(seances, item);
+            buf_free(&a);
+            buf_free(&b);
+        }
+        free(all[i].reason);
+    }
+    free(all);
+    free(starts);
+    if (json_array_size(seances)) json_object_set_new(o, "seances", seances);
+    else json_decref(seances);
+    if (json_array_size(annulations)) json_object_set_new(o, "annulations", annulations);
+    else json_decref(annulations);
+    return o;
 }

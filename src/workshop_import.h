@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "db.h"
 #include "importer.h"
 
@@ -44,6 +46,31 @@ bool workshop_import_detect(const char *data, size_t len);
  */
 int workshop_import_run(db *d, const char *data, size_t len, const char *source_name,
                         bool dry_run, int64_t now, importer_report *out);
+
+/*
+ * The admin editor (src/pages/admin_workshop.c): validate `record`, one
+ * workshop in the file format (its "lieu" is ignored: the place is
+ * `place_id`), with exactly the rules of a file, and write it in the
+ * caller's write transaction `c` as a new workshop (workshop_id 0) or over
+ * workshop `workshop_id` of that place, sessions replaced. The INSERT or
+ * UPDATE itself requires that `account` may edit the place
+ * (ADMIN_CAN_EDIT). Returns the workshop's id; 0 when the record is
+ * rejected (reasons in out->entries, nothing written); -2 when the account
+ * may not edit that place or the workshop is not of that place (nothing
+ * written); -1 on a database error (out->error).
+ */
+int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int64_t workshop_id,
+                               int64_t account, int64_t now, importer_report *out);
+
+/*
+ * A stored workshop as the record workshop_import_record reads (id, source,
+ * every field, "recurrence" as published, one-off "seances" — the stored
+ * sessions the recurrence does not produce — and "annulations"), so that
+ * the editor changes a workshop through the importer's rules. New
+ * reference, or NULL when there is no such workshop; *place_id receives
+ * its place.
+ */
+json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *place_id);
 
 /*
  * Read and import the file at `path` (for `repere demo`), printing the

@@ -64,6 +64,11 @@ int page_admin_outbox_message(req *r); /* admin.c: /admin/courriels/{file} */
 int page_admin_place(req *r);          /* admin_place.c: /admin/lieux/{id}, the editor */
 int page_admin_history(req *r);        /* admin_place.c: /admin/lieux/{id}/historique */
 int page_admin_place_post(req *r);     /* admin_place.c: POST /admin/lieux/{id}/{action} */
+int page_admin_workshops(req *r);          /* admin_workshop.c: /admin/lieux/{id}/ateliers */
+int page_admin_workshop_new(req *r);       /* admin_workshop.c: /admin/lieux/{id}/ateliers/nouveau */
+int page_admin_workshop_new_post(req *r);
+int page_admin_workshop(req *r);           /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
+int page_admin_workshop_post(req *r);      /* admin_workshop.c: POST …/ateliers/{w}/{action} */
 int page_verify_link(req *r);          /* admin_place.c: /verifier (signed reminder link) */
 int page_verify_link_post(req *r);
 int page_report(req *r);               /* report.c: /lieux/{id}/signaler */
