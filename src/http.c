@@ -300,10 +300,107 @@ int reply_redirect(req *r, int status, const char *location)
     return 0;
 }
 
+/* ---- multipart/form-data (routes with .multipart) ---- */
+
+enum {
+    MULTIPART_BUFFER = 16 * 1024, /* the post processor's working buffer */
+};
+
+typedef struct multipart_field {
+    char *key;
+    buf value;
+} multipart_field;
+
+typedef struct multipart {
+    struct MHD_PostProcessor *pp;
+    multipart_field fields[HTTP_MAX_ARGS];
+    size_t nfields;
+    size_t field_bytes; /* all non-file values: at most HTTP_MAX_FORM_BODY */
+    char *file_key;     /* the one file part accepted */
+    bool bad;           /* more fields than allowed, two files, a parse error */
+} multipart;
+
+/* Called by the post processor for each piece of each part, in order. */
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    req *r = cls;
+    multipart *mp = r->multipart;
+    if (!key) return MHD_YES;
+    if (filename) {
+        if (mp->file_key && strcmp(mp->file_key, key) != 0) {
+            mp->bad = true; /* one file per form */
+            return MHD_NO;
+        }
+        if (!mp->file_key) {
+            mp->file_key = xstrdup(key);
+            r->upload_name = arena_strdup(r->arena, filename);
+        }
+        buf_append(&r->upload, data, size); /* bounded by r->max_body, checked per chunk */
+        return MHD_YES;
+    }
+    multipart_field *f = mp->nfields ? &mp->fields[mp->nfields - 1] : NULL;
+    if (off == 0 || !f || strcmp(f->key, key) != 0) {
+        if (mp->nfields == HTTP_MAX_ARGS) {
+            mp->bad = true;
+            return MHD_NO;
+        }
+        f = &mp->fields[mp->nfields++];
+        f->key = xstrdup(key);
+        f->value = (buf){0};
+    }
+    mp->field_bytes += size;
+    if (mp->field_bytes > HTTP_MAX_FORM_BODY) {
+        mp->bad = true;
+        return MHD_NO;
+    }
+    buf_append(&f->value, data, size);
+    return MHD_YES;
+}
+
+static void multipart_free(req *r)
+{
+    multipart *mp = r->multipart;
+    if (!mp) return;
+    if (mp->pp) MHD_destroy_post_processor(mp->pp);
+    for (size_t i = 0; i < mp->nfields; i++) {
+        free(mp->fields[i].key);
+        buf_free(&mp->fields[i].value);
+    }
+    free(mp->file_key);
+    free(mp);
+    r->multipart = NULL;
+}
+
+/* The fields gathered, as r->form (valid UTF-8, no NUL). Returns false when malformed. */
+static bool multipart_finish(req *r)
+{
+    multipart *mp = r->multipart;
+    if (mp->pp && MHD_destroy_post_processor(mp->pp) != MHD_YES) mp->bad = true;
+    mp->pp = NULL;
+    if (mp->bad) return false;
+    r->form = arena_alloc(r->arena, HTTP_MAX_ARGS * sizeof(kv));
+    for (size_t i = 0; i < mp->nfields; i++) {
+        const char *v = mp->fields[i].value.data ? mp->fields[i].value.data : "";
+        size_t len = mp->fields[i].value.len;
+        const char *k = mp->fields[i].key;
+        if (!utf8_valid(k, strlen(k)) || !utf8_valid(v, len) || memchr(v, '\0', len)) return false;
+        r->form[r->nform].key = arena_strdup(r->arena, k);
+        r->form[r->nform].value = arena_strndup(r->arena, v, len);
+        r->nform++;
+    }
+    return true;
+}
+
 /* ---- request life cycle ---- */
 
 static void free_request(req *r)
 {
+    multipart_free(r); /* the post processor, when the request ended before dispatch */
+    buf_free(&r->upload);
     if (r->file_fd >= 0) close(r->file_fd);
     buf_free(&r->out);
     buf_free(&r->body);
@@ -500,7 +597,8 @@ static void dispatch(req *r)
         return;
     }
     if (r->body_too_large) {
-        reply_error(r, 413, "Le formulaire envoyé est trop volumineux.");
+        reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY ? "Le fichier envoyé est trop volumineux."
+                                                             : "Le formulaire envoyé est trop volumineux.");
         return;
     }
     bool wrong_method = false;
@@ -516,7 +614,7 @@ static void dispatch(req *r)
         return;
     }
     /* The route's access level, before the handler runs (session.c). */
-    session_load(r);
+    if (!r->session_loaded) session_load(r);
     if (!session_allows(r->user, rt->access)) {
         if (!r->user && strcmp(method, "GET") == 0) {
             buf to = {0};
@@ -536,7 +634,12 @@ static void dispatch(req *r)
             return;
         }
         const char *ctype = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (ctype && str_starts_with(ctype, "application/x-www-form-urlencoded")) {
+        if (r->multipart) {
+            if (!multipart_finish(r)) {
+                reply_error(r, 400, "Le formulaire envoyé est mal formé.");
+                return;
+            }
+        } else if (ctype && str_starts_with(ctype, "application/x-www-form-urlencoded")) {
             r->form = arena_alloc(r->arena, HTTP_MAX_ARGS * sizeof(kv));
             int n = http_parse_form(r->arena, r->body.data ? r->body.data : "", r->body.len,
                                     r->form, HTTP_MAX_ARGS);
@@ -578,22 +681,57 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         *con_cls = r;
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) {
+        /* The route decides how much body it takes (routes.h max_body). */
+        bool wrong_method = false;
+        const route *rt = routes_match(r->is_head ? "GET" : method, r->path, r, &wrong_method);
+        r->max_body = rt && rt->max_body ? rt->max_body : HTTP_MAX_FORM_BODY;
+        if (cl && strtoull(cl, NULL, 10) > r->max_body) {
             /* Answer at once, without reading a body we would throw away. */
             r->body_too_large = true;
-            reply_error(r, 413, "Le formulaire envoyé est trop volumineux.");
+            reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY
+                                    ? "Le fichier envoyé est trop volumineux."
+                                    : "Le formulaire envoyé est trop volumineux.");
             return queue(conn, r);
+        }
+        const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (rt && rt->multipart && strcmp(method, "POST") == 0 && ctype &&
+            str_starts_with(ctype, "multipart/form-data")) {
+            /* Before megabytes are read: may this person use the route at all?
+             * (A small body is read and refused by dispatch, so that the
+             * client sees the answer rather than a reset connection.) */
+            session_load(r);
+            r->session_loaded = true;
+            if ((!cl || strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) && !session_allows(r->user, rt->access)) {
+                reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
+                                            : "Connectez-vous pour faire cela.");
+                return queue(conn, r);
+            }
+            multipart *mp = xcalloc(1, sizeof *mp);
+            r->multipart = mp;
+            mp->pp = MHD_create_post_processor(conn, MULTIPART_BUFFER, on_part, r);
+            if (!mp->pp) {
+                reply_error(r, 400, "Le formulaire envoyé est mal formé.");
+                return queue(conn, r);
+            }
         }
         return MHD_YES;
     }
     if (*upload_size) {
         if (!r->body_too_large) {
-            if (r->body.len + *upload_size > HTTP_MAX_FORM_BODY) {
+            multipart *mp = r->multipart;
+            if (r->body_bytes + *upload_size > r->max_body) {
                 r->body_too_large = true;
                 buf_free(&r->body);
+                buf_free(&r->upload);
+                multipart_free(r);
+            } else if (mp) {
+                if (!mp->bad && MHD_post_process(mp->pp, upload_data, *upload_size) != MHD_YES)
+                    mp->bad = true;
             } else {
                 buf_append(&r->body, upload_data, *upload_size);
             }
+            r->body_bytes += *upload_size;
         }
         *upload_size = 0;
         return MHD_YES;

@@ -21,7 +21,7 @@
 enum {
     HTTP_MAX_URL = 2048,          /* longer URLs: 414 */
     HTTP_MAX_ARGS = 64,           /* more query/form fields: 400 */
-    HTTP_MAX_FORM_BODY = 64 * 1024, /* url-encoded forms: 413 beyond */
+    HTTP_MAX_FORM_BODY = 64 * 1024, /* url-encoded forms (and the fields of a multipart one): 413 beyond */
     HTTP_MAX_PATH_PARAMS = 4,
 };
 
@@ -48,6 +48,12 @@ struct req {
     buf body;
     bool body_too_large;
     bool body_done;
+    size_t max_body;     /* the route's limit (routes.h max_body), set before the body is read */
+    size_t body_bytes;   /* bytes of body received so far */
+    bool session_loaded; /* session_load already ran (early check of an upload route) */
+    void *multipart;     /* http.c only: the MHD post processor of a multipart body and its fields */
+    buf upload;          /* multipart/form-data on a route with .multipart: the (one) file part */
+    const char *upload_name; /* its file name as the browser sent it (may be NULL) */
 
     /* The answer, filled by handlers. */
     int status;

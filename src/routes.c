@@ -79,6 +79,10 @@ const route ROUTES[] = {
     {.method = "POST", .path = "/admin/signalements/*/traite", .handler = page_admin_report_handled, .access = ACCESS_SIGNED_IN, .csrf = true},
     {.method = "POST", .path = "/admin/demandes/*/*", .handler = page_admin_claim_decide, .access = ACCESS_COORDINATOR, .csrf = true},
     {.method = "POST", .path = "/admin/inviter", .handler = page_admin_invite, .access = ACCESS_COORDINATOR, .csrf = true},
+    /* Import upload with a preview (src/pages/admin_import.c): the only multipart route. */
+    {.method = "GET", .path = "/admin/import", .handler = page_admin_import, .access = ACCESS_COORDINATOR},
+    {.method = "POST", .path = "/admin/import", .handler = page_admin_import_post, .access = ACCESS_COORDINATOR, .csrf = true, .max_body = ADMIN_IMPORT_MAX_BODY, .multipart = true},
+    {.method = "POST", .path = "/admin/import/confirmer", .handler = page_admin_import_confirm, .access = ACCESS_COORDINATOR, .csrf = true},
     {.method = "GET", .path = "/admin/utilisateurs", .handler = page_admin_users, .access = ACCESS_ADMIN},
     {.method = "POST", .path = "/admin/utilisateurs/*/retirer", .handler = page_admin_revoke, .access = ACCESS_ADMIN, .csrf = true},
     {.method = "GET", .path = "/admin/journal", .handler = page_admin_log, .access = ACCESS_ADMIN},

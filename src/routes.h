@@ -25,7 +25,8 @@ typedef struct route {
     handler_fn handler;
     access_level access;
     bool csrf;          /* POST forms: origin check + synchronizer token */
-    size_t max_body;    /* 0: HTTP_MAX_FORM_BODY */
+    size_t max_body;    /* 0: HTTP_MAX_FORM_BODY; checked against Content-Length before reading */
+    bool multipart;     /* POST: multipart/form-data accepted (fields in r->form, one file in r->upload) */
 } route;
 
 extern const route ROUTES[];

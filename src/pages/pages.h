@@ -69,6 +69,10 @@ int page_admin_workshop_new(req *r);       /* admin_workshop.c: /admin/lieux/{id
 int page_admin_workshop_new_post(req *r);
 int page_admin_workshop(req *r);           /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
 int page_admin_workshop_post(req *r);      /* admin_workshop.c: POST …/ateliers/{w}/{action} */
+int page_admin_import(req *r);             /* admin_import.c: /admin/import (upload form) */
+int page_admin_import_post(req *r);        /* admin_import.c: POST /admin/import (multipart: preview) */
+int page_admin_import_confirm(req *r);     /* admin_import.c: POST /admin/import/confirmer */
+enum { ADMIN_IMPORT_MAX_BODY = 8 * 1024 * 1024 }; /* the upload route's body limit (routes.c) */
 int page_verify_link(req *r);          /* admin_place.c: /verifier (signed reminder link) */
 int page_verify_link_post(req *r);
 int page_report(req *r);               /* report.c: /lieux/{id}/signaler */

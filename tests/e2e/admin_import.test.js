@@ -1,0 +1,236 @@
+// End-to-end: uploading an import file in the admin area (docs/admin.md,
+// "Importing a file"). multipart/form-data through libmicrohttpd's post
+// processor; the route's own body limit (8 MiB, checked on Content-Length
+// before reading); a dry-run report before anything is saved; the bytes kept
+// server-side under a single-use token so that the confirmation imports
+// exactly what was previewed; access (coordinators and administrators only)
+// and the CSRF token.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const { execFileSync } = require('node:child_process');
+const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { Browser } = require('../lib/fake-sendmail');
+
+let tmp, server, placeA, coordinator, manager, admin;
+const PW = { c: 'coordination du département', a: 'gestion du lieu numéro un', admin: 'administration générale du site' };
+
+function cli(args, input) {
+  return execFileSync(BIN, [...args, '--db', tmp.db], {
+    cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+
+async function signedIn(email, password) {
+  const b = new Browser(server.base);
+  const res = await b.login(email, password);
+  assert.equal(res.status, 303, `login of ${email}`);
+  return b;
+}
+
+// A CSV of the national schema: one good record, one without its name.
+function csv(suffix) {
+  return 'id,pivot,nom,commune,code_postal,adresse,date_maj,services\n'
+    + `ok-${suffix},00000000000000,Espace numérique ${suffix},Chambéry,73000,1 rue de la Gare,2024-05-02,Maîtrise des outils numériques du quotidien\n`
+    + `sans-nom-${suffix},00000000000000,,Chambéry,73000,2 rue de la Gare,2024-05-02,\n`;
+}
+
+// POST /admin/import as a browser sends a file (multipart/form-data).
+async function upload(b, content, { csrf = b.lastCsrf, name = 'lieux.csv', source, type = 'text/csv' } = {}) {
+  const fd = new FormData();
+  if (csrf) fd.append('csrf', csrf);
+  if (source) fd.append('source', source);
+  fd.append('fichier', new Blob([content], { type }), name);
+  const res = await fetch(server.base + '/admin/import', {
+    method: 'POST', body: fd, redirect: 'manual', headers: { cookie: b.cookieHeader() },
+  });
+  const text = await res.text();
+  const m = text.match(/name="csrf" value="([^"]+)"/);
+  if (m) b.lastCsrf = m[1];
+  const token = (text.match(/name="jeton" value="([^"]+)"/) || [])[1];
+  return { status: res.status, text, token };
+}
+
+// A raw request: headers (and optionally a body) over a socket; resolves with the status.
+function rawRequest(path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(server.base + path, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    if (body) {
+      req.end(body);
+    } else {
+      // The headers alone (the body is never sent): the answer must come from them.
+      req.flushHeaders();
+    }
+  });
+}
+
+test.before(async () => {
+  tmp = makeDb({ demo: true });
+  server = await startServer({ db: tmp.db });
+  const ids = [...(await (await fetch(server.base + '/lieux')).text()).matchAll(/href="\/lieux\/(\d+)-/g)].map((m) => Number(m[1]));
+  placeA = ids[0];
+  cli(['user', 'add', 'c@example.fr', '--password-stdin', 'coordinator:departement:73'], PW.c + '\n');
+  cli(['user', 'add', 'a@example.fr', '--password-stdin', `manager:${placeA}`], PW.a + '\n');
+  cli(['user', 'add', 'admin@example.fr', '--password-stdin', 'admin'], PW.admin + '\n');
+  coordinator = await signedIn('c@example.fr', PW.c);
+  manager = await signedIn('a@example.fr', PW.a);
+  admin = await signedIn('admin@example.fr', PW.admin);
+});
+
+test.after(async () => {
+  await server.stop();
+  fs.rmSync(tmp.dir, { recursive: true, force: true });
+});
+
+let previewed; // token of the first preview
+
+test('a coordinator uploads a CSV: the preview lists the rejected record with its reason, and nothing is saved', async () => {
+  const form = await coordinator.get('/admin/import');
+  assert.equal(form.status, 200);
+  assert.match(form.text, /enctype="multipart\/form-data"/);
+  const places = sql('SELECT count(*) FROM place');
+  const res = await upload(coordinator, csv('a'), { name: 'lieux-essai.csv' });
+  assert.equal(res.status, 200, res.text.slice(0, 1500));
+  assert.match(res.text, /rien n'a encore été enregistré/);
+  assert.match(res.text, /id="n-imported">1</, 'one to create');
+  assert.match(res.text, /id="n-rejected">1</, 'one rejected');
+  assert.match(res.text, /Fiche n° 2 \(id sans-nom-a\) : <code>nom<\/code> : champ obligatoire absent ou vide/);
+  assert.match(res.text, /source : lieux-essai/, 'default source: the file name');
+  assert.match(res.text, /Confirmer l'import/);
+  assert.ok(res.token);
+  previewed = res.token;
+  assert.equal(sql('SELECT count(*) FROM place'), places, 'nothing saved');
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id LIKE 'ok-a'"), '0');
+  assert.equal(sql('SELECT count(*) FROM import_upload'), '1');
+  assert.equal(sql('SELECT length(data) FROM import_upload'), String(Buffer.byteLength(csv('a'))));
+  assert.equal(sql('SELECT count(*) FROM import_upload WHERE token_hash = ' + `'${previewed}'`), '0', 'only the hash is stored');
+});
+
+test('"Confirmer l\'import" imports exactly the bytes previewed, once', async () => {
+  // A second preview of another file must not change what the first token imports.
+  const second = await upload(coordinator, csv('b'), { name: 'autre.csv' });
+  assert.equal(second.status, 200);
+  assert.notEqual(second.token, previewed);
+  const res = await coordinator.post('/admin/import/confirmer', { jeton: previewed });
+  assert.equal(res.status, 200, res.text.slice(0, 1500));
+  assert.match(res.text, /Import terminé/);
+  assert.match(res.text, /id="n-imported">1</);
+  assert.match(res.text, /id="n-rejected">1</);
+  assert.equal(sql("SELECT name || '|' || source FROM place WHERE source_id = 'ok-a'"), 'Espace numérique a|lieux-essai');
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'ok-b'"), '0', 'the other upload is not imported');
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id LIKE 'sans-nom-%'"), '0');
+  // Visible on the public pages at once.
+  const id = sql("SELECT id FROM place WHERE source_id = 'ok-a'");
+  assert.equal((await fetch(`${server.base}/lieux/${id}`, { redirect: 'follow' })).status, 200);
+  // Single use.
+  const again = await coordinator.post('/admin/import/confirmer', { jeton: previewed });
+  assert.equal(again.status, 410);
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'ok-a'"), '1');
+  assert.match(sql("SELECT group_concat(event) FROM audit_log WHERE event LIKE 'import_%'"), /import_previewed.*import_run/);
+  // Another account cannot confirm someone else's preview.
+  await admin.get('/admin/import');
+  assert.equal((await admin.post('/admin/import/confirmer', { jeton: second.token })).status, 410);
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'ok-b'"), '0');
+});
+
+test('an upload over 8 MiB is refused with 413 before its body is read', async () => {
+  await coordinator.get('/admin/import');
+  const big = 9 * 1024 * 1024;
+  const status = await rawRequest('/admin/import', {
+    'content-type': 'multipart/form-data; boundary=----repere-essai', 'content-length': String(big), cookie: coordinator.cookieHeader(),
+  });
+  assert.equal(status, 413);
+  // Without Content-Length (chunked), the limit holds while reading.
+  const chunked = await new Promise((resolve, reject) => {
+    const req = http.request(server.base + '/admin/import', {
+      method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=----repere-essai', 'transfer-encoding': 'chunked', cookie: coordinator.cookieHeader() },
+    }, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    for (let i = 0; i < 9; i++) req.write(chunk);
+    req.end();
+  });
+  assert.equal(chunked, 413);
+  // A real 9 MiB file through fetch, too (the answer may come before the body is sent).
+  try {
+    const res = await upload(coordinator, Buffer.alloc(big, 'x'), { name: 'gros.csv' });
+    assert.equal(res.status, 413);
+  } catch (e) {
+    assert.match(String(e.cause && e.cause.code), /EPIPE|ECONNRESET|UND_ERR_SOCKET/);
+  }
+  // Other routes keep the form limit of 64 KiB.
+  const form = await rawRequest('/admin/import/confirmer', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(70000) });
+  assert.equal(form, 413);
+});
+
+test('an upload without the CSRF token is refused (403) and nothing is kept', async () => {
+  const before = sql('SELECT count(*) FROM import_upload');
+  await coordinator.get('/admin/import');
+  const res = await upload(coordinator, csv('c'), { csrf: null });
+  assert.equal(res.status, 403);
+  const wrong = await upload(coordinator, csv('c'), { csrf: 'x'.repeat(43) });
+  assert.equal(wrong.status, 403);
+  assert.equal(sql('SELECT count(*) FROM import_upload'), before);
+});
+
+test('a manager may not upload (403), an administrator may; a workshops file is previewed too', async () => {
+  await manager.get('/admin');
+  assert.equal((await manager.get('/admin/import')).status, 403);
+  const refused = await upload(manager, csv('d'));
+  assert.equal(refused.status, 403);
+  assert.equal((await manager.post('/admin/import/confirmer', { jeton: 'x'.repeat(43) })).status, 403);
+  assert.equal(sql("SELECT count(*) FROM import_upload WHERE account_id = (SELECT id FROM account WHERE email = 'a@example.fr')"), '0');
+  // A large upload from an account without access is cut before its body is read.
+  const early = await rawRequest('/admin/import', {
+    'content-type': 'multipart/form-data; boundary=----repere-essai', 'content-length': String(4 * 1024 * 1024), cookie: manager.cookieHeader(),
+  });
+  assert.equal(early, 403);
+  await admin.get('/admin/import');
+  const source = sql(`SELECT source || '|' || source_id FROM place WHERE id = ${placeA}`).split('|');
+  const workshops = JSON.stringify({
+    source: 'Essai', ateliers: [
+      { id: 'w1', lieu: { source: source[0], id: source[1] }, titre: 'Atelier importé', seances: [{ debut: 'J+3 14:00', fin: '16:00' }] },
+      { id: 'w2', lieu: { source: source[0], id: source[1] }, titre: 'Sans date' },
+    ],
+  });
+  const res = await upload(admin, workshops, { name: 'ateliers.json', type: 'application/json' });
+  assert.equal(res.status, 200, res.text.slice(0, 1500));
+  assert.match(res.text, /format : ateliers/);
+  assert.match(res.text, /id="n-imported">1</);
+  assert.match(res.text, /id="n-rejected">1</);
+  assert.match(res.text, /<code>seances<\/code> : aucune séance/);
+  assert.equal(sql("SELECT count(*) FROM workshop WHERE source_id = 'w1'"), '0');
+  assert.equal((await admin.post('/admin/import/confirmer', { jeton: res.token })).status, 200);
+  assert.equal(sql("SELECT count(*) FROM workshop WHERE source_id = 'w1' AND source = 'Essai'"), '1');
+});
+
+test('an unreadable file is reported, and no confirmation is offered', async () => {
+  await coordinator.get('/admin/import');
+  const res = await upload(coordinator, '{"pas": "une liste"}', { name: 'x.json', type: 'application/json' });
+  assert.equal(res.status, 200);
+  assert.match(res.text, /Le fichier n'a pas pu être lu/);
+  assert.equal(res.token, undefined);
+  const empty = await upload(coordinator, '', { name: 'vide.csv' });
+  assert.equal(empty.status, 400);
+  assert.match(empty.text, /Choisissez un fichier/);
+});
+
+test('a 7 MiB file goes through the post processor whole (many reads), and is kept byte for byte', async () => {
+  await coordinator.get('/admin/import');
+  const long = 'é'.repeat(3.5 * 1024 * 1024); // 7 MiB of UTF-8 in one cell
+  const content = 'id,pivot,nom,commune,code_postal,adresse,date_maj,presentation_resume\n'
+    + `gros-1,00000000000000,Grand texte,Chambéry,73000,3 rue de la Gare,2024-05-02,${long}\n`;
+  const res = await upload(coordinator, content, { name: 'gros.csv', source: 'Essai gros fichier' });
+  assert.equal(res.status, 200, res.text.slice(0, 800));
+  assert.match(res.text, /id="n-imported">1</);
+  assert.match(res.text, /presentation_resume/, 'the summary is cut, with a warning');
+  assert.equal(sql(`SELECT length(CAST(data AS BLOB)) FROM import_upload WHERE source = 'Essai gros fichier'`), String(Buffer.byteLength(content)));
+  assert.equal(sql(`SELECT hex(substr(data, -4)) FROM import_upload WHERE source = 'Essai gros fichier'`), Buffer.from(content).subarray(-4).toString('hex').toUpperCase());
+});
