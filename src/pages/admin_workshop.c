@@ -237,8 +237,11 @@ static json_t *values_of_record(json_t *rec)
                                         "tarif", "inscription", "contact_inscription", "animateur",
                                         "partenaire", "accessibilite"};
     for (size_t i = 0; i < ARRAY_LEN(TEXTS); i++) set_text(v, TEXTS[i], json_object_get(rec, TEXTS[i]));
-    json_object_set(v, "themes", json_object_get(rec, "themes") ? json_object_get(rec, "themes") : json_array());
-    json_object_set(v, "publics", json_object_get(rec, "publics") ? json_object_get(rec, "publics") : json_array());
+    static const char *const LISTS[] = {"themes", "publics"};
+    for (size_t i = 0; i < ARRAY_LEN(LISTS); i++) {
+        json_t *list = json_object_get(rec, LISTS[i]);
+        json_object_set_new(v, LISTS[i], json_is_array(list) ? json_incref(list) : json_array());
+    }
     char *kw = join_array(json_object_get(rec, "mots_cles"), ", ");
     json_object_set_new(v, "mots_cles", json_string(kw ? kw : ""));
     free(kw);
