@@ -118,6 +118,23 @@ bool tpl_exists(const tpl_set *set, const char *name)
     return find(set, name) != NULL;
 }
 
+/* A partial that includes itself, directly or not, would render without end:
+ * refuse such a set at start-up. depth-first over {{> name}} references. */
+static bool includes_cycle(const tpl_set *set, const template *t, const template **stack,
+                           size_t depth)
+{
+    for (size_t i = 0; i < depth; i++)
+        if (stack[i] == t) return true;
+    if (depth == MAX_DEPTH) return true;
+    stack[depth] = t;
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->nodes[i].kind != N_PARTIAL) continue;
+        const template *p = find(set, t->nodes[i].text);
+        if (p && includes_cycle(set, p, stack, depth + 1)) return true;
+    }
+    return false;
+}
+
 tpl_set *tpl_compile_set(const char *const *names, const char *const *texts, size_t count,
                          char **error)
 {
@@ -128,6 +145,14 @@ tpl_set *tpl_compile_set(const char *const *names, const char *const *texts, siz
         t->name = xstrdup(names[i]);
         t->source = xstrdup(texts[i]);
         if (!compile(t, error)) {
+            tpl_free(set);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        const template *stack[MAX_DEPTH];
+        if (includes_cycle(set, &set->items[i], stack, 0)) {
+            *error = xasprintf("%s.html: includes itself through {{> …}}", set->items[i].name);
             tpl_free(set);
             return NULL;
         }

@@ -70,10 +70,34 @@ TEST(errors)
     free(s);
 }
 
+TEST(include_cycles)
+{
+    const char *names[] = {"a", "b", "c"};
+    const char *cyclic[] = {"A{{> b}}", "B{{> c}}", "C{{> a}}"};
+    char *err = NULL;
+    CHECK(tpl_compile_set(names, cyclic, 3, &err) == NULL);
+    CHECK(err && strstr(err, "includes itself"));
+    free(err);
+    const char *self[] = {"{{#x}}{{> a}}{{/x}}", "b", "c"};
+    err = NULL;
+    CHECK(tpl_compile_set(names, self, 3, &err) == NULL);
+    free(err);
+    const char *fine[] = {"{{> b}}{{> c}}", "{{> c}}", "C"};
+    err = NULL;
+    tpl_set *set = tpl_compile_set(names, fine, 3, &err);
+    CHECK(set != NULL);
+    buf out = {0};
+    tpl_render(set, "a", NULL, &out);
+    CHECK_STR(out.data, "CC");
+    buf_free(&out);
+    tpl_free(set);
+}
+
 int main(void)
 {
     RUN(escaping);
     RUN(sections);
     RUN(errors);
+    RUN(include_cycles);
     return unit_report();
 }
