@@ -52,14 +52,14 @@ int catalogue_link_communes(db_conn *w)
         char *postal, *commune, *insee;
         double lat, lon;
         bool has_pos;
-    } todo;
-    todo *items = NULL;
+    } unlinked;
+    unlinked *items = NULL;
     size_t n = 0, cap = 0;
     sqlite3_stmt *s = db_stmt(w, Q_UNLINKED);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (n == cap) items = xrealloc(items, (cap = cap ? cap * 2 : 64) * sizeof(todo));
+        if (n == cap) items = xrealloc(items, (cap = cap ? cap * 2 : 64) * sizeof(unlinked));
         const char *insee = db_col_text(s, 3);
-        items[n] = (todo){
+        items[n] = (unlinked){
             .id = sqlite3_column_int64(s, 0),
             .postal = xstrdup(db_col_text(s, 1) ? db_col_text(s, 1) : ""),
             .commune = xstrdup(db_col_text(s, 2) ? db_col_text(s, 2) : ""),
@@ -74,7 +74,7 @@ int catalogue_link_communes(db_conn *w)
 
     int linked = 0;
     for (size_t i = 0; i < n; i++) {
-        todo *t = &items[i];
+        unlinked *t = &items[i];
         char insee[8] = "", dep[4] = "";
         if (t->insee) {
             s = db_stmt(w, Q_COMMUNE);

@@ -539,14 +539,7 @@ static const char Q_EXPORT[] =
     " WHERE (p.closed_at IS NULL OR :include_closed)"
     " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
     " AND (:dep IS NULL OR p.departement = :dep)"
-    " AND (:t_commune IS NULL OR p.commune_insee = :t_commune"
-    "      OR p.commune_insee IN (SELECT insee FROM commune WHERE parent = :t_commune))"
-    " AND (:t_epci IS NULL OR p.commune_insee IN (SELECT insee FROM commune WHERE epci = :t_epci"
-    "      UNION SELECT a.insee FROM commune a JOIN commune c ON c.insee = a.parent"
-    "      WHERE c.epci = :t_epci))"
-    " AND (:t_dep IS NULL OR p.departement = :t_dep)"
-    " AND (:t_region IS NULL OR p.departement IN (SELECT code FROM departement"
-    "      WHERE region = :t_region))"
+    EXPORT_TERRITORY_SQL
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)"
     " AND (:after_u IS NULL OR p.updated_at > :after_u"
     "      OR (p.updated_at = :after_u AND p.id > :after_id))"
@@ -558,14 +551,7 @@ static const char Q_EXPORT_COUNT[] =
     " WHERE (p.closed_at IS NULL OR :include_closed)"
     " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
     " AND (:dep IS NULL OR p.departement = :dep)"
-    " AND (:t_commune IS NULL OR p.commune_insee = :t_commune"
-    "      OR p.commune_insee IN (SELECT insee FROM commune WHERE parent = :t_commune))"
-    " AND (:t_epci IS NULL OR p.commune_insee IN (SELECT insee FROM commune WHERE epci = :t_epci"
-    "      UNION SELECT a.insee FROM commune a JOIN commune c ON c.insee = a.parent"
-    "      WHERE c.epci = :t_epci))"
-    " AND (:t_dep IS NULL OR p.departement = :t_dep)"
-    " AND (:t_region IS NULL OR p.departement IN (SELECT code FROM departement"
-    "      WHERE region = :t_region))"
+    EXPORT_TERRITORY_SQL
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)";
 
 enum {

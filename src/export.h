@@ -29,6 +29,22 @@
 #include "vocab.h"
 #include "util.h"
 
+/*
+ * SQL conditions restricting places `p` to a territory: bind :t_commune,
+ * :t_epci, :t_dep and :t_region (NULL for those not used). An
+ * arrondissement counts in its city and its city's EPCI. Shared by the
+ * exports and the workshop API so a territory means the same everywhere.
+ */
+#define EXPORT_TERRITORY_SQL                                                                       \
+    " AND (:t_commune IS NULL OR p.commune_insee = :t_commune"                                     \
+    "      OR p.commune_insee IN (SELECT insee FROM commune WHERE parent = :t_commune))"           \
+    " AND (:t_epci IS NULL OR p.commune_insee IN (SELECT insee FROM commune WHERE epci = :t_epci"  \
+    "      UNION SELECT a.insee FROM commune a JOIN commune c ON c.insee = a.parent"               \
+    "      WHERE c.epci = :t_epci))"                                                               \
+    " AND (:t_dep IS NULL OR p.departement = :t_dep)"                                              \
+    " AND (:t_region IS NULL OR p.departement IN (SELECT code FROM departement"                    \
+    "      WHERE region = :t_region))"
+
 /* The columns of the schema, in the order of its CSV. */
 enum export_column {
     EXPORT_ID,

@@ -291,6 +291,16 @@ int reply_text(req *r, const char *content_type, const char *text)
     return 0;
 }
 
+int reply_buf(req *r, const char *content_type, buf *body)
+{
+    buf_free(&r->out);
+    r->out = *body;
+    *body = (buf){0};
+    r->content_type = content_type;
+    r->status = 200;
+    return 0;
+}
+
 int reply_redirect(req *r, int status, const char *location)
 {
     r->status = status;

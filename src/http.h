@@ -99,6 +99,9 @@ int reply_page(req *r, const char *template_name, json_t *data); /* takes owners
 int reply_error(req *r, int status, const char *message);        /* French, for a person */
 int reply_json(req *r, int status, json_t *data);                /* takes ownership */
 int reply_text(req *r, const char *content_type, const char *text);
+/* Answer 200 with a body built by the handler (calendars, feeds); takes the
+ * buffer over without copying and leaves *body empty. */
+int reply_buf(req *r, const char *content_type, buf *body);
 int reply_redirect(req *r, int status, const char *location);
 void reply_header(req *r, const char *name, const char *value);
 

@@ -619,12 +619,7 @@ int page_agenda(req *r)
 
 static int reply_calendar(req *r, buf *body)
 {
-    buf_reset(&r->out);
-    buf_append(&r->out, body->data ? body->data : "", body->len);
-    buf_free(body);
-    r->content_type = "text/calendar; charset=utf-8";
-    r->status = 200;
-    return 0;
+    return reply_buf(r, "text/calendar; charset=utf-8", body);
 }
 
 int page_agenda_ics(req *r)
@@ -721,12 +716,7 @@ static int reply_atom(req *r, const char *title, const char *self_path, const ch
     free(self);
     free(alt);
     buf_free(&entries);
-    buf_reset(&r->out);
-    buf_append(&r->out, feed.data, feed.len);
-    buf_free(&feed);
-    r->content_type = "application/atom+xml; charset=utf-8";
-    r->status = 200;
-    return 0;
+    return reply_buf(r, "application/atom+xml; charset=utf-8", &feed);
 }
 
 int page_agenda_atom(req *r)

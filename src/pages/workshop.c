@@ -50,12 +50,7 @@ static int workshop_ics(req *r, int64_t id)
     while (sqlite3_step(s) == SQLITE_ROW) workshop_session_ical(&cal, s, origin, now);
     sqlite3_reset(s);
     ical_end(&cal);
-    buf_reset(&r->out);
-    buf_append(&r->out, cal.data, cal.len);
-    buf_free(&cal);
-    r->content_type = "text/calendar; charset=utf-8";
-    r->status = 200;
-    return 0;
+    return reply_buf(r, "text/calendar; charset=utf-8", &cal);
 }
 
 int page_workshop(req *r)
