@@ -925,13 +925,15 @@ static void put_date_point(buf *b, const date_point *d, int year)
 static void put_date_range(buf *b, const date_range *d)
 {
     put_date_point(b, &d->from, d->from.year);
-    if (memcmp(&d->from, &d->to, sizeof d->from) == 0) return;
     int to_year = d->to.year;
     if (d->from.year && !to_year && (d->from.day || d->to.day)) {
         int from_key = d->from.month * 100 + (d->from.day ? d->from.day : 1);
         int to_key = d->to.month * 100 + (d->to.day ? d->to.day : 31);
         to_year = d->from.year + (to_key < from_key);
     }
+    /* A range of one day ("2026 Dec 24-24") is that day: normalising twice
+     * must give the same text. */
+    if (to_year == d->from.year && d->to.month == d->from.month && d->to.day == d->from.day) return;
     buf_putc(b, '-');
     put_date_point(b, &d->to, to_year);
 }

@@ -430,6 +430,9 @@ static const struct {
     {"Mo 10:00-12:00 \"sur rendez-vous\"", "Mo 10:00-12:00 \"sur rendez-vous\""},
     {"Mo 10:00-12:00 unknown", "Mo 10:00-12:00 unknown"},
     {"\"fermé pour travaux\"", "\"fermé pour travaux\""},
+    /* A one-day range is that day (found by fuzzing: normalising twice differed). */
+    {"2026 Dec 24-24 off", "2026 Dec 24 off"},
+    {"2026 Dec 24-2026 Dec 24 off", "2026 Dec 24 off"},
 };
 
 TEST(normalise)
