@@ -8,6 +8,9 @@
  *     text holds none of < > " ' &. Invariant: the output holds none of
  *     < > " ' either (everything from data is escaped), and the {{url}}
  *     part holds only unreserved characters and %XX.
+ *     Second invariant, on a list template: no item shows a value the item
+ *     lacks — the page's "x" (a marker absent from the data) never appears
+ *     inside {{#l}}…{{/l}}, where only one item holds an "x".
  *   odd: the rest is a template; if it compiles, render it with hostile data.
  *     Invariant: no crash, no sanitizer report. Templates with partials are
  *     skipped here (the fixed template covers them): a template including
@@ -28,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char FIXED[] = "A{{a}}B{{b.c}}C{{#l}}[{{.}}|{{x}}]{{/l}}D{{^missing}}{{a}}{{/missing}}"
                             "E{{> part}}F|{{url a}}|";
 static const char PART[] = "P{{b.c}}{{#b}}{{c}}{{/b}}";
+static const char LIST[] = "{{#l}}[{{x}}|{{#x}}{{x}}{{/x}}|{{#b}}{{x}}{{/b}}]{{/l}}";
+static const char ROOT_MARKER[] = "ROOTX";
 static tpl_set *fixed;
 
 static json_t *hostile(const char *s, size_t len)
@@ -74,16 +79,28 @@ static void check_fixed(const char *s, size_t len)
         }
     }
     buf_free(&out);
+    /* The page's x is a marker; the list's items (a string, an object with
+     * its own x, a number) must never show it. */
+    if (!memmem(s, len, "ROOT", 4)) {
+        json_object_set_new(d, "x", json_string(ROOT_MARKER));
+        buf list = {0};
+        if (!tpl_render(fixed, "list", d, &list)) abort();
+        if (list.data && strstr(list.data, ROOT_MARKER)) {
+            fprintf(stderr, "a list item borrowed the page's value: %s\n", list.data);
+            abort();
+        }
+        buf_free(&list);
+    }
     json_decref(d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fixed) {
-        const char *names[] = {"page", "part"};
-        const char *texts[] = {FIXED, PART};
+        const char *names[] = {"page", "part", "list"};
+        const char *texts[] = {FIXED, PART, LIST};
         char *error = NULL;
-        fixed = tpl_compile_set(names, texts, 2, &error);
+        fixed = tpl_compile_set(names, texts, 3, &error);
         if (!fixed) {
             fprintf(stderr, "fixed templates: %s\n", error);
             abort();

@@ -29,7 +29,14 @@ typedef struct template {
 struct tpl_set {
     template *items;
     size_t count;
+    FILE *trace; /* REPERE_TPL_TRACE=FILE at load: barrier stops appended there */
 };
+
+static void trace_to_file(void *ctx, const char *template_name, const char *name)
+{
+    fprintf((FILE *)ctx, "%s\t%s\n", template_name, name);
+    fflush((FILE *)ctx);
+}
 
 static void add_node(template *t, size_t *cap, node n)
 {
@@ -150,6 +157,15 @@ tpl_set *tpl_compile_set(const char *const *names, const char *const *texts, siz
         }
     }
     for (size_t i = 0; i < set->count; i++) {
+        const template *t = &set->items[i];
+        for (size_t k = 0; k < t->count; k++) {
+            if (t->nodes[k].kind != N_PARTIAL || find(set, t->nodes[k].text)) continue;
+            *error = xasprintf("%s.html: {{> %s}} names no template", t->name, t->nodes[k].text);
+            tpl_free(set);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < set->count; i++) {
         const template *stack[MAX_DEPTH];
         if (includes_cycle(set, &set->items[i], stack, 0)) {
             *error = xasprintf("%s.html: includes itself through {{> …}}", set->items[i].name);
@@ -199,6 +215,8 @@ tpl_set *tpl_load(const char *dir)
         char *error = NULL;
         set = tpl_compile_set((const char *const *)names, (const char *const *)texts, (size_t)n,
                               &error);
+        const char *trace = getenv("REPERE_TPL_TRACE");
+        if (set && trace && *trace) set->trace = fopen(trace, "a");
         if (!set) {
             fprintf(stderr, "repere: template error: %s\n", error);
             free(error);
@@ -218,6 +236,7 @@ tpl_set *tpl_load(const char *dir)
 void tpl_free(tpl_set *set)
 {
     if (!set) return;
+    if (set->trace) fclose(set->trace);
     for (size_t i = 0; i < set->count; i++) {
         free(set->items[i].name);
         free(set->items[i].source);
@@ -225,6 +244,63 @@ void tpl_free(tpl_set *set)
     }
     free(set->items);
     free(set);
+}
+
+/* "list.0" (a path ending in an index) only asks whether a list has items:
+ * its section renders once in the enclosing scope, entering nothing — entering
+ * the first item would let the others borrow its fields. */
+static bool is_index_test(const char *path)
+{
+    const char *last = strrchr(path, '.');
+    return last && last[1] >= '0' && last[1] <= '9';
+}
+
+/* Walk the nodes of `t` (partials expanded in place) for tpl_walk. */
+static void walk_range(const tpl_set *set, const template *t, size_t from, size_t to,
+                       tpl_walk_fn fn, void *ctx, int depth)
+{
+    for (size_t i = from; i < to; i++) {
+        const node *n = &t->nodes[i];
+        switch (n->kind) {
+        case N_TEXT: break;
+        case N_VAR:
+        case N_URL:
+        case N_RAW: fn(ctx, TPL_WALK_NAME, n->text); break;
+        case N_SECTION:
+        case N_INVERTED: {
+            bool enters = n->kind == N_SECTION && !is_index_test(n->text);
+            fn(ctx, enters ? TPL_WALK_ENTER : TPL_WALK_TEST, n->text);
+            walk_range(set, t, i + 1, n->end, fn, ctx, depth);
+            if (enters) fn(ctx, TPL_WALK_LEAVE, n->text);
+            i = n->end - 1;
+            break;
+        }
+        case N_PARTIAL: {
+            const template *p = find(set, n->text);
+            if (!p) fn(ctx, TPL_WALK_MISSING_PARTIAL, n->text);
+            else if (depth < MAX_DEPTH) walk_range(set, p, 0, p->count, fn, ctx, depth + 1);
+            break;
+        }
+        }
+    }
+}
+
+bool tpl_walk(const tpl_set *set, const char *name, tpl_walk_fn fn, void *ctx)
+{
+    const template *t = find(set, name);
+    if (!t) return false;
+    walk_range(set, t, 0, t->count, fn, ctx, 0);
+    return true;
+}
+
+size_t tpl_count(const tpl_set *set)
+{
+    return set->count;
+}
+
+const char *tpl_name(const tpl_set *set, size_t i)
+{
+    return i < set->count ? set->items[i].name : NULL;
 }
 
 /* ---- escaping ---- */
@@ -266,24 +342,62 @@ void url_encode(buf *out, const char *s)
 
 /* ---- rendering ---- */
 
+/* The scope chain while rendering. Each entry is the value a section entered;
+ * `barrier` marks entries that are a list item (and the page): a name is looked
+ * up from the innermost entry outwards but never past the innermost barrier,
+ * so an item that lacks a field shows nothing rather than another item's (or
+ * the page's) value. `{{@name}}` reaches the page's own values explicitly. */
 typedef struct scope {
     json_t *values[MAX_DEPTH];
+    bool barrier[MAX_DEPTH];
     size_t depth;
+    tpl_trace_fn trace; /* tests: told of names that stop at a barrier */
+    void *trace_ctx;
+    const char *template_name;
 } scope;
 
-/* Resolve a dotted path against the scope chain (innermost first). */
+/* Resolve the first component `key` against the scope chain: innermost entry
+ * first, stopping after the innermost barrier; `up` barriers are first
+ * skipped ("../name" in a template: the enclosing item's field). */
+static json_t *lookup_first(const scope *sc, const char *key, int up)
+{
+    size_t top = sc->depth;
+    while (up-- > 0) {
+        while (top > 0 && !sc->barrier[top - 1]) top--;
+        if (top > 0) top--; /* past the barrier itself */
+    }
+    for (size_t i = top; i-- > 0;) {
+        json_t *v = json_is_object(sc->values[i]) ? json_object_get(sc->values[i], key) : NULL;
+        if (v) return v;
+        if (sc->barrier[i]) break;
+    }
+    return NULL;
+}
+
+/* Resolve a dotted path: `.` is the current value, `@a.b` starts from the
+ * page's model, `../a.b` from the enclosing list item or object, `a.b` from
+ * the scope chain (see lookup_first). */
 static json_t *lookup(const scope *sc, const char *path)
 {
     if (strcmp(path, ".") == 0) return sc->values[sc->depth - 1];
+    bool from_root = path[0] == '@';
+    if (from_root) path++;
+    int up = 0;
+    while (!from_root && str_starts_with(path, "../")) up++, path += 3;
     const char *dot = strchr(path, '.');
     size_t first = dot ? (size_t)(dot - path) : strlen(path);
     char key[128];
     if (first >= sizeof key) return NULL;
     memcpy(key, path, first);
     key[first] = '\0';
-    json_t *v = NULL;
-    for (size_t i = sc->depth; i-- > 0;) {
-        if (json_is_object(sc->values[i]) && (v = json_object_get(sc->values[i], key))) break;
+    json_t *v = from_root ? json_object_get(sc->values[0], key) : lookup_first(sc, key, up);
+    if (!v && !from_root && !up && sc->trace) {
+        /* Would the old outward lookup have found it? Tell the test. */
+        for (size_t i = sc->depth; i-- > 0;)
+            if (json_is_object(sc->values[i]) && json_object_get(sc->values[i], key)) {
+                sc->trace(sc->trace_ctx, sc->template_name, path);
+                break;
+            }
     }
     while (v && dot) {
         const char *next = strchr(dot + 1, '.');
@@ -300,6 +414,7 @@ static json_t *lookup(const scope *sc, const char *path)
     }
     return v;
 }
+
 
 static bool truthy(const json_t *v)
 {
@@ -341,16 +456,24 @@ static void render_section(const tpl_set *set, const template *t, size_t i, scop
         return;
     }
     if (!truthy(v) || sc->depth == MAX_DEPTH) return;
-    if (json_is_array(v)) {
+    if (json_is_array(v) && !is_index_test(n->text)) {
         size_t idx;
         json_t *item;
         json_array_foreach(v, idx, item)
         {
+            sc->barrier[sc->depth] = true;
             sc->values[sc->depth++] = item;
             render_range(set, t, i + 1, n->end, sc, out, depth);
             sc->depth--;
         }
+    } else if (is_index_test(n->text)) {
+        render_range(set, t, i + 1, n->end, sc, out, depth);
     } else {
+        /* An object (the page's "place", a "venue") or a scalar (a flag, a
+         * string) is entered without a barrier: names not in it still come
+         * from the enclosing item or page, which is the same thing being
+         * described. Only a list separates one item from another. */
+        sc->barrier[sc->depth] = false;
         sc->values[sc->depth++] = v;
         render_range(set, t, i + 1, n->end, sc, out, depth);
         sc->depth--;
@@ -361,6 +484,8 @@ static void render_range(const tpl_set *set, const template *t, size_t from, siz
                          buf *out, int depth)
 {
     char tmp[64];
+    const char *outer_name = sc->template_name;
+    sc->template_name = t->name;
     for (size_t i = from; i < to; i++) {
         const node *n = &t->nodes[i];
         const char *s;
@@ -387,13 +512,21 @@ static void render_range(const tpl_set *set, const template *t, size_t from, siz
         }
         }
     }
+    sc->template_name = outer_name;
 }
 
 bool tpl_render(const tpl_set *set, const char *name, json_t *data, buf *out)
 {
+    return tpl_render_traced(set, name, data, out, set->trace ? trace_to_file : NULL, set->trace);
+}
+
+bool tpl_render_traced(const tpl_set *set, const char *name, json_t *data, buf *out,
+                       tpl_trace_fn trace, void *trace_ctx)
+{
     const template *t = find(set, name);
     if (!t) return false;
-    scope sc = {.values = {data}, .depth = 1};
+    scope sc = {.values = {data}, .barrier = {true}, .depth = 1, .trace = trace,
+                .trace_ctx = trace_ctx, .template_name = name};
     render_range(set, t, 0, t->count, &sc, out, 0);
     return true;
 }

@@ -39,8 +39,12 @@ TEST(sections)
 {
     json_t *d = json_pack("{s:[{s:s},{s:s}], s:b, s:s, s:[], s:{s:i}, s:f}", "items", "name", "a",
                           "name", "b", "flag", 0, "title", "T", "none", "obj", "n", 7, "x", 2.5);
-    char *s = render("{{#items}}<{{name}}/{{title}}>{{/items}}", d);
+    char *s = render("{{#items}}<{{name}}/{{@title}}>{{/items}}", d);
     CHECK_STR(s, "<a/T><b/T>");
+    free(s);
+    /* Inside an item, a name the item lacks is empty: never the page's. */
+    s = render("{{#items}}<{{name}}/{{title}}>{{/items}}", d);
+    CHECK_STR(s, "<a/><b/>");
     free(s);
     s = render("{{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}{{^none}}empty{{/none}}", d);
     CHECK_STR(s, "noempty");
@@ -53,6 +57,42 @@ TEST(sections)
     free(s);
     s = render("{{#items}}{{> p}}{{/items}}{{! a comment }}", d);
     CHECK_STR(s, "[a][b]");
+    free(s);
+    json_decref(d);
+}
+
+/* The bugs of issue 21 in miniature: an item without a field never shows
+ * another item's value, whether the list sits inside a "list.0" test, an
+ * object, or another list; flags and strings still reach their item. */
+TEST(items_never_borrow)
+{
+    json_t *d = json_pack("{s:[{s:s, s:s}, {s:s}], s:s, s:b}", "places", "name", "A", "phone",
+                          "04 00 00 00 01", "name", "B", "phone", "page phone", "today", 1);
+    char *s = render("{{#places.0}}{{#places}}[{{name}} {{phone}}]{{/places}}{{/places.0}}", d);
+    CHECK_STR(s, "[A 04 00 00 00 01][B ]");
+    free(s);
+    s = render("{{#places}}{{#phone}}<a href=\"tel:{{phone}}\">{{name}}</a>{{/phone}}{{/places}}", d);
+    CHECK_STR(s, "<a href=\"tel:04 00 00 00 01\">A</a>");
+    free(s);
+    s = render("{{#places}}{{name}}{{#today}}!{{/today}}{{#@today}}*{{/@today}};{{/places}}", d);
+    CHECK_STR(s, "A*;B*;");
+    free(s);
+    json_decref(d);
+    /* Nested lists: the inner item does not reach the outer item. */
+    d = json_pack("{s:[{s:s, s:[{s:s}, {}]}]}", "days", "today", "oui", "sessions", "full", "x");
+    s = render("{{#days}}({{today}}){{#sessions}}<{{full}}{{today}}>{{/sessions}}{{/days}}", d);
+    CHECK_STR(s, "(oui)<x><>");
+    free(s);
+    s = render("{{#days}}{{#sessions}}<{{full}}{{../today}}>{{/sessions}}{{/days}}", d);
+    CHECK_STR(s, "<xoui><oui>");
+    free(s);
+    json_decref(d);
+    /* An object is entered without a barrier: it describes the same thing as
+     * its holder; inside a list within it, the barrier holds again. */
+    d = json_pack("{s:s, s:{s:s, s:[{s:s}, {}]}}", "email", "page@x", "report", "message", "m",
+                  "contacts", "email", "a@x");
+    s = render("{{#report}}{{message}}|{{email}}|{{#contacts}}<{{email}}>{{/contacts}}{{/report}}", d);
+    CHECK_STR(s, "m|page@x|<a@x><>");
     free(s);
     json_decref(d);
 }
@@ -82,6 +122,11 @@ TEST(include_cycles)
     err = NULL;
     CHECK(tpl_compile_set(names, self, 3, &err) == NULL);
     free(err);
+    const char *missing[] = {"A{{> nowhere}}", "b", "c"};
+    err = NULL;
+    CHECK(tpl_compile_set(names, missing, 3, &err) == NULL);
+    CHECK(err && strstr(err, "a.html: {{> nowhere}} names no template"));
+    free(err);
     const char *fine[] = {"{{> b}}{{> c}}", "{{> c}}", "C"};
     err = NULL;
     tpl_set *set = tpl_compile_set(names, fine, 3, &err);
@@ -97,6 +142,7 @@ int main(void)
 {
     RUN(escaping);
     RUN(sections);
+    RUN(items_never_borrow);
     RUN(errors);
     RUN(include_cycles);
     return unit_report();
