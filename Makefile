@@ -2,6 +2,7 @@
 #
 #   make            build build/repere
 #   make run        install missing packages, build, migrate, load the demo, serve on :8080
+#                   (PORT=N or REPERE_PORT=N for another port)
 #   make check      install missing packages, build, run every test suite
 #   make lint       clang-format check + cppcheck
 #
@@ -23,6 +24,13 @@ LIBOBJ   := $(filter-out $(BUILD)/src/main.o,$(OBJ))
 UNITSRC  := $(wildcard tests/unit/test_*.c)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# The port of `make run`: `make run PORT=9000`, else REPERE_PORT from the
+# environment (what `repere serve` itself reads, as README.md says), else 8080.
+ifneq ($(origin PORT),command line)
+ifneq ($(REPERE_PORT),)
+PORT     := $(REPERE_PORT)
+endif
+endif
 PORT     ?= 8080
 DB       ?= var/repere.db
 

@@ -26,6 +26,8 @@ typedef struct config {
     const char *sendmail;     /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */
     const char *outbox;       /* --outbox DIR, REPERE_OUTBOX: mail written here when no sendmail */
     const char *mail_from;    /* REPERE_MAIL_FROM: From: of the mails Repère sends */
+    const char *contact_email; /* --contact, REPERE_CONTACT_EMAIL: the publisher's address, shown
+                                  on /a-propos and /accessibilite; NULL when not configured */
 } config;
 
 typedef struct app {

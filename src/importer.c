@@ -470,6 +470,203 @@ const char *importer_format_name(importer_format f)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Which columns a file carries                                              */
+
+/*
+ * A column absent from a file is not an empty value. Re-importing Repère's
+ * own export (schema v1, which has no field for the price note, the Pass
+ * numérique or "fait les démarches à votre place") must not wipe those
+ * facts, and a CSV that leaves out optional columns must not clear them.
+ * So an update writes an optional column only when
+ *   - the file carries one of the fields that can express it: a CSV header
+ *     column, or a JSON key present in at least one record (the v0.1 export
+ *     leaves out empty keys, so there a key missing from one record of a
+ *     file that has it elsewhere does mean "empty"); or
+ *   - the record gave it a value anyway (v0.1 wording inside a v1 field,
+ *     "A ma place : …" in modalites_accompagnement): a fact said is written,
+ *     a fact unsaid is never cleared.
+ * New places get every column, the missing ones empty.
+ */
+typedef enum import_column {
+    IC_INSEE_CODE,
+    IC_ADDRESS_EXTRA,
+    IC_BAN_KEY,
+    IC_POSITION,
+    IC_TYPOLOGIES,
+    IC_PHONE,
+    IC_EMAILS,
+    IC_WEBSITE,
+    IC_HOURS,
+    IC_SUMMARY,
+    IC_DESCRIPTION,
+    IC_ITINERANCE,
+    IC_PARENT_STRUCTURE,
+    IC_SERVICES,
+    IC_SERVICES_ORIGINAL,
+    IC_PUBLICS,
+    IC_SUPPORT,
+    IC_FEES,
+    IC_FEES_NOTE,
+    IC_PASS_ACCEPTED,
+    IC_PASS_DISTRIBUTED,
+    IC_PROGRAMMES,
+    IC_LABELS,
+    IC_OTHER_LABELS,
+    IC_ACCESS_MODES,
+    IC_SUPPORT_MODES,
+    IC_FOR_YOU,
+    IC_ACCESSIBILITY_URL,
+    IC_BOOKING_URL,
+    IC_ACCESSIBILITY_NOTES,
+    IC_COUNT
+} import_column;
+
+#define IC_BIT(c) ((uint64_t)1 << (c))
+
+static const struct column_source {
+    const char *key;   /* names the column(s) in the report and the :keep_KEY parameter */
+    const char *label; /* for people, in the admin report */
+    /* The record fields that express the column, whatever the format, and
+     * those that express it only in the v0.1 format (its `services` holds
+     * the original wording, its `modalites_accompagnement` has "A ma
+     * place"; the v1 fields of the same name have neither). */
+    const char *fields[3];
+    const char *v01_fields[1];
+} COLUMNS[IC_COUNT] = {
+    [IC_INSEE_CODE] = {"insee_code", "code INSEE", {"code_insee"}, {NULL}},
+    [IC_ADDRESS_EXTRA] = {"address_extra", "complément d'adresse", {"complement_adresse"}, {NULL}},
+    [IC_BAN_KEY] = {"ban_key", "clé de la Base adresse nationale", {"cle_ban"}, {NULL}},
+    [IC_POSITION] = {"position", "position sur la carte", {"latitude", "longitude"}, {NULL}},
+    [IC_TYPOLOGIES] = {"typologies", "type de lieu", {"typologie"}, {NULL}},
+    [IC_PHONE] = {"phone", "téléphone", {"telephone"}, {NULL}},
+    [IC_EMAILS] = {"emails", "adresses électroniques", {"courriels", "courriel"}, {NULL}},
+    [IC_WEBSITE] = {"website", "site web", {"site_web"}, {NULL}},
+    [IC_HOURS] = {"hours", "horaires", {"horaires"}, {NULL}},
+    [IC_SUMMARY] = {"summary", "présentation courte", {"presentation_resume"}, {NULL}},
+    [IC_DESCRIPTION] = {"description", "présentation détaillée", {"presentation_detail"}, {NULL}},
+    [IC_ITINERANCE] = {"itinerance", "itinérance", {"itinerance"}, {NULL}},
+    [IC_PARENT_STRUCTURE] = {"parent_structure",
+                             "structure parente",
+                             {"structure_parente"},
+                             {NULL}},
+    [IC_SERVICES] = {"services", "services", {"services"}, {NULL}},
+    [IC_SERVICES_ORIGINAL] = {"services_original",
+                              "libellés d'origine des services",
+                              {NULL},
+                              {"services"}},
+    [IC_PUBLICS] = {"publics",
+                    "publics",
+                    {"publics_specifiquement_adresses", "publics_accueillis"},
+                    {NULL}},
+    [IC_SUPPORT] = {"support",
+                    "prises en charge spécifiques",
+                    {"prise_en_charge_specifique", "publics_accueillis"},
+                    {NULL}},
+    [IC_FEES] = {"fees", "frais à charge", {"frais_a_charge", "conditions_acces"}, {NULL}},
+    [IC_FEES_NOTE] = {"fees_note", "note sur les tarifs", {"conditions_acces"}, {NULL}},
+    [IC_PASS_ACCEPTED] = {"pass_numerique_accepted",
+                          "Pass numérique accepté",
+                          {"conditions_acces", "labels_nationaux"},
+                          {NULL}},
+    [IC_PASS_DISTRIBUTED] = {"pass_numerique_distributed",
+                             "distribution de Pass numériques",
+                             {"conditions_acces"},
+                             {NULL}},
+    [IC_PROGRAMMES] = {"programmes",
+                       "dispositifs nationaux",
+                       {"dispositif_programmes_nationaux", "labels_nationaux"},
+                       {NULL}},
+    [IC_LABELS] = {"labels",
+                   "formations et labels",
+                   {"formations_labels", "labels_nationaux"},
+                   {NULL}},
+    [IC_OTHER_LABELS] = {"other_labels",
+                         "autres formations et labels",
+                         {"autres_formations_labels", "labels_autres"},
+                         {NULL}},
+    [IC_ACCESS_MODES] = {"access_modes", "modalités d'accès", {"modalites_acces"}, {NULL}},
+    [IC_SUPPORT_MODES] = {"support_modes",
+                          "modalités d'accompagnement",
+                          {"modalites_accompagnement"},
+                          {NULL}},
+    [IC_FOR_YOU] = {"does_procedures_for_you",
+                    "fait les démarches à votre place",
+                    {NULL},
+                    {"modalites_accompagnement"}},
+    [IC_ACCESSIBILITY_URL] = {"accessibility_url",
+                              "fiche Accès libre",
+                              {"fiche_acces_libre", "accessibilite"},
+                              {NULL}},
+    [IC_BOOKING_URL] = {"booking_url", "prise de rendez-vous en ligne", {"prise_rdv"}, {NULL}},
+    /* Free text gathered from v0.1 wordings that have no exact v1 value (and
+     * written by people in the admin area): no format has a field for it. */
+    [IC_ACCESSIBILITY_NOTES] = {"accessibility_notes", "notes d'accessibilité", {NULL}, {NULL}},
+};
+
+/* The fields of the v0.1 format (the flat export of the national map), to
+ * tell "its format has no field for it" from "this file leaves it out". */
+static const char *const V01_FIELDS[] = {"id",
+                                         "pivot",
+                                         "nom",
+                                         "commune",
+                                         "code_postal",
+                                         "code_insee",
+                                         "adresse",
+                                         "complement_adresse",
+                                         "cle_ban",
+                                         "latitude",
+                                         "longitude",
+                                         "typologie",
+                                         "telephone",
+                                         "courriel",
+                                         "site_web",
+                                         "horaires",
+                                         "presentation_resume",
+                                         "presentation_detail",
+                                         "source",
+                                         "structure_parente",
+                                         "date_maj",
+                                         "services",
+                                         "publics_accueillis",
+                                         "conditions_acces",
+                                         "labels_nationaux",
+                                         "labels_autres",
+                                         "modalites_accompagnement",
+                                         "accessibilite",
+                                         "prise_rdv"};
+
+/* Does the column have a field in `has` (a JSON object used as a set of
+ * field names), or, with `has` NULL, in the field list of `format`? */
+static bool column_expressed(import_column c, importer_format format, json_t *has)
+{
+    const struct column_source *cs = &COLUMNS[c];
+    bool v01 = format == IMPORTER_FORMAT_V01_JSON;
+    for (size_t pass = 0; pass < 2; pass++) {
+        const char *const *fields = pass == 0 ? cs->fields : cs->v01_fields;
+        size_t n = pass == 0 ? ARRAY_LEN(cs->fields) : ARRAY_LEN(cs->v01_fields);
+        if (pass == 1 && !v01) break;
+        for (size_t i = 0; i < n && fields[i]; i++) {
+            bool present = has   ? json_object_get(has, fields[i]) != NULL
+                           : v01 ? in_list(V01_FIELDS, ARRAY_LEN(V01_FIELDS), fields[i])
+                                 : in_list(VOCAB_COLUMNS, VOCAB_COLUMN_COUNT, fields[i]);
+            if (present) return true;
+        }
+    }
+    return false;
+}
+
+char *importer_untouched_names(uint64_t mask, bool for_people)
+{
+    buf b = {0};
+    for (int c = 0; c < IC_COUNT; c++) {
+        if (!(mask & IC_BIT(c))) continue;
+        if (b.len) buf_puts(&b, ", ");
+        buf_puts(&b, for_people ? COLUMNS[c].label : COLUMNS[c].key);
+    }
+    return b.len ? buf_steal(&b) : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The report                                                                */
 
 void importer_report_init(importer_report *r)
@@ -514,6 +711,14 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
             "duplicates %zu\n",
             prefix, r->dry_run ? "(dry run, nothing saved) " : "", r->imported, r->updated,
             r->unchanged, r->rejected, r->warnings, r->duplicates);
+    char *kept = importer_untouched_names(r->untouched_by_format, false);
+    if (kept)
+        fprintf(out, "%s: kept as they were (this format has no field for them): %s\n", prefix,
+                kept);
+    free(kept);
+    kept = importer_untouched_names(r->untouched_by_file, false);
+    if (kept) fprintf(out, "%s: kept as they were (not in this file): %s\n", prefix, kept);
+    free(kept);
     for (size_t i = 0; i < r->entry_count; i++) {
         const importer_entry *e = &r->entries[i];
         fprintf(out, "%s: ", prefix);
@@ -552,9 +757,18 @@ json_t *importer_report_json(const importer_report *r)
                   "imported", (json_int_t)r->imported, "updated", (json_int_t)r->updated,
                   "unchanged", (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected,
                   "warnings", (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
-    return json_pack("{s:s, s:b, s:o, s:o, s:o}", "format", importer_format_name(r->format),
-                     "dry_run", r->dry_run, "counts", counts, "entries", entries, "error",
-                     json_str_or_null(r->error));
+    json_t *untouched = json_object();
+    const uint64_t masks[] = {r->untouched_by_format, r->untouched_by_file};
+    const char *const keys[] = {"format", "file"};
+    for (size_t k = 0; k < ARRAY_LEN(masks); k++) {
+        json_t *names = json_array();
+        for (int c = 0; c < IC_COUNT; c++)
+            if (masks[k] & IC_BIT(c)) json_array_append_new(names, json_string(COLUMNS[c].key));
+        json_object_set_new(untouched, keys[k], names);
+    }
+    return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "format", importer_format_name(r->format),
+                     "dry_run", r->dry_run, "counts", counts, "untouched", untouched, "entries",
+                     entries, "error", json_str_or_null(r->error));
 }
 
 int importer_report_write_json(const importer_report *r, FILE *out)
@@ -581,6 +795,7 @@ typedef struct run {
     json_t *seen_ids;       /* "source\x1Fid" → record number, for ids repeated in a file */
     json_t *dup_pairs;      /* "id:id" of place pairs already reported */
     json_t *unknown_fields; /* field names already reported as unknown */
+    uint64_t carried;       /* columns the file carries (see carried_columns) */
 } run;
 
 static void report_add(run *r, size_t record, importer_level level, const char *field,
@@ -719,6 +934,77 @@ static buf *list_of(place_rec *p, vocab_kind kind)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Which columns a file carries: the rule is told above import_column      */
+
+/* The columns whose fields appear in at least one record of the file. */
+static uint64_t carried_columns(const raw_list *l, importer_format format)
+{
+    json_t *has = json_object();
+    for (size_t i = 0; i < l->count; i++)
+        for (size_t j = 0; j < l->records[i].count; j++)
+            json_object_set_new(has, l->records[i].fields[j].key, json_true());
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (column_expressed((import_column)c, format, has)) mask |= IC_BIT(c);
+    json_decref(has);
+    return mask;
+}
+
+/* The columns the fields of `format` can express at all. */
+static uint64_t format_columns(importer_format format)
+{
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (column_expressed((import_column)c, format, NULL)) mask |= IC_BIT(c);
+    return mask;
+}
+
+/* The columns to which the mapped record gives a value. */
+static uint64_t given_columns(const place_rec *p)
+{
+    const void *text[IC_COUNT] = {
+        [IC_INSEE_CODE] = p->insee_code,
+        [IC_ADDRESS_EXTRA] = p->address_extra,
+        [IC_BAN_KEY] = p->ban_key,
+        [IC_PHONE] = p->phone,
+        [IC_HOURS] = p->hours,
+        [IC_SUMMARY] = p->summary,
+        [IC_DESCRIPTION] = p->description_md,
+        [IC_PARENT_STRUCTURE] = p->parent_structure,
+        [IC_FEES_NOTE] = p->fees_note,
+        [IC_ACCESSIBILITY_URL] = p->accessibility_url,
+        [IC_BOOKING_URL] = p->booking_url,
+        [IC_ACCESSIBILITY_NOTES] = p->accessibility_notes,
+    };
+    const buf *lists[IC_COUNT] = {
+        [IC_TYPOLOGIES] = &p->typologies,
+        [IC_EMAILS] = &p->emails,
+        [IC_WEBSITE] = &p->website,
+        [IC_ITINERANCE] = &p->itinerance,
+        [IC_SERVICES] = &p->services,
+        [IC_SERVICES_ORIGINAL] = &p->services_original,
+        [IC_PUBLICS] = &p->publics,
+        [IC_SUPPORT] = &p->support,
+        [IC_FEES] = &p->fees,
+        [IC_PROGRAMMES] = &p->programmes,
+        [IC_LABELS] = &p->labels,
+        [IC_OTHER_LABELS] = &p->other_labels,
+        [IC_ACCESS_MODES] = &p->access_modes,
+        [IC_SUPPORT_MODES] = &p->support_modes,
+    };
+    bool flags[IC_COUNT] = {
+        [IC_POSITION] = p->has_position,
+        [IC_PASS_ACCEPTED] = p->pass_accepted,
+        [IC_PASS_DISTRIBUTED] = p->pass_distributed,
+        [IC_FOR_YOU] = p->for_you,
+    };
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (text[c] || (lists[c] && lists[c]->len) || flags[c]) mask |= IC_BIT(c);
+    return mask;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Validators                                                                */
 
 static bool all_digits(const char *s, size_t n)
@@ -771,21 +1057,6 @@ static bool insee_valid(const char *s)
     char a = s[0], b = (char)toupper((unsigned char)s[1]);
     if (a == '2') return b == 'A' || b == 'B' || (b >= '1' && b <= '9');
     return isdigit((unsigned char)a) && isdigit((unsigned char)b);
-}
-
-static bool email_valid(const char *s)
-{
-    const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@')) return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || strchr("<>()[]\\,;:\"", *p)) return false;
-    const char *domain = at + 1;
-    size_t n = strlen(domain);
-    if (n < 4 || !strchr(domain, '.') || domain[0] == '.' || domain[0] == '-' ||
-        domain[n - 1] == '.' || strstr(domain, ".."))
-        return false;
-    const char *tld = strrchr(domain, '.') + 1;
-    return strlen(tld) >= 2;
 }
 
 /*
@@ -1105,7 +1376,7 @@ static void split_many(const char *cell, bool comma_only_before_url,
 static void on_email(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    if (email_valid(item))
+    if (text_is_email(item))
         list_add(&l->p->emails, item);
     else
         WARN(l->r, l->field, item, "adresse électronique invalide : ignorée");
@@ -1354,47 +1625,91 @@ static const char SQL_PLACE_ID[] =
     "SELECT id FROM place WHERE source = :source AND source_id = :source_id";
 
 /* used by: importer upsert, update in place only when something changed
- * (sqlite3_changes() then tells "updated" from "unchanged") */
+ * (sqlite3_changes() then tells "updated" from "unchanged"). Each optional
+ * column is written only when its :keep_KEY is 0: a column the file does
+ * not carry keeps its value (see "Which columns a file carries"). */
 static const char SQL_PLACE_UPDATE[] =
-    "UPDATE place SET structure_id = :structure_id, pivot = :pivot, name = :name, slug = :slug,"
-    " name_key = :name_key, commune = :commune, commune_key = :commune_key,"
-    " postal_code = :postal_code, insee_code = :insee_code, address = :address,"
-    " address_extra = :address_extra, ban_key = :ban_key, latitude = :latitude,"
-    " longitude = :longitude, timezone = :timezone, typologies = :typologies, phone = :phone,"
-    " emails = :emails, website = :website, hours = :hours, summary = :summary,"
-    " description_md = :description_md, description_html = :description_html,"
-    " itinerance = :itinerance, parent_structure = :parent_structure, services = :services,"
-    " services_original = :services_original, publics = :publics, support = :support,"
-    " fees = :fees, fees_note = :fees_note, programmes = :programmes, labels = :labels,"
-    " other_labels = :other_labels, access_modes = :access_modes,"
-    " support_modes = :support_modes, accessibility_url = :accessibility_url,"
-    " booking_url = :booking_url, accessibility_notes = :accessibility_notes,"
-    " pass_numerique_accepted = :pass_numerique_accepted,"
-    " pass_numerique_distributed = :pass_numerique_distributed,"
-    " does_procedures_for_you = :does_procedures_for_you, date_maj = :date_maj,"
+    "UPDATE place SET structure_id = iif(:keep_structure, structure_id, :structure_id),"
+    " pivot = :pivot, name = :name, slug = :slug, name_key = :name_key, commune = :commune,"
+    " commune_key = :commune_key, postal_code = :postal_code, address = :address,"
+    " timezone = :timezone, date_maj = :date_maj,"
+    " insee_code = iif(:keep_insee_code, insee_code, :insee_code),"
+    " address_extra = iif(:keep_address_extra, address_extra, :address_extra),"
+    " ban_key = iif(:keep_ban_key, ban_key, :ban_key),"
+    " latitude = iif(:keep_position, latitude, :latitude),"
+    " longitude = iif(:keep_position, longitude, :longitude),"
+    " typologies = iif(:keep_typologies, typologies, :typologies),"
+    " phone = iif(:keep_phone, phone, :phone),"
+    " emails = iif(:keep_emails, emails, :emails),"
+    " website = iif(:keep_website, website, :website),"
+    " hours = iif(:keep_hours, hours, :hours),"
+    " summary = iif(:keep_summary, summary, :summary),"
+    " description_md = iif(:keep_description, description_md, :description_md),"
+    " description_html = iif(:keep_description, description_html, :description_html),"
+    " itinerance = iif(:keep_itinerance, itinerance, :itinerance),"
+    " parent_structure = iif(:keep_parent_structure, parent_structure, :parent_structure),"
+    " services = iif(:keep_services, services, :services),"
+    " services_original = iif(:keep_services_original, services_original, :services_original),"
+    " publics = iif(:keep_publics, publics, :publics),"
+    " support = iif(:keep_support, support, :support),"
+    " fees = iif(:keep_fees, fees, :fees),"
+    " fees_note = iif(:keep_fees_note, fees_note, :fees_note),"
+    " programmes = iif(:keep_programmes, programmes, :programmes),"
+    " labels = iif(:keep_labels, labels, :labels),"
+    " other_labels = iif(:keep_other_labels, other_labels, :other_labels),"
+    " access_modes = iif(:keep_access_modes, access_modes, :access_modes),"
+    " support_modes = iif(:keep_support_modes, support_modes, :support_modes),"
+    " accessibility_url = iif(:keep_accessibility_url, accessibility_url, :accessibility_url),"
+    " booking_url = iif(:keep_booking_url, booking_url, :booking_url),"
+    " accessibility_notes = iif(:keep_accessibility_notes, accessibility_notes,"
+    "   :accessibility_notes),"
+    " pass_numerique_accepted = iif(:keep_pass_numerique_accepted, pass_numerique_accepted,"
+    "   :pass_numerique_accepted),"
+    " pass_numerique_distributed = iif(:keep_pass_numerique_distributed,"
+    "   pass_numerique_distributed, :pass_numerique_distributed),"
+    " does_procedures_for_you = iif(:keep_does_procedures_for_you, does_procedures_for_you,"
+    "   :does_procedures_for_you),"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     " WHERE source = :source AND source_id = :source_id AND ("
-    " structure_id IS NOT :structure_id OR pivot IS NOT :pivot OR name IS NOT :name"
-    " OR slug IS NOT :slug OR name_key IS NOT :name_key OR commune IS NOT :commune"
-    " OR commune_key IS NOT :commune_key OR postal_code IS NOT :postal_code"
-    " OR insee_code IS NOT :insee_code OR address IS NOT :address"
-    " OR address_extra IS NOT :address_extra OR ban_key IS NOT :ban_key"
-    " OR latitude IS NOT :latitude OR longitude IS NOT :longitude"
-    " OR timezone IS NOT :timezone OR typologies IS NOT :typologies OR phone IS NOT :phone"
-    " OR emails IS NOT :emails OR website IS NOT :website OR hours IS NOT :hours"
-    " OR summary IS NOT :summary OR description_md IS NOT :description_md"
-    " OR description_html IS NOT :description_html OR itinerance IS NOT :itinerance"
-    " OR parent_structure IS NOT :parent_structure OR services IS NOT :services"
-    " OR services_original IS NOT :services_original OR publics IS NOT :publics"
-    " OR support IS NOT :support OR fees IS NOT :fees OR fees_note IS NOT :fees_note"
-    " OR programmes IS NOT :programmes OR labels IS NOT :labels"
-    " OR other_labels IS NOT :other_labels OR access_modes IS NOT :access_modes"
-    " OR support_modes IS NOT :support_modes OR accessibility_url IS NOT :accessibility_url"
-    " OR booking_url IS NOT :booking_url OR accessibility_notes IS NOT :accessibility_notes"
-    " OR pass_numerique_accepted IS NOT :pass_numerique_accepted"
-    " OR pass_numerique_distributed IS NOT :pass_numerique_distributed"
-    " OR does_procedures_for_you IS NOT :does_procedures_for_you"
-    " OR date_maj IS NOT :date_maj)";
+    " (NOT :keep_structure AND structure_id IS NOT :structure_id) OR pivot IS NOT :pivot"
+    " OR name IS NOT :name OR slug IS NOT :slug OR name_key IS NOT :name_key"
+    " OR commune IS NOT :commune OR commune_key IS NOT :commune_key"
+    " OR postal_code IS NOT :postal_code OR address IS NOT :address"
+    " OR timezone IS NOT :timezone OR date_maj IS NOT :date_maj"
+    " OR (NOT :keep_insee_code AND insee_code IS NOT :insee_code)"
+    " OR (NOT :keep_address_extra AND address_extra IS NOT :address_extra)"
+    " OR (NOT :keep_ban_key AND ban_key IS NOT :ban_key)"
+    " OR (NOT :keep_position AND (latitude IS NOT :latitude OR longitude IS NOT :longitude))"
+    " OR (NOT :keep_typologies AND typologies IS NOT :typologies)"
+    " OR (NOT :keep_phone AND phone IS NOT :phone)"
+    " OR (NOT :keep_emails AND emails IS NOT :emails)"
+    " OR (NOT :keep_website AND website IS NOT :website)"
+    " OR (NOT :keep_hours AND hours IS NOT :hours)"
+    " OR (NOT :keep_summary AND summary IS NOT :summary)"
+    " OR (NOT :keep_description AND (description_md IS NOT :description_md"
+    "     OR description_html IS NOT :description_html))"
+    " OR (NOT :keep_itinerance AND itinerance IS NOT :itinerance)"
+    " OR (NOT :keep_parent_structure AND parent_structure IS NOT :parent_structure)"
+    " OR (NOT :keep_services AND services IS NOT :services)"
+    " OR (NOT :keep_services_original AND services_original IS NOT :services_original)"
+    " OR (NOT :keep_publics AND publics IS NOT :publics)"
+    " OR (NOT :keep_support AND support IS NOT :support)"
+    " OR (NOT :keep_fees AND fees IS NOT :fees)"
+    " OR (NOT :keep_fees_note AND fees_note IS NOT :fees_note)"
+    " OR (NOT :keep_programmes AND programmes IS NOT :programmes)"
+    " OR (NOT :keep_labels AND labels IS NOT :labels)"
+    " OR (NOT :keep_other_labels AND other_labels IS NOT :other_labels)"
+    " OR (NOT :keep_access_modes AND access_modes IS NOT :access_modes)"
+    " OR (NOT :keep_support_modes AND support_modes IS NOT :support_modes)"
+    " OR (NOT :keep_accessibility_url AND accessibility_url IS NOT :accessibility_url)"
+    " OR (NOT :keep_booking_url AND booking_url IS NOT :booking_url)"
+    " OR (NOT :keep_accessibility_notes AND accessibility_notes IS NOT :accessibility_notes)"
+    " OR (NOT :keep_pass_numerique_accepted"
+    "     AND pass_numerique_accepted IS NOT :pass_numerique_accepted)"
+    " OR (NOT :keep_pass_numerique_distributed"
+    "     AND pass_numerique_distributed IS NOT :pass_numerique_distributed)"
+    " OR (NOT :keep_does_procedures_for_you"
+    "     AND does_procedures_for_you IS NOT :does_procedures_for_you))";
 
 /* used by: importer upsert, a place seen for the first time */
 static const char SQL_PLACE_INSERT[] =
@@ -1583,6 +1898,23 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
     sqlite3_reset(s);
 }
 
+/*
+ * Bind the :keep_KEY parameters of SQL_PLACE_UPDATE: 1 for the columns
+ * neither carried by the file nor given a value by this record.
+ */
+static void bind_keep(sqlite3_stmt *s, const run *r, const place_rec *p)
+{
+    uint64_t written = r->carried | given_columns(p);
+    for (int c = 0; c < IC_COUNT; c++) {
+        char name[64];
+        snprintf(name, sizeof name, ":keep_%s", COLUMNS[c].key);
+        db_bind_int(s, name, !(written & IC_BIT(c)));
+    }
+    /* The structure follows structure_parente, unless a real pivot names it. */
+    bool identified = strcmp(p->pivot, PIVOT_UNKNOWN) != 0;
+    db_bind_int(s, ":keep_structure", !identified && !(written & IC_BIT(IC_PARENT_STRUCTURE)));
+}
+
 /* Upsert one mapped place. Returns 0, or -1 on a database error. */
 static int store_place(run *r, const place_rec *p)
 {
@@ -1590,6 +1922,7 @@ static int store_place(run *r, const place_rec *p)
     if (structure_id < 0) return -1;
     sqlite3_stmt *s = db_stmt(r->c, SQL_PLACE_UPDATE);
     bind_place(s, p, structure_id);
+    bind_keep(s, r, p);
     if (db_exec_stmt(s) != SQLITE_DONE) return -1;
     bool changed = sqlite3_changes(db_handle(r->c)) > 0;
     s = db_stmt(r->c, SQL_PLACE_ID);
@@ -1702,6 +2035,12 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
     }
     out->records = records.count;
     run r = {.rep = out, .format = out->format, .source_name = source_name};
+    r.carried = carried_columns(&records, out->format);
+    if (records.count) {
+        uint64_t all = IC_BIT(IC_COUNT) - 1, expressible = format_columns(out->format);
+        out->untouched_by_format = all & ~r.carried & ~expressible;
+        out->untouched_by_file = all & ~r.carried & expressible;
+    }
     r.c = db_begin(d);
     if (!r.c) {
         out->error = xstrdup("la base de données est occupée : réessayez dans un instant");

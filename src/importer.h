@@ -4,8 +4,10 @@
  * older flat v0.1 JSON export of the national map. The format is detected
  * from the content. Records are validated against the schema, mapped onto
  * the exact national vocabularies and upserted into `place` keyed on
- * (source, source_id), all in one write transaction. What could not be
- * taken is told in a report, record by record, in French.
+ * (source, source_id), all in one write transaction. An update writes only
+ * the fields the file carries: a column missing from a file, or a fact its
+ * format has no field for, is kept as it was. What could not be taken is
+ * told in a report, record by record, in French.
  *
  * See docs/import.md for the formats, mappings, rules and report format.
  */
@@ -17,6 +19,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef enum importer_format {
@@ -53,6 +56,11 @@ typedef struct importer_report {
     size_t rejected;   /* records not imported */
     size_t warnings;   /* warning entries */
     size_t duplicates; /* suspected duplicate entries */
+    /* Place fields the import left as they were because the file does not
+     * carry them (a missing column is not an empty value): those its format
+     * has no field for, and those its format has but this file leaves out.
+     * Bit masks for importer_untouched_names; 0 when none. */
+    uint64_t untouched_by_format, untouched_by_file;
     importer_entry *entries;
     size_t entry_count, entry_cap;
     char *error; /* set when the whole run failed (format, database): French */
@@ -82,10 +90,18 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
 
 /*
  * Print "imported N, updated N, unchanged N, rejected N, warnings N,
- * duplicates N" and then one line per report entry, prefixed by `label`
+ * duplicates N", the fields left untouched, and then one line per report
+ * entry, prefixed by `label`
  * (typically the file name; may be NULL).
  */
 void importer_report_print(const importer_report *r, const char *label, FILE *out);
+
+/*
+ * The fields of `mask` (importer_report.untouched_*) joined by ", ": column
+ * names of `place` ("fees_note, phone") or, `for_people`, French labels
+ * ("note sur les tarifs, téléphone"). NULL when the mask is empty. Caller frees.
+ */
+char *importer_untouched_names(uint64_t mask, bool for_people);
 
 /* The report as a JSON object (new reference; see docs/import.md). */
 json_t *importer_report_json(const importer_report *r);

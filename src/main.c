@@ -11,6 +11,8 @@
  *   repere hours   'EXPR' [--at …] [--week …] [--tz …]
  *   repere user    add|invite|grant|revoke|list …   accounts of the admin area
  *   repere remind  [--dry-run]      mail managers whose listing was not verified for 6/9/12 months
+ *   repere backup  [--db FILE] BACKUP-FILE
+ *   repere COMMAND --help           that command's usage, and nothing else
  */
 #include "admin.h"
 #include "app.h"
@@ -36,10 +38,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Option descriptions, shared by `repere --help` and `repere COMMAND --help`. */
+#define OPT_COMMON                                                                                 \
+    "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"                      \
+    "  --root DIR       directory holding templates/, static/, migrations/, data/\n"               \
+    "                   (REPERE_ROOT, default: the directory above the binary's build/)\n"
+#define OPT_SERVE                                                                                  \
+    "  --listen ADDR    address to listen on (REPERE_LISTEN, default 127.0.0.1)\n"                 \
+    "  --port N         TCP port (REPERE_PORT, default 8080)\n"                                    \
+    "  --threads N      worker threads (REPERE_THREADS, default 4)\n"                              \
+    "  --origin URL     public origin, e.g. https://repere.example.fr (REPERE_ORIGIN)\n"           \
+    "  --behind-tls     set Secure cookies and HSTS (REPERE_BEHIND_TLS=1)\n"                       \
+    "  --contact EMAIL  the publisher's address, shown on /a-propos and /accessibilite\n"          \
+    "                   (REPERE_CONTACT_EMAIL; without it serve warns and the pages say so)\n"     \
+    "  --quiet          no request log\n"
+#define OPT_MAIL                                                                                   \
+    "  --sendmail CMD   mail command reading the message on stdin, e.g. '/usr/sbin/sendmail -t'\n" \
+    "                   (REPERE_SENDMAIL); without it mail is written to the outbox folder\n"      \
+    "  --outbox DIR     outbox folder (REPERE_OUTBOX, default: outbox/ next to the database)\n"
+
 static const char USAGE[] =
     "Repère — a directory of the places that help with digital life.\n"
     "\n"
     "Usage: repere COMMAND [OPTIONS]\n"
+    "       repere COMMAND --help   (or: repere help COMMAND)\n"
     "\n"
     "Commands:\n"
     "  serve      serve the web site (applies pending migrations first)\n"
@@ -51,27 +73,99 @@ static const char USAGE[] =
     "             departement:73|region:84] [--output FILE]\n"
     "  demo       load the demo catalogue if the database is empty\n"
     "  hours      evaluate an opening_hours expression: 'EXPR' [--at T] [--week DATE] [--tz ZONE]\n"
-    "  user       accounts: add EMAIL [--name N] [--password-stdin] [ROLE...] | invite EMAIL ROLE...\n"
+    "  user       accounts: add EMAIL [--name N] [--password-stdin] [ROLE...] | invite EMAIL "
+    "ROLE...\n"
     "             | grant EMAIL ROLE... | revoke EMAIL ROLE... | list\n"
     "             ROLE: admin, manager:PLACE_ID, coordinator:departement:73,\n"
     "             coordinator:epci:SIREN, coordinator:place:PLACE_ID\n"
     "  remind     mail the managers of listings not verified for 6, 9 and 12 months [--dry-run]\n"
+    "  backup     write a checked copy of the catalogue, even while it is served: BACKUP-FILE\n"
     "\n"
-    "Options (every command):\n"
-    "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"
-    "  --root DIR       directory holding templates/, static/, migrations/, data/\n"
-    "                   (REPERE_ROOT, default: the directory above the binary's build/)\n"
-    "Options of serve:\n"
-    "  --listen ADDR    address to listen on (REPERE_LISTEN, default 127.0.0.1)\n"
-    "  --port N         TCP port (REPERE_PORT, default 8080)\n"
-    "  --threads N      worker threads (REPERE_THREADS, default 4)\n"
-    "  --origin URL     public origin, e.g. https://repere.example.fr (REPERE_ORIGIN)\n"
-    "  --behind-tls     set Secure cookies and HSTS (REPERE_BEHIND_TLS=1)\n"
-    "Options of serve, user and remind (mail):\n"
-    "  --sendmail CMD   mail command reading the message on stdin, e.g. '/usr/sbin/sendmail -t'\n"
-    "                   (REPERE_SENDMAIL); without it mail is written to the outbox folder\n"
-    "  --outbox DIR     outbox folder (REPERE_OUTBOX, default: outbox/ next to the database)\n"
-    "  --quiet          no request log\n";
+    "Options (every command):\n" OPT_COMMON "Options of serve:\n" OPT_SERVE
+    "Options of serve, user and remind (mail):\n" OPT_MAIL;
+
+/* `repere COMMAND --help`: printed before anything is opened or created. */
+static const struct command_help {
+    const char *name;
+    const char *text;
+} COMMAND_HELP[] = {
+    {"serve", "usage: repere serve [OPTIONS]\n"
+              "Serve the web site. Creates the database if needed and applies pending\n"
+              "migrations first.\n"
+              "\n"
+              "Options:\n" OPT_COMMON OPT_SERVE OPT_MAIL},
+    {"migrate", "usage: repere migrate [--db FILE] [--root DIR]\n"
+                "Create the database if needed and apply pending migrations.\n"
+                "\n"
+                "Options:\n" OPT_COMMON},
+    {"import",
+     "usage: repere import [--db FILE] [--report FILE.json] [--dry-run] [--source NAME] FILE...\n"
+     "Import places (national schema v1.0.2 as CSV or JSON, or the older v0.1 JSON) or\n"
+     "workshops (repere-ateliers/1). Re-importing a source updates its places in place;\n"
+     "a field the file does not carry is kept as it was, and the report says which.\n"
+     "\n"
+     "Options:\n"
+     "  --report FILE    write the full report as JSON to FILE\n"
+     "  --dry-run        read, check and count everything, save nothing\n"
+     "  --source NAME    producer of the records without a \"source\" field\n"
+     "                   (default: the file's name without its extension)\n" OPT_COMMON},
+    {"export",
+     "usage: repere export [--db FILE] [--format csv|json|geojson]\n"
+     "                     [--territoire commune:73065|epci:SIREN|departement:73|region:84]\n"
+     "                     [--output FILE]\n"
+     "Export the open places in the national schema v1.0.2 (standard output by\n"
+     "default; the recommended file name goes to standard error).\n"
+     "\n"
+     "Options:\n" OPT_COMMON},
+    {"demo", "usage: repere demo [--db FILE] [--root DIR]\n"
+             "Load the demo catalogue (data/demo/: the Hinaura places and fictional\n"
+             "workshops) when the database has no place yet.\n"
+             "\n"
+             "Options:\n" OPT_COMMON},
+    {"hours", "usage: repere hours 'EXPR' [--at YYYY-MM-DDTHH:MM] [--week YYYY-MM-DD]\n"
+              "                           [--tz Europe/Paris] [--departement 73]\n"
+              "Parse an OpenStreetMap opening_hours expression and print its canonical form,\n"
+              "the open intervals of one week and, with --at, the state at that time\n"
+              "(docs/hours.md).\n"},
+    {"user", "usage: repere user add EMAIL [--name NAME] [--password-stdin] [ROLE...]\n"
+             "       repere user invite EMAIL [--name NAME] ROLE...\n"
+             "       repere user grant|revoke EMAIL ROLE...\n"
+             "       repere user list\n"
+             "Accounts of the admin area. ROLE: admin, manager:PLACE_ID,\n"
+             "coordinator:departement:CODE, coordinator:epci:SIREN, coordinator:place:PLACE_ID.\n"
+             "\n"
+             "Options:\n" OPT_COMMON OPT_MAIL},
+    {"remind", "usage: repere remind [--dry-run]\n"
+               "Mail the managers of the listings not confirmed for 6, 9 and 12 months\n"
+               "(meant for a daily timer); --dry-run says who would be mailed.\n"
+               "\n"
+               "Options:\n" OPT_COMMON OPT_MAIL},
+    {"backup", "usage: repere backup [--db FILE] BACKUP-FILE\n"
+               "Write a consistent copy of the catalogue, checked with PRAGMA quick_check,\n"
+               "even while the daemon serves and writes.\n"
+               "\n"
+               "Options:\n"
+               "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"},
+};
+
+/* The help of a sub-command, or NULL when there is no such command. */
+static const char *command_help(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(COMMAND_HELP); i++)
+        if (strcmp(COMMAND_HELP[i].name, name) == 0) return COMMAND_HELP[i].text;
+    return NULL;
+}
+
+/* Does the sub-command's argument list ask for help? Looks no further than
+ * "--", after which a file may be called "--help". */
+static bool asks_for_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+    }
+    return false;
+}
 
 static volatile sig_atomic_t stop_requested;
 
@@ -126,6 +220,7 @@ static int parse_options(config *cfg, int argc, char **argv)
         TAKE("--origin", cfg->public_origin)
         TAKE("--sendmail", cfg->sendmail)
         TAKE("--outbox", cfg->outbox)
+        TAKE("--contact", cfg->contact_email)
 #undef TAKE
         if ((strcmp(a, "--port") == 0 || strcmp(a, "--threads") == 0) && next) {
             char *end;
@@ -204,6 +299,10 @@ static int serve(app *a)
     http_server *server = http_start(a);
     if (!server) return 1;
     if (mail_outbox(a)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
+    if (!a->cfg.contact_email)
+        fprintf(stderr,
+                "repere: warning: no publisher contact (set REPERE_CONTACT_EMAIL or --contact): "
+                "/a-propos and /accessibilite say that no contact address is configured\n");
     fprintf(stderr, "repere: serving %s on http://%s:%d/\n", a->cfg.db_path, a->cfg.listen,
             a->cfg.port);
     struct sigaction sa = {0};
@@ -244,14 +343,28 @@ int main(int argc, char **argv)
     cfg->sendmail = getenv("REPERE_SENDMAIL");
     cfg->outbox = getenv("REPERE_OUTBOX");
     cfg->mail_from = getenv("REPERE_MAIL_FROM");
+    cfg->contact_email = getenv("REPERE_CONTACT_EMAIL");
+    if (cfg->contact_email && !*cfg->contact_email) cfg->contact_email = NULL;
     char *outbox = NULL;
     char *root = NULL;
     cfg->root = getenv("REPERE_ROOT");
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+        (strcmp(argv[1], "help") == 0 && argc == 2)) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    /* Help prints and does nothing else: no database opened or created, no
+     * server started, no demo loaded. */
+    const char *help_of = strcmp(argv[1], "help") == 0 ? argv[2] : argv[1];
+    if (strcmp(argv[1], "help") == 0 || asks_for_help(argc, argv)) {
+        const char *text = command_help(help_of);
+        if (!text) {
+            fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", help_of);
+            return 2;
+        }
+        fputs(text, stdout);
+        return 0;
     }
     const char *command = argv[1];
     if (strcmp(command, "hours") == 0) {
@@ -268,6 +381,14 @@ int main(int argc, char **argv)
         return 2;
     }
     if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = 4;
+    /* The pages make a mailto: link of it: refuse a typo before anything starts. */
+    if (strcmp(command, "serve") == 0 && cfg->contact_email && !text_is_email(cfg->contact_email)) {
+        fprintf(
+            stderr,
+            "repere: the contact '%s' (--contact, REPERE_CONTACT_EMAIL) is not an e-mail address\n",
+            cfg->contact_email);
+        return 2;
+    }
     if (!cfg->root) cfg->root = root = default_root(argv[0]);
     if (!dir_exists(cfg->root)) {
         fprintf(stderr, "repere: root directory %s does not exist (set --root)\n", cfg->root);

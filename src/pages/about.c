@@ -1,5 +1,6 @@
 /*
- * about.c — /a-propos: what Repère is, where its data comes from, licences.
+ * about.c — /a-propos: what Repère is, who publishes it and how to write to
+ * them, where its data comes from, licences.
  */
 #include "pages.h"
 #include "fr.h"
@@ -25,6 +26,7 @@ int page_about(req *r)
     }
     sqlite3_reset(s);
     json_object_set_new(d, "sources", sources);
+    page_set_contact(r, d);
     r->cache_control = "public, max-age=300";
     return reply_page(r, "about", d);
 }

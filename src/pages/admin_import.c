@@ -61,6 +61,13 @@ static json_t *report_model(req *r, const importer_report *rep, const char *file
     json_object_set_new(m, "warnings", json_integer((json_int_t)rep->warnings));
     json_object_set_new(m, "duplicates", json_integer((json_int_t)rep->duplicates));
     if (rep->error) json_object_set_new(m, "error", json_string(rep->error));
+    /* What the import leaves as it was: said before anyone confirms. */
+    char *kept = importer_untouched_names(rep->untouched_by_format, true);
+    if (kept) json_object_set_new(m, "untouched_by_format", json_string(kept));
+    free(kept);
+    kept = importer_untouched_names(rep->untouched_by_file, true);
+    if (kept) json_object_set_new(m, "untouched_by_file", json_string(kept));
+    free(kept);
     static const struct {
         importer_level level;
         const char *key;

@@ -10,6 +10,12 @@ json_t *page_model(const char *title)
     return json_pack("{s:s}", "title", title);
 }
 
+void page_set_contact(req *r, json_t *model)
+{
+    const char *contact = r->app->cfg.contact_email;
+    if (contact) json_object_set_new(model, "contact_email", json_string(contact));
+}
+
 bool page_number(req *r, long *page)
 {
     const char *p = req_query(r, "page");

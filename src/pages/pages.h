@@ -90,6 +90,9 @@ json_t *admin_reports_model(req *r, sqlite3_stmt *s);
 json_t *page_model(const char *title);
 /* Parse a positive page number (?page=N, 1 when absent); false when invalid. */
 bool page_number(req *r, long *page);
+/* Put the publisher's contact address (--contact) in the model as
+ * "contact_email", when one is configured: /a-propos and /accessibilite. */
+void page_set_contact(req *r, json_t *model);
 
 /* The accessibility statement (src/pages/accessibility.c). */
 int page_accessibility(req *r);

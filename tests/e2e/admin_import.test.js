@@ -10,7 +10,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
-const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
@@ -235,4 +236,69 @@ test('a 7 MiB file goes through the post processor whole (many reads), and is ke
   assert.match(res.text, /presentation_resume/, 'the summary is cut, with a warning');
   assert.equal(sql(`SELECT length(CAST(data AS BLOB)) FROM import_upload WHERE source = 'Essai gros fichier'`), String(Buffer.byteLength(content)));
   assert.equal(sql(`SELECT hex(substr(data, -4)) FROM import_upload WHERE source = 'Essai gros fichier'`), Buffer.from(content).subarray(-4).toString('hex').toUpperCase());
+});
+
+// Issue 21, part 3: the national schema has no field for the price note,
+// "fait les démarches à votre place" or the Pass numérique. Re-importing
+// Repère's own export (demo → export → import) must keep them, and the
+// report must say which fields the format leaves as they are.
+test('re-importing the export keeps the facts the schema cannot carry, and says so', async () => {
+  const counts = () => sql("SELECT count(*) FILTER (WHERE fees_note IS NOT NULL) || '|' ||"
+    + " count(*) FILTER (WHERE does_procedures_for_you) || '|' || count(*) FILTER (WHERE pass_numerique_accepted)"
+    + " || '|' || count(*) FILTER (WHERE services_original IS NOT NULL) FROM place WHERE source = 'Hinaura'");
+  assert.equal(counts(), '103|102|66|429', 'the demo catalogue');
+  const id = sql("SELECT id FROM place WHERE source = 'Hinaura' AND fees_note = 'Adhésion requise'"
+    + ' AND does_procedures_for_you AND pass_numerique_accepted ORDER BY id LIMIT 1');
+  assert.ok(id);
+  const facts = async (step) => {
+    const html = await (await fetch(`${server.base}/lieux/${id}`, { redirect: 'follow' })).text();
+    assert.match(html, /— Adhésion requise/, `${step}: price note`);
+    assert.match(html, /peut faire les démarches à votre place/, `${step}: démarches à votre place`);
+    assert.match(html, /<dt>Pass numérique<\/dt><dd>Accepté/, `${step}: Pass numérique`);
+  };
+  await facts('before');
+
+  // 1. The CSV download, uploaded in the admin area: preview, then confirmation.
+  const exported = await (await fetch(server.base + '/donnees/lieux.csv')).text();
+  await admin.get('/admin/import');
+  const preview = await upload(admin, exported, { name: 'lieux.csv' });
+  assert.equal(preview.status, 200, preview.text.slice(0, 1500));
+  const kept = /<p class="notice" id="untouched-format">Ce format ne contient pas : ([^<]*) : ces informations sont conservées\.<\/p>/;
+  const listed = (preview.text.match(kept) || [])[1] || '';
+  for (const label of ['note sur les tarifs', 'fait les démarches à votre place', 'Pass numérique accepté', 'libellés d&#39;origine des services'])
+    assert.ok(listed.includes(label), `the preview names « ${label} »: ${listed}`);
+  assert.doesNotMatch(preview.text, /id="untouched-file"/, 'the export has every column of the schema');
+  const done = await admin.post('/admin/import/confirmer', { jeton: preview.token });
+  assert.equal(done.status, 200, done.text.slice(0, 1500));
+  assert.match(done.text, /Import terminé/);
+  assert.match(done.text, kept);
+  assert.equal(counts(), '103|102|66|429', 'after the CSV');
+  await facts('after the CSV');
+
+  // 2. The JSON download, through `repere import`: the report names the columns.
+  const json = path.join(tmp.dir, 'lieux.json');
+  fs.writeFileSync(json, await (await fetch(server.base + '/donnees/lieux.json')).text());
+  const run = spawnSync(BIN, ['import', json, '--db', tmp.db], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: ROOT },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /kept as they were \(this format has no field for them\): [^\n]*fees_note/);
+  assert.match(run.stderr, /kept as they were \(this format has no field for them\): [^\n]*pass_numerique_accepted[^\n]*does_procedures_for_you/);
+  assert.equal(counts(), '103|102|66|429', 'after the JSON');
+  await facts('after the JSON');
+
+  // 3. A CSV that leaves out optional columns: absent is not empty.
+  const phone = sql(`SELECT phone FROM place WHERE id = ${id}`);
+  const [sourceId, name, commune, postal, address, dateMaj] = sql(
+    `SELECT source_id, name, commune, postal_code, address, date_maj FROM place WHERE id = ${id}`).split('|');
+  const q = (s) => `"${s.replace(/"/g, '""')}"`;
+  const slim = 'id,pivot,nom,commune,code_postal,adresse,date_maj,source\n'
+    + [sourceId, '00000000000000', name, commune, postal, address, dateMaj, 'Hinaura'].map(q).join(',') + '\n';
+  await admin.get('/admin/import');
+  const slimPreview = await upload(admin, slim, { name: 'sans-colonnes.csv' });
+  assert.match(slimPreview.text, /id="untouched-file">Ce fichier ne contient pas : [^<]*téléphone[^<]*horaires/);
+  assert.equal((await admin.post('/admin/import/confirmer', { jeton: slimPreview.token })).status, 200);
+  assert.equal(sql(`SELECT phone FROM place WHERE id = ${id}`), phone);
+  assert.equal(counts(), '103|102|66|429', 'after a CSV without optional columns');
+  await facts('after a CSV without optional columns');
 });

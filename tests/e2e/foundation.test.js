@@ -5,9 +5,11 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { AURA, makeDb, startServer, repere } = require('../lib/server');
+const { spawnSync } = require('node:child_process');
+const { AURA, BIN, ROOT, makeDb, startServer, repere } = require('../lib/server');
 
 let server;
 let tmp;
@@ -227,4 +229,72 @@ test('about page credits the source; robots.txt; one log line per request', asyn
   await new Promise((r) => setTimeout(r, 100));
   // Common log format, client address anonymised.
   assert.match(server.logText(), /^127\.0\.0\.0 - - \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET \/a-propos HTTP\/1\.1" 200 \d+$/m);
+});
+
+// Issue 21, part 4: --help prints help and does nothing else (it used to
+// start a server on 8080 with a new database, or load the demo).
+test('every sub-command --help prints its usage, exits 0 and touches nothing', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-help-'));
+  try {
+    const db = path.join(dir, 'var', 'aide.db');
+    const run = (args) => spawnSync(BIN, args, {
+      cwd: dir, encoding: 'utf8', timeout: 5000,
+      env: { ...process.env, REPERE_ROOT: ROOT, REPERE_DB: db },
+    });
+    const commands = ['serve', 'migrate', 'import', 'export', 'demo', 'hours', 'user', 'remind', 'backup'];
+    for (const cmd of commands) {
+      for (const args of [[cmd, '--help'], [cmd, '-h', '--db', db], ['help', cmd], [cmd, '--port', '9', '--help']]) {
+        const r = run(args);
+        const what = `repere ${args.join(' ')}`;
+        assert.equal(r.status, 0, `${what}: exit ${r.status} ${r.signal || ''} ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^usage: repere ${cmd}\\b`), what);
+        assert.equal(r.stderr, '', what);
+        assert.deepEqual(fs.readdirSync(dir), [], `${what} created nothing`);
+      }
+    }
+    const unknown = run(['nimporte', '--help']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command 'nimporte'/);
+    const all = run(['--help']);
+    assert.equal(all.status, 0);
+    for (const cmd of commands) assert.match(all.stdout, new RegExp(`^  ${cmd} `, 'm'), `repere --help lists ${cmd}`);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Issue 21, part 4: the accessibility statement used to send people to a
+// contact "on the À propos page", which had none.
+test('without a publisher contact, the pages say so instead of pointing nowhere, and serve warns', async () => {
+  for (const page of ['/a-propos', '/accessibilite']) {
+    const { status, text } = await get(page);
+    assert.equal(status, 200);
+    assert.match(text, /<p id="contact">L'équipe qui publie ce site n'a pas encore indiqué d'adresse où lui écrire/, page);
+    assert.doesNotMatch(text, /mailto:/, page);
+  }
+  assert.doesNotMatch((await get('/accessibilite')).text, /adresse sur la page/);
+  assert.match(server.logText(), /^repere: warning: no publisher contact \(set REPERE_CONTACT_EMAIL or --contact\)/m);
+});
+
+test('with REPERE_CONTACT_EMAIL or --contact, À propos and the accessibility statement give the address', async () => {
+  const address = 'ecrire@repere.example.fr';
+  for (const how of [{ env: { REPERE_CONTACT_EMAIL: address } }, { args: ['--contact', address] }]) {
+    const other = await startServer({ db: tmp.db, ...how });
+    try {
+      for (const page of ['/a-propos', '/accessibilite']) {
+        const text = await (await fetch(other.base + page)).text();
+        assert.match(text, new RegExp(`<p id="contact">[^<]*<a href="mailto:${address}">${address}</a>`), `${page} ${JSON.stringify(how)}`);
+        assert.doesNotMatch(text, /pas encore indiqué d'adresse/, page);
+      }
+      assert.doesNotMatch(other.logText(), /no publisher contact/);
+    } finally {
+      await other.stop();
+    }
+  }
+  const bad = spawnSync(BIN, ['serve', '--db', tmp.db, '--port', '9', '--contact', 'pas-une-adresse'], {
+    cwd: ROOT, encoding: 'utf8', timeout: 5000, env: { ...process.env, REPERE_ROOT: ROOT },
+  });
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /the contact 'pas-une-adresse' \(--contact, REPERE_CONTACT_EMAIL\) is not an e-mail address/);
 });

@@ -414,6 +414,138 @@ TEST(report_json)
     importer_report_free(&r);
 }
 
+/* The field-presence rule: an update writes only what the file carries. */
+static const char PRESENCE_V01[] =
+    "[{\"id\":\"p-1\",\"pivot\":\"00000000000000\",\"nom\":\"Espace présence\","
+    "\"commune\":\"Lyon\",\"code_postal\":\"69001\",\"adresse\":\"1 rue A\","
+    "\"date_maj\":\"2024-01-01\",\"source\":\"Presence\",\"telephone\":\"04 72 00 00 01\","
+    "\"horaires\":\"Mo 09:00-12:00\",\"services\":\"Prendre en main un ordinateur\","
+    "\"publics_accueillis\":\"Handicaps psychiques : accueil adapté\","
+    "\"conditions_acces\":\"Adhésion : 10 euros par an;Accepte le Pass numérique : oui;"
+    "Distribue des Pass numériques\","
+    "\"modalites_accompagnement\":\"A ma place : un aidant fait pour moi;Seul : en libre accès\"},"
+    "{\"id\":\"p-2\",\"pivot\":\"00000000000000\",\"nom\":\"Autre présence\","
+    "\"commune\":\"Lyon\",\"code_postal\":\"69002\",\"adresse\":\"2 rue B\","
+    "\"date_maj\":\"2024-01-01\",\"source\":\"Presence\",\"services\":\"Créer avec le "
+    "numérique\"}]";
+
+TEST(field_presence)
+{
+    importer_report r;
+    CHECK(import_text(PRESENCE_V01, "presence", false, &r) == 0);
+    CHECK(r.imported == 2 && r.rejected == 0);
+    importer_report_free(&r);
+    CHECK_FIELD("p-1", "fees_note", "Adhésion requise");
+    CHECK_FIELD("p-1", "pass_numerique_accepted", "1");
+    CHECK_FIELD("p-1", "pass_numerique_distributed", "1");
+    CHECK_FIELD("p-1", "does_procedures_for_you", "1");
+    CHECK_FIELD("p-1", "services_original", "Prendre en main un ordinateur");
+    CHECK_FIELD("p-1", "accessibility_notes", "Handicaps psychiques : accueil adapté");
+
+    /* Schema v1 (what Repère exports) with neither telephone nor horaires
+     * columns: the facts v1 cannot say and the absent columns are kept; the
+     * columns it has are written. */
+    static const char v1_without[] =
+        "id,pivot,nom,commune,code_postal,adresse,date_maj,source,services,frais_a_charge,"
+        "modalites_accompagnement\n"
+        "p-1,00000000000000,Espace présence,Lyon,69001,1 rue A,2024-02-01,Presence,"
+        "Maîtrise des outils numériques du quotidien,Payant,En autonomie\n";
+    CHECK(import_text(v1_without, "presence", false, &r) == 0);
+    CHECK(r.updated == 1);
+    CHECK(r.untouched_by_format != 0 && r.untouched_by_file != 0);
+    char *by_format = importer_untouched_names(r.untouched_by_format, false);
+    char *by_file = importer_untouched_names(r.untouched_by_file, false);
+    char *for_people = importer_untouched_names(r.untouched_by_format, true);
+    CHECK(by_format && strstr(by_format, "fees_note") &&
+          strstr(by_format, "does_procedures_for_you") &&
+          strstr(by_format, "pass_numerique_accepted") && strstr(by_format, "services_original"));
+    CHECK(by_format && !strstr(by_format, "phone")); /* v1 has telephone: the file left it out */
+    CHECK(by_file && strstr(by_file, "phone") && strstr(by_file, "hours"));
+    CHECK(by_file && !strstr(by_file, "fees_note") && !strstr(by_file, "services,"));
+    CHECK(for_people && strstr(for_people, "note sur les tarifs") &&
+          strstr(for_people, "fait les démarches à votre place") &&
+          strstr(for_people, "Pass numérique accepté"));
+    free(by_format);
+    free(by_file);
+    free(for_people);
+    json_t *j = importer_report_json(&r);
+    json_t *untouched = json_object_get(j, "untouched");
+    CHECK(json_array_size(json_object_get(untouched, "format")) > 0);
+    CHECK(json_array_size(json_object_get(untouched, "file")) > 0);
+    json_decref(j);
+    FILE *out = tmpfile();
+    importer_report_print(&r, "v1.csv", out);
+    rewind(out);
+    char printed[2048] = {0};
+    CHECK(fread(printed, 1, sizeof printed - 1, out) > 0);
+    fclose(out);
+    CHECK(strstr(printed, "this format has no field for them") &&
+          strstr(printed, "not in this file"));
+    importer_report_free(&r);
+    CHECK_FIELD("p-1", "fees_note", "Adhésion requise");
+    CHECK_FIELD("p-1", "pass_numerique_accepted", "1");
+    CHECK_FIELD("p-1", "pass_numerique_distributed", "1");
+    CHECK_FIELD("p-1", "does_procedures_for_you", "1");
+    CHECK_FIELD("p-1", "services_original", "Prendre en main un ordinateur");
+    CHECK_FIELD("p-1", "accessibility_notes", "Handicaps psychiques : accueil adapté");
+    CHECK_FIELD("p-1", "phone", "+33472000001");
+    CHECK_FIELD("p-1", "hours", "Mo 09:00-12:00");
+    CHECK_FIELD("p-1", "fees", "Payant");
+    CHECK_FIELD("p-1", "support_modes", "En autonomie");
+    CHECK_FIELD("p-1", "services", "Maîtrise des outils numériques du quotidien");
+    CHECK_FIELD("p-1", "date_maj", "2024-02-01");
+    /* The same file again: nothing to change. */
+    CHECK(import_text(v1_without, "presence", false, &r) == 0);
+    CHECK(r.unchanged == 1 && r.updated == 0);
+    importer_report_free(&r);
+
+    /* A column present with an empty cell is an empty value: cleared. */
+    static const char v1_empty_phone[] =
+        "id,pivot,nom,commune,code_postal,adresse,date_maj,source,telephone\n"
+        "p-1,00000000000000,Espace présence,Lyon,69001,1 rue A,2024-02-01,Presence,\n";
+    CHECK(import_text(v1_empty_phone, "presence", false, &r) == 0);
+    CHECK(r.updated == 1);
+    importer_report_free(&r);
+    CHECK_FIELD_NULL("p-1", "phone");
+    CHECK_FIELD("p-1", "hours", "Mo 09:00-12:00");
+
+    /* A fact said in v0.1 wording inside a v1 field is written; unsaid, kept. */
+    static const char v1_json_for_you[] =
+        "[{\"id\":\"p-2\",\"pivot\":\"00000000000000\",\"nom\":\"Autre présence\","
+        "\"commune\":\"Lyon\",\"code_postal\":\"69002\",\"adresse\":\"2 rue B\","
+        "\"date_maj\":\"2024-01-01\",\"source\":\"Presence\",\"courriels\":\"a@b.fr\","
+        "\"modalites_accompagnement\":\"A ma place : démarches faites pour vous\"}]";
+    CHECK(import_text(v1_json_for_you, "presence", false, &r) == 0);
+    CHECK(r.format == IMPORTER_FORMAT_V1_JSON);
+    importer_report_free(&r);
+    CHECK_FIELD("p-2", "does_procedures_for_you", "1");
+    CHECK_FIELD("p-2", "services_original", "Créer avec le numérique");
+
+    /* v0.1 JSON: a key present in one record of the file is carried by the
+     * file, so a record without it is empty there (the v0.1 export leaves
+     * out empty keys); a key no record has is not carried. */
+    static const char v01_partial[] =
+        "[{\"id\":\"p-1\",\"pivot\":\"00000000000000\",\"nom\":\"Espace présence\","
+        "\"commune\":\"Lyon\",\"code_postal\":\"69001\",\"adresse\":\"1 rue A\","
+        "\"date_maj\":\"2024-03-01\",\"source\":\"Presence\",\"courriel\":\"p1@b.fr\"},"
+        "{\"id\":\"p-2\",\"pivot\":\"00000000000000\",\"nom\":\"Autre présence\","
+        "\"commune\":\"Lyon\",\"code_postal\":\"69002\",\"adresse\":\"2 rue B\","
+        "\"date_maj\":\"2024-03-01\",\"source\":\"Presence\","
+        "\"conditions_acces\":\"Gratuit : oui\"}]";
+    CHECK(import_text(v01_partial, "presence", false, &r) == 0);
+    CHECK(r.format == IMPORTER_FORMAT_V01_JSON);
+    importer_report_free(&r);
+    CHECK_FIELD_NULL("p-1", "fees_note");
+    CHECK_FIELD("p-1", "pass_numerique_accepted", "0");
+    CHECK_FIELD("p-1", "pass_numerique_distributed", "0");
+    CHECK_FIELD_NULL("p-1", "fees");
+    CHECK_FIELD("p-1", "does_procedures_for_you",
+                "1"); /* no modalites_accompagnement in the file */
+    CHECK_FIELD("p-2", "fees", "Gratuit");
+    CHECK_FIELD("p-2", "does_procedures_for_you", "1");
+    CHECK(count_rows("SELECT count(*) FROM place WHERE source = 'Presence'") == 2);
+}
+
 int main(void)
 {
     test_db_path = xasprintf("/tmp/repere-test-importer-%d.db", (int)getpid());
@@ -432,6 +564,7 @@ int main(void)
     RUN(repeated_id_in_file);
     RUN(detection_and_failures);
     RUN(report_json);
+    RUN(field_presence);
     db_close(test_db);
     const char *suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < ARRAY_LEN(suffixes); i++) {
