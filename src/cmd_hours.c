@@ -79,9 +79,14 @@ static void print_interval(const hours_context *ctx, const hours_interval *iv)
 
 static const char *state_name(const hours_schedule *s, const hours_context *ctx, int64_t t)
 {
-    if (hours_is_open(s, ctx, t)) return "open";
-    hours_interval iv;
-    return hours_intervals(s, ctx, t, t + 1, &iv, 1) != 0 ? "unknown" : "closed";
+    switch (hours_state_at(s, ctx, t, NULL)) {
+    case HOURS_OPEN:
+        return "open";
+    case HOURS_UNKNOWN:
+        return "unknown";
+    default:
+        return "closed";
+    }
 }
 
 int cmd_hours(int argc, char **argv)
@@ -115,6 +120,10 @@ int cmd_hours(int argc, char **argv)
         fprintf(stderr, "erreur: fuseau horaire ou département inconnu\n");
         return 64;
     }
+    /* The rules exactly as written, as opening_hours.js reads them: this
+     * output is what the oracle compares (docs/hours.md). Pages read an
+     * unmentioned public holiday as unknown instead. */
+    ctx.literal = true;
     int64_t at_local = 0, week_day;
     if (at && !parse_at_arg(at, &at_local)) return usage();
     if (week) {

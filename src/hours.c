@@ -27,7 +27,7 @@
 #define MAX_RULES 64
 #define MINUTES_PER_DAY 1440
 
-enum { STATE_CLOSED = 0, STATE_OPEN = 1, STATE_UNKNOWN = 2 };
+enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOURS_UNKNOWN };
 enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
 
 /* Years or ISO weeks: from-to every step (step 1 = each). */
@@ -70,6 +70,7 @@ typedef struct rule {
 struct hours_schedule {
     rule *rules;
     size_t count;
+    bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
 };
 
 /* ------------------------------------------------------------------ */
@@ -889,6 +890,8 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
      * the search index holds one schedule per place. */
     s->rules = xrealloc(rules, (size_t)count * sizeof *rules);
     s->count = count;
+    for (size_t i = 0; i < count; i++)
+        s->mentions_holidays |= s->rules[i].holiday;
     return s;
 }
 
@@ -901,9 +904,7 @@ void hours_free(hours_schedule *schedule)
 
 bool hours_uses_public_holidays(const hours_schedule *schedule)
 {
-    for (size_t i = 0; i < schedule->count; i++)
-        if (schedule->rules[i].holiday) return true;
-    return false;
+    return schedule->mentions_holidays;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1142,7 +1143,7 @@ int hours_context_init(hours_context *ctx, const char *departement, const char *
 typedef struct day_facts {
     int64_t days; /* since 1970-01-01 */
     int year, month, day, weekday, week;
-    bool holiday;
+    const char *holiday; /* the public holiday's name, or NULL */
 } day_facts;
 
 static day_facts facts_for(const hours_context *ctx, int64_t days)
@@ -1151,7 +1152,7 @@ static day_facts facts_for(const hours_context *ctx, int64_t days)
     tz_civil_from_days(days, &f.year, &f.month, &f.day);
     f.weekday = tz_weekday(days);
     f.week = hours_iso_week(f.year, f.month, f.day);
-    f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day) != NULL;
+    f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
     return f;
 }
 
@@ -1220,16 +1221,78 @@ static bool rule_wraps(const rule *r)
     return false;
 }
 
+/* Why a minute is unknown, when read_for_people() made it so. */
+enum { UNSURE_NO = 0, UNSURE_TODAY, UNSURE_YESTERDAY };
+
 /*
  * The state of each minute of one local day. source[m] says which rule set
  * minute m: 2 * rule index, + 1 when it is the part of a time range that
  * started the day before (the "wrapped" part), -1 when no rule did.
+ * unsure[m] (read only when unsure_any) says the minute is unknown only
+ * because the day (UNSURE_TODAY) or, for a wrapped part, the day before
+ * (UNSURE_YESTERDAY) is a public holiday the hours do not mention.
  */
 typedef struct day_plan {
     uint8_t state[MINUTES_PER_DAY];
     int16_t source[MINUTES_PER_DAY];
+    uint8_t unsure[MINUTES_PER_DAY];
+    bool unsure_any;
+    const char *holiday_today, *holiday_yesterday; /* names, or NULL */
     const char *comment; /* of the last non-wrapped rule applying to the day */
 } day_plan;
+
+/* The holiday that makes minute m unknown, or NULL. */
+static const char *plan_holiday(const day_plan *plan, int m)
+{
+    if (!plan->unsure_any) return NULL;
+    return plan->unsure[m] == UNSURE_TODAY       ? plan->holiday_today
+           : plan->unsure[m] == UNSURE_YESTERDAY ? plan->holiday_yesterday
+                                                 : NULL;
+}
+
+/*
+ * True when the rule says something about every day it covers, holidays
+ * included: "24/7" (every day of the year), or dates named to the day ("Dec
+ * 25", "2026 Dec 24-2027 Jan 02"). "Jan-Jun" names months, not days.
+ */
+static bool rule_covers_holidays(const rule *r)
+{
+    if (r->always) return true;
+    for (int i = 0; i < r->date_count; i++)
+        if (r->dates[i].from.day || r->dates[i].to.day) return true;
+    return false;
+}
+
+/*
+ * The reading for people, applied to one planned day (see hours_context).
+ * Read literally, "Mo-Fr 09:00-12:00" opens on Christmas Day, yet people who
+ * write it rarely mean it: the national data seldom says anything about
+ * public holidays. So when the hours never mention PH, the minutes they open
+ * on a holiday become unknown, with the holiday's name. Closed minutes stay
+ * closed (a holiday never opens a place), and minutes set by "24/7" or by a
+ * rule naming the date to the day are trusted: someone wrote them for every
+ * day, or for that day (exceptional hours from closure.c are such rules).
+ * A range past midnight belongs to the day it starts, as hours_day() shows
+ * it, so its wrapped part is judged by the day before.
+ */
+static void read_for_people(const hours_schedule *s, const day_facts *today,
+                            const day_facts *yesterday, day_plan *plan)
+{
+    plan->unsure_any = false;
+    plan->holiday_today = today->holiday;
+    plan->holiday_yesterday = yesterday->holiday;
+    if (s->mentions_holidays || (!today->holiday && !yesterday->holiday)) return;
+    memset(plan->unsure, UNSURE_NO, sizeof plan->unsure);
+    for (int m = 0; m < MINUTES_PER_DAY; m++) {
+        if (plan->state[m] != STATE_OPEN || plan->source[m] < 0) continue;
+        bool wrapped = plan->source[m] % 2;
+        const char *holiday = wrapped ? yesterday->holiday : today->holiday;
+        if (!holiday || rule_covers_holidays(&s->rules[plan->source[m] / 2])) continue;
+        plan->state[m] = STATE_UNKNOWN;
+        plan->unsure[m] = wrapped ? UNSURE_YESTERDAY : UNSURE_TODAY;
+        plan->unsure_any = true;
+    }
+}
 
 static void apply(day_plan *plan, const rule *r, int source, int from, int to)
 {
@@ -1248,7 +1311,10 @@ static void apply(day_plan *plan, const rule *r, int source, int from, int to)
  * day; then apply the surviving rules in order, minute by minute. Additional
  * (",") rules and wrapped parts never discard; fallback ("||") rules only
  * fill minutes still closed; "off" rules never discard but close what they
- * cover.
+ * cover. Unless the context is literal, read_for_people() then turns the
+ * opening of a holiday the hours do not mention into unknown time: every
+ * evaluation below goes through here, so every page, filter and export
+ * gets the same answer.
  */
 static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t days,
                      day_plan *plan)
@@ -1287,6 +1353,10 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
                 apply(plan, r, entries[k], 0, tr->end - MINUTES_PER_DAY);
         }
     }
+    if (ctx->literal)
+        plan->unsure_any = false;
+    else
+        read_for_people(s, &today, &yesterday, plan);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1304,10 +1374,11 @@ static int64_t utc_of(const hours_context *ctx, int64_t days, int minute)
     return tz_local_to_utc(ctx->zone, days * 86400 + (int64_t)minute * 60);
 }
 
-/* A stretch of one state in UTC. */
+/* A stretch of one state in UTC; holiday as in hours_interval. */
 typedef struct segment {
     int64_t start, end;
     int state;
+    const char *holiday;
 } segment;
 
 /*
@@ -1324,9 +1395,11 @@ static void walk_segments(const hours_schedule *s, const hours_context *ctx, int
         int m = 0;
         while (m < MINUTES_PER_DAY) {
             int e = m;
-            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m])
+            const char *holiday = plan_holiday(&plan, m);
+            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m] &&
+                   plan_holiday(&plan, e) == holiday)
                 e++;
-            segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m]};
+            segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m], holiday};
             if (seg.end > seg.start && !visit(arg, &seg)) return;
             m = e;
         }
@@ -1350,7 +1423,7 @@ static bool collect_visit(void *arg, const segment *seg)
     bool unknown = seg->state == STATE_UNKNOWN;
     if (c->count > 0) {
         hours_interval *last = &c->out[c->count - 1];
-        if (last->unknown == unknown && start <= last->end) {
+        if (last->unknown == unknown && last->holiday == seg->holiday && start <= last->end) {
             if (end > last->end) last->end = end;
             return true;
         }
@@ -1359,7 +1432,7 @@ static bool collect_visit(void *arg, const segment *seg)
         c->overflow = true;
         return false;
     }
-    c->out[c->count++] = (hours_interval){start, end, unknown};
+    c->out[c->count++] = (hours_interval){start, end, unknown, seg->holiday};
     return true;
 }
 
@@ -1376,6 +1449,7 @@ int hours_intervals(const hours_schedule *s, const hours_context *ctx, int64_t f
 typedef struct state_at {
     int64_t t;
     int state;
+    const char *holiday;
 } state_at;
 
 static bool state_visit(void *arg, const segment *seg)
@@ -1383,57 +1457,75 @@ static bool state_visit(void *arg, const segment *seg)
     state_at *q = arg;
     if (q->t >= seg->start && q->t < seg->end) {
         q->state = seg->state;
+        q->holiday = seg->holiday;
         return false;
     }
     return true;
 }
 
-static int state_of(const hours_schedule *s, const hours_context *ctx, int64_t t)
+static int state_of(const hours_schedule *s, const hours_context *ctx, int64_t t,
+                    const char **holiday)
 {
-    state_at q = {t, STATE_CLOSED};
+    state_at q = {t, STATE_CLOSED, NULL};
     int64_t d = local_day_of(ctx, t);
     walk_segments(s, ctx, d - 1, d + 1, state_visit, &q);
+    if (holiday) *holiday = q.holiday;
     return q.state;
+}
+
+hours_state hours_state_at(const hours_schedule *s, const hours_context *ctx, int64_t t,
+                           const char **holiday)
+{
+    return (hours_state)state_of(s, ctx, t, holiday);
 }
 
 bool hours_is_open(const hours_schedule *s, const hours_context *ctx, int64_t t)
 {
-    return state_of(s, ctx, t) == STATE_OPEN;
+    return state_of(s, ctx, t, NULL) == STATE_OPEN;
 }
 
 typedef struct change_search {
     int64_t t;
     int state;      /* the state at t */
-    bool want_open; /* look for the next opening rather than any change */
+    bool want_open; /* look for the next opening (or unmentioned holiday), not any change */
     int64_t found;
     int new_state;
+    const char *new_holiday;
 } change_search;
 
 static bool change_visit(void *arg, const segment *seg)
 {
     change_search *q = arg;
     if (seg->start <= q->t) return true;
-    bool hit = q->want_open ? seg->state == STATE_OPEN : seg->state != q->state;
+    bool hit = q->want_open ? seg->state == STATE_OPEN || seg->holiday : seg->state != q->state;
     if (!hit) return true;
     q->found = seg->start;
     q->new_state = seg->state;
+    q->new_holiday = seg->holiday;
     return false;
 }
 
+/*
+ * The next change after t (or, with want_open, the next opening or the next
+ * stretch unknown because of an unmentioned holiday). *new_holiday (may be
+ * NULL) gets that stretch's holiday, or NULL.
+ */
 static int64_t search_change(const hours_schedule *s, const hours_context *ctx, int64_t t,
-                             bool want_open, int *new_state)
+                             bool want_open, int *new_state, const char **new_holiday)
 {
-    change_search q = {.t = t, .state = state_of(s, ctx, t), .want_open = want_open, .found = -1};
+    change_search q = {
+        .t = t, .state = state_of(s, ctx, t, NULL), .want_open = want_open, .found = -1};
     int64_t d = local_day_of(ctx, t);
     walk_segments(s, ctx, d, d + HOURS_LOOKAHEAD_DAYS, change_visit, &q);
     if (new_state) *new_state = q.new_state;
+    if (new_holiday) *new_holiday = q.new_holiday;
     return q.found;
 }
 
 int64_t hours_next_change(const hours_schedule *s, const hours_context *ctx, int64_t t, bool *opens)
 {
     int new_state = STATE_CLOSED;
-    int64_t found = search_change(s, ctx, t, false, &new_state);
+    int64_t found = search_change(s, ctx, t, false, &new_state, NULL);
     if (opens) *opens = found >= 0 && new_state == STATE_OPEN;
     return found;
 }
@@ -1465,14 +1557,17 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             m++;
             continue;
         }
+        bool holiday = plan_holiday(&today, m) != NULL;
         int e = m;
         while (e < MINUTES_PER_DAY && today.state[e] == state &&
+               (plan_holiday(&today, e) != NULL) == holiday &&
                !(today.source[e] >= 0 && today.source[e] % 2))
             e++;
         int end = e;
         if (e == MINUTES_PER_DAY) { /* continue into tomorrow's wrapped part */
             int n = 0;
-            while (n < MINUTES_PER_DAY && tomorrow.state[n] == state && tomorrow.source[n] >= 0 &&
+            while (n < MINUTES_PER_DAY && tomorrow.state[n] == state &&
+                   (plan_holiday(&tomorrow, n) != NULL) == holiday && tomorrow.source[n] >= 0 &&
                    tomorrow.source[n] % 2)
                 n++;
             end += n;
@@ -1481,7 +1576,9 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             out->truncated = true;
             break;
         }
-        out->ranges[out->range_count++] = (hours_day_range){m, end, state == STATE_UNKNOWN};
+        out->ranges[out->range_count++] =
+            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday};
+        out->holiday_unconfirmed |= holiday;
         m = e;
     }
     out->closed = out->range_count == 0;
@@ -1530,20 +1627,52 @@ static void put_clock_fr(buf *out, int minutes)
         buf_printf(out, "%d h", minutes / 60);
 }
 
-void hours_format_day_fr(buf *out, const hours_day_info *day)
+/* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
+static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
 {
-    if (day->closed) {
-        buf_puts(out, day->is_public_holiday ? "fermé (jour férié)" : "fermé");
-        return;
-    }
     for (int i = 0; i < day->range_count; i++) {
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
         put_clock_fr(out, r->start);
         buf_puts(out, " – ");
         put_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
-        if (r->unknown) buf_puts(out, " (à confirmer)");
+        if (confirm && r->unknown) buf_puts(out, " (à confirmer)");
     }
+}
+
+/* "Noël — jour férié : ouverture à confirmer": the one wording of an unmentioned holiday. */
+static void put_unconfirmed_holiday_fr(buf *out, const char *name)
+{
+    buf_printf(out, "%s — jour férié : ouverture à confirmer", name ? name : "Jour férié");
+}
+
+void hours_format_day_fr(buf *out, const hours_day_info *day)
+{
+    if (day->closed) {
+        buf_puts(out, day->is_public_holiday ? "fermé (jour férié)" : "fermé");
+        return;
+    }
+    if (!day->holiday_unconfirmed) {
+        put_ranges_fr(out, day, true);
+        return;
+    }
+    bool all_holiday = true;
+    for (int i = 0; i < day->range_count; i++)
+        all_holiday &= day->ranges[i].holiday;
+    put_unconfirmed_holiday_fr(out, day->holiday_name);
+    if (all_holiday) {
+        buf_puts(out, " (horaires habituels : ");
+        put_ranges_fr(out, day, false);
+        buf_putc(out, ')');
+    } else { /* some hours were written for that very date: list them as they are */
+        buf_puts(out, " ; ");
+        put_ranges_fr(out, day, true);
+    }
+}
+
+void hours_format_usual_fr(buf *out, const hours_day_info *day)
+{
+    if (day->holiday_unconfirmed) put_ranges_fr(out, day, false);
 }
 
 void hours_format_date_fr(buf *out, int year, int month, int day)
@@ -1582,12 +1711,33 @@ static void put_when_fr(buf *out, const hours_context *ctx, int64_t now, int64_t
     put_clock_fr(out, minutes);
 }
 
-void hours_status_fr(buf *out, const hours_schedule *s, const hours_context *ctx, int64_t now)
+/* " aujourd'hui", " demain", " mardi", " le lundi 21 décembre": the day of `when`. */
+static void put_day_fr(buf *out, const hours_context *ctx, int64_t now, int64_t when)
 {
-    int state = state_of(s, ctx, now);
+    int64_t days = local_day_of(ctx, when);
+    int64_t ahead = days - local_day_of(ctx, now);
+    if (ahead <= 0) {
+        buf_puts(out, " aujourd'hui");
+    } else if (ahead == 1) {
+        buf_puts(out, " demain");
+    } else if (ahead < 7) {
+        buf_printf(out, " %s", weekday_fr[tz_weekday(days)]);
+    } else {
+        int y, m, d;
+        tz_civil_from_days(days, &y, &m, &d);
+        buf_puts(out, " le ");
+        hours_format_date_fr(out, y, m, d);
+    }
+}
+
+const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_context *ctx,
+                            int64_t now)
+{
+    const char *holiday = NULL;
+    int state = state_of(s, ctx, now, &holiday);
     if (state == STATE_OPEN) {
         int new_state = STATE_CLOSED;
-        int64_t change = search_change(s, ctx, now, false, &new_state);
+        int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
         if (change < 0) {
             buf_puts(out, "Ouvert 24 h/24");
         } else if (new_state == STATE_CLOSED) {
@@ -1597,18 +1747,33 @@ void hours_status_fr(buf *out, const hours_schedule *s, const hours_context *ctx
             buf_puts(out, "Ouvert · à confirmer");
             put_when_fr(out, ctx, now, change, " à partir de ");
         }
-        return;
+        return NULL;
+    }
+    if (state == STATE_UNKNOWN && holiday) {
+        put_unconfirmed_holiday_fr(out, holiday);
+        return holiday;
     }
     if (state == STATE_UNKNOWN) {
         buf_puts(out, "Ouverture à confirmer");
         day_plan plan;
         plan_day(s, ctx, local_day_of(ctx, now), &plan);
         if (plan.comment) buf_printf(out, " · %s", plan.comment);
-        return;
+        return NULL;
     }
-    int64_t opening = search_change(s, ctx, now, true, NULL);
+    /* Closed: when it opens next, unless an unmentioned holiday comes first
+     * ("ouvre lundi" would then hide that it might open before). */
+    const char *next_holiday = NULL;
+    int64_t opening = search_change(s, ctx, now, true, NULL, &next_holiday);
     buf_puts(out, "Fermé");
-    if (opening < 0) return;
+    if (opening < 0) return NULL;
+    if (next_holiday) {
+        buf_puts(out, " ·");
+        put_day_fr(out, ctx, now, opening);
+        buf_puts(out, ", ");
+        put_unconfirmed_holiday_fr(out, next_holiday);
+        return next_holiday;
+    }
     buf_puts(out, " · ouvre");
     put_when_fr(out, ctx, now, opening, " à ");
+    return NULL;
 }

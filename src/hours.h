@@ -52,16 +52,30 @@ void hours_free(hours_schedule *schedule);
  */
 char *hours_normalise(const hours_schedule *schedule);
 
-/* True when some rule names public holidays (PH): the page can say "fermé les jours fériés". */
+/*
+ * True when some rule names public holidays (PH). Such hours are trusted on
+ * holidays as written; hours that never mention PH are read for people as
+ * "ouverture à confirmer" on holidays (see hours_context).
+ */
 bool hours_uses_public_holidays(const hours_schedule *schedule);
 
 /*
  * Where and under which holiday calendar a schedule is evaluated. Fill with
  * hours_context_init(); the struct may be copied and shared between threads.
+ *
+ * By default every evaluation below is the reading for people: the national
+ * data rarely says what happens on public holidays, so when the hours never
+ * mention PH, the time they would open on a public holiday is unknown
+ * (hours_interval.holiday and hours_day_range.holiday say so), never open.
+ * Time the rules close stays closed, and "24/7" or a rule naming that very
+ * date ("2026 Dec 25 10:00-12:00": exceptional hours) is trusted.
+ * literal = true evaluates the rules exactly as opening_hours.js does (the
+ * oracle's view, `repere hours`); pages, search and exports never set it.
  */
 typedef struct hours_context {
     const tz_zone *zone; /* shared, from tz_zone_get() */
     char departement[4]; /* "73", "2A", "974"; "" = metropolitan France */
+    bool literal;        /* false (the default): unmentioned holidays are unknown */
 } hours_context;
 
 /*
@@ -93,10 +107,13 @@ int hours_iso_week(int year, int month, int day);
  * An interval [start, end) in UTC seconds. unknown: the schedule says neither
  * open nor closed (a rule with only a comment, or "unknown"), e.g.
  * "sur rendez-vous"; such intervals are not "open" for the predicates below.
+ * holiday: set (with unknown) when the time is unknown only because it falls
+ * on a public holiday the hours do not mention: the holiday's name (static).
  */
 typedef struct hours_interval {
     int64_t start, end;
     bool unknown;
+    const char *holiday;
 } hours_interval;
 
 /*
@@ -107,6 +124,17 @@ typedef struct hours_interval {
  */
 int hours_intervals(const hours_schedule *schedule, const hours_context *ctx, int64_t from,
                     int64_t to, hours_interval *out, size_t max);
+
+/* The state at an instant, which every "open now" comes from. */
+typedef enum hours_state { HOURS_CLOSED = 0, HOURS_OPEN = 1, HOURS_UNKNOWN = 2 } hours_state;
+
+/*
+ * The state at t. *holiday (may be NULL) is set to the holiday's name when
+ * the state is HOURS_UNKNOWN only because t falls on a public holiday the
+ * hours do not mention, otherwise to NULL.
+ */
+hours_state hours_state_at(const hours_schedule *schedule, const hours_context *ctx, int64_t t,
+                           const char **holiday);
 
 /* True when definitely open at t (unknown counts as not open). */
 bool hours_is_open(const hours_schedule *schedule, const hours_context *ctx, int64_t t);
@@ -127,11 +155,15 @@ int64_t hours_next_change(const hours_schedule *schedule, const hours_context *c
  * with more than HOURS_DAY_MAX_RANGES ranges sets truncated. closed: no
  * range at all. comment: the comment of the last rule that applies to the
  * day (points into the schedule, valid until hours_free), or NULL.
- * holiday_name: static string, or NULL.
+ * holiday_name: static string, or NULL. A range with holiday set is the
+ * day's usual hours, unknown because the day is a public holiday the hours
+ * do not mention; holiday_unconfirmed says the day has such a range (pages
+ * show "Noël — jour férié : ouverture à confirmer").
  */
 typedef struct hours_day_range {
     int start, end;
     bool unknown;
+    bool holiday; /* unknown only because of an unmentioned public holiday */
 } hours_day_range;
 
 typedef struct hours_day_info {
@@ -141,6 +173,7 @@ typedef struct hours_day_info {
     bool truncated;
     bool closed;
     bool is_public_holiday;
+    bool holiday_unconfirmed;
     const char *holiday_name;
     const char *comment;
 } hours_day_info;
@@ -151,7 +184,8 @@ void hours_day(const hours_schedule *schedule, const hours_context *ctx, int yea
 /*
  * Search-filter predicates over the 7 local days starting with the day that
  * contains from_utc (so "next Saturday", whatever today is). Only definitely
- * open time counts.
+ * open time counts: not unknown time, so not a holiday the hours do not
+ * mention.
  *   hours_open_on_weekday: open at some moment of that weekday (0 = Monday).
  *   hours_open_after: open at some moment at or after minute_of_day (local,
  *   0-1439) on one of those days: "open after 18:00" is minute 1080.
@@ -164,17 +198,26 @@ bool hours_open_after(const hours_schedule *schedule, const hours_context *ctx, 
 /*
  * French text for pages, appended to out.
  *   hours_format_day_fr: "9 h – 12 h, 14 h 30 – 17 h", "fermé",
- *     "fermé (jour férié)"; unknown ranges get " (à confirmer)". The
- *     day's comment is not included: show day->comment where it fits.
+ *     "fermé (jour férié)"; unknown ranges get " (à confirmer)"; a holiday
+ *     the hours do not mention is "Noël — jour férié : ouverture à
+ *     confirmer (horaires habituels : 9 h – 12 h)". The day's comment is
+ *     not included: show day->comment where it fits.
+ *   hours_format_usual_fr: the usual hours of such a holiday alone
+ *     ("9 h – 12 h"), for a line that already names the holiday.
  *   hours_format_date_fr: "lundi 21 décembre".
  *   hours_status_fr: "Ouvert · ferme à 17 h", "Fermé · ouvre demain à 9 h",
  *     "Fermé · ouvre mardi à 9 h", "Ouvert 24 h/24", "Fermé",
- *     "Ouverture à confirmer · sur rendez-vous", … (list in docs/hours.md).
+ *     "Ouverture à confirmer · sur rendez-vous",
+ *     "Noël — jour férié : ouverture à confirmer",
+ *     "Fermé · demain, Noël — jour férié : ouverture à confirmer", … (list
+ *     in docs/hours.md). Returns the name of the holiday the text names
+ *     (static), or NULL, so that a page does not say it twice.
  */
 void hours_format_day_fr(buf *out, const hours_day_info *day);
+void hours_format_usual_fr(buf *out, const hours_day_info *day);
 void hours_format_date_fr(buf *out, int year, int month, int day);
-void hours_status_fr(buf *out, const hours_schedule *schedule, const hours_context *ctx,
-                     int64_t now);
+const char *hours_status_fr(buf *out, const hours_schedule *schedule, const hours_context *ctx,
+                            int64_t now);
 
 /* French weekday ("lundi", 0 = Monday) and month ("décembre", 1 = January) names. */
 const char *hours_weekday_fr(int weekday);

@@ -174,11 +174,12 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         return;
     }
     buf b = {0};
-    hours_status_fr(&b, sched, &ctx, now);
+    const char *status_holiday = hours_status_fr(&b, sched, &ctx, now);
     json_object_set_new(o, "hours_status", json_string(b.data ? b.data : ""));
     json_object_set_new(o, "hours_open_now", json_boolean(hours_is_open(sched, &ctx, now)));
     int64_t local_day = tz_utc_to_local(ctx.zone, now) / 86400;
     json_t *week = json_array(), *comments = json_array();
+    bool holiday_unconfirmed = false;
     for (int i = 0; i < days; i++) {
         int y, m, d;
         tz_civil_from_days(local_day + i, &y, &m, &d);
@@ -191,8 +192,24 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         json_t *day = json_pack("{s:s, s:s, s:b, s:b}", "date", date.data ? date.data : "",
                                 "text", text.data ? text.data : "", "today", i == 0, "closed",
                                 info.closed);
+        /* A public holiday the hours do not mention: the row is marked, and
+         * the page explains it once (hours_holiday_unconfirmed). */
+        if (info.holiday_unconfirmed) {
+            json_object_set_new(day, "holiday_unconfirmed", json_true());
+            holiday_unconfirmed = true;
+        }
         json_array_append_new(week, day);
-        if (i == 0) json_object_set_new(o, "hours_today", json_string(text.data ? text.data : ""));
+        if (i == 0 && info.holiday_unconfirmed && status_holiday && info.holiday_name &&
+            strcmp(status_holiday, info.holiday_name) == 0) {
+            /* The status line already says "Noël — jour férié : ouverture à
+             * confirmer": give only the usual hours, not the sentence twice. */
+            buf usual = {0};
+            hours_format_usual_fr(&usual, &info);
+            json_object_set_new(o, "hours_today_usual", json_string(usual.data ? usual.data : ""));
+            buf_free(&usual);
+        } else if (i == 0) {
+            json_object_set_new(o, "hours_today", json_string(text.data ? text.data : ""));
+        }
         if (info.comment && *info.comment) {
             bool seen = false;
             size_t k;
@@ -204,6 +221,7 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         buf_free(&text);
     }
     json_object_set_new(o, "hours_week", week);
+    if (holiday_unconfirmed) json_object_set_new(o, "hours_holiday_unconfirmed", json_true());
     if (json_array_size(comments)) json_object_set_new(o, "hours_comments", comments);
     else json_decref(comments);
     buf_free(&b);

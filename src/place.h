@@ -38,6 +38,10 @@ long place_age_days(const char *iso, int64_t now);
  * à 17 h"), hours_today, hours_week (the next `days` local days, in French),
  * hours_comments; or hours_unparsed when the expression is not understood
  * (the page then shows it as published, "à confirmer par téléphone").
+ * On a public holiday the hours do not mention (read as unknown by hours.c)
+ * the day's row has holiday_unconfirmed, o gets hours_holiday_unconfirmed,
+ * and when the status line already names today's holiday,
+ * hours_today_usual (the usual hours alone) replaces hours_today.
  */
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
                       int64_t now, int days);

@@ -79,9 +79,15 @@ TEST(place)
     CHECK(json_real_value(json_object_get(geo, "latitude")) == 45.5646);
     CHECK(json_array_size(json_object_get(o, "email")) == 2);
     CHECK(json_is_true(json_object_get(o, "isAccessibleForFree")));
-    /* Mo-Fr mornings, and Wednesday's later rule replaces its morning: 5 ranges. */
+    /* Mo-Fr mornings, and Wednesday's later rule replaces its morning: 5 ranges,
+     * less Friday 8 May (Victoire 1945), a public holiday the hours do not
+     * mention: opening then is unknown, never announced (issue 21). */
     json_t *specs = json_object_get(o, "openingHoursSpecification");
-    CHECK(json_array_size(specs) == 5);
+    CHECK(json_array_size(specs) == 4);
+    size_t k;
+    json_t *spec;
+    json_array_foreach(specs, k, spec)
+        CHECK(strcmp(json_string_value(json_object_get(spec, "validFrom")), "2026-05-08") != 0);
     json_t *monday = json_array_get(specs, 0);
     CHECK_STR(json_string_value(json_object_get(monday, "dayOfWeek")), "Monday");
     CHECK_STR(json_string_value(json_object_get(monday, "opens")), "09:00");

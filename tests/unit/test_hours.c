@@ -35,10 +35,13 @@ static hours_context context(const char *dep, const char *zone)
  * The open intervals of the week starting on local Monday `monday`
  * ("2026-12-21"), one line per local day each touches, as `repere hours`
  * prints them: "2026-12-21T09:00/12:00", " unknown" appended when unsure.
+ * Literal evaluation, as opening_hours.js and the oracle read the rules
+ * (the reading for people is tested in holidays_for_people).
  */
 static char *week_lines(const char *expr, const char *dep, const char *monday)
 {
     hours_context ctx = context(dep, NULL);
+    ctx.literal = true;
     hours_error err;
     hours_schedule *s = hours_parse(expr, &err);
     if (!s) return xasprintf("parse error: %s", err.message);
@@ -610,7 +613,7 @@ TEST(status_fr)
         {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9 h"},
         {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0), "Fermé · ouvre le mardi 29 décembre à 9 h 30"},
         {"Mo-Fr 20:00-24:00", utc(2026, 12, 21, 20, 0), "Ouvert · ferme à minuit"},
-        {"Fr 19:00-11:00", utc(2026, 12, 25, 19, 0), "Ouvert · ferme demain à 11 h"},
+        {"Fr 19:00-11:00", utc(2026, 12, 18, 19, 0), "Ouvert · ferme demain à 11 h"},
         {"24/7", utc(2026, 12, 21, 9, 0), "Ouvert 24 h/24"},
         {"off", utc(2026, 12, 21, 9, 0), "Fermé"},
         {"Mo-Fr \"sur rendez-vous\"", utc(2026, 12, 21, 9, 0),
@@ -655,12 +658,12 @@ TEST(day_fr)
     CHECK_STR(t, "fermé");
     free(t);
     /* Past midnight: shown on the evening's day, ending after 24:00; not repeated the next day. */
-    t = day_text("Fr 19:00-11:00", "", 2026, 12, 25, &info);
+    t = day_text("Fr 19:00-11:00", "", 2026, 12, 18, &info);
     CHECK_STR(t, "19 h – 11 h");
     CHECK(info.range_count == 1 && info.ranges[0].start == 19 * 60 &&
           info.ranges[0].end == 35 * 60);
     free(t);
-    t = day_text("Fr 19:00-11:00", "", 2026, 12, 26, &info);
+    t = day_text("Fr 19:00-11:00", "", 2026, 12, 19, &info);
     CHECK_STR(t, "fermé");
     free(t);
     t = day_text("24/7", "", 2026, 12, 26, &info);
@@ -700,6 +703,127 @@ TEST(search_predicates)
     s = hours_parse("Mo-Fr 09:00-12:00 \"sur rendez-vous\"", NULL);
     CHECK(!hours_open_on_weekday(s, &ctx, 0, monday)); /* unknown is not open */
     hours_free(s);
+}
+
+/* ---- public holidays the hours do not mention (issue 21) ---- */
+
+/* The state at t for people, with the holiday's name when that is the reason. */
+static hours_state state_for(const char *expr, const char *dep, int64_t t, const char **holiday)
+{
+    hours_context ctx = context(dep, NULL);
+    hours_schedule *s = hours_parse(expr, NULL);
+    hours_state st = hours_state_at(s, &ctx, t, holiday);
+    hours_free(s);
+    return st;
+}
+
+TEST(holidays_for_people)
+{
+    /* Friday 25 December 2026, 10:30 in Paris; Monday 21 at 10:30. */
+    int64_t christmas = utc(2026, 12, 25, 9, 30), monday = utc(2026, 12, 21, 9, 30);
+    const char *holiday = "?";
+    hours_day_info info;
+
+    /* No PH in the hours: Christmas is unknown, with its name, never open. */
+    CHECK(state_for("Mo-Fr 09:00-12:00", "73", christmas, &holiday) == HOURS_UNKNOWN);
+    CHECK_STR(holiday, "Noël");
+    char *t = status("Mo-Fr 09:00-12:00", christmas);
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer");
+    free(t);
+    t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 9 h – 12 h)");
+    CHECK(info.holiday_unconfirmed && !info.closed && info.ranges[0].unknown &&
+          info.ranges[0].holiday);
+    free(t);
+    buf usual = {0};
+    hours_format_usual_fr(&usual, &info);
+    CHECK_STR(usual.data, "9 h – 12 h");
+    buf_free(&usual);
+    /* Before it, the status says the holiday comes rather than "ouvre lundi". */
+    t = status("Mo-Fr 09:00-12:00", utc(2026, 12, 24, 17, 0));
+    CHECK_STR(t, "Fermé · demain, Noël — jour férié : ouverture à confirmer");
+    free(t);
+    t = status("Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 25, 12, 0));
+    CHECK_STR(t, "Fermé · aujourd'hui, Noël — jour férié : ouverture à confirmer");
+    free(t);
+    /* After the usual hours it is simply closed. */
+    t = status("Mo-Fr 09:00-12:00", utc(2026, 12, 25, 17, 0));
+    CHECK_STR(t, "Fermé · ouvre lundi à 9 h");
+    free(t);
+
+    /* Hours that mention PH are trusted as written. */
+    CHECK(state_for("Mo-Fr 09:00-12:00; PH off", "73", christmas, &holiday) == HOURS_CLOSED);
+    CHECK(holiday == NULL);
+    t = day_text("Mo-Fr 09:00-12:00; PH off", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "fermé (jour férié)");
+    CHECK(!info.holiday_unconfirmed);
+    free(t);
+    CHECK(state_for("Mo-Fr 09:00-12:00; PH 10:00-12:00", "73", christmas, &holiday) == HOURS_OPEN);
+    t = day_text("Mo-Fr 09:00-12:00; PH 10:00-12:00", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "10 h – 12 h");
+    CHECK(!info.holiday_unconfirmed);
+    free(t);
+    t = status("Mo-Fr 09:00-12:00; PH 10:00-12:00", christmas);
+    CHECK_STR(t, "Ouvert · ferme à 12 h");
+    free(t);
+    /* So are "24/7" and rules written for that very date (exceptional hours). */
+    CHECK(state_for("24/7", "73", christmas, NULL) == HOURS_OPEN);
+    CHECK(state_for("Mo-Fr 09:00-12:00; 2026 Dec 25-2026 Dec 25 10:00-11:00", "73", christmas,
+                    NULL) == HOURS_OPEN);
+    /* A month range does not name the day: still unknown. */
+    CHECK(state_for("Dec Mo-Fr 09:00-12:00", "73", christmas, NULL) == HOURS_UNKNOWN);
+    /* A closed day stays closed: a holiday never opens a place. */
+    CHECK(state_for("Mo-Th 09:00-12:00", "73", christmas, &holiday) == HOURS_CLOSED);
+    t = day_text("Mo-Th 09:00-12:00", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "fermé (jour férié)");
+    free(t);
+
+    /* An ordinary day is unaffected. */
+    CHECK(state_for("Mo-Fr 09:00-12:00", "73", monday, &holiday) == HOURS_OPEN);
+    CHECK(holiday == NULL);
+    t = status("Mo-Fr 09:00-12:00", monday);
+    CHECK_STR(t, "Ouvert · ferme à 12 h");
+    free(t);
+    t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 21, &info);
+    CHECK_STR(t, "9 h – 12 h");
+    CHECK(!info.holiday_unconfirmed && !info.ranges[0].unknown);
+    free(t);
+
+    /* One evaluation for every consumer: intervals, "open now", the filters. */
+    hours_context ctx = context("73", NULL);
+    hours_schedule *s = hours_parse("Mo-Fr 09:00-12:00", NULL);
+    hours_interval iv[4];
+    CHECK(hours_intervals(s, &ctx, utc(2026, 12, 25, 0, 0), utc(2026, 12, 26, 0, 0), iv, 4) == 1);
+    CHECK(iv[0].unknown && iv[0].holiday && strcmp(iv[0].holiday, "Noël") == 0);
+    CHECK(!hours_is_open(s, &ctx, christmas));
+    CHECK(!hours_open_on_weekday(s, &ctx, 4, monday)); /* this Friday is Christmas */
+    CHECK(hours_open_on_weekday(s, &ctx, 4, utc(2027, 1, 4, 8, 0)));
+    /* The literal reading (the oracle's) is kept. */
+    hours_context literal = ctx;
+    literal.literal = true;
+    CHECK(hours_is_open(s, &literal, christmas));
+    CHECK(hours_intervals(s, &literal, utc(2026, 12, 25, 0, 0), utc(2026, 12, 26, 0, 0), iv, 4) ==
+              1 &&
+          !iv[0].unknown && iv[0].holiday == NULL);
+    hours_free(s);
+    s = hours_parse("Fr 17:00-19:00", NULL);
+    CHECK(!hours_open_after(s, &ctx, 17 * 60, christmas)); /* only Friday 25 in the coming week */
+    CHECK(hours_open_after(s, &literal, 17 * 60, christmas));
+    hours_free(s);
+    /* Alsace-Moselle: Saturday 26 December is Saint-Étienne there, not in Savoie. */
+    s = hours_parse("Sa 10:00-12:00", NULL);
+    hours_context alsace = context("67", NULL);
+    CHECK(!hours_open_on_weekday(s, &alsace, 5, monday));
+    CHECK(hours_open_on_weekday(s, &ctx, 5, monday));
+    hours_free(s);
+    /* A range past midnight belongs to the day it starts. */
+    CHECK(state_for("Fr 19:00-11:00", "73", utc(2026, 12, 26, 8, 0), &holiday) == HOURS_UNKNOWN);
+    CHECK_STR(holiday, "Noël");
+    t = day_text("Fr 19:00-11:00", "73", 2026, 12, 25, &info);
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 19 h – 11 h)");
+    CHECK(info.range_count == 1 && info.ranges[0].end == 35 * 60);
+    free(t);
+    CHECK(state_for("Th 19:00-11:00", "73", christmas, NULL) == HOURS_OPEN);
 }
 
 /* ---- thread safety: concurrent evaluation in different zones ---- */
@@ -755,6 +879,7 @@ int main(void)
     RUN(status_fr);
     RUN(day_fr);
     RUN(search_predicates);
+    RUN(holidays_for_people);
     RUN(threads);
     tz_cache_free();
     return unit_report();
