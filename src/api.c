@@ -267,9 +267,10 @@ static bool has_search(const search_params *p)
     return false;
 }
 
-/* Run the search of the request and keep its hits as a JSON array of ids. */
-static bool run_search(req *r, search_params *p, export_filter *f, const char **error,
-                       const char **detail)
+/* Run the search of the request and keep its hits as a JSON array of ids.
+ * An ambiguous or unknown "Où ?" fails, and is handed to *where when given. */
+static bool run_search(req *r, search_params *p, export_filter *f, where_result *where,
+                       const char **error, const char **detail)
 {
     search_result res;
     if (search_run(r->app->search, r->app->db, p, &res) != 0) {
@@ -304,6 +305,10 @@ static bool run_search(req *r, search_params *p, export_filter *f, const char **
         f->search = true;
         buf_free(&ids);
     }
+    if (!ok && where) {
+        *where = res.where; /* the choices go with it */
+        memset(&res.where, 0, sizeof res.where);
+    }
     search_result_free(&res);
     return ok;
 }
@@ -311,7 +316,17 @@ static bool run_search(req *r, search_params *p, export_filter *f, const char **
 bool api_selection(req *r, unsigned accepted, export_filter *f, const char **error,
                    const char **detail)
 {
+    where_result where;
+    bool ok = api_selection_where(r, accepted, f, &where, error, detail);
+    where_result_free(&where);
+    return ok;
+}
+
+bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_result *where,
+                         const char **error, const char **detail)
+{
     memset(f, 0, sizeof *f);
+    memset(where, 0, sizeof *where);
     *detail = "";
     const char *bad = unknown_param(r, accepted);
     if (bad) {
@@ -327,7 +342,7 @@ bool api_selection(req *r, unsigned accepted, export_filter *f, const char **err
     /* As /lieux: departement=07 browses a département (home-page links). */
     const char *dep = req_query(r, "departement");
     if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
-    if (has_search(&p) && !run_search(r, &p, f, error, detail)) return false;
+    if (has_search(&p) && !run_search(r, &p, f, where, error, detail)) return false;
 
     const char *territory = req_query(r, "territoire");
     if (territory && *territory) {

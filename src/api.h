@@ -20,6 +20,7 @@
 
 #include "export.h"
 #include "http.h"
+#include "where.h"
 
 enum {
     API_DEFAULT_LIMIT = 100, /* places per page of /api/v1/lieux when limit= is absent */
@@ -45,6 +46,15 @@ typedef enum api_params {
  */
 bool api_selection(req *r, unsigned accepted, export_filter *f, const char **error,
                    const char **detail);
+/*
+ * The same, for a page that shows an ambiguous or unknown "Où ?" itself
+ * (the embed): when the selection fails for that reason, *where holds the
+ * resolver's answer (WHERE_CHOICE with the communes, or WHERE_UNKNOWN with
+ * its message); otherwise where->kind is WHERE_EMPTY. Free it with
+ * where_result_free() in every case.
+ */
+bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_result *where,
+                         const char **error, const char **detail);
 
 /* Answer `status` with {"erreur": error, "detail": detail} and the CORS header. */
 int api_error(req *r, int status, const char *error, const char *detail);

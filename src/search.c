@@ -517,13 +517,13 @@ bool search_parse(req *r, search_params *p, const char **error)
         *error = "Le champ « Que voulez-vous faire ? » est trop long (200 caractères au plus).";
         return false;
     }
-    if (p->where && strlen(p->where) > SEARCH_MAX_WHERE) {
+    if (p->where && strlen(p->where) > WHERE_MAX_TEXT) {
         *error = "Le champ « Où ? » est trop long (100 caractères au plus).";
         return false;
     }
     const char *lat = req_query(r, "lat"), *lon = req_query(r, "lon");
     if (lat || lon) {
-        if (!parse_double(lat, -90, 90, &p->lat) || !parse_double(lon, -180, 180, &p->lon)) {
+        if (!where_parse_position(lat, lon, &p->lat, &p->lon)) {
             *error = "La position donnée (lat, lon) n'est pas valide.";
             return false;
         }
@@ -679,152 +679,6 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
     return out;
 }
 
-/* ---- location ---- */
-
-static int resolve_where(db *d, const search_params *p, const char *chosen_insee, search_where *w);
-
-static void where_from_commune(search_where *w, const geo_commune *c, sqlite3 *h)
-{
-    w->kind = WHERE_POINT;
-    w->lat = c->latitude;
-    w->lon = c->longitude;
-    snprintf(w->label, sizeof w->label, "%s (%s)", c->name, c->departement);
-    copy_text(w->insee, sizeof w->insee, c->insee);
-    copy_text(w->departement, sizeof w->departement, c->departement);
-    /* Its EPCI, for "always include the commune's EPCI". */
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(h, "SELECT epci FROM commune WHERE insee = ?1", -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, c->parent[0] ? c->parent : c->insee, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) copy_text(w->epci, sizeof w->epci, (const char *)sqlite3_column_text(s, 0));
-    }
-    sqlite3_finalize(s);
-}
-
-static void where_choices(search_where *w, const geo_commune *list, int n)
-{
-    w->kind = WHERE_CHOICE;
-    w->choices = xcalloc((size_t)n, sizeof(search_choice));
-    for (int i = 0; i < n && i < SEARCH_MAX_CHOICES; i++) {
-        search_choice *ch = &w->choices[w->choice_count++];
-        copy_text(ch->insee, sizeof ch->insee, list[i].insee);
-        copy_text(ch->name, sizeof ch->name, list[i].name);
-        copy_text(ch->departement, sizeof ch->departement, list[i].departement);
-        copy_text(ch->departement_name, sizeof ch->departement_name, list[i].departement_name);
-        copy_text(ch->postal_codes, sizeof ch->postal_codes, list[i].postal_codes);
-    }
-}
-
-/* Resolve "Où ?" (and the commune chosen on an ambiguity page). */
-int search_resolve_where(db *d, const search_params *p, search_where *w)
-{
-    return resolve_where(d, p, p->chosen_insee, w);
-}
-
-static int resolve_where(db *d, const search_params *p, const char *chosen_insee, search_where *w)
-{
-    memset(w, 0, sizeof *w);
-    sqlite3 *h = db_handle(db_reader(d));
-    if (p->has_position) {
-        w->kind = WHERE_POINT;
-        w->lat = p->lat;
-        w->lon = p->lon;
-        snprintf(w->label, sizeof w->label, "votre position");
-        return 0;
-    }
-    if (chosen_insee && *chosen_insee) {
-        geo_commune c;
-        int rc = geo_commune_by_insee(h, chosen_insee, &c);
-        if (rc < 0) return -1;
-        if (rc == 1) {
-            where_from_commune(w, &c, h);
-            return 0;
-        }
-    }
-    const char *input = p->where;
-    if (!input) return 0;
-    geo_query_kind kind = geo_classify(input);
-    if (kind == GEO_QUERY_EMPTY) return 0;
-    char code[16];
-    geo_commune *list = NULL;
-    int n = 0;
-    if (kind == GEO_QUERY_POSTAL_CODE && geo_code_normalise(input, code, sizeof code)) {
-        n = geo_communes_by_postal_code(h, code, SEARCH_MAX_CHOICES, &list);
-        if (n == 0) {
-            /* An all-digit INSEE code looks like a postal code. */
-            geo_commune c;
-            if (geo_commune_by_insee(h, code, &c) == 1) {
-                where_from_commune(w, &c, h);
-                return 0;
-            }
-        }
-    } else if (kind == GEO_QUERY_INSEE && geo_code_normalise(input, code, sizeof code)) {
-        geo_commune c;
-        int rc = geo_commune_by_insee(h, code, &c);
-        if (rc < 0) return -1;
-        if (rc == 1) {
-            where_from_commune(w, &c, h);
-            return 0;
-        }
-    } else if (kind == GEO_QUERY_DEPARTEMENT || kind == GEO_QUERY_TEXT) {
-        if (kind == GEO_QUERY_TEXT) {
-            /* "Grenoble (38)", as the suggestions write it: the name within
-             * that département. */
-            char name[SEARCH_MAX_WHERE + 1], dep[4] = "";
-            snprintf(name, sizeof name, "%s", input);
-            char *open = strrchr(name, '(');
-            size_t len = strlen(name);
-            if (open && len && name[len - 1] == ')' && (size_t)(name + len - 1 - open - 1) <= 3 &&
-                name + len - 1 - open - 1 >= 2) {
-                memcpy(dep, open + 1, (size_t)(name + len - 1 - open - 1));
-                dep[name + len - 1 - open - 1] = '\0';
-                *open = '\0';
-            }
-            n = geo_communes_find(h, name, SEARCH_MAX_CHOICES, &list);
-            if (dep[0]) {
-                int kept = 0;
-                for (int i = 0; i < n; i++)
-                    if (strcasecmp(list[i].departement, dep) == 0) list[kept++] = list[i];
-                n = kept;
-            }
-            int exact = 0;
-            for (int i = 0; i < n; i++) exact += list[i].exact;
-            if (exact == 1 || (exact == 0 && n == 1)) {
-                for (int i = 0; i < n; i++)
-                    if (list[i].exact || n == 1) {
-                        where_from_commune(w, &list[i], h);
-                        break;
-                    }
-                free(list);
-                return 0;
-            }
-            if (exact > 1) n = exact; /* exact matches come first */
-        }
-        if (kind == GEO_QUERY_DEPARTEMENT || n == 0 || !list[0].exact) {
-            geo_departement dep;
-            int rc = geo_departement_find(h, input, &dep);
-            if (rc < 0) {
-                free(list);
-                return -1;
-            }
-            if (rc == 1) {
-                w->kind = WHERE_DEPARTEMENT;
-                w->lat = dep.latitude;
-                w->lon = dep.longitude;
-                snprintf(w->label, sizeof w->label, "%s (%s)", dep.name, dep.code);
-                copy_text(w->departement, sizeof w->departement, dep.code);
-                free(list);
-                return 0;
-            }
-        }
-    }
-    if (n < 0) return -1;
-    if (n == 1) where_from_commune(w, &list[0], h);
-    else if (n > 1) where_choices(w, list, n);
-    else w->kind = WHERE_UNKNOWN;
-    free(list);
-    return 0;
-}
-
 /* ---- running a search ---- */
 
 typedef struct candidate {
@@ -877,7 +731,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 {
     memset(out, 0, sizeof *out);
     int64_t now = now_utc();
-    if (resolve_where(d, p, p->chosen_insee, &out->where) != 0) return -1;
+    where_input in = {p->where, p->chosen_insee, p->has_position, p->lat, p->lon};
+    if (where_resolve(d, &in, &out->where) != 0) return -1;
     if (out->where.kind == WHERE_CHOICE || out->where.kind == WHERE_UNKNOWN) return 0;
 
     analysis a;
@@ -908,7 +763,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     const uint64_t where_insee = pack_code(out->where.insee), where_epci = pack_code(out->where.epci),
                    where_dep = pack_code(out->where.departement);
     geo_bbox box = {0};
-    if (out->where.kind == WHERE_POINT)
+    if (where_has_point(&out->where))
         box = geo_bbox_around(out->where.lat, out->where.lon,
                               p->radius_km > 0 ? p->radius_km : RADII[ARRAY_LEN(RADII) - 1]);
     for (size_t i = 0; i < s->count; i++) {
@@ -923,7 +778,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         if (!bits_empty(&a.services) && !bits_any(&e->bits[SG_SERVICE], &a.services)) continue;
         if (out->where.kind == WHERE_DEPARTEMENT && e->departement_code != where_dep) continue;
         candidate c = {e, -1, relevance, false, 0};
-        if (out->where.kind == WHERE_POINT) {
+        if (where_has_point(&out->where)) {
             c.always = (where_insee && e->insee_code == where_insee) ||
                        (where_epci && e->epci_code == where_epci);
             bool inside = e->has_pos && e->lat >= box.min_lat && e->lat <= box.max_lat &&
@@ -943,7 +798,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 
     /* Radius: the one asked for, else the smallest that gives enough places. */
     double radius = 0;
-    if (out->where.kind == WHERE_POINT) {
+    if (where_has_point(&out->where)) {
         if (p->radius_km > 0) {
             radius = p->radius_km;
         } else {
@@ -992,7 +847,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     }
     /* Order: by distance (shortened by relevance) around a point; otherwise by
      * relevance, then by commune and name. */
-    if (out->where.kind == WHERE_POINT || a.word_count) {
+    if (where_has_point(&out->where) || a.word_count) {
         qsort_r(out->hits, out->total, sizeof(search_hit), cmp_hit, s);
     } else {
         keyed_hit *k = xmalloc((out->total ? out->total : 1) * sizeof *k);
@@ -1014,7 +869,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 void search_result_free(search_result *res)
 {
     free(res->hits);
-    free(res->where.choices);
+    where_result_free(&res->where);
     for (int g = 0; g < SG_COUNT; g++) free(res->facets[g]);
     memset(res, 0, sizeof *res);
 }

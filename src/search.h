@@ -1,7 +1,7 @@
 /*
  * search.h — finding the right place: by need (full text + residents' words
- * mapped to services), by location (commune, postal code, INSEE code,
- * département, a position), with filters and their counts.
+ * mapped to services), by location ("Où ?", resolved by where.c: a commune,
+ * a département or a position), with filters and their counts.
  *
  * How it works, and why:
  *  - The words typed go through the synonym table (data/synonyms.tsv): words
@@ -26,16 +26,15 @@
 
 #include "db.h"
 #include "http.h"
+#include "where.h"
 
 enum {
     SEARCH_PER_PAGE = 20,
     SEARCH_MAX_QUERY = 200,      /* bytes of q= */
-    SEARCH_MAX_WHERE = 100,      /* bytes of ou= */
     SEARCH_MAX_TERMS = 8,        /* words passed to FTS5 */
     SEARCH_FTS_CAP = 5000,       /* FTS candidates considered, best first */
     SEARCH_MIN_RESULTS = 5,      /* the radius grows until this many are found */
     SEARCH_MAX_RADIUS_KM = 200,  /* rayon= beyond this is refused */
-    SEARCH_MAX_CHOICES = 30,     /* communes offered on an ambiguous "Où ?" */
     SEARCH_MAX_SELECTED = 16,    /* values selected in one filter group */
     SEARCH_MAX_DEPARTEMENTS = 128, /* 101 départements, with room */
 };
@@ -53,34 +52,6 @@ typedef enum search_group {
     SG_HOURS,       /* horaires=  maintenant, samedi, apres-17h */
     SG_COUNT
 } search_group;
-
-/* What "Où ?" resolved to. */
-typedef enum search_where_kind {
-    WHERE_NONE,       /* no location given */
-    WHERE_POINT,      /* a position (commune centre or the browser's position) */
-    WHERE_DEPARTEMENT, /* every place of a département */
-    WHERE_CHOICE,     /* ambiguous: the person must choose (choices) */
-    WHERE_UNKNOWN,    /* nothing found for the text */
-} search_where_kind;
-
-typedef struct search_choice {
-    char insee[8];
-    char name[96];
-    char departement[4];
-    char departement_name[64];
-    char postal_codes[64];
-} search_choice;
-
-typedef struct search_where {
-    search_where_kind kind;
-    double lat, lon;
-    char label[160];        /* "Aurillac (15)", "autour de vous", "Savoie" */
-    char insee[8];          /* the chosen commune, if any */
-    char epci[12];          /* its EPCI, if any */
-    char departement[4];
-    search_choice *choices; /* WHERE_CHOICE: malloc'd */
-    size_t choice_count;
-} search_where;
 
 /* Parsed parameters (same names in /lieux, /lieux.geojson and the API). */
 typedef struct search_params {
@@ -116,7 +87,7 @@ typedef struct search_facet_value {
 } search_facet_value;
 
 typedef struct search_result {
-    search_where where;
+    where_result where; /* "Où ?", resolved by where_resolve() */
     search_hit *hits; /* every match, ranked; malloc'd */
     size_t total;
     double radius_km; /* radius used (0: none) */
@@ -150,10 +121,6 @@ void search_index_warm(search_index *si, db *d);
  */
 int search_run(search_index *si, db *d, const search_params *p, search_result *out);
 void search_result_free(search_result *res);
-
-/* Resolve only the location of the parameters (home page, agenda teasers).
- * Returns 0 or -1; free w->choices. */
-int search_resolve_where(db *d, const search_params *p, search_where *w);
 
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);

@@ -4,6 +4,10 @@
  * feed (/ateliers.ics) and an Atom feed of its workshops (/ateliers.atom);
  * and a place's calendar and feed (/lieux/{id}/ateliers.ics|atom).
  *
+ * "Où ?" is resolved by where_resolve(), as on /lieux: an ambiguous name
+ * gives a page to choose the commune (links carry commune= and the other
+ * parameters), an unknown one the resolver's message.
+ *
  * One pass over the candidate sessions (coming, within the horizon, near
  * the "Où ?" — narrowed in SQL by a bounding box or a département, then
  * exactly in C) evaluates every filter per session. A session is listed
@@ -18,6 +22,7 @@
 #include "ical.h"
 #include "place.h"
 #include "vocab.h"
+#include "where.h"
 #include "workshop.h"
 
 #include <ctype.h>
@@ -53,14 +58,9 @@ typedef struct agenda_query {
     int64_t place_id; /* lieu=: one place's sessions */
     int radius_km;
     long page;
-    /* The resolved "Où ?" */
-    bool has_point;
-    double lat, lon;
-    char insee[6];
-    char departement[4];
-    char *where_label; /* arena */
-    char *where_error; /* arena: the "Où ?" could not be resolved */
-    json_t *alternatives;
+    const char *commune;  /* commune=: the commune chosen on the choice page */
+    const char *lat, *lon; /* lat=, lon=: a position, as given */
+    where_result where;   /* the resolved "Où ?"; free with where_result_free */
 } agenda_query;
 
 /* The facts of one session the filters look at. */
@@ -89,87 +89,34 @@ static const char *nonempty(const char *v)
     return v && *v ? v : NULL;
 }
 
-/* Resolve ou= into a point or a département. Sets where_error when unknown. */
-static void resolve_where(req *r, agenda_query *q, sqlite3 *handle)
+/* The sessions can be listed: "Où ?" is empty or resolved (not to choose, not unknown). */
+static bool where_usable(const agenda_query *q)
 {
-    geo_commune *found = NULL;
-    int n = 0;
-    char code[16];
-    switch (geo_classify(q->ou)) {
-    case GEO_QUERY_EMPTY: return;
-    case GEO_QUERY_POSTAL_CODE:
-        if (geo_code_normalise(q->ou, code, sizeof code))
-            n = geo_communes_by_postal_code(handle, code, 10, &found);
-        break;
-    case GEO_QUERY_INSEE:
-        if (geo_code_normalise(q->ou, code, sizeof code)) {
-            found = xcalloc(1, sizeof *found);
-            n = geo_commune_by_insee(handle, code, found);
-        }
-        break;
-    case GEO_QUERY_DEPARTEMENT: {
-        geo_departement dep;
-        if (geo_departement_find(handle, q->ou, &dep) == 1) {
-            snprintf(q->departement, sizeof q->departement, "%s", dep.code);
-            q->where_label = arena_printf(r->arena, "%s (%s)", dep.name, dep.code);
-            return;
-        }
-        break;
-    }
-    case GEO_QUERY_BAD_CODE:
-        q->where_error = arena_printf(r->arena, "« %s » n'est ni un code postal ni un département.", q->ou);
-        return;
-    case GEO_QUERY_TEXT:
-        n = geo_communes_find(handle, q->ou, 6, &found);
-        if (n <= 0) {
-            geo_departement dep;
-            if (geo_departement_find(handle, q->ou, &dep) == 1) {
-                snprintf(q->departement, sizeof q->departement, "%s", dep.code);
-                q->where_label = arena_printf(r->arena, "%s (%s)", dep.name, dep.code);
-                free(found);
-                return;
-            }
-        }
-        break;
-    }
-    if (n <= 0) {
-        q->where_error = arena_printf(r->arena, "Nous ne trouvons pas de commune « %s ».", q->ou);
-        free(found);
-        return;
-    }
-    geo_commune *c = &found[0];
-    q->has_point = true;
-    q->lat = c->latitude;
-    q->lon = c->longitude;
-    snprintf(q->insee, sizeof q->insee, "%s", c->insee);
-    q->where_label = arena_printf(r->arena, "%s (%s)", c->name, c->departement);
-    /* Other communes of the same name: offer them. */
-    q->alternatives = json_array();
-    for (int i = 1; i < n; i++) {
-        if (!found[i].exact && found[0].exact) continue;
-        buf link = {0};
-        buf_puts(&link, "/ateliers?ou=");
-        url_encode(&link, found[i].insee);
-        buf label = {0};
-        buf_printf(&label, "%s (%s)", found[i].name, found[i].departement_name);
-        json_array_append_new(q->alternatives, json_pack("{s:s, s:s}", "href", link.data, "label", label.data));
-        buf_free(&link);
-        buf_free(&label);
-    }
-    free(found);
+    return q->where.kind != WHERE_CHOICE && q->where.kind != WHERE_UNKNOWN;
+}
+
+/* "Valence (26)", "Savoie (73)", "votre position"; NULL when there is no place. */
+static const char *where_label(const agenda_query *q)
+{
+    return where_has_point(&q->where) || q->where.kind == WHERE_DEPARTEMENT ? q->where.label
+                                                                             : NULL;
 }
 
 /*
- * Read and check the parameters. Returns true to proceed; false when an
- * error page has been prepared.
+ * Read and check the parameters and resolve "Où ?". Returns 1 to proceed
+ * (free q->where with where_result_free then), 0 when an error page has been
+ * prepared, -1 on an internal error (nothing to free in either case).
  */
-static bool parse_query(req *r, agenda_query *q)
+static int parse_query(req *r, agenda_query *q)
 {
     memset(q, 0, sizeof *q);
     q->theme_index = q->level_index = q->audience_index = q->when_index = q->moment_index = -1;
     q->date_day = INT64_MIN;
     q->radius_km = AGENDA_DEFAULT_RADIUS_KM;
     q->ou = nonempty(req_query(r, "ou"));
+    q->commune = nonempty(req_query(r, "commune"));
+    q->lat = nonempty(req_query(r, "lat"));
+    q->lon = nonempty(req_query(r, "lon"));
     q->theme = nonempty(req_query(r, "theme"));
     q->level = nonempty(req_query(r, "niveau"));
     q->audience = nonempty(req_query(r, "public"));
@@ -180,14 +127,15 @@ static bool parse_query(req *r, agenda_query *q)
     const char *place = nonempty(req_query(r, "lieu"));
     q->free_only = nonempty(req_query(r, "gratuit")) != NULL;
     q->pass_only = nonempty(req_query(r, "pass")) != NULL;
-    if (too_long(q->ou) || too_long(q->theme) || too_long(q->level) || too_long(q->audience) ||
+    if (too_long(q->ou) || too_long(q->commune) || too_long(q->lat) || too_long(q->lon) ||
+        too_long(q->theme) || too_long(q->level) || too_long(q->audience) ||
         too_long(q->when) || too_long(q->date) || too_long(q->moment)) {
         reply_error(r, 400, "Un des critères de recherche est trop long.");
-        return false;
+        return 0;
     }
     if (!page_number(r, &q->page)) {
         reply_error(r, 400, "Le numéro de page demandé n'est pas valide.");
-        return false;
+        return 0;
     }
     if (q->theme) {
         const char *canon = vocab_canonical(VOCAB_SERVICES, q->theme);
@@ -197,32 +145,32 @@ static bool parse_query(req *r, agenda_query *q)
             if (!strcmp(e[i].value, canon)) q->theme_index = (int)i;
         if (q->theme_index < 0) {
             reply_error(r, 400, "Ce thème n'existe pas.");
-            return false;
+            return 0;
         }
     }
     if (q->level && (q->level_index = index_of(q->level, WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS))) < 0) {
         reply_error(r, 400, "Ce niveau n'existe pas.");
-        return false;
+        return 0;
     }
     if (q->audience &&
         (q->audience_index = index_of(q->audience, WORKSHOP_AUDIENCES, ARRAY_LEN(WORKSHOP_AUDIENCES))) < 0) {
         reply_error(r, 400, "Ce public n'existe pas.");
-        return false;
+        return 0;
     }
     if (q->when && strcmp(q->when, "date") != 0 &&
         (q->when_index = index_of(q->when, WHEN_VALUES, ARRAY_LEN(WHEN_VALUES))) < 0) {
         reply_error(r, 400, "Cette période n'existe pas.");
-        return false;
+        return 0;
     }
     if (q->moment && (q->moment_index = index_of(q->moment, MOMENT_VALUES, ARRAY_LEN(MOMENT_VALUES))) < 0) {
         reply_error(r, 400, "Ce moment de la journée n'existe pas.");
-        return false;
+        return 0;
     }
     if (q->date) {
         int y, m, d;
         if (strlen(q->date) != 10 || !fr_parse_date(q->date, &y, &m, &d)) {
             reply_error(r, 400, "La date doit être de la forme AAAA-MM-JJ.");
-            return false;
+            return 0;
         }
         q->date_day = tz_days_from_civil(y, m, d);
         q->when_index = -1; /* a chosen date wins over a period */
@@ -235,7 +183,7 @@ static bool parse_query(req *r, agenda_query *q)
         long v = strtol(radius, &end, 10);
         if (*end || v < 1 || v > AGENDA_MAX_RADIUS_KM) {
             reply_error(r, 400, "Le rayon doit être un nombre de kilomètres entre 1 et 100.");
-            return false;
+            return 0;
         }
         q->radius_km = (int)v;
     }
@@ -243,11 +191,19 @@ static bool parse_query(req *r, agenda_query *q)
         q->place_id = place_parse_segment(place, NULL);
         if (!q->place_id) {
             reply_error(r, 400, "Le lieu demandé n'est pas valide.");
-            return false;
+            return 0;
         }
     }
-    if (q->ou) resolve_where(r, q, db_handle(db_reader(r->app->db)));
-    return true;
+    where_input in = {.text = q->ou, .commune = q->commune};
+    if (q->lat || q->lon) {
+        if (!where_parse_position(q->lat, q->lon, &in.lat, &in.lon)) {
+            reply_error(r, 400, "La position donnée (lat, lon) n'est pas valide.");
+            return 0;
+        }
+        in.has_position = true;
+    }
+    if (where_resolve(r->app->db, &in, &q->where) != 0) return -1;
+    return 1;
 }
 
 /* Used by: the agenda and its feeds (coming sessions, narrowed by place, département or box). */
@@ -269,9 +225,9 @@ static void bind_candidates(sqlite3_stmt *s, const agenda_query *q, int64_t from
     db_bind_int(s, ":to", to);
     if (q->place_id) db_bind_int(s, ":place", q->place_id);
     else db_bind_null(s, ":place");
-    db_bind_text(s, ":dep", q->departement[0] ? q->departement : NULL);
-    if (q->has_point) {
-        geo_bbox b = geo_bbox_around(q->lat, q->lon, q->radius_km);
+    db_bind_text(s, ":dep", q->where.kind == WHERE_DEPARTEMENT ? q->where.departement : NULL);
+    if (where_has_point(&q->where)) {
+        geo_bbox b = geo_bbox_around(q->where.lat, q->where.lon, q->radius_km);
         db_bind_double(s, ":min_lat", b.min_lat);
         db_bind_double(s, ":max_lat", b.max_lat);
         db_bind_double(s, ":min_lon", b.min_lon);
@@ -282,7 +238,7 @@ static void bind_candidates(sqlite3_stmt *s, const agenda_query *q, int64_t from
         db_bind_null(s, ":min_lon");
         db_bind_null(s, ":max_lon");
     }
-    db_bind_text(s, ":insee", q->insee[0] ? q->insee : NULL);
+    db_bind_text(s, ":insee", q->where.kind == WHERE_COMMUNE ? q->where.insee : NULL);
     db_bind_int(s, ":limit", AGENDA_MAX_CANDIDATES);
 }
 
@@ -320,13 +276,14 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
     f->distance = -1;
     bool venue = db_col_text(s, WS_VENUE_ADDRESS) != NULL;
     int lat_col = venue && sqlite3_column_type(s, WS_VENUE_LAT) != SQLITE_NULL ? WS_VENUE_LAT : WS_P_LAT;
-    if (sqlite3_column_type(s, lat_col) != SQLITE_NULL && q->has_point) {
-        f->distance = geo_distance_km(q->lat, q->lon, sqlite3_column_double(s, lat_col),
+    bool around = where_has_point(&q->where);
+    if (sqlite3_column_type(s, lat_col) != SQLITE_NULL && around) {
+        f->distance = geo_distance_km(q->where.lat, q->where.lon, sqlite3_column_double(s, lat_col),
                                       sqlite3_column_double(s, lat_col + 1));
     }
-    if (q->has_point) {
+    if (around) {
         const char *insee = db_col_text(s, venue ? WS_VENUE_INSEE : WS_P_INSEE);
-        bool same_commune = insee && !strcmp(insee, q->insee);
+        bool same_commune = insee && q->where.insee[0] && !strcmp(insee, q->where.insee);
         if (!same_commune && (f->distance < 0 || f->distance > q->radius_km)) return false;
     }
     f->themes = theme_mask(db_col_text(s, WS_THEMES));
@@ -469,14 +426,27 @@ static void run_search(req *r, const agenda_query *q, agenda_output out, int64_t
     sqlite3_reset(s);
 }
 
-/* "name=value" pairs of the current search (without page), for links and feeds. */
-static void query_string(buf *b, const agenda_query *q, const char *skip)
-{
+/* The parameters of the current search (without page), in link order. */
+typedef struct agenda_params {
     struct {
         const char *name, *value;
-    } params[] = {
+    } list[16];
+    size_t count;
+    char radius[16], place[24]; /* the numbers, written out */
+} agenda_params;
+
+static void params_of(const agenda_query *q, agenda_params *out)
+{
+    snprintf(out->radius, sizeof out->radius, "%d", q->radius_km);
+    snprintf(out->place, sizeof out->place, "%lld", (long long)q->place_id);
+    const struct {
+        const char *name, *value;
+    } all[] = {
         {"ou", q->ou},
-        {"rayon", q->radius_km != AGENDA_DEFAULT_RADIUS_KM ? "" : NULL},
+        {"commune", q->commune},
+        {"lat", q->lat},
+        {"lon", q->lon},
+        {"rayon", q->radius_km != AGENDA_DEFAULT_RADIUS_KM ? out->radius : NULL},
         {"theme", q->theme_index >= 0 ? q->theme : NULL},
         {"niveau", q->level},
         {"public", q->audience},
@@ -485,17 +455,64 @@ static void query_string(buf *b, const agenda_query *q, const char *skip)
         {"quand", q->when && strcmp(q->when, "date") ? q->when : NULL},
         {"date", q->date},
         {"moment", q->moment},
-        {"lieu", q->place_id ? "" : NULL},
+        {"lieu", q->place_id ? out->place : NULL},
     };
-    for (size_t i = 0; i < ARRAY_LEN(params); i++) {
-        if (!params[i].value || (skip && !strcmp(skip, params[i].name))) continue;
+    out->count = 0;
+    for (size_t i = 0; i < ARRAY_LEN(all) && out->count < ARRAY_LEN(out->list); i++)
+        if (all[i].value) {
+            out->list[out->count].name = all[i].name;
+            out->list[out->count++].value = all[i].value;
+        }
+}
+
+/* "?name=value&…" of the current search (without page and without the
+ * parameter `skip`), for links and feeds; nothing when there is none. */
+static void query_string(buf *b, const agenda_query *q, const char *skip)
+{
+    agenda_params ps = {.count = 0};
+    params_of(q, &ps);
+    for (size_t i = 0; i < ps.count; i++) {
+        if (skip && !strcmp(skip, ps.list[i].name)) continue;
         buf_putc(b, b->len ? '&' : '?');
-        buf_puts(b, params[i].name);
+        buf_puts(b, ps.list[i].name);
         buf_putc(b, '=');
-        if (!strcmp(params[i].name, "rayon")) buf_printf(b, "%d", q->radius_km);
-        else if (!strcmp(params[i].name, "lieu")) buf_printf(b, "%lld", (long long)q->place_id);
-        else url_encode(b, params[i].value);
+        url_encode(b, ps.list[i].value);
     }
+}
+
+/* "Où ?" names several communes: a page to choose one, whose links and form
+ * keep the other parameters of the search. */
+static int choice_page(req *r, agenda_query *q)
+{
+    json_t *d = page_model("Précisez la commune");
+    json_object_set_new(d, "ou", json_string(q->ou ? q->ou : ""));
+    json_t *choices = json_array();
+    buf qs = {0}, link = {0};
+    query_string(&qs, q, "commune");
+    for (size_t i = 0; i < q->where.choice_count; i++) {
+        const where_choice *c = &q->where.choices[i];
+        buf_reset(&link);
+        buf_printf(&link, "/ateliers%s%scommune=", qs.data ? qs.data : "", qs.len ? "&" : "?");
+        url_encode(&link, c->insee);
+        json_array_append_new(choices,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", c->name, "departement",
+                                        c->departement, "departement_name", c->departement_name,
+                                        "postal_codes", c->postal_codes, "url", link.data));
+    }
+    buf_free(&qs);
+    buf_free(&link);
+    json_object_set_new(d, "choices", choices);
+    /* The form asks "Où ?" again and keeps the rest. */
+    agenda_params ps = {.count = 0};
+    params_of(q, &ps);
+    json_t *hidden = json_array();
+    for (size_t i = 0; i < ps.count; i++)
+        if (strcmp(ps.list[i].name, "ou") && strcmp(ps.list[i].name, "commune"))
+            json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", ps.list[i].name, "value",
+                                                    ps.list[i].value));
+    json_object_set_new(d, "hidden", hidden);
+    where_result_free(&q->where);
+    return reply_page(r, "agenda_choice", d);
 }
 
 /* The absolute origin for feed URLs: --origin, else the Host the client used. */
@@ -553,21 +570,24 @@ static const char Q_PLACE_NAME[] = "SELECT name, slug FROM place WHERE id = :id"
 int page_agenda(req *r)
 {
     agenda_query q;
-    if (!parse_query(r, &q)) return 0;
+    int rc = parse_query(r, &q);
+    if (rc <= 0) return rc;
+    if (q.where.kind == WHERE_CHOICE) return choice_page(r, &q);
     int64_t now = now_utc();
     agenda_result res = {.days = json_array()};
-    if (!q.where_error) run_search(r, &q, OUT_HTML, now, &res);
+    if (where_usable(&q)) run_search(r, &q, OUT_HTML, now, &res);
     long pages = (res.total + AGENDA_PER_PAGE - 1) / AGENDA_PER_PAGE;
     if (q.page > 1 && q.page > pages) {
         json_decref(res.days);
-        json_decref(q.alternatives);
+        where_result_free(&q.where);
         return reply_error(r, 404, "Cette page de résultats n'existe pas.");
     }
 
     json_t *d = page_model("Ateliers numériques à venir");
-    if (q.where_label) {
-        json_object_set_new(d, "title", json_string(arena_printf(r->arena, "Ateliers numériques près de %s", q.where_label)));
-        json_object_set_new(d, "where_label", json_string(q.where_label));
+    const char *label = where_label(&q);
+    if (label) {
+        json_object_set_new(d, "title", json_string(arena_printf(r->arena, "Ateliers numériques près de %s", label)));
+        json_object_set_new(d, "where_label", json_string(label));
     }
     if (q.place_id) {
         sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_PLACE_NAME);
@@ -580,10 +600,11 @@ int page_agenda(req *r)
         }
         sqlite3_reset(s);
     }
-    if (q.where_error) json_object_set_new(d, "where_error", json_string(q.where_error));
-    if (q.alternatives && json_array_size(q.alternatives)) json_object_set_new(d, "alternatives", q.alternatives);
-    else json_decref(q.alternatives);
-    json_object_set_new(d, "ou", json_string(q.ou ? q.ou : ""));
+    if (q.where.kind == WHERE_UNKNOWN) json_object_set_new(d, "where_error", json_string(q.where.message));
+    /* Once a commune is chosen among homonyms, the form shows "Saint-Denis (93)":
+     * resubmitting it (to change a filter) keeps that commune without asking again. */
+    bool chosen = q.commune && q.where.kind == WHERE_COMMUNE && !strcmp(q.commune, q.where.insee);
+    json_object_set_new(d, "ou", json_string(chosen ? q.where.label : q.ou ? q.ou : ""));
     json_object_set_new(d, "rayon", json_integer(q.radius_km));
     json_t *radii = json_array();
     static const int RADII[] = {5, 15, 30, 50, 100};
@@ -614,6 +635,7 @@ int page_agenda(req *r)
         json_object_set_new(d, "pagination", pg);
     }
     buf_free(&qs);
+    where_result_free(&q.where);
     return reply_page(r, "agenda", d);
 }
 
@@ -625,14 +647,17 @@ static int reply_calendar(req *r, buf *body)
 int page_agenda_ics(req *r)
 {
     agenda_query q;
-    if (!parse_query(r, &q)) return 0;
-    json_decref(q.alternatives);
+    int rc = parse_query(r, &q);
+    if (rc <= 0) return rc;
     int64_t now = now_utc();
     buf cal = {0};
-    ical_begin(&cal, q.where_label ? arena_printf(r->arena, "Ateliers numériques — %s", q.where_label)
-                                   : "Ateliers numériques — Repère");
+    const char *label = where_label(&q);
+    ical_begin(&cal, label ? arena_printf(r->arena, "Ateliers numériques — %s", label)
+                           : "Ateliers numériques — Repère");
     agenda_result res = {.ics = &cal, .origin = origin_of(r)};
-    if (!q.where_error) run_search(r, &q, OUT_ICS, now, &res);
+    /* A feed cannot ask: an ambiguous or unknown "Où ?" gives no event. */
+    if (where_usable(&q)) run_search(r, &q, OUT_ICS, now, &res);
+    where_result_free(&q.where);
     ical_end(&cal);
     return reply_calendar(r, &cal);
 }
@@ -722,19 +747,22 @@ static int reply_atom(req *r, const char *title, const char *self_path, const ch
 int page_agenda_atom(req *r)
 {
     agenda_query q;
-    if (!parse_query(r, &q)) return 0;
-    json_decref(q.alternatives);
+    int rc = parse_query(r, &q);
+    if (rc <= 0) return rc;
     agenda_result res = {.workshop_ids = json_object(), .origin = origin_of(r)};
-    if (!q.where_error) run_search(r, &q, OUT_ATOM, now_utc(), &res);
+    /* A feed cannot ask: an ambiguous or unknown "Où ?" gives no entry. */
+    if (where_usable(&q)) run_search(r, &q, OUT_ATOM, now_utc(), &res);
     buf qs = {0};
     query_string(&qs, &q, NULL);
     const char *base = qs.data ? qs.data : "";
-    const char *title = q.where_label ? arena_printf(r->arena, "Nouveaux ateliers numériques — %s", q.where_label)
-                                      : "Nouveaux ateliers numériques — Repère";
-    int rc = reply_atom(r, title, arena_printf(r->arena, "/ateliers.atom%s", base),
+    const char *label = where_label(&q);
+    const char *title = label ? arena_printf(r->arena, "Nouveaux ateliers numériques — %s", label)
+                              : "Nouveaux ateliers numériques — Repère";
+    rc = reply_atom(r, title, arena_printf(r->arena, "/ateliers.atom%s", base),
                         arena_printf(r->arena, "/ateliers%s", base), res.workshop_ids, res.origin);
     buf_free(&qs);
     json_decref(res.workshop_ids);
+    where_result_free(&q.where);
     return rc;
 }
 

@@ -8,14 +8,16 @@
  * {commune} is an INSEE code ("73065", "2A004") or a name slug
  * ("chambery", "saint-etienne"); a slug may end with the département
  * ("saint-julien-07") when several communes share the name, otherwise the
- * page offers the homonyms. Location handling is search_run()'s, with the
- * radius fixed (never grown) and places beyond it left out.
+ * page offers the homonyms. {commune} is resolved by where_resolve(), as
+ * "Où ?" everywhere (the slug read as "saint julien (07)"); the places are
+ * search_run()'s, with the radius fixed (never grown) and places beyond it
+ * left out.
  */
 #include "pages.h"
 #include "fr.h"
-#include "geo.h"
 #include "search.h"
 #include "selection.h"
+#include "where.h"
 #include "workshop.h"
 
 #include <ctype.h>
@@ -29,7 +31,6 @@ enum {
     CARNET_MAX_PLACES = 40,   /* entries printed at most (closest first) */
     CARNET_SESSIONS = 3,      /* next workshop sessions per place */
     CARNET_MAX_SEGMENT = 120, /* bytes of {commune} */
-    CARNET_MAX_HOMONYMS = 30,
 };
 
 static bool looks_like_insee(const char *s)
@@ -60,18 +61,30 @@ static bool split_departement(char *slug, char dep[4])
     return true;
 }
 
+/* The slug as "Où ?" text: "saint-julien-07" → "saint julien (07)". Arena. */
+static const char *slug_where_text(req *r, const char *segment)
+{
+    char *slug = arena_strdup(r->arena, segment);
+    char dep[4] = "";
+    bool has_dep = split_departement(slug, dep);
+    for (char *p = slug; *p; p++)
+        if (*p == '-' || *p == '_') *p = ' ';
+    return has_dep ? arena_printf(r->arena, "%s (%s)", slug, dep) : slug;
+}
+
 /* Homonyms: a page of links, one per commune, by INSEE code. */
-static int homonyms_page(req *r, const geo_commune *list, int n, long km, bool large)
+static int homonyms_page(req *r, const where_result *w, long km, bool large)
 {
     json_t *d = page_model("Quelle commune ?");
     json_t *choices = json_array();
-    for (int i = 0; i < n; i++) {
-        char *url = arena_printf(r->arena, "/territoire/%s/imprimer?rayon=%ld%s", list[i].insee, km,
+    for (size_t i = 0; i < w->choice_count; i++) {
+        const where_choice *c = &w->choices[i];
+        char *url = arena_printf(r->arena, "/territoire/%s/imprimer?rayon=%ld%s", c->insee, km,
                                  large ? "&gros=1" : "");
-        json_array_append_new(choices,
-                              json_pack("{s:s, s:s, s:s, s:s}", "name", list[i].name, "departement",
-                                        list[i].departement, "departement_name",
-                                        list[i].departement_name, "url", url));
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s}", "name", c->name,
+                                                 "departement", c->departement,
+                                                 "departement_name", c->departement_name, "url",
+                                                 url));
     }
     json_object_set_new(d, "choices", choices);
     selection_nav(r, d);
@@ -97,38 +110,22 @@ int page_carnet(req *r)
     if (strlen(segment) > CARNET_MAX_SEGMENT)
         return reply_error(r, 404, "Nous ne connaissons pas cette commune.");
 
-    sqlite3 *h = db_handle(db_reader(r->app->db));
-    geo_commune commune;
-    if (looks_like_insee(segment)) {
-        int rc = geo_commune_by_insee(h, segment, &commune);
-        if (rc < 0) return -1;
-        if (rc == 0) return reply_error(r, 404, "Aucune commune ne porte ce code INSEE.");
-    } else {
-        char *slug = arena_strdup(r->arena, segment);
-        char dep[4] = "";
-        bool has_dep = split_departement(slug, dep);
-        for (char *p = slug; *p; p++)
-            if (*p == '-' || *p == '_') *p = ' ';
-        geo_commune *list = NULL;
-        int n = geo_communes_find(h, slug, CARNET_MAX_HOMONYMS, &list);
-        if (n < 0) return -1;
-        int kept = 0;
-        for (int i = 0; i < n; i++)
-            if (list[i].exact && (!has_dep || strcmp(list[i].departement, dep) == 0))
-                list[kept++] = list[i];
-        if (kept == 0) {
-            free(list);
-            return reply_error(r, 404,
-                               "Nous ne connaissons pas cette commune : essayez son code INSEE.");
-        }
-        if (kept > 1) {
-            int rc = homonyms_page(r, list, kept, km, large);
-            free(list);
-            return rc;
-        }
-        commune = list[0];
-        free(list);
+    where_input in = {0};
+    bool by_code = looks_like_insee(segment);
+    if (by_code) in.commune = segment;
+    else in.text = slug_where_text(r, segment);
+    where_result commune;
+    if (where_resolve(r->app->db, &in, &commune) != 0) return -1;
+    if (commune.kind == WHERE_CHOICE) {
+        int rc = homonyms_page(r, &commune, km, large);
+        where_result_free(&commune);
+        return rc;
     }
+    where_result_free(&commune);
+    if (commune.kind != WHERE_COMMUNE) /* a carnet needs a commune, not a département */
+        return reply_error(r, 404, by_code ? "Aucune commune ne porte ce code INSEE."
+                                           : "Nous ne connaissons pas cette commune : essayez "
+                                             "son code INSEE.");
 
     search_params p;
     memset(&p, 0, sizeof p);

@@ -6,13 +6,16 @@
  * everything else keeps frame-ancestors 'none'.
  *
  * Same selection parameters as /lieux and the downloads (src/api.c); links
- * open the full place page in a new tab.
+ * open the full place page in a new tab. An ambiguous "Où ?" is asked inside
+ * the frame, as on /lieux (where.h): each commune links back here with
+ * commune= added; an unknown one is said there too.
  */
 #include "pages.h"
 #include "api.h"
 #include "export.h"
 #include "fr.h"
 #include "place.h"
+#include "where.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +38,84 @@ static int by_commune_then_name(const void *a, const void *b)
     return strcmp(((const embed_item *)a)->sort_key, ((const embed_item *)b)->sort_key);
 }
 
+/* Render the embed's own document (no site header and footer). */
+static int reply_embed(req *r, json_t *d)
+{
+    json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
+    json_object_set_new(d, "static_v", json_string(r->app->static_version));
+    buf_reset(&r->out);
+    if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
+        json_decref(d);
+        return -1;
+    }
+    json_decref(d);
+    r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    r->cache_control = "public, max-age=300";
+    return 0;
+}
+
+/* The request's query string without its commune= pairs, then commune=insee. */
+static const char *with_commune(req *r, const char *insee)
+{
+    buf b = {0};
+    const char *qs = req_query_string(r);
+    while (*qs) {
+        size_t n = strcspn(qs, "&");
+        size_t key = strcspn(qs, "=&");
+        if (n && !(key == 7 && strncmp(qs, "commune", 7) == 0)) {
+            buf_putc(&b, b.len ? '&' : '?');
+            buf_append(&b, qs, n);
+        }
+        qs += n;
+        if (*qs) qs++;
+    }
+    buf_puts(&b, b.len ? "&commune=" : "?commune=");
+    url_encode(&b, insee);
+    const char *url = arena_printf(r->arena, "/embed/lieux%s", b.data);
+    buf_free(&b);
+    return url;
+}
+
+/* "Où ?" is ambiguous or unknown: say so in the frame. */
+static int where_page(req *r, const where_result *w)
+{
+    json_t *d = page_model("Lieux d'aide au numérique");
+    const char *ou = req_query(r, "ou");
+    if (!ou || !*ou) ou = req_query(r, "departement");
+    json_object_set_new(d, "ou", json_string(ou ? ou : ""));
+    if (w->kind == WHERE_UNKNOWN) json_object_set_new(d, "where_error", json_string(w->message));
+    json_t *choices = json_array();
+    for (size_t i = 0; i < w->choice_count; i++)
+        json_array_append_new(
+            choices, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w->choices[i].name,
+                               "departement", w->choices[i].departement, "departement_name",
+                               w->choices[i].departement_name, "postal_codes",
+                               w->choices[i].postal_codes, "url", with_commune(r, w->choices[i].insee)));
+    json_object_set_new(d, "choices", choices);
+    json_object_set_new(d, "asking", json_true());
+    return reply_embed(r, d);
+}
+
 int page_embed_places(req *r)
 {
     r->allow_framing = true;
     r->csp_override = EMBED_CSP;
     export_filter f;
     const char *error, *detail;
-    if (!api_selection(r, API_PARAMS_PAGE, &f, &error, &detail)) {
+    where_result where;
+    if (!api_selection_where(r, API_PARAMS_PAGE, &f, &where, &error, &detail)) {
+        if (where.kind == WHERE_CHOICE || where.kind == WHERE_UNKNOWN) {
+            int rc = where_page(r, &where);
+            where_result_free(&where);
+            return rc;
+        }
+        where_result_free(&where);
         const char *message =
             detail && *detail ? arena_printf(r->arena, "%s (%s)", error, detail) : error;
         return reply_error(r, 400, message);
     }
+    where_result_free(&where);
     db_conn *c = db_reader(r->app->db);
     long total = export_count(c, &f);
     embed_item *items = xcalloc(EMBED_MAX_PLACES, sizeof *items);
@@ -100,17 +170,5 @@ int page_embed_places(req *r)
     json_object_set_new(d, "more_url",
                         json_string(api_absolute_url(
                             r, f.search ? arena_printf(r->arena, "/lieux?%s", qs) : "/lieux")));
-    json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
-    json_object_set_new(d, "static_v", json_string(r->app->static_version));
-    /* A document of its own, without the site's header and footer. */
-    buf_reset(&r->out);
-    if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
-        json_decref(d);
-        return -1;
-    }
-    json_decref(d);
-    r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
-    r->cache_control = "public, max-age=300";
-    return 0;
+    return reply_embed(r, d);
 }

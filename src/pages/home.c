@@ -1,10 +1,11 @@
 /*
  * home.c — the home page: one plain sentence, the search form, browsing by
- * département.
+ * département; with ?ou=, the next workshops around that place.
  */
 #include "pages.h"
 #include "fr.h"
 #include "search.h"
+#include "where.h"
 #include "workshop.h"
 
 #include <stdio.h>
@@ -42,35 +43,60 @@ int page_home(req *r)
     json_object_set_new(d, "total", json_string(t.data));
     buf_free(&t);
     json_object_set_new(d, "departements", deps);
-    /* With a location (/?ou=Valence), the next workshops around it. */
+    /* With a location (/?ou=Valence (26)), the next workshops around it. "Où ?"
+     * is resolved as everywhere (where.h): a name several communes share is
+     * asked, with links back here that carry the choice. */
     search_params p;
     const char *error = NULL;
-    if (search_parse(r, &p, &error) && ((p.where && *p.where) || p.has_position)) {
-        search_where w;
-        int rc = search_resolve_where(r->app->db, &p, &w);
-        if (rc == 0 && w.kind == WHERE_CHOICE && w.choice_count) {
-            /* A teaser, not a search: the most populous of the homonyms. */
-            char insee[8];
-            snprintf(insee, sizeof insee, "%s", w.choices[0].insee);
-            free(w.choices);
-            p.chosen_insee = insee;
-            rc = search_resolve_where(r->app->db, &p, &w);
+    if (search_parse(r, &p, &error) &&
+        ((p.where && *p.where) || (p.chosen_insee && *p.chosen_insee) || p.has_position)) {
+        where_input in = {p.where, p.chosen_insee, p.has_position, p.lat, p.lon};
+        where_result w;
+        if (where_resolve(r->app->db, &in, &w) != 0) {
+            json_decref(d);
+            return -1;
         }
-        if (rc == 0 && w.kind == WHERE_POINT) {
+        if (p.where) json_object_set_new(d, "ou", json_string(p.where));
+        if (where_has_point(&w)) {
             json_t *near = workshop_upcoming_near(c, w.lat, w.lon, 20, now_utc(), 4);
             json_object_set_new(d, "where_label", json_string(w.label));
-            if (p.where) json_object_set_new(d, "ou", json_string(p.where));
-            char *agenda = NULL;
             buf b = {0};
-            buf_puts(&b, "/ateliers?ou=");
-            url_encode(&b, p.where ? p.where : "");
-            agenda = buf_steal(&b);
-            json_object_set_new(d, "agenda_url", json_string(agenda));
-            free(agenda);
+            buf_puts(&b, "/ateliers");
+            if (p.has_position) {
+                buf_printf(&b, "?lat=%.5f&lon=%.5f", p.lat, p.lon);
+            } else {
+                buf_puts(&b, "?ou=");
+                url_encode(&b, p.where ? p.where : "");
+                if (p.chosen_insee && *p.chosen_insee) {
+                    buf_puts(&b, "&commune=");
+                    url_encode(&b, p.chosen_insee);
+                }
+            }
+            json_object_set_new(d, "agenda_url", json_string(b.data));
+            buf_free(&b);
             if (json_array_size(near)) json_object_set_new(d, "workshops", near);
             else json_decref(near);
+        } else if (w.kind == WHERE_CHOICE) {
+            json_t *choices = json_array();
+            buf b = {0};
+            for (size_t i = 0; i < w.choice_count; i++) {
+                buf_reset(&b);
+                buf_puts(&b, "/?ou=");
+                url_encode(&b, p.where ? p.where : "");
+                buf_puts(&b, "&commune=");
+                url_encode(&b, w.choices[i].insee);
+                json_array_append_new(
+                    choices, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w.choices[i].name,
+                                       "departement", w.choices[i].departement, "departement_name",
+                                       w.choices[i].departement_name, "postal_codes",
+                                       w.choices[i].postal_codes, "url", b.data));
+            }
+            buf_free(&b);
+            json_object_set_new(d, "choices", choices);
+        } else if (w.kind == WHERE_UNKNOWN) {
+            json_object_set_new(d, "where_error", json_string(w.message));
         }
-        free(w.choices);
+        where_result_free(&w);
     }
     json_object_set_new(d, "is_home", json_true());
     return reply_page(r, "home", d);

@@ -103,7 +103,7 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
 {
     if (p->q) json_object_set_new(d, "q", json_string(p->q));
     if (p->where) json_object_set_new(d, "ou", json_string(p->where));
-    if (res->where.kind == WHERE_POINT || res->where.kind == WHERE_DEPARTEMENT) {
+    if (where_has_point(&res->where) || res->where.kind == WHERE_DEPARTEMENT) {
         json_object_set_new(d, "where_label", json_string(res->where.label));
         /* "de Chambéry", "d'Annonay", "de votre position" */
         const unsigned char *l = (const unsigned char *)res->where.label;
@@ -125,7 +125,7 @@ static int choice_page(req *r, const search_params *p, search_result *res)
     buf qs = {0};
     search_params copy = *p;
     for (size_t i = 0; i < res->where.choice_count; i++) {
-        const search_choice *c = &res->where.choices[i];
+        const where_choice *c = &res->where.choices[i];
         copy.chosen_insee = c->insee;
         query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
         json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
@@ -155,7 +155,7 @@ int page_places(req *r)
     json_t *d = page_model("Lieux d'aide au numérique");
     set_where_model(d, &p, &res);
     if (res.where.kind == WHERE_UNKNOWN) {
-        json_object_set_new(d, "where_unknown", json_true());
+        json_object_set_new(d, "where_unknown", json_string(res.where.message));
         r->status = 200;
     }
     long pages = ((long)res.total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
@@ -173,7 +173,7 @@ int page_places(req *r)
         db_bind_int(s, ":id", res.hits[i].id);
         if (sqlite3_step(s) == SQLITE_ROW) {
             json_t *item = place_list_item(c, s);
-            if (res.hits[i].distance_km >= 0 && res.where.kind == WHERE_POINT) {
+            if (res.hits[i].distance_km >= 0 && where_has_point(&res.where)) {
                 buf dist = {0};
                 fr_distance(&dist, res.hits[i].distance_km);
                 json_object_set_new(item, "distance", json_string(dist.data));
@@ -254,7 +254,7 @@ int page_places(req *r)
     }
     buf_free(&qs);
     /* A few workshops coming up nearby, with a link to the agenda. */
-    if (res.where.kind == WHERE_POINT) {
+    if (where_has_point(&res.where)) {
         json_t *near = workshop_upcoming_near(c, res.where.lat, res.where.lon,
                                               res.radius_km > 0 ? res.radius_km : 20, now_utc(), 3);
         if (json_array_size(near)) {
@@ -263,8 +263,13 @@ int page_places(req *r)
             buf_puts(&agenda, "/ateliers");
             if (p.has_position) buf_printf(&agenda, "?lat=%.5f&lon=%.5f", p.lat, p.lon);
             else if (p.where && *p.where) {
+                /* The same "Où ?", with the commune chosen here if any. */
                 buf_puts(&agenda, "?ou=");
                 url_encode(&agenda, p.where);
+                if (p.chosen_insee && *p.chosen_insee) {
+                    buf_puts(&agenda, "&commune=");
+                    url_encode(&agenda, p.chosen_insee);
+                }
             }
             json_object_set_new(d, "agenda_url", json_string(agenda.data));
             buf_free(&agenda);
@@ -272,7 +277,7 @@ int page_places(req *r)
             json_decref(near);
         }
     }
-    if (res.where.kind == WHERE_POINT || res.where.kind == WHERE_DEPARTEMENT) {
+    if (where_has_point(&res.where) || res.where.kind == WHERE_DEPARTEMENT) {
         char *title = xasprintf("Lieux d'aide au numérique — %s", res.where.label);
         json_object_set_new(d, "title", json_string(title));
         free(title);
@@ -286,7 +291,7 @@ int page_communes_json(req *r)
 {
     const char *q = req_query(r, "q");
     json_t *out = json_array();
-    if (q && strlen(q) >= 2 && strlen(q) <= SEARCH_MAX_WHERE) {
+    if (q && strlen(q) >= 2 && strlen(q) <= WHERE_MAX_TEXT) {
         geo_commune *list = NULL;
         int n = geo_communes_find(db_handle(db_reader(r->app->db)), q, 8, &list);
         for (int i = 0; i < n; i++) {
