@@ -6,8 +6,9 @@
 #   make check      install missing packages, build, run every test suite
 #   make lint       clang-format check + cppcheck
 #
-# Every .c under src/ is part of the program; every tests/unit/test_*.c is a
-# unit-test binary linked with all of src/ except main.c.
+# Every .c under src/ (grouped by domain, see src/README.md) is part of the
+# program; every tests/unit/test_*.c is a unit-test binary linked with all of
+# src/ except main.c.
 
 PKGS     := libmicrohttpd sqlite3 libcmark jansson libsodium zlib libqrencode
 CC       ?= cc
@@ -18,7 +19,8 @@ CFLAGS   += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototy
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread  # libcsv ships no .pc file
 BUILD    ?= build
 
-SRC      := $(wildcard src/*.c src/pages/*.c)
+SRC      := $(wildcard src/*.c src/*/*.c src/*/*/*.c)
+HDR      := $(wildcard src/*.h src/*/*.h src/*/*/*.h)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ   := $(filter-out $(BUILD)/src/main.o,$(OBJ))
 UNITSRC  := $(wildcard tests/unit/test_*.c)
@@ -41,7 +43,7 @@ all: $(BUILD)/repere
 $(BUILD)/repere: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h)
+$(BUILD)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -66,7 +68,7 @@ check: setup
 	@tests/run.sh
 
 lint:
-	clang-format --dry-run --Werror $(SRC) $(wildcard src/*.h) $(UNITSRC)
+	clang-format --dry-run --Werror $(SRC) $(HDR) $(UNITSRC)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -Isrc $(SRC)
 
 clean:
@@ -90,7 +92,7 @@ FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fno-omit-frame-pointer \
 FUZZ_OBJ     := $(filter-out $(FUZZ_BUILD)/src/main.o,$(SRC:%.c=$(FUZZ_BUILD)/%.o))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard src/*.h)
+$(FUZZ_BUILD)/src/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

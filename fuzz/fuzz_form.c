@@ -6,8 +6,8 @@
  * it succeeds every key and value is valid UTF-8 and NUL-terminated;
  * percent-decoding never grows a string.
  */
-#include "http.h"
-#include "util.h"
+#include "http/http.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

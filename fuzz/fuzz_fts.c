@@ -6,8 +6,8 @@
  *
  * Input: words separated by NUL, space or newline bytes.
  */
-#include "search.h"
-#include "util.h"
+#include "search/search.h"
+#include "core/util.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * are ascending, inside the window asked for; next_change is after t; a day
  * has at most HOURS_DAY_MAX_RANGES ranges.
  */
-#include "hours.h"
-#include "util.h"
+#include "hours/hours.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

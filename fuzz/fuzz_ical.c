@@ -6,8 +6,8 @@
  * space; a fold never splits a UTF-8 sequence; no bare CR or LF inside a
  * line; an escaped TEXT value has no unescaped , ; or newline.
  */
-#include "ical.h"
-#include "util.h"
+#include "workshops/ical.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

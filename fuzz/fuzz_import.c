@@ -7,9 +7,9 @@
  * Invariants: no crash, no sanitizer report, no leak; the run either works
  * or says why in French; the counts add up.
  */
-#include "db.h"
-#include "importer.h"
-#include "util.h"
+#include "core/db.h"
+#include "places/importer.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
  * holds no raw HTML from the input (<script, <img, <iframe, on…= handlers),
  * and every href is allowed by md_url_allowed.
  */
-#include "markdown.h"
-#include "util.h"
+#include "core/markdown.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
  *     itself renders up to k^MAX_DEPTH times (templates are ours, not
  *     outside input; noted in docs/quality.md).
  */
-#include "tpl.h"
-#include "util.h"
+#include "core/tpl.h"
+#include "core/util.h"
 
 #include <jansson.h>
 #include <stdint.h>

@@ -34,7 +34,7 @@ node bench/paths.js "$db" "$TMP/paths" 2>/dev/null
 # The mix: searches by commune and by need + filters, places, home, agenda.
 cat "$TMP/paths/search-commune.paths" "$TMP/paths/search-need-filters.paths" "$TMP/paths/place.paths" \
     "$TMP/paths/place.paths" "$TMP/paths/home.paths" >"$TMP/mix.paths"
-grep -q '"/ateliers"' src/routes.c && head -n 500 "$TMP/paths/agenda.paths" >>"$TMP/mix.paths"
+"$BIN" routes | cut -f2 | grep -qx /ateliers && head -n 500 "$TMP/paths/agenda.paths" >>"$TMP/mix.paths"
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 taskset -c 0 "$BIN" serve --db "$db" --port "$port" --quiet >"$TMP/serve.log" 2>&1 &

@@ -3,12 +3,12 @@
  * migrations, web assets before serving, the demo catalogue.
  */
 #include "app.h"
-#include "catalogue.h"
-#include "geo.h"
-#include "importer.h"
-#include "workshop_import.h"
-#include "search.h"
-#include "workshop_refresh.h"
+#include "places/catalogue.h"
+#include "search/geo.h"
+#include "places/importer.h"
+#include "workshops/workshop_import.h"
+#include "search/search.h"
+#include "workshops/workshop_refresh.h"
 
 #include <sodium.h>
 #include <stdio.h>

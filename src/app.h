@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 
-#include "db.h"
-#include "tpl.h"
+#include "core/db.h"
+#include "core/tpl.h"
 
 typedef struct search_index search_index;
 typedef struct auth_state auth_state;

@@ -14,17 +14,18 @@
  *   repere backup  [--db FILE] BACKUP-FILE
  *   repere COMMAND --help           that command's usage, and nothing else
  */
-#include "admin.h"
+#include "accounts/access.h"
 #include "app.h"
-#include "auth.h"
-#include "export.h"
-#include "hours.h"
-#include "http.h"
-#include "importer.h"
-#include "mail.h"
-#include "search.h"
-#include "tz.h"
-#include "util.h"
+#include "accounts/auth.h"
+#include "places/export.h"
+#include "hours/hours.h"
+#include "http/http.h"
+#include "http/routes.h"
+#include "places/importer.h"
+#include "core/mail.h"
+#include "search/search.h"
+#include "hours/tz.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -80,6 +81,7 @@ static const char USAGE[] =
     "             coordinator:epci:SIREN, coordinator:place:PLACE_ID\n"
     "  remind     mail the managers of listings not verified for 6, 9 and 12 months [--dry-run]\n"
     "  backup     write a checked copy of the catalogue, even while it is served: BACKUP-FILE\n"
+    "  routes     print the route table (method, path, access, CSRF), one row per line\n"
     "\n"
     "Options (every command):\n" OPT_COMMON "Options of serve:\n" OPT_SERVE
     "Options of serve, user and remind (mail):\n" OPT_MAIL;
@@ -146,7 +148,20 @@ static const struct command_help {
                "\n"
                "Options:\n"
                "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"},
+    {"routes", "usage: repere routes\n"
+               "Print the route table, one row per line, tab-separated: method, path ('*'\n"
+               "captures a segment), access (public, signed-in, coordinator, admin) and csrf\n"
+               "(yes/no). Tests and tools read it instead of parsing src/http/routes.c.\n"},
 };
+
+/* `repere routes`: the table as data, for the browser suites and tools. */
+static int cmd_routes(void)
+{
+    static const char *const ACCESS[] = {"public", "signed-in", "coordinator", "admin"};
+    for (const route *rt = ROUTES; rt->method; rt++)
+        printf("%s\t%s\t%s\t%s\n", rt->method, rt->path, ACCESS[rt->access], rt->csrf ? "yes" : "no");
+    return 0;
+}
 
 /* The help of a sub-command, or NULL when there is no such command. */
 static const char *command_help(const char *name)
@@ -367,6 +382,7 @@ int main(int argc, char **argv)
         return 0;
     }
     const char *command = argv[1];
+    if (strcmp(command, "routes") == 0) return cmd_routes();
     if (strcmp(command, "hours") == 0) {
         int rc = cmd_hours(argc - 1, argv + 1);
         tz_cache_free();

@@ -2,8 +2,8 @@
  * about.c — /a-propos: what Repère is, who publishes it and how to write to
  * them, where its data comes from, licences.
  */
-#include "pages.h"
-#include "fr.h"
+#include "pages/pages.h"
+#include "core/fr.h"
 
 /* Used by: /a-propos (count of places per source, with the latest update). */
 static const char Q_SOURCES[] =

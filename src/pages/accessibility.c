@@ -5,7 +5,7 @@
  * which sentence): keep the two in step. Where to write comes from the
  * publisher's contact (--contact, REPERE_CONTACT_EMAIL), as on /a-propos.
  */
-#include "pages.h"
+#include "pages/pages.h"
 
 int page_accessibility(req *r)
 {

@@ -15,15 +15,15 @@
  * the number of sessions that would be listed with that value chosen and
  * every other filter kept.
  */
-#include "pages.h"
-#include "feed.h"
-#include "fr.h"
-#include "geo.h"
-#include "ical.h"
-#include "place.h"
-#include "vocab.h"
-#include "where.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "core/feed.h"
+#include "core/fr.h"
+#include "search/geo.h"
+#include "workshops/ical.h"
+#include "places/place_view.h"
+#include "places/vocab.h"
+#include "search/where.h"
+#include "workshops/workshop.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -11,9 +11,9 @@
  * limit (src/api.c). The selection parameters are those of /lieux plus
  * territoire=, modified_after=, limit= and cursor=. See docs/api.md.
  */
-#include "pages.h"
-#include "api.h"
-#include "export.h"
+#include "pages/pages.h"
+#include "http/api_request.h"
+#include "places/export.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

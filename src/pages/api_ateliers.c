@@ -13,11 +13,11 @@
  * Parameters: territoire= (of the place), lieu= (Repère id of the place),
  * modified_after=, limit=, cursor= — same meaning as /api/v1/lieux.
  */
-#include "pages.h"
-#include "api.h"
-#include "export.h"
-#include "tz.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "http/api_request.h"
+#include "places/export.h"
+#include "hours/tz.h"
+#include "workshops/workshop.h"
 
 #include <ctype.h>
 #include <stdlib.h>

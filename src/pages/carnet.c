@@ -13,12 +13,12 @@
  * search_run()'s, with the radius fixed (never grown) and places beyond it
  * left out.
  */
-#include "pages.h"
-#include "fr.h"
-#include "search.h"
-#include "selection.h"
-#include "where.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "core/fr.h"
+#include "search/search.h"
+#include "kit/selection.h"
+#include "search/where.h"
+#include "workshops/workshop.h"
 
 #include <ctype.h>
 #include <stdio.h>

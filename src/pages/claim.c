@@ -4,11 +4,11 @@
  * administrators), who accept it (an invitation is sent) or refuse it with a
  * reason, from their dashboard (admin.c). Same protections as reports.
  */
-#include "admin.h"
-#include "auth.h"
-#include "pages.h"
-#include "place.h"
-#include "session.h"
+#include "accounts/access.h"
+#include "accounts/auth.h"
+#include "pages/pages.h"
+#include "places/place_view.h"
+#include "http/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * common.c — small helpers shared by page handlers.
  */
-#include "pages.h"
+#include "pages/pages.h"
 
 #include <stdlib.h>
 

@@ -10,12 +10,12 @@
  * the frame, as on /lieux (where.h): each commune links back here with
  * commune= added; an unknown one is said there too.
  */
-#include "pages.h"
-#include "api.h"
-#include "export.h"
-#include "fr.h"
-#include "place.h"
-#include "where.h"
+#include "pages/pages.h"
+#include "http/api_request.h"
+#include "places/export.h"
+#include "core/fr.h"
+#include "places/place_view.h"
+#include "search/where.h"
 
 #include <stdlib.h>
 #include <string.h>

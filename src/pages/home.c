@@ -2,11 +2,11 @@
  * home.c — the home page: one plain sentence, the search form, browsing by
  * département; with ?ou=, the next workshops around that place.
  */
-#include "pages.h"
-#include "fr.h"
-#include "search.h"
-#include "where.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "core/fr.h"
+#include "search/search.h"
+#include "search/where.h"
+#include "workshops/workshop.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,9 +10,9 @@
  * Content-Disposition. A link copied from /lieux (page= included) downloads
  * exactly the places of that search.
  */
-#include "pages.h"
-#include "api.h"
-#include "export.h"
+#include "pages/pages.h"
+#include "http/api_request.h"
+#include "places/export.h"
 
 #include <stdlib.h>
 #include <string.h>

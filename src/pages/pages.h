@@ -5,7 +5,7 @@
 #ifndef REPERE_PAGES_H
 #define REPERE_PAGES_H
 
-#include "http.h"
+#include "http/http.h"
 
 int page_home(req *r);          /* home.c */
 int page_places(req *r);        /* places.c: /lieux */

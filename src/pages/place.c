@@ -1,10 +1,10 @@
 /*
  * place.c — /lieux/{id}-{slug}: everything a person needs to go there.
  */
-#include "pages.h"
-#include "place.h"
-#include "jsonld.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "places/place_view.h"
+#include "places/jsonld.h"
+#include "workshops/workshop.h"
 
 #include <stdlib.h>
 #include <string.h>

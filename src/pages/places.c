@@ -3,12 +3,12 @@
  * results by distance, pagination; the choice page when "Où ?" is
  * ambiguous; /lieux.geojson for the map (same parameters).
  */
-#include "pages.h"
-#include "fr.h"
-#include "geo.h"
-#include "place.h"
-#include "search.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "core/fr.h"
+#include "search/geo.h"
+#include "places/place_view.h"
+#include "search/search.h"
+#include "workshops/workshop.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,13 +13,13 @@
  * The sheet is a document of its own (templates/print.html with
  * static/print.css), not wrapped in the site layout.
  */
-#include "pages.h"
-#include "fr.h"
-#include "place.h"
-#include "qr.h"
-#include "selection.h"
-#include "tz.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "core/fr.h"
+#include "places/place_view.h"
+#include "kit/qr.h"
+#include "kit/selection.h"
+#include "hours/tz.h"
+#include "workshops/workshop.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,11 +5,11 @@
  * limits. Lands in the inboxes of the place's managers and coordinators
  * (dashboard, editor) and is mailed to them.
  */
-#include "admin.h"
-#include "auth.h"
-#include "pages.h"
-#include "place.h"
-#include "session.h"
+#include "accounts/access.h"
+#include "accounts/auth.h"
+#include "pages/pages.h"
+#include "places/place_view.h"
+#include "http/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
  * The sitemaps protocol allows 50,000 URLs per file: at national size
  * (~30,000 places) one file is enough; beyond, split into a sitemap index.
  */
-#include "pages.h"
-#include "api.h"
-#include "place.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "http/api_request.h"
+#include "places/place_view.h"
+#include "workshops/workshop.h"
 
 #include <stdlib.h>
 #include <string.h>

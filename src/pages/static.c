@@ -6,7 +6,7 @@
  * leading dot: no "..", no hidden files) and opened below the static
  * directory only. Asset URLs carry ?v=<version>, so they are cached for a year.
  */
-#include "pages.h"
+#include "pages/pages.h"
 
 #include <fcntl.h>
 #include <string.h>

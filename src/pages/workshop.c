@@ -2,10 +2,10 @@
  * workshop.c — /ateliers/{id}-{slug}: one workshop, everything about it and
  * its next sessions; /ateliers/{id}-{slug}.ics: its calendar.
  */
-#include "pages.h"
-#include "ical.h"
-#include "place.h"
-#include "workshop.h"
+#include "pages/pages.h"
+#include "workshops/ical.h"
+#include "places/place_view.h"
+#include "workshops/workshop.h"
 
 #include <ctype.h>
 #include <stdlib.h>

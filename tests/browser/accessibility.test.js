@@ -3,14 +3,14 @@
 // the skip link, visible focus on every Tab stop, and the search journey
 // done with Tab and Enter only (with and without JavaScript).
 //
-// Every public GET route of src/routes.c that answers HTML must be listed in
+// Every public GET route of the route table that answers HTML must be listed in
 // PAGES below: a new page type without an audit makes this suite fail.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { makeDb, startServer, ROOT } = require('../lib/server');
+const { makeDb, startServer, routeTable, ROOT } = require('../lib/server');
 const { launch, contextOptions, axe, formatViolations, screenshot } = require('../lib/browser');
 
 let server;
@@ -81,9 +81,7 @@ async function firstLink(base, listUrl, re) {
 
 // GET routes of the route table, with their access level.
 function getRoutes() {
-  const src = fs.readFileSync(path.join(ROOT, 'src', 'routes.c'), 'utf8');
-  const rows = [...src.matchAll(/\{\s*\.method\s*=\s*"GET",\s*\.path\s*=\s*"([^"]+)"([^}]*)\}/g)];
-  return rows.map((m) => ({ path: m[1], access: (m[2].match(/\.access\s*=\s*(\w+)/) || [])[1] || 'ACCESS_PUBLIC' }));
+  return routeTable().filter((r) => r.method === 'GET').map((r) => ({ path: r.path, access: r.access }));
 }
 
 async function routeExists(p) {
@@ -103,10 +101,10 @@ test.after(async () => {
   if (tmp) fs.rmSync(tmp.dir, { recursive: true, force: true });
 });
 
-test('every public HTML route of src/routes.c has an audited page type', () => {
+test('every public HTML route of the route table has an audited page type', () => {
   const audited = new Set(PAGES.map((p) => p.route));
   const missing = getRoutes()
-    .filter((r) => r.access === 'ACCESS_PUBLIC' && !NOT_HTML.test(r.path) && !audited.has(r.path))
+    .filter((r) => r.access === 'public' && !NOT_HTML.test(r.path) && !audited.has(r.path))
     .map((r) => r.path);
   assert.deepEqual(missing, [], `add these page types to PAGES in ${__filename}`);
 });
@@ -118,7 +116,7 @@ const tabs = {};
 for (const page of PAGES) {
   test(`axe (WCAG 2.1 AA): ${page.name} — 0 violations at 360 px and 1280 px`, async (t) => {
     if (page.route && !getRoutes().some((r) => r.path === page.route)) {
-      t.skip(`route ${page.route} is not in src/routes.c yet`);
+      t.skip(`route ${page.route} is not in the route table yet`);
       return;
     }
     const url = typeof page.url === 'function' ? await page.url(server.base) : page.url;
@@ -142,11 +140,11 @@ for (const page of PAGES) {
 test('the admin area (login and the place editor) is audited once it exists', async (t) => {
   const admin = getRoutes().filter((r) => /^\/(admin|connexion|gestion|espace)/.test(r.path));
   if (admin.length === 0) {
-    t.skip('no admin route in src/routes.c yet');
+    t.skip('no admin route in the route table yet');
     return;
   }
   // The login page is public: audit it, and the same form sent back with errors.
-  const login = admin.find((r) => r.access === 'ACCESS_PUBLIC' && !r.path.includes('*'));
+  const login = admin.find((r) => r.access === 'public' && !r.path.includes('*'));
   assert.ok(login, `a public admin entry page among ${admin.map((r) => r.path).join(', ')}`);
   const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
   const p = await ctx.newPage();

@@ -1,4 +1,4 @@
-// End-to-end: "Où ?" is resolved by one module (src/where.c) for every page
+// End-to-end: "Où ?" is resolved by one module (src/search/where.c) for every page
 // that takes a place, so the pages agree in front of a person (issue 12,
 // item 1). Before, /lieux?ou=Valence (26) worked while the agenda link on
 // that very page answered « Nous ne trouvons pas de commune », and

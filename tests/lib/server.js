@@ -8,6 +8,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// Where the daemon finds templates/, static/, migrations/ and data/: this
+// checkout unless REPERE_ROOT says otherwise (e.g. an older tree's binary).
+const DATA_ROOT = process.env.REPERE_ROOT || ROOT;
 const BIN = process.env.REPERE_BIN || path.join(ROOT, 'build', 'repere');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const AURA = path.join(SHARED, 'data', 'lieux-aura-2022.json');
@@ -28,7 +31,7 @@ function freePort() {
 function repere(db, args, opts = {}) {
   return execFileSync(BIN, [...args, '--db', db], {
     cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REPERE_ROOT: ROOT }, ...opts,
+    env: { ...process.env, REPERE_ROOT: DATA_ROOT }, ...opts,
   });
 }
 
@@ -46,7 +49,7 @@ async function startServer({ db, env = {}, args = [] } = {}) {
   const port = await freePort();
   const log = [];
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), ...args], {
-    cwd: ROOT, env: { ...process.env, REPERE_ROOT: ROOT, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, REPERE_ROOT: DATA_ROOT, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => log.push(d.toString()));
   child.stderr.on('data', (d) => log.push(d.toString()));
@@ -73,4 +76,13 @@ async function startServer({ db, env = {}, args = [] } = {}) {
   };
 }
 
-module.exports = { ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort };
+// The route table as the daemon prints it: [{method, path, access, csrf}].
+function routeTable() {
+  const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
+  return out.trim().split('\n').map((line) => {
+    const [method, path, access, csrf] = line.split('\t');
+    return { method, path, access, csrf: csrf === 'yes' };
+  });
+}
+
+module.exports = { routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort };

@@ -3,7 +3,7 @@
  * tests/oracle/hours-check.sh does not depend on main.c: argv is
  * "hours-cli hours EXPR [options]", exactly what `repere hours …` receives.
  */
-#include "hours.h"
+#include "hours/hours.h"
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Oracle check of the national-schema export (src/export.c) against the
+# Oracle check of the national-schema export (src/places/export.c) against the
 # national reference library: every exported record of the demo catalogue
 # must pass fromSchemaLieuDeMediationNumerique, and the CSV must survive a
 # round trip. Prints "N passed, N failed" (tests/oracle/validate-export.js).

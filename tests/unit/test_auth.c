@@ -2,8 +2,8 @@
  * test_auth.c — the pure parts of the admin area: password policy, roles,
  * tokens, and the hours grid ↔ opening_hours conversion.
  */
-#include "admin_hours.h"
-#include "auth.h"
+#include "hours/hours_grid.h"
+#include "accounts/auth.h"
 #include "unit.h"
 
 #include <sodium.h>

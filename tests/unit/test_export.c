@@ -4,7 +4,7 @@
  * the cleaners that make values acceptable to the reference library,
  * territories, client timestamps and file names.
  */
-#include "export.h"
+#include "places/export.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -4,10 +4,10 @@
  * engine, nothing private, and no way for a name to close the <script>
  * element it is written into.
  */
-#include "db.h"
-#include "jsonld.h"
+#include "core/db.h"
+#include "places/jsonld.h"
 #include "unit.h"
-#include "util.h"
+#include "core/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * Runs from the repository root (paths are relative to it).
  */
 #include "unit.h"
-#include "geo.h"
-#include "util.h"
+#include "search/geo.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <sqlite3.h>

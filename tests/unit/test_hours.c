@@ -5,8 +5,8 @@
  * French texts, and every `horaires` value of the shared data files
  * (../shared/data, relative to the repository root, where tests/run.sh runs).
  */
-#include "hours.h"
-#include "tz.h"
+#include "hours/hours.h"
+#include "hours/tz.h"
 #include "unit.h"
 
 #include <jansson.h>

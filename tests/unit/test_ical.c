@@ -4,10 +4,10 @@
  * (workshop_parse_when, workshop_parse_time).
  */
 #include "unit.h"
-#include "ical.h"
-#include "tz.h"
-#include "util.h"
-#include "workshop_import.h"
+#include "workshops/ical.h"
+#include "hours/tz.h"
+#include "core/util.h"
+#include "workshops/workshop_import.h"
 
 #include <string.h>
 

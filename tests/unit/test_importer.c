@@ -3,9 +3,9 @@
  * the 429 real places of Auvergne-Rhône-Alpes (v0.1), the 7 schema examples,
  * and small v1 CSV/JSON fixtures in tests/data/import/.
  */
-#include "importer.h"
+#include "places/importer.h"
 #include "unit.h"
-#include "util.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>

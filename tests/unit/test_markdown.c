@@ -2,9 +2,9 @@
  * test_markdown.c — descriptions: safe rendering, link allow-list, images,
  * raw HTML, and the limits that keep cmark 0.30.2 out of its quadratic cases.
  */
-#include "markdown.h"
+#include "core/markdown.h"
 #include "unit.h"
-#include "util.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /* Unit tests for qr.c: the SVG holds exactly the libqrencode modules, a
  * quiet zone of 4 modules, error correction M, and no text. */
-#include "qr.h"
+#include "kit/qr.h"
 #include "unit.h"
 
 #include <qrencode.h>

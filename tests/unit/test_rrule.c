@@ -4,8 +4,8 @@
  * COUNT/UNTIL, exception dates. Needs tzdata (/usr/share/zoneinfo).
  */
 #include "unit.h"
-#include "rrule.h"
-#include "util.h"
+#include "workshops/rrule.h"
+#include "core/util.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* Unit tests for the pure parts of the search: the FTS5 query builder never
  * lets user text act as FTS syntax. The builder's output is also run
  * against a real FTS5 table: it must never make MATCH fail. */
-#include "search.h"
+#include "search/search.h"
 #include "unit.h"
 
 #include <sqlite3.h>

@@ -1,7 +1,7 @@
 /* Unit tests for selection.c: the URL/cookie encoding and list operations. */
-#include "selection.h"
+#include "kit/selection.h"
 #include "unit.h"
-#include "util.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * the template rendered again: no marker of that name may appear more often
  * than before, minus the removed ones. With the old outward lookup this fails
  * on every list that prints an optional field. */
-#include "tpl.h"
+#include "core/tpl.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Unit tests for the template engine: escaping by default, sections,
  * partials, raw output only where named, and compile errors. */
-#include "tpl.h"
+#include "core/tpl.h"
 #include "unit.h"
 
 #include <stdlib.h>

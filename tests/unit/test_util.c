@@ -1,6 +1,6 @@
 /* Unit tests for util.c: buffers, arena, UTF-8 checks, folding and slugs. */
 #include "unit.h"
-#include "util.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 

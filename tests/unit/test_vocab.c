@@ -2,10 +2,10 @@
  * test_vocab.c — the national vocabularies, lenient lookup, labels, and the
  * v0.1 → v1 mappings; plus telephone normalisation (phone.c).
  */
-#include "phone.h"
+#include "core/phone.h"
 #include "unit.h"
-#include "util.h"
-#include "vocab.h"
+#include "core/util.h"
+#include "places/vocab.h"
 
 #include <stdlib.h>
 

@@ -1,13 +1,13 @@
 /* Unit test: recurring workshops stay visible over time — re-expansion adds
  * the missing sessions up to the horizon from "now", once, with published
  * cancellations applied, on a real SQLite file. */
-#include "db.h"
-#include "importer.h"
-#include "tz.h"
+#include "core/db.h"
+#include "places/importer.h"
+#include "hours/tz.h"
 #include "unit.h"
-#include "workshop.h"
-#include "workshop_import.h"
-#include "workshop_refresh.h"
+#include "workshops/workshop.h"
+#include "workshops/workshop_import.h"
+#include "workshops/workshop_refresh.h"
 
 #include <stdlib.h>
 #include <unistd.h>

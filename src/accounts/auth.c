@@ -1,0 +1,571 @@
+/*
+ * auth.c — accounts: password policy and hashing, tokens, signatures,
+ * throttling, roles and the audit log. See auth.h and docs/security.md.
+ */
+#include "accounts/auth.h"
+#include "http/http.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct auth_state {
+    sem_t hashing;           /* AUTH_CONCURRENT_HASHES slots */
+    unsigned char key[32];   /* HMAC key (app_secret 'signing') */
+    char **common;           /* sorted, lowercase */
+    size_t ncommon;
+    char dummy_hash[crypto_pwhash_STRBYTES];
+};
+
+/* Used by: auth_init (the signing key, created once). */
+static const char Q_SECRET_GET[] = "SELECT value FROM app_secret WHERE name = 'signing'";
+static const char Q_SECRET_PUT[] =
+    "INSERT OR IGNORE INTO app_secret (name, value) VALUES ('signing', :value)";
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *lower_dup(const char *s)
+{
+    char *c = xstrdup(s);
+    for (char *p = c; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return c;
+}
+
+static void load_common(auth_state *s, const char *root)
+{
+    char *path = xasprintf("%s/data/common-passwords.txt", root);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "repere: warning: %s is missing: common passwords are not refused\n", path);
+        free(path);
+        return;
+    }
+    size_t cap = 0;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        char *t = str_trim(line);
+        if (!*t || *t == '#') continue;
+        if (s->ncommon == cap) {
+            cap = cap ? cap * 2 : 256;
+            s->common = xrealloc(s->common, cap * sizeof *s->common);
+        }
+        s->common[s->ncommon++] = lower_dup(t);
+    }
+    fclose(f);
+    free(path);
+    qsort(s->common, s->ncommon, sizeof *s->common, cmp_str);
+}
+
+static int load_key(auth_state *s, db *d)
+{
+    db_conn *w = db_begin(d);
+    if (!w) return -1;
+    unsigned char fresh[32];
+    randombytes_buf(fresh, sizeof fresh);
+    sqlite3_stmt *st = db_stmt(w, Q_SECRET_PUT);
+    sqlite3_bind_blob(st, sqlite3_bind_parameter_index(st, ":value"), fresh, sizeof fresh,
+                      SQLITE_TRANSIENT);
+    db_exec_stmt(st);
+    sodium_memzero(fresh, sizeof fresh);
+    st = db_stmt(w, Q_SECRET_GET);
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == (int)sizeof s->key) {
+        memcpy(s->key, sqlite3_column_blob(st, 0), sizeof s->key);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    if (rc == 0) return db_commit(w);
+    db_rollback(w);
+    fprintf(stderr, "repere: cannot read the signing key\n");
+    return -1;
+}
+
+int auth_init(app *a)
+{
+    auth_state *s = xcalloc(1, sizeof *s);
+    sem_init(&s->hashing, 0, AUTH_CONCURRENT_HASHES);
+    load_common(s, a->cfg.root);
+    if (load_key(s, a->db) != 0) {
+        a->auth = s;
+        auth_free(a);
+        return -1;
+    }
+    /* A hash to check against when the account does not exist, so that the
+     * answer takes as long either way. */
+    unsigned char junk[16];
+    char pw[33];
+    randombytes_buf(junk, sizeof junk);
+    sodium_bin2hex(pw, sizeof pw, junk, sizeof junk);
+    if (crypto_pwhash_str(s->dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        fprintf(stderr, "repere: not enough memory for Argon2id\n");
+        a->auth = s;
+        auth_free(a);
+        return -1;
+    }
+    a->auth = s;
+    return 0;
+}
+
+void auth_free(app *a)
+{
+    auth_state *s = a->auth;
+    if (!s) return;
+    for (size_t i = 0; i < s->ncommon; i++) free(s->common[i]);
+    free(s->common);
+    sem_destroy(&s->hashing);
+    sodium_memzero(s->key, sizeof s->key);
+    free(s);
+    a->auth = NULL;
+}
+
+const char *auth_password_problem(const auth_state *s, const char *password, const char *email)
+{
+    size_t len = password ? strlen(password) : 0;
+    if (len < AUTH_PASSWORD_MIN)
+        return "Le mot de passe doit faire au moins 12 caractères (une phrase de quelques mots "
+               "convient très bien).";
+    if (len > AUTH_PASSWORD_MAX) return "Le mot de passe est trop long (1 024 caractères au plus).";
+    if (!utf8_valid(password, len)) return "Le mot de passe contient des caractères invalides.";
+    if (email && strcasecmp(password, email) == 0)
+        return "Le mot de passe ne doit pas être votre adresse électronique.";
+    char *low = lower_dup(password);
+    bool common = s && bsearch(&low, s->common, s->ncommon, sizeof *s->common, cmp_str);
+    /* The same character repeated is as weak as a listed password. */
+    bool repeated = true;
+    for (size_t i = 1; i < len; i++) repeated &= password[i] == password[0];
+    free(low);
+    if (common || repeated)
+        return "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une "
+               "phrase de quelques mots.";
+    return NULL;
+}
+
+char *auth_hash_password(auth_state *s, const char *password)
+{
+    char out[crypto_pwhash_STRBYTES];
+    sem_wait(&s->hashing);
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sem_post(&s->hashing);
+    return rc == 0 ? xstrdup(out) : NULL;
+}
+
+bool auth_verify_password(auth_state *s, const char *hash, const char *password, bool *rehash)
+{
+    const char *h = hash && *hash ? hash : s->dummy_hash;
+    size_t len = strlen(password);
+    if (len > AUTH_PASSWORD_MAX) len = AUTH_PASSWORD_MAX;
+    sem_wait(&s->hashing);
+    bool ok = crypto_pwhash_str_verify(h, password, len) == 0;
+    sem_post(&s->hashing);
+    if (!hash || !*hash) return false;
+    if (ok && rehash)
+        *rehash = crypto_pwhash_str_needs_rehash(h, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+    return ok;
+}
+
+void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(hash, AUTH_HASH_HEX + 1, h, sizeof h);
+}
+
+void auth_new_token(char token[AUTH_TOKEN_CHARS + 1], char hash[AUTH_HASH_HEX + 1])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token, AUTH_TOKEN_CHARS + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    auth_token_hash(token, hash);
+}
+
+void auth_sign(const auth_state *s, const char *message, char out[65])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, (const unsigned char *)message, strlen(message), s->key);
+    sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+bool auth_sign_check(const auth_state *s, const char *message, const char *signature)
+{
+    if (!signature || strlen(signature) != 64) return false;
+    char expected[65];
+    auth_sign(s, message, expected);
+    return sodium_memcmp(expected, signature, 64) == 0;
+}
+
+void auth_client_key(const auth_state *s, const char *ip, char out[33])
+{
+    char *m = xasprintf("client|%s", ip ? ip : "");
+    char sig[65];
+    auth_sign(s, m, sig);
+    free(m);
+    memcpy(out, sig, 32);
+    out[32] = '\0';
+}
+
+/* ---- throttling ---- */
+
+/* Used by: auth_throttle_wait (one key). */
+static const char Q_THROTTLE_GET[] =
+    "SELECT failures, first_failure_at, last_failure_at FROM login_throttle WHERE key = :key";
+/* Used by: auth_throttle_fail. */
+static const char Q_THROTTLE_FAIL[] =
+    "INSERT INTO login_throttle (key, failures, first_failure_at, last_failure_at)"
+    " VALUES (:key, 1, :now, :now)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    "  failures = iif(last_failure_at < :now - :window, 1, failures + 1),"
+    "  first_failure_at = iif(last_failure_at < :now - :window, :now, first_failure_at),"
+    "  last_failure_at = :now";
+/* Used by: auth_throttle_clear. */
+static const char Q_THROTTLE_CLEAR[] = "DELETE FROM login_throttle WHERE key = :key";
+
+static char *account_key(const char *email)
+{
+    char *low = lower_dup(email ? email : "");
+    char *k = xasprintf("account:%s", low);
+    free(low);
+    return k;
+}
+
+/* Seconds to wait after `failures`, beyond `free_failures` allowed. */
+static int64_t delay_for(int64_t failures, int64_t free_failures)
+{
+    if (failures < free_failures) return 0;
+    int64_t n = failures - free_failures;
+    return n >= 10 ? AUTH_MAX_DELAY : ((int64_t)1 << n) > AUTH_MAX_DELAY ? AUTH_MAX_DELAY
+                                                                         : ((int64_t)1 << n);
+}
+
+static int64_t wait_for(db_conn *c, const char *key, int64_t free_failures, int64_t max_per_hour,
+                        int64_t now)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_THROTTLE_GET);
+    db_bind_text(s, ":key", key);
+    int64_t wait = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t failures = sqlite3_column_int64(s, 0), first = sqlite3_column_int64(s, 1),
+                last = sqlite3_column_int64(s, 2);
+        if (last >= now - AUTH_THROTTLE_WINDOW) {
+            int64_t until = last + delay_for(failures, free_failures);
+            if (max_per_hour && failures >= max_per_hour && first + AUTH_THROTTLE_WINDOW > until)
+                until = first + AUTH_THROTTLE_WINDOW;
+            if (until > now) wait = until - now;
+        }
+    }
+    sqlite3_reset(s);
+    return wait;
+}
+
+int64_t auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now)
+{
+    db_conn *c = db_reader(d);
+    char *ak = account_key(email);
+    char *ik = xasprintf("ip:%s", ip ? ip : "");
+    int64_t a = wait_for(c, ak, AUTH_ACCOUNT_FREE_FAILURES, AUTH_ACCOUNT_MAX_PER_HOUR, now);
+    int64_t i = wait_for(c, ik, AUTH_IP_FREE_FAILURES, 0, now);
+    free(ak);
+    free(ik);
+    return a > i ? a : i;
+}
+
+static void fail_key(db_conn *w, const char *key, int64_t now)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_FAIL);
+    db_bind_text(s, ":key", key);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":window", AUTH_THROTTLE_WINDOW);
+    db_exec_stmt(s);
+}
+
+void auth_throttle_fail(db_conn *w, const char *email, const char *ip, int64_t now)
+{
+    char *ak = account_key(email);
+    char *ik = xasprintf("ip:%s", ip ? ip : "");
+    fail_key(w, ak, now);
+    fail_key(w, ik, now);
+    free(ak);
+    free(ik);
+}
+
+void auth_throttle_clear(db_conn *w, const char *email)
+{
+    char *ak = account_key(email);
+    sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_CLEAR);
+    db_bind_text(s, ":key", ak);
+    db_exec_stmt(s);
+    free(ak);
+}
+
+/* ---- audit ---- */
+
+/* Used by: auth_audit. */
+static const char Q_AUDIT[] =
+    "INSERT INTO audit_log (event, actor_id, subject, ip, detail)"
+    " VALUES (:event, :actor, :subject, :ip, :detail)";
+
+void auth_audit(db_conn *w, const char *event, int64_t actor, const char *subject, const char *ip,
+                const char *detail)
+{
+    char anon[64] = "";
+    if (ip && *ip) http_anonymise_ip(ip, anon, sizeof anon);
+    sqlite3_stmt *s = db_stmt(w, Q_AUDIT);
+    db_bind_text(s, ":event", event);
+    if (actor) db_bind_int(s, ":actor", actor);
+    db_bind_text(s, ":subject", subject);
+    db_bind_text(s, ":ip", anon);
+    db_bind_text(s, ":detail", detail);
+    db_exec_stmt(s);
+    fprintf(stderr, "repere: audit %s actor=%lld subject=%s ip=%s%s%s\n", event, (long long)actor,
+            subject ? subject : "-", anon[0] ? anon : "-", detail ? " " : "", detail ? detail : "");
+}
+
+/* ---- roles ---- */
+
+static bool all_digits(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max) return false;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s)) return false;
+    return true;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    if (!all_digits(s, 1, 15)) return false;
+    *out = strtoll(s, NULL, 10);
+    return *out > 0;
+}
+
+bool auth_role_parse(const char *text, role_spec *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!text) return false;
+    if (strcmp(text, "admin") == 0) {
+        out->kind = ROLE_ADMIN;
+        return true;
+    }
+    if (str_starts_with(text, "manager:")) {
+        out->kind = ROLE_MANAGER;
+        return parse_id(text + 8, &out->place_id);
+    }
+    if (!str_starts_with(text, "coordinator:")) return false;
+    out->kind = ROLE_COORDINATOR;
+    const char *rest = text + 12;
+    if (str_starts_with(rest, "place:")) return parse_id(rest + 6, &out->place_id);
+    if (str_starts_with(rest, "epci:")) {
+        if (!all_digits(rest + 5, 9, 9)) return false;
+        snprintf(out->epci, sizeof out->epci, "%s", rest + 5);
+        return true;
+    }
+    if (str_starts_with(rest, "departement:")) {
+        const char *d = rest + 12;
+        size_t n = strlen(d);
+        bool ok = (n == 2 || n == 3) &&
+                  (all_digits(d, 2, 3) || strcasecmp(d, "2a") == 0 || strcasecmp(d, "2b") == 0);
+        if (!ok) return false;
+        snprintf(out->departement, sizeof out->departement, "%s", d);
+        for (char *p = out->departement; *p; p++) *p = (char)toupper((unsigned char)*p);
+        return true;
+    }
+    return false;
+}
+
+void auth_role_format(const role_spec *r, char *out, size_t size)
+{
+    switch (r->kind) {
+    case ROLE_ADMIN: snprintf(out, size, "admin"); break;
+    case ROLE_MANAGER: snprintf(out, size, "manager:%lld", (long long)r->place_id); break;
+    case ROLE_COORDINATOR:
+        if (r->place_id) snprintf(out, size, "coordinator:place:%lld", (long long)r->place_id);
+        else if (r->epci[0]) snprintf(out, size, "coordinator:epci:%s", r->epci);
+        else snprintf(out, size, "coordinator:departement:%s", r->departement);
+        break;
+    }
+}
+
+void auth_role_describe(const role_spec *r, char *out, size_t size)
+{
+    switch (r->kind) {
+    case ROLE_ADMIN: snprintf(out, size, "administration"); break;
+    case ROLE_MANAGER: snprintf(out, size, "gestion du lieu n° %lld", (long long)r->place_id); break;
+    case ROLE_COORDINATOR:
+        if (r->place_id) snprintf(out, size, "coordination du lieu n° %lld", (long long)r->place_id);
+        else if (r->epci[0]) snprintf(out, size, "coordination de l'EPCI %s", r->epci);
+        else snprintf(out, size, "coordination du département %s", r->departement);
+        break;
+    }
+}
+
+static const char *role_kind_name(role_kind k)
+{
+    return k == ROLE_ADMIN ? "admin" : k == ROLE_COORDINATOR ? "coordinator" : "manager";
+}
+
+/* Used by: auth_account_ensure, auth_account_find. */
+static const char Q_ACCOUNT_FIND[] = "SELECT id FROM account WHERE email = :email";
+static const char Q_ACCOUNT_ADD[] =
+    "INSERT INTO account (email, name) VALUES (:email, :name) ON CONFLICT (email) DO NOTHING";
+/* Used by: auth_role_grant, auth_role_revoke. */
+static const char Q_ROLE_GRANT[] =
+    "INSERT OR IGNORE INTO account_role (account_id, kind, place_id, departement, epci, granted_by)"
+    " VALUES (:account, :kind, :place, :departement, :epci, :by)";
+static const char Q_ROLE_REVOKE[] =
+    "DELETE FROM account_role WHERE account_id = :account AND kind = :kind"
+    " AND coalesce(place_id, 0) = coalesce(:place, 0)"
+    " AND coalesce(departement, '') = coalesce(:departement, '')"
+    " AND coalesce(epci, '') = coalesce(:epci, '')";
+
+int64_t auth_account_find(db_conn *c, const char *email)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_ACCOUNT_FIND);
+    db_bind_text(s, ":email", email);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+int64_t auth_account_ensure(db_conn *w, const char *email, const char *name)
+{
+    int64_t id = auth_account_find(w, email);
+    if (id) return id;
+    sqlite3_stmt *s = db_stmt(w, Q_ACCOUNT_ADD);
+    db_bind_text(s, ":email", email);
+    db_bind_text(s, ":name", name);
+    if (db_exec_stmt(s) != SQLITE_DONE) return 0;
+    return auth_account_find(w, email);
+}
+
+static void bind_role(sqlite3_stmt *s, int64_t account, const role_spec *r)
+{
+    db_bind_int(s, ":account", account);
+    db_bind_text(s, ":kind", role_kind_name(r->kind));
+    if (r->place_id) db_bind_int(s, ":place", r->place_id);
+    db_bind_text(s, ":departement", r->departement);
+    db_bind_text(s, ":epci", r->epci);
+}
+
+int auth_role_grant(db_conn *w, int64_t account, const role_spec *r, int64_t by)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_ROLE_GRANT);
+    bind_role(s, account, r);
+    if (by) db_bind_int(s, ":by", by);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    char subject[32], role[64];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)account);
+    auth_role_format(r, role, sizeof role);
+    auth_audit(w, "role_granted", by, subject, NULL, role);
+    return 0;
+}
+
+int auth_role_revoke(db_conn *w, int64_t account, const role_spec *r, int64_t by)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_ROLE_REVOKE);
+    bind_role(s, account, r);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    char subject[32], role[64];
+    snprintf(subject, sizeof subject, "account:%lld", (long long)account);
+    auth_role_format(r, role, sizeof role);
+    auth_audit(w, "role_revoked", by, subject, NULL, role);
+    return 0;
+}
+
+/* Used by: auth_set_password (revoke every session on a password change). */
+static const char Q_SET_PASSWORD[] =
+    "UPDATE account SET password_hash = :hash,"
+    " password_changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+static const char Q_END_SESSIONS[] = "DELETE FROM session WHERE account_id = :id";
+
+int auth_set_password(db_conn *w, int64_t account, const char *hash)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_SET_PASSWORD);
+    db_bind_text(s, ":hash", hash);
+    db_bind_int(s, ":id", account);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) return -1;
+    s = db_stmt(w, Q_END_SESSIONS);
+    db_bind_int(s, ":id", account);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Used by: auth_token_create. */
+static const char Q_TOKEN_RETIRE[] =
+    "UPDATE account_token SET used_at = :now"
+    " WHERE account_id = :account AND kind = :kind AND used_at IS NULL";
+static const char Q_TOKEN_ADD[] =
+    "INSERT INTO account_token (kind, token_hash, account_id, created_by, created_at, expires_at)"
+    " VALUES (:kind, :hash, :account, :by, :now, :expires)";
+/* Used by: auth_token_check. */
+static const char Q_TOKEN_GET[] =
+    "SELECT id, account_id, kind FROM account_token"
+    " WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now";
+static const char Q_TOKEN_USE[] =
+    "UPDATE account_token SET used_at = :now WHERE id = :id AND used_at IS NULL";
+
+char *auth_token_create(db_conn *w, const char *kind, int64_t account, int64_t by, int64_t now)
+{
+    bool invite = strcmp(kind, "invite") == 0;
+    sqlite3_stmt *s = db_stmt(w, Q_TOKEN_RETIRE);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":account", account);
+    db_bind_text(s, ":kind", kind);
+    db_exec_stmt(s);
+    char token[AUTH_TOKEN_CHARS + 1], hash[AUTH_HASH_HEX + 1];
+    auth_new_token(token, hash);
+    s = db_stmt(w, Q_TOKEN_ADD);
+    db_bind_text(s, ":kind", invite ? "invite" : "reset");
+    db_bind_text(s, ":hash", hash);
+    db_bind_int(s, ":account", account);
+    if (by) db_bind_int(s, ":by", by);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":expires", now + (invite ? AUTH_INVITE_TTL : AUTH_RESET_TTL));
+    if (db_exec_stmt(s) != SQLITE_DONE) return NULL;
+    return xstrdup(token);
+}
+
+int64_t auth_token_check(db_conn *c, const char *token, bool use, int64_t now,
+                         const char **kind_out)
+{
+    if (!token || strlen(token) != AUTH_TOKEN_CHARS) return 0;
+    char hash[AUTH_HASH_HEX + 1];
+    auth_token_hash(token, hash);
+    sqlite3_stmt *s = db_stmt(c, Q_TOKEN_GET);
+    db_bind_text(s, ":hash", hash);
+    db_bind_int(s, ":now", now);
+    int64_t id = 0, account = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        id = sqlite3_column_int64(s, 0);
+        account = sqlite3_column_int64(s, 1);
+        if (kind_out)
+            *kind_out = strcmp(db_col_text(s, 2), "invite") == 0 ? "invite" : "reset";
+    }
+    sqlite3_reset(s);
+    if (!account || !use) return account;
+    s = db_stmt(c, Q_TOKEN_USE);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":id", id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(c)) != 1) return 0;
+    return account;
+}
+
+char *auth_base_url(const app *a)
+{
+    if (a->cfg.public_origin && *a->cfg.public_origin) {
+        size_t n = strlen(a->cfg.public_origin);
+        while (n && a->cfg.public_origin[n - 1] == '/') n--;
+        return xstrndup(a->cfg.public_origin, n);
+    }
+    return xasprintf("http://%s:%d", a->cfg.listen, a->cfg.port);
+}

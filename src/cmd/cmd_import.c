@@ -1,0 +1,142 @@
+/*
+ * cmd_import.c — `repere import`: load place files into the catalogue.
+ *
+ *   repere import [--report FILE.json] [--dry-run] [--source NAME] FILE...
+ *
+ * Each FILE is imported in its own transaction (see importer.h); the summary
+ * and every rejection, warning and suspected duplicate go to stderr, and
+ * --report writes them all as JSON. The exit status is 0 when every file was
+ * read, even with rejected records, and 1 on a usage, I/O or format failure.
+ */
+#include "places/importer.h"
+#include "core/util.h"
+#include "workshops/workshop_import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    IMPORT_MAX_BYTES = 256 * 1024 * 1024, /* a national export is a few tens of MB */
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: repere import [--report FICHIER.json] [--dry-run] [--source NOM] FICHIER...\n"
+          "  --report F   écrire le rapport complet en JSON dans F\n"
+          "  --dry-run    tout vérifier et compter, sans rien enregistrer\n"
+          "  --source N   producteur des enregistrements sans champ « source »\n"
+          "               (par défaut : le nom du fichier sans extension)\n",
+          out);
+}
+
+/* Whole file into memory; NULL with errno set on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > IMPORT_MAX_BYTES) {
+            fclose(f);
+            buf_free(&b);
+            errno = EFBIG;
+            return NULL;
+        }
+        buf_append(&b, chunk, n);
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed) {
+        buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+/* "dir/lieux-aura-2022.json" → "lieux-aura-2022". Caller frees. */
+static char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
+}
+
+int cmd_import(db *d, int argc, char **argv)
+{
+    const char *report_path = NULL, *source = NULL;
+    bool dry_run = false;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            dry_run = true;
+        } else if (strcmp(a, "--report") == 0 && i + 1 < argc) {
+            report_path = argv[++i];
+        } else if (strcmp(a, "--source") == 0 && i + 1 < argc) {
+            source = argv[++i];
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "repere import: option inconnue ou incomplète : %s\n", a);
+            usage(stderr);
+            return 1;
+        } else {
+            break;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 1;
+    }
+    int status = 0;
+    json_t *files = json_array();
+    for (; i < argc; i++) {
+        const char *path = argv[i];
+        importer_report rep;
+        importer_report_init(&rep);
+        size_t len = 0;
+        char *data = slurp(path, &len);
+        if (!data) {
+            rep.error = xasprintf("lecture impossible : %s", strerror(errno));
+        } else {
+            char *name = source ? xstrdup(source) : base_name(path);
+            if (workshop_import_detect(data, len)) /* {"ateliers": […]}: docs/workshops-format.md */
+                workshop_import_run(d, data, len, name, dry_run, now_utc(), &rep);
+            else
+                importer_run(d, data, len, name, dry_run, &rep);
+            free(name);
+            free(data);
+        }
+        if (rep.error) status = 1;
+        importer_report_print(&rep, path, stderr);
+        json_t *j = importer_report_json(&rep);
+        json_object_set_new(j, "file", json_string(path));
+        json_array_append_new(files, j);
+        importer_report_free(&rep);
+    }
+    if (report_path) {
+        FILE *f = fopen(report_path, "w");
+        json_t *root = json_pack("{s:b, s:o}", "dry_run", dry_run, "files", files);
+        files = NULL;
+        if (!f || json_dumpf(root, f, JSON_INDENT(2)) != 0 || fputc('\n', f) == EOF) {
+            fprintf(stderr, "repere import: cannot write report %s: %s\n", report_path,
+                    strerror(errno));
+            status = 1;
+        }
+        if (f && fclose(f) != 0) status = 1;
+        json_decref(root);
+    }
+    json_decref(files);
+    return status;
+}

@@ -1,0 +1,172 @@
+/*
+ * cmd_user.c — `repere user add|invite|grant|revoke|list`: the first
+ * administrator and scripting. Every change is audited (actor: command line).
+ *
+ *   repere user add EMAIL [--name NAME] [--password-stdin] [ROLE...]
+ *   repere user invite EMAIL [--name NAME] ROLE...
+ *   repere user grant EMAIL ROLE...
+ *   repere user revoke EMAIL ROLE...
+ *   repere user list
+ */
+#include "accounts/access.h"
+#include "accounts/auth.h"
+#include "core/mail.h"
+#include "core/util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ROLES = 16 };
+
+static int usage(void)
+{
+    fputs("usage: repere user add EMAIL [--name NAME] [--password-stdin] [ROLE...]\n"
+          "       repere user invite EMAIL [--name NAME] ROLE...\n"
+          "       repere user grant|revoke EMAIL ROLE...\n"
+          "       repere user list\n"
+          "ROLE: admin, manager:PLACE_ID, coordinator:departement:CODE,\n"
+          "      coordinator:epci:SIREN, coordinator:place:PLACE_ID\n",
+          stderr);
+    return 2;
+}
+
+static bool email_plausible(const char *e)
+{
+    const char *at = strchr(e, '@');
+    return at && at != e && strchr(at + 1, '.') && !strpbrk(e, " \t\r\n<>,;\"") &&
+           strlen(e) <= 254 && !strchr(at + 1, '@');
+}
+
+/* Used by: list. */
+static const char Q_LIST[] =
+    "SELECT a.id, a.email, coalesce(a.name, ''), a.password_hash IS NOT NULL,"
+    " coalesce(a.last_login_at, 'jamais'),"
+    " (SELECT group_concat(CASE r.kind WHEN 'admin' THEN 'admin'"
+    "   WHEN 'manager' THEN 'manager:' || r.place_id"
+    "   ELSE 'coordinator:' || CASE WHEN r.place_id IS NOT NULL THEN 'place:' || r.place_id"
+    "     WHEN r.epci IS NOT NULL THEN 'epci:' || r.epci ELSE 'departement:' || r.departement END"
+    "   END, ' ') FROM account_role r WHERE r.account_id = a.id)"
+    " FROM account a ORDER BY a.email";
+/* Used by: checking a place exists before granting a role on it. */
+static const char Q_PLACE_EXISTS[] = "SELECT 1 FROM place WHERE id = :id";
+
+static int list(app *a)
+{
+    sqlite3_stmt *s = db_stmt(db_reader(a->db), Q_LIST);
+    printf("%-5s %-36s %-24s %-9s %-21s %s\n", "id", "email", "name", "password", "last login",
+           "roles");
+    while (sqlite3_step(s) == SQLITE_ROW)
+        printf("%-5lld %-36s %-24s %-9s %-21s %s\n", (long long)sqlite3_column_int64(s, 0),
+               db_col_text(s, 1), db_col_text(s, 2), sqlite3_column_int(s, 3) ? "set" : "not yet",
+               db_col_text(s, 4), db_col_text(s, 5) ? db_col_text(s, 5) : "-");
+    sqlite3_reset(s);
+    return 0;
+}
+
+static char *read_password(void)
+{
+    char line[AUTH_PASSWORD_MAX + 2];
+    if (!fgets(line, sizeof line, stdin)) return NULL;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    return xstrdup(line);
+}
+
+int cmd_user(app *a, int argc, char **argv)
+{
+    if (argc < 2) return usage();
+    const char *verb = argv[1];
+    if (strcmp(verb, "list") == 0) return argc == 2 ? list(a) : usage();
+    if (argc < 3) return usage();
+    const char *email = argv[2];
+    if (!email_plausible(email)) {
+        fprintf(stderr, "repere: '%s' is not an e-mail address\n", email);
+        return 2;
+    }
+    const char *name = NULL;
+    bool password_stdin = false;
+    role_spec roles[MAX_ROLES];
+    size_t nroles = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+            name = argv[++i];
+        } else if (strcmp(argv[i], "--password-stdin") == 0) {
+            password_stdin = true;
+        } else if (nroles < MAX_ROLES && auth_role_parse(argv[i], &roles[nroles])) {
+            nroles++;
+        } else {
+            fprintf(stderr, "repere: '%s' is not a role\n", argv[i]);
+            return usage();
+        }
+    }
+    bool add = strcmp(verb, "add") == 0, invite = strcmp(verb, "invite") == 0,
+         grant = strcmp(verb, "grant") == 0, revoke = strcmp(verb, "revoke") == 0;
+    if (!add && !invite && !grant && !revoke) return usage();
+    if ((invite || grant || revoke) && nroles == 0) {
+        fprintf(stderr, "repere: name at least one role\n");
+        return 2;
+    }
+    for (size_t i = 0; i < nroles; i++) {
+        if (!roles[i].place_id) continue;
+        sqlite3_stmt *s = db_stmt(db_reader(a->db), Q_PLACE_EXISTS);
+        db_bind_int(s, ":id", roles[i].place_id);
+        bool found = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_reset(s);
+        if (!found && !revoke) {
+            fprintf(stderr, "repere: there is no place %lld\n", (long long)roles[i].place_id);
+            return 1;
+        }
+    }
+    char *hash = NULL;
+    if (add && password_stdin) {
+        char *pw = read_password();
+        const char *problem = auth_password_problem(a->auth, pw, email);
+        if (!pw || problem) {
+            fprintf(stderr, "repere: %s\n", pw ? problem : "no password on standard input");
+            free(pw);
+            return 1;
+        }
+        hash = auth_hash_password(a->auth, pw);
+        sodium_memzero(pw, strlen(pw));
+        free(pw);
+        if (!hash) return 1;
+    }
+
+    db_conn *w = db_begin(a->db);
+    if (!w) {
+        free(hash);
+        return 1;
+    }
+    int rc = 0;
+    char *link = NULL;
+    int64_t account = revoke ? auth_account_find(w, email) : auth_account_ensure(w, email, name);
+    if (!account) {
+        fprintf(stderr, "repere: no account %s\n", email);
+        rc = 1;
+    }
+    if (rc == 0 && add) auth_audit(w, "account_created", 0, email, NULL, "ligne de commande");
+    for (size_t i = 0; rc == 0 && i < nroles; i++)
+        rc = revoke ? auth_role_revoke(w, account, &roles[i], 0) : auth_role_grant(w, account, &roles[i], 0);
+    if (rc == 0 && hash) {
+        rc = auth_set_password(w, account, hash);
+        if (rc == 0) auth_audit(w, "password_set", 0, email, NULL, "ligne de commande");
+    }
+    if (rc == 0 && (invite || (add && !hash))) {
+        link = admin_invite(a, w, email, name, NULL, 0, 0);
+        if (!link) rc = 1;
+    }
+    free(hash);
+    if (rc == 0) rc = db_commit(w) == 0 ? 0 : 1;
+    else db_rollback(w);
+    if (rc == 0 && link) {
+        if (admin_mail_invite(a, email, link, NULL) != 0)
+            fprintf(stderr, "repere: the invitation could not be mailed\n");
+        printf("Invitation link for %s (valid 7 days, single use):\n%s\n", email, link);
+    } else if (rc == 0) {
+        printf("%s: done\n", email);
+    }
+    free(link);
+    return rc;
+}

@@ -1,0 +1,87 @@
+/*
+ * fr.c — see fr.h.
+ */
+#include "core/fr.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const FR_MONTHS[12] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                                   "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+const char *const FR_WEEKDAYS[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                    "vendredi", "samedi", "dimanche"};
+
+bool fr_parse_date(const char *iso, int *year, int *month, int *day)
+{
+    int y, m, d;
+    char tail;
+    if (!iso || strlen(iso) < 10) return false;
+    if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3) return false;
+    if (iso[4] != '-' || iso[7] != '-') return false;
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2200) return false;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap)) return false;
+    *year = y, *month = m, *day = d;
+    return true;
+}
+
+bool fr_date(buf *out, const char *iso)
+{
+    int y, m, d;
+    if (!fr_parse_date(iso, &y, &m, &d)) return false;
+    buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", FR_MONTHS[m - 1], y);
+    return true;
+}
+
+void fr_phone(buf *out, const char *e164)
+{
+    if (!e164 || !*e164) return;
+    static const char *const overseas[] = {"+262", "+269", "+508", "+590", "+594", "+596",
+                                           "+681", "+687", "+689"};
+    size_t len = strlen(e164);
+    if (str_starts_with(e164, "+33") && len == 12) {
+        /* +33 X XX XX XX XX → 0X XX XX XX XX */
+        buf_printf(out, "0%c %.2s %.2s %.2s %.2s", e164[3], e164 + 4, e164 + 6, e164 + 8,
+                   e164 + 10);
+        return;
+    }
+    for (size_t i = 0; i < sizeof overseas / sizeof overseas[0]; i++) {
+        /* DOM numbers with a 0 national prefix: +262 262 12 34 56 → 02 62 12 34 56 */
+        if (str_starts_with(e164, overseas[i]) && len == 13) {
+            const char *n = e164 + 4;
+            buf_printf(out, "0%.1s %.2s %.2s %.2s %.2s", n, n + 1, n + 3, n + 5, n + 7);
+            return;
+        }
+    }
+    buf_puts(out, e164);
+}
+
+void fr_distance(buf *out, double km)
+{
+    if (km < 1.0) {
+        long m = lround(km * 100.0) * 10;
+        if (m < 10) m = 10;
+        buf_printf(out, "%ld m", m);
+    } else if (km < 100.0) {
+        long tenths = lround(km * 10.0);
+        buf_printf(out, "%ld,%ld km", tenths / 10, tenths % 10);
+    } else {
+        buf_printf(out, "%ld km", lround(km));
+    }
+}
+
+void fr_count(buf *out, long n, const char *singular, const char *plural)
+{
+    /* French: 0 and 1 take the singular. Thousands separated by a narrow space. */
+    char digits[32];
+    snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
+    size_t len = strlen(digits);
+    if (n < 0) buf_putc(out, '-');
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) buf_puts(out, "\u202f");
+        buf_putc(out, digits[i]);
+    }
+    buf_printf(out, " %s", (n >= -1 && n <= 1) ? singular : plural);
+}

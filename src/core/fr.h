@@ -1,0 +1,27 @@
+/*
+ * fr.h — French wording for people: dates, phone numbers, distances, counts.
+ * Pure functions, thread-safe (no locale: we never call setlocale).
+ */
+#ifndef REPERE_FR_H
+#define REPERE_FR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+extern const char *const FR_MONTHS[12];   /* "janvier" … */
+extern const char *const FR_WEEKDAYS[7];  /* "lundi" … "dimanche" (ISO order) */
+
+/* "2022-05-05" (or a longer ISO timestamp) → "5 mai 2022"; false if unparsable. */
+bool fr_date(buf *out, const char *iso);
+/* Parse 'YYYY-MM-DD' at the start of iso. */
+bool fr_parse_date(const char *iso, int *year, int *month, int *day);
+/* E.164 "+33475582913" → "04 75 58 29 13"; other numbers grouped sensibly. */
+void fr_phone(buf *out, const char *e164);
+/* 3.24 → "3,2 km"; 0.45 → "450 m". */
+void fr_distance(buf *out, double km);
+/* 1 → "1 lieu", 3 → "3 lieux" with the given singular/plural. */
+void fr_count(buf *out, long n, const char *singular, const char *plural);
+
+#endif

@@ -1,0 +1,378 @@
+/*
+ * util.c — see util.h. Everything here is pure and thread-safe.
+ */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "repere: out of memory (allocating %zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) out_of_memory(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) out_of_memory(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return buf_steal(&b);
+}
+
+/* ---- buf ---- */
+
+void buf_reserve(buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) cap *= 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void buf_append(buf *b, const void *data, size_t len)
+{
+    buf_reserve(b, len);
+    if (len) memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void buf_putc(buf *b, char c)
+{
+    buf_append(b, &c, 1);
+}
+
+void buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        buf_append(b, small, (size_t)n);
+        return;
+    }
+    buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *buf_steal(buf *b)
+{
+    if (!b->data) buf_reserve(b, 0), b->data[0] = '\0';
+    char *p = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void buf_reset(buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+void buf_free(buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- arena ---- */
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+struct arena {
+    struct arena_block *head;
+};
+
+enum { ARENA_BLOCK = 16 * 1024 };
+
+arena *arena_new(void)
+{
+    return xcalloc(1, sizeof(arena));
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    struct arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = xmalloc(sizeof(struct arena_block) + size);
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *p = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return p;
+}
+
+void arena_free(arena *a)
+{
+    if (!a) return;
+    struct arena_block *b = a->head;
+    while (b) {
+        struct arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+/* ---- strings ---- */
+
+bool str_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+char *str_trim(char *s)
+{
+    while (*s && isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    return s;
+}
+
+/* Decode one code point; returns its length or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0) return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0) n = 2, v = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) n = 3, v = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) n = 4, v = c & 0x07, min = 0x10000;
+    else return 0;
+    if (len < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+        if (!n) return false;
+        i += n;
+    }
+    return true;
+}
+
+size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/*
+ * ASCII folding of the Latin-1 Supplement and Latin Extended-A letters.
+ * Writes the replacement into out (at most 2 bytes + NUL); returns false
+ * when the code point is not a letter we fold (it then acts as a separator).
+ */
+static bool fold_code_point(uint32_t cp, char out[3])
+{
+    static const char *const latin1[64] = {
+        /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        /* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+        /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
+    /* Latin Extended-A (U+0100..U+017F), one base letter per code point. */
+    static const char ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiijjjjkkklllllllllln"
+                                "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    const char *rep = NULL;
+    if (cp >= 0xC0 && cp <= 0xFF) rep = latin1[cp - 0xC0];
+    else if (cp == 0x152 || cp == 0x153) rep = "oe";
+    else if (cp == 0x132 || cp == 0x133) rep = "ij";
+    else if (cp >= 0x100 && cp - 0x100 < sizeof ext_a - 1) {
+        out[0] = ext_a[cp - 0x100];
+        out[1] = '\0';
+        return true;
+    }
+    if (!rep) return false;
+    strcpy(out, rep);
+    return true;
+}
+
+char *text_fold(const char *s)
+{
+    buf b = {0};
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    bool space = true; /* suppress leading spaces */
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+        if (!n) { /* invalid byte: treat as a separator */
+            i++;
+            cp = ' ';
+        } else {
+            i += n;
+        }
+        char rep[3] = {0};
+        bool letter;
+        if (cp < 0x80) {
+            letter = isalnum((int)cp) != 0;
+            rep[0] = (char)tolower((int)cp);
+        } else {
+            letter = fold_code_point(cp, rep);
+        }
+        if (letter) {
+            buf_puts(&b, rep);
+            space = false;
+        } else if (!space) {
+            buf_putc(&b, ' ');
+            space = true;
+        }
+    }
+    if (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
+    return buf_steal(&b);
+}
+
+char *text_slug(const char *s)
+{
+    char *f = text_fold(s);
+    size_t n = strlen(f);
+    if (n > 80) {
+        n = 80;
+        while (n > 0 && f[n - 1] != ' ') n--;
+        if (n == 0) n = 80;
+        f[n] = '\0';
+    }
+    for (char *p = f; *p; p++)
+        if (*p == ' ') *p = '-';
+    n = strlen(f);
+    while (n && f[n - 1] == '-') f[--n] = '\0';
+    return f;
+}
+
+bool text_is_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@')) return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || strchr("<>()[]\\,;:\"", *p)) return false;
+    const char *domain = at + 1;
+    size_t n = strlen(domain);
+    if (n < 4 || !strchr(domain, '.') || domain[0] == '.' || domain[0] == '-' ||
+        domain[n - 1] == '.' || strstr(domain, ".."))
+        return false;
+    const char *tld = strrchr(domain, '.') + 1;
+    return strlen(tld) >= 2;
+}
+
+int64_t now_utc(void)
+{
+    return (int64_t)time(NULL);
+}

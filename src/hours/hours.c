@@ -1,0 +1,1779 @@
+/*
+ * hours.c — parse and evaluate OpenStreetMap opening_hours. See hours.h and
+ * docs/hours.md.
+ *
+ * Parsing is a hand-written lexer plus recursive descent over the grammar
+ *   rule      := [years] [dates] [weeks] [days] [times | 24/7] [state] [comment]
+ *   schedule  := rule { (";" | "," | "||") rule }
+ * Tolerated real-world variants (French day names, "9h30", en dashes, a
+ * missing day selector…) are folded into the same structures, so that
+ * hours_normalise() prints the canonical form.
+ *
+ * Evaluation follows the reference evaluator opening_hours.js (used by the
+ * national map) rule for rule, one local day at a time: the day is a table
+ * of 1440 minute states, which makes overrides, `off` rules, fallbacks and
+ * times past midnight simple to get right. Minute tables are then turned
+ * into UTC intervals through tz.c, which handles the daylight-saving gaps.
+ */
+#include "hours/hours.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* At most this many items in one selector list or time list of a rule. */
+#define MAX_ITEMS 16
+/* At most this many rules in one expression. */
+#define MAX_RULES 64
+#define MINUTES_PER_DAY 1440
+
+enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOURS_UNKNOWN };
+enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
+
+/* Years or ISO weeks: from-to every step (step 1 = each). */
+typedef struct int_range {
+    int from, to, step;
+} int_range;
+
+/* year 0: every year; day 0: first (start) or last (end) day of the month. */
+typedef struct date_point {
+    int year, month, day;
+} date_point;
+
+typedef struct date_range {
+    date_point from, to;
+} date_range;
+
+/* Local minutes from the day's midnight; start < end <= start + 1440, end up to 2880. */
+typedef struct time_range {
+    int start, end;
+} time_range;
+
+typedef struct rule {
+    int kind; /* RULE_NORMAL (after ";"), RULE_ADDITIONAL (","), RULE_FALLBACK ("||") */
+    int_range years[MAX_ITEMS];
+    int year_count;
+    date_range dates[MAX_ITEMS];
+    int date_count;
+    int_range weeks[MAX_ITEMS];
+    int week_count;
+    uint8_t weekdays; /* bit 0 = Monday */
+    bool holiday;     /* PH is listed with the weekdays */
+    bool always;      /* written "24/7" */
+    time_range times[MAX_ITEMS];
+    int time_count; /* 0: the whole day */
+    int state;
+    bool explicit_state;
+    char *comment; /* owned, or NULL */
+} rule;
+
+struct hours_schedule {
+    rule *rules;
+    size_t count;
+    bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
+};
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *const weekday_osm[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+static const char *const month_osm[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const char *const weekday_fr[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                          "vendredi", "samedi", "dimanche"};
+static const char *const month_fr[12] = {"janvier",   "février", "mars",     "avril",
+                                         "mai",       "juin",    "juillet",  "août",
+                                         "septembre", "octobre", "novembre", "décembre"};
+
+const char *hours_weekday_fr(int weekday)
+{
+    return weekday >= 0 && weekday < 7 ? weekday_fr[weekday] : "";
+}
+
+const char *hours_month_fr(int month)
+{
+    return month >= 1 && month <= 12 ? month_fr[month - 1] : "";
+}
+
+typedef struct word_value {
+    const char *word; /* folded: lowercase ASCII, accents removed */
+    int value;
+} word_value;
+
+/*
+ * Day names accepted: OSM's two letters, French two letters (lu ma me je ve
+ * sa di), French and English full names, French and English three letters
+ * except "mar" (that one is March).
+ */
+static const word_value weekday_words[] = {
+    {"mo", 0},        {"tu", 1},       {"we", 2},     {"th", 3},       {"fr", 4},
+    {"sa", 5},        {"su", 6},       {"lu", 0},     {"ma", 1},       {"me", 2},
+    {"je", 3},        {"ve", 4},       {"di", 6},     {"lun", 0},      {"mer", 2},
+    {"jeu", 3},       {"ven", 4},      {"sam", 5},    {"dim", 6},      {"lundi", 0},
+    {"mardi", 1},     {"mercredi", 2}, {"jeudi", 3},  {"vendredi", 4}, {"samedi", 5},
+    {"dimanche", 6},  {"mon", 0},      {"tue", 1},    {"wed", 2},      {"thu", 3},
+    {"fri", 4},       {"sat", 5},      {"sun", 6},    {"monday", 0},   {"tuesday", 1},
+    {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6},
+};
+
+static const word_value month_words[] = {
+    {"jan", 1},      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"may", 5},
+    {"jun", 6},      {"jul", 7},       {"aug", 8},       {"sep", 9},       {"oct", 10},
+    {"nov", 11},     {"dec", 12},      {"january", 1},   {"february", 2},  {"march", 3},
+    {"april", 4},    {"june", 6},      {"july", 7},      {"august", 8},    {"september", 9},
+    {"october", 10}, {"november", 11}, {"december", 12}, {"janvier", 1},   {"fevrier", 2},
+    {"mars", 3},     {"avril", 4},     {"mai", 5},       {"juin", 6},      {"juillet", 7},
+    {"aout", 8},     {"septembre", 9}, {"octobre", 10},  {"novembre", 11}, {"decembre", 12},
+};
+
+static const word_value state_words[] = {
+    {"open", STATE_OPEN},  {"ouvert", STATE_OPEN},  {"closed", STATE_CLOSED},
+    {"off", STATE_CLOSED}, {"ferme", STATE_CLOSED}, {"unknown", STATE_UNKNOWN},
+};
+
+static int lookup(const word_value *table, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].word, word) == 0) return table[i].value;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexer                                                               */
+/* ------------------------------------------------------------------ */
+
+enum {
+    T_END,
+    T_NUM,
+    T_WORD,
+    T_COMMENT,
+    T_BAD_COMMENT, /* a '"' without its closing partner */
+    T_DASH,
+    T_COMMA,
+    T_SEMI,
+    T_COLON,
+    T_SLASH,
+    T_PLUS,
+    T_OROR,
+    T_LBRACKET,
+    T_OTHER
+};
+
+typedef struct token {
+    int kind;
+    size_t pos, end; /* byte offsets in the expression */
+    int value;       /* T_NUM */
+    int digits;      /* T_NUM */
+    char word[24];   /* T_WORD, folded; "" when too long to be a keyword */
+} token;
+
+/* Length of the UTF-8 sequence at p, and its code point. Input is valid UTF-8. */
+static int utf8_at(const unsigned char *p, uint32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        *cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+        return 2;
+    }
+    if ((p[0] & 0xF0) == 0xE0) {
+        *cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+          (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+    return 4;
+}
+
+/* ASCII fold of a Latin letter (é → e), 0 when cp is not a letter we read. */
+static char fold_letter(uint32_t cp)
+{
+    /* U+00C0-U+00FF, upper then lower case; '.' for signs and letters we never need. */
+    static const char latin1[] = "aaaaaa.ceeeeiiii.nooooo.ouuuuy.."
+                                 "aaaaaa.ceeeeiiii.nooooo.ouuuuy.y";
+    if (cp >= 'A' && cp <= 'Z') return (char)(cp + 32);
+    if (cp >= 'a' && cp <= 'z') return (char)cp;
+    if (cp >= 0xC0 && cp <= 0xFF && latin1[cp - 0xC0] != '.') return latin1[cp - 0xC0];
+    return 0;
+}
+
+static bool is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x202F;
+}
+
+/* The token starting at or after byte pos (blanks skipped). */
+static token lex(const char *src, size_t pos)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    uint32_t cp = 0;
+    int n;
+    while (s[pos]) {
+        n = utf8_at(s + pos, &cp);
+        if (!is_space(cp)) break;
+        pos += (size_t)n;
+    }
+    token t = {.kind = T_OTHER, .pos = pos, .end = pos + 1};
+    unsigned char c = s[pos];
+    if (c == '\0') {
+        t.kind = T_END;
+        t.end = pos;
+        return t;
+    }
+    if (c >= '0' && c <= '9') {
+        t.kind = T_NUM;
+        size_t p = pos;
+        while (s[p] >= '0' && s[p] <= '9') {
+            if (t.value < 100000) t.value = t.value * 10 + (s[p] - '0');
+            t.digits++;
+            p++;
+        }
+        t.end = p;
+        return t;
+    }
+    n = utf8_at(s + pos, &cp);
+    if (fold_letter(cp)) {
+        t.kind = T_WORD;
+        size_t p = pos, len = 0;
+        while (s[p] && (n = utf8_at(s + p, &cp), fold_letter(cp))) {
+            if (len + 1 < sizeof t.word) t.word[len] = fold_letter(cp);
+            len++;
+            p += (size_t)n;
+        }
+        if (len + 1 > sizeof t.word) len = 0; /* too long for any keyword */
+        t.word[len] = '\0';
+        t.end = p;
+        return t;
+    }
+    t.end = pos + (size_t)n;
+    switch (cp) {
+    case '-':
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2212:
+        t.kind = T_DASH;
+        break;
+    case ',':
+        t.kind = T_COMMA;
+        break;
+    case ';':
+        t.kind = T_SEMI;
+        break;
+    case ':':
+        t.kind = T_COLON;
+        break;
+    case '/':
+        t.kind = T_SLASH;
+        break;
+    case '+':
+        t.kind = T_PLUS;
+        break;
+    case '[':
+        t.kind = T_LBRACKET;
+        break;
+    case '|':
+        if (s[pos + 1] == '|') {
+            t.kind = T_OROR;
+            t.end = pos + 2;
+        }
+        break;
+    case '"': {
+        const char *close = strchr(src + pos + 1, '"');
+        if (close) {
+            t.kind = T_COMMENT;
+            t.end = (size_t)(close - src) + 1;
+        } else {
+            t.kind = T_BAD_COMMENT;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parser                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct parser {
+    const char *src;
+    token tok; /* current token */
+    hours_error *err;
+    bool failed;
+} parser;
+
+static void advance(parser *p)
+{
+    p->tok = lex(p->src, p->tok.end);
+}
+
+/* The token after the current one, without consuming anything. */
+static token peek(const parser *p)
+{
+    return lex(p->src, p->tok.end);
+}
+
+/* Record the first error, at byte offset pos, with a French reason. */
+static void fail_at(parser *p, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail_at(parser *p, size_t pos, const char *fmt, ...)
+{
+    if (p->failed) return;
+    p->failed = true;
+    if (!p->err) return;
+    int chars = 1;
+    for (size_t i = 0; i < pos && p->src[i]; i++)
+        if (((unsigned char)p->src[i] & 0xC0) != 0x80) chars++;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err->reason, sizeof p->err->reason, fmt, ap);
+    va_end(ap);
+    p->err->position = chars;
+    snprintf(p->err->message, sizeof p->err->message, "position %d : %s", chars, p->err->reason);
+}
+
+/* Describe the current token for an error message: « Sa », « & », fin du texte. */
+static void describe(const parser *p, char *out, size_t size)
+{
+    const token *t = &p->tok;
+    if (t->kind == T_END) {
+        snprintf(out, size, "la fin du texte");
+        return;
+    }
+    size_t len = t->end - t->pos;
+    if (len > 20) len = 20;
+    while (len > 0 && ((unsigned char)p->src[t->pos + len] & 0xC0) == 0x80)
+        len--;
+    snprintf(out, size, "« %.*s »", (int)len, p->src + t->pos);
+}
+
+/* "expected X" error at the current token, naming what was found. */
+static void fail_expected(parser *p, const char *expected)
+{
+    char found[64];
+    if (p->tok.kind == T_BAD_COMMENT) {
+        fail_at(p, p->tok.pos, "guillemet fermant attendu pour ce commentaire");
+        return;
+    }
+    if (p->tok.kind == T_WORD) {
+        const char *w = p->tok.word;
+        if (strcmp(w, "sh") == 0) {
+            fail_at(p, p->tok.pos,
+                    "vacances scolaires (SH) non prises en charge : indiquez les dates, "
+                    "par exemple « Jul 14-Aug 20 off »");
+            return;
+        }
+        if (!strcmp(w, "sunrise") || !strcmp(w, "sunset") || !strcmp(w, "dawn") ||
+            !strcmp(w, "dusk")) {
+            fail_at(p, p->tok.pos, "heures liées au soleil (%s) non prises en charge", w);
+            return;
+        }
+        if (!strcmp(w, "easter")) {
+            fail_at(p, p->tok.pos, "dates liées à Pâques (easter) non prises en charge");
+            return;
+        }
+    }
+    describe(p, found, sizeof found);
+    fail_at(p, p->tok.pos, "%s, trouvé %s", expected, found);
+}
+
+static bool is_word(const token *t, const word_value *table, size_t n)
+{
+    return t->kind == T_WORD && lookup(table, n, t->word) >= 0;
+}
+
+static bool is_weekday(const token *t)
+{
+    return is_word(t, weekday_words, ARRAY_LEN(weekday_words));
+}
+
+static bool is_month(const token *t)
+{
+    return is_word(t, month_words, ARRAY_LEN(month_words));
+}
+
+static bool is_holiday_word(const token *t)
+{
+    return t->kind == T_WORD && (strcmp(t->word, "ph") == 0 || strcmp(t->word, "sh") == 0);
+}
+
+static bool is_week_word(const token *t)
+{
+    return t->kind == T_WORD && (strcmp(t->word, "week") == 0 || strcmp(t->word, "semaine") == 0);
+}
+
+/* A number that begins a time: "9:00", "9h", "14h30" (digits then ':' or 'h'). */
+static bool starts_time(const parser *p, const token *t, size_t after)
+{
+    if (t->kind != T_NUM || t->digits > 2) return false;
+    token n = lex(p->src, after);
+    return n.kind == T_COLON || (n.kind == T_WORD && strcmp(n.word, "h") == 0);
+}
+
+static bool is_year(const token *t)
+{
+    return t->kind == T_NUM && t->digits == 4;
+}
+
+/* True when the current token can begin a rule's selectors (for ", Sa 10:00-12:00"). */
+static bool starts_selector(const parser *p)
+{
+    const token *t = &p->tok;
+    return is_weekday(t) || is_month(t) || is_holiday_word(t) || is_week_word(t) || is_year(t);
+}
+
+/* Parse "9", "09:00", "9h", "14h30"; returns minutes or -1 (error recorded). */
+static int parse_time(parser *p, int max_hours)
+{
+    token start = p->tok;
+    if (start.kind != T_NUM || start.digits > 2) {
+        fail_expected(p, "heure attendue (HH:MM)");
+        return -1;
+    }
+    int hours = start.value, minutes = 0;
+    advance(p);
+    if (p->tok.kind == T_COLON) {
+        advance(p);
+        if (p->tok.kind != T_NUM || p->tok.digits != 2) {
+            fail_expected(p, "minutes attendues (HH:MM)");
+            return -1;
+        }
+        minutes = p->tok.value;
+        advance(p);
+    } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "h") == 0) {
+        advance(p);
+        if (p->tok.kind == T_NUM && !starts_time(p, &p->tok, p->tok.end)) {
+            if (p->tok.digits != 2) {
+                fail_expected(p, "minutes sur deux chiffres attendues (14h30)");
+                return -1;
+            }
+            minutes = p->tok.value;
+            advance(p);
+        }
+    } else {
+        fail_at(p, start.pos, "heure attendue (HH:MM)");
+        return -1;
+    }
+    if (minutes > 59 || hours > max_hours || (hours == max_hours && minutes > 0)) {
+        fail_at(p, start.pos, "heure invalide (%02d:%02d)", hours, minutes);
+        return -1;
+    }
+    return hours * 60 + minutes;
+}
+
+/* "09:00-12:00"; an end not after the start means the next day (20:00-02:00). */
+static bool parse_time_range(parser *p, time_range *out)
+{
+    size_t at = p->tok.pos;
+    int start = parse_time(p, 24);
+    if (start < 0) return false;
+    if (start >= MINUTES_PER_DAY) {
+        fail_at(p, at, "heure de début invalide (24:00 ne peut être qu'une fin)");
+        return false;
+    }
+    if (p->tok.kind == T_PLUS) {
+        fail_at(p, p->tok.pos, "heure de fin ouverte (« + ») non prise en charge");
+        return false;
+    }
+    if (p->tok.kind != T_DASH) {
+        fail_expected(p, "« - » puis l'heure de fin attendus");
+        return false;
+    }
+    advance(p);
+    int end = parse_time(p, 48);
+    if (end < 0) return false;
+    if (end <= start) end += MINUTES_PER_DAY;
+    if (end - start > MINUTES_PER_DAY) {
+        fail_at(p, at, "plage horaire de plus de 24 heures");
+        return false;
+    }
+    if (p->tok.kind == T_SLASH || p->tok.kind == T_PLUS) {
+        fail_at(p, p->tok.pos, "plage horaire avec « %c » non prise en charge",
+                p->tok.kind == T_SLASH ? '/' : '+');
+        return false;
+    }
+    out->start = start;
+    out->end = end;
+    return true;
+}
+
+/* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
+static bool parse_times(parser *p, rule *r)
+{
+    for (;;) {
+        if (r->time_count == MAX_ITEMS) {
+            fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+            return false;
+        }
+        if (!parse_time_range(p, &r->times[r->time_count++])) return false;
+        if (p->tok.kind == T_COMMA) {
+            token next = peek(p);
+            if (!starts_time(p, &next, next.end)) return true; /* ", Sa …": an additional rule */
+            advance(p);
+        } else if (!starts_time(p, &p->tok, p->tok.end)) {
+            return true;
+        }
+    }
+}
+
+/* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi". */
+static bool parse_weekdays(parser *p, rule *r)
+{
+    for (;;) {
+        if (p->tok.kind == T_WORD && strcmp(p->tok.word, "ph") == 0) {
+            r->holiday = true;
+            advance(p);
+        } else if (is_weekday(&p->tok)) {
+            int from = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
+            int to = from;
+            advance(p);
+            if (p->tok.kind == T_LBRACKET) {
+                fail_at(p, p->tok.pos, "jour du mois (« Mo[1] ») non pris en charge");
+                return false;
+            }
+            if (p->tok.kind == T_DASH) {
+                advance(p);
+                if (!is_weekday(&p->tok)) {
+                    fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
+                    return false;
+                }
+                to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
+                advance(p);
+            }
+            for (int d = from;; d = (d + 1) % 7) { /* Fr-Mo wraps over the week-end */
+                r->weekdays |= (uint8_t)(1u << d);
+                if (d == to) break;
+            }
+        } else {
+            fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su, PH)");
+            return false;
+        }
+        if (p->tok.kind != T_COMMA) return true;
+        token next = peek(p);
+        if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
+        advance(p);
+        if (strcmp(p->tok.word, "sh") == 0) {
+            fail_expected(p, "jour attendu");
+            return false;
+        }
+    }
+}
+
+/* A number 1-53 after "week". */
+static int parse_week_number(parser *p)
+{
+    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 53) {
+        fail_expected(p, "numéro de semaine attendu (01 à 53)");
+        return -1;
+    }
+    int v = p->tok.value;
+    advance(p);
+    return v;
+}
+
+/* "week 01-53/2", "week 1,3,5". */
+static bool parse_weeks(parser *p, rule *r)
+{
+    advance(p); /* "week" */
+    for (;;) {
+        if (r->week_count == MAX_ITEMS) {
+            fail_at(p, p->tok.pos, "trop de semaines (%d au plus)", MAX_ITEMS);
+            return false;
+        }
+        int_range *w = &r->weeks[r->week_count++];
+        if ((w->from = w->to = parse_week_number(p)) < 0) return false;
+        w->step = 1;
+        if (p->tok.kind == T_DASH) {
+            advance(p);
+            if ((w->to = parse_week_number(p)) < 0) return false;
+            if (p->tok.kind == T_SLASH) {
+                advance(p);
+                if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 53) {
+                    fail_expected(p, "pas de semaines attendu (« /2 »)");
+                    return false;
+                }
+                w->step = p->tok.value;
+                advance(p);
+            }
+        }
+        if (p->tok.kind != T_COMMA) return true;
+        token next = peek(p);
+        if (next.kind != T_NUM || starts_time(p, &next, next.end)) return true;
+        advance(p);
+    }
+}
+
+static int parse_year_number(parser *p)
+{
+    if (!is_year(&p->tok) || p->tok.value < 1900 || p->tok.value > 2999) {
+        fail_expected(p, "année attendue (AAAA)");
+        return -1;
+    }
+    int v = p->tok.value;
+    advance(p);
+    return v;
+}
+
+/* "2026", "2026-2028", "2026-2030/2", "2026,2028". Stops before a year followed by a month. */
+static bool parse_years(parser *p, rule *r)
+{
+    for (;;) {
+        if (r->year_count == MAX_ITEMS) {
+            fail_at(p, p->tok.pos, "trop d'années (%d au plus)", MAX_ITEMS);
+            return false;
+        }
+        int_range *y = &r->years[r->year_count++];
+        if ((y->from = y->to = parse_year_number(p)) < 0) return false;
+        y->step = 1;
+        if (p->tok.kind == T_DASH) {
+            advance(p);
+            size_t at = p->tok.pos;
+            if ((y->to = parse_year_number(p)) < 0) return false;
+            if (y->to < y->from) {
+                fail_at(p, at, "plage d'années à l'envers");
+                return false;
+            }
+            if (p->tok.kind == T_SLASH) {
+                advance(p);
+                if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 100) {
+                    fail_expected(p, "pas d'années attendu (« /2 »)");
+                    return false;
+                }
+                y->step = p->tok.value;
+                advance(p);
+            }
+        }
+        if (p->tok.kind != T_COMMA) return true;
+        token next = peek(p);
+        if (!is_year(&next)) return true;
+        advance(p);
+    }
+}
+
+static int max_day_of_month(int month)
+{
+    static const int len[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return len[month - 1];
+}
+
+/* A day of the month after a month name, if there is one (not the start of a time). */
+static bool parse_optional_day(parser *p, date_point *d)
+{
+    d->day = 0;
+    if (p->tok.kind != T_NUM || p->tok.digits > 2 || starts_time(p, &p->tok, p->tok.end))
+        return true;
+    if (p->tok.value < 1 || p->tok.value > max_day_of_month(d->month)) {
+        fail_at(p, p->tok.pos, "jour du mois invalide (%d)", p->tok.value);
+        return false;
+    }
+    d->day = p->tok.value;
+    advance(p);
+    return true;
+}
+
+/* [YYYY] Mon [DD] */
+static bool parse_date_point(parser *p, date_point *d)
+{
+    d->year = 0;
+    if (is_year(&p->tok)) {
+        if ((d->year = parse_year_number(p)) < 0) return false;
+    }
+    if (!is_month(&p->tok)) {
+        fail_expected(p, "mois attendu (Jan, Feb… ou janvier, février…)");
+        return false;
+    }
+    d->month = lookup(month_words, ARRAY_LEN(month_words), p->tok.word);
+    advance(p);
+    return parse_optional_day(p, d);
+}
+
+/* "Jan-Jun", "Dec 25", "Dec 24-26", "Dec 24-Jan 02", "2026 Aug 01-Aug 20", lists with ",". */
+static bool parse_dates(parser *p, rule *r)
+{
+    for (;;) {
+        if (r->date_count == MAX_ITEMS) {
+            fail_at(p, p->tok.pos, "trop de dates (%d au plus)", MAX_ITEMS);
+            return false;
+        }
+        date_range *d = &r->dates[r->date_count++];
+        if (!parse_date_point(p, &d->from)) return false;
+        d->to = d->from;
+        if (p->tok.kind == T_DASH) {
+            advance(p);
+            if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
+                if (d->from.day == 0) {
+                    fail_expected(p, "mois attendu");
+                    return false;
+                }
+                d->to.year = 0;
+                if (!parse_optional_day(p, &d->to)) return false;
+                if (d->to.day == 0) {
+                    fail_expected(p, "jour du mois attendu");
+                    return false;
+                }
+            } else {
+                size_t at = p->tok.pos;
+                if (!parse_date_point(p, &d->to)) return false;
+                if (d->to.year && !d->from.year) {
+                    fail_at(p, at, "année de fin sans année de début");
+                    return false;
+                }
+            }
+        }
+        if (p->tok.kind != T_COMMA) return true;
+        token next = peek(p);
+        if (!is_month(&next) && !is_year(&next)) return true;
+        advance(p);
+    }
+}
+
+/* "24/7" at the current token: consumes it and returns true. */
+static bool parse_always(parser *p)
+{
+    if (p->tok.kind != T_NUM || p->tok.value != 24 || p->tok.digits != 2) return false;
+    token slash = peek(p);
+    token seven = lex(p->src, slash.end);
+    if (slash.kind != T_SLASH || seven.kind != T_NUM || seven.value != 7 || seven.digits != 1)
+        return false;
+    p->tok = lex(p->src, seven.end);
+    return true;
+}
+
+/* Selectors and times of a rule. Returns false on error; *selectors tells whether any were read. */
+static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
+{
+    *selectors = false;
+    if (parse_always(p)) {
+        r->always = true;
+        return true;
+    }
+    token next = peek(p);
+    if (is_year(&p->tok) && !is_month(&next)) {
+        if (!parse_years(p, r)) return false;
+        *selectors = true;
+        next = peek(p);
+    }
+    if (is_month(&p->tok) || (is_year(&p->tok) && is_month(&next))) {
+        if (!parse_dates(p, r)) return false;
+        *selectors = true;
+    }
+    if (is_week_word(&p->tok)) {
+        if (!parse_weeks(p, r)) return false;
+        *selectors = true;
+    }
+    if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
+    if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
+        if (!parse_weekdays(p, r)) return false;
+        token after = peek(p);
+        if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
+            advance(p); /* "Mo-Fr: 09:00-12:00" */
+        *selectors = true;
+    }
+    if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
+    return true;
+}
+
+/* One rule, up to (not including) its separator. Returns false on error. */
+static bool parse_rule(parser *p, rule *r)
+{
+    bool selectors;
+    if (!parse_selectors_and_times(p, r, &selectors)) return false;
+    r->state = STATE_OPEN;
+    if (p->tok.kind == T_WORD && lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
+        r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
+        r->explicit_state = true;
+        advance(p);
+    }
+    if (p->tok.kind == T_COMMENT) {
+        r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
+        if (!r->explicit_state) r->state = STATE_UNKNOWN; /* as opening_hours.js */
+        advance(p);
+    }
+    if (p->tok.kind == T_END || p->tok.kind == T_SEMI || p->tok.kind == T_OROR) return true;
+    if (p->tok.kind == T_COMMA) {
+        parser look = *p;
+        advance(&look);
+        if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
+        p->tok = look.tok;
+        fail_expected(p, "jour ou date attendu après « , »");
+        return false;
+    }
+    bool has_content = r->time_count || r->always || r->explicit_state || r->comment;
+    if (!has_content)
+        fail_expected(p, selectors ? "heure attendue (HH:MM)" : "jour, date ou heure attendu");
+    else if (starts_selector(p))
+        fail_expected(p, "« ; » attendu avant une nouvelle règle");
+    else
+        fail_expected(p, "« ; » ou fin du texte attendu");
+    return false;
+}
+
+static bool rule_is_empty(const rule *r)
+{
+    return !r->year_count && !r->date_count && !r->week_count && !r->weekdays && !r->holiday &&
+           !r->always && !r->time_count && !r->explicit_state && !r->comment;
+}
+
+static void rules_free(rule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(rules[i].comment);
+    free(rules);
+}
+
+hours_schedule *hours_parse(const char *expr, hours_error *err)
+{
+    parser p = {.src = expr, .err = err};
+    if (err) memset(err, 0, sizeof *err);
+    if (strlen(expr) > HOURS_MAX_EXPR) {
+        fail_at(&p, HOURS_MAX_EXPR, "texte trop long (%d caractères au plus)", HOURS_MAX_EXPR);
+        return NULL;
+    }
+    if (!utf8_valid(expr, strlen(expr))) {
+        p.src = "";
+        fail_at(&p, 0, "texte illisible (UTF-8 invalide)");
+        return NULL;
+    }
+    p.tok = lex(expr, 0);
+    if (p.tok.kind == T_END) {
+        fail_at(&p, 0, "horaires vides");
+        return NULL;
+    }
+    rule *rules = xcalloc(MAX_RULES, sizeof *rules);
+    size_t count = 0;
+    int kind = RULE_NORMAL;
+    for (;;) {
+        if (count == MAX_RULES) {
+            fail_at(&p, p.tok.pos, "trop de règles (%d au plus)", MAX_RULES);
+            break;
+        }
+        rule *r = &rules[count];
+        r->kind = kind;
+        size_t at = p.tok.pos;
+        if (!parse_rule(&p, r)) {
+            count++; /* so that its comment is freed */
+            break;
+        }
+        count++;
+        if (rule_is_empty(r)) {
+            if (kind != RULE_NORMAL || p.tok.kind != T_END) {
+                p.tok.pos = at;
+                fail_expected(&p, kind == RULE_FALLBACK
+                                      ? "règle attendue après « || »"
+                                      : "règle vide : jour, date ou heure attendu");
+                break;
+            }
+            count--; /* a trailing ";" */
+        }
+        if (p.tok.kind == T_END) break;
+        kind = p.tok.kind == T_SEMI   ? RULE_NORMAL
+               : p.tok.kind == T_OROR ? RULE_FALLBACK
+                                      : RULE_ADDITIONAL;
+        advance(&p);
+    }
+    if (p.failed || count == 0) {
+        if (!p.failed) fail_at(&p, 0, "horaires vides");
+        rules_free(rules, count);
+        return NULL;
+    }
+    hours_schedule *s = xcalloc(1, sizeof *s);
+    /* Parsing works in a MAX_RULES array (~60 KB); keep only what is used:
+     * the search index holds one schedule per place. */
+    s->rules = xrealloc(rules, (size_t)count * sizeof *rules);
+    s->count = count;
+    for (size_t i = 0; i < count; i++)
+        s->mentions_holidays |= s->rules[i].holiday;
+    return s;
+}
+
+void hours_free(hours_schedule *schedule)
+{
+    if (!schedule) return;
+    rules_free(schedule->rules, schedule->count);
+    free(schedule);
+}
+
+bool hours_uses_public_holidays(const hours_schedule *schedule)
+{
+    return schedule->mentions_holidays;
+}
+
+/* ------------------------------------------------------------------ */
+/* Normalisation                                                       */
+/* ------------------------------------------------------------------ */
+
+static void put_date_point(buf *b, const date_point *d, int year)
+{
+    if (year) buf_printf(b, "%d ", year);
+    buf_puts(b, month_osm[d->month - 1]);
+    if (d->day) buf_printf(b, " %02d", d->day);
+}
+
+/*
+ * A range of days with a year repeats the year at its end ("2026 Aug
+ * 01-2026 Aug 20"): opening_hours.js rejects "2026 Aug 01-Aug 20", and
+ * "2026 Jan-2026 Mar" too, so whole months keep one year ("2026 Jan-Mar").
+ */
+static void put_date_range(buf *b, const date_range *d)
+{
+    put_date_point(b, &d->from, d->from.year);
+    int to_year = d->to.year;
+    if (d->from.year && !to_year && (d->from.day || d->to.day)) {
+        int from_key = d->from.month * 100 + (d->from.day ? d->from.day : 1);
+        int to_key = d->to.month * 100 + (d->to.day ? d->to.day : 31);
+        to_year = d->from.year + (to_key < from_key);
+    }
+    /* A range of one day ("2026 Dec 24-24") is that day: normalising twice
+     * must give the same text. */
+    if (to_year == d->from.year && d->to.month == d->from.month && d->to.day == d->from.day) return;
+    buf_putc(b, '-');
+    put_date_point(b, &d->to, to_year);
+}
+
+static void put_time(buf *b, int minutes)
+{
+    buf_printf(b, "%02d:%02d", minutes / 60, minutes % 60);
+}
+
+/* A space between the parts of a rule, not before the first. */
+static void separate(buf *b, size_t rule_start)
+{
+    if (b->len > rule_start) buf_putc(b, ' ');
+}
+
+static void put_rule(buf *b, const rule *r)
+{
+    size_t start = b->len;
+    for (int i = 0; i < r->year_count; i++) {
+        const int_range *y = &r->years[i];
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
+        buf_printf(b, "%d", y->from);
+        if (y->to != y->from) buf_printf(b, "-%d", y->to);
+        if (y->step > 1) buf_printf(b, "/%d", y->step);
+    }
+    for (int i = 0; i < r->date_count; i++) {
+        const date_range *d = &r->dates[i];
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
+        put_date_range(b, d);
+    }
+    for (int i = 0; i < r->week_count; i++) {
+        const int_range *w = &r->weeks[i];
+        if (i == 0) {
+            separate(b, start);
+            buf_puts(b, "week ");
+        } else {
+            buf_putc(b, ',');
+        }
+        buf_printf(b, "%02d", w->from);
+        if (w->to != w->from) buf_printf(b, "-%02d", w->to);
+        if (w->step > 1) buf_printf(b, "/%d", w->step);
+    }
+    if (r->weekdays || r->holiday) {
+        separate(b, start);
+        bool first = true;
+        for (int d = 0; d < 7; d++) {
+            if (!(r->weekdays & (1u << d)) || (d > 0 && (r->weekdays & (1u << (d - 1)))))
+                continue; /* print each run of days once, from its first day */
+            int e = d;
+            while (e < 6 && (r->weekdays & (1u << (e + 1))))
+                e++;
+            if (!first) buf_putc(b, ',');
+            first = false;
+            buf_puts(b, weekday_osm[d]);
+            if (e == d + 1)
+                buf_printf(b, ",%s", weekday_osm[e]);
+            else if (e > d)
+                buf_printf(b, "-%s", weekday_osm[e]);
+        }
+        if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
+    }
+    if (r->always) {
+        separate(b, start);
+        buf_puts(b, "24/7");
+    }
+    for (int i = 0; i < r->time_count; i++) {
+        const time_range *t = &r->times[i];
+        if (i == 0)
+            separate(b, start);
+        else
+            buf_putc(b, ',');
+        put_time(b, t->start);
+        buf_putc(b, '-');
+        /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
+        int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
+                      ? t->end - MINUTES_PER_DAY
+                      : t->end;
+        put_time(b, end);
+    }
+    /* The state is printed only when it is not what the rest implies. */
+    bool implied = r->comment ? r->state == STATE_UNKNOWN : r->state == STATE_OPEN;
+    if (!implied || (r->explicit_state && b->len == start)) {
+        separate(b, start);
+        buf_puts(b, r->state == STATE_OPEN ? "open" : r->state == STATE_CLOSED ? "off" : "unknown");
+    }
+    if (r->comment) {
+        separate(b, start);
+        buf_printf(b, "\"%s\"", r->comment);
+    }
+}
+
+char *hours_normalise(const hours_schedule *schedule)
+{
+    buf b = {0};
+    for (size_t i = 0; i < schedule->count; i++) {
+        const rule *r = &schedule->rules[i];
+        if (i > 0)
+            buf_puts(&b, r->kind == RULE_NORMAL       ? "; "
+                         : r->kind == RULE_ADDITIONAL ? ", "
+                                                      : " || ");
+        put_rule(&b, r);
+    }
+    if (!b.data) buf_puts(&b, "");
+    return buf_steal(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Calendar: Easter, public holidays, ISO weeks, zones                 */
+/* ------------------------------------------------------------------ */
+
+void hours_easter(int year, int *month, int *day)
+{
+    /* Anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+    int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
+    int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
+    int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+    int m = (a + 11 * h + 22 * l) / 451;
+    *month = (h + l - 7 * m + 114) / 31;
+    *day = (h + l - 7 * m + 114) % 31 + 1;
+}
+
+int hours_iso_week(int year, int month, int day)
+{
+    int64_t days = tz_days_from_civil(year, month, day);
+    int64_t thursday = days - tz_weekday(days) + 3; /* the week belongs to its Thursday's year */
+    int y, m, d;
+    tz_civil_from_days(thursday, &y, &m, &d);
+    return (int)((thursday - tz_days_from_civil(y, 1, 1)) / 7 + 1);
+}
+
+static bool dep_is(const char *dep, const char *a, const char *b, const char *c)
+{
+    return dep && (strcmp(dep, a) == 0 || (b && strcmp(dep, b) == 0) || (c && strcmp(dep, c) == 0));
+}
+
+const char *hours_public_holiday(const char *dep, int year, int month, int day)
+{
+    static const struct {
+        int month, day;
+        const char *name;
+    } fixed[] = {
+        {1, 1, "Jour de l'an"},     {5, 1, "Fête du Travail"}, {5, 8, "Victoire 1945"},
+        {7, 14, "Fête nationale"},  {8, 15, "Assomption"},     {11, 1, "Toussaint"},
+        {11, 11, "Armistice 1918"}, {12, 25, "Noël"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+        if (fixed[i].month == month && fixed[i].day == day) return fixed[i].name;
+    int em, ed;
+    hours_easter(year, &em, &ed);
+    int64_t offset = tz_days_from_civil(year, month, day) - tz_days_from_civil(year, em, ed);
+    if (offset == 1) return "Lundi de Pâques";
+    if (offset == 39) return "Ascension";
+    if (offset == 50) return "Lundi de Pentecôte";
+    bool alsace_moselle = dep_is(dep, "57", "67", "68");
+    if (alsace_moselle && offset == -2) return "Vendredi saint";
+    if (alsace_moselle && month == 12 && day == 26) return "Saint-Étienne";
+    static const struct {
+        const char *dep;
+        int month, day;
+    } slavery[] = {{"971", 5, 27}, {"972", 5, 22}, {"973", 6, 10}, {"974", 12, 20}, {"976", 4, 27}};
+    for (size_t i = 0; i < ARRAY_LEN(slavery); i++)
+        if (dep && strcmp(dep, slavery[i].dep) == 0 && slavery[i].month == month &&
+            slavery[i].day == day)
+            return "Abolition de l'esclavage";
+    return NULL;
+}
+
+const char *hours_zone_for_departement(const char *dep)
+{
+    static const struct {
+        const char *dep, *zone;
+    } zones[] = {
+        {"971", "America/Guadeloupe"},    {"972", "America/Martinique"}, {"973", "America/Cayenne"},
+        {"974", "Indian/Reunion"},        {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
+        {"977", "America/St_Barthelemy"}, {"978", "America/Marigot"},    {"986", "Pacific/Wallis"},
+        {"987", "Pacific/Tahiti"},        {"988", "Pacific/Noumea"},
+    };
+    for (size_t i = 0; dep && i < ARRAY_LEN(zones); i++)
+        if (strcmp(dep, zones[i].dep) == 0) return zones[i].zone;
+    return "Europe/Paris";
+}
+
+int hours_context_init(hours_context *ctx, const char *departement, const char *zone_name)
+{
+    memset(ctx, 0, sizeof *ctx);
+    if (departement && *departement) {
+        size_t n = strlen(departement);
+        if (n < 2 || n > 3) return -1;
+        memcpy(ctx->departement, departement, n + 1);
+    }
+    ctx->zone = tz_zone_get(zone_name ? zone_name : hours_zone_for_departement(departement));
+    return ctx->zone ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Evaluation of one local day                                         */
+/* ------------------------------------------------------------------ */
+
+/* A local calendar day and what the selectors need to know about it. */
+typedef struct day_facts {
+    int64_t days; /* since 1970-01-01 */
+    int year, month, day, weekday, week;
+    const char *holiday; /* the public holiday's name, or NULL */
+} day_facts;
+
+static day_facts facts_for(const hours_context *ctx, int64_t days)
+{
+    day_facts f = {.days = days};
+    tz_civil_from_days(days, &f.year, &f.month, &f.day);
+    f.weekday = tz_weekday(days);
+    f.week = hours_iso_week(f.year, f.month, f.day);
+    f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
+    return f;
+}
+
+static bool range_matches(const int_range *r, int v)
+{
+    if (r->from <= r->to) return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
+    return v >= r->from || v <= r->to; /* week 50-02 */
+}
+
+static int days_in_month_of(int year, int month)
+{
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : max_day_of_month(month);
+}
+
+/*
+ * A date range with a year is one stretch of days ("2026 Dec 24-Jan 02" ends
+ * in 2027); without, it recurs each year and may wrap over New Year ("Nov-Feb").
+ */
+static bool date_matches(const date_range *r, const day_facts *f)
+{
+    int from_day = r->from.day ? r->from.day : 1;
+    int from_key = r->from.month * 100 + from_day;
+    int to_key = r->to.month * 100 + (r->to.day ? r->to.day : 31);
+    if (r->from.year) {
+        int to_year = r->to.year ? r->to.year : r->from.year + (to_key < from_key);
+        int to_day = r->to.day ? r->to.day : days_in_month_of(to_year, r->to.month);
+        int64_t start = tz_days_from_civil(r->from.year, r->from.month, from_day);
+        int64_t end = tz_days_from_civil(to_year, r->to.month, to_day);
+        return f->days >= start && f->days <= end;
+    }
+    int key = f->month * 100 + f->day;
+    return from_key <= to_key ? (key >= from_key && key <= to_key)
+                              : (key >= from_key || key <= to_key);
+}
+
+static bool rule_has_selectors(const rule *r)
+{
+    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday;
+}
+
+/* Whether the rule's date selectors (all kinds must agree) select this day. */
+static bool rule_matches(const rule *r, const day_facts *f)
+{
+    bool ok = r->year_count == 0;
+    for (int i = 0; i < r->year_count && !ok; i++)
+        ok = range_matches(&r->years[i], f->year);
+    if (!ok) return false;
+    ok = r->date_count == 0;
+    for (int i = 0; i < r->date_count && !ok; i++)
+        ok = date_matches(&r->dates[i], f);
+    if (!ok) return false;
+    ok = r->week_count == 0;
+    for (int i = 0; i < r->week_count && !ok; i++)
+        ok = range_matches(&r->weeks[i], f->week);
+    if (!ok) return false;
+    if (r->weekdays || r->holiday)
+        return (r->weekdays & (1u << f->weekday)) || (r->holiday && f->holiday);
+    return true;
+}
+
+static bool rule_wraps(const rule *r)
+{
+    for (int i = 0; i < r->time_count; i++)
+        if (r->times[i].end > MINUTES_PER_DAY) return true;
+    return false;
+}
+
+/* Why a minute is unknown, when read_for_people() made it so. */
+enum { UNSURE_NO = 0, UNSURE_TODAY, UNSURE_YESTERDAY };
+
+/*
+ * The state of each minute of one local day. source[m] says which rule set
+ * minute m: 2 * rule index, + 1 when it is the part of a time range that
+ * started the day before (the "wrapped" part), -1 when no rule did.
+ * unsure[m] (read only when unsure_any) says the minute is unknown only
+ * because the day (UNSURE_TODAY) or, for a wrapped part, the day before
+ * (UNSURE_YESTERDAY) is a public holiday the hours do not mention.
+ */
+typedef struct day_plan {
+    uint8_t state[MINUTES_PER_DAY];
+    int16_t source[MINUTES_PER_DAY];
+    uint8_t unsure[MINUTES_PER_DAY];
+    bool unsure_any;
+    const char *holiday_today, *holiday_yesterday; /* names, or NULL */
+    const char *comment; /* of the last non-wrapped rule applying to the day */
+} day_plan;
+
+/* The holiday that makes minute m unknown, or NULL. */
+static const char *plan_holiday(const day_plan *plan, int m)
+{
+    if (!plan->unsure_any) return NULL;
+    return plan->unsure[m] == UNSURE_TODAY       ? plan->holiday_today
+           : plan->unsure[m] == UNSURE_YESTERDAY ? plan->holiday_yesterday
+                                                 : NULL;
+}
+
+/*
+ * True when the rule says something about every day it covers, holidays
+ * included: "24/7" (every day of the year), or dates named to the day ("Dec
+ * 25", "2026 Dec 24-2027 Jan 02"). "Jan-Jun" names months, not days.
+ */
+static bool rule_covers_holidays(const rule *r)
+{
+    if (r->always) return true;
+    for (int i = 0; i < r->date_count; i++)
+        if (r->dates[i].from.day || r->dates[i].to.day) return true;
+    return false;
+}
+
+/*
+ * The reading for people, applied to one planned day (see hours_context).
+ * Read literally, "Mo-Fr 09:00-12:00" opens on Christmas Day, yet people who
+ * write it rarely mean it: the national data seldom says anything about
+ * public holidays. So when the hours never mention PH, the minutes they open
+ * on a holiday become unknown, with the holiday's name. Closed minutes stay
+ * closed (a holiday never opens a place), and minutes set by "24/7" or by a
+ * rule naming the date to the day are trusted: someone wrote them for every
+ * day, or for that day (exceptional hours from closure.c are such rules).
+ * A range past midnight belongs to the day it starts, as hours_day() shows
+ * it, so its wrapped part is judged by the day before.
+ */
+static void read_for_people(const hours_schedule *s, const day_facts *today,
+                            const day_facts *yesterday, day_plan *plan)
+{
+    plan->unsure_any = false;
+    plan->holiday_today = today->holiday;
+    plan->holiday_yesterday = yesterday->holiday;
+    if (s->mentions_holidays || (!today->holiday && !yesterday->holiday)) return;
+    memset(plan->unsure, UNSURE_NO, sizeof plan->unsure);
+    for (int m = 0; m < MINUTES_PER_DAY; m++) {
+        if (plan->state[m] != STATE_OPEN || plan->source[m] < 0) continue;
+        bool wrapped = plan->source[m] % 2;
+        const char *holiday = wrapped ? yesterday->holiday : today->holiday;
+        if (!holiday || rule_covers_holidays(&s->rules[plan->source[m] / 2])) continue;
+        plan->state[m] = STATE_UNKNOWN;
+        plan->unsure[m] = wrapped ? UNSURE_YESTERDAY : UNSURE_TODAY;
+        plan->unsure_any = true;
+    }
+}
+
+static void apply(day_plan *plan, const rule *r, int source, int from, int to)
+{
+    for (int m = from; m < to; m++) {
+        if (r->kind == RULE_FALLBACK && plan->state[m] != STATE_CLOSED) continue;
+        plan->state[m] = (uint8_t)r->state;
+        plan->source[m] = (int16_t)source;
+    }
+}
+
+/*
+ * Evaluate one local day exactly as opening_hours.js does: walk the rules in
+ * order (each rule whose time wraps past midnight is followed by its wrapped
+ * part, which selects the next day); a matching normal rule that opens (or
+ * says unknown) and names days discards what earlier rules said about this
+ * day; then apply the surviving rules in order, minute by minute. Additional
+ * (",") rules and wrapped parts never discard; fallback ("||") rules only
+ * fill minutes still closed; "off" rules never discard but close what they
+ * cover. Unless the context is literal, read_for_people() then turns the
+ * opening of a holiday the hours do not mention into unknown time: every
+ * evaluation below goes through here, so every page, filter and export
+ * gets the same answer.
+ */
+static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t days,
+                     day_plan *plan)
+{
+    day_facts today = facts_for(ctx, days), yesterday = facts_for(ctx, days - 1);
+    int entries[2 * MAX_RULES], count = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const rule *r = &s->rules[i];
+        if (rule_matches(r, &today)) {
+            bool discards = (rule_has_selectors(r) || (i > 0 && r->state == STATE_OPEN &&
+                                                       !rule_has_selectors(&s->rules[i - 1]))) &&
+                            r->state != STATE_CLOSED && r->kind == RULE_NORMAL;
+            if (discards) count = 0;
+            entries[count++] = (int)(2 * i);
+        }
+        if (rule_wraps(r) && rule_matches(r, &yesterday)) entries[count++] = (int)(2 * i + 1);
+    }
+    memset(plan->state, STATE_CLOSED, sizeof plan->state);
+    for (int m = 0; m < MINUTES_PER_DAY; m++)
+        plan->source[m] = -1;
+    plan->comment = NULL;
+    for (int k = 0; k < count; k++) {
+        const rule *r = &s->rules[entries[k] / 2];
+        bool wrapped = entries[k] % 2;
+        if (!wrapped && r->comment) plan->comment = r->comment;
+        if (r->time_count == 0) {
+            apply(plan, r, entries[k], 0, MINUTES_PER_DAY);
+            continue;
+        }
+        for (int t = 0; t < r->time_count; t++) {
+            const time_range *tr = &r->times[t];
+            if (!wrapped)
+                apply(plan, r, entries[k], tr->start,
+                      tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY);
+            else if (tr->end > MINUTES_PER_DAY)
+                apply(plan, r, entries[k], 0, tr->end - MINUTES_PER_DAY);
+        }
+    }
+    if (ctx->literal)
+        plan->unsure_any = false;
+    else
+        read_for_people(s, &today, &yesterday, plan);
+}
+
+/* ------------------------------------------------------------------ */
+/* Evaluation over UTC time                                            */
+/* ------------------------------------------------------------------ */
+
+static int64_t local_day_of(const hours_context *ctx, int64_t utc)
+{
+    return tz_floor_div(tz_utc_to_local(ctx->zone, utc), 86400);
+}
+
+/* UTC instant of a local day + minute (minute may be 1440: the next midnight). */
+static int64_t utc_of(const hours_context *ctx, int64_t days, int minute)
+{
+    return tz_local_to_utc(ctx->zone, days * 86400 + (int64_t)minute * 60);
+}
+
+/* A stretch of one state in UTC; holiday as in hours_interval. */
+typedef struct segment {
+    int64_t start, end;
+    int state;
+    const char *holiday;
+} segment;
+
+/*
+ * Call visit for each constant-state segment of local days first_day..last_day,
+ * in order. Segments that vanish in a daylight-saving gap are skipped.
+ * Stops early when visit returns false.
+ */
+static void walk_segments(const hours_schedule *s, const hours_context *ctx, int64_t first_day,
+                          int64_t last_day, bool (*visit)(void *, const segment *), void *arg)
+{
+    day_plan plan;
+    for (int64_t d = first_day; d <= last_day; d++) {
+        plan_day(s, ctx, d, &plan);
+        int m = 0;
+        while (m < MINUTES_PER_DAY) {
+            int e = m;
+            const char *holiday = plan_holiday(&plan, m);
+            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m] &&
+                   plan_holiday(&plan, e) == holiday)
+                e++;
+            segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m], holiday};
+            if (seg.end > seg.start && !visit(arg, &seg)) return;
+            m = e;
+        }
+    }
+}
+
+typedef struct collect {
+    int64_t from, to;
+    hours_interval *out;
+    size_t max, count;
+    bool overflow;
+} collect;
+
+static bool collect_visit(void *arg, const segment *seg)
+{
+    collect *c = arg;
+    if (seg->state == STATE_CLOSED) return true;
+    int64_t start = seg->start > c->from ? seg->start : c->from;
+    int64_t end = seg->end < c->to ? seg->end : c->to;
+    if (end <= start) return true;
+    bool unknown = seg->state == STATE_UNKNOWN;
+    if (c->count > 0) {
+        hours_interval *last = &c->out[c->count - 1];
+        if (last->unknown == unknown && last->holiday == seg->holiday && start <= last->end) {
+            if (end > last->end) last->end = end;
+            return true;
+        }
+    }
+    if (c->count == c->max) {
+        c->overflow = true;
+        return false;
+    }
+    c->out[c->count++] = (hours_interval){start, end, unknown, seg->holiday};
+    return true;
+}
+
+int hours_intervals(const hours_schedule *s, const hours_context *ctx, int64_t from, int64_t to,
+                    hours_interval *out, size_t max)
+{
+    if (to <= from) return 0;
+    collect c = {.from = from, .to = to, .out = out, .max = max};
+    walk_segments(s, ctx, local_day_of(ctx, from) - 1, local_day_of(ctx, to) + 1, collect_visit,
+                  &c);
+    return c.overflow ? -1 : (int)c.count;
+}
+
+typedef struct state_at {
+    int64_t t;
+    int state;
+    const char *holiday;
+} state_at;
+
+static bool state_visit(void *arg, const segment *seg)
+{
+    state_at *q = arg;
+    if (q->t >= seg->start && q->t < seg->end) {
+        q->state = seg->state;
+        q->holiday = seg->holiday;
+        return false;
+    }
+    return true;
+}
+
+static int state_of(const hours_schedule *s, const hours_context *ctx, int64_t t,
+                    const char **holiday)
+{
+    state_at q = {t, STATE_CLOSED, NULL};
+    int64_t d = local_day_of(ctx, t);
+    walk_segments(s, ctx, d - 1, d + 1, state_visit, &q);
+    if (holiday) *holiday = q.holiday;
+    return q.state;
+}
+
+hours_state hours_state_at(const hours_schedule *s, const hours_context *ctx, int64_t t,
+                           const char **holiday)
+{
+    return (hours_state)state_of(s, ctx, t, holiday);
+}
+
+bool hours_is_open(const hours_schedule *s, const hours_context *ctx, int64_t t)
+{
+    return state_of(s, ctx, t, NULL) == STATE_OPEN;
+}
+
+typedef struct change_search {
+    int64_t t;
+    int state;      /* the state at t */
+    bool want_open; /* look for the next opening (or unmentioned holiday), not any change */
+    int64_t found;
+    int new_state;
+    const char *new_holiday;
+} change_search;
+
+static bool change_visit(void *arg, const segment *seg)
+{
+    change_search *q = arg;
+    if (seg->start <= q->t) return true;
+    bool hit = q->want_open ? seg->state == STATE_OPEN || seg->holiday : seg->state != q->state;
+    if (!hit) return true;
+    q->found = seg->start;
+    q->new_state = seg->state;
+    q->new_holiday = seg->holiday;
+    return false;
+}
+
+/*
+ * The next change after t (or, with want_open, the next opening or the next
+ * stretch unknown because of an unmentioned holiday). *new_holiday (may be
+ * NULL) gets that stretch's holiday, or NULL.
+ */
+static int64_t search_change(const hours_schedule *s, const hours_context *ctx, int64_t t,
+                             bool want_open, int *new_state, const char **new_holiday)
+{
+    change_search q = {
+        .t = t, .state = state_of(s, ctx, t, NULL), .want_open = want_open, .found = -1};
+    int64_t d = local_day_of(ctx, t);
+    walk_segments(s, ctx, d, d + HOURS_LOOKAHEAD_DAYS, change_visit, &q);
+    if (new_state) *new_state = q.new_state;
+    if (new_holiday) *new_holiday = q.new_holiday;
+    return q.found;
+}
+
+int64_t hours_next_change(const hours_schedule *s, const hours_context *ctx, int64_t t, bool *opens)
+{
+    int new_state = STATE_CLOSED;
+    int64_t found = search_change(s, ctx, t, false, &new_state, NULL);
+    if (opens) *opens = found >= 0 && new_state == STATE_OPEN;
+    return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Days, predicates                                                    */
+/* ------------------------------------------------------------------ */
+
+void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int month, int day,
+               hours_day_info *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t days = tz_days_from_civil(year, month, day);
+    out->year = year;
+    out->month = month;
+    out->day = day;
+    out->weekday = tz_weekday(days);
+    out->holiday_name = hours_public_holiday(ctx->departement, year, month, day);
+    out->is_public_holiday = out->holiday_name != NULL;
+    day_plan today, tomorrow;
+    plan_day(s, ctx, days, &today);
+    plan_day(s, ctx, days + 1, &tomorrow);
+    out->comment = today.comment;
+    /* Minutes set by yesterday's range crossing midnight are shown on yesterday. */
+    int m = 0;
+    while (m < MINUTES_PER_DAY) {
+        int state = today.state[m];
+        if (state == STATE_CLOSED || (today.source[m] >= 0 && today.source[m] % 2)) {
+            m++;
+            continue;
+        }
+        bool holiday = plan_holiday(&today, m) != NULL;
+        int e = m;
+        while (e < MINUTES_PER_DAY && today.state[e] == state &&
+               (plan_holiday(&today, e) != NULL) == holiday &&
+               !(today.source[e] >= 0 && today.source[e] % 2))
+            e++;
+        int end = e;
+        if (e == MINUTES_PER_DAY) { /* continue into tomorrow's wrapped part */
+            int n = 0;
+            while (n < MINUTES_PER_DAY && tomorrow.state[n] == state &&
+                   (plan_holiday(&tomorrow, n) != NULL) == holiday && tomorrow.source[n] >= 0 &&
+                   tomorrow.source[n] % 2)
+                n++;
+            end += n;
+        }
+        if (out->range_count == HOURS_DAY_MAX_RANGES) {
+            out->truncated = true;
+            break;
+        }
+        out->ranges[out->range_count++] =
+            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday};
+        out->holiday_unconfirmed |= holiday;
+        m = e;
+    }
+    out->closed = out->range_count == 0;
+}
+
+/* Whether some minute in [from, to) of local day `days` is definitely open. */
+static bool open_within(const hours_schedule *s, const hours_context *ctx, int64_t days, int from,
+                        int to)
+{
+    day_plan plan;
+    plan_day(s, ctx, days, &plan);
+    for (int m = from; m < to; m++)
+        if (plan.state[m] == STATE_OPEN) return true;
+    return false;
+}
+
+bool hours_open_on_weekday(const hours_schedule *s, const hours_context *ctx, int weekday,
+                           int64_t from_utc)
+{
+    int64_t first = local_day_of(ctx, from_utc);
+    for (int64_t d = first; d < first + 7; d++)
+        if (tz_weekday(d) == weekday) return open_within(s, ctx, d, 0, MINUTES_PER_DAY);
+    return false;
+}
+
+bool hours_open_after(const hours_schedule *s, const hours_context *ctx, int minute_of_day,
+                      int64_t from_utc)
+{
+    if (minute_of_day < 0) minute_of_day = 0;
+    int64_t first = local_day_of(ctx, from_utc);
+    for (int64_t d = first; d < first + 7; d++)
+        if (open_within(s, ctx, d, minute_of_day, MINUTES_PER_DAY)) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* French text                                                         */
+/* ------------------------------------------------------------------ */
+
+/* "9 h", "9 h 30", "24 h". */
+static void put_clock_fr(buf *out, int minutes)
+{
+    if (minutes % 60)
+        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
+    else
+        buf_printf(out, "%d h", minutes / 60);
+}
+
+/* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
+static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
+{
+    for (int i = 0; i < day->range_count; i++) {
+        const hours_day_range *r = &day->ranges[i];
+        if (i > 0) buf_puts(out, ", ");
+        put_clock_fr(out, r->start);
+        buf_puts(out, " – ");
+        put_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
+        if (confirm && r->unknown) buf_puts(out, " (à confirmer)");
+    }
+}
+
+/* "Noël — jour férié : ouverture à confirmer": the one wording of an unmentioned holiday. */
+static void put_unconfirmed_holiday_fr(buf *out, const char *name)
+{
+    buf_printf(out, "%s — jour férié : ouverture à confirmer", name ? name : "Jour férié");
+}
+
+void hours_format_day_fr(buf *out, const hours_day_info *day)
+{
+    if (day->closed) {
+        buf_puts(out, day->is_public_holiday ? "fermé (jour férié)" : "fermé");
+        return;
+    }
+    if (!day->holiday_unconfirmed) {
+        put_ranges_fr(out, day, true);
+        return;
+    }
+    bool all_holiday = true;
+    for (int i = 0; i < day->range_count; i++)
+        all_holiday &= day->ranges[i].holiday;
+    put_unconfirmed_holiday_fr(out, day->holiday_name);
+    if (all_holiday) {
+        buf_puts(out, " (horaires habituels : ");
+        put_ranges_fr(out, day, false);
+        buf_putc(out, ')');
+    } else { /* some hours were written for that very date: list them as they are */
+        buf_puts(out, " ; ");
+        put_ranges_fr(out, day, true);
+    }
+}
+
+void hours_format_usual_fr(buf *out, const hours_day_info *day)
+{
+    if (day->holiday_unconfirmed) put_ranges_fr(out, day, false);
+}
+
+void hours_format_date_fr(buf *out, int year, int month, int day)
+{
+    buf_printf(out, "%s %d%s %s", weekday_fr[tz_weekday(tz_days_from_civil(year, month, day))], day,
+               day == 1 ? "er" : "", month_fr[month - 1]);
+}
+
+/*
+ * When an instant comes, relative to now, in words: " à 17 h", " demain à 9 h",
+ * " mardi à 9 h", " le lundi 21 décembre à 9 h", " à minuit". `at` is the
+ * preposition before the clock time (" à ", " à partir de ").
+ */
+static void put_when_fr(buf *out, const hours_context *ctx, int64_t now, int64_t when,
+                        const char *at)
+{
+    int64_t local = tz_utc_to_local(ctx->zone, when);
+    int64_t days = tz_floor_div(local, 86400);
+    int minutes = (int)((local - days * 86400) / 60);
+    int64_t ahead = days - local_day_of(ctx, now);
+    if (ahead == 1 && minutes == 0) {
+        buf_printf(out, "%sminuit", at);
+        return;
+    }
+    if (ahead == 1) {
+        buf_puts(out, " demain");
+    } else if (ahead > 1 && ahead < 7) {
+        buf_printf(out, " %s", weekday_fr[tz_weekday(days)]);
+    } else if (ahead >= 7) {
+        int y, m, d;
+        tz_civil_from_days(days, &y, &m, &d);
+        buf_puts(out, " le ");
+        hours_format_date_fr(out, y, m, d);
+    }
+    buf_puts(out, at);
+    put_clock_fr(out, minutes);
+}
+
+/* " aujourd'hui", " demain", " mardi", " le lundi 21 décembre": the day of `when`. */
+static void put_day_fr(buf *out, const hours_context *ctx, int64_t now, int64_t when)
+{
+    int64_t days = local_day_of(ctx, when);
+    int64_t ahead = days - local_day_of(ctx, now);
+    if (ahead <= 0) {
+        buf_puts(out, " aujourd'hui");
+    } else if (ahead == 1) {
+        buf_puts(out, " demain");
+    } else if (ahead < 7) {
+        buf_printf(out, " %s", weekday_fr[tz_weekday(days)]);
+    } else {
+        int y, m, d;
+        tz_civil_from_days(days, &y, &m, &d);
+        buf_puts(out, " le ");
+        hours_format_date_fr(out, y, m, d);
+    }
+}
+
+const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_context *ctx,
+                            int64_t now)
+{
+    const char *holiday = NULL;
+    int state = state_of(s, ctx, now, &holiday);
+    if (state == STATE_OPEN) {
+        int new_state = STATE_CLOSED;
+        int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
+        if (change < 0) {
+            buf_puts(out, "Ouvert 24 h/24");
+        } else if (new_state == STATE_CLOSED) {
+            buf_puts(out, "Ouvert · ferme");
+            put_when_fr(out, ctx, now, change, " à ");
+        } else {
+            buf_puts(out, "Ouvert · à confirmer");
+            put_when_fr(out, ctx, now, change, " à partir de ");
+        }
+        return NULL;
+    }
+    if (state == STATE_UNKNOWN && holiday) {
+        put_unconfirmed_holiday_fr(out, holiday);
+        return holiday;
+    }
+    if (state == STATE_UNKNOWN) {
+        buf_puts(out, "Ouverture à confirmer");
+        day_plan plan;
+        plan_day(s, ctx, local_day_of(ctx, now), &plan);
+        if (plan.comment) buf_printf(out, " · %s", plan.comment);
+        return NULL;
+    }
+    /* Closed: when it opens next, unless an unmentioned holiday comes first
+     * ("ouvre lundi" would then hide that it might open before). */
+    const char *next_holiday = NULL;
+    int64_t opening = search_change(s, ctx, now, true, NULL, &next_holiday);
+    buf_puts(out, "Fermé");
+    if (opening < 0) return NULL;
+    if (next_holiday) {
+        buf_puts(out, " ·");
+        put_day_fr(out, ctx, now, opening);
+        buf_puts(out, ", ");
+        put_unconfirmed_holiday_fr(out, next_holiday);
+        return next_holiday;
+    }
+    buf_puts(out, " · ouvre");
+    put_when_fr(out, ctx, now, opening, " à ");
+    return NULL;
+}

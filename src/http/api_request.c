@@ -1,0 +1,400 @@
+/*
+ * api_request.c — selection of places from a request, rate limit, JSON errors and
+ * the API's view of a place. See api.h and docs/api.md.
+ */
+#include "http/api_request.h"
+#include "places/place_view.h"
+#include "search/search.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ------------------------------------------------------------------------ */
+/* Errors and CORS                                                           */
+
+void api_cors(req *r)
+{
+    reply_header(r, "Access-Control-Allow-Origin", "*");
+    reply_header(r, "Access-Control-Expose-Headers", "ETag, Last-Modified, Retry-After");
+}
+
+int api_error(req *r, int status, const char *error, const char *detail)
+{
+    api_cors(r);
+    r->location = NULL;
+    return reply_json(r, status,
+                      json_pack("{s:s, s:s}", "erreur", error, "detail", detail ? detail : ""));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rate limit                                                                */
+
+enum {
+    RATE_SLOTS =
+        4096, /* clients remembered; the least recently seen of a probe window is evicted */
+    RATE_PROBE = 8,
+    RATE_DEFAULT_PER_MINUTE = 120,
+    RATE_DEFAULT_BURST = 60,
+};
+
+typedef struct rate_slot {
+    char client[48];
+    double tokens;
+    double last; /* seconds, monotonic */
+} rate_slot;
+
+/* The one piece of mutable process-wide state of this module: the buckets,
+ * behind a mutex. Fixed size, nothing to free. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_once_t once;
+    double per_second, burst;
+    bool trust_proxy;
+    rate_slot slots[RATE_SLOTS];
+} RATE = {.lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
+
+static void rate_configure(void)
+{
+    const char *v = getenv("REPERE_API_RATE");
+    long per_minute = v && *v ? strtol(v, NULL, 10) : RATE_DEFAULT_PER_MINUTE;
+    if (per_minute <= 0) per_minute = RATE_DEFAULT_PER_MINUTE;
+    v = getenv("REPERE_API_BURST");
+    long burst = v && *v ? strtol(v, NULL, 10) : RATE_DEFAULT_BURST;
+    if (burst <= 0) burst = RATE_DEFAULT_BURST;
+    RATE.per_second = (double)per_minute / 60.0;
+    RATE.burst = (double)burst;
+    v = getenv("REPERE_TRUST_PROXY");
+    RATE.trust_proxy = v && strcmp(v, "1") == 0;
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The client to count: the peer, or the proxy's last X-Forwarded-For entry. */
+static const char *rate_client(req *r)
+{
+    if (RATE.trust_proxy) {
+        const char *xff = req_header(r, "X-Forwarded-For");
+        if (xff && *xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            size_t n = strcspn(last, " ");
+            if (n > 0 && n < 47) return arena_strndup(r->arena, last, n);
+        }
+    }
+    return req_client_ip(r);
+}
+
+bool api_rate_allow(req *r)
+{
+    pthread_once(&RATE.once, rate_configure);
+    const char *client = rate_client(r);
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = client; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    double now = monotonic_seconds();
+    double retry_after = 0;
+    pthread_mutex_lock(&RATE.lock);
+    rate_slot *slot = NULL, *oldest = NULL;
+    for (size_t i = 0; i < RATE_PROBE && !slot; i++) {
+        rate_slot *s = &RATE.slots[(h + i) % RATE_SLOTS];
+        if (strcmp(s->client, client) == 0 && s->client[0])
+            slot = s;
+        else if (!oldest || s->last < oldest->last)
+            oldest = s;
+    }
+    if (!slot) {
+        slot = oldest;
+        snprintf(slot->client, sizeof slot->client, "%s", client);
+        slot->tokens = RATE.burst;
+        slot->last = now;
+    }
+    slot->tokens = fmin(RATE.burst, slot->tokens + (now - slot->last) * RATE.per_second);
+    slot->last = now;
+    bool allowed = slot->tokens >= 1.0;
+    if (allowed)
+        slot->tokens -= 1.0;
+    else
+        retry_after = (1.0 - slot->tokens) / RATE.per_second;
+    pthread_mutex_unlock(&RATE.lock);
+    if (allowed) return true;
+    char seconds[24];
+    snprintf(seconds, sizeof seconds, "%ld",
+             (long)ceil(retry_after) > 0 ? (long)ceil(retry_after) : 1L);
+    reply_header(r, "Retry-After", seconds);
+    const char *message = "Trop de requêtes : réessayez dans quelques secondes.";
+    if (str_starts_with(r->path, "/api/")) {
+        api_error(r, 429, message,
+                  arena_printf(r->arena,
+                               "au plus %.0f requêtes par minute et par client ; "
+                               "attendez %s s (en-tête Retry-After)",
+                               RATE.per_second * 60, seconds));
+    } else {
+        reply_error(r, 429, message);
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* URLs, cursor, the API's view of a place                                   */
+
+const char *api_absolute_url(req *r, const char *path)
+{
+    const char *origin = req_origin(r);
+    return origin ? arena_printf(r->arena, "%s%s", origin, path) : arena_strdup(r->arena, path);
+}
+
+void api_cursor_encode(const char *updated_at, int64_t id, char out[API_CURSOR_MAX])
+{
+    char text[64];
+    int n = snprintf(text, sizeof text, "%s|%lld", updated_at ? updated_at : "", (long long)id);
+    sodium_bin2base64(out, API_CURSOR_MAX, (const unsigned char *)text, (size_t)n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool api_cursor_decode(const char *text, char updated_at[21], int64_t *id)
+{
+    if (!text || !*text || strlen(text) >= API_CURSOR_MAX) return false;
+    unsigned char bin[API_CURSOR_MAX];
+    size_t len = 0;
+    if (sodium_base642bin(bin, sizeof bin - 1, text, strlen(text), NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return false;
+    bin[len] = '\0';
+    const char *s = (const char *)bin;
+    const char *bar = strchr(s, '|');
+    if (!bar || bar - s != 20) return false;
+    char stamp[21];
+    memcpy(stamp, s, 20);
+    stamp[20] = '\0';
+    char normal[21];
+    if (!export_parse_timestamp(stamp, normal) || strcmp(normal, stamp) != 0) return false;
+    const char *digits = bar + 1;
+    if (!*digits || strlen(digits) > 18) return false;
+    for (const char *p = digits; *p; p++)
+        if (!isdigit((unsigned char)*p)) return false;
+    memcpy(updated_at, stamp, 21);
+    *id = strtoll(digits, NULL, 10);
+    return true;
+}
+
+json_t *api_lieu_json(req *r, const export_record *rec)
+{
+    json_t *o = export_record_json(rec);
+    char *path = place_path(rec->place_id, rec->slug);
+    json_object_set_new(o, "identifiant", json_integer(rec->place_id));
+    json_object_set_new(o, "url", json_string(api_absolute_url(r, path)));
+    free(path);
+    json_object_set_new(o, "modifie_le",
+                        rec->updated_at ? json_string(rec->updated_at) : json_null());
+    json_object_set_new(o, "ferme_le", rec->closed_at ? json_string(rec->closed_at) : json_null());
+    return o;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Selection                                                                 */
+
+/* Parameters of /lieux that the search module reads (besides the filter groups). */
+static const char *const SEARCH_PARAMS[] = {"q",   "ou",    "commune",    "lat",
+                                            "lon", "rayon", "departement"};
+
+static bool known_param(const char *key, unsigned accepted)
+{
+    for (size_t i = 0; i < ARRAY_LEN(SEARCH_PARAMS); i++)
+        if (strcmp(key, SEARCH_PARAMS[i]) == 0) return true;
+    for (int g = 0; g < SG_COUNT; g++)
+        if (strcmp(key, search_group_param((search_group)g)) == 0) return true;
+    if (strcmp(key, "territoire") == 0) return true;
+    if ((accepted & API_PARAMS_LIST) && (strcmp(key, "modified_after") == 0 ||
+                                         strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0))
+        return true;
+    if ((accepted & API_PARAMS_PAGE) && strcmp(key, "page") == 0) return true;
+    if ((accepted & API_PARAMS_FORMAT) && strcmp(key, "format") == 0) return true;
+    return false;
+}
+
+/* The accepted parameter names, for error details. */
+static const char *accepted_list(req *r, unsigned accepted)
+{
+    buf b = {0};
+    for (size_t i = 0; i < ARRAY_LEN(SEARCH_PARAMS); i++)
+        buf_printf(&b, "%s%s", b.len ? ", " : "", SEARCH_PARAMS[i]);
+    for (int g = 0; g < SG_COUNT; g++)
+        buf_printf(&b, ", %s", search_group_param((search_group)g));
+    buf_puts(&b, ", territoire");
+    if (accepted & API_PARAMS_LIST) buf_puts(&b, ", modified_after, limit, cursor");
+    if (accepted & API_PARAMS_FORMAT) buf_puts(&b, ", format");
+    const char *s = arena_printf(r->arena, "paramètres acceptés : %s", b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* The first parameter of the query string this endpoint does not know, or NULL. */
+static const char *unknown_param(req *r, unsigned accepted)
+{
+    const char *qs = req_query_string(r);
+    while (*qs) {
+        size_t n = strcspn(qs, "&");
+        size_t klen = strcspn(qs, "=&");
+        char *key = arena_strndup(r->arena, qs, klen < n ? klen : n);
+        http_percent_decode(key, strlen(key), true);
+        if (*key && !known_param(key, accepted)) return key;
+        qs += n;
+        if (*qs) qs++;
+    }
+    return NULL;
+}
+
+static bool has_search(const search_params *p)
+{
+    if ((p->q && *p->q) || (p->where && *p->where) || (p->chosen_insee && *p->chosen_insee) ||
+        p->has_position)
+        return true;
+    for (int g = 0; g < SG_COUNT; g++)
+        if (p->selected_count[g]) return true;
+    return false;
+}
+
+/* Run the search of the request and keep its hits as a JSON array of ids.
+ * An ambiguous or unknown "Où ?" fails, and is handed to *where when given. */
+static bool run_search(req *r, search_params *p, export_filter *f, where_result *where,
+                       const char **error, const char **detail)
+{
+    search_result res;
+    if (search_run(r->app->search, r->app->db, p, &res) != 0) {
+        *error = "La recherche a échoué : réessayez dans un instant.";
+        *detail = "erreur interne";
+        return false;
+    }
+    bool ok = true;
+    if (res.where.kind == WHERE_CHOICE) {
+        buf b = {0};
+        for (size_t i = 0; i < res.where.choice_count && i < 10; i++)
+            buf_printf(&b, "%s%s (%s) : commune=%s", i ? " ; " : "", res.where.choices[i].name,
+                       res.where.choices[i].departement, res.where.choices[i].insee);
+        *error = arena_printf(
+            r->arena, "Plusieurs communes correspondent à « %s » : précisez-la avec commune=.",
+            p->where);
+        *detail = arena_strdup(r->arena, b.data ? b.data : "");
+        buf_free(&b);
+        ok = false;
+    } else if (res.where.kind == WHERE_UNKNOWN) {
+        *error = arena_printf(r->arena, "Aucune commune ni département ne correspond à « %s ».",
+                              p->where);
+        *detail = "paramètre ou (ou departement)";
+        ok = false;
+    } else {
+        buf ids = {0};
+        buf_putc(&ids, '[');
+        for (size_t i = 0; i < res.total; i++)
+            buf_printf(&ids, "%s%lld", i ? "," : "", (long long)res.hits[i].id);
+        buf_putc(&ids, ']');
+        f->ids = arena_strdup(r->arena, ids.data);
+        f->search = true;
+        buf_free(&ids);
+    }
+    if (!ok && where) {
+        *where = res.where; /* the choices go with it */
+        memset(&res.where, 0, sizeof res.where);
+    }
+    search_result_free(&res);
+    return ok;
+}
+
+bool api_selection(req *r, unsigned accepted, export_filter *f, const char **error,
+                   const char **detail)
+{
+    where_result where;
+    bool ok = api_selection_where(r, accepted, f, &where, error, detail);
+    where_result_free(&where);
+    return ok;
+}
+
+bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_result *where,
+                         const char **error, const char **detail)
+{
+    memset(f, 0, sizeof *f);
+    memset(where, 0, sizeof *where);
+    *detail = "";
+    const char *bad = unknown_param(r, accepted);
+    if (bad) {
+        *error = arena_printf(r->arena, "Paramètre inconnu : « %s ».", bad);
+        *detail = accepted_list(r, accepted);
+        return false;
+    }
+    search_params p;
+    if (!search_parse(r, &p, error)) {
+        *detail = "paramètres de recherche (voir /api)";
+        return false;
+    }
+    /* As /lieux: departement=07 browses a département (home-page links). */
+    const char *dep = req_query(r, "departement");
+    if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
+    if (has_search(&p) && !run_search(r, &p, f, where, error, detail)) return false;
+
+    const char *territory = req_query(r, "territoire");
+    if (territory && *territory) {
+        const char *why;
+        if (!export_territory_parse(territory, &f->territory, &why)) {
+            *error = arena_printf(r->arena, "Le territoire « %s » n'est pas valide.", territory);
+            *detail = why;
+            return false;
+        }
+        if (!export_territory_exists(db_reader(r->app->db), &f->territory)) {
+            *error = arena_printf(r->arena, "Le territoire « %s » n'existe pas.", territory);
+            *detail = "codes INSEE de commune et de région, SIREN d'EPCI, codes de département";
+            return false;
+        }
+    }
+    if (!(accepted & API_PARAMS_LIST)) return true;
+
+    const char *since = req_query(r, "modified_after");
+    if (since) {
+        char *normal = arena_alloc(r->arena, 21);
+        if (!export_parse_timestamp(since, normal)) {
+            *error =
+                arena_printf(r->arena, "La date modified_after « %s » n'est pas valide.", since);
+            *detail = "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ (ou avec un décalage +02:00)";
+            return false;
+        }
+        f->modified_after = normal;
+    }
+    f->limit = API_DEFAULT_LIMIT;
+    const char *limit = req_query(r, "limit");
+    if (limit) {
+        char *end = NULL;
+        long v = strtol(limit, &end, 10);
+        if (!*limit || *end || v < 1 || v > API_MAX_LIMIT) {
+            *error =
+                arena_printf(r->arena, "La taille de page limit=« %s » n'est pas valide.", limit);
+            *detail = arena_printf(r->arena, "un entier entre 1 et %d", API_MAX_LIMIT);
+            return false;
+        }
+        f->limit = v;
+    }
+    const char *cursor = req_query(r, "cursor");
+    if (cursor) {
+        char *stamp = arena_alloc(r->arena, 21);
+        if (!api_cursor_decode(cursor, stamp, &f->after_id)) {
+            *error = "Le curseur de pagination n'est pas valide.";
+            *detail = "utilisez tel quel le curseur « curseur » d'une réponse précédente";
+            return false;
+        }
+        f->after_updated_at = stamp;
+    }
+    /* Synchronising (a date or a position in the history): closures are changes too. */
+    f->include_closed = f->modified_after || f->after_updated_at;
+    return true;
+}

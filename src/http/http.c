@@ -1,0 +1,837 @@
+/*
+ * http.c — libmicrohttpd glue: request context, body limits, routing,
+ * security headers, compression, conditional requests, the request log and
+ * replying. The only file that includes <microhttpd.h>.
+ */
+#include "http/http.h"
+#include "http/routes.h"
+#include "kit/selection.h"
+#include "http/session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum {
+    GZIP_MIN_BYTES = 1024, /* smaller bodies are not worth compressing */
+    GZIP_LEVEL = 5,        /* 0.3–0.4 ms for 20 KB here; higher levels buy little */
+    CONNECTION_TIMEOUT_S = 15,
+    CONNECTION_LIMIT = 1000,
+    CONNECTION_MEMORY = 48 * 1024,
+};
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+};
+
+static int64_t now_us(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* ---- pure parsing ---- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+size_t http_percent_decode(char *s, size_t len, bool form)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            s[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else if (form && s[i] == '+') {
+            s[o++] = ' ';
+        } else {
+            s[o++] = s[i];
+        }
+    }
+    s[o] = '\0';
+    return o;
+}
+
+int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && body[end] != '&') end++;
+        if (end > i) {
+            if (n == max) return -1;
+            char *pair = arena_strndup(ar, body + i, end - i);
+            char *eq = strchr(pair, '=');
+            /* No '=': an empty value, in the arena copy (it is decoded in
+             * place, so it must not be a string literal). */
+            char *value = pair + strlen(pair);
+            if (eq) {
+                *eq = '\0';
+                value = eq + 1;
+            }
+            size_t klen = http_percent_decode(pair, strlen(pair), true);
+            size_t vlen = http_percent_decode(value, strlen(value), true);
+            if (!utf8_valid(pair, klen) || !utf8_valid(value, vlen)) return -1;
+            if (memchr(pair, '\0', klen) || memchr(value, '\0', vlen)) return -1;
+            out[n].key = pair;
+            out[n].value = value;
+            n++;
+        }
+        i = end + 1;
+    }
+    return (int)n;
+}
+
+void http_anonymise_ip(const char *ip, char *out, size_t outlen)
+{
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, ip, &v4) == 1) {
+        unsigned char *b = (unsigned char *)&v4;
+        b[3] = 0;
+        inet_ntop(AF_INET, &v4, out, (socklen_t)outlen);
+    } else if (inet_pton(AF_INET6, ip, &v6) == 1) {
+        memset(v6.s6_addr + 6, 0, 10);
+        inet_ntop(AF_INET6, &v6, out, (socklen_t)outlen);
+    } else {
+        snprintf(out, outlen, "-");
+    }
+}
+
+/* ---- accessors ---- */
+
+const char *req_query(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct collect {
+    const char *name;
+    const char **values;
+    size_t max, count;
+} collect;
+
+static enum MHD_Result collect_values(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    collect *c = cls;
+    if (strcmp(key, c->name) == 0 && value && c->count < c->max) c->values[c->count++] = value;
+    return MHD_YES;
+}
+
+size_t req_query_all(req *r, const char *name, const char **values, size_t max)
+{
+    collect c = {name, values, max, 0};
+    MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, collect_values, &c);
+    return c.count;
+}
+
+const char *req_form(req *r, const char *name)
+{
+    for (size_t i = 0; i < r->nform; i++)
+        if (strcmp(r->form[i].key, name) == 0) return r->form[i].value;
+    return NULL;
+}
+
+const char *req_header(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result append_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    buf *b = cls;
+    if (b->len) buf_putc(b, '&');
+    url_encode(b, key);
+    if (value) {
+        buf_putc(b, '=');
+        url_encode(b, value);
+    }
+    return MHD_YES;
+}
+
+const char *req_origin(req *r)
+{
+    const char *o = r->app->cfg.public_origin;
+    if (o && *o) {
+        size_t n = strlen(o);
+        while (n && o[n - 1] == '/') n--;
+        return arena_strndup(r->arena, o, n);
+    }
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (!host || !*host || strlen(host) > 255) return NULL;
+    for (const char *p = host; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(".-:[]", *p)))
+            return NULL;
+    return arena_printf(r->arena, "%s://%s", r->app->cfg.behind_tls ? "https" : "http", host);
+}
+
+const char *req_query_string(req *r)
+{
+    buf b = {0};
+    MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, append_query, &b);
+    const char *s = arena_strdup(r->arena, b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+const char *req_client_ip(req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+    }
+    return arena_strdup(r->arena, ip);
+}
+
+/* ---- replies ---- */
+
+void reply_header(req *r, const char *name, const char *value)
+{
+    r->headers = r->headers ? r->headers : arena_alloc(r->arena, 16 * sizeof(kv));
+    if (r->nheaders == 16) return;
+    r->headers[r->nheaders].key = arena_strdup(r->arena, name);
+    r->headers[r->nheaders].value = arena_strdup(r->arena, value);
+    r->nheaders++;
+}
+
+int reply_page(req *r, const char *template_name, json_t *data)
+{
+    app *a = r->app;
+    json_object_set_new(data, "static_v", json_string(a->static_version));
+    selection_nav(r, data); /* "Ma sélection (N)" in the header, from the cookie only */
+    if (!json_object_get(data, "status")) json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
+    buf body = {0};
+    if (!tpl_render(a->templates, template_name, data, &body)) {
+        fprintf(stderr, "repere: missing template %s\n", template_name);
+        buf_free(&body);
+        json_decref(data);
+        return -1;
+    }
+    json_object_set_new(data, "body", json_stringn(body.data ? body.data : "", body.len));
+    buf_free(&body);
+    buf_reset(&r->out);
+    tpl_render(a->templates, "layout", data, &r->out);
+    json_decref(data);
+    if (!r->status) r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    return 0;
+}
+
+static bool wants_json(req *r)
+{
+    return str_starts_with(r->path, "/api/");
+}
+
+int reply_error(req *r, int status, const char *message)
+{
+    r->status = status;
+    r->location = NULL;
+    if (status >= 500) fprintf(stderr, "repere: %d on %s %s: %s\n", status, r->method, r->path, message);
+    if (wants_json(r)) {
+        return reply_json(r, status, json_pack("{s:s, s:s}", "erreur", message, "detail",
+                                               status == 404 ? "ressource inconnue" : ""));
+    }
+    json_t *d = json_pack("{s:s, s:i, s:s, s:b}", "title",
+                          status == 404 ? "Page introuvable" : "Une erreur est survenue",
+                          "status", status, "message", message, "is_404", status == 404);
+    if (reply_page(r, "error", d) != 0) {
+        buf_reset(&r->out);
+        buf_puts(&r->out, message);
+        r->content_type = "text/plain; charset=utf-8";
+    }
+    r->status = status;
+    return 0;
+}
+
+int reply_json(req *r, int status, json_t *data)
+{
+    buf_reset(&r->out);
+    char *s = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    buf_puts(&r->out, s ? s : "null");
+    buf_putc(&r->out, '\n');
+    free(s);
+    r->status = status;
+    r->content_type = "application/json; charset=utf-8";
+    return 0;
+}
+
+int reply_text(req *r, const char *content_type, const char *text)
+{
+    buf_reset(&r->out);
+    buf_puts(&r->out, text);
+    r->content_type = content_type;
+    if (!r->status) r->status = 200;
+    return 0;
+}
+
+int reply_buf(req *r, const char *content_type, buf *body)
+{
+    buf_free(&r->out);
+    r->out = *body;
+    *body = (buf){0};
+    r->content_type = content_type;
+    r->status = 200;
+    return 0;
+}
+
+int reply_redirect(req *r, int status, const char *location)
+{
+    r->status = status;
+    r->location = arena_strdup(r->arena, location);
+    buf_reset(&r->out);
+    r->content_type = "text/plain; charset=utf-8";
+    return 0;
+}
+
+/* ---- multipart/form-data (routes with .multipart) ---- */
+
+enum {
+    MULTIPART_BUFFER = 16 * 1024, /* the post processor's working buffer */
+};
+
+typedef struct multipart_field {
+    char *key;
+    buf value;
+} multipart_field;
+
+typedef struct multipart {
+    struct MHD_PostProcessor *pp;
+    multipart_field fields[HTTP_MAX_ARGS];
+    size_t nfields;
+    size_t field_bytes; /* all non-file values: at most HTTP_MAX_FORM_BODY */
+    char *file_key;     /* the one file part accepted */
+    bool bad;           /* more fields than allowed, two files, a parse error */
+} multipart;
+
+/* Called by the post processor for each piece of each part, in order. */
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    req *r = cls;
+    multipart *mp = r->multipart;
+    if (!key) return MHD_YES;
+    if (filename) {
+        if (mp->file_key && strcmp(mp->file_key, key) != 0) {
+            mp->bad = true; /* one file per form */
+            return MHD_NO;
+        }
+        if (!mp->file_key) {
+            mp->file_key = xstrdup(key);
+            r->upload_name = arena_strdup(r->arena, filename);
+        }
+        buf_append(&r->upload, data, size); /* bounded by r->max_body, checked per chunk */
+        return MHD_YES;
+    }
+    multipart_field *f = mp->nfields ? &mp->fields[mp->nfields - 1] : NULL;
+    if (off == 0 || !f || strcmp(f->key, key) != 0) {
+        if (mp->nfields == HTTP_MAX_ARGS) {
+            mp->bad = true;
+            return MHD_NO;
+        }
+        f = &mp->fields[mp->nfields++];
+        f->key = xstrdup(key);
+        f->value = (buf){0};
+    }
+    mp->field_bytes += size;
+    if (mp->field_bytes > HTTP_MAX_FORM_BODY) {
+        mp->bad = true;
+        return MHD_NO;
+    }
+    buf_append(&f->value, data, size);
+    return MHD_YES;
+}
+
+static void multipart_free(req *r)
+{
+    multipart *mp = r->multipart;
+    if (!mp) return;
+    if (mp->pp) MHD_destroy_post_processor(mp->pp);
+    for (size_t i = 0; i < mp->nfields; i++) {
+        free(mp->fields[i].key);
+        buf_free(&mp->fields[i].value);
+    }
+    free(mp->file_key);
+    free(mp);
+    r->multipart = NULL;
+}
+
+/* The fields gathered, as r->form (valid UTF-8, no NUL). Returns false when malformed. */
+static bool multipart_finish(req *r)
+{
+    multipart *mp = r->multipart;
+    if (mp->pp && MHD_destroy_post_processor(mp->pp) != MHD_YES) mp->bad = true;
+    mp->pp = NULL;
+    if (mp->bad) return false;
+    r->form = arena_alloc(r->arena, HTTP_MAX_ARGS * sizeof(kv));
+    for (size_t i = 0; i < mp->nfields; i++) {
+        const char *v = mp->fields[i].value.data ? mp->fields[i].value.data : "";
+        size_t len = mp->fields[i].value.len;
+        const char *k = mp->fields[i].key;
+        if (!utf8_valid(k, strlen(k)) || !utf8_valid(v, len) || memchr(v, '\0', len)) return false;
+        r->form[r->nform].key = arena_strdup(r->arena, k);
+        r->form[r->nform].value = arena_strndup(r->arena, v, len);
+        r->nform++;
+    }
+    return true;
+}
+
+/* ---- request life cycle ---- */
+
+static void free_request(req *r)
+{
+    multipart_free(r); /* the post processor, when the request ended before dispatch */
+    buf_free(&r->upload);
+    if (r->file_fd >= 0) close(r->file_fd);
+    buf_free(&r->out);
+    buf_free(&r->body);
+    arena_free(r->arena);
+    free(r);
+}
+
+static bool client_accepts_gzip(req *r)
+{
+    const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    return ae && strstr(ae, "gzip") != NULL;
+}
+
+static bool is_compressible(const char *type)
+{
+    return type && (str_starts_with(type, "text/") || str_starts_with(type, "application/json") ||
+                    str_starts_with(type, "application/geo+json") ||
+                    str_starts_with(type, "application/javascript") ||
+                    str_starts_with(type, "image/svg") || str_starts_with(type, "application/xml") ||
+                    str_starts_with(type, "application/atom") ||
+                    str_starts_with(type, "text/calendar"));
+}
+
+/* gzip `in` into a fresh malloc'd buffer; returns false when it does not pay. */
+static bool gzip_bytes(const char *in, size_t len, char **out, size_t *outlen)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    size_t cap = deflateBound(&z, len);
+    char *o = xmalloc(cap);
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)o;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END || n >= len) {
+        free(o);
+        return false;
+    }
+    *out = o;
+    *outlen = n;
+    return true;
+}
+
+static void body_etag(const char *data, size_t len, char out[40])
+{
+    unsigned char h[12];
+    crypto_generichash(h, sizeof h, (const unsigned char *)data, len, NULL, 0);
+    out[0] = '"';
+    sodium_bin2hex(out + 1, 25, h, sizeof h);
+    strcat(out, "\"");
+}
+
+static void http_date(time_t t, char *out, size_t len)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static time_t parse_http_date(const char *s)
+{
+    struct tm tm = {0};
+    if (!s || !strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm)) return 0;
+    return timegm(&tm);
+}
+
+static void add_security_headers(req *r, struct MHD_Response *resp)
+{
+    app *a = r->app;
+    MHD_add_response_header(resp, "Content-Security-Policy", r->csp_override ? r->csp_override : a->csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
+    if (!r->allow_framing) MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (a->cfg.behind_tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
+{
+    struct MHD_Response *resp;
+    int status = r->status ? r->status : 200;
+    bool get_like = strcmp(r->method, "GET") == 0;
+    char etag[40] = "";
+
+    if (r->file_fd >= 0) {
+        resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+        r->file_fd = -1; /* MHD closes it */
+    } else {
+        bool not_modified = false;
+        if (get_like && status == 200) {
+            body_etag(r->out.data ? r->out.data : "", r->out.len, etag);
+            const char *inm = req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+            if (inm) {
+                not_modified = strstr(inm, etag) != NULL;
+            } else if (r->last_modified) {
+                time_t since = parse_http_date(req_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE));
+                not_modified = since && r->last_modified <= since;
+            }
+        }
+        bool gz = false;
+        if (not_modified) {
+            status = 304;
+            resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        } else {
+            char *data = r->out.data ? r->out.data : NULL;
+            size_t len = r->out.len;
+            char *z = NULL;
+            size_t zlen = 0;
+            if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
+                client_accepts_gzip(r) && gzip_bytes(data, len, &z, &zlen)) {
+                gz = true;
+                resp = MHD_create_response_from_buffer_with_free_callback(zlen, z, free);
+            } else {
+                char *owned = buf_steal(&r->out);
+                resp = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
+            }
+        }
+        if (gz) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+        if (is_compressible(r->content_type))
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+        if (etag[0]) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    }
+    if (!resp) return MHD_NO;
+    r->status = status;
+    if (r->content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+    if (r->last_modified) {
+        char date[64];
+        http_date(r->last_modified, date, sizeof date);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            r->cache_control ? r->cache_control : "no-cache");
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->headers[i].key, r->headers[i].value);
+    add_security_headers(r, resp);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* Reject cross-site state changes before any handler runs: a browser says
+ * where the request comes from in Sec-Fetch-Site, or at least in Origin. */
+static bool same_origin(req *r)
+{
+    const char *site = req_header(r, "Sec-Fetch-Site");
+    if (site) return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0;
+    const char *origin = req_header(r, "Origin");
+    if (!origin) return true; /* not a browser request (curl, scripts): the token decides */
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (r->app->cfg.public_origin && strcmp(origin, r->app->cfg.public_origin) == 0) return true;
+    if (!host) return false;
+    const char *p = strstr(origin, "://");
+    return p && strcmp(p + 3, host) == 0;
+}
+
+static enum MHD_Result validate_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    const char **bad = cls;
+    size_t total = strlen(key) + (value ? strlen(value) : 0);
+    if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+        *bad = "l'adresse contient des caractères invalides";
+        return MHD_NO;
+    }
+    if (total > HTTP_MAX_URL) {
+        *bad = "un paramètre de l'adresse est trop long";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void dispatch(req *r)
+{
+    const char *bad = NULL;
+    if (strlen(r->path) > HTTP_MAX_URL) {
+        reply_error(r, 414, "L'adresse demandée est trop longue.");
+        return;
+    }
+    if (!utf8_valid(r->path, strlen(r->path))) {
+        reply_error(r, 400, "L'adresse contient des caractères invalides.");
+        return;
+    }
+    int nargs = MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, validate_arg, &bad);
+    if (bad || nargs > HTTP_MAX_ARGS) {
+        reply_error(r, 400, bad ? bad : "Trop de paramètres dans l'adresse.");
+        return;
+    }
+    if (r->body_too_large) {
+        reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY ? "Le fichier envoyé est trop volumineux."
+                                                             : "Le formulaire envoyé est trop volumineux.");
+        return;
+    }
+    bool wrong_method = false;
+    const char *method = r->is_head ? "GET" : r->method;
+    const route *rt = routes_match(method, r->path, r, &wrong_method);
+    if (!rt) {
+        if (wrong_method) {
+            reply_header(r, "Allow", strcmp(method, "GET") == 0 ? "POST" : "GET, HEAD");
+            reply_error(r, 405, "Cette action n'est pas possible sur cette adresse.");
+        } else {
+            reply_error(r, 404, "Cette page n'existe pas ou n'existe plus.");
+        }
+        return;
+    }
+    /* The route's access level, before the handler runs (session.c). */
+    if (!r->session_loaded) session_load(r);
+    if (!session_allows(r->user, rt->access)) {
+        if (!r->user && strcmp(method, "GET") == 0) {
+            buf to = {0};
+            buf_puts(&to, "/connexion?retour=");
+            url_encode(&to, r->path);
+            reply_redirect(r, 303, to.data);
+            buf_free(&to);
+        } else {
+            reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
+                                        : "Connectez-vous pour faire cela.");
+        }
+        return;
+    }
+    if (strcmp(method, "POST") == 0) {
+        if (!same_origin(r)) {
+            reply_error(r, 403, "Cette demande ne vient pas de Repère : elle a été refusée.");
+            return;
+        }
+        const char *ctype = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (r->multipart) {
+            if (!multipart_finish(r)) {
+                reply_error(r, 400, "Le formulaire envoyé est mal formé.");
+                return;
+            }
+        } else if (ctype && str_starts_with(ctype, "application/x-www-form-urlencoded")) {
+            r->form = arena_alloc(r->arena, HTTP_MAX_ARGS * sizeof(kv));
+            int n = http_parse_form(r->arena, r->body.data ? r->body.data : "", r->body.len,
+                                    r->form, HTTP_MAX_ARGS);
+            if (n < 0) {
+                reply_error(r, 400, "Le formulaire envoyé est mal formé.");
+                return;
+            }
+            r->nform = (size_t)n;
+        }
+        /* Second CSRF layer: the form's synchronizer token. */
+        if (rt->csrf && !session_csrf_ok(r)) {
+            reply_error(r, 403, "Ce formulaire a expiré ou ne vient pas de Repère : rechargez la "
+                                "page et recommencez.");
+            return;
+        }
+    }
+    if (rt->handler(r) != 0) {
+        reply_error(r, 500, "Une erreur interne est survenue. Réessayez dans un instant.");
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    app *a = cls;
+    req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        r->app = a;
+        r->connection = conn;
+        r->arena = arena_new();
+        r->file_fd = -1;
+        r->started_us = now_us();
+        r->method = arena_strdup(r->arena, method);
+        r->path = arena_strdup(r->arena, url);
+        r->is_head = strcmp(method, "HEAD") == 0;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        *con_cls = r;
+        /* The route decides how much body it takes (routes.h max_body). */
+        bool wrong_method = false;
+        const route *rt = routes_match(r->is_head ? "GET" : method, r->path, r, &wrong_method);
+        r->max_body = rt && rt->max_body ? rt->max_body : HTTP_MAX_FORM_BODY;
+        if (cl && strtoull(cl, NULL, 10) > r->max_body) {
+            /* Answer at once, without reading a body we would throw away. */
+            r->body_too_large = true;
+            reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY
+                                    ? "Le fichier envoyé est trop volumineux."
+                                    : "Le formulaire envoyé est trop volumineux.");
+            return queue(conn, r);
+        }
+        const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (rt && rt->multipart && strcmp(method, "POST") == 0 && ctype &&
+            str_starts_with(ctype, "multipart/form-data")) {
+            /* Before megabytes are read: may this person use the route at all?
+             * (A small body is read and refused by dispatch, so that the
+             * client sees the answer rather than a reset connection.) */
+            session_load(r);
+            r->session_loaded = true;
+            if ((!cl || strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) && !session_allows(r->user, rt->access)) {
+                reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
+                                            : "Connectez-vous pour faire cela.");
+                return queue(conn, r);
+            }
+            multipart *mp = xcalloc(1, sizeof *mp);
+            r->multipart = mp;
+            mp->pp = MHD_create_post_processor(conn, MULTIPART_BUFFER, on_part, r);
+            if (!mp->pp) {
+                reply_error(r, 400, "Le formulaire envoyé est mal formé.");
+                return queue(conn, r);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->body_too_large) {
+            multipart *mp = r->multipart;
+            if (r->body_bytes + *upload_size > r->max_body) {
+                r->body_too_large = true;
+                buf_free(&r->body);
+                buf_free(&r->upload);
+                multipart_free(r);
+            } else if (mp) {
+                if (!mp->bad && MHD_post_process(mp->pp, upload_data, *upload_size) != MHD_YES)
+                    mp->bad = true;
+            } else {
+                buf_append(&r->body, upload_data, *upload_size);
+            }
+            r->body_bytes += *upload_size;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "POST") != 0) {
+        reply_header(r, "Allow", "GET, HEAD, POST");
+        reply_error(r, 405, "Méthode non prise en charge.");
+    } else {
+        dispatch(r);
+    }
+    return queue(conn, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)toe;
+    app *a = cls;
+    req *r = *con_cls;
+    if (!r) return;
+    if (!a->cfg.quiet) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char ip[INET6_ADDRSTRLEN] = "-", anon[INET6_ADDRSTRLEN] = "-";
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+            http_anonymise_ip(ip, anon, sizeof anon);
+        }
+        char date[64];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+        /* Common log format. The query string is logged, request bodies never. */
+        const char *qs = r->log_without_query ? "" : req_query_string(r);
+        fprintf(stdout, "%s - - [%s] \"%s %s%s%s HTTP/1.1\" %d %zu\n", anon, date, r->method,
+                r->path, qs[0] ? "?" : "", qs, r->status, r->out.len);
+        fflush(stdout);
+    }
+    free_request(r);
+    *con_cls = NULL;
+}
+
+http_server *http_start(app *a)
+{
+    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) != MHD_YES) {
+        fprintf(stderr, "repere: this libmicrohttpd lacks epoll support\n");
+        return NULL;
+    }
+    struct sockaddr_in addr4 = {0};
+    struct sockaddr_in6 addr6 = {0};
+    struct sockaddr *sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, a->cfg.listen, &addr4.sin_addr) == 1) {
+        addr4.sin_family = AF_INET;
+        addr4.sin_port = htons((uint16_t)a->cfg.port);
+        sa = (struct sockaddr *)&addr4;
+    } else if (inet_pton(AF_INET6, a->cfg.listen, &addr6.sin6_addr) == 1) {
+        addr6.sin6_family = AF_INET6;
+        addr6.sin6_port = htons((uint16_t)a->cfg.port);
+        sa = (struct sockaddr *)&addr6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        fprintf(stderr, "repere: --listen %s is not an IP address\n", a->cfg.listen);
+        return NULL;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)a->cfg.port, NULL, NULL, on_request, a, MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, a, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr,
+                "repere: cannot listen on %s port %d (%s): is another program using this port?\n",
+                a->cfg.listen, a->cfg.port, strerror(errno));
+        return NULL;
+    }
+    http_server *s = xcalloc(1, sizeof *s);
+    s->daemon = d;
+    return s;
+}
+
+void http_stop(http_server *s)
+{
+    if (!s) return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,381 @@
+/*
+ * account.c — signing in and out, invitation and reset links, the account
+ * page (password change, logout everywhere). Security model: docs/security.md.
+ *
+ *   GET/POST /connexion            login (throttled per account and address)
+ *   POST     /deconnexion          logout
+ *   GET/POST /compte/oubli         ask for a reset link (same answer either way)
+ *   GET/POST /compte/activer?t=…   choose a password (invitation or reset link)
+ *   GET      /compte               roles, password change, logout everywhere
+ */
+#include "accounts/access.h"
+#include "accounts/auth.h"
+#include "core/mail.h"
+#include "pages/pages.h"
+#include "http/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A local path to go back to after login ("/admin" unless safe). */
+static const char *safe_return(const char *to)
+{
+    if (!to || to[0] != '/' || to[1] == '/' || to[1] == '\\' || strpbrk(to, "\r\n\\") ||
+        strlen(to) > 512)
+        return "/admin";
+    return to;
+}
+
+static const char *form_or_empty(req *r, const char *name)
+{
+    const char *v = req_form(r, name);
+    return v ? v : "";
+}
+
+int page_login(req *r)
+{
+    if (r->user) return reply_redirect(r, 303, "/admin");
+    json_t *m = session_page_model(r, "Connexion — Espace gestionnaires");
+    json_object_set_new(m, "retour", json_string(safe_return(req_query(r, "retour"))));
+    if (req_query(r, "fin")) json_object_set_new(m, "ended", json_true());
+    return reply_page(r, "login", m);
+}
+
+/* Used by: page_login_post. */
+static const char Q_LOGIN[] =
+    "SELECT id, password_hash, disabled FROM account WHERE email = :email";
+static const char Q_LOGGED_IN[] =
+    "UPDATE account SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+static const char Q_REHASH[] = "UPDATE account SET password_hash = :hash WHERE id = :id";
+
+static int login_again(req *r, int status, const char *email, const char *retour, const char *error)
+{
+    json_t *m = session_page_model(r, "Connexion — Espace gestionnaires");
+    json_object_set_new(m, "email", json_string(email));
+    json_object_set_new(m, "retour", json_string(retour));
+    json_object_set_new(m, "error", json_string(error));
+    r->status = status;
+    return reply_page(r, "login", m);
+}
+
+int page_login_post(req *r)
+{
+    const char *email = form_or_empty(r, "email");
+    const char *password = form_or_empty(r, "password");
+    const char *retour = safe_return(req_form(r, "retour"));
+    const char *ip = req_client_ip(r);
+    int64_t now = now_utc();
+    if (strlen(email) > 254 || strlen(password) > AUTH_PASSWORD_MAX)
+        return login_again(r, 400, "", retour, "Adresse électronique ou mot de passe incorrect.");
+
+    int64_t wait = auth_throttle_wait(r->app->db, email, ip, now);
+    if (wait > 0) {
+        db_conn *w = db_begin(r->app->db);
+        if (w) {
+            auth_audit(w, "login_throttled", 0, email, ip, NULL);
+            db_commit(w);
+        }
+        char *msg = arena_printf(r->arena,
+                                 "Trop de tentatives de connexion : réessayez dans %lld %s.",
+                                 (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
+                                 wait >= 60 ? "minute(s)" : "seconde(s)");
+        reply_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)wait));
+        return login_again(r, 429, email, retour, msg);
+    }
+
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOGIN);
+    db_bind_text(s, ":email", email);
+    int64_t account = 0;
+    char *hash = NULL;
+    bool disabled = false;
+    if (*email && sqlite3_step(s) == SQLITE_ROW) {
+        account = sqlite3_column_int64(s, 0);
+        hash = db_col_text(s, 1) ? xstrdup(db_col_text(s, 1)) : NULL;
+        disabled = sqlite3_column_int(s, 2);
+    }
+    sqlite3_reset(s);
+    bool rehash = false;
+    bool ok = auth_verify_password(r->app->auth, hash, password, &rehash) && !disabled;
+    free(hash);
+
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    if (!ok) {
+        auth_throttle_fail(w, email, ip, now);
+        auth_audit(w, "login_failed", 0, email, ip, account ? NULL : "compte inconnu");
+        db_commit(w);
+        return login_again(r, 401, email, retour, "Adresse électronique ou mot de passe incorrect.");
+    }
+    auth_throttle_clear(w, email);
+    s = db_stmt(w, Q_LOGGED_IN);
+    db_bind_int(s, ":id", account);
+    db_exec_stmt(s);
+    auth_audit(w, "login", account, email, ip, NULL);
+    db_commit(w);
+    if (rehash) {
+        char *fresh = auth_hash_password(r->app->auth, password);
+        if (fresh && (w = db_begin(r->app->db))) {
+            s = db_stmt(w, Q_REHASH);
+            db_bind_text(s, ":hash", fresh);
+            db_bind_int(s, ":id", account);
+            db_exec_stmt(s);
+            db_commit(w);
+        }
+        free(fresh);
+    }
+    if (session_start(r, account) != 0) return -1;
+    return reply_redirect(r, 303, retour);
+}
+
+int page_logout(req *r)
+{
+    db_conn *w = db_begin(r->app->db);
+    if (w) {
+        auth_audit(w, "logout", r->user->account_id, r->user->email, req_client_ip(r), NULL);
+        db_commit(w);
+    }
+    session_end(r);
+    return reply_redirect(r, 303, "/connexion?fin=1");
+}
+
+/* ---- reset links ---- */
+
+int page_forgot(req *r)
+{
+    return reply_page(r, "login_forgot", session_page_model(r, "Mot de passe oublié"));
+}
+
+/* Used by: page_forgot_post (a reset link only for accounts that can sign in). */
+static const char Q_RESETTABLE[] =
+    "SELECT id FROM account WHERE email = :email AND disabled = 0";
+/* Used by: page_forgot_post (at most 3 reset links per account and hour). */
+static const char Q_RECENT_RESETS[] =
+    "SELECT count(*) FROM account_token WHERE account_id = :id AND kind = 'reset'"
+    " AND created_at > :since";
+
+int page_forgot_post(req *r)
+{
+    const char *email = form_or_empty(r, "email");
+    json_t *m = session_page_model(r, "Mot de passe oublié");
+    json_object_set_new(m, "sent", json_true());
+    if (strlen(email) > 254 || !strchr(email, '@')) {
+        json_object_set_new(m, "sent", json_false());
+        json_object_set_new(m, "email", json_string(email));
+        json_object_set_new(m, "error", json_string("Indiquez votre adresse électronique."));
+        r->status = 400;
+        return reply_page(r, "login_forgot", m);
+    }
+    int64_t now = now_utc();
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_RESETTABLE);
+    db_bind_text(s, ":email", email);
+    int64_t account = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (account) {
+        s = db_stmt(db_reader(r->app->db), Q_RECENT_RESETS);
+        db_bind_int(s, ":id", account);
+        db_bind_int(s, ":since", now - 3600);
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 3) account = 0;
+        sqlite3_reset(s);
+    }
+    char *token = NULL;
+    db_conn *w = db_begin(r->app->db);
+    if (!w) {
+        json_decref(m);
+        return -1;
+    }
+    if (account) token = auth_token_create(w, "reset", account, 0, now);
+    auth_audit(w, "reset_requested", 0, email, req_client_ip(r), account ? NULL : "sans effet");
+    if (db_commit(w) != 0) {
+        free(token);
+        json_decref(m);
+        return -1;
+    }
+    if (token) {
+        char *base = auth_base_url(r->app);
+        char *body = xasprintf("Bonjour,\n\nPour choisir un nouveau mot de passe sur Repère, "
+                               "ouvrez ce lien (valable une heure, une seule fois) :\n\n"
+                               "%s/compte/activer?t=%s\n\nSi vous n'avez rien demandé, "
+                               "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n",
+                               base, token);
+        mail_send(r->app, email, "Nouveau mot de passe pour Repère", body);
+        free(body);
+        free(base);
+        free(token);
+    }
+    /* The same answer whether the account exists or not. */
+    return reply_page(r, "login_forgot", m);
+}
+
+/* ---- choosing a password from a link ---- */
+
+static int link_refused(req *r)
+{
+    r->status = 410;
+    json_t *m = session_page_model(r, "Lien expiré");
+    json_object_set_new(m, "expired", json_true());
+    return reply_page(r, "account_activate", m);
+}
+
+/* Used by: page_activate (the e-mail the link is for). */
+static const char Q_ACCOUNT_EMAIL[] = "SELECT email FROM account WHERE id = :id";
+
+static json_t *activate_model(req *r, int64_t account, const char *token, const char *kind)
+{
+    json_t *m = session_page_model(r, strcmp(kind, "invite") == 0 ? "Bienvenue sur Repère"
+                                                                  : "Nouveau mot de passe");
+    json_object_set_new(m, "token", json_string(token));
+    json_object_set_new(m, "invite", json_boolean(strcmp(kind, "invite") == 0));
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_ACCOUNT_EMAIL);
+    db_bind_int(s, ":id", account);
+    if (sqlite3_step(s) == SQLITE_ROW) json_object_set_new(m, "email", json_string(db_col_text(s, 0)));
+    sqlite3_reset(s);
+    return m;
+}
+
+int page_activate(req *r)
+{
+    r->log_without_query = true; /* the token is a secret */
+    const char *token = req_query(r, "t");
+    const char *kind = NULL;
+    int64_t account = auth_token_check(db_reader(r->app->db), token, false, now_utc(), &kind);
+    if (!account) return link_refused(r);
+    return reply_page(r, "account_activate", activate_model(r, account, token, kind));
+}
+
+int page_activate_post(req *r)
+{
+    const char *token = form_or_empty(r, "t");
+    const char *password = form_or_empty(r, "password");
+    const char *confirm = form_or_empty(r, "password2");
+    const char *kind = NULL;
+    int64_t account = auth_token_check(db_reader(r->app->db), token, false, now_utc(), &kind);
+    if (!account) return link_refused(r);
+    json_t *m = activate_model(r, account, token, kind);
+    /* Copied: m is freed before the audit line below uses the address. */
+    const char *email = json_string_value(json_object_get(m, "email"));
+    if (email) email = arena_strdup(r->arena, email);
+    const char *problem = auth_password_problem(r->app->auth, password, email);
+    if (!problem && strcmp(password, confirm) != 0)
+        problem = "Les deux mots de passe ne sont pas identiques.";
+    if (problem) {
+        json_object_set_new(m, "error", json_string(problem));
+        r->status = 400;
+        return reply_page(r, "account_activate", m);
+    }
+    json_decref(m);
+    char *hash = auth_hash_password(r->app->auth, password);
+    if (!hash) return -1;
+    db_conn *w = db_begin(r->app->db);
+    if (!w) {
+        free(hash);
+        return -1;
+    }
+    /* Used again inside the transaction: a link works once, even when two
+     * forms race. */
+    if (auth_token_check(w, token, true, now_utc(), NULL) != account ||
+        auth_set_password(w, account, hash) != 0) {
+        db_rollback(w);
+        free(hash);
+        return link_refused(r);
+    }
+    free(hash);
+    auth_audit(w, strcmp(kind, "invite") == 0 ? "invitation_accepted" : "password_reset", account,
+               email, req_client_ip(r), NULL);
+    if (db_commit(w) != 0) return -1;
+    if (session_start(r, account) != 0) return -1;
+    return reply_redirect(r, 303, "/admin");
+}
+
+/* ---- the account page ---- */
+
+/* Used by: page_account (the roles of the signed-in account). */
+static const char Q_MY_ROLES[] =
+    "SELECT r.kind, r.place_id, r.departement, r.epci, p.name, e.name"
+    " FROM account_role r LEFT JOIN place p ON p.id = r.place_id"
+    " LEFT JOIN epci e ON e.siren = r.epci"
+    " WHERE r.account_id = :id ORDER BY r.kind, p.name";
+
+json_t *account_roles(req *r, int64_t account)
+{
+    json_t *roles = json_array();
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_MY_ROLES);
+    db_bind_int(s, ":id", account);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *kind = db_col_text(s, 0);
+        const char *text;
+        if (strcmp(kind, "admin") == 0) text = "Administration de tout l'annuaire";
+        else if (strcmp(kind, "manager") == 0)
+            text = arena_printf(r->arena, "Gestion du lieu « %s »", db_col_text(s, 4) ? db_col_text(s, 4) : "?");
+        else if (db_col_text(s, 2))
+            text = arena_printf(r->arena, "Coordination du département %s", db_col_text(s, 2));
+        else if (db_col_text(s, 3))
+            text = arena_printf(r->arena, "Coordination de l'EPCI %s",
+                                db_col_text(s, 5) ? db_col_text(s, 5) : db_col_text(s, 3));
+        else
+            text = arena_printf(r->arena, "Coordination du lieu « %s »", db_col_text(s, 4) ? db_col_text(s, 4) : "?");
+        json_array_append_new(roles, json_string(text));
+    }
+    sqlite3_reset(s);
+    return roles;
+}
+
+static int account_page(req *r, const char *error, const char *notice, int status)
+{
+    json_t *m = session_page_model(r, "Mon compte");
+    json_object_set_new(m, "roles", account_roles(r, r->user->account_id));
+    if (error) json_object_set_new(m, "error", json_string(error));
+    if (notice) json_object_set_new(m, "notice", json_string(notice));
+    if (status) r->status = status;
+    return reply_page(r, "account", m);
+}
+
+int page_account(req *r)
+{
+    return account_page(r, NULL, req_query(r, "ok") ? "Votre mot de passe a été changé." : NULL, 0);
+}
+
+/* Used by: page_account_password. */
+static const char Q_MY_HASH[] = "SELECT password_hash FROM account WHERE id = :id";
+
+int page_account_password(req *r)
+{
+    const char *current = form_or_empty(r, "current");
+    const char *password = form_or_empty(r, "password");
+    const char *confirm = form_or_empty(r, "password2");
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_MY_HASH);
+    db_bind_int(s, ":id", r->user->account_id);
+    char *hash = sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+    sqlite3_reset(s);
+    bool ok = auth_verify_password(r->app->auth, hash, current, NULL);
+    free(hash);
+    if (!ok) return account_page(r, "Le mot de passe actuel n'est pas le bon.", NULL, 400);
+    const char *problem = auth_password_problem(r->app->auth, password, r->user->email);
+    if (!problem && strcmp(password, confirm) != 0)
+        problem = "Les deux mots de passe ne sont pas identiques.";
+    if (problem) return account_page(r, problem, NULL, 400);
+    char *fresh = auth_hash_password(r->app->auth, password);
+    if (!fresh) return -1;
+    db_conn *w = db_begin(r->app->db);
+    if (!w) {
+        free(fresh);
+        return -1;
+    }
+    int rc = auth_set_password(w, r->user->account_id, fresh); /* ends every session */
+    free(fresh);
+    auth_audit(w, "password_changed", r->user->account_id, r->user->email, req_client_ip(r), NULL);
+    if (rc != 0 || db_commit(w) != 0) return -1;
+    if (session_start(r, r->user->account_id) != 0) return -1;
+    return reply_redirect(r, 303, "/compte?ok=1");
+}
+
+int page_account_logout_all(req *r)
+{
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    session_end_all(w, r->user->account_id);
+    auth_audit(w, "logout_everywhere", r->user->account_id, r->user->email, req_client_ip(r), NULL);
+    if (db_commit(w) != 0) return -1;
+    session_end(r);
+    return reply_redirect(r, 303, "/connexion?fin=1");
+}

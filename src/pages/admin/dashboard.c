@@ -1,0 +1,567 @@
+/*
+ * dashboard.c — the dashboard (my places; for coordinators: freshness of the
+ * territory, open reports, pending claims, managers without recent login,
+ * reminders), creating a place, inviting, deciding claims, marking reports
+ * handled; for administrators: accounts, the audit log, the outbox.
+ */
+#include "accounts/access.h"
+#include "accounts/auth.h"
+#include "places/catalogue.h"
+#include "core/fr.h"
+#include "places/history.h"
+#include "core/mail.h"
+#include "pages/pages.h"
+#include "places/place_view.h"
+#include "http/session.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DASHBOARD_LIST_MAX = 50, /* rows per list on the dashboard */
+    LOG_SHOWN = 300,
+    MANAGER_IDLE_DAYS = 90,  /* "managers without recent login" */
+};
+
+static const char *const REPORT_KINDS[][2] = {
+    {"adresse", "Adresse"},       {"horaires", "Horaires"}, {"telephone", "Téléphone"},
+    {"ferme", "Le lieu a fermé"}, {"services", "Services"}, {"autre", "Autre chose"},
+};
+
+static const char *report_kind_label(const char *k)
+{
+    for (size_t i = 0; i < ARRAY_LEN(REPORT_KINDS); i++)
+        if (strcmp(REPORT_KINDS[i][0], k) == 0) return REPORT_KINDS[i][1];
+    return k;
+}
+
+static json_t *date_fr(const char *iso)
+{
+    buf b = {0};
+    json_t *v = json_string(fr_date(&b, iso) ? b.data : iso ? iso : "");
+    buf_free(&b);
+    return v;
+}
+
+json_t *admin_reports_model(req *r, sqlite3_stmt *s)
+{
+    (void)r;
+    json_t *a = json_array();
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "date",
+                              date_fr(db_col_text(s, 1)), "message", db_col_text(s, 3));
+        json_t *kinds = json_array();
+        char *k = xstrdup(db_col_text(s, 2) ? db_col_text(s, 2) : ""), *save = NULL;
+        for (char *t = strtok_r(k, "|", &save); t; t = strtok_r(NULL, "|", &save))
+            json_array_append_new(kinds, json_string(report_kind_label(t)));
+        free(k);
+        json_object_set_new(o, "kinds", kinds);
+        if (db_col_text(s, 4)) json_object_set_new(o, "contact", json_string(db_col_text(s, 4)));
+        if (sqlite3_column_count(s) > 6) {
+            json_object_set_new(o, "place_id", json_integer(sqlite3_column_int64(s, 5)));
+            json_object_set_new(o, "place_name", json_string(db_col_text(s, 6)));
+        }
+        json_array_append_new(a, o);
+    }
+    sqlite3_reset(s);
+    return a;
+}
+
+/* ---- the dashboard ---- */
+
+#define LATEST "max(coalesce(p.verified_at, ''), p.date_maj)"
+#define AGE_DAYS "(julianday('now') - julianday(substr(" LATEST ", 1, 10)))"
+
+/* Used by: the dashboard (places the account manages by name). */
+static const char Q_MY_PLACES[] =
+    "SELECT p.id, p.name, p.commune, " LATEST ", " AGE_DAYS ", p.closed_at,"
+    " (SELECT count(*) FROM place_report r WHERE r.place_id = p.id AND r.handled_at IS NULL)"
+    " FROM place p WHERE EXISTS (SELECT 1 FROM account_role ar WHERE ar.account_id = :account"
+    " AND ar.place_id = p.id) ORDER BY p.name LIMIT 200";
+/* Used by: the dashboard (freshness of the territory). */
+static const char Q_FRESHNESS[] =
+    "SELECT count(*), coalesce(sum(" AGE_DAYS " < 182), 0),"
+    " coalesce(sum(" AGE_DAYS " >= 182 AND " AGE_DAYS " < 365), 0),"
+    " coalesce(sum(" AGE_DAYS " >= 365), 0)"
+    " FROM place p WHERE p.closed_at IS NULL AND " ADMIN_COORDINATES("p", ":account");
+/* Used by: the dashboard (the stalest listings of the territory). */
+static const char Q_STALE[] =
+    "SELECT p.id, p.name, p.commune, " LATEST ", " AGE_DAYS ","
+    " (SELECT max(m.stage) FROM place_reminder m WHERE m.place_id = p.id AND m.basis = coalesce(p.verified_at, p.date_maj)),"
+    " EXISTS (SELECT 1 FROM account_role ar WHERE ar.place_id = p.id AND ar.kind = 'manager')"
+    " FROM place p WHERE p.closed_at IS NULL AND " AGE_DAYS " >= 182 AND "
+    ADMIN_COORDINATES("p", ":account") " ORDER BY " LATEST " LIMIT 50";
+/* Used by: the dashboard inbox (open reports the account may act on). */
+static const char Q_REPORTS[] =
+    "SELECT r.id, r.created_at, r.kinds, r.message, r.contact, p.id, p.name"
+    " FROM place_report r JOIN place p ON p.id = r.place_id"
+    " WHERE r.handled_at IS NULL AND " ADMIN_CAN_EDIT("p", ":account") " ORDER BY r.id DESC LIMIT 50";
+/* Used by: the dashboard (claims waiting for this coordinator). */
+static const char Q_CLAIMS[] =
+    "SELECT c.id, c.created_at, c.name, c.role, c.email, c.message, p.id, p.name"
+    " FROM place_claim c JOIN place p ON p.id = c.place_id"
+    " WHERE c.status = 'pending' AND " ADMIN_COORDINATES("p", ":account") " ORDER BY c.id LIMIT 50";
+/* Used by: the dashboard (managers of the territory who have not signed in lately). */
+static const char Q_IDLE_MANAGERS[] =
+    "SELECT a.email, a.last_login_at, p.id, p.name FROM account a"
+    " JOIN account_role ar ON ar.account_id = a.id AND ar.kind = 'manager'"
+    " JOIN place p ON p.id = ar.place_id"
+    " WHERE (a.last_login_at IS NULL OR a.last_login_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', :idle))"
+    " AND " ADMIN_COORDINATES("p", ":account") " ORDER BY a.last_login_at, a.email LIMIT 50";
+
+static json_t *freshness_word(double age)
+{
+    return json_string(age < 182 ? "récente" : age < 365 ? "6 à 12 mois" : "plus d'un an");
+}
+
+int page_admin(req *r)
+{
+    db_conn *c = db_reader(r->app->db);
+    int64_t me = r->user->account_id;
+    json_t *m = session_page_model(r, "Espace gestionnaires");
+    json_t *mine = json_array();
+    sqlite3_stmt *s = db_stmt(c, Q_MY_PLACES);
+    db_bind_int(s, ":account", me);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        double age = sqlite3_column_double(s, 4);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:i}", "id",
+                              (json_int_t)sqlite3_column_int64(s, 0), "name", db_col_text(s, 1),
+                              "commune", db_col_text(s, 2), "verified", date_fr(db_col_text(s, 3)),
+                              "freshness", freshness_word(age), "stale", age >= 182, "reports",
+                              sqlite3_column_int(s, 6));
+        if (db_col_text(s, 5)) json_object_set_new(o, "closed", json_true());
+        json_array_append_new(mine, o);
+    }
+    sqlite3_reset(s);
+    json_object_set_new(m, "my_places", mine);
+
+    s = db_stmt(c, Q_REPORTS);
+    db_bind_int(s, ":account", me);
+    json_object_set_new(m, "reports", admin_reports_model(r, s));
+
+    if (r->user->coordinator || r->user->admin) {
+        json_object_set_new(m, "coordinator", json_true());
+        s = db_stmt(c, Q_FRESHNESS);
+        db_bind_int(s, ":account", me);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            json_object_set_new(m, "freshness",
+                                json_pack("{s:i, s:i, s:i, s:i}", "total", sqlite3_column_int(s, 0),
+                                          "recent", sqlite3_column_int(s, 1), "middle",
+                                          sqlite3_column_int(s, 2), "old", sqlite3_column_int(s, 3)));
+        sqlite3_reset(s);
+        json_t *stale = json_array();
+        s = db_stmt(c, Q_STALE);
+        db_bind_int(s, ":account", me);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b}", "id",
+                                  (json_int_t)sqlite3_column_int64(s, 0), "name", db_col_text(s, 1),
+                                  "commune", db_col_text(s, 2), "verified", date_fr(db_col_text(s, 3)),
+                                  "freshness", freshness_word(sqlite3_column_double(s, 4)),
+                                  "has_manager", sqlite3_column_int(s, 6));
+            if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+                json_object_set_new(o, "reminded", json_integer(sqlite3_column_int(s, 5)));
+            json_array_append_new(stale, o);
+        }
+        sqlite3_reset(s);
+        json_object_set_new(m, "stale", stale);
+        json_t *claims = json_array();
+        s = db_stmt(c, Q_CLAIMS);
+        db_bind_int(s, ":account", me);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            json_t *o = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s}", "id",
+                                  (json_int_t)sqlite3_column_int64(s, 0), "date", date_fr(db_col_text(s, 1)),
+                                  "name", db_col_text(s, 2), "email", db_col_text(s, 4), "place_id",
+                                  (json_int_t)sqlite3_column_int64(s, 6), "place_name", db_col_text(s, 7));
+            if (db_col_text(s, 3)) json_object_set_new(o, "role", json_string(db_col_text(s, 3)));
+            if (db_col_text(s, 5)) json_object_set_new(o, "message", json_string(db_col_text(s, 5)));
+            json_array_append_new(claims, o);
+        }
+        sqlite3_reset(s);
+        json_object_set_new(m, "claims", claims);
+        json_t *idle = json_array();
+        s = db_stmt(c, Q_IDLE_MANAGERS);
+        db_bind_int(s, ":account", me);
+        db_bind_text(s, ":idle", "-90 days");
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            json_t *o = json_pack("{s:s, s:I, s:s}", "email", db_col_text(s, 0), "place_id",
+                                  (json_int_t)sqlite3_column_int64(s, 2), "place_name", db_col_text(s, 3));
+            json_object_set_new(o, "last_login", db_col_text(s, 1) ? date_fr(db_col_text(s, 1)) : json_string("jamais"));
+            json_array_append_new(idle, o);
+        }
+        sqlite3_reset(s);
+        json_object_set_new(m, "idle_managers", idle);
+    }
+    const char *ok = req_query(r, "ok");
+    if (ok) {
+        const char *msg = strcmp(ok, "invitation") == 0 ? "L'invitation a été envoyée."
+                        : strcmp(ok, "accepte") == 0 ? "Demande acceptée : une invitation a été envoyée."
+                        : strcmp(ok, "refuse") == 0 ? "Demande refusée : la personne a été prévenue."
+                        : strcmp(ok, "traite") == 0 ? "Signalement marqué comme traité."
+                                                     : "C'est fait.";
+        json_object_set_new(m, "notice", json_string(msg));
+    }
+    return reply_page(r, "admin", m);
+}
+
+/* ---- reports and claims ---- */
+
+/* Used by: page_admin_report_handled (authorised in the statement). */
+static const char Q_REPORT_HANDLED[] =
+    "UPDATE place_report SET handled_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), handled_by = :account"
+    " WHERE id = :id AND handled_at IS NULL AND EXISTS (SELECT 1 FROM place p"
+    " WHERE p.id = place_report.place_id AND " ADMIN_CAN_EDIT("p", ":account") ")";
+
+static int64_t id_param(req *r, size_t i)
+{
+    return r->nparams > i ? place_parse_segment(r->params[i], NULL) : 0;
+}
+
+int page_admin_report_handled(req *r)
+{
+    int64_t id = id_param(r, 0);
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    sqlite3_stmt *s = db_stmt(w, Q_REPORT_HANDLED);
+    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":account", r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
+        db_rollback(w);
+        return reply_error(r, 403, "Ce signalement n'existe pas, est déjà traité, ou ne concerne pas un lieu que vous gérez.");
+    }
+    auth_audit(w, "report_handled", r->user->account_id, arena_printf(r->arena, "report:%lld", (long long)id),
+               req_client_ip(r), NULL);
+    if (db_commit(w) != 0) return -1;
+    const char *back = req_form(r, "retour");
+    if (back && str_starts_with(back, "/admin/lieux/") && !strpbrk(back, "\r\n"))
+        return reply_redirect(r, 303, back);
+    return reply_redirect(r, 303, "/admin?ok=traite");
+}
+
+/* Used by: page_admin_claim_decide. */
+static const char Q_CLAIM_GET[] =
+    "SELECT c.place_id, c.name, c.email, p.name FROM place_claim c JOIN place p ON p.id = c.place_id"
+    " WHERE c.id = :id AND c.status = 'pending'";
+static const char Q_CLAIM_DECIDE[] =
+    "UPDATE place_claim SET status = :status, reason = :reason, decided_by = :account,"
+    " decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id AND status = 'pending' AND EXISTS (SELECT 1 FROM place p"
+    " WHERE p.id = place_claim.place_id AND " ADMIN_COORDINATES("p", ":account") ")";
+
+int page_admin_claim_decide(req *r)
+{
+    int64_t id = id_param(r, 0);
+    const char *decision = r->params[1];
+    bool accept = strcmp(decision, "accepter") == 0;
+    if (!accept && strcmp(decision, "refuser") != 0) return reply_error(r, 404, "Cette action n'existe pas.");
+    const char *reason_raw = req_form(r, "reason");
+    char *reason = str_trim(arena_strdup(r->arena, reason_raw ? reason_raw : ""));
+    if (!accept && (!*reason || utf8_length(reason) > 1000))
+        return reply_error(r, 400, "Indiquez la raison du refus (1 000 caractères au plus) : elle est envoyée à la personne.");
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_CLAIM_GET);
+    db_bind_int(s, ":id", id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return reply_error(r, 404, "Cette demande n'existe pas ou a déjà été traitée.");
+    }
+    int64_t place_id = sqlite3_column_int64(s, 0);
+    char *name = arena_strdup(r->arena, db_col_text(s, 1));
+    char *email = arena_strdup(r->arena, db_col_text(s, 2));
+    char *place_name = arena_strdup(r->arena, db_col_text(s, 3));
+    sqlite3_reset(s);
+
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    s = db_stmt(w, Q_CLAIM_DECIDE);
+    db_bind_text(s, ":status", accept ? "accepted" : "refused");
+    db_bind_text(s, ":reason", reason);
+    db_bind_int(s, ":account", r->user->account_id);
+    db_bind_int(s, ":id", id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
+        db_rollback(w);
+        return reply_error(r, 403, "Cette demande ne concerne pas votre territoire.");
+    }
+    char *link = NULL;
+    if (accept) {
+        role_spec role = {.kind = ROLE_MANAGER, .place_id = place_id};
+        link = admin_invite(r->app, w, email, name, &role, 1, r->user->account_id);
+        if (!link) {
+            db_rollback(w);
+            return -1;
+        }
+    }
+    auth_audit(w, accept ? "claim_accepted" : "claim_refused", r->user->account_id,
+               arena_printf(r->arena, "claim:%lld", (long long)id), req_client_ip(r), email);
+    if (db_commit(w) != 0) {
+        free(link);
+        return -1;
+    }
+    if (accept) {
+        admin_mail_invite(r->app, email, link, arena_printf(r->arena, "pour la fiche « %s »", place_name));
+        free(link);
+    } else {
+        char *body = xasprintf("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
+                               "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n",
+                               place_name, reason);
+        mail_send(r->app, email, "Votre demande sur Repère", body);
+        free(body);
+    }
+    return reply_redirect(r, 303, accept ? "/admin?ok=accepte" : "/admin?ok=refuse");
+}
+
+/* ---- invitations ---- */
+
+static bool plausible_email(const char *e)
+{
+    const char *at = strchr(e, '@');
+    return at && at != e && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
+           !strpbrk(e, " \t\r\n<>,;\"()") && strlen(e) <= 254;
+}
+
+int page_admin_invite(req *r)
+{
+    const char *email = req_form(r, "email");
+    const char *name = req_form(r, "name");
+    const char *place = req_form(r, "place");
+    const char *role_text = req_form(r, "role");
+    if (!email || !plausible_email(email))
+        return reply_error(r, 400, "Adresse électronique invalide.");
+    if (name && utf8_length(name) > 200) return reply_error(r, 400, "Nom trop long.");
+    role_spec role = {0};
+    if (role_text && *role_text && strcmp(role_text, "manager") != 0) {
+        if (!r->user->admin) return reply_error(r, 403, "Seule l'administration peut donner ce rôle.");
+        if (!auth_role_parse(role_text, &role)) return reply_error(r, 400, "Rôle inconnu.");
+    } else {
+        role.kind = ROLE_MANAGER;
+        role.place_id = place ? place_parse_segment(place, NULL) : 0;
+        if (!role.place_id) return reply_error(r, 400, "Indiquez le numéro du lieu.");
+    }
+    if (role.place_id && !admin_coordinates(db_reader(r->app->db), r->user->account_id, role.place_id))
+        return reply_error(r, 403, "Ce lieu ne fait pas partie de votre territoire.");
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    char *link = admin_invite(r->app, w, email, name && *name ? name : NULL, &role, 1, r->user->account_id);
+    if (!link || db_commit(w) != 0) {
+        if (link) free(link);
+        else db_rollback(w);
+        return -1;
+    }
+    admin_mail_invite(r->app, email, link, NULL);
+    free(link);
+    return reply_redirect(r, 303, "/admin?ok=invitation");
+}
+
+/* ---- creating a place ---- */
+
+/* Used by: page_admin_new_place_post. */
+static const char Q_NEW_PLACE[] =
+    "INSERT INTO place (source, source_id, pivot, name, slug, name_key, commune, commune_key,"
+    " postal_code, address, date_maj)"
+    " VALUES ('Repère', :source_id, '00000000000000', :name, :slug, :name_key, :commune,"
+    " :commune_key, :postal_code, :address, strftime('%Y-%m-%d', 'now'))";
+static const char Q_NEW_POSITION[] =
+    "UPDATE place SET latitude = (SELECT c.latitude FROM commune c WHERE c.insee = place.commune_insee),"
+    " longitude = (SELECT c.longitude FROM commune c WHERE c.insee = place.commune_insee)"
+    " WHERE id = :id AND latitude IS NULL";
+
+static int new_place_form(req *r, json_t *errors)
+{
+    json_t *m = session_page_model(r, "Ajouter un lieu");
+    const char *keys[] = {"name", "address", "postal_code", "commune"};
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const char *v = req_form(r, keys[i]);
+        json_object_set_new(m, keys[i], json_string(v ? v : ""));
+    }
+    if (errors) {
+        json_object_set_new(m, "errors", errors);
+        r->status = 400;
+    }
+    return reply_page(r, "admin_new_place", m);
+}
+
+int page_admin_new_place(req *r)
+{
+    return new_place_form(r, NULL);
+}
+
+int page_admin_new_place_post(req *r)
+{
+    json_t *errors = json_object();
+    const char *keys[] = {"name", "address", "postal_code", "commune"};
+    char *v[4];
+    for (size_t i = 0; i < 4; i++) {
+        const char *raw = req_form(r, keys[i]);
+        v[i] = str_trim(arena_strdup(r->arena, raw ? raw : ""));
+        if (!*v[i]) json_object_set_new(errors, keys[i], json_string("Ce champ est obligatoire."));
+        else if (utf8_length(v[i]) > 200) json_object_set_new(errors, keys[i], json_string("Trop long : 200 caractères au plus."));
+    }
+    if (*v[2] && (strlen(v[2]) != 5 || strspn(v[2], "0123456789") != 5))
+        json_object_set_new(errors, "postal_code", json_string("Le code postal a cinq chiffres."));
+    if (json_object_size(errors)) return new_place_form(r, errors);
+    json_decref(errors);
+    unsigned char rnd[8];
+    char hex[17];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+    char *slug = text_slug(v[0]), *name_key = text_fold(v[0]), *commune_key = text_fold(v[3]);
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    sqlite3_stmt *s = db_stmt(w, Q_NEW_PLACE);
+    db_bind_text(s, ":source_id", arena_printf(r->arena, "repere-%s", hex));
+    db_bind_text(s, ":name", v[0]);
+    db_bind_text(s, ":slug", slug);
+    db_bind_text(s, ":name_key", name_key);
+    db_bind_text(s, ":commune", v[3]);
+    db_bind_text(s, ":commune_key", commune_key);
+    db_bind_text(s, ":postal_code", v[2]);
+    db_bind_text(s, ":address", v[1]);
+    free(slug);
+    free(name_key);
+    free(commune_key);
+    if (db_exec_stmt(s) != SQLITE_DONE) {
+        db_rollback(w);
+        return -1;
+    }
+    int64_t id = sqlite3_last_insert_rowid(db_handle(w));
+    if (catalogue_link_communes(w) < 0) {
+        db_rollback(w);
+        return -1;
+    }
+    s = db_stmt(w, Q_NEW_POSITION);
+    db_bind_int(s, ":id", id);
+    db_exec_stmt(s);
+    /* Authorisation on the result: the new place must be in the territory. */
+    if (!admin_coordinates(w, r->user->account_id, id)) {
+        db_rollback(w);
+        json_t *e = json_pack("{s:s}", "commune", "Cette commune n'est pas dans votre territoire.");
+        return new_place_form(r, e);
+    }
+    auth_audit(w, "place_created", r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
+               req_client_ip(r), v[0]);
+    if (db_commit(w) != 0) return -1;
+    return reply_redirect(r, 303, arena_printf(r->arena, "/admin/lieux/%lld?ok=1", (long long)id));
+}
+
+/* ---- administrators ---- */
+
+/* Used by: page_admin_users. */
+static const char Q_USERS[] =
+    "SELECT a.id, a.email, a.name, a.last_login_at, a.password_hash IS NOT NULL FROM account a"
+    " ORDER BY a.email LIMIT 1000";
+static const char Q_USER_ROLES[] =
+    "SELECT r.id, r.kind, r.place_id, r.departement, r.epci, p.name FROM account_role r"
+    " LEFT JOIN place p ON p.id = r.place_id WHERE r.account_id = :id ORDER BY r.kind, r.id";
+
+int page_admin_users(req *r)
+{
+    db_conn *c = db_reader(r->app->db);
+    json_t *m = session_page_model(r, "Comptes");
+    json_t *users = json_array();
+    sqlite3_stmt *s = db_stmt(c, Q_USERS);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        json_t *o = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "email", db_col_text(s, 1),
+                              "active", sqlite3_column_int(s, 4));
+        if (db_col_text(s, 2)) json_object_set_new(o, "name", json_string(db_col_text(s, 2)));
+        json_object_set_new(o, "last_login", db_col_text(s, 3) ? date_fr(db_col_text(s, 3)) : json_string("jamais"));
+        json_array_append_new(users, o);
+    }
+    sqlite3_reset(s);
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) {
+        json_t *roles = json_array();
+        s = db_stmt(c, Q_USER_ROLES);
+        db_bind_int(s, ":id", json_integer_value(json_object_get(u, "id")));
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            role_spec rs = {0};
+            const char *kind = db_col_text(s, 1);
+            rs.kind = strcmp(kind, "admin") == 0 ? ROLE_ADMIN : strcmp(kind, "manager") == 0 ? ROLE_MANAGER : ROLE_COORDINATOR;
+            rs.place_id = sqlite3_column_int64(s, 2);
+            snprintf(rs.departement, sizeof rs.departement, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+            snprintf(rs.epci, sizeof rs.epci, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+            char text[160];
+            auth_role_describe(&rs, text, sizeof text);
+            json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "text", text);
+            if (db_col_text(s, 5)) json_object_set_new(o, "place_name", json_string(db_col_text(s, 5)));
+            json_array_append_new(roles, o);
+        }
+        sqlite3_reset(s);
+        json_object_set_new(u, "roles", roles);
+    }
+    json_object_set_new(m, "users", users);
+    return reply_page(r, "admin_users", m);
+}
+
+/* Used by: page_admin_revoke. */
+static const char Q_ROLE_BY_ID[] =
+    "SELECT account_id, kind, place_id, departement, epci FROM account_role WHERE id = :id";
+static const char Q_ROLE_DELETE[] = "DELETE FROM account_role WHERE id = :id";
+
+int page_admin_revoke(req *r)
+{
+    int64_t id = id_param(r, 0);
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    sqlite3_stmt *s = db_stmt(w, Q_ROLE_BY_ID);
+    db_bind_int(s, ":id", id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        db_rollback(w);
+        return reply_error(r, 404, "Ce rôle n'existe pas.");
+    }
+    int64_t account = sqlite3_column_int64(s, 0);
+    char *detail = arena_printf(r->arena, "%s %lld %s %s", db_col_text(s, 1), (long long)sqlite3_column_int64(s, 2),
+                                db_col_text(s, 3) ? db_col_text(s, 3) : "", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+    sqlite3_reset(s);
+    s = db_stmt(w, Q_ROLE_DELETE);
+    db_bind_int(s, ":id", id);
+    db_exec_stmt(s);
+    auth_audit(w, "role_revoked", r->user->account_id, arena_printf(r->arena, "account:%lld", (long long)account),
+               req_client_ip(r), detail);
+    if (db_commit(w) != 0) return -1;
+    return reply_redirect(r, 303, "/admin/utilisateurs");
+}
+
+/* Used by: page_admin_log. */
+static const char Q_LOG[] =
+    "SELECT l.at, l.event, coalesce(a.email, iif(l.actor_id IS NULL, '', '#' || l.actor_id)), l.subject, l.ip, l.detail"
+    " FROM audit_log l LEFT JOIN account a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT 300";
+
+int page_admin_log(req *r)
+{
+    json_t *m = session_page_model(r, "Journal");
+    json_t *rows = json_array();
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOG);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:s, s:s}", "at", db_col_text(s, 0), "event", db_col_text(s, 1));
+        const char *cols[] = {NULL, NULL, "actor", "subject", "ip", "detail"};
+        for (int k = 2; k < 6; k++)
+            if (db_col_text(s, k)) json_object_set_new(o, cols[k], json_string(db_col_text(s, k)));
+        json_array_append_new(rows, o);
+    }
+    sqlite3_reset(s);
+    json_object_set_new(m, "rows", rows);
+    return reply_page(r, "admin_log", m);
+}
+
+int page_admin_outbox(req *r)
+{
+    json_t *m = session_page_model(r, "Courriels en attente");
+    const char *dir = mail_outbox(r->app);
+    if (dir) json_object_set_new(m, "outbox", json_string(dir));
+    json_object_set_new(m, "messages", mail_outbox_list(r->app));
+    return reply_page(r, "admin_outbox", m);
+}
+
+int page_admin_outbox_message(req *r)
+{
+    char *msg = mail_outbox_read(r->app, r->params[0]);
+    if (!msg) return reply_error(r, 404, "Ce message n'existe pas.");
+    json_t *m = session_page_model(r, "Courriel");
+    json_object_set_new(m, "message", json_string(msg));
+    json_object_set_new(m, "file", json_string(r->params[0]));
+    free(msg);
+    return reply_page(r, "admin_outbox", m);
+}

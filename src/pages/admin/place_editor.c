@@ -1,0 +1,1110 @@
+/*
+ * place_editor.c — the place editor: one page per place in sections, each
+ * section its own form; validation with a French message next to each field;
+ * one transaction per save, authorised in the UPDATE itself
+ * (ADMIN_CAN_EDIT, sqlite3_changes() == 1); the weekly hours grid, the
+ * advanced expression, dated closures; Markdown preview; "Rien n'a changé";
+ * history and restore; closing a place (coordinators).
+ *
+ *   GET  /admin/lieux/{id}                 the editor
+ *   GET  /admin/lieux/{id}/historique      history with restore buttons
+ *   POST /admin/lieux/{id}/{action}        identite, adresse, horaires, horaires-avance,
+ *        services, acces, labels, presentation, verifie, fermeture,
+ *        fermeture-supprimer, restaurer, fermer, rouvrir
+ *   GET/POST /verifier?lieu=…&exp=…&sig=…  the signed link of reminder mails
+ */
+#include "accounts/access.h"
+#include "hours/hours_grid.h"
+#include "accounts/auth.h"
+#include "places/catalogue.h"
+#include "places/history.h"
+#include "hours/hours.h"
+#include "core/markdown.h"
+#include "pages/pages.h"
+#include "core/phone.h"
+#include "places/place_view.h"
+#include "http/session.h"
+#include "places/vocab.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    SUMMARY_MAX = 280,      /* characters: the national schema's presentation_resume */
+    TEXT_MAX = 200,         /* characters: one-line fields */
+    NOTE_MAX = 500,         /* characters: free-text notes */
+    URL_MAX = 500,          /* bytes */
+    HISTORY_SHOWN = 200,    /* changes listed on the history page */
+    CLOSURES_SHOWN = 20,
+};
+
+typedef enum field_kind {
+    K_TEXT,   /* one line */
+    K_AREA,   /* several lines */
+    K_URL,    /* http(s) address */
+    K_EMAILS, /* one or more e-mail addresses, stored '|'-joined */
+    K_PHONE,  /* French number, stored E.164 */
+    K_POSTAL, /* five digits */
+    K_COORD,  /* decimal degrees */
+    K_LIST,   /* checkboxes of a national vocabulary, stored '|'-joined */
+    K_WORDS,  /* comma-separated free words, stored '|'-joined */
+    K_BOOL,   /* one checkbox, 0/1 */
+    K_TRI,    /* oui / non / non renseigné: 1, 0, NULL */
+    K_MD,     /* Markdown, rendered on save */
+} field_kind;
+
+/* Every editable field: section, column (= form name), label, kind,
+ * vocabulary, maximum length, required, hint. The SELECT and the UPDATE below
+ * are generated from this list. */
+#define FIELDS(X)                                                                                  \
+    X(identite, name, "Nom du lieu", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)               \
+    X(identite, typologies, "Type de lieu", K_LIST, VOCAB_TYPOLOGIE, 0, false, NULL)               \
+    X(identite, phone, "Téléphone", K_PHONE, VOCAB_KIND_COUNT, 30, false,                          \
+      "Par exemple 04 79 12 34 56.")                                                               \
+    X(identite, emails, "Courriel public", K_EMAILS, VOCAB_KIND_COUNT, URL_MAX, false,             \
+      "Plusieurs adresses : séparez-les par des virgules.")                                        \
+    X(identite, website, "Site web", K_URL, VOCAB_KIND_COUNT, URL_MAX, false,                      \
+      "Commence par https://")                                                                     \
+    X(identite, booking_url, "Prise de rendez-vous en ligne", K_URL, VOCAB_KIND_COUNT, URL_MAX,    \
+      false, "Adresse de la page de rendez-vous, si vous en avez une.")                           \
+    X(adresse, address, "Adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)                 \
+    X(adresse, address_extra, "Complément d'adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,   \
+      "Bâtiment, étage, entrée…")                                                                  \
+    X(adresse, postal_code, "Code postal", K_POSTAL, VOCAB_KIND_COUNT, 5, true, NULL)              \
+    X(adresse, commune, "Commune", K_TEXT, VOCAB_KIND_COUNT, 100, true, NULL)                      \
+    X(adresse, latitude, "Latitude", K_COORD, VOCAB_KIND_COUNT, 20, false,                         \
+      "En degrés décimaux, par exemple 45.5646. Laissez vide pour le centre de la commune.")       \
+    X(adresse, longitude, "Longitude", K_COORD, VOCAB_KIND_COUNT, 20, false,                       \
+      "En degrés décimaux, par exemple 5.9178.")                                                   \
+    X(services, services, "Ce que l'on peut y faire", K_LIST, VOCAB_SERVICES, 0, false, NULL)      \
+    X(services, publics, "Publics spécifiquement accueillis", K_LIST, VOCAB_PUBLICS, 0, false,     \
+      "Ne cochez rien si le lieu accueille tout public.")                                          \
+    X(services, support, "Accueil adapté", K_LIST, VOCAB_SUPPORT, 0, false, NULL)                  \
+    X(services, does_procedures_for_you, "Une personne habilitée peut faire les démarches à la "   \
+      "place de la personne", K_BOOL, VOCAB_KIND_COUNT, 0, false, NULL)                            \
+    X(services, languages, "Langues parlées", K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,          \
+      "Séparées par des virgules : français, anglais, arabe…")                                    \
+    X(services, equipment, "Matériel à disposition", K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,    \
+      NULL)                                                                                        \
+    X(acces, fees, "Tarif", K_LIST, VOCAB_FEES, 0, false, NULL)                                    \
+    X(acces, fees_note, "Précision sur le tarif", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,       \
+      "Par exemple : adhésion de 10 € par an.")                                                   \
+    X(acces, access_modes, "Comment y aller", K_LIST, VOCAB_ACCESS_MODES, 0, false, NULL)          \
+    X(acces, support_modes, "Accompagnement", K_LIST, VOCAB_SUPPORT_MODES, 0, false, NULL)         \
+    X(acces, pass_numerique_accepted, "Accepte le Pass numérique", K_BOOL, VOCAB_KIND_COUNT, 0,    \
+      false, NULL)                                                                                 \
+    X(acces, pass_numerique_distributed, "Distribue des Pass numériques", K_BOOL,                  \
+      VOCAB_KIND_COUNT, 0, false, NULL)                                                            \
+    X(acces, wheelchair_accessible, "Accès en fauteuil roulant", K_TRI, VOCAB_KIND_COUNT, 0,       \
+      false, NULL)                                                                                 \
+    X(acces, accessibility_notes, "Accessibilité", K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,      \
+      "Marches, ascenseur, boucle magnétique…")                                                    \
+    X(acces, accessibility_url, "Fiche acceslibre", K_URL, VOCAB_KIND_COUNT, URL_MAX, false, NULL) \
+    X(labels, programmes, "Programmes nationaux", K_LIST, VOCAB_PROGRAMMES, 0, false, NULL)        \
+    X(labels, labels, "Labels et formations", K_LIST, VOCAB_LABELS, 0, false, NULL)                \
+    X(labels, other_labels, "Autres labels", K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,           \
+      "Séparés par des virgules.")                                                                 \
+    X(presentation, summary, "Résumé", K_AREA, VOCAB_KIND_COUNT, SUMMARY_MAX, false,               \
+      "280 caractères au plus : ce que l'on trouve dans la liste des résultats.")                  \
+    X(presentation, description_md, "Présentation détaillée", K_MD, VOCAB_KIND_COUNT,              \
+      MD_MAX_BYTES, false,                                                                         \
+      "16 Kio au plus (environ 16 000 caractères). Mise en forme Markdown : **gras**, listes "     \
+      "avec des tirets, liens [texte](https://…).")                                                \
+    X(horaires, hours, "Horaires", K_TEXT, VOCAB_KIND_COUNT, HOURS_MAX_EXPR, false, NULL)
+
+typedef struct field_def {
+    const char *section, *name, *label;
+    field_kind kind;
+    vocab_kind vocab;
+    size_t max;
+    bool required;
+    const char *hint;
+} field_def;
+
+#define AS_DEF(sec, col, label, kind, vocab, max, req, hint) {#sec, #col, label, kind, vocab, max, req, hint},
+static const field_def FIELD_DEFS[] = {FIELDS(AS_DEF)};
+#undef AS_DEF
+enum { NFIELDS = sizeof FIELD_DEFS / sizeof FIELD_DEFS[0] };
+
+static const struct {
+    const char *name, *title;
+} SECTIONS[] = {
+    {"identite", "Identité et contact"},       {"adresse", "Adresse et position"},
+    {"horaires", "Horaires"},                  {"services", "Services et publics"},
+    {"acces", "Accès et tarifs"},              {"labels", "Labels et programmes"},
+    {"presentation", "Présentation"},
+};
+
+/* Used by: the editor (current values, in FIELDS order, then the extras). */
+#define AS_SELECT(sec, col, ...) #col ", "
+static const char Q_EDIT[] = "SELECT " FIELDS(AS_SELECT) "id, slug, closed_at, verified_at, date_maj,"
+                             " departement, description_html FROM place WHERE id = :id";
+#undef AS_SELECT
+enum { E_ID = NFIELDS, E_SLUG, E_CLOSED_AT, E_VERIFIED_AT, E_DATE_MAJ, E_DEPARTEMENT, E_DESCRIPTION_HTML };
+
+/* Used by: every save and restore. A column changes only when its :s_ flag
+ * is bound to 1; the WHERE clause is the authorisation. */
+#define AS_SET(sec, col, ...) #col " = iif(:s_" #col ", :" #col ", " #col "), "
+static const char Q_SAVE[] =
+    "UPDATE place SET " FIELDS(AS_SET)
+    "slug = iif(:s_name, :slug, slug), name_key = iif(:s_name, :name_key, name_key),"
+    " commune_key = iif(:s_commune, :commune_key, commune_key),"
+    " description_html = iif(:s_description_md, :description_html, description_html),"
+    " commune_insee = iif(:relink, NULL, commune_insee),"
+    " date_maj = strftime('%Y-%m-%d', 'now'),"
+    " verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
+#undef AS_SET
+/* Used by: saving the address without coordinates: the commune's centre. */
+static const char Q_POSITION_FROM_COMMUNE[] =
+    "UPDATE place SET latitude = (SELECT c.latitude FROM commune c WHERE c.insee = place.commune_insee),"
+    " longitude = (SELECT c.longitude FROM commune c WHERE c.insee = place.commune_insee)"
+    " WHERE id = :id AND latitude IS NULL AND commune_insee IS NOT NULL";
+
+static const field_def *field_named(const char *name)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (strcmp(FIELD_DEFS[i].name, name) == 0) return &FIELD_DEFS[i];
+    return NULL;
+}
+
+static size_t field_index(const field_def *f)
+{
+    return (size_t)(f - FIELD_DEFS);
+}
+
+/* ---- reading the form ---- */
+
+/* Every value of a repeated form field (checkboxes). */
+static size_t form_all(req *r, const char *name, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nform && n < max; i++)
+        if (strcmp(r->form[i].key, name) == 0) out[n++] = r->form[i].value;
+    return n;
+}
+
+static bool has_control_chars(const char *s, bool newlines)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 && !(newlines && (c == '\n' || c == '\r' || c == '\t'))) return true;
+        if (c == 0x7f) return true;
+    }
+    return false;
+}
+
+static bool email_ok(const char *e)
+{
+    const char *at = strchr(e, '@');
+    return at && at != e && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
+           !strpbrk(e, " \t<>,;\"()[]\\") && strlen(e) <= 254 && at[1] != '.' &&
+           e[strlen(e) - 1] != '.';
+}
+
+static bool url_ok(const char *u)
+{
+    if (!str_starts_with(u, "https://") && !str_starts_with(u, "http://")) return false;
+    const char *host = strstr(u, "://") + 3;
+    if (!*host || *host == '/' || strpbrk(u, " \t\"<>\\`")) return false;
+    return true;
+}
+
+/* Split on commas (and newlines), trim, join with '|'. */
+static char *words_join(arena *ar, const char *text)
+{
+    buf b = {0};
+    char *copy = xstrdup(text);
+    char *save = NULL;
+    for (char *w = strtok_r(copy, ",\n|;", &save); w; w = strtok_r(NULL, ",\n|;", &save)) {
+        char *t = str_trim(w);
+        if (!*t) continue;
+        if (b.len) buf_putc(&b, '|');
+        buf_puts(&b, t);
+    }
+    free(copy);
+    char *out = arena_strdup(ar, b.data ? b.data : "");
+    buf_free(&b);
+    return out;
+}
+
+/* Decimal degrees, accepting a decimal comma. */
+static bool parse_coord(const char *s, double min, double max, double *out)
+{
+    char tmp[32];
+    if (strlen(s) >= sizeof tmp) return false;
+    snprintf(tmp, sizeof tmp, "%s", s);
+    for (char *p = tmp; *p; p++)
+        if (*p == ',') *p = '.';
+    char *end;
+    double v = strtod(tmp, &end);
+    if (end == tmp || *str_trim(end) || v != v || v < min || v > max) return false;
+    *out = v;
+    return true;
+}
+
+/*
+ * Validate the fields of `section` from the form: fills `values` (column →
+ * value to store, JSON null for empty) and `errors` (column → message).
+ */
+static void validate_section(req *r, const char *section, json_t *values, json_t *errors)
+{
+    for (size_t i = 0; i < NFIELDS; i++) {
+        const field_def *f = &FIELD_DEFS[i];
+        if (strcmp(f->section, section) != 0 || strcmp(f->name, "hours") == 0) continue;
+        const char *raw = req_form(r, f->name);
+        char *v = arena_strdup(r->arena, raw ? raw : "");
+        char *t = str_trim(v);
+        const char *err = NULL;
+        json_t *val = NULL;
+        switch (f->kind) {
+        case K_TEXT:
+        case K_AREA:
+        case K_MD:
+            if (f->required && !*t) err = "Ce champ est obligatoire.";
+            else if (has_control_chars(t, f->kind != K_TEXT)) err = "Ce texte contient des caractères invalides.";
+            else if ((f->kind == K_MD ? strlen(t) : utf8_length(t)) > f->max)
+                err = arena_printf(r->arena, "Trop long : %zu %s au plus.", f->max,
+                                   f->kind == K_MD ? "octets" : "caractères");
+            else if (f->kind == K_MD && *t) {
+                char *md_err = NULL;
+                char *html = md_render(t, strlen(t), &md_err);
+                if (!html) {
+                    err = arena_strdup(r->arena, md_err ? md_err : "Texte non accepté.");
+                } else {
+                    json_object_set_new(values, "description_html", json_string(html));
+                }
+                free(html);
+                free(md_err);
+            }
+            if (!err) val = *t ? json_string(t) : json_null();
+            break;
+        case K_URL:
+            if (*t && (strlen(t) > f->max || !url_ok(t)))
+                err = "Adresse web invalide : elle doit commencer par https:// (ou http://).";
+            else val = *t ? json_string(t) : json_null();
+            break;
+        case K_EMAILS: {
+            char *joined = words_join(r->arena, t);
+            char *check = arena_strdup(r->arena, joined), *save = NULL;
+            for (char *e = strtok_r(check, "|", &save); e && !err; e = strtok_r(NULL, "|", &save))
+                if (!email_ok(e))
+                    err = arena_printf(r->arena, "« %s » n'est pas une adresse électronique.", e);
+            if (!err && strlen(joined) > f->max) err = "Trop d'adresses.";
+            if (!err) val = *joined ? json_string(joined) : json_null();
+            break;
+        }
+        case K_PHONE: {
+            char e164[PHONE_E164_MAX];
+            if (!*t) val = json_null();
+            else if (strlen(t) > f->max || !phone_normalize(t, e164))
+                err = "Numéro non reconnu : écrivez-le comme 04 79 12 34 56 ou +33 4 79 12 34 56.";
+            else val = json_string(e164);
+            break;
+        }
+        case K_POSTAL:
+            if (strlen(t) != 5 || strspn(t, "0123456789") != 5)
+                err = "Le code postal a cinq chiffres.";
+            else val = json_string(t);
+            break;
+        case K_COORD: {
+            double d;
+            bool lat = strcmp(f->name, "latitude") == 0;
+            if (!*t) val = json_null();
+            else if (!parse_coord(t, lat ? -90 : -180, lat ? 90 : 180, &d))
+                err = lat ? "Latitude invalide : un nombre entre -90 et 90, par exemple 45.5646."
+                          : "Longitude invalide : un nombre entre -180 et 180, par exemple 5.9178.";
+            else val = json_real(d);
+            break;
+        }
+        case K_LIST: {
+            const char *chosen[64];
+            size_t n = form_all(r, f->name, chosen, 64);
+            size_t count;
+            const vocab_entry *e = vocab_entries(f->vocab, &count);
+            buf b = {0};
+            for (size_t k = 0; k < n && !err; k++) {
+                bool known = false;
+                for (size_t j = 0; j < count; j++) known |= strcmp(e[j].value, chosen[k]) == 0;
+                if (!known) err = "Une des cases cochées n'existe pas dans la liste.";
+            }
+            for (size_t j = 0; j < count && !err; j++)
+                for (size_t k = 0; k < n; k++)
+                    if (strcmp(e[j].value, chosen[k]) == 0) {
+                        if (b.len) buf_putc(&b, '|');
+                        buf_puts(&b, e[j].value);
+                        break;
+                    }
+            if (!err) val = b.len ? json_string(b.data) : json_null();
+            buf_free(&b);
+            break;
+        }
+        case K_WORDS: {
+            char *joined = words_join(r->arena, t);
+            if (has_control_chars(joined, false)) err = "Ce texte contient des caractères invalides.";
+            else if (utf8_length(joined) > f->max)
+                err = arena_printf(r->arena, "Trop long : %zu caractères au plus.", f->max);
+            else val = *joined ? json_string(joined) : json_null();
+            break;
+        }
+        case K_BOOL: val = json_integer(raw && *raw ? 1 : 0); break;
+        case K_TRI:
+            if (strcmp(t, "oui") == 0) val = json_integer(1);
+            else if (strcmp(t, "non") == 0) val = json_integer(0);
+            else val = json_null();
+            break;
+        }
+        if (err) json_object_set_new(errors, f->name, json_string(err));
+        else if (val) json_object_set_new(values, f->name, val);
+    }
+    json_t *lat = json_object_get(values, "latitude"), *lon = json_object_get(values, "longitude");
+    if (lat && lon && json_is_null(lat) != json_is_null(lon)) {
+        const char *missing = json_is_null(lat) ? "latitude" : "longitude";
+        json_object_set_new(errors, missing,
+                            json_string("Indiquez la latitude et la longitude, ou aucune des deux."));
+    }
+}
+
+/* ---- saving ---- */
+
+static void bind_value(sqlite3_stmt *s, const char *param, json_t *v)
+{
+    int idx = sqlite3_bind_parameter_index(s, param);
+    if (!idx) return;
+    if (!v || json_is_null(v)) sqlite3_bind_null(s, idx);
+    else if (json_is_integer(v)) sqlite3_bind_int64(s, idx, json_integer_value(v));
+    else if (json_is_real(v)) sqlite3_bind_double(s, idx, json_real_value(v));
+    else sqlite3_bind_text(s, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * Write `values` (column → value) in one transaction as `source`. Returns 1
+ * saved, 0 not allowed (nothing changed), -1 database error.
+ */
+static int save_values(req *r, int64_t id, json_t *values, const char *source, const char *what)
+{
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    history_set_actor(w, r->user->account_id, source);
+    sqlite3_stmt *s = db_stmt(w, Q_SAVE);
+    const char *key;
+    json_t *v;
+    bool relink = false, address = false;
+    json_object_foreach(values, key, v) {
+        const field_def *f = field_named(key);
+        if (!f) continue;
+        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, arena_printf(r->arena, ":s_%s", key)), 1);
+        bind_value(s, arena_printf(r->arena, ":%s", key), v);
+        if (strcmp(key, "name") == 0) {
+            char *slug = text_slug(json_string_value(v)), *fold = text_fold(json_string_value(v));
+            db_bind_text(s, ":slug", slug);
+            db_bind_text(s, ":name_key", fold);
+            free(slug);
+            free(fold);
+        } else if (strcmp(key, "commune") == 0) {
+            char *fold = text_fold(json_string_value(v));
+            db_bind_text(s, ":commune_key", fold);
+            free(fold);
+            relink = true;
+        } else if (strcmp(key, "postal_code") == 0) {
+            relink = true;
+        } else if (strcmp(key, "description_md") == 0) {
+            json_t *html = json_object_get(values, "description_html");
+            if (!html && json_is_string(v)) {
+                char *err = NULL;
+                char *h = md_render(json_string_value(v), strlen(json_string_value(v)), &err);
+                db_bind_text(s, ":description_html", h);
+                free(h);
+                free(err);
+            } else {
+                bind_value(s, ":description_html", html);
+            }
+        } else if (strcmp(key, "latitude") == 0) {
+            address = true;
+        }
+    }
+    db_bind_int(s, ":relink", relink);
+    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":account", r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE) {
+        db_rollback(w);
+        return -1;
+    }
+    if (sqlite3_changes(db_handle(w)) != 1) {
+        db_rollback(w);
+        return 0;
+    }
+    if (relink && catalogue_link_communes(w) < 0) {
+        db_rollback(w);
+        return -1;
+    }
+    if (address || relink) {
+        s = db_stmt(w, Q_POSITION_FROM_COMMUNE);
+        db_bind_int(s, ":id", id);
+        db_exec_stmt(s);
+    }
+    history_clear_actor(w);
+    auth_audit(w, "place_edited", r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
+               req_client_ip(r), what);
+    return db_commit(w) == 0 ? 1 : -1;
+}
+
+/* ---- the editor's model ---- */
+
+static json_t *options_of(const field_def *f, const char *const *checked, size_t n)
+{
+    size_t count;
+    const vocab_entry *e = vocab_entries(f->vocab, &count);
+    json_t *a = json_array();
+    for (size_t j = 0; j < count; j++) {
+        bool on = false;
+        for (size_t k = 0; k < n; k++) on |= strcmp(checked[k], e[j].value) == 0;
+        char id[64];
+        snprintf(id, sizeof id, "f-%s-%zu", f->name, j);
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "value", e[j].value, "label",
+                                           e[j].label, "checked", on, "id", id));
+    }
+    return a;
+}
+
+typedef struct split_ctx {
+    const char **items;
+    size_t n, max;
+    arena *ar;
+} split_ctx;
+
+static void collect_item(const char *item, void *ctx)
+{
+    split_ctx *c = ctx;
+    if (c->n < c->max) c->items[c->n++] = arena_strdup(c->ar, item);
+}
+
+/* The JSON model of one field: from the typed form when `typed`, else from the row. */
+static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool typed, json_t *errors)
+{
+    json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required", f->required);
+    if (f->hint) json_object_set_new(o, "hint", json_string(f->hint));
+    const char *err = json_string_value(json_object_get(errors, f->name));
+    if (err) json_object_set_new(o, "error", json_string(err));
+    const char *db_value = db_col_text(row, (int)field_index(f));
+    const char *value = typed ? req_form(r, f->name) : db_value;
+    buf described = {0};
+    if (f->hint) buf_printf(&described, "h-%s", f->name);
+    if (err) buf_printf(&described, "%se-%s", described.len ? " " : "", f->name);
+    if (described.len) json_object_set_new(o, "describedby", json_string(described.data));
+    buf_free(&described);
+    switch (f->kind) {
+    case K_LIST: {
+        const char *checked[64];
+        size_t n = 0;
+        if (typed) {
+            n = form_all(r, f->name, checked, 64);
+        } else if (db_value) {
+            split_ctx c = {checked, 0, 64, r->arena};
+            vocab_split(db_value, collect_item, &c);
+            n = c.n;
+        }
+        json_object_set_new(o, "is_list", json_true());
+        json_object_set_new(o, "options", options_of(f, checked, n));
+        break;
+    }
+    case K_BOOL:
+        json_object_set_new(o, "is_bool", json_true());
+        json_object_set_new(o, "checked", json_boolean(typed ? value && *value : db_value && atoi(db_value)));
+        break;
+    case K_TRI: {
+        const char *state = typed ? (value ? value : "")
+                                  : !db_value ? "" : atoi(db_value) ? "oui" : "non";
+        json_object_set_new(o, "is_tri", json_true());
+        json_object_set_new(o, "yes", json_boolean(strcmp(state, "oui") == 0));
+        json_object_set_new(o, "no", json_boolean(strcmp(state, "non") == 0));
+        json_object_set_new(o, "unknown", json_boolean(strcmp(state, "oui") != 0 && strcmp(state, "non") != 0));
+        break;
+    }
+    case K_AREA:
+    case K_MD:
+        json_object_set_new(o, "is_area", json_true());
+        json_object_set_new(o, "value", json_string(value ? value : ""));
+        json_object_set_new(o, "maxlength", json_integer((json_int_t)f->max));
+        json_object_set_new(o, "rows", json_integer(f->kind == K_MD ? 12 : 3));
+        break;
+    default: {
+        const char *shown = value ? value : "";
+        if (!typed && db_value && (f->kind == K_EMAILS || f->kind == K_WORDS)) {
+            buf b = {0};
+            for (const char *p = db_value; *p; p++) {
+                if (*p == '|') buf_puts(&b, ", ");
+                else buf_putc(&b, *p);
+            }
+            shown = arena_strdup(r->arena, b.data ? b.data : "");
+            buf_free(&b);
+        } else if (!typed && db_value && f->kind == K_COORD) {
+            shown = arena_printf(r->arena, "%.6f", sqlite3_column_double(row, (int)field_index(f)));
+        }
+        json_object_set_new(o, "is_input", json_true());
+        json_object_set_new(o, "value", json_string(shown));
+        json_object_set_new(o, "type", json_string(f->kind == K_URL      ? "url"
+                                                   : f->kind == K_PHONE  ? "tel"
+                                                   : f->kind == K_POSTAL ? "text"
+                                                                         : "text"));
+        if (f->kind == K_POSTAL) json_object_set_new(o, "inputmode", json_string("numeric"));
+        if (f->kind == K_COORD) json_object_set_new(o, "inputmode", json_string("decimal"));
+        if (f->kind == K_EMAILS) json_object_set_new(o, "autocomplete", json_string("off"));
+        json_object_set_new(o, "maxlength", json_integer((json_int_t)(f->kind == K_EMAILS ? URL_MAX : f->max)));
+        break;
+    }
+    }
+    return o;
+}
+
+/* Normalise what a browser without <input type=time> lets people type ("9h30", "9:30"). */
+static const char *normal_time(arena *ar, const char *s)
+{
+    if (!s) return "";
+    char *t = str_trim(arena_strdup(ar, s));
+    if (!*t) return "";
+    int h = -1, m = 0;
+    char sep = 0;
+    if (sscanf(t, "%d%c%d", &h, &sep, &m) >= 1 && h >= 0 && h <= 24 && m >= 0 && m <= 59 &&
+        (sep == 0 || sep == ':' || sep == 'h' || sep == 'H'))
+        return arena_printf(ar, "%02d:%02d", h, m);
+    return t;
+}
+
+static const char *const DAY_LABELS[7] = {"Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"};
+
+/* Read the grid from the form; returns true when every range is valid. */
+static bool grid_from_form(req *r, admin_hours_grid *g, json_t *errors)
+{
+    memset(g, 0, sizeof *g);
+    bool ok = true;
+    for (int d = 0; d < 7; d++) {
+        const char *prev = "";
+        for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
+            const char *code = admin_hours_day_code(d);
+            const char *from = normal_time(r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_from", code, i + 1)));
+            const char *to = normal_time(r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_to", code, i + 1)));
+            admin_hours_range *rg = &g->day[d][i];
+            snprintf(rg->from, sizeof rg->from, "%s", strlen(from) == 5 ? from : from[0] ? "xx:xx" : "");
+            snprintf(rg->to, sizeof rg->to, "%s", strlen(to) == 5 ? to : to[0] ? "xx:xx" : "");
+            const char *err = admin_hours_check_range(rg, prev);
+            if (err) {
+                json_object_set_new(errors, arena_printf(r->arena, "h_%s_%d", code, i + 1), json_string(err));
+                ok = false;
+            }
+            if (rg->to[0]) prev = rg->to;
+        }
+    }
+    g->ph_off = req_form(r, "ph_off") != NULL;
+    return ok;
+}
+
+static json_t *grid_model(req *r, const admin_hours_grid *g, json_t *errors)
+{
+    json_t *days = json_array();
+    for (int d = 0; d < 7; d++) {
+        const char *code = admin_hours_day_code(d);
+        json_t *ranges = json_array();
+        for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
+            const char *key = arena_printf(r->arena, "h_%s_%d", code, i + 1);
+            json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s}", "n", i + 1, "key", key, "from",
+                                  g->day[d][i].from, "to", g->day[d][i].to, "day", DAY_LABELS[d]);
+            const char *err = json_string_value(json_object_get(errors, key));
+            if (err) json_object_set_new(o, "error", json_string(err));
+            json_array_append_new(ranges, o);
+        }
+        json_array_append_new(days, json_pack("{s:s, s:s, s:o}", "label", DAY_LABELS[d], "code", code,
+                                              "ranges", ranges));
+    }
+    json_t *m = json_pack("{s:o, s:b}", "days", days, "ph_off", g->ph_off);
+    return m;
+}
+
+/* Used by: the closures part of the editor (migration 0009, src/closure.c). */
+static const char Q_CLOSURES[] =
+    "SELECT id, starts_on, ends_on, hours, message FROM place_closure"
+    " WHERE place_id = :id AND ends_on >= date('now', '-1 day') ORDER BY starts_on LIMIT 20";
+
+static json_t *closures_model(req *r, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt_try(db_reader(r->app->db), Q_CLOSURES);
+    if (!s) return NULL; /* closures not migrated in this tree */
+    db_bind_int(s, ":id", id);
+    json_t *a = json_array();
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                              "starts_on", db_col_text(s, 1), "ends_on", db_col_text(s, 2));
+        if (db_col_text(s, 3)) json_object_set_new(o, "open_hours", json_string(db_col_text(s, 3)));
+        if (db_col_text(s, 4)) json_object_set_new(o, "message", json_string(db_col_text(s, 4)));
+        json_array_append_new(a, o);
+    }
+    sqlite3_reset(s);
+    return a;
+}
+
+/* Used by: the editor (open reports of this place). */
+static const char Q_PLACE_REPORTS[] =
+    "SELECT id, created_at, kinds, message, contact FROM place_report"
+    " WHERE place_id = :id AND handled_at IS NULL ORDER BY id DESC LIMIT 50";
+
+/*
+ * Render the editor. `typed_section` (may be NULL) is re-shown from the form
+ * with `errors`; `extra` (may be NULL) is merged into the model.
+ */
+static int editor(req *r, int64_t id, const char *typed_section, json_t *errors, json_t *extra)
+{
+    sqlite3_stmt *row = db_stmt(db_reader(r->app->db), Q_EDIT);
+    db_bind_int(row, ":id", id);
+    if (sqlite3_step(row) != SQLITE_ROW) {
+        sqlite3_reset(row);
+        json_decref(extra);
+        return reply_error(r, 404, "Ce lieu n'existe pas.");
+    }
+    json_t *m = session_page_model(r, "Modifier la fiche");
+    const char *name = db_col_text(row, 0);
+    json_object_set_new(m, "title", json_string(arena_printf(r->arena, "Modifier « %s »", name)));
+    char *path = place_path(id, db_col_text(row, E_SLUG));
+    json_t *place = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "path", path);
+    free(path);
+    if (db_col_text(row, E_CLOSED_AT)) json_object_set_new(place, "closed_at", json_string(db_col_text(row, E_CLOSED_AT)));
+    if (db_col_text(row, E_VERIFIED_AT)) json_object_set_new(place, "verified_at", json_string(db_col_text(row, E_VERIFIED_AT)));
+    json_object_set_new(place, "date_maj", json_string(db_col_text(row, E_DATE_MAJ)));
+    json_object_set_new(m, "place", place);
+
+    json_t *sections = json_array();
+    for (size_t k = 0; k < ARRAY_LEN(SECTIONS); k++) {
+        const char *sec = SECTIONS[k].name;
+        bool typed = typed_section && strcmp(typed_section, sec) == 0;
+        json_t *fields = json_array();
+        for (size_t i = 0; i < NFIELDS; i++)
+            if (strcmp(FIELD_DEFS[i].section, sec) == 0 && strcmp(FIELD_DEFS[i].name, "hours") != 0)
+                json_array_append_new(fields, field_model(r, &FIELD_DEFS[i], row, typed, errors));
+        json_t *o = json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
+        if (typed && errors && json_object_size(errors))
+            json_object_set_new(o, "has_errors", json_true());
+        json_object_set_new(o, sec, json_true());
+        json_array_append_new(sections, o);
+    }
+    json_object_set_new(m, "sections", sections);
+
+    /* Hours: the grid when the expression fits in it, and the raw expression. */
+    const char *hours = db_col_text(row, field_index(field_named("hours")));
+    admin_hours_grid g;
+    bool fits = true;
+    if (typed_section && strcmp(typed_section, "horaires") == 0) {
+        json_t *scratch = json_object(); /* the errors are already in `errors` */
+        grid_from_form(r, &g, scratch);
+        json_decref(scratch);
+        /* keep what was typed, even invalid */
+        for (int d = 0; d < 7; d++)
+            for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
+                const char *code = admin_hours_day_code(d);
+                const char *f = req_form(r, arena_printf(r->arena, "h_%s_%d_from", code, i + 1));
+                const char *t = req_form(r, arena_printf(r->arena, "h_%s_%d_to", code, i + 1));
+                snprintf(g.day[d][i].from, sizeof g.day[d][i].from, "%s", f ? f : "");
+                snprintf(g.day[d][i].to, sizeof g.day[d][i].to, "%s", t ? t : "");
+            }
+    } else {
+        fits = admin_hours_from_expr(hours, &g);
+    }
+    json_t *h = grid_model(r, &g, errors);
+    json_object_set_new(h, "fits", json_boolean(fits));
+    bool raw_typed = typed_section && strcmp(typed_section, "horaires-avance") == 0;
+    const char *raw = raw_typed ? req_form(r, "hours") : hours;
+    json_object_set_new(h, "raw", json_string(raw ? raw : ""));
+    const char *raw_err = json_string_value(json_object_get(errors, "hours"));
+    if (raw_err) json_object_set_new(h, "raw_error", json_string(raw_err));
+    json_t *closures = closures_model(r, id);
+    if (closures) {
+        json_object_set_new(h, "closures", closures);
+        json_object_set_new(h, "closures_enabled", json_true());
+    }
+    bool closure_typed = typed_section && strcmp(typed_section, "fermeture") == 0;
+    json_t *cl = json_object();
+    const char *keys[] = {"starts_on", "ends_on", "closure_hours", "message", "kind"};
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+        const char *v = closure_typed ? req_form(r, keys[k]) : NULL;
+        json_object_set_new(cl, keys[k], json_string(v ? v : ""));
+        const char *e = json_string_value(json_object_get(errors, keys[k]));
+        if (e) json_object_set_new(cl, arena_printf(r->arena, "%s_error", keys[k]), json_string(e));
+    }
+    const char *kind = closure_typed ? req_form(r, "kind") : NULL;
+    json_object_set_new(cl, "kind_exceptional", json_boolean(kind && strcmp(kind, "exceptionnel") == 0));
+    json_object_set_new(h, "new_closure", cl);
+    json_object_set_new(m, "hours", h);
+
+    sqlite3_reset(row);
+    sqlite3_stmt *rep = db_stmt(db_reader(r->app->db), Q_PLACE_REPORTS);
+    db_bind_int(rep, ":id", id);
+    json_object_set_new(m, "reports", admin_reports_model(r, rep));
+    json_object_set_new(m, "can_close", json_boolean(admin_coordinates(db_reader(r->app->db), r->user->account_id, id)));
+    if (errors && json_object_size(errors)) {
+        json_object_set_new(m, "has_errors", json_true());
+        r->status = 400;
+    }
+    if (extra) json_object_update(m, extra);
+    json_decref(extra);
+    json_decref(errors);
+    const char *ok = req_query(r, "ok");
+    if (ok && !typed_section) {
+        const char *msg = strcmp(ok, "verifie") == 0 ? "C'est noté : la fiche est vérifiée à la date d'aujourd'hui."
+                        : strcmp(ok, "restaure") == 0 ? "La valeur précédente a été rétablie."
+                        : strcmp(ok, "ferme") == 0 ? "Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches."
+                                                   : "Modifications enregistrées : elles sont visibles sur la page publique.";
+        json_object_set_new(m, "notice", json_string(msg));
+    }
+    return reply_page(r, "admin_place", m);
+}
+
+/* The place id of /admin/lieux/{id}…; 0 when not a number. */
+static int64_t place_param(req *r)
+{
+    return place_parse_segment(r->params[0], NULL);
+}
+
+/* 404 when there is no such place, 403 when the account may not edit it. */
+static int refuse(req *r, int64_t id)
+{
+    int64_t updated;
+    json_t *p = id ? place_view(db_reader(r->app->db), id, &updated) : NULL;
+    if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
+    json_decref(p);
+    return reply_error(r, 403, "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
+}
+
+int page_admin_place(req *r)
+{
+    int64_t id = place_param(r);
+    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+    return editor(r, id, NULL, NULL, NULL);
+}
+
+int page_admin_history(req *r)
+{
+    int64_t id = place_param(r);
+    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+    int64_t updated;
+    json_t *p = place_view(db_reader(r->app->db), id, &updated);
+    json_t *m = session_page_model(r, "Historique des modifications");
+    json_object_set_new(m, "place", p);
+    json_object_set_new(m, "changes", history_for_place(db_reader(r->app->db), id, HISTORY_SHOWN));
+    return reply_page(r, "admin_history", m);
+}
+
+static char *editor_url(req *r, int64_t id, const char *ok, const char *anchor)
+{
+    return arena_printf(r->arena, "/admin/lieux/%lld?ok=%s#%s", (long long)id, ok, anchor);
+}
+
+static int after_save(req *r, int64_t id, int rc, const char *section)
+{
+    if (rc < 0) return -1;
+    if (rc == 0) return refuse(r, id);
+    return reply_redirect(r, 303, editor_url(r, id, "1", section));
+}
+
+static int save_section(req *r, int64_t id, const char *section)
+{
+    json_t *values = json_object(), *errors = json_object();
+    validate_section(r, section, values, errors);
+    if (json_object_size(errors)) {
+        json_decref(values);
+        return editor(r, id, section, errors, NULL);
+    }
+    if (strcmp(section, "presentation") == 0 && req_form(r, "apercu")) {
+        json_t *html = json_object_get(values, "description_html");
+        json_t *extra = json_pack("{s:s, s:b}", "preview_html", html ? json_string_value(html) : "",
+                                  "previewing", true);
+        const char *summary = req_form(r, "summary");
+        if (summary) json_object_set_new(extra, "preview_summary", json_string(summary));
+        json_decref(values);
+        return editor(r, id, section, errors, extra);
+    }
+    json_decref(errors);
+    if (json_object_get(values, "description_md") && json_is_null(json_object_get(values, "description_md")))
+        json_object_set_new(values, "description_html", json_null());
+    int rc = save_values(r, id, values, "editor", section);
+    json_decref(values);
+    return after_save(r, id, rc, section);
+}
+
+static int save_grid(req *r, int64_t id)
+{
+    admin_hours_grid g;
+    json_t *errors = json_object();
+    if (!grid_from_form(r, &g, errors)) return editor(r, id, "horaires", errors, NULL);
+    char *expr = admin_hours_to_expr(&g);
+    hours_error err;
+    hours_schedule *s = expr ? hours_parse(expr, &err) : NULL;
+    if (expr && !s) {
+        json_object_set_new(errors, "h_Mo_1", json_string(err.message));
+        free(expr);
+        return editor(r, id, "horaires", errors, NULL);
+    }
+    hours_free(s);
+    json_decref(errors);
+    json_t *values = json_pack("{s:o}", "hours", expr ? json_string(expr) : json_null());
+    free(expr);
+    int rc = save_values(r, id, values, "editor", "horaires");
+    json_decref(values);
+    return after_save(r, id, rc, "horaires");
+}
+
+static int save_raw_hours(req *r, int64_t id)
+{
+    const char *raw = req_form(r, "hours");
+    char *t = str_trim(arena_strdup(r->arena, raw ? raw : ""));
+    json_t *errors = json_object();
+    char *canonical = NULL;
+    if (*t) {
+        hours_error err;
+        hours_schedule *s = strlen(t) > HOURS_MAX_EXPR ? NULL : hours_parse(t, &err);
+        if (!s) {
+            json_object_set_new(errors, "hours",
+                                json_string(strlen(t) > HOURS_MAX_EXPR ? "Expression trop longue."
+                                                                       : err.message));
+            return editor(r, id, "horaires-avance", errors, NULL);
+        }
+        canonical = hours_normalise(s);
+        hours_free(s);
+    }
+    json_decref(errors);
+    json_t *values = json_pack("{s:o}", "hours", canonical ? json_string(canonical) : json_null());
+    free(canonical);
+    int rc = save_values(r, id, values, "editor", "horaires");
+    json_decref(values);
+    return after_save(r, id, rc, "horaires");
+}
+
+/* Used by: closures (authorised in the statement itself). */
+static const char Q_CLOSURE_ADD[] =
+    "INSERT INTO place_closure (place_id, starts_on, ends_on, hours, message)"
+    " SELECT id, :starts, :ends, :hours, :message FROM place WHERE id = :id AND "
+    ADMIN_CAN_EDIT("place", ":account");
+static const char Q_CLOSURE_DELETE[] =
+    "DELETE FROM place_closure WHERE id = :closure AND place_id = :id AND EXISTS"
+    " (SELECT 1 FROM place WHERE place.id = :id AND " ADMIN_CAN_EDIT("place", ":account") ")";
+
+static bool iso_date_ok(const char *s)
+{
+    int y, mo, d;
+    return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3 && y >= 2000 &&
+           y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && s[4] == '-' && s[7] == '-';
+}
+
+static int closure_write(req *r, int64_t id, const char *sql, json_t *bind, const char *event)
+{
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    sqlite3_stmt *s = db_stmt_try(w, sql);
+    if (!s) {
+        db_rollback(w);
+        return reply_error(r, 404, "Les fermetures temporaires ne sont pas disponibles.");
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(bind, key, v) bind_value(s, key, v);
+    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":account", r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE) {
+        db_rollback(w);
+        return -1;
+    }
+    if (sqlite3_changes(db_handle(w)) != 1) {
+        db_rollback(w);
+        return refuse(r, id);
+    }
+    auth_audit(w, event, r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
+               req_client_ip(r), NULL);
+    if (db_commit(w) != 0) return -1;
+    return reply_redirect(r, 303, editor_url(r, id, "1", "fermetures"));
+}
+
+static int add_closure(req *r, int64_t id)
+{
+    if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+    json_t *errors = json_object();
+    const char *starts = req_form(r, "starts_on"), *ends = req_form(r, "ends_on");
+    const char *kind = req_form(r, "kind");
+    const char *hours = req_form(r, "closure_hours");
+    char *message = str_trim(arena_strdup(r->arena, req_form(r, "message") ? req_form(r, "message") : ""));
+    if (!iso_date_ok(starts)) json_object_set_new(errors, "starts_on", json_string("Date invalide."));
+    if (!iso_date_ok(ends)) json_object_set_new(errors, "ends_on", json_string("Date invalide."));
+    else if (iso_date_ok(starts) && strcmp(ends, starts) < 0)
+        json_object_set_new(errors, "ends_on", json_string("La fin doit suivre le début."));
+    bool exceptional = kind && strcmp(kind, "exceptionnel") == 0;
+    char *canon = NULL;
+    if (exceptional) {
+        hours_error err;
+        hours_schedule *s = hours && *hours && strlen(hours) < 200 ? hours_parse(hours, &err) : NULL;
+        if (!s) {
+            json_object_set_new(errors, "closure_hours",
+                                json_string(hours && *hours ? err.message
+                                                            : "Indiquez les horaires de ces jours, par exemple 10:00-12:00."));
+        } else {
+            canon = hours_normalise(s);
+            hours_free(s);
+            if (canon && strpbrk(canon, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+                json_object_set_new(errors, "closure_hours",
+                                    json_string("Seulement des plages horaires, par exemple 10:00-12:00,14:00-16:00."));
+            }
+        }
+    }
+    if (utf8_length(message) > 200 || has_control_chars(message, false))
+        json_object_set_new(errors, "message", json_string("Message trop long : 200 caractères au plus."));
+    if (json_object_size(errors)) {
+        free(canon);
+        return editor(r, id, "fermeture", errors, NULL);
+    }
+    json_decref(errors);
+    json_t *bind = json_pack("{s:s, s:s, s:o, s:o}", ":starts", starts, ":ends", ends, ":hours",
+                             exceptional && canon ? json_string(canon) : json_null(), ":message",
+                             *message ? json_string(message) : json_null());
+    free(canon);
+    int rc = closure_write(r, id, Q_CLOSURE_ADD, bind, "closure_added");
+    json_decref(bind);
+    return rc;
+}
+
+static int delete_closure(req *r, int64_t id)
+{
+    const char *c = req_form(r, "closure");
+    int64_t closure = c ? strtoll(c, NULL, 10) : 0;
+    json_t *bind = json_pack("{s:I}", ":closure", (json_int_t)closure);
+    int rc = closure_write(r, id, Q_CLOSURE_DELETE, bind, "closure_deleted");
+    json_decref(bind);
+    return rc;
+}
+
+/* Used by: restore (one change of this place). */
+static const char Q_HISTORY_ENTRY[] =
+    "SELECT field, old_value FROM place_history WHERE id = :entry AND place_id = :id";
+
+static int restore(req *r, int64_t id)
+{
+    const char *e = req_form(r, "entry");
+    int64_t entry = e ? strtoll(e, NULL, 10) : 0;
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_HISTORY_ENTRY);
+    db_bind_int(s, ":entry", entry);
+    db_bind_int(s, ":id", id);
+    const field_def *f = NULL;
+    json_t *values = json_object();
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        f = field_named(db_col_text(s, 0));
+        const char *old = db_col_text(s, 1);
+        if (f && f->required && !old) f = NULL;
+        if (f) json_object_set_new(values, f->name, old ? json_string(old) : json_null());
+    }
+    sqlite3_reset(s);
+    if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) {
+        json_decref(values);
+        return refuse(r, id);
+    }
+    if (!f) {
+        json_decref(values);
+        return reply_error(r, 400, "Cette valeur ne peut pas être rétablie.");
+    }
+    int rc = save_values(r, id, values, "restore", f->name);
+    json_decref(values);
+    if (rc < 0) return -1;
+    if (rc == 0) return refuse(r, id);
+    return reply_redirect(r, 303, editor_url(r, id, "restaure", "contenu"));
+}
+
+/* Used by: closing and reopening a place (coordinators and administrators). */
+static const char Q_CLOSE[] =
+    "UPDATE place SET closed_at = iif(:close, strftime('%Y-%m-%d', 'now'), NULL),"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id AND " ADMIN_COORDINATES("place", ":account");
+
+static int close_place(req *r, int64_t id, bool close)
+{
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    history_set_actor(w, r->user->account_id, "editor");
+    sqlite3_stmt *s = db_stmt(w, Q_CLOSE);
+    db_bind_int(s, ":close", close);
+    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":account", r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
+        db_rollback(w);
+        return refuse(r, id);
+    }
+    history_clear_actor(w);
+    auth_audit(w, close ? "place_closed" : "place_reopened", r->user->account_id,
+               arena_printf(r->arena, "place:%lld", (long long)id), req_client_ip(r), NULL);
+    if (db_commit(w) != 0) return -1;
+    return reply_redirect(r, 303, editor_url(r, id, close ? "ferme" : "1", "contenu"));
+}
+
+int page_admin_place_post(req *r)
+{
+    int64_t id = place_param(r);
+    const char *action = r->params[1];
+    if (!id) return reply_error(r, 404, "Ce lieu n'existe pas.");
+    for (size_t k = 0; k < ARRAY_LEN(SECTIONS); k++)
+        if (strcmp(action, SECTIONS[k].name) == 0 && strcmp(action, "horaires") != 0) {
+            if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+            return save_section(r, id, action);
+        }
+    if (strcmp(action, "horaires") == 0 || strcmp(action, "horaires-avance") == 0) {
+        if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+        return strcmp(action, "horaires") == 0 ? save_grid(r, id) : save_raw_hours(r, id);
+    }
+    if (strcmp(action, "verifie") == 0) {
+        int rc = admin_mark_verified(r->app, id, r->user->account_id, req_client_ip(r));
+        if (rc < 0) return -1;
+        if (rc == 0) return refuse(r, id);
+        return reply_redirect(r, 303, editor_url(r, id, "verifie", "contenu"));
+    }
+    if (strcmp(action, "fermeture") == 0) return add_closure(r, id);
+    if (strcmp(action, "fermeture-supprimer") == 0) return delete_closure(r, id);
+    if (strcmp(action, "restaurer") == 0) return restore(r, id);
+    if (strcmp(action, "fermer") == 0) return close_place(r, id, true);
+    if (strcmp(action, "rouvrir") == 0) return close_place(r, id, false);
+    return reply_error(r, 404, "Cette action n'existe pas.");
+}
+
+/* ---- the signed link of reminder mails ---- */
+
+static int verify_page(req *r, int64_t id, const char *exp, const char *sig, bool done)
+{
+    int64_t updated;
+    json_t *p = place_view(db_reader(r->app->db), id, &updated);
+    if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
+    json_t *m = session_page_model(r, "Rien n'a changé ?");
+    json_object_set_new(m, "place", p);
+    json_object_set_new(m, "lieu", json_integer(id));
+    json_object_set_new(m, "exp", json_string(exp));
+    json_object_set_new(m, "sig", json_string(sig));
+    if (done) json_object_set_new(m, "done", json_true());
+    return reply_page(r, "admin_verify", m);
+}
+
+int page_verify_link(req *r)
+{
+    r->log_without_query = true;
+    const char *lieu = req_query(r, "lieu");
+    int64_t id = lieu ? place_parse_segment(lieu, NULL) : 0;
+    const char *exp = req_query(r, "exp"), *sig = req_query(r, "sig");
+    if (!id || !admin_verify_link_ok(r->app, id, exp, sig, now_utc()))
+        return reply_error(r, 410, "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace gestionnaires pour confirmer la fiche.");
+    /* GET never changes anything: the page holds a one-button form. */
+    return verify_page(r, id, exp, sig, false);
+}
+
+int page_verify_link_post(req *r)
+{
+    const char *lieu = req_form(r, "lieu");
+    int64_t id = lieu ? place_parse_segment(lieu, NULL) : 0;
+    const char *exp = req_form(r, "exp"), *sig = req_form(r, "sig");
+    if (!id || !admin_verify_link_ok(r->app, id, exp, sig, now_utc()))
+        return reply_error(r, 410, "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace gestionnaires pour confirmer la fiche.");
+    int rc = admin_mark_verified(r->app, id, 0, req_client_ip(r));
+    if (rc < 0) return -1;
+    if (rc == 0) return reply_error(r, 404, "Ce lieu n'existe pas.");
+    return verify_page(r, id, exp, sig, true);
+}

@@ -1,0 +1,2076 @@
+/*
+ * importer.c — read place data (schema v1.0.2 CSV or JSON, or the older flat
+ * v0.1 JSON), validate and map it onto the national vocabularies, and upsert
+ * it into `place` in one write transaction. See importer.h and
+ * docs/import.md.
+ *
+ * The pipeline has three steps, each blind to the others:
+ *   1. reading: every format becomes a list of raw records, a list of
+ *      (field name, text) pairs, exactly as published;
+ *   2. mapping: one raw record becomes a place_rec (the columns of `place`),
+ *      or is rejected; anything dropped on the way is reported;
+ *   3. storing: upsert keyed on (source, source_id), structure lookup,
+ *      duplicate detection.
+ * Mapping accepts the union of the v0.1 and v1 field names, so a v1 file
+ * with a few v0.1 fields (or the reverse) loses nothing.
+ */
+#include "places/importer.h"
+#include "places/catalogue.h"
+#include "core/markdown.h"
+#include "core/phone.h"
+#include "core/util.h"
+#include "places/vocab.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+    SUMMARY_MAX_CHARS = 280,   /* presentation_resume, per the schema */
+    DUPLICATE_RADIUS_M = 30,   /* two places closer than this are reported */
+    DETECT_SAMPLE = 50,        /* JSON records looked at to tell v1 from v0.1 */
+    DUPLICATES_PER_RECORD = 5, /* more is noise (a shared building, a "Mairie" in every file) */
+};
+
+/* "Unknown" SIRET seen in real files: accepted, but never identifies a structure. */
+static const char PIVOT_UNKNOWN[] = "00000000000000";
+
+/* ------------------------------------------------------------------------ */
+/* Raw records                                                               */
+
+typedef struct raw_field {
+    char *key;
+    char *value;       /* trimmed, HTML character references decoded; never NULL */
+    bool had_entities; /* the producer's text held "&amp;" and the like */
+} raw_field;
+
+typedef struct raw_record {
+    raw_field *fields;
+    size_t count, cap;
+    char *problem; /* set when the record cannot be read at all (French) */
+} raw_record;
+
+typedef struct raw_list {
+    raw_record *records;
+    size_t count, cap;
+} raw_list;
+
+/*
+ * Decode the HTML character references some producers leave in plain text
+ * ("Centre Social &amp; Culturel"): &amp; &lt; &gt; &quot; &apos; &#39; and
+ * numeric ones (&#233; &#xE9;). In place; returns true when any was found.
+ * Anything else that starts with '&' is left as it is.
+ */
+static bool decode_entities(char *s)
+{
+    static const struct {
+        const char *name;
+        const char *text;
+    } named[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "}};
+    bool found = false;
+    char *out = s;
+    for (char *p = s; *p;) {
+        if (*p == '&') {
+            bool done = false;
+            for (size_t i = 0; i < ARRAY_LEN(named) && !done; i++) {
+                size_t n = strlen(named[i].name);
+                if (strncmp(p, named[i].name, n) == 0) {
+                    size_t t = strlen(named[i].text);
+                    memmove(out, named[i].text, t);
+                    out += t;
+                    p += n;
+                    done = found = true;
+                }
+            }
+            if (!done && p[1] == '#') {
+                char *end;
+                bool hex = p[2] == 'x' || p[2] == 'X';
+                unsigned long cp = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
+                if (*end == ';' && end > p + (hex ? 3 : 2) && cp >= 0x20 && cp <= 0x10FFFF &&
+                    !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                    /* UTF-8 is never longer than the reference it replaces. */
+                    if (cp < 0x80) *out++ = (char)cp;
+                    else if (cp < 0x800) *out++ = (char)(0xC0 | (cp >> 6)), *out++ = (char)(0x80 | (cp & 0x3F));
+                    else if (cp < 0x10000)
+                        *out++ = (char)(0xE0 | (cp >> 12)), *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+                        *out++ = (char)(0x80 | (cp & 0x3F));
+                    else
+                        *out++ = (char)(0xF0 | (cp >> 18)), *out++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
+                        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *out++ = (char)(0x80 | (cp & 0x3F));
+                    p = end + 1;
+                    done = found = true;
+                }
+            }
+            if (done) continue;
+        }
+        *out++ = *p++;
+    }
+    *out = '\0';
+    return found;
+}
+
+static void raw_add(raw_record *r, const char *key, const char *value, size_t value_len)
+{
+    if (r->count == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
+    }
+    char *copy = xstrndup(value, value_len);
+    char *trimmed = str_trim(copy);
+    r->fields[r->count].key = xstrdup(key);
+    r->fields[r->count].had_entities = decode_entities(trimmed);
+    r->fields[r->count].value = xstrdup(trimmed);
+    r->count++;
+    free(copy);
+}
+
+/* The value of `key`, or NULL when absent or empty. */
+static const char *raw_get(const raw_record *r, const char *key)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (strcmp(r->fields[i].key, key) == 0)
+            return *r->fields[i].value ? r->fields[i].value : NULL;
+    return NULL;
+}
+
+static raw_record *raw_list_push(raw_list *l)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->records = xrealloc(l->records, l->cap * sizeof *l->records);
+    }
+    raw_record *r = &l->records[l->count++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void raw_list_free(raw_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        raw_record *r = &l->records[i];
+        for (size_t j = 0; j < r->count; j++) {
+            free(r->fields[j].key);
+            free(r->fields[j].value);
+        }
+        free(r->fields);
+        free(r->problem);
+    }
+    free(l->records);
+    memset(l, 0, sizeof *l);
+}
+
+/* Fields only the v0.1 export has, and fields only v1 has: they tell the JSON formats apart. */
+static const char *const V01_ONLY[] = {"courriel",         "publics_accueillis", "conditions_acces",
+                                       "labels_nationaux", "labels_autres",      "accessibilite",
+                                       "cle_ban"};
+static const char *const V1_ONLY[] = {"courriels",
+                                      "publics_specifiquement_adresses",
+                                      "prise_en_charge_specifique",
+                                      "frais_a_charge",
+                                      "dispositif_programmes_nationaux",
+                                      "formations_labels",
+                                      "autres_formations_labels",
+                                      "modalites_acces",
+                                      "fiche_acces_libre",
+                                      "itinerance"};
+
+static bool in_list(const char *const *list, size_t n, const char *key);
+
+/* The field names this importer understands: the v1.0.2 columns and the v0.1 ones. */
+static bool known_field(const char *key)
+{
+    return in_list(VOCAB_COLUMNS, VOCAB_COLUMN_COUNT, key) ||
+           in_list(V01_ONLY, ARRAY_LEN(V01_ONLY), key);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], key) == 0) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading JSON                                                              */
+
+/* Text of a JSON value as a cell: arrays become '|' lists. Caller frees. */
+static char *json_cell(json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return xstrndup(json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL:
+        return xasprintf("%.17g", json_real_value(v));
+    case JSON_TRUE:
+        return xstrdup("true");
+    case JSON_FALSE:
+        return xstrdup("false");
+    case JSON_NULL:
+        return xstrdup("");
+    case JSON_ARRAY: {
+        buf b = {0};
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            char *s = json_cell(item);
+            if (*s) {
+                if (b.len) buf_putc(&b, '|');
+                buf_puts(&b, s);
+            }
+            free(s);
+        }
+        if (!b.data) return xstrdup("");
+        return buf_steal(&b);
+    }
+    case JSON_OBJECT: {
+        char *s = json_dumps(v, JSON_COMPACT);
+        char *copy = xstrdup(s ? s : "");
+        free(s);
+        return copy;
+    }
+    }
+    return xstrdup("");
+}
+
+static importer_format json_kind(json_t *root)
+{
+    if (!json_is_array(root)) return IMPORTER_FORMAT_UNKNOWN;
+    size_t v01 = 0, v1 = 0, semicolons = 0, i;
+    json_t *rec;
+    json_array_foreach(root, i, rec)
+    {
+        if (i >= DETECT_SAMPLE) break;
+        if (!json_is_object(rec)) continue;
+        const char *key;
+        json_t *val;
+        json_object_foreach(rec, key, val)
+        {
+            if (in_list(V01_ONLY, ARRAY_LEN(V01_ONLY), key)) v01++;
+            if (in_list(V1_ONLY, ARRAY_LEN(V1_ONLY), key)) v1++;
+            if (strcmp(key, "services") == 0 && json_is_string(val) &&
+                strchr(json_string_value(val), ';'))
+                semicolons++;
+        }
+    }
+    if (v1 > v01) return IMPORTER_FORMAT_V1_JSON;
+    if (v01 > 0 || semicolons > 0) return IMPORTER_FORMAT_V01_JSON;
+    return IMPORTER_FORMAT_V1_JSON;
+}
+
+static void json_records(json_t *root, raw_list *out)
+{
+    size_t i;
+    json_t *rec;
+    json_array_foreach(root, i, rec)
+    {
+        raw_record *r = raw_list_push(out);
+        if (!json_is_object(rec)) {
+            r->problem = xstrdup("l'enregistrement n'est pas un objet JSON");
+            continue;
+        }
+        const char *key;
+        json_t *val;
+        json_object_foreach(rec, key, val)
+        {
+            char *cell = json_cell(val);
+            raw_add(r, key, cell, strlen(cell));
+            free(cell);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading CSV (libcsv: RFC 4180 quoting)                                    */
+
+typedef struct csv_reader {
+    char **cells;
+    size_t count, cap;
+    char **header;
+    size_t header_count;
+    raw_list *out;
+    size_t row; /* data rows seen */
+} csv_reader;
+
+static void csv_on_cell(void *data, size_t len, void *ctx)
+{
+    csv_reader *c = ctx;
+    if (c->count == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 32;
+        c->cells = xrealloc(c->cells, c->cap * sizeof *c->cells);
+    }
+    c->cells[c->count++] = data ? xstrndup(data, len) : xstrdup("");
+}
+
+static void csv_on_row(int terminator, void *ctx)
+{
+    (void)terminator;
+    csv_reader *c = ctx;
+    bool blank = true;
+    for (size_t i = 0; i < c->count; i++)
+        if (*c->cells[i]) blank = false;
+    if (blank) {
+        /* empty line: nothing */
+    } else if (!c->header) {
+        c->header = c->cells;
+        c->header_count = c->count;
+        for (size_t i = 0; i < c->count; i++) {
+            char *t = str_trim(c->header[i]);
+            memmove(c->header[i], t, strlen(t) + 1);
+        }
+        c->cells = NULL;
+        c->count = c->cap = 0;
+        return;
+    } else {
+        raw_record *r = raw_list_push(c->out);
+        if (c->count != c->header_count)
+            r->problem =
+                xasprintf("la ligne a %zu colonnes, l'en-tête en a %zu", c->count, c->header_count);
+        for (size_t i = 0; i < c->count && i < c->header_count; i++)
+            raw_add(r, c->header[i], c->cells[i], strlen(c->cells[i]));
+    }
+    for (size_t i = 0; i < c->count; i++)
+        free(c->cells[i]);
+    c->count = 0;
+}
+
+/* The first line of data (up to its end), for detection. */
+static size_t first_line_len(const char *data, size_t len)
+{
+    const char *nl = memchr(data, '\n', len);
+    return nl ? (size_t)(nl - data) : len;
+}
+
+/* The cell separator of a CSV file: ',' unless its header uses ';'. */
+static char csv_delimiter(const char *data, size_t len)
+{
+    size_t n = first_line_len(data, len), commas = 0, semicolons = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (data[i] == ',') commas++;
+        if (data[i] == ';') semicolons++;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+/* Does the first line look like the schema's CSV header? */
+static bool csv_header_looks_right(const char *data, size_t len)
+{
+    size_t n = first_line_len(data, len);
+    char delim[2] = {csv_delimiter(data, len), '\0'};
+    char *line = xstrndup(data, n);
+    bool has_id = false, has_nom = false;
+    char *save = NULL;
+    for (char *tok = strtok_r(line, delim, &save); tok; tok = strtok_r(NULL, delim, &save)) {
+        char *t = str_trim(tok);
+        size_t tl = strlen(t);
+        if (tl >= 2 && t[0] == '"' && t[tl - 1] == '"') {
+            t[tl - 1] = '\0';
+            t++;
+        }
+        if (strcmp(t, "id") == 0) has_id = true;
+        if (strcmp(t, "nom") == 0) has_nom = true;
+    }
+    free(line);
+    return has_id && has_nom;
+}
+
+/* libcsv's parser state while inside a cell (csv_parser.pstate; libcsv.c
+ * names it FIELD_BEGUN but does not export the name). */
+enum { CSV_FIELD_BEGUN = 2 };
+
+/* Returns 0, or -1 with a French message in *error. */
+static int csv_records(const char *data, size_t len, raw_list *out, char **error)
+{
+    struct csv_parser p;
+    if (csv_init(&p, 0) != 0) { /* lenient: stray quotes inside cells are kept */
+        *error = xstrdup("mémoire insuffisante pour lire le CSV");
+        return -1;
+    }
+    csv_set_delim(&p, (unsigned char)csv_delimiter(data, len));
+    csv_reader c = {.out = out};
+    int rc = 0;
+    if (csv_parse(&p, data, len, csv_on_cell, csv_on_row, &c) != len) {
+        *error = xasprintf("CSV illisible : %s", csv_strerror(csv_error(&p)));
+        rc = -1;
+    } else if (p.pstate == CSV_FIELD_BEGUN && p.quoted) {
+        /* A quoted cell still open at the end of the file: a quote was
+         * never closed and everything after it would be one cell.
+         * (CSV_STRICT_FINI says so only in strict mode, which also refuses
+         * the stray quotes that real files have in unquoted cells.) */
+        *error = xstrdup("CSV illisible : un guillemet ouvert n'est jamais fermé");
+        rc = -1;
+    } else if (csv_fini(&p, csv_on_cell, csv_on_row, &c) != 0) {
+        *error = xasprintf("CSV illisible : %s", csv_strerror(csv_error(&p)));
+        rc = -1;
+    }
+    csv_free(&p);
+    for (size_t i = 0; i < c.count; i++)
+        free(c.cells[i]);
+    free(c.cells);
+    for (size_t i = 0; i < c.header_count; i++)
+        free(c.header[i]);
+    free(c.header);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Detection                                                                 */
+
+/* Skip a UTF-8 byte-order mark and leading blanks. */
+static const char *skip_bom(const char *data, size_t *len)
+{
+    if (*len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        *len -= 3;
+    }
+    return data;
+}
+
+static char first_significant(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!isspace((unsigned char)data[i])) return data[i];
+    return '\0';
+}
+
+importer_format importer_detect(const char *data, size_t len)
+{
+    data = skip_bom(data, &len);
+    char c = first_significant(data, len);
+    if (c == '[') {
+        json_error_t err;
+        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+        importer_format f = root ? json_kind(root) : IMPORTER_FORMAT_UNKNOWN;
+        json_decref(root);
+        return f;
+    }
+    if (c == '{' || c == '\0') return IMPORTER_FORMAT_UNKNOWN;
+    return csv_header_looks_right(data, len) ? IMPORTER_FORMAT_V1_CSV : IMPORTER_FORMAT_UNKNOWN;
+}
+
+const char *importer_format_name(importer_format f)
+{
+    switch (f) {
+    case IMPORTER_FORMAT_V1_CSV:
+        return "schema-1.0.2-csv";
+    case IMPORTER_FORMAT_V1_JSON:
+        return "schema-1.0.2-json";
+    case IMPORTER_FORMAT_V01_JSON:
+        return "v0.1-json";
+    case IMPORTER_FORMAT_UNKNOWN:
+        break;
+    }
+    return "inconnu";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Which columns a file carries                                              */
+
+/*
+ * A column absent from a file is not an empty value. Re-importing Repère's
+ * own export (schema v1, which has no field for the price note, the Pass
+ * numérique or "fait les démarches à votre place") must not wipe those
+ * facts, and a CSV that leaves out optional columns must not clear them.
+ * So an update writes an optional column only when
+ *   - the file carries one of the fields that can express it: a CSV header
+ *     column, or a JSON key present in at least one record (the v0.1 export
+ *     leaves out empty keys, so there a key missing from one record of a
+ *     file that has it elsewhere does mean "empty"); or
+ *   - the record gave it a value anyway (v0.1 wording inside a v1 field,
+ *     "A ma place : …" in modalites_accompagnement): a fact said is written,
+ *     a fact unsaid is never cleared.
+ * New places get every column, the missing ones empty.
+ */
+typedef enum import_column {
+    IC_INSEE_CODE,
+    IC_ADDRESS_EXTRA,
+    IC_BAN_KEY,
+    IC_POSITION,
+    IC_TYPOLOGIES,
+    IC_PHONE,
+    IC_EMAILS,
+    IC_WEBSITE,
+    IC_HOURS,
+    IC_SUMMARY,
+    IC_DESCRIPTION,
+    IC_ITINERANCE,
+    IC_PARENT_STRUCTURE,
+    IC_SERVICES,
+    IC_SERVICES_ORIGINAL,
+    IC_PUBLICS,
+    IC_SUPPORT,
+    IC_FEES,
+    IC_FEES_NOTE,
+    IC_PASS_ACCEPTED,
+    IC_PASS_DISTRIBUTED,
+    IC_PROGRAMMES,
+    IC_LABELS,
+    IC_OTHER_LABELS,
+    IC_ACCESS_MODES,
+    IC_SUPPORT_MODES,
+    IC_FOR_YOU,
+    IC_ACCESSIBILITY_URL,
+    IC_BOOKING_URL,
+    IC_ACCESSIBILITY_NOTES,
+    IC_COUNT
+} import_column;
+
+#define IC_BIT(c) ((uint64_t)1 << (c))
+
+static const struct column_source {
+    const char *key;   /* names the column(s) in the report and the :keep_KEY parameter */
+    const char *label; /* for people, in the admin report */
+    /* The record fields that express the column, whatever the format, and
+     * those that express it only in the v0.1 format (its `services` holds
+     * the original wording, its `modalites_accompagnement` has "A ma
+     * place"; the v1 fields of the same name have neither). */
+    const char *fields[3];
+    const char *v01_fields[1];
+} COLUMNS[IC_COUNT] = {
+    [IC_INSEE_CODE] = {"insee_code", "code INSEE", {"code_insee"}, {NULL}},
+    [IC_ADDRESS_EXTRA] = {"address_extra", "complément d'adresse", {"complement_adresse"}, {NULL}},
+    [IC_BAN_KEY] = {"ban_key", "clé de la Base adresse nationale", {"cle_ban"}, {NULL}},
+    [IC_POSITION] = {"position", "position sur la carte", {"latitude", "longitude"}, {NULL}},
+    [IC_TYPOLOGIES] = {"typologies", "type de lieu", {"typologie"}, {NULL}},
+    [IC_PHONE] = {"phone", "téléphone", {"telephone"}, {NULL}},
+    [IC_EMAILS] = {"emails", "adresses électroniques", {"courriels", "courriel"}, {NULL}},
+    [IC_WEBSITE] = {"website", "site web", {"site_web"}, {NULL}},
+    [IC_HOURS] = {"hours", "horaires", {"horaires"}, {NULL}},
+    [IC_SUMMARY] = {"summary", "présentation courte", {"presentation_resume"}, {NULL}},
+    [IC_DESCRIPTION] = {"description", "présentation détaillée", {"presentation_detail"}, {NULL}},
+    [IC_ITINERANCE] = {"itinerance", "itinérance", {"itinerance"}, {NULL}},
+    [IC_PARENT_STRUCTURE] = {"parent_structure",
+                             "structure parente",
+                             {"structure_parente"},
+                             {NULL}},
+    [IC_SERVICES] = {"services", "services", {"services"}, {NULL}},
+    [IC_SERVICES_ORIGINAL] = {"services_original",
+                              "libellés d'origine des services",
+                              {NULL},
+                              {"services"}},
+    [IC_PUBLICS] = {"publics",
+                    "publics",
+                    {"publics_specifiquement_adresses", "publics_accueillis"},
+                    {NULL}},
+    [IC_SUPPORT] = {"support",
+                    "prises en charge spécifiques",
+                    {"prise_en_charge_specifique", "publics_accueillis"},
+                    {NULL}},
+    [IC_FEES] = {"fees", "frais à charge", {"frais_a_charge", "conditions_acces"}, {NULL}},
+    [IC_FEES_NOTE] = {"fees_note", "note sur les tarifs", {"conditions_acces"}, {NULL}},
+    [IC_PASS_ACCEPTED] = {"pass_numerique_accepted",
+                          "Pass numérique accepté",
+                          {"conditions_acces", "labels_nationaux"},
+                          {NULL}},
+    [IC_PASS_DISTRIBUTED] = {"pass_numerique_distributed",
+                             "distribution de Pass numériques",
+                             {"conditions_acces"},
+                             {NULL}},
+    [IC_PROGRAMMES] = {"programmes",
+                       "dispositifs nationaux",
+                       {"dispositif_programmes_nationaux", "labels_nationaux"},
+                       {NULL}},
+    [IC_LABELS] = {"labels",
+                   "formations et labels",
+                   {"formations_labels", "labels_nationaux"},
+                   {NULL}},
+    [IC_OTHER_LABELS] = {"other_labels",
+                         "autres formations et labels",
+                         {"autres_formations_labels", "labels_autres"},
+                         {NULL}},
+    [IC_ACCESS_MODES] = {"access_modes", "modalités d'accès", {"modalites_acces"}, {NULL}},
+    [IC_SUPPORT_MODES] = {"support_modes",
+                          "modalités d'accompagnement",
+                          {"modalites_accompagnement"},
+                          {NULL}},
+    [IC_FOR_YOU] = {"does_procedures_for_you",
+                    "fait les démarches à votre place",
+                    {NULL},
+                    {"modalites_accompagnement"}},
+    [IC_ACCESSIBILITY_URL] = {"accessibility_url",
+                              "fiche Accès libre",
+                              {"fiche_acces_libre", "accessibilite"},
+                              {NULL}},
+    [IC_BOOKING_URL] = {"booking_url", "prise de rendez-vous en ligne", {"prise_rdv"}, {NULL}},
+    /* Free text gathered from v0.1 wordings that have no exact v1 value (and
+     * written by people in the admin area): no format has a field for it. */
+    [IC_ACCESSIBILITY_NOTES] = {"accessibility_notes", "notes d'accessibilité", {NULL}, {NULL}},
+};
+
+/* The fields of the v0.1 format (the flat export of the national map), to
+ * tell "its format has no field for it" from "this file leaves it out". */
+static const char *const V01_FIELDS[] = {"id",
+                                         "pivot",
+                                         "nom",
+                                         "commune",
+                                         "code_postal",
+                                         "code_insee",
+                                         "adresse",
+                                         "complement_adresse",
+                                         "cle_ban",
+                                         "latitude",
+                                         "longitude",
+                                         "typologie",
+                                         "telephone",
+                                         "courriel",
+                                         "site_web",
+                                         "horaires",
+                                         "presentation_resume",
+                                         "presentation_detail",
+                                         "source",
+                                         "structure_parente",
+                                         "date_maj",
+                                         "services",
+                                         "publics_accueillis",
+                                         "conditions_acces",
+                                         "labels_nationaux",
+                                         "labels_autres",
+                                         "modalites_accompagnement",
+                                         "accessibilite",
+                                         "prise_rdv"};
+
+/* Does the column have a field in `has` (a JSON object used as a set of
+ * field names), or, with `has` NULL, in the field list of `format`? */
+static bool column_expressed(import_column c, importer_format format, json_t *has)
+{
+    const struct column_source *cs = &COLUMNS[c];
+    bool v01 = format == IMPORTER_FORMAT_V01_JSON;
+    for (size_t pass = 0; pass < 2; pass++) {
+        const char *const *fields = pass == 0 ? cs->fields : cs->v01_fields;
+        size_t n = pass == 0 ? ARRAY_LEN(cs->fields) : ARRAY_LEN(cs->v01_fields);
+        if (pass == 1 && !v01) break;
+        for (size_t i = 0; i < n && fields[i]; i++) {
+            bool present = has   ? json_object_get(has, fields[i]) != NULL
+                           : v01 ? in_list(V01_FIELDS, ARRAY_LEN(V01_FIELDS), fields[i])
+                                 : in_list(VOCAB_COLUMNS, VOCAB_COLUMN_COUNT, fields[i]);
+            if (present) return true;
+        }
+    }
+    return false;
+}
+
+char *importer_untouched_names(uint64_t mask, bool for_people)
+{
+    buf b = {0};
+    for (int c = 0; c < IC_COUNT; c++) {
+        if (!(mask & IC_BIT(c))) continue;
+        if (b.len) buf_puts(&b, ", ");
+        buf_puts(&b, for_people ? COLUMNS[c].label : COLUMNS[c].key);
+    }
+    return b.len ? buf_steal(&b) : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The report                                                                */
+
+void importer_report_init(importer_report *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void importer_report_free(importer_report *r)
+{
+    for (size_t i = 0; i < r->entry_count; i++) {
+        importer_entry *e = &r->entries[i];
+        free(e->source_id);
+        free(e->name);
+        free(e->field);
+        free(e->value);
+        free(e->message);
+    }
+    free(r->entries);
+    free(r->error);
+    memset(r, 0, sizeof *r);
+}
+
+static const char *level_name(importer_level l)
+{
+    switch (l) {
+    case IMPORTER_REJECTED:
+        return "rejected";
+    case IMPORTER_WARNING:
+        return "warning";
+    case IMPORTER_DUPLICATE:
+        return "duplicate";
+    }
+    return "?";
+}
+
+void importer_report_print(const importer_report *r, const char *label, FILE *out)
+{
+    const char *prefix = label ? label : "import";
+    if (r->error) fprintf(out, "%s: erreur : %s\n", prefix, r->error);
+    fprintf(out,
+            "%s: %simported %zu, updated %zu, unchanged %zu, rejected %zu, warnings %zu, "
+            "duplicates %zu\n",
+            prefix, r->dry_run ? "(dry run, nothing saved) " : "", r->imported, r->updated,
+            r->unchanged, r->rejected, r->warnings, r->duplicates);
+    char *kept = importer_untouched_names(r->untouched_by_format, false);
+    if (kept)
+        fprintf(out, "%s: kept as they were (this format has no field for them): %s\n", prefix,
+                kept);
+    free(kept);
+    kept = importer_untouched_names(r->untouched_by_file, false);
+    if (kept) fprintf(out, "%s: kept as they were (not in this file): %s\n", prefix, kept);
+    free(kept);
+    for (size_t i = 0; i < r->entry_count; i++) {
+        const importer_entry *e = &r->entries[i];
+        fprintf(out, "%s: ", prefix);
+        if (e->record)
+            fprintf(out, "record %zu", e->record);
+        else
+            fprintf(out, "file");
+        if (e->source_id) fprintf(out, " (id %s)", e->source_id);
+        fprintf(out, ": %s", level_name(e->level));
+        if (e->field) fprintf(out, ": %s", e->field);
+        fprintf(out, ": %s", e->message);
+        if (e->value && e->level != IMPORTER_DUPLICATE) fprintf(out, " [%s]", e->value);
+        fputc('\n', out);
+    }
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *importer_report_json(const importer_report *r)
+{
+    json_t *entries = json_array();
+    for (size_t i = 0; i < r->entry_count; i++) {
+        const importer_entry *e = &r->entries[i];
+        json_array_append_new(
+            entries,
+            json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "record", (json_int_t)e->record, "id",
+                      json_str_or_null(e->source_id), "name", json_str_or_null(e->name), "level",
+                      level_name(e->level), "field", json_str_or_null(e->field), "value",
+                      json_str_or_null(e->value), "message", e->message));
+    }
+    json_t *counts =
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "records", (json_int_t)r->records,
+                  "imported", (json_int_t)r->imported, "updated", (json_int_t)r->updated,
+                  "unchanged", (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected,
+                  "warnings", (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
+    json_t *untouched = json_object();
+    const uint64_t masks[] = {r->untouched_by_format, r->untouched_by_file};
+    const char *const keys[] = {"format", "file"};
+    for (size_t k = 0; k < ARRAY_LEN(masks); k++) {
+        json_t *names = json_array();
+        for (int c = 0; c < IC_COUNT; c++)
+            if (masks[k] & IC_BIT(c)) json_array_append_new(names, json_string(COLUMNS[c].key));
+        json_object_set_new(untouched, keys[k], names);
+    }
+    return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "format", importer_format_name(r->format),
+                     "dry_run", r->dry_run, "counts", counts, "untouched", untouched, "entries",
+                     entries, "error", json_str_or_null(r->error));
+}
+
+int importer_report_write_json(const importer_report *r, FILE *out)
+{
+    json_t *j = importer_report_json(r);
+    int rc = json_dumpf(j, out, JSON_INDENT(2));
+    json_decref(j);
+    if (rc == 0 && fputc('\n', out) == EOF) rc = -1;
+    return rc == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One run                                                                   */
+
+typedef struct run {
+    db_conn *c;
+    importer_report *rep;
+    importer_format format;
+    const char *source_name;
+    size_t record;      /* current record, 1-based */
+    const char *cur_id; /* current record's id and name, for the report */
+    const char *cur_name;
+    bool cur_rejected;
+    json_t *seen_ids;       /* "source\x1Fid" → record number, for ids repeated in a file */
+    json_t *dup_pairs;      /* "id:id" of place pairs already reported */
+    json_t *unknown_fields; /* field names already reported as unknown */
+    uint64_t carried;       /* columns the file carries (see carried_columns) */
+} run;
+
+static void report_add(run *r, size_t record, importer_level level, const char *field,
+                       const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void report_add(run *r, size_t record, importer_level level, const char *field,
+                       const char *value, const char *fmt, ...)
+{
+    importer_report *rep = r->rep;
+    if (rep->entry_count == rep->entry_cap) {
+        rep->entry_cap = rep->entry_cap ? rep->entry_cap * 2 : 32;
+        rep->entries = xrealloc(rep->entries, rep->entry_cap * sizeof *rep->entries);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    buf msg = {0};
+    buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    importer_entry *e = &rep->entries[rep->entry_count++];
+    e->record = record;
+    e->source_id = record && r->cur_id ? xstrdup(r->cur_id) : NULL;
+    e->name = record && r->cur_name ? xstrdup(r->cur_name) : NULL;
+    e->level = level;
+    e->field = field ? xstrdup(field) : NULL;
+    e->value = value ? xstrdup(value) : NULL;
+    e->message = buf_steal(&msg);
+    if (level == IMPORTER_WARNING) rep->warnings++;
+    if (level == IMPORTER_DUPLICATE) rep->duplicates++;
+    if (level == IMPORTER_REJECTED && record && !r->cur_rejected) {
+        r->cur_rejected = true;
+        rep->rejected++;
+    }
+}
+
+#define WARN(r, field, value, ...)                                                                 \
+    report_add(r, (r)->record, IMPORTER_WARNING, field, value, __VA_ARGS__)
+#define REJECT(r, field, value, ...)                                                               \
+    report_add(r, (r)->record, IMPORTER_REJECTED, field, value, __VA_ARGS__)
+
+/* ------------------------------------------------------------------------ */
+/* The place being built: one field per column of `place` that we fill.     */
+
+typedef struct place_rec {
+    char *source, *source_id, *pivot, *name, *slug, *name_key, *commune, *commune_key;
+    char *postal_code, *insee_code, *address, *address_extra, *ban_key;
+    bool has_position;
+    double latitude, longitude;
+    const char *timezone;
+    char *phone, *hours, *summary, *description_md, *description_html, *parent_structure;
+    char *fees_note, *accessibility_url, *booking_url, *accessibility_notes, *date_maj;
+    /* '|' lists of exact vocabulary strings (or free text for the last ones) */
+    buf typologies, itinerance, services, publics, support, fees, programmes, labels;
+    buf access_modes, support_modes, services_original, other_labels, emails, website;
+    bool pass_accepted, pass_distributed, for_you;
+} place_rec;
+
+static void place_free(place_rec *p)
+{
+    char **strings[] = {&p->source,
+                        &p->source_id,
+                        &p->pivot,
+                        &p->name,
+                        &p->slug,
+                        &p->name_key,
+                        &p->commune,
+                        &p->commune_key,
+                        &p->postal_code,
+                        &p->insee_code,
+                        &p->address,
+                        &p->address_extra,
+                        &p->ban_key,
+                        &p->phone,
+                        &p->hours,
+                        &p->summary,
+                        &p->description_md,
+                        &p->description_html,
+                        &p->parent_structure,
+                        &p->fees_note,
+                        &p->accessibility_url,
+                        &p->booking_url,
+                        &p->accessibility_notes,
+                        &p->date_maj};
+    for (size_t i = 0; i < ARRAY_LEN(strings); i++)
+        free(*strings[i]);
+    buf *lists[] = {&p->typologies,   &p->itinerance,    &p->services,          &p->publics,
+                    &p->support,      &p->fees,          &p->programmes,        &p->labels,
+                    &p->access_modes, &p->support_modes, &p->services_original, &p->other_labels,
+                    &p->emails,       &p->website};
+    for (size_t i = 0; i < ARRAY_LEN(lists); i++)
+        buf_free(lists[i]);
+}
+
+/* Add `value` to a '|' list unless it is already there. */
+static void list_add(buf *list, const char *value)
+{
+    size_t n = strlen(value);
+    const char *p = list->data;
+    while (p && *p) {
+        size_t len = strcspn(p, "|");
+        if (len == n && memcmp(p, value, n) == 0) return;
+        p += len;
+        if (*p) p++;
+    }
+    if (list->len) buf_putc(list, '|');
+    buf_append(list, value, n);
+}
+
+static buf *list_of(place_rec *p, vocab_kind kind)
+{
+    switch (kind) {
+    case VOCAB_SERVICES:
+        return &p->services;
+    case VOCAB_PUBLICS:
+        return &p->publics;
+    case VOCAB_SUPPORT:
+        return &p->support;
+    case VOCAB_FEES:
+        return &p->fees;
+    case VOCAB_ITINERANCE:
+        return &p->itinerance;
+    case VOCAB_ACCESS_MODES:
+        return &p->access_modes;
+    case VOCAB_SUPPORT_MODES:
+        return &p->support_modes;
+    case VOCAB_PROGRAMMES:
+        return &p->programmes;
+    case VOCAB_LABELS:
+        return &p->labels;
+    case VOCAB_TYPOLOGIE:
+        return &p->typologies;
+    case VOCAB_KIND_COUNT:
+        break;
+    }
+    abort();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Which columns a file carries: the rule is told above import_column      */
+
+/* The columns whose fields appear in at least one record of the file. */
+static uint64_t carried_columns(const raw_list *l, importer_format format)
+{
+    json_t *has = json_object();
+    for (size_t i = 0; i < l->count; i++)
+        for (size_t j = 0; j < l->records[i].count; j++)
+            json_object_set_new(has, l->records[i].fields[j].key, json_true());
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (column_expressed((import_column)c, format, has)) mask |= IC_BIT(c);
+    json_decref(has);
+    return mask;
+}
+
+/* The columns the fields of `format` can express at all. */
+static uint64_t format_columns(importer_format format)
+{
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (column_expressed((import_column)c, format, NULL)) mask |= IC_BIT(c);
+    return mask;
+}
+
+/* The columns to which the mapped record gives a value. */
+static uint64_t given_columns(const place_rec *p)
+{
+    const void *text[IC_COUNT] = {
+        [IC_INSEE_CODE] = p->insee_code,
+        [IC_ADDRESS_EXTRA] = p->address_extra,
+        [IC_BAN_KEY] = p->ban_key,
+        [IC_PHONE] = p->phone,
+        [IC_HOURS] = p->hours,
+        [IC_SUMMARY] = p->summary,
+        [IC_DESCRIPTION] = p->description_md,
+        [IC_PARENT_STRUCTURE] = p->parent_structure,
+        [IC_FEES_NOTE] = p->fees_note,
+        [IC_ACCESSIBILITY_URL] = p->accessibility_url,
+        [IC_BOOKING_URL] = p->booking_url,
+        [IC_ACCESSIBILITY_NOTES] = p->accessibility_notes,
+    };
+    const buf *lists[IC_COUNT] = {
+        [IC_TYPOLOGIES] = &p->typologies,
+        [IC_EMAILS] = &p->emails,
+        [IC_WEBSITE] = &p->website,
+        [IC_ITINERANCE] = &p->itinerance,
+        [IC_SERVICES] = &p->services,
+        [IC_SERVICES_ORIGINAL] = &p->services_original,
+        [IC_PUBLICS] = &p->publics,
+        [IC_SUPPORT] = &p->support,
+        [IC_FEES] = &p->fees,
+        [IC_PROGRAMMES] = &p->programmes,
+        [IC_LABELS] = &p->labels,
+        [IC_OTHER_LABELS] = &p->other_labels,
+        [IC_ACCESS_MODES] = &p->access_modes,
+        [IC_SUPPORT_MODES] = &p->support_modes,
+    };
+    bool flags[IC_COUNT] = {
+        [IC_POSITION] = p->has_position,
+        [IC_PASS_ACCEPTED] = p->pass_accepted,
+        [IC_PASS_DISTRIBUTED] = p->pass_distributed,
+        [IC_FOR_YOU] = p->for_you,
+    };
+    uint64_t mask = 0;
+    for (int c = 0; c < IC_COUNT; c++)
+        if (text[c] || (lists[c] && lists[c]->len) || flags[c]) mask |= IC_BIT(c);
+    return mask;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validators                                                                */
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i])) return false;
+    return true;
+}
+
+/* SIRET (14 digits) or RNA (W + 9 alphanumerics), spaces removed, W upper-cased. */
+static char *pivot_normalize(const char *s)
+{
+    buf b = {0};
+    for (const char *p = s; *p; p++)
+        if (*p != ' ' && *p != '.' && *p != '-') buf_putc(&b, *p);
+    char *v = buf_steal(&b);
+    if (!v) return NULL;
+    size_t n = strlen(v);
+    if (n == 14 && all_digits(v, 14)) return v;
+    if (n == 10 && (v[0] == 'W' || v[0] == 'w')) {
+        bool ok = true;
+        for (size_t i = 1; i < 10; i++)
+            if (!isalnum((unsigned char)v[i])) ok = false;
+        if (ok) {
+            for (size_t i = 0; i < 10; i++)
+                v[i] = (char)toupper((unsigned char)v[i]);
+            return v;
+        }
+    }
+    free(v);
+    return NULL;
+}
+
+static bool date_valid(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+        !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
+        return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1990 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+/* code_insee: ^([013-9]\d|2[AB1-9])\d{3}$ (letters accepted in lower case). */
+static bool insee_valid(const char *s)
+{
+    if (strlen(s) != 5 || !all_digits(s + 2, 3)) return false;
+    char a = s[0], b = (char)toupper((unsigned char)s[1]);
+    if (a == '2') return b == 'A' || b == 'B' || (b >= '1' && b <= '9');
+    return isdigit((unsigned char)a) && isdigit((unsigned char)b);
+}
+
+/*
+ * An http(s) URL with a host, no blanks. "www.example.fr" without a scheme
+ * is taken as http://www.example.fr. Returns a malloc'd URL or NULL.
+ */
+static char *url_normalize(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+            return NULL;
+    char *url;
+    if (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0)
+        url = xstrdup(s);
+    else if (strncasecmp(s, "www.", 4) == 0)
+        url = xasprintf("http://%s", s);
+    else
+        return NULL;
+    const char *host = strstr(url, "://") + 3;
+    size_t host_len = strcspn(host, "/?#:");
+    bool dot = false, ok = host_len > 0;
+    for (size_t i = 0; i < host_len && ok; i++) {
+        unsigned char c = (unsigned char)host[i];
+        if (c == '.')
+            dot = true;
+        else if (!isalnum(c) && c != '-' && c < 0x80)
+            ok = false;
+    }
+    if (!ok || !dot || host[0] == '.' || host[host_len - 1] == '.') {
+        free(url);
+        return NULL;
+    }
+    return url;
+}
+
+/* A geographic box: France's metropolitan and overseas territories. */
+typedef struct geo_box {
+    const char *postal_prefix; /* postal codes of the territory ("" = the rest) */
+    double lat_min, lat_max, lon_min, lon_max;
+} geo_box;
+
+static const geo_box FRANCE_BOXES[] = {
+    {"971", 15.8, 16.55, -61.85, -60.95},   /* Guadeloupe */
+    {"971", 17.85, 18.15, -63.2, -62.75},   /* Saint-Martin, Saint-Barthélemy */
+    {"972", 14.35, 14.9, -61.25, -60.8},    /* Martinique */
+    {"973", 2.1, 5.8, -54.65, -51.6},       /* Guyane */
+    {"974", -21.4, -20.85, 55.2, 55.85},    /* La Réunion */
+    {"975", 46.7, 47.15, -56.45, -56.1},    /* Saint-Pierre-et-Miquelon */
+    {"976", -13.05, -12.6, 44.95, 45.35},   /* Mayotte */
+    {"986", -14.4, -13.15, -178.2, -176.1}, /* Wallis-et-Futuna */
+    {"987", -28.0, -7.8, -154.8, -134.4},   /* Polynésie française */
+    {"988", -23.0, -19.0, 163.5, 168.5},    /* Nouvelle-Calédonie */
+    {"", 41.3, 51.15, -5.2, 9.6},           /* Métropole and Corse */
+};
+
+/* 1: inside the box of its postal code; 0: in France, another territory; -1: outside France. */
+static int position_check(const char *postal_code, double lat, double lon)
+{
+    bool in_france = false, in_own = false;
+    bool overseas = str_starts_with(postal_code, "97") || str_starts_with(postal_code, "98");
+    for (size_t i = 0; i < ARRAY_LEN(FRANCE_BOXES); i++) {
+        const geo_box *b = &FRANCE_BOXES[i];
+        if (lat < b->lat_min || lat > b->lat_max || lon < b->lon_min || lon > b->lon_max) continue;
+        in_france = true;
+        if (*b->postal_prefix ? str_starts_with(postal_code, b->postal_prefix) : !overseas)
+            in_own = true;
+    }
+    return in_own ? 1 : in_france ? 0 : -1;
+}
+
+/* Timezone of a place from its postal code. */
+static const char *timezone_for(const char *postal_code)
+{
+    static const struct {
+        const char *prefix, *zone;
+    } zones[] = {
+        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"}, {"973", "America/Cayenne"},
+        {"974", "Indian/Reunion"},     {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
+        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},     {"988", "Pacific/Noumea"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(zones); i++)
+        if (str_starts_with(postal_code, zones[i].prefix)) return zones[i].zone;
+    return "Europe/Paris";
+}
+
+/* A coordinate: decimal point or comma. Returns false when not a number. */
+static bool parse_coordinate(const char *s, double *out)
+{
+    char *copy = xstrdup(s);
+    if (!strchr(copy, '.'))
+        for (char *p = copy; *p; p++)
+            if (*p == ',') *p = '.';
+    char *end = NULL;
+    double v = strtod(copy, &end);
+    bool ok = end != copy && *end == '\0' && isfinite(v);
+    free(copy);
+    if (ok) *out = v;
+    return ok;
+}
+
+/* Cut a summary at a word boundary to at most SUMMARY_MAX_CHARS code points, with "…". */
+static char *truncate_summary(const char *s)
+{
+    size_t chars = 0, cut = 0, last_space = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
+        if (chars == SUMMARY_MAX_CHARS - 1) {
+            cut = i;
+            break;
+        }
+        if (s[i] == ' ') last_space = i;
+        chars++;
+    }
+    if (last_space > cut / 2) cut = last_space;
+    while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
+        cut--;
+    char *head = xstrndup(s, cut);
+    char *out = xasprintf("%s…", head);
+    free(head);
+    return out;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Mapping a raw record                                                      */
+
+typedef struct list_ctx {
+    run *r;
+    place_rec *p;
+    const char *field; /* input field name, for the report */
+} list_ctx;
+
+/* Apply a v0.1 mapping (value and/or fact). */
+static void apply_mapping(run *r, place_rec *p, const char *field, const char *item,
+                          const vocab_mapping *m)
+{
+    if (m->value) list_add(list_of(p, m->kind), m->value);
+    switch (m->fact) {
+    case VOCAB_FACT_PASS_ACCEPTED:
+        p->pass_accepted = true;
+        break;
+    case VOCAB_FACT_PASS_DISTRIBUTED:
+        p->pass_distributed = true;
+        break;
+    case VOCAB_FACT_FOR_YOU:
+        p->for_you = true;
+        break;
+    case VOCAB_FACT_MEMBERSHIP:
+        free(p->fees_note);
+        p->fees_note = xstrdup("Adhésion requise");
+        break;
+    case VOCAB_FACT_ALL_PUBLIC:
+    case VOCAB_FACT_NONE:
+        break;
+    }
+    if (m->approximate) {
+        /* No v1 value says it exactly: keep the producer's words for people. */
+        if (!p->accessibility_notes)
+            p->accessibility_notes = xstrdup(item);
+        else {
+            char *joined = xasprintf("%s\n%s", p->accessibility_notes, item);
+            free(p->accessibility_notes);
+            p->accessibility_notes = joined;
+        }
+        WARN(r, field, item,
+             "correspondance approchée : enregistré comme « %s », libellé d'origine gardé "
+             "dans les notes d'accessibilité",
+             m->value);
+    }
+}
+
+static void on_services(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    const char *v = vocab_canonical(VOCAB_SERVICES, item);
+    vocab_mapping m;
+    if (v) {
+        list_add(&l->p->services, v);
+    } else if (vocab_map_legacy(VOCAB_LEGACY_SERVICES, item, &m) && m.value) {
+        list_add(&l->p->services, m.value);
+        list_add(&l->p->services_original, item);
+    } else if (l->r->format == IMPORTER_FORMAT_V01_JSON) {
+        list_add(&l->p->services_original, item);
+        WARN(l->r, l->field, item,
+             "service hors du vocabulaire national : gardé seulement comme libellé d'origine");
+    } else {
+        WARN(l->r, l->field, item, "service hors du vocabulaire national : ignoré");
+    }
+}
+
+/* publics_accueillis (v0.1), and v1 publics / prise en charge that are not exact. */
+static void on_publics(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    vocab_kind kind =
+        strcmp(l->field, "prise_en_charge_specifique") == 0 ? VOCAB_SUPPORT : VOCAB_PUBLICS;
+    const char *v = vocab_canonical(kind, item);
+    vocab_mapping m;
+    if (v)
+        list_add(list_of(l->p, kind), v);
+    else if (vocab_map_legacy(VOCAB_LEGACY_PUBLICS, item, &m))
+        apply_mapping(l->r, l->p, l->field, item, &m);
+    else
+        WARN(l->r, l->field, item, "public hors du vocabulaire national : ignoré");
+}
+
+static void on_fees(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    const char *v = vocab_canonical(VOCAB_FEES, item);
+    vocab_mapping m;
+    if (v)
+        list_add(&l->p->fees, v);
+    else if (vocab_map_legacy(VOCAB_LEGACY_CONDITIONS, item, &m))
+        apply_mapping(l->r, l->p, l->field, item, &m);
+    else
+        WARN(l->r, l->field, item, "condition d'accès hors du vocabulaire national : ignorée");
+}
+
+static void on_support_modes(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    const char *v = vocab_canonical(VOCAB_SUPPORT_MODES, item);
+    vocab_mapping m;
+    if (v)
+        list_add(&l->p->support_modes, v);
+    else if (vocab_map_legacy(VOCAB_LEGACY_SUPPORT_MODES, item, &m))
+        apply_mapping(l->r, l->p, l->field, item, &m);
+    else
+        WARN(l->r, l->field, item,
+             "modalité d'accompagnement hors du vocabulaire national : ignorée");
+}
+
+/* dispositif_programmes_nationaux, formations_labels, labels_nationaux. */
+static void on_labels(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    vocab_mapping m;
+    if (vocab_map_legacy(VOCAB_LEGACY_LABELS_NATIONAUX, item, &m)) {
+        apply_mapping(l->r, l->p, l->field, item, &m);
+        return;
+    }
+    list_add(&l->p->other_labels, item);
+    WARN(l->r, l->field, item,
+         "dispositif ou label hors du vocabulaire national : rangé dans les autres labels");
+}
+
+/* autres_formations_labels, labels_autres: free text, promoted when it names a national one. */
+static void on_other_labels(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    vocab_mapping m;
+    if (vocab_map_legacy(VOCAB_LEGACY_LABELS_AUTRES, item, &m) && m.value)
+        list_add(list_of(l->p, m.kind), m.value);
+    else
+        list_add(&l->p->other_labels, item);
+}
+
+typedef struct plain_ctx {
+    list_ctx base;
+    vocab_kind kind;
+    const char *what; /* "typologie", … for the message */
+} plain_ctx;
+
+/* A closed list with no v0.1 form: exact value or warning. */
+static void on_plain(const char *item, void *ctx)
+{
+    plain_ctx *pc = ctx;
+    const char *v = vocab_canonical(pc->kind, item);
+    if (v)
+        list_add(list_of(pc->base.p, pc->kind), v);
+    else
+        WARN(pc->base.r, pc->base.field, item, "%s hors du vocabulaire national : ignorée",
+             pc->what);
+}
+
+static void map_plain(run *r, place_rec *p, const raw_record *raw, const char *field,
+                      vocab_kind kind, const char *what)
+{
+    plain_ctx pc = {{r, p, field}, kind, what};
+    vocab_split(raw_get(raw, field), on_plain, &pc);
+}
+
+static void map_list(run *r, place_rec *p, const raw_record *raw, const char *field,
+                     void (*fn)(const char *, void *))
+{
+    list_ctx l = {r, p, field};
+    vocab_split(raw_get(raw, field), fn, &l);
+}
+
+/* Split on the separators of e-mail and web lists: '|', ';', ',' and blanks. */
+static void split_many(const char *cell, bool comma_only_before_url,
+                       void (*fn)(const char *item, void *ctx), void *ctx)
+{
+    if (!cell) return;
+    char *copy = xstrdup(cell);
+    char *start = copy;
+    for (char *p = copy;; p++) {
+        bool end = *p == '\0';
+        bool sep = *p == '|' || *p == ';' || *p == ' ' || *p == '\t' || *p == '\n';
+        if (*p == ',') {
+            const char *next = p + 1;
+            while (*next == ' ')
+                next++;
+            sep = !comma_only_before_url || strncasecmp(next, "http", 4) == 0 ||
+                  strncasecmp(next, "www.", 4) == 0;
+        }
+        if (end || sep) {
+            *p = '\0';
+            if (*start) fn(start, ctx);
+            start = p + 1;
+        }
+        if (end) break;
+    }
+    free(copy);
+}
+
+static void on_email(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    if (text_is_email(item))
+        list_add(&l->p->emails, item);
+    else
+        WARN(l->r, l->field, item, "adresse électronique invalide : ignorée");
+}
+
+static void on_website(const char *item, void *ctx)
+{
+    list_ctx *l = ctx;
+    char *url = url_normalize(item);
+    if (url)
+        list_add(&l->p->website, url);
+    else
+        WARN(l->r, l->field, item, "adresse de site web invalide : ignorée");
+    free(url);
+}
+
+/* A single URL field (fiche_acces_libre, prise_rdv). */
+static char *map_url(run *r, const raw_record *raw, const char *field)
+{
+    const char *v = raw_get(raw, field);
+    if (!v) return NULL;
+    char *url = url_normalize(v);
+    if (!url) WARN(r, field, v, "adresse web invalide : champ ignoré");
+    return url;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Required fields; each problem is one rejection entry. Returns false when rejected. */
+static bool map_required(run *r, place_rec *p, const raw_record *raw)
+{
+    static const char *const required[] = {"id",          "pivot",   "nom",     "commune",
+                                           "code_postal", "adresse", "date_maj"};
+    bool ok = true;
+    for (size_t i = 0; i < ARRAY_LEN(required); i++) {
+        if (!raw_get(raw, required[i])) {
+            REJECT(r, required[i], NULL, "champ obligatoire absent ou vide");
+            ok = false;
+        }
+    }
+    const char *v;
+    if ((v = raw_get(raw, "pivot")) && !(p->pivot = pivot_normalize(v))) {
+        REJECT(r, "pivot", v,
+               "pivot invalide : un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu");
+        ok = false;
+    }
+    if ((v = raw_get(raw, "code_postal")) && !(strlen(v) == 5 && all_digits(v, 5))) {
+        REJECT(r, "code_postal", v, "code postal invalide : 5 chiffres attendus");
+        ok = false;
+    }
+    if ((v = raw_get(raw, "date_maj")) && !date_valid(v)) {
+        REJECT(r, "date_maj", v, "date de mise à jour invalide : AAAA-MM-JJ attendu");
+        ok = false;
+    }
+    if (!ok) return false;
+    p->source_id = xstrdup(raw_get(raw, "id"));
+    p->name = xstrdup(raw_get(raw, "nom"));
+    p->commune = xstrdup(raw_get(raw, "commune"));
+    p->postal_code = xstrdup(raw_get(raw, "code_postal"));
+    p->address = xstrdup(raw_get(raw, "adresse"));
+    p->date_maj = xstrdup(raw_get(raw, "date_maj"));
+    const char *source = raw_get(raw, "source");
+    if (!source) source = r->source_name && *r->source_name ? r->source_name : "import";
+    p->source = xstrdup(source);
+    p->slug = text_slug(p->name);
+    p->name_key = text_fold(p->name);
+    p->commune_key = text_fold(p->commune);
+    p->timezone = timezone_for(p->postal_code);
+    return true;
+}
+
+static void map_position(run *r, place_rec *p, const raw_record *raw)
+{
+    const char *lat = raw_get(raw, "latitude"), *lon = raw_get(raw, "longitude");
+    if (!lat && !lon) return;
+    if (!lat || !lon) {
+        WARN(r, lat ? "longitude" : "latitude", NULL,
+             "latitude ou longitude manquante : position ignorée");
+        return;
+    }
+    double la, lo;
+    if (!parse_coordinate(lat, &la) || !parse_coordinate(lon, &lo)) {
+        WARN(r, parse_coordinate(lat, &la) ? "longitude" : "latitude",
+             parse_coordinate(lat, &la) ? lon : lat, "coordonnée illisible : position ignorée");
+        return;
+    }
+    char both[80];
+    snprintf(both, sizeof both, "%s, %s", lat, lon);
+    if (la < -90 || la > 90 || lo < -180 || lo > 180) {
+        WARN(r, "latitude", both, "coordonnées hors limites : position ignorée");
+        return;
+    }
+    int where = position_check(p->postal_code, la, lo);
+    if (where < 0) {
+        WARN(r, "latitude", both, "coordonnées hors de France : position ignorée");
+        return;
+    }
+    if (where == 0) {
+        WARN(r, "latitude", both,
+             "coordonnées dans un autre territoire que celui du code postal %s : position ignorée",
+             p->postal_code);
+        return;
+    }
+    p->has_position = true;
+    p->latitude = la;
+    p->longitude = lo;
+}
+
+static void map_phone(run *r, place_rec *p, const raw_record *raw)
+{
+    const char *v = raw_get(raw, "telephone");
+    if (!v) return;
+    char e164[PHONE_E164_MAX];
+    if (phone_normalize(v, e164)) {
+        p->phone = xstrdup(e164);
+        return;
+    }
+    /* Several numbers in one cell: keep the first that reads as one. */
+    char *copy = xstrdup(v);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, "/|;,", &save); tok; tok = strtok_r(NULL, "/|;,", &save)) {
+        if (phone_normalize(str_trim(tok), e164)) {
+            p->phone = xstrdup(e164);
+            break;
+        }
+    }
+    free(copy);
+    if (p->phone)
+        WARN(r, "telephone", v, "plusieurs numéros : seul le premier est gardé (%s)", p->phone);
+    else
+        WARN(r, "telephone", v, "numéro de téléphone invalide : champ ignoré");
+}
+
+static void map_texts(run *r, place_rec *p, const raw_record *raw)
+{
+    const char *v;
+    p->address_extra = dup_or_null(raw_get(raw, "complement_adresse"));
+    p->ban_key = dup_or_null(raw_get(raw, "cle_ban"));
+    p->hours = dup_or_null(raw_get(raw, "horaires"));
+    p->parent_structure = dup_or_null(raw_get(raw, "structure_parente"));
+    if ((v = raw_get(raw, "code_insee"))) {
+        if (insee_valid(v)) {
+            p->insee_code = xstrdup(v);
+            p->insee_code[1] = (char)toupper((unsigned char)p->insee_code[1]);
+        } else {
+            WARN(r, "code_insee", v, "code INSEE invalide : champ ignoré");
+        }
+    }
+    const char *detail = raw_get(raw, "presentation_detail");
+    if ((v = raw_get(raw, "presentation_resume"))) {
+        if (utf8_length(v) <= SUMMARY_MAX_CHARS) {
+            p->summary = xstrdup(v);
+        } else {
+            p->summary = truncate_summary(v);
+            if (!detail) {
+                detail = v; /* nothing lost: the whole text becomes the description */
+                WARN(r, "presentation_resume", NULL,
+                     "résumé de plus de %d caractères : coupé, texte complet repris comme "
+                     "présentation détaillée",
+                     SUMMARY_MAX_CHARS);
+            } else {
+                WARN(r, "presentation_resume", NULL, "résumé de plus de %d caractères : coupé",
+                     SUMMARY_MAX_CHARS);
+            }
+        }
+    }
+    if (detail) {
+        char *error = NULL;
+        char *html = md_render(detail, strlen(detail), &error);
+        if (html) {
+            p->description_md = xstrdup(detail);
+            p->description_html = html;
+        } else {
+            WARN(r, "presentation_detail", NULL, "%s Champ ignoré.", error);
+            free(error);
+        }
+    }
+    p->accessibility_url = map_url(r, raw, "fiche_acces_libre");
+    if (!p->accessibility_url) p->accessibility_url = map_url(r, raw, "accessibilite");
+    p->booking_url = map_url(r, raw, "prise_rdv");
+}
+
+static void map_lists(run *r, place_rec *p, const raw_record *raw)
+{
+    list_ctx l = {r, p, "courriels"};
+    split_many(raw_get(raw, "courriels"), false, on_email, &l);
+    l.field = "courriel";
+    split_many(raw_get(raw, "courriel"), false, on_email, &l);
+    l.field = "site_web";
+    split_many(raw_get(raw, "site_web"), true, on_website, &l);
+
+    map_plain(r, p, raw, "typologie", VOCAB_TYPOLOGIE, "typologie");
+    map_plain(r, p, raw, "itinerance", VOCAB_ITINERANCE, "itinérance");
+    map_plain(r, p, raw, "modalites_acces", VOCAB_ACCESS_MODES, "modalité d'accès");
+    map_list(r, p, raw, "services", on_services);
+    map_list(r, p, raw, "publics_specifiquement_adresses", on_publics);
+    map_list(r, p, raw, "prise_en_charge_specifique", on_publics);
+    map_list(r, p, raw, "publics_accueillis", on_publics);
+    map_list(r, p, raw, "frais_a_charge", on_fees);
+    map_list(r, p, raw, "conditions_acces", on_fees);
+    map_list(r, p, raw, "modalites_accompagnement", on_support_modes);
+    map_list(r, p, raw, "dispositif_programmes_nationaux", on_labels);
+    map_list(r, p, raw, "formations_labels", on_labels);
+    map_list(r, p, raw, "labels_nationaux", on_labels);
+    map_list(r, p, raw, "autres_formations_labels", on_other_labels);
+    map_list(r, p, raw, "labels_autres", on_other_labels);
+}
+
+/* Text whose HTML character references were decoded: said, field by field. */
+static void report_decoded_entities(run *r, const raw_record *raw)
+{
+    for (size_t i = 0; i < raw->count; i++)
+        if (raw->fields[i].had_entities)
+            WARN(r, raw->fields[i].key, raw->fields[i].value,
+                 "entités HTML (&amp;…) remplacées par les caractères qu'elles désignent");
+}
+
+/* Fields nobody maps: reported once per file. */
+static void report_unknown_fields(run *r, const raw_record *raw)
+{
+    for (size_t i = 0; i < raw->count; i++) {
+        const char *key = raw->fields[i].key;
+        if (known_field(key) || !*key || json_object_get(r->unknown_fields, key)) continue;
+        json_object_set_new(r->unknown_fields, key, json_true());
+        report_add(r, 0, IMPORTER_WARNING, key, NULL, "champ inconnu du schéma : ignoré");
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Storing                                                                   */
+
+/* used by: importer, structure of a place by its real SIRET/RNA */
+static const char SQL_STRUCTURE_BY_PIVOT[] = "SELECT id FROM structure WHERE pivot = :pivot";
+/* used by: importer, structure of a place by name when no pivot identifies it */
+static const char SQL_STRUCTURE_BY_NAME[] =
+    "SELECT id FROM structure WHERE name = :name AND pivot IS NULL LIMIT 1";
+/* used by: importer, new structure */
+static const char SQL_STRUCTURE_INSERT[] =
+    "INSERT INTO structure (name, pivot) VALUES (:name, :pivot)";
+
+/* used by: importer, find the place a record updates */
+static const char SQL_PLACE_ID[] =
+    "SELECT id FROM place WHERE source = :source AND source_id = :source_id";
+
+/* used by: importer upsert, update in place only when something changed
+ * (sqlite3_changes() then tells "updated" from "unchanged"). Each optional
+ * column is written only when its :keep_KEY is 0: a column the file does
+ * not carry keeps its value (see "Which columns a file carries"). */
+static const char SQL_PLACE_UPDATE[] =
+    "UPDATE place SET structure_id = iif(:keep_structure, structure_id, :structure_id),"
+    " pivot = :pivot, name = :name, slug = :slug, name_key = :name_key, commune = :commune,"
+    " commune_key = :commune_key, postal_code = :postal_code, address = :address,"
+    " timezone = :timezone, date_maj = :date_maj,"
+    " insee_code = iif(:keep_insee_code, insee_code, :insee_code),"
+    " address_extra = iif(:keep_address_extra, address_extra, :address_extra),"
+    " ban_key = iif(:keep_ban_key, ban_key, :ban_key),"
+    " latitude = iif(:keep_position, latitude, :latitude),"
+    " longitude = iif(:keep_position, longitude, :longitude),"
+    " typologies = iif(:keep_typologies, typologies, :typologies),"
+    " phone = iif(:keep_phone, phone, :phone),"
+    " emails = iif(:keep_emails, emails, :emails),"
+    " website = iif(:keep_website, website, :website),"
+    " hours = iif(:keep_hours, hours, :hours),"
+    " summary = iif(:keep_summary, summary, :summary),"
+    " description_md = iif(:keep_description, description_md, :description_md),"
+    " description_html = iif(:keep_description, description_html, :description_html),"
+    " itinerance = iif(:keep_itinerance, itinerance, :itinerance),"
+    " parent_structure = iif(:keep_parent_structure, parent_structure, :parent_structure),"
+    " services = iif(:keep_services, services, :services),"
+    " services_original = iif(:keep_services_original, services_original, :services_original),"
+    " publics = iif(:keep_publics, publics, :publics),"
+    " support = iif(:keep_support, support, :support),"
+    " fees = iif(:keep_fees, fees, :fees),"
+    " fees_note = iif(:keep_fees_note, fees_note, :fees_note),"
+    " programmes = iif(:keep_programmes, programmes, :programmes),"
+    " labels = iif(:keep_labels, labels, :labels),"
+    " other_labels = iif(:keep_other_labels, other_labels, :other_labels),"
+    " access_modes = iif(:keep_access_modes, access_modes, :access_modes),"
+    " support_modes = iif(:keep_support_modes, support_modes, :support_modes),"
+    " accessibility_url = iif(:keep_accessibility_url, accessibility_url, :accessibility_url),"
+    " booking_url = iif(:keep_booking_url, booking_url, :booking_url),"
+    " accessibility_notes = iif(:keep_accessibility_notes, accessibility_notes,"
+    "   :accessibility_notes),"
+    " pass_numerique_accepted = iif(:keep_pass_numerique_accepted, pass_numerique_accepted,"
+    "   :pass_numerique_accepted),"
+    " pass_numerique_distributed = iif(:keep_pass_numerique_distributed,"
+    "   pass_numerique_distributed, :pass_numerique_distributed),"
+    " does_procedures_for_you = iif(:keep_does_procedures_for_you, does_procedures_for_you,"
+    "   :does_procedures_for_you),"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE source = :source AND source_id = :source_id AND ("
+    " (NOT :keep_structure AND structure_id IS NOT :structure_id) OR pivot IS NOT :pivot"
+    " OR name IS NOT :name OR slug IS NOT :slug OR name_key IS NOT :name_key"
+    " OR commune IS NOT :commune OR commune_key IS NOT :commune_key"
+    " OR postal_code IS NOT :postal_code OR address IS NOT :address"
+    " OR timezone IS NOT :timezone OR date_maj IS NOT :date_maj"
+    " OR (NOT :keep_insee_code AND insee_code IS NOT :insee_code)"
+    " OR (NOT :keep_address_extra AND address_extra IS NOT :address_extra)"
+    " OR (NOT :keep_ban_key AND ban_key IS NOT :ban_key)"
+    " OR (NOT :keep_position AND (latitude IS NOT :latitude OR longitude IS NOT :longitude))"
+    " OR (NOT :keep_typologies AND typologies IS NOT :typologies)"
+    " OR (NOT :keep_phone AND phone IS NOT :phone)"
+    " OR (NOT :keep_emails AND emails IS NOT :emails)"
+    " OR (NOT :keep_website AND website IS NOT :website)"
+    " OR (NOT :keep_hours AND hours IS NOT :hours)"
+    " OR (NOT :keep_summary AND summary IS NOT :summary)"
+    " OR (NOT :keep_description AND (description_md IS NOT :description_md"
+    "     OR description_html IS NOT :description_html))"
+    " OR (NOT :keep_itinerance AND itinerance IS NOT :itinerance)"
+    " OR (NOT :keep_parent_structure AND parent_structure IS NOT :parent_structure)"
+    " OR (NOT :keep_services AND services IS NOT :services)"
+    " OR (NOT :keep_services_original AND services_original IS NOT :services_original)"
+    " OR (NOT :keep_publics AND publics IS NOT :publics)"
+    " OR (NOT :keep_support AND support IS NOT :support)"
+    " OR (NOT :keep_fees AND fees IS NOT :fees)"
+    " OR (NOT :keep_fees_note AND fees_note IS NOT :fees_note)"
+    " OR (NOT :keep_programmes AND programmes IS NOT :programmes)"
+    " OR (NOT :keep_labels AND labels IS NOT :labels)"
+    " OR (NOT :keep_other_labels AND other_labels IS NOT :other_labels)"
+    " OR (NOT :keep_access_modes AND access_modes IS NOT :access_modes)"
+    " OR (NOT :keep_support_modes AND support_modes IS NOT :support_modes)"
+    " OR (NOT :keep_accessibility_url AND accessibility_url IS NOT :accessibility_url)"
+    " OR (NOT :keep_booking_url AND booking_url IS NOT :booking_url)"
+    " OR (NOT :keep_accessibility_notes AND accessibility_notes IS NOT :accessibility_notes)"
+    " OR (NOT :keep_pass_numerique_accepted"
+    "     AND pass_numerique_accepted IS NOT :pass_numerique_accepted)"
+    " OR (NOT :keep_pass_numerique_distributed"
+    "     AND pass_numerique_distributed IS NOT :pass_numerique_distributed)"
+    " OR (NOT :keep_does_procedures_for_you"
+    "     AND does_procedures_for_you IS NOT :does_procedures_for_you))";
+
+/* used by: importer upsert, a place seen for the first time */
+static const char SQL_PLACE_INSERT[] =
+    "INSERT INTO place (source, source_id, structure_id, pivot, name, slug, name_key, commune,"
+    " commune_key, postal_code, insee_code, address, address_extra, ban_key, latitude,"
+    " longitude, timezone, typologies, phone, emails, website, hours, summary, description_md,"
+    " description_html, itinerance, parent_structure, services, services_original, publics,"
+    " support, fees, fees_note, programmes, labels, other_labels, access_modes, support_modes,"
+    " accessibility_url, booking_url, accessibility_notes, pass_numerique_accepted,"
+    " pass_numerique_distributed, does_procedures_for_you, date_maj)"
+    " VALUES (:source, :source_id, :structure_id, :pivot, :name, :slug, :name_key, :commune,"
+    " :commune_key, :postal_code, :insee_code, :address, :address_extra, :ban_key, :latitude,"
+    " :longitude, :timezone, :typologies, :phone, :emails, :website, :hours, :summary,"
+    " :description_md, :description_html, :itinerance, :parent_structure, :services,"
+    " :services_original, :publics, :support, :fees, :fees_note, :programmes, :labels,"
+    " :other_labels, :access_modes, :support_modes, :accessibility_url, :booking_url,"
+    " :accessibility_notes, :pass_numerique_accepted, :pass_numerique_distributed,"
+    " :does_procedures_for_you, :date_maj)";
+
+/* used by: importer duplicate report, same folded name in the same commune */
+static const char SQL_DUP_BY_NAME[] =
+    "SELECT id, source, source_id, name FROM place"
+    " WHERE commune_key = :commune_key AND name_key = :name_key AND id <> :id";
+/* used by: importer duplicate report, places in a small box around a point
+ * (the exact distance is computed in C) */
+static const char SQL_DUP_BY_POSITION[] =
+    "SELECT id, source, source_id, name, latitude, longitude FROM place"
+    " WHERE latitude BETWEEN :lat_min AND :lat_max"
+    " AND longitude BETWEEN :lon_min AND :lon_max AND id <> :id";
+
+static const char *buf_text(const buf *b)
+{
+    return b->len ? b->data : NULL;
+}
+
+static void bind_place(sqlite3_stmt *s, const place_rec *p, int64_t structure_id)
+{
+    db_bind_text(s, ":source", p->source);
+    db_bind_text(s, ":source_id", p->source_id);
+    if (structure_id)
+        db_bind_int(s, ":structure_id", structure_id);
+    else
+        db_bind_null(s, ":structure_id");
+    db_bind_text(s, ":pivot", p->pivot);
+    db_bind_text(s, ":name", p->name);
+    db_bind_text(s, ":slug", p->slug);
+    db_bind_text(s, ":name_key", p->name_key);
+    db_bind_text(s, ":commune", p->commune);
+    db_bind_text(s, ":commune_key", p->commune_key);
+    db_bind_text(s, ":postal_code", p->postal_code);
+    db_bind_text(s, ":insee_code", p->insee_code);
+    db_bind_text(s, ":address", p->address);
+    db_bind_text(s, ":address_extra", p->address_extra);
+    db_bind_text(s, ":ban_key", p->ban_key);
+    if (p->has_position) {
+        db_bind_double(s, ":latitude", p->latitude);
+        db_bind_double(s, ":longitude", p->longitude);
+    } else {
+        db_bind_null(s, ":latitude");
+        db_bind_null(s, ":longitude");
+    }
+    db_bind_text(s, ":timezone", p->timezone);
+    db_bind_text(s, ":typologies", buf_text(&p->typologies));
+    db_bind_text(s, ":phone", p->phone);
+    db_bind_text(s, ":emails", buf_text(&p->emails));
+    db_bind_text(s, ":website", buf_text(&p->website));
+    db_bind_text(s, ":hours", p->hours);
+    db_bind_text(s, ":summary", p->summary);
+    db_bind_text(s, ":description_md", p->description_md);
+    db_bind_text(s, ":description_html", p->description_html);
+    db_bind_text(s, ":itinerance", buf_text(&p->itinerance));
+    db_bind_text(s, ":parent_structure", p->parent_structure);
+    db_bind_text(s, ":services", buf_text(&p->services));
+    db_bind_text(s, ":services_original", buf_text(&p->services_original));
+    db_bind_text(s, ":publics", buf_text(&p->publics));
+    db_bind_text(s, ":support", buf_text(&p->support));
+    db_bind_text(s, ":fees", buf_text(&p->fees));
+    db_bind_text(s, ":fees_note", p->fees_note);
+    db_bind_text(s, ":programmes", buf_text(&p->programmes));
+    db_bind_text(s, ":labels", buf_text(&p->labels));
+    db_bind_text(s, ":other_labels", buf_text(&p->other_labels));
+    db_bind_text(s, ":access_modes", buf_text(&p->access_modes));
+    db_bind_text(s, ":support_modes", buf_text(&p->support_modes));
+    db_bind_text(s, ":accessibility_url", p->accessibility_url);
+    db_bind_text(s, ":booking_url", p->booking_url);
+    db_bind_text(s, ":accessibility_notes", p->accessibility_notes);
+    db_bind_int(s, ":pass_numerique_accepted", p->pass_accepted);
+    db_bind_int(s, ":pass_numerique_distributed", p->pass_distributed);
+    db_bind_int(s, ":does_procedures_for_you", p->for_you);
+    db_bind_text(s, ":date_maj", p->date_maj);
+}
+
+/* Step a statement expected to return one integer row; 0 when there is none. */
+static int64_t query_id(sqlite3_stmt *s)
+{
+    int64_t id = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+/*
+ * The structure running the place: found by real pivot, else by name of the
+ * parent structure, else created. Returns its id, 0 for none, -1 on a
+ * database error.
+ */
+static int64_t structure_for(run *r, const place_rec *p)
+{
+    bool real_pivot = strcmp(p->pivot, PIVOT_UNKNOWN) != 0;
+    if (!real_pivot && !p->parent_structure) return 0;
+    sqlite3_stmt *s;
+    int64_t id;
+    if (real_pivot) {
+        s = db_stmt(r->c, SQL_STRUCTURE_BY_PIVOT);
+        db_bind_text(s, ":pivot", p->pivot);
+    } else {
+        s = db_stmt(r->c, SQL_STRUCTURE_BY_NAME);
+        db_bind_text(s, ":name", p->parent_structure);
+    }
+    if ((id = query_id(s)) != 0) return id;
+    s = db_stmt(r->c, SQL_STRUCTURE_INSERT);
+    db_bind_text(s, ":name", p->parent_structure ? p->parent_structure : p->name);
+    if (real_pivot)
+        db_bind_text(s, ":pivot", p->pivot);
+    else
+        db_bind_null(s, ":pivot");
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    return sqlite3_last_insert_rowid(db_handle(r->c));
+}
+
+/* Report a pair of places once per run. */
+static bool pair_is_new(run *r, int64_t a, int64_t b)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%lld:%lld", (long long)(a < b ? a : b), (long long)(a < b ? b : a));
+    if (json_object_get(r->dup_pairs, key)) return false;
+    json_object_set_new(r->dup_pairs, key, json_true());
+    return true;
+}
+
+static double distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    const double rad = M_PI / 180.0, earth = 6371008.8;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double h = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * earth * asin(sqrt(h));
+}
+
+static void report_duplicates(run *r, const place_rec *p, int64_t id)
+{
+    int reported = 0;
+    sqlite3_stmt *s = db_stmt(r->c, SQL_DUP_BY_NAME);
+    db_bind_text(s, ":commune_key", p->commune_key);
+    db_bind_text(s, ":name_key", p->name_key);
+    db_bind_int(s, ":id", id);
+    while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
+        if (!pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        reported++;
+        char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
+        report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
+                   "doublon possible de « %s » (%s) : même nom dans la même commune",
+                   db_col_text(s, 3), other);
+        free(other);
+    }
+    sqlite3_reset(s);
+    if (!p->has_position) return;
+    double dlat = DUPLICATE_RADIUS_M / 111195.0;
+    double dlon = dlat / fmax(cos(p->latitude * M_PI / 180.0), 0.01);
+    s = db_stmt(r->c, SQL_DUP_BY_POSITION);
+    db_bind_double(s, ":lat_min", p->latitude - dlat);
+    db_bind_double(s, ":lat_max", p->latitude + dlat);
+    db_bind_double(s, ":lon_min", p->longitude - dlon);
+    db_bind_double(s, ":lon_max", p->longitude + dlon);
+    db_bind_int(s, ":id", id);
+    while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
+        double d = distance_m(p->latitude, p->longitude, sqlite3_column_double(s, 4),
+                              sqlite3_column_double(s, 5));
+        if (d > DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        reported++;
+        char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
+        report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
+                   "doublon possible de « %s » (%s) : à %.0f m", db_col_text(s, 3), other, d);
+        free(other);
+    }
+    sqlite3_reset(s);
+}
+
+/*
+ * Bind the :keep_KEY parameters of SQL_PLACE_UPDATE: 1 for the columns
+ * neither carried by the file nor given a value by this record.
+ */
+static void bind_keep(sqlite3_stmt *s, const run *r, const place_rec *p)
+{
+    uint64_t written = r->carried | given_columns(p);
+    for (int c = 0; c < IC_COUNT; c++) {
+        char name[64];
+        snprintf(name, sizeof name, ":keep_%s", COLUMNS[c].key);
+        db_bind_int(s, name, !(written & IC_BIT(c)));
+    }
+    /* The structure follows structure_parente, unless a real pivot names it. */
+    bool identified = strcmp(p->pivot, PIVOT_UNKNOWN) != 0;
+    db_bind_int(s, ":keep_structure", !identified && !(written & IC_BIT(IC_PARENT_STRUCTURE)));
+}
+
+/* Upsert one mapped place. Returns 0, or -1 on a database error. */
+static int store_place(run *r, const place_rec *p)
+{
+    int64_t structure_id = structure_for(r, p);
+    if (structure_id < 0) return -1;
+    sqlite3_stmt *s = db_stmt(r->c, SQL_PLACE_UPDATE);
+    bind_place(s, p, structure_id);
+    bind_keep(s, r, p);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    bool changed = sqlite3_changes(db_handle(r->c)) > 0;
+    s = db_stmt(r->c, SQL_PLACE_ID);
+    db_bind_text(s, ":source", p->source);
+    db_bind_text(s, ":source_id", p->source_id);
+    int64_t id = query_id(s);
+    if (changed) {
+        r->rep->updated++;
+    } else if (id) {
+        r->rep->unchanged++;
+    } else {
+        s = db_stmt(r->c, SQL_PLACE_INSERT);
+        bind_place(s, p, structure_id);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+        id = sqlite3_last_insert_rowid(db_handle(r->c));
+        r->rep->imported++;
+    }
+    report_duplicates(r, p, id);
+    return 0;
+}
+
+/* Map and store one record. Returns 0, or -1 on a database error. */
+static int import_record(run *r, const raw_record *raw)
+{
+    r->cur_id = raw_get(raw, "id");
+    r->cur_name = raw_get(raw, "nom");
+    r->cur_rejected = false;
+    report_unknown_fields(r, raw);
+    report_decoded_entities(r, raw);
+    if (raw->problem) {
+        REJECT(r, NULL, NULL, "%s", raw->problem);
+        return 0;
+    }
+    place_rec p = {0};
+    int rc = 0;
+    if (!map_required(r, &p, raw)) goto done;
+    char *seen_key = xasprintf("%s\x1F%s", p.source, p.source_id);
+    json_t *seen = json_object_get(r->seen_ids, seen_key);
+    if (seen) {
+        REJECT(r, "id", p.source_id,
+               "identifiant déjà présent dans ce fichier (enregistrement %lld)",
+               (long long)json_integer_value(seen));
+        free(seen_key);
+        goto done;
+    }
+    json_object_set_new(r->seen_ids, seen_key, json_integer((json_int_t)r->record));
+    free(seen_key);
+    map_position(r, &p, raw);
+    map_phone(r, &p, raw);
+    map_texts(r, &p, raw);
+    map_lists(r, &p, raw);
+    rc = store_place(r, &p);
+done:
+    place_free(&p);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entry point                                                               */
+
+/* Read `data` into raw records. Returns 0, or -1 with rep->error set. */
+static int read_records(const char *data, size_t len, raw_list *out, importer_report *rep)
+{
+    data = skip_bom(data, &len);
+    char first = first_significant(data, len);
+    if (first == '[' || first == '{') {
+        json_error_t err;
+        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+        if (!root) {
+            rep->error = xasprintf("JSON illisible (ligne %d, colonne %d) : %s", err.line,
+                                   err.column, err.text);
+            return -1;
+        }
+        if (!json_is_array(root)) {
+            rep->error = xstrdup("le JSON doit être une liste d'objets (un par lieu)");
+            json_decref(root);
+            return -1;
+        }
+        rep->format = json_kind(root);
+        json_records(root, out);
+        json_decref(root);
+        return 0;
+    }
+    if (!utf8_valid(data, len)) {
+        rep->error = xstrdup("le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »)");
+        return -1;
+    }
+    if (!csv_header_looks_right(data, len)) {
+        rep->error = xstrdup("format non reconnu : ni JSON, ni CSV avec une ligne d'en-tête "
+                             "contenant les colonnes « id » et « nom »");
+        return -1;
+    }
+    rep->format = IMPORTER_FORMAT_V1_CSV;
+    char *error = NULL;
+    if (csv_records(data, len, out, &error) != 0) {
+        rep->error = error;
+        return -1;
+    }
+    return 0;
+}
+
+int importer_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
+                 importer_report *out)
+{
+    out->dry_run = dry_run;
+    raw_list records = {0};
+    if (read_records(data, len, &records, out) != 0) {
+        raw_list_free(&records);
+        return -1;
+    }
+    out->records = records.count;
+    run r = {.rep = out, .format = out->format, .source_name = source_name};
+    r.carried = carried_columns(&records, out->format);
+    if (records.count) {
+        uint64_t all = IC_BIT(IC_COUNT) - 1, expressible = format_columns(out->format);
+        out->untouched_by_format = all & ~r.carried & ~expressible;
+        out->untouched_by_file = all & ~r.carried & expressible;
+    }
+    r.c = db_begin(d);
+    if (!r.c) {
+        out->error = xstrdup("la base de données est occupée : réessayez dans un instant");
+        raw_list_free(&records);
+        return -1;
+    }
+    r.seen_ids = json_object();
+    r.dup_pairs = json_object();
+    r.unknown_fields = json_object();
+    int rc = 0;
+    for (size_t i = 0; i < records.count && rc == 0; i++) {
+        r.record = i + 1;
+        rc = import_record(&r, &records.records[i]);
+    }
+    /* Link new or moved places to their gazetteer commune in the same
+     * transaction, so territory exports, the API and the search see them at once. */
+    if (rc == 0 && catalogue_link_communes(r.c) < 0) rc = -1;
+    if (rc != 0) {
+        out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s", r.record,
+                               sqlite3_errmsg(db_handle(r.c)));
+        db_rollback(r.c);
+    } else if (dry_run) {
+        db_rollback(r.c);
+    } else if (db_commit(r.c) != 0) {
+        out->error = xstrdup("l'enregistrement en base a échoué (COMMIT) : rien n'a été importé");
+        rc = -1;
+    }
+    json_decref(r.seen_ids);
+    json_decref(r.dup_pairs);
+    json_decref(r.unknown_fields);
+    raw_list_free(&records);
+    return rc == 0 ? 0 : -1;
+}

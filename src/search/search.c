@@ -1,0 +1,875 @@
+/*
+ * search.c — see search.h for what and why.
+ */
+#include "search/search.h"
+#include "search/geo.h"
+#include "hours/hours.h"
+#include "places/place_view.h"
+#include "core/util.h"
+#include "places/vocab.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <strings.h>
+
+/* ---- filter groups and their values ---- */
+
+typedef struct group_value {
+    char *slug;        /* URL value */
+    const char *label; /* words for people (static) */
+    const char *value; /* exact schema string, when from a vocabulary (static) */
+} group_value;
+
+typedef struct group_def {
+    const char *param;
+    const char *title;
+} group_def;
+
+static const group_def GROUPS[SG_COUNT] = {
+    [SG_SERVICE] = {"service", "Ce que vous voulez faire"},
+    [SG_TYPE] = {"type", "Type de lieu"},
+    [SG_PUBLIC] = {"public", "Public"},
+    [SG_SUPPORT] = {"accueil", "Accueil adapté"},
+    [SG_FEES] = {"tarif", "Tarif"},
+    [SG_MODE] = {"accompagnement", "Accompagnement"},
+    [SG_PROGRAMME] = {"label", "Labels et programmes"},
+    [SG_ACCESS] = {"acces", "Accessibilité"},
+    [SG_HOURS] = {"horaires", "Horaires"},
+};
+
+enum { FEE_FREE, FEE_FREE_IF, FEE_PAID, FEE_PASS };
+enum { ACCESS_WHEELCHAIR };
+enum { HOURS_NOW, HOURS_SATURDAY, HOURS_AFTER_17 };
+
+static const struct {
+    const char *slug, *label;
+} CUSTOM_FEES[] = {{"gratuit", "Gratuit"},
+                   {"gratuit-sous-condition", "Gratuit sous condition"},
+                   {"payant", "Payant"},
+                   {"pass-numerique", "Pass numérique accepté"}},
+  CUSTOM_ACCESS[] = {{"fauteuil", "Accessible en fauteuil roulant"}},
+  CUSTOM_HOURS[] = {{"maintenant", "Ouvert maintenant"},
+                    {"samedi", "Ouvert le samedi"},
+                    {"apres-17h", "Ouvert après 17 h"}};
+
+#define MODE_FOR_YOU_SLUG "a-votre-place"
+
+const char *search_group_param(search_group g)
+{
+    return GROUPS[g].param;
+}
+
+const char *search_group_title(search_group g)
+{
+    return GROUPS[g].title;
+}
+
+/* ---- the index ---- */
+
+typedef struct bits128 {
+    uint64_t w[2];
+} bits128;
+
+static void bit_set(bits128 *b, size_t i)
+{
+    if (i < 128) b->w[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static bool bit_get(const bits128 *b, size_t i)
+{
+    return i < 128 && (b->w[i / 64] >> (i % 64)) & 1;
+}
+
+static bool bits_any(const bits128 *a, const bits128 *b)
+{
+    return (a->w[0] & b->w[0]) || (a->w[1] & b->w[1]);
+}
+
+static bool bits_empty(const bits128 *a)
+{
+    return !a->w[0] && !a->w[1];
+}
+
+typedef struct entry {
+    int64_t id;
+    double lat, lon;
+    bool has_pos;
+    bits128 bits[SG_COUNT];
+    char insee[8], epci[12], departement[4];
+    uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
+    char *sort_key;
+    uint32_t sort_rank; /* position of sort_key among all entries (commune, then name) */
+    hours_schedule *hours; /* NULL when absent or not understood */
+    hours_context hours_ctx;
+    bool open_now;          /* at build time … */
+    int64_t open_now_until; /* … valid until this instant (next change) */
+} entry;
+
+typedef struct snapshot {
+    entry *entries; /* sorted by id */
+    size_t count;
+    search_dep_count deps[SEARCH_MAX_DEPARTEMENTS]; /* places per département, by code */
+    size_t dep_count;
+    int64_t version;
+    int64_t built_day;
+    int refs;
+} snapshot;
+
+typedef struct synonym {
+    char *phrase; /* folded */
+    size_t words;
+    int service;  /* index in the services vocabulary, -1: a word to drop */
+} synonym;
+
+struct search_index {
+    pthread_mutex_t lock;
+    pthread_cond_t built;  /* signalled when a rebuild finishes */
+    bool building;         /* a thread is rebuilding the snapshot */
+    snapshot *current;
+    group_value *values[SG_COUNT];
+    size_t value_count[SG_COUNT];
+    synonym *synonyms;
+    size_t synonym_count;
+};
+
+static void add_value(search_index *si, search_group g, const char *slug_source, const char *label,
+                      const char *value)
+{
+    si->values[g] = xrealloc(si->values[g], (si->value_count[g] + 1) * sizeof(group_value));
+    si->values[g][si->value_count[g]++] = (group_value){text_slug(slug_source), label, value};
+}
+
+static void add_vocab(search_index *si, search_group g, vocab_kind kind)
+{
+    size_t n;
+    const vocab_entry *e = vocab_entries(kind, &n);
+    for (size_t i = 0; i < n; i++) add_value(si, g, e[i].value, e[i].label, e[i].value);
+}
+
+static int service_index(const char *value)
+{
+    size_t n;
+    const vocab_entry *e = vocab_entries(VOCAB_SERVICES, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].value, value) == 0) return (int)i;
+    return -1;
+}
+
+static void load_synonyms(search_index *si, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "repere: no synonym table at %s: searching without it\n", path);
+        return;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n') continue;
+        char *tab = strchr(line, '\t');
+        if (!tab) continue;
+        *tab = '\0';
+        char *target = str_trim(tab + 1);
+        int service = strcmp(target, "-") == 0 ? -1 : service_index(target);
+        if (service < 0 && strcmp(target, "-") != 0) {
+            fprintf(stderr, "repere: synonyms: unknown service '%s'\n", target);
+            continue;
+        }
+        char *phrase = text_fold(line);
+        size_t words = *phrase ? 1 : 0;
+        for (char *p = phrase; *p; p++) words += *p == ' ';
+        si->synonyms = xrealloc(si->synonyms, (si->synonym_count + 1) * sizeof(synonym));
+        si->synonyms[si->synonym_count++] = (synonym){phrase, words, service};
+    }
+    fclose(f);
+}
+
+search_index *search_index_new(const char *synonyms_path)
+{
+    search_index *si = xcalloc(1, sizeof *si);
+    pthread_mutex_init(&si->lock, NULL);
+    pthread_cond_init(&si->built, NULL);
+    add_vocab(si, SG_SERVICE, VOCAB_SERVICES);
+    add_vocab(si, SG_TYPE, VOCAB_TYPOLOGIE);
+    add_vocab(si, SG_PUBLIC, VOCAB_PUBLICS);
+    add_vocab(si, SG_SUPPORT, VOCAB_SUPPORT);
+    for (size_t i = 0; i < ARRAY_LEN(CUSTOM_FEES); i++)
+        add_value(si, SG_FEES, CUSTOM_FEES[i].slug, CUSTOM_FEES[i].label, NULL);
+    add_vocab(si, SG_MODE, VOCAB_SUPPORT_MODES);
+    add_value(si, SG_MODE, MODE_FOR_YOU_SLUG, "Fait les démarches à votre place", NULL);
+    add_vocab(si, SG_PROGRAMME, VOCAB_PROGRAMMES);
+    add_vocab(si, SG_PROGRAMME, VOCAB_LABELS);
+    for (size_t i = 0; i < ARRAY_LEN(CUSTOM_ACCESS); i++)
+        add_value(si, SG_ACCESS, CUSTOM_ACCESS[i].slug, CUSTOM_ACCESS[i].label, NULL);
+    for (size_t i = 0; i < ARRAY_LEN(CUSTOM_HOURS); i++)
+        add_value(si, SG_HOURS, CUSTOM_HOURS[i].slug, CUSTOM_HOURS[i].label, NULL);
+    load_synonyms(si, synonyms_path);
+    return si;
+}
+
+static void snapshot_free(snapshot *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->entries[i].sort_key);
+        hours_free(s->entries[i].hours);
+    }
+    free(s->entries);
+    free(s);
+}
+
+void search_index_free(search_index *si)
+{
+    if (!si) return;
+    snapshot_free(si->current);
+    for (int g = 0; g < SG_COUNT; g++) {
+        for (size_t i = 0; i < si->value_count[g]; i++) free(si->values[g][i].slug);
+        free(si->values[g]);
+    }
+    for (size_t i = 0; i < si->synonym_count; i++) free(si->synonyms[i].phrase);
+    free(si->synonyms);
+    pthread_mutex_destroy(&si->lock);
+    pthread_cond_destroy(&si->built);
+    free(si);
+}
+
+/* Set the bits of group g for each '|' item of a vocabulary cell. */
+typedef struct cell_ctx {
+    const search_index *si;
+    search_group g;
+    bits128 *bits;
+} cell_ctx;
+
+static void set_item_bit(const char *item, void *ctx)
+{
+    cell_ctx *c = ctx;
+    for (size_t i = 0; i < c->si->value_count[c->g]; i++) {
+        const char *v = c->si->values[c->g][i].value;
+        if (v && strcmp(v, item) == 0) {
+            bit_set(c->bits, i);
+            return;
+        }
+    }
+}
+
+static void set_cell_bits(const search_index *si, search_group g, const char *cell, bits128 *bits)
+{
+    if (!cell) return;
+    cell_ctx c = {si, g, bits};
+    vocab_split(cell, set_item_bit, &c);
+}
+
+static size_t value_index(const search_index *si, search_group g, const char *slug)
+{
+    for (size_t i = 0; i < si->value_count[g]; i++)
+        if (strcmp(si->values[g][i].slug, slug) == 0) return i;
+    return (size_t)-1;
+}
+
+/* Used by: the search index (one row per open place). */
+static const char Q_INDEX[] =
+    "SELECT p.id, p.latitude, p.longitude, p.services, p.typologies, p.publics, p.support,"
+    " p.fees, p.pass_numerique_accepted, p.support_modes, p.does_procedures_for_you,"
+    " p.programmes, p.labels, p.wheelchair_accessible, p.commune_insee, c.epci,"
+    " p.departement, p.hours, p.timezone, p.commune_key || ' ' || p.name_key"
+    " FROM place p LEFT JOIN commune c ON c.insee = p.commune_insee"
+    " WHERE p.closed_at IS NULL ORDER BY p.id";
+
+/* Up to 8 bytes of a short code ("2A004", "200069193", "974") as one integer. */
+static uint64_t pack_code(const char *code)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && code && code[i]; i++) v |= (uint64_t)(unsigned char)code[i] << (8 * i);
+    return v;
+}
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Used by: the search index (places with current or coming closures; a day of
+ * margin covers every time zone). */
+static const char Q_CLOSED_PLACES[] =
+    "SELECT DISTINCT place_id FROM place_closure WHERE ends_on >= date(:now, 'unixepoch', '-1 day')"
+    " ORDER BY place_id";
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_dep_code(const void *a, const void *b)
+{
+    return strcmp(((const search_dep_count *)a)->code, ((const search_dep_count *)b)->code);
+}
+
+static int cmp_entry_key(const void *a, const void *b)
+{
+    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+    int c = strcmp(x->sort_key, y->sort_key);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now)
+{
+    int64_t *with_closures = NULL;
+    size_t closure_count = 0, closure_cap = 0;
+    {
+        sqlite3_stmt *q = db_stmt(db_reader(d), Q_CLOSED_PLACES);
+        db_bind_int(q, ":now", now);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            if (closure_count == closure_cap)
+                with_closures = xrealloc(with_closures, (closure_cap = closure_cap ? closure_cap * 2 : 64) * sizeof(int64_t));
+            with_closures[closure_count++] = sqlite3_column_int64(q, 0);
+        }
+        sqlite3_reset(q);
+    }
+    snapshot *s = xcalloc(1, sizeof *s);
+    s->version = version;
+    s->built_day = now / 86400;
+    size_t cap = 0;
+    db_conn *c = db_reader(d);
+    sqlite3_stmt *st = db_stmt(c, Q_INDEX);
+    const size_t fee_free = value_index(si, SG_FEES, "gratuit");
+    const size_t for_you = value_index(si, SG_MODE, MODE_FOR_YOU_SLUG);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (s->count == cap) s->entries = xrealloc(s->entries, (cap = cap ? cap * 2 : 1024) * sizeof(entry));
+        entry *e = &s->entries[s->count++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        e->has_pos = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        e->lat = sqlite3_column_double(st, 1);
+        e->lon = sqlite3_column_double(st, 2);
+        set_cell_bits(si, SG_SERVICE, db_col_text(st, 3), &e->bits[SG_SERVICE]);
+        set_cell_bits(si, SG_TYPE, db_col_text(st, 4), &e->bits[SG_TYPE]);
+        set_cell_bits(si, SG_PUBLIC, db_col_text(st, 5), &e->bits[SG_PUBLIC]);
+        set_cell_bits(si, SG_SUPPORT, db_col_text(st, 6), &e->bits[SG_SUPPORT]);
+        const char *fees = db_col_text(st, 7);
+        if (fees) {
+            if (strstr(fees, "Gratuit sous condition")) bit_set(&e->bits[SG_FEES], FEE_FREE_IF);
+            if (strstr(fees, "Payant")) bit_set(&e->bits[SG_FEES], FEE_PAID);
+            /* "Gratuit" alone, not only as the start of "Gratuit sous condition" */
+            char *copy = xasprintf("|%s|", fees);
+            if (strstr(copy, "|Gratuit|")) bit_set(&e->bits[SG_FEES], fee_free);
+            free(copy);
+        }
+        if (sqlite3_column_int(st, 8)) bit_set(&e->bits[SG_FEES], FEE_PASS);
+        set_cell_bits(si, SG_MODE, db_col_text(st, 9), &e->bits[SG_MODE]);
+        if (sqlite3_column_int(st, 10)) bit_set(&e->bits[SG_MODE], for_you);
+        set_cell_bits(si, SG_PROGRAMME, db_col_text(st, 11), &e->bits[SG_PROGRAMME]);
+        set_cell_bits(si, SG_PROGRAMME, db_col_text(st, 12), &e->bits[SG_PROGRAMME]);
+        if (sqlite3_column_type(st, 13) != SQLITE_NULL && sqlite3_column_int(st, 13))
+            bit_set(&e->bits[SG_ACCESS], ACCESS_WHEELCHAIR);
+        copy_text(e->insee, sizeof e->insee, db_col_text(st, 14));
+        copy_text(e->epci, sizeof e->epci, db_col_text(st, 15));
+        copy_text(e->departement, sizeof e->departement, db_col_text(st, 16));
+        e->insee_code = pack_code(e->insee);
+        e->epci_code = pack_code(e->epci);
+        e->departement_code = pack_code(e->departement);
+        const char *published = db_col_text(st, 17);
+        char *hours = closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
+                          ? place_effective_hours(c, e->id, published, e->departement,
+                                                  db_col_text(st, 18), now, NULL)
+                          : (published ? xstrdup(published) : NULL);
+        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
+            hours_error err;
+            e->hours = hours_parse(hours, &err);
+        }
+        free(hours);
+        if (e->hours) {
+            bool opens;
+            e->open_now = hours_is_open(e->hours, &e->hours_ctx, now);
+            e->open_now_until = hours_next_change(e->hours, &e->hours_ctx, now, &opens);
+            if (e->open_now_until <= now) e->open_now_until = INT64_MAX;
+            if (hours_open_on_weekday(e->hours, &e->hours_ctx, 5, now))
+                bit_set(&e->bits[SG_HOURS], HOURS_SATURDAY);
+            if (hours_open_after(e->hours, &e->hours_ctx, 17 * 60, now))
+                bit_set(&e->bits[SG_HOURS], HOURS_AFTER_17);
+        }
+        const char *key = db_col_text(st, 19);
+        e->sort_key = xstrdup(key ? key : "");
+    }
+    sqlite3_reset(st);
+    free(with_closures);
+    /* Places per département, for the home page. */
+    for (size_t i = 0; i < s->count; i++) {
+        const char *dep = s->entries[i].departement;
+        if (!dep[0]) continue;
+        size_t k = 0;
+        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0) k++;
+        if (k == s->dep_count) {
+            if (k == SEARCH_MAX_DEPARTEMENTS) continue;
+            snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
+            s->dep_count++;
+        }
+        s->deps[k].count++;
+    }
+    qsort(s->deps, s->dep_count, sizeof s->deps[0], cmp_dep_code);
+    /* Rank entries by commune + name once, so searches without a location
+     * sort integers instead of comparing strings. */
+    entry **order = xmalloc((s->count ? s->count : 1) * sizeof *order);
+    for (size_t i = 0; i < s->count; i++) order[i] = &s->entries[i];
+    qsort(order, s->count, sizeof *order, cmp_entry_key);
+    for (size_t i = 0; i < s->count; i++) order[i]->sort_rank = (uint32_t)i;
+    free(order);
+    return s;
+}
+
+/*
+ * Take a reference on an up-to-date snapshot. When the catalogue or the day
+ * changed, one thread rebuilds it *outside* the lock while the others go on
+ * with the previous snapshot (a search a second stale beats every search
+ * waiting for the rebuild); only when there is no snapshot at all do they
+ * wait for the first one.
+ */
+static snapshot *acquire(search_index *si, db *d, int64_t now)
+{
+    int64_t version = db_version(d);
+    pthread_mutex_lock(&si->lock);
+    for (;;) {
+        snapshot *s = si->current;
+        bool stale = !s || s->version != version || s->built_day != now / 86400;
+        if (stale && !si->building) {
+            si->building = true;
+            pthread_mutex_unlock(&si->lock);
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            snapshot *fresh = build(si, d, version, now);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            fprintf(stderr, "repere: search index built: %zu places in %.0f ms\n", fresh->count,
+                    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+            pthread_mutex_lock(&si->lock);
+            snapshot *old = si->current;
+            fresh->refs = 1; /* the index's own reference */
+            si->current = fresh;
+            si->building = false;
+            pthread_cond_broadcast(&si->built);
+            if (old && --old->refs == 0) snapshot_free(old);
+            continue;
+        }
+        if (!s) {
+            pthread_cond_wait(&si->built, &si->lock);
+            continue;
+        }
+        s->refs++;
+        pthread_mutex_unlock(&si->lock);
+        return s;
+    }
+}
+
+
+static void release(search_index *si, snapshot *s)
+{
+    pthread_mutex_lock(&si->lock);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&si->lock);
+    if (last) snapshot_free(s);
+}
+
+size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
+                                 size_t *total)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    size_t n = s->dep_count < max ? s->dep_count : max;
+    memcpy(out, s->deps, n * sizeof *out);
+    *total = s->count;
+    release(si, s);
+    return n;
+}
+
+void search_index_warm(search_index *si, db *d)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    release(si, s);
+}
+
+static bool entry_open_now(const entry *e, int64_t now)
+{
+    if (!e->hours) return false;
+    if (now < e->open_now_until) return e->open_now;
+    return hours_is_open(e->hours, &e->hours_ctx, now);
+}
+
+/* ---- parameters ---- */
+
+static bool parse_double(const char *s, double min, double max, double *out)
+{
+    if (!s || !*s) return false;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || !isfinite(v) || v < min || v > max) return false;
+    *out = v;
+    return true;
+}
+
+bool search_parse(req *r, search_params *p, const char **error)
+{
+    memset(p, 0, sizeof *p);
+    p->q = req_query(r, "q");
+    p->where = req_query(r, "ou");
+    p->chosen_insee = req_query(r, "commune");
+    if (p->q && strlen(p->q) > SEARCH_MAX_QUERY) {
+        *error = "Le champ « Que voulez-vous faire ? » est trop long (200 caractères au plus).";
+        return false;
+    }
+    if (p->where && strlen(p->where) > WHERE_MAX_TEXT) {
+        *error = "Le champ « Où ? » est trop long (100 caractères au plus).";
+        return false;
+    }
+    const char *lat = req_query(r, "lat"), *lon = req_query(r, "lon");
+    if (lat || lon) {
+        if (!where_parse_position(lat, lon, &p->lat, &p->lon)) {
+            *error = "La position donnée (lat, lon) n'est pas valide.";
+            return false;
+        }
+        p->has_position = true;
+    }
+    const char *radius = req_query(r, "rayon");
+    if (radius && *radius && !parse_double(radius, 1, SEARCH_MAX_RADIUS_KM, &p->radius_km)) {
+        *error = "Le rayon doit être un nombre de kilomètres entre 1 et 200.";
+        return false;
+    }
+    const char *page = req_query(r, "page");
+    p->page = 1;
+    if (page && *page) {
+        char *end;
+        long v = strtol(page, &end, 10);
+        if (*end || v < 1 || v > 100000) {
+            *error = "Le numéro de page demandé n'est pas valide.";
+            return false;
+        }
+        p->page = v;
+    }
+    search_index *si = r->app->search;
+    for (int g = 0; g < SG_COUNT; g++) {
+        const char *values[SEARCH_MAX_SELECTED + 1];
+        size_t n = req_query_all(r, GROUPS[g].param, values, SEARCH_MAX_SELECTED + 1);
+        if (n > SEARCH_MAX_SELECTED) {
+            *error = "Trop de filtres choisis à la fois.";
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!*values[i]) continue;
+            if (value_index(si, (search_group)g, values[i]) == (size_t)-1) {
+                *error = arena_printf(r->arena, "Le filtre « %s » n'existe pas (paramètre %s).",
+                                      values[i], GROUPS[g].param);
+                return false;
+            }
+            p->selected[g][p->selected_count[g]++] = values[i];
+        }
+    }
+    return true;
+}
+
+/* ---- text ---- */
+
+char *search_fts_query(const char *const *words, size_t count)
+{
+    if (count > SEARCH_MAX_TERMS) count = SEARCH_MAX_TERMS;
+    buf b = {0};
+    for (size_t i = 0; i < count; i++) {
+        if (!words[i][0]) continue;
+        if (b.len) buf_putc(&b, ' ');
+        buf_putc(&b, '"');
+        for (const char *c = words[i]; *c; c++) {
+            if (*c == '"') buf_putc(&b, '"');
+            buf_putc(&b, *c);
+        }
+        buf_putc(&b, '"');
+        if (i == count - 1 && strlen(words[i]) >= 2) buf_putc(&b, '*');
+    }
+    if (!b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+typedef struct analysis {
+    bits128 services;     /* needs recognised through synonyms */
+    char *words[SEARCH_MAX_TERMS];
+    size_t word_count;
+    char *folded;         /* owns the words */
+} analysis;
+
+/* Split the folded query into words; recognise synonym phrases (longest
+ * first); keep the other words for the full-text search. */
+static void analyse(const search_index *si, const char *q, analysis *a)
+{
+    memset(a, 0, sizeof *a);
+    a->folded = text_fold(q ? q : "");
+    char *tokens[64];
+    size_t n = 0;
+    for (char *t = strtok(a->folded, " "); t && n < ARRAY_LEN(tokens); t = strtok(NULL, " "))
+        tokens[n++] = t;
+    for (size_t i = 0; i < n;) {
+        const synonym *best = NULL;
+        for (size_t k = 0; k < si->synonym_count; k++) {
+            const synonym *s = &si->synonyms[k];
+            if (s->words > n - i || (best && s->words <= best->words)) continue;
+            /* compare s->words tokens starting at i */
+            const char *p = s->phrase;
+            bool ok = true;
+            for (size_t w = 0; w < s->words && ok; w++) {
+                size_t len = strlen(tokens[i + w]);
+                ok = strncmp(p, tokens[i + w], len) == 0 && (p[len] == ' ' || p[len] == '\0');
+                p += len + (p[len] == ' ');
+            }
+            if (ok) best = s;
+        }
+        if (best) {
+            if (best->service >= 0) bit_set(&a->services, (size_t)best->service);
+            i += best->words;
+        } else {
+            if (a->word_count < SEARCH_MAX_TERMS) a->words[a->word_count++] = tokens[i];
+            i++;
+        }
+    }
+}
+
+/* Used by: search_run (full-text candidates, best first; never joined with geography). */
+static const char Q_FTS[] =
+    "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0) FROM place_fts"
+    " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
+
+typedef struct text_match {
+    int64_t id;
+    double relevance;
+} text_match;
+
+static int cmp_match_id(const void *a, const void *b)
+{
+    int64_t x = ((const text_match *)a)->id, y = ((const text_match *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* FTS candidates sorted by id; *count = 0 on no match or an FTS error. */
+static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
+{
+    *count = 0;
+    char *match = search_fts_query((const char *const *)a->words, a->word_count);
+    if (!match) return NULL;
+    db_conn *c = db_reader(d);
+    sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
+    text_match *out = NULL;
+    if (s) {
+        db_bind_text(s, ":q", match);
+        db_bind_int(s, ":cap", SEARCH_FTS_CAP);
+        size_t cap = 0;
+        double best = 0;
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (*count == cap) out = xrealloc(out, (cap = cap ? cap * 2 : 256) * sizeof *out);
+            double score = sqlite3_column_double(s, 1); /* negative: lower is better */
+            if (*count == 0) best = score;
+            out[*count].id = sqlite3_column_int64(s, 0);
+            out[*count].relevance = best < 0 ? score / best : 1.0;
+            (*count)++;
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) *count = 0; /* an FTS error means "no result", never a 500 */
+    }
+    free(match);
+    if (*count) qsort(out, *count, sizeof *out, cmp_match_id);
+    return out;
+}
+
+/* ---- running a search ---- */
+
+typedef struct candidate {
+    const entry *e;
+    double distance;
+    double relevance;
+    bool always; /* in the chosen commune or its EPCI */
+    unsigned fails; /* bit g set when the entry fails group g's filter */
+} candidate;
+
+static const double RADII[] = {5, 10, 20, 50};
+
+static int cmp_hit(const void *a, const void *b, void *ctx)
+{
+    const search_hit *x = a, *y = b;
+    (void)ctx;
+    if (x->distance_km >= 0 || y->distance_km >= 0) {
+        /* closer first; relevance shortens the distance by up to a third */
+        double kx = x->distance_km / (1.0 + 0.5 * x->relevance);
+        double ky = y->distance_km / (1.0 + 0.5 * y->relevance);
+        if (kx != ky) return kx < ky ? -1 : 1;
+    }
+    if (x->relevance != y->relevance) return x->relevance > y->relevance ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+typedef struct keyed_hit {
+    search_hit hit;
+    uint32_t rank; /* entry.sort_rank */
+} keyed_hit;
+
+static int cmp_keyed_hit(const void *a, const void *b)
+{
+    const keyed_hit *x = a, *y = b;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static const entry *find_entry(const snapshot *s, int64_t id)
+{
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->entries[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < s->count && s->entries[lo].id == id ? &s->entries[lo] : NULL;
+}
+
+int search_run(search_index *si, db *d, const search_params *p, search_result *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t now = now_utc();
+    where_input in = {p->where, p->chosen_insee, p->has_position, p->lat, p->lon};
+    if (where_resolve(d, &in, &out->where) != 0) return -1;
+    if (out->where.kind == WHERE_CHOICE || out->where.kind == WHERE_UNKNOWN) return 0;
+
+    analysis a;
+    analyse(si, p->q, &a);
+    size_t match_count = 0;
+    text_match *matches = a.word_count ? fts_candidates(d, &a, &match_count) : NULL;
+    bool text_filter = a.word_count > 0 && bits_empty(&a.services);
+
+    /* Describe the interpretation to the person. */
+    for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
+        if (!bit_get(&a.services, i)) continue;
+        size_t len = strlen(out->interpretation);
+        snprintf(out->interpretation + len, sizeof out->interpretation - len, "%s%s",
+                 len ? ", " : "", si->values[SG_SERVICE][i].value);
+    }
+
+    /* Selected filter masks. */
+    bits128 masks[SG_COUNT] = {{{0}}};
+    for (int g = 0; g < SG_COUNT; g++)
+        for (size_t i = 0; i < p->selected_count[g]; i++)
+            bit_set(&masks[g], value_index(si, (search_group)g, p->selected[g][i]));
+
+    snapshot *s = acquire(si, d, now);
+    candidate *cands = xmalloc((s->count ? s->count : 1) * sizeof *cands);
+    size_t nc = 0;
+    /* Around a point, nothing beyond the largest radius can be listed but the
+     * commune's and EPCI's own places: a bounding box spares the haversine. */
+    const uint64_t where_insee = pack_code(out->where.insee), where_epci = pack_code(out->where.epci),
+                   where_dep = pack_code(out->where.departement);
+    geo_bbox box = {0};
+    if (where_has_point(&out->where))
+        box = geo_bbox_around(out->where.lat, out->where.lon,
+                              p->radius_km > 0 ? p->radius_km : RADII[ARRAY_LEN(RADII) - 1]);
+    for (size_t i = 0; i < s->count; i++) {
+        const entry *e = &s->entries[i];
+        double relevance = 0;
+        if (a.word_count) {
+            text_match key = {e->id, 0};
+            text_match *m = match_count ? bsearch(&key, matches, match_count, sizeof key, cmp_match_id) : NULL;
+            if (m) relevance = m->relevance;
+            else if (text_filter) continue;
+        }
+        if (!bits_empty(&a.services) && !bits_any(&e->bits[SG_SERVICE], &a.services)) continue;
+        if (out->where.kind == WHERE_DEPARTEMENT && e->departement_code != where_dep) continue;
+        candidate c = {e, -1, relevance, false, 0};
+        if (where_has_point(&out->where)) {
+            c.always = (where_insee && e->insee_code == where_insee) ||
+                       (where_epci && e->epci_code == where_epci);
+            bool inside = e->has_pos && e->lat >= box.min_lat && e->lat <= box.max_lat &&
+                          e->lon >= box.min_lon && e->lon <= box.max_lon;
+            if (!inside && !c.always) continue;
+            if (e->has_pos) c.distance = geo_distance_km(out->where.lat, out->where.lon, e->lat, e->lon);
+            if (c.distance < 0) c.distance = 0;
+        }
+        for (int g = 0; g < SG_COUNT; g++) {
+            if (bits_empty(&masks[g])) continue;
+            bits128 have = e->bits[g];
+            if (g == SG_HOURS && entry_open_now(e, now)) bit_set(&have, HOURS_NOW);
+            if (!bits_any(&have, &masks[g])) c.fails |= 1u << g;
+        }
+        cands[nc++] = c;
+    }
+
+    /* Radius: the one asked for, else the smallest that gives enough places. */
+    double radius = 0;
+    if (where_has_point(&out->where)) {
+        if (p->radius_km > 0) {
+            radius = p->radius_km;
+        } else {
+            for (size_t k = 0; k < ARRAY_LEN(RADII); k++) {
+                radius = RADII[k];
+                size_t found = 0;
+                for (size_t i = 0; i < nc; i++)
+                    if (!cands[i].fails && (cands[i].always || cands[i].distance <= radius)) found++;
+                if (found >= SEARCH_MIN_RESULTS) break;
+            }
+            out->radius_grown = radius > RADII[0];
+        }
+    }
+    out->radius_km = radius;
+
+    /* Facet counts (a group's own filter is ignored when counting its values)
+     * and the hits. */
+    for (int g = 0; g < SG_COUNT; g++) {
+        out->facet_count[g] = si->value_count[g];
+        out->facets[g] = xcalloc(si->value_count[g] ? si->value_count[g] : 1, sizeof(search_facet_value));
+        for (size_t i = 0; i < si->value_count[g]; i++) {
+            out->facets[g][i].slug = si->values[g][i].slug;
+            out->facets[g][i].label = si->values[g][i].label;
+            out->facets[g][i].selected = bit_get(&masks[g], i);
+        }
+    }
+    out->hits = xmalloc((nc ? nc : 1) * sizeof(search_hit));
+    for (size_t i = 0; i < nc; i++) {
+        candidate *c = &cands[i];
+        if (radius > 0 && !c->always && c->distance > radius) continue;
+        if (c->fails == 0) {
+            out->hits[out->total++] = (search_hit){c->e->id, c->distance, c->relevance};
+            if (radius > 0 && c->distance > radius) out->beyond_radius = true;
+        }
+        for (int g = 0; g < SG_COUNT; g++) {
+            if (c->fails & ~(1u << g)) continue; /* fails another group */
+            bits128 have = c->e->bits[g];
+            if (g == SG_HOURS && entry_open_now(c->e, now)) bit_set(&have, HOURS_NOW);
+            /* Only the set bits: a place has a handful of values, a group up to ~100. */
+            for (int word = 0; word < 2; word++)
+                for (uint64_t bits = have.w[word]; bits; bits &= bits - 1) {
+                    size_t v = (size_t)word * 64 + (size_t)__builtin_ctzll(bits);
+                    if (v < si->value_count[g]) out->facets[g][v].count++;
+                }
+        }
+    }
+    /* Order: by distance (shortened by relevance) around a point; otherwise by
+     * relevance, then by commune and name. */
+    if (where_has_point(&out->where) || a.word_count) {
+        qsort_r(out->hits, out->total, sizeof(search_hit), cmp_hit, s);
+    } else {
+        keyed_hit *k = xmalloc((out->total ? out->total : 1) * sizeof *k);
+        for (size_t i = 0; i < out->total; i++) {
+            const entry *e = find_entry(s, out->hits[i].id);
+            k[i] = (keyed_hit){out->hits[i], e ? e->sort_rank : UINT32_MAX};
+        }
+        qsort(k, out->total, sizeof *k, cmp_keyed_hit);
+        for (size_t i = 0; i < out->total; i++) out->hits[i] = k[i].hit;
+        free(k);
+    }
+    free(cands);
+    release(si, s);
+    free(matches);
+    free(a.folded);
+    return 0;
+}
+
+void search_result_free(search_result *res)
+{
+    free(res->hits);
+    where_result_free(&res->where);
+    for (int g = 0; g < SG_COUNT; g++) free(res->facets[g]);
+    memset(res, 0, sizeof *res);
+}

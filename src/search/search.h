@@ -1,0 +1,138 @@
+/*
+ * search.h — finding the right place: by need (full text + residents' words
+ * mapped to services), by location ("Où ?", resolved by where.c: a commune,
+ * a département or a position), with filters and their counts.
+ *
+ * How it works, and why:
+ *  - The words typed go through the synonym table (data/synonyms.tsv): words
+ *    that name a need become a service filter ("CAF" → démarches
+ *    administratives, shown to the person as the interpretation); the other
+ *    words become an FTS5 query (each word quoted, prefix on the last one),
+ *    run alone — never joined with geography — and capped.
+ *  - Filtering, facet counts, distances and ranking run in memory over a
+ *    compact index of every open place (search_index), rebuilt when the
+ *    catalogue changes (db_version) or the day changes. At national size
+ *    (30,000 places) a whole search is a scan of a few MB.
+ *  - The radius grows 5 → 10 → 20 → 50 km until enough places are found; the
+ *    places of the chosen commune and of its EPCI are always included.
+ */
+#ifndef REPERE_SEARCH_H
+#define REPERE_SEARCH_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/db.h"
+#include "http/http.h"
+#include "search/where.h"
+
+enum {
+    SEARCH_PER_PAGE = 20,
+    SEARCH_MAX_QUERY = 200,      /* bytes of q= */
+    SEARCH_MAX_TERMS = 8,        /* words passed to FTS5 */
+    SEARCH_FTS_CAP = 5000,       /* FTS candidates considered, best first */
+    SEARCH_MIN_RESULTS = 5,      /* the radius grows until this many are found */
+    SEARCH_MAX_RADIUS_KM = 200,  /* rayon= beyond this is refused */
+    SEARCH_MAX_SELECTED = 16,    /* values selected in one filter group */
+    SEARCH_MAX_DEPARTEMENTS = 128, /* 101 départements, with room */
+};
+
+/* The filter groups, in the order they are shown. */
+typedef enum search_group {
+    SG_SERVICE,     /* service=   national services */
+    SG_TYPE,        /* type=      typologie */
+    SG_PUBLIC,      /* public=    publics spécifiquement adressés */
+    SG_SUPPORT,     /* accueil=   prise en charge spécifique */
+    SG_FEES,        /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
+    SG_MODE,        /* accompagnement= modes + a-votre-place */
+    SG_PROGRAMME,   /* label=     programmes and labels */
+    SG_ACCESS,      /* acces=     fauteuil */
+    SG_HOURS,       /* horaires=  maintenant, samedi, apres-17h */
+    SG_COUNT
+} search_group;
+
+/* Parsed parameters (same names in /lieux, /lieux.geojson and the API). */
+typedef struct search_params {
+    const char *q;     /* as typed */
+    const char *where; /* ou= as typed */
+    const char *chosen_insee; /* commune=: the commune picked on the choice page */
+    bool has_position; /* lat= & lon= */
+    double lat, lon;
+    double radius_km;  /* rayon=; 0: grow automatically */
+    const char *selected[SG_COUNT][SEARCH_MAX_SELECTED]; /* slugs, validated */
+    size_t selected_count[SG_COUNT];
+    long page;
+} search_params;
+
+/*
+ * Read the search parameters of a request. Returns true, or false with a
+ * French message naming the parameter in *error (a static string, or one
+ * allocated in r->arena).
+ */
+bool search_parse(req *r, search_params *p, const char **error);
+
+typedef struct search_hit {
+    int64_t id;
+    double distance_km; /* < 0 when no position */
+    double relevance;   /* 0..1, 1 = best text match */
+} search_hit;
+
+typedef struct search_facet_value {
+    const char *slug;
+    const char *label;
+    long count;
+    bool selected;
+} search_facet_value;
+
+typedef struct search_result {
+    where_result where; /* "Où ?", resolved by where_resolve() */
+    search_hit *hits; /* every match, ranked; malloc'd */
+    size_t total;
+    double radius_km; /* radius used (0: none) */
+    bool radius_grown;
+    bool beyond_radius; /* some hits are farther, included as the commune's or EPCI's */
+    char interpretation[256]; /* "aide aux démarches administratives" */
+    search_facet_value *facets[SG_COUNT]; /* malloc'd arrays, one per group */
+    size_t facet_count[SG_COUNT];
+} search_result;
+
+/* The in-memory index; one per app, shared by all threads. */
+typedef struct search_index search_index;
+search_index *search_index_new(const char *synonyms_path);
+void search_index_free(search_index *si);
+/* How many open places each département has (from the index, so the home
+ * page costs no query over the catalogue); *total: all open places.
+ * Returns how many entries were written (sorted by code). */
+typedef struct search_dep_count {
+    char code[4];
+    long count;
+} search_dep_count;
+size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
+                                 size_t *total);
+
+/* Build the index now (at start-up) rather than on the first search. */
+void search_index_warm(search_index *si, db *d);
+
+/*
+ * Run a search. Returns 0, or -1 on an internal error (logged). The result
+ * owns its arrays: free with search_result_free.
+ */
+int search_run(search_index *si, db *d, const search_params *p, search_result *out);
+void search_result_free(search_result *res);
+
+/* Slug ↔ parameter name of a group ("service", "type", …). */
+const char *search_group_param(search_group g);
+const char *search_group_title(search_group g);
+
+/*
+ * Pure helpers (unit-tested and fuzzed).
+ * search_fts_query: turn words into a safe FTS5 MATCH expression: each word
+ * double-quoted (inner quotes doubled), at most SEARCH_MAX_TERMS, prefix '*'
+ * on the last word of 2 characters or more. Returns a malloc'd string, or
+ * NULL when there is nothing to search.
+ */
+char *search_fts_query(const char *const *words, size_t count);
+
+#endif

@@ -1,0 +1,1359 @@
+/*
+ * workshop_import.c — the workshops file (docs/workshops-format.md) into the
+ * catalogue. See workshop_import.h.
+ *
+ * Each record is validated completely before anything is written, so a
+ * record is either imported whole or rejected with every reason at once.
+ * Strings of a record live in a per-record arena.
+ */
+#include "workshops/workshop_import.h"
+#include "accounts/access.h"
+#include "search/geo.h"
+#include "core/markdown.h"
+#include "workshops/rrule.h"
+#include "hours/tz.h"
+#include "core/util.h"
+#include "places/vocab.h"
+#include "workshops/workshop.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    TITLE_MAX_CHARS = 150,
+    SUMMARY_MAX_CHARS = 280,
+    TEXT_MAX_CHARS = 1000, /* what to bring, facilitator, notes, addresses… */
+    LIST_MAX_ITEMS = 20,
+    FILE_MAX_BYTES = 32 * 1024 * 1024,
+};
+
+/* Used by: the import (the place a workshop belongs to). */
+static const char Q_PLACE[] =
+    "SELECT id, timezone FROM place WHERE source = :source AND source_id = :sid";
+/* Used by: the editor (workshop_import_record: the place being edited). */
+static const char Q_PLACE_BY_ID[] = "SELECT timezone FROM place WHERE id = :id";
+/* Used by: the import (does this workshop exist already?). */
+static const char Q_FIND[] = "SELECT id FROM workshop WHERE source = :source AND source_id = :sid";
+
+#define WORKSHOP_FIELDS                                                                            \
+    "place_id = :place_id, source = :source, source_id = :sid, title = :title, slug = :slug,"     \
+    " summary = :summary, description_md = :description_md, description_html = :description_html," \
+    " themes = :themes, keywords = :keywords, level = :level, audiences = :audiences,"            \
+    " what_to_bring = :what_to_bring, price_kind = :price_kind, price_cents = :price_cents,"       \
+    " pass_numerique = :pass, registration = :registration,"                                      \
+    " registration_contact = :registration_contact, capacity = :capacity,"                        \
+    " seats_left = :seats_left, is_full = :is_full, facilitator = :facilitator,"                  \
+    " partner = :partner, accessibility_notes = :accessibility_notes, venue_name = :venue_name,"  \
+    " venue_address = :venue_address, venue_postal_code = :venue_postal_code,"                    \
+    " venue_commune = :venue_commune, venue_latitude = :venue_latitude,"                          \
+    " venue_longitude = :venue_longitude, venue_commune_insee = :venue_insee,"                    \
+    " venue_departement = :venue_dep, recurrence = :recurrence,"                                  \
+    " exception_dates = :exception_dates, recurrence_start = :recurrence_start,"                  \
+    " duration_minutes = :duration_minutes, cancellations = :cancellations"
+
+/* Used by: the import (a workshop seen again: updated in place, created_at kept). */
+static const char Q_UPDATE[] = "UPDATE workshop SET " WORKSHOP_FIELDS
+                               ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+/* Used by: the import (a new workshop). */
+#define WORKSHOP_COLUMNS                                                                           \
+    "place_id, source, source_id, title, slug, summary, description_md,"                          \
+    " description_html, themes, keywords, level, audiences, what_to_bring, price_kind, price_cents," \
+    " pass_numerique, registration, registration_contact, capacity, seats_left, is_full,"         \
+    " facilitator, partner, accessibility_notes, venue_name, venue_address, venue_postal_code,"   \
+    " venue_commune, venue_latitude, venue_longitude, venue_commune_insee, venue_departement,"    \
+    " recurrence, exception_dates, recurrence_start, duration_minutes, cancellations"
+#define WORKSHOP_VALUES                                                                            \
+    ":place_id, :source, :sid, :title, :slug, :summary, :description_md,"                         \
+    " :description_html, :themes, :keywords, :level, :audiences, :what_to_bring, :price_kind,"    \
+    " :price_cents, :pass, :registration, :registration_contact, :capacity, :seats_left, :is_full," \
+    " :facilitator, :partner, :accessibility_notes, :venue_name, :venue_address,"                 \
+    " :venue_postal_code, :venue_commune, :venue_latitude, :venue_longitude, :venue_insee,"       \
+    " :venue_dep, :recurrence, :exception_dates, :recurrence_start, :duration_minutes,"           \
+    " :cancellations"
+static const char Q_INSERT[] =
+    "INSERT INTO workshop (" WORKSHOP_COLUMNS ") VALUES (" WORKSHOP_VALUES ")";
+/* Used by: the editor (a new workshop, only when :account may edit the place). */
+static const char Q_INSERT_AS[] =
+    "INSERT INTO workshop (" WORKSHOP_COLUMNS ") SELECT " WORKSHOP_VALUES
+    " FROM place WHERE place.id = :place_id AND " ADMIN_CAN_EDIT("place", ":account");
+/* Used by: the editor (a workshop of this place, only when :account may edit the place). */
+static const char Q_UPDATE_AS[] =
+    "UPDATE workshop SET " WORKSHOP_FIELDS ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id AND place_id = :place_id AND EXISTS (SELECT 1 FROM place WHERE"
+    " place.id = :place_id AND " ADMIN_CAN_EDIT("place", ":account") ")";
+/* Used by: the import (sessions are replaced whole on every import of a workshop). */
+static const char Q_DELETE_SESSIONS[] = "DELETE FROM workshop_session WHERE workshop_id = :id";
+/* Used by: the import. */
+static const char Q_INSERT_SESSION[] =
+    "INSERT INTO workshop_session (workshop_id, place_id, starts_at, ends_at, cancelled,"
+    " cancel_reason) VALUES (:workshop_id, :place_id, :starts_at, :ends_at, :cancelled, :reason)";
+
+/* The fields a record may have; anything else is reported (typos). */
+static const char *const KNOWN_FIELDS[] = {
+    "id", "source", "lieu", "titre", "resume", "description", "themes", "mots_cles", "niveau",
+    "publics", "a_apporter", "tarif", "montant", "pass_numerique", "inscription",
+    "contact_inscription", "capacite", "places_restantes", "complet", "animateur", "partenaire",
+    "accessibilite", "hors_les_murs", "duree_minutes", "seances", "recurrence", "annulations",
+};
+
+/* ---- dates and times ---- */
+
+int workshop_parse_time(const char *text)
+{
+    const char *p = text;
+    while (*p == ' ') p++;
+    int h = 0, m = 0, digits = 0;
+    while (isdigit((unsigned char)*p) && digits < 2) h = h * 10 + (*p++ - '0'), digits++;
+    if (!digits) return -1;
+    if (*p == ':' || *p == 'h' || *p == 'H') {
+        bool colon = *p == ':';
+        p++;
+        if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
+            m = (p[0] - '0') * 10 + (p[1] - '0');
+            p += 2;
+            if (*p == ':' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2])) p += 3;
+        } else if (colon) {
+            return -1;
+        }
+    } else {
+        return -1;
+    }
+    while (*p == ' ') p++;
+    if (*p || h > 23 || m > 59) return -1;
+    return h * 60 + m;
+}
+
+bool workshop_parse_when(const char *text, int64_t today, int64_t *day, int *minutes)
+{
+    const char *p = text;
+    while (*p == ' ') p++;
+    if (*p == 'J' || *p == 'j') {
+        p++;
+        long offset = 0;
+        if (*p == '+' || *p == '-') {
+            int sign = *p == '-' ? -1 : 1;
+            p++;
+            int digits = 0;
+            while (isdigit((unsigned char)*p) && digits < 4) offset = offset * 10 + (*p++ - '0'), digits++;
+            if (!digits || isdigit((unsigned char)*p)) return false;
+            offset *= sign;
+        }
+        *day = today + offset;
+    } else {
+        for (int i = 0; i < 10; i++) {
+            if (i == 4 || i == 7) {
+                if (p[i] != '-') return false;
+            } else if (!isdigit((unsigned char)p[i])) {
+                return false;
+            }
+        }
+        int y = atoi(p), mo = atoi(p + 5), d = atoi(p + 8);
+        if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
+        int64_t n = tz_days_from_civil(y, mo, d);
+        int cy, cm, cd;
+        tz_civil_from_days(n, &cy, &cm, &cd);
+        if (cm != mo) return false;
+        *day = n;
+        p += 10;
+    }
+    if (!*p) {
+        *minutes = -1;
+        return true;
+    }
+    if (*p != 'T' && *p != ' ') return false;
+    p++;
+    int t = workshop_parse_time(p);
+    if (t < 0) return false;
+    *minutes = t;
+    return true;
+}
+
+static void iso_day(buf *out, int64_t day)
+{
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    buf_printf(out, "%04d-%02d-%02d", y, m, d);
+}
+
+/* ---- the report ---- */
+
+/* One record being read: its identity for the report, its arena, its verdict. */
+typedef struct rec {
+    importer_report *rep;
+    arena *ar;
+    size_t index;
+    const char *id;
+    const char *title;
+    bool rejected;
+} rec;
+
+static void add_entry(rec *r, importer_level level, const char *field, const char *value,
+                      const char *fmt, va_list ap)
+{
+    importer_report *rep = r->rep;
+    if (rep->entry_count == rep->entry_cap) {
+        rep->entry_cap = rep->entry_cap ? rep->entry_cap * 2 : 32;
+        rep->entries = xrealloc(rep->entries, rep->entry_cap * sizeof *rep->entries);
+    }
+    buf msg = {0};
+    buf_vprintf(&msg, fmt, ap);
+    importer_entry *e = &rep->entries[rep->entry_count++];
+    e->record = r->index;
+    e->source_id = r->id ? xstrdup(r->id) : NULL;
+    e->name = r->title ? xstrdup(r->title) : NULL;
+    e->level = level;
+    e->field = field ? xstrdup(field) : NULL;
+    e->value = value ? xstrndup(value, 200) : NULL;
+    e->message = buf_steal(&msg);
+}
+
+static void reject(rec *r, const char *field, const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void reject(rec *r, const char *field, const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_entry(r, IMPORTER_REJECTED, field, value, fmt, ap);
+    va_end(ap);
+    r->rejected = true;
+}
+
+static void warn(rec *r, const char *field, const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void warn(rec *r, const char *field, const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_entry(r, IMPORTER_WARNING, field, value, fmt, ap);
+    va_end(ap);
+    r->rep->warnings++;
+}
+
+/* ---- field readers ---- */
+
+/*
+ * The trimmed text of obj[key] (NULL when absent, null or blank). Rejects
+ * the record when the value is not a string, holds control characters
+ * (line breaks only where `multiline`) or is longer than max_chars.
+ * `field` names it in the report ("hors_les_murs.adresse").
+ */
+static const char *text_at(rec *r, json_t *obj, const char *key, const char *field,
+                           size_t max_chars, bool multiline, bool required)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required) reject(r, field, NULL, "champ obligatoire manquant");
+        return NULL;
+    }
+    char number[32];
+    const char *s;
+    if (json_is_string(v)) {
+        s = json_string_value(v);
+    } else if (json_is_integer(v) && (!strcmp(key, "id"))) {
+        snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+        s = number;
+    } else {
+        reject(r, field, NULL, "une chaîne de caractères est attendue");
+        return NULL;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) {
+            reject(r, field, s, "caractère de contrôle interdit");
+            return NULL;
+        }
+    }
+    char *t = str_trim(arena_strdup(r->ar, s));
+    if (!*t) {
+        if (required) reject(r, field, NULL, "champ obligatoire vide");
+        return NULL;
+    }
+    if (utf8_length(t) > max_chars) {
+        reject(r, field, t, "texte trop long (%zu caractères au plus)", max_chars);
+        return NULL;
+    }
+    return t;
+}
+
+/* Calls fn for each string of obj[key] (an array of strings, or one string with '|' or ';'). */
+static void list_at(rec *r, json_t *obj, const char *key, void (*fn)(rec *, const char *, void *),
+                    void *ctx)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) return;
+    if (json_is_string(v)) {
+        char *copy = arena_strdup(r->ar, json_string_value(v));
+        char *save = NULL;
+        for (char *item = strtok_r(copy, "|;", &save); item; item = strtok_r(NULL, "|;", &save)) {
+            item = str_trim(item);
+            if (*item) fn(r, item, ctx);
+        }
+        return;
+    }
+    if (!json_is_array(v)) {
+        reject(r, key, NULL, "une liste de chaînes de caractères est attendue");
+        return;
+    }
+    if (json_array_size(v) > LIST_MAX_ITEMS) {
+        reject(r, key, NULL, "liste trop longue (%d éléments au plus)", LIST_MAX_ITEMS);
+        return;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_string(item)) {
+            reject(r, key, NULL, "élément n° %zu : une chaîne de caractères est attendue", i + 1);
+            continue;
+        }
+        char *t = str_trim(arena_strdup(r->ar, json_string_value(item)));
+        bool bad = false;
+        for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+            if (*p < 0x20 || *p == 0x7f || *p == '|') bad = true;
+        if (bad || utf8_length(t) > 100) {
+            reject(r, key, t, "élément n° %zu : texte invalide (100 caractères au plus, sans « | »)",
+                   i + 1);
+            continue;
+        }
+        if (*t) fn(r, t, ctx);
+    }
+}
+
+/* Optional integer in [min, max]; returns false when absent. */
+static bool int_at(rec *r, json_t *obj, const char *key, const char *field, long min, long max,
+                   long *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) return false;
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        reject(r, field, NULL, "un nombre entier de %ld à %ld est attendu", min, max);
+        return false;
+    }
+    *out = (long)json_integer_value(v);
+    return true;
+}
+
+static bool bool_at(rec *r, json_t *obj, const char *key, bool fallback)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) return fallback;
+    if (!json_is_boolean(v)) {
+        reject(r, key, NULL, "true ou false est attendu");
+        return fallback;
+    }
+    return json_is_true(v);
+}
+
+/* A '|'-joined list being built, without duplicates. */
+typedef struct joined {
+    buf b;
+    buf *keywords; /* themes outside the vocabulary go there */
+} joined;
+
+static void join_add(buf *b, const char *item)
+{
+    if (b->len) {
+        /* no duplicates: compare whole items */
+        const char *p = b->data;
+        size_t n = strlen(item);
+        while (p) {
+            const char *bar = strchr(p, '|');
+            size_t len = bar ? (size_t)(bar - p) : strlen(p);
+            if (len == n && memcmp(p, item, n) == 0) return;
+            p = bar ? bar + 1 : NULL;
+        }
+        buf_putc(b, '|');
+    }
+    buf_puts(b, item);
+}
+
+static void add_theme(rec *r, const char *item, void *ctx)
+{
+    joined *j = ctx;
+    const char *canon = vocab_canonical(VOCAB_SERVICES, item);
+    if (canon) {
+        join_add(&j->b, canon);
+    } else {
+        warn(r, "themes", item,
+             "thème hors du vocabulaire national des services : gardé comme mot-clé");
+        join_add(j->keywords, item);
+    }
+}
+
+static void add_keyword(rec *r, const char *item, void *ctx)
+{
+    (void)r;
+    join_add(ctx, item);
+}
+
+static void add_audience(rec *r, const char *item, void *ctx)
+{
+    const char *canon = workshop_audience_canonical(item);
+    if (canon) join_add(ctx, canon);
+    else warn(r, "publics", item, "public inconnu, ignoré (voir docs/workshops-format.md)");
+}
+
+/* ---- sessions ---- */
+
+typedef struct session_in {
+    int64_t start, end;
+    bool cancelled;
+    const char *reason;
+} session_in;
+
+typedef struct sessions {
+    session_in *items;
+    size_t count, cap;
+} sessions;
+
+static void sessions_add(sessions *s, int64_t start, int64_t end)
+{
+    if (s->count == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->items = xrealloc(s->items, s->cap * sizeof *s->items);
+    }
+    s->items[s->count++] = (session_in){.start = start, .end = end};
+}
+
+static int cmp_session(const void *a, const void *b)
+{
+    const session_in *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The length of a session from "fin" (a time, or a date-time) or "duree_minutes". */
+static int session_minutes(rec *r, json_t *obj, const char *prefix, int64_t today, int64_t day,
+                           int start_minutes, long default_minutes)
+{
+    char field[64];
+    long minutes = default_minutes;
+    snprintf(field, sizeof field, "%sduree_minutes", prefix);
+    int_at(r, obj, "duree_minutes", field, 1, WORKSHOP_MAX_SESSION_MINUTES, &minutes);
+    snprintf(field, sizeof field, "%sfin", prefix);
+    const char *end = text_at(r, obj, "fin", field, 40, false, false);
+    if (end) {
+        int t = workshop_parse_time(end);
+        int64_t end_day = day;
+        if (t < 0 && !(workshop_parse_when(end, today, &end_day, &t) && t >= 0)) {
+            reject(r, field, end, "heure de fin illisible (attendu « 16:00 » ou « 2026-10-05T16:00 »)");
+            return -1;
+        }
+        minutes = (long)((end_day - day) * 1440 + t - start_minutes);
+        if (minutes <= 0 || minutes > WORKSHOP_MAX_SESSION_MINUTES) {
+            reject(r, field, end, "la fin doit suivre le début, de 12 h au plus");
+            return -1;
+        }
+    }
+    if (minutes <= 0) {
+        reject(r, field, NULL, "durée manquante : donnez « fin » ou « duree_minutes »");
+        return -1;
+    }
+    return (int)minutes;
+}
+
+/* Everything a valid record holds, ready to bind. */
+typedef struct workshop_in {
+    int64_t place_id;
+    const char *source, *source_id, *title, *summary, *description_md;
+    char *description_html;
+    buf themes, keywords, audiences;
+    const char *level, *what_to_bring, *price_kind, *registration, *registration_contact;
+    long price_cents; /* -1: none */
+    bool pass, is_full;
+    long capacity, seats_left; /* -1: not given */
+    const char *facilitator, *partner, *accessibility_notes;
+    const char *venue_name, *venue_address, *venue_postal, *venue_commune;
+    bool has_venue_position;
+    double venue_lat, venue_lon;
+    char venue_insee[6], venue_dep[4];
+    const char *recurrence;
+    buf exception_dates, recurrence_start;
+    long duration_minutes; /* of the recurrence; -1: none */
+    json_t *cancellations;
+    sessions sessions;
+} workshop_in;
+
+static void workshop_in_free(workshop_in *w)
+{
+    free(w->description_html);
+    buf_free(&w->themes);
+    buf_free(&w->keywords);
+    buf_free(&w->audiences);
+    buf_free(&w->exception_dates);
+    buf_free(&w->recurrence_start);
+    json_decref(w->cancellations);
+    free(w->sessions.items);
+}
+
+static const char *const REGISTRATIONS[] = {"aucune", "telephone", "courriel", "lien", "sur_place"};
+
+/* Read the place: (lieu.source, lieu.id). */
+static void read_place(rec *r, db_conn *c, json_t *o, workshop_in *w, const char **zone_name)
+{
+    json_t *lieu = json_object_get(o, "lieu");
+    if (!json_is_object(lieu)) {
+        reject(r, "lieu", NULL,
+               "champ obligatoire : le lieu qui organise, {\"source\": …, \"id\": …}");
+        return;
+    }
+    const char *src = text_at(r, lieu, "source", "lieu.source", 100, false, false);
+    const char *id = text_at(r, lieu, "id", "lieu.id", 100, false, true);
+    if (!id) return;
+    if (!src) src = w->source;
+    sqlite3_stmt *s = db_stmt(c, Q_PLACE);
+    db_bind_text(s, ":source", src);
+    db_bind_text(s, ":sid", id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        w->place_id = sqlite3_column_int64(s, 0);
+        *zone_name = arena_strdup(r->ar, db_col_text(s, 1));
+    }
+    sqlite3_reset(s);
+    if (!w->place_id)
+        reject(r, "lieu", id, "lieu introuvable dans l'annuaire (source « %s », id « %s »)", src, id);
+}
+
+static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
+{
+    json_t *v = json_object_get(o, "hors_les_murs");
+    if (!v || json_is_null(v)) return;
+    if (!json_is_object(v)) {
+        reject(r, "hors_les_murs", NULL, "un objet {nom, adresse, code_postal, commune} est attendu");
+        return;
+    }
+    w->venue_name = text_at(r, v, "nom", "hors_les_murs.nom", 150, false, false);
+    w->venue_address = text_at(r, v, "adresse", "hors_les_murs.adresse", 200, false, true);
+    w->venue_postal = text_at(r, v, "code_postal", "hors_les_murs.code_postal", 5, false, true);
+    w->venue_commune = text_at(r, v, "commune", "hors_les_murs.commune", 100, false, true);
+    if (w->venue_postal) {
+        bool ok = strlen(w->venue_postal) == 5;
+        for (const char *p = w->venue_postal; *p; p++) ok = ok && isdigit((unsigned char)*p);
+        if (!ok) reject(r, "hors_les_murs.code_postal", w->venue_postal, "5 chiffres attendus");
+    }
+    json_t *lat = json_object_get(v, "latitude"), *lon = json_object_get(v, "longitude");
+    if (json_is_number(lat) && json_is_number(lon)) {
+        w->venue_lat = json_number_value(lat);
+        w->venue_lon = json_number_value(lon);
+        if (fabs(w->venue_lat) > 90 || fabs(w->venue_lon) > 180)
+            reject(r, "hors_les_murs.latitude", NULL, "coordonnées hors limites");
+        w->has_venue_position = true;
+    } else if (lat || lon) {
+        reject(r, "hors_les_murs.latitude", NULL, "latitude et longitude : deux nombres attendus");
+    }
+    if (r->rejected || !w->venue_postal || !w->venue_commune) return;
+    /* The gazetteer commune: for the agenda's "Où ?" and, without coordinates, the map. */
+    geo_commune *found = NULL;
+    int n = geo_communes_by_postal_code(db_handle(c), w->venue_postal, 20, &found);
+    char *key = geo_name_key(w->venue_commune);
+    int pick = -1;
+    for (int i = 0; i < n; i++) {
+        char *k = geo_name_key(found[i].name);
+        if (strcmp(k, key) == 0) pick = i;
+        free(k);
+        if (pick >= 0) break;
+    }
+    free(key);
+    if (pick < 0 && n > 0) {
+        pick = 0;
+        warn(r, "hors_les_murs.commune", w->venue_commune,
+             "commune inconnue pour ce code postal : rattachée à %s", found[0].name);
+    }
+    if (pick >= 0) {
+        snprintf(w->venue_insee, sizeof w->venue_insee, "%s", found[pick].insee);
+        snprintf(w->venue_dep, sizeof w->venue_dep, "%s", found[pick].departement);
+        if (!w->has_venue_position) {
+            w->venue_lat = found[pick].latitude;
+            w->venue_lon = found[pick].longitude;
+            w->has_venue_position = true;
+        }
+    } else {
+        warn(r, "hors_les_murs.code_postal", w->venue_postal, "code postal inconnu du répertoire des communes");
+    }
+    free(found);
+}
+
+static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone, int64_t now)
+{
+    int64_t today = tz_floor_div(tz_utc_to_local(zone, now), 86400);
+    long default_minutes = -1;
+    int_at(r, o, "duree_minutes", "duree_minutes", 1, WORKSHOP_MAX_SESSION_MINUTES, &default_minutes);
+    json_t *list = json_object_get(o, "seances");
+    json_t *rec_obj = json_object_get(o, "recurrence");
+    if ((!list || json_is_null(list)) && (!rec_obj || json_is_null(rec_obj))) {
+        reject(r, "seances", NULL, "aucune séance : donnez « seances » ou « recurrence »");
+        return;
+    }
+    if (list && !json_is_null(list)) {
+        if (!json_is_array(list) || json_array_size(list) > WORKSHOP_IMPORT_MAX_SESSIONS) {
+            reject(r, "seances", NULL, "une liste de %d séances au plus est attendue",
+                   WORKSHOP_IMPORT_MAX_SESSIONS);
+            return;
+        }
+        size_t i;
+        json_t *item;
+        json_array_foreach(list, i, item)
+        {
+            char prefix[32], field[48];
+            snprintf(prefix, sizeof prefix, "seances[%zu].", i + 1);
+            snprintf(field, sizeof field, "%sdebut", prefix);
+            if (!json_is_object(item)) {
+                reject(r, prefix, NULL, "un objet {debut, fin} est attendu");
+                continue;
+            }
+            const char *start = text_at(r, item, "debut", field, 40, false, true);
+            int64_t day;
+            int minutes;
+            if (!start) continue;
+            if (!workshop_parse_when(start, today, &day, &minutes) || minutes < 0) {
+                reject(r, field, start,
+                       "date et heure illisibles (attendu « 2026-10-05T14:00 » ou « J+3 14:00 »)");
+                continue;
+            }
+            int length = session_minutes(r, item, prefix, today, day, minutes, default_minutes);
+            if (length < 0) continue;
+            int64_t local = day * 86400 + minutes * 60;
+            sessions_add(&w->sessions, tz_local_to_utc(zone, local),
+                         tz_local_to_utc(zone, local + length * 60));
+            if (bool_at(r, item, "annulee", false)) {
+                snprintf(field, sizeof field, "%smotif", prefix);
+                w->sessions.items[w->sessions.count - 1].cancelled = true;
+                w->sessions.items[w->sessions.count - 1].reason =
+                    text_at(r, item, "motif", field, 300, false, false);
+            }
+        }
+    }
+    if (rec_obj && !json_is_null(rec_obj)) {
+        if (!json_is_object(rec_obj)) {
+            reject(r, "recurrence", NULL, "un objet {debut, duree_minutes, regle} est attendu");
+            return;
+        }
+        const char *start = text_at(r, rec_obj, "debut", "recurrence.debut", 40, false, true);
+        const char *rule_text = text_at(r, rec_obj, "regle", "recurrence.regle", RRULE_MAX_TEXT, false, true);
+        if (!start || !rule_text) return;
+        int64_t day;
+        int minutes;
+        if (!workshop_parse_when(start, today, &day, &minutes) || minutes < 0) {
+            reject(r, "recurrence.debut", start,
+                   "date et heure illisibles (attendu « 2026-10-05T14:00 » ou « J+3 14:00 »)");
+            return;
+        }
+        int length = session_minutes(r, rec_obj, "recurrence.", today, day, minutes, default_minutes);
+        rrule rule;
+        char err[200];
+        if (!rrule_parse(rule_text, &rule, err, sizeof err)) {
+            reject(r, "recurrence.regle", rule_text, "%s", err);
+            return;
+        }
+        if (length < 0) return;
+        int64_t except[64];
+        size_t except_count = 0;
+        json_t *ex = json_object_get(rec_obj, "exceptions");
+        if (ex && !json_is_array(ex)) {
+            reject(r, "recurrence.exceptions", NULL, "une liste de dates est attendue");
+            return;
+        }
+        size_t i;
+        json_t *item;
+        json_array_foreach(ex, i, item)
+        {
+            int64_t d;
+            int m;
+            if (!json_is_string(item) || except_count == ARRAY_LEN(except) ||
+                !workshop_parse_when(json_string_value(item), today, &d, &m)) {
+                reject(r, "recurrence.exceptions", json_is_string(item) ? json_string_value(item) : NULL,
+                       "exception n° %zu : date illisible (attendu « 2026-11-11 » ou « J+10 »), 64 au plus",
+                       i + 1);
+                return;
+            }
+            except[except_count++] = d;
+            if (w->exception_dates.len) buf_putc(&w->exception_dates, '|');
+            iso_day(&w->exception_dates, d);
+        }
+        rrule_occurrence *occ = xmalloc(WORKSHOP_MAX_SESSIONS * sizeof *occ);
+        int n = rrule_expand(&rule, zone, day * 86400 + minutes * 60, (int64_t)length * 60, except,
+                             except_count, now - (int64_t)WORKSHOP_PAST_DAYS * 86400,
+                             now + (int64_t)WORKSHOP_HORIZON_DAYS * 86400, occ, WORKSHOP_MAX_SESSIONS);
+        if (n < 0) {
+            warn(r, "recurrence.regle", rule_text, "plus de %d séances : seules les premières sont gardées",
+                 WORKSHOP_MAX_SESSIONS);
+            n = WORKSHOP_MAX_SESSIONS;
+        }
+        for (int k = 0; k < n; k++) sessions_add(&w->sessions, occ[k].start, occ[k].end);
+        free(occ);
+        w->recurrence = rule_text;
+        iso_day(&w->recurrence_start, day);
+        buf_printf(&w->recurrence_start, "T%02d:%02d", minutes / 60, minutes % 60);
+        w->duration_minutes = length;
+    }
+    if (r->rejected) return;
+
+    /* Cancellations: by local day, on any session of that day. */
+    json_t *cancel = json_object_get(o, "annulations");
+    if (cancel && !json_is_null(cancel) && !json_is_array(cancel)) {
+        reject(r, "annulations", NULL, "une liste de {date, motif} est attendue");
+        return;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(cancel, i, item)
+    {
+        char field[48];
+        snprintf(field, sizeof field, "annulations[%zu].date", i + 1);
+        if (!json_is_object(item)) {
+            reject(r, field, NULL, "un objet {date, motif} est attendu");
+            continue;
+        }
+        const char *when = text_at(r, item, "date", field, 40, false, true);
+        snprintf(field, sizeof field, "annulations[%zu].motif", i + 1);
+        const char *reason = text_at(r, item, "motif", field, 300, false, false);
+        int64_t d;
+        int m;
+        if (!when) continue;
+        if (!workshop_parse_when(when, today, &d, &m)) {
+            snprintf(field, sizeof field, "annulations[%zu].date", i + 1);
+            reject(r, field, when, "date illisible (attendu « 2026-11-18 » ou « J+8 »)");
+            continue;
+        }
+        bool matched = false;
+        for (size_t k = 0; k < w->sessions.count; k++) {
+            session_in *s = &w->sessions.items[k];
+            if (tz_floor_div(tz_utc_to_local(zone, s->start), 86400) != d) continue;
+            s->cancelled = true;
+            s->reason = reason;
+            matched = true;
+        }
+        buf iso = {0};
+        iso_day(&iso, d);
+        if (!matched) {
+            snprintf(field, sizeof field, "annulations[%zu].date", i + 1);
+            warn(r, field, iso.data, "aucune séance ce jour-là : annulation sans effet");
+        }
+        if (!w->cancellations) w->cancellations = json_array();
+        json_array_append_new(w->cancellations,
+                              json_pack("{s:s, s:s?}", "date", iso.data, "motif", reason));
+        buf_free(&iso);
+    }
+
+    qsort(w->sessions.items, w->sessions.count, sizeof *w->sessions.items, cmp_session);
+    size_t kept = 0;
+    for (size_t k = 0; k < w->sessions.count; k++) {
+        if (kept && w->sessions.items[kept - 1].start == w->sessions.items[k].start) {
+            warn(r, "seances", NULL, "séance en double ignorée");
+            continue;
+        }
+        w->sessions.items[kept++] = w->sessions.items[k];
+    }
+    w->sessions.count = kept;
+    if (kept > WORKSHOP_MAX_SESSIONS) {
+        warn(r, "seances", NULL, "plus de %d séances : seules les premières sont gardées",
+             WORKSHOP_MAX_SESSIONS);
+        w->sessions.count = WORKSHOP_MAX_SESSIONS;
+    }
+}
+
+/* Validate one record into *w. Returns false when it is rejected (reasons reported). */
+static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_source, int64_t now,
+                        int64_t place_id, workshop_in *w)
+{
+    if (!json_is_object(o)) {
+        reject(r, NULL, NULL, "un objet est attendu");
+        return false;
+    }
+    r->id = text_at(r, o, "id", "id", 100, false, true);
+    r->title = text_at(r, o, "titre", "titre", TITLE_MAX_CHARS, false, true);
+    const char *key;
+    json_t *value;
+    json_object_foreach(o, key, value)
+    {
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_LEN(KNOWN_FIELDS); i++) known = known || !strcmp(key, KNOWN_FIELDS[i]);
+        if (!known) warn(r, key, NULL, "champ inconnu, ignoré");
+    }
+    w->source_id = r->id;
+    w->title = r->title;
+    w->source = text_at(r, o, "source", "source", 100, false, false);
+    if (!w->source) w->source = default_source;
+    const char *zone_name = NULL;
+    if (place_id) {
+        /* The editor: the place is the one being edited, not a reference. */
+        sqlite3_stmt *s = db_stmt(c, Q_PLACE_BY_ID);
+        db_bind_int(s, ":id", place_id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            w->place_id = place_id;
+            zone_name = arena_strdup(r->ar, db_col_text(s, 0));
+        }
+        sqlite3_reset(s);
+        if (!w->place_id) reject(r, "lieu", NULL, "lieu introuvable dans l'annuaire");
+    } else {
+        read_place(r, c, o, w, &zone_name);
+    }
+
+    w->summary = text_at(r, o, "resume", "resume", SUMMARY_MAX_CHARS, false, false);
+    w->description_md = text_at(r, o, "description", "description", MD_MAX_BYTES, true, false);
+    if (w->description_md) {
+        char *err = NULL;
+        w->description_html = md_render(w->description_md, strlen(w->description_md), &err);
+        if (!w->description_html) {
+            reject(r, "description", NULL, "%s", err ? err : "Markdown refusé");
+            free(err);
+        }
+    }
+    joined themes = {.keywords = &w->keywords};
+    list_at(r, o, "themes", add_theme, &themes);
+    w->themes = themes.b;
+    list_at(r, o, "mots_cles", add_keyword, &w->keywords);
+    list_at(r, o, "publics", add_audience, &w->audiences);
+
+    const char *level = text_at(r, o, "niveau", "niveau", 40, false, false);
+    if (level) {
+        w->level = workshop_level_canonical(level);
+        if (!w->level)
+            reject(r, "niveau", level, "niveau inconnu : débutant, intermédiaire, avancé ou tous niveaux");
+    }
+    w->what_to_bring = text_at(r, o, "a_apporter", "a_apporter", TEXT_MAX_CHARS, false, false);
+
+    const char *price = text_at(r, o, "tarif", "tarif", 20, false, false);
+    w->price_kind = "gratuit";
+    w->price_cents = -1;
+    if (price && strcmp(price, "gratuit") && strcmp(price, "payant")) {
+        reject(r, "tarif", price, "« gratuit » ou « payant » attendu");
+    } else if (price && !strcmp(price, "payant")) {
+        w->price_kind = "payant";
+        json_t *amount = json_object_get(o, "montant");
+        if (!json_is_number(amount) || json_number_value(amount) <= 0 ||
+            json_number_value(amount) > 10000) {
+            reject(r, "montant", NULL, "atelier payant : montant en euros attendu (par exemple 5 ou 2.5)");
+        } else {
+            w->price_cents = lround(json_number_value(amount) * 100);
+        }
+    }
+    w->pass = bool_at(r, o, "pass_numerique", false);
+
+    const char *reg = text_at(r, o, "inscription", "inscription", 20, false, false);
+    w->registration = "aucune";
+    if (reg) {
+        w->registration = NULL;
+        for (size_t i = 0; i < ARRAY_LEN(REGISTRATIONS); i++)
+            if (!strcmp(reg, REGISTRATIONS[i])) w->registration = REGISTRATIONS[i];
+        if (!w->registration) {
+            reject(r, "inscription", reg,
+                   "valeur inconnue : aucune, telephone, courriel, lien ou sur_place");
+            w->registration = "aucune";
+        }
+    }
+    w->registration_contact = text_at(r, o, "contact_inscription", "contact_inscription", 300, false, false);
+    const char *contact = w->registration_contact;
+    if (!strcmp(w->registration, "telephone") || !strcmp(w->registration, "courriel") ||
+        !strcmp(w->registration, "lien")) {
+        if (!contact)
+            reject(r, "contact_inscription", NULL,
+                   "inscription par %s : le numéro, l'adresse ou le lien est obligatoire", w->registration);
+        else if (!strcmp(w->registration, "courriel") && (!strchr(contact, '@') || strchr(contact, ' ')))
+            reject(r, "contact_inscription", contact, "adresse électronique invalide");
+        else if (!strcmp(w->registration, "lien") &&
+                 !(str_starts_with(contact, "https://") || str_starts_with(contact, "http://")))
+            reject(r, "contact_inscription", contact, "lien en http:// ou https:// attendu");
+        else if (!strcmp(w->registration, "telephone")) {
+            int digits = 0;
+            for (const char *p = contact; *p; p++) {
+                if (isdigit((unsigned char)*p)) digits++;
+                else if (!strchr(" .+-()", *p)) digits = -100;
+            }
+            if (digits < 4 || digits > 15) reject(r, "contact_inscription", contact, "numéro de téléphone invalide");
+        }
+    }
+
+    w->capacity = w->seats_left = -1;
+    int_at(r, o, "capacite", "capacite", 1, 10000, &w->capacity);
+    int_at(r, o, "places_restantes", "places_restantes", 0, 10000, &w->seats_left);
+    if (w->capacity >= 0 && w->seats_left > w->capacity)
+        reject(r, "places_restantes", NULL, "plus de places restantes que de places en tout");
+    w->is_full = bool_at(r, o, "complet", false) || w->seats_left == 0;
+
+    w->facilitator = text_at(r, o, "animateur", "animateur", 200, false, false);
+    w->partner = text_at(r, o, "partenaire", "partenaire", 200, false, false);
+    w->accessibility_notes = text_at(r, o, "accessibilite", "accessibilite", TEXT_MAX_CHARS, false, false);
+    read_venue(r, c, o, w);
+
+    w->duration_minutes = -1;
+    if (w->place_id) {
+        const tz_zone *zone = tz_zone_get(zone_name ? zone_name : "Europe/Paris");
+        if (!zone) zone = tz_zone_get("Europe/Paris");
+        read_sessions(r, o, w, zone, now);
+    }
+    return !r->rejected;
+}
+
+static void bind_text_or_null(sqlite3_stmt *s, const char *name, const char *v)
+{
+    db_bind_text(s, name, v);
+}
+
+static void bind_long_or_null(sqlite3_stmt *s, const char *name, long v)
+{
+    if (v < 0) db_bind_null(s, name);
+    else db_bind_int(s, name, v);
+}
+
+static void bind_workshop(sqlite3_stmt *s, const workshop_in *w)
+{
+    char *slug = text_slug(w->title);
+    db_bind_int(s, ":place_id", w->place_id);
+    bind_text_or_null(s, ":source", w->source);
+    bind_text_or_null(s, ":sid", w->source_id);
+    bind_text_or_null(s, ":title", w->title);
+    bind_text_or_null(s, ":slug", *slug ? slug : "atelier");
+    bind_text_or_null(s, ":summary", w->summary);
+    bind_text_or_null(s, ":description_md", w->description_md);
+    bind_text_or_null(s, ":description_html", w->description_html);
+    bind_text_or_null(s, ":themes", w->themes.data);
+    bind_text_or_null(s, ":keywords", w->keywords.data);
+    bind_text_or_null(s, ":level", w->level);
+    bind_text_or_null(s, ":audiences", w->audiences.data);
+    bind_text_or_null(s, ":what_to_bring", w->what_to_bring);
+    bind_text_or_null(s, ":price_kind", w->price_kind);
+    bind_long_or_null(s, ":price_cents", w->price_cents);
+    db_bind_int(s, ":pass", w->pass);
+    bind_text_or_null(s, ":registration", w->registration);
+    bind_text_or_null(s, ":registration_contact", w->registration_contact);
+    bind_long_or_null(s, ":capacity", w->capacity);
+    bind_long_or_null(s, ":seats_left", w->seats_left);
+    db_bind_int(s, ":is_full", w->is_full);
+    bind_text_or_null(s, ":facilitator", w->facilitator);
+    bind_text_or_null(s, ":partner", w->partner);
+    bind_text_or_null(s, ":accessibility_notes", w->accessibility_notes);
+    bind_text_or_null(s, ":venue_name", w->venue_name);
+    bind_text_or_null(s, ":venue_address", w->venue_address);
+    bind_text_or_null(s, ":venue_postal_code", w->venue_postal);
+    bind_text_or_null(s, ":venue_commune", w->venue_commune);
+    if (w->has_venue_position) {
+        db_bind_double(s, ":venue_latitude", w->venue_lat);
+        db_bind_double(s, ":venue_longitude", w->venue_lon);
+    } else {
+        db_bind_null(s, ":venue_latitude");
+        db_bind_null(s, ":venue_longitude");
+    }
+    bind_text_or_null(s, ":venue_insee", w->venue_insee);
+    bind_text_or_null(s, ":venue_dep", w->venue_dep);
+    bind_text_or_null(s, ":recurrence", w->recurrence);
+    bind_text_or_null(s, ":exception_dates", w->exception_dates.data);
+    bind_text_or_null(s, ":recurrence_start", w->recurrence_start.data);
+    bind_long_or_null(s, ":duration_minutes", w->duration_minutes);
+    char *cancellations = w->cancellations ? json_dumps(w->cancellations, JSON_COMPACT) : NULL;
+    bind_text_or_null(s, ":cancellations", cancellations);
+    free(cancellations);
+    free(slug);
+}
+
+/* Replace the sessions of workshop `id`. Returns 0, or -1 on a database error. */
+static int write_sessions(db_conn *c, const workshop_in *w, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_DELETE_SESSIONS);
+    db_bind_int(s, ":id", id);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    for (size_t i = 0; i < w->sessions.count; i++) {
+        const session_in *x = &w->sessions.items[i];
+        s = db_stmt(c, Q_INSERT_SESSION);
+        db_bind_int(s, ":workshop_id", id);
+        db_bind_int(s, ":place_id", w->place_id);
+        db_bind_int(s, ":starts_at", x->start);
+        db_bind_int(s, ":ends_at", x->end);
+        db_bind_int(s, ":cancelled", x->cancelled);
+        db_bind_text(s, ":reason", x->cancelled ? x->reason : NULL);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    }
+    return 0;
+}
+
+/* Write one valid workshop and its sessions. Returns 1 new, 2 updated, -1 on a database error. */
+static int write_workshop(db_conn *c, const workshop_in *w)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_FIND);
+    db_bind_text(s, ":source", w->source);
+    db_bind_text(s, ":sid", w->source_id);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    int outcome;
+    if (id) {
+        s = db_stmt(c, Q_UPDATE);
+        bind_workshop(s, w);
+        db_bind_int(s, ":id", id);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+        outcome = 2;
+    } else {
+        s = db_stmt(c, Q_INSERT);
+        bind_workshop(s, w);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+        id = sqlite3_last_insert_rowid(db_handle(c));
+        outcome = 1;
+    }
+    return write_sessions(c, w, id) == 0 ? outcome : -1;
+}
+
+/* ---- the file ---- */
+
+static json_t *load_root(const char *data, size_t len, json_error_t *err)
+{
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) data += 3, len -= 3;
+    return json_loadb(data, len, JSON_REJECT_DUPLICATES, err);
+}
+
+bool workshop_import_detect(const char *data, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) i = 3;
+    while (i < len && isspace((unsigned char)data[i])) i++;
+    if (i == len || data[i] != '{') return false;
+    json_error_t err;
+    json_t *root = load_root(data, len, &err);
+    bool yes = root && json_is_array(json_object_get(root, "ateliers"));
+    json_decref(root);
+    return yes;
+}
+
+int workshop_import_run(db *d, const char *data, size_t len, const char *source_name,
+                        bool dry_run, int64_t now, importer_report *out)
+{
+    out->dry_run = dry_run;
+    json_error_t jerr;
+    json_t *root = load_root(data, len, &jerr);
+    json_t *list = root ? json_object_get(root, "ateliers") : NULL;
+    if (!json_is_array(list)) {
+        out->error = root ? xstrdup("fichier d'ateliers : le tableau « ateliers » manque")
+                          : xasprintf("JSON illisible, ligne %d : %s", jerr.line, jerr.text);
+        json_decref(root);
+        return -1;
+    }
+    if (json_array_size(list) > WORKSHOP_IMPORT_MAX_RECORDS) {
+        out->error = xasprintf("trop d'ateliers dans un fichier (%d au plus)", WORKSHOP_IMPORT_MAX_RECORDS);
+        json_decref(root);
+        return -1;
+    }
+    json_t *file_source = json_object_get(root, "source");
+    const char *default_source = json_is_string(file_source) && *json_string_value(file_source)
+                                     ? json_string_value(file_source)
+                                     : source_name;
+    db_conn *c = db_begin(d);
+    if (!c) {
+        out->error = xstrdup("base de données occupée : réessayez");
+        json_decref(root);
+        return -1;
+    }
+    json_t *seen = json_object(); /* "source\x1Fid" → record number */
+    int status = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        out->records++;
+        rec r = {.rep = out, .ar = arena_new(), .index = i + 1};
+        workshop_in w = {0};
+        bool ok = read_record(&r, c, o, default_source, now, 0, &w);
+        if (ok) {
+            char *key = xasprintf("%s\x1f%s", w.source, w.source_id);
+            json_t *first = json_object_get(seen, key);
+            if (first) {
+                reject(&r, "id", w.source_id, "id déjà vu dans ce fichier (atelier n° %lld)",
+                       (long long)json_integer_value(first));
+                ok = false;
+            } else {
+                json_object_set_new(seen, key, json_integer((json_int_t)(i + 1)));
+            }
+            free(key);
+        }
+        if (ok) {
+            int outcome = write_workshop(c, &w);
+            if (outcome < 0) {
+                out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+                status = -1;
+            } else if (outcome == 1) {
+                out->imported++;
+            } else {
+                out->updated++;
+            }
+        } else {
+            out->rejected++;
+        }
+        workshop_in_free(&w);
+        arena_free(r.ar);
+        if (status) break;
+    }
+    json_decref(seen);
+    json_decref(root);
+    if (status || dry_run) db_rollback(c);
+    else if (db_commit(c) != 0) {
+        out->error = xstrdup("l'enregistrement a échoué (COMMIT)");
+        status = -1;
+    }
+    return status;
+}
+
+int workshop_import_file(db *d, const char *path, const char *source_name)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: lecture impossible : %s\n", path, strerror(errno));
+        return 1;
+    }
+    buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < FILE_MAX_BYTES) buf_append(&b, chunk, n);
+    fclose(f);
+    importer_report rep;
+    importer_report_init(&rep);
+    int rc = workshop_import_run(d, b.data ? b.data : "", b.len, source_name, false, now_utc(), &rep);
+    importer_report_print(&rep, path, stderr);
+    importer_report_free(&rep);
+    buf_free(&b);
+    return rc == 0 ? 0 : 1;
+}
+
+/* ---- the admin editor: one record at a time, authorised in SQL ---- */
+
+int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int64_t workshop_id,
+                               int64_t account, int64_t now, importer_report *out)
+{
+    out->records++;
+    rec r = {.rep = out, .ar = arena_new(), .index = 1};
+    workshop_in w = {0};
+    int64_t result = 0;
+    if (!read_record(&r, c, record, "Repère", now, place_id, &w)) {
+        out->rejected++;
+        goto done;
+    }
+    sqlite3_stmt *s = db_stmt(c, workshop_id ? Q_UPDATE_AS : Q_INSERT_AS);
+    bind_workshop(s, &w);
+    db_bind_int(s, ":account", account);
+    if (workshop_id) db_bind_int(s, ":id", workshop_id);
+    if (db_exec_stmt(s) != SQLITE_DONE) {
+        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        result = -1;
+        goto done;
+    }
+    if (sqlite3_changes(db_handle(c)) != 1) {
+        result = -2; /* not allowed: nothing was written */
+        goto done;
+    }
+    int64_t id = workshop_id ? workshop_id : sqlite3_last_insert_rowid(db_handle(c));
+    if (write_sessions(c, &w, id) != 0) {
+        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        result = -1;
+        goto done;
+    }
+    if (workshop_id) out->updated++;
+    else out->imported++;
+    result = id;
+done:
+    workshop_in_free(&w);
+    arena_free(r.ar);
+    return result;
+}
+
+/* Used by: workshop_import_record_of (a workshop as the editor re-reads it). */
+static const char Q_RECORD_OF[] =
+    "SELECT w.source, w.source_id, w.title, w.summary, w.description_md, w.themes, w.keywords,"
+    " w.level, w.audiences, w.what_to_bring, w.price_kind, w.price_cents, w.pass_numerique,"
+    " w.registration, w.registration_contact, w.capacity, w.seats_left, w.is_full, w.facilitator,"
+    " w.partner, w.accessibility_notes, w.venue_name, w.venue_address, w.venue_postal_code,"
+    " w.venue_commune, w.venue_latitude, w.venue_longitude, w.recurrence, w.recurrence_start,"
+    " w.duration_minutes, w.exception_dates, w.cancellations, p.timezone, w.place_id"
+    " FROM workshop w JOIN place p ON p.id = w.place_id WHERE w.id = :id";
+/* Used by: workshop_import_record_of (the stored sessions). */
+static const char Q_RECORD_SESSIONS[] =
+    "SELECT starts_at, ends_at, cancelled, cancel_reason FROM workshop_session"
+    " WHERE workshop_id = :id ORDER BY starts_at";
+
+static json_t *col_text(sqlite3_stmt *s, int col)
+{
+    const char *v = db_col_text(s, col);
+    return v && *v ? json_string(v) : json_null();
+}
+
+static json_t *col_list(sqlite3_stmt *s, int col)
+{
+    json_t *a = json_array();
+    const char *cell = db_col_text(s, col);
+    while (cell && *cell) {
+        size_t n = strcspn(cell, "|");
+        if (n) json_array_append_new(a, json_stringn(cell, n));
+        cell += n;
+        if (*cell) cell++;
+    }
+    return a;
+}
+
+static void local_text(buf *out, const tz_zone *zone, int64_t utc, bool with_date)
+{
+    int64_t local = tz_utc_to_local(zone, utc);
+    int64_t days = tz_floor_div(local, 86400);
+    int64_t sec = local - days * 86400;
+    if (with_date) {
+        iso_day(out, days);
+        buf_putc(out, 'T');
+    }
+    buf_printf(out, "%02d:%02d", (int)(sec / 3600), (int)(sec % 3600 / 60));
+}
+
+json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *place_id)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_RECORD_OF);
+    db_bind_int(s, ":id", workshop_id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return NULL;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "source", col_text(s, 0));
+    json_object_set_new(o, "id", col_text(s, 1));
+    if (json_is_null(json_object_get(o, "id")))
+        json_object_set_new(o, "id", json_sprintf("atelier-%lld", (long long)workshop_id));
+    json_object_set_new(o, "titre", col_text(s, 2));
+    json_object_set_new(o, "resume", col_text(s, 3));
+    json_object_set_new(o, "description", col_text(s, 4));
+    json_object_set_new(o, "themes", col_list(s, 5));
+    json_object_set_new(o, "mots_cles", col_list(s, 6));
+    json_object_set_new(o, "niveau", col_text(s, 7));
+    json_object_set_new(o, "publics", col_list(s, 8));
+    json_object_set_new(o, "a_apporter", col_text(s, 9));
+    const char *kind = db_col_text(s, 10);
+    bool paid = kind && !strcmp(kind, "payant");
+    json_object_set_new(o, "tarif", json_string(paid ? "payant" : "gratuit"));
+    if (paid && sqlite3_column_type(s, 11) != SQLITE_NULL)
+        json_object_set_new(o, "montant", json_real((double)sqlite3_column_int64(s, 11) / 100.0));
+    json_object_set_new(o, "pass_numerique", json_boolean(sqlite3_column_int(s, 12)));
+    json_object_set_new(o, "inscription", col_text(s, 13));
+    json_object_set_new(o, "contact_inscription", col_text(s, 14));
+    if (sqlite3_column_type(s, 15) != SQLITE_NULL)
+        json_object_set_new(o, "capacite", json_integer(sqlite3_column_int64(s, 15)));
+    if (sqlite3_column_type(s, 16) != SQLITE_NULL)
+        json_object_set_new(o, "places_restantes", json_integer(sqlite3_column_int64(s, 16)));
+    json_object_set_new(o, "complet", json_boolean(sqlite3_column_int(s, 17)));
+    json_object_set_new(o, "animateur", col_text(s, 18));
+    json_object_set_new(o, "partenaire", col_text(s, 19));
+    json_object_set_new(o, "accessibilite", col_text(s, 20));
+    if (db_col_text(s, 22)) {
+        json_t *v = json_pack("{s:o, s:o, s:o, s:o}", "nom", col_text(s, 21), "adresse",
+                              col_text(s, 22), "code_postal", col_text(s, 23), "commune",
+                              col_text(s, 24));
+        if (sqlite3_column_type(s, 25) != SQLITE_NULL && sqlite3_column_type(s, 26) != SQLITE_NULL) {
+            json_object_set_new(v, "latitude", json_real(sqlite3_column_double(s, 25)));
+            json_object_set_new(v, "longitude", json_real(sqlite3_column_double(s, 26)));
+        }
+        json_object_set_new(o, "hors_les_murs", v);
+    }
+    const char *zone_name = db_col_text(s, 32);
+    const tz_zone *zone = tz_zone_get(zone_name ? zone_name : "Europe/Paris");
+    if (!zone) zone = tz_zone_get("Europe/Paris");
+    if (place_id) *place_id = sqlite3_column_int64(s, 33);
+
+    /* The recurrence as published, and the days it skips. */
+    rrule rule;
+    bool recurring = false;
+    int64_t start_day = 0;
+    int start_minutes = 0, duration = 0;
+    int64_t except[64];
+    size_t except_count = 0;
+    const char *rule_text = db_col_text(s, 27), *rstart = db_col_text(s, 28);
+    char err[200];
+    if (rule_text && rstart && sqlite3_column_int(s, 29) > 0 &&
+        rrule_parse(rule_text, &rule, err, sizeof err) &&
+        workshop_parse_when(rstart, 0, &start_day, &start_minutes) && start_minutes >= 0) {
+        recurring = true;
+        duration = sqlite3_column_int(s, 29);
+        json_t *ex = json_array();
+        const char *cell = db_col_text(s, 30);
+        while (cell && *cell) {
+            size_t n = strcspn(cell, "|");
+            char day[16];
+            int64_t d;
+            int m;
+            snprintf(day, sizeof day, "%.*s", (int)(n < 15 ? n : 15), cell);
+            if (workshop_parse_when(day, 0, &d, &m) && except_count < ARRAY_LEN(except))
+                except[except_count++] = d;
+            json_array_append_new(ex, json_string(day));
+            cell += n;
+            if (*cell) cell++;
+        }
+        json_object_set_new(o, "recurrence",
+                            json_pack("{s:s, s:i, s:s, s:o}", "debut", rstart, "duree_minutes",
+                                      duration, "regle", rule_text, "exceptions", ex));
+    }
+    json_error_t jerr;
+    const char *cancellations = db_col_text(s, 31);
+    json_t *annulations = cancellations ? json_loads(cancellations, 0, &jerr) : NULL;
+    if (!json_is_array(annulations)) {
+        json_decref(annulations);
+        annulations = json_array();
+    }
+    sqlite3_reset(s);
+
+    /* One-off sessions: the stored ones the recurrence does not produce. */
+    s = db_stmt(c, Q_RECORD_SESSIONS);
+    db_bind_int(s, ":id", workshop_id);
+    int64_t *starts = NULL;
+    size_t nstarts = 0;
+    json_t *seances = json_array();
+    typedef struct { int64_t start, end; bool cancelled; char *reason; } stored;
+    stored *all = NULL;
+    size_t nall = 0, cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (nall == cap) {
+            cap = cap ? cap * 2 : 32;
+            all = xrealloc(all, cap * sizeof *all);
+        }
+        const char *reason = db_col_text(s, 3);
+        all[nall++] = (stored){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                               sqlite3_column_int(s, 2) != 0, reason ? xstrdup(reason) : NULL};
+    }
+    sqlite3_reset(s);
+    if (recurring && nall) {
+        rrule_occurrence *occ = xmalloc(WORKSHOP_MAX_SESSIONS * sizeof *occ);
+        int n = rrule_expand(&rule, zone, start_day * 86400 + start_minutes * 60,
+                             (int64_t)duration * 60, except, except_count, all[0].start,
+                             all[nall - 1].start + 1, occ, WORKSHOP_MAX_SESSIONS);
+        if (n < 0) n = WORKSHOP_MAX_SESSIONS;
+        starts = xmalloc(((size_t)n + 1) * sizeof *starts);
+        for (int k = 0; k < n; k++) starts[nstarts++] = occ[k].start;
+        free(occ);
+    }
+    for (size_t i = 0; i < nall; i++) {
+        bool from_rule = false;
+        for (size_t k = 0; k < nstarts && !from_rule; k++) from_rule = starts[k] == all[i].start;
+        if (!from_rule) {
+            buf a = {0}, b = {0};
+            local_text(&a, zone, all[i].start, true);
+            bool same_day = tz_floor_div(tz_utc_to_local(zone, all[i].start), 86400) ==
+                            tz_floor_div(tz_utc_to_local(zone, all[i].end), 86400);
+            local_text(&b, zone, all[i].end, !same_day);
+            json_t *item = json_pack("{s:s, s:s}", "debut", a.data, "fin", b.data);
+            /* A cancellation not published by day (annulations) stays on the session. */
+            bool by_day = false;
+            char day[11];
+            memcpy(day, a.data, 10);
+            day[10] = '\0';
+            size_t k;
+            json_t *x;
+            json_array_foreach(annulations, k, x)
+                by_day = by_day || !strcmp(json_string_value(json_object_get(x, "date")) ? json_string_value(json_object_get(x, "date")) : "", day);
+            if (all[i].cancelled && !by_day) {
+                json_object_set_new(item, "annulee", json_true());
+                if (all[i].reason) json_object_set_new(item, "motif", json_string(all[i].reason));
+            }
+            json_array_append_new(seances, item);
+            buf_free(&a);
+            buf_free(&b);
+        }
+        free(all[i].reason);
+    }
+    free(all);
+    free(starts);
+    if (json_array_size(seances)) json_object_set_new(o, "seances", seances);
+    else json_decref(seances);
+    if (json_array_size(annulations)) json_object_set_new(o, "annulations", annulations);
+    else json_decref(annulations);
+    return o;
+}
