@@ -6,7 +6,7 @@
  * it succeeds every key and value is valid UTF-8 and NUL-terminated;
  * percent-decoding never grows a string.
  */
-#include "http/http.h"
+#include "http/request.h"
 #include "core/util.h"
 
 #include <stdint.h>

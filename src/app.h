@@ -34,11 +34,12 @@ typedef struct app {
     config cfg;
     db *db;
     tpl_set *templates;
-    search_index *search; /* in-memory search index (src/search.c) */
+    search_index *search; /* in-memory search index (search/search.c) */
     char *static_dir;
     char *static_version; /* appended to asset URLs (?v=…) so they can be cached for a year */
     char *csp;            /* Content-Security-Policy header value */
-    auth_state *auth;     /* accounts (src/auth.c): hashing slots, signing key */
+    auth_state *auth;     /* accounts (accounts/auth.c): hashing slots, signing key */
+    const struct route *routes; /* the route table (src/routes.c), set by main */
 } app;
 
 /* After migrations: load reference data that ships with the code (the
@@ -49,7 +50,5 @@ int app_after_migrate(app *a, db *d);
 int app_load_web(app *a);
 /* Release what app_load_web and main set up. */
 void app_free(app *a);
-/* `repere demo`: load the demo catalogue into an empty database. */
-int cmd_demo(app *a);
 
 #endif

@@ -16,11 +16,13 @@
  */
 #include "accounts/access.h"
 #include "app.h"
+#include "cmd/cmd.h"
 #include "accounts/auth.h"
 #include "places/export.h"
 #include "hours/hours.h"
-#include "http/http.h"
-#include "http/routes.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "routes.h"
 #include "places/importer.h"
 #include "core/mail.h"
 #include "search/search.h"
@@ -331,7 +333,6 @@ static int serve(app *a)
     return 0;
 }
 
-int cmd_backup(const char *db_path, int argc, char **argv); /* src/cmd_backup.c */
 
 int main(int argc, char **argv)
 {
@@ -346,7 +347,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "repere: libsodium failed to initialise\n");
         return 1;
     }
-    app a = {0};
+    app a = {.routes = ROUTES};
     config *cfg = &a.cfg;
     cfg->db_path = env_or("REPERE_DB", "var/repere.db");
     cfg->listen = env_or("REPERE_LISTEN", "127.0.0.1");

@@ -72,7 +72,5 @@ int admin_mail_place(const app *a, db_conn *c, int64_t place_id, bool coordinato
 int admin_mark_verified(const app *a, int64_t place_id, int64_t account, const char *ip);
 
 /* Commands (main.c): argv[0] is "user" / "remind". Exit statuses. */
-int cmd_user(app *a, int argc, char **argv);
-int cmd_remind(app *a, int argc, char **argv);
 
 #endif

@@ -3,7 +3,6 @@
  * throttling, roles and the audit log. See auth.h and docs/security.md.
  */
 #include "accounts/auth.h"
-#include "http/http.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -320,7 +319,7 @@ void auth_audit(db_conn *w, const char *event, int64_t actor, const char *subjec
                 const char *detail)
 {
     char anon[64] = "";
-    if (ip && *ip) http_anonymise_ip(ip, anon, sizeof anon);
+    if (ip && *ip) ip_anonymise(ip, anon, sizeof anon);
     sqlite3_stmt *s = db_stmt(w, Q_AUDIT);
     db_bind_text(s, ":event", event);
     if (actor) db_bind_int(s, ":actor", actor);

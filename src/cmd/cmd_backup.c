@@ -19,17 +19,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "core/util.h"
 
-int cmd_backup(const char *db_path, int argc, char **argv);
 
 /* Run one pragma whose single-row answer must be `expect`; returns 0 when it is. */
-static int pragma_expect(sqlite3 *db, const char *sql, const char *expect, char *got, size_t gotlen)
+static int pragma_expect(sqlite3 *conn, const char *sql, const char *expect, char *got, size_t gotlen)
 {
     sqlite3_stmt *st = NULL;
     int ok = -1;
-    snprintf(got, gotlen, "%s", sqlite3_errmsg(db));
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    snprintf(got, gotlen, "%s", sqlite3_errmsg(conn));
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
         snprintf(got, gotlen, "%s", v ? v : "(null)");
         ok = v && strcmp(v, expect) == 0 ? 0 : -1;

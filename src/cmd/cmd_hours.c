@@ -5,6 +5,7 @@
  * (tests/oracle/hours-oracle.js), so the output format is fixed: see
  * docs/hours.md.
  */
+#include "cmd/cmd.h"
 #include "hours/hours.h"
 
 #include <stdio.h>

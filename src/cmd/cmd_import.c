@@ -8,6 +8,7 @@
  * --report writes them all as JSON. The exit status is 0 when every file was
  * read, even with rejected records, and 1 on a usage, I/O or format failure.
  */
+#include "cmd/cmd.h"
 #include "places/importer.h"
 #include "core/util.h"
 #include "workshops/workshop_import.h"

@@ -5,6 +5,7 @@
  * months, with a signed one-click "Rien n'a changé" link. Each (place,
  * stage, last confirmation) is mailed once; a new confirmation starts over.
  */
+#include "cmd/cmd.h"
 #include "accounts/access.h"
 #include "core/mail.h"
 #include "core/util.h"

@@ -8,6 +8,7 @@
  *   repere user revoke EMAIL ROLE...
  *   repere user list
  */
+#include "cmd/cmd.h"
 #include "accounts/access.h"
 #include "accounts/auth.h"
 #include "core/mail.h"

@@ -3,6 +3,8 @@
  */
 #include "core/util.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,4 +377,20 @@ bool text_is_email(const char *s)
 int64_t now_utc(void)
 {
     return (int64_t)time(NULL);
+}
+
+void ip_anonymise(const char *ip, char *out, size_t outlen)
+{
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, ip, &v4) == 1) {
+        unsigned char *b = (unsigned char *)&v4;
+        b[3] = 0;
+        inet_ntop(AF_INET, &v4, out, (socklen_t)outlen);
+    } else if (inet_pton(AF_INET6, ip, &v6) == 1) {
+        memset(v6.s6_addr + 6, 0, 10);
+        inet_ntop(AF_INET6, &v6, out, (socklen_t)outlen);
+    } else {
+        snprintf(out, outlen, "-");
+    }
 }

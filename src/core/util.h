@@ -88,4 +88,7 @@ bool text_is_email(const char *s);
 /* Current time as seconds since the epoch (UTC). */
 int64_t now_utc(void);
 
+/* Anonymise a client address for logs (IPv4 /24, IPv6 /48); "-" when not one. */
+void ip_anonymise(const char *ip, char *out, size_t outlen);
+
 #endif

@@ -229,6 +229,5 @@ const char *hours_month_fr(int month);
  * in docs/hours.md. Returns the process exit code: 0, 2 on a parse error,
  * 64 on bad usage.
  */
-int cmd_hours(int argc, char **argv);
 
 #endif

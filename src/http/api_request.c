@@ -3,6 +3,7 @@
  * the API's view of a place. See api.h and docs/api.md.
  */
 #include "http/api_request.h"
+#include "pages/pages.h"
 #include "places/place_view.h"
 #include "search/search.h"
 

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 
 #include "places/export.h"
-#include "http/http.h"
+#include "http/request.h"
 #include "search/where.h"
 
 enum {

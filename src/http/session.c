@@ -15,22 +15,6 @@ static const char *cookie_name(const req *r)
     return r->app->cfg.behind_tls ? "__Host-sid" : "sid";
 }
 
-/* The value of cookie `name` in the Cookie header, in r->arena, or NULL. */
-static const char *cookie_value(req *r, const char *name)
-{
-    const char *h = req_header(r, "Cookie");
-    size_t n = strlen(name);
-    for (const char *p = h; p && *p;) {
-        while (*p == ' ' || *p == ';') p++;
-        const char *end = strchr(p, ';');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len > n && strncmp(p, name, n) == 0 && p[n] == '=')
-            return arena_strndup(r->arena, p + n + 1, len - n - 1);
-        p = end;
-    }
-    return NULL;
-}
-
 /* Used by: session_load (every request that carries a session cookie). */
 static const char Q_SESSION[] =
     "SELECT s.id, s.account_id, s.csrf, s.created_at, s.seen_at, a.email, a.name,"
@@ -66,7 +50,7 @@ static void write_one(db *d, const char *sql, int64_t id, int64_t now)
 void session_load(req *r)
 {
     r->user = NULL;
-    const char *token = cookie_value(r, cookie_name(r));
+    const char *token = req_cookie(r, cookie_name(r));
     if (!token || strlen(token) != AUTH_TOKEN_CHARS) return;
     char hash[AUTH_HASH_HEX + 1];
     auth_token_hash(token, hash);
@@ -159,7 +143,7 @@ int session_start(req *r, int64_t account)
     if (!w) return -1;
     /* Whatever session the browser presented ends here: a planted cookie
      * never becomes a signed-in one. */
-    const char *old = cookie_value(r, cookie_name(r));
+    const char *old = req_cookie(r, cookie_name(r));
     if (old && strlen(old) == AUTH_TOKEN_CHARS) {
         char old_hash[AUTH_HASH_HEX + 1];
         auth_token_hash(old, old_hash);

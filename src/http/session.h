@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http/http.h"
-#include "http/routes.h"
+#include "http/request.h"
+#include "http/router.h"
 
 enum {
     SESSION_IDLE = 3600,       /* seconds without a request before a session ends */

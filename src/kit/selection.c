@@ -4,6 +4,7 @@
  */
 #include "kit/selection.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char DIGITS[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -153,4 +154,15 @@ size_t selection_count_kind(const selection *s, char kind)
     for (size_t i = 0; i < s->count; i++)
         n += s->items[i].kind == kind;
     return n;
+}
+
+json_t *selection_nav_model(const char *cookie_text)
+{
+    selection s;
+    if (!cookie_text || selection_decode(cookie_text, &s) != SELECTION_OK || !s.count) return NULL;
+    char text[SELECTION_MAX_TEXT + 1];
+    selection_encode(&s, text, sizeof text);
+    char url[sizeof "/selection?s=" + SELECTION_MAX_TEXT];
+    snprintf(url, sizeof url, "/selection?s=%s", text);
+    return json_pack("{s:I, s:s}", "count", (json_int_t)s.count, "url", url);
 }

@@ -13,9 +13,8 @@
  * characters are all unreserved in URLs and allowed in cookie values, so the
  * text is used as is everywhere. The empty string is the empty selection.
  *
- * The list functions are pure (unit-tested in tests/unit/test_selection.c);
- * the request side at the end is implemented by src/pages/selection.c and
- * src/pages/print.c.
+ * Everything here is pure (unit-tested in tests/unit/test_selection.c);
+ * the request side is pages/selection_page.h.
  */
 #ifndef REPERE_SELECTION_H
 #define REPERE_SELECTION_H
@@ -25,8 +24,6 @@
 #include <stdint.h>
 
 #include <jansson.h>
-
-#include "http/http.h"
 
 enum {
     SELECTION_MAX_ITEMS = 20,     /* a sheet people can read; more is refused with a message */
@@ -84,39 +81,11 @@ void selection_move(selection *s, selection_item item, size_t to);
 /* Number of places / of workshops in the selection. */
 size_t selection_count_kind(const selection *s, char kind);
 
-/* ---- requests (defined in src/pages/selection.c, used by the kit's pages) ---- */
-
 /*
- * The selection a request works on: `text` when not NULL (a form field or
- * ?s=, even empty), else the cookie. Returns the decoding status; on error
- * the caller answers with selection_reply_bad().
+ * The "Ma sélection (N)" link of every page's header, from the text of the
+ * selection cookie (NULL or damaged: no link): {count, url}, or NULL when
+ * the selection is empty. Caller owns it.
  */
-selection_status selection_of_request(req *r, const char *text, selection *out);
-/* Answer 400 with a message for a person, for a bad ?s=, /s/… or form field. */
-int selection_reply_bad(req *r, selection_status status);
-/* Set (or, when empty, delete) the functional cookie holding the selection. */
-void selection_set_cookie(req *r, const selection *s);
-/*
- * The public origin for absolute links and QR codes ("https://repere.fr"):
- * --origin / REPERE_ORIGIN when set, else the request's Host header (with
- * https when --behind-tls). NULL when neither is usable. In r->arena.
- */
-const char *selection_origin(req *r);
-/* Add "selection_nav" {count, url} to a page model when the cookie's
- * selection is not empty (the "Ma sélection (N)" link of the header). */
-void selection_nav(req *r, json_t *model);
-
-/*
- * The printed view of place `id` (print.c; shared with the commune carnet):
- * place_view() plus the absolute live URL, its QR code (inline SVG, in
- * "qr_svg"), the access text and the freshness line. NULL when unknown.
- * Caller owns it.
- */
-json_t *print_place_view(req *r, int64_t id, const char *origin);
-/* The French date and time of now, for "Imprimé le …" (Europe/Paris). */
-void print_date_now(buf *out);
-/* Render a standalone sheet (templates/print.html, carnet.html: documents of
- * their own, not wrapped in the layout) into r->out. Takes ownership of d. */
-int print_reply_sheet(req *r, const char *template_name, json_t *d);
+json_t *selection_nav_model(const char *cookie_text);
 
 #endif

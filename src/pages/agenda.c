@@ -16,7 +16,7 @@
  * every other filter kept.
  */
 #include "pages/pages.h"
-#include "core/feed.h"
+#include "workshops/feed.h"
 #include "core/fr.h"
 #include "search/geo.h"
 #include "workshops/ical.h"

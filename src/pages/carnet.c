@@ -17,6 +17,7 @@
 #include "core/fr.h"
 #include "search/search.h"
 #include "kit/selection.h"
+#include "pages/selection_page.h"
 #include "search/where.h"
 #include "workshops/workshop.h"
 

@@ -5,7 +5,8 @@
 #ifndef REPERE_PAGES_H
 #define REPERE_PAGES_H
 
-#include "http/http.h"
+#include "http/request.h"
+#include "search/search.h"
 
 int page_home(req *r);          /* home.c */
 int page_places(req *r);        /* places.c: /lieux */
@@ -88,6 +89,12 @@ json_t *admin_reports_model(req *r, sqlite3_stmt *s);
 /* Helpers shared by pages (common.c). */
 /* A new page model with its <title>. */
 json_t *page_model(const char *title);
+/*
+ * Read the search parameters of a request (pages/search_request.c). Returns
+ * true, or false with a French message naming the parameter in *error (a
+ * static string, or one allocated in r->arena).
+ */
+bool search_parse(req *r, search_params *p, const char **error);
 /* Parse a positive page number (?page=N, 1 when absent); false when invalid. */
 bool page_number(req *r, long *page);
 /* Put the publisher's contact address (--contact) in the model as

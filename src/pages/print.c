@@ -18,6 +18,7 @@
 #include "places/place_view.h"
 #include "kit/qr.h"
 #include "kit/selection.h"
+#include "pages/selection_page.h"
 #include "hours/tz.h"
 #include "workshops/workshop.h"
 

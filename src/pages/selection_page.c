@@ -15,6 +15,7 @@
 #include "core/fr.h"
 #include "places/place_view.h"
 #include "kit/selection.h"
+#include "pages/selection_page.h"
 #include "workshops/workshop.h"
 
 #include <stdio.h>
@@ -36,27 +37,10 @@ static const char Q_SEL_WORKSHOP[] =
 
 /* ---- the request side of selection.h ---- */
 
-/* The value of cookie `name` in the Cookie header, in r->arena, or NULL. */
-static const char *cookie_value(req *r, const char *name)
-{
-    const char *h = req_header(r, "Cookie");
-    size_t nlen = strlen(name);
-    while (h && *h) {
-        while (*h == ' ' || *h == ';')
-            h++;
-        const char *end = strchr(h, ';');
-        size_t len = end ? (size_t)(end - h) : strlen(h);
-        if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=')
-            return arena_strndup(r->arena, h + nlen + 1, len - nlen - 1);
-        h = end;
-    }
-    return NULL;
-}
-
 selection_status selection_of_request(req *r, const char *text, selection *out)
 {
     if (text) return selection_decode(text, out);
-    selection_status st = selection_decode(cookie_value(r, SELECTION_COOKIE), out);
+    selection_status st = selection_decode(req_cookie(r, SELECTION_COOKIE), out);
     /* A damaged cookie is not the person's fault: start again from nothing. */
     if (st != SELECTION_OK) out->count = 0;
     return SELECTION_OK;
@@ -98,14 +82,8 @@ const char *selection_origin(req *r)
 
 void selection_nav(req *r, json_t *model)
 {
-    selection s;
-    selection_of_request(r, NULL, &s);
-    if (!s.count) return;
-    char text[SELECTION_MAX_TEXT + 1];
-    selection_encode(&s, text, sizeof text);
-    char *url = arena_printf(r->arena, "/selection?s=%s", text);
-    json_object_set_new(model, "selection_nav",
-                        json_pack("{s:I, s:s}", "count", (json_int_t)s.count, "url", url));
+    json_t *nav = selection_nav_model(req_cookie(r, SELECTION_COOKIE));
+    if (nav) json_object_set_new(model, "selection_nav", nav);
 }
 
 /* ---- helpers ---- */

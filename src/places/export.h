@@ -266,6 +266,5 @@ bool export_clean_url(const char *url, buf *out);
 /* `repere export [--format csv|json|geojson] [--territoire T] [--output FILE]`;
  * argv[0] is "export". Returns the exit status (0, 1 on I/O failure, 2 on
  * usage). */
-int cmd_export(db *d, int argc, char **argv);
 
 #endif

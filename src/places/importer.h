@@ -115,6 +115,5 @@ int importer_report_write_json(const importer_report *r, FILE *out);
  * status: 0 when every file was read (records may have been rejected), 1 on
  * a usage, I/O or format failure.
  */
-int cmd_import(db *d, int argc, char **argv);
 
 #endif

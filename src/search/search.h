@@ -25,7 +25,6 @@
 #include <stdint.h>
 
 #include "core/db.h"
-#include "http/http.h"
 #include "search/where.h"
 
 enum {
@@ -66,12 +65,6 @@ typedef struct search_params {
     long page;
 } search_params;
 
-/*
- * Read the search parameters of a request. Returns true, or false with a
- * French message naming the parameter in *error (a static string, or one
- * allocated in r->arena).
- */
-bool search_parse(req *r, search_params *p, const char **error);
 
 typedef struct search_hit {
     int64_t id;
@@ -125,6 +118,8 @@ void search_result_free(search_result *res);
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);
 const char *search_group_title(search_group g);
+/* Is `slug` a value of group g in the index (a filter that exists)? */
+bool search_value_known(const search_index *si, search_group g, const char *slug);
 
 /*
  * Pure helpers (unit-tested and fuzzed).

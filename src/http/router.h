@@ -1,16 +1,17 @@
 /*
- * routes.h — the route table: one row per URL. The dispatcher (http.c)
+ * router.h — what a route is, and the matcher. The table, one row per URL,
+ * is src/routes.c. The dispatcher (server.c)
  * answers 404 for unknown paths and 405 when only the method is wrong,
  * treats HEAD as GET, and enforces the row's access level and CSRF check
  * before the handler runs.
  */
-#ifndef REPERE_ROUTES_H
-#define REPERE_ROUTES_H
+#ifndef REPERE_ROUTER_H
+#define REPERE_ROUTER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/http.h"
+#include "http/request.h"
 
 typedef enum access_level {
     ACCESS_PUBLIC = 0,
@@ -29,12 +30,11 @@ typedef struct route {
     bool multipart;     /* POST: multipart/form-data accepted (fields in r->form, one file in r->upload) */
 } route;
 
-extern const route ROUTES[];
-
 /*
- * Find the row for method + path, filling r->params. Returns NULL when none
+ * Find the row of `table` (ended by a row without method) for method + path, filling r->params. Returns NULL when none
  * matches; *wrong_method is set when the path exists with another method.
  */
-const route *routes_match(const char *method, const char *path, req *r, bool *wrong_method);
+const route *routes_match(const route *table, const char *method, const char *path, req *r,
+                          bool *wrong_method);
 
 #endif

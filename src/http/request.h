@@ -1,13 +1,13 @@
 /*
- * http.h — the request as handlers see it, and the ways to answer.
+ * request.h — the request as handlers see it, and the ways to answer.
  *
  * Handlers never talk to libmicrohttpd: they read the request through the
  * req_* accessors, fill r->out (through the reply_* helpers) and return.
- * Only http.c queues responses, so an error can still replace a half-built
+ * Only server.c queues responses, so an error can still replace a half-built
  * page.
  */
-#ifndef REPERE_HTTP_H
-#define REPERE_HTTP_H
+#ifndef REPERE_REQUEST_H
+#define REPERE_REQUEST_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -48,7 +48,7 @@ struct req {
     buf body;
     bool body_too_large;
     bool body_done;
-    size_t max_body;     /* the route's limit (routes.h max_body), set before the body is read */
+    size_t max_body;     /* the route's limit (router.h max_body), set before the body is read */
     size_t body_bytes;   /* bytes of body received so far */
     bool session_loaded; /* session_load already ran (early check of an upload route) */
     void *multipart;     /* http.c only: the MHD post processor of a multipart body and its fields */
@@ -73,6 +73,8 @@ struct req {
     bool log_without_query;    /* the query string holds a secret (a link token): not logged */
 };
 
+/* Value of cookie `name` in the Cookie header, in r->arena, or NULL. */
+const char *req_cookie(req *r, const char *name);
 /* Query-string value (first occurrence), or NULL. Valid UTF-8 guaranteed. */
 const char *req_query(req *r, const char *name);
 /* Every value of a repeated query parameter; returns how many were stored. */
@@ -105,11 +107,6 @@ int reply_buf(req *r, const char *content_type, buf *body);
 int reply_redirect(req *r, int status, const char *location);
 void reply_header(req *r, const char *name, const char *value);
 
-/* Start serving; returns a handle to stop it, or NULL (message printed). */
-typedef struct http_server http_server;
-http_server *http_start(app *a);
-void http_stop(http_server *s);
-
 /*
  * Pure parsing helpers (fuzzed): decode an application/x-www-form-urlencoded
  * body into key/value pairs allocated in `ar`. Returns the number of pairs,
@@ -119,7 +116,5 @@ void http_stop(http_server *s);
 int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max);
 /* Percent-decode in place ('+' → space when form is true); returns new length. */
 size_t http_percent_decode(char *s, size_t len, bool form);
-/* Anonymise a client address for the log (IPv4 /24, IPv6 /48). */
-void http_anonymise_ip(const char *ip, char *out, size_t outlen);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * feed.c — Atom writer. See feed.h.
  */
-#include "core/feed.h"
+#include "workshops/feed.h"
 #include "hours/tz.h"
 
 void feed_xml_escape(buf *out, const char *s)

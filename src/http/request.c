@@ -1,0 +1,287 @@
+/*
+ * request.c — the request as handlers see it: query, form, header and cookie
+ * accessors, the pure form parser, and replying (status, body, headers,
+ * pages through the templates). server.c owns the connection and sends what
+ * these functions prepared.
+ */
+#include "http/request.h"
+#include "kit/selection.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- pure parsing ---- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+size_t http_percent_decode(char *s, size_t len, bool form)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            s[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else if (form && s[i] == '+') {
+            s[o++] = ' ';
+        } else {
+            s[o++] = s[i];
+        }
+    }
+    s[o] = '\0';
+    return o;
+}
+
+int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && body[end] != '&') end++;
+        if (end > i) {
+            if (n == max) return -1;
+            char *pair = arena_strndup(ar, body + i, end - i);
+            char *eq = strchr(pair, '=');
+            /* No '=': an empty value, in the arena copy (it is decoded in
+             * place, so it must not be a string literal). */
+            char *value = pair + strlen(pair);
+            if (eq) {
+                *eq = '\0';
+                value = eq + 1;
+            }
+            size_t klen = http_percent_decode(pair, strlen(pair), true);
+            size_t vlen = http_percent_decode(value, strlen(value), true);
+            if (!utf8_valid(pair, klen) || !utf8_valid(value, vlen)) return -1;
+            if (memchr(pair, '\0', klen) || memchr(value, '\0', vlen)) return -1;
+            out[n].key = pair;
+            out[n].value = value;
+            n++;
+        }
+        i = end + 1;
+    }
+    return (int)n;
+}
+
+
+/* ---- accessors ---- */
+
+const char *req_cookie(req *r, const char *name)
+{
+    const char *h = req_header(r, "Cookie");
+    size_t nlen = strlen(name);
+    while (h && *h) {
+        while (*h == ' ' || *h == ';')
+            h++;
+        const char *end = strchr(h, ';');
+        size_t len = end ? (size_t)(end - h) : strlen(h);
+        if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=')
+            return arena_strndup(r->arena, h + nlen + 1, len - nlen - 1);
+        h = end;
+    }
+    return NULL;
+}
+
+const char *req_query(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct collect {
+    const char *name;
+    const char **values;
+    size_t max, count;
+} collect;
+
+static enum MHD_Result collect_values(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    collect *c = cls;
+    if (strcmp(key, c->name) == 0 && value && c->count < c->max) c->values[c->count++] = value;
+    return MHD_YES;
+}
+
+size_t req_query_all(req *r, const char *name, const char **values, size_t max)
+{
+    collect c = {name, values, max, 0};
+    MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, collect_values, &c);
+    return c.count;
+}
+
+const char *req_form(req *r, const char *name)
+{
+    for (size_t i = 0; i < r->nform; i++)
+        if (strcmp(r->form[i].key, name) == 0) return r->form[i].value;
+    return NULL;
+}
+
+const char *req_header(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result append_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    buf *b = cls;
+    if (b->len) buf_putc(b, '&');
+    url_encode(b, key);
+    if (value) {
+        buf_putc(b, '=');
+        url_encode(b, value);
+    }
+    return MHD_YES;
+}
+
+const char *req_origin(req *r)
+{
+    const char *o = r->app->cfg.public_origin;
+    if (o && *o) {
+        size_t n = strlen(o);
+        while (n && o[n - 1] == '/') n--;
+        return arena_strndup(r->arena, o, n);
+    }
+    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+    if (!host || !*host || strlen(host) > 255) return NULL;
+    for (const char *p = host; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(".-:[]", *p)))
+            return NULL;
+    return arena_printf(r->arena, "%s://%s", r->app->cfg.behind_tls ? "https" : "http", host);
+}
+
+const char *req_query_string(req *r)
+{
+    buf b = {0};
+    MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, append_query, &b);
+    const char *s = arena_strdup(r->arena, b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+const char *req_client_ip(req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+    }
+    return arena_strdup(r->arena, ip);
+}
+
+/* ---- replies ---- */
+
+void reply_header(req *r, const char *name, const char *value)
+{
+    r->headers = r->headers ? r->headers : arena_alloc(r->arena, 16 * sizeof(kv));
+    if (r->nheaders == 16) return;
+    r->headers[r->nheaders].key = arena_strdup(r->arena, name);
+    r->headers[r->nheaders].value = arena_strdup(r->arena, value);
+    r->nheaders++;
+}
+
+int reply_page(req *r, const char *template_name, json_t *data)
+{
+    app *a = r->app;
+    json_object_set_new(data, "static_v", json_string(a->static_version));
+    /* "Ma sélection (N)" in the header, from the cookie only */
+    json_t *nav = selection_nav_model(req_cookie(r, SELECTION_COOKIE));
+    if (nav) json_object_set_new(data, "selection_nav", nav);
+    if (!json_object_get(data, "status")) json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
+    buf body = {0};
+    if (!tpl_render(a->templates, template_name, data, &body)) {
+        fprintf(stderr, "repere: missing template %s\n", template_name);
+        buf_free(&body);
+        json_decref(data);
+        return -1;
+    }
+    json_object_set_new(data, "body", json_stringn(body.data ? body.data : "", body.len));
+    buf_free(&body);
+    buf_reset(&r->out);
+    tpl_render(a->templates, "layout", data, &r->out);
+    json_decref(data);
+    if (!r->status) r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    return 0;
+}
+
+static bool wants_json(req *r)
+{
+    return str_starts_with(r->path, "/api/");
+}
+
+int reply_error(req *r, int status, const char *message)
+{
+    r->status = status;
+    r->location = NULL;
+    if (status >= 500) fprintf(stderr, "repere: %d on %s %s: %s\n", status, r->method, r->path, message);
+    if (wants_json(r)) {
+        return reply_json(r, status, json_pack("{s:s, s:s}", "erreur", message, "detail",
+                                               status == 404 ? "ressource inconnue" : ""));
+    }
+    json_t *d = json_pack("{s:s, s:i, s:s, s:b}", "title",
+                          status == 404 ? "Page introuvable" : "Une erreur est survenue",
+                          "status", status, "message", message, "is_404", status == 404);
+    if (reply_page(r, "error", d) != 0) {
+        buf_reset(&r->out);
+        buf_puts(&r->out, message);
+        r->content_type = "text/plain; charset=utf-8";
+    }
+    r->status = status;
+    return 0;
+}
+
+int reply_json(req *r, int status, json_t *data)
+{
+    buf_reset(&r->out);
+    char *s = json_dumps(data, JSON_COMPACT);
+    json_decref(data);
+    buf_puts(&r->out, s ? s : "null");
+    buf_putc(&r->out, '\n');
+    free(s);
+    r->status = status;
+    r->content_type = "application/json; charset=utf-8";
+    return 0;
+}
+
+int reply_text(req *r, const char *content_type, const char *text)
+{
+    buf_reset(&r->out);
+    buf_puts(&r->out, text);
+    r->content_type = content_type;
+    if (!r->status) r->status = 200;
+    return 0;
+}
+
+int reply_buf(req *r, const char *content_type, buf *body)
+{
+    buf_free(&r->out);
+    r->out = *body;
+    *body = (buf){0};
+    r->content_type = content_type;
+    r->status = 200;
+    return 0;
+}
+
+int reply_redirect(req *r, int status, const char *location)
+{
+    r->status = status;
+    r->location = arena_strdup(r->arena, location);
+    buf_reset(&r->out);
+    r->content_type = "text/plain; charset=utf-8";
+    return 0;
+}
