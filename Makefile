@@ -68,8 +68,7 @@ check: setup
 	@tests/run.sh
 
 lint:
-	clang-format --dry-run --Werror $(SRC) $(HDR) $(UNITSRC)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -Isrc $(SRC)
+	@scripts/lint.sh
 
 clean:
 	rm -rf $(BUILD)

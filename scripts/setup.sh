@@ -18,6 +18,8 @@ libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev libcsv-dev ca-certificat
 PKGS="$PKGS nodejs npm chromium poppler-utils zbar-tools python3 python3-icalendar curl faketime"
 # Benchmarks and fuzzing: wrk, nginx (reference server), clang + libFuzzer.
 PKGS="$PKGS wrk nginx-light clang libclang-rt-14-dev"
+# Lint (make lint, part of make check): the checked-in .clang-format and cppcheck.
+PKGS="$PKGS clang-format cppcheck"
 
 missing=""
 for p in $PKGS; do

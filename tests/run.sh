@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every test suite and print one closing line "N passed, N failed".
 #
+#   lint      scripts/lint.sh              (clang-format and cppcheck)
 #   unit      build/tests/test_*           (C, each prints "N passed, N failed")
 #   e2e       tests/e2e/*.test.js          (node:test; real daemon on a loopback port)
 #   browser   tests/browser/*.test.js      (node:test; real Chromium via playwright-core)
@@ -58,6 +59,9 @@ tap_to_line() { # log → appends the summary line
     f=$(grep -E '^# fail [0-9]+' "$1" | tail -n 1 | awk '{print $3}')
     [ -n "$p" ] && echo "${p} passed, ${f:-0} failed" >>"$1"
 }
+
+# Lint first: clang-format against .clang-format, and cppcheck (scripts/lint.sh).
+run_suite "lint" "$logs/lint.log" scripts/lint.sh
 
 for bin in build/tests/test_*; do
     [ -x "$bin" ] || continue

@@ -111,12 +111,13 @@ int admin_mail_place(const app *a, db_conn *c, int64_t place_id, bool coordinato
     sqlite3_stmt *s = db_stmt(c, Q_PLACE_PEOPLE);
     db_bind_int(s, ":id", place_id);
     char *to[64];
-    int rank[64];
+    int rank[64] = {0};
     size_t n = 0;
     int counts[3] = {0, 0, 0};
     while (n < 64 && sqlite3_step(s) == SQLITE_ROW) {
         to[n] = xstrdup(db_col_text(s, 0));
-        rank[n] = sqlite3_column_int(s, 1);
+        int k = sqlite3_column_int(s, 1); /* 0 admin, 1 coordinator, 2 manager */
+        rank[n] = k < 0 ? 0 : k > 2 ? 2 : k;
         counts[rank[n]]++;
         n++;
     }

@@ -196,7 +196,7 @@ json_t *mail_outbox_list(const app *a)
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_name_desc);
+    if (n > 1) qsort(names, n, sizeof *names, cmp_name_desc); /* names is NULL when n == 0 */
     for (size_t i = 0; i < n; i++) {
         if (i < MAIL_OUTBOX_LIST_MAX) {
             char *msg = mail_outbox_read(a, names[i]);
