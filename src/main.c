@@ -33,6 +33,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -184,14 +185,6 @@ static bool asks_for_help(int argc, char **argv)
     return false;
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
 static const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
@@ -313,6 +306,16 @@ static int serve(app *a)
 {
     if (app_load_web(a) != 0) return 1;
     search_index_warm(a->search, a->db);
+    /* SIGINT/SIGTERM are blocked before the server's threads exist (they
+     * inherit the mask) and taken by sigwait() below: delivered to a worker
+     * thread, a signal used to leave the main thread in pause() for ever, and
+     * one arriving between the flag test and pause() was lost too. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
     http_server *server = http_start(a);
     if (!server) return 1;
     if (mail_outbox(a)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
@@ -322,12 +325,8 @@ static int serve(app *a)
                 "/a-propos and /accessibilite say that no contact address is configured\n");
     fprintf(stderr, "repere: serving %s on http://%s:%d/\n", a->cfg.db_path, a->cfg.listen,
             a->cfg.port);
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    while (!stop_requested) pause();
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
     fprintf(stderr, "repere: stopping\n");
     http_stop(server);
     return 0;
