@@ -16,21 +16,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static int after_migrate_tx(db_conn *w, void *dir)
+{
+    if (geo_gazetteer_load(db_handle(w), dir) != 0) return -1;
+    if (catalogue_sync_vocab_labels(w) < 0) return -1;
+    if (catalogue_link_communes(w) < 0) return -1;
+    return workshop_extend_recurrences(w, now_utc()) < 0 ? -1 : 0;
+}
+
 int app_after_migrate(app *a, db *d)
 {
     char *dir = xasprintf("%s/data/gazetteer", a->cfg.root);
-    db_conn *w = db_begin(d);
-    int rc = -1;
-    if (w) {
-        rc = geo_gazetteer_load(db_handle(w), dir);
-        if (rc == 0 && catalogue_sync_vocab_labels(w) < 0) rc = -1;
-        if (rc == 0 && catalogue_link_communes(w) < 0) rc = -1;
-        if (rc == 0 && workshop_extend_recurrences(w, now_utc()) < 0) rc = -1;
-        if (rc == 0) rc = db_commit(w);
-        else db_rollback(w);
-    }
+    int rc = db_transaction(d, after_migrate_tx, dir);
     free(dir);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* A short version of the static files, so their URLs change when they do:

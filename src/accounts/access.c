@@ -140,23 +140,28 @@ static const char Q_VERIFY_AS[] =
 static const char Q_VERIFY_LINK[] =
     "UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
 
+typedef struct verify_args {
+    int64_t place_id, account;
+    const char *ip;
+} verify_args;
+
+/* 1 verified, 0 not allowed or no such place (nothing written), -1 error. */
+static int mark_verified_tx(db_conn *w, void *ctx)
+{
+    const verify_args *v = ctx;
+    sqlite3_stmt *s = db_stmt(w, v->account ? Q_VERIFY_AS : Q_VERIFY_LINK);
+    db_bind_int(s, ":id", v->place_id);
+    if (v->account) db_bind_int(s, ":account", v->account);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    if (sqlite3_changes(db_handle(w)) != 1) return 0;
+    char subject[32];
+    snprintf(subject, sizeof subject, "place:%lld", (long long)v->place_id);
+    auth_audit(w, "place_verified", v->account, subject, v->ip, v->account ? NULL : "lien signé");
+    return 1;
+}
+
 int admin_mark_verified(const app *a, int64_t place_id, int64_t account, const char *ip)
 {
-    db_conn *w = db_begin(a->db);
-    if (!w) return -1;
-    sqlite3_stmt *s = db_stmt(w, account ? Q_VERIFY_AS : Q_VERIFY_LINK);
-    db_bind_int(s, ":id", place_id);
-    if (account) db_bind_int(s, ":account", account);
-    if (db_exec_stmt(s) != SQLITE_DONE) {
-        db_rollback(w);
-        return -1;
-    }
-    if (sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
-        return 0;
-    }
-    char subject[32];
-    snprintf(subject, sizeof subject, "place:%lld", (long long)place_id);
-    auth_audit(w, "place_verified", account, subject, ip, account ? NULL : "lien signé");
-    return db_commit(w) == 0 ? 1 : -1;
+    verify_args v = {place_id, account, ip};
+    return db_transaction(a->db, mark_verified_tx, &v);
 }

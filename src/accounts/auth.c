@@ -63,10 +63,10 @@ static void load_common(auth_state *s, const char *root)
     qsort(s->common, s->ncommon, sizeof *s->common, cmp_str);
 }
 
-static int load_key(auth_state *s, db *d)
+/* In the transaction: make the signing key if there is none, then read it. */
+static int load_key_tx(db_conn *w, void *ctx)
 {
-    db_conn *w = db_begin(d);
-    if (!w) return -1;
+    auth_state *s = ctx;
     unsigned char fresh[32];
     randombytes_buf(fresh, sizeof fresh);
     sqlite3_stmt *st = db_stmt(w, Q_SECRET_PUT);
@@ -81,8 +81,12 @@ static int load_key(auth_state *s, db *d)
         rc = 0;
     }
     sqlite3_reset(st);
-    if (rc == 0) return db_commit(w);
-    db_rollback(w);
+    return rc;
+}
+
+static int load_key(auth_state *s, db *d)
+{
+    if (db_transaction(d, load_key_tx, s) == 0) return 0;
     fprintf(stderr, "repere: cannot read the signing key\n");
     return -1;
 }

@@ -14,6 +14,12 @@
 /* Used by: cmd_demo (is the catalogue empty?). */
 static const char Q_ANY_PLACE[] = "SELECT EXISTS (SELECT 1 FROM place)";
 
+static int link_communes_tx(db_conn *w, void *ctx)
+{
+    (void)ctx;
+    return catalogue_link_communes(w) < 0 ? -1 : 0;
+}
+
 int cmd_demo(app *a)
 {
     sqlite3_stmt *s = db_stmt(db_reader(a->db), Q_ANY_PLACE);
@@ -32,11 +38,5 @@ int cmd_demo(app *a)
     rc = workshop_import_file(a->db, path, "Repère démo");
     free(path);
     if (rc != 0) return rc;
-    db_conn *w = db_begin(a->db);
-    if (!w) return 1;
-    if (catalogue_link_communes(w) < 0) {
-        db_rollback(w);
-        return 1;
-    }
-    return db_commit(w) == 0 ? 0 : 1;
+    return db_transaction(a->db, link_communes_tx, NULL) == 0 ? 0 : 1;
 }

@@ -190,6 +190,18 @@ void db_rollback(db_conn *c)
     pthread_mutex_unlock(&c->owner->writer_lock);
 }
 
+int db_transaction(db *d, db_write_fn fn, void *ctx)
+{
+    db_conn *c = db_begin(d);
+    if (!c) return -1;
+    int rc = fn(c, ctx);
+    if (rc < 0) {
+        db_rollback(c);
+        return rc;
+    }
+    return db_commit(c) == 0 ? rc : -1;
+}
+
 sqlite3_stmt *db_stmt_try(db_conn *c, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SLOTS;

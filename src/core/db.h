@@ -49,6 +49,17 @@ int db_commit(db_conn *c);
 void db_rollback(db_conn *c);
 
 /*
+ * Run `fn` inside one write transaction: the way to write. A negative
+ * return from fn rolls everything back and is returned as is (-1 for an
+ * error; other negative codes are the caller's, e.g. "refused"); zero or a
+ * positive value commits and is returned. Returns -1 when the transaction
+ * cannot start (busy) or COMMIT fails (rolled back). fn never commits or
+ * rolls back itself.
+ */
+typedef int (*db_write_fn)(db_conn *c, void *ctx);
+int db_transaction(db *d, db_write_fn fn, void *ctx);
+
+/*
  * The cached prepared statement for `sql` on this connection, reset and with
  * its bindings cleared. `sql` must be a string with static storage duration.
  * Aborts with a message when the SQL does not compile (a programming error).

@@ -36,15 +36,26 @@ static const char Q_INSERT[] =
 static const char Q_DELETE_ALL[] = "DELETE FROM session WHERE account_id = :account";
 static const char Q_DELETE_HASH[] = "DELETE FROM session WHERE token_hash = :hash";
 
+typedef struct write_one_args {
+    const char *sql;
+    int64_t id, now;
+} write_one_args;
+
+static int write_one_tx(db_conn *w, void *ctx)
+{
+    const write_one_args *a = ctx;
+    sqlite3_stmt *s = db_stmt(w, a->sql);
+    db_bind_int(s, ":id", a->id);
+    if (a->now) db_bind_int(s, ":now", a->now);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* One statement with :id (and :now when not 0), in its own transaction; a
+ * failure only costs a session's "seen" time or an early logout row. */
 static void write_one(db *d, const char *sql, int64_t id, int64_t now)
 {
-    db_conn *w = db_begin(d);
-    if (!w) return;
-    sqlite3_stmt *s = db_stmt(w, sql);
-    db_bind_int(s, ":id", id);
-    if (now) db_bind_int(s, ":now", now);
-    db_exec_stmt(s);
-    db_commit(w);
+    write_one_args a = {sql, id, now};
+    db_transaction(d, write_one_tx, &a);
 }
 
 void session_load(req *r)
@@ -132,18 +143,19 @@ static void set_cookie(req *r, const char *value, bool clear)
     reply_header(r, "Set-Cookie", c);
 }
 
-int session_start(req *r, int64_t account)
+typedef struct start_args {
+    const char *old; /* the cookie the browser presented, or NULL */
+    const char *hash, *csrf;
+    int64_t account, now;
+} start_args;
+
+static int session_start_tx(db_conn *w, void *ctx)
 {
-    char token[AUTH_TOKEN_CHARS + 1], hash[AUTH_HASH_HEX + 1];
-    char csrf[AUTH_TOKEN_CHARS + 1], csrf_hash[AUTH_HASH_HEX + 1];
-    auth_new_token(token, hash);
-    auth_new_token(csrf, csrf_hash);
-    int64_t now = now_utc();
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
+    const start_args *a = ctx;
+    const char *old = a->old;
+    int64_t now = a->now;
     /* Whatever session the browser presented ends here: a planted cookie
      * never becomes a signed-in one. */
-    const char *old = req_cookie(r, cookie_name(r));
     if (old && strlen(old) == AUTH_TOKEN_CHARS) {
         char old_hash[AUTH_HASH_HEX + 1];
         auth_token_hash(old, old_hash);
@@ -156,15 +168,21 @@ int session_start(req *r, int64_t account)
     db_bind_int(s, ":absolute", now - SESSION_MAX);
     db_exec_stmt(s);
     s = db_stmt(w, Q_INSERT);
-    db_bind_text(s, ":hash", hash);
-    db_bind_int(s, ":account", account);
-    db_bind_text(s, ":csrf", csrf);
+    db_bind_text(s, ":hash", a->hash);
+    db_bind_int(s, ":account", a->account);
+    db_bind_text(s, ":csrf", a->csrf);
     db_bind_int(s, ":now", now);
-    if (db_exec_stmt(s) != SQLITE_DONE) {
-        db_rollback(w);
-        return -1;
-    }
-    if (db_commit(w) != 0) return -1;
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+int session_start(req *r, int64_t account)
+{
+    char token[AUTH_TOKEN_CHARS + 1], hash[AUTH_HASH_HEX + 1];
+    char csrf[AUTH_TOKEN_CHARS + 1], csrf_hash[AUTH_HASH_HEX + 1];
+    auth_new_token(token, hash);
+    auth_new_token(csrf, csrf_hash);
+    start_args a = {req_cookie(r, cookie_name(r)), hash, csrf, account, now_utc()};
+    if (db_transaction(r->app->db, session_start_tx, &a) != 0) return -1;
     set_cookie(r, token, false);
     sodium_memzero(token, sizeof token);
     return 0;
