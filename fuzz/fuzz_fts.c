@@ -24,13 +24,15 @@ static void setup(void)
 {
     if (sqlite3_open(":memory:", &fts_db) != SQLITE_OK) abort();
     const char *sql =
-        "CREATE VIRTUAL TABLE t USING fts5(name, services, place_type, commune, labels, presentation,"
+        "CREATE VIRTUAL TABLE t USING fts5(name, services, place_type, commune, labels, "
+        "presentation,"
         " tokenize = \"unicode61 remove_diacritics 2\", prefix = '2 3');"
         "INSERT INTO t VALUES ('Espace public numérique', 'démarches CAF', 'tiers-lieu',"
         " 'Aurillac 15000', 'France services', 'Aide \"NEAR\" AND OR NOT * ^ :');";
     if (sqlite3_exec(fts_db, sql, NULL, NULL, NULL) != SQLITE_OK) abort();
-    if (sqlite3_prepare_v2(fts_db, "SELECT rowid, bm25(t, 10, 5, 2, 2, 1, 1) FROM t WHERE t MATCH ?",
-                           -1, &match, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(fts_db,
+                           "SELECT rowid, bm25(t, 10, 5, 2, 2, 1, 1) FROM t WHERE t MATCH ?", -1,
+                           &match, NULL) != SQLITE_OK)
         abort();
 }
 

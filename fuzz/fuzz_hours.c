@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *canon = hours_normalise(s);
     hours_schedule *again = hours_parse(canon, &err);
     if (!again) {
-        fprintf(stderr, "canonical form does not parse: \"%s\" → \"%s\": %s\n", expr, canon, err.message);
+        fprintf(stderr, "canonical form does not parse: \"%s\" → \"%s\": %s\n", expr, canon,
+                err.message);
         abort();
     }
     char *canon2 = hours_normalise(again);
@@ -59,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int n = hours_intervals(s, &CTX[c], t, t + 7 * 86400, iv, ARRAY_LEN(iv));
             int count = n < 0 ? (int)ARRAY_LEN(iv) : n;
             for (int k = 0; k < count; k++) {
-                if (iv[k].start >= iv[k].end || iv[k].start < t || iv[k].end > t + 7 * 86400) abort();
+                if (iv[k].start >= iv[k].end || iv[k].start < t || iv[k].end > t + 7 * 86400)
+                    abort();
                 if (k > 0 && iv[k].start < iv[k - 1].end) abort();
             }
             (void)hours_is_open(s, &CTX[c], t);

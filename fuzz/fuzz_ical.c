@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = xstrndup((const char *)data, size);
     size_t n = strlen(text);
     /* The writer gets valid UTF-8 from the catalogue: keep the valid prefix. */
-    while (n > 0 && !utf8_valid(text, n)) n--;
+    while (n > 0 && !utf8_valid(text, n))
+        n--;
     text[n] = '\0';
 
     buf esc = {0};

@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *err = NULL;
         catalogue = db_open(path, &err);
         if (!catalogue || db_migrate(catalogue, migrations) < 0) {
-            fprintf(stderr, "fuzz_import: cannot create the catalogue: %s\n", err ? err : "migrations");
+            fprintf(stderr, "fuzz_import: cannot create the catalogue: %s\n",
+                    err ? err : "migrations");
             abort();
         }
         free(migrations);

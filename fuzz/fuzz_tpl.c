@@ -69,7 +69,8 @@ static void check_fixed(const char *s, size_t len)
     char *end = strrchr(out.data, '|');
     if (!end) abort();
     char *start = end - 1;
-    while (start > out.data && *start != '|') start--;
+    while (start > out.data && *start != '|')
+        start--;
     for (char *p = start + 1; p < end; p++) {
         unsigned char c = (unsigned char)*p;
         if (!(c == '%' || c == '-' || c == '_' || c == '.' || c == '~' || (c >= '0' && c <= '9') ||
@@ -112,7 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((data[0] & 1) == 0) {
         /* jansson refuses invalid UTF-8 strings: keep the valid prefix. */
         size_t n = len;
-        while (n > 0 && !utf8_valid(s, n)) n--;
+        while (n > 0 && !utf8_valid(s, n))
+            n--;
         check_fixed(s, n);
         return 0;
     }

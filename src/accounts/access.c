@@ -78,7 +78,8 @@ char *admin_verify_url(const app *a, int64_t place_id, int64_t now)
     auth_sign(a->auth, msg, sig);
     free(msg);
     char *base = auth_base_url(a);
-    char *url = xasprintf("%s/verifier?lieu=%lld&exp=%lld&sig=%s", base, (long long)place_id, exp, sig);
+    char *url =
+        xasprintf("%s/verifier?lieu=%lld&exp=%lld&sig=%s", base, (long long)place_id, exp, sig);
     free(base);
     return url;
 }
@@ -99,7 +100,8 @@ bool admin_verify_link_ok(const app *a, int64_t place_id, const char *expires, c
 /* Used by: admin_mail_place (who hears about a place): 2 manager, 1 coordinator, 0 admin. */
 static const char Q_PLACE_PEOPLE[] =
     "SELECT a.email, max(CASE WHEN ar.kind = 'manager' THEN 2 WHEN ar.kind = 'coordinator' THEN 1"
-    " ELSE 0 END) FROM account a JOIN account_role ar ON ar.account_id = a.id JOIN place p ON p.id = :id"
+    " ELSE 0 END) FROM account a JOIN account_role ar ON ar.account_id = a.id JOIN place p ON p.id "
+    "= :id"
     " WHERE a.disabled = 0 AND (ar.kind = 'admin' OR ar.place_id = p.id OR (ar.kind = 'coordinator'"
     " AND (ar.departement = p.departement OR ar.epci = (SELECT c.epci FROM commune c"
     "  WHERE c.insee = p.commune_insee))))"

@@ -14,9 +14,9 @@
 #include <strings.h>
 
 struct auth_state {
-    sem_t hashing;           /* AUTH_CONCURRENT_HASHES slots */
-    unsigned char key[32];   /* HMAC key (app_secret 'signing') */
-    char **common;           /* sorted, lowercase */
+    sem_t hashing;         /* AUTH_CONCURRENT_HASHES slots */
+    unsigned char key[32]; /* HMAC key (app_secret 'signing') */
+    char **common;         /* sorted, lowercase */
     size_t ncommon;
     char dummy_hash[crypto_pwhash_STRBYTES];
 };
@@ -34,7 +34,8 @@ static int cmp_str(const void *a, const void *b)
 static char *lower_dup(const char *s)
 {
     char *c = xstrdup(s);
-    for (char *p = c; *p; p++) *p = (char)tolower((unsigned char)*p);
+    for (char *p = c; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
     return c;
 }
 
@@ -122,7 +123,8 @@ void auth_free(app *a)
 {
     auth_state *s = a->auth;
     if (!s) return;
-    for (size_t i = 0; i < s->ncommon; i++) free(s->common[i]);
+    for (size_t i = 0; i < s->ncommon; i++)
+        free(s->common[i]);
     free(s->common);
     sem_destroy(&s->hashing);
     sodium_memzero(s->key, sizeof s->key);
@@ -144,7 +146,8 @@ const char *auth_password_problem(const auth_state *s, const char *password, con
     bool common = s && bsearch(&low, s->common, s->ncommon, sizeof *s->common, cmp_str);
     /* The same character repeated is as weak as a listed password. */
     bool repeated = true;
-    for (size_t i = 1; i < len; i++) repeated &= password[i] == password[0];
+    for (size_t i = 1; i < len; i++)
+        repeated &= password[i] == password[0];
     free(low);
     if (common || repeated)
         return "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une "
@@ -248,8 +251,9 @@ static int64_t delay_for(int64_t failures, int64_t free_failures)
 {
     if (failures < free_failures) return 0;
     int64_t n = failures - free_failures;
-    return n >= 10 ? AUTH_MAX_DELAY : ((int64_t)1 << n) > AUTH_MAX_DELAY ? AUTH_MAX_DELAY
-                                                                         : ((int64_t)1 << n);
+    return n >= 10                              ? AUTH_MAX_DELAY
+           : ((int64_t)1 << n) > AUTH_MAX_DELAY ? AUTH_MAX_DELAY
+                                                : ((int64_t)1 << n);
 }
 
 static int64_t wait_for(db_conn *c, const char *key, int64_t free_failures, int64_t max_per_hour,
@@ -315,9 +319,8 @@ void auth_throttle_clear(db_conn *w, const char *email)
 /* ---- audit ---- */
 
 /* Used by: auth_audit. */
-static const char Q_AUDIT[] =
-    "INSERT INTO audit_log (event, actor_id, subject, ip, detail)"
-    " VALUES (:event, :actor, :subject, :ip, :detail)";
+static const char Q_AUDIT[] = "INSERT INTO audit_log (event, actor_id, subject, ip, detail)"
+                              " VALUES (:event, :actor, :subject, :ip, :detail)";
 
 void auth_audit(db_conn *w, const char *event, int64_t actor, const char *subject, const char *ip,
                 const char *detail)
@@ -381,7 +384,8 @@ bool auth_role_parse(const char *text, role_spec *out)
                   (all_digits(d, 2, 3) || strcasecmp(d, "2a") == 0 || strcasecmp(d, "2b") == 0);
         if (!ok) return false;
         snprintf(out->departement, sizeof out->departement, "%s", d);
-        for (char *p = out->departement; *p; p++) *p = (char)toupper((unsigned char)*p);
+        for (char *p = out->departement; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
         return true;
     }
     return false;
@@ -390,12 +394,19 @@ bool auth_role_parse(const char *text, role_spec *out)
 void auth_role_format(const role_spec *r, char *out, size_t size)
 {
     switch (r->kind) {
-    case ROLE_ADMIN: snprintf(out, size, "admin"); break;
-    case ROLE_MANAGER: snprintf(out, size, "manager:%lld", (long long)r->place_id); break;
+    case ROLE_ADMIN:
+        snprintf(out, size, "admin");
+        break;
+    case ROLE_MANAGER:
+        snprintf(out, size, "manager:%lld", (long long)r->place_id);
+        break;
     case ROLE_COORDINATOR:
-        if (r->place_id) snprintf(out, size, "coordinator:place:%lld", (long long)r->place_id);
-        else if (r->epci[0]) snprintf(out, size, "coordinator:epci:%s", r->epci);
-        else snprintf(out, size, "coordinator:departement:%s", r->departement);
+        if (r->place_id)
+            snprintf(out, size, "coordinator:place:%lld", (long long)r->place_id);
+        else if (r->epci[0])
+            snprintf(out, size, "coordinator:epci:%s", r->epci);
+        else
+            snprintf(out, size, "coordinator:departement:%s", r->departement);
         break;
     }
 }
@@ -403,12 +414,19 @@ void auth_role_format(const role_spec *r, char *out, size_t size)
 void auth_role_describe(const role_spec *r, char *out, size_t size)
 {
     switch (r->kind) {
-    case ROLE_ADMIN: snprintf(out, size, "administration"); break;
-    case ROLE_MANAGER: snprintf(out, size, "gestion du lieu n° %lld", (long long)r->place_id); break;
+    case ROLE_ADMIN:
+        snprintf(out, size, "administration");
+        break;
+    case ROLE_MANAGER:
+        snprintf(out, size, "gestion du lieu n° %lld", (long long)r->place_id);
+        break;
     case ROLE_COORDINATOR:
-        if (r->place_id) snprintf(out, size, "coordination du lieu n° %lld", (long long)r->place_id);
-        else if (r->epci[0]) snprintf(out, size, "coordination de l'EPCI %s", r->epci);
-        else snprintf(out, size, "coordination du département %s", r->departement);
+        if (r->place_id)
+            snprintf(out, size, "coordination du lieu n° %lld", (long long)r->place_id);
+        else if (r->epci[0])
+            snprintf(out, size, "coordination de l'EPCI %s", r->epci);
+        else
+            snprintf(out, size, "coordination du département %s", r->departement);
         break;
     }
 }
@@ -551,8 +569,7 @@ int64_t auth_token_check(db_conn *c, const char *token, bool use, int64_t now,
     if (sqlite3_step(s) == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
         account = sqlite3_column_int64(s, 1);
-        if (kind_out)
-            *kind_out = strcmp(db_col_text(s, 2), "invite") == 0 ? "invite" : "reset";
+        if (kind_out) *kind_out = strcmp(db_col_text(s, 2), "invite") == 0 ? "invite" : "reset";
     }
     sqlite3_reset(s);
     if (!account || !use) return account;
@@ -567,7 +584,8 @@ char *auth_base_url(const app *a)
 {
     if (a->cfg.public_origin && *a->cfg.public_origin) {
         size_t n = strlen(a->cfg.public_origin);
-        while (n && a->cfg.public_origin[n - 1] == '/') n--;
+        while (n && a->cfg.public_origin[n - 1] == '/')
+            n--;
         return xstrndup(a->cfg.public_origin, n);
     }
     return xasprintf("http://%s:%d", a->cfg.listen, a->cfg.port);

@@ -24,9 +24,9 @@ enum {
     AUTH_RESET_TTL = 3600,          /* password reset links */
     AUTH_ACCOUNT_FREE_FAILURES = 5, /* failed logins per account before delays start */
     AUTH_ACCOUNT_MAX_PER_HOUR = 100,
-    AUTH_IP_FREE_FAILURES = 20,     /* failed logins per client address before delays */
-    AUTH_MAX_DELAY = 15 * 60,       /* longest delay between two attempts, seconds */
-    AUTH_THROTTLE_WINDOW = 3600,    /* failures older than this are forgotten */
+    AUTH_IP_FREE_FAILURES = 20,  /* failed logins per client address before delays */
+    AUTH_MAX_DELAY = 15 * 60,    /* longest delay between two attempts, seconds */
+    AUTH_THROTTLE_WINDOW = 3600, /* failures older than this are forgotten */
 };
 
 /* Start-up state shared by the threads (read-only but for the semaphore). */

@@ -22,14 +22,15 @@
 #include "cmd/cmd.h"
 #include "core/util.h"
 
-
 /* Run one pragma whose single-row answer must be `expect`; returns 0 when it is. */
-static int pragma_expect(sqlite3 *conn, const char *sql, const char *expect, char *got, size_t gotlen)
+static int pragma_expect(sqlite3 *conn, const char *sql, const char *expect, char *got,
+                         size_t gotlen)
 {
     sqlite3_stmt *st = NULL;
     int ok = -1;
     snprintf(got, gotlen, "%s", sqlite3_errmsg(conn));
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
         snprintf(got, gotlen, "%s", v ? v : "(null)");
         ok = v && strcmp(v, expect) == 0 ? 0 : -1;
@@ -65,7 +66,8 @@ int cmd_backup(const char *db_path, int argc, char **argv)
     }
     sqlite3_busy_timeout(src, 5000);
     unlink(partial);
-    if (sqlite3_open_v2(partial, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(partial, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
         fprintf(stderr, "repere backup: cannot create %s: %s\n", partial, sqlite3_errmsg(dst));
         goto done;
     }
@@ -76,7 +78,8 @@ int cmd_backup(const char *db_path, int argc, char **argv)
     }
     int rc;
     /* -1: every page in one step, hence one read transaction, hence one commit's state. */
-    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(50);
     int pages = sqlite3_backup_pagecount(b);
     if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE) {
         fprintf(stderr, "repere backup: copy failed: %s\n", sqlite3_errstr(rc));

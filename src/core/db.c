@@ -42,13 +42,12 @@ struct db {
     atomic_llong external; /* commits by other processes, as noticed by readers */
 };
 
-static const char *const PRAGMAS =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "PRAGMA foreign_keys=ON;"
-    "PRAGMA temp_store=MEMORY;"
-    "PRAGMA cache_size=-8192;"
-    "PRAGMA mmap_size=268435456;";
+static const char *const PRAGMAS = "PRAGMA journal_mode=WAL;"
+                                   "PRAGMA synchronous=NORMAL;"
+                                   "PRAGMA foreign_keys=ON;"
+                                   "PRAGMA temp_store=MEMORY;"
+                                   "PRAGMA cache_size=-8192;"
+                                   "PRAGMA mmap_size=268435456;";
 
 static db_conn *conn_open(db *d, bool readonly, char **err)
 {
@@ -254,8 +253,10 @@ static int param_index(sqlite3_stmt *s, const char *name)
 void db_bind_text(sqlite3_stmt *s, const char *name, const char *value)
 {
     int i = param_index(s, name);
-    if (value && *value) sqlite3_bind_text(s, i, value, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(s, i);
+    if (value && *value)
+        sqlite3_bind_text(s, i, value, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
 }
 
 void db_bind_int(sqlite3_stmt *s, const char *name, int64_t value)
@@ -325,7 +326,8 @@ static char *read_file(const char *path)
     buf b = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
     fclose(f);
     return buf_steal(&b);
 }
@@ -362,8 +364,7 @@ int db_migrate(db *d, const char *dir)
         char *sql = read_file(path);
         char *msg = NULL;
         if (!sql || sqlite3_exec(c->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
-            fprintf(stderr, "repere: migration %s failed: %s\n", path,
-                    msg ? msg : strerror(errno));
+            fprintf(stderr, "repere: migration %s failed: %s\n", path, msg ? msg : strerror(errno));
             sqlite3_free(msg);
             db_rollback(c);
             failed = 1;
@@ -382,7 +383,8 @@ int db_migrate(db *d, const char *dir)
         free(sql);
         free(path);
     }
-    for (int i = 0; i < count; i++) free(names[i]);
+    for (int i = 0; i < count; i++)
+        free(names[i]);
     free(names);
     return failed ? -1 : applied;
 }

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const FR_MONTHS[12] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
-                                   "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+const char *const FR_MONTHS[12] = {"janvier",   "février", "mars",     "avril",
+                                   "mai",       "juin",    "juillet",  "août",
+                                   "septembre", "octobre", "novembre", "décembre"};
 const char *const FR_WEEKDAYS[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
                                     "vendredi", "samedi", "dimanche"};
 
@@ -38,8 +39,8 @@ bool fr_date(buf *out, const char *iso)
 void fr_phone(buf *out, const char *e164)
 {
     if (!e164 || !*e164) return;
-    static const char *const overseas[] = {"+262", "+269", "+508", "+590", "+594", "+596",
-                                           "+681", "+687", "+689"};
+    static const char *const overseas[] = {"+262", "+269", "+508", "+590", "+594",
+                                           "+596", "+681", "+687", "+689"};
     size_t len = strlen(e164);
     if (str_starts_with(e164, "+33") && len == 12) {
         /* +33 X XX XX XX XX → 0X XX XX XX XX */

@@ -10,8 +10,8 @@
 
 #include "core/util.h"
 
-extern const char *const FR_MONTHS[12];   /* "janvier" … */
-extern const char *const FR_WEEKDAYS[7];  /* "lundi" … "dimanche" (ISO order) */
+extern const char *const FR_MONTHS[12];  /* "janvier" … */
+extern const char *const FR_WEEKDAYS[7]; /* "lundi" … "dimanche" (ISO order) */
 
 /* "2022-05-05" (or a longer ISO timestamp) → "5 mai 2022"; false if unparsable. */
 bool fr_date(buf *out, const char *iso);

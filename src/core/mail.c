@@ -53,7 +53,8 @@ static void compose(const app *a, buf *m, const char *to, const char *subject, c
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    put_header(m, "From", a->cfg.mail_from ? a->cfg.mail_from : "Repère <ne-pas-repondre@localhost>");
+    put_header(m, "From",
+               a->cfg.mail_from ? a->cfg.mail_from : "Repère <ne-pas-repondre@localhost>");
     put_header(m, "To", to);
     put_subject(m, subject);
     put_header(m, "Date", date);
@@ -95,7 +96,8 @@ static int run_sendmail(const char *cmd, const buf *m)
     }
     close(fds[1]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     if (off < m->len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "repere: the mail command failed (status %d)\n", status);
         return -1;
@@ -127,9 +129,12 @@ int mail_send(const app *a, const char *to, const char *subject, const char *bod
     buf m = {0};
     compose(a, &m, to, subject, body);
     int rc;
-    if (a->cfg.sendmail && *a->cfg.sendmail) rc = run_sendmail(a->cfg.sendmail, &m);
-    else if (a->cfg.outbox) rc = write_outbox(a->cfg.outbox, &m);
-    else rc = -1;
+    if (a->cfg.sendmail && *a->cfg.sendmail)
+        rc = run_sendmail(a->cfg.sendmail, &m);
+    else if (a->cfg.outbox)
+        rc = write_outbox(a->cfg.outbox, &m);
+    else
+        rc = -1;
     buf_free(&m);
     return rc;
 }
@@ -151,7 +156,8 @@ static char *header_of(const char *msg, const char *name)
     for (const char *line = msg; line && *line && *line != '\n';) {
         if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
             const char *v = line + n + 1;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             const char *end = strchr(v, '\n');
             return xstrndup(v, end ? (size_t)(end - v) : strlen(v));
         }
@@ -164,7 +170,8 @@ static char *header_of(const char *msg, const char *name)
 /* Decode our own "=?UTF-8?B?…?=" subjects. */
 static char *decode_subject(const char *s)
 {
-    if (!s || !str_starts_with(s, "=?UTF-8?B?") || !str_ends_with(s, "?=")) return xstrdup(s ? s : "");
+    if (!s || !str_starts_with(s, "=?UTF-8?B?") || !str_ends_with(s, "?="))
+        return xstrdup(s ? s : "");
     size_t len = strlen(s) - 12;
     unsigned char *out = xmalloc(len + 1);
     size_t outlen = 0;
@@ -205,8 +212,8 @@ json_t *mail_outbox_list(const app *a)
                      *date = header_of(msg, "Date");
                 char *subj = decode_subject(subject);
                 json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "file", names[i],
-                                                      "to", to ? to : "", "subject", subj,
-                                                      "date", date ? date : ""));
+                                                      "to", to ? to : "", "subject", subj, "date",
+                                                      date ? date : ""));
                 free(to);
                 free(subject);
                 free(subj);
@@ -232,7 +239,8 @@ char *mail_outbox_read(const app *a, const char *file)
     buf b = {0};
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 1024 * 1024) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 1024 * 1024)
+        buf_append(&b, chunk, n);
     fclose(f);
     if (!utf8_valid(b.data ? b.data : "", b.len)) {
         buf_free(&b);

@@ -19,12 +19,14 @@ typedef struct node {
     size_t end; /* sections: index of the node after the section's last child */
 } node;
 
-typedef struct template {
+typedef struct template
+{
     char *name;
     char *source; /* owns the bytes that nodes point into */
     node *nodes;
     size_t count;
-} template;
+}
+template;
 
 struct tpl_set {
     template *items;
@@ -78,9 +80,12 @@ static bool compile(template *t, char **error)
         enum node_kind kind = N_VAR;
         char sigil = tag[0];
         if (sigil == '!') continue;
-        if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>') tag = str_trim(tag + 1);
-        else if (str_starts_with(tag, "raw ")) kind = N_RAW, tag = str_trim(tag + 4);
-        else if (str_starts_with(tag, "url ")) kind = N_URL, tag = str_trim(tag + 4);
+        if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>')
+            tag = str_trim(tag + 1);
+        else if (str_starts_with(tag, "raw "))
+            kind = N_RAW, tag = str_trim(tag + 4);
+        else if (str_starts_with(tag, "url "))
+            kind = N_URL, tag = str_trim(tag + 4);
         if (!*tag) {
             *error = xasprintf("%s.html:%d: empty tag", t->name, line_of(t->source, open));
             return false;
@@ -201,7 +206,8 @@ tpl_set *tpl_load(const char *dir)
         if (f) {
             char chunk[8192];
             size_t got;
-            while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, got);
+            while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+                buf_append(&b, chunk, got);
             fclose(f);
         } else {
             fprintf(stderr, "repere: cannot read %s\n", path);
@@ -262,10 +268,13 @@ static void walk_range(const tpl_set *set, const template *t, size_t from, size_
     for (size_t i = from; i < to; i++) {
         const node *n = &t->nodes[i];
         switch (n->kind) {
-        case N_TEXT: break;
+        case N_TEXT:
+            break;
         case N_VAR:
         case N_URL:
-        case N_RAW: fn(ctx, TPL_WALK_NAME, n->text); break;
+        case N_RAW:
+            fn(ctx, TPL_WALK_NAME, n->text);
+            break;
         case N_SECTION:
         case N_INVERTED: {
             bool enters = n->kind == N_SECTION && !is_index_test(n->text);
@@ -277,8 +286,10 @@ static void walk_range(const tpl_set *set, const template *t, size_t from, size_
         }
         case N_PARTIAL: {
             const template *p = find(set, n->text);
-            if (!p) fn(ctx, TPL_WALK_MISSING_PARTIAL, n->text);
-            else if (depth < MAX_DEPTH) walk_range(set, p, 0, p->count, fn, ctx, depth + 1);
+            if (!p)
+                fn(ctx, TPL_WALK_MISSING_PARTIAL, n->text);
+            else if (depth < MAX_DEPTH)
+                walk_range(set, p, 0, p->count, fn, ctx, depth + 1);
             break;
         }
         }
@@ -311,12 +322,23 @@ void html_escape(buf *out, const char *s)
     for (; *s; s++) {
         const char *rep;
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
         }
         buf_append(out, run, (size_t)(s - run));
         buf_puts(out, rep);
@@ -363,7 +385,8 @@ static json_t *lookup_first(const scope *sc, const char *key, int up)
 {
     size_t top = sc->depth;
     while (up-- > 0) {
-        while (top > 0 && !sc->barrier[top - 1]) top--;
+        while (top > 0 && !sc->barrier[top - 1])
+            top--;
         if (top > 0) top--; /* past the barrier itself */
     }
     for (size_t i = top; i-- > 0;) {
@@ -383,7 +406,8 @@ static json_t *lookup(const scope *sc, const char *path)
     bool from_root = path[0] == '@';
     if (from_root) path++;
     int up = 0;
-    while (!from_root && str_starts_with(path, "../")) up++, path += 3;
+    while (!from_root && str_starts_with(path, "../"))
+        up++, path += 3;
     const char *dot = strchr(path, '.');
     size_t first = dot ? (size_t)(dot - path) : strlen(path);
     char key[128];
@@ -415,18 +439,23 @@ static json_t *lookup(const scope *sc, const char *path)
     return v;
 }
 
-
 static bool truthy(const json_t *v)
 {
     if (!v) return false;
     switch (json_typeof(v)) {
     case JSON_NULL:
-    case JSON_FALSE: return false;
-    case JSON_STRING: return json_string_length(v) > 0;
-    case JSON_INTEGER: return json_integer_value(v) != 0;
-    case JSON_REAL: return json_real_value(v) != 0.0;
-    case JSON_ARRAY: return json_array_size(v) > 0;
-    default: return true;
+    case JSON_FALSE:
+        return false;
+    case JSON_STRING:
+        return json_string_length(v) > 0;
+    case JSON_INTEGER:
+        return json_integer_value(v) != 0;
+    case JSON_REAL:
+        return json_real_value(v) != 0.0;
+    case JSON_ARRAY:
+        return json_array_size(v) > 0;
+    default:
+        return true;
     }
 }
 
@@ -435,11 +464,18 @@ static const char *scalar_text(const json_t *v, char *tmp, size_t tmplen)
 {
     if (!v) return NULL;
     switch (json_typeof(v)) {
-    case JSON_STRING: return json_string_value(v);
-    case JSON_INTEGER: snprintf(tmp, tmplen, "%lld", (long long)json_integer_value(v)); return tmp;
-    case JSON_REAL: snprintf(tmp, tmplen, "%g", json_real_value(v)); return tmp;
-    case JSON_TRUE: return "true";
-    default: return NULL;
+    case JSON_STRING:
+        return json_string_value(v);
+    case JSON_INTEGER:
+        snprintf(tmp, tmplen, "%lld", (long long)json_integer_value(v));
+        return tmp;
+    case JSON_REAL:
+        snprintf(tmp, tmplen, "%g", json_real_value(v));
+        return tmp;
+    case JSON_TRUE:
+        return "true";
+    default:
+        return NULL;
     }
 }
 
@@ -490,7 +526,9 @@ static void render_range(const tpl_set *set, const template *t, size_t from, siz
         const node *n = &t->nodes[i];
         const char *s;
         switch (n->kind) {
-        case N_TEXT: buf_append(out, n->text, n->len); break;
+        case N_TEXT:
+            buf_append(out, n->text, n->len);
+            break;
         case N_VAR:
             if ((s = scalar_text(lookup(sc, n->text), tmp, sizeof tmp))) html_escape(out, s);
             break;
@@ -525,8 +563,12 @@ bool tpl_render_traced(const tpl_set *set, const char *name, json_t *data, buf *
 {
     const template *t = find(set, name);
     if (!t) return false;
-    scope sc = {.values = {data}, .barrier = {true}, .depth = 1, .trace = trace,
-                .trace_ctx = trace_ctx, .template_name = name};
+    scope sc = {.values = {data},
+                .barrier = {true},
+                .depth = 1,
+                .trace = trace,
+                .trace_ctx = trace_ctx,
+                .template_name = name};
     render_range(set, t, 0, t->count, &sc, out, 0);
     return true;
 }

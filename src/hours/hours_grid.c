@@ -56,9 +56,12 @@ static bool parse_rule(const char *rule, admin_hours_grid *g)
             p += 3;
         }
         if (b < a) return false;
-        for (int d = a; d <= b; d++) days[d] = true;
-        if (*p == ',') p++;
-        else if (p != space) return false;
+        for (int d = a; d <= b; d++)
+            days[d] = true;
+        if (*p == ',')
+            p++;
+        else if (p != space)
+            return false;
     }
     const char *times = space + 1;
     admin_hours_range ranges[ADMIN_HOURS_RANGES];
@@ -119,7 +122,8 @@ static void day_key(const admin_hours_grid *g, int d, buf *out)
 char *admin_hours_to_expr(const admin_hours_grid *g)
 {
     buf keys[7] = {{0}};
-    for (int d = 0; d < 7; d++) day_key(g, d, &keys[d]);
+    for (int d = 0; d < 7; d++)
+        day_key(g, d, &keys[d]);
     bool done[7] = {0};
     buf out = {0};
     for (int d = 0; d < 7; d++) {
@@ -135,16 +139,20 @@ char *admin_hours_to_expr(const admin_hours_grid *g)
                 continue;
             }
             int end = e;
-            while (end + 1 < 7 && same[end + 1]) end++;
+            while (end + 1 < 7 && same[end + 1])
+                end++;
             if (!first) buf_putc(&out, ',');
             first = false;
-            if (end == e) buf_puts(&out, CODES[e]);
-            else buf_printf(&out, "%s%s%s", CODES[e], end == e + 1 ? "," : "-", CODES[end]);
+            if (end == e)
+                buf_puts(&out, CODES[e]);
+            else
+                buf_printf(&out, "%s%s%s", CODES[e], end == e + 1 ? "," : "-", CODES[end]);
             e = end + 1;
         }
         buf_printf(&out, " %s", keys[d].data);
     }
-    for (int d = 0; d < 7; d++) buf_free(&keys[d]);
+    for (int d = 0; d < 7; d++)
+        buf_free(&keys[d]);
     if (!out.len) return NULL;
     if (g->ph_off) buf_puts(&out, "; PH off");
     return buf_steal(&out);
@@ -158,6 +166,7 @@ const char *admin_hours_check_range(const admin_hours_range *r, const char *prev
     if (f < 0 || t < 0) return "Heure invalide : écrivez-la sous la forme 09:30.";
     if (t <= f) return "L'heure de fermeture doit suivre l'heure d'ouverture.";
     if (previous_to && previous_to[0] && minutes(previous_to) >= 0 && f < minutes(previous_to))
-        return "Cette plage chevauche la précédente : mettez les plages dans l'ordre de la journée.";
+        return "Cette plage chevauche la précédente : mettez les plages dans l'ordre de la "
+               "journée.";
     return NULL;
 }

@@ -45,7 +45,8 @@ int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max
     size_t n = 0, i = 0;
     while (i < len) {
         size_t end = i;
-        while (end < len && body[end] != '&') end++;
+        while (end < len && body[end] != '&')
+            end++;
         if (end > i) {
             if (n == max) return -1;
             char *pair = arena_strndup(ar, body + i, end - i);
@@ -69,7 +70,6 @@ int http_parse_form(arena *ar, const char *body, size_t len, kv *out, size_t max
     }
     return (int)n;
 }
-
 
 /* ---- accessors ---- */
 
@@ -147,7 +147,8 @@ const char *req_origin(req *r)
     const char *o = r->app->cfg.public_origin;
     if (o && *o) {
         size_t n = strlen(o);
-        while (n && o[n - 1] == '/') n--;
+        while (n && o[n - 1] == '/')
+            n--;
         return arena_strndup(r->arena, o, n);
     }
     const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
@@ -201,7 +202,8 @@ int reply_page(req *r, const char *template_name, json_t *data)
     /* "Ma sélection (N)" in the header, from the cookie only */
     json_t *nav = selection_nav_model(req_cookie(r, SELECTION_COOKIE));
     if (nav) json_object_set_new(data, "selection_nav", nav);
-    if (!json_object_get(data, "status")) json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
+    if (!json_object_get(data, "status"))
+        json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
     buf body = {0};
     if (!tpl_render(a->templates, template_name, data, &body)) {
         fprintf(stderr, "repere: missing template %s\n", template_name);
@@ -228,14 +230,16 @@ int reply_error(req *r, int status, const char *message)
 {
     r->status = status;
     r->location = NULL;
-    if (status >= 500) fprintf(stderr, "repere: %d on %s %s: %s\n", status, r->method, r->path, message);
+    if (status >= 500)
+        fprintf(stderr, "repere: %d on %s %s: %s\n", status, r->method, r->path, message);
     if (wants_json(r)) {
-        return reply_json(r, status, json_pack("{s:s, s:s}", "erreur", message, "detail",
-                                               status == 404 ? "ressource inconnue" : ""));
+        return reply_json(r, status,
+                          json_pack("{s:s, s:s}", "erreur", message, "detail",
+                                    status == 404 ? "ressource inconnue" : ""));
     }
     json_t *d = json_pack("{s:s, s:i, s:s, s:b}", "title",
-                          status == 404 ? "Page introuvable" : "Une erreur est survenue",
-                          "status", status, "message", message, "is_404", status == 404);
+                          status == 404 ? "Page introuvable" : "Une erreur est survenue", "status",
+                          status, "message", message, "is_404", status == 404);
     if (reply_page(r, "error", d) != 0) {
         buf_reset(&r->out);
         buf_puts(&r->out, message);

@@ -19,9 +19,10 @@
 
 /* Hard limits (named so they can be found and argued about). */
 enum {
-    HTTP_MAX_URL = 2048,          /* longer URLs: 414 */
-    HTTP_MAX_ARGS = 64,           /* more query/form fields: 400 */
-    HTTP_MAX_FORM_BODY = 64 * 1024, /* url-encoded forms (and the fields of a multipart one): 413 beyond */
+    HTTP_MAX_URL = 2048, /* longer URLs: 414 */
+    HTTP_MAX_ARGS = 64,  /* more query/form fields: 400 */
+    HTTP_MAX_FORM_BODY =
+        64 * 1024, /* url-encoded forms (and the fields of a multipart one): 413 beyond */
     HTTP_MAX_PATH_PARAMS = 4,
 };
 
@@ -51,20 +52,20 @@ struct req {
     size_t max_body;     /* the route's limit (router.h max_body), set before the body is read */
     size_t body_bytes;   /* bytes of body received so far */
     bool session_loaded; /* session_load already ran (early check of an upload route) */
-    void *multipart;     /* http.c only: the MHD post processor of a multipart body and its fields */
-    buf upload;          /* multipart/form-data on a route with .multipart: the (one) file part */
+    void *multipart; /* http.c only: the MHD post processor of a multipart body and its fields */
+    buf upload;      /* multipart/form-data on a route with .multipart: the (one) file part */
     const char *upload_name; /* its file name as the browser sent it (may be NULL) */
 
     /* The answer, filled by handlers. */
     int status;
     buf out;
     const char *content_type;
-    const char *location;     /* redirects */
-    time_t last_modified;     /* 0: none */
+    const char *location;      /* redirects */
+    time_t last_modified;      /* 0: none */
     const char *cache_control; /* default: no-cache for pages */
-    bool allow_framing;       /* only the /embed routes */
-    const char *csp_override; /* only the /embed routes: their own Content-Security-Policy */
-    int file_fd;              /* static files: sent with sendfile; -1 otherwise */
+    bool allow_framing;        /* only the /embed routes */
+    const char *csp_override;  /* only the /embed routes: their own Content-Security-Policy */
+    int file_fd;               /* static files: sent with sendfile; -1 otherwise */
     uint64_t file_size;
     kv *headers; /* extra response headers */
     size_t nheaders;

@@ -25,14 +25,15 @@ typedef struct route {
     const char *path;   /* segments; '*' captures one segment into r->params */
     handler_fn handler;
     access_level access;
-    bool csrf;          /* POST forms: origin check + synchronizer token */
-    size_t max_body;    /* 0: HTTP_MAX_FORM_BODY; checked against Content-Length before reading */
-    bool multipart;     /* POST: multipart/form-data accepted (fields in r->form, one file in r->upload) */
+    bool csrf;       /* POST forms: origin check + synchronizer token */
+    size_t max_body; /* 0: HTTP_MAX_FORM_BODY; checked against Content-Length before reading */
+    bool multipart; /* POST: multipart/form-data accepted (fields in r->form, one file in r->upload)
+                     */
 } route;
 
 /*
- * Find the row of `table` (ended by a row without method) for method + path, filling r->params. Returns NULL when none
- * matches; *wrong_method is set when the path exists with another method.
+ * Find the row of `table` (ended by a row without method) for method + path, filling r->params.
+ * Returns NULL when none matches; *wrong_method is set when the path exists with another method.
  */
 const route *routes_match(const route *table, const char *method, const char *path, req *r,
                           bool *wrong_method);

@@ -157,12 +157,12 @@ static bool client_accepts_gzip(req *r)
 
 static bool is_compressible(const char *type)
 {
-    return type && (str_starts_with(type, "text/") || str_starts_with(type, "application/json") ||
-                    str_starts_with(type, "application/geo+json") ||
-                    str_starts_with(type, "application/javascript") ||
-                    str_starts_with(type, "image/svg") || str_starts_with(type, "application/xml") ||
-                    str_starts_with(type, "application/atom") ||
-                    str_starts_with(type, "text/calendar"));
+    return type &&
+           (str_starts_with(type, "text/") || str_starts_with(type, "application/json") ||
+            str_starts_with(type, "application/geo+json") ||
+            str_starts_with(type, "application/javascript") || str_starts_with(type, "image/svg") ||
+            str_starts_with(type, "application/xml") || str_starts_with(type, "application/atom") ||
+            str_starts_with(type, "text/calendar"));
 }
 
 /* gzip `in` into a fresh malloc'd buffer; returns false when it does not pay. */
@@ -215,11 +215,13 @@ static time_t parse_http_date(const char *s)
 static void add_security_headers(req *r, struct MHD_Response *resp)
 {
     app *a = r->app;
-    MHD_add_response_header(resp, "Content-Security-Policy", r->csp_override ? r->csp_override : a->csp);
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            r->csp_override ? r->csp_override : a->csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-    MHD_add_response_header(resp, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
+    MHD_add_response_header(resp, "Permissions-Policy",
+                            "geolocation=(self), camera=(), microphone=()");
     if (!r->allow_framing) MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     if (a->cfg.behind_tls)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
@@ -272,7 +274,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
     }
     if (!resp) return MHD_NO;
     r->status = status;
-    if (r->content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    if (r->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
     if (r->last_modified) {
         char date[64];
@@ -338,8 +341,9 @@ static void dispatch(req *r)
         return;
     }
     if (r->body_too_large) {
-        reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY ? "Le fichier envoyé est trop volumineux."
-                                                             : "Le formulaire envoyé est trop volumineux.");
+        reply_error(r, 413,
+                    r->max_body > HTTP_MAX_FORM_BODY ? "Le fichier envoyé est trop volumineux."
+                                                     : "Le formulaire envoyé est trop volumineux.");
         return;
     }
     bool wrong_method = false;
@@ -364,8 +368,9 @@ static void dispatch(req *r)
             reply_redirect(r, 303, to.data);
             buf_free(&to);
         } else {
-            reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
-                                        : "Connectez-vous pour faire cela.");
+            reply_error(r, 403,
+                        r->user ? "Votre compte ne donne pas accès à cette page."
+                                : "Connectez-vous pour faire cela.");
         }
         return;
     }
@@ -392,8 +397,9 @@ static void dispatch(req *r)
         }
         /* Second CSRF layer: the form's synchronizer token. */
         if (rt->csrf && !session_csrf_ok(r)) {
-            reply_error(r, 403, "Ce formulaire a expiré ou ne vient pas de Repère : rechargez la "
-                                "page et recommencez.");
+            reply_error(r, 403,
+                        "Ce formulaire a expiré ou ne vient pas de Repère : rechargez la "
+                        "page et recommencez.");
             return;
         }
     }
@@ -403,8 +409,8 @@ static void dispatch(req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     app *a = cls;
@@ -419,23 +425,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->method = arena_strdup(r->arena, method);
         r->path = arena_strdup(r->arena, url);
         r->is_head = strcmp(method, "HEAD") == 0;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         *con_cls = r;
         /* The route decides how much body it takes (router.h max_body). */
         bool wrong_method = false;
-        const route *rt = routes_match(r->app->routes, r->is_head ? "GET" : method, r->path, r, &wrong_method);
+        const route *rt =
+            routes_match(r->app->routes, r->is_head ? "GET" : method, r->path, r, &wrong_method);
         r->max_body = rt && rt->max_body ? rt->max_body : HTTP_MAX_FORM_BODY;
         if (cl && strtoull(cl, NULL, 10) > r->max_body) {
             /* Answer at once, without reading a body we would throw away. */
             r->body_too_large = true;
-            reply_error(r, 413, r->max_body > HTTP_MAX_FORM_BODY
-                                    ? "Le fichier envoyé est trop volumineux."
-                                    : "Le formulaire envoyé est trop volumineux.");
+            reply_error(r, 413,
+                        r->max_body > HTTP_MAX_FORM_BODY
+                            ? "Le fichier envoyé est trop volumineux."
+                            : "Le formulaire envoyé est trop volumineux.");
             return queue(conn, r);
         }
-        const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
+        const char *ctype =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
         if (rt && rt->multipart && strcmp(method, "POST") == 0 && ctype &&
             str_starts_with(ctype, "multipart/form-data")) {
             /* Before megabytes are read: may this person use the route at all?
@@ -443,9 +451,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
              * client sees the answer rather than a reset connection.) */
             session_load(r);
             r->session_loaded = true;
-            if ((!cl || strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) && !session_allows(r->user, rt->access)) {
-                reply_error(r, 403, r->user ? "Votre compte ne donne pas accès à cette page."
-                                            : "Connectez-vous pour faire cela.");
+            if ((!cl || strtoull(cl, NULL, 10) > HTTP_MAX_FORM_BODY) &&
+                !session_allows(r->user, rt->access)) {
+                reply_error(r, 403,
+                            r->user ? "Votre compte ne donne pas accès à cette page."
+                                    : "Connectez-vous pour faire cela.");
                 return queue(conn, r);
             }
             multipart *mp = xcalloc(1, sizeof *mp);
@@ -547,8 +557,8 @@ http_server *http_start(app *a)
         flags, (uint16_t)a->cfg.port, NULL, NULL, on_request, a, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, a, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, a, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr,
                 "repere: cannot listen on %s port %d (%s): is another program using this port?\n",

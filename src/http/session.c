@@ -28,8 +28,7 @@ static const char Q_TOUCH[] = "UPDATE session SET seen_at = :now WHERE id = :id"
 /* Used by: session_load, session_end. */
 static const char Q_DELETE[] = "DELETE FROM session WHERE id = :id";
 /* Used by: session_start (expired sessions go when anyone logs in). */
-static const char Q_PURGE[] =
-    "DELETE FROM session WHERE seen_at < :idle OR created_at < :absolute";
+static const char Q_PURGE[] = "DELETE FROM session WHERE seen_at < :idle OR created_at < :absolute";
 static const char Q_INSERT[] =
     "INSERT INTO session (token_hash, account_id, csrf, created_at, seen_at)"
     " VALUES (:hash, :account, :csrf, :now, :now)";
@@ -97,10 +96,14 @@ void session_load(req *r)
 bool session_allows(const session_user *u, access_level level)
 {
     switch (level) {
-    case ACCESS_PUBLIC: return true;
-    case ACCESS_SIGNED_IN: return u != NULL;
-    case ACCESS_COORDINATOR: return u && (u->coordinator || u->admin);
-    case ACCESS_ADMIN: return u && u->admin;
+    case ACCESS_PUBLIC:
+        return true;
+    case ACCESS_SIGNED_IN:
+        return u != NULL;
+    case ACCESS_COORDINATOR:
+        return u && (u->coordinator || u->admin);
+    case ACCESS_ADMIN:
+        return u && u->admin;
     }
     return false;
 }
@@ -137,9 +140,8 @@ bool session_csrf_ok(req *r)
 static void set_cookie(req *r, const char *value, bool clear)
 {
     bool tls = r->app->cfg.behind_tls;
-    char *c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-                           cookie_name(r), value, tls ? "; Secure" : "",
-                           clear ? "; Max-Age=0" : "");
+    char *c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", cookie_name(r),
+                           value, tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
     reply_header(r, "Set-Cookie", c);
 }
 

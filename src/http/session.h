@@ -18,9 +18,9 @@
 #include "http/router.h"
 
 enum {
-    SESSION_IDLE = 3600,       /* seconds without a request before a session ends */
-    SESSION_MAX = 12 * 3600,   /* seconds after login a session ends anyway */
-    SESSION_TOUCH_EVERY = 60,  /* seen_at is written at most once a minute */
+    SESSION_IDLE = 3600,               /* seconds without a request before a session ends */
+    SESSION_MAX = 12 * 3600,           /* seconds after login a session ends anyway */
+    SESSION_TOUCH_EVERY = 60,          /* seen_at is written at most once a minute */
     SESSION_ANON_TOKEN_TTL = 4 * 3600, /* anonymous forms' signed tokens */
 };
 

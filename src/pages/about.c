@@ -20,7 +20,8 @@ int page_about(req *r)
         json_object_set_new(src, "name", json_string(db_col_text(s, 0)));
         json_object_set_new(src, "count", json_integer(sqlite3_column_int64(s, 1)));
         buf b = {0};
-        if (fr_date(&b, db_col_text(s, 2))) json_object_set_new(src, "latest_fr", json_string(b.data));
+        if (fr_date(&b, db_col_text(s, 2)))
+            json_object_set_new(src, "latest_fr", json_string(b.data));
         buf_free(&b);
         json_array_append_new(sources, src);
     }

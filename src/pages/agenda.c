@@ -31,14 +31,14 @@
 #include <string.h>
 
 enum {
-    AGENDA_PER_PAGE = 30,        /* sessions per page */
+    AGENDA_PER_PAGE = 30,         /* sessions per page */
     AGENDA_MAX_CANDIDATES = 5000, /* sessions read for one search, at most */
     AGENDA_ICS_MAX = 500,         /* events in a search calendar */
     AGENDA_ATOM_MAX = 50,         /* entries in a feed */
     AGENDA_DEFAULT_RADIUS_KM = 15,
     AGENDA_MAX_RADIUS_KM = 100,
-    PARAM_MAX_BYTES = 200,        /* longer parameters are refused */
-    FEED_PAST_DAYS = 30,          /* a calendar subscription keeps the last month */
+    PARAM_MAX_BYTES = 200, /* longer parameters are refused */
+    FEED_PAST_DAYS = 30,   /* a calendar subscription keeps the last month */
 };
 
 /* The filters, in the order of the form. */
@@ -58,9 +58,9 @@ typedef struct agenda_query {
     int64_t place_id; /* lieu=: one place's sessions */
     int radius_km;
     long page;
-    const char *commune;  /* commune=: the commune chosen on the choice page */
+    const char *commune;   /* commune=: the commune chosen on the choice page */
     const char *lat, *lon; /* lat=, lon=: a position, as given */
-    where_result where;   /* the resolved "Où ?"; free with where_result_free */
+    where_result where;    /* the resolved "Où ?"; free with where_result_free */
 } agenda_query;
 
 /* The facts of one session the filters look at. */
@@ -98,8 +98,7 @@ static bool where_usable(const agenda_query *q)
 /* "Valence (26)", "Savoie (73)", "votre position"; NULL when there is no place. */
 static const char *where_label(const agenda_query *q)
 {
-    return where_has_point(&q->where) || q->where.kind == WHERE_DEPARTEMENT ? q->where.label
-                                                                             : NULL;
+    return where_has_point(&q->where) || q->where.kind == WHERE_DEPARTEMENT ? q->where.label : NULL;
 }
 
 /*
@@ -128,8 +127,8 @@ static int parse_query(req *r, agenda_query *q)
     q->free_only = nonempty(req_query(r, "gratuit")) != NULL;
     q->pass_only = nonempty(req_query(r, "pass")) != NULL;
     if (too_long(q->ou) || too_long(q->commune) || too_long(q->lat) || too_long(q->lon) ||
-        too_long(q->theme) || too_long(q->level) || too_long(q->audience) ||
-        too_long(q->when) || too_long(q->date) || too_long(q->moment)) {
+        too_long(q->theme) || too_long(q->level) || too_long(q->audience) || too_long(q->when) ||
+        too_long(q->date) || too_long(q->moment)) {
         reply_error(r, 400, "Un des critères de recherche est trop long.");
         return 0;
     }
@@ -148,12 +147,13 @@ static int parse_query(req *r, agenda_query *q)
             return 0;
         }
     }
-    if (q->level && (q->level_index = index_of(q->level, WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS))) < 0) {
+    if (q->level &&
+        (q->level_index = index_of(q->level, WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS))) < 0) {
         reply_error(r, 400, "Ce niveau n'existe pas.");
         return 0;
     }
-    if (q->audience &&
-        (q->audience_index = index_of(q->audience, WORKSHOP_AUDIENCES, ARRAY_LEN(WORKSHOP_AUDIENCES))) < 0) {
+    if (q->audience && (q->audience_index = index_of(q->audience, WORKSHOP_AUDIENCES,
+                                                     ARRAY_LEN(WORKSHOP_AUDIENCES))) < 0) {
         reply_error(r, 400, "Ce public n'existe pas.");
         return 0;
     }
@@ -162,7 +162,8 @@ static int parse_query(req *r, agenda_query *q)
         reply_error(r, 400, "Cette période n'existe pas.");
         return 0;
     }
-    if (q->moment && (q->moment_index = index_of(q->moment, MOMENT_VALUES, ARRAY_LEN(MOMENT_VALUES))) < 0) {
+    if (q->moment &&
+        (q->moment_index = index_of(q->moment, MOMENT_VALUES, ARRAY_LEN(MOMENT_VALUES))) < 0) {
         reply_error(r, 400, "Ce moment de la journée n'existe pas.");
         return 0;
     }
@@ -208,8 +209,8 @@ static int parse_query(req *r, agenda_query *q)
 
 /* Used by: the agenda and its feeds (coming sessions, narrowed by place, département or box). */
 static const char Q_CANDIDATES[] =
-    "SELECT " WORKSHOP_SESSION_COLUMNS
-    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id JOIN place p ON p.id = s.place_id"
+    "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
+                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.starts_at >= :from AND s.starts_at < :to"
     " AND (:place IS NULL OR s.place_id = :place)"
     " AND (:dep IS NULL OR COALESCE(w.venue_departement, p.departement) = :dep)"
@@ -223,8 +224,10 @@ static void bind_candidates(sqlite3_stmt *s, const agenda_query *q, int64_t from
 {
     db_bind_int(s, ":from", from);
     db_bind_int(s, ":to", to);
-    if (q->place_id) db_bind_int(s, ":place", q->place_id);
-    else db_bind_null(s, ":place");
+    if (q->place_id)
+        db_bind_int(s, ":place", q->place_id);
+    else
+        db_bind_null(s, ":place");
     db_bind_text(s, ":dep", q->where.kind == WHERE_DEPARTEMENT ? q->where.departement : NULL);
     if (where_has_point(&q->where)) {
         geo_bbox b = geo_bbox_around(q->where.lat, q->where.lon, q->radius_km);
@@ -265,7 +268,8 @@ static unsigned theme_mask(const char *cell)
     const vocab_entry *e = vocab_entries(VOCAB_SERVICES, &n);
     const char *values[32];
     if (n > ARRAY_LEN(values)) n = ARRAY_LEN(values);
-    for (size_t i = 0; i < n; i++) values[i] = e[i].value;
+    for (size_t i = 0; i < n; i++)
+        values[i] = e[i].value;
     return mask_of(cell, values, n);
 }
 
@@ -275,7 +279,8 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
     memset(f, 0, sizeof *f);
     f->distance = -1;
     bool venue = db_col_text(s, WS_VENUE_ADDRESS) != NULL;
-    int lat_col = venue && sqlite3_column_type(s, WS_VENUE_LAT) != SQLITE_NULL ? WS_VENUE_LAT : WS_P_LAT;
+    int lat_col =
+        venue && sqlite3_column_type(s, WS_VENUE_LAT) != SQLITE_NULL ? WS_VENUE_LAT : WS_P_LAT;
     bool around = where_has_point(&q->where);
     if (sqlite3_column_type(s, lat_col) != SQLITE_NULL && around) {
         f->distance = geo_distance_km(q->where.lat, q->where.lon, sqlite3_column_double(s, lat_col),
@@ -287,7 +292,8 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
         if (!same_commune && (f->distance < 0 || f->distance > q->radius_km)) return false;
     }
     f->themes = theme_mask(db_col_text(s, WS_THEMES));
-    f->audiences = mask_of(db_col_text(s, WS_AUDIENCES), WORKSHOP_AUDIENCES, ARRAY_LEN(WORKSHOP_AUDIENCES));
+    f->audiences =
+        mask_of(db_col_text(s, WS_AUDIENCES), WORKSHOP_AUDIENCES, ARRAY_LEN(WORKSHOP_AUDIENCES));
     const char *level = db_col_text(s, WS_LEVEL);
     f->level = level ? index_of(level, WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS)) : -1;
     const char *kind = db_col_text(s, WS_PRICE_KIND);
@@ -303,7 +309,8 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
     int64_t today = tz_floor_div(tz_utc_to_local(zone, now), 86400);
     int y, m, d;
     tz_civil_from_days(today, &y, &m, &d);
-    int64_t month_end = (m == 12 ? tz_days_from_civil(y + 1, 1, 1) : tz_days_from_civil(y, m + 1, 1)) - 1;
+    int64_t month_end =
+        (m == 12 ? tz_days_from_civil(y + 1, 1, 1) : tz_days_from_civil(y, m + 1, 1)) - 1;
     if (f->local_day == today) f->whens |= 1u;
     if (f->local_day <= today + (6 - tz_weekday(today))) f->whens |= 2u;
     if (f->local_day <= month_end) f->whens |= 4u;
@@ -313,15 +320,21 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
 static bool facet_matches(int facet, const row_facts *f, const agenda_query *q)
 {
     switch (facet) {
-    case F_THEME: return q->theme_index < 0 || (f->themes & (1u << q->theme_index));
-    case F_LEVEL: return q->level_index < 0 || f->level == q->level_index;
-    case F_AUDIENCE: return q->audience_index < 0 || (f->audiences & (1u << q->audience_index));
-    case F_FREE: return !q->free_only || f->free;
-    case F_PASS: return !q->pass_only || f->pass;
+    case F_THEME:
+        return q->theme_index < 0 || (f->themes & (1u << q->theme_index));
+    case F_LEVEL:
+        return q->level_index < 0 || f->level == q->level_index;
+    case F_AUDIENCE:
+        return q->audience_index < 0 || (f->audiences & (1u << q->audience_index));
+    case F_FREE:
+        return !q->free_only || f->free;
+    case F_PASS:
+        return !q->pass_only || f->pass;
     case F_WHEN:
         if (q->date_day != INT64_MIN) return f->local_day == q->date_day;
         return q->when_index < 0 || (f->whens & (1u << q->when_index));
-    case F_MOMENT: return q->moment_index < 0 || (f->moments & (1u << q->moment_index));
+    case F_MOMENT:
+        return q->moment_index < 0 || (f->moments & (1u << q->moment_index));
     }
     return true;
 }
@@ -350,8 +363,12 @@ static void count_row(facet_counts *c, const row_facts *f, const bool match[F_CO
             for (int i = 0; i < 10; i++)
                 if (f->audiences & (1u << i)) c->audience[i]++;
             break;
-        case F_FREE: c->free += f->free; break;
-        case F_PASS: c->pass += f->pass; break;
+        case F_FREE:
+            c->free += f->free;
+            break;
+        case F_PASS:
+            c->pass += f->pass;
+            break;
         case F_WHEN:
             for (int i = 0; i < 3; i++)
                 if (f->whens & (1u << i)) c->when[i]++;
@@ -368,15 +385,16 @@ static void count_row(facet_counts *c, const row_facts *f, const bool match[F_CO
 typedef enum agenda_output { OUT_HTML, OUT_ICS, OUT_ATOM } agenda_output;
 
 typedef struct agenda_result {
-    long total;          /* sessions listed */
+    long total; /* sessions listed */
     facet_counts counts;
-    json_t *days;        /* HTML: the page's sessions grouped by day */
-    buf *ics;            /* ICS: VEVENTs appended */
+    json_t *days; /* HTML: the page's sessions grouped by day */
+    buf *ics;     /* ICS: VEVENTs appended */
     const char *origin;
     json_t *workshop_ids; /* ATOM: distinct workshop ids, in order of first session */
 } agenda_result;
 
-static void run_search(req *r, const agenda_query *q, agenda_output out, int64_t now, agenda_result *res)
+static void run_search(req *r, const agenda_query *q, agenda_output out, int64_t now,
+                       agenda_result *res)
 {
     db_conn *c = db_reader(r->app->db);
     sqlite3_stmt *s = db_stmt(c, Q_CANDIDATES);
@@ -419,7 +437,8 @@ static void run_search(req *r, const agenda_query *q, agenda_output out, int64_t
         } else if (out == OUT_ATOM) {
             char id[24];
             snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(s, WS_W_ID));
-            if (!json_object_get(res->workshop_ids, id) && json_object_size(res->workshop_ids) < AGENDA_ATOM_MAX)
+            if (!json_object_get(res->workshop_ids, id) &&
+                json_object_size(res->workshop_ids) < AGENDA_ATOM_MAX)
                 json_object_set_new(res->workshop_ids, id, json_true());
         }
     }
@@ -525,7 +544,8 @@ static const char *origin_of(req *r)
 /* One option of a filter, with its count, for the template. */
 static json_t *option(const char *value, const char *label, long count, bool selected)
 {
-    json_t *o = json_pack("{s:s, s:s, s:I}", "value", value, "label", label, "count", (json_int_t)count);
+    json_t *o =
+        json_pack("{s:s, s:s, s:I}", "value", value, "label", label, "count", (json_int_t)count);
     if (selected) json_object_set_new(o, "selected", json_true());
     if (!count && !selected) json_object_set_new(o, "empty", json_true());
     return o;
@@ -538,28 +558,33 @@ static json_t *filters_model(const agenda_query *q, const facet_counts *c)
     size_t n;
     const vocab_entry *e = vocab_entries(VOCAB_SERVICES, &n);
     for (size_t i = 0; i < n && i < 32; i++)
-        json_array_append_new(a, option(e[i].value, e[i].label, c->theme[i], (int)i == q->theme_index));
+        json_array_append_new(
+            a, option(e[i].value, e[i].label, c->theme[i], (int)i == q->theme_index));
     json_object_set_new(f, "themes", a);
     a = json_array();
     for (size_t i = 0; i < ARRAY_LEN(WORKSHOP_LEVELS); i++)
-        json_array_append_new(a, option(WORKSHOP_LEVELS[i], WORKSHOP_LEVELS[i], c->level[i], (int)i == q->level_index));
+        json_array_append_new(a, option(WORKSHOP_LEVELS[i], WORKSHOP_LEVELS[i], c->level[i],
+                                        (int)i == q->level_index));
     json_object_set_new(f, "levels", a);
     a = json_array();
     for (size_t i = 0; i < ARRAY_LEN(WORKSHOP_AUDIENCES); i++)
-        json_array_append_new(a, option(WORKSHOP_AUDIENCES[i], WORKSHOP_AUDIENCES[i], c->audience[i],
-                                        (int)i == q->audience_index));
+        json_array_append_new(a, option(WORKSHOP_AUDIENCES[i], WORKSHOP_AUDIENCES[i],
+                                        c->audience[i], (int)i == q->audience_index));
     json_object_set_new(f, "audiences", a);
     a = json_array();
     for (size_t i = 0; i < ARRAY_LEN(WHEN_VALUES); i++)
-        json_array_append_new(a, option(WHEN_VALUES[i], WHEN_LABELS[i], c->when[i], (int)i == q->when_index));
+        json_array_append_new(
+            a, option(WHEN_VALUES[i], WHEN_LABELS[i], c->when[i], (int)i == q->when_index));
     json_object_set_new(f, "whens", a);
     a = json_array();
     for (size_t i = 0; i < ARRAY_LEN(MOMENT_VALUES); i++)
-        json_array_append_new(a, option(MOMENT_VALUES[i], MOMENT_LABELS[i], c->moment[i], (int)i == q->moment_index));
+        json_array_append_new(
+            a, option(MOMENT_VALUES[i], MOMENT_LABELS[i], c->moment[i], (int)i == q->moment_index));
     json_object_set_new(f, "moments", a);
     json_object_set_new(f, "free", option("1", "Gratuit", c->free, q->free_only));
     json_object_set_new(f, "pass", option("1", "Pass numérique accepté", c->pass, q->pass_only));
-    if (q->when_index < 0 && q->date_day == INT64_MIN) json_object_set_new(f, "when_any", json_true());
+    if (q->when_index < 0 && q->date_day == INT64_MIN)
+        json_object_set_new(f, "when_any", json_true());
     if (q->moment_index < 0) json_object_set_new(f, "moment_any", json_true());
     return f;
 }
@@ -586,7 +611,9 @@ int page_agenda(req *r)
     json_t *d = page_model("Ateliers numériques à venir");
     const char *label = where_label(&q);
     if (label) {
-        json_object_set_new(d, "title", json_string(arena_printf(r->arena, "Ateliers numériques près de %s", label)));
+        json_object_set_new(
+            d, "title",
+            json_string(arena_printf(r->arena, "Ateliers numériques près de %s", label)));
         json_object_set_new(d, "where_label", json_string(label));
     }
     if (q.place_id) {
@@ -594,13 +621,17 @@ int page_agenda(req *r)
         db_bind_int(s, ":id", q.place_id);
         if (sqlite3_step(s) == SQLITE_ROW) {
             char *path = place_path(q.place_id, db_col_text(s, 1));
-            json_object_set_new(d, "place", json_pack("{s:s, s:s}", "name", db_col_text(s, 0), "path", path));
-            json_object_set_new(d, "title", json_string(arena_printf(r->arena, "Ateliers — %s", db_col_text(s, 0))));
+            json_object_set_new(d, "place",
+                                json_pack("{s:s, s:s}", "name", db_col_text(s, 0), "path", path));
+            json_object_set_new(
+                d, "title",
+                json_string(arena_printf(r->arena, "Ateliers — %s", db_col_text(s, 0))));
             free(path);
         }
         sqlite3_reset(s);
     }
-    if (q.where.kind == WHERE_UNKNOWN) json_object_set_new(d, "where_error", json_string(q.where.message));
+    if (q.where.kind == WHERE_UNKNOWN)
+        json_object_set_new(d, "where_error", json_string(q.where.message));
     /* Once a commune is chosen among homonyms, the form shows "Saint-Denis (93)":
      * resubmitting it (to change a filter) keeps that commune without asking again. */
     bool chosen = q.commune && q.where.kind == WHERE_COMMUNE && !strcmp(q.commune, q.where.insee);
@@ -609,7 +640,8 @@ int page_agenda(req *r)
     json_t *radii = json_array();
     static const int RADII[] = {5, 15, 30, 50, 100};
     for (size_t i = 0; i < ARRAY_LEN(RADII); i++)
-        json_array_append_new(radii, json_pack("{s:i, s:b}", "value", RADII[i], "selected", RADII[i] == q.radius_km));
+        json_array_append_new(
+            radii, json_pack("{s:i, s:b}", "value", RADII[i], "selected", RADII[i] == q.radius_km));
     json_object_set_new(d, "radii", radii);
     if (q.date) json_object_set_new(d, "date", json_string(q.date));
     if (q.place_id) json_object_set_new(d, "lieu", json_integer(q.place_id));
@@ -629,9 +661,13 @@ int page_agenda(req *r)
         json_t *pg = json_pack("{s:i, s:i}", "page", q.page, "pages", pages);
         const char *sep = qs.len ? "&" : "?";
         if (q.page > 1)
-            json_object_set_new(pg, "prev", json_string(arena_printf(r->arena, "/ateliers%s%spage=%ld", base, sep, q.page - 1)));
+            json_object_set_new(pg, "prev",
+                                json_string(arena_printf(r->arena, "/ateliers%s%spage=%ld", base,
+                                                         sep, q.page - 1)));
         if (q.page < pages)
-            json_object_set_new(pg, "next", json_string(arena_printf(r->arena, "/ateliers%s%spage=%ld", base, sep, q.page + 1)));
+            json_object_set_new(pg, "next",
+                                json_string(arena_printf(r->arena, "/ateliers%s%spage=%ld", base,
+                                                         sep, q.page + 1)));
         json_object_set_new(d, "pagination", pg);
     }
     buf_free(&qs);
@@ -668,8 +704,8 @@ static const char Q_FEED_WORKSHOP[] =
     " CAST(strftime('%s', w.updated_at) AS INTEGER), p.name, COALESCE(w.venue_commune, p.commune)"
     " FROM workshop w JOIN place p ON p.id = w.place_id WHERE w.id = :id";
 /* Used by: the place's Atom feed (its workshops, newest first). */
-static const char Q_PLACE_WORKSHOP_IDS[] =
-    "SELECT id FROM workshop WHERE place_id = :place ORDER BY created_at DESC, id DESC LIMIT :limit";
+static const char Q_PLACE_WORKSHOP_IDS[] = "SELECT id FROM workshop WHERE place_id = :place ORDER "
+                                           "BY created_at DESC, id DESC LIMIT :limit";
 
 /* Write the entries for the workshop ids (strings or integers) in `ids`, newest first. */
 static void atom_entries(req *r, buf *out, json_t *ids, const char *origin, int64_t *updated)
@@ -686,10 +722,13 @@ static void atom_entries(req *r, buf *out, json_t *ids, const char *origin, int6
             char *path = workshop_path(sqlite3_column_int64(s, 0), db_col_text(s, 1));
             buf summary = {0};
             buf_printf(&summary, "%s — %s. %s", db_col_text(s, 6) ? db_col_text(s, 6) : "",
-                       db_col_text(s, 7) ? db_col_text(s, 7) : "", db_col_text(s, 3) ? db_col_text(s, 3) : "");
-            json_array_append_new(entries, json_pack("{s:s, s:s, s:I, s:I, s:s}", "title", db_col_text(s, 2),
-                                                     "path", path, "published", (json_int_t)sqlite3_column_int64(s, 4),
-                                                     "updated", (json_int_t)sqlite3_column_int64(s, 5), "summary", summary.data));
+                       db_col_text(s, 7) ? db_col_text(s, 7) : "",
+                       db_col_text(s, 3) ? db_col_text(s, 3) : "");
+            json_array_append_new(
+                entries,
+                json_pack("{s:s, s:s, s:I, s:I, s:s}", "title", db_col_text(s, 2), "path", path,
+                          "published", (json_int_t)sqlite3_column_int64(s, 4), "updated",
+                          (json_int_t)sqlite3_column_int64(s, 5), "summary", summary.data));
             buf_free(&summary);
             free(path);
         }
@@ -700,7 +739,9 @@ static void atom_entries(req *r, buf *out, json_t *ids, const char *origin, int6
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
             json_t *a = json_array_get(entries, j - 1), *b = json_array_get(entries, j);
-            if (json_integer_value(json_object_get(a, "published")) >= json_integer_value(json_object_get(b, "published"))) break;
+            if (json_integer_value(json_object_get(a, "published")) >=
+                json_integer_value(json_object_get(b, "published")))
+                break;
             json_incref(a);
             json_array_set(entries, j - 1, b);
             json_array_set_new(entries, j, a);
@@ -759,7 +800,7 @@ int page_agenda_atom(req *r)
     const char *title = label ? arena_printf(r->arena, "Nouveaux ateliers numériques — %s", label)
                               : "Nouveaux ateliers numériques — Repère";
     rc = reply_atom(r, title, arena_printf(r->arena, "/ateliers.atom%s", base),
-                        arena_printf(r->arena, "/ateliers%s", base), res.workshop_ids, res.origin);
+                    arena_printf(r->arena, "/ateliers%s", base), res.workshop_ids, res.origin);
     buf_free(&qs);
     json_decref(res.workshop_ids);
     where_result_free(&q.where);
@@ -768,8 +809,8 @@ int page_agenda_atom(req *r)
 
 /* Used by: a place's calendar (its sessions from a month ago on). */
 static const char Q_PLACE_FEED_SESSIONS[] =
-    "SELECT " WORKSHOP_SESSION_COLUMNS
-    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id JOIN place p ON p.id = s.place_id"
+    "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
+                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.place_id = :place AND s.starts_at >= :from ORDER BY s.starts_at LIMIT :limit";
 /* Used by: a place's feeds (does it exist, and its name). */
 static const char Q_PLACE[] = "SELECT name, slug FROM place WHERE id = :id";
@@ -791,7 +832,8 @@ int page_place_workshops_ics(req *r)
     db_bind_int(s, ":place", id);
     db_bind_int(s, ":from", now - (int64_t)FEED_PAST_DAYS * 86400);
     db_bind_int(s, ":limit", AGENDA_ICS_MAX);
-    while (sqlite3_step(s) == SQLITE_ROW) workshop_session_ical(&cal, s, origin, now);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        workshop_session_ical(&cal, s, origin, now);
     sqlite3_reset(s);
     ical_end(&cal);
     return reply_calendar(r, &cal);
@@ -821,8 +863,8 @@ int page_place_workshops_atom(req *r)
     }
     sqlite3_reset(s);
     int rc = reply_atom(r, arena_printf(r->arena, "Nouveaux ateliers — %s", name),
-                        arena_printf(r->arena, "/lieux/%lld/ateliers.atom", (long long)id), path, ids,
-                        origin_of(r));
+                        arena_printf(r->arena, "/lieux/%lld/ateliers.atom", (long long)id), path,
+                        ids, origin_of(r));
     free(path);
     json_decref(ids);
     return rc;

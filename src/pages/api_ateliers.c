@@ -38,8 +38,7 @@ static const char Q_WORKSHOPS[] =
     " WHERE (:id IS NOT NULL OR EXISTS (SELECT 1 FROM workshop_session s"
     "        WHERE s.workshop_id = w.id AND s.ends_at > :now))"
     " AND (:id IS NULL OR w.id = :id)"
-    " AND (:place IS NULL OR w.place_id = :place)"
-    EXPORT_TERRITORY_SQL
+    " AND (:place IS NULL OR w.place_id = :place)" EXPORT_TERRITORY_SQL
     " AND (:modified_after IS NULL OR w.updated_at > :modified_after)"
     " AND (:after_u IS NULL OR w.updated_at > :after_u"
     "      OR (w.updated_at = :after_u AND w.id > :after_id))"

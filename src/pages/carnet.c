@@ -83,9 +83,8 @@ static int homonyms_page(req *r, const where_result *w, long km, bool large)
         char *url = arena_printf(r->arena, "/territoire/%s/imprimer?rayon=%ld%s", c->insee, km,
                                  large ? "&gros=1" : "");
         json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s}", "name", c->name,
-                                                 "departement", c->departement,
-                                                 "departement_name", c->departement_name, "url",
-                                                 url));
+                                                 "departement", c->departement, "departement_name",
+                                                 c->departement_name, "url", url));
     }
     json_object_set_new(d, "choices", choices);
     selection_nav(r, d);
@@ -113,8 +112,10 @@ int page_carnet(req *r)
 
     where_input in = {0};
     bool by_code = looks_like_insee(segment);
-    if (by_code) in.commune = segment;
-    else in.text = slug_where_text(r, segment);
+    if (by_code)
+        in.commune = segment;
+    else
+        in.text = slug_where_text(r, segment);
     where_result commune;
     if (where_resolve(r->app->db, &in, &commune) != 0) return -1;
     if (commune.kind == WHERE_CHOICE) {
@@ -124,9 +125,10 @@ int page_carnet(req *r)
     }
     where_result_free(&commune);
     if (commune.kind != WHERE_COMMUNE) /* a carnet needs a commune, not a département */
-        return reply_error(r, 404, by_code ? "Aucune commune ne porte ce code INSEE."
-                                           : "Nous ne connaissons pas cette commune : essayez "
-                                             "son code INSEE.");
+        return reply_error(r, 404,
+                           by_code ? "Aucune commune ne porte ce code INSEE."
+                                   : "Nous ne connaissons pas cette commune : essayez "
+                                     "son code INSEE.");
 
     search_params p;
     memset(&p, 0, sizeof p);

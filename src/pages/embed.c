@@ -87,11 +87,12 @@ static int where_page(req *r, const where_result *w)
     if (w->kind == WHERE_UNKNOWN) json_object_set_new(d, "where_error", json_string(w->message));
     json_t *choices = json_array();
     for (size_t i = 0; i < w->choice_count; i++)
-        json_array_append_new(
-            choices, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w->choices[i].name,
-                               "departement", w->choices[i].departement, "departement_name",
-                               w->choices[i].departement_name, "postal_codes",
-                               w->choices[i].postal_codes, "url", with_commune(r, w->choices[i].insee)));
+        json_array_append_new(choices,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w->choices[i].name,
+                                        "departement", w->choices[i].departement,
+                                        "departement_name", w->choices[i].departement_name,
+                                        "postal_codes", w->choices[i].postal_codes, "url",
+                                        with_commune(r, w->choices[i].insee)));
     json_object_set_new(d, "choices", choices);
     json_object_set_new(d, "asking", json_true());
     return reply_embed(r, d);

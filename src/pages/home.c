@@ -22,13 +22,14 @@ int page_home(req *r)
     json_t *deps = json_array();
     search_dep_count counts[SEARCH_MAX_DEPARTEMENTS];
     size_t total = 0;
-    size_t n = search_departement_counts(r->app->search, r->app->db, counts, SEARCH_MAX_DEPARTEMENTS,
-                                         &total);
+    size_t n = search_departement_counts(r->app->search, r->app->db, counts,
+                                         SEARCH_MAX_DEPARTEMENTS, &total);
     sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENT_NAMES);
     size_t k = 0;
     while (sqlite3_step(s) == SQLITE_ROW && k < n) {
         const char *code = db_col_text(s, 0);
-        while (k < n && strcmp(counts[k].code, code) < 0) k++;
+        while (k < n && strcmp(counts[k].code, code) < 0)
+            k++;
         if (k == n || strcmp(counts[k].code, code) != 0) continue;
         buf count = {0};
         fr_count(&count, counts[k].count, "lieu", "lieux");
@@ -74,8 +75,10 @@ int page_home(req *r)
             }
             json_object_set_new(d, "agenda_url", json_string(b.data));
             buf_free(&b);
-            if (json_array_size(near)) json_object_set_new(d, "workshops", near);
-            else json_decref(near);
+            if (json_array_size(near))
+                json_object_set_new(d, "workshops", near);
+            else
+                json_decref(near);
         } else if (w.kind == WHERE_CHOICE) {
             json_t *choices = json_array();
             buf b = {0};

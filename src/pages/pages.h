@@ -8,25 +8,25 @@
 #include "http/request.h"
 #include "search/search.h"
 
-int page_home(req *r);          /* home.c */
-int page_places(req *r);        /* places.c: /lieux */
-int page_places_geojson(req *r); /* places.c: /lieux.geojson */
-int page_communes_json(req *r);  /* places.c: /communes.json (suggestions) */
-int page_place(req *r);         /* place.c: /lieux/{id}-{slug} */
-int page_about(req *r);         /* about.c: /a-propos */
-int page_robots(req *r);        /* static.c */
-int page_static(req *r);        /* static.c: /static/… */
+int page_home(req *r);                 /* home.c */
+int page_places(req *r);               /* places.c: /lieux */
+int page_places_geojson(req *r);       /* places.c: /lieux.geojson */
+int page_communes_json(req *r);        /* places.c: /communes.json (suggestions) */
+int page_place(req *r);                /* place.c: /lieux/{id}-{slug} */
+int page_about(req *r);                /* about.c: /a-propos */
+int page_robots(req *r);               /* static.c */
+int page_static(req *r);               /* static.c: /static/… */
 int page_api_doc(req *r);              /* api.c: /api (the page for people) */
 int page_api_openapi(req *r);          /* api.c: /api/v1/openapi.json */
 int page_api_places(req *r);           /* api.c: /api/v1/lieux */
 int page_api_places_geojson(req *r);   /* api.c: /api/v1/lieux.geojson */
 int page_api_place(req *r);            /* api.c: /api/v1/lieux/{id} */
-int page_agenda(req *r);                /* agenda.c: /ateliers */
-int page_agenda_ics(req *r);            /* agenda.c: /ateliers.ics (same parameters) */
-int page_agenda_atom(req *r);           /* agenda.c: /ateliers.atom (same parameters) */
-int page_place_workshops_ics(req *r);   /* agenda.c: /lieux/{id}/ateliers.ics */
-int page_place_workshops_atom(req *r);  /* agenda.c: /lieux/{id}/ateliers.atom */
-int page_workshop(req *r);              /* workshop.c: /ateliers/{id}-{slug}[.ics] */
+int page_agenda(req *r);               /* agenda.c: /ateliers */
+int page_agenda_ics(req *r);           /* agenda.c: /ateliers.ics (same parameters) */
+int page_agenda_atom(req *r);          /* agenda.c: /ateliers.atom (same parameters) */
+int page_place_workshops_ics(req *r);  /* agenda.c: /lieux/{id}/ateliers.ics */
+int page_place_workshops_atom(req *r); /* agenda.c: /lieux/{id}/ateliers.atom */
+int page_workshop(req *r);             /* workshop.c: /ateliers/{id}-{slug}[.ics] */
 int page_opendata(req *r);             /* opendata.c: /donnees */
 int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,geojson} */
 int page_embed_places(req *r);         /* embed.c: /embed/lieux (may be framed) */
@@ -38,8 +38,8 @@ int page_selection(req *r);        /* selection.c: /selection (Ma sélection) */
 int page_selection_add(req *r);    /* selection.c: POST /selection/ajouter */
 int page_selection_change(req *r); /* selection.c: POST /selection/modifier (remove, move, empty) */
 int page_selection_short(req *r);  /* selection.c: /s/{code}, the short link */
-int page_print(req *r);            /* print.c: /selection/imprimer (GET, or POST with free-text lines) */
-int page_carnet(req *r);           /* carnet.c: /territoire/{commune}/imprimer */
+int page_print(req *r);  /* print.c: /selection/imprimer (GET, or POST with free-text lines) */
+int page_carnet(req *r); /* carnet.c: /territoire/{commune}/imprimer */
 /* The admin area (docs/admin.md). */
 int page_login(req *r);              /* account.c: /connexion */
 int page_login_post(req *r);         /* account.c: POST /connexion */
@@ -65,20 +65,20 @@ int page_admin_outbox_message(req *r); /* admin.c: /admin/courriels/{file} */
 int page_admin_place(req *r);          /* admin_place.c: /admin/lieux/{id}, the editor */
 int page_admin_history(req *r);        /* admin_place.c: /admin/lieux/{id}/historique */
 int page_admin_place_post(req *r);     /* admin_place.c: POST /admin/lieux/{id}/{action} */
-int page_admin_workshops(req *r);          /* admin_workshop.c: /admin/lieux/{id}/ateliers */
-int page_admin_workshop_new(req *r);       /* admin_workshop.c: /admin/lieux/{id}/ateliers/nouveau */
+int page_admin_workshops(req *r);      /* admin_workshop.c: /admin/lieux/{id}/ateliers */
+int page_admin_workshop_new(req *r);   /* admin_workshop.c: /admin/lieux/{id}/ateliers/nouveau */
 int page_admin_workshop_new_post(req *r);
-int page_admin_workshop(req *r);           /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
-int page_admin_workshop_post(req *r);      /* admin_workshop.c: POST …/ateliers/{w}/{action} */
-int page_admin_import(req *r);             /* admin_import.c: /admin/import (upload form) */
-int page_admin_import_post(req *r);        /* admin_import.c: POST /admin/import (multipart: preview) */
-int page_admin_import_confirm(req *r);     /* admin_import.c: POST /admin/import/confirmer */
+int page_admin_workshop(req *r);       /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
+int page_admin_workshop_post(req *r);  /* admin_workshop.c: POST …/ateliers/{w}/{action} */
+int page_admin_import(req *r);         /* admin_import.c: /admin/import (upload form) */
+int page_admin_import_post(req *r);    /* admin_import.c: POST /admin/import (multipart: preview) */
+int page_admin_import_confirm(req *r); /* admin_import.c: POST /admin/import/confirmer */
 enum { ADMIN_IMPORT_MAX_BODY = 8 * 1024 * 1024 }; /* the upload route's body limit (routes.c) */
-int page_verify_link(req *r);          /* admin_place.c: /verifier (signed reminder link) */
+int page_verify_link(req *r); /* admin_place.c: /verifier (signed reminder link) */
 int page_verify_link_post(req *r);
-int page_report(req *r);               /* report.c: /lieux/{id}/signaler */
+int page_report(req *r); /* report.c: /lieux/{id}/signaler */
 int page_report_post(req *r);
-int page_claim(req *r);                /* claim.c: /lieux/{id}/gerer */
+int page_claim(req *r); /* claim.c: /lieux/{id}/gerer */
 int page_claim_post(req *r);
 /* Admin helpers: the roles of an account in French (account.c); open reports
  * as a list for the inboxes, from a statement selecting id, created_at,

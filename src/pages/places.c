@@ -81,19 +81,18 @@ static json_t *facets_json(const search_params *p, const search_result *res)
                          NULL, NULL);
             char id[80];
             snprintf(id, sizeof id, "f-%s-%s", search_group_param((search_group)g), v->slug);
-            json_array_append_new(values,
-                                  json_pack("{s:s, s:s, s:s, s:I, s:b, s:o, s:s}", "param",
-                                            search_group_param((search_group)g), "slug", v->slug,
-                                            "label", v->label, "count", (json_int_t)v->count,
-                                            "selected", v->selected, "toggle",
-                                            link_to("/lieux", &qs), "id", id));
+            json_array_append_new(values, json_pack("{s:s, s:s, s:s, s:I, s:b, s:o, s:s}", "param",
+                                                    search_group_param((search_group)g), "slug",
+                                                    v->slug, "label", v->label, "count",
+                                                    (json_int_t)v->count, "selected", v->selected,
+                                                    "toggle", link_to("/lieux", &qs), "id", id));
         }
         if (json_array_size(values))
-            json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "title",
-                                                    search_group_title((search_group)g), "param",
-                                                    search_group_param((search_group)g), "values",
-                                                    values));
-        else json_decref(values);
+            json_array_append_new(
+                groups, json_pack("{s:s, s:s, s:o}", "title", search_group_title((search_group)g),
+                                  "param", search_group_param((search_group)g), "values", values));
+        else
+            json_decref(values);
     }
     buf_free(&qs);
     return groups;
@@ -210,17 +209,21 @@ int page_places(req *r)
         for (size_t i = 0; i < res.facet_count[g]; i++)
             if (res.facets[g][i].selected) {
                 query_string(&qs, &p, g, res.facets[g][i].slug, NULL, NULL, NULL);
-                json_array_append_new(active, json_pack("{s:s, s:o}", "label", res.facets[g][i].label,
-                                                        "remove", link_to("/lieux", &qs)));
+                json_array_append_new(active,
+                                      json_pack("{s:s, s:o}", "label", res.facets[g][i].label,
+                                                "remove", link_to("/lieux", &qs)));
             }
-    if (json_array_size(active)) json_object_set_new(d, "active_filters", active);
-    else json_decref(active);
+    if (json_array_size(active))
+        json_object_set_new(d, "active_filters", active);
+    else
+        json_decref(active);
     /* Hidden fields that keep the location and filters when the form is resubmitted. */
     json_t *hidden = json_array();
     for (int g = 0; g < SG_COUNT; g++)
         for (size_t i = 0; i < p.selected_count[g]; i++)
-            json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", search_group_param((search_group)g),
-                                                    "value", p.selected[g][i]));
+            json_array_append_new(hidden, json_pack("{s:s, s:s}", "name",
+                                                    search_group_param((search_group)g), "value",
+                                                    p.selected[g][i]));
     json_object_set_new(d, "hidden_filters", hidden);
     if (p.radius_km > 0) json_object_set_new(d, "rayon", json_integer((json_int_t)p.radius_km));
     if (p.has_position) {
@@ -261,7 +264,8 @@ int page_places(req *r)
             json_object_set_new(d, "workshops", near);
             buf agenda = {0};
             buf_puts(&agenda, "/ateliers");
-            if (p.has_position) buf_printf(&agenda, "?lat=%.5f&lon=%.5f", p.lat, p.lon);
+            if (p.has_position)
+                buf_printf(&agenda, "?lat=%.5f&lon=%.5f", p.lat, p.lon);
             else if (p.where && *p.where) {
                 /* The same "Où ?", with the commune chosen here if any. */
                 buf_puts(&agenda, "?ou=");
@@ -316,7 +320,8 @@ int page_places_geojson(req *r)
 {
     search_params p;
     const char *error = NULL;
-    if (!search_parse(r, &p, &error)) return reply_json(r, 400, json_pack("{s:s, s:s}", "erreur", error, "detail", ""));
+    if (!search_parse(r, &p, &error))
+        return reply_json(r, 400, json_pack("{s:s, s:s}", "erreur", error, "detail", ""));
     const char *dep = req_query(r, "departement");
     if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
     search_result res;

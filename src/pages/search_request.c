@@ -63,7 +63,8 @@ bool search_parse(req *r, search_params *p, const char **error)
     search_index *si = r->app->search;
     for (int g = 0; g < SG_COUNT; g++) {
         const char *values[SEARCH_MAX_SELECTED + 1];
-        size_t n = req_query_all(r, search_group_param((search_group)g), values, SEARCH_MAX_SELECTED + 1);
+        size_t n =
+            req_query_all(r, search_group_param((search_group)g), values, SEARCH_MAX_SELECTED + 1);
         if (n > SEARCH_MAX_SELECTED) {
             *error = "Trop de filtres choisis à la fois.";
             return false;

@@ -14,7 +14,6 @@
 #include "http/request.h"
 #include "kit/selection.h"
 
-
 /*
  * The selection a request works on: `text` when not NULL (a form field or
  * ?s=, even empty), else the cookie. Returns the decoding status; on error

@@ -68,8 +68,8 @@ int page_static(req *r)
     r->status = 200;
     r->content_type = type;
     r->last_modified = st.st_mtime;
-    r->cache_control = req_query(r, "v") ? "public, max-age=31536000, immutable"
-                                         : "public, max-age=3600";
+    r->cache_control =
+        req_query(r, "v") ? "public, max-age=31536000, immutable" : "public, max-age=3600";
     return 0;
 }
 

@@ -18,8 +18,8 @@ enum {
 
 /* Used by: a workshop's calendar (its sessions from a month ago on). */
 static const char Q_SESSIONS[] =
-    "SELECT " WORKSHOP_SESSION_COLUMNS
-    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id JOIN place p ON p.id = s.place_id"
+    "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
+                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.workshop_id = :id AND s.starts_at >= :from ORDER BY s.starts_at LIMIT :limit";
 /* Used by: a workshop's calendar (its title, and whether it exists). */
 static const char Q_TITLE[] = "SELECT title FROM workshop WHERE id = :id";
@@ -47,7 +47,8 @@ static int workshop_ics(req *r, int64_t id)
     db_bind_int(s, ":id", id);
     db_bind_int(s, ":from", now - (int64_t)FEED_PAST_DAYS * 86400);
     db_bind_int(s, ":limit", ICS_MAX_EVENTS);
-    while (sqlite3_step(s) == SQLITE_ROW) workshop_session_ical(&cal, s, origin, now);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        workshop_session_ical(&cal, s, origin, now);
     sqlite3_reset(s);
     ical_end(&cal);
     return reply_buf(r, "text/calendar; charset=utf-8", &cal);
@@ -57,7 +58,8 @@ int page_workshop(req *r)
 {
     const char *segment = r->params[0];
     if (str_ends_with(segment, ".ics")) {
-        int64_t id = place_parse_segment(arena_strndup(r->arena, segment, strlen(segment) - 4), NULL);
+        int64_t id =
+            place_parse_segment(arena_strndup(r->arena, segment, strlen(segment) - 4), NULL);
         if (!id) return reply_error(r, 404, "Cet atelier n'existe pas ou n'existe plus.");
         return workshop_ics(r, id);
     }
@@ -76,7 +78,9 @@ int page_workshop(req *r)
     json_t *d = page_model(json_string_value(json_object_get(w, "title")));
     const char *summary = json_string_value(json_object_get(w, "summary"));
     if (summary) json_object_set_new(d, "description", json_string(summary));
-    json_object_set_new(w, "ics", json_string(arena_printf(r->arena, "%s.ics", json_string_value(json_object_get(w, "path")))));
+    json_object_set_new(w, "ics",
+                        json_string(arena_printf(r->arena, "%s.ics",
+                                                 json_string_value(json_object_get(w, "path")))));
     json_object_set_new(d, "workshop", w);
     return reply_page(r, "workshop", d);
 }

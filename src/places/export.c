@@ -22,7 +22,8 @@
 #include <strings.h>
 #include <time.h>
 
-_Static_assert((int)VOCAB_COLUMN_COUNT == (int)EXPORT_COLUMN_COUNT, "one column list: the schema's");
+_Static_assert((int)VOCAB_COLUMN_COUNT == (int)EXPORT_COLUMN_COUNT,
+               "one column list: the schema's");
 
 /* "Unknown" SIRET the schema tolerates, for a pivot we cannot vouch for. */
 static const char PIVOT_UNKNOWN[] = "00000000000000";
@@ -538,8 +539,7 @@ static const char Q_EXPORT[] =
     "            HAVING COUNT(DISTINCT source) > 1) d ON d.source_id = p.source_id"
     " WHERE (p.closed_at IS NULL OR :include_closed)"
     " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
-    " AND (:dep IS NULL OR p.departement = :dep)"
-    EXPORT_TERRITORY_SQL
+    " AND (:dep IS NULL OR p.departement = :dep)" EXPORT_TERRITORY_SQL
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)"
     " AND (:after_u IS NULL OR p.updated_at > :after_u"
     "      OR (p.updated_at = :after_u AND p.id > :after_id))"
@@ -550,8 +550,7 @@ static const char Q_EXPORT_COUNT[] =
     "SELECT COUNT(*) FROM place p"
     " WHERE (p.closed_at IS NULL OR :include_closed)"
     " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
-    " AND (:dep IS NULL OR p.departement = :dep)"
-    EXPORT_TERRITORY_SQL
+    " AND (:dep IS NULL OR p.departement = :dep)" EXPORT_TERRITORY_SQL
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)";
 
 enum {

@@ -28,13 +28,55 @@ static const char Q_PLACE[] =
     " FROM place p LEFT JOIN structure s ON s.id = p.structure_id WHERE p.id = :id";
 
 enum {
-    C_ID, C_SLUG, C_NAME, C_COMMUNE, C_POSTAL, C_INSEE, C_ADDRESS, C_ADDRESS_EXTRA, C_LAT, C_LON,
-    C_TYPES, C_PHONE, C_EMAILS, C_WEBSITE, C_HOURS, C_SUMMARY, C_DESCRIPTION, C_ITINERANCE,
-    C_SERVICES, C_SERVICES_ORIGINAL, C_PUBLICS, C_SUPPORT, C_FEES, C_FEES_NOTE, C_PROGRAMMES,
-    C_LABELS, C_OTHER_LABELS, C_ACCESS_MODES, C_SUPPORT_MODES, C_ACCESSIBILITY_URL, C_BOOKING_URL,
-    C_PASS_ACCEPTED, C_PASS_DISTRIBUTED, C_FOR_YOU, C_LANGUAGES, C_EQUIPMENT,
-    C_ACCESSIBILITY_NOTES, C_WHEELCHAIR, C_DATE_MAJ, C_VERIFIED_AT, C_CLOSED_AT, C_SOURCE,
-    C_SOURCE_ID, C_PIVOT, C_UPDATED_AT, C_STRUCTURE, C_TIMEZONE, C_PARENT_STRUCTURE, C_DEPARTEMENT
+    C_ID,
+    C_SLUG,
+    C_NAME,
+    C_COMMUNE,
+    C_POSTAL,
+    C_INSEE,
+    C_ADDRESS,
+    C_ADDRESS_EXTRA,
+    C_LAT,
+    C_LON,
+    C_TYPES,
+    C_PHONE,
+    C_EMAILS,
+    C_WEBSITE,
+    C_HOURS,
+    C_SUMMARY,
+    C_DESCRIPTION,
+    C_ITINERANCE,
+    C_SERVICES,
+    C_SERVICES_ORIGINAL,
+    C_PUBLICS,
+    C_SUPPORT,
+    C_FEES,
+    C_FEES_NOTE,
+    C_PROGRAMMES,
+    C_LABELS,
+    C_OTHER_LABELS,
+    C_ACCESS_MODES,
+    C_SUPPORT_MODES,
+    C_ACCESSIBILITY_URL,
+    C_BOOKING_URL,
+    C_PASS_ACCEPTED,
+    C_PASS_DISTRIBUTED,
+    C_FOR_YOU,
+    C_LANGUAGES,
+    C_EQUIPMENT,
+    C_ACCESSIBILITY_NOTES,
+    C_WHEELCHAIR,
+    C_DATE_MAJ,
+    C_VERIFIED_AT,
+    C_CLOSED_AT,
+    C_SOURCE,
+    C_SOURCE_ID,
+    C_PIVOT,
+    C_UPDATED_AT,
+    C_STRUCTURE,
+    C_TIMEZONE,
+    C_PARENT_STRUCTURE,
+    C_DEPARTEMENT
 };
 
 char *place_path(int64_t id, const char *slug)
@@ -78,8 +120,7 @@ typedef struct list_ctx {
 static void add_item(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    json_array_append_new(l->array,
-                          json_string(l->labelled ? vocab_label(l->kind, item) : item));
+    json_array_append_new(l->array, json_string(l->labelled ? vocab_label(l->kind, item) : item));
 }
 
 /* A '|'-list column as an array of strings (labels for people when labelled). */
@@ -93,8 +134,10 @@ static json_t *list_of(const char *cell, vocab_kind kind, bool labelled)
 static void set_list(json_t *o, const char *key, const char *cell, vocab_kind kind, bool labelled)
 {
     json_t *a = list_of(cell, kind, labelled);
-    if (json_array_size(a)) json_object_set_new(o, key, a);
-    else json_decref(a);
+    if (json_array_size(a))
+        json_object_set_new(o, key, a);
+    else
+        json_decref(a);
 }
 
 static json_t *fr_date_json(const char *iso)
@@ -135,7 +178,8 @@ static void local_today(const char *departement, const char *zone, int64_t now, 
 {
     hours_context ctx;
     int64_t day = now / 86400;
-    if (hours_context_init(&ctx, departement, zone) == 0) day = tz_utc_to_local(ctx.zone, now) / 86400;
+    if (hours_context_init(&ctx, departement, zone) == 0)
+        day = tz_utc_to_local(ctx.zone, now) / 86400;
     int y, m, d;
     tz_civil_from_days(day, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
@@ -153,10 +197,13 @@ char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const cha
     char *folded = n ? closures_fold(hours, list, n) : (hours && *hours ? xstrdup(hours) : NULL);
     if (banner_into && n) {
         json_t *banner = closures_banner(list, n, today);
-        if (json_array_size(banner)) json_object_set_new(banner_into, "closures", banner);
-        else json_decref(banner);
+        if (json_array_size(banner))
+            json_object_set_new(banner_into, "closures", banner);
+        else
+            json_decref(banner);
     }
-    for (size_t i = 0; i < n; i++) closure_clear(&list[i]);
+    for (size_t i = 0; i < n; i++)
+        closure_clear(&list[i]);
     return folded;
 }
 
@@ -189,9 +236,8 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         hours_format_date_fr(&date, y, m, d);
         if (date.data && date.data[0] >= 'a' && date.data[0] <= 'z') date.data[0] -= 32;
         hours_format_day_fr(&text, &info);
-        json_t *day = json_pack("{s:s, s:s, s:b, s:b}", "date", date.data ? date.data : "",
-                                "text", text.data ? text.data : "", "today", i == 0, "closed",
-                                info.closed);
+        json_t *day = json_pack("{s:s, s:s, s:b, s:b}", "date", date.data ? date.data : "", "text",
+                                text.data ? text.data : "", "today", i == 0, "closed", info.closed);
         /* A public holiday the hours do not mention: the row is marked, and
          * the page explains it once (hours_holiday_unconfirmed). */
         if (info.holiday_unconfirmed) {
@@ -214,7 +260,8 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
             bool seen = false;
             size_t k;
             json_t *c;
-            json_array_foreach(comments, k, c) seen |= strcmp(json_string_value(c), info.comment) == 0;
+            json_array_foreach(comments, k, c) seen |=
+                strcmp(json_string_value(c), info.comment) == 0;
             if (!seen) json_array_append_new(comments, json_string(info.comment));
         }
         buf_free(&date);
@@ -222,8 +269,10 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
     }
     json_object_set_new(o, "hours_week", week);
     if (holiday_unconfirmed) json_object_set_new(o, "hours_holiday_unconfirmed", json_true());
-    if (json_array_size(comments)) json_object_set_new(o, "hours_comments", comments);
-    else json_decref(comments);
+    if (json_array_size(comments))
+        json_object_set_new(o, "hours_comments", comments);
+    else
+        json_decref(comments);
     buf_free(&b);
     hours_free(sched);
 }
@@ -321,11 +370,14 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_list(o, "access_modes", db_col_text(s, C_ACCESS_MODES), VOCAB_ACCESS_MODES, true);
     set_list(o, "support_modes", db_col_text(s, C_SUPPORT_MODES), VOCAB_SUPPORT_MODES, true);
     json_t *b = badges(s);
-    if (json_array_size(b)) json_object_set_new(o, "badges", b);
-    else json_decref(b);
+    if (json_array_size(b))
+        json_object_set_new(o, "badges", b);
+    else
+        json_decref(b);
     set_text(o, "accessibility_url", db_col_text(s, C_ACCESSIBILITY_URL));
     set_text(o, "booking_url", db_col_text(s, C_BOOKING_URL));
-    if (sqlite3_column_int(s, C_PASS_ACCEPTED)) json_object_set_new(o, "pass_accepted", json_true());
+    if (sqlite3_column_int(s, C_PASS_ACCEPTED))
+        json_object_set_new(o, "pass_accepted", json_true());
     if (sqlite3_column_int(s, C_PASS_DISTRIBUTED))
         json_object_set_new(o, "pass_distributed", json_true());
     if (sqlite3_column_int(s, C_FOR_YOU)) json_object_set_new(o, "does_for_you", json_true());
@@ -333,8 +385,9 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_text(o, "equipment", db_col_text(s, C_EQUIPMENT));
     set_text(o, "accessibility_notes", db_col_text(s, C_ACCESSIBILITY_NOTES));
     if (sqlite3_column_type(s, C_WHEELCHAIR) != SQLITE_NULL)
-        json_object_set_new(o, sqlite3_column_int(s, C_WHEELCHAIR) ? "wheelchair_yes" : "wheelchair_no",
-                            json_true());
+        json_object_set_new(
+            o, sqlite3_column_int(s, C_WHEELCHAIR) ? "wheelchair_yes" : "wheelchair_no",
+            json_true());
     set_freshness(o, db_col_text(s, C_DATE_MAJ), db_col_text(s, C_VERIFIED_AT), now_utc());
     set_text(o, "date_maj", db_col_text(s, C_DATE_MAJ));
     const char *closed = db_col_text(s, C_CLOSED_AT);
@@ -359,8 +412,9 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_text(o, "parent_structure", db_col_text(s, C_PARENT_STRUCTURE));
     set_text(o, "timezone", db_col_text(s, C_TIMEZONE));
     int64_t now = now_utc();
-    char *hours = place_effective_hours(c, id, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
-                                        db_col_text(s, C_TIMEZONE), now, o);
+    char *hours =
+        place_effective_hours(c, id, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
+                              db_col_text(s, C_TIMEZONE), now, o);
     place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE), now, 7);
     free(hours);
     if (updated_at) *updated_at = sqlite3_column_int64(s, C_UPDATED_AT);

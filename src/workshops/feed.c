@@ -8,11 +8,21 @@ void feed_xml_escape(buf *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '&': buf_puts(out, "&amp;"); break;
-        case '<': buf_puts(out, "&lt;"); break;
-        case '>': buf_puts(out, "&gt;"); break;
-        case '"': buf_puts(out, "&quot;"); break;
-        case '\'': buf_puts(out, "&#39;"); break;
+        case '&':
+            buf_puts(out, "&amp;");
+            break;
+        case '<':
+            buf_puts(out, "&lt;");
+            break;
+        case '>':
+            buf_puts(out, "&gt;");
+            break;
+        case '"':
+            buf_puts(out, "&quot;");
+            break;
+        case '\'':
+            buf_puts(out, "&#39;");
+            break;
         default:
             if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') break;
             buf_putc(out, (char)*p);
@@ -26,8 +36,8 @@ void feed_rfc3339(buf *out, int64_t utc)
     int64_t s = utc - day * 86400;
     int y, m, d;
     tz_civil_from_days(day, &y, &m, &d);
-    buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(s / 3600), (int)(s % 3600 / 60),
-               (int)(s % 60));
+    buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(s / 3600),
+               (int)(s % 3600 / 60), (int)(s % 60));
 }
 
 static void element(buf *out, const char *name, const char *text)

@@ -9,11 +9,13 @@
 void ical_fold(buf *out, const char *line, size_t len)
 {
     size_t pos = 0;
-    size_t room = ICAL_LINE_OCTETS; /* the first line has 75 octets; the next ones 74 after the space */
+    size_t room =
+        ICAL_LINE_OCTETS; /* the first line has 75 octets; the next ones 74 after the space */
     while (len - pos > room) {
         size_t cut = pos + room;
         /* Never split a UTF-8 sequence: back up to the start of the character. */
-        while (cut > pos && ((unsigned char)line[cut] & 0xC0) == 0x80) cut--;
+        while (cut > pos && ((unsigned char)line[cut] & 0xC0) == 0x80)
+            cut--;
         buf_append(out, line + pos, cut - pos);
         buf_puts(out, "\r\n ");
         pos = cut;
@@ -27,14 +29,24 @@ void ical_escape_text(buf *out, const char *text)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         switch (*p) {
-        case '\\': buf_puts(out, "\\\\"); break;
-        case ';': buf_puts(out, "\\;"); break;
-        case ',': buf_puts(out, "\\,"); break;
-        case '\n': buf_puts(out, "\\n"); break;
+        case '\\':
+            buf_puts(out, "\\\\");
+            break;
+        case ';':
+            buf_puts(out, "\\;");
+            break;
+        case ',':
+            buf_puts(out, "\\,");
+            break;
+        case '\n':
+            buf_puts(out, "\\n");
+            break;
         case '\r':
             if (p[1] != '\n') buf_puts(out, "\\n");
             break;
-        case '\t': buf_putc(out, ' '); break;
+        case '\t':
+            buf_putc(out, ' ');
+            break;
         default:
             if (*p < 0x20 || *p == 0x7f) break; /* CONTROL is not allowed in TEXT */
             buf_putc(out, (char)*p);

@@ -119,11 +119,14 @@ bool rrule_parse(const char *text, rrule *out, char *err, size_t errsize)
         const char *name = part, *value = eq + 1;
         long v;
         if (strcasecmp(name, "FREQ") == 0) {
-            if (strcasecmp(value, "WEEKLY") == 0) out->freq = RRULE_WEEKLY;
-            else if (strcasecmp(value, "MONTHLY") == 0) out->freq = RRULE_MONTHLY;
+            if (strcasecmp(value, "WEEKLY") == 0)
+                out->freq = RRULE_WEEKLY;
+            else if (strcasecmp(value, "MONTHLY") == 0)
+                out->freq = RRULE_MONTHLY;
             else
                 return fail(err, errsize,
-                            "FREQ=%s n'est pas pris en charge (seulement WEEKLY ou MONTHLY)", value);
+                            "FREQ=%s n'est pas pris en charge (seulement WEEKLY ou MONTHLY)",
+                            value);
             seen_freq = true;
         } else if (strcasecmp(name, "INTERVAL") == 0) {
             if (!parse_int(value, 1, RRULE_MAX_INTERVAL, &v))
@@ -163,7 +166,8 @@ bool rrule_parse(const char *text, rrule *out, char *err, size_t errsize)
                 if (out->bymonthday_count == RRULE_MAX_BYMONTHDAY)
                     return fail(err, errsize, "BYMONTHDAY : trop de jours%s", "");
                 if (!parse_int(item, -31, 31, &v) || v == 0)
-                    return fail(err, errsize, "BYMONTHDAY : « %s » n'est pas un jour du mois", item);
+                    return fail(err, errsize, "BYMONTHDAY : « %s » n'est pas un jour du mois",
+                                item);
                 out->bymonthday[out->bymonthday_count++] = (int)v;
             }
         } else if (strcasecmp(name, "WKST") == 0) {
@@ -182,7 +186,8 @@ bool rrule_parse(const char *text, rrule *out, char *err, size_t errsize)
         for (size_t i = 0; i < out->byday_count; i++)
             if (out->byday[i].ordinal)
                 return fail(err, errsize,
-                            "BYDAY avec un rang (comme 2TU) n'a de sens qu'avec FREQ=MONTHLY%s", "");
+                            "BYDAY avec un rang (comme 2TU) n'a de sens qu'avec FREQ=MONTHLY%s",
+                            "");
         if (out->bymonthday_count)
             return fail(err, errsize, "BYMONTHDAY n'a de sens qu'avec FREQ=MONTHLY%s", "");
     }
@@ -224,7 +229,8 @@ static size_t month_days(const rrule *r, int64_t first, int len, int default_mda
             int wd = r->byday[i].weekday, ord = r->byday[i].ordinal;
             int firstday = 1 + (wd - wd_first + 7) % 7; /* first such weekday, 1-based */
             if (ord == 0) {
-                for (int md = firstday; md <= len; md += 7) match[md] = true;
+                for (int md = firstday; md <= len; md += 7)
+                    match[md] = true;
             } else if (ord > 0) {
                 int md = firstday + 7 * (ord - 1);
                 if (md <= len) match[md] = true;
@@ -235,7 +241,8 @@ static size_t month_days(const rrule *r, int64_t first, int len, int default_mda
             }
         }
         if (r->bymonthday_count)
-            for (int md = 1; md <= len; md++) match[md] = match[md] && by_mday[md];
+            for (int md = 1; md <= len; md++)
+                match[md] = match[md] && by_mday[md];
     } else if (r->bymonthday_count) {
         memcpy(match, by_mday, sizeof match);
     } else if (default_mday <= len) {
@@ -272,7 +279,8 @@ int rrule_expand(const rrule *rule, const tz_zone *zone, int64_t dtstart_local, 
             int64_t monday = day0 - tz_weekday(day0) + (int64_t)7 * rule->interval * period;
             bool wanted[7] = {false};
             if (rule->byday_count)
-                for (size_t i = 0; i < rule->byday_count; i++) wanted[rule->byday[i].weekday] = true;
+                for (size_t i = 0; i < rule->byday_count; i++)
+                    wanted[rule->byday[i].weekday] = true;
             else
                 wanted[tz_weekday(day0)] = true;
             for (int wd = 0; wd < 7; wd++)

@@ -25,12 +25,12 @@
 #include "hours/tz.h"
 
 enum {
-    RRULE_MAX_TEXT = 300,      /* longest rule accepted, in bytes */
-    RRULE_MAX_BYDAY = 35,      /* 7 weekdays × 5 ordinals */
+    RRULE_MAX_TEXT = 300, /* longest rule accepted, in bytes */
+    RRULE_MAX_BYDAY = 35, /* 7 weekdays × 5 ordinals */
     RRULE_MAX_BYMONTHDAY = 31,
-    RRULE_MAX_COUNT = 1000,    /* COUNT above this is refused */
+    RRULE_MAX_COUNT = 1000, /* COUNT above this is refused */
     RRULE_MAX_INTERVAL = 99,
-    RRULE_MAX_PERIODS = 5300,  /* weeks or months walked at most (~100 years of weeks) */
+    RRULE_MAX_PERIODS = 5300, /* weeks or months walked at most (~100 years of weeks) */
 };
 
 typedef enum rrule_freq {
@@ -45,8 +45,8 @@ typedef struct rrule_byday {
 
 typedef struct rrule {
     rrule_freq freq;
-    int interval;      /* ≥ 1 */
-    int count;         /* 0: no COUNT */
+    int interval; /* ≥ 1 */
+    int count;    /* 0: no COUNT */
     bool has_until;
     bool until_is_utc; /* UNTIL=…Z: until is a UTC instant; otherwise local seconds */
     int64_t until;     /* inclusive; UNTIL=YYYYMMDD means the end of that local day */

@@ -16,8 +16,16 @@
 
 const char *const WORKSHOP_LEVELS[4] = {"débutant", "intermédiaire", "avancé", "tous niveaux"};
 const char *const WORKSHOP_AUDIENCES[10] = {
-    "Tout public", "Seniors",   "Jeunes",  "Étudiants",           "Familles et/ou enfants",
-    "Parents",     "Femmes",    "Demandeurs d'emploi", "Allophones", "Personnes en situation de handicap",
+    "Tout public",
+    "Seniors",
+    "Jeunes",
+    "Étudiants",
+    "Familles et/ou enfants",
+    "Parents",
+    "Femmes",
+    "Demandeurs d'emploi",
+    "Allophones",
+    "Personnes en situation de handicap",
 };
 
 /* Other spellings producers use, folded → the stored audience. */
@@ -70,8 +78,10 @@ char *workshop_path(int64_t id, const char *slug)
 
 void workshop_format_time(buf *out, int minutes)
 {
-    if (minutes % 60) buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
-    else buf_printf(out, "%d h", minutes / 60);
+    if (minutes % 60)
+        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
+    else
+        buf_printf(out, "%d h", minutes / 60);
 }
 
 const tz_zone *workshop_row_zone(sqlite3_stmt *row)
@@ -113,8 +123,10 @@ static json_t *split_cell(const char *cell, bool themes)
 /* "5 €", "2,50 €". */
 static void format_price(buf *out, int64_t cents)
 {
-    if (cents % 100) buf_printf(out, "%lld,%02lld €", (long long)(cents / 100), (long long)(cents % 100));
-    else buf_printf(out, "%lld €", (long long)(cents / 100));
+    if (cents % 100)
+        buf_printf(out, "%lld,%02lld €", (long long)(cents / 100), (long long)(cents % 100));
+    else
+        buf_printf(out, "%lld €", (long long)(cents / 100));
 }
 
 /* Date and times of a session, in its place's zone. */
@@ -159,7 +171,8 @@ json_t *workshop_session_item(sqlite3_stmt *row)
         json_object_set_new(o, "cancelled", json_true());
         set_text(o, "cancel_reason", db_col_text(row, WS_CANCEL_REASON));
     }
-    if (sqlite3_column_int(row, WS_FULL)) json_object_set_new(o, "full", json_true());
+    if (sqlite3_column_int(row, WS_FULL))
+        json_object_set_new(o, "full", json_true());
     else if (sqlite3_column_type(row, WS_SEATS_LEFT) != SQLITE_NULL)
         json_object_set_new(o, "seats_left", json_integer(sqlite3_column_int(row, WS_SEATS_LEFT)));
     const char *kind = db_col_text(row, WS_PRICE_KIND);
@@ -167,7 +180,8 @@ json_t *workshop_session_item(sqlite3_stmt *row)
         buf p = {0};
         if (sqlite3_column_type(row, WS_PRICE_CENTS) != SQLITE_NULL)
             format_price(&p, sqlite3_column_int64(row, WS_PRICE_CENTS));
-        else buf_puts(&p, "payant");
+        else
+            buf_puts(&p, "payant");
         json_object_set_new(o, "price", json_string(p.data));
         buf_free(&p);
     } else {
@@ -176,8 +190,10 @@ json_t *workshop_session_item(sqlite3_stmt *row)
     if (sqlite3_column_int(row, WS_PASS)) json_object_set_new(o, "pass", json_true());
     set_text(o, "level", db_col_text(row, WS_LEVEL));
     json_t *themes = split_cell(db_col_text(row, WS_THEMES), true);
-    if (json_array_size(themes)) json_object_set_new(o, "themes", themes);
-    else json_decref(themes);
+    if (json_array_size(themes))
+        json_object_set_new(o, "themes", themes);
+    else
+        json_decref(themes);
     char *ppath = place_path(sqlite3_column_int64(row, WS_P_ID), db_col_text(row, WS_P_SLUG));
     json_object_set_new(o, "place_path", json_string(ppath));
     free(ppath);
@@ -234,15 +250,47 @@ static const char Q_WORKSHOP[] =
     " p.postal_code, p.commune, p.phone, w.source, p.timezone"
     " FROM workshop w JOIN place p ON p.id = w.place_id WHERE w.id = :id";
 enum {
-    V_ID, V_SLUG, V_TITLE, V_SUMMARY, V_DESCRIPTION, V_THEMES, V_KEYWORDS, V_LEVEL, V_AUDIENCES,
-    V_BRING, V_PRICE_KIND, V_PRICE_CENTS, V_PASS, V_REGISTRATION, V_CONTACT, V_CAPACITY,
-    V_SEATS_LEFT, V_FULL, V_FACILITATOR, V_PARTNER, V_ACCESSIBILITY, V_VENUE_NAME, V_VENUE_ADDRESS,
-    V_VENUE_POSTAL, V_VENUE_COMMUNE, V_VENUE_LAT, V_VENUE_LON, V_UPDATED, V_P_ID, V_P_SLUG,
-    V_P_NAME, V_P_ADDRESS, V_P_POSTAL, V_P_COMMUNE, V_P_PHONE, V_SOURCE, V_P_TIMEZONE
+    V_ID,
+    V_SLUG,
+    V_TITLE,
+    V_SUMMARY,
+    V_DESCRIPTION,
+    V_THEMES,
+    V_KEYWORDS,
+    V_LEVEL,
+    V_AUDIENCES,
+    V_BRING,
+    V_PRICE_KIND,
+    V_PRICE_CENTS,
+    V_PASS,
+    V_REGISTRATION,
+    V_CONTACT,
+    V_CAPACITY,
+    V_SEATS_LEFT,
+    V_FULL,
+    V_FACILITATOR,
+    V_PARTNER,
+    V_ACCESSIBILITY,
+    V_VENUE_NAME,
+    V_VENUE_ADDRESS,
+    V_VENUE_POSTAL,
+    V_VENUE_COMMUNE,
+    V_VENUE_LAT,
+    V_VENUE_LON,
+    V_UPDATED,
+    V_P_ID,
+    V_P_SLUG,
+    V_P_NAME,
+    V_P_ADDRESS,
+    V_P_POSTAL,
+    V_P_COMMUNE,
+    V_P_PHONE,
+    V_SOURCE,
+    V_P_TIMEZONE
 };
 
 #define SESSION_FROM                                                                               \
-    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id"                            \
+    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id"                             \
     " JOIN place p ON p.id = s.place_id"
 
 /* Used by: workshop_view (the next sessions of a workshop, cancelled ones included). */
@@ -250,8 +298,8 @@ static const char Q_WORKSHOP_SESSIONS[] =
     "SELECT " WORKSHOP_SESSION_COLUMNS SESSION_FROM
     " WHERE s.workshop_id = :id AND s.starts_at >= :now ORDER BY s.starts_at LIMIT :limit";
 /* Used by: workshop_view (how many sessions are still to come). */
-static const char Q_WORKSHOP_COUNT[] =
-    "SELECT COUNT(*), SUM(cancelled) FROM workshop_session WHERE workshop_id = :id AND starts_at >= :now";
+static const char Q_WORKSHOP_COUNT[] = "SELECT COUNT(*), SUM(cancelled) FROM workshop_session "
+                                       "WHERE workshop_id = :id AND starts_at >= :now";
 /* Used by: workshop_place_upcoming (the place page). */
 static const char Q_PLACE_SESSIONS[] =
     "SELECT " WORKSHOP_SESSION_COLUMNS SESSION_FROM
@@ -277,14 +325,20 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     set_text(o, "summary", db_col_text(s, V_SUMMARY));
     set_text(o, "description_html", db_col_text(s, V_DESCRIPTION));
     json_t *a = split_cell(db_col_text(s, V_THEMES), true);
-    if (json_array_size(a)) json_object_set_new(o, "themes", a);
-    else json_decref(a);
+    if (json_array_size(a))
+        json_object_set_new(o, "themes", a);
+    else
+        json_decref(a);
     a = split_cell(db_col_text(s, V_KEYWORDS), false);
-    if (json_array_size(a)) json_object_set_new(o, "keywords", a);
-    else json_decref(a);
+    if (json_array_size(a))
+        json_object_set_new(o, "keywords", a);
+    else
+        json_decref(a);
     a = split_cell(db_col_text(s, V_AUDIENCES), false);
-    if (json_array_size(a)) json_object_set_new(o, "audiences", a);
-    else json_decref(a);
+    if (json_array_size(a))
+        json_object_set_new(o, "audiences", a);
+    else
+        json_decref(a);
     set_text(o, "level", db_col_text(s, V_LEVEL));
     set_text(o, "what_to_bring", db_col_text(s, V_BRING));
     const char *kind = db_col_text(s, V_PRICE_KIND);
@@ -292,7 +346,8 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
         buf p = {0};
         if (sqlite3_column_type(s, V_PRICE_CENTS) != SQLITE_NULL)
             format_price(&p, sqlite3_column_int64(s, V_PRICE_CENTS));
-        else buf_puts(&p, "payant");
+        else
+            buf_puts(&p, "payant");
         json_object_set_new(o, "price", json_string(p.data));
         buf_free(&p);
     } else {
@@ -302,7 +357,8 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     set_registration(o, db_col_text(s, V_REGISTRATION), db_col_text(s, V_CONTACT));
     if (sqlite3_column_type(s, V_CAPACITY) != SQLITE_NULL)
         json_object_set_new(o, "capacity", json_integer(sqlite3_column_int(s, V_CAPACITY)));
-    if (sqlite3_column_int(s, V_FULL)) json_object_set_new(o, "full", json_true());
+    if (sqlite3_column_int(s, V_FULL))
+        json_object_set_new(o, "full", json_true());
     else if (sqlite3_column_type(s, V_SEATS_LEFT) != SQLITE_NULL)
         json_object_set_new(o, "seats_left", json_integer(sqlite3_column_int(s, V_SEATS_LEFT)));
     set_text(o, "facilitator", db_col_text(s, V_FACILITATOR));
@@ -315,9 +371,10 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
         set_text(v, "postal_code", db_col_text(s, V_VENUE_POSTAL));
         set_text(v, "commune", db_col_text(s, V_VENUE_COMMUNE));
         if (sqlite3_column_type(s, V_VENUE_LAT) != SQLITE_NULL) {
-            char *osm = xasprintf("https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f",
-                                  sqlite3_column_double(s, V_VENUE_LAT), sqlite3_column_double(s, V_VENUE_LON),
-                                  sqlite3_column_double(s, V_VENUE_LAT), sqlite3_column_double(s, V_VENUE_LON));
+            char *osm = xasprintf(
+                "https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f",
+                sqlite3_column_double(s, V_VENUE_LAT), sqlite3_column_double(s, V_VENUE_LON),
+                sqlite3_column_double(s, V_VENUE_LAT), sqlite3_column_double(s, V_VENUE_LON));
             json_object_set_new(v, "osm_url", json_string(osm));
             free(osm);
         }
@@ -349,7 +406,8 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     db_bind_int(s, ":id", id);
     db_bind_int(s, ":now", now);
     db_bind_int(s, ":limit", WORKSHOP_PAGE_SESSIONS);
-    while (sqlite3_step(s) == SQLITE_ROW) json_array_append_new(sessions, workshop_session_item(s));
+    while (sqlite3_step(s) == SQLITE_ROW)
+        json_array_append_new(sessions, workshop_session_item(s));
     sqlite3_reset(s);
     s = db_stmt(c, Q_WORKSHOP_COUNT);
     db_bind_int(s, ":id", id);
@@ -375,7 +433,8 @@ json_t *workshop_place_upcoming(db_conn *c, int64_t place_id, int64_t now)
     db_bind_int(s, ":place", place_id);
     db_bind_int(s, ":now", now);
     db_bind_int(s, ":limit", WORKSHOP_PLACE_SESSIONS + 1);
-    while (sqlite3_step(s) == SQLITE_ROW) json_array_append_new(sessions, workshop_session_item(s));
+    while (sqlite3_step(s) == SQLITE_ROW)
+        json_array_append_new(sessions, workshop_session_item(s));
     sqlite3_reset(s);
     if (!json_array_size(sessions)) {
         json_decref(sessions);
@@ -399,8 +458,7 @@ json_t *workshop_place_upcoming(db_conn *c, int64_t place_id, int64_t now)
 /* Used by: workshop_upcoming_near (home page and search results). The
  * bounding box is on the session's venue, else its place. */
 static const char Q_NEAR_SESSIONS[] =
-    "SELECT " WORKSHOP_SESSION_COLUMNS SESSION_FROM
-    " WHERE s.starts_at >= :now AND s.cancelled = 0"
+    "SELECT " WORKSHOP_SESSION_COLUMNS SESSION_FROM " WHERE s.starts_at >= :now AND s.cancelled = 0"
     " AND coalesce(w.venue_latitude, p.latitude) BETWEEN :lat_min AND :lat_max"
     " AND coalesce(w.venue_longitude, p.longitude) BETWEEN :lon_min AND :lon_max"
     " ORDER BY s.starts_at LIMIT :limit";
@@ -437,13 +495,15 @@ static void location_text(buf *out, sqlite3_stmt *row)
     if (db_col_text(row, WS_VENUE_ADDRESS)) {
         parts[n++] = db_col_text(row, WS_VENUE_NAME);
         parts[n++] = db_col_text(row, WS_VENUE_ADDRESS);
-        postal_commune = xasprintf("%s %s", db_col_text(row, WS_VENUE_POSTAL) ? db_col_text(row, WS_VENUE_POSTAL) : "",
-                                   db_col_text(row, WS_VENUE_COMMUNE) ? db_col_text(row, WS_VENUE_COMMUNE) : "");
+        postal_commune = xasprintf(
+            "%s %s", db_col_text(row, WS_VENUE_POSTAL) ? db_col_text(row, WS_VENUE_POSTAL) : "",
+            db_col_text(row, WS_VENUE_COMMUNE) ? db_col_text(row, WS_VENUE_COMMUNE) : "");
     } else {
         parts[n++] = db_col_text(row, WS_P_NAME);
         parts[n++] = db_col_text(row, WS_P_ADDRESS);
-        postal_commune = xasprintf("%s %s", db_col_text(row, WS_P_POSTAL) ? db_col_text(row, WS_P_POSTAL) : "",
-                                   db_col_text(row, WS_P_COMMUNE) ? db_col_text(row, WS_P_COMMUNE) : "");
+        postal_commune =
+            xasprintf("%s %s", db_col_text(row, WS_P_POSTAL) ? db_col_text(row, WS_P_POSTAL) : "",
+                      db_col_text(row, WS_P_COMMUNE) ? db_col_text(row, WS_P_COMMUNE) : "");
     }
     parts[n++] = str_trim(postal_commune);
     bool first = true;
@@ -458,11 +518,16 @@ static void location_text(buf *out, sqlite3_stmt *row)
 
 static void registration_text(buf *out, const char *kind, const char *contact)
 {
-    if (!kind || !strcmp(kind, "aucune")) buf_puts(out, "Sans inscription.");
-    else if (!strcmp(kind, "telephone")) buf_printf(out, "Inscription par téléphone : %s.", contact ? contact : "");
-    else if (!strcmp(kind, "courriel")) buf_printf(out, "Inscription par courriel : %s.", contact ? contact : "");
-    else if (!strcmp(kind, "lien")) buf_printf(out, "Inscription en ligne : %s", contact ? contact : "");
-    else buf_printf(out, "Inscription sur place%s%s.", contact ? " : " : "", contact ? contact : "");
+    if (!kind || !strcmp(kind, "aucune"))
+        buf_puts(out, "Sans inscription.");
+    else if (!strcmp(kind, "telephone"))
+        buf_printf(out, "Inscription par téléphone : %s.", contact ? contact : "");
+    else if (!strcmp(kind, "courriel"))
+        buf_printf(out, "Inscription par courriel : %s.", contact ? contact : "");
+    else if (!strcmp(kind, "lien"))
+        buf_printf(out, "Inscription en ligne : %s", contact ? contact : "");
+    else
+        buf_printf(out, "Inscription sur place%s%s.", contact ? " : " : "", contact ? contact : "");
 }
 
 void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int64_t dtstamp)
@@ -488,14 +553,17 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
     bool cancelled = sqlite3_column_int(row, WS_CANCELLED) != 0;
     if (cancelled) {
         buf_puts(&b, "Séance annulée");
-        if (db_col_text(row, WS_CANCEL_REASON)) buf_printf(&b, " : %s", db_col_text(row, WS_CANCEL_REASON));
+        if (db_col_text(row, WS_CANCEL_REASON))
+            buf_printf(&b, " : %s", db_col_text(row, WS_CANCEL_REASON));
         if (b.data[b.len - 1] != '.') buf_putc(&b, '.');
         buf_puts(&b, "\n\n");
     }
     if (db_col_text(row, WS_SUMMARY)) buf_printf(&b, "%s\n\n", db_col_text(row, WS_SUMMARY));
     if (sqlite3_column_int(row, WS_FULL)) buf_puts(&b, "Complet.\n");
-    registration_text(&b, db_col_text(row, WS_REGISTRATION), db_col_text(row, WS_REGISTRATION_CONTACT));
-    buf_printf(&b, "\nOrganisé par : %s", db_col_text(row, WS_P_NAME) ? db_col_text(row, WS_P_NAME) : "");
+    registration_text(&b, db_col_text(row, WS_REGISTRATION),
+                      db_col_text(row, WS_REGISTRATION_CONTACT));
+    buf_printf(&b, "\nOrganisé par : %s",
+               db_col_text(row, WS_P_NAME) ? db_col_text(row, WS_P_NAME) : "");
     ical_text(out, "DESCRIPTION", b.data);
 
     buf_reset(&b);
@@ -504,7 +572,8 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
     int lat_col = db_col_text(row, WS_VENUE_ADDRESS) ? WS_VENUE_LAT : WS_P_LAT;
     if (sqlite3_column_type(row, lat_col) != SQLITE_NULL) {
         buf_reset(&b);
-        buf_printf(&b, "%.6f;%.6f", sqlite3_column_double(row, lat_col), sqlite3_column_double(row, lat_col + 1));
+        buf_printf(&b, "%.6f;%.6f", sqlite3_column_double(row, lat_col),
+                   sqlite3_column_double(row, lat_col + 1));
         ical_line(out, "GEO", b.data);
     }
     char *path = workshop_path(sqlite3_column_int64(row, WS_W_ID), db_col_text(row, WS_W_SLUG));

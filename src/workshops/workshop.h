@@ -20,10 +20,10 @@
 #include "core/util.h"
 
 enum {
-    WORKSHOP_HORIZON_DAYS = 183,  /* recurrences are stored expanded this far ahead of import */
-    WORKSHOP_PAST_DAYS = 90,      /* … and from this far back (older ones are never shown) */
-    WORKSHOP_MAX_SESSIONS = 400,  /* stored sessions per workshop, at most */
-    WORKSHOP_PLACE_SESSIONS = 5,  /* next sessions shown on a place page */
+    WORKSHOP_HORIZON_DAYS = 183, /* recurrences are stored expanded this far ahead of import */
+    WORKSHOP_PAST_DAYS = 90,     /* … and from this far back (older ones are never shown) */
+    WORKSHOP_MAX_SESSIONS = 400, /* stored sessions per workshop, at most */
+    WORKSHOP_PLACE_SESSIONS = 5, /* next sessions shown on a place page */
 };
 
 /* Levels, exactly as stored and shown. */
@@ -54,16 +54,52 @@ void workshop_format_time(buf *out, int minutes);
     "w.venue_address, w.venue_postal_code, w.venue_commune, w.venue_latitude, "                    \
     "w.venue_longitude, w.venue_commune_insee, w.venue_departement, p.id, p.slug, p.name, "        \
     "p.address, p.postal_code, p.commune, p.latitude, p.longitude, p.timezone, p.commune_insee, "  \
-    "p.departement, w.source, w.source_id, w.facilitator, CAST(strftime('%s', w.updated_at) AS INTEGER)"
+    "p.departement, w.source, w.source_id, w.facilitator, CAST(strftime('%s', w.updated_at) AS "   \
+    "INTEGER)"
 
 enum workshop_session_column {
-    WS_ID, WS_STARTS, WS_ENDS, WS_CANCELLED, WS_CANCEL_REASON, WS_W_ID, WS_W_SLUG, WS_TITLE,
-    WS_SUMMARY, WS_THEMES, WS_LEVEL, WS_AUDIENCES, WS_PRICE_KIND, WS_PRICE_CENTS, WS_PASS,
-    WS_FULL, WS_SEATS_LEFT, WS_REGISTRATION, WS_REGISTRATION_CONTACT, WS_VENUE_NAME,
-    WS_VENUE_ADDRESS, WS_VENUE_POSTAL, WS_VENUE_COMMUNE, WS_VENUE_LAT, WS_VENUE_LON,
-    WS_VENUE_INSEE, WS_VENUE_DEP, WS_P_ID, WS_P_SLUG, WS_P_NAME, WS_P_ADDRESS, WS_P_POSTAL,
-    WS_P_COMMUNE, WS_P_LAT, WS_P_LON, WS_P_TIMEZONE, WS_P_INSEE, WS_P_DEP, WS_SOURCE,
-    WS_SOURCE_ID, WS_FACILITATOR, WS_UPDATED_AT
+    WS_ID,
+    WS_STARTS,
+    WS_ENDS,
+    WS_CANCELLED,
+    WS_CANCEL_REASON,
+    WS_W_ID,
+    WS_W_SLUG,
+    WS_TITLE,
+    WS_SUMMARY,
+    WS_THEMES,
+    WS_LEVEL,
+    WS_AUDIENCES,
+    WS_PRICE_KIND,
+    WS_PRICE_CENTS,
+    WS_PASS,
+    WS_FULL,
+    WS_SEATS_LEFT,
+    WS_REGISTRATION,
+    WS_REGISTRATION_CONTACT,
+    WS_VENUE_NAME,
+    WS_VENUE_ADDRESS,
+    WS_VENUE_POSTAL,
+    WS_VENUE_COMMUNE,
+    WS_VENUE_LAT,
+    WS_VENUE_LON,
+    WS_VENUE_INSEE,
+    WS_VENUE_DEP,
+    WS_P_ID,
+    WS_P_SLUG,
+    WS_P_NAME,
+    WS_P_ADDRESS,
+    WS_P_POSTAL,
+    WS_P_COMMUNE,
+    WS_P_LAT,
+    WS_P_LON,
+    WS_P_TIMEZONE,
+    WS_P_INSEE,
+    WS_P_DEP,
+    WS_SOURCE,
+    WS_SOURCE_ID,
+    WS_FACILITATOR,
+    WS_UPDATED_AT
 };
 
 /* The zone of a row (the place's), Europe/Paris when unknown. Shared, never freed. */

@@ -44,8 +44,8 @@ bool workshop_import_detect(const char *data, size_t len);
  * when the file was read (records may have been rejected), -1 when it
  * could not be read or the database failed (out->error says why).
  */
-int workshop_import_run(db *d, const char *data, size_t len, const char *source_name,
-                        bool dry_run, int64_t now, importer_report *out);
+int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
+                        int64_t now, importer_report *out);
 
 /*
  * The admin editor (src/pages/admin_workshop.c): validate `record`, one

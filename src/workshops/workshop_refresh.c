@@ -33,11 +33,12 @@ static const char Q_RECURRING[] =
 static const char Q_HAS_SESSION[] =
     "SELECT 1 FROM workshop_session WHERE workshop_id = :w AND starts_at = :start";
 /* Used by: workshop_extend_recurrences (how many are stored, for the cap). */
-static const char Q_COUNT_SESSIONS[] = "SELECT count(*) FROM workshop_session WHERE workshop_id = :w";
+static const char Q_COUNT_SESSIONS[] =
+    "SELECT count(*) FROM workshop_session WHERE workshop_id = :w";
 /* Used by: workshop_extend_recurrences (add a missing occurrence). */
-static const char Q_ADD_SESSION[] =
-    "INSERT INTO workshop_session (workshop_id, place_id, starts_at, ends_at, cancelled, cancel_reason)"
-    " VALUES (:w, :place, :start, :end, :cancelled, :reason)";
+static const char Q_ADD_SESSION[] = "INSERT INTO workshop_session (workshop_id, place_id, "
+                                    "starts_at, ends_at, cancelled, cancel_reason)"
+                                    " VALUES (:w, :place, :start, :end, :cancelled, :reason)";
 
 typedef struct recurring {
     int64_t id, place_id;

@@ -49,12 +49,14 @@ TEST(roles)
 
 TEST(tokens)
 {
-    char t1[AUTH_TOKEN_CHARS + 1], h1[AUTH_HASH_HEX + 1], t2[AUTH_TOKEN_CHARS + 1], h2[AUTH_HASH_HEX + 1];
+    char t1[AUTH_TOKEN_CHARS + 1], h1[AUTH_HASH_HEX + 1], t2[AUTH_TOKEN_CHARS + 1],
+        h2[AUTH_HASH_HEX + 1];
     auth_new_token(t1, h1);
     auth_new_token(t2, h2);
     CHECK(strlen(t1) == AUTH_TOKEN_CHARS && strlen(h1) == AUTH_HASH_HEX);
     CHECK(strcmp(t1, t2) != 0);
-    CHECK(strspn(t1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == AUTH_TOKEN_CHARS);
+    CHECK(strspn(t1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          AUTH_TOKEN_CHARS);
     char again[AUTH_HASH_HEX + 1];
     auth_token_hash(t1, again);
     CHECK_STR(again, h1);

@@ -42,20 +42,23 @@ TEST(folding)
 {
     buf out = {0}, line = {0};
     /* 200 two-byte characters: a fold every 37 characters, never inside one. */
-    for (int i = 0; i < 200; i++) buf_puts(&line, "é");
+    for (int i = 0; i < 200; i++)
+        buf_puts(&line, "é");
     ical_fold(&out, line.data, line.len);
     check_folded(out.data, line.data);
     /* Mixed widths: 1, 2, 3 and 4 bytes. */
     buf_reset(&out);
     buf_reset(&line);
     buf_puts(&line, "SUMMARY:");
-    for (int i = 0; i < 40; i++) buf_puts(&line, "a€😀é");
+    for (int i = 0; i < 40; i++)
+        buf_puts(&line, "a€😀é");
     ical_fold(&out, line.data, line.len);
     check_folded(out.data, line.data);
     /* Exactly 75 octets: not folded. */
     buf_reset(&out);
     buf_reset(&line);
-    for (int i = 0; i < 75; i++) buf_putc(&line, 'x');
+    for (int i = 0; i < 75; i++)
+        buf_putc(&line, 'x');
     ical_fold(&out, line.data, line.len);
     CHECK(out.len == 77 && strstr(out.data, "\r\n ") == NULL);
     buf_free(&out);

@@ -22,7 +22,8 @@ static const char *utc_text(int64_t t, char *out, size_t size)
     int y, m, d;
     tz_civil_from_days(day, &y, &m, &d);
     int64_t s = t - day * 86400;
-    snprintf(out, size, "%04d-%02d-%02d %02d:%02dZ", y, m, d, (int)(s / 3600), (int)(s % 3600 / 60));
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02dZ", y, m, d, (int)(s / 3600),
+             (int)(s % 3600 / 60));
     return out;
 }
 
@@ -95,7 +96,8 @@ TEST(dst_weeks)
     /* Mondays at 14:00 around the spring change (29 March 2026): 14:00 stays 14:00. */
     expand("FREQ=WEEKLY;COUNT=3", local(2026, 3, 23, 14, 0), NULL, 0, &b);
     CHECK_STR(b.data, "2026-03-23 13:00Z,2026-03-30 12:00Z,2026-04-06 12:00Z");
-    /* Sundays at 10:00 around the autumn change (25 October 2026), the change day itself included. */
+    /* Sundays at 10:00 around the autumn change (25 October 2026), the change day itself included.
+     */
     expand("FREQ=WEEKLY;BYDAY=SU;COUNT=3", local(2026, 10, 18, 10, 0), NULL, 0, &b);
     CHECK_STR(b.data, "2026-10-18 08:00Z,2026-10-25 09:00Z,2026-11-01 09:00Z");
     /* Durations are wall-clock too: end computed in local time. */

@@ -40,12 +40,14 @@ TEST(never_breaks_fts5)
 {
     sqlite3 *h;
     CHECK(sqlite3_open(":memory:", &h) == SQLITE_OK);
-    CHECK(sqlite3_exec(h,
-                       "CREATE VIRTUAL TABLE t USING fts5(a, tokenize=\"unicode61 remove_diacritics 2\","
-                       " prefix='2 3'); INSERT INTO t VALUES ('médiathèque de Privas')",
-                       NULL, NULL, NULL) == SQLITE_OK);
-    const char *hostile[] = {"\"", "*", "NEAR(a b)", "a:b", "^x", "(", ")", "AND", "OR", "NOT",
-                             "'; DROP TABLE t; --", "-", "+", "{a}", "\\", "\xc3\xa9t\xc3\xa9"};
+    CHECK(sqlite3_exec(
+              h,
+              "CREATE VIRTUAL TABLE t USING fts5(a, tokenize=\"unicode61 remove_diacritics 2\","
+              " prefix='2 3'); INSERT INTO t VALUES ('médiathèque de Privas')",
+              NULL, NULL, NULL) == SQLITE_OK);
+    const char *hostile[] = {
+        "\"", "*",   "NEAR(a b)",           "a:b", "^x", "(",   ")",  "AND",
+        "OR", "NOT", "'; DROP TABLE t; --", "-",   "+",  "{a}", "\\", "\xc3\xa9t\xc3\xa9"};
     for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
         const char *words[] = {hostile[i], "privas"};
         for (size_t n = 1; n <= 2; n++) {
@@ -56,7 +58,8 @@ TEST(never_breaks_fts5)
                   SQLITE_OK);
             sqlite3_bind_text(s, 1, m, -1, SQLITE_STATIC);
             int rc = sqlite3_step(s);
-            if (rc != SQLITE_ROW) fprintf(stderr, "MATCH failed for %s: %s\n", m, sqlite3_errmsg(h));
+            if (rc != SQLITE_ROW)
+                fprintf(stderr, "MATCH failed for %s: %s\n", m, sqlite3_errmsg(h));
             CHECK(rc == SQLITE_ROW);
             sqlite3_finalize(s);
             free(m);

@@ -20,8 +20,8 @@ enum { MAX_NAMES = 512, MAX_FRAMES = 256, MAX_NEST = 4 };
 
 /* One scope the template enters: a list section (or object) at some depth. */
 typedef struct frame {
-    char *section; /* the section's name ("" for the page) */
-    int parent;    /* index of the enclosing frame, -1 for the page */
+    char *section;         /* the section's name ("" for the page) */
+    int parent;            /* index of the enclosing frame, -1 for the page */
     int direct[MAX_NAMES]; /* names printed directly in this frame */
     int ndirect;
 } frame;
@@ -70,7 +70,8 @@ static void collect_frames(void *ctx, enum tpl_walk_kind kind, const char *name)
         if (idx >= 0 && sh->frames[cur].ndirect < MAX_NAMES) {
             frame *f = &sh->frames[cur];
             bool seen = false;
-            for (int i = 0; i < f->ndirect; i++) seen |= f->direct[i] == idx;
+            for (int i = 0; i < f->ndirect; i++)
+                seen |= f->direct[i] == idx;
             if (!seen) f->direct[f->ndirect++] = idx;
         }
         break;
@@ -91,8 +92,11 @@ static void collect_frames(void *ctx, enum tpl_walk_kind kind, const char *name)
         }
         sh->depth++;
         break;
-    case TPL_WALK_LEAVE: sh->depth--; break;
-    default: break;
+    case TPL_WALK_LEAVE:
+        sh->depth--;
+        break;
+    default:
+        break;
     }
 }
 
@@ -126,7 +130,8 @@ static json_t *build(shape *sh, int f, int drop_frame, int drop_name, int item, 
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0, len = strlen(needle);
-    for (const char *p = hay; (p = strstr(p, needle)); p += len) n++;
+    for (const char *p = hay; (p = strstr(p, needle)); p += len)
+        n++;
     return n;
 }
 
@@ -160,10 +165,12 @@ static void check_template(const tpl_set *set, const char *tname)
             size_t before = count(a.data ? a.data : "", prefix);
             size_t removed = 0, idx;
             json_t *m;
-            json_array_foreach(dropped, idx, m) removed += count(a.data ? a.data : "", json_string_value(m));
+            json_array_foreach(dropped, idx, m) removed +=
+                count(a.data ? a.data : "", json_string_value(m));
             size_t after = count(b.data ? b.data : "", prefix);
             if (after + removed > before) {
-                fprintf(stderr, "FAIL %s: in {{#%s}}, an item without {{%s}} shows another's value\n",
+                fprintf(stderr,
+                        "FAIL %s: in {{#%s}}, an item without {{%s}} shows another's value\n",
                         tname, sh.frames[f].section, sh.names[n]);
             }
             CHECK(after + removed <= before);
@@ -176,8 +183,10 @@ static void check_template(const tpl_set *set, const char *tname)
             json_decref(dropped);
         }
     }
-    for (int i = 0; i < sh.nnames; i++) free(sh.names[i]);
-    for (int f = 0; f < sh.nframes; f++) free(sh.frames[f].section);
+    for (int i = 0; i < sh.nnames; i++)
+        free(sh.names[i]);
+    for (int f = 0; f < sh.nframes; f++)
+        free(sh.frames[f].section);
 }
 
 TEST(no_item_borrows_a_value)
@@ -185,7 +194,8 @@ TEST(no_item_borrows_a_value)
     tpl_set *set = tpl_load("templates");
     CHECK(set != NULL);
     if (!set) return;
-    for (size_t i = 0; i < tpl_count(set); i++) check_template(set, tpl_name(set, i));
+    for (size_t i = 0; i < tpl_count(set); i++)
+        check_template(set, tpl_name(set, i));
     CHECK(templates_checked > 30); /* the walk really saw the templates */
     CHECK(lists_checked > 100);    /* and the fields printed inside their lists */
     tpl_free(set);

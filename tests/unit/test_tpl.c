@@ -23,8 +23,9 @@ TEST(escaping)
     json_t *d = json_pack("{s:s, s:s}", "name", "<script>alert(\"x\")</script> & 'co'", "q",
                           "démarches CAF&x=1");
     char *s = render("<p title=\"{{name}}\">{{name}}</p>", d);
-    CHECK_STR(s, "<p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;\">"
-                 "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p>");
+    CHECK_STR(s,
+              "<p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;\">"
+              "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</p>");
     free(s);
     s = render("/lieux?q={{url q}}", d);
     CHECK_STR(s, "/lieux?q=d%C3%A9marches%20CAF%26x%3D1");
@@ -71,7 +72,8 @@ TEST(items_never_borrow)
     char *s = render("{{#places.0}}{{#places}}[{{name}} {{phone}}]{{/places}}{{/places.0}}", d);
     CHECK_STR(s, "[A 04 00 00 00 01][B ]");
     free(s);
-    s = render("{{#places}}{{#phone}}<a href=\"tel:{{phone}}\">{{name}}</a>{{/phone}}{{/places}}", d);
+    s = render("{{#places}}{{#phone}}<a href=\"tel:{{phone}}\">{{name}}</a>{{/phone}}{{/places}}",
+               d);
     CHECK_STR(s, "<a href=\"tel:04 00 00 00 01\">A</a>");
     free(s);
     s = render("{{#places}}{{name}}{{#today}}!{{/today}}{{#@today}}*{{/@today}};{{/places}}", d);
@@ -91,7 +93,8 @@ TEST(items_never_borrow)
      * its holder; inside a list within it, the barrier holds again. */
     d = json_pack("{s:s, s:{s:s, s:[{s:s}, {}]}}", "email", "page@x", "report", "message", "m",
                   "contacts", "email", "a@x");
-    s = render("{{#report}}{{message}}|{{email}}|{{#contacts}}<{{email}}>{{/contacts}}{{/report}}", d);
+    s = render("{{#report}}{{message}}|{{email}}|{{#contacts}}<{{email}}>{{/contacts}}{{/report}}",
+               d);
     CHECK_STR(s, "m|page@x|<a@x><>");
     free(s);
     json_decref(d);

@@ -48,7 +48,8 @@ TEST(utf8)
 TEST(buffers)
 {
     buf b = {0};
-    for (int i = 0; i < 1000; i++) buf_printf(&b, "%d,", i);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%d,", i);
     CHECK(b.len > 3000);
     CHECK(strncmp(b.data, "0,1,2,", 6) == 0);
     char *s = buf_steal(&b);

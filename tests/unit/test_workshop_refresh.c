@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char PLACES[] =
-    "[{\"id\":\"p1\",\"pivot\":\"00000000000000\",\"nom\":\"Médiathèque Test\",\"commune\":\"Valence\","
-    "\"code_postal\":\"26000\",\"adresse\":\"1 place Test\",\"date_maj\":\"2026-10-01\",\"source\":\"t\"}]";
+static const char PLACES[] = "[{\"id\":\"p1\",\"pivot\":\"00000000000000\",\"nom\":\"Médiathèque "
+                             "Test\",\"commune\":\"Valence\","
+                             "\"code_postal\":\"26000\",\"adresse\":\"1 place "
+                             "Test\",\"date_maj\":\"2026-10-01\",\"source\":\"t\"}]";
 
 /* Weekly on Thursdays at 14:00 from 2026-10-01, open-ended; 2026-11-12 excepted;
  * cancelled on 2027-05-06 with a reason. */
@@ -35,8 +36,8 @@ static int64_t count(db_conn *c, const char *sql_static)
 
 static const char Q_ALL[] = "SELECT count(*) FROM workshop_session";
 static const char Q_MAX[] = "SELECT max(starts_at) FROM workshop_session";
-static const char Q_CANCELLED[] =
-    "SELECT count(*) FROM workshop_session WHERE cancelled = 1 AND cancel_reason = 'Pont de l''Ascension'";
+static const char Q_CANCELLED[] = "SELECT count(*) FROM workshop_session WHERE cancelled = 1 AND "
+                                  "cancel_reason = 'Pont de l''Ascension'";
 
 TEST(extend)
 {
@@ -55,7 +56,8 @@ TEST(extend)
     /* Imported on 2026-10-01: sessions up to the horizon from then. */
     int64_t imported_at = tz_days_from_civil(2026, 10, 1) * 86400;
     importer_report_init(&rep);
-    CHECK(workshop_import_run(d, WORKSHOPS, sizeof WORKSHOPS - 1, "t", false, imported_at, &rep) == 0);
+    CHECK(workshop_import_run(d, WORKSHOPS, sizeof WORKSHOPS - 1, "t", false, imported_at, &rep) ==
+          0);
     CHECK(rep.rejected == 0);
     importer_report_free(&rep);
     db_conn *r = db_reader(d);

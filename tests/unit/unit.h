@@ -26,7 +26,8 @@ static const char *unit_current;
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
-        if (cond) unit_passed++;                                                                   \
+        if (cond)                                                                                  \
+            unit_passed++;                                                                         \
         else {                                                                                     \
             unit_failed++;                                                                         \
             fprintf(stderr, "FAIL %s (%s:%d): %s\n", unit_current, __FILE__, __LINE__, #cond);     \
@@ -36,11 +37,12 @@ static const char *unit_current;
 #define CHECK_STR(got, want)                                                                       \
     do {                                                                                           \
         const char *g_ = (got), *w_ = (want);                                                      \
-        if (g_ && w_ && strcmp(g_, w_) == 0) unit_passed++;                                        \
+        if (g_ && w_ && strcmp(g_, w_) == 0)                                                       \
+            unit_passed++;                                                                         \
         else {                                                                                     \
             unit_failed++;                                                                         \
-            fprintf(stderr, "FAIL %s (%s:%d): %s\n   got: %s\n  want: %s\n", unit_current,       \
-                    __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");            \
+            fprintf(stderr, "FAIL %s (%s:%d): %s\n   got: %s\n  want: %s\n", unit_current,         \
+                    __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");             \
         }                                                                                          \
     } while (0)
 

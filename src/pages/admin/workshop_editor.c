@@ -37,7 +37,17 @@
 
 enum { SESSIONS_SHOWN = 60, LINES_MAX = 200 };
 
-typedef enum wkind { W_TEXT, W_AREA, W_MD, W_LIST, W_BOOL, W_SELECT, W_DATE, W_TIME, W_NUMBER } wkind;
+typedef enum wkind {
+    W_TEXT,
+    W_AREA,
+    W_MD,
+    W_LIST,
+    W_BOOL,
+    W_SELECT,
+    W_DATE,
+    W_TIME,
+    W_NUMBER
+} wkind;
 
 typedef struct wfield {
     const char *name, *label;
@@ -49,16 +59,21 @@ typedef struct wfield {
 
 static const wfield FIELDS[] = {
     {"titre", "Titre", W_TEXT, 150, true, "150 caractères au plus."},
-    {"resume", "Résumé", W_AREA, 280, false, "280 caractères au plus : ce que l'on voit dans l'agenda."},
+    {"resume", "Résumé", W_AREA, 280, false,
+     "280 caractères au plus : ce que l'on voit dans l'agenda."},
     {"description", "Description", W_MD, MD_MAX_BYTES, false,
-     "Mise en forme Markdown : **gras**, listes avec des tirets, liens [texte](https://…). 16 Kio au plus."},
+     "Mise en forme Markdown : **gras**, listes avec des tirets, liens [texte](https://…). 16 Kio "
+     "au plus."},
     {"themes", "Thèmes", W_LIST, 0, false, NULL},
     {"mots_cles", "Mots-clés", W_TEXT, 500, false, "Séparés par des virgules."},
     {"niveau", "Niveau", W_SELECT, 0, false, NULL},
-    {"publics", "Publics", W_LIST, 0, false, "Ne cochez rien si l'atelier s'adresse à tout le monde."},
-    {"a_apporter", "À apporter", W_TEXT, 1000, false, "Par exemple : votre smartphone, vos identifiants CAF."},
+    {"publics", "Publics", W_LIST, 0, false,
+     "Ne cochez rien si l'atelier s'adresse à tout le monde."},
+    {"a_apporter", "À apporter", W_TEXT, 1000, false,
+     "Par exemple : votre smartphone, vos identifiants CAF."},
     {"tarif", "Tarif", W_SELECT, 0, false, NULL},
-    {"montant", "Montant (en euros)", W_TEXT, 20, false, "Pour un atelier payant, par exemple 5 ou 2,50."},
+    {"montant", "Montant (en euros)", W_TEXT, 20, false,
+     "Pour un atelier payant, par exemple 5 ou 2,50."},
     {"pass_numerique", "Accepte le Pass numérique", W_BOOL, 0, false, NULL},
     {"inscription", "Inscription", W_SELECT, 0, false, NULL},
     {"contact_inscription", "Contact pour s'inscrire", W_TEXT, 300, false,
@@ -68,7 +83,8 @@ static const wfield FIELDS[] = {
     {"complet", "Complet", W_BOOL, 0, false, NULL},
     {"animateur", "Animé par", W_TEXT, 200, false, NULL},
     {"partenaire", "Partenaire", W_TEXT, 200, false, NULL},
-    {"accessibilite", "Accessibilité", W_AREA, 1000, false, "Marches, ascenseur, boucle magnétique…"},
+    {"accessibilite", "Accessibilité", W_AREA, 1000, false,
+     "Marches, ascenseur, boucle magnétique…"},
     {"hlm_nom", "Nom du lieu", W_TEXT, 150, false, NULL},
     {"hlm_adresse", "Adresse", W_TEXT, 200, false, NULL},
     {"hlm_code_postal", "Code postal", W_TEXT, 5, false, NULL},
@@ -77,13 +93,16 @@ static const wfield FIELDS[] = {
      "Une séance par ligne : la date, l'heure de début et l'heure de fin, par exemple "
      "2026-10-05 14:00-16:00."},
     {"rec_freq", "Répétition", W_SELECT, 0, false, NULL},
-    {"rec_interval", "Toutes les (semaines ou mois)", W_NUMBER, 2, false, "1 : chaque semaine ou chaque mois ; 2 : une sur deux…"},
+    {"rec_interval", "Toutes les (semaines ou mois)", W_NUMBER, 2, false,
+     "1 : chaque semaine ou chaque mois ; 2 : une sur deux…"},
     {"rec_days", "Jours", W_LIST, 0, false, "Sans jour coché : le jour de la première séance."},
-    {"rec_ordinal", "Dans le mois", W_SELECT, 0, false, "Pour une répétition chaque mois : quel jour du mois."},
+    {"rec_ordinal", "Dans le mois", W_SELECT, 0, false,
+     "Pour une répétition chaque mois : quel jour du mois."},
     {"rec_debut", "Première séance le", W_DATE, 10, false, NULL},
     {"rec_heure", "De", W_TIME, 5, false, NULL},
     {"rec_fin", "À", W_TIME, 5, false, NULL},
-    {"rec_jusqua", "Jusqu'au (compris)", W_DATE, 10, false, "Laissez vide pour une répétition sans fin."},
+    {"rec_jusqua", "Jusqu'au (compris)", W_DATE, 10, false,
+     "Laissez vide pour une répétition sans fin."},
     {"rec_nombre", "Ou nombre de séances", W_NUMBER, 4, false, NULL},
     {"rec_exceptions", "Sauf les", W_AREA, 2000, false,
      "Jours sans séance (vacances, jours fériés) : une date par ligne, par exemple 2026-11-11."},
@@ -92,7 +111,8 @@ static const wfield FIELDS[] = {
 };
 
 static const char *const DAY_CODES[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
-static const char *const DAY_NAMES[7] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+static const char *const DAY_NAMES[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                         "vendredi", "samedi", "dimanche"};
 
 static const struct {
     const char *field, *value, *label;
@@ -233,10 +253,12 @@ static bool rule_to_controls(const char *rule, json_t *values)
 static json_t *values_of_record(json_t *rec)
 {
     json_t *v = json_object();
-    static const char *const TEXTS[] = {"titre", "resume", "description", "niveau", "a_apporter",
-                                        "tarif", "inscription", "contact_inscription", "animateur",
-                                        "partenaire", "accessibilite"};
-    for (size_t i = 0; i < ARRAY_LEN(TEXTS); i++) set_text(v, TEXTS[i], json_object_get(rec, TEXTS[i]));
+    static const char *const TEXTS[] = {
+        "titre",      "resume",     "description",  "niveau",
+        "a_apporter", "tarif",      "inscription",  "contact_inscription",
+        "animateur",  "partenaire", "accessibilite"};
+    for (size_t i = 0; i < ARRAY_LEN(TEXTS); i++)
+        set_text(v, TEXTS[i], json_object_get(rec, TEXTS[i]));
     static const char *const LISTS[] = {"themes", "publics"};
     for (size_t i = 0; i < ARRAY_LEN(LISTS); i++) {
         json_t *list = json_object_get(rec, LISTS[i]);
@@ -254,12 +276,16 @@ static json_t *values_of_record(json_t *rec)
             if (*p == '.') *p = ',';
         json_object_set_new(v, "montant", json_string(s));
     }
-    json_object_set_new(v, "pass_numerique", json_string(json_is_true(json_object_get(rec, "pass_numerique")) ? "1" : ""));
-    json_object_set_new(v, "complet", json_string(json_is_true(json_object_get(rec, "complet")) ? "1" : ""));
+    json_object_set_new(
+        v, "pass_numerique",
+        json_string(json_is_true(json_object_get(rec, "pass_numerique")) ? "1" : ""));
+    json_object_set_new(v, "complet",
+                        json_string(json_is_true(json_object_get(rec, "complet")) ? "1" : ""));
     static const char *const INTS[] = {"capacite", "places_restantes"};
     for (size_t i = 0; i < ARRAY_LEN(INTS); i++) {
         json_t *x = json_object_get(rec, INTS[i]);
-        if (json_is_integer(x)) json_object_set_new(v, INTS[i], json_sprintf("%lld", (long long)json_integer_value(x)));
+        if (json_is_integer(x))
+            json_object_set_new(v, INTS[i], json_sprintf("%lld", (long long)json_integer_value(x)));
     }
     json_t *hlm = json_object_get(rec, "hors_les_murs");
     if (json_is_object(hlm)) {
@@ -291,11 +317,13 @@ static json_t *values_of_record(json_t *rec)
             json_object_set_new(v, "rec_debut", json_stringn(d, 10));
             json_object_set_new(v, "rec_heure", json_stringn(d + 11, 5));
             int start = atoi(d + 11) * 60 + atoi(d + 14);
-            int end = (start + (int)json_integer_value(json_object_get(rc, "duree_minutes"))) % 1440;
+            int end =
+                (start + (int)json_integer_value(json_object_get(rc, "duree_minutes"))) % 1440;
             json_object_set_new(v, "rec_fin", json_sprintf("%02d:%02d", end / 60, end % 60));
         }
         const char *rule = json_string_value(json_object_get(rc, "regle"));
-        if (rule && !rule_to_controls(rule, v)) json_object_set_new(v, "rec_regle", json_string(rule));
+        if (rule && !rule_to_controls(rule, v))
+            json_object_set_new(v, "rec_regle", json_string(rule));
         char *ex = join_array(json_object_get(rc, "exceptions"), "\n");
         json_object_set_new(v, "rec_exceptions", json_string(ex ? ex : ""));
         free(ex);
@@ -308,7 +336,8 @@ static json_t *form_list(req *r, const char *name)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < r->nform; i++)
-        if (strcmp(r->form[i].key, name) == 0) json_array_append_new(a, json_string(r->form[i].value));
+        if (strcmp(r->form[i].key, name) == 0)
+            json_array_append_new(a, json_string(r->form[i].value));
     return a;
 }
 
@@ -365,8 +394,11 @@ static json_t *session_of_line(req *r, const char *line)
         char *end = trimmed(r->arena, p);
         int64_t d;
         int m;
-        if (*end && (workshop_parse_time(end) >= 0 || (workshop_parse_when(end, 0, &d, &m) && m >= 0))) {
-            json_object_set_new(o, "debut", json_string(trimmed(r->arena, arena_strndup(r->arena, t, (size_t)(p - sep - t)))));
+        if (*end &&
+            (workshop_parse_time(end) >= 0 || (workshop_parse_when(end, 0, &d, &m) && m >= 0))) {
+            json_object_set_new(
+                o, "debut",
+                json_string(trimmed(r->arena, arena_strndup(r->arena, t, (size_t)(p - sep - t)))));
             json_object_set_new(o, "fin", json_string(end));
             return o;
         }
@@ -395,10 +427,12 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
         json_object_set(rec, "id", json_object_get(stored, "id"));
         json_object_set(rec, "source", json_object_get(stored, "source"));
     }
-    static const char *const TEXTS[] = {"titre", "resume", "description", "niveau", "a_apporter",
-                                        "tarif", "inscription", "contact_inscription", "animateur",
-                                        "partenaire", "accessibilite"};
-    for (size_t i = 0; i < ARRAY_LEN(TEXTS); i++) put_text(r, rec, TEXTS[i], values, TEXTS[i]);
+    static const char *const TEXTS[] = {
+        "titre",      "resume",     "description",  "niveau",
+        "a_apporter", "tarif",      "inscription",  "contact_inscription",
+        "animateur",  "partenaire", "accessibilite"};
+    for (size_t i = 0; i < ARRAY_LEN(TEXTS); i++)
+        put_text(r, rec, TEXTS[i], values, TEXTS[i]);
     json_object_set(rec, "themes", json_object_get(values, "themes"));
     json_object_set(rec, "publics", json_object_get(values, "publics"));
     json_t *kw = json_array();
@@ -413,12 +447,16 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
     if (*trimmed(r->arena, val(values, "capacite")))
         json_object_set_new(rec, "capacite", number_or_text(r, val(values, "capacite"), true));
     if (*trimmed(r->arena, val(values, "places_restantes")))
-        json_object_set_new(rec, "places_restantes", number_or_text(r, val(values, "places_restantes"), true));
+        json_object_set_new(rec, "places_restantes",
+                            number_or_text(r, val(values, "places_restantes"), true));
 
-    static const char *const HLM[][2] = {{"hlm_nom", "nom"}, {"hlm_adresse", "adresse"},
-                                          {"hlm_code_postal", "code_postal"}, {"hlm_commune", "commune"}};
+    static const char *const HLM[][2] = {{"hlm_nom", "nom"},
+                                         {"hlm_adresse", "adresse"},
+                                         {"hlm_code_postal", "code_postal"},
+                                         {"hlm_commune", "commune"}};
     json_t *hlm = json_object();
-    for (size_t i = 0; i < ARRAY_LEN(HLM); i++) put_text(r, hlm, HLM[i][1], values, HLM[i][0]);
+    for (size_t i = 0; i < ARRAY_LEN(HLM); i++)
+        put_text(r, hlm, HLM[i][1], values, HLM[i][0]);
     if (json_object_size(hlm)) {
         /* The position of an unchanged address is kept. */
         json_t *old = stored ? json_object_get(stored, "hors_les_murs") : NULL;
@@ -455,8 +493,9 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
             const char *b = json_string_value(json_object_get(s, "debut"));
             int64_t da, dbb;
             int ma, mb;
-            if (a && b && workshop_parse_when(a, 0, &da, &ma) && workshop_parse_when(b, 0, &dbb, &mb) &&
-                da == dbb && ma == mb && json_is_true(json_object_get(old, "annulee"))) {
+            if (a && b && workshop_parse_when(a, 0, &da, &ma) &&
+                workshop_parse_when(b, 0, &dbb, &mb) && da == dbb && ma == mb &&
+                json_is_true(json_object_get(old, "annulee"))) {
                 json_object_set_new(s, "annulee", json_true());
                 json_object_set(s, "motif", json_object_get(old, "motif"));
             }
@@ -464,8 +503,10 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
         lines[json_array_size(seances)] = line;
         json_array_append_new(seances, s);
     }
-    if (json_array_size(seances)) json_object_set_new(rec, "seances", seances);
-    else json_decref(seances);
+    if (json_array_size(seances))
+        json_object_set_new(rec, "seances", seances);
+    else
+        json_decref(seances);
 
     /* The recurrence: the advanced rule, or the controls. */
     const char *freq = val(values, "rec_freq");
@@ -478,12 +519,14 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
             buf_puts(&rule, advanced);
         } else {
             if (strcmp(freq, "WEEKLY") && strcmp(freq, "MONTHLY")) {
-                json_object_set_new(errors, "rec_freq", json_string("Choisissez chaque semaine ou chaque mois."));
+                json_object_set_new(errors, "rec_freq",
+                                    json_string("Choisissez chaque semaine ou chaque mois."));
                 form_error = true;
             }
             buf_printf(&rule, "FREQ=%s", freq);
             char *interval = trimmed(r->arena, val(values, "rec_interval"));
-            if (*interval && (!digits_only(interval) || atoi(interval) < 1 || atoi(interval) > 99)) {
+            if (*interval &&
+                (!digits_only(interval) || atoi(interval) < 1 || atoi(interval) > 99)) {
                 json_object_set_new(errors, "rec_interval", json_string("Un nombre de 1 à 99."));
                 form_error = true;
             } else if (*interval && atoi(interval) > 1) {
@@ -496,27 +539,35 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
                 bool on = false;
                 size_t k;
                 json_t *x;
-                json_array_foreach(days, k, x) on = on || !strcmp(json_string_value(x), DAY_CODES[d]);
+                json_array_foreach(days, k, x) on =
+                    on || !strcmp(json_string_value(x), DAY_CODES[d]);
                 if (!on) continue;
-                buf_printf(&rule, "%s%s%s", first ? ";BYDAY=" : ",", !strcmp(freq, "MONTHLY") ? ord : "", DAY_CODES[d]);
+                buf_printf(&rule, "%s%s%s", first ? ";BYDAY=" : ",",
+                           !strcmp(freq, "MONTHLY") ? ord : "", DAY_CODES[d]);
                 first = false;
             }
             if (*ord && first && !strcmp(freq, "MONTHLY")) {
-                json_object_set_new(errors, "rec_days", json_string("Cochez le jour de la semaine (par exemple mardi pour « le deuxième mardi »)."));
+                json_object_set_new(errors, "rec_days",
+                                    json_string("Cochez le jour de la semaine (par exemple mardi "
+                                                "pour « le deuxième mardi »)."));
                 form_error = true;
             }
             char *until = trimmed(r->arena, val(values, "rec_jusqua"));
             char *count = trimmed(r->arena, val(values, "rec_nombre"));
             if (*until && *count) {
-                json_object_set_new(errors, "rec_nombre", json_string("Donnez une date de fin ou un nombre de séances, pas les deux."));
+                json_object_set_new(
+                    errors, "rec_nombre",
+                    json_string("Donnez une date de fin ou un nombre de séances, pas les deux."));
                 form_error = true;
             } else if (*until && !iso_date(until)) {
-                json_object_set_new(errors, "rec_jusqua", json_string("Date invalide : écrivez-la comme 2027-06-30."));
+                json_object_set_new(errors, "rec_jusqua",
+                                    json_string("Date invalide : écrivez-la comme 2027-06-30."));
                 form_error = true;
             } else if (*until) {
                 buf_printf(&rule, ";UNTIL=%.4s%.2s%.2s", until, until + 5, until + 8);
             } else if (*count && (!digits_only(count) || atoi(count) < 1 || atoi(count) > 1000)) {
-                json_object_set_new(errors, "rec_nombre", json_string("Un nombre de séances de 1 à 1000."));
+                json_object_set_new(errors, "rec_nombre",
+                                    json_string("Un nombre de séances de 1 à 1000."));
                 form_error = true;
             } else if (*count) {
                 buf_printf(&rule, ";COUNT=%d", atoi(count));
@@ -524,7 +575,8 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
         }
         const char *day = trimmed(r->arena, val(values, "rec_debut"));
         const char *time = trimmed(r->arena, val(values, "rec_heure"));
-        json_t *rc = json_pack("{s:s, s:s}", "debut", arena_printf(r->arena, "%s%s%s", day, *time ? "T" : "", time),
+        json_t *rc = json_pack("{s:s, s:s}", "debut",
+                               arena_printf(r->arena, "%s%s%s", day, *time ? "T" : "", time),
                                "regle", rule.data ? rule.data : "");
         put_text(r, rc, "fin", values, "rec_fin");
         json_t *ex = json_array();
@@ -534,10 +586,13 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
             if (*str_trim(e)) json_array_append_new(ex, json_string(str_trim(e)));
         json_object_set_new(rc, "exceptions", ex);
         buf_free(&rule);
-        if (!form_error) json_object_set_new(rec, "recurrence", rc);
-        else json_decref(rc);
+        if (!form_error)
+            json_object_set_new(rec, "recurrence", rc);
+        else
+            json_decref(rc);
     }
-    if (form_error && !json_object_get(rec, "seances")) json_object_set_new(rec, "seances", json_array());
+    if (form_error && !json_object_get(rec, "seances"))
+        json_object_set_new(rec, "seances", json_array());
     json_t *cancelled = stored ? json_object_get(stored, "annulations") : NULL;
     if (cancelled) json_object_set(rec, "annulations", cancelled);
     return rec;
@@ -579,8 +634,10 @@ static char *sentence(arena *ar, const char *prefix, const char *message)
     char *s = arena_printf(ar, "%s%s", prefix, message);
     size_t n = strlen(s);
     if (!*prefix && s[0] >= 'a' && s[0] <= 'z') s[0] = (char)(s[0] - 'a' + 'A');
-    if (n && s[n - 1] != '.' && s[n - 1] != ')') s = arena_printf(ar, "%s.", s);
-    else if (n && s[n - 1] == ')') s = arena_printf(ar, "%s.", s);
+    if (n && s[n - 1] != '.' && s[n - 1] != ')')
+        s = arena_printf(ar, "%s.", s);
+    else if (n && s[n - 1] == ')')
+        s = arena_printf(ar, "%s.", s);
     return s;
 }
 
@@ -598,11 +655,15 @@ static void report_errors(req *r, const importer_report *rep, json_t *values, co
             msg = "indiquez au moins une date, ou une répétition";
         if (str_starts_with(msg, "durée manquante"))
             msg = "indiquez l'heure de fin, par exemple 14:00-16:00";
-        const char *prefix = seance > 0 && seance <= LINES_MAX ? arena_printf(r->arena, "Ligne %d : ", lines[seance - 1]) : "";
+        const char *prefix = seance > 0 && seance <= LINES_MAX
+                                 ? arena_printf(r->arena, "Ligne %d : ", lines[seance - 1])
+                                 : "";
         char *text = sentence(r->arena, prefix, msg);
         if (*name) {
             const char *prev = json_string_value(json_object_get(errors, name));
-            json_object_set_new(errors, name, json_string(prev ? arena_printf(r->arena, "%s %s", prev, text) : text));
+            json_object_set_new(
+                errors, name,
+                json_string(prev ? arena_printf(r->arena, "%s %s", prev, text) : text));
         } else {
             json_array_append_new(general, json_string(text));
         }
@@ -623,7 +684,8 @@ static const char Q_LIST[] =
     " FROM workshop w WHERE w.place_id = :id ORDER BY w.title COLLATE NOCASE, w.id";
 /* Used by: the editor (the sessions still to come, with their cancel forms). */
 static const char Q_SESSIONS[] =
-    "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id"
+    "SELECT " WORKSHOP_SESSION_COLUMNS
+    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id"
     " JOIN place p ON p.id = s.place_id WHERE s.workshop_id = :id AND s.ends_at > :now"
     " ORDER BY s.starts_at LIMIT 60";
 /* Used by: cancelling a session (its start, for its local day). */
@@ -644,7 +706,9 @@ static int refuse(req *r, int64_t place)
     bool exists = place && sqlite3_step(s) == SQLITE_ROW;
     sqlite3_reset(s);
     if (!exists) return reply_error(r, 404, "Ce lieu n'existe pas.");
-    return reply_error(r, 403, "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
+    return reply_error(
+        r, 403,
+        "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
 }
 
 static bool allowed(req *r, int64_t place)
@@ -671,7 +735,8 @@ static json_t *place_model(req *r, int64_t place)
     json_t *o = NULL;
     if (sqlite3_step(s) == SQLITE_ROW) {
         char *path = place_path(place, db_col_text(s, 1));
-        o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)place, "name", db_col_text(s, 0), "path", path);
+        o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)place, "name", db_col_text(s, 0), "path",
+                      path);
         free(path);
     }
     sqlite3_reset(s);
@@ -686,20 +751,24 @@ static json_t *options_model(const wfield *f, json_t *values)
         size_t count = 0;
         const vocab_entry *e = NULL;
         const char *const *plain = NULL;
-        if (!strcmp(f->name, "themes")) e = vocab_entries(VOCAB_SERVICES, &count);
-        else if (!strcmp(f->name, "publics")) plain = WORKSHOP_AUDIENCES, count = ARRAY_LEN(WORKSHOP_AUDIENCES);
-        else plain = DAY_CODES, count = 7;
+        if (!strcmp(f->name, "themes"))
+            e = vocab_entries(VOCAB_SERVICES, &count);
+        else if (!strcmp(f->name, "publics"))
+            plain = WORKSHOP_AUDIENCES, count = ARRAY_LEN(WORKSHOP_AUDIENCES);
+        else
+            plain = DAY_CODES, count = 7;
         for (size_t j = 0; j < count; j++) {
             const char *value = e ? e[j].value : plain[j];
             const char *label = e ? e[j].label : plain == DAY_CODES ? DAY_NAMES[j] : plain[j];
             bool on = false;
             size_t k;
             json_t *x;
-            json_array_foreach(chosen, k, x) on = on || (json_is_string(x) && !strcmp(json_string_value(x), value));
+            json_array_foreach(chosen, k, x) on =
+                on || (json_is_string(x) && !strcmp(json_string_value(x), value));
             char id[64];
             snprintf(id, sizeof id, "f-%s-%zu", f->name, j);
-            json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s, s:s}", "value", value, "label", label,
-                                               "checked", on, "id", id, "name", f->name));
+            json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s, s:s}", "value", value, "label",
+                                               label, "checked", on, "id", id, "name", f->name));
         }
         return a;
     }
@@ -718,7 +787,8 @@ static json_t *fields_model(json_t *values, json_t *errors)
     json_t *m = json_object();
     for (size_t i = 0; i < ARRAY_LEN(FIELDS); i++) {
         const wfield *f = &FIELDS[i];
-        json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required", f->required);
+        json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required",
+                              f->required);
         if (f->hint) json_object_set_new(o, "hint", json_string(f->hint));
         const char *err = json_string_value(json_object_get(errors, f->name));
         if (err) json_object_set_new(o, "error", json_string(err));
@@ -745,12 +815,18 @@ static json_t *fields_model(json_t *values, json_t *errors)
         case W_MD:
             json_object_set_new(o, "is_area", json_true());
             json_object_set_new(o, "value", json_string(value));
-            json_object_set_new(o, "rows", json_integer(f->kind == W_MD ? 10 : !strcmp(f->name, "seances") ? 6 : 3));
+            json_object_set_new(o, "rows",
+                                json_integer(f->kind == W_MD               ? 10
+                                             : !strcmp(f->name, "seances") ? 6
+                                                                           : 3));
             break;
         default:
             json_object_set_new(o, "is_input", json_true());
             json_object_set_new(o, "value", json_string(value));
-            json_object_set_new(o, "type", json_string(f->kind == W_DATE ? "date" : f->kind == W_TIME ? "time" : "text"));
+            json_object_set_new(o, "type",
+                                json_string(f->kind == W_DATE   ? "date"
+                                            : f->kind == W_TIME ? "time"
+                                                                : "text"));
             if (f->kind == W_NUMBER) json_object_set_new(o, "inputmode", json_string("numeric"));
             if (f->max) json_object_set_new(o, "maxlength", json_integer((json_int_t)f->max));
             break;
@@ -766,7 +842,8 @@ static json_t *sessions_model(req *r, int64_t w)
     db_bind_int(s, ":id", w);
     db_bind_int(s, ":now", now_utc());
     json_t *a = json_array();
-    while (sqlite3_step(s) == SQLITE_ROW) json_array_append_new(a, workshop_session_item(s));
+    while (sqlite3_step(s) == SQLITE_ROW)
+        json_array_append_new(a, workshop_session_item(s));
     sqlite3_reset(s);
     return a;
 }
@@ -775,8 +852,8 @@ static json_t *sessions_model(req *r, int64_t w)
  * The form page. `w` 0: a new workshop. `values` is owned; `errors`,
  * `general` may be NULL (owned when not).
  */
-static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *errors, json_t *general,
-                     json_t *extra)
+static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *errors,
+                     json_t *general, json_t *extra)
 {
     json_t *p = place_model(r, place);
     if (!p) {
@@ -785,27 +862,36 @@ static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *e
     }
     const char *title = NULL, *slug = NULL;
     if (w) owned(r, place, w, &title, &slug);
-    json_t *m = session_page_model(r, w ? arena_printf(r->arena, "Modifier l'atelier « %s »", title ? title : "")
-                                        : "Nouvel atelier");
+    json_t *m = session_page_model(
+        r, w ? arena_printf(r->arena, "Modifier l'atelier « %s »", title ? title : "")
+             : "Nouvel atelier");
     json_object_set_new(m, "place", p);
     json_object_set_new(m, "f", fields_model(values, errors));
     if (w) {
         char *path = workshop_path(w, slug);
-        json_object_set_new(m, "workshop", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)w, "title",
-                                                     title ? title : "", "path", path));
+        json_object_set_new(m, "workshop",
+                            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)w, "title",
+                                      title ? title : "", "path", path));
         free(path);
-        json_object_set_new(m, "action", json_string(arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld/modifier",
-                                                                  (long long)place, (long long)w)));
+        json_object_set_new(
+            m, "action",
+            json_string(arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld/modifier",
+                                     (long long)place, (long long)w)));
         json_t *sessions = sessions_model(r, w);
         json_object_set_new(m, "has_sessions", json_boolean(json_array_size(sessions) > 0));
         json_object_set_new(m, "sessions", sessions);
         json_object_set_new(m, "is_full", json_boolean(*val(values, "complet")));
     } else {
-        json_object_set_new(m, "action", json_string(arena_printf(r->arena, "/admin/lieux/%lld/ateliers/nouveau", (long long)place)));
+        json_object_set_new(m, "action",
+                            json_string(arena_printf(r->arena, "/admin/lieux/%lld/ateliers/nouveau",
+                                                     (long long)place)));
     }
-    json_object_set_new(m, "show_recurrence", json_boolean(*val(values, "rec_freq") || *val(values, "rec_regle")));
-    json_object_set_new(m, "show_venue", json_boolean(*val(values, "hlm_adresse") || *val(values, "hlm_commune") ||
-                                                      (errors && (json_object_get(errors, "hlm_adresse") || json_object_get(errors, "hlm_code_postal")))));
+    json_object_set_new(m, "show_recurrence",
+                        json_boolean(*val(values, "rec_freq") || *val(values, "rec_regle")));
+    json_object_set_new(m, "show_venue",
+                        json_boolean(*val(values, "hlm_adresse") || *val(values, "hlm_commune") ||
+                                     (errors && (json_object_get(errors, "hlm_adresse") ||
+                                                 json_object_get(errors, "hlm_code_postal")))));
     if ((errors && json_object_size(errors)) || (general && json_array_size(general))) {
         json_object_set_new(m, "has_errors", json_true());
         if (!r->status) r->status = 400;
@@ -813,11 +899,14 @@ static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *e
     if (general && json_array_size(general)) json_object_set(m, "general_errors", general);
     const char *ok = req_query(r, "ok");
     if (ok && !errors) {
-        const char *msg = !strcmp(ok, "copie") ? "Copie créée : modifiez-la puis enregistrez."
-                        : !strcmp(ok, "annulee") ? "Séance annulée : elle reste affichée comme « annulée » avec son motif."
-                        : !strcmp(ok, "complet") ? "C'est noté : l'atelier est affiché comme complet."
-                        : !strcmp(ok, "places") ? "C'est noté : l'atelier n'est plus affiché comme complet."
-                                                : "Atelier enregistré : il est visible sur les pages publiques.";
+        const char *msg =
+            !strcmp(ok, "copie") ? "Copie créée : modifiez-la puis enregistrez."
+            : !strcmp(ok, "annulee")
+                ? "Séance annulée : elle reste affichée comme « annulée » avec son motif."
+            : !strcmp(ok, "complet") ? "C'est noté : l'atelier est affiché comme complet."
+            : !strcmp(ok, "places")
+                ? "C'est noté : l'atelier n'est plus affiché comme complet."
+                : "Atelier enregistré : il est visible sur les pages publiques.";
         json_object_set_new(m, "notice", json_string(msg));
     }
     if (extra) json_object_update(m, extra);
@@ -834,7 +923,8 @@ int page_admin_workshops(req *r)
     if (!allowed(r, place)) return refuse(r, place);
     json_t *p = place_model(r, place);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
-    json_t *m = session_page_model(r, arena_printf(r->arena, "Ateliers de « %s »", json_string_value(json_object_get(p, "name"))));
+    json_t *m = session_page_model(r, arena_printf(r->arena, "Ateliers de « %s »",
+                                                   json_string_value(json_object_get(p, "name"))));
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LIST);
     db_bind_int(s, ":id", place);
     db_bind_int(s, ":now", now_utc());
@@ -842,9 +932,10 @@ int page_admin_workshops(req *r)
     while (sqlite3_step(s) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         char *path = workshop_path(id, db_col_text(s, 2));
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:i}", "id", (json_int_t)id, "title",
-                                              db_col_text(s, 1), "path", path, "full", sqlite3_column_int(s, 3),
-                                              "coming", sqlite3_column_int(s, 4)));
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:i}", "id", (json_int_t)id,
+                                              "title", db_col_text(s, 1), "path", path, "full",
+                                              sqlite3_column_int(s, 3), "coming",
+                                              sqlite3_column_int(s, 4)));
         free(path);
     }
     sqlite3_reset(s);
@@ -858,8 +949,8 @@ int page_admin_workshop_new(req *r)
 {
     int64_t place = id_of(r->params[0]);
     if (!allowed(r, place)) return refuse(r, place);
-    json_t *v = json_pack("{s:s, s:s, s:[], s:[], s:[]}", "tarif", "gratuit", "inscription", "aucune", "themes",
-                          "publics", "rec_days");
+    json_t *v = json_pack("{s:s, s:s, s:[], s:[], s:[]}", "tarif", "gratuit", "inscription",
+                          "aucune", "themes", "publics", "rec_days");
     return form_page(r, place, 0, v, NULL, NULL, NULL);
 }
 
@@ -895,8 +986,8 @@ static int64_t write_record(req *r, int64_t place, int64_t w, json_t *rec, const
         db_rollback(c);
         return rollback && id > 0 ? 0 : id;
     }
-    auth_audit(c, event, r->user->account_id, arena_printf(r->arena, "workshop:%lld", (long long)id),
-               req_client_ip(r), detail);
+    auth_audit(c, event, r->user->account_id,
+               arena_printf(r->arena, "workshop:%lld", (long long)id), req_client_ip(r), detail);
     return db_commit(c) == 0 ? id : -1;
 }
 
@@ -948,8 +1039,9 @@ static int save_form(req *r, int64_t place, int64_t w)
     importer_report_free(&rep);
     if (id > 0) {
         json_decref(values), json_decref(errors), json_decref(general);
-        return reply_redirect(r, 303, arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld?ok=1",
-                                                   (long long)place, (long long)id));
+        return reply_redirect(r, 303,
+                              arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld?ok=1",
+                                           (long long)place, (long long)id));
     }
     json_t *extra = NULL;
     if (preview && !json_object_size(errors) && !json_array_size(general)) {
@@ -968,8 +1060,9 @@ static int save_form(req *r, int64_t place, int64_t w)
 }
 
 /* Change the stored record with `change` and write it back. */
-static int change_stored(req *r, int64_t place, int64_t w, void (*change)(req *, json_t *, void *), void *ctx,
-                         const char *event, const char *detail, bool as_copy, const char *ok)
+static int change_stored(req *r, int64_t place, int64_t w, void (*change)(req *, json_t *, void *),
+                         void *ctx, const char *event, const char *detail, bool as_copy,
+                         const char *ok)
 {
     json_t *rec = workshop_import_record_of(db_reader(r->app->db), w, NULL);
     if (!rec) return reply_error(r, 404, "Cet atelier n'existe pas.");
@@ -991,8 +1084,9 @@ static int change_stored(req *r, int64_t place, int64_t w, void (*change)(req *,
     importer_report_free(&rep);
     if (id == -1) return -1;
     if (id == -2) return refuse(r, place);
-    return reply_redirect(r, 303, arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld?ok=%s", (long long)place,
-                                               (long long)id, ok));
+    return reply_redirect(r, 303,
+                          arena_printf(r->arena, "/admin/lieux/%lld/ateliers/%lld?ok=%s",
+                                       (long long)place, (long long)id, ok));
 }
 
 static void make_copy(req *r, json_t *rec, void *ctx)
@@ -1021,7 +1115,8 @@ static void toggle_full(req *r, json_t *rec, void *ctx)
     bool full = *(bool *)ctx;
     json_object_set_new(rec, "complet", json_boolean(full));
     json_t *left = json_object_get(rec, "places_restantes");
-    if (!full && json_is_integer(left) && json_integer_value(left) == 0) json_object_del(rec, "places_restantes");
+    if (!full && json_is_integer(left) && json_integer_value(left) == 0)
+        json_object_del(rec, "places_restantes");
 }
 
 typedef struct cancel_ctx {
@@ -1061,15 +1156,15 @@ static int cancel_session(req *r, int64_t place, int64_t w)
     if (!day[0]) return reply_error(r, 404, "Cette séance n'existe pas.");
     char *reason = trimmed(r->arena, req_form(r, "motif"));
     const char *err = !*reason ? "Indiquez le motif : il sera affiché avec la séance annulée."
-                    : utf8_length(reason) > 300 ? "Motif trop long : 300 caractères au plus."
-                    : strpbrk(reason, "\r\n\t|") ? "Le motif tient sur une ligne."
-                                                 : NULL;
+                      : utf8_length(reason) > 300  ? "Motif trop long : 300 caractères au plus."
+                      : strpbrk(reason, "\r\n\t|") ? "Le motif tient sur une ligne."
+                                                   : NULL;
     if (err) {
         json_t *stored = workshop_import_record_of(db_reader(r->app->db), w, NULL);
         json_t *values = values_of_record(stored);
         json_decref(stored);
-        json_t *extra = json_pack("{s:I, s:s, s:s}", "cancel_session", (json_int_t)session, "cancel_error", err,
-                                  "cancel_reason", reason);
+        json_t *extra = json_pack("{s:I, s:s, s:s}", "cancel_session", (json_int_t)session,
+                                  "cancel_error", err, "cancel_reason", reason);
         r->status = 400;
         return form_page(r, place, w, values, NULL, NULL, extra);
     }
@@ -1095,12 +1190,14 @@ int page_admin_workshop_post(req *r)
     if (!strcmp(action, "modifier")) return save_form(r, place, w);
     if (!strcmp(action, "dupliquer"))
         return change_stored(r, place, w, make_copy, NULL, "workshop_duplicated",
-                             arena_printf(r->arena, "copie de workshop:%lld", (long long)w), true, "copie");
+                             arena_printf(r->arena, "copie de workshop:%lld", (long long)w), true,
+                             "copie");
     if (!strcmp(action, "annuler-seance")) return cancel_session(r, place, w);
     if (!strcmp(action, "complet")) {
         bool full = req_form(r, "complet") && !strcmp(req_form(r, "complet"), "1");
-        return change_stored(r, place, w, toggle_full, &full, full ? "workshop_full" : "workshop_not_full", NULL,
-                             false, full ? "complet" : "places");
+        return change_stored(r, place, w, toggle_full, &full,
+                             full ? "workshop_full" : "workshop_not_full", NULL, false,
+                             full ? "complet" : "places");
     }
     return reply_error(r, 404, "Cette action n'existe pas.");
 }
