@@ -4,6 +4,7 @@
  */
 #include "app.h"
 #include "places/catalogue.h"
+#include "places/place_store.h"
 #include "search/geo.h"
 #include "places/importer.h"
 #include "workshops/workshop_import.h"
@@ -20,7 +21,9 @@ static int after_migrate_tx(db_conn *w, void *dir)
 {
     if (geo_gazetteer_load(db_handle(w), dir) != 0) return -1;
     if (catalogue_sync_vocab_labels(w) < 0) return -1;
-    if (catalogue_link_communes(w) < 0) return -1;
+    /* Time zones and commune links of every place, by the one write path's
+     * rules: repairs what an older version stored. */
+    if (place_store_derive_all(w) < 0) return -1;
     return workshop_extend_recurrences(w, now_utc()) < 0 ? -1 : 0;
 }
 

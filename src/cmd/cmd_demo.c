@@ -4,7 +4,6 @@
  */
 #include "cmd/cmd.h"
 #include "core/util.h"
-#include "places/catalogue.h"
 #include "workshops/workshop_import.h"
 
 #include <stdbool.h>
@@ -13,12 +12,6 @@
 
 /* Used by: cmd_demo (is the catalogue empty?). */
 static const char Q_ANY_PLACE[] = "SELECT EXISTS (SELECT 1 FROM place)";
-
-static int link_communes_tx(db_conn *w, void *ctx)
-{
-    (void)ctx;
-    return catalogue_link_communes(w) < 0 ? -1 : 0;
-}
 
 int cmd_demo(app *a)
 {
@@ -37,6 +30,5 @@ int cmd_demo(app *a)
     path = xasprintf("%s/data/demo/ateliers-demo.json", a->cfg.root); /* fictional workshops */
     rc = workshop_import_file(a->db, path, "Repère démo");
     free(path);
-    if (rc != 0) return rc;
-    return db_transaction(a->db, link_communes_tx, NULL) == 0 ? 0 : 1;
+    return rc;
 }

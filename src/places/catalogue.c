@@ -15,6 +15,10 @@
 static const char Q_UNLINKED[] =
     "SELECT id, postal_code, commune, insee_code, latitude, longitude FROM place"
     " WHERE commune_insee IS NULL";
+/* Used by: catalogue_link_place (one place, when still to link). */
+static const char Q_UNLINKED_ONE[] =
+    "SELECT id, postal_code, commune, insee_code, latitude, longitude FROM place"
+    " WHERE commune_insee IS NULL AND id = :id";
 /* Used by: catalogue_link_communes (is the published code_insee a known commune?). */
 static const char Q_COMMUNE[] = "SELECT departement FROM commune WHERE insee = :insee";
 /* Used by: catalogue_link_communes (communes of a postal code, with their keys). */
@@ -45,7 +49,8 @@ static void departement_of_postal(const char *postal, char out[4])
     }
 }
 
-int catalogue_link_communes(db_conn *w)
+/* Link the places `s` (a Q_UNLINKED-shaped query, bound) selects. */
+static int link_selected(db_conn *w, sqlite3_stmt *s)
 {
     typedef struct {
         int64_t id;
@@ -55,7 +60,6 @@ int catalogue_link_communes(db_conn *w)
     } unlinked;
     unlinked *items = NULL;
     size_t n = 0, cap = 0;
-    sqlite3_stmt *s = db_stmt(w, Q_UNLINKED);
     while (sqlite3_step(s) == SQLITE_ROW) {
         if (n == cap) items = xrealloc(items, (cap = cap ? cap * 2 : 64) * sizeof(unlinked));
         const char *insee = db_col_text(s, 3);
@@ -140,6 +144,18 @@ int catalogue_link_communes(db_conn *w)
     }
     free(items);
     return linked;
+}
+
+int catalogue_link_communes(db_conn *w)
+{
+    return link_selected(w, db_stmt(w, Q_UNLINKED));
+}
+
+int catalogue_link_place(db_conn *w, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_UNLINKED_ONE);
+    db_bind_int(s, ":id", id);
+    return link_selected(w, s);
 }
 
 /* Used by: catalogue_sync_vocab_labels (insert or refresh one label). */

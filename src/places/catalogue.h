@@ -1,6 +1,8 @@
 /*
  * catalogue.h — upkeep of derived facts of the catalogue that any writer
- * (importer, editor, API) relies on.
+ * relies on: the gazetteer commune of a place (run by place_store after each
+ * write, and over the whole catalogue at start-up) and the vocabulary labels
+ * of the full-text index.
  */
 #ifndef REPERE_CATALOGUE_H
 #define REPERE_CATALOGUE_H
@@ -15,6 +17,9 @@
  * linked, or -1 on a database error.
  */
 int catalogue_link_communes(db_conn *w);
+/* The same for one place (place_store, after each write): 1 linked, 0 not
+ * (already linked, or no commune found), -1 on a database error. */
+int catalogue_link_place(db_conn *w, int64_t id);
 
 /*
  * Mirror the labels for people of the services and typologie vocabularies

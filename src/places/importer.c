@@ -15,10 +15,10 @@
  * with a few v0.1 fields (or the reverse) loses nothing.
  */
 #include "places/importer.h"
-#include "places/catalogue.h"
 #include "core/markdown.h"
 #include "core/phone.h"
 #include "core/util.h"
+#include "places/place_store.h"
 #include "places/vocab.h"
 
 #include <csv.h>
@@ -840,12 +840,11 @@ static void report_add(run *r, size_t record, importer_level level, const char *
 /* The place being built: one field per column of `place` that we fill.     */
 
 typedef struct place_rec {
-    char *source, *source_id, *pivot, *name, *slug, *name_key, *commune, *commune_key;
+    char *source, *source_id, *pivot, *name, *commune;
     char *postal_code, *insee_code, *address, *address_extra, *ban_key;
     bool has_position;
     double latitude, longitude;
-    const char *timezone;
-    char *phone, *hours, *summary, *description_md, *description_html, *parent_structure;
+    char *phone, *hours, *summary, *description_md, *parent_structure;
     char *fees_note, *accessibility_url, *booking_url, *accessibility_notes, *date_maj;
     /* '|' lists of exact vocabulary strings (or free text for the last ones) */
     buf typologies, itinerance, services, publics, support, fees, programmes, labels;
@@ -859,10 +858,7 @@ static void place_free(place_rec *p)
                         &p->source_id,
                         &p->pivot,
                         &p->name,
-                        &p->slug,
-                        &p->name_key,
                         &p->commune,
-                        &p->commune_key,
                         &p->postal_code,
                         &p->insee_code,
                         &p->address,
@@ -872,7 +868,6 @@ static void place_free(place_rec *p)
                         &p->hours,
                         &p->summary,
                         &p->description_md,
-                        &p->description_html,
                         &p->parent_structure,
                         &p->fees_note,
                         &p->accessibility_url,
@@ -959,10 +954,11 @@ static uint64_t format_columns(importer_format format)
     return mask;
 }
 
-/* The columns to which the mapped record gives a value. */
-static uint64_t given_columns(const place_rec *p)
+/* The text of optional column `c` of the mapped record, NULL when it has
+ * none or the column is not text (position, the yes/no columns). */
+static const char *column_text(const place_rec *p, import_column c)
 {
-    const void *text[IC_COUNT] = {
+    const char *text[IC_COUNT] = {
         [IC_INSEE_CODE] = p->insee_code,
         [IC_ADDRESS_EXTRA] = p->address_extra,
         [IC_BAN_KEY] = p->ban_key,
@@ -992,15 +988,33 @@ static uint64_t given_columns(const place_rec *p)
         [IC_ACCESS_MODES] = &p->access_modes,
         [IC_SUPPORT_MODES] = &p->support_modes,
     };
-    bool flags[IC_COUNT] = {
-        [IC_POSITION] = p->has_position,
-        [IC_PASS_ACCEPTED] = p->pass_accepted,
-        [IC_PASS_DISTRIBUTED] = p->pass_distributed,
-        [IC_FOR_YOU] = p->for_you,
-    };
+    if (text[c]) return text[c];
+    return lists[c] && lists[c]->len ? lists[c]->data : NULL;
+}
+
+/* The yes/no columns (and whether there is a position). */
+static bool column_flag(const place_rec *p, import_column c)
+{
+    switch (c) {
+    case IC_POSITION:
+        return p->has_position;
+    case IC_PASS_ACCEPTED:
+        return p->pass_accepted;
+    case IC_PASS_DISTRIBUTED:
+        return p->pass_distributed;
+    case IC_FOR_YOU:
+        return p->for_you;
+    default:
+        return false;
+    }
+}
+
+/* The columns to which the mapped record gives a value. */
+static uint64_t given_columns(const place_rec *p)
+{
     uint64_t mask = 0;
     for (int c = 0; c < IC_COUNT; c++)
-        if (text[c] || (lists[c] && lists[c]->len) || flags[c]) mask |= IC_BIT(c);
+        if (column_text(p, (import_column)c) || column_flag(p, (import_column)c)) mask |= IC_BIT(c);
     return mask;
 }
 
@@ -1125,21 +1139,6 @@ static int position_check(const char *postal_code, double lat, double lon)
             in_own = true;
     }
     return in_own ? 1 : in_france ? 0 : -1;
-}
-
-/* Timezone of a place from its postal code. */
-static const char *timezone_for(const char *postal_code)
-{
-    static const struct {
-        const char *prefix, *zone;
-    } zones[] = {
-        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"}, {"973", "America/Cayenne"},
-        {"974", "Indian/Reunion"},     {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
-        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},     {"988", "Pacific/Noumea"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(zones); i++)
-        if (str_starts_with(postal_code, zones[i].prefix)) return zones[i].zone;
-    return "Europe/Paris";
 }
 
 /* A coordinate: decimal point or comma. Returns false when not a number. */
@@ -1444,10 +1443,6 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
     const char *source = raw_get(raw, "source");
     if (!source) source = r->source_name && *r->source_name ? r->source_name : "import";
     p->source = xstrdup(source);
-    p->slug = text_slug(p->name);
-    p->name_key = text_fold(p->name);
-    p->commune_key = text_fold(p->commune);
-    p->timezone = timezone_for(p->postal_code);
     return true;
 }
 
@@ -1548,10 +1543,12 @@ static void map_texts(run *r, place_rec *p, const raw_record *raw)
     }
     if (detail) {
         char *error = NULL;
+        /* Rendered here only to tell what cannot be taken; place_store
+         * renders what is stored. */
         char *html = md_render(detail, strlen(detail), &error);
         if (html) {
             p->description_md = xstrdup(detail);
-            p->description_html = html;
+            free(html);
         } else {
             WARN(r, "presentation_detail", NULL, "%s Champ ignoré.", error);
             free(error);
@@ -1624,183 +1621,24 @@ static const char SQL_STRUCTURE_INSERT[] =
 static const char SQL_PLACE_ID[] =
     "SELECT id FROM place WHERE source = :source AND source_id = :source_id";
 
-/* used by: importer upsert, update in place only when something changed
- * (sqlite3_changes() then tells "updated" from "unchanged"). Each optional
- * column is written only when its :keep_KEY is 0: a column the file does
- * not carry keeps its value (see "Which columns a file carries"). */
-static const char SQL_PLACE_UPDATE[] =
-    "UPDATE place SET structure_id = iif(:keep_structure, structure_id, :structure_id),"
-    " pivot = :pivot, name = :name, slug = :slug, name_key = :name_key, commune = :commune,"
-    " commune_key = :commune_key, postal_code = :postal_code, address = :address,"
-    " timezone = :timezone, date_maj = :date_maj,"
-    " insee_code = iif(:keep_insee_code, insee_code, :insee_code),"
-    " address_extra = iif(:keep_address_extra, address_extra, :address_extra),"
-    " ban_key = iif(:keep_ban_key, ban_key, :ban_key),"
-    " latitude = iif(:keep_position, latitude, :latitude),"
-    " longitude = iif(:keep_position, longitude, :longitude),"
-    " typologies = iif(:keep_typologies, typologies, :typologies),"
-    " phone = iif(:keep_phone, phone, :phone),"
-    " emails = iif(:keep_emails, emails, :emails),"
-    " website = iif(:keep_website, website, :website),"
-    " hours = iif(:keep_hours, hours, :hours),"
-    " summary = iif(:keep_summary, summary, :summary),"
-    " description_md = iif(:keep_description, description_md, :description_md),"
-    " description_html = iif(:keep_description, description_html, :description_html),"
-    " itinerance = iif(:keep_itinerance, itinerance, :itinerance),"
-    " parent_structure = iif(:keep_parent_structure, parent_structure, :parent_structure),"
-    " services = iif(:keep_services, services, :services),"
-    " services_original = iif(:keep_services_original, services_original, :services_original),"
-    " publics = iif(:keep_publics, publics, :publics),"
-    " support = iif(:keep_support, support, :support),"
-    " fees = iif(:keep_fees, fees, :fees),"
-    " fees_note = iif(:keep_fees_note, fees_note, :fees_note),"
-    " programmes = iif(:keep_programmes, programmes, :programmes),"
-    " labels = iif(:keep_labels, labels, :labels),"
-    " other_labels = iif(:keep_other_labels, other_labels, :other_labels),"
-    " access_modes = iif(:keep_access_modes, access_modes, :access_modes),"
-    " support_modes = iif(:keep_support_modes, support_modes, :support_modes),"
-    " accessibility_url = iif(:keep_accessibility_url, accessibility_url, :accessibility_url),"
-    " booking_url = iif(:keep_booking_url, booking_url, :booking_url),"
-    " accessibility_notes = iif(:keep_accessibility_notes, accessibility_notes,"
-    "   :accessibility_notes),"
-    " pass_numerique_accepted = iif(:keep_pass_numerique_accepted, pass_numerique_accepted,"
-    "   :pass_numerique_accepted),"
-    " pass_numerique_distributed = iif(:keep_pass_numerique_distributed,"
-    "   pass_numerique_distributed, :pass_numerique_distributed),"
-    " does_procedures_for_you = iif(:keep_does_procedures_for_you, does_procedures_for_you,"
-    "   :does_procedures_for_you),"
-    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " WHERE source = :source AND source_id = :source_id AND ("
-    " (NOT :keep_structure AND structure_id IS NOT :structure_id) OR pivot IS NOT :pivot"
-    " OR name IS NOT :name OR slug IS NOT :slug OR name_key IS NOT :name_key"
-    " OR commune IS NOT :commune OR commune_key IS NOT :commune_key"
-    " OR postal_code IS NOT :postal_code OR address IS NOT :address"
-    " OR timezone IS NOT :timezone OR date_maj IS NOT :date_maj"
-    " OR (NOT :keep_insee_code AND insee_code IS NOT :insee_code)"
-    " OR (NOT :keep_address_extra AND address_extra IS NOT :address_extra)"
-    " OR (NOT :keep_ban_key AND ban_key IS NOT :ban_key)"
-    " OR (NOT :keep_position AND (latitude IS NOT :latitude OR longitude IS NOT :longitude))"
-    " OR (NOT :keep_typologies AND typologies IS NOT :typologies)"
-    " OR (NOT :keep_phone AND phone IS NOT :phone)"
-    " OR (NOT :keep_emails AND emails IS NOT :emails)"
-    " OR (NOT :keep_website AND website IS NOT :website)"
-    " OR (NOT :keep_hours AND hours IS NOT :hours)"
-    " OR (NOT :keep_summary AND summary IS NOT :summary)"
-    " OR (NOT :keep_description AND (description_md IS NOT :description_md"
-    "     OR description_html IS NOT :description_html))"
-    " OR (NOT :keep_itinerance AND itinerance IS NOT :itinerance)"
-    " OR (NOT :keep_parent_structure AND parent_structure IS NOT :parent_structure)"
-    " OR (NOT :keep_services AND services IS NOT :services)"
-    " OR (NOT :keep_services_original AND services_original IS NOT :services_original)"
-    " OR (NOT :keep_publics AND publics IS NOT :publics)"
-    " OR (NOT :keep_support AND support IS NOT :support)"
-    " OR (NOT :keep_fees AND fees IS NOT :fees)"
-    " OR (NOT :keep_fees_note AND fees_note IS NOT :fees_note)"
-    " OR (NOT :keep_programmes AND programmes IS NOT :programmes)"
-    " OR (NOT :keep_labels AND labels IS NOT :labels)"
-    " OR (NOT :keep_other_labels AND other_labels IS NOT :other_labels)"
-    " OR (NOT :keep_access_modes AND access_modes IS NOT :access_modes)"
-    " OR (NOT :keep_support_modes AND support_modes IS NOT :support_modes)"
-    " OR (NOT :keep_accessibility_url AND accessibility_url IS NOT :accessibility_url)"
-    " OR (NOT :keep_booking_url AND booking_url IS NOT :booking_url)"
-    " OR (NOT :keep_accessibility_notes AND accessibility_notes IS NOT :accessibility_notes)"
-    " OR (NOT :keep_pass_numerique_accepted"
-    "     AND pass_numerique_accepted IS NOT :pass_numerique_accepted)"
-    " OR (NOT :keep_pass_numerique_distributed"
-    "     AND pass_numerique_distributed IS NOT :pass_numerique_distributed)"
-    " OR (NOT :keep_does_procedures_for_you"
-    "     AND does_procedures_for_you IS NOT :does_procedures_for_you))";
+/* used by: importer upsert, through place_store (which derives the rest):
+ * written only when something changed, so that place_store_update tells
+ * "updated" from "unchanged". No account: an import is not authorised per
+ * place. */
+static const char SQL_PLACE_UPDATE[] = PLACE_STORE_UPDATE("id = :id");
 
-/* used by: importer upsert, a place seen for the first time */
-static const char SQL_PLACE_INSERT[] =
-    "INSERT INTO place (source, source_id, structure_id, pivot, name, slug, name_key, commune,"
-    " commune_key, postal_code, insee_code, address, address_extra, ban_key, latitude,"
-    " longitude, timezone, typologies, phone, emails, website, hours, summary, description_md,"
-    " description_html, itinerance, parent_structure, services, services_original, publics,"
-    " support, fees, fees_note, programmes, labels, other_labels, access_modes, support_modes,"
-    " accessibility_url, booking_url, accessibility_notes, pass_numerique_accepted,"
-    " pass_numerique_distributed, does_procedures_for_you, date_maj)"
-    " VALUES (:source, :source_id, :structure_id, :pivot, :name, :slug, :name_key, :commune,"
-    " :commune_key, :postal_code, :insee_code, :address, :address_extra, :ban_key, :latitude,"
-    " :longitude, :timezone, :typologies, :phone, :emails, :website, :hours, :summary,"
-    " :description_md, :description_html, :itinerance, :parent_structure, :services,"
-    " :services_original, :publics, :support, :fees, :fees_note, :programmes, :labels,"
-    " :other_labels, :access_modes, :support_modes, :accessibility_url, :booking_url,"
-    " :accessibility_notes, :pass_numerique_accepted, :pass_numerique_distributed,"
-    " :does_procedures_for_you, :date_maj)";
-
-/* used by: importer duplicate report, same folded name in the same commune */
+/* used by: importer duplicate report, same folded name in the same commune
+ * (the keys place_store derived for the place just written) */
 static const char SQL_DUP_BY_NAME[] =
-    "SELECT id, source, source_id, name FROM place"
-    " WHERE commune_key = :commune_key AND name_key = :name_key AND id <> :id";
+    "SELECT o.id, o.source, o.source_id, o.name FROM place p JOIN place o"
+    " ON o.commune_key = p.commune_key AND o.name_key = p.name_key AND o.id <> p.id"
+    " WHERE p.id = :id";
 /* used by: importer duplicate report, places in a small box around a point
  * (the exact distance is computed in C) */
 static const char SQL_DUP_BY_POSITION[] =
     "SELECT id, source, source_id, name, latitude, longitude FROM place"
     " WHERE latitude BETWEEN :lat_min AND :lat_max"
     " AND longitude BETWEEN :lon_min AND :lon_max AND id <> :id";
-
-static const char *buf_text(const buf *b)
-{
-    return b->len ? b->data : NULL;
-}
-
-static void bind_place(sqlite3_stmt *s, const place_rec *p, int64_t structure_id)
-{
-    db_bind_text(s, ":source", p->source);
-    db_bind_text(s, ":source_id", p->source_id);
-    if (structure_id)
-        db_bind_int(s, ":structure_id", structure_id);
-    else
-        db_bind_null(s, ":structure_id");
-    db_bind_text(s, ":pivot", p->pivot);
-    db_bind_text(s, ":name", p->name);
-    db_bind_text(s, ":slug", p->slug);
-    db_bind_text(s, ":name_key", p->name_key);
-    db_bind_text(s, ":commune", p->commune);
-    db_bind_text(s, ":commune_key", p->commune_key);
-    db_bind_text(s, ":postal_code", p->postal_code);
-    db_bind_text(s, ":insee_code", p->insee_code);
-    db_bind_text(s, ":address", p->address);
-    db_bind_text(s, ":address_extra", p->address_extra);
-    db_bind_text(s, ":ban_key", p->ban_key);
-    if (p->has_position) {
-        db_bind_double(s, ":latitude", p->latitude);
-        db_bind_double(s, ":longitude", p->longitude);
-    } else {
-        db_bind_null(s, ":latitude");
-        db_bind_null(s, ":longitude");
-    }
-    db_bind_text(s, ":timezone", p->timezone);
-    db_bind_text(s, ":typologies", buf_text(&p->typologies));
-    db_bind_text(s, ":phone", p->phone);
-    db_bind_text(s, ":emails", buf_text(&p->emails));
-    db_bind_text(s, ":website", buf_text(&p->website));
-    db_bind_text(s, ":hours", p->hours);
-    db_bind_text(s, ":summary", p->summary);
-    db_bind_text(s, ":description_md", p->description_md);
-    db_bind_text(s, ":description_html", p->description_html);
-    db_bind_text(s, ":itinerance", buf_text(&p->itinerance));
-    db_bind_text(s, ":parent_structure", p->parent_structure);
-    db_bind_text(s, ":services", buf_text(&p->services));
-    db_bind_text(s, ":services_original", buf_text(&p->services_original));
-    db_bind_text(s, ":publics", buf_text(&p->publics));
-    db_bind_text(s, ":support", buf_text(&p->support));
-    db_bind_text(s, ":fees", buf_text(&p->fees));
-    db_bind_text(s, ":fees_note", p->fees_note);
-    db_bind_text(s, ":programmes", buf_text(&p->programmes));
-    db_bind_text(s, ":labels", buf_text(&p->labels));
-    db_bind_text(s, ":other_labels", buf_text(&p->other_labels));
-    db_bind_text(s, ":access_modes", buf_text(&p->access_modes));
-    db_bind_text(s, ":support_modes", buf_text(&p->support_modes));
-    db_bind_text(s, ":accessibility_url", p->accessibility_url);
-    db_bind_text(s, ":booking_url", p->booking_url);
-    db_bind_text(s, ":accessibility_notes", p->accessibility_notes);
-    db_bind_int(s, ":pass_numerique_accepted", p->pass_accepted);
-    db_bind_int(s, ":pass_numerique_distributed", p->pass_distributed);
-    db_bind_int(s, ":does_procedures_for_you", p->for_you);
-    db_bind_text(s, ":date_maj", p->date_maj);
-}
 
 /* Step a statement expected to return one integer row; 0 when there is none. */
 static int64_t query_id(sqlite3_stmt *s)
@@ -1863,8 +1701,6 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
 {
     int reported = 0;
     sqlite3_stmt *s = db_stmt(r->c, SQL_DUP_BY_NAME);
-    db_bind_text(s, ":commune_key", p->commune_key);
-    db_bind_text(s, ":name_key", p->name_key);
     db_bind_int(s, ":id", id);
     while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
         if (!pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
@@ -1899,47 +1735,66 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
 }
 
 /*
- * Bind the :keep_KEY parameters of SQL_PLACE_UPDATE: 1 for the columns
- * neither carried by the file nor given a value by this record.
+ * The columns this record writes, for place_store: the required ones, then
+ * each optional column the file carries or the record gives a value (the
+ * others keep theirs; see "Which columns a file carries"). A new place gets
+ * the same, what is left out empty.
  */
-static void bind_keep(sqlite3_stmt *s, const run *r, const place_rec *p)
+static json_t *place_values(const run *r, const place_rec *p, int64_t structure_id)
 {
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "pivot", p->pivot, "name", p->name,
+                          "commune", p->commune, "postal_code", p->postal_code, "address",
+                          p->address, "date_maj", p->date_maj);
     uint64_t written = r->carried | given_columns(p);
-    for (int c = 0; c < IC_COUNT; c++) {
-        char name[64];
-        snprintf(name, sizeof name, ":keep_%s", COLUMNS[c].key);
-        db_bind_int(s, name, !(written & IC_BIT(c)));
-    }
     /* The structure follows structure_parente, unless a real pivot names it. */
     bool identified = strcmp(p->pivot, PIVOT_UNKNOWN) != 0;
-    db_bind_int(s, ":keep_structure", !identified && !(written & IC_BIT(IC_PARENT_STRUCTURE)));
+    if (identified || (written & IC_BIT(IC_PARENT_STRUCTURE)))
+        json_object_set_new(o, "structure_id",
+                            structure_id ? json_integer((json_int_t)structure_id) : json_null());
+    for (int c = 0; c < IC_COUNT; c++) {
+        if (!(written & IC_BIT(c))) continue;
+        if (c == IC_POSITION) {
+            json_object_set_new(o, "latitude",
+                                p->has_position ? json_real(p->latitude) : json_null());
+            json_object_set_new(o, "longitude",
+                                p->has_position ? json_real(p->longitude) : json_null());
+        } else if (c == IC_PASS_ACCEPTED || c == IC_PASS_DISTRIBUTED || c == IC_FOR_YOU) {
+            json_object_set_new(o, COLUMNS[c].key, json_integer(column_flag(p, (import_column)c)));
+        } else {
+            const char *text = column_text(p, (import_column)c);
+            json_object_set_new(o, c == IC_DESCRIPTION ? "description_md" : COLUMNS[c].key,
+                                text ? json_string(text) : json_null());
+        }
+    }
+    return o;
 }
 
-/* Upsert one mapped place. Returns 0, or -1 on a database error. */
+/* Upsert one mapped place through place_store. Returns 0, or -1 on a database error. */
 static int store_place(run *r, const place_rec *p)
 {
     int64_t structure_id = structure_for(r, p);
     if (structure_id < 0) return -1;
-    sqlite3_stmt *s = db_stmt(r->c, SQL_PLACE_UPDATE);
-    bind_place(s, p, structure_id);
-    bind_keep(s, r, p);
-    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    bool changed = sqlite3_changes(db_handle(r->c)) > 0;
-    s = db_stmt(r->c, SQL_PLACE_ID);
+    sqlite3_stmt *s = db_stmt(r->c, SQL_PLACE_ID);
     db_bind_text(s, ":source", p->source);
     db_bind_text(s, ":source_id", p->source_id);
     int64_t id = query_id(s);
-    if (changed) {
-        r->rep->updated++;
-    } else if (id) {
-        r->rep->unchanged++;
+    place_write pw = {.id = id, .values = place_values(r, p, structure_id), .if_changed = true};
+    int rc;
+    if (id) {
+        rc = place_store_update(r->c, SQL_PLACE_UPDATE, &pw);
+        if (rc == 1)
+            r->rep->updated++;
+        else if (rc == 0)
+            r->rep->unchanged++;
     } else {
-        s = db_stmt(r->c, SQL_PLACE_INSERT);
-        bind_place(s, p, structure_id);
-        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-        id = sqlite3_last_insert_rowid(db_handle(r->c));
-        r->rep->imported++;
+        json_object_set_new(pw.values, "source", json_string(p->source));
+        json_object_set_new(pw.values, "source_id", json_string(p->source_id));
+        id = place_store_insert(r->c, &pw);
+        rc = id < 0 ? -1 : 1;
+        if (rc == 1) r->rep->imported++;
     }
+    json_decref(pw.values);
+    if (rc < 0) return -1;
     report_duplicates(r, p, id);
     return 0;
 }
@@ -2055,9 +1910,6 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
         r.record = i + 1;
         rc = import_record(&r, &records.records[i]);
     }
-    /* Link new or moved places to their gazetteer commune in the same
-     * transaction, so territory exports, the API and the search see them at once. */
-    if (rc == 0 && catalogue_link_communes(r.c) < 0) rc = -1;
     if (rc != 0) {
         out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s", r.record,
                                sqlite3_errmsg(db_handle(r.c)));

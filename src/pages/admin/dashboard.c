@@ -6,11 +6,11 @@
  */
 #include "accounts/access.h"
 #include "accounts/auth.h"
-#include "places/catalogue.h"
 #include "core/fr.h"
 #include "places/history.h"
 #include "core/mail.h"
 #include "pages/pages.h"
+#include "places/place_store.h"
 #include "places/place_view.h"
 #include "http/session.h"
 
@@ -354,16 +354,27 @@ int page_admin_invite(req *r)
 
 /* ---- creating a place ---- */
 
-/* Used by: page_admin_new_place_post. */
-static const char Q_NEW_PLACE[] =
-    "INSERT INTO place (source, source_id, pivot, name, slug, name_key, commune, commune_key,"
-    " postal_code, address, date_maj)"
-    " VALUES ('Repère', :source_id, '00000000000000', :name, :slug, :name_key, :commune,"
-    " :commune_key, :postal_code, :address, strftime('%Y-%m-%d', 'now'))";
-static const char Q_NEW_POSITION[] =
-    "UPDATE place SET latitude = (SELECT c.latitude FROM commune c WHERE c.insee = place.commune_insee),"
-    " longitude = (SELECT c.longitude FROM commune c WHERE c.insee = place.commune_insee)"
-    " WHERE id = :id AND latitude IS NULL";
+typedef struct new_place {
+    req *r;
+    place_write *pw;
+    const char *name;
+} new_place;
+
+enum { NEW_PLACE_OUTSIDE = -2 }; /* the new place is not in the account's territory */
+
+/* Inside the transaction: create through place_store, then check the result
+ * is in the territory (authorisation on the result). 1, NEW_PLACE_OUTSIDE or -1. */
+static int new_place_tx(db_conn *w, void *ctx)
+{
+    const new_place *a = ctx;
+    int64_t id = place_store_insert(w, a->pw);
+    if (id < 0) return -1;
+    if (!admin_coordinates(w, a->r->user->account_id, id)) return NEW_PLACE_OUTSIDE;
+    auth_audit(w, "place_created", a->r->user->account_id,
+               arena_printf(a->r->arena, "place:%lld", (long long)id), req_client_ip(a->r),
+               a->name);
+    return 1;
+}
 
 static int new_place_form(req *r, json_t *errors)
 {
@@ -404,43 +415,26 @@ int page_admin_new_place_post(req *r)
     char hex[17];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-    char *slug = text_slug(v[0]), *name_key = text_fold(v[0]), *commune_key = text_fold(v[3]);
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    sqlite3_stmt *s = db_stmt(w, Q_NEW_PLACE);
-    db_bind_text(s, ":source_id", arena_printf(r->arena, "repere-%s", hex));
-    db_bind_text(s, ":name", v[0]);
-    db_bind_text(s, ":slug", slug);
-    db_bind_text(s, ":name_key", name_key);
-    db_bind_text(s, ":commune", v[3]);
-    db_bind_text(s, ":commune_key", commune_key);
-    db_bind_text(s, ":postal_code", v[2]);
-    db_bind_text(s, ":address", v[1]);
-    free(slug);
-    free(name_key);
-    free(commune_key);
-    if (db_exec_stmt(s) != SQLITE_DONE) {
-        db_rollback(w);
-        return -1;
-    }
-    int64_t id = sqlite3_last_insert_rowid(db_handle(w));
-    if (catalogue_link_communes(w) < 0) {
-        db_rollback(w);
-        return -1;
-    }
-    s = db_stmt(w, Q_NEW_POSITION);
-    db_bind_int(s, ":id", id);
-    db_exec_stmt(s);
-    /* Authorisation on the result: the new place must be in the territory. */
-    if (!admin_coordinates(w, r->user->account_id, id)) {
-        db_rollback(w);
+    /* place_store derives the rest (search keys, time zone, commune link)
+     * and puts the place at its commune's centre. */
+    json_t *values =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "source", "Repère", "source_id",
+                  arena_printf(r->arena, "repere-%s", hex), "pivot", "00000000000000", "name", v[0],
+                  "address", v[1], "postal_code", v[2], "commune", v[3]);
+    place_write pw = {.values = values,
+                      .account = r->user->account_id,
+                      .source = "editor",
+                      .position_from_commune = true};
+    new_place a = {r, &pw, v[0]};
+    int rc = db_transaction(r->app->db, new_place_tx, &a);
+    json_decref(values);
+    if (rc == NEW_PLACE_OUTSIDE) {
         json_t *e = json_pack("{s:s}", "commune", "Cette commune n'est pas dans votre territoire.");
         return new_place_form(r, e);
     }
-    auth_audit(w, "place_created", r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
-               req_client_ip(r), v[0]);
-    if (db_commit(w) != 0) return -1;
-    return reply_redirect(r, 303, arena_printf(r->arena, "/admin/lieux/%lld?ok=1", (long long)id));
+    if (rc < 0) return -1;
+    return reply_redirect(r, 303,
+                          arena_printf(r->arena, "/admin/lieux/%lld?ok=1", (long long)pw.id));
 }
 
 /* ---- administrators ---- */

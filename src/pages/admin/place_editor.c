@@ -16,12 +16,12 @@
 #include "accounts/access.h"
 #include "hours/hours_grid.h"
 #include "accounts/auth.h"
-#include "places/catalogue.h"
 #include "places/history.h"
 #include "hours/hours.h"
 #include "core/markdown.h"
 #include "pages/pages.h"
 #include "core/phone.h"
+#include "places/place_store.h"
 #include "places/place_view.h"
 #include "http/session.h"
 #include "places/vocab.h"
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     SUMMARY_MAX = 280,      /* characters: the national schema's presentation_resume */
@@ -144,25 +145,10 @@ static const char Q_EDIT[] = "SELECT " FIELDS(AS_SELECT) "id, slug, closed_at, v
 #undef AS_SELECT
 enum { E_ID = NFIELDS, E_SLUG, E_CLOSED_AT, E_VERIFIED_AT, E_DATE_MAJ, E_DEPARTEMENT, E_DESCRIPTION_HTML };
 
-/* Used by: every save and restore. A column changes only when its :s_ flag
- * is bound to 1; the WHERE clause is the authorisation. */
-#define AS_SET(sec, col, ...) #col " = iif(:s_" #col ", :" #col ", " #col "), "
+/* Used by: every save and restore, through place_store (which writes the
+ * columns given and derives the rest); the WHERE clause is the authorisation. */
 static const char Q_SAVE[] =
-    "UPDATE place SET " FIELDS(AS_SET)
-    "slug = iif(:s_name, :slug, slug), name_key = iif(:s_name, :name_key, name_key),"
-    " commune_key = iif(:s_commune, :commune_key, commune_key),"
-    " description_html = iif(:s_description_md, :description_html, description_html),"
-    " commune_insee = iif(:relink, NULL, commune_insee),"
-    " date_maj = strftime('%Y-%m-%d', 'now'),"
-    " verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
-#undef AS_SET
-/* Used by: saving the address without coordinates: the commune's centre. */
-static const char Q_POSITION_FROM_COMMUNE[] =
-    "UPDATE place SET latitude = (SELECT c.latitude FROM commune c WHERE c.insee = place.commune_insee),"
-    " longitude = (SELECT c.longitude FROM commune c WHERE c.insee = place.commune_insee)"
-    " WHERE id = :id AND latitude IS NULL AND commune_insee IS NOT NULL";
+    PLACE_STORE_UPDATE("id = :id AND " ADMIN_CAN_EDIT("place", ":account"));
 
 static const field_def *field_named(const char *name)
 {
@@ -380,76 +366,52 @@ static void bind_value(sqlite3_stmt *s, const char *param, json_t *v)
     else sqlite3_bind_text(s, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
 }
 
+/* One write of the editor: a PLACE_STORE_UPDATE statement, the write, the audit line. */
+typedef struct place_save {
+    req *r;
+    const char *sql;
+    const place_write *pw;
+    const char *event, *detail;
+} place_save;
+
+/* Inside the transaction: 1 written, 0 refused by the WHERE clause, -1 error. */
+static int place_save_tx(db_conn *w, void *ctx)
+{
+    const place_save *a = ctx;
+    int rc = place_store_update(w, a->sql, a->pw);
+    if (rc != 1) return rc;
+    auth_audit(w, a->event, a->r->user->account_id,
+               arena_printf(a->r->arena, "place:%lld", (long long)a->pw->id), req_client_ip(a->r),
+               a->detail);
+    return 1;
+}
+
 /*
- * Write `values` (column → value) in one transaction as `source`. Returns 1
- * saved, 0 not allowed (nothing changed), -1 database error.
+ * Write `values` (column → value; keys that are not fields are left out) in
+ * one transaction as `source`, through place_store: a person saved the
+ * record, so it counts as updated and verified today; an address without a
+ * position gets its commune's centre. Returns 1 saved, 0 not allowed
+ * (nothing changed), -1 database error.
  */
 static int save_values(req *r, int64_t id, json_t *values, const char *source, const char *what)
 {
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    history_set_actor(w, r->user->account_id, source);
-    sqlite3_stmt *s = db_stmt(w, Q_SAVE);
+    json_t *fields = json_object();
     const char *key;
     json_t *v;
-    bool relink = false, address = false;
     json_object_foreach(values, key, v) {
-        const field_def *f = field_named(key);
-        if (!f) continue;
-        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, arena_printf(r->arena, ":s_%s", key)), 1);
-        bind_value(s, arena_printf(r->arena, ":%s", key), v);
-        if (strcmp(key, "name") == 0) {
-            char *slug = text_slug(json_string_value(v)), *fold = text_fold(json_string_value(v));
-            db_bind_text(s, ":slug", slug);
-            db_bind_text(s, ":name_key", fold);
-            free(slug);
-            free(fold);
-        } else if (strcmp(key, "commune") == 0) {
-            char *fold = text_fold(json_string_value(v));
-            db_bind_text(s, ":commune_key", fold);
-            free(fold);
-            relink = true;
-        } else if (strcmp(key, "postal_code") == 0) {
-            relink = true;
-        } else if (strcmp(key, "description_md") == 0) {
-            json_t *html = json_object_get(values, "description_html");
-            if (!html && json_is_string(v)) {
-                char *err = NULL;
-                char *h = md_render(json_string_value(v), strlen(json_string_value(v)), &err);
-                db_bind_text(s, ":description_html", h);
-                free(h);
-                free(err);
-            } else {
-                bind_value(s, ":description_html", html);
-            }
-        } else if (strcmp(key, "latitude") == 0) {
-            address = true;
-        }
+        if (field_named(key)) json_object_set(fields, key, v);
     }
-    db_bind_int(s, ":relink", relink);
-    db_bind_int(s, ":id", id);
-    db_bind_int(s, ":account", r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE) {
-        db_rollback(w);
-        return -1;
-    }
-    if (sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
-        return 0;
-    }
-    if (relink && catalogue_link_communes(w) < 0) {
-        db_rollback(w);
-        return -1;
-    }
-    if (address || relink) {
-        s = db_stmt(w, Q_POSITION_FROM_COMMUNE);
-        db_bind_int(s, ":id", id);
-        db_exec_stmt(s);
-    }
-    history_clear_actor(w);
-    auth_audit(w, "place_edited", r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
-               req_client_ip(r), what);
-    return db_commit(w) == 0 ? 1 : -1;
+    json_object_set_new(fields, "date_maj", json_null()); /* today */
+    place_write pw = {.id = id,
+                      .values = fields,
+                      .account = r->user->account_id,
+                      .source = source,
+                      .verified = true,
+                      .position_from_commune = true};
+    place_save a = {r, Q_SAVE, &pw, "place_edited", what};
+    int rc = db_transaction(r->app->db, place_save_tx, &a);
+    json_decref(fields);
+    return rc;
 }
 
 /* ---- the editor's model ---- */
@@ -1014,29 +976,25 @@ static int restore(req *r, int64_t id)
     return reply_redirect(r, 303, editor_url(r, id, "restaure", "contenu"));
 }
 
-/* Used by: closing and reopening a place (coordinators and administrators). */
+/* Used by: closing and reopening a place (coordinators and administrators),
+ * through place_store; the WHERE clause is the authorisation. */
 static const char Q_CLOSE[] =
-    "UPDATE place SET closed_at = iif(:close, strftime('%Y-%m-%d', 'now'), NULL),"
-    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " WHERE id = :id AND " ADMIN_COORDINATES("place", ":account");
+    PLACE_STORE_UPDATE("id = :id AND " ADMIN_COORDINATES("place", ":account"));
 
 static int close_place(req *r, int64_t id, bool close)
 {
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    history_set_actor(w, r->user->account_id, "editor");
-    sqlite3_stmt *s = db_stmt(w, Q_CLOSE);
-    db_bind_int(s, ":close", close);
-    db_bind_int(s, ":id", id);
-    db_bind_int(s, ":account", r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
-        return refuse(r, id);
-    }
-    history_clear_actor(w);
-    auth_audit(w, close ? "place_closed" : "place_reopened", r->user->account_id,
-               arena_printf(r->arena, "place:%lld", (long long)id), req_client_ip(r), NULL);
-    if (db_commit(w) != 0) return -1;
+    char today[16];
+    time_t now = (time_t)now_utc();
+    struct tm tm;
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime_r(&now, &tm));
+    json_t *values = json_pack("{s:o}", "closed_at", close ? json_string(today) : json_null());
+    place_write pw = {
+        .id = id, .values = values, .account = r->user->account_id, .source = "editor"};
+    place_save a = {r, Q_CLOSE, &pw, close ? "place_closed" : "place_reopened", NULL};
+    int rc = db_transaction(r->app->db, place_save_tx, &a);
+    json_decref(values);
+    if (rc < 0) return -1;
+    if (rc == 0) return refuse(r, id);
     return reply_redirect(r, 303, editor_url(r, id, close ? "ferme" : "1", "contenu"));
 }
 

@@ -1,0 +1,226 @@
+/*
+ * place_store.c — the one write path of a place; see place_store.h.
+ */
+#include "places/place_store.h"
+#include "core/markdown.h"
+#include "core/util.h"
+#include "places/catalogue.h"
+#include "places/history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Used by: place_store_insert (every column a writer may give, then the derived ones). */
+#define AS_COLUMN(col, fallback) #col ", "
+#define AS_VALUE(col, fallback) "coalesce(:" #col ", " fallback "), "
+// clang-format off
+static const char Q_INSERT[] =
+    "INSERT INTO place (source, source_id, " PLACE_STORE_COLUMNS(AS_COLUMN)
+    "slug, name_key, commune_key, timezone, description_html, verified_at)"
+    " VALUES (:source, :source_id, " PLACE_STORE_COLUMNS(AS_VALUE)
+    ":slug, :name_key, :commune_key, :timezone, :description_html,"
+    " iif(:verified, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), NULL))";
+// clang-format on
+#undef AS_COLUMN
+#undef AS_VALUE
+
+/* Used by: place_store_insert and place_store_update (position_from_commune). */
+static const char Q_POSITION_FROM_COMMUNE[] =
+    "UPDATE place"
+    " SET latitude = (SELECT c.latitude FROM commune c WHERE c.insee = place.commune_insee),"
+    " longitude = (SELECT c.longitude FROM commune c WHERE c.insee = place.commune_insee)"
+    " WHERE id = :id AND latitude IS NULL AND commune_insee IS NOT NULL";
+
+#define AS_NAME(col, fallback) #col,
+static const char *const COLUMNS[] = {PLACE_STORE_COLUMNS(AS_NAME)};
+#undef AS_NAME
+
+static bool known_column(const char *key, bool inserting)
+{
+    for (size_t i = 0; i < ARRAY_LEN(COLUMNS); i++)
+        if (strcmp(COLUMNS[i], key) == 0) return true;
+    return inserting && (strcmp(key, "source") == 0 || strcmp(key, "source_id") == 0);
+}
+
+const char *place_store_timezone(const char *postal_code)
+{
+    static const struct {
+        const char *prefix, *zone;
+    } zones[] = {
+        {"971", "America/Guadeloupe"}, {"972", "America/Martinique"}, {"973", "America/Cayenne"},
+        {"974", "Indian/Reunion"},     {"975", "America/Miquelon"},   {"976", "Indian/Mayotte"},
+        {"986", "Pacific/Wallis"},     {"987", "Pacific/Tahiti"},     {"988", "Pacific/Noumea"},
+    };
+    for (size_t i = 0; postal_code && i < ARRAY_LEN(zones); i++)
+        if (str_starts_with(postal_code, zones[i].prefix)) return zones[i].zone;
+    return "Europe/Paris";
+}
+
+/* Bind a JSON value to a named parameter (absent from the statement: ignored). */
+static void bind_json(sqlite3_stmt *s, const char *param, const json_t *v)
+{
+    int i = sqlite3_bind_parameter_index(s, param);
+    if (!i) return;
+    if (!v || json_is_null(v))
+        sqlite3_bind_null(s, i);
+    else if (json_is_boolean(v))
+        sqlite3_bind_int(s, i, json_is_true(v));
+    else if (json_is_integer(v))
+        sqlite3_bind_int64(s, i, json_integer_value(v));
+    else if (json_is_real(v))
+        sqlite3_bind_double(s, i, json_real_value(v));
+    else if (json_is_string(v) && *json_string_value(v))
+        sqlite3_bind_text(s, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_int_if(sqlite3_stmt *s, const char *param, int64_t value)
+{
+    int i = sqlite3_bind_parameter_index(s, param);
+    if (i) sqlite3_bind_int64(s, i, value);
+}
+
+static const char *string_of(const json_t *values, const char *key)
+{
+    return json_string_value(json_object_get(values, key));
+}
+
+/*
+ * Bind the given values, their :s_ flags (the UPDATE's "this column
+ * changes"), what is derived from them and the write's parameters. Returns false on an unknown
+ * column (a programming error, told on stderr).
+ */
+static bool bind_write(sqlite3_stmt *s, const place_write *pw, bool inserting)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(pw->values, key, v)
+    {
+        if (!known_column(key, inserting)) {
+            fprintf(stderr, "repere: place_store: not a column a writer may give: %s\n", key);
+            return false;
+        }
+        char param[64];
+        snprintf(param, sizeof param, ":s_%s", key);
+        bind_int_if(s, param, 1);
+        snprintf(param, sizeof param, ":%s", key);
+        bind_json(s, param, v);
+    }
+    const json_t *values = pw->values;
+    if (json_object_get(values, "name")) {
+        const char *name = string_of(values, "name");
+        char *slug = text_slug(name ? name : ""), *fold = text_fold(name ? name : "");
+        db_bind_text(s, ":slug", slug);
+        db_bind_text(s, ":name_key", fold);
+        free(slug);
+        free(fold);
+    }
+    if (json_object_get(values, "commune")) {
+        const char *commune = string_of(values, "commune");
+        char *fold = text_fold(commune ? commune : "");
+        db_bind_text(s, ":commune_key", fold);
+        free(fold);
+    }
+    if (json_object_get(values, "postal_code"))
+        db_bind_text(s, ":timezone", place_store_timezone(string_of(values, "postal_code")));
+    if (json_object_get(values, "description_md")) {
+        /* Callers validate first (md_render's limits); an old value that
+         * no longer renders (a restore) keeps its Markdown without HTML. */
+        const char *md = string_of(values, "description_md");
+        char *error = NULL;
+        char *html = md && *md ? md_render(md, strlen(md), &error) : NULL;
+        db_bind_text(s, ":description_html", html);
+        free(html);
+        free(error);
+    }
+    db_bind_int(s, ":verified", pw->verified);
+    bind_int_if(s, ":if_changed", pw->if_changed);
+    bind_int_if(s, ":id", pw->id);
+    if (pw->account) bind_int_if(s, ":account", pw->account);
+    return true;
+}
+
+static bool touches_address(const json_t *values)
+{
+    return json_object_get(values, "postal_code") || json_object_get(values, "commune") ||
+           json_object_get(values, "insee_code") || json_object_get(values, "latitude");
+}
+
+/* What follows a written row: its commune link, then its default position. */
+static int derive_after(db_conn *w, const place_write *pw, int64_t id, bool inserting)
+{
+    if (catalogue_link_place(w, id) < 0) return -1;
+    if (pw->position_from_commune && (inserting || touches_address(pw->values))) {
+        sqlite3_stmt *s = db_stmt(w, Q_POSITION_FROM_COMMUNE);
+        db_bind_int(s, ":id", id);
+        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    }
+    return 0;
+}
+
+int64_t place_store_insert(db_conn *w, place_write *pw)
+{
+    if (pw->source) history_set_actor(w, pw->account, pw->source);
+    sqlite3_stmt *s = db_stmt(w, Q_INSERT);
+    int64_t id = -1;
+    if (bind_write(s, pw, true) && db_exec_stmt(s) == SQLITE_DONE) {
+        id = sqlite3_last_insert_rowid(db_handle(w));
+        if (derive_after(w, pw, id, true) < 0) id = -1;
+    }
+    if (pw->source) history_clear_actor(w);
+    if (id > 0) pw->id = id;
+    return id;
+}
+
+int place_store_update(db_conn *w, const char *update_sql, const place_write *pw)
+{
+    if (pw->source) history_set_actor(w, pw->account, pw->source);
+    sqlite3_stmt *s = db_stmt(w, update_sql);
+    int rc = -1;
+    if (bind_write(s, pw, false) && db_exec_stmt(s) == SQLITE_DONE) {
+        rc = sqlite3_changes(db_handle(w)) == 1;
+        if (rc == 1 && derive_after(w, pw, pw->id, false) < 0) rc = -1;
+    }
+    if (pw->source) history_clear_actor(w);
+    return rc;
+}
+
+/* Used by: place_store_derive_all (every place's postal code and time zone). */
+static const char Q_ZONES[] = "SELECT id, postal_code, timezone FROM place";
+/* Used by: place_store_derive_all (a time zone that disagrees with the rule). */
+static const char Q_SET_ZONE[] = "UPDATE place SET timezone = :timezone WHERE id = :id";
+
+int place_store_derive_all(db_conn *w)
+{
+    typedef struct {
+        int64_t id;
+        const char *zone;
+    } fix;
+    fix *fixes = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *s = db_stmt(w, Q_ZONES);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *zone = place_store_timezone(db_col_text(s, 1));
+        const char *stored = db_col_text(s, 2);
+        if (stored && strcmp(stored, zone) == 0) continue;
+        if (n == cap) fixes = xrealloc(fixes, (cap = cap ? cap * 2 : 16) * sizeof *fixes);
+        fixes[n++] = (fix){sqlite3_column_int64(s, 0), zone};
+    }
+    sqlite3_reset(s);
+    int changed = 0;
+    for (size_t i = 0; i < n && changed >= 0; i++) {
+        s = db_stmt(w, Q_SET_ZONE);
+        db_bind_text(s, ":timezone", fixes[i].zone);
+        db_bind_int(s, ":id", fixes[i].id);
+        if (db_exec_stmt(s) != SQLITE_DONE)
+            changed = -1;
+        else
+            changed++;
+    }
+    free(fixes);
+    if (changed < 0) return -1;
+    int linked = catalogue_link_communes(w);
+    return linked < 0 ? -1 : changed + linked;
+}
