@@ -27,10 +27,10 @@
 #include <string.h>
 
 enum {
-    IMPORT_UPLOAD_TTL = 30 * 60,   /* seconds between the preview and the confirmation */
-    IMPORT_UPLOADS_KEPT = 3,       /* pending uploads per account; older ones are dropped */
-    IMPORT_ENTRIES_SHOWN = 300,    /* report lines per level on the page */
-    IMPORT_SOURCE_MAX = 100,       /* characters */
+    IMPORT_UPLOAD_TTL = 30 * 60, /* seconds between the preview and the confirmation */
+    IMPORT_UPLOADS_KEPT = 3,     /* pending uploads per account; older ones are dropped */
+    IMPORT_ENTRIES_SHOWN = 300,  /* report lines per level on the page */
+    IMPORT_SOURCE_MAX = 100,     /* characters */
 };
 
 /* Used by: an upload (expired ones and an account's older ones are dropped). */
@@ -38,9 +38,9 @@ static const char Q_PURGE[] =
     "DELETE FROM import_upload WHERE expires_at <= :now OR id IN (SELECT id FROM import_upload"
     " WHERE account_id = :account ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET :keep)";
 /* Used by: an upload (kept for the confirmation). */
-static const char Q_KEEP[] =
-    "INSERT INTO import_upload (token_hash, account_id, file_name, source, data, created_at, expires_at)"
-    " VALUES (:hash, :account, :name, :source, :data, :now, :expires)";
+static const char Q_KEEP[] = "INSERT INTO import_upload (token_hash, account_id, file_name, "
+                             "source, data, created_at, expires_at)"
+                             " VALUES (:hash, :account, :name, :source, :data, :now, :expires)";
 /* Used by: the confirmation (this account's, not expired). */
 static const char Q_FIND[] =
     "SELECT id, file_name, source, data FROM import_upload WHERE token_hash = :hash"
@@ -48,7 +48,8 @@ static const char Q_FIND[] =
 /* Used by: the confirmation (single use: claimed before the import runs). */
 static const char Q_CLAIM[] = "DELETE FROM import_upload WHERE id = :id";
 
-static json_t *report_model(req *r, const importer_report *rep, const char *file_name, const char *format)
+static json_t *report_model(req *r, const importer_report *rep, const char *file_name,
+                            const char *format)
 {
     json_t *m = json_object();
     json_object_set_new(m, "format", json_string(format ? format : ""));
@@ -84,17 +85,20 @@ static json_t *report_model(req *r, const importer_report *rep, const char *file
                 more++;
                 continue;
             }
-            json_t *o = json_pack("{s:I, s:s}", "record", (json_int_t)e->record, "message", e->message ? e->message : "");
+            json_t *o = json_pack("{s:I, s:s}", "record", (json_int_t)e->record, "message",
+                                  e->message ? e->message : "");
             if (e->source_id) json_object_set_new(o, "id", json_string(e->source_id));
             if (e->name) json_object_set_new(o, "name", json_string(e->name));
             if (e->field) json_object_set_new(o, "field", json_string(e->field));
             if (e->value) json_object_set_new(o, "value", json_string(e->value));
             json_array_append_new(a, o);
         }
-        json_object_set_new(m, arena_printf(r->arena, "has_%s", LEVELS[k].key), json_boolean(json_array_size(a) > 0));
+        json_object_set_new(m, arena_printf(r->arena, "has_%s", LEVELS[k].key),
+                            json_boolean(json_array_size(a) > 0));
         json_object_set_new(m, LEVELS[k].key, a);
         if (more)
-            json_object_set_new(m, arena_printf(r->arena, "%s_more", LEVELS[k].key), json_integer((json_int_t)more));
+            json_object_set_new(m, arena_printf(r->arena, "%s_more", LEVELS[k].key),
+                                json_integer((json_int_t)more));
     }
     return m;
 }
@@ -123,6 +127,86 @@ static int form_page(req *r, const char *error, const char *source)
     return reply_page(r, "admin_import", m);
 }
 
+typedef struct keep_args {
+    req *r;
+    const char *hash, *name, *source;
+} keep_args;
+
+/* Keep the previewed bytes under the token's hash (older uploads purged). */
+static int keep_upload_tx(db_conn *w, void *ctx)
+{
+    keep_args *k = ctx;
+    req *r = k->r;
+    int64_t now = now_utc();
+    sqlite3_stmt *s = db_stmt(w, Q_PURGE);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":account", r->user->account_id);
+    db_bind_int(s, ":keep", IMPORT_UPLOADS_KEPT - 1);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    s = db_stmt(w, Q_KEEP);
+    db_bind_text(s, ":hash", k->hash);
+    db_bind_int(s, ":account", r->user->account_id);
+    db_bind_text(s, ":name", k->name);
+    db_bind_text(s, ":source", k->source);
+    sqlite3_bind_blob(s, sqlite3_bind_parameter_index(s, ":data"), r->upload.data,
+                      (int)r->upload.len, SQLITE_STATIC);
+    db_bind_int(s, ":now", now);
+    db_bind_int(s, ":expires", now + IMPORT_UPLOAD_TTL);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    auth_audit(w, "import_previewed", r->user->account_id, k->name ? k->name : "(sans nom)",
+               req_client_ip(r),
+               arena_printf(r->arena, "%zu octets, source %s", r->upload.len, k->source));
+    return 0;
+}
+
+typedef struct claim_args {
+    req *r;
+    const char *hash;
+    const char *name, *source; /* out, in r->arena */
+    char *data;                /* out, malloc'd: the bytes previewed */
+    size_t len;
+} claim_args;
+
+enum { CLAIM_NONE = -3 }; /* no such upload for this account, or expired */
+
+/* Find the upload and claim it, single use: two clicks import once. */
+static int claim_upload_tx(db_conn *w, void *ctx)
+{
+    claim_args *c = ctx;
+    req *r = c->r;
+    sqlite3_stmt *s = db_stmt(w, Q_FIND);
+    db_bind_text(s, ":hash", c->hash);
+    db_bind_int(s, ":account", r->user->account_id);
+    db_bind_int(s, ":now", now_utc());
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return CLAIM_NONE;
+    }
+    int64_t id = sqlite3_column_int64(s, 0);
+    c->name = db_col_text(s, 1) ? arena_strdup(r->arena, db_col_text(s, 1)) : NULL;
+    c->source = arena_strdup(r->arena, db_col_text(s, 2));
+    c->len = (size_t)sqlite3_column_bytes(s, 3);
+    c->data = xmalloc(c->len + 1);
+    if (c->len) memcpy(c->data, sqlite3_column_blob(s, 3), c->len);
+    c->data[c->len] = '\0';
+    sqlite3_reset(s);
+    s = db_stmt(w, Q_CLAIM);
+    db_bind_int(s, ":id", id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+typedef struct audit_args {
+    req *r;
+    const char *event, *subject, *detail;
+} audit_args;
+
+static int audit_tx(db_conn *w, void *ctx)
+{
+    audit_args *a = ctx;
+    auth_audit(w, a->event, a->r->user->account_id, a->subject, req_client_ip(a->r), a->detail);
+    return 0;
+}
+
 int page_admin_import(req *r)
 {
     return form_page(r, NULL, NULL);
@@ -146,9 +230,11 @@ int page_admin_import_post(req *r)
     const char *typed = req_form(r, "source");
     char *source = str_trim(arena_strdup(r->arena, typed ? typed : ""));
     if (!r->upload.len)
-        return form_page(r, "Choisissez un fichier CSV ou JSON à importer (le fichier reçu est vide).", source);
+        return form_page(
+            r, "Choisissez un fichier CSV ou JSON à importer (le fichier reçu est vide).", source);
     if (utf8_length(source) > IMPORT_SOURCE_MAX || strpbrk(source, "\r\n\t"))
-        return form_page(r, "Le nom de la source tient sur une ligne de 100 caractères au plus.", source);
+        return form_page(r, "Le nom de la source tient sur une ligne de 100 caractères au plus.",
+                         source);
     const char *name = r->upload_name;
     if (name && (!utf8_valid(name, strlen(name)) || strlen(name) > 255)) name = NULL;
     if (!*source) source = (char *)default_source(r, name);
@@ -169,34 +255,8 @@ int page_admin_import_post(req *r)
         /* Keep exactly these bytes for the confirmation, under a random token. */
         char token[AUTH_TOKEN_CHARS + 1], hash[AUTH_HASH_HEX + 1];
         auth_new_token(token, hash);
-        db_conn *w = db_begin(r->app->db);
-        if (!w) {
-            json_decref(m);
-            return -1;
-        }
-        int64_t now = now_utc();
-        sqlite3_stmt *s = db_stmt(w, Q_PURGE);
-        db_bind_int(s, ":now", now);
-        db_bind_int(s, ":account", r->user->account_id);
-        db_bind_int(s, ":keep", IMPORT_UPLOADS_KEPT - 1);
-        int rc = db_exec_stmt(s);
-        s = db_stmt(w, Q_KEEP);
-        db_bind_text(s, ":hash", hash);
-        db_bind_int(s, ":account", r->user->account_id);
-        db_bind_text(s, ":name", name);
-        db_bind_text(s, ":source", source);
-        sqlite3_bind_blob(s, sqlite3_bind_parameter_index(s, ":data"), r->upload.data, (int)r->upload.len,
-                          SQLITE_STATIC);
-        db_bind_int(s, ":now", now);
-        db_bind_int(s, ":expires", now + IMPORT_UPLOAD_TTL);
-        if (rc != SQLITE_DONE || db_exec_stmt(s) != SQLITE_DONE) {
-            db_rollback(w);
-            json_decref(m);
-            return -1;
-        }
-        auth_audit(w, "import_previewed", r->user->account_id, name ? name : "(sans nom)", req_client_ip(r),
-                   arena_printf(r->arena, "%zu octets, source %s", r->upload.len, source));
-        if (db_commit(w) != 0) {
+        keep_args k = {r, hash, name, source};
+        if (db_transaction(r->app->db, keep_upload_tx, &k) != 0) {
             json_decref(m);
             return -1;
         }
@@ -210,49 +270,34 @@ int page_admin_import_confirm(req *r)
 {
     const char *token = req_form(r, "jeton");
     if (!token || strlen(token) != AUTH_TOKEN_CHARS)
-        return reply_error(r, 410, "Cet aperçu a expiré ou a déjà été importé : envoyez le fichier de nouveau.");
+        return reply_error(
+            r, 410, "Cet aperçu a expiré ou a déjà été importé : envoyez le fichier de nouveau.");
     char hash[AUTH_HASH_HEX + 1];
     auth_token_hash(token, hash);
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    sqlite3_stmt *s = db_stmt(w, Q_FIND);
-    db_bind_text(s, ":hash", hash);
-    db_bind_int(s, ":account", r->user->account_id);
-    db_bind_int(s, ":now", now_utc());
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        db_rollback(w);
-        return reply_error(r, 410, "Cet aperçu a expiré ou a déjà été importé : envoyez le fichier de nouveau.");
-    }
-    int64_t id = sqlite3_column_int64(s, 0);
-    const char *name = db_col_text(s, 1) ? arena_strdup(r->arena, db_col_text(s, 1)) : NULL;
-    const char *source = arena_strdup(r->arena, db_col_text(s, 2));
-    size_t len = (size_t)sqlite3_column_bytes(s, 3);
-    char *data = xmalloc(len + 1);
-    if (len) memcpy(data, sqlite3_column_blob(s, 3), len);
-    data[len] = '\0';
-    sqlite3_reset(s);
-    /* Single use: claimed before the import runs (two clicks import once). */
-    s = db_stmt(w, Q_CLAIM);
-    db_bind_int(s, ":id", id);
-    if (db_exec_stmt(s) != SQLITE_DONE || db_commit(w) != 0) {
-        free(data);
+    claim_args c = {r, hash, NULL, NULL, NULL, 0};
+    int claimed = db_transaction(r->app->db, claim_upload_tx, &c);
+    if (claimed == CLAIM_NONE)
+        return reply_error(
+            r, 410, "Cet aperçu a expiré ou a déjà été importé : envoyez le fichier de nouveau.");
+    if (claimed != 0) {
+        free(c.data);
         return -1;
     }
+    const char *name = c.name, *source = c.source;
+    char *data = c.data;
+    size_t len = c.len;
 
     importer_report rep;
     importer_report_init(&rep);
     const char *format = run(r, data, len, source, false, &rep);
     free(data);
     json_t *report = report_model(r, &rep, name, format);
-    w = db_begin(r->app->db);
-    if (w) {
-        auth_audit(w, rep.error ? "import_failed" : "import_run", r->user->account_id, name ? name : "(sans nom)",
-                   req_client_ip(r),
-                   arena_printf(r->arena, "source %s : %zu créés, %zu mis à jour, %zu inchangés, %zu refusés", source,
-                                rep.imported, rep.updated, rep.unchanged, rep.rejected));
-        db_commit(w);
-    }
+    audit_args au = {
+        r, rep.error ? "import_failed" : "import_run", name ? name : "(sans nom)",
+        arena_printf(r->arena, "source %s : %zu créés, %zu mis à jour, %zu inchangés, %zu refusés",
+                     source, rep.imported, rep.updated, rep.unchanged, rep.rejected)};
+    db_transaction(r->app->db, audit_tx,
+                   &au); /* the import itself is done: a lost audit line is logged */
     importer_report_free(&rep);
     json_t *m = session_page_model(r, "Import terminé");
     json_object_set_new(m, "report", report);

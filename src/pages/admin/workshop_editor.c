@@ -972,23 +972,40 @@ int page_admin_workshop(req *r)
  * Returns the workshop id (> 0), 0 rejected (*rep holds why), -2 not
  * allowed, -1 database error.
  */
+typedef struct write_args {
+    req *r;
+    int64_t place, workshop;
+    json_t *rec;
+    const char *event, *detail;
+    bool rollback; /* check only (preview): never keep the write */
+    importer_report *rep;
+    int64_t id; /* out: the workshop written */
+} write_args;
+
+enum { WRITE_DRY = -3 }; /* rolled back on purpose: a preview */
+
+static int write_record_tx(db_conn *c, void *ctx)
+{
+    write_args *a = ctx;
+    a->id = workshop_import_record(c, a->rec, a->place, a->workshop, a->r->user->account_id,
+                                   now_utc(), a->rep);
+    if (a->id < 0) return (int)a->id;
+    if (a->id == 0) return WRITE_DRY; /* rejected: nothing to keep */
+    if (a->rollback) return WRITE_DRY;
+    auth_audit(c, a->event, a->r->user->account_id,
+               arena_printf(a->r->arena, "workshop:%lld", (long long)a->id), req_client_ip(a->r),
+               a->detail);
+    return 0;
+}
+
 static int64_t write_record(req *r, int64_t place, int64_t w, json_t *rec, const char *event,
                             const char *detail, bool rollback, importer_report *rep)
 {
-    db_conn *c = db_begin(r->app->db);
-    if (!c) {
-        json_decref(rec);
-        return -1;
-    }
-    int64_t id = workshop_import_record(c, rec, place, w, r->user->account_id, now_utc(), rep);
+    write_args a = {r, place, w, rec, event, detail, rollback, rep, 0};
+    int rc = db_transaction(r->app->db, write_record_tx, &a);
     json_decref(rec);
-    if (id <= 0 || rollback) {
-        db_rollback(c);
-        return rollback && id > 0 ? 0 : id;
-    }
-    auth_audit(c, event, r->user->account_id,
-               arena_printf(r->arena, "workshop:%lld", (long long)id), req_client_ip(r), detail);
-    return db_commit(c) == 0 ? id : -1;
+    if (rc == WRITE_DRY) return rollback && a.id > 0 ? 0 : a.id;
+    return rc < 0 ? rc : a.id;
 }
 
 static char *new_source_id(void)
