@@ -28,6 +28,7 @@
 #include "search/search.h"
 #include "hours/tz.h"
 #include "core/util.h"
+#include "core/validate.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -398,11 +399,13 @@ int main(int argc, char **argv)
     }
     if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = 4;
     /* The pages make a mailto: link of it: refuse a typo before anything starts. */
-    if (strcmp(command, "serve") == 0 && cfg->contact_email && !text_is_email(cfg->contact_email)) {
-        fprintf(
-            stderr,
-            "repere: the contact '%s' (--contact, REPERE_CONTACT_EMAIL) is not an e-mail address\n",
-            cfg->contact_email);
+    const char *why;
+    if (strcmp(command, "serve") == 0 && cfg->contact_email &&
+        !validate_email(cfg->contact_email, &why)) {
+        fprintf(stderr,
+                "repere: the contact '%s' (--contact, REPERE_CONTACT_EMAIL) is not an e-mail "
+                "address (%s)\n",
+                cfg->contact_email, why);
         return 2;
     }
     if (!cfg->root) cfg->root = root = default_root(argv[0]);

@@ -13,6 +13,7 @@
 #include "accounts/auth.h"
 #include "core/mail.h"
 #include "core/util.h"
+#include "core/validate.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -31,13 +32,6 @@ static int usage(void)
           "      coordinator:epci:SIREN, coordinator:place:PLACE_ID\n",
           stderr);
     return 2;
-}
-
-static bool email_plausible(const char *e)
-{
-    const char *at = strchr(e, '@');
-    return at && at != e && strchr(at + 1, '.') && !strpbrk(e, " \t\r\n<>,;\"") &&
-           strlen(e) <= 254 && !strchr(at + 1, '@');
 }
 
 /* Used by: list. */
@@ -82,8 +76,9 @@ int cmd_user(app *a, int argc, char **argv)
     if (strcmp(verb, "list") == 0) return argc == 2 ? list(a) : usage();
     if (argc < 3) return usage();
     const char *email = argv[2];
-    if (!email_plausible(email)) {
-        fprintf(stderr, "repere: '%s' is not an e-mail address\n", email);
+    const char *why;
+    if (!validate_email(email, &why)) {
+        fprintf(stderr, "repere: '%s' is not an e-mail address (%s)\n", email, why);
         return 2;
     }
     const char *name = NULL;

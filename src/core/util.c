@@ -359,21 +359,6 @@ char *text_slug(const char *s)
     return f;
 }
 
-bool text_is_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@')) return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || strchr("<>()[]\\,;:\"", *p)) return false;
-    const char *domain = at + 1;
-    size_t n = strlen(domain);
-    if (n < 4 || !strchr(domain, '.') || domain[0] == '.' || domain[0] == '-' ||
-        domain[n - 1] == '.' || strstr(domain, ".."))
-        return false;
-    const char *tld = strrchr(domain, '.') + 1;
-    return strlen(tld) >= 2;
-}
-
 int64_t now_utc(void)
 {
     return (int64_t)time(NULL);

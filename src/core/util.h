@@ -77,14 +77,6 @@ char *text_fold(const char *s);
  */
 char *text_slug(const char *s);
 
-/*
- * Is `s` an e-mail address as the national schema's data and a mailto: link
- * need it: one '@', no blanks or <>()[]\,;:", a dotted domain whose last
- * label has at least 2 characters. Used by the importer and the publisher's
- * contact (--contact).
- */
-bool text_is_email(const char *s);
-
 /* Current time as seconds since the epoch (UTC). */
 int64_t now_utc(void);
 

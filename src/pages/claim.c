@@ -6,6 +6,7 @@
  */
 #include "accounts/access.h"
 #include "accounts/auth.h"
+#include "core/validate.h"
 #include "pages/pages.h"
 #include "places/place_view.h"
 #include "http/session.h"
@@ -79,9 +80,17 @@ int page_claim_post(req *r)
     if (!*name) json_object_set_new(errors, "name", json_string("Indiquez votre nom."));
     else if (utf8_length(name) > CLAIM_TEXT_MAX) json_object_set_new(errors, "name", json_string("Trop long : 200 caractères au plus."));
     if (utf8_length(role) > CLAIM_TEXT_MAX) json_object_set_new(errors, "role", json_string("Trop long : 200 caractères au plus."));
-    const char *at = strchr(email, '@');
-    if (!at || at == email || !strchr(at, '.') || strlen(email) > 254 || strpbrk(email, " \r\n<>,;\""))
-        json_object_set_new(errors, "email", json_string("Indiquez une adresse électronique valide : l'invitation y sera envoyée."));
+    const char *why;
+    if (!*email)
+        json_object_set_new(
+            errors, "email",
+            json_string("Indiquez votre adresse électronique : l'invitation y sera envoyée."));
+    else if (!validate_email(email, &why))
+        json_object_set_new(
+            errors, "email",
+            json_string(arena_printf(
+                r->arena, "Adresse électronique invalide (%s) : l'invitation y sera envoyée.",
+                why)));
     if (utf8_length(message) > CLAIM_MESSAGE_MAX)
         json_object_set_new(errors, "message", json_string("Message trop long : 2 000 caractères au plus."));
     if (json_object_size(errors)) return claim_form(r, p, errors, false);

@@ -7,6 +7,7 @@
  */
 #include "accounts/access.h"
 #include "accounts/auth.h"
+#include "core/validate.h"
 #include "pages/pages.h"
 #include "places/place_view.h"
 #include "http/session.h"
@@ -114,8 +115,14 @@ int page_report_post(req *r)
         json_object_set_new(errors, "message", json_string("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message."));
     else if (utf8_length(message) > REPORT_MESSAGE_MAX)
         json_object_set_new(errors, "message", json_string("Message trop long : 2 000 caractères au plus."));
-    if (*contact && (strlen(contact) > 254 || !strchr(contact, '@') || strpbrk(contact, " \r\n<>")))
-        json_object_set_new(errors, "contact", json_string("Adresse électronique invalide (vous pouvez aussi laisser ce champ vide)."));
+    const char *why;
+    if (*contact && !validate_email(contact, &why))
+        json_object_set_new(
+            errors, "contact",
+            json_string(arena_printf(
+                r->arena,
+                "Adresse électronique invalide : %s (vous pouvez aussi laisser ce champ vide).",
+                why)));
     if (json_object_size(errors)) {
         buf_free(&kinds);
         return report_form(r, p, errors, false);

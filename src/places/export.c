@@ -12,6 +12,7 @@
 #include "places/export.h"
 #include "places/closure.h"
 #include "core/phone.h"
+#include "core/validate.h"
 #include "places/vocab.h"
 
 #include <ctype.h>
@@ -683,22 +684,18 @@ static const char *export_hours(export_query *q, int64_t place_id, buf *out, con
     return out->data;
 }
 
+/* The pivot and INSEE code go out only in the form the schema's validator
+ * takes: the rule of core/validate.c, and already written as it normalises. */
 static bool pivot_valid(const char *p)
 {
-    size_t n = p ? strlen(p) : 0;
-    if (n == 14) return true; /* the library checks the length of a SIRET only */
-    if (n != 10 || p[0] != 'W') return false;
-    for (size_t i = 1; i < 10; i++)
-        if (!isalnum((unsigned char)p[i])) return false;
-    return true;
+    char normal[VALIDATE_PIVOT_SIZE];
+    return p && validate_pivot(p, normal, NULL) && strcmp(normal, p) == 0;
 }
 
-/* code_insee: the library's ^([013-9]\d|2[AB1-9])\d{3}$ */
 static bool insee_valid(const char *s)
 {
-    if (!s || strlen(s) != 5 || !all_digits(s + 2, 3)) return false;
-    if (s[0] == '2') return s[1] == 'A' || s[1] == 'B' || (s[1] >= '1' && s[1] <= '9');
-    return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]);
+    char normal[VALIDATE_INSEE_SIZE];
+    return s && validate_insee_code(s, normal, NULL) && strcmp(normal, s) == 0;
 }
 
 bool export_query_next(export_query *q, export_record *out)

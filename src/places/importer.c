@@ -18,6 +18,7 @@
 #include "core/markdown.h"
 #include "core/phone.h"
 #include "core/util.h"
+#include "core/validate.h"
 #include "places/place_store.h"
 #include "places/vocab.h"
 
@@ -1018,143 +1019,8 @@ static uint64_t given_columns(const place_rec *p)
     return mask;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Validators                                                                */
-
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i])) return false;
-    return true;
-}
-
-/* SIRET (14 digits) or RNA (W + 9 alphanumerics), spaces removed, W upper-cased. */
-static char *pivot_normalize(const char *s)
-{
-    buf b = {0};
-    for (const char *p = s; *p; p++)
-        if (*p != ' ' && *p != '.' && *p != '-') buf_putc(&b, *p);
-    char *v = buf_steal(&b);
-    if (!v) return NULL;
-    size_t n = strlen(v);
-    if (n == 14 && all_digits(v, 14)) return v;
-    if (n == 10 && (v[0] == 'W' || v[0] == 'w')) {
-        bool ok = true;
-        for (size_t i = 1; i < 10; i++)
-            if (!isalnum((unsigned char)v[i])) ok = false;
-        if (ok) {
-            for (size_t i = 0; i < 10; i++)
-                v[i] = (char)toupper((unsigned char)v[i]);
-            return v;
-        }
-    }
-    free(v);
-    return NULL;
-}
-
-static bool date_valid(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
-        !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-        return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1990 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-
-/* code_insee: ^([013-9]\d|2[AB1-9])\d{3}$ (letters accepted in lower case). */
-static bool insee_valid(const char *s)
-{
-    if (strlen(s) != 5 || !all_digits(s + 2, 3)) return false;
-    char a = s[0], b = (char)toupper((unsigned char)s[1]);
-    if (a == '2') return b == 'A' || b == 'B' || (b >= '1' && b <= '9');
-    return isdigit((unsigned char)a) && isdigit((unsigned char)b);
-}
-
-/*
- * An http(s) URL with a host, no blanks. "www.example.fr" without a scheme
- * is taken as http://www.example.fr. Returns a malloc'd URL or NULL.
- */
-static char *url_normalize(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || *p == 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-            return NULL;
-    char *url;
-    if (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0)
-        url = xstrdup(s);
-    else if (strncasecmp(s, "www.", 4) == 0)
-        url = xasprintf("http://%s", s);
-    else
-        return NULL;
-    const char *host = strstr(url, "://") + 3;
-    size_t host_len = strcspn(host, "/?#:");
-    bool dot = false, ok = host_len > 0;
-    for (size_t i = 0; i < host_len && ok; i++) {
-        unsigned char c = (unsigned char)host[i];
-        if (c == '.')
-            dot = true;
-        else if (!isalnum(c) && c != '-' && c < 0x80)
-            ok = false;
-    }
-    if (!ok || !dot || host[0] == '.' || host[host_len - 1] == '.') {
-        free(url);
-        return NULL;
-    }
-    return url;
-}
-
-/* A geographic box: France's metropolitan and overseas territories. */
-typedef struct geo_box {
-    const char *postal_prefix; /* postal codes of the territory ("" = the rest) */
-    double lat_min, lat_max, lon_min, lon_max;
-} geo_box;
-
-static const geo_box FRANCE_BOXES[] = {
-    {"971", 15.8, 16.55, -61.85, -60.95},   /* Guadeloupe */
-    {"971", 17.85, 18.15, -63.2, -62.75},   /* Saint-Martin, Saint-Barthélemy */
-    {"972", 14.35, 14.9, -61.25, -60.8},    /* Martinique */
-    {"973", 2.1, 5.8, -54.65, -51.6},       /* Guyane */
-    {"974", -21.4, -20.85, 55.2, 55.85},    /* La Réunion */
-    {"975", 46.7, 47.15, -56.45, -56.1},    /* Saint-Pierre-et-Miquelon */
-    {"976", -13.05, -12.6, 44.95, 45.35},   /* Mayotte */
-    {"986", -14.4, -13.15, -178.2, -176.1}, /* Wallis-et-Futuna */
-    {"987", -28.0, -7.8, -154.8, -134.4},   /* Polynésie française */
-    {"988", -23.0, -19.0, 163.5, 168.5},    /* Nouvelle-Calédonie */
-    {"", 41.3, 51.15, -5.2, 9.6},           /* Métropole and Corse */
-};
-
-/* 1: inside the box of its postal code; 0: in France, another territory; -1: outside France. */
-static int position_check(const char *postal_code, double lat, double lon)
-{
-    bool in_france = false, in_own = false;
-    bool overseas = str_starts_with(postal_code, "97") || str_starts_with(postal_code, "98");
-    for (size_t i = 0; i < ARRAY_LEN(FRANCE_BOXES); i++) {
-        const geo_box *b = &FRANCE_BOXES[i];
-        if (lat < b->lat_min || lat > b->lat_max || lon < b->lon_min || lon > b->lon_max) continue;
-        in_france = true;
-        if (*b->postal_prefix ? str_starts_with(postal_code, b->postal_prefix) : !overseas)
-            in_own = true;
-    }
-    return in_own ? 1 : in_france ? 0 : -1;
-}
-
-/* A coordinate: decimal point or comma. Returns false when not a number. */
-static bool parse_coordinate(const char *s, double *out)
-{
-    char *copy = xstrdup(s);
-    if (!strchr(copy, '.'))
-        for (char *p = copy; *p; p++)
-            if (*p == ',') *p = '.';
-    char *end = NULL;
-    double v = strtod(copy, &end);
-    bool ok = end != copy && *end == '\0' && isfinite(v);
-    free(copy);
-    if (ok) *out = v;
-    return ok;
-}
+/* The rules themselves (e-mail, URL, postal and INSEE codes, pivot, dates,
+ * positions) live in core/validate.c, shared with the place editor. */
 
 /* Cut a summary at a word boundary to at most SUMMARY_MAX_CHARS code points, with "…". */
 static char *truncate_summary(const char *s)
@@ -1375,20 +1241,22 @@ static void split_many(const char *cell, bool comma_only_before_url,
 static void on_email(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    if (text_is_email(item))
+    const char *why;
+    if (validate_email(item, &why))
         list_add(&l->p->emails, item);
     else
-        WARN(l->r, l->field, item, "adresse électronique invalide : ignorée");
+        WARN(l->r, l->field, item, "adresse électronique invalide (%s) : ignorée", why);
 }
 
 static void on_website(const char *item, void *ctx)
 {
     list_ctx *l = ctx;
-    char *url = url_normalize(item);
-    if (url)
+    char *url = NULL;
+    const char *why;
+    if (validate_url(item, &url, &why))
         list_add(&l->p->website, url);
     else
-        WARN(l->r, l->field, item, "adresse de site web invalide : ignorée");
+        WARN(l->r, l->field, item, "adresse de site web invalide (%s) : ignorée", why);
     free(url);
 }
 
@@ -1397,8 +1265,10 @@ static char *map_url(run *r, const raw_record *raw, const char *field)
 {
     const char *v = raw_get(raw, field);
     if (!v) return NULL;
-    char *url = url_normalize(v);
-    if (!url) WARN(r, field, v, "adresse web invalide : champ ignoré");
+    char *url = NULL;
+    const char *why;
+    if (!validate_url(v, &url, &why))
+        WARN(r, field, v, "adresse web invalide (%s) : champ ignoré", why);
     return url;
 }
 
@@ -1419,18 +1289,22 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
             ok = false;
         }
     }
-    const char *v;
-    if ((v = raw_get(raw, "pivot")) && !(p->pivot = pivot_normalize(v))) {
-        REJECT(r, "pivot", v,
-               "pivot invalide : un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu");
+    const char *v, *why;
+    char pivot[VALIDATE_PIVOT_SIZE];
+    if ((v = raw_get(raw, "pivot"))) {
+        if (validate_pivot(v, pivot, &why)) {
+            p->pivot = xstrdup(pivot);
+        } else {
+            REJECT(r, "pivot", v, "pivot invalide : %s", why);
+            ok = false;
+        }
+    }
+    if ((v = raw_get(raw, "code_postal")) && !validate_postal_code(v, &why)) {
+        REJECT(r, "code_postal", v, "%s", why);
         ok = false;
     }
-    if ((v = raw_get(raw, "code_postal")) && !(strlen(v) == 5 && all_digits(v, 5))) {
-        REJECT(r, "code_postal", v, "code postal invalide : 5 chiffres attendus");
-        ok = false;
-    }
-    if ((v = raw_get(raw, "date_maj")) && !date_valid(v)) {
-        REJECT(r, "date_maj", v, "date de mise à jour invalide : AAAA-MM-JJ attendu");
+    if ((v = raw_get(raw, "date_maj")) && !validate_date(v, &why)) {
+        REJECT(r, "date_maj", v, "date de mise à jour invalide : %s", why);
         ok = false;
     }
     if (!ok) return false;
@@ -1456,26 +1330,19 @@ static void map_position(run *r, place_rec *p, const raw_record *raw)
         return;
     }
     double la, lo;
-    if (!parse_coordinate(lat, &la) || !parse_coordinate(lon, &lo)) {
-        WARN(r, parse_coordinate(lat, &la) ? "longitude" : "latitude",
-             parse_coordinate(lat, &la) ? lon : lat, "coordonnée illisible : position ignorée");
+    const char *why;
+    if (!validate_coordinate(lat, true, &la, &why)) {
+        WARN(r, "latitude", lat, "latitude invalide (%s) : position ignorée", why);
         return;
     }
-    char both[80];
-    snprintf(both, sizeof both, "%s, %s", lat, lon);
-    if (la < -90 || la > 90 || lo < -180 || lo > 180) {
-        WARN(r, "latitude", both, "coordonnées hors limites : position ignorée");
+    if (!validate_coordinate(lon, false, &lo, &why)) {
+        WARN(r, "longitude", lon, "longitude invalide (%s) : position ignorée", why);
         return;
     }
-    int where = position_check(p->postal_code, la, lo);
-    if (where < 0) {
-        WARN(r, "latitude", both, "coordonnées hors de France : position ignorée");
-        return;
-    }
-    if (where == 0) {
-        WARN(r, "latitude", both,
-             "coordonnées dans un autre territoire que celui du code postal %s : position ignorée",
-             p->postal_code);
+    if (!validate_position(p->postal_code, la, lo, &why)) {
+        char both[80];
+        snprintf(both, sizeof both, "%s, %s", lat, lon);
+        WARN(r, "latitude", both, "%s (code postal %s) : position ignorée", why, p->postal_code);
         return;
     }
     p->has_position = true;
@@ -1516,9 +1383,9 @@ static void map_texts(run *r, place_rec *p, const raw_record *raw)
     p->hours = dup_or_null(raw_get(raw, "horaires"));
     p->parent_structure = dup_or_null(raw_get(raw, "structure_parente"));
     if ((v = raw_get(raw, "code_insee"))) {
-        if (insee_valid(v)) {
-            p->insee_code = xstrdup(v);
-            p->insee_code[1] = (char)toupper((unsigned char)p->insee_code[1]);
+        char insee[VALIDATE_INSEE_SIZE];
+        if (validate_insee_code(v, insee, NULL)) {
+            p->insee_code = xstrdup(insee);
         } else {
             WARN(r, "code_insee", v, "code INSEE invalide : champ ignoré");
         }

@@ -12,7 +12,9 @@
 #include "core/markdown.h"
 #include "workshops/rrule.h"
 #include "hours/tz.h"
+#include "core/phone.h"
 #include "core/util.h"
+#include "core/validate.h"
 #include "places/vocab.h"
 #include "workshops/workshop.h"
 
@@ -528,17 +530,17 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
     w->venue_address = text_at(r, v, "adresse", "hors_les_murs.adresse", 200, false, true);
     w->venue_postal = text_at(r, v, "code_postal", "hors_les_murs.code_postal", 5, false, true);
     w->venue_commune = text_at(r, v, "commune", "hors_les_murs.commune", 100, false, true);
-    if (w->venue_postal) {
-        bool ok = strlen(w->venue_postal) == 5;
-        for (const char *p = w->venue_postal; *p; p++) ok = ok && isdigit((unsigned char)*p);
-        if (!ok) reject(r, "hors_les_murs.code_postal", w->venue_postal, "5 chiffres attendus");
-    }
+    const char *why;
+    if (w->venue_postal && !validate_postal_code(w->venue_postal, &why))
+        reject(r, "hors_les_murs.code_postal", w->venue_postal, "%s", why);
     json_t *lat = json_object_get(v, "latitude"), *lon = json_object_get(v, "longitude");
     if (json_is_number(lat) && json_is_number(lon)) {
         w->venue_lat = json_number_value(lat);
         w->venue_lon = json_number_value(lon);
-        if (fabs(w->venue_lat) > 90 || fabs(w->venue_lon) > 180)
-            reject(r, "hors_les_murs.latitude", NULL, "coordonnées hors limites");
+        /* The places' rule: in France, in the territory of the postal code. */
+        if (w->venue_postal &&
+            !validate_position(w->venue_postal, w->venue_lat, w->venue_lon, &why))
+            reject(r, "hors_les_murs.latitude", NULL, "%s", why);
         w->has_venue_position = true;
     } else if (lat || lon) {
         reject(r, "hors_les_murs.latitude", NULL, "latitude et longitude : deux nombres attendus");
@@ -851,18 +853,24 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
         if (!contact)
             reject(r, "contact_inscription", NULL,
                    "inscription par %s : le numéro, l'adresse ou le lien est obligatoire", w->registration);
-        else if (!strcmp(w->registration, "courriel") && (!strchr(contact, '@') || strchr(contact, ' ')))
-            reject(r, "contact_inscription", contact, "adresse électronique invalide");
-        else if (!strcmp(w->registration, "lien") &&
-                 !(str_starts_with(contact, "https://") || str_starts_with(contact, "http://")))
-            reject(r, "contact_inscription", contact, "lien en http:// ou https:// attendu");
-        else if (!strcmp(w->registration, "telephone")) {
-            int digits = 0;
-            for (const char *p = contact; *p; p++) {
-                if (isdigit((unsigned char)*p)) digits++;
-                else if (!strchr(" .+-()", *p)) digits = -100;
-            }
-            if (digits < 4 || digits > 15) reject(r, "contact_inscription", contact, "numéro de téléphone invalide");
+        else if (!strcmp(w->registration, "courriel")) {
+            const char *why;
+            if (!validate_email(contact, &why))
+                reject(r, "contact_inscription", contact, "adresse électronique invalide : %s",
+                       why);
+        } else if (!strcmp(w->registration, "lien")) {
+            char *url = NULL;
+            const char *why;
+            if (validate_url(contact, &url, &why))
+                w->registration_contact = arena_strdup(r->ar, url);
+            else
+                reject(r, "contact_inscription", contact,
+                       "lien en http:// ou https:// attendu (%s)", why);
+            free(url);
+        } else if (!strcmp(w->registration, "telephone")) {
+            char e164[PHONE_E164_MAX]; /* shown as written; phone.c only says whether it is one */
+            if (!phone_normalize(contact, e164))
+                reject(r, "contact_inscription", contact, "numéro de téléphone invalide");
         }
     }
 

@@ -140,7 +140,7 @@ test('invalid fields come back with a French message next to each and everything
   assert.match(errorOf(res.text, 'places_restantes'), /Plus de places restantes que de places en tout/);
   assert.match(errorOf(res.text, 'seances'), /Ligne 1 : date et heure illisibles/);
   assert.match(errorOf(res.text, 'seances'), /Ligne 2 : indiquez l&#39;heure de fin/);
-  assert.match(errorOf(res.text, 'hlm_code_postal'), /5 chiffres attendus/);
+  assert.match(errorOf(res.text, 'hlm_code_postal'), /code postal a cinq chiffres/); // core/validate.c's rule and wording
   assert.match(errorOf(res.text, 'rec_jusqua'), /Date invalide/);
   // What was typed is back.
   const f = formFields(res.text, `/admin/lieux/${placeA}/ateliers/nouveau`);

@@ -86,7 +86,8 @@ test.before(async () => {
         tarif: 'payant',
         montant: 2.5,
         inscription: 'courriel',
-        contact_inscription: 'x"onmouseover="alert(1)@example.org',
+        // A quote cannot reach the page any more (core/validate.c refuses it): an apostrophe can.
+        contact_inscription: "x'onmouseover='alert&1@example.org",
         animateur: HOSTILE,
         partenaire: HOSTILE,
         accessibilite: HOSTILE,
@@ -337,7 +338,7 @@ test('hostile text in every field is escaped in HTML, iCalendar and Atom', async
   assert.ok(p, 'hostile workshop listed');
   const page = await get(p[1]);
   assert.equal(page.status, 200);
-  assert.doesNotMatch(page.text, /<script>alert|<img src=x|javascript:|onerror=|<b>du<\/b>|<i>mot<\/i>|"onmouseover/);
+  assert.doesNotMatch(page.text, /<script>alert|<img src=x|javascript:|onerror=|<b>du<\/b>|<i>mot<\/i>|"onmouseover|'onmouseover/);
   assert.match(page.text, /<strong>gras<\/strong>/);
   assert.match(page.text, /1 rue &lt;b&gt;du&lt;\/b&gt; Test; bât\. A, 2e/);
   assert.match(page.text, /2,50 €/);

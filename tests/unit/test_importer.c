@@ -227,7 +227,7 @@ TEST(v1_csv)
     CHECK(e && e->value && strcmp(e->value, "12 34") == 0);
     CHECK(find_entry(&r, "csv-4", IMPORTER_WARNING, "publics_specifiquement_adresses") != NULL);
     CHECK(find_entry(&r, "csv-5", IMPORTER_WARNING, "code_insee") != NULL);
-    CHECK(find_entry(&r, "csv-5", IMPORTER_WARNING, "latitude") != NULL);
+    CHECK(find_entry(&r, "csv-5", IMPORTER_WARNING, "longitude") != NULL); /* 200 */
     importer_report_free(&r);
     CHECK(count_rows("SELECT count(*) FROM place WHERE source_id IN ('csv-2', 'csv-6')") == 0);
 

@@ -11,6 +11,7 @@
 #include "accounts/access.h"
 #include "accounts/auth.h"
 #include "core/mail.h"
+#include "core/validate.h"
 #include "pages/pages.h"
 #include "http/session.h"
 
@@ -159,7 +160,7 @@ int page_forgot_post(req *r)
     const char *email = form_or_empty(r, "email");
     json_t *m = session_page_model(r, "Mot de passe oublié");
     json_object_set_new(m, "sent", json_true());
-    if (strlen(email) > 254 || !strchr(email, '@')) {
+    if (!validate_email(email, NULL)) {
         json_object_set_new(m, "sent", json_false());
         json_object_set_new(m, "email", json_string(email));
         json_object_set_new(m, "error", json_string("Indiquez votre adresse électronique."));

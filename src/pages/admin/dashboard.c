@@ -9,11 +9,13 @@
 #include "core/fr.h"
 #include "places/history.h"
 #include "core/mail.h"
+#include "core/validate.h"
 #include "pages/pages.h"
 #include "places/place_store.h"
 #include "places/place_view.h"
 #include "http/session.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,21 +314,16 @@ int page_admin_claim_decide(req *r)
 
 /* ---- invitations ---- */
 
-static bool plausible_email(const char *e)
-{
-    const char *at = strchr(e, '@');
-    return at && at != e && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-           !strpbrk(e, " \t\r\n<>,;\"()") && strlen(e) <= 254;
-}
-
 int page_admin_invite(req *r)
 {
     const char *email = req_form(r, "email");
     const char *name = req_form(r, "name");
     const char *place = req_form(r, "place");
     const char *role_text = req_form(r, "role");
-    if (!email || !plausible_email(email))
-        return reply_error(r, 400, "Adresse électronique invalide.");
+    const char *why;
+    if (!validate_email(email, &why))
+        return reply_error(r, 400,
+                           arena_printf(r->arena, "Adresse électronique invalide : %s.", why));
     if (name && utf8_length(name) > 200) return reply_error(r, 400, "Nom trop long.");
     role_spec role = {0};
     if (role_text && *role_text && strcmp(role_text, "manager") != 0) {
@@ -407,8 +404,11 @@ int page_admin_new_place_post(req *r)
         if (!*v[i]) json_object_set_new(errors, keys[i], json_string("Ce champ est obligatoire."));
         else if (utf8_length(v[i]) > 200) json_object_set_new(errors, keys[i], json_string("Trop long : 200 caractères au plus."));
     }
-    if (*v[2] && (strlen(v[2]) != 5 || strspn(v[2], "0123456789") != 5))
-        json_object_set_new(errors, "postal_code", json_string("Le code postal a cinq chiffres."));
+    const char *why;
+    if (*v[2] && !validate_postal_code(v[2], &why))
+        json_object_set_new(
+            errors, "postal_code",
+            json_string(arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1)));
     if (json_object_size(errors)) return new_place_form(r, errors);
     json_decref(errors);
     unsigned char rnd[8];

@@ -21,6 +21,7 @@
 #include "core/markdown.h"
 #include "pages/pages.h"
 #include "core/phone.h"
+#include "core/validate.h"
 #include "places/place_store.h"
 #include "places/place_view.h"
 #include "http/session.h"
@@ -183,22 +184,6 @@ static bool has_control_chars(const char *s, bool newlines)
     return false;
 }
 
-static bool email_ok(const char *e)
-{
-    const char *at = strchr(e, '@');
-    return at && at != e && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-           !strpbrk(e, " \t<>,;\"()[]\\") && strlen(e) <= 254 && at[1] != '.' &&
-           e[strlen(e) - 1] != '.';
-}
-
-static bool url_ok(const char *u)
-{
-    if (!str_starts_with(u, "https://") && !str_starts_with(u, "http://")) return false;
-    const char *host = strstr(u, "://") + 3;
-    if (!*host || *host == '/' || strpbrk(u, " \t\"<>\\`")) return false;
-    return true;
-}
-
 /* Split on commas (and newlines), trim, join with '|'. */
 static char *words_join(arena *ar, const char *text)
 {
@@ -215,21 +200,6 @@ static char *words_join(arena *ar, const char *text)
     char *out = arena_strdup(ar, b.data ? b.data : "");
     buf_free(&b);
     return out;
-}
-
-/* Decimal degrees, accepting a decimal comma. */
-static bool parse_coord(const char *s, double min, double max, double *out)
-{
-    char tmp[32];
-    if (strlen(s) >= sizeof tmp) return false;
-    snprintf(tmp, sizeof tmp, "%s", s);
-    for (char *p = tmp; *p; p++)
-        if (*p == ',') *p = '.';
-    char *end;
-    double v = strtod(tmp, &end);
-    if (end == tmp || *str_trim(end) || v != v || v < min || v > max) return false;
-    *out = v;
-    return true;
 }
 
 /*
@@ -268,17 +238,28 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             }
             if (!err) val = *t ? json_string(t) : json_null();
             break;
-        case K_URL:
-            if (*t && (strlen(t) > f->max || !url_ok(t)))
-                err = "Adresse web invalide : elle doit commencer par https:// (ou http://).";
-            else val = *t ? json_string(t) : json_null();
+        case K_URL: {
+            char *url = NULL;
+            const char *why;
+            if (!*t)
+                val = json_null();
+            else if (strlen(t) > f->max)
+                err = arena_printf(r->arena, "Trop long : %zu octets au plus.", f->max);
+            else if (!validate_url(t, &url, &why))
+                err = arena_printf(r->arena, "Adresse web invalide : %s.", why);
+            else
+                val = json_string(url);
+            free(url);
             break;
+        }
         case K_EMAILS: {
             char *joined = words_join(r->arena, t);
             char *check = arena_strdup(r->arena, joined), *save = NULL;
+            const char *why;
             for (char *e = strtok_r(check, "|", &save); e && !err; e = strtok_r(NULL, "|", &save))
-                if (!email_ok(e))
-                    err = arena_printf(r->arena, "« %s » n'est pas une adresse électronique.", e);
+                if (!validate_email(e, &why))
+                    err = arena_printf(r->arena, "« %s » n'est pas une adresse électronique : %s.",
+                                       e, why);
             if (!err && strlen(joined) > f->max) err = "Trop d'adresses.";
             if (!err) val = *joined ? json_string(joined) : json_null();
             break;
@@ -291,18 +272,21 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             else val = json_string(e164);
             break;
         }
-        case K_POSTAL:
-            if (strlen(t) != 5 || strspn(t, "0123456789") != 5)
-                err = "Le code postal a cinq chiffres.";
+        case K_POSTAL: {
+            const char *why;
+            if (!validate_postal_code(t, &why))
+                err = arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1);
             else val = json_string(t);
             break;
+        }
         case K_COORD: {
             double d;
+            const char *why;
             bool lat = strcmp(f->name, "latitude") == 0;
             if (!*t) val = json_null();
-            else if (!parse_coord(t, lat ? -90 : -180, lat ? 90 : 180, &d))
-                err = lat ? "Latitude invalide : un nombre entre -90 et 90, par exemple 45.5646."
-                          : "Longitude invalide : un nombre entre -180 et 180, par exemple 5.9178.";
+            else if (!validate_coordinate(t, lat, &d, &why))
+                err = arena_printf(r->arena, "%s invalide : %s, par exemple %s.",
+                                   lat ? "Latitude" : "Longitude", why, lat ? "45.5646" : "5.9178");
             else val = json_real(d);
             break;
         }
@@ -351,6 +335,16 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         const char *missing = json_is_null(lat) ? "latitude" : "longitude";
         json_object_set_new(errors, missing,
                             json_string("Indiquez la latitude et la longitude, ou aucune des deux."));
+    } else if (json_is_real(lat) && json_is_real(lon)) {
+        /* The same rule as the importer's: a position in the territory of the postal code. */
+        const char *postal = json_string_value(json_object_get(values, "postal_code")), *why;
+        if (postal && !validate_position(postal, json_real_value(lat), json_real_value(lon), &why))
+            json_object_set_new(errors, "latitude",
+                                json_string(arena_printf(r->arena,
+                                                         "Position invalide (%s) : vérifiez la "
+                                                         "latitude et la longitude, ou laissez-les "
+                                                         "vides.",
+                                                         why)));
     }
 }
 
@@ -850,13 +844,6 @@ static const char Q_CLOSURE_DELETE[] =
     "DELETE FROM place_closure WHERE id = :closure AND place_id = :id AND EXISTS"
     " (SELECT 1 FROM place WHERE place.id = :id AND " ADMIN_CAN_EDIT("place", ":account") ")";
 
-static bool iso_date_ok(const char *s)
-{
-    int y, mo, d;
-    return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3 && y >= 2000 &&
-           y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && s[4] == '-' && s[7] == '-';
-}
-
 static int closure_write(req *r, int64_t id, const char *sql, json_t *bind, const char *event)
 {
     db_conn *w = db_begin(r->app->db);
@@ -893,9 +880,14 @@ static int add_closure(req *r, int64_t id)
     const char *kind = req_form(r, "kind");
     const char *hours = req_form(r, "closure_hours");
     char *message = str_trim(arena_strdup(r->arena, req_form(r, "message") ? req_form(r, "message") : ""));
-    if (!iso_date_ok(starts)) json_object_set_new(errors, "starts_on", json_string("Date invalide."));
-    if (!iso_date_ok(ends)) json_object_set_new(errors, "ends_on", json_string("Date invalide."));
-    else if (iso_date_ok(starts) && strcmp(ends, starts) < 0)
+    const char *why;
+    if (!validate_date(starts, &why))
+        json_object_set_new(errors, "starts_on",
+                            json_string(arena_printf(r->arena, "Date invalide : %s.", why)));
+    if (!validate_date(ends, &why))
+        json_object_set_new(errors, "ends_on",
+                            json_string(arena_printf(r->arena, "Date invalide : %s.", why)));
+    else if (validate_date(starts, NULL) && strcmp(ends, starts) < 0)
         json_object_set_new(errors, "ends_on", json_string("La fin doit suivre le début."));
     bool exceptional = kind && strcmp(kind, "exceptionnel") == 0;
     char *canon = NULL;
