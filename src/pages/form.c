@@ -1,0 +1,46 @@
+/*
+ * form.c — declared input: see form.h.
+ */
+#include "pages/form.h"
+
+#include "core/util.h"
+
+#include <string.h>
+
+bool form_read(req *r, const form_field *fields, size_t n, const char **values, json_t *errors)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const form_field *f = &fields[i];
+        const char *typed = req_form(r, f->name);
+        char *v = str_trim(arena_strdup(r->arena, typed ? typed : ""));
+        values[i] = v;
+        const char *message = NULL;
+        const char *why = NULL;
+        if (!*v) {
+            if (f->required)
+                message = f->if_missing ? f->if_missing
+                                        : arena_printf(r->arena, "Le champ « %s » est obligatoire.",
+                                                       f->label);
+        } else if (f->max_chars && utf8_length(v) > f->max_chars) {
+            message = arena_printf(r->arena, "« %s » : trop long, %zu caractères au plus.",
+                                   f->label, f->max_chars);
+        } else if (f->rule && !f->rule(v, &why)) {
+            message = arena_printf(r->arena, "« %s » : %s.", f->label,
+                                   why ? why : "ce n'est pas ce qui est attendu");
+        }
+        if (message) {
+            json_object_set_new(errors, f->name, json_string(message));
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+json_t *form_values_model(const form_field *fields, size_t n, const char *const *values)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, fields[i].name, json_string(values[i] ? values[i] : ""));
+    return o;
+}
