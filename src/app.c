@@ -5,7 +5,7 @@
 #include "app.h"
 #include "places/catalogue.h"
 #include "places/place_store.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "places/importer.h"
 #include "workshops/workshop_import.h"
 #include "search/search.h"

@@ -16,7 +16,7 @@
  *
  * The file formats, the matching and the estimation are described in
  * docs/gazetteer.md. The name key computed here must stay in step with
- * geo_name_key() in src/search/geo.c (same folding, same St/Ste expansion, same
+ * geo_name_key() in src/geo/geo.c (same folding, same St/Ste expansion, same
  * ordinal rule): it is only used here to match GeoNames names to communes;
  * the C loader computes its own search keys.
  */

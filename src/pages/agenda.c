@@ -18,7 +18,7 @@
 #include "pages/pages.h"
 #include "workshops/feed.h"
 #include "core/fr.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "workshops/ical.h"
 #include "places/place_view.h"
 #include "places/vocab.h"

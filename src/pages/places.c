@@ -5,7 +5,7 @@
  */
 #include "pages/pages.h"
 #include "core/fr.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "places/place_view.h"
 #include "search/search.h"
 #include "workshops/workshop.h"
@@ -297,7 +297,7 @@ int page_communes_json(req *r)
     json_t *out = json_array();
     if (q && strlen(q) >= 2 && strlen(q) <= WHERE_MAX_TEXT) {
         geo_commune *list = NULL;
-        int n = geo_communes_find(db_handle(db_reader(r->app->db)), q, 8, &list);
+        int n = geo_communes_find(db_reader(r->app->db), q, 8, &list);
         for (int i = 0; i < n; i++) {
             char *label = xasprintf("%s (%s)", list[i].name, list[i].departement);
             json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "label", label, "insee",

@@ -2,7 +2,7 @@
  * catalogue.c — see catalogue.h.
  */
 #include "places/catalogue.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "core/util.h"
 #include "places/vocab.h"
 

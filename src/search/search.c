@@ -2,7 +2,7 @@
  * search.c — see search.h for what and why.
  */
 #include "search/search.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "hours/hours.h"
 #include "places/place_view.h"
 #include "core/util.h"

@@ -2,7 +2,7 @@
  * where.c — see where.h for what and why.
  */
 #include "search/where.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -105,13 +105,12 @@ static void split_departement_suffix(const char *text, char *name, size_t size, 
 /* Free text: communes by name, else a département by name (rule 3, text). */
 static int resolve_text(db_conn *c, const char *text, geo_query_kind kind, where_result *w)
 {
-    sqlite3 *h = db_handle(c);
     geo_commune *list = NULL;
     int n = 0;
     if (kind == GEO_QUERY_TEXT) {
         char name[WHERE_MAX_TEXT + 1], dep[4];
         split_departement_suffix(text, name, sizeof name, dep);
-        n = geo_communes_find(h, name, WHERE_MAX_CHOICES, &list);
+        n = geo_communes_find(c, name, WHERE_MAX_CHOICES, &list);
         if (n < 0) return -1;
         if (dep[0]) {
             int kept = 0;
@@ -135,7 +134,7 @@ static int resolve_text(db_conn *c, const char *text, geo_query_kind kind, where
     }
     if (kind == GEO_QUERY_DEPARTEMENT || n == 0 || !list[0].exact) {
         geo_departement dep;
-        int rc = geo_departement_find(h, text, &dep);
+        int rc = geo_departement_find(c, text, &dep);
         if (rc < 0) {
             free(list);
             return -1;
@@ -158,7 +157,6 @@ int where_resolve(db *d, const where_input *in, where_result *w)
 {
     memset(w, 0, sizeof *w);
     db_conn *c = db_reader(d);
-    sqlite3 *h = db_handle(c);
     if (in->has_position) {
         w->kind = WHERE_POSITION;
         w->lat = in->lat;
@@ -168,7 +166,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
     }
     geo_commune gc;
     if (in->commune && *in->commune) {
-        int rc = geo_commune_by_insee(h, in->commune, &gc);
+        int rc = geo_commune_by_insee(c, in->commune, &gc);
         if (rc < 0) return -1;
         if (rc == 1) {
             from_commune(c, &gc, w);
@@ -190,7 +188,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
     case GEO_QUERY_POSTAL_CODE: {
         if (!geo_code_normalise(text, code, sizeof code)) break;
         geo_commune *list = NULL;
-        int n = geo_communes_by_postal_code(h, code, WHERE_MAX_CHOICES, &list);
+        int n = geo_communes_by_postal_code(c, code, WHERE_MAX_CHOICES, &list);
         if (n < 0) return -1;
         if (n == 1)
             from_commune(c, &list[0], w);
@@ -199,7 +197,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
         free(list);
         if (n > 0) return 0;
         /* An all-digit INSEE code looks like a postal code. */
-        int rc = geo_commune_by_insee(h, code, &gc);
+        int rc = geo_commune_by_insee(c, code, &gc);
         if (rc < 0) return -1;
         if (rc == 1) {
             from_commune(c, &gc, w);
@@ -209,7 +207,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
     }
     case GEO_QUERY_INSEE: {
         if (!geo_code_normalise(text, code, sizeof code)) break;
-        int rc = geo_commune_by_insee(h, code, &gc);
+        int rc = geo_commune_by_insee(c, code, &gc);
         if (rc < 0) return -1;
         if (rc == 1) {
             from_commune(c, &gc, w);

@@ -3,7 +3,7 @@
  * See workshop.h.
  */
 #include "workshops/workshop.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "core/fr.h"
 #include "workshops/ical.h"
 #include "core/phone.h"

@@ -8,7 +8,7 @@
  */
 #include "workshops/workshop_import.h"
 #include "accounts/access.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "core/markdown.h"
 #include "workshops/rrule.h"
 #include "hours/tz.h"
@@ -548,7 +548,7 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
     if (r->rejected || !w->venue_postal || !w->venue_commune) return;
     /* The gazetteer commune: for the agenda's "Où ?" and, without coordinates, the map. */
     geo_commune *found = NULL;
-    int n = geo_communes_by_postal_code(db_handle(c), w->venue_postal, 20, &found);
+    int n = geo_communes_by_postal_code(c, w->venue_postal, 20, &found);
     char *key = geo_name_key(w->venue_commune);
     int pick = -1;
     for (int i = 0; i < n; i++) {

@@ -5,7 +5,7 @@
  * Runs from the repository root (paths are relative to it).
  */
 #include "unit.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -129,7 +129,9 @@ static char *read_text(const char *path)
     return buf_steal(&b);
 }
 
-static sqlite3 *db;
+static sqlite3 *handle; /* the loader's raw handle */
+static db *cat;         /* the same file through core/db.c, for the queries */
+static db_conn *conn;
 static char db_path[64];
 
 static bool has_commune(const geo_commune *list, int n, const char *insee)
@@ -143,22 +145,28 @@ TEST(load)
 {
     snprintf(db_path, sizeof db_path, "/tmp/repere-test-geo-%ld.db", (long)getpid());
     unlink(db_path);
-    CHECK(sqlite3_open(db_path, &db) == SQLITE_OK);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL",
-                 NULL, NULL, NULL);
+    CHECK(sqlite3_open(db_path, &handle) == SQLITE_OK);
+    sqlite3_exec(handle,
+                 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", NULL,
+                 NULL, NULL);
     char *sql = read_text("migrations/0002-gazetteer.sql");
     CHECK(sql != NULL);
     char *msg = NULL;
-    CHECK(sql && sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK);
+    CHECK(sql && sqlite3_exec(handle, sql, NULL, NULL, &msg) == SQLITE_OK);
     if (msg) fprintf(stderr, "migration: %s\n", msg);
     sqlite3_free(msg);
     free(sql);
 
     /* Speed is measured by the benchmarks, not asserted here. */
-    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
+    CHECK(geo_gazetteer_load(handle, "data/gazetteer") == 0);
+    char *open_error = NULL;
+    cat = db_open(db_path, &open_error);
+    CHECK(cat != NULL);
+    free(open_error);
+    conn = cat ? db_reader(cat) : NULL;
 
     sqlite3_stmt *s;
-    sqlite3_prepare_v2(db,
+    sqlite3_prepare_v2(handle,
                        "SELECT (SELECT count(*) FROM commune WHERE parent IS NULL),"
                        " (SELECT count(*) FROM commune WHERE parent IS NOT NULL),"
                        " (SELECT count(*) FROM departement), (SELECT count(*) FROM region),"
@@ -173,19 +181,19 @@ TEST(load)
     CHECK(sqlite3_column_int(s, 4) > 1200);
     CHECK(sqlite3_column_int(s, 5) > 8000);
     sqlite3_finalize(s);
-    CHECK(sqlite3_exec(db, "PRAGMA foreign_key_check", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(handle, "PRAGMA foreign_key_check", NULL, NULL, NULL) == SQLITE_OK);
 
     /* Unchanged files: nothing to do (the checksum is the same). */
-    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
+    CHECK(geo_gazetteer_load(handle, "data/gazetteer") == 0);
     /* Inside a caller's transaction: a savepoint, and the caller commits. */
-    CHECK(sqlite3_exec(db,
+    CHECK(sqlite3_exec(handle,
                        "BEGIN IMMEDIATE; UPDATE gazetteer_meta SET value = 'x'"
                        " WHERE key = 'checksum'",
                        NULL, NULL, NULL) == SQLITE_OK);
-    CHECK(geo_gazetteer_load(db, "data/gazetteer") == 0);
-    CHECK(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(geo_gazetteer_load(handle, "data/gazetteer") == 0);
+    CHECK(sqlite3_exec(handle, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
     /* A missing directory is an error, not a crash, and changes nothing. */
-    CHECK(geo_gazetteer_load(db, "/nonexistent") == -1);
+    CHECK(geo_gazetteer_load(handle, "/nonexistent") == -1);
 
     /* A malformed row half-way: -1, and the loaded data is left intact. */
     char dir[64];
@@ -210,8 +218,8 @@ TEST(load)
         free(from);
         free(to);
     }
-    CHECK(geo_gazetteer_load(db, dir) == -1);
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM commune", -1, &s, NULL);
+    CHECK(geo_gazetteer_load(handle, dir) == -1);
+    sqlite3_prepare_v2(handle, "SELECT count(*) FROM commune", -1, &s, NULL);
     CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 34000);
     sqlite3_finalize(s);
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
@@ -225,7 +233,7 @@ TEST(load)
 TEST(postal_code)
 {
     geo_commune *c = NULL;
-    int n = geo_communes_by_postal_code(db, "73200", 50, &c);
+    int n = geo_communes_by_postal_code(conn, "73200", 50, &c);
     CHECK(n >= 5);
     CHECK(has_commune(c, n, "73011")); /* Albertville */
     if (n > 0) {
@@ -236,7 +244,7 @@ TEST(postal_code)
     free(c);
 
     /* An arrondissement before its city. */
-    n = geo_communes_by_postal_code(db, "69003", 10, &c);
+    n = geo_communes_by_postal_code(conn, "69003", 10, &c);
     CHECK(n == 2);
     if (n == 2) {
         CHECK_STR(c[0].insee, "69383");
@@ -245,14 +253,14 @@ TEST(postal_code)
     }
     free(c);
 
-    n = geo_communes_by_postal_code(db, "00000", 10, &c);
+    n = geo_communes_by_postal_code(conn, "00000", 10, &c);
     CHECK(n == 0 && c == NULL);
 }
 
 TEST(find_by_name)
 {
     geo_commune *c = NULL;
-    int n = geo_communes_find(db, "aurillac", 10, &c);
+    int n = geo_communes_find(conn, "aurillac", 10, &c);
     CHECK(n >= 1);
     if (n >= 1) {
         CHECK_STR(c[0].insee, "15014");
@@ -264,14 +272,14 @@ TEST(find_by_name)
 
     const char *etienne[] = {"ST ETIENNE", "Saint-Étienne", "saint etienne", "St-Etienne"};
     for (size_t i = 0; i < ARRAY_LEN(etienne); i++) {
-        n = geo_communes_find(db, etienne[i], 5, &c);
+        n = geo_communes_find(conn, etienne[i], 5, &c);
         CHECK(n >= 1 && strcmp(c[0].insee, "42218") == 0 && c[0].exact);
         free(c);
     }
 
     /* Ambiguous: several communes are called exactly Saint-Martin, and
      * hundreds start with it. */
-    n = geo_communes_find(db, "saint martin", 20, &c);
+    n = geo_communes_find(conn, "saint martin", 20, &c);
     CHECK(n == 20);
     int exact = 0;
     for (int i = 0; i < n; i++)
@@ -281,59 +289,59 @@ TEST(find_by_name)
     free(c);
 
     /* With or without the leading article. */
-    n = geo_communes_find(db, "puy en velay", 5, &c);
+    n = geo_communes_find(conn, "puy en velay", 5, &c);
     CHECK(n >= 1 && strcmp(c[0].insee, "43157") == 0 && c[0].exact);
     free(c);
-    n = geo_communes_find(db, "Le Puy-en-Velay", 5, &c);
+    n = geo_communes_find(conn, "Le Puy-en-Velay", 5, &c);
     CHECK(n >= 1 && strcmp(c[0].insee, "43157") == 0);
     free(c);
 
     /* Arrondissements by their short name. */
-    n = geo_communes_find(db, "Lyon 3e", 5, &c);
+    n = geo_communes_find(conn, "Lyon 3e", 5, &c);
     CHECK(n >= 1 && strcmp(c[0].insee, "69383") == 0);
     free(c);
-    n = geo_communes_find(db, "marseille 13", 5, &c);
+    n = geo_communes_find(conn, "marseille 13", 5, &c);
     CHECK(n >= 1 && strcmp(c[0].insee, "13213") == 0);
     free(c);
 
     /* Prefix while typing. */
-    n = geo_communes_find(db, "albertvi", 5, &c);
+    n = geo_communes_find(conn, "albertvi", 5, &c);
     CHECK(n >= 1 && strcmp(c[0].insee, "73011") == 0 && !c[0].exact);
     free(c);
 
-    n = geo_communes_find(db, "zzzz", 5, &c);
+    n = geo_communes_find(conn, "zzzz", 5, &c);
     CHECK(n == 0 && c == NULL);
-    n = geo_communes_find(db, " - ", 5, &c);
+    n = geo_communes_find(conn, " - ", 5, &c);
     CHECK(n == 0);
 }
 
 TEST(insee_and_overseas)
 {
     geo_commune c;
-    CHECK(geo_commune_by_insee(db, "97411", &c) == 1);
+    CHECK(geo_commune_by_insee(conn, "97411", &c) == 1);
     CHECK_STR(c.name, "Saint-Denis");
     CHECK_STR(c.departement, "974");
     CHECK_STR(c.departement_name, "La Réunion");
     CHECK(fabs(c.latitude - -20.88) < 0.1 && fabs(c.longitude - 55.45) < 0.1);
     CHECK(strstr(c.postal_codes, "97400") != NULL);
 
-    CHECK(geo_commune_by_insee(db, "2a004", &c) == 1);
+    CHECK(geo_commune_by_insee(conn, "2a004", &c) == 1);
     CHECK_STR(c.name, "Ajaccio");
-    CHECK(geo_commune_by_insee(db, "99999", &c) == 0);
+    CHECK(geo_commune_by_insee(conn, "99999", &c) == 0);
 
     /* Nearest commune to a position: Albertville's town hall area. */
-    CHECK(geo_commune_nearest(db, 45.6755, 6.3925, &c) == 1);
+    CHECK(geo_commune_nearest(conn, 45.6755, 6.3925, &c) == 1);
     CHECK_STR(c.insee, "73011");
     /* Place Bellecour: an arrondissement of Lyon (2e), not Lyon itself. */
-    CHECK(geo_commune_nearest(db, 45.7578, 4.8320, &c) == 1);
+    CHECK(geo_commune_nearest(conn, 45.7578, 4.8320, &c) == 1);
     CHECK(c.parent[0] != '\0' && strcmp(c.parent, "69123") == 0);
     /* The middle of the Atlantic: nothing within 80 km. */
-    CHECK(geo_commune_nearest(db, 45.0, -20.0, &c) == 0);
-    CHECK(geo_commune_by_insee(db, "", &c) == 0);
+    CHECK(geo_commune_nearest(conn, 45.0, -20.0, &c) == 0);
+    CHECK(geo_commune_by_insee(conn, "", &c) == 0);
 
     /* Every commune has coordinates inside France or the DROM. */
     sqlite3_stmt *s;
-    sqlite3_prepare_v2(db,
+    sqlite3_prepare_v2(handle,
                        "SELECT count(*) FROM commune WHERE latitude IS NULL"
                        " OR (length(departement) = 2 AND NOT (latitude BETWEEN 41 AND 51.2"
                        " AND longitude BETWEEN -5.3 AND 9.7))",
@@ -345,25 +353,25 @@ TEST(insee_and_overseas)
 TEST(departement)
 {
     geo_departement d;
-    CHECK(geo_departement_find(db, "Savoie", &d) == 1);
+    CHECK(geo_departement_find(conn, "Savoie", &d) == 1);
     CHECK_STR(d.code, "73");
     CHECK_STR(d.region_name, "Auvergne-Rhône-Alpes");
     /* The centroid lies in Savoie (Chambéry area, weighted by population). */
     CHECK(d.latitude > 45.1 && d.latitude < 45.9 && d.longitude > 5.6 && d.longitude < 7.2);
-    CHECK(geo_departement_find(db, "73", &d) == 1);
+    CHECK(geo_departement_find(conn, "73", &d) == 1);
     CHECK_STR(d.code, "73");
-    CHECK(geo_departement_find(db, "haute savoie", &d) == 1);
+    CHECK(geo_departement_find(conn, "haute savoie", &d) == 1);
     CHECK_STR(d.code, "74");
-    CHECK(geo_departement_find(db, "2a", &d) == 1);
+    CHECK(geo_departement_find(conn, "2a", &d) == 1);
     CHECK_STR(d.name, "Corse-du-Sud");
-    CHECK(geo_departement_find(db, "974", &d) == 1);
+    CHECK(geo_departement_find(conn, "974", &d) == 1);
     CHECK_STR(d.name, "La Réunion");
-    CHECK(geo_departement_find(db, "reunion", &d) == 1);
+    CHECK(geo_departement_find(conn, "reunion", &d) == 1);
     CHECK_STR(d.code, "974");
-    CHECK(geo_departement_find(db, "1", &d) == 1);
+    CHECK(geo_departement_find(conn, "1", &d) == 1);
     CHECK_STR(d.name, "Ain");
-    CHECK(geo_departement_find(db, "Aurillac", &d) == 0);
-    CHECK(geo_departement_find(db, "20", &d) == 0);
+    CHECK(geo_departement_find(conn, "Aurillac", &d) == 0);
+    CHECK(geo_departement_find(conn, "20", &d) == 0);
 }
 
 int main(void)
@@ -372,12 +380,13 @@ int main(void)
     RUN(classify);
     RUN(distance);
     RUN(load);
-    if (db) {
+    if (handle) {
         RUN(postal_code);
         RUN(find_by_name);
         RUN(insee_and_overseas);
         RUN(departement);
-        sqlite3_close(db);
+        db_close(cat);
+        sqlite3_close(handle);
         unlink(db_path);
         char side[80];
         snprintf(side, sizeof side, "%s-wal", db_path);

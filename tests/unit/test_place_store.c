@@ -6,7 +6,7 @@
  * and the start-up repair of rows an older writer left wrong.
  */
 #include "places/place_store.h"
-#include "search/geo.h"
+#include "geo/geo.h"
 #include "unit.h"
 #include "core/util.h"
 

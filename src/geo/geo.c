@@ -8,7 +8,8 @@
  * which only uses it to match GeoNames names; the search keys stored in the
  * database are computed here, by the same function that folds the input.
  */
-#include "search/geo.h"
+#include "geo/geo.h"
+#include "core/db.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -241,16 +242,20 @@ bool geo_code_normalise(const char *input, char *out, size_t size)
 
 /* ---- SQLite helpers ---- */
 
-static void report(sqlite3 *db, const char *what)
+static void report(sqlite3 *handle, const char *what)
 {
-    fprintf(stderr, "repere: gazetteer: %s: %s\n", what, sqlite3_errmsg(db));
+    fprintf(stderr, "repere: gazetteer: %s: %s\n", what, sqlite3_errmsg(handle));
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+/* The gazetteer loader's statements run once, at start-up, in the writer's
+ * transaction, on the raw handle the loader is given: prepared here and
+ * finalized after the load. Every query served at request time goes through
+ * the statement cache instead (db_stmt_try on the caller's connection). */
+static sqlite3_stmt *prepare(sqlite3 *handle, const char *sql)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(db, sql, -1, 0, &s, NULL) != SQLITE_OK) {
-        report(db, "prepare");
+    if (sqlite3_prepare_v3(handle, sql, -1, 0, &s, NULL) != SQLITE_OK) {
+        report(handle, "prepare");
         sqlite3_finalize(s);
         return NULL;
     }
@@ -277,13 +282,13 @@ static int bind_double(sqlite3_stmt *s, const char *name, double value)
 }
 
 /* Step a statement that returns no row, then reset it. */
-static bool run(sqlite3 *db, sqlite3_stmt *s, const char *what)
+static bool run(sqlite3 *handle, sqlite3_stmt *s, const char *what)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) {
-        report(db, what);
+        report(handle, what);
         return false;
     }
     return true;
@@ -456,7 +461,7 @@ static const char q_set_meta[] =
     " ('checksum', :checksum), ('loaded_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 
 typedef struct loader {
-    sqlite3 *db;
+    sqlite3 *handle;
     const char *dir;
     sqlite3_stmt *region, *departement, *epci, *commune, *key, *postal_code;
     int communes;
@@ -474,7 +479,7 @@ static bool insert_key(loader *l, const char *key, const char *insee)
     if (!*key) return true;
     bind_text(l->key, ":key", key, -1);
     bind_text(l->key, ":insee", insee, -1);
-    return run(l->db, l->key, "insert commune key");
+    return run(l->handle, l->key, "insert commune key");
 }
 
 /* Insert every search key of one commune: its name key, the key without
@@ -521,7 +526,8 @@ static bool load_file(loader *l, int file, char *text, size_t len)
         case FILE_REGIONS:
             bind_text(l->region, ":code", f[0], -1);
             bind_text(l->region, ":name", f[1], -1);
-            if (!run(l->db, l->region, "insert region")) return bad_row(l, file, &t, "rejected");
+            if (!run(l->handle, l->region, "insert region"))
+                return bad_row(l, file, &t, "rejected");
             break;
         case FILE_DEPARTEMENTS: {
             char *key = geo_name_key(f[1]);
@@ -530,7 +536,7 @@ static bool load_file(loader *l, int file, char *text, size_t len)
             bind_text(l->departement, ":name", f[1], -1);
             bind_text(l->departement, ":key", bare ? bare : key, -1);
             bind_text(l->departement, ":region", f[2], -1);
-            bool ok = run(l->db, l->departement, "insert departement");
+            bool ok = run(l->handle, l->departement, "insert departement");
             free(bare);
             free(key);
             if (!ok) return bad_row(l, file, &t, "rejected");
@@ -539,7 +545,7 @@ static bool load_file(loader *l, int file, char *text, size_t len)
         case FILE_EPCI:
             bind_text(l->epci, ":siren", f[0], -1);
             bind_text(l->epci, ":name", f[1], -1);
-            if (!run(l->db, l->epci, "insert epci")) return bad_row(l, file, &t, "rejected");
+            if (!run(l->handle, l->epci, "insert epci")) return bad_row(l, file, &t, "rejected");
             break;
         case FILE_COMMUNES: {
             int64_t population;
@@ -562,7 +568,7 @@ static bool load_file(loader *l, int file, char *text, size_t len)
             bind_double(s, ":lat", lat);
             bind_double(s, ":lon", lon);
             bind_text(s, ":source", f[8], -1);
-            bool ok = run(l->db, s, "insert commune") && insert_keys(l, key, f[0]);
+            bool ok = run(l->handle, s, "insert commune") && insert_keys(l, key, f[0]);
             free(key);
             if (!ok) return bad_row(l, file, &t, "rejected");
             for (char *p = f[9]; ok && *p;) {
@@ -570,7 +576,7 @@ static bool load_file(loader *l, int file, char *text, size_t len)
                 if (k != 5 || !all_digits(p, 5)) return bad_row(l, file, &t, "bad postal code");
                 bind_text(l->postal_code, ":code", p, 5);
                 bind_text(l->postal_code, ":insee", f[0], -1);
-                ok = run(l->db, l->postal_code, "insert postal code");
+                ok = run(l->handle, l->postal_code, "insert postal code");
                 p += k;
                 if (*p == ',') p++;
             }
@@ -586,25 +592,25 @@ static bool load_file(loader *l, int file, char *text, size_t len)
 }
 
 /* Is `checksum` the one of the data already loaded? */
-static bool read_checksum(sqlite3 *db, const char *checksum, bool *unchanged)
+static bool read_checksum(sqlite3 *handle, const char *checksum, bool *unchanged)
 {
-    sqlite3_stmt *s = prepare(db, q_loaded_checksum);
+    sqlite3_stmt *s = prepare(handle, q_loaded_checksum);
     if (!s) return false;
     int step = sqlite3_step(s);
     if (step == SQLITE_ROW)
         *unchanged = strcmp((const char *)sqlite3_column_text(s, 0), checksum) == 0;
     else if (step != SQLITE_DONE)
-        report(db, "read gazetteer_meta");
+        report(handle, "read gazetteer_meta");
     sqlite3_finalize(s);
     return step == SQLITE_ROW || step == SQLITE_DONE;
 }
 
-static bool write_checksum(sqlite3 *db, const char *checksum)
+static bool write_checksum(sqlite3 *handle, const char *checksum)
 {
-    sqlite3_stmt *s = prepare(db, q_set_meta);
+    sqlite3_stmt *s = prepare(handle, q_set_meta);
     if (!s) return false;
     bind_text(s, ":checksum", checksum, -1);
-    bool ok = run(db, s, "write gazetteer_meta");
+    bool ok = run(handle, s, "write gazetteer_meta");
     sqlite3_finalize(s);
     return ok;
 }
@@ -612,23 +618,23 @@ static bool write_checksum(sqlite3 *db, const char *checksum)
 /* Empty the tables and load every file, then compute the centroids. */
 static bool replace_all(loader *l, char **text, const size_t *len)
 {
-    sqlite3 *db = l->db;
+    sqlite3 *handle = l->handle;
     for (size_t i = 0; i < ARRAY_LEN(q_clear); i++)
-        if (sqlite3_exec(db, q_clear[i], NULL, NULL, NULL) != SQLITE_OK) {
-            report(db, q_clear[i]);
+        if (sqlite3_exec(handle, q_clear[i], NULL, NULL, NULL) != SQLITE_OK) {
+            report(handle, q_clear[i]);
             return false;
         }
-    bool ok = (l->region = prepare(db, q_insert_region)) &&
-              (l->departement = prepare(db, q_insert_departement)) &&
-              (l->epci = prepare(db, q_insert_epci)) &&
-              (l->commune = prepare(db, q_insert_commune)) &&
-              (l->key = prepare(db, q_insert_key)) &&
-              (l->postal_code = prepare(db, q_insert_postal_code));
+    bool ok = (l->region = prepare(handle, q_insert_region)) &&
+              (l->departement = prepare(handle, q_insert_departement)) &&
+              (l->epci = prepare(handle, q_insert_epci)) &&
+              (l->commune = prepare(handle, q_insert_commune)) &&
+              (l->key = prepare(handle, q_insert_key)) &&
+              (l->postal_code = prepare(handle, q_insert_postal_code));
     /* Parents before children: régions, départements, EPCI, communes. */
     for (int i = 0; ok && i < FILE_COUNT; i++)
         ok = load_file(l, i, text[i], len[i]);
-    if (ok && sqlite3_exec(db, q_departement_centroids, NULL, NULL, NULL) != SQLITE_OK) {
-        report(db, "département centroids");
+    if (ok && sqlite3_exec(handle, q_departement_centroids, NULL, NULL, NULL) != SQLITE_OK) {
+        report(handle, "département centroids");
         ok = false;
     }
     sqlite3_finalize(l->region);
@@ -640,7 +646,7 @@ static bool replace_all(loader *l, char **text, const size_t *len)
     return ok;
 }
 
-int geo_gazetteer_load(sqlite3 *db, const char *dir)
+int geo_gazetteer_load(sqlite3 *handle, const char *dir)
 {
     char *text[FILE_COUNT] = {0};
     size_t len[FILE_COUNT] = {0};
@@ -663,24 +669,25 @@ int geo_gazetteer_load(sqlite3 *db, const char *dir)
 
     /* Outside a transaction take the write lock now (a deferred one could
      * fail to upgrade); inside the caller's, nest with a savepoint. */
-    bool own = sqlite3_get_autocommit(db) != 0;
-    if (sqlite3_exec(db, own ? "BEGIN IMMEDIATE" : "SAVEPOINT geo_gazetteer_load", NULL, NULL,
+    bool own = sqlite3_get_autocommit(handle) != 0;
+    if (sqlite3_exec(handle, own ? "BEGIN IMMEDIATE" : "SAVEPOINT geo_gazetteer_load", NULL, NULL,
                      NULL) != SQLITE_OK) {
-        report(db, "begin");
+        report(handle, "begin");
         goto out;
     }
 
-    loader l = {.db = db, .dir = dir};
+    loader l = {.handle = handle, .dir = dir};
     bool unchanged = false;
-    bool ok = read_checksum(db, checksum, &unchanged) && (unchanged || replace_all(&l, text, len));
-    if (ok && !unchanged) ok = write_checksum(db, checksum);
+    bool ok =
+        read_checksum(handle, checksum, &unchanged) && (unchanged || replace_all(&l, text, len));
+    if (ok && !unchanged) ok = write_checksum(handle, checksum);
 
     const char *end = own ? (ok ? "COMMIT" : "ROLLBACK")
                           : (ok ? "RELEASE geo_gazetteer_load"
                                 : "ROLLBACK TO geo_gazetteer_load; RELEASE geo_gazetteer_load");
-    if (sqlite3_exec(db, end, NULL, NULL, NULL) != SQLITE_OK) {
-        report(db, end);
-        if (own && ok) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (sqlite3_exec(handle, end, NULL, NULL, NULL) != SQLITE_OK) {
+        report(handle, end);
+        if (own && ok) sqlite3_exec(handle, "ROLLBACK", NULL, NULL, NULL);
         ok = false;
     }
     if (ok) {
@@ -751,8 +758,8 @@ static void read_commune(sqlite3_stmt *s, geo_commune *c)
 
 /* Step s to the end, collecting communes; the column after the commune
  * columns, when `with_exact`, says whether the key matched exactly.
- * Finalizes s. Returns the count or -1. */
-static int collect_communes(sqlite3 *db, sqlite3_stmt *s, bool with_exact, geo_commune **out)
+ * Resets s (a cached statement). Returns the count or -1. */
+static int collect_communes(db_conn *c, sqlite3_stmt *s, bool with_exact, geo_commune **out)
 {
     geo_commune *list = NULL;
     size_t n = 0, cap = 0;
@@ -767,13 +774,13 @@ static int collect_communes(sqlite3 *db, sqlite3_stmt *s, bool with_exact, geo_c
         n++;
     }
     if (rc != SQLITE_DONE) {
-        report(db, "commune query");
-        sqlite3_finalize(s);
+        report(db_handle(c), "commune query");
+        sqlite3_reset(s);
         free(list);
         *out = NULL;
         return -1;
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     *out = list;
     return (int)n;
 }
@@ -789,7 +796,7 @@ static const char q_communes_by_key[] =
     " ORDER BY m.exact DESC, c.population DESC, c.insee"
     " LIMIT :max";
 
-int geo_communes_find(sqlite3 *db, const char *input, size_t max, geo_commune **out)
+int geo_communes_find(db_conn *c, const char *input, size_t max, geo_commune **out)
 {
     *out = NULL;
     char *key = geo_name_key(input);
@@ -799,13 +806,13 @@ int geo_communes_find(sqlite3 *db, const char *input, size_t max, geo_commune **
     }
     /* Keys hold only [a-z0-9 ]: "~" sorts after all of them, "\x01" before. */
     char *key_end = xasprintf("%s%s", key, strlen(key) >= 2 ? "~" : "\x01");
-    sqlite3_stmt *s = prepare(db, q_communes_by_key);
+    sqlite3_stmt *s = db_stmt_try(c, q_communes_by_key);
     int n = -1;
     if (s) {
         bind_text(s, ":key", key, -1);
         bind_text(s, ":key_end", key_end, -1);
         bind_int(s, ":max", (int64_t)(max > INT32_MAX ? INT32_MAX : max));
-        n = collect_communes(db, s, true, out);
+        n = collect_communes(c, s, true, out);
     }
     free(key_end);
     free(key);
@@ -822,15 +829,15 @@ static const char q_communes_by_postal_code[] =
     " ORDER BY c.parent IS NULL, c.population DESC, c.insee"
     " LIMIT :max";
 
-int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max, geo_commune **out)
+int geo_communes_by_postal_code(db_conn *c, const char *postal_code, size_t max, geo_commune **out)
 {
     *out = NULL;
     if (!postal_code || !*postal_code || max == 0) return 0;
-    sqlite3_stmt *s = prepare(db, q_communes_by_postal_code);
+    sqlite3_stmt *s = db_stmt_try(c, q_communes_by_postal_code);
     if (!s) return -1;
     bind_text(s, ":code", postal_code, -1);
     bind_int(s, ":max", (int64_t)(max > INT32_MAX ? INT32_MAX : max));
-    return collect_communes(db, s, false, out);
+    return collect_communes(c, s, false, out);
 }
 
 /* used by: geo_commune_by_insee — commune's primary key. */
@@ -838,15 +845,15 @@ static const char q_commune_by_insee[] =
     "SELECT " COMMUNE_COLUMNS " FROM commune c JOIN departement d ON d.code = c.departement"
     " WHERE c.insee = :insee";
 
-int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out)
+int geo_commune_by_insee(db_conn *c, const char *insee, geo_commune *out)
 {
     char code[8];
     if (!geo_code_normalise(insee, code, sizeof code) || strlen(code) != 5) return 0;
-    sqlite3_stmt *s = prepare(db, q_commune_by_insee);
+    sqlite3_stmt *s = db_stmt_try(c, q_commune_by_insee);
     if (!s) return -1;
     bind_text(s, ":insee", code, -1);
     geo_commune *list = NULL;
-    int n = collect_communes(db, s, false, &list);
+    int n = collect_communes(c, s, false, &list);
     if (n > 0) *out = list[0];
     free(list);
     return n < 0 ? -1 : n > 0;
@@ -859,19 +866,19 @@ static const char q_communes_in_box[] =
     " WHERE c.latitude BETWEEN :min_lat AND :max_lat"
     " AND c.longitude BETWEEN :min_lon AND :max_lon";
 
-int geo_commune_nearest(sqlite3 *db, double lat, double lon, geo_commune *out)
+int geo_commune_nearest(db_conn *c, double lat, double lon, geo_commune *out)
 {
     static const double radii_km[] = {5, 20, 80};
     for (size_t r = 0; r < ARRAY_LEN(radii_km); r++) {
         geo_bbox b = geo_bbox_around(lat, lon, radii_km[r]);
-        sqlite3_stmt *s = prepare(db, q_communes_in_box);
+        sqlite3_stmt *s = db_stmt_try(c, q_communes_in_box);
         if (!s) return -1;
         bind_double(s, ":min_lat", b.min_lat);
         bind_double(s, ":max_lat", b.max_lat);
         bind_double(s, ":min_lon", b.min_lon);
         bind_double(s, ":max_lon", b.max_lon);
         geo_commune *list = NULL;
-        int n = collect_communes(db, s, false, &list);
+        int n = collect_communes(c, s, false, &list);
         if (n < 0) return -1;
         int best = -1;
         double best_km = radii_km[r];
@@ -899,7 +906,7 @@ static const char q_departement[] =
     " WHERE d.code = :code OR d.name_key = :key"
     " ORDER BY d.code = :code DESC LIMIT 1";
 
-int geo_departement_find(sqlite3 *db, const char *input, geo_departement *out)
+int geo_departement_find(db_conn *c, const char *input, geo_departement *out)
 {
     char code[8] = "";
     char *key = NULL;
@@ -916,7 +923,7 @@ int geo_departement_find(sqlite3 *db, const char *input, geo_departement *out)
     } else {
         return 0;
     }
-    sqlite3_stmt *s = prepare(db, q_departement);
+    sqlite3_stmt *s = db_stmt_try(c, q_departement);
     if (!s) {
         free(key);
         return -1;
@@ -935,10 +942,10 @@ int geo_departement_find(sqlite3 *db, const char *input, geo_departement *out)
         out->longitude = sqlite3_column_double(s, 5);
         found = 1;
     } else if (rc != SQLITE_DONE) {
-        report(db, "département query");
+        report(db_handle(c), "département query");
         found = -1;
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     free(key);
     return found;
 }

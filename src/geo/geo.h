@@ -14,6 +14,8 @@
 #define REPERE_GEO_H
 
 #include <sqlite3.h>
+
+#include "core/db.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -101,7 +103,7 @@ bool geo_code_normalise(const char *input, char *out, size_t size);
  * the caller commits. Returns 0, or -1 with a message on stderr (nothing
  * is changed then).
  */
-int geo_gazetteer_load(sqlite3 *db, const char *dir);
+int geo_gazetteer_load(sqlite3 *handle, const char *dir);
 
 /* One commune (or arrondissement municipal). Fixed-size strings, so a
  * result array is released with one free(). */
@@ -136,21 +138,20 @@ typedef struct geo_departement {
  * (caller frees with free(); NULL when 0 found). Returns -1 on an SQLite
  * error (message on stderr, *out = NULL).
  */
-int geo_communes_find(sqlite3 *db, const char *input, size_t max, geo_commune **out);
+int geo_communes_find(db_conn *c, const char *input, size_t max, geo_commune **out);
 
 /*
  * Communes served by a postal code (as given by geo_code_normalise), at
  * most `max`: arrondissements first (69003 → Lyon 3e before Lyon), then by
  * decreasing population. Same return and ownership as geo_communes_find.
  */
-int geo_communes_by_postal_code(sqlite3 *db, const char *postal_code, size_t max,
-                                geo_commune **out);
+int geo_communes_by_postal_code(db_conn *c, const char *postal_code, size_t max, geo_commune **out);
 
 /*
  * The commune with this INSEE code (case-insensitive: "2a004"). Fills *out
  * and returns 1, returns 0 when unknown, -1 on an SQLite error.
  */
-int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out);
+int geo_commune_by_insee(db_conn *c, const char *insee, geo_commune *out);
 
 /*
  * The commune (arrondissements included) nearest to a position, looked for
@@ -158,7 +159,7 @@ int geo_commune_by_insee(sqlite3 *db, const char *insee, geo_commune *out);
  * chez moi" labels. Fills *out and returns 1, returns 0 when no commune is
  * within 80 km (at sea, abroad), -1 on an SQLite error.
  */
-int geo_commune_nearest(sqlite3 *db, double lat, double lon, geo_commune *out);
+int geo_commune_nearest(db_conn *c, double lat, double lon, geo_commune *out);
 
 /*
  * The département named by `input`: a code ("73", "7", "2a", "974") or a
@@ -166,6 +167,6 @@ int geo_commune_nearest(sqlite3 *db, double lat, double lon, geo_commune *out);
  * savoie", "Réunion", "La Réunion"). Fills *out and returns 1, returns 0
  * when nothing matches, -1 on an SQLite error.
  */
-int geo_departement_find(sqlite3 *db, const char *input, geo_departement *out);
+int geo_departement_find(db_conn *c, const char *input, geo_departement *out);
 
 #endif
