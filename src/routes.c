@@ -24,7 +24,7 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/api/v1/lieux", .handler = page_api_places},
     {.method = "GET", .path = "/api/v1/lieux.geojson", .handler = page_api_places_geojson},
     {.method = "GET", .path = "/api/v1/lieux/*", .handler = page_api_place},
-    /* Workshops (src/pages/agenda.c, src/pages/workshop.c). */
+    /* Workshops (src/pages/agenda.c, src/pages/workshop_page.c). */
     {.method = "GET", .path = "/ateliers", .handler = page_agenda},
     {.method = "GET", .path = "/ateliers.ics", .handler = page_agenda_ics},
     {.method = "GET", .path = "/ateliers.atom", .handler = page_agenda_atom},

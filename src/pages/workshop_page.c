@@ -1,5 +1,5 @@
 /*
- * workshop.c — /ateliers/{id}-{slug}: one workshop, everything about it and
+ * workshop_page.c — /ateliers/{id}-{slug}: one workshop, everything about it and
  * its next sessions; /ateliers/{id}-{slug}.ics: its calendar.
  */
 #include "pages/pages.h"
