@@ -42,6 +42,23 @@ typedef struct due {
     int stage;
 } due;
 
+/* Note that the reminder of this stage went out, and log it. */
+static int reminder_sent_tx(db_conn *w, void *ctx)
+{
+    const due *d = ctx;
+    sqlite3_stmt *m = db_stmt(w, Q_SENT);
+    db_bind_int(m, ":id", d->id);
+    db_bind_int(m, ":stage", d->stage);
+    db_bind_text(m, ":basis", d->basis);
+    db_exec_stmt(m);
+    char subj[32];
+    snprintf(subj, sizeof subj, "place:%lld", (long long)d->id);
+    char detail[32];
+    snprintf(detail, sizeof detail, "%d mois", d->stage);
+    auth_audit(w, "reminder_sent", 0, subj, NULL, detail);
+    return 0;
+}
+
 int cmd_remind(app *a, int argc, char **argv)
 {
     bool dry_run = false;
@@ -91,20 +108,7 @@ int cmd_remind(app *a, int argc, char **argv)
         free(subject);
         free(body);
         if (sent > 0) {
-            db_conn *w = db_begin(a->db);
-            if (w) {
-                sqlite3_stmt *m = db_stmt(w, Q_SENT);
-                db_bind_int(m, ":id", list[i].id);
-                db_bind_int(m, ":stage", list[i].stage);
-                db_bind_text(m, ":basis", list[i].basis);
-                db_exec_stmt(m);
-                char subj[32];
-                snprintf(subj, sizeof subj, "place:%lld", (long long)list[i].id);
-                char detail[32];
-                snprintf(detail, sizeof detail, "%d mois", list[i].stage);
-                auth_audit(w, "reminder_sent", 0, subj, NULL, detail);
-                db_commit(w);
-            }
+            db_transaction(a->db, reminder_sent_tx, &list[i]);
             mailed++;
         }
     }

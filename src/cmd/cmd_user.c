@@ -65,8 +65,51 @@ static char *read_password(void)
     char line[AUTH_PASSWORD_MAX + 2];
     if (!fgets(line, sizeof line, stdin)) return NULL;
     size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
     return xstrdup(line);
+}
+
+enum {
+    USER_NO_ACCOUNT = -3,   /* revoke: no account with that address */
+    USER_WRITE_FAILED = -4, /* a role or the password could not be written */
+};
+
+typedef struct user_args {
+    app *a;
+    const char *email, *name;
+    const role_spec *roles;
+    size_t nroles;
+    const char *hash; /* NULL: no password given */
+    bool add, invite, revoke;
+    char *link; /* out: the invitation link (malloc'd) */
+} user_args;
+
+/* Inside the transaction: the account, its roles, its password, the
+ * invitation. */
+static int user_tx(db_conn *w, void *ctx)
+{
+    user_args *u = ctx;
+    int64_t account =
+        u->revoke ? auth_account_find(w, u->email) : auth_account_ensure(w, u->email, u->name);
+    if (!account) {
+        fprintf(stderr, "repere: no account %s\n", u->email);
+        return USER_NO_ACCOUNT;
+    }
+    if (u->add) auth_audit(w, "account_created", 0, u->email, NULL, "ligne de commande");
+    for (size_t i = 0; i < u->nroles; i++)
+        if ((u->revoke ? auth_role_revoke(w, account, &u->roles[i], 0)
+                       : auth_role_grant(w, account, &u->roles[i], 0)) != 0)
+            return USER_WRITE_FAILED;
+    if (u->hash) {
+        if (auth_set_password(w, account, u->hash) != 0) return USER_WRITE_FAILED;
+        auth_audit(w, "password_set", 0, u->email, NULL, "ligne de commande");
+    }
+    if (u->invite || (u->add && !u->hash)) {
+        u->link = admin_invite(u->a, w, u->email, u->name, NULL, 0, 0);
+        if (!u->link) return -1;
+    }
+    return 0;
 }
 
 int cmd_user(app *a, int argc, char **argv)
@@ -130,32 +173,13 @@ int cmd_user(app *a, int argc, char **argv)
         if (!hash) return 1;
     }
 
-    db_conn *w = db_begin(a->db);
-    if (!w) {
-        free(hash);
-        return 1;
-    }
-    int rc = 0;
-    char *link = NULL;
-    int64_t account = revoke ? auth_account_find(w, email) : auth_account_ensure(w, email, name);
-    if (!account) {
-        fprintf(stderr, "repere: no account %s\n", email);
-        rc = 1;
-    }
-    if (rc == 0 && add) auth_audit(w, "account_created", 0, email, NULL, "ligne de commande");
-    for (size_t i = 0; rc == 0 && i < nroles; i++)
-        rc = revoke ? auth_role_revoke(w, account, &roles[i], 0) : auth_role_grant(w, account, &roles[i], 0);
-    if (rc == 0 && hash) {
-        rc = auth_set_password(w, account, hash);
-        if (rc == 0) auth_audit(w, "password_set", 0, email, NULL, "ligne de commande");
-    }
-    if (rc == 0 && (invite || (add && !hash))) {
-        link = admin_invite(a, w, email, name, NULL, 0, 0);
-        if (!link) rc = 1;
-    }
+    user_args u = {a, email, name, roles, nroles, hash, add, invite, revoke, NULL};
+    int rc = db_transaction(a->db, user_tx, &u);
     free(hash);
-    if (rc == 0) rc = db_commit(w) == 0 ? 0 : 1;
-    else db_rollback(w);
+    char *link = u.link;
+    /* The exit status as before the helper: 1, or -1 when a role or the
+     * password could not be written. */
+    rc = rc == USER_WRITE_FAILED ? -1 : rc < 0 ? 1 : 0;
     if (rc == 0 && link) {
         if (admin_mail_invite(a, email, link, NULL) != 0)
             fprintf(stderr, "repere: the invitation could not be mailed\n");

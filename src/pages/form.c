@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 
+#include <ctype.h>
 #include <string.h>
 
 bool form_read(req *r, const form_field *fields, size_t n, const char **values, json_t *errors)
@@ -20,14 +21,20 @@ bool form_read(req *r, const form_field *fields, size_t n, const char **values, 
         if (!*v) {
             if (f->required)
                 message = f->if_missing ? f->if_missing
-                                        : arena_printf(r->arena, "Le champ « %s » est obligatoire.",
-                                                       f->label);
+                          : f->label
+                              ? arena_printf(r->arena, "Le champ « %s » est obligatoire.", f->label)
+                              : "Ce champ est obligatoire.";
         } else if (f->max_chars && utf8_length(v) > f->max_chars) {
-            message = arena_printf(r->arena, "« %s » : trop long, %zu caractères au plus.",
-                                   f->label, f->max_chars);
+            message =
+                f->label
+                    ? arena_printf(r->arena, "« %s » : trop long, %zu caractères au plus.",
+                                   f->label, f->max_chars)
+                    : arena_printf(r->arena, "Trop long : %zu caractères au plus.", f->max_chars);
         } else if (f->rule && !f->rule(v, &why)) {
-            message = arena_printf(r->arena, "« %s » : %s.", f->label,
-                                   why ? why : "ce n'est pas ce qui est attendu");
+            if (!why) why = "ce n'est pas ce qui est attendu";
+            message = f->label
+                          ? arena_printf(r->arena, "« %s » : %s.", f->label, why)
+                          : arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1);
         }
         if (message) {
             json_object_set_new(errors, f->name, json_string(message));

@@ -21,7 +21,10 @@ typedef bool (*form_rule)(const char *value, const char **why);
 
 typedef struct form_field {
     const char *name;  /* the form field's name */
-    const char *label; /* for messages: « Adresse électronique » */
+    const char *label; /* for messages: « Adresse électronique »; NULL: messages that stand
+                          alone beside the field (« Ce champ est obligatoire. », « Trop long : 200
+                          caractères au plus. », the rule's phrase capitalised: « Le code postal a
+                          cinq chiffres. ») */
     bool required;
     size_t max_chars;       /* in characters (UTF-8); 0: only the body's limit */
     form_rule rule;         /* NULL: any text */

@@ -8,6 +8,7 @@
 #include "accounts/access.h"
 #include "accounts/auth.h"
 #include "core/validate.h"
+#include "pages/form.h"
 #include "pages/pages.h"
 #include "places/place_view.h"
 #include "http/session.h"
@@ -17,18 +18,26 @@
 #include <string.h>
 
 enum {
-    REPORT_MESSAGE_MAX = 2000,      /* characters */
+    REPORT_MESSAGE_MAX = 2000, /* characters */
     REPORTS_PER_CLIENT_HOUR = 5,
     REPORTS_PER_PLACE_DAY = 30,
 };
 
 static const char *const KINDS[][2] = {
-    {"adresse", "L'adresse"},         {"horaires", "Les horaires"},
-    {"telephone", "Le téléphone"},    {"ferme", "Le lieu a fermé"},
-    {"services", "Les services"},     {"autre", "Autre chose"},
+    {"adresse", "L'adresse"},     {"horaires", "Les horaires"}, {"telephone", "Le téléphone"},
+    {"ferme", "Le lieu a fermé"}, {"services", "Les services"}, {"autre", "Autre chose"},
 };
 
-static int report_form(req *r, json_t *p, json_t *errors, bool sent)
+/* The text fields, declared once (form.h); the checkboxes are read below. */
+static const form_field REPORT_FIELDS[] = {
+    {.name = "message", .label = "Votre message", .max_chars = REPORT_MESSAGE_MAX},
+    {.name = "contact", .label = "Votre adresse électronique", .rule = validate_email},
+};
+enum { F_MESSAGE, F_CONTACT, F_COUNT };
+_Static_assert(ARRAY_LEN(REPORT_FIELDS) == F_COUNT, "one index per field");
+
+/* `values`: what was typed (NULL: an empty form). Takes `p`, `errors`. */
+static int report_form(req *r, json_t *p, const char *const *values, json_t *errors, bool sent)
 {
     json_t *m = session_page_model(r, "Signaler une erreur");
     json_object_set_new(m, "place", p);
@@ -36,14 +45,16 @@ static int report_form(req *r, json_t *p, json_t *errors, bool sent)
     for (size_t i = 0; i < ARRAY_LEN(KINDS); i++) {
         bool on = false;
         for (size_t k = 0; k < r->nform; k++)
-            on |= strcmp(r->form[k].key, "kinds") == 0 && strcmp(r->form[k].value, KINDS[i][0]) == 0;
+            on |=
+                strcmp(r->form[k].key, "kinds") == 0 && strcmp(r->form[k].value, KINDS[i][0]) == 0;
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", KINDS[i][0], "label",
                                                KINDS[i][1], "checked", on));
     }
     json_object_set_new(m, "kinds", kinds);
-    const char *msg = req_form(r, "message"), *contact = req_form(r, "contact");
-    json_object_set_new(m, "message", json_string(msg && !sent ? msg : ""));
-    json_object_set_new(m, "contact", json_string(contact && !sent ? contact : ""));
+    const char *none[F_COUNT] = {0};
+    json_t *typed = form_values_model(REPORT_FIELDS, F_COUNT, values && !sent ? values : none);
+    json_object_update(m, typed);
+    json_decref(typed);
     if (errors) {
         json_object_set_new(m, "errors", errors);
         if (!r->status) r->status = 400;
@@ -64,7 +75,7 @@ int page_report(req *r)
     int64_t id;
     json_t *p = load_place(r, &id);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
-    return report_form(r, p, NULL, false);
+    return report_form(r, p, NULL, NULL, false);
 }
 
 /* Used by: page_report_post (rate limits). */
@@ -88,6 +99,31 @@ static int count_of(db_conn *c, const char *sql, const char *key, int64_t id)
     return n;
 }
 
+enum { REPORT_TOO_MANY = -3 }; /* this client, or this place, had too many reports lately */
+
+typedef struct report_args {
+    int64_t place_id;
+    const char *key; /* the client's keyed hash */
+    const char *kinds;
+    const char *const *v;
+} report_args;
+
+/* Inside the transaction: the rate limits, then the report. */
+static int report_tx(db_conn *w, void *ctx)
+{
+    const report_args *a = ctx;
+    if (count_of(w, Q_CLIENT_COUNT, a->key, 0) >= REPORTS_PER_CLIENT_HOUR ||
+        count_of(w, Q_PLACE_COUNT, NULL, a->place_id) >= REPORTS_PER_PLACE_DAY)
+        return REPORT_TOO_MANY;
+    sqlite3_stmt *s = db_stmt(w, Q_INSERT);
+    db_bind_int(s, ":id", a->place_id);
+    db_bind_text(s, ":kinds", a->kinds);
+    db_bind_text(s, ":message", a->v[F_MESSAGE]);
+    db_bind_text(s, ":contact", a->v[F_CONTACT]);
+    db_bind_text(s, ":key", a->key);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
 int page_report_post(req *r)
 {
     int64_t id;
@@ -95,65 +131,46 @@ int page_report_post(req *r)
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
     /* The honeypot: hidden from people, filled by robots. Pretend it worked. */
     const char *trap = req_form(r, "site");
-    if (trap && *trap) return report_form(r, p, NULL, true);
+    if (trap && *trap) return report_form(r, p, NULL, NULL, true);
 
     json_t *errors = json_object();
     buf kinds = {0};
     for (size_t k = 0; k < r->nform; k++) {
         if (strcmp(r->form[k].key, "kinds") != 0) continue;
         for (size_t i = 0; i < ARRAY_LEN(KINDS); i++)
-            if (strcmp(r->form[k].value, KINDS[i][0]) == 0 && !strstr(kinds.data ? kinds.data : "", KINDS[i][0])) {
+            if (strcmp(r->form[k].value, KINDS[i][0]) == 0 &&
+                !strstr(kinds.data ? kinds.data : "", KINDS[i][0])) {
                 if (kinds.len) buf_putc(&kinds, '|');
                 buf_puts(&kinds, KINDS[i][0]);
             }
     }
-    const char *raw = req_form(r, "message");
-    char *message = str_trim(arena_strdup(r->arena, raw ? raw : ""));
-    const char *craw = req_form(r, "contact");
-    char *contact = str_trim(arena_strdup(r->arena, craw ? craw : ""));
+    const char *v[F_COUNT];
+    form_read(r, REPORT_FIELDS, F_COUNT, v, errors);
+    const char *message = v[F_MESSAGE], *contact = v[F_CONTACT];
     if (!*message && !kinds.len)
-        json_object_set_new(errors, "message", json_string("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message."));
-    else if (utf8_length(message) > REPORT_MESSAGE_MAX)
-        json_object_set_new(errors, "message", json_string("Message trop long : 2 000 caractères au plus."));
-    const char *why;
-    if (*contact && !validate_email(contact, &why))
         json_object_set_new(
-            errors, "contact",
-            json_string(arena_printf(
-                r->arena,
-                "Adresse électronique invalide : %s (vous pouvez aussi laisser ce champ vide).",
-                why)));
+            errors, "message",
+            json_string("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message."));
     if (json_object_size(errors)) {
         buf_free(&kinds);
-        return report_form(r, p, errors, false);
+        return report_form(r, p, v, errors, false);
     }
     char key[33];
     auth_client_key(r->app->auth, req_client_ip(r), key);
-    db_conn *w = db_begin(r->app->db);
-    if (!w) {
-        buf_free(&kinds);
-        json_decref(errors);
-        json_decref(p);
-        return -1;
-    }
-    if (count_of(w, Q_CLIENT_COUNT, key, 0) >= REPORTS_PER_CLIENT_HOUR ||
-        count_of(w, Q_PLACE_COUNT, NULL, id) >= REPORTS_PER_PLACE_DAY) {
-        db_rollback(w);
+    report_args a = {id, key, kinds.data, v};
+    int rc = db_transaction(r->app->db, report_tx, &a);
+    if (rc == REPORT_TOO_MANY) {
         buf_free(&kinds);
         r->status = 429;
         reply_header(r, "Retry-After", "3600");
-        json_object_set_new(errors, "message", json_string("Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure."));
-        return report_form(r, p, errors, false);
+        json_object_set_new(
+            errors, "message",
+            json_string(
+                "Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure."));
+        return report_form(r, p, v, errors, false);
     }
     json_decref(errors);
-    sqlite3_stmt *s = db_stmt(w, Q_INSERT);
-    db_bind_int(s, ":id", id);
-    db_bind_text(s, ":kinds", kinds.data);
-    db_bind_text(s, ":message", *message ? message : "");
-    db_bind_text(s, ":contact", contact);
-    db_bind_text(s, ":key", key);
-    if (db_exec_stmt(s) != SQLITE_DONE || db_commit(w) != 0) {
-        if (sqlite3_get_autocommit(db_handle(w)) == 0) db_rollback(w);
+    if (rc < 0) {
         buf_free(&kinds);
         json_decref(p);
         return -1;
@@ -164,13 +181,13 @@ int page_report_post(req *r)
     char *body = xasprintf("Bonjour,\n\nQuelqu'un a signalé une erreur sur la fiche « %s ».\n\n"
                            "Ce qui ne va pas : %s\n\nMessage :\n%s\n\n%s%s%s"
                            "Voir et traiter le signalement : %s/admin/lieux/%lld\n\n— Repère\n",
-                           name, kinds.len ? kinds.data : "(non précisé)", *message ? message : "(aucun)",
-                           *contact ? "Contact laissé : " : "", contact, *contact ? "\n\n" : "", base,
-                           (long long)id);
+                           name, kinds.len ? kinds.data : "(non précisé)",
+                           *message ? message : "(aucun)", *contact ? "Contact laissé : " : "",
+                           contact, *contact ? "\n\n" : "", base, (long long)id);
     admin_mail_place(r->app, db_reader(r->app->db), id, true, subject, body);
     free(base);
     free(subject);
     free(body);
     buf_free(&kinds);
-    return report_form(r, p, NULL, true);
+    return report_form(r, p, NULL, NULL, true);
 }

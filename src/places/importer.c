@@ -71,7 +71,8 @@ static bool decode_entities(char *s)
     static const struct {
         const char *name;
         const char *text;
-    } named[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "}};
+    } named[] = {{"&amp;", "&"},   {"&lt;", "<"},   {"&gt;", ">"},
+                 {"&quot;", "\""}, {"&apos;", "'"}, {"&nbsp;", " "}};
     bool found = false;
     char *out = s;
     for (char *p = s; *p;) {
@@ -94,14 +95,19 @@ static bool decode_entities(char *s)
                 if (*end == ';' && end > p + (hex ? 3 : 2) && cp >= 0x20 && cp <= 0x10FFFF &&
                     !(cp >= 0xD800 && cp <= 0xDFFF)) {
                     /* UTF-8 is never longer than the reference it replaces. */
-                    if (cp < 0x80) *out++ = (char)cp;
-                    else if (cp < 0x800) *out++ = (char)(0xC0 | (cp >> 6)), *out++ = (char)(0x80 | (cp & 0x3F));
+                    if (cp < 0x80)
+                        *out++ = (char)cp;
+                    else if (cp < 0x800)
+                        *out++ = (char)(0xC0 | (cp >> 6)), *out++ = (char)(0x80 | (cp & 0x3F));
                     else if (cp < 0x10000)
-                        *out++ = (char)(0xE0 | (cp >> 12)), *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+                        *out++ = (char)(0xE0 | (cp >> 12)),
+                        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
                         *out++ = (char)(0x80 | (cp & 0x3F));
                     else
-                        *out++ = (char)(0xF0 | (cp >> 18)), *out++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
-                        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *out++ = (char)(0x80 | (cp & 0x3F));
+                        *out++ = (char)(0xF0 | (cp >> 18)),
+                        *out++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
+                        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+                        *out++ = (char)(0x80 | (cp & 0x3F));
                     p = end + 1;
                     done = found = true;
                 }
@@ -1746,6 +1752,33 @@ static int read_records(const char *data, size_t len, raw_list *out, importer_re
     return 0;
 }
 
+enum { IMPORT_DRY_RUN = -3 }; /* a dry run: everything was checked, nothing is kept */
+
+typedef struct import_args {
+    run *r;
+    const raw_list *records;
+    bool dry_run;
+    bool failed; /* out: a record could not be written (the error is in the report) */
+} import_args;
+
+/* Inside the transaction: every record; a dry run rolls back on purpose. */
+static int import_tx(db_conn *w, void *ctx)
+{
+    import_args *a = ctx;
+    run *r = a->r;
+    r->c = w;
+    for (size_t i = 0; i < a->records->count; i++) {
+        r->record = i + 1;
+        if (import_record(r, &a->records->records[i]) != 0) {
+            r->rep->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s",
+                                      r->record, sqlite3_errmsg(db_handle(w)));
+            a->failed = true;
+            return -1;
+        }
+    }
+    return a->dry_run ? IMPORT_DRY_RUN : 0;
+}
+
 int importer_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                  importer_report *out)
 {
@@ -1763,29 +1796,17 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
         out->untouched_by_format = all & ~r.carried & ~expressible;
         out->untouched_by_file = all & ~r.carried & expressible;
     }
-    r.c = db_begin(d);
-    if (!r.c) {
-        out->error = xstrdup("la base de données est occupée : réessayez dans un instant");
-        raw_list_free(&records);
-        return -1;
-    }
     r.seen_ids = json_object();
     r.dup_pairs = json_object();
     r.unknown_fields = json_object();
-    int rc = 0;
-    for (size_t i = 0; i < records.count && rc == 0; i++) {
-        r.record = i + 1;
-        rc = import_record(&r, &records.records[i]);
-    }
-    if (rc != 0) {
-        out->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s", r.record,
-                               sqlite3_errmsg(db_handle(r.c)));
-        db_rollback(r.c);
-    } else if (dry_run) {
-        db_rollback(r.c);
-    } else if (db_commit(r.c) != 0) {
+    import_args ia = {&r, &records, dry_run, 0};
+    int rc = db_transaction(d, import_tx, &ia);
+    if (rc == IMPORT_DRY_RUN) {
+        rc = 0;
+    } else if (rc < 0 && !r.c) {
+        out->error = xstrdup("la base de données est occupée : réessayez dans un instant");
+    } else if (rc < 0 && !ia.failed) {
         out->error = xstrdup("l'enregistrement en base a échoué (COMMIT) : rien n'a été importé");
-        rc = -1;
     }
     json_decref(r.seen_ids);
     json_decref(r.dup_pairs);

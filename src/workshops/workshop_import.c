@@ -43,39 +43,42 @@ static const char Q_PLACE_BY_ID[] = "SELECT timezone FROM place WHERE id = :id";
 static const char Q_FIND[] = "SELECT id FROM workshop WHERE source = :source AND source_id = :sid";
 
 #define WORKSHOP_FIELDS                                                                            \
-    "place_id = :place_id, source = :source, source_id = :sid, title = :title, slug = :slug,"     \
+    "place_id = :place_id, source = :source, source_id = :sid, title = :title, slug = :slug,"      \
     " summary = :summary, description_md = :description_md, description_html = :description_html," \
-    " themes = :themes, keywords = :keywords, level = :level, audiences = :audiences,"            \
+    " themes = :themes, keywords = :keywords, level = :level, audiences = :audiences,"             \
     " what_to_bring = :what_to_bring, price_kind = :price_kind, price_cents = :price_cents,"       \
-    " pass_numerique = :pass, registration = :registration,"                                      \
-    " registration_contact = :registration_contact, capacity = :capacity,"                        \
-    " seats_left = :seats_left, is_full = :is_full, facilitator = :facilitator,"                  \
-    " partner = :partner, accessibility_notes = :accessibility_notes, venue_name = :venue_name,"  \
-    " venue_address = :venue_address, venue_postal_code = :venue_postal_code,"                    \
-    " venue_commune = :venue_commune, venue_latitude = :venue_latitude,"                          \
-    " venue_longitude = :venue_longitude, venue_commune_insee = :venue_insee,"                    \
-    " venue_departement = :venue_dep, recurrence = :recurrence,"                                  \
-    " exception_dates = :exception_dates, recurrence_start = :recurrence_start,"                  \
+    " pass_numerique = :pass, registration = :registration,"                                       \
+    " registration_contact = :registration_contact, capacity = :capacity,"                         \
+    " seats_left = :seats_left, is_full = :is_full, facilitator = :facilitator,"                   \
+    " partner = :partner, accessibility_notes = :accessibility_notes, venue_name = :venue_name,"   \
+    " venue_address = :venue_address, venue_postal_code = :venue_postal_code,"                     \
+    " venue_commune = :venue_commune, venue_latitude = :venue_latitude,"                           \
+    " venue_longitude = :venue_longitude, venue_commune_insee = :venue_insee,"                     \
+    " venue_departement = :venue_dep, recurrence = :recurrence,"                                   \
+    " exception_dates = :exception_dates, recurrence_start = :recurrence_start,"                   \
     " duration_minutes = :duration_minutes, cancellations = :cancellations"
 
 /* Used by: the import (a workshop seen again: updated in place, created_at kept). */
-static const char Q_UPDATE[] = "UPDATE workshop SET " WORKSHOP_FIELDS
-                               ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+static const char Q_UPDATE[] =
+    "UPDATE workshop SET " WORKSHOP_FIELDS
+    ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
 /* Used by: the import (a new workshop). */
 #define WORKSHOP_COLUMNS                                                                           \
-    "place_id, source, source_id, title, slug, summary, description_md,"                          \
-    " description_html, themes, keywords, level, audiences, what_to_bring, price_kind, price_cents," \
-    " pass_numerique, registration, registration_contact, capacity, seats_left, is_full,"         \
-    " facilitator, partner, accessibility_notes, venue_name, venue_address, venue_postal_code,"   \
-    " venue_commune, venue_latitude, venue_longitude, venue_commune_insee, venue_departement,"    \
+    "place_id, source, source_id, title, slug, summary, description_md,"                           \
+    " description_html, themes, keywords, level, audiences, what_to_bring, price_kind, "           \
+    "price_cents,"                                                                                 \
+    " pass_numerique, registration, registration_contact, capacity, seats_left, is_full,"          \
+    " facilitator, partner, accessibility_notes, venue_name, venue_address, venue_postal_code,"    \
+    " venue_commune, venue_latitude, venue_longitude, venue_commune_insee, venue_departement,"     \
     " recurrence, exception_dates, recurrence_start, duration_minutes, cancellations"
 #define WORKSHOP_VALUES                                                                            \
-    ":place_id, :source, :sid, :title, :slug, :summary, :description_md,"                         \
-    " :description_html, :themes, :keywords, :level, :audiences, :what_to_bring, :price_kind,"    \
-    " :price_cents, :pass, :registration, :registration_contact, :capacity, :seats_left, :is_full," \
-    " :facilitator, :partner, :accessibility_notes, :venue_name, :venue_address,"                 \
-    " :venue_postal_code, :venue_commune, :venue_latitude, :venue_longitude, :venue_insee,"       \
-    " :venue_dep, :recurrence, :exception_dates, :recurrence_start, :duration_minutes,"           \
+    ":place_id, :source, :sid, :title, :slug, :summary, :description_md,"                          \
+    " :description_html, :themes, :keywords, :level, :audiences, :what_to_bring, :price_kind,"     \
+    " :price_cents, :pass, :registration, :registration_contact, :capacity, :seats_left, "         \
+    ":is_full,"                                                                                    \
+    " :facilitator, :partner, :accessibility_notes, :venue_name, :venue_address,"                  \
+    " :venue_postal_code, :venue_commune, :venue_latitude, :venue_longitude, :venue_insee,"        \
+    " :venue_dep, :recurrence, :exception_dates, :recurrence_start, :duration_minutes,"            \
     " :cancellations"
 static const char Q_INSERT[] =
     "INSERT INTO workshop (" WORKSHOP_COLUMNS ") VALUES (" WORKSHOP_VALUES ")";
@@ -97,10 +100,13 @@ static const char Q_INSERT_SESSION[] =
 
 /* The fields a record may have; anything else is reported (typos). */
 static const char *const KNOWN_FIELDS[] = {
-    "id", "source", "lieu", "titre", "resume", "description", "themes", "mots_cles", "niveau",
-    "publics", "a_apporter", "tarif", "montant", "pass_numerique", "inscription",
-    "contact_inscription", "capacite", "places_restantes", "complet", "animateur", "partenaire",
-    "accessibilite", "hors_les_murs", "duree_minutes", "seances", "recurrence", "annulations",
+    "id",         "source",           "lieu",          "titre",
+    "resume",     "description",      "themes",        "mots_cles",
+    "niveau",     "publics",          "a_apporter",    "tarif",
+    "montant",    "pass_numerique",   "inscription",   "contact_inscription",
+    "capacite",   "places_restantes", "complet",       "animateur",
+    "partenaire", "accessibilite",    "hors_les_murs", "duree_minutes",
+    "seances",    "recurrence",       "annulations",
 };
 
 /* ---- dates and times ---- */
@@ -108,9 +114,11 @@ static const char *const KNOWN_FIELDS[] = {
 int workshop_parse_time(const char *text)
 {
     const char *p = text;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     int h = 0, m = 0, digits = 0;
-    while (isdigit((unsigned char)*p) && digits < 2) h = h * 10 + (*p++ - '0'), digits++;
+    while (isdigit((unsigned char)*p) && digits < 2)
+        h = h * 10 + (*p++ - '0'), digits++;
     if (!digits) return -1;
     if (*p == ':' || *p == 'h' || *p == 'H') {
         bool colon = *p == ':';
@@ -125,7 +133,8 @@ int workshop_parse_time(const char *text)
     } else {
         return -1;
     }
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     if (*p || h > 23 || m > 59) return -1;
     return h * 60 + m;
 }
@@ -133,7 +142,8 @@ int workshop_parse_time(const char *text)
 bool workshop_parse_when(const char *text, int64_t today, int64_t *day, int *minutes)
 {
     const char *p = text;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     if (*p == 'J' || *p == 'j') {
         p++;
         long offset = 0;
@@ -141,7 +151,8 @@ bool workshop_parse_when(const char *text, int64_t today, int64_t *day, int *min
             int sign = *p == '-' ? -1 : 1;
             p++;
             int digits = 0;
-            while (isdigit((unsigned char)*p) && digits < 4) offset = offset * 10 + (*p++ - '0'), digits++;
+            while (isdigit((unsigned char)*p) && digits < 4)
+                offset = offset * 10 + (*p++ - '0'), digits++;
             if (!digits || isdigit((unsigned char)*p)) return false;
             offset *= sign;
         }
@@ -317,8 +328,8 @@ static void list_at(rec *r, json_t *obj, const char *key, void (*fn)(rec *, cons
         for (const unsigned char *p = (const unsigned char *)t; *p; p++)
             if (*p < 0x20 || *p == 0x7f || *p == '|') bad = true;
         if (bad || utf8_length(t) > 100) {
-            reject(r, key, t, "élément n° %zu : texte invalide (100 caractères au plus, sans « | »)",
-                   i + 1);
+            reject(r, key, t,
+                   "élément n° %zu : texte invalide (100 caractères au plus, sans « | »)", i + 1);
             continue;
         }
         if (*t) fn(r, t, ctx);
@@ -395,8 +406,10 @@ static void add_keyword(rec *r, const char *item, void *ctx)
 static void add_audience(rec *r, const char *item, void *ctx)
 {
     const char *canon = workshop_audience_canonical(item);
-    if (canon) join_add(ctx, canon);
-    else warn(r, "publics", item, "public inconnu, ignoré (voir docs/workshops-format.md)");
+    if (canon)
+        join_add(ctx, canon);
+    else
+        warn(r, "publics", item, "public inconnu, ignoré (voir docs/workshops-format.md)");
 }
 
 /* ---- sessions ---- */
@@ -441,7 +454,8 @@ static int session_minutes(rec *r, json_t *obj, const char *prefix, int64_t toda
         int t = workshop_parse_time(end);
         int64_t end_day = day;
         if (t < 0 && !(workshop_parse_when(end, today, &end_day, &t) && t >= 0)) {
-            reject(r, field, end, "heure de fin illisible (attendu « 16:00 » ou « 2026-10-05T16:00 »)");
+            reject(r, field, end,
+                   "heure de fin illisible (attendu « 16:00 » ou « 2026-10-05T16:00 »)");
             return -1;
         }
         minutes = (long)((end_day - day) * 1440 + t - start_minutes);
@@ -515,7 +529,8 @@ static void read_place(rec *r, db_conn *c, json_t *o, workshop_in *w, const char
     }
     sqlite3_reset(s);
     if (!w->place_id)
-        reject(r, "lieu", id, "lieu introuvable dans l'annuaire (source « %s », id « %s »)", src, id);
+        reject(r, "lieu", id, "lieu introuvable dans l'annuaire (source « %s », id « %s »)", src,
+               id);
 }
 
 static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
@@ -523,7 +538,8 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
     json_t *v = json_object_get(o, "hors_les_murs");
     if (!v || json_is_null(v)) return;
     if (!json_is_object(v)) {
-        reject(r, "hors_les_murs", NULL, "un objet {nom, adresse, code_postal, commune} est attendu");
+        reject(r, "hors_les_murs", NULL,
+               "un objet {nom, adresse, code_postal, commune} est attendu");
         return;
     }
     w->venue_name = text_at(r, v, "nom", "hors_les_murs.nom", 150, false, false);
@@ -572,7 +588,8 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
             w->has_venue_position = true;
         }
     } else {
-        warn(r, "hors_les_murs.code_postal", w->venue_postal, "code postal inconnu du répertoire des communes");
+        warn(r, "hors_les_murs.code_postal", w->venue_postal,
+             "code postal inconnu du répertoire des communes");
     }
     free(found);
 }
@@ -581,7 +598,8 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
 {
     int64_t today = tz_floor_div(tz_utc_to_local(zone, now), 86400);
     long default_minutes = -1;
-    int_at(r, o, "duree_minutes", "duree_minutes", 1, WORKSHOP_MAX_SESSION_MINUTES, &default_minutes);
+    int_at(r, o, "duree_minutes", "duree_minutes", 1, WORKSHOP_MAX_SESSION_MINUTES,
+           &default_minutes);
     json_t *list = json_object_get(o, "seances");
     json_t *rec_obj = json_object_get(o, "recurrence");
     if ((!list || json_is_null(list)) && (!rec_obj || json_is_null(rec_obj))) {
@@ -633,7 +651,8 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
             return;
         }
         const char *start = text_at(r, rec_obj, "debut", "recurrence.debut", 40, false, true);
-        const char *rule_text = text_at(r, rec_obj, "regle", "recurrence.regle", RRULE_MAX_TEXT, false, true);
+        const char *rule_text =
+            text_at(r, rec_obj, "regle", "recurrence.regle", RRULE_MAX_TEXT, false, true);
         if (!start || !rule_text) return;
         int64_t day;
         int minutes;
@@ -642,7 +661,8 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
                    "date et heure illisibles (attendu « 2026-10-05T14:00 » ou « J+3 14:00 »)");
             return;
         }
-        int length = session_minutes(r, rec_obj, "recurrence.", today, day, minutes, default_minutes);
+        int length =
+            session_minutes(r, rec_obj, "recurrence.", today, day, minutes, default_minutes);
         rrule rule;
         char err[200];
         if (!rrule_parse(rule_text, &rule, err, sizeof err)) {
@@ -665,8 +685,10 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
             int m;
             if (!json_is_string(item) || except_count == ARRAY_LEN(except) ||
                 !workshop_parse_when(json_string_value(item), today, &d, &m)) {
-                reject(r, "recurrence.exceptions", json_is_string(item) ? json_string_value(item) : NULL,
-                       "exception n° %zu : date illisible (attendu « 2026-11-11 » ou « J+10 »), 64 au plus",
+                reject(r, "recurrence.exceptions",
+                       json_is_string(item) ? json_string_value(item) : NULL,
+                       "exception n° %zu : date illisible (attendu « 2026-11-11 » ou « J+10 »), 64 "
+                       "au plus",
                        i + 1);
                 return;
             }
@@ -675,15 +697,17 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
             iso_day(&w->exception_dates, d);
         }
         rrule_occurrence *occ = xmalloc(WORKSHOP_MAX_SESSIONS * sizeof *occ);
-        int n = rrule_expand(&rule, zone, day * 86400 + minutes * 60, (int64_t)length * 60, except,
-                             except_count, now - (int64_t)WORKSHOP_PAST_DAYS * 86400,
-                             now + (int64_t)WORKSHOP_HORIZON_DAYS * 86400, occ, WORKSHOP_MAX_SESSIONS);
+        int n =
+            rrule_expand(&rule, zone, day * 86400 + minutes * 60, (int64_t)length * 60, except,
+                         except_count, now - (int64_t)WORKSHOP_PAST_DAYS * 86400,
+                         now + (int64_t)WORKSHOP_HORIZON_DAYS * 86400, occ, WORKSHOP_MAX_SESSIONS);
         if (n < 0) {
-            warn(r, "recurrence.regle", rule_text, "plus de %d séances : seules les premières sont gardées",
-                 WORKSHOP_MAX_SESSIONS);
+            warn(r, "recurrence.regle", rule_text,
+                 "plus de %d séances : seules les premières sont gardées", WORKSHOP_MAX_SESSIONS);
             n = WORKSHOP_MAX_SESSIONS;
         }
-        for (int k = 0; k < n; k++) sessions_add(&w->sessions, occ[k].start, occ[k].end);
+        for (int k = 0; k < n; k++)
+            sessions_add(&w->sessions, occ[k].start, occ[k].end);
         free(occ);
         w->recurrence = rule_text;
         iso_day(&w->recurrence_start, day);
@@ -771,7 +795,8 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
     json_object_foreach(o, key, value)
     {
         bool known = false;
-        for (size_t i = 0; i < ARRAY_LEN(KNOWN_FIELDS); i++) known = known || !strcmp(key, KNOWN_FIELDS[i]);
+        for (size_t i = 0; i < ARRAY_LEN(KNOWN_FIELDS); i++)
+            known = known || !strcmp(key, KNOWN_FIELDS[i]);
         if (!known) warn(r, key, NULL, "champ inconnu, ignoré");
     }
     w->source_id = r->id;
@@ -813,7 +838,8 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
     if (level) {
         w->level = workshop_level_canonical(level);
         if (!w->level)
-            reject(r, "niveau", level, "niveau inconnu : débutant, intermédiaire, avancé ou tous niveaux");
+            reject(r, "niveau", level,
+                   "niveau inconnu : débutant, intermédiaire, avancé ou tous niveaux");
     }
     w->what_to_bring = text_at(r, o, "a_apporter", "a_apporter", TEXT_MAX_CHARS, false, false);
 
@@ -827,7 +853,8 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
         json_t *amount = json_object_get(o, "montant");
         if (!json_is_number(amount) || json_number_value(amount) <= 0 ||
             json_number_value(amount) > 10000) {
-            reject(r, "montant", NULL, "atelier payant : montant en euros attendu (par exemple 5 ou 2.5)");
+            reject(r, "montant", NULL,
+                   "atelier payant : montant en euros attendu (par exemple 5 ou 2.5)");
         } else {
             w->price_cents = lround(json_number_value(amount) * 100);
         }
@@ -846,13 +873,15 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
             w->registration = "aucune";
         }
     }
-    w->registration_contact = text_at(r, o, "contact_inscription", "contact_inscription", 300, false, false);
+    w->registration_contact =
+        text_at(r, o, "contact_inscription", "contact_inscription", 300, false, false);
     const char *contact = w->registration_contact;
     if (!strcmp(w->registration, "telephone") || !strcmp(w->registration, "courriel") ||
         !strcmp(w->registration, "lien")) {
         if (!contact)
             reject(r, "contact_inscription", NULL,
-                   "inscription par %s : le numéro, l'adresse ou le lien est obligatoire", w->registration);
+                   "inscription par %s : le numéro, l'adresse ou le lien est obligatoire",
+                   w->registration);
         else if (!strcmp(w->registration, "courriel")) {
             const char *why;
             if (!validate_email(contact, &why))
@@ -883,7 +912,8 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
 
     w->facilitator = text_at(r, o, "animateur", "animateur", 200, false, false);
     w->partner = text_at(r, o, "partenaire", "partenaire", 200, false, false);
-    w->accessibility_notes = text_at(r, o, "accessibilite", "accessibilite", TEXT_MAX_CHARS, false, false);
+    w->accessibility_notes =
+        text_at(r, o, "accessibilite", "accessibilite", TEXT_MAX_CHARS, false, false);
     read_venue(r, c, o, w);
 
     w->duration_minutes = -1;
@@ -902,8 +932,10 @@ static void bind_text_or_null(sqlite3_stmt *s, const char *name, const char *v)
 
 static void bind_long_or_null(sqlite3_stmt *s, const char *name, long v)
 {
-    if (v < 0) db_bind_null(s, name);
-    else db_bind_int(s, name, v);
+    if (v < 0)
+        db_bind_null(s, name);
+    else
+        db_bind_int(s, name, v);
 }
 
 static void bind_workshop(sqlite3_stmt *s, const workshop_in *w)
@@ -1013,7 +1045,8 @@ bool workshop_import_detect(const char *data, size_t len)
 {
     size_t i = 0;
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) i = 3;
-    while (i < len && isspace((unsigned char)data[i])) i++;
+    while (i < len && isspace((unsigned char)data[i]))
+        i++;
     if (i == len || data[i] != '{') return false;
     json_error_t err;
     json_t *root = load_root(data, len, &err);
@@ -1022,44 +1055,34 @@ bool workshop_import_detect(const char *data, size_t len)
     return yes;
 }
 
-int workshop_import_run(db *d, const char *data, size_t len, const char *source_name,
-                        bool dry_run, int64_t now, importer_report *out)
+enum { WORKSHOP_DRY_RUN = -3 }; /* a dry run: everything was checked, nothing is kept */
+
+typedef struct import_args {
+    importer_report *out;
+    json_t *list;
+    const char *default_source;
+    int64_t now;
+    bool dry_run;
+    bool started; /* out: the transaction began */
+    bool failed;  /* out: a workshop could not be written (the error is in the report) */
+} import_args;
+
+/* Inside the transaction: every workshop; a dry run rolls back on purpose. */
+static int import_tx(db_conn *c, void *ctx)
 {
-    out->dry_run = dry_run;
-    json_error_t jerr;
-    json_t *root = load_root(data, len, &jerr);
-    json_t *list = root ? json_object_get(root, "ateliers") : NULL;
-    if (!json_is_array(list)) {
-        out->error = root ? xstrdup("fichier d'ateliers : le tableau « ateliers » manque")
-                          : xasprintf("JSON illisible, ligne %d : %s", jerr.line, jerr.text);
-        json_decref(root);
-        return -1;
-    }
-    if (json_array_size(list) > WORKSHOP_IMPORT_MAX_RECORDS) {
-        out->error = xasprintf("trop d'ateliers dans un fichier (%d au plus)", WORKSHOP_IMPORT_MAX_RECORDS);
-        json_decref(root);
-        return -1;
-    }
-    json_t *file_source = json_object_get(root, "source");
-    const char *default_source = json_is_string(file_source) && *json_string_value(file_source)
-                                     ? json_string_value(file_source)
-                                     : source_name;
-    db_conn *c = db_begin(d);
-    if (!c) {
-        out->error = xstrdup("base de données occupée : réessayez");
-        json_decref(root);
-        return -1;
-    }
+    import_args *a = ctx;
+    importer_report *out = a->out;
+    a->started = true;
     json_t *seen = json_object(); /* "source\x1Fid" → record number */
     int status = 0;
     size_t i;
     json_t *o;
-    json_array_foreach(list, i, o)
+    json_array_foreach(a->list, i, o)
     {
         out->records++;
         rec r = {.rep = out, .ar = arena_new(), .index = i + 1};
         workshop_in w = {0};
-        bool ok = read_record(&r, c, o, default_source, now, 0, &w);
+        bool ok = read_record(&r, c, o, a->default_source, a->now, 0, &w);
         if (ok) {
             char *key = xasprintf("%s\x1f%s", w.source, w.source_id);
             json_t *first = json_object_get(seen, key);
@@ -1075,7 +1098,9 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
         if (ok) {
             int outcome = write_workshop(c, &w);
             if (outcome < 0) {
-                out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+                out->error =
+                    xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+                a->failed = true;
                 status = -1;
             } else if (outcome == 1) {
                 out->imported++;
@@ -1090,13 +1115,42 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
         if (status) break;
     }
     json_decref(seen);
-    json_decref(root);
-    if (status || dry_run) db_rollback(c);
-    else if (db_commit(c) != 0) {
-        out->error = xstrdup("l'enregistrement a échoué (COMMIT)");
-        status = -1;
+    if (status) return -1;
+    return a->dry_run ? WORKSHOP_DRY_RUN : 0;
+}
+
+int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
+                        int64_t now, importer_report *out)
+{
+    out->dry_run = dry_run;
+    json_error_t jerr;
+    json_t *root = load_root(data, len, &jerr);
+    json_t *list = root ? json_object_get(root, "ateliers") : NULL;
+    if (!json_is_array(list)) {
+        out->error = root ? xstrdup("fichier d'ateliers : le tableau « ateliers » manque")
+                          : xasprintf("JSON illisible, ligne %d : %s", jerr.line, jerr.text);
+        json_decref(root);
+        return -1;
     }
-    return status;
+    if (json_array_size(list) > WORKSHOP_IMPORT_MAX_RECORDS) {
+        out->error =
+            xasprintf("trop d'ateliers dans un fichier (%d au plus)", WORKSHOP_IMPORT_MAX_RECORDS);
+        json_decref(root);
+        return -1;
+    }
+    json_t *file_source = json_object_get(root, "source");
+    const char *default_source = json_is_string(file_source) && *json_string_value(file_source)
+                                     ? json_string_value(file_source)
+                                     : source_name;
+    import_args ia = {out, list, default_source, now, dry_run, false, false};
+    int status = db_transaction(d, import_tx, &ia);
+    json_decref(root);
+    if (status == WORKSHOP_DRY_RUN) return 0;
+    if (status < 0 && !ia.started)
+        out->error = xstrdup("base de données occupée : réessayez");
+    else if (status < 0 && !ia.failed)
+        out->error = xstrdup("l'enregistrement a échoué (COMMIT)");
+    return status < 0 ? -1 : 0;
 }
 
 int workshop_import_file(db *d, const char *path, const char *source_name)
@@ -1109,11 +1163,13 @@ int workshop_import_file(db *d, const char *path, const char *source_name)
     buf b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < FILE_MAX_BYTES) buf_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < FILE_MAX_BYTES)
+        buf_append(&b, chunk, n);
     fclose(f);
     importer_report rep;
     importer_report_init(&rep);
-    int rc = workshop_import_run(d, b.data ? b.data : "", b.len, source_name, false, now_utc(), &rep);
+    int rc =
+        workshop_import_run(d, b.data ? b.data : "", b.len, source_name, false, now_utc(), &rep);
     importer_report_print(&rep, path, stderr);
     importer_report_free(&rep);
     buf_free(&b);
@@ -1152,8 +1208,10 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
         result = -1;
         goto done;
     }
-    if (workshop_id) out->updated++;
-    else out->imported++;
+    if (workshop_id)
+        out->updated++;
+    else
+        out->imported++;
     result = id;
 done:
     workshop_in_free(&w);
@@ -1244,10 +1302,11 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
     json_object_set_new(o, "partenaire", col_text(s, 19));
     json_object_set_new(o, "accessibilite", col_text(s, 20));
     if (db_col_text(s, 22)) {
-        json_t *v = json_pack("{s:o, s:o, s:o, s:o}", "nom", col_text(s, 21), "adresse",
-                              col_text(s, 22), "code_postal", col_text(s, 23), "commune",
-                              col_text(s, 24));
-        if (sqlite3_column_type(s, 25) != SQLITE_NULL && sqlite3_column_type(s, 26) != SQLITE_NULL) {
+        json_t *v =
+            json_pack("{s:o, s:o, s:o, s:o}", "nom", col_text(s, 21), "adresse", col_text(s, 22),
+                      "code_postal", col_text(s, 23), "commune", col_text(s, 24));
+        if (sqlite3_column_type(s, 25) != SQLITE_NULL &&
+            sqlite3_column_type(s, 26) != SQLITE_NULL) {
             json_object_set_new(v, "latitude", json_real(sqlite3_column_double(s, 25)));
             json_object_set_new(v, "longitude", json_real(sqlite3_column_double(s, 26)));
         }
@@ -1305,7 +1364,11 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
     int64_t *starts = NULL;
     size_t nstarts = 0;
     json_t *seances = json_array();
-    typedef struct { int64_t start, end; bool cancelled; char *reason; } stored;
+    typedef struct {
+        int64_t start, end;
+        bool cancelled;
+        char *reason;
+    } stored;
     stored *all = NULL;
     size_t nall = 0, cap = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1325,12 +1388,14 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
                              all[nall - 1].start + 1, occ, WORKSHOP_MAX_SESSIONS);
         if (n < 0) n = WORKSHOP_MAX_SESSIONS;
         starts = xmalloc(((size_t)n + 1) * sizeof *starts);
-        for (int k = 0; k < n; k++) starts[nstarts++] = occ[k].start;
+        for (int k = 0; k < n; k++)
+            starts[nstarts++] = occ[k].start;
         free(occ);
     }
     for (size_t i = 0; i < nall; i++) {
         bool from_rule = false;
-        for (size_t k = 0; k < nstarts && !from_rule; k++) from_rule = starts[k] == all[i].start;
+        for (size_t k = 0; k < nstarts && !from_rule; k++)
+            from_rule = starts[k] == all[i].start;
         if (!from_rule) {
             buf a = {0}, b = {0};
             local_text(&a, zone, all[i].start, true);
@@ -1345,8 +1410,11 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
             day[10] = '\0';
             size_t k;
             json_t *x;
-            json_array_foreach(annulations, k, x)
-                by_day = by_day || !strcmp(json_string_value(json_object_get(x, "date")) ? json_string_value(json_object_get(x, "date")) : "", day);
+            json_array_foreach(annulations, k, x) by_day =
+                by_day || !strcmp(json_string_value(json_object_get(x, "date"))
+                                      ? json_string_value(json_object_get(x, "date"))
+                                      : "",
+                                  day);
             if (all[i].cancelled && !by_day) {
                 json_object_set_new(item, "annulee", json_true());
                 if (all[i].reason) json_object_set_new(item, "motif", json_string(all[i].reason));
@@ -1359,9 +1427,13 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
     }
     free(all);
     free(starts);
-    if (json_array_size(seances)) json_object_set_new(o, "seances", seances);
-    else json_decref(seances);
-    if (json_array_size(annulations)) json_object_set_new(o, "annulations", annulations);
-    else json_decref(annulations);
+    if (json_array_size(seances))
+        json_object_set_new(o, "seances", seances);
+    else
+        json_decref(seances);
+    if (json_array_size(annulations))
+        json_object_set_new(o, "annulations", annulations);
+    else
+        json_decref(annulations);
     return o;
 }

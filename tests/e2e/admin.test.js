@@ -220,3 +220,45 @@ test('repere remind mails managers of listings not verified for 6 months, once p
   assert.match(mail.body, /\/verifier\?lieu=\d+&exp=\d+&sig=[0-9a-f]{64}/);
   assert.match(cli(['remind']), /0 reminder\(s\) due/);
 });
+
+test('declared forms: every wrong field has its message at once, and what was typed is kept', async () => {
+  const anon = new Browser(server.base);
+  await anon.get(`/lieux/${placeA}/gerer`);
+  const claim = await anon.post(`/lieux/${placeA}/gerer`, { name: '', role: 'r'.repeat(201), email: 'camille@exemple..fr', message: 'Je tiens la permanence du mardi.' });
+  assert.equal(claim.status, 400);
+  assert.match(claim.text, /id="e-name">Indiquez votre nom\.</);
+  assert.match(claim.text, /id="e-role">« Votre rôle dans ce lieu » : trop long, 200 caractères au plus\.</);
+  assert.match(claim.text, /id="e-email">« Adresse électronique » : [^<]+\.</);
+  assert.match(claim.text, /value="camille@exemple\.\.fr"/);
+  assert.match(claim.text, />Je tiens la permanence du mardi\.<\/textarea>/);
+
+  await anon.get(`/lieux/${placeA}/signaler`);
+  const report = await anon.post(`/lieux/${placeA}/signaler`, { kinds: ['horaires'], message: '  Fermé le lundi.  ', contact: 'pas une adresse' });
+  assert.equal(report.status, 400);
+  assert.match(report.text, /id="e-contact">« Votre adresse électronique » : [^<]+\.</);
+  assert.match(report.text, />Fermé le lundi\.<\/textarea>/);
+  assert.match(report.text, /value="pas une adresse"/);
+  assert.match(report.text, /id="k-horaires" name="kinds" value="horaires" checked/);
+
+  const admin = new Browser(server.base);
+  await admin.login(ADMIN, ADMIN_PW);
+  await admin.get('/admin');
+  const invite = await admin.post('/admin/inviter', { email: 'pas-une-adresse', name: 'Camille', place: '' });
+  assert.equal(invite.status, 400);
+  assert.match(invite.text, /id="e-inv-email">« Adresse électronique » : [^<]+\.</);
+  assert.match(invite.text, /id="e-inv-place">Indiquez le numéro du lieu\.</);
+  assert.match(invite.text, /id="inv-name" name="name" value="Camille"/);
+
+  await admin.get('/admin/lieux/nouveau');
+  const place = await admin.post('/admin/lieux/nouveau', { name: 'Espace test', address: '', postal_code: '7300', commune: '' });
+  assert.equal(place.status, 400);
+  assert.match(place.text, /id="e-address">Ce champ est obligatoire\.</);
+  assert.match(place.text, /id="e-postal_code">Le code postal a cinq chiffres/);
+  assert.match(place.text, /id="e-commune">Ce champ est obligatoire\.</);
+  assert.match(place.text, /value="Espace test"/);
+
+  await anon.get('/compte/oubli');
+  const forgot = await anon.post('/compte/oubli', { email: '' });
+  assert.equal(forgot.status, 400);
+  assert.match(forgot.text, /id="email-error">Indiquez votre adresse électronique\.</);
+});

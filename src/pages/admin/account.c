@@ -12,6 +12,7 @@
 #include "accounts/auth.h"
 #include "core/mail.h"
 #include "core/validate.h"
+#include "pages/form.h"
 #include "pages/pages.h"
 #include "http/session.h"
 
@@ -60,6 +61,58 @@ static int login_again(req *r, int status, const char *email, const char *retour
     return reply_page(r, "login", m);
 }
 
+/* One audit line in its own transaction (what the callers did by hand). */
+typedef struct audit_args {
+    const char *event;
+    int64_t actor;
+    const char *subject, *ip, *detail;
+} audit_args;
+
+static int audit_tx(db_conn *w, void *ctx)
+{
+    const audit_args *a = ctx;
+    auth_audit(w, a->event, a->actor, a->subject, a->ip, a->detail);
+    return 0;
+}
+
+typedef struct login_args {
+    bool ok;
+    int64_t account, now;
+    const char *email, *ip;
+} login_args;
+
+/* Inside the transaction: a failure counted and logged, or a success noted. */
+static int login_tx(db_conn *w, void *ctx)
+{
+    const login_args *a = ctx;
+    if (!a->ok) {
+        auth_throttle_fail(w, a->email, a->ip, a->now);
+        auth_audit(w, "login_failed", 0, a->email, a->ip, a->account ? NULL : "compte inconnu");
+        return 0;
+    }
+    auth_throttle_clear(w, a->email);
+    sqlite3_stmt *s = db_stmt(w, Q_LOGGED_IN);
+    db_bind_int(s, ":id", a->account);
+    db_exec_stmt(s);
+    auth_audit(w, "login", a->account, a->email, a->ip, NULL);
+    return 0;
+}
+
+typedef struct rehash_args {
+    int64_t account;
+    const char *hash;
+} rehash_args;
+
+static int rehash_tx(db_conn *w, void *ctx)
+{
+    const rehash_args *a = ctx;
+    sqlite3_stmt *s = db_stmt(w, Q_REHASH);
+    db_bind_text(s, ":hash", a->hash);
+    db_bind_int(s, ":id", a->account);
+    db_exec_stmt(s);
+    return 0;
+}
+
 int page_login_post(req *r)
 {
     const char *email = form_or_empty(r, "email");
@@ -72,15 +125,12 @@ int page_login_post(req *r)
 
     int64_t wait = auth_throttle_wait(r->app->db, email, ip, now);
     if (wait > 0) {
-        db_conn *w = db_begin(r->app->db);
-        if (w) {
-            auth_audit(w, "login_throttled", 0, email, ip, NULL);
-            db_commit(w);
-        }
-        char *msg = arena_printf(r->arena,
-                                 "Trop de tentatives de connexion : réessayez dans %lld %s.",
-                                 (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
-                                 wait >= 60 ? "minute(s)" : "seconde(s)");
+        audit_args a = {"login_throttled", 0, email, ip, NULL};
+        db_transaction(r->app->db, audit_tx, &a);
+        char *msg =
+            arena_printf(r->arena, "Trop de tentatives de connexion : réessayez dans %lld %s.",
+                         (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
+                         wait >= 60 ? "minute(s)" : "seconde(s)");
         reply_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)wait));
         return login_again(r, 429, email, retour, msg);
     }
@@ -100,29 +150,15 @@ int page_login_post(req *r)
     bool ok = auth_verify_password(r->app->auth, hash, password, &rehash) && !disabled;
     free(hash);
 
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    if (!ok) {
-        auth_throttle_fail(w, email, ip, now);
-        auth_audit(w, "login_failed", 0, email, ip, account ? NULL : "compte inconnu");
-        db_commit(w);
-        return login_again(r, 401, email, retour, "Adresse électronique ou mot de passe incorrect.");
-    }
-    auth_throttle_clear(w, email);
-    s = db_stmt(w, Q_LOGGED_IN);
-    db_bind_int(s, ":id", account);
-    db_exec_stmt(s);
-    auth_audit(w, "login", account, email, ip, NULL);
-    db_commit(w);
+    login_args la = {ok, account, now, email, ip};
+    if (db_transaction(r->app->db, login_tx, &la) < 0) return -1;
+    if (!ok)
+        return login_again(r, 401, email, retour,
+                           "Adresse électronique ou mot de passe incorrect.");
     if (rehash) {
         char *fresh = auth_hash_password(r->app->auth, password);
-        if (fresh && (w = db_begin(r->app->db))) {
-            s = db_stmt(w, Q_REHASH);
-            db_bind_text(s, ":hash", fresh);
-            db_bind_int(s, ":id", account);
-            db_exec_stmt(s);
-            db_commit(w);
-        }
+        rehash_args ra = {account, fresh};
+        if (fresh) db_transaction(r->app->db, rehash_tx, &ra);
         free(fresh);
     }
     if (session_start(r, account) != 0) return -1;
@@ -131,11 +167,8 @@ int page_login_post(req *r)
 
 int page_logout(req *r)
 {
-    db_conn *w = db_begin(r->app->db);
-    if (w) {
-        auth_audit(w, "logout", r->user->account_id, r->user->email, req_client_ip(r), NULL);
-        db_commit(w);
-    }
+    audit_args a = {"logout", r->user->account_id, r->user->email, req_client_ip(r), NULL};
+    db_transaction(r->app->db, audit_tx, &a);
     session_end(r);
     return reply_redirect(r, 303, "/connexion?fin=1");
 }
@@ -148,25 +181,50 @@ int page_forgot(req *r)
 }
 
 /* Used by: page_forgot_post (a reset link only for accounts that can sign in). */
-static const char Q_RESETTABLE[] =
-    "SELECT id FROM account WHERE email = :email AND disabled = 0";
+static const char Q_RESETTABLE[] = "SELECT id FROM account WHERE email = :email AND disabled = 0";
 /* Used by: page_forgot_post (at most 3 reset links per account and hour). */
 static const char Q_RECENT_RESETS[] =
     "SELECT count(*) FROM account_token WHERE account_id = :id AND kind = 'reset'"
     " AND created_at > :since";
 
+/* The forgotten-password form, declared once (form.h). */
+static const form_field FORGOT_FIELDS[] = {
+    {.name = "email",
+     .label = "Adresse électronique",
+     .required = true,
+     .rule = validate_email,
+     .if_missing = "Indiquez votre adresse électronique."},
+};
+
+typedef struct forgot_args {
+    int64_t account, now;
+    const char *email, *ip;
+    char *token; /* out: the reset link's token (malloc'd), when there is an account */
+} forgot_args;
+
+static int forgot_tx(db_conn *w, void *ctx)
+{
+    forgot_args *a = ctx;
+    if (a->account) a->token = auth_token_create(w, "reset", a->account, 0, a->now);
+    auth_audit(w, "reset_requested", 0, a->email, a->ip, a->account ? NULL : "sans effet");
+    return 0;
+}
+
 int page_forgot_post(req *r)
 {
-    const char *email = form_or_empty(r, "email");
+    const char *email;
+    json_t *errors = json_object();
     json_t *m = session_page_model(r, "Mot de passe oublié");
     json_object_set_new(m, "sent", json_true());
-    if (!validate_email(email, NULL)) {
+    if (!form_read(r, FORGOT_FIELDS, ARRAY_LEN(FORGOT_FIELDS), &email, errors)) {
         json_object_set_new(m, "sent", json_false());
         json_object_set_new(m, "email", json_string(email));
-        json_object_set_new(m, "error", json_string("Indiquez votre adresse électronique."));
+        json_object_set(m, "error", json_object_get(errors, "email"));
+        json_decref(errors);
         r->status = 400;
         return reply_page(r, "login_forgot", m);
     }
+    json_decref(errors);
     int64_t now = now_utc();
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_RESETTABLE);
     db_bind_text(s, ":email", email);
@@ -179,26 +237,21 @@ int page_forgot_post(req *r)
         if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 3) account = 0;
         sqlite3_reset(s);
     }
-    char *token = NULL;
-    db_conn *w = db_begin(r->app->db);
-    if (!w) {
+    forgot_args a = {account, now, email, req_client_ip(r), NULL};
+    if (db_transaction(r->app->db, forgot_tx, &a) < 0) {
+        free(a.token);
         json_decref(m);
         return -1;
     }
-    if (account) token = auth_token_create(w, "reset", account, 0, now);
-    auth_audit(w, "reset_requested", 0, email, req_client_ip(r), account ? NULL : "sans effet");
-    if (db_commit(w) != 0) {
-        free(token);
-        json_decref(m);
-        return -1;
-    }
+    char *token = a.token;
     if (token) {
         char *base = auth_base_url(r->app);
-        char *body = xasprintf("Bonjour,\n\nPour choisir un nouveau mot de passe sur Repère, "
-                               "ouvrez ce lien (valable une heure, une seule fois) :\n\n"
-                               "%s/compte/activer?t=%s\n\nSi vous n'avez rien demandé, "
-                               "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n",
-                               base, token);
+        char *body =
+            xasprintf("Bonjour,\n\nPour choisir un nouveau mot de passe sur Repère, "
+                      "ouvrez ce lien (valable une heure, une seule fois) :\n\n"
+                      "%s/compte/activer?t=%s\n\nSi vous n'avez rien demandé, "
+                      "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n",
+                      base, token);
         mail_send(r->app, email, "Nouveau mot de passe pour Repère", body);
         free(body);
         free(base);
@@ -229,7 +282,8 @@ static json_t *activate_model(req *r, int64_t account, const char *token, const 
     json_object_set_new(m, "invite", json_boolean(strcmp(kind, "invite") == 0));
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_ACCOUNT_EMAIL);
     db_bind_int(s, ":id", account);
-    if (sqlite3_step(s) == SQLITE_ROW) json_object_set_new(m, "email", json_string(db_col_text(s, 0)));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        json_object_set_new(m, "email", json_string(db_col_text(s, 0)));
     sqlite3_reset(s);
     return m;
 }
@@ -242,6 +296,28 @@ int page_activate(req *r)
     int64_t account = auth_token_check(db_reader(r->app->db), token, false, now_utc(), &kind);
     if (!account) return link_refused(r);
     return reply_page(r, "account_activate", activate_model(r, account, token, kind));
+}
+
+enum { LINK_REFUSED = -3 }; /* the link was used meanwhile, or the password not stored */
+
+typedef struct activate_args {
+    req *r;
+    const char *token;
+    int64_t account;
+    const char *hash, *kind, *email;
+} activate_args;
+
+static int activate_tx(db_conn *w, void *ctx)
+{
+    const activate_args *a = ctx;
+    /* Used again inside the transaction: a link works once, even when two
+     * forms race. */
+    if (auth_token_check(w, a->token, true, now_utc(), NULL) != a->account ||
+        auth_set_password(w, a->account, a->hash) != 0)
+        return LINK_REFUSED;
+    auth_audit(w, strcmp(a->kind, "invite") == 0 ? "invitation_accepted" : "password_reset",
+               a->account, a->email, req_client_ip(a->r), NULL);
+    return 0;
 }
 
 int page_activate_post(req *r)
@@ -267,23 +343,11 @@ int page_activate_post(req *r)
     json_decref(m);
     char *hash = auth_hash_password(r->app->auth, password);
     if (!hash) return -1;
-    db_conn *w = db_begin(r->app->db);
-    if (!w) {
-        free(hash);
-        return -1;
-    }
-    /* Used again inside the transaction: a link works once, even when two
-     * forms race. */
-    if (auth_token_check(w, token, true, now_utc(), NULL) != account ||
-        auth_set_password(w, account, hash) != 0) {
-        db_rollback(w);
-        free(hash);
-        return link_refused(r);
-    }
+    activate_args a = {r, token, account, hash, kind, email};
+    int rc = db_transaction(r->app->db, activate_tx, &a);
     free(hash);
-    auth_audit(w, strcmp(kind, "invite") == 0 ? "invitation_accepted" : "password_reset", account,
-               email, req_client_ip(r), NULL);
-    if (db_commit(w) != 0) return -1;
+    if (rc == LINK_REFUSED) return link_refused(r);
+    if (rc < 0) return -1;
     if (session_start(r, account) != 0) return -1;
     return reply_redirect(r, 303, "/admin");
 }
@@ -291,11 +355,10 @@ int page_activate_post(req *r)
 /* ---- the account page ---- */
 
 /* Used by: page_account (the roles of the signed-in account). */
-static const char Q_MY_ROLES[] =
-    "SELECT r.kind, r.place_id, r.departement, r.epci, p.name, e.name"
-    " FROM account_role r LEFT JOIN place p ON p.id = r.place_id"
-    " LEFT JOIN epci e ON e.siren = r.epci"
-    " WHERE r.account_id = :id ORDER BY r.kind, p.name";
+static const char Q_MY_ROLES[] = "SELECT r.kind, r.place_id, r.departement, r.epci, p.name, e.name"
+                                 " FROM account_role r LEFT JOIN place p ON p.id = r.place_id"
+                                 " LEFT JOIN epci e ON e.siren = r.epci"
+                                 " WHERE r.account_id = :id ORDER BY r.kind, p.name";
 
 json_t *account_roles(req *r, int64_t account)
 {
@@ -305,16 +368,19 @@ json_t *account_roles(req *r, int64_t account)
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *kind = db_col_text(s, 0);
         const char *text;
-        if (strcmp(kind, "admin") == 0) text = "Administration de tout l'annuaire";
+        if (strcmp(kind, "admin") == 0)
+            text = "Administration de tout l'annuaire";
         else if (strcmp(kind, "manager") == 0)
-            text = arena_printf(r->arena, "Gestion du lieu « %s »", db_col_text(s, 4) ? db_col_text(s, 4) : "?");
+            text = arena_printf(r->arena, "Gestion du lieu « %s »",
+                                db_col_text(s, 4) ? db_col_text(s, 4) : "?");
         else if (db_col_text(s, 2))
             text = arena_printf(r->arena, "Coordination du département %s", db_col_text(s, 2));
         else if (db_col_text(s, 3))
             text = arena_printf(r->arena, "Coordination de l'EPCI %s",
                                 db_col_text(s, 5) ? db_col_text(s, 5) : db_col_text(s, 3));
         else
-            text = arena_printf(r->arena, "Coordination du lieu « %s »", db_col_text(s, 4) ? db_col_text(s, 4) : "?");
+            text = arena_printf(r->arena, "Coordination du lieu « %s »",
+                                db_col_text(s, 4) ? db_col_text(s, 4) : "?");
         json_array_append_new(roles, json_string(text));
     }
     sqlite3_reset(s);
@@ -339,6 +405,20 @@ int page_account(req *r)
 /* Used by: page_account_password. */
 static const char Q_MY_HASH[] = "SELECT password_hash FROM account WHERE id = :id";
 
+typedef struct password_args {
+    req *r;
+    const char *hash;
+} password_args;
+
+static int password_tx(db_conn *w, void *ctx)
+{
+    const password_args *a = ctx;
+    int rc = auth_set_password(w, a->r->user->account_id, a->hash); /* ends every session */
+    auth_audit(w, "password_changed", a->r->user->account_id, a->r->user->email,
+               req_client_ip(a->r), NULL);
+    return rc != 0 ? -1 : 0;
+}
+
 int page_account_password(req *r)
 {
     const char *current = form_or_empty(r, "current");
@@ -346,7 +426,8 @@ int page_account_password(req *r)
     const char *confirm = form_or_empty(r, "password2");
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_MY_HASH);
     db_bind_int(s, ":id", r->user->account_id);
-    char *hash = sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+    char *hash =
+        sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
     sqlite3_reset(s);
     bool ok = auth_verify_password(r->app->auth, hash, current, NULL);
     free(hash);
@@ -357,26 +438,25 @@ int page_account_password(req *r)
     if (problem) return account_page(r, problem, NULL, 400);
     char *fresh = auth_hash_password(r->app->auth, password);
     if (!fresh) return -1;
-    db_conn *w = db_begin(r->app->db);
-    if (!w) {
-        free(fresh);
-        return -1;
-    }
-    int rc = auth_set_password(w, r->user->account_id, fresh); /* ends every session */
+    password_args a = {r, fresh};
+    int rc = db_transaction(r->app->db, password_tx, &a);
     free(fresh);
-    auth_audit(w, "password_changed", r->user->account_id, r->user->email, req_client_ip(r), NULL);
-    if (rc != 0 || db_commit(w) != 0) return -1;
+    if (rc < 0) return -1;
     if (session_start(r, r->user->account_id) != 0) return -1;
     return reply_redirect(r, 303, "/compte?ok=1");
 }
 
-int page_account_logout_all(req *r)
+static int logout_all_tx(db_conn *w, void *ctx)
 {
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
+    req *r = ctx;
     session_end_all(w, r->user->account_id);
     auth_audit(w, "logout_everywhere", r->user->account_id, r->user->email, req_client_ip(r), NULL);
-    if (db_commit(w) != 0) return -1;
+    return 0;
+}
+
+int page_account_logout_all(req *r)
+{
+    if (db_transaction(r->app->db, logout_all_tx, r) < 0) return -1;
     session_end(r);
     return reply_redirect(r, 303, "/connexion?fin=1");
 }

@@ -10,12 +10,12 @@
 #include "places/history.h"
 #include "core/mail.h"
 #include "core/validate.h"
+#include "pages/form.h"
 #include "pages/pages.h"
 #include "places/place_store.h"
 #include "places/place_view.h"
 #include "http/session.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 enum {
     DASHBOARD_LIST_MAX = 50, /* rows per list on the dashboard */
     LOG_SHOWN = 300,
-    MANAGER_IDLE_DAYS = 90,  /* "managers without recent login" */
+    MANAGER_IDLE_DAYS = 90, /* "managers without recent login" */
 };
 
 static const char *const REPORT_KINDS[][2] = {
@@ -52,8 +52,8 @@ json_t *admin_reports_model(req *r, sqlite3_stmt *s)
     (void)r;
     json_t *a = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "date",
-                              date_fr(db_col_text(s, 1)), "message", db_col_text(s, 3));
+        json_t *o = json_pack("{s:I, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                              "date", date_fr(db_col_text(s, 1)), "message", db_col_text(s, 3));
         json_t *kinds = json_array();
         char *k = xstrdup(db_col_text(s, 2) ? db_col_text(s, 2) : ""), *save = NULL;
         for (char *t = strtok_r(k, "|", &save); t; t = strtok_r(NULL, "|", &save))
@@ -91,15 +91,17 @@ static const char Q_FRESHNESS[] =
 /* Used by: the dashboard (the stalest listings of the territory). */
 static const char Q_STALE[] =
     "SELECT p.id, p.name, p.commune, " LATEST ", " AGE_DAYS ","
-    " (SELECT max(m.stage) FROM place_reminder m WHERE m.place_id = p.id AND m.basis = coalesce(p.verified_at, p.date_maj)),"
+    " (SELECT max(m.stage) FROM place_reminder m WHERE m.place_id = p.id AND m.basis = "
+    "coalesce(p.verified_at, p.date_maj)),"
     " EXISTS (SELECT 1 FROM account_role ar WHERE ar.place_id = p.id AND ar.kind = 'manager')"
-    " FROM place p WHERE p.closed_at IS NULL AND " AGE_DAYS " >= 182 AND "
-    ADMIN_COORDINATES("p", ":account") " ORDER BY " LATEST " LIMIT 50";
+    " FROM place p WHERE p.closed_at IS NULL AND " AGE_DAYS
+    " >= 182 AND " ADMIN_COORDINATES("p", ":account") " ORDER BY " LATEST " LIMIT 50";
 /* Used by: the dashboard inbox (open reports the account may act on). */
 static const char Q_REPORTS[] =
     "SELECT r.id, r.created_at, r.kinds, r.message, r.contact, p.id, p.name"
     " FROM place_report r JOIN place p ON p.id = r.place_id"
-    " WHERE r.handled_at IS NULL AND " ADMIN_CAN_EDIT("p", ":account") " ORDER BY r.id DESC LIMIT 50";
+    " WHERE r.handled_at IS NULL AND " ADMIN_CAN_EDIT("p",
+                                                      ":account") " ORDER BY r.id DESC LIMIT 50";
 /* Used by: the dashboard (claims waiting for this coordinator). */
 static const char Q_CLAIMS[] =
     "SELECT c.id, c.created_at, c.name, c.role, c.email, c.message, p.id, p.name"
@@ -110,7 +112,8 @@ static const char Q_IDLE_MANAGERS[] =
     "SELECT a.email, a.last_login_at, p.id, p.name FROM account a"
     " JOIN account_role ar ON ar.account_id = a.id AND ar.kind = 'manager'"
     " JOIN place p ON p.id = ar.place_id"
-    " WHERE (a.last_login_at IS NULL OR a.last_login_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', :idle))"
+    " WHERE (a.last_login_at IS NULL OR a.last_login_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+    ":idle))"
     " AND " ADMIN_COORDINATES("p", ":account") " ORDER BY a.last_login_at, a.email LIMIT 50";
 
 static json_t *freshness_word(double age)
@@ -118,7 +121,19 @@ static json_t *freshness_word(double age)
     return json_string(age < 182 ? "récente" : age < 365 ? "6 à 12 mois" : "plus d'un an");
 }
 
-int page_admin(req *r)
+/* The invitation form (on the dashboard), declared once (form.h). */
+static const form_field INVITE_FIELDS[] = {
+    {.name = "email", .label = "Adresse électronique", .required = true, .rule = validate_email},
+    {.name = "name", .label = "Nom", .max_chars = 200},
+    {.name = "place", .label = "Numéro du lieu", .max_chars = 15},
+    {.name = "role", .label = "Autre rôle", .max_chars = 60},
+};
+enum { I_EMAIL, I_NAME, I_PLACE, I_ROLE, I_COUNT };
+_Static_assert(ARRAY_LEN(INVITE_FIELDS) == I_COUNT, "one index per field");
+
+/* The dashboard; with `invite_errors` (taken), the invitation form again
+ * with what was typed and its messages (400). */
+static int dashboard(req *r, const char *const *invite_values, json_t *invite_errors)
 {
     db_conn *c = db_reader(r->app->db);
     int64_t me = r->user->account_id;
@@ -151,17 +166,19 @@ int page_admin(req *r)
             json_object_set_new(m, "freshness",
                                 json_pack("{s:i, s:i, s:i, s:i}", "total", sqlite3_column_int(s, 0),
                                           "recent", sqlite3_column_int(s, 1), "middle",
-                                          sqlite3_column_int(s, 2), "old", sqlite3_column_int(s, 3)));
+                                          sqlite3_column_int(s, 2), "old",
+                                          sqlite3_column_int(s, 3)));
         sqlite3_reset(s);
         json_t *stale = json_array();
         s = db_stmt(c, Q_STALE);
         db_bind_int(s, ":account", me);
         while (sqlite3_step(s) == SQLITE_ROW) {
-            json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b}", "id",
-                                  (json_int_t)sqlite3_column_int64(s, 0), "name", db_col_text(s, 1),
-                                  "commune", db_col_text(s, 2), "verified", date_fr(db_col_text(s, 3)),
-                                  "freshness", freshness_word(sqlite3_column_double(s, 4)),
-                                  "has_manager", sqlite3_column_int(s, 6));
+            json_t *o =
+                json_pack("{s:I, s:s, s:s, s:o, s:o, s:b}", "id",
+                          (json_int_t)sqlite3_column_int64(s, 0), "name", db_col_text(s, 1),
+                          "commune", db_col_text(s, 2), "verified", date_fr(db_col_text(s, 3)),
+                          "freshness", freshness_word(sqlite3_column_double(s, 4)), "has_manager",
+                          sqlite3_column_int(s, 6));
             if (sqlite3_column_type(s, 5) != SQLITE_NULL)
                 json_object_set_new(o, "reminded", json_integer(sqlite3_column_int(s, 5)));
             json_array_append_new(stale, o);
@@ -172,12 +189,14 @@ int page_admin(req *r)
         s = db_stmt(c, Q_CLAIMS);
         db_bind_int(s, ":account", me);
         while (sqlite3_step(s) == SQLITE_ROW) {
-            json_t *o = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s}", "id",
-                                  (json_int_t)sqlite3_column_int64(s, 0), "date", date_fr(db_col_text(s, 1)),
-                                  "name", db_col_text(s, 2), "email", db_col_text(s, 4), "place_id",
-                                  (json_int_t)sqlite3_column_int64(s, 6), "place_name", db_col_text(s, 7));
+            json_t *o = json_pack(
+                "{s:I, s:o, s:s, s:s, s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                "date", date_fr(db_col_text(s, 1)), "name", db_col_text(s, 2), "email",
+                db_col_text(s, 4), "place_id", (json_int_t)sqlite3_column_int64(s, 6), "place_name",
+                db_col_text(s, 7));
             if (db_col_text(s, 3)) json_object_set_new(o, "role", json_string(db_col_text(s, 3)));
-            if (db_col_text(s, 5)) json_object_set_new(o, "message", json_string(db_col_text(s, 5)));
+            if (db_col_text(s, 5))
+                json_object_set_new(o, "message", json_string(db_col_text(s, 5)));
             json_array_append_new(claims, o);
         }
         sqlite3_reset(s);
@@ -187,9 +206,12 @@ int page_admin(req *r)
         db_bind_int(s, ":account", me);
         db_bind_text(s, ":idle", "-90 days");
         while (sqlite3_step(s) == SQLITE_ROW) {
-            json_t *o = json_pack("{s:s, s:I, s:s}", "email", db_col_text(s, 0), "place_id",
-                                  (json_int_t)sqlite3_column_int64(s, 2), "place_name", db_col_text(s, 3));
-            json_object_set_new(o, "last_login", db_col_text(s, 1) ? date_fr(db_col_text(s, 1)) : json_string("jamais"));
+            json_t *o =
+                json_pack("{s:s, s:I, s:s}", "email", db_col_text(s, 0), "place_id",
+                          (json_int_t)sqlite3_column_int64(s, 2), "place_name", db_col_text(s, 3));
+            json_object_set_new(o, "last_login",
+                                db_col_text(s, 1) ? date_fr(db_col_text(s, 1))
+                                                  : json_string("jamais"));
             json_array_append_new(idle, o);
         }
         sqlite3_reset(s);
@@ -197,21 +219,33 @@ int page_admin(req *r)
     }
     const char *ok = req_query(r, "ok");
     if (ok) {
-        const char *msg = strcmp(ok, "invitation") == 0 ? "L'invitation a été envoyée."
-                        : strcmp(ok, "accepte") == 0 ? "Demande acceptée : une invitation a été envoyée."
-                        : strcmp(ok, "refuse") == 0 ? "Demande refusée : la personne a été prévenue."
-                        : strcmp(ok, "traite") == 0 ? "Signalement marqué comme traité."
-                                                     : "C'est fait.";
+        const char *msg =
+            strcmp(ok, "invitation") == 0 ? "L'invitation a été envoyée."
+            : strcmp(ok, "accepte") == 0  ? "Demande acceptée : une invitation a été envoyée."
+            : strcmp(ok, "refuse") == 0   ? "Demande refusée : la personne a été prévenue."
+            : strcmp(ok, "traite") == 0   ? "Signalement marqué comme traité."
+                                          : "C'est fait.";
         json_object_set_new(m, "notice", json_string(msg));
     }
+    if (invite_errors) {
+        json_object_set_new(m, "invite", form_values_model(INVITE_FIELDS, I_COUNT, invite_values));
+        json_object_set_new(m, "invite_errors", invite_errors);
+        r->status = 400;
+    }
     return reply_page(r, "admin", m);
+}
+
+int page_admin(req *r)
+{
+    return dashboard(r, NULL, NULL);
 }
 
 /* ---- reports and claims ---- */
 
 /* Used by: page_admin_report_handled (authorised in the statement). */
 static const char Q_REPORT_HANDLED[] =
-    "UPDATE place_report SET handled_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), handled_by = :account"
+    "UPDATE place_report SET handled_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), handled_by = "
+    ":account"
     " WHERE id = :id AND handled_at IS NULL AND EXISTS (SELECT 1 FROM place p"
     " WHERE p.id = place_report.place_id AND " ADMIN_CAN_EDIT("p", ":account") ")";
 
@@ -220,21 +254,36 @@ static int64_t id_param(req *r, size_t i)
     return r->nparams > i ? place_parse_segment(r->params[i], NULL) : 0;
 }
 
+/* What the transactions below refuse: not theirs to act on, or nothing to do. */
+enum { NOT_YOURS = -3 };
+
+typedef struct id_args {
+    req *r;
+    int64_t id;
+} id_args;
+
+static int report_handled_tx(db_conn *w, void *ctx)
+{
+    const id_args *a = ctx;
+    sqlite3_stmt *s = db_stmt(w, Q_REPORT_HANDLED);
+    db_bind_int(s, ":id", a->id);
+    db_bind_int(s, ":account", a->r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) return NOT_YOURS;
+    auth_audit(w, "report_handled", a->r->user->account_id,
+               arena_printf(a->r->arena, "report:%lld", (long long)a->id), req_client_ip(a->r),
+               NULL);
+    return 0;
+}
+
 int page_admin_report_handled(req *r)
 {
-    int64_t id = id_param(r, 0);
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    sqlite3_stmt *s = db_stmt(w, Q_REPORT_HANDLED);
-    db_bind_int(s, ":id", id);
-    db_bind_int(s, ":account", r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
-        return reply_error(r, 403, "Ce signalement n'existe pas, est déjà traité, ou ne concerne pas un lieu que vous gérez.");
-    }
-    auth_audit(w, "report_handled", r->user->account_id, arena_printf(r->arena, "report:%lld", (long long)id),
-               req_client_ip(r), NULL);
-    if (db_commit(w) != 0) return -1;
+    id_args a = {r, id_param(r, 0)};
+    int rc = db_transaction(r->app->db, report_handled_tx, &a);
+    if (rc == NOT_YOURS)
+        return reply_error(r, 403,
+                           "Ce signalement n'existe pas, est déjà traité, ou ne concerne pas un "
+                           "lieu que vous gérez.");
+    if (rc < 0) return -1;
     const char *back = req_form(r, "retour");
     if (back && str_starts_with(back, "/admin/lieux/") && !strpbrk(back, "\r\n"))
         return reply_redirect(r, 303, back);
@@ -242,25 +291,60 @@ int page_admin_report_handled(req *r)
 }
 
 /* Used by: page_admin_claim_decide. */
-static const char Q_CLAIM_GET[] =
-    "SELECT c.place_id, c.name, c.email, p.name FROM place_claim c JOIN place p ON p.id = c.place_id"
-    " WHERE c.id = :id AND c.status = 'pending'";
+static const char Q_CLAIM_GET[] = "SELECT c.place_id, c.name, c.email, p.name FROM place_claim c "
+                                  "JOIN place p ON p.id = c.place_id"
+                                  " WHERE c.id = :id AND c.status = 'pending'";
 static const char Q_CLAIM_DECIDE[] =
     "UPDATE place_claim SET status = :status, reason = :reason, decided_by = :account,"
     " decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     " WHERE id = :id AND status = 'pending' AND EXISTS (SELECT 1 FROM place p"
     " WHERE p.id = place_claim.place_id AND " ADMIN_COORDINATES("p", ":account") ")";
 
+typedef struct claim_args {
+    req *r;
+    int64_t id;
+    bool accept;
+    const char *reason;
+    int64_t place_id;
+    const char *name, *email;
+    char *link; /* out: the invitation link when accepted (malloc'd) */
+} claim_args;
+
+/* Inside the transaction: the decision (authorised in the statement), the
+ * invitation when accepted, the audit line. */
+static int claim_decide_tx(db_conn *w, void *ctx)
+{
+    claim_args *a = ctx;
+    req *r = a->r;
+    sqlite3_stmt *s = db_stmt(w, Q_CLAIM_DECIDE);
+    db_bind_text(s, ":status", a->accept ? "accepted" : "refused");
+    db_bind_text(s, ":reason", a->reason);
+    db_bind_int(s, ":account", r->user->account_id);
+    db_bind_int(s, ":id", a->id);
+    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) return NOT_YOURS;
+    if (a->accept) {
+        role_spec role = {.kind = ROLE_MANAGER, .place_id = a->place_id};
+        a->link = admin_invite(r->app, w, a->email, a->name, &role, 1, r->user->account_id);
+        if (!a->link) return -1;
+    }
+    auth_audit(w, a->accept ? "claim_accepted" : "claim_refused", r->user->account_id,
+               arena_printf(r->arena, "claim:%lld", (long long)a->id), req_client_ip(r), a->email);
+    return 0;
+}
+
 int page_admin_claim_decide(req *r)
 {
     int64_t id = id_param(r, 0);
     const char *decision = r->params[1];
     bool accept = strcmp(decision, "accepter") == 0;
-    if (!accept && strcmp(decision, "refuser") != 0) return reply_error(r, 404, "Cette action n'existe pas.");
+    if (!accept && strcmp(decision, "refuser") != 0)
+        return reply_error(r, 404, "Cette action n'existe pas.");
     const char *reason_raw = req_form(r, "reason");
     char *reason = str_trim(arena_strdup(r->arena, reason_raw ? reason_raw : ""));
     if (!accept && (!*reason || utf8_length(reason) > 1000))
-        return reply_error(r, 400, "Indiquez la raison du refus (1 000 caractères au plus) : elle est envoyée à la personne.");
+        return reply_error(r, 400,
+                           "Indiquez la raison du refus (1 000 caractères au plus) : elle est "
+                           "envoyée à la personne.");
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_CLAIM_GET);
     db_bind_int(s, ":id", id);
     if (sqlite3_step(s) != SQLITE_ROW) {
@@ -273,39 +357,24 @@ int page_admin_claim_decide(req *r)
     char *place_name = arena_strdup(r->arena, db_col_text(s, 3));
     sqlite3_reset(s);
 
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    s = db_stmt(w, Q_CLAIM_DECIDE);
-    db_bind_text(s, ":status", accept ? "accepted" : "refused");
-    db_bind_text(s, ":reason", reason);
-    db_bind_int(s, ":account", r->user->account_id);
-    db_bind_int(s, ":id", id);
-    if (db_exec_stmt(s) != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
+    claim_args a = {r, id, accept, reason, place_id, name, email, NULL};
+    int rc = db_transaction(r->app->db, claim_decide_tx, &a);
+    if (rc == NOT_YOURS)
         return reply_error(r, 403, "Cette demande ne concerne pas votre territoire.");
-    }
-    char *link = NULL;
-    if (accept) {
-        role_spec role = {.kind = ROLE_MANAGER, .place_id = place_id};
-        link = admin_invite(r->app, w, email, name, &role, 1, r->user->account_id);
-        if (!link) {
-            db_rollback(w);
-            return -1;
-        }
-    }
-    auth_audit(w, accept ? "claim_accepted" : "claim_refused", r->user->account_id,
-               arena_printf(r->arena, "claim:%lld", (long long)id), req_client_ip(r), email);
-    if (db_commit(w) != 0) {
-        free(link);
+    if (rc < 0) {
+        free(a.link);
         return -1;
     }
+    char *link = a.link;
     if (accept) {
-        admin_mail_invite(r->app, email, link, arena_printf(r->arena, "pour la fiche « %s »", place_name));
+        admin_mail_invite(r->app, email, link,
+                          arena_printf(r->arena, "pour la fiche « %s »", place_name));
         free(link);
     } else {
-        char *body = xasprintf("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
-                               "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n",
-                               place_name, reason);
+        char *body =
+            xasprintf("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
+                      "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n",
+                      place_name, reason);
         mail_send(r->app, email, "Votre demande sur Repère", body);
         free(body);
     }
@@ -314,38 +383,51 @@ int page_admin_claim_decide(req *r)
 
 /* ---- invitations ---- */
 
+typedef struct invite_args {
+    req *r;
+    const char *email, *name;
+    const role_spec *role;
+    char *link; /* out (malloc'd) */
+} invite_args;
+
+static int invite_tx(db_conn *w, void *ctx)
+{
+    invite_args *a = ctx;
+    a->link = admin_invite(a->r->app, w, a->email, a->name, a->role, 1, a->r->user->account_id);
+    return a->link ? 0 : -1;
+}
+
 int page_admin_invite(req *r)
 {
-    const char *email = req_form(r, "email");
-    const char *name = req_form(r, "name");
-    const char *place = req_form(r, "place");
-    const char *role_text = req_form(r, "role");
-    const char *why;
-    if (!validate_email(email, &why))
-        return reply_error(r, 400,
-                           arena_printf(r->arena, "Adresse électronique invalide : %s.", why));
-    if (name && utf8_length(name) > 200) return reply_error(r, 400, "Nom trop long.");
+    const char *v[I_COUNT];
+    json_t *errors = json_object();
+    form_read(r, INVITE_FIELDS, I_COUNT, v, errors);
     role_spec role = {0};
-    if (role_text && *role_text && strcmp(role_text, "manager") != 0) {
-        if (!r->user->admin) return reply_error(r, 403, "Seule l'administration peut donner ce rôle.");
-        if (!auth_role_parse(role_text, &role)) return reply_error(r, 400, "Rôle inconnu.");
+    if (*v[I_ROLE] && strcmp(v[I_ROLE], "manager") != 0) {
+        if (!r->user->admin) {
+            json_decref(errors);
+            return reply_error(r, 403, "Seule l'administration peut donner ce rôle.");
+        }
+        if (!json_object_get(errors, "role") && !auth_role_parse(v[I_ROLE], &role))
+            json_object_set_new(errors, "role", json_string("Rôle inconnu."));
     } else {
         role.kind = ROLE_MANAGER;
-        role.place_id = place ? place_parse_segment(place, NULL) : 0;
-        if (!role.place_id) return reply_error(r, 400, "Indiquez le numéro du lieu.");
+        role.place_id = place_parse_segment(v[I_PLACE], NULL);
+        if (!role.place_id && !json_object_get(errors, "place"))
+            json_object_set_new(errors, "place", json_string("Indiquez le numéro du lieu."));
     }
-    if (role.place_id && !admin_coordinates(db_reader(r->app->db), r->user->account_id, role.place_id))
+    if (json_object_size(errors)) return dashboard(r, v, errors);
+    json_decref(errors);
+    if (role.place_id &&
+        !admin_coordinates(db_reader(r->app->db), r->user->account_id, role.place_id))
         return reply_error(r, 403, "Ce lieu ne fait pas partie de votre territoire.");
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    char *link = admin_invite(r->app, w, email, name && *name ? name : NULL, &role, 1, r->user->account_id);
-    if (!link || db_commit(w) != 0) {
-        if (link) free(link);
-        else db_rollback(w);
+    invite_args a = {r, v[I_EMAIL], *v[I_NAME] ? v[I_NAME] : NULL, &role, NULL};
+    if (db_transaction(r->app->db, invite_tx, &a) < 0) {
+        free(a.link);
         return -1;
     }
-    admin_mail_invite(r->app, email, link, NULL);
-    free(link);
+    admin_mail_invite(r->app, v[I_EMAIL], a.link, NULL);
+    free(a.link);
     return reply_redirect(r, 303, "/admin?ok=invitation");
 }
 
@@ -373,14 +455,26 @@ static int new_place_tx(db_conn *w, void *ctx)
     return 1;
 }
 
-static int new_place_form(req *r, json_t *errors)
+/* The new-place form, declared once (form.h). No labels: each message sits
+ * beside its field (« Ce champ est obligatoire. », « Le code postal a cinq
+ * chiffres. »). */
+static const form_field NEW_PLACE_FIELDS[] = {
+    {.name = "name", .required = true, .max_chars = 200},
+    {.name = "address", .required = true, .max_chars = 200},
+    {.name = "postal_code", .required = true, .max_chars = 200, .rule = validate_postal_code},
+    {.name = "commune", .required = true, .max_chars = 200},
+};
+enum { N_NAME, N_ADDRESS, N_POSTAL_CODE, N_COMMUNE, N_COUNT };
+_Static_assert(ARRAY_LEN(NEW_PLACE_FIELDS) == N_COUNT, "one index per field");
+
+/* `values`: what was typed (NULL: an empty form); takes `errors` (400). */
+static int new_place_form(req *r, const char *const *values, json_t *errors)
 {
     json_t *m = session_page_model(r, "Ajouter un lieu");
-    const char *keys[] = {"name", "address", "postal_code", "commune"};
-    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-        const char *v = req_form(r, keys[i]);
-        json_object_set_new(m, keys[i], json_string(v ? v : ""));
-    }
+    const char *none[N_COUNT] = {0};
+    json_t *typed = form_values_model(NEW_PLACE_FIELDS, N_COUNT, values ? values : none);
+    json_object_update(m, typed);
+    json_decref(typed);
     if (errors) {
         json_object_set_new(m, "errors", errors);
         r->status = 400;
@@ -390,26 +484,14 @@ static int new_place_form(req *r, json_t *errors)
 
 int page_admin_new_place(req *r)
 {
-    return new_place_form(r, NULL);
+    return new_place_form(r, NULL, NULL);
 }
 
 int page_admin_new_place_post(req *r)
 {
+    const char *v[N_COUNT];
     json_t *errors = json_object();
-    const char *keys[] = {"name", "address", "postal_code", "commune"};
-    char *v[4];
-    for (size_t i = 0; i < 4; i++) {
-        const char *raw = req_form(r, keys[i]);
-        v[i] = str_trim(arena_strdup(r->arena, raw ? raw : ""));
-        if (!*v[i]) json_object_set_new(errors, keys[i], json_string("Ce champ est obligatoire."));
-        else if (utf8_length(v[i]) > 200) json_object_set_new(errors, keys[i], json_string("Trop long : 200 caractères au plus."));
-    }
-    const char *why;
-    if (*v[2] && !validate_postal_code(v[2], &why))
-        json_object_set_new(
-            errors, "postal_code",
-            json_string(arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1)));
-    if (json_object_size(errors)) return new_place_form(r, errors);
+    if (!form_read(r, NEW_PLACE_FIELDS, N_COUNT, v, errors)) return new_place_form(r, v, errors);
     json_decref(errors);
     unsigned char rnd[8];
     char hex[17];
@@ -417,20 +499,20 @@ int page_admin_new_place_post(req *r)
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
     /* place_store derives the rest (search keys, time zone, commune link)
      * and puts the place at its commune's centre. */
-    json_t *values =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "source", "Repère", "source_id",
-                  arena_printf(r->arena, "repere-%s", hex), "pivot", "00000000000000", "name", v[0],
-                  "address", v[1], "postal_code", v[2], "commune", v[3]);
+    json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "source", "Repère",
+                               "source_id", arena_printf(r->arena, "repere-%s", hex), "pivot",
+                               "00000000000000", "name", v[N_NAME], "address", v[N_ADDRESS],
+                               "postal_code", v[N_POSTAL_CODE], "commune", v[N_COMMUNE]);
     place_write pw = {.values = values,
                       .account = r->user->account_id,
                       .source = "editor",
                       .position_from_commune = true};
-    new_place a = {r, &pw, v[0]};
+    new_place a = {r, &pw, v[N_NAME]};
     int rc = db_transaction(r->app->db, new_place_tx, &a);
     json_decref(values);
     if (rc == NEW_PLACE_OUTSIDE) {
         json_t *e = json_pack("{s:s}", "commune", "Cette commune n'est pas dans votre territoire.");
-        return new_place_form(r, e);
+        return new_place_form(r, v, e);
     }
     if (rc < 0) return -1;
     return reply_redirect(r, 303,
@@ -458,27 +540,34 @@ int page_admin_users(req *r)
         json_t *o = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "email", db_col_text(s, 1),
                               "active", sqlite3_column_int(s, 4));
         if (db_col_text(s, 2)) json_object_set_new(o, "name", json_string(db_col_text(s, 2)));
-        json_object_set_new(o, "last_login", db_col_text(s, 3) ? date_fr(db_col_text(s, 3)) : json_string("jamais"));
+        json_object_set_new(o, "last_login",
+                            db_col_text(s, 3) ? date_fr(db_col_text(s, 3)) : json_string("jamais"));
         json_array_append_new(users, o);
     }
     sqlite3_reset(s);
     size_t i;
     json_t *u;
-    json_array_foreach(users, i, u) {
+    json_array_foreach(users, i, u)
+    {
         json_t *roles = json_array();
         s = db_stmt(c, Q_USER_ROLES);
         db_bind_int(s, ":id", json_integer_value(json_object_get(u, "id")));
         while (sqlite3_step(s) == SQLITE_ROW) {
             role_spec rs = {0};
             const char *kind = db_col_text(s, 1);
-            rs.kind = strcmp(kind, "admin") == 0 ? ROLE_ADMIN : strcmp(kind, "manager") == 0 ? ROLE_MANAGER : ROLE_COORDINATOR;
+            rs.kind = strcmp(kind, "admin") == 0     ? ROLE_ADMIN
+                      : strcmp(kind, "manager") == 0 ? ROLE_MANAGER
+                                                     : ROLE_COORDINATOR;
             rs.place_id = sqlite3_column_int64(s, 2);
-            snprintf(rs.departement, sizeof rs.departement, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+            snprintf(rs.departement, sizeof rs.departement, "%s",
+                     db_col_text(s, 3) ? db_col_text(s, 3) : "");
             snprintf(rs.epci, sizeof rs.epci, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
             char text[160];
             auth_role_describe(&rs, text, sizeof text);
-            json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "text", text);
-            if (db_col_text(s, 5)) json_object_set_new(o, "place_name", json_string(db_col_text(s, 5)));
+            json_t *o =
+                json_pack("{s:I, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "text", text);
+            if (db_col_text(s, 5))
+                json_object_set_new(o, "place_name", json_string(db_col_text(s, 5)));
             json_array_append_new(roles, o);
         }
         sqlite3_reset(s);
@@ -493,34 +582,45 @@ static const char Q_ROLE_BY_ID[] =
     "SELECT account_id, kind, place_id, departement, epci FROM account_role WHERE id = :id";
 static const char Q_ROLE_DELETE[] = "DELETE FROM account_role WHERE id = :id";
 
-int page_admin_revoke(req *r)
+enum { NO_SUCH_ROLE = -3 };
+
+static int revoke_tx(db_conn *w, void *ctx)
 {
-    int64_t id = id_param(r, 0);
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
+    const id_args *a = ctx;
+    req *r = a->r;
     sqlite3_stmt *s = db_stmt(w, Q_ROLE_BY_ID);
-    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":id", a->id);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_reset(s);
-        db_rollback(w);
-        return reply_error(r, 404, "Ce rôle n'existe pas.");
+        return NO_SUCH_ROLE;
     }
     int64_t account = sqlite3_column_int64(s, 0);
-    char *detail = arena_printf(r->arena, "%s %lld %s %s", db_col_text(s, 1), (long long)sqlite3_column_int64(s, 2),
-                                db_col_text(s, 3) ? db_col_text(s, 3) : "", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+    char *detail = arena_printf(
+        r->arena, "%s %lld %s %s", db_col_text(s, 1), (long long)sqlite3_column_int64(s, 2),
+        db_col_text(s, 3) ? db_col_text(s, 3) : "", db_col_text(s, 4) ? db_col_text(s, 4) : "");
     sqlite3_reset(s);
     s = db_stmt(w, Q_ROLE_DELETE);
-    db_bind_int(s, ":id", id);
+    db_bind_int(s, ":id", a->id);
     db_exec_stmt(s);
-    auth_audit(w, "role_revoked", r->user->account_id, arena_printf(r->arena, "account:%lld", (long long)account),
-               req_client_ip(r), detail);
-    if (db_commit(w) != 0) return -1;
+    auth_audit(w, "role_revoked", r->user->account_id,
+               arena_printf(r->arena, "account:%lld", (long long)account), req_client_ip(r),
+               detail);
+    return 0;
+}
+
+int page_admin_revoke(req *r)
+{
+    id_args a = {r, id_param(r, 0)};
+    int rc = db_transaction(r->app->db, revoke_tx, &a);
+    if (rc == NO_SUCH_ROLE) return reply_error(r, 404, "Ce rôle n'existe pas.");
+    if (rc < 0) return -1;
     return reply_redirect(r, 303, "/admin/utilisateurs");
 }
 
 /* Used by: page_admin_log. */
 static const char Q_LOG[] =
-    "SELECT l.at, l.event, coalesce(a.email, iif(l.actor_id IS NULL, '', '#' || l.actor_id)), l.subject, l.ip, l.detail"
+    "SELECT l.at, l.event, coalesce(a.email, iif(l.actor_id IS NULL, '', '#' || l.actor_id)), "
+    "l.subject, l.ip, l.detail"
     " FROM audit_log l LEFT JOIN account a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT 300";
 
 int page_admin_log(req *r)

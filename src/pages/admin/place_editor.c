@@ -34,11 +34,11 @@
 #include <time.h>
 
 enum {
-    SUMMARY_MAX = 280,      /* characters: the national schema's presentation_resume */
-    TEXT_MAX = 200,         /* characters: one-line fields */
-    NOTE_MAX = 500,         /* characters: free-text notes */
-    URL_MAX = 500,          /* bytes */
-    HISTORY_SHOWN = 200,    /* changes listed on the history page */
+    SUMMARY_MAX = 280,   /* characters: the national schema's presentation_resume */
+    TEXT_MAX = 200,      /* characters: one-line fields */
+    NOTE_MAX = 500,      /* characters: free-text notes */
+    URL_MAX = 500,       /* bytes */
+    HISTORY_SHOWN = 200, /* changes listed on the history page */
     CLOSURES_SHOWN = 20,
 };
 
@@ -70,7 +70,7 @@ typedef enum field_kind {
     X(identite, website, "Site web", K_URL, VOCAB_KIND_COUNT, URL_MAX, false,                      \
       "Commence par https://")                                                                     \
     X(identite, booking_url, "Prise de rendez-vous en ligne", K_URL, VOCAB_KIND_COUNT, URL_MAX,    \
-      false, "Adresse de la page de rendez-vous, si vous en avez une.")                           \
+      false, "Adresse de la page de rendez-vous, si vous en avez une.")                            \
     X(adresse, address, "Adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)                 \
     X(adresse, address_extra, "Complément d'adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,   \
       "Bâtiment, étage, entrée…")                                                                  \
@@ -84,15 +84,17 @@ typedef enum field_kind {
     X(services, publics, "Publics spécifiquement accueillis", K_LIST, VOCAB_PUBLICS, 0, false,     \
       "Ne cochez rien si le lieu accueille tout public.")                                          \
     X(services, support, "Accueil adapté", K_LIST, VOCAB_SUPPORT, 0, false, NULL)                  \
-    X(services, does_procedures_for_you, "Une personne habilitée peut faire les démarches à la "   \
-      "place de la personne", K_BOOL, VOCAB_KIND_COUNT, 0, false, NULL)                            \
+    X(services, does_procedures_for_you,                                                           \
+      "Une personne habilitée peut faire les démarches à la "                                   \
+      "place de la personne",                                                                      \
+      K_BOOL, VOCAB_KIND_COUNT, 0, false, NULL)                                                    \
     X(services, languages, "Langues parlées", K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,          \
-      "Séparées par des virgules : français, anglais, arabe…")                                    \
+      "Séparées par des virgules : français, anglais, arabe…")                                     \
     X(services, equipment, "Matériel à disposition", K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,    \
       NULL)                                                                                        \
     X(acces, fees, "Tarif", K_LIST, VOCAB_FEES, 0, false, NULL)                                    \
     X(acces, fees_note, "Précision sur le tarif", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,       \
-      "Par exemple : adhésion de 10 € par an.")                                                   \
+      "Par exemple : adhésion de 10 € par an.")                                                    \
     X(acces, access_modes, "Comment y aller", K_LIST, VOCAB_ACCESS_MODES, 0, false, NULL)          \
     X(acces, support_modes, "Accompagnement", K_LIST, VOCAB_SUPPORT_MODES, 0, false, NULL)         \
     X(acces, pass_numerique_accepted, "Accepte le Pass numérique", K_BOOL, VOCAB_KIND_COUNT, 0,    \
@@ -112,7 +114,7 @@ typedef enum field_kind {
       "280 caractères au plus : ce que l'on trouve dans la liste des résultats.")                  \
     X(presentation, description_md, "Présentation détaillée", K_MD, VOCAB_KIND_COUNT,              \
       MD_MAX_BYTES, false,                                                                         \
-      "16 Kio au plus (environ 16 000 caractères). Mise en forme Markdown : **gras**, listes "     \
+      "16 Kio au plus (environ 16 000 caractères). Mise en forme Markdown : **gras**, listes "    \
       "avec des tirets, liens [texte](https://…).")                                                \
     X(horaires, hours, "Horaires", K_TEXT, VOCAB_KIND_COUNT, HOURS_MAX_EXPR, false, NULL)
 
@@ -125,7 +127,8 @@ typedef struct field_def {
     const char *hint;
 } field_def;
 
-#define AS_DEF(sec, col, label, kind, vocab, max, req, hint) {#sec, #col, label, kind, vocab, max, req, hint},
+#define AS_DEF(sec, col, label, kind, vocab, max, req, hint)                                       \
+    {#sec, #col, label, kind, vocab, max, req, hint},
 static const field_def FIELD_DEFS[] = {FIELDS(AS_DEF)};
 #undef AS_DEF
 enum { NFIELDS = sizeof FIELD_DEFS / sizeof FIELD_DEFS[0] };
@@ -133,18 +136,30 @@ enum { NFIELDS = sizeof FIELD_DEFS / sizeof FIELD_DEFS[0] };
 static const struct {
     const char *name, *title;
 } SECTIONS[] = {
-    {"identite", "Identité et contact"},       {"adresse", "Adresse et position"},
-    {"horaires", "Horaires"},                  {"services", "Services et publics"},
-    {"acces", "Accès et tarifs"},              {"labels", "Labels et programmes"},
+    {"identite", "Identité et contact"},
+    {"adresse", "Adresse et position"},
+    {"horaires", "Horaires"},
+    {"services", "Services et publics"},
+    {"acces", "Accès et tarifs"},
+    {"labels", "Labels et programmes"},
     {"presentation", "Présentation"},
 };
 
 /* Used by: the editor (current values, in FIELDS order, then the extras). */
 #define AS_SELECT(sec, col, ...) #col ", "
-static const char Q_EDIT[] = "SELECT " FIELDS(AS_SELECT) "id, slug, closed_at, verified_at, date_maj,"
-                             " departement, description_html FROM place WHERE id = :id";
+static const char Q_EDIT[] =
+    "SELECT " FIELDS(AS_SELECT) "id, slug, closed_at, verified_at, date_maj,"
+                                " departement, description_html FROM place WHERE id = :id";
 #undef AS_SELECT
-enum { E_ID = NFIELDS, E_SLUG, E_CLOSED_AT, E_VERIFIED_AT, E_DATE_MAJ, E_DEPARTEMENT, E_DESCRIPTION_HTML };
+enum {
+    E_ID = NFIELDS,
+    E_SLUG,
+    E_CLOSED_AT,
+    E_VERIFIED_AT,
+    E_DATE_MAJ,
+    E_DEPARTEMENT,
+    E_DESCRIPTION_HTML
+};
 
 /* Used by: every save and restore, through place_store (which writes the
  * columns given and derives the rest); the WHERE clause is the authorisation. */
@@ -220,8 +235,10 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         case K_TEXT:
         case K_AREA:
         case K_MD:
-            if (f->required && !*t) err = "Ce champ est obligatoire.";
-            else if (has_control_chars(t, f->kind != K_TEXT)) err = "Ce texte contient des caractères invalides.";
+            if (f->required && !*t)
+                err = "Ce champ est obligatoire.";
+            else if (has_control_chars(t, f->kind != K_TEXT))
+                err = "Ce texte contient des caractères invalides.";
             else if ((f->kind == K_MD ? strlen(t) : utf8_length(t)) > f->max)
                 err = arena_printf(r->arena, "Trop long : %zu %s au plus.", f->max,
                                    f->kind == K_MD ? "octets" : "caractères");
@@ -266,28 +283,33 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         }
         case K_PHONE: {
             char e164[PHONE_E164_MAX];
-            if (!*t) val = json_null();
+            if (!*t)
+                val = json_null();
             else if (strlen(t) > f->max || !phone_normalize(t, e164))
                 err = "Numéro non reconnu : écrivez-le comme 04 79 12 34 56 ou +33 4 79 12 34 56.";
-            else val = json_string(e164);
+            else
+                val = json_string(e164);
             break;
         }
         case K_POSTAL: {
             const char *why;
             if (!validate_postal_code(t, &why))
                 err = arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1);
-            else val = json_string(t);
+            else
+                val = json_string(t);
             break;
         }
         case K_COORD: {
             double d;
             const char *why;
             bool lat = strcmp(f->name, "latitude") == 0;
-            if (!*t) val = json_null();
+            if (!*t)
+                val = json_null();
             else if (!validate_coordinate(t, lat, &d, &why))
                 err = arena_printf(r->arena, "%s invalide : %s, par exemple %s.",
                                    lat ? "Latitude" : "Longitude", why, lat ? "45.5646" : "5.9178");
-            else val = json_real(d);
+            else
+                val = json_real(d);
             break;
         }
         case K_LIST: {
@@ -298,7 +320,8 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             buf b = {0};
             for (size_t k = 0; k < n && !err; k++) {
                 bool known = false;
-                for (size_t j = 0; j < count; j++) known |= strcmp(e[j].value, chosen[k]) == 0;
+                for (size_t j = 0; j < count; j++)
+                    known |= strcmp(e[j].value, chosen[k]) == 0;
                 if (!known) err = "Une des cases cochées n'existe pas dans la liste.";
             }
             for (size_t j = 0; j < count && !err; j++)
@@ -314,27 +337,37 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         }
         case K_WORDS: {
             char *joined = words_join(r->arena, t);
-            if (has_control_chars(joined, false)) err = "Ce texte contient des caractères invalides.";
+            if (has_control_chars(joined, false))
+                err = "Ce texte contient des caractères invalides.";
             else if (utf8_length(joined) > f->max)
                 err = arena_printf(r->arena, "Trop long : %zu caractères au plus.", f->max);
-            else val = *joined ? json_string(joined) : json_null();
+            else
+                val = *joined ? json_string(joined) : json_null();
             break;
         }
-        case K_BOOL: val = json_integer(raw && *raw ? 1 : 0); break;
+        case K_BOOL:
+            val = json_integer(raw && *raw ? 1 : 0);
+            break;
         case K_TRI:
-            if (strcmp(t, "oui") == 0) val = json_integer(1);
-            else if (strcmp(t, "non") == 0) val = json_integer(0);
-            else val = json_null();
+            if (strcmp(t, "oui") == 0)
+                val = json_integer(1);
+            else if (strcmp(t, "non") == 0)
+                val = json_integer(0);
+            else
+                val = json_null();
             break;
         }
-        if (err) json_object_set_new(errors, f->name, json_string(err));
-        else if (val) json_object_set_new(values, f->name, val);
+        if (err)
+            json_object_set_new(errors, f->name, json_string(err));
+        else if (val)
+            json_object_set_new(values, f->name, val);
     }
     json_t *lat = json_object_get(values, "latitude"), *lon = json_object_get(values, "longitude");
     if (lat && lon && json_is_null(lat) != json_is_null(lon)) {
         const char *missing = json_is_null(lat) ? "latitude" : "longitude";
-        json_object_set_new(errors, missing,
-                            json_string("Indiquez la latitude et la longitude, ou aucune des deux."));
+        json_object_set_new(
+            errors, missing,
+            json_string("Indiquez la latitude et la longitude, ou aucune des deux."));
     } else if (json_is_real(lat) && json_is_real(lon)) {
         /* The same rule as the importer's: a position in the territory of the postal code. */
         const char *postal = json_string_value(json_object_get(values, "postal_code")), *why;
@@ -354,10 +387,14 @@ static void bind_value(sqlite3_stmt *s, const char *param, json_t *v)
 {
     int idx = sqlite3_bind_parameter_index(s, param);
     if (!idx) return;
-    if (!v || json_is_null(v)) sqlite3_bind_null(s, idx);
-    else if (json_is_integer(v)) sqlite3_bind_int64(s, idx, json_integer_value(v));
-    else if (json_is_real(v)) sqlite3_bind_double(s, idx, json_real_value(v));
-    else sqlite3_bind_text(s, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
+    if (!v || json_is_null(v))
+        sqlite3_bind_null(s, idx);
+    else if (json_is_integer(v))
+        sqlite3_bind_int64(s, idx, json_integer_value(v));
+    else if (json_is_real(v))
+        sqlite3_bind_double(s, idx, json_real_value(v));
+    else
+        sqlite3_bind_text(s, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
 }
 
 /* One write of the editor: a PLACE_STORE_UPDATE statement, the write, the audit line. */
@@ -392,7 +429,8 @@ static int save_values(req *r, int64_t id, json_t *values, const char *source, c
     json_t *fields = json_object();
     const char *key;
     json_t *v;
-    json_object_foreach(values, key, v) {
+    json_object_foreach(values, key, v)
+    {
         if (field_named(key)) json_object_set(fields, key, v);
     }
     json_object_set_new(fields, "date_maj", json_null()); /* today */
@@ -417,7 +455,8 @@ static json_t *options_of(const field_def *f, const char *const *checked, size_t
     json_t *a = json_array();
     for (size_t j = 0; j < count; j++) {
         bool on = false;
-        for (size_t k = 0; k < n; k++) on |= strcmp(checked[k], e[j].value) == 0;
+        for (size_t k = 0; k < n; k++)
+            on |= strcmp(checked[k], e[j].value) == 0;
         char id[64];
         snprintf(id, sizeof id, "f-%s-%zu", f->name, j);
         json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "value", e[j].value, "label",
@@ -439,9 +478,11 @@ static void collect_item(const char *item, void *ctx)
 }
 
 /* The JSON model of one field: from the typed form when `typed`, else from the row. */
-static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool typed, json_t *errors)
+static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool typed,
+                           json_t *errors)
 {
-    json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required", f->required);
+    json_t *o =
+        json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required", f->required);
     if (f->hint) json_object_set_new(o, "hint", json_string(f->hint));
     const char *err = json_string_value(json_object_get(errors, f->name));
     if (err) json_object_set_new(o, "error", json_string(err));
@@ -469,15 +510,19 @@ static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool t
     }
     case K_BOOL:
         json_object_set_new(o, "is_bool", json_true());
-        json_object_set_new(o, "checked", json_boolean(typed ? value && *value : db_value && atoi(db_value)));
+        json_object_set_new(o, "checked",
+                            json_boolean(typed ? value && *value : db_value && atoi(db_value)));
         break;
     case K_TRI: {
-        const char *state = typed ? (value ? value : "")
-                                  : !db_value ? "" : atoi(db_value) ? "oui" : "non";
+        const char *state = typed            ? (value ? value : "")
+                            : !db_value      ? ""
+                            : atoi(db_value) ? "oui"
+                                             : "non";
         json_object_set_new(o, "is_tri", json_true());
         json_object_set_new(o, "yes", json_boolean(strcmp(state, "oui") == 0));
         json_object_set_new(o, "no", json_boolean(strcmp(state, "non") == 0));
-        json_object_set_new(o, "unknown", json_boolean(strcmp(state, "oui") != 0 && strcmp(state, "non") != 0));
+        json_object_set_new(o, "unknown",
+                            json_boolean(strcmp(state, "oui") != 0 && strcmp(state, "non") != 0));
         break;
     }
     case K_AREA:
@@ -492,8 +537,10 @@ static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool t
         if (!typed && db_value && (f->kind == K_EMAILS || f->kind == K_WORDS)) {
             buf b = {0};
             for (const char *p = db_value; *p; p++) {
-                if (*p == '|') buf_puts(&b, ", ");
-                else buf_putc(&b, *p);
+                if (*p == '|')
+                    buf_puts(&b, ", ");
+                else
+                    buf_putc(&b, *p);
             }
             shown = arena_strdup(r->arena, b.data ? b.data : "");
             buf_free(&b);
@@ -502,14 +549,16 @@ static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool t
         }
         json_object_set_new(o, "is_input", json_true());
         json_object_set_new(o, "value", json_string(shown));
-        json_object_set_new(o, "type", json_string(f->kind == K_URL      ? "url"
-                                                   : f->kind == K_PHONE  ? "tel"
-                                                   : f->kind == K_POSTAL ? "text"
-                                                                         : "text"));
+        json_object_set_new(o, "type",
+                            json_string(f->kind == K_URL      ? "url"
+                                        : f->kind == K_PHONE  ? "tel"
+                                        : f->kind == K_POSTAL ? "text"
+                                                              : "text"));
         if (f->kind == K_POSTAL) json_object_set_new(o, "inputmode", json_string("numeric"));
         if (f->kind == K_COORD) json_object_set_new(o, "inputmode", json_string("decimal"));
         if (f->kind == K_EMAILS) json_object_set_new(o, "autocomplete", json_string("off"));
-        json_object_set_new(o, "maxlength", json_integer((json_int_t)(f->kind == K_EMAILS ? URL_MAX : f->max)));
+        json_object_set_new(o, "maxlength",
+                            json_integer((json_int_t)(f->kind == K_EMAILS ? URL_MAX : f->max)));
         break;
     }
     }
@@ -530,7 +579,8 @@ static const char *normal_time(arena *ar, const char *s)
     return t;
 }
 
-static const char *const DAY_LABELS[7] = {"Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"};
+static const char *const DAY_LABELS[7] = {"Lundi",    "Mardi",  "Mercredi", "Jeudi",
+                                          "Vendredi", "Samedi", "Dimanche"};
 
 /* Read the grid from the form; returns true when every range is valid. */
 static bool grid_from_form(req *r, admin_hours_grid *g, json_t *errors)
@@ -541,14 +591,20 @@ static bool grid_from_form(req *r, admin_hours_grid *g, json_t *errors)
         const char *prev = "";
         for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
             const char *code = admin_hours_day_code(d);
-            const char *from = normal_time(r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_from", code, i + 1)));
-            const char *to = normal_time(r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_to", code, i + 1)));
+            const char *from = normal_time(
+                r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_from", code, i + 1)));
+            const char *to = normal_time(
+                r->arena, req_form(r, arena_printf(r->arena, "h_%s_%d_to", code, i + 1)));
             admin_hours_range *rg = &g->day[d][i];
-            snprintf(rg->from, sizeof rg->from, "%s", strlen(from) == 5 ? from : from[0] ? "xx:xx" : "");
+            snprintf(rg->from, sizeof rg->from, "%s",
+                     strlen(from) == 5 ? from
+                     : from[0]         ? "xx:xx"
+                                       : "");
             snprintf(rg->to, sizeof rg->to, "%s", strlen(to) == 5 ? to : to[0] ? "xx:xx" : "");
             const char *err = admin_hours_check_range(rg, prev);
             if (err) {
-                json_object_set_new(errors, arena_printf(r->arena, "h_%s_%d", code, i + 1), json_string(err));
+                json_object_set_new(errors, arena_printf(r->arena, "h_%s_%d", code, i + 1),
+                                    json_string(err));
                 ok = false;
             }
             if (rg->to[0]) prev = rg->to;
@@ -572,8 +628,8 @@ static json_t *grid_model(req *r, const admin_hours_grid *g, json_t *errors)
             if (err) json_object_set_new(o, "error", json_string(err));
             json_array_append_new(ranges, o);
         }
-        json_array_append_new(days, json_pack("{s:s, s:s, s:o}", "label", DAY_LABELS[d], "code", code,
-                                              "ranges", ranges));
+        json_array_append_new(days, json_pack("{s:s, s:s, s:o}", "label", DAY_LABELS[d], "code",
+                                              code, "ranges", ranges));
     }
     json_t *m = json_pack("{s:o, s:b}", "days", days, "ph_off", g->ph_off);
     return m;
@@ -625,8 +681,10 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     char *path = place_path(id, db_col_text(row, E_SLUG));
     json_t *place = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "path", path);
     free(path);
-    if (db_col_text(row, E_CLOSED_AT)) json_object_set_new(place, "closed_at", json_string(db_col_text(row, E_CLOSED_AT)));
-    if (db_col_text(row, E_VERIFIED_AT)) json_object_set_new(place, "verified_at", json_string(db_col_text(row, E_VERIFIED_AT)));
+    if (db_col_text(row, E_CLOSED_AT))
+        json_object_set_new(place, "closed_at", json_string(db_col_text(row, E_CLOSED_AT)));
+    if (db_col_text(row, E_VERIFIED_AT))
+        json_object_set_new(place, "verified_at", json_string(db_col_text(row, E_VERIFIED_AT)));
     json_object_set_new(place, "date_maj", json_string(db_col_text(row, E_DATE_MAJ)));
     json_object_set_new(m, "place", place);
 
@@ -638,7 +696,8 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         for (size_t i = 0; i < NFIELDS; i++)
             if (strcmp(FIELD_DEFS[i].section, sec) == 0 && strcmp(FIELD_DEFS[i].name, "hours") != 0)
                 json_array_append_new(fields, field_model(r, &FIELD_DEFS[i], row, typed, errors));
-        json_t *o = json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
+        json_t *o =
+            json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
         if (typed && errors && json_object_size(errors))
             json_object_set_new(o, "has_errors", json_true());
         json_object_set_new(o, sec, json_true());
@@ -688,7 +747,8 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         if (e) json_object_set_new(cl, arena_printf(r->arena, "%s_error", keys[k]), json_string(e));
     }
     const char *kind = closure_typed ? req_form(r, "kind") : NULL;
-    json_object_set_new(cl, "kind_exceptional", json_boolean(kind && strcmp(kind, "exceptionnel") == 0));
+    json_object_set_new(cl, "kind_exceptional",
+                        json_boolean(kind && strcmp(kind, "exceptionnel") == 0));
     json_object_set_new(h, "new_closure", cl);
     json_object_set_new(m, "hours", h);
 
@@ -696,7 +756,9 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     sqlite3_stmt *rep = db_stmt(db_reader(r->app->db), Q_PLACE_REPORTS);
     db_bind_int(rep, ":id", id);
     json_object_set_new(m, "reports", admin_reports_model(r, rep));
-    json_object_set_new(m, "can_close", json_boolean(admin_coordinates(db_reader(r->app->db), r->user->account_id, id)));
+    json_object_set_new(
+        m, "can_close",
+        json_boolean(admin_coordinates(db_reader(r->app->db), r->user->account_id, id)));
     if (errors && json_object_size(errors)) {
         json_object_set_new(m, "has_errors", json_true());
         r->status = 400;
@@ -706,10 +768,13 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     json_decref(errors);
     const char *ok = req_query(r, "ok");
     if (ok && !typed_section) {
-        const char *msg = strcmp(ok, "verifie") == 0 ? "C'est noté : la fiche est vérifiée à la date d'aujourd'hui."
-                        : strcmp(ok, "restaure") == 0 ? "La valeur précédente a été rétablie."
-                        : strcmp(ok, "ferme") == 0 ? "Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches."
-                                                   : "Modifications enregistrées : elles sont visibles sur la page publique.";
+        const char *msg =
+            strcmp(ok, "verifie") == 0
+                ? "C'est noté : la fiche est vérifiée à la date d'aujourd'hui."
+            : strcmp(ok, "restaure") == 0 ? "La valeur précédente a été rétablie."
+            : strcmp(ok, "ferme") == 0
+                ? "Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches."
+                : "Modifications enregistrées : elles sont visibles sur la page publique.";
         json_object_set_new(m, "notice", json_string(msg));
     }
     return reply_page(r, "admin_place", m);
@@ -728,20 +793,24 @@ static int refuse(req *r, int64_t id)
     json_t *p = id ? place_view(db_reader(r->app->db), id, &updated) : NULL;
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
     json_decref(p);
-    return reply_error(r, 403, "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
+    return reply_error(
+        r, 403,
+        "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
 }
 
 int page_admin_place(req *r)
 {
     int64_t id = place_param(r);
-    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id))
+        return refuse(r, id);
     return editor(r, id, NULL, NULL, NULL);
 }
 
 int page_admin_history(req *r)
 {
     int64_t id = place_param(r);
-    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+    if (!id || !admin_can_edit(db_reader(r->app->db), r->user->account_id, id))
+        return refuse(r, id);
     int64_t updated;
     json_t *p = place_view(db_reader(r->app->db), id, &updated);
     json_t *m = session_page_model(r, "Historique des modifications");
@@ -780,7 +849,8 @@ static int save_section(req *r, int64_t id, const char *section)
         return editor(r, id, section, errors, extra);
     }
     json_decref(errors);
-    if (json_object_get(values, "description_md") && json_is_null(json_object_get(values, "description_md")))
+    if (json_object_get(values, "description_md") &&
+        json_is_null(json_object_get(values, "description_md")))
         json_object_set_new(values, "description_html", json_null());
     int rc = save_values(r, id, values, "editor", section);
     json_decref(values);
@@ -819,9 +889,9 @@ static int save_raw_hours(req *r, int64_t id)
         hours_error err;
         hours_schedule *s = strlen(t) > HOURS_MAX_EXPR ? NULL : hours_parse(t, &err);
         if (!s) {
-            json_object_set_new(errors, "hours",
-                                json_string(strlen(t) > HOURS_MAX_EXPR ? "Expression trop longue."
-                                                                       : err.message));
+            json_object_set_new(
+                errors, "hours",
+                json_string(strlen(t) > HOURS_MAX_EXPR ? "Expression trop longue." : err.message));
             return editor(r, id, "horaires-avance", errors, NULL);
         }
         canonical = hours_normalise(s);
@@ -838,37 +908,50 @@ static int save_raw_hours(req *r, int64_t id)
 /* Used by: closures (authorised in the statement itself). */
 static const char Q_CLOSURE_ADD[] =
     "INSERT INTO place_closure (place_id, starts_on, ends_on, hours, message)"
-    " SELECT id, :starts, :ends, :hours, :message FROM place WHERE id = :id AND "
-    ADMIN_CAN_EDIT("place", ":account");
+    " SELECT id, :starts, :ends, :hours, :message FROM place WHERE id = :id AND " ADMIN_CAN_EDIT(
+        "place", ":account");
 static const char Q_CLOSURE_DELETE[] =
     "DELETE FROM place_closure WHERE id = :closure AND place_id = :id AND EXISTS"
     " (SELECT 1 FROM place WHERE place.id = :id AND " ADMIN_CAN_EDIT("place", ":account") ")";
 
-static int closure_write(req *r, int64_t id, const char *sql, json_t *bind, const char *event)
+enum {
+    CLOSURE_UNAVAILABLE = -3, /* the closures table is missing */
+    CLOSURE_REFUSED = -4,     /* not a place the account may edit (or no such closure) */
+};
+
+typedef struct closure_args {
+    req *r;
+    int64_t id;
+    const char *sql, *event;
+    json_t *bind;
+} closure_args;
+
+static int closure_write_tx(db_conn *w, void *ctx)
 {
-    db_conn *w = db_begin(r->app->db);
-    if (!w) return -1;
-    sqlite3_stmt *s = db_stmt_try(w, sql);
-    if (!s) {
-        db_rollback(w);
-        return reply_error(r, 404, "Les fermetures temporaires ne sont pas disponibles.");
-    }
+    const closure_args *a = ctx;
+    sqlite3_stmt *s = db_stmt_try(w, a->sql);
+    if (!s) return CLOSURE_UNAVAILABLE;
     const char *key;
     json_t *v;
-    json_object_foreach(bind, key, v) bind_value(s, key, v);
-    db_bind_int(s, ":id", id);
-    db_bind_int(s, ":account", r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE) {
-        db_rollback(w);
-        return -1;
-    }
-    if (sqlite3_changes(db_handle(w)) != 1) {
-        db_rollback(w);
-        return refuse(r, id);
-    }
-    auth_audit(w, event, r->user->account_id, arena_printf(r->arena, "place:%lld", (long long)id),
-               req_client_ip(r), NULL);
-    if (db_commit(w) != 0) return -1;
+    json_object_foreach(a->bind, key, v) bind_value(s, key, v);
+    db_bind_int(s, ":id", a->id);
+    db_bind_int(s, ":account", a->r->user->account_id);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    if (sqlite3_changes(db_handle(w)) != 1) return CLOSURE_REFUSED;
+    auth_audit(w, a->event, a->r->user->account_id,
+               arena_printf(a->r->arena, "place:%lld", (long long)a->id), req_client_ip(a->r),
+               NULL);
+    return 0;
+}
+
+static int closure_write(req *r, int64_t id, const char *sql, json_t *bind, const char *event)
+{
+    closure_args a = {r, id, sql, event, bind};
+    int rc = db_transaction(r->app->db, closure_write_tx, &a);
+    if (rc == CLOSURE_UNAVAILABLE)
+        return reply_error(r, 404, "Les fermetures temporaires ne sont pas disponibles.");
+    if (rc == CLOSURE_REFUSED) return refuse(r, id);
+    if (rc < 0) return -1;
     return reply_redirect(r, 303, editor_url(r, id, "1", "fermetures"));
 }
 
@@ -879,7 +962,8 @@ static int add_closure(req *r, int64_t id)
     const char *starts = req_form(r, "starts_on"), *ends = req_form(r, "ends_on");
     const char *kind = req_form(r, "kind");
     const char *hours = req_form(r, "closure_hours");
-    char *message = str_trim(arena_strdup(r->arena, req_form(r, "message") ? req_form(r, "message") : ""));
+    char *message =
+        str_trim(arena_strdup(r->arena, req_form(r, "message") ? req_form(r, "message") : ""));
     const char *why;
     if (!validate_date(starts, &why))
         json_object_set_new(errors, "starts_on",
@@ -893,22 +977,28 @@ static int add_closure(req *r, int64_t id)
     char *canon = NULL;
     if (exceptional) {
         hours_error err;
-        hours_schedule *s = hours && *hours && strlen(hours) < 200 ? hours_parse(hours, &err) : NULL;
+        hours_schedule *s =
+            hours && *hours && strlen(hours) < 200 ? hours_parse(hours, &err) : NULL;
         if (!s) {
-            json_object_set_new(errors, "closure_hours",
-                                json_string(hours && *hours ? err.message
-                                                            : "Indiquez les horaires de ces jours, par exemple 10:00-12:00."));
+            json_object_set_new(
+                errors, "closure_hours",
+                json_string(hours && *hours
+                                ? err.message
+                                : "Indiquez les horaires de ces jours, par exemple 10:00-12:00."));
         } else {
             canon = hours_normalise(s);
             hours_free(s);
             if (canon && strpbrk(canon, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
-                json_object_set_new(errors, "closure_hours",
-                                    json_string("Seulement des plages horaires, par exemple 10:00-12:00,14:00-16:00."));
+                json_object_set_new(
+                    errors, "closure_hours",
+                    json_string(
+                        "Seulement des plages horaires, par exemple 10:00-12:00,14:00-16:00."));
             }
         }
     }
     if (utf8_length(message) > 200 || has_control_chars(message, false))
-        json_object_set_new(errors, "message", json_string("Message trop long : 200 caractères au plus."));
+        json_object_set_new(errors, "message",
+                            json_string("Message trop long : 200 caractères au plus."));
     if (json_object_size(errors)) {
         free(canon);
         return editor(r, id, "fermeture", errors, NULL);
@@ -997,7 +1087,8 @@ int page_admin_place_post(req *r)
     if (!id) return reply_error(r, 404, "Ce lieu n'existe pas.");
     for (size_t k = 0; k < ARRAY_LEN(SECTIONS); k++)
         if (strcmp(action, SECTIONS[k].name) == 0 && strcmp(action, "horaires") != 0) {
-            if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id)) return refuse(r, id);
+            if (!admin_can_edit(db_reader(r->app->db), r->user->account_id, id))
+                return refuse(r, id);
             return save_section(r, id, action);
         }
     if (strcmp(action, "horaires") == 0 || strcmp(action, "horaires-avance") == 0) {
@@ -1041,7 +1132,9 @@ int page_verify_link(req *r)
     int64_t id = lieu ? place_parse_segment(lieu, NULL) : 0;
     const char *exp = req_query(r, "exp"), *sig = req_query(r, "sig");
     if (!id || !admin_verify_link_ok(r->app, id, exp, sig, now_utc()))
-        return reply_error(r, 410, "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace gestionnaires pour confirmer la fiche.");
+        return reply_error(r, 410,
+                           "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace "
+                           "gestionnaires pour confirmer la fiche.");
     /* GET never changes anything: the page holds a one-button form. */
     return verify_page(r, id, exp, sig, false);
 }
@@ -1052,7 +1145,9 @@ int page_verify_link_post(req *r)
     int64_t id = lieu ? place_parse_segment(lieu, NULL) : 0;
     const char *exp = req_form(r, "exp"), *sig = req_form(r, "sig");
     if (!id || !admin_verify_link_ok(r->app, id, exp, sig, now_utc()))
-        return reply_error(r, 410, "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace gestionnaires pour confirmer la fiche.");
+        return reply_error(r, 410,
+                           "Ce lien a expiré ou n'est pas valide. Connectez-vous à l'espace "
+                           "gestionnaires pour confirmer la fiche.");
     int rc = admin_mark_verified(r->app, id, 0, req_client_ip(r));
     if (rc < 0) return -1;
     if (rc == 0) return reply_error(r, 404, "Ce lieu n'existe pas.");
