@@ -28,6 +28,10 @@ typedef struct config {
     const char *mail_from;    /* REPERE_MAIL_FROM: From: of the mails Repère sends */
     const char *contact_email; /* --contact, REPERE_CONTACT_EMAIL: the publisher's address, shown
                                   on /a-propos and /accessibilite; NULL when not configured */
+    int api_rate;             /* REPERE_API_RATE: API requests per minute and client (0: 120) */
+    int api_burst;            /* REPERE_API_BURST: bursts of that many requests (0: 60) */
+    bool trust_proxy;         /* REPERE_TRUST_PROXY=1: the API's client is the last address of
+                                 X-Forwarded-For (behind Repère's own nginx only) */
 } config;
 
 typedef struct app {

@@ -359,6 +359,9 @@ int main(int argc, char **argv)
     cfg->sendmail = getenv("REPERE_SENDMAIL");
     cfg->outbox = getenv("REPERE_OUTBOX");
     cfg->mail_from = getenv("REPERE_MAIL_FROM");
+    cfg->api_rate = atoi(env_or("REPERE_API_RATE", "0"));
+    cfg->api_burst = atoi(env_or("REPERE_API_BURST", "0"));
+    cfg->trust_proxy = strcmp(env_or("REPERE_TRUST_PROXY", ""), "1") == 0;
     cfg->contact_email = getenv("REPERE_CONTACT_EMAIL");
     if (cfg->contact_email && !*cfg->contact_email) cfg->contact_email = NULL;
     char *outbox = NULL;

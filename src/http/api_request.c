@@ -51,27 +51,19 @@ typedef struct rate_slot {
 } rate_slot;
 
 /* The one piece of mutable process-wide state of this module: the buckets,
- * behind a mutex. Fixed size, nothing to free. */
+ * behind a mutex. Fixed size, nothing to free. The allowance itself comes
+ * from the start-up configuration (r->app->cfg), read once by main.c. */
 static struct {
     pthread_mutex_t lock;
-    pthread_once_t once;
-    double per_second, burst;
-    bool trust_proxy;
     rate_slot slots[RATE_SLOTS];
-} RATE = {.lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
+} RATE = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void rate_configure(void)
+/* Requests per second and burst of the configuration (0 or less: the defaults). */
+static void rate_allowance(const config *cfg, double *per_second, double *burst)
 {
-    const char *v = getenv("REPERE_API_RATE");
-    long per_minute = v && *v ? strtol(v, NULL, 10) : RATE_DEFAULT_PER_MINUTE;
-    if (per_minute <= 0) per_minute = RATE_DEFAULT_PER_MINUTE;
-    v = getenv("REPERE_API_BURST");
-    long burst = v && *v ? strtol(v, NULL, 10) : RATE_DEFAULT_BURST;
-    if (burst <= 0) burst = RATE_DEFAULT_BURST;
-    RATE.per_second = (double)per_minute / 60.0;
-    RATE.burst = (double)burst;
-    v = getenv("REPERE_TRUST_PROXY");
-    RATE.trust_proxy = v && strcmp(v, "1") == 0;
+    int per_minute = cfg->api_rate > 0 ? cfg->api_rate : RATE_DEFAULT_PER_MINUTE;
+    *per_second = (double)per_minute / 60.0;
+    *burst = (double)(cfg->api_burst > 0 ? cfg->api_burst : RATE_DEFAULT_BURST);
 }
 
 static double monotonic_seconds(void)
@@ -84,7 +76,7 @@ static double monotonic_seconds(void)
 /* The client to count: the peer, or the proxy's last X-Forwarded-For entry. */
 static const char *rate_client(req *r)
 {
-    if (RATE.trust_proxy) {
+    if (r->app->cfg.trust_proxy) {
         const char *xff = req_header(r, "X-Forwarded-For");
         if (xff && *xff) {
             const char *last = strrchr(xff, ',');
@@ -100,7 +92,8 @@ static const char *rate_client(req *r)
 
 bool api_rate_allow(req *r)
 {
-    pthread_once(&RATE.once, rate_configure);
+    double per_second, burst;
+    rate_allowance(&r->app->cfg, &per_second, &burst);
     const char *client = rate_client(r);
     uint64_t h = 1469598103934665603ULL;
     for (const char *p = client; *p; p++)
@@ -119,16 +112,16 @@ bool api_rate_allow(req *r)
     if (!slot) {
         slot = oldest;
         snprintf(slot->client, sizeof slot->client, "%s", client);
-        slot->tokens = RATE.burst;
+        slot->tokens = burst;
         slot->last = now;
     }
-    slot->tokens = fmin(RATE.burst, slot->tokens + (now - slot->last) * RATE.per_second);
+    slot->tokens = fmin(burst, slot->tokens + (now - slot->last) * per_second);
     slot->last = now;
     bool allowed = slot->tokens >= 1.0;
     if (allowed)
         slot->tokens -= 1.0;
     else
-        retry_after = (1.0 - slot->tokens) / RATE.per_second;
+        retry_after = (1.0 - slot->tokens) / per_second;
     pthread_mutex_unlock(&RATE.lock);
     if (allowed) return true;
     char seconds[24];
@@ -141,7 +134,7 @@ bool api_rate_allow(req *r)
                   arena_printf(r->arena,
                                "au plus %.0f requêtes par minute et par client ; "
                                "attendez %s s (en-tête Retry-After)",
-                               RATE.per_second * 60, seconds));
+                               per_second * 60, seconds));
     } else {
         reply_error(r, 429, message);
     }

@@ -68,7 +68,8 @@ void api_cors(req *r);
  * a page otherwise) and returns false. The client is the peer address, or
  * with REPERE_TRUST_PROXY=1 (Repère behind its own nginx) the last address
  * of X-Forwarded-For. The allowance is REPERE_API_RATE requests per minute
- * (default 120) with bursts of REPERE_API_BURST (default 60). Thread-safe;
+ * (default 120) with bursts of REPERE_API_BURST (default 60), as main.c read
+ * them into the configuration (r->app->cfg) at start-up. Thread-safe;
  * a fixed table of clients, the least recently seen evicted.
  */
 bool api_rate_allow(req *r);

@@ -300,11 +300,28 @@ test('rate limit: 429 with Retry-After once the allowance is spent', async () =>
     assert.ok(retry >= 1 && retry <= 10, String(retry));
     const body = await last.json();
     assert.match(body.erreur, /Trop de requêtes/);
+    // The allowance is the configured one (REPERE_API_RATE), not the default 120.
+    assert.match(body.detail, /au plus 6 requêtes par minute/);
     assert.equal(last.headers.get('access-control-allow-origin'), '*');
+    // Without REPERE_TRUST_PROXY, X-Forwarded-For does not make another client.
+    const forwarded = await fetch(`${limited.base}/api/v1/lieux?limit=1`, { headers: { 'X-Forwarded-For': '198.51.100.7' } });
+    assert.equal(forwarded.status, 429);
     // Pages for people are not counted.
     assert.equal((await fetch(`${limited.base}/lieux`)).status, 200);
   } finally {
     await limited.stop();
+  }
+});
+
+test('rate limit behind a proxy: REPERE_TRUST_PROXY=1 counts the last X-Forwarded-For address', async () => {
+  const proxied = await startServer({ db: tmp.db, env: { REPERE_API_RATE: '6', REPERE_API_BURST: '2', REPERE_TRUST_PROXY: '1' } });
+  try {
+    const get = (client) => fetch(`${proxied.base}/api/v1/lieux?limit=1`, { headers: { 'X-Forwarded-For': `203.0.113.9, ${client}` } });
+    assert.deepEqual([(await get('192.0.2.1')).status, (await get('192.0.2.1')).status, (await get('192.0.2.1')).status], [200, 200, 429]);
+    // Another client behind the same proxy has its own allowance.
+    assert.equal((await get('192.0.2.2')).status, 200);
+  } finally {
+    await proxied.stop();
   }
 });
 
