@@ -16,6 +16,7 @@
  */
 #include "accounts/access.h"
 #include "app.h"
+#include "startup.h"
 #include "cmd/cmd.h"
 #include "accounts/auth.h"
 #include "places/export.h"
@@ -319,7 +320,7 @@ static int serve(app *a)
     signal(SIGPIPE, SIG_IGN);
     http_server *server = http_start(a);
     if (!server) return 1;
-    if (mail_outbox(a)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
+    if (mail_outbox(&a->cfg)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
     if (!a->cfg.contact_email)
         fprintf(stderr,
                 "repere: warning: no publisher contact (set REPERE_CONTACT_EMAIL or --contact): "

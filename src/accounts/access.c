@@ -65,7 +65,7 @@ int admin_mail_invite(const app *a, const char *email, const char *link, const c
         "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera fait sans vous.\n\n"
         "— Repère\n",
         what ? " " : "", what ? what : "", link);
-    int rc = mail_send(a, email, "Votre accès à Repère", body);
+    int rc = mail_send(&a->cfg, email, "Votre accès à Repère", body);
     free(body);
     return rc;
 }
@@ -129,7 +129,7 @@ int admin_mail_place(const app *a, db_conn *c, int64_t place_id, bool coordinato
     int min_rank = counts[2] && !coordinators ? 2 : counts[2] || counts[1] ? 1 : 0;
     int sent = 0;
     for (size_t i = 0; i < n; i++) {
-        if (rank[i] >= min_rank && mail_send(a, to[i], subject, body) == 0) sent++;
+        if (rank[i] >= min_rank && mail_send(&a->cfg, to[i], subject, body) == 0) sent++;
         free(to[i]);
     }
     return sent;

@@ -46,7 +46,7 @@ static void put_subject(buf *b, const char *subject)
     buf_free(&clean);
 }
 
-static void compose(const app *a, buf *m, const char *to, const char *subject, const char *body)
+static void compose(const config *cfg, buf *m, const char *to, const char *subject, const char *body)
 {
     char date[64];
     time_t t = time(NULL);
@@ -54,7 +54,7 @@ static void compose(const app *a, buf *m, const char *to, const char *subject, c
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     put_header(m, "From",
-               a->cfg.mail_from ? a->cfg.mail_from : "Repère <ne-pas-repondre@localhost>");
+               cfg->mail_from ? cfg->mail_from : "Repère <ne-pas-repondre@localhost>");
     put_header(m, "To", to);
     put_subject(m, subject);
     put_header(m, "Date", date);
@@ -124,24 +124,24 @@ static int write_outbox(const char *dir, const buf *m)
     return rc;
 }
 
-int mail_send(const app *a, const char *to, const char *subject, const char *body)
+int mail_send(const config *cfg, const char *to, const char *subject, const char *body)
 {
     buf m = {0};
-    compose(a, &m, to, subject, body);
+    compose(cfg, &m, to, subject, body);
     int rc;
-    if (a->cfg.sendmail && *a->cfg.sendmail)
-        rc = run_sendmail(a->cfg.sendmail, &m);
-    else if (a->cfg.outbox)
-        rc = write_outbox(a->cfg.outbox, &m);
+    if (cfg->sendmail && *cfg->sendmail)
+        rc = run_sendmail(cfg->sendmail, &m);
+    else if (cfg->outbox)
+        rc = write_outbox(cfg->outbox, &m);
     else
         rc = -1;
     buf_free(&m);
     return rc;
 }
 
-const char *mail_outbox(const app *a)
+const char *mail_outbox(const config *cfg)
 {
-    return a->cfg.sendmail && *a->cfg.sendmail ? NULL : a->cfg.outbox;
+    return cfg->sendmail && *cfg->sendmail ? NULL : cfg->outbox;
 }
 
 static int cmp_name_desc(const void *x, const void *y)
@@ -185,10 +185,10 @@ static char *decode_subject(const char *s)
     return (char *)out;
 }
 
-json_t *mail_outbox_list(const app *a)
+json_t *mail_outbox_list(const config *cfg)
 {
     json_t *list = json_array();
-    const char *dir = mail_outbox(a);
+    const char *dir = mail_outbox(cfg);
     DIR *d = dir ? opendir(dir) : NULL;
     if (!d) return list;
     char **names = NULL;
@@ -206,7 +206,7 @@ json_t *mail_outbox_list(const app *a)
     if (n > 1) qsort(names, n, sizeof *names, cmp_name_desc); /* names is NULL when n == 0 */
     for (size_t i = 0; i < n; i++) {
         if (i < MAIL_OUTBOX_LIST_MAX) {
-            char *msg = mail_outbox_read(a, names[i]);
+            char *msg = mail_outbox_read(cfg, names[i]);
             if (msg) {
                 char *to = header_of(msg, "To"), *subject = header_of(msg, "Subject"),
                      *date = header_of(msg, "Date");
@@ -227,9 +227,9 @@ json_t *mail_outbox_list(const app *a)
     return list;
 }
 
-char *mail_outbox_read(const app *a, const char *file)
+char *mail_outbox_read(const config *cfg, const char *file)
 {
-    const char *dir = mail_outbox(a);
+    const char *dir = mail_outbox(cfg);
     if (!dir || !file || strchr(file, '/') || file[0] == '.' || !str_ends_with(file, ".eml"))
         return NULL;
     char *path = xasprintf("%s/%s", dir, file);

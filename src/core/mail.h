@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "app.h"
+#include "core/config.h"
 
 enum {
     MAIL_OUTBOX_LIST_MAX = 200, /* most recent messages listed for administrators */
@@ -20,14 +20,14 @@ enum {
  * `subject` (no header injection). Returns 0, or -1 when the command failed
  * or the outbox could not be written (message on stderr).
  */
-int mail_send(const app *a, const char *to, const char *subject, const char *body);
+int mail_send(const config *cfg, const char *to, const char *subject, const char *body);
 
 /* The outbox folder in use (cfg.outbox), or NULL when mail goes to sendmail. */
-const char *mail_outbox(const app *a);
+const char *mail_outbox(const config *cfg);
 
 /* The outbox's messages, newest first: [{file, to, subject, date}]. */
-json_t *mail_outbox_list(const app *a);
+json_t *mail_outbox_list(const config *cfg);
 /* One message of the outbox by file name (checked: no '/'), malloc'd, or NULL. */
-char *mail_outbox_read(const app *a, const char *file);
+char *mail_outbox_read(const config *cfg, const char *file);
 
 #endif

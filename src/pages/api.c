@@ -12,7 +12,7 @@
  * territoire=, modified_after=, limit= and cursor=. See docs/api.md.
  */
 #include "pages/pages.h"
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "places/export.h"
 
 #include <fcntl.h>

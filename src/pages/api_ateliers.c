@@ -14,7 +14,7 @@
  * modified_after=, limit=, cursor= — same meaning as /api/v1/lieux.
  */
 #include "pages/pages.h"
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "places/export.h"
 #include "hours/tz.h"
 #include "workshops/workshop.h"

@@ -11,7 +11,7 @@
  * commune= added; an unknown one is said there too.
  */
 #include "pages/pages.h"
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "places/export.h"
 #include "core/fr.h"
 #include "places/place_view.h"

@@ -11,7 +11,7 @@
  * exactly the places of that search.
  */
 #include "pages/pages.h"
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "places/export.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * (~30,000 places) one file is enough; beyond, split into a sitemap index.
  */
 #include "pages/pages.h"
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "places/place_view.h"
 #include "workshops/workshop.h"
 

@@ -7,7 +7,7 @@
  * re-expands every stored rule up to the horizon from *now* and adds the
  * sessions that are missing (existing ones, and their cancellations, are
  * left as they are; cancellations published with the workshop are applied
- * to the new ones). It runs at start-up of every command (app_after_migrate),
+ * to the new ones). It runs at start-up of every command (app_after_migrate in startup.c),
  * so a daily `repere migrate` (contrib/repere-maintain.timer) keeps a
  * long-running server's agenda full.
  */

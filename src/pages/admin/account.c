@@ -252,7 +252,7 @@ int page_forgot_post(req *r)
                       "%s/compte/activer?t=%s\n\nSi vous n'avez rien demandé, "
                       "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n",
                       base, token);
-        mail_send(r->app, email, "Nouveau mot de passe pour Repère", body);
+        mail_send(&r->app->cfg, email, "Nouveau mot de passe pour Repère", body);
         free(body);
         free(base);
         free(token);

@@ -375,7 +375,7 @@ int page_admin_claim_decide(req *r)
             xasprintf("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
                       "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n",
                       place_name, reason);
-        mail_send(r->app, email, "Votre demande sur Repère", body);
+        mail_send(&r->app->cfg, email, "Votre demande sur Repère", body);
         free(body);
     }
     return reply_redirect(r, 303, accept ? "/admin?ok=accepte" : "/admin?ok=refuse");
@@ -643,15 +643,15 @@ int page_admin_log(req *r)
 int page_admin_outbox(req *r)
 {
     json_t *m = session_page_model(r, "Courriels en attente");
-    const char *dir = mail_outbox(r->app);
+    const char *dir = mail_outbox(&r->app->cfg);
     if (dir) json_object_set_new(m, "outbox", json_string(dir));
-    json_object_set_new(m, "messages", mail_outbox_list(r->app));
+    json_object_set_new(m, "messages", mail_outbox_list(&r->app->cfg));
     return reply_page(r, "admin_outbox", m);
 }
 
 int page_admin_outbox_message(req *r)
 {
-    char *msg = mail_outbox_read(r->app, r->params[0]);
+    char *msg = mail_outbox_read(&r->app->cfg, r->params[0]);
     if (!msg) return reply_error(r, 404, "Ce message n'existe pas.");
     json_t *m = session_page_model(r, "Courriel");
     json_object_set_new(m, "message", json_string(msg));

@@ -1,8 +1,8 @@
 /*
- * app.c — set-up steps shared by the sub-commands: reference data after
- * migrations, web assets before serving, the demo catalogue.
+ * startup.c — set-up steps shared by the sub-commands: reference data and
+ * derived facts after migrations, web assets before serving (startup.h).
  */
-#include "app.h"
+#include "startup.h"
 #include "places/catalogue.h"
 #include "places/place_store.h"
 #include "geo/geo.h"

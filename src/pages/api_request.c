@@ -2,7 +2,7 @@
  * api_request.c — selection of places from a request, rate limit, JSON errors and
  * the API's view of a place. See api.h and docs/api.md.
  */
-#include "http/api_request.h"
+#include "pages/api_request.h"
 #include "pages/pages.h"
 #include "places/place_view.h"
 #include "search/search.h"
