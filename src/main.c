@@ -164,7 +164,8 @@ static int cmd_routes(void)
 {
     static const char *const ACCESS[] = {"public", "signed-in", "coordinator", "admin"};
     for (const route *rt = ROUTES; rt->method; rt++)
-        printf("%s\t%s\t%s\t%s\n", rt->method, rt->path, ACCESS[rt->access], rt->csrf ? "yes" : "no");
+        printf("%s\t%s\t%s\t%s\n", rt->method, rt->path, ACCESS[rt->access],
+               rt->csrf ? "yes" : "no");
     return 0;
 }
 
@@ -242,8 +243,10 @@ static int parse_options(config *cfg, int argc, char **argv)
                 fprintf(stderr, "repere: %s %s is not valid\n", a, next);
                 return -1;
             }
-            if (port) cfg->port = (int)v;
-            else cfg->threads = (int)v;
+            if (port)
+                cfg->port = (int)v;
+            else
+                cfg->threads = (int)v;
             i++;
             continue;
         }
@@ -320,7 +323,8 @@ static int serve(app *a)
     signal(SIGPIPE, SIG_IGN);
     http_server *server = http_start(a);
     if (!server) return 1;
-    if (mail_outbox(&a->cfg)) fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
+    if (mail_outbox(&a->cfg))
+        fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
     if (!a->cfg.contact_email)
         fprintf(stderr,
                 "repere: warning: no publisher contact (set REPERE_CONTACT_EMAIL or --contact): "
@@ -333,7 +337,6 @@ static int serve(app *a)
     http_stop(server);
     return 0;
 }
-
 
 int main(int argc, char **argv)
 {
@@ -421,25 +424,33 @@ int main(int argc, char **argv)
 
     if (!cfg->outbox) {
         const char *slash = strrchr(cfg->db_path, '/');
-        cfg->outbox = outbox = slash ? xasprintf("%.*s/outbox", (int)(slash - cfg->db_path), cfg->db_path)
-                                     : xstrdup("outbox");
+        cfg->outbox = outbox =
+            slash ? xasprintf("%.*s/outbox", (int)(slash - cfg->db_path), cfg->db_path)
+                  : xstrdup("outbox");
     }
 
     int status = 0;
     bool accounts = strcmp(command, "serve") == 0 || strcmp(command, "user") == 0 ||
                     strcmp(command, "remind") == 0;
-    if (accounts || strcmp(command, "migrate") == 0 ||
-        strcmp(command, "import") == 0 || strcmp(command, "demo") == 0 ||
-        strcmp(command, "export") == 0) {
+    if (accounts || strcmp(command, "migrate") == 0 || strcmp(command, "import") == 0 ||
+        strcmp(command, "demo") == 0 || strcmp(command, "export") == 0) {
         a.db = open_catalogue(&a);
-        if (!a.db) status = 1;
-        else if (accounts && auth_init(&a) != 0) status = 1;
-        else if (strcmp(command, "serve") == 0) status = serve(&a);
-        else if (strcmp(command, "user") == 0) status = cmd_user(&a, argc - 1, argv + 1);
-        else if (strcmp(command, "remind") == 0) status = cmd_remind(&a, argc - 1, argv + 1);
-        else if (strcmp(command, "import") == 0) status = cmd_import(a.db, argc - 1, argv + 1);
-        else if (strcmp(command, "demo") == 0) status = cmd_demo(&a);
-        else if (strcmp(command, "export") == 0) status = cmd_export(a.db, argc - 1, argv + 1);
+        if (!a.db)
+            status = 1;
+        else if (accounts && auth_init(&a) != 0)
+            status = 1;
+        else if (strcmp(command, "serve") == 0)
+            status = serve(&a);
+        else if (strcmp(command, "user") == 0)
+            status = cmd_user(&a, argc - 1, argv + 1);
+        else if (strcmp(command, "remind") == 0)
+            status = cmd_remind(&a, argc - 1, argv + 1);
+        else if (strcmp(command, "import") == 0)
+            status = cmd_import(a.db, argc - 1, argv + 1);
+        else if (strcmp(command, "demo") == 0)
+            status = cmd_demo(&a);
+        else if (strcmp(command, "export") == 0)
+            status = cmd_export(a.db, argc - 1, argv + 1);
     } else {
         fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", command);
         status = 2;

@@ -10,24 +10,24 @@
 #include <stdbool.h>
 
 typedef struct config {
-    const char *db_path;      /* --db, REPERE_DB */
-    const char *listen;       /* --listen, REPERE_LISTEN (127.0.0.1) */
-    int port;                 /* --port, REPERE_PORT (8080) */
-    const char *root;         /* --root, REPERE_ROOT: holds templates/, static/, migrations/, data/ */
+    const char *db_path; /* --db, REPERE_DB */
+    const char *listen;  /* --listen, REPERE_LISTEN (127.0.0.1) */
+    int port;            /* --port, REPERE_PORT (8080) */
+    const char *root;    /* --root, REPERE_ROOT: holds templates/, static/, migrations/, data/ */
     const char *public_origin; /* --origin, REPERE_ORIGIN: e.g. https://repere.example.fr */
-    const char *tile_url;     /* REPERE_TILE_URL: map tiles (OpenStreetMap's by default) */
-    bool behind_tls;          /* --behind-tls, REPERE_BEHIND_TLS */
-    bool quiet;               /* --quiet: no request log */
-    int threads;              /* --threads, REPERE_THREADS (4) */
-    const char *sendmail;     /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */
-    const char *outbox;       /* --outbox DIR, REPERE_OUTBOX: mail written here when no sendmail */
-    const char *mail_from;    /* REPERE_MAIL_FROM: From: of the mails Repère sends */
+    const char *tile_url;      /* REPERE_TILE_URL: map tiles (OpenStreetMap's by default) */
+    bool behind_tls;           /* --behind-tls, REPERE_BEHIND_TLS */
+    bool quiet;                /* --quiet: no request log */
+    int threads;               /* --threads, REPERE_THREADS (4) */
+    const char *sendmail;      /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */
+    const char *outbox;        /* --outbox DIR, REPERE_OUTBOX: mail written here when no sendmail */
+    const char *mail_from;     /* REPERE_MAIL_FROM: From: of the mails Repère sends */
     const char *contact_email; /* --contact, REPERE_CONTACT_EMAIL: the publisher's address, shown
                                   on /a-propos and /accessibilite; NULL when not configured */
-    int api_rate;             /* REPERE_API_RATE: API requests per minute and client (0: 120) */
-    int api_burst;            /* REPERE_API_BURST: bursts of that many requests (0: 60) */
-    bool trust_proxy;         /* REPERE_TRUST_PROXY=1: the API's client is the last address of
-                                 X-Forwarded-For (behind Repère's own nginx only) */
+    int api_rate;              /* REPERE_API_RATE: API requests per minute and client (0: 120) */
+    int api_burst;             /* REPERE_API_BURST: bursts of that many requests (0: 60) */
+    bool trust_proxy;          /* REPERE_TRUST_PROXY=1: the API's client is the last address of
+                                  X-Forwarded-For (behind Repère's own nginx only) */
 } config;
 
 #endif

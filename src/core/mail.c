@@ -46,15 +46,15 @@ static void put_subject(buf *b, const char *subject)
     buf_free(&clean);
 }
 
-static void compose(const config *cfg, buf *m, const char *to, const char *subject, const char *body)
+static void compose(const config *cfg, buf *m, const char *to, const char *subject,
+                    const char *body)
 {
     char date[64];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    put_header(m, "From",
-               cfg->mail_from ? cfg->mail_from : "Repère <ne-pas-repondre@localhost>");
+    put_header(m, "From", cfg->mail_from ? cfg->mail_from : "Repère <ne-pas-repondre@localhost>");
     put_header(m, "To", to);
     put_subject(m, subject);
     put_header(m, "Date", date);

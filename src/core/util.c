@@ -68,7 +68,8 @@ void buf_reserve(buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
 }
@@ -226,9 +227,11 @@ bool str_ends_with(const char *s, const char *suffix)
 
 char *str_trim(char *s)
 {
-    while (*s && isspace((unsigned char)*s)) s++;
+    while (*s && isspace((unsigned char)*s))
+        s++;
     size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
     return s;
 }
 
@@ -243,10 +246,14 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     }
     size_t n;
     uint32_t v, min;
-    if ((c & 0xE0) == 0xC0) n = 2, v = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) n = 3, v = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) n = 4, v = c & 0x07, min = 0x10000;
-    else return 0;
+    if ((c & 0xE0) == 0xC0)
+        n = 2, v = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        n = 3, v = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        n = 4, v = c & 0x07, min = 0x10000;
+    else
+        return 0;
     if (len < n) return 0;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -286,17 +293,25 @@ size_t utf8_length(const char *s)
 static bool fold_code_point(uint32_t cp, char out[3])
 {
     static const char *const latin1[64] = {
-        /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        /* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-        /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
+        /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+        "e",          "e", "e", "e", "i", "i", "i",  "i",
+        /* D0 */ "d", "n", "o", "o", "o", "o", "o",  NULL,
+        "o",          "u", "u", "u", "u", "y", "th", "ss",
+        /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+        "e",          "e", "e", "e", "i", "i", "i",  "i",
+        /* F0 */ "d", "n", "o", "o", "o", "o", "o",  NULL,
+        "o",          "u", "u", "u", "u", "y", "th", "y"};
     /* Latin Extended-A (U+0100..U+017F), one base letter per code point. */
-    static const char ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiijjjjkkklllllllllln"
-                                "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    static const char ext_a[] =
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiijjjjkkklllllllllln"
+        "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
     const char *rep = NULL;
-    if (cp >= 0xC0 && cp <= 0xFF) rep = latin1[cp - 0xC0];
-    else if (cp == 0x152 || cp == 0x153) rep = "oe";
-    else if (cp == 0x132 || cp == 0x133) rep = "ij";
+    if (cp >= 0xC0 && cp <= 0xFF)
+        rep = latin1[cp - 0xC0];
+    else if (cp == 0x152 || cp == 0x153)
+        rep = "oe";
+    else if (cp == 0x132 || cp == 0x133)
+        rep = "ij";
     else if (cp >= 0x100 && cp - 0x100 < sizeof ext_a - 1) {
         out[0] = ext_a[cp - 0x100];
         out[1] = '\0';
@@ -348,14 +363,16 @@ char *text_slug(const char *s)
     size_t n = strlen(f);
     if (n > 80) {
         n = 80;
-        while (n > 0 && f[n - 1] != ' ') n--;
+        while (n > 0 && f[n - 1] != ' ')
+            n--;
         if (n == 0) n = 80;
         f[n] = '\0';
     }
     for (char *p = f; *p; p++)
         if (*p == ' ') *p = '-';
     n = strlen(f);
-    while (n && f[n - 1] == '-') f[--n] = '\0';
+    while (n && f[n - 1] == '-')
+        f[--n] = '\0';
     return f;
 }
 

@@ -210,7 +210,7 @@ static int parse_query(req *r, agenda_query *q)
 /* Used by: the agenda and its feeds (coming sessions, narrowed by place, département or box). */
 static const char Q_CANDIDATES[] =
     "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
-                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
+    "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.starts_at >= :from AND s.starts_at < :to"
     " AND (:place IS NULL OR s.place_id = :place)"
     " AND (:dep IS NULL OR COALESCE(w.venue_departement, p.departement) = :dep)"
@@ -810,7 +810,7 @@ int page_agenda_atom(req *r)
 /* Used by: a place's calendar (its sessions from a month ago on). */
 static const char Q_PLACE_FEED_SESSIONS[] =
     "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
-                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
+    "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.place_id = :place AND s.starts_at >= :from ORDER BY s.starts_at LIMIT :limit";
 /* Used by: a place's feeds (does it exist, and its name). */
 static const char Q_PLACE[] = "SELECT name, slug FROM place WHERE id = :id";

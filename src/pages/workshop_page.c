@@ -19,7 +19,7 @@ enum {
 /* Used by: a workshop's calendar (its sessions from a month ago on). */
 static const char Q_SESSIONS[] =
     "SELECT " WORKSHOP_SESSION_COLUMNS " FROM workshop_session s JOIN workshop w ON w.id = "
-                                       "s.workshop_id JOIN place p ON p.id = s.place_id"
+    "s.workshop_id JOIN place p ON p.id = s.place_id"
     " WHERE s.workshop_id = :id AND s.starts_at >= :from ORDER BY s.starts_at LIMIT :limit";
 /* Used by: a workshop's calendar (its title, and whether it exists). */
 static const char Q_TITLE[] = "SELECT title FROM workshop WHERE id = :id";

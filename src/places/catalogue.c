@@ -102,10 +102,10 @@ static int link_selected(db_conn *w, sqlite3_stmt *s)
             while (sqlite3_step(s) == SQLITE_ROW) {
                 candidates++;
                 bool match = sqlite3_column_int(s, 4) != 0;
-                double dist = t->has_pos ? geo_distance_km(t->lat, t->lon,
-                                                           sqlite3_column_double(s, 2),
-                                                           sqlite3_column_double(s, 3))
-                                         : 0;
+                double dist = t->has_pos
+                                  ? geo_distance_km(t->lat, t->lon, sqlite3_column_double(s, 2),
+                                                    sqlite3_column_double(s, 3))
+                                  : 0;
                 if ((match && !named) || (match == named && dist < best) || candidates == 1) {
                     named = match;
                     best = dist;
@@ -133,8 +133,10 @@ static int link_selected(db_conn *w, sqlite3_stmt *s)
             db_bind_text(s, ":insee", insee);
             db_bind_text(s, ":dep", dep);
             db_bind_int(s, ":id", t->id);
-            if (db_exec_stmt(s) != SQLITE_DONE) linked = -1;
-            else if (linked >= 0) linked++;
+            if (db_exec_stmt(s) != SQLITE_DONE)
+                linked = -1;
+            else if (linked >= 0)
+                linked++;
         }
     }
     for (size_t i = 0; i < n; i++) {

@@ -53,9 +53,12 @@ bool closure_rule(buf *out, const closure *cl)
         /* An OSM comment cannot hold a double quote: use typographic ones. */
         buf_puts(out, " \"");
         for (const char *p = cl->message; *p; p++) {
-            if (*p == '"') buf_puts(out, "”");
-            else if (*p == '\n' || *p == '\r') buf_putc(out, ' ');
-            else buf_putc(out, *p);
+            if (*p == '"')
+                buf_puts(out, "”");
+            else if (*p == '\n' || *p == '\r')
+                buf_putc(out, ' ');
+            else
+                buf_putc(out, *p);
         }
         buf_putc(out, '"');
     }
@@ -99,8 +102,10 @@ json_t *closures_banner(const closure *list, size_t count, const char *today)
         fr_date(&a, cl->starts_on);
         fr_date(&z, cl->ends_on);
         const char *what = cl->hours ? "Horaires exceptionnels" : "Fermé";
-        if (from == to) buf_printf(&text, "%s le %s", what, a.data);
-        else buf_printf(&text, "%s du %s au %s", what, a.data, z.data);
+        if (from == to)
+            buf_printf(&text, "%s le %s", what, a.data);
+        else
+            buf_printf(&text, "%s du %s au %s", what, a.data, z.data);
         if (cl->hours) buf_printf(&text, " : %s", cl->hours);
         json_t *item = json_pack("{s:s, s:b, s:b}", "text", text.data, "current", from <= t,
                                  "closed", cl->hours == NULL);

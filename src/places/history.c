@@ -108,7 +108,8 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
         if (db_col_text(s, 2)) json_object_set_new(o, "who", json_string(db_col_text(s, 2)));
         if (db_col_text(s, 5)) json_object_set_new(o, "old", json_string(db_col_text(s, 5)));
         if (db_col_text(s, 6)) json_object_set_new(o, "new", json_string(db_col_text(s, 6)));
-        json_object_set_new(o, "restorable", json_boolean(label && strcmp(field, "closed_at") != 0));
+        json_object_set_new(o, "restorable",
+                            json_boolean(label && strcmp(field, "closed_at") != 0));
         json_array_append_new(list, o);
     }
     sqlite3_reset(s);
