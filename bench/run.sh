@@ -11,7 +11,12 @@
 # 2-core machine that keeps the load generator off the server's core. Each
 # request path is drawn at random from a list (bench/paths.js,
 # bench/random-path.lua). Medians of the runs are reported with p50/p99.
-# Results: build/bench/results.md (and .tsv).
+# Results: build/bench/results.md (and .tsv), build/bench/resources.tsv (import
+# and start-up seconds, daemon RSS at start and after the runs, per size).
+#
+# Bench-only: the daemon is started with the API's rate limit lifted
+# (REPERE_API_RATE / REPERE_API_BURST far above what wrk can send), so the
+# api route measures the API rather than its 429 answers. Never in production.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -50,9 +55,11 @@ catalogue() { # size → path of a ready database
                 "$BIN" export --db "$TMP/demo.db" --format json --output "$OUT/templates.json" >/dev/null 2>&1
             fi
             [ -f "$OUT/catalogue-$1.json" ] || node bench/gen-catalogue.js "$1" "$OUT/templates.json" "$OUT/catalogue-$1.json"
-            start=$(date +%s)
+            start=$(date +%s.%N)
             "$BIN" import "$OUT/catalogue-$1.json"* --db "$db" 2>&1 | grep -E 'imported [0-9]+' | sed "s|^.*: |  import: |" >&2
-            echo "  import of $1 places: $(( $(date +%s) - start )) s" >&2
+            import_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+            echo "$import_s" >"$OUT/import-$1.seconds"
+            echo "  import of $1 places: $import_s s" >&2
         fi
     fi
     echo "$db"
@@ -122,16 +129,20 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo
 } >"$OUT/results.md"
 printf 'size\troute\trps\tp50_ms\tp99_ms\terrors\tnginx_rps\tnginx_p99_ms\tratio\n' >"$OUT/results.tsv"
+printf 'size\timport_s\tstartup_s\trss_start_mib\trss_end_mib\n' >"$OUT/resources.tsv"
 
 for size in $SIZES; do
     echo "== catalogue: $size" >&2
     db=$(catalogue "$size")
     node bench/paths.js "$db" "$TMP/paths-$size" 2>&1 | sed 's/^/  /' >&2
     port=$(free_port)
-    taskset -c 0 "$BIN" serve --db "$db" --listen 127.0.0.1 --port "$port" --quiet >"$TMP/serve.log" 2>&1 &
+    started=$(date +%s.%N)
+    REPERE_API_RATE=1000000000 REPERE_API_BURST=1000000000 \
+        taskset -c 0 "$BIN" serve --db "$db" --listen 127.0.0.1 --port "$port" --quiet >"$TMP/serve.log" 2>&1 &
     SERVER_PID=$!
     base=http://127.0.0.1:$port
-    for i in $(seq 1 100); do curl -sf -o /dev/null "$base/robots.txt" && break; sleep 0.1; done
+    for i in $(seq 1 400); do curl -sf -o /dev/null "$base/robots.txt" && break; sleep 0.05; done
+    startup_s=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
     rss_start=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
 
     # The same bytes for nginx: a sample of each route's pages, rendered by repere.
@@ -185,5 +196,9 @@ for size in $SIZES; do
         echo
     } >>"$OUT/results.md"
     echo "  Connection: close: repere $crps req/s (p99 $cp99 ms), nginx $ncrps req/s; wire gzip median/max $wire, identity $raw" >&2
+    # The import time of the catalogue as last built ("-" for the demo one).
+    import_s=$(cat "$OUT/import-$size.seconds" 2>/dev/null || echo -)
+    printf '%s\t%s\t%s\t%s\t%s\n' "$size" "$import_s" "$startup_s" "$((rss_start / 1024))" "$((rss_end / 1024))" >>"$OUT/resources.tsv"
+    echo "  import $import_s s, start-up $startup_s s, RSS $((rss_start / 1024)) → $((rss_end / 1024)) MiB" >&2
 done
 cat "$OUT/results.md"

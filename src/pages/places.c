@@ -16,9 +16,6 @@
 
 enum { GEOJSON_MAX_FEATURES = 2000 /* markers on the map; the list has every place */ };
 
-/* Used by: /lieux (one result, as a list item). */
-static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.id = :id";
-
 /* The current search as a query string, without `skip_group` value `skip`
  * (or with `add` added to it), and without the page. Used to build the
  * links of filters, pagination and the choice page. */
@@ -163,24 +160,22 @@ int page_places(req *r)
         json_decref(d);
         return reply_error(r, 404, "Cette page de résultats n'existe pas.");
     }
-    /* One page of results, with distances. */
+    /* One page of results, with distances: each row is {"place": the shared
+     * item, "distance": …} (the template reads the distance from the row). */
     json_t *items = json_array();
     db_conn *c = db_reader(r->app->db);
     size_t from = (size_t)(p.page - 1) * SEARCH_PER_PAGE;
     for (size_t i = from; i < res.total && i < from + SEARCH_PER_PAGE; i++) {
-        sqlite3_stmt *s = db_stmt(c, Q_ITEM);
-        db_bind_int(s, ":id", res.hits[i].id);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            json_t *item = place_list_item(c, s);
-            if (res.hits[i].distance_km >= 0 && where_has_point(&res.where)) {
-                buf dist = {0};
-                fr_distance(&dist, res.hits[i].distance_km);
-                json_object_set_new(item, "distance", json_string(dist.data));
-                buf_free(&dist);
-            }
-            json_array_append_new(items, item);
+        json_t *item = search_list_item(r->app->search, r->app->db, res.hits[i].id);
+        if (!item) continue;
+        json_t *row = json_pack("{s:o}", "place", item);
+        if (res.hits[i].distance_km >= 0 && where_has_point(&res.where)) {
+            buf dist = {0};
+            fr_distance(&dist, res.hits[i].distance_km);
+            json_object_set_new(row, "distance", json_string(dist.data));
+            buf_free(&dist);
         }
-        sqlite3_reset(s);
+        json_array_append_new(items, row);
     }
     buf count = {0};
     fr_count(&count, (long)res.total, "lieu", "lieux");

@@ -520,39 +520,51 @@ bool export_clean_url(const char *url, buf *out)
 
 /*
  * Used by: export_query_open — every export, the API list and the embed.
- * :ids holds the hits of a search (src/search.c) as a JSON array.
- * Ids shared by two sources are prefixed with the source to stay unique.
- * Never reads private_contact.
+ * Ids shared by two sources are prefixed with the source to stay unique (one
+ * probe of place_by_source_id per record, not a grouping of the catalogue).
+ * Never reads private_contact. Two forms: the whole catalogue (Q_EXPORT), and
+ * the hits of a search (src/search.c) given in :ids as a JSON array
+ * (Q_EXPORT_IDS) — a separate statement so that SQLite looks the ids up
+ * instead of scanning every place ("(:ids IS NULL OR p.id IN …)" cannot use
+ * the primary key).
  */
-static const char Q_EXPORT[] =
-    "SELECT p.id, p.slug, p.updated_at, p.closed_at,"
-    " CASE WHEN d.source_id IS NULL THEN p.source_id ELSE p.source || ':' || p.source_id END,"
-    " p.pivot, p.name, p.commune, p.postal_code, coalesce(p.insee_code, p.commune_insee),"
-    " p.address, p.address_extra, p.latitude, p.longitude, p.typologies, p.phone, p.emails,"
-    " p.website, p.hours, p.summary, p.description_md, p.source, p.itinerance,"
-    " p.parent_structure,"
-    " CASE WHEN p.verified_at IS NOT NULL AND substr(p.verified_at, 1, 10) > p.date_maj"
-    "      THEN substr(p.verified_at, 1, 10) ELSE p.date_maj END,"
-    " p.services, p.publics, p.support, p.fees, p.programmes, p.labels, p.other_labels,"
-    " p.access_modes, p.support_modes, p.accessibility_url, p.booking_url"
+#define EXPORT_SELECT                                                                              \
+    "SELECT p.id, p.slug, p.updated_at, p.closed_at,"                                              \
+    " CASE WHEN EXISTS (SELECT 1 FROM place o WHERE o.source_id = p.source_id"                     \
+    "                   AND o.source <> p.source)"                                                 \
+    "      THEN p.source || ':' || p.source_id ELSE p.source_id END,"                              \
+    " p.pivot, p.name, p.commune, p.postal_code, coalesce(p.insee_code, p.commune_insee),"         \
+    " p.address, p.address_extra, p.latitude, p.longitude, p.typologies, p.phone, p.emails,"       \
+    " p.website, p.hours, p.summary, p.description_md, p.source, p.itinerance,"                    \
+    " p.parent_structure,"                                                                         \
+    " CASE WHEN p.verified_at IS NOT NULL AND substr(p.verified_at, 1, 10) > p.date_maj"           \
+    "      THEN substr(p.verified_at, 1, 10) ELSE p.date_maj END,"                                 \
+    " p.services, p.publics, p.support, p.fees, p.programmes, p.labels, p.other_labels,"           \
+    " p.access_modes, p.support_modes, p.accessibility_url, p.booking_url"                         \
     " FROM place p"
-    " LEFT JOIN (SELECT source_id FROM place GROUP BY source_id"
-    "            HAVING COUNT(DISTINCT source) > 1) d ON d.source_id = p.source_id"
-    " WHERE (p.closed_at IS NULL OR :include_closed)"
-    " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
-    " AND (:dep IS NULL OR p.departement = :dep)" EXPORT_TERRITORY_SQL
+#define EXPORT_CONDITIONS                                                                          \
+    " AND (:dep IS NULL OR p.departement = :dep)" EXPORT_TERRITORY_SQL                             \
     " AND (:modified_after IS NULL OR p.updated_at > :modified_after)"
-    " AND (:after_u IS NULL OR p.updated_at > :after_u"
-    "      OR (p.updated_at = :after_u AND p.id > :after_id))"
-    " ORDER BY p.updated_at, p.id LIMIT :limit";
+#define EXPORT_CURSOR                                                                              \
+    " AND (:after_u IS NULL OR p.updated_at > :after_u"                                            \
+    "      OR (p.updated_at = :after_u AND p.id > :after_id))"                                     \
+    " ORDER BY p.updated_at, p.id LIMIT :limit"
+#define EXPORT_IDS " AND p.id IN (SELECT value FROM json_each(:ids))"
+
+static const char Q_EXPORT[] =
+    EXPORT_SELECT " WHERE (p.closed_at IS NULL OR :include_closed)" EXPORT_CONDITIONS EXPORT_CURSOR;
+/* Used by: export_query_open, with the ids of a search. */
+static const char Q_EXPORT_IDS[] = EXPORT_SELECT
+    " WHERE (p.closed_at IS NULL OR :include_closed)" EXPORT_IDS EXPORT_CONDITIONS EXPORT_CURSOR;
 
 /* Used by: export_count — the same conditions as Q_EXPORT, counted. */
 static const char Q_EXPORT_COUNT[] =
     "SELECT COUNT(*) FROM place p"
-    " WHERE (p.closed_at IS NULL OR :include_closed)"
-    " AND (:ids IS NULL OR p.id IN (SELECT value FROM json_each(:ids)))"
-    " AND (:dep IS NULL OR p.departement = :dep)" EXPORT_TERRITORY_SQL
-    " AND (:modified_after IS NULL OR p.updated_at > :modified_after)";
+    " WHERE (p.closed_at IS NULL OR :include_closed)" EXPORT_CONDITIONS;
+/* Used by: export_count — the same conditions as Q_EXPORT_IDS, counted. */
+static const char Q_EXPORT_COUNT_IDS[] =
+    "SELECT COUNT(*) FROM place p"
+    " WHERE (p.closed_at IS NULL OR :include_closed)" EXPORT_IDS EXPORT_CONDITIONS;
 
 enum {
     QC_PLACE_ID,
@@ -574,10 +586,16 @@ struct export_query {
     char coordinates[2][32];
 };
 
+/* An empty ids string binds NULL, which meant "no restriction". */
+static bool has_ids(const export_filter *f)
+{
+    return f->ids && *f->ids;
+}
+
 static void bind_filter(sqlite3_stmt *s, const export_filter *f, bool cursor)
 {
     db_bind_int(s, ":include_closed", f->include_closed ? 1 : 0);
-    db_bind_text(s, ":ids", f->ids);
+    if (has_ids(f)) db_bind_text(s, ":ids", f->ids);
     db_bind_text(s, ":dep", f->departement);
     const export_territory *t = &f->territory;
     db_bind_text(s, ":t_commune", t->kind == EXPORT_TERRITORY_COMMUNE ? t->code : NULL);
@@ -599,14 +617,14 @@ export_query *export_query_open(db_conn *c, const export_filter *f)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(q->today, sizeof q->today, "%Y-%m-%d", &tm);
-    q->stmt = db_stmt(c, Q_EXPORT);
+    q->stmt = db_stmt(c, has_ids(f) ? Q_EXPORT_IDS : Q_EXPORT);
     bind_filter(q->stmt, f, true);
     return q;
 }
 
 long export_count(db_conn *c, const export_filter *f)
 {
-    sqlite3_stmt *s = db_stmt(c, Q_EXPORT_COUNT);
+    sqlite3_stmt *s = db_stmt(c, has_ids(f) ? Q_EXPORT_COUNT_IDS : Q_EXPORT_COUNT);
     bind_filter(s, f, false);
     long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);

@@ -9,6 +9,7 @@
 #include "places/vocab.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,16 +102,28 @@ typedef struct entry {
     char insee[8], epci[12], departement[4];
     uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
     char *sort_key;
-    uint32_t sort_rank; /* position of sort_key among all entries (commune, then name) */
+    uint32_t sort_rank;    /* position of sort_key among all entries (commune, then name) */
     hours_schedule *hours; /* NULL when absent or not understood */
     hours_context hours_ctx;
     bool open_now;          /* at build time … */
     int64_t open_now_until; /* … valid until this instant (next change) */
 } entry;
 
+/* An entry's place in one of the snapshot's lookup arrays. */
+typedef struct entry_ref {
+    uint64_t key;   /* grid cell, or a packed code (commune, EPCI, département) */
+    uint32_t index; /* in snapshot.entries */
+} entry_ref;
+
 typedef struct snapshot {
     entry *entries; /* sorted by id */
     size_t count;
+    /* Where to look, so that a search around a commune touches the places
+     * near it rather than the whole country: the positioned entries by grid
+     * cell, and the entries by commune, EPCI and département (each sorted
+     * by key, then index). */
+    entry_ref *by_cell, *by_insee, *by_epci, *by_dep;
+    size_t cell_count, insee_count, epci_count, dep_ref_count;
     search_dep_count deps[SEARCH_MAX_DEPARTEMENTS]; /* places per département, by code */
     size_t dep_count;
     int64_t version;
@@ -121,13 +134,25 @@ typedef struct snapshot {
 typedef struct synonym {
     char *phrase; /* folded */
     size_t words;
-    int service;  /* index in the services vocabulary, -1: a word to drop */
+    int service; /* index in the services vocabulary, -1: a word to drop */
 } synonym;
 
+/* A result-list item of a place (place_list_item), kept for the data
+ * version and minute it was built for: its hours say "open now" and "closes
+ * at", so it is good for that minute only. */
+typedef struct item_slot {
+    int64_t id, version, minute;
+    json_t *item;
+} item_slot;
+
+enum { ITEM_CACHE_SLOTS = 4096 /* direct-mapped by id: bounded memory, no eviction list */ };
+
 struct search_index {
+    pthread_mutex_t items_lock; /* guards items */
+    item_slot *items;           /* ITEM_CACHE_SLOTS */
     pthread_mutex_t lock;
-    pthread_cond_t built;  /* signalled when a rebuild finishes */
-    bool building;         /* a thread is rebuilding the snapshot */
+    pthread_cond_t built; /* signalled when a rebuild finishes */
+    bool building;        /* a thread is rebuilding the snapshot */
     snapshot *current;
     group_value *values[SG_COUNT];
     size_t value_count[SG_COUNT];
@@ -146,7 +171,8 @@ static void add_vocab(search_index *si, search_group g, vocab_kind kind)
 {
     size_t n;
     const vocab_entry *e = vocab_entries(kind, &n);
-    for (size_t i = 0; i < n; i++) add_value(si, g, e[i].value, e[i].label, e[i].value);
+    for (size_t i = 0; i < n; i++)
+        add_value(si, g, e[i].value, e[i].label, e[i].value);
 }
 
 static int service_index(const char *value)
@@ -179,7 +205,8 @@ static void load_synonyms(search_index *si, const char *path)
         }
         char *phrase = text_fold(line);
         size_t words = *phrase ? 1 : 0;
-        for (char *p = phrase; *p; p++) words += *p == ' ';
+        for (char *p = phrase; *p; p++)
+            words += *p == ' ';
         si->synonyms = xrealloc(si->synonyms, (si->synonym_count + 1) * sizeof(synonym));
         si->synonyms[si->synonym_count++] = (synonym){phrase, words, service};
     }
@@ -191,6 +218,8 @@ search_index *search_index_new(const char *synonyms_path)
     search_index *si = xcalloc(1, sizeof *si);
     pthread_mutex_init(&si->lock, NULL);
     pthread_cond_init(&si->built, NULL);
+    pthread_mutex_init(&si->items_lock, NULL);
+    si->items = xcalloc(ITEM_CACHE_SLOTS, sizeof *si->items);
     add_vocab(si, SG_SERVICE, VOCAB_SERVICES);
     add_vocab(si, SG_TYPE, VOCAB_TYPOLOGIE);
     add_vocab(si, SG_PUBLIC, VOCAB_PUBLICS);
@@ -217,6 +246,10 @@ static void snapshot_free(snapshot *s)
         hours_free(s->entries[i].hours);
     }
     free(s->entries);
+    free(s->by_cell);
+    free(s->by_insee);
+    free(s->by_epci);
+    free(s->by_dep);
     free(s);
 }
 
@@ -225,11 +258,17 @@ void search_index_free(search_index *si)
     if (!si) return;
     snapshot_free(si->current);
     for (int g = 0; g < SG_COUNT; g++) {
-        for (size_t i = 0; i < si->value_count[g]; i++) free(si->values[g][i].slug);
+        for (size_t i = 0; i < si->value_count[g]; i++)
+            free(si->values[g][i].slug);
         free(si->values[g]);
     }
-    for (size_t i = 0; i < si->synonym_count; i++) free(si->synonyms[i].phrase);
+    for (size_t i = 0; i < si->synonym_count; i++)
+        free(si->synonyms[i].phrase);
     free(si->synonyms);
+    for (size_t i = 0; i < ITEM_CACHE_SLOTS; i++)
+        json_decref(si->items[i].item);
+    free(si->items);
+    pthread_mutex_destroy(&si->items_lock);
     pthread_mutex_destroy(&si->lock);
     pthread_cond_destroy(&si->built);
     free(si);
@@ -281,7 +320,8 @@ static const char Q_INDEX[] =
 static uint64_t pack_code(const char *code)
 {
     uint64_t v = 0;
-    for (size_t i = 0; i < 8 && code && code[i]; i++) v |= (uint64_t)(unsigned char)code[i] << (8 * i);
+    for (size_t i = 0; i < 8 && code && code[i]; i++)
+        v |= (uint64_t)(unsigned char)code[i] << (8 * i);
     return v;
 }
 
@@ -314,6 +354,70 @@ static int cmp_entry_key(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+/* The grid: cells of GRID_DEGREES, rows from the south pole, columns from
+ * the antimeridian. Coordinates outside the world go to the border cells,
+ * so a box that reaches past them still finds them (the exact box test is
+ * done on each entry). */
+#define GRID_DEGREES 0.25
+enum { GRID_ROWS = 720, GRID_COLS = 1440 };
+
+static uint32_t grid_coord(double degrees, double origin, uint32_t count)
+{
+    double f = floor((degrees + origin) / GRID_DEGREES);
+    if (!(f >= 0)) return 0; /* also NaN */
+    if (f >= (double)count) return count - 1;
+    return (uint32_t)f;
+}
+
+static uint64_t grid_key(uint32_t row, uint32_t col)
+{
+    return (uint64_t)row * GRID_COLS + col;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const entry_ref *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The first ref whose key is >= key. */
+static size_t ref_lower_bound(const entry_ref *refs, size_t count, uint64_t key)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (refs[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Entry refs keyed by `field` (an offset of a packed code in entry), for
+ * the entries where it is set; or by grid cell when field is (size_t)-1. */
+static entry_ref *build_refs(const snapshot *s, size_t field, size_t *count)
+{
+    entry_ref *refs = xmalloc((s->count ? s->count : 1) * sizeof *refs);
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const entry *e = &s->entries[i];
+        uint64_t key;
+        if (field == (size_t)-1) {
+            if (!e->has_pos) continue;
+            key = grid_key(grid_coord(e->lat, 90, GRID_ROWS), grid_coord(e->lon, 180, GRID_COLS));
+        } else {
+            memcpy(&key, (const char *)e + field, sizeof key);
+            if (!key) continue;
+        }
+        refs[n++] = (entry_ref){key, (uint32_t)i};
+    }
+    qsort(refs, n, sizeof *refs, cmp_ref);
+    *count = n;
+    return refs;
+}
+
 static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now)
 {
     int64_t *with_closures = NULL;
@@ -323,7 +427,9 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         db_bind_int(q, ":now", now);
         while (sqlite3_step(q) == SQLITE_ROW) {
             if (closure_count == closure_cap)
-                with_closures = xrealloc(with_closures, (closure_cap = closure_cap ? closure_cap * 2 : 64) * sizeof(int64_t));
+                with_closures =
+                    xrealloc(with_closures,
+                             (closure_cap = closure_cap ? closure_cap * 2 : 64) * sizeof(int64_t));
             with_closures[closure_count++] = sqlite3_column_int64(q, 0);
         }
         sqlite3_reset(q);
@@ -337,7 +443,8 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     const size_t fee_free = value_index(si, SG_FEES, "gratuit");
     const size_t for_you = value_index(si, SG_MODE, MODE_FOR_YOU_SLUG);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        if (s->count == cap) s->entries = xrealloc(s->entries, (cap = cap ? cap * 2 : 1024) * sizeof(entry));
+        if (s->count == cap)
+            s->entries = xrealloc(s->entries, (cap = cap ? cap * 2 : 1024) * sizeof(entry));
         entry *e = &s->entries[s->count++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);
@@ -371,10 +478,11 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         e->epci_code = pack_code(e->epci);
         e->departement_code = pack_code(e->departement);
         const char *published = db_col_text(st, 17);
-        char *hours = closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
-                          ? place_effective_hours(c, e->id, published, e->departement,
-                                                  db_col_text(st, 18), now, NULL)
-                          : (published ? xstrdup(published) : NULL);
+        char *hours =
+            closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
+                ? place_effective_hours(c, e->id, published, e->departement, db_col_text(st, 18),
+                                        now, NULL)
+                : (published ? xstrdup(published) : NULL);
         if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
             hours_error err;
             e->hours = hours_parse(hours, &err);
@@ -400,7 +508,8 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         const char *dep = s->entries[i].departement;
         if (!dep[0]) continue;
         size_t k = 0;
-        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0) k++;
+        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0)
+            k++;
         if (k == s->dep_count) {
             if (k == SEARCH_MAX_DEPARTEMENTS) continue;
             snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
@@ -412,10 +521,16 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     /* Rank entries by commune + name once, so searches without a location
      * sort integers instead of comparing strings. */
     entry **order = xmalloc((s->count ? s->count : 1) * sizeof *order);
-    for (size_t i = 0; i < s->count; i++) order[i] = &s->entries[i];
+    for (size_t i = 0; i < s->count; i++)
+        order[i] = &s->entries[i];
     qsort(order, s->count, sizeof *order, cmp_entry_key);
-    for (size_t i = 0; i < s->count; i++) order[i]->sort_rank = (uint32_t)i;
+    for (size_t i = 0; i < s->count; i++)
+        order[i]->sort_rank = (uint32_t)i;
     free(order);
+    s->by_cell = build_refs(s, (size_t)-1, &s->cell_count);
+    s->by_insee = build_refs(s, offsetof(entry, insee_code), &s->insee_count);
+    s->by_epci = build_refs(s, offsetof(entry, epci_code), &s->epci_count);
+    s->by_dep = build_refs(s, offsetof(entry, departement_code), &s->dep_ref_count);
     return s;
 }
 
@@ -461,7 +576,6 @@ static snapshot *acquire(search_index *si, db *d, int64_t now)
         return s;
     }
 }
-
 
 static void release(search_index *si, snapshot *s)
 {
@@ -527,10 +641,10 @@ char *search_fts_query(const char *const *words, size_t count)
 }
 
 typedef struct analysis {
-    bits128 services;     /* needs recognised through synonyms */
+    bits128 services; /* needs recognised through synonyms */
     char *words[SEARCH_MAX_TERMS];
     size_t word_count;
-    char *folded;         /* owns the words */
+    char *folded; /* owns the words */
 } analysis;
 
 /* Split the folded query into words; recognise synonym phrases (longest
@@ -621,7 +735,7 @@ typedef struct candidate {
     const entry *e;
     double distance;
     double relevance;
-    bool always; /* in the chosen commune or its EPCI */
+    bool always;    /* in the chosen commune or its EPCI */
     unsigned fails; /* bit g set when the entry fails group g's filter */
 } candidate;
 
@@ -657,10 +771,109 @@ static const entry *find_entry(const snapshot *s, int64_t id)
     size_t lo = 0, hi = s->count;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (s->entries[mid].id < id) lo = mid + 1;
-        else hi = mid;
+        if (s->entries[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < s->count && s->entries[lo].id == id ? &s->entries[lo] : NULL;
+}
+
+/* What a search looks for, and the candidates found so far. */
+typedef struct scan {
+    const analysis *a;
+    const text_match *matches;
+    size_t match_count;
+    bool text_filter; /* words that are not needs: only the places that match them */
+    bool point;       /* around a commune or a position */
+    bool departement; /* in a département */
+    uint64_t where_dep, where_insee, where_epci;
+    double where_lat, where_lon;
+    geo_bbox box;
+    const bits128 *masks; /* SG_COUNT selected filters */
+    int64_t now;
+    candidate *cands; /* malloc'd */
+    size_t count, cap;
+} scan;
+
+static bool in_box(const entry *e, const geo_bbox *box)
+{
+    return e->has_pos && e->lat >= box->min_lat && e->lat <= box->max_lat &&
+           e->lon >= box->min_lon && e->lon <= box->max_lon;
+}
+
+/* Add e to the candidates when it matches the words, needs and place. */
+static void consider(scan *sc, const entry *e)
+{
+    const analysis *a = sc->a;
+    double relevance = 0;
+    if (a->word_count) {
+        text_match key = {e->id, 0};
+        const text_match *m =
+            sc->match_count ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
+                            : NULL;
+        if (m)
+            relevance = m->relevance;
+        else if (sc->text_filter)
+            return;
+    }
+    if (!bits_empty(&a->services) && !bits_any(&e->bits[SG_SERVICE], &a->services)) return;
+    if (sc->departement && e->departement_code != sc->where_dep) return;
+    candidate c = {e, -1, relevance, false, 0};
+    if (sc->point) {
+        c.always = (sc->where_insee && e->insee_code == sc->where_insee) ||
+                   (sc->where_epci && e->epci_code == sc->where_epci);
+        if (!in_box(e, &sc->box) && !c.always) return;
+        if (e->has_pos) c.distance = geo_distance_km(sc->where_lat, sc->where_lon, e->lat, e->lon);
+        if (c.distance < 0) c.distance = 0;
+    }
+    for (int g = 0; g < SG_COUNT; g++) {
+        if (bits_empty(&sc->masks[g])) continue;
+        bits128 have = e->bits[g];
+        if (g == SG_HOURS && entry_open_now(e, sc->now)) bit_set(&have, HOURS_NOW);
+        if (!bits_any(&have, &sc->masks[g])) c.fails |= 1u << g;
+    }
+    if (sc->count == sc->cap)
+        sc->cands =
+            xrealloc(sc->cands, (sc->cap = sc->cap ? sc->cap * 2 : 256) * sizeof *sc->cands);
+    sc->cands[sc->count++] = c;
+}
+
+/*
+ * The candidates around the point within the box of radius_km: the grid
+ * cells under the box, then the commune's and EPCI's places outside it
+ * (always listed). Each entry is taken once, and which ones are taken does
+ * not depend on the grid: the same as a scan of every place against the box.
+ */
+static void collect(scan *sc, const snapshot *s, double radius_km)
+{
+    sc->count = 0;
+    sc->box = geo_bbox_around(sc->where_lat, sc->where_lon, radius_km);
+    uint32_t row_lo = grid_coord(sc->box.min_lat, 90, GRID_ROWS),
+             row_hi = grid_coord(sc->box.max_lat, 90, GRID_ROWS),
+             col_lo = grid_coord(sc->box.min_lon, 180, GRID_COLS),
+             col_hi = grid_coord(sc->box.max_lon, 180, GRID_COLS);
+    for (uint32_t row = row_lo; row <= row_hi; row++) {
+        uint64_t last = grid_key(row, col_hi);
+        for (size_t k = ref_lower_bound(s->by_cell, s->cell_count, grid_key(row, col_lo));
+             k < s->cell_count && s->by_cell[k].key <= last; k++) {
+            const entry *e = &s->entries[s->by_cell[k].index];
+            if (in_box(e, &sc->box)) consider(sc, e);
+        }
+    }
+    if (sc->where_insee)
+        for (size_t k = ref_lower_bound(s->by_insee, s->insee_count, sc->where_insee);
+             k < s->insee_count && s->by_insee[k].key == sc->where_insee; k++) {
+            const entry *e = &s->entries[s->by_insee[k].index];
+            if (!in_box(e, &sc->box)) consider(sc, e);
+        }
+    if (sc->where_epci)
+        for (size_t k = ref_lower_bound(s->by_epci, s->epci_count, sc->where_epci);
+             k < s->epci_count && s->by_epci[k].key == sc->where_epci; k++) {
+            const entry *e = &s->entries[s->by_epci[k].index];
+            if (!in_box(e, &sc->box) && !(sc->where_insee && e->insee_code == sc->where_insee))
+                consider(sc, e);
+        }
 }
 
 int search_run(search_index *si, db *d, const search_params *p, search_result *out)
@@ -692,69 +905,61 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             bit_set(&masks[g], value_index(si, (search_group)g, p->selected[g][i]));
 
     snapshot *s = acquire(si, d, now);
-    candidate *cands = xmalloc((s->count ? s->count : 1) * sizeof *cands);
-    size_t nc = 0;
-    /* Around a point, nothing beyond the largest radius can be listed but the
-     * commune's and EPCI's own places: a bounding box spares the haversine. */
-    const uint64_t where_insee = pack_code(out->where.insee), where_epci = pack_code(out->where.epci),
-                   where_dep = pack_code(out->where.departement);
-    geo_bbox box = {0};
-    if (where_has_point(&out->where))
-        box = geo_bbox_around(out->where.lat, out->where.lon,
-                              p->radius_km > 0 ? p->radius_km : RADII[ARRAY_LEN(RADII) - 1]);
-    for (size_t i = 0; i < s->count; i++) {
-        const entry *e = &s->entries[i];
-        double relevance = 0;
-        if (a.word_count) {
-            text_match key = {e->id, 0};
-            text_match *m = match_count ? bsearch(&key, matches, match_count, sizeof key, cmp_match_id) : NULL;
-            if (m) relevance = m->relevance;
-            else if (text_filter) continue;
-        }
-        if (!bits_empty(&a.services) && !bits_any(&e->bits[SG_SERVICE], &a.services)) continue;
-        if (out->where.kind == WHERE_DEPARTEMENT && e->departement_code != where_dep) continue;
-        candidate c = {e, -1, relevance, false, 0};
-        if (where_has_point(&out->where)) {
-            c.always = (where_insee && e->insee_code == where_insee) ||
-                       (where_epci && e->epci_code == where_epci);
-            bool inside = e->has_pos && e->lat >= box.min_lat && e->lat <= box.max_lat &&
-                          e->lon >= box.min_lon && e->lon <= box.max_lon;
-            if (!inside && !c.always) continue;
-            if (e->has_pos) c.distance = geo_distance_km(out->where.lat, out->where.lon, e->lat, e->lon);
-            if (c.distance < 0) c.distance = 0;
-        }
-        for (int g = 0; g < SG_COUNT; g++) {
-            if (bits_empty(&masks[g])) continue;
-            bits128 have = e->bits[g];
-            if (g == SG_HOURS && entry_open_now(e, now)) bit_set(&have, HOURS_NOW);
-            if (!bits_any(&have, &masks[g])) c.fails |= 1u << g;
-        }
-        cands[nc++] = c;
-    }
-
-    /* Radius: the one asked for, else the smallest that gives enough places. */
+    const bool point = where_has_point(&out->where);
+    scan sc = {.a = &a,
+               .matches = matches,
+               .match_count = match_count,
+               .text_filter = text_filter,
+               .point = point,
+               .where_dep = pack_code(out->where.departement),
+               .where_insee = pack_code(out->where.insee),
+               .where_epci = pack_code(out->where.epci),
+               .where_lat = out->where.lat,
+               .where_lon = out->where.lon,
+               .departement = out->where.kind == WHERE_DEPARTEMENT,
+               .masks = masks,
+               .now = now};
+    /* Around a point: the smallest radius that gives enough places, each
+     * tried on the places under its own box (collect), so a search in a
+     * dense city looks at a few dozen places, not at every one within the
+     * largest radius. */
     double radius = 0;
-    if (where_has_point(&out->where)) {
-        if (p->radius_km > 0) {
-            radius = p->radius_km;
-        } else {
-            for (size_t k = 0; k < ARRAY_LEN(RADII); k++) {
-                radius = RADII[k];
-                size_t found = 0;
-                for (size_t i = 0; i < nc; i++)
-                    if (!cands[i].fails && (cands[i].always || cands[i].distance <= radius)) found++;
-                if (found >= SEARCH_MIN_RESULTS) break;
-            }
-            out->radius_grown = radius > RADII[0];
+    if (point && p->radius_km > 0) {
+        radius = p->radius_km;
+        collect(&sc, s, radius);
+    } else if (point) {
+        for (size_t k = 0; k < ARRAY_LEN(RADII); k++) {
+            radius = RADII[k];
+            bool last = k + 1 == ARRAY_LEN(RADII);
+            /* A margin on the smaller boxes: geo_bbox_around's longitudes are
+             * a hair narrow for a circle, and places at the radius must be
+             * seen as a scan of the largest box would see them. */
+            collect(&sc, s, last ? radius : radius * 1.05 + 0.5);
+            size_t found = 0;
+            for (size_t i = 0; i < sc.count; i++)
+                if (!sc.cands[i].fails && (sc.cands[i].always || sc.cands[i].distance <= radius))
+                    found++;
+            if (found >= SEARCH_MIN_RESULTS) break;
         }
+        out->radius_grown = radius > RADII[0];
+    } else if (sc.departement && sc.where_dep) {
+        for (size_t k = ref_lower_bound(s->by_dep, s->dep_ref_count, sc.where_dep);
+             k < s->dep_ref_count && s->by_dep[k].key == sc.where_dep; k++)
+            consider(&sc, &s->entries[s->by_dep[k].index]);
+    } else {
+        for (size_t i = 0; i < s->count; i++)
+            consider(&sc, &s->entries[i]);
     }
+    candidate *cands = sc.cands;
+    size_t nc = sc.count;
     out->radius_km = radius;
 
     /* Facet counts (a group's own filter is ignored when counting its values)
      * and the hits. */
     for (int g = 0; g < SG_COUNT; g++) {
         out->facet_count[g] = si->value_count[g];
-        out->facets[g] = xcalloc(si->value_count[g] ? si->value_count[g] : 1, sizeof(search_facet_value));
+        out->facets[g] =
+            xcalloc(si->value_count[g] ? si->value_count[g] : 1, sizeof(search_facet_value));
         for (size_t i = 0; i < si->value_count[g]; i++) {
             out->facets[g][i].slug = si->values[g][i].slug;
             out->facets[g][i].label = si->values[g][i].label;
@@ -792,7 +997,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             k[i] = (keyed_hit){out->hits[i], e ? e->sort_rank : UINT32_MAX};
         }
         qsort(k, out->total, sizeof *k, cmp_keyed_hit);
-        for (size_t i = 0; i < out->total; i++) out->hits[i] = k[i].hit;
+        for (size_t i = 0; i < out->total; i++)
+            out->hits[i] = k[i].hit;
         free(k);
     }
     free(cands);
@@ -806,6 +1012,37 @@ void search_result_free(search_result *res)
 {
     free(res->hits);
     where_result_free(&res->where);
-    for (int g = 0; g < SG_COUNT; g++) free(res->facets[g]);
+    for (int g = 0; g < SG_COUNT; g++)
+        free(res->facets[g]);
     memset(res, 0, sizeof *res);
+}
+
+/* Used by: search_list_item (one result, as a list item). */
+static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.id = :id";
+
+json_t *search_list_item(search_index *si, db *d, int64_t id)
+{
+    const int64_t version = db_version(d), minute = now_utc() / 60;
+    item_slot *slot = &si->items[(uint64_t)id % ITEM_CACHE_SLOTS];
+    json_t *item = NULL;
+    pthread_mutex_lock(&si->items_lock);
+    if (slot->item && slot->id == id && slot->version == version && slot->minute == minute)
+        item = json_incref(slot->item);
+    pthread_mutex_unlock(&si->items_lock);
+    if (!item) {
+        db_conn *c = db_reader(d);
+        sqlite3_stmt *s = db_stmt(c, Q_ITEM);
+        db_bind_int(s, ":id", id);
+        if (sqlite3_step(s) == SQLITE_ROW) item = place_list_item(c, s);
+        sqlite3_reset(s);
+        if (!item) return NULL;
+        pthread_mutex_lock(&si->items_lock);
+        json_t *old = slot->item;
+        *slot = (item_slot){id, version, minute, json_incref(item)};
+        pthread_mutex_unlock(&si->items_lock);
+        json_decref(old);
+    }
+    /* Shared by every thread: a reference, never a copy (copying and
+     * freeing the model cost as much as the rest of the page). */
+    return item;
 }

@@ -11,8 +11,10 @@
  *    run alone — never joined with geography — and capped.
  *  - Filtering, facet counts, distances and ranking run in memory over a
  *    compact index of every open place (search_index), rebuilt when the
- *    catalogue changes (db_version) or the day changes. At national size
- *    (30,000 places) a whole search is a scan of a few MB.
+ *    catalogue changes (db_version) or the day changes, with the day's
+ *    hours facts (open now / on Saturday / after 17 h) computed then. Around
+ *    a point only the places under a grid of 0.25° cells are looked at (and
+ *    the commune's and EPCI's own); a département reads its own places.
  *  - The radius grows 5 → 10 → 20 → 50 km until enough places are found; the
  *    places of the chosen commune and of its EPCI are always included.
  */
@@ -29,42 +31,41 @@
 
 enum {
     SEARCH_PER_PAGE = 20,
-    SEARCH_MAX_QUERY = 200,      /* bytes of q= */
-    SEARCH_MAX_TERMS = 8,        /* words passed to FTS5 */
-    SEARCH_FTS_CAP = 5000,       /* FTS candidates considered, best first */
-    SEARCH_MIN_RESULTS = 5,      /* the radius grows until this many are found */
-    SEARCH_MAX_RADIUS_KM = 200,  /* rayon= beyond this is refused */
-    SEARCH_MAX_SELECTED = 16,    /* values selected in one filter group */
+    SEARCH_MAX_QUERY = 200,        /* bytes of q= */
+    SEARCH_MAX_TERMS = 8,          /* words passed to FTS5 */
+    SEARCH_FTS_CAP = 5000,         /* FTS candidates considered, best first */
+    SEARCH_MIN_RESULTS = 5,        /* the radius grows until this many are found */
+    SEARCH_MAX_RADIUS_KM = 200,    /* rayon= beyond this is refused */
+    SEARCH_MAX_SELECTED = 16,      /* values selected in one filter group */
     SEARCH_MAX_DEPARTEMENTS = 128, /* 101 départements, with room */
 };
 
 /* The filter groups, in the order they are shown. */
 typedef enum search_group {
-    SG_SERVICE,     /* service=   national services */
-    SG_TYPE,        /* type=      typologie */
-    SG_PUBLIC,      /* public=    publics spécifiquement adressés */
-    SG_SUPPORT,     /* accueil=   prise en charge spécifique */
-    SG_FEES,        /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
-    SG_MODE,        /* accompagnement= modes + a-votre-place */
-    SG_PROGRAMME,   /* label=     programmes and labels */
-    SG_ACCESS,      /* acces=     fauteuil */
-    SG_HOURS,       /* horaires=  maintenant, samedi, apres-17h */
+    SG_SERVICE,   /* service=   national services */
+    SG_TYPE,      /* type=      typologie */
+    SG_PUBLIC,    /* public=    publics spécifiquement adressés */
+    SG_SUPPORT,   /* accueil=   prise en charge spécifique */
+    SG_FEES,      /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
+    SG_MODE,      /* accompagnement= modes + a-votre-place */
+    SG_PROGRAMME, /* label=     programmes and labels */
+    SG_ACCESS,    /* acces=     fauteuil */
+    SG_HOURS,     /* horaires=  maintenant, samedi, apres-17h */
     SG_COUNT
 } search_group;
 
 /* Parsed parameters (same names in /lieux, /lieux.geojson and the API). */
 typedef struct search_params {
-    const char *q;     /* as typed */
-    const char *where; /* ou= as typed */
+    const char *q;            /* as typed */
+    const char *where;        /* ou= as typed */
     const char *chosen_insee; /* commune=: the commune picked on the choice page */
-    bool has_position; /* lat= & lon= */
+    bool has_position;        /* lat= & lon= */
     double lat, lon;
-    double radius_km;  /* rayon=; 0: grow automatically */
+    double radius_km;                                    /* rayon=; 0: grow automatically */
     const char *selected[SG_COUNT][SEARCH_MAX_SELECTED]; /* slugs, validated */
     size_t selected_count[SG_COUNT];
     long page;
 } search_params;
-
 
 typedef struct search_hit {
     int64_t id;
@@ -81,11 +82,11 @@ typedef struct search_facet_value {
 
 typedef struct search_result {
     where_result where; /* "Où ?", resolved by where_resolve() */
-    search_hit *hits; /* every match, ranked; malloc'd */
+    search_hit *hits;   /* every match, ranked; malloc'd */
     size_t total;
     double radius_km; /* radius used (0: none) */
     bool radius_grown;
-    bool beyond_radius; /* some hits are farther, included as the commune's or EPCI's */
+    bool beyond_radius;       /* some hits are farther, included as the commune's or EPCI's */
     char interpretation[256]; /* "aide aux démarches administratives" */
     search_facet_value *facets[SG_COUNT]; /* malloc'd arrays, one per group */
     size_t facet_count[SG_COUNT];
@@ -114,6 +115,16 @@ void search_index_warm(search_index *si, db *d);
  */
 int search_run(search_index *si, db *d, const search_params *p, search_result *out);
 void search_result_free(search_result *res);
+
+/*
+ * The result-list item of place `id` (place_list_item), or NULL when there
+ * is no such place. Built once per data version and minute and shared
+ * between requests and threads (a place edited is shown changed in the very
+ * next search): the caller gets a new reference and must never change the
+ * object — per-request facts (the distance) go next to it, see
+ * templates/places.html.
+ */
+json_t *search_list_item(search_index *si, db *d, int64_t id);
 
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);

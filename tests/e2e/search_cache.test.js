@@ -1,0 +1,60 @@
+// End-to-end: the result items of /lieux are cached per data version and
+// minute (search_list_item); a place edited through the admin area must
+// appear changed in the very next search, not a minute later.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { Browser } = require('../lib/fake-sendmail');
+
+let tmp, server;
+const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
+
+// The card of place `id` in a results page.
+function card(html, id) {
+  const cards = html.split('<li class="card">').slice(1).map((c) => c.split('</li>')[0]);
+  return cards.find((c) => c.includes(`href="/lieux/${id}-`) || c.includes(`href="/lieux/${id}"`));
+}
+
+test.before(async () => {
+  tmp = makeDb({ demo: true });
+  server = await startServer({ db: tmp.db });
+  execFileSync(BIN, ['user', 'add', ADMIN, '--password-stdin', 'admin', '--db', tmp.db], {
+    cwd: ROOT, encoding: 'utf8', input: ADMIN_PW + '\n', env: { ...process.env, REPERE_ROOT: ROOT },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+});
+
+test.after(async () => {
+  await server.stop();
+  fs.rmSync(tmp.dir, { recursive: true, force: true });
+});
+
+test('a place edited in the admin area is changed in the very next search', async () => {
+  const search = async () => (await fetch(server.base + '/lieux')).text();
+  const first = await search();
+  const id = Number(first.match(/href="\/lieux\/(\d+)-/)[1]);
+  const before = card(first, id);
+  assert.ok(before, 'the place is in the results');
+  assert.equal(card(await search(), id), before, 'the same item twice (now from the cache)');
+
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  await admin.get(`/admin/lieux/${id}`);
+  // Open every day at the same hours, so today's line says them whatever the day.
+  const grid = {};
+  for (const d of ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su']) {
+    grid[`h_${d}_1_from`] = '06:10';
+    grid[`h_${d}_1_to`] = '06:40';
+  }
+  const res = await admin.post(`/admin/lieux/${id}/horaires`, grid);
+  assert.equal(res.status, 303);
+
+  const after = card(await search(), id);
+  assert.ok(after, 'the place is still in the results');
+  assert.notEqual(after, before);
+  assert.match(after, /6 h 10/);
+  assert.match(after, /6 h 40/);
+});
