@@ -99,6 +99,9 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 .PHONY: fuzz-build fuzz-smoke check-asan check-valgrind soak crash-test
+# Keep the sanitizer objects between runs (make would delete them as
+# intermediate files, and every fuzz-smoke would recompile all of src/).
+.SECONDARY: $(FUZZ_OBJ)
 
 fuzz-build: $(FUZZ_TARGETS)
 

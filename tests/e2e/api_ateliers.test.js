@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer, repere } = require('../lib/server');
+const { BIN, ROOT, DATA_ROOT, makeDb, startServer, repere } = require('../lib/server');
 
 let server;
 let tmp;
@@ -87,7 +87,7 @@ test('what the API gives can be imported again as a workshops file', async () =>
     const file = path.join(db2.dir, 'ateliers.json');
     fs.writeFileSync(file, JSON.stringify({ format: 'repere-ateliers/1', ateliers: r.body.ateliers }));
     const report = path.join(db2.dir, 'report.json');
-    const out = spawnSync(BIN, ['import', '--db', db2.db, '--report', report, file], { cwd: ROOT, encoding: 'utf8' });
+    const out = spawnSync(BIN, ['import', '--db', db2.db, '--report', report, file], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } });
     assert.equal(out.status, 0, out.stderr);
     const counts = JSON.parse(fs.readFileSync(report, 'utf8')).files[0].counts;
     assert.equal(counts.rejected, 0, out.stderr);

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { AURA, SHARED, BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { AURA, SHARED, BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
 const { COLUMNS, parseCsv, csvRecord, referenceError } = require('../oracle/validate-export');
 
 const EXAMPLES = path.join(SHARED, 'data', 'lieux-exemples-schema.json');
@@ -84,7 +84,7 @@ test('a private contact and a closed place never leave', async () => {
   const csv = parseCsv((await get('/donnees/lieux.csv')).text);
   assert.ok(!csv.some((cells) => cells[0] === closedSourceId));
   // The CLI export too.
-  const out = execFileSync(BIN, ['export', '--db', tmp.db, '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(BIN, ['export', '--db', tmp.db, '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } });
   assert.ok(!out.includes(SECRET));
   assert.ok(!JSON.parse(out).some((r) => r.nom.includes('Alboussière')));
 });
@@ -185,7 +185,7 @@ test('temporary closures are folded into horaires as valid OpenStreetMap syntax'
     const OpeningHours = require('opening_hours');
     assert.doesNotThrow(() => new OpeningHours(r.horaires, { lat: 45.7, lon: 4.8, address: { country_code: 'fr', state: '' } }), r.horaires);
     // … and so does our own engine.
-    const check = spawnSync(BIN, ['hours', r.horaires], { cwd: ROOT, encoding: 'utf8' });
+    const check = spawnSync(BIN, ['hours', r.horaires], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } });
     assert.equal(check.status, 0, check.stderr);
     const csv = parseCsv((await get('/donnees/lieux.csv')).text);
     const row = csv.find((cells) => cells[0] === r.id);
@@ -196,7 +196,7 @@ test('temporary closures are folded into horaires as valid OpenStreetMap syntax'
 });
 
 test('repere export: usage errors', () => {
-  const run = (args) => spawnSync(BIN, ['export', '--db', tmp.db, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const run = (args) => spawnSync(BIN, ['export', '--db', tmp.db, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } });
   assert.equal(run(['--format', 'xml']).status, 2);
   assert.equal(run(['--territoire', 'departement:99']).status, 2);
   assert.equal(run(['--territoire', 'nulle-part']).status, 2);

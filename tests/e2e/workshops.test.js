@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const ICAL = require('ical.js');
-const { ROOT, AURA, makeDb, startServer, repere } = require('../lib/server');
+const { ROOT, DATA_ROOT, BIN, AURA, makeDb, startServer, repere } = require('../lib/server');
 
 let server;
 let tmp;
@@ -119,9 +119,9 @@ test.after(async () => {
 
 test('repere import recognises a workshops file and imports every demo workshop', () => {
   const again = require('node:child_process').spawnSync(
-    path.join(ROOT, 'build', 'repere'),
+    BIN,
     ['import', path.join(ROOT, 'data', 'demo', 'ateliers-demo.json'), '--db', tmp.db],
-    { cwd: ROOT, encoding: 'utf8' },
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } },
   );
   assert.equal(again.status, 0);
   // Re-import is keyed on source + id: everything is updated in place, nothing new.
@@ -133,8 +133,8 @@ test('a record with faults is rejected with French messages naming the fields', 
     inscription: 'lien', contact_inscription: 'javascript:alert(1)', seances: [{ debut: 'demain' }] }] };
   const f = path.join(tmp.dir, 'bad.json');
   fs.writeFileSync(f, JSON.stringify(bad));
-  const r = require('node:child_process').spawnSync(path.join(ROOT, 'build', 'repere'), ['import', f, '--db', tmp.db],
-    { cwd: ROOT, encoding: 'utf8' });
+  const r = require('node:child_process').spawnSync(BIN, ['import', f, '--db', tmp.db],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT } });
   assert.equal(r.status, 0);
   assert.match(r.stderr, /rejected 1/);
   assert.match(r.stderr, /niveau: niveau inconnu/);
