@@ -132,3 +132,12 @@ test('the printed sheet marks the holiday', async () => {
   assert.equal(m[1].replace(/<[^>]*>/g, ''), `${UNCONFIRMED} (horaires habituels : 9 h – 12 h)`);
   assert.match(sheet.text, /Les horaires publiés ne disent pas si le lieu est ouvert les jours fériés/);
 });
+
+test('the commune carnet marks the holiday and says to phone first', async () => {
+  const carnet = await get('/territoire/38185/imprimer');
+  assert.equal(carnet.status, 200);
+  const m = carnet.text.match(/<th scope="row">Vendredi 25 décembre<\/th><td><strong>([^<]*)<\/strong><\/td>/);
+  assert.ok(m, 'the Christmas row, in bold, for the place whose hours do not mention PH');
+  assert.match(m[1], new RegExp(UNCONFIRMED));
+  assert.match(carnet.text, /Les horaires publiés ne disent pas si le lieu est ouvert les jours fériés/);
+});
