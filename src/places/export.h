@@ -193,7 +193,10 @@ long export_count(db_conn *c, const export_filter *f);
 void export_csv_header(buf *out);
 /* One CSV row (CRLF-terminated), every column, RFC 4180 quoting. */
 void export_csv_row(buf *out, const export_record *r);
-/* One cell: quoted when it holds a comma, a quote, CR or LF ("" doubled). */
+/* One cell: quoted when it holds a comma, a quote, CR or LF ("" doubled);
+ * a text a spreadsheet would run as a formula (starting with = + - @ tab
+ * or CR, other than a plain number or an E.164 telephone) gets a leading
+ * apostrophe, quoted. */
 void export_csv_cell(buf *out, const char *value);
 
 /*

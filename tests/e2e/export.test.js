@@ -206,3 +206,29 @@ test('repere export: usage errors', () => {
   assert.equal(JSON.parse(ok.stdout).type, 'FeatureCollection');
   assert.match(ok.stderr, /20\d{6}_repere_lieux-de-mediation-numerique_commune-38185\.geojson/);
 });
+
+test('a formula in a place\'s name leaves the open-data CSV as text, not a formula (OWASP CSV injection)', async () => {
+  const { makeDb: mk, startServer: start } = require('../lib/server');
+  const fs2 = require('node:fs');
+  const path2 = require('node:path');
+  const db = mk();
+  const file = path2.join(db.dir, 'formula.json');
+  fs2.writeFileSync(file, JSON.stringify([{
+    id: 'x1', pivot: '00000000000000', nom: '=HYPERLINK("http://evil.example","Cliquez")',
+    commune: 'Grenoble', code_postal: '38000', adresse: '1 place de Verdun', date_maj: '2026-11-01', source: 'tests-csv',
+    telephone: '+33476000000', latitude: 45.1885, longitude: 5.7245,
+  }]));
+  require('../lib/server').repere(db.db, ['import', file]);
+  const srv = await start({ db: db.db });
+  try {
+    const csv = await (await fetch(srv.base + '/donnees/lieux.csv')).text();
+    const row = csv.split('\r\n').find((l) => l.startsWith('x1,'));
+    assert.ok(row, 'the record is exported');
+    assert.match(row, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Cliquez""\)",/);
+    assert.match(row, /,\+33476000000,/); // an E.164 number stays a number
+    assert.ok(!/,=HYPERLINK|,"=HYPERLINK/.test(row), 'no cell starts with =');
+  } finally {
+    await srv.stop();
+    fs2.rmSync(db.dir, { recursive: true, force: true });
+  }
+});

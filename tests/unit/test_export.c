@@ -39,6 +39,36 @@ TEST(csv_quoting)
     free(s);
 }
 
+/* Spreadsheet formulas in the open data are neutralised (OWASP CSV
+ * injection); numbers, coordinates and E.164 telephones are left alone. */
+TEST(csv_formulas)
+{
+    char *s;
+    CHECK_STR(s = cell("=HYPERLINK(\"http://x.example\",\"Cliquez\")"),
+              "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Cliquez\"\")\"");
+    free(s);
+    CHECK_STR(s = cell("=1+2"), "\"'=1+2\"");
+    free(s);
+    CHECK_STR(s = cell("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
+    free(s);
+    CHECK_STR(s = cell("-2+3"), "\"'-2+3\"");
+    free(s);
+    CHECK_STR(s = cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+    free(s);
+    CHECK_STR(s = cell("\tonglet"), "\"'\tonglet\"");
+    free(s);
+    CHECK_STR(s = cell("-0.570"), "-0.570");
+    free(s);
+    CHECK_STR(s = cell("+33479311919"), "+33479311919");
+    free(s);
+    CHECK_STR(s = cell("45,5"), "\"45,5\"");
+    free(s);
+    CHECK_STR(s = cell("- tiret en début"), "\"'- tiret en début\"");
+    free(s);
+    CHECK_STR(s = cell("Lieu = tout public"), "Lieu = tout public");
+    free(s);
+}
+
 TEST(csv_header_and_row)
 {
     buf b = {0};
@@ -239,6 +269,7 @@ TEST(formats)
 int main(void)
 {
     RUN(csv_quoting);
+    RUN(csv_formulas);
     RUN(csv_header_and_row);
     RUN(e164);
     RUN(coordinates);
