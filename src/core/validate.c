@@ -279,3 +279,35 @@ bool validate_date(const char *s, const char **why)
     if (y < 1990 || y > 2100) return set_why(why, "une date entre 1990 et 2100 est attendue");
     return true;
 }
+
+/* [+-]digits[.,digits], or + and 6 to 15 digits (E.164): a number. */
+static bool plain_number(const char *v)
+{
+    const char *p = v;
+    if (*p == '+' || *p == '-') p++;
+    size_t digits = strspn(p, "0123456789");
+    if (!digits) return false;
+    p += digits;
+    if (*p == '.' || *p == ',') {
+        size_t frac = strspn(p + 1, "0123456789");
+        if (!frac) return false;
+        p += 1 + frac;
+    }
+    return *p == '\0';
+}
+
+bool validate_csv_safe(const char *s)
+{
+    return !s || !s[0] || !strchr("=+-@\t\r", s[0]) || plain_number(s);
+}
+
+bool validate_not_formula(const char *s, const char **why)
+{
+    if (validate_csv_safe(s)) return true;
+    bool sign = s[0] == '+' || s[0] == '-';
+    if (sign && (s[1] == ' ' || s[1] == '\0')) return true; /* "- tiret", a lone dash */
+    if (why)
+        *why =
+            "ce texte commence comme une formule de tableur (=, +, -, @) : commencez-le autrement";
+    return false;
+}

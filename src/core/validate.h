@@ -103,4 +103,18 @@ bool validate_position(const char *postal_code, double latitude, double longitud
  */
 bool validate_date(const char *s, const char **why);
 
+/*
+ * Would a spreadsheet run this text as a formula? (OWASP "CSV injection".)
+ * validate_csv_safe is false for text starting with =, +, -, @, a tab or a
+ * carriage return — other than a plain number ("-0.57", "45,5") or an E.164
+ * telephone ("+33479311919"). The CSV writer neutralises such cells (a
+ * leading apostrophe). validate_not_formula is the narrower rule for what
+ * people type in a one-line field: = @ tab CR, or + - directly followed by
+ * something other than a space ("- tiret" is text; "-2+3", "+cmd" are not).
+ * Used by: the CSV export (places/export.c), the places importer (a
+ * warning), the place editor's one-line fields (refused).
+ */
+bool validate_csv_safe(const char *s);
+bool validate_not_formula(const char *s, const char **why);
+
 #endif

@@ -821,36 +821,12 @@ bool export_query_next(export_query *q, export_record *out)
 /* ------------------------------------------------------------------------ */
 /* Writers                                                                   */
 
-/* A value a spreadsheet would read as a number: [+-]digits[.,digits], or an
- * E.164 telephone number (+ and 6 to 15 digits). Left as it is. */
-static bool csv_plain_number(const char *v)
-{
-    const char *p = v;
-    if (*p == '+' || *p == '-') p++;
-    size_t digits = strspn(p, "0123456789");
-    if (!digits) return false;
-    p += digits;
-    if (*p == '.' || *p == ',') {
-        size_t frac = strspn(p + 1, "0123456789");
-        if (!frac) return false;
-        p += 1 + frac;
-    }
-    return *p == '\0';
-}
-
-/* Does a spreadsheet take this cell for a formula? (OWASP "CSV injection":
- * =, +, -, @, tab and CR at the start), numbers and telephones excepted. */
-static bool csv_formula_like(const char *v)
-{
-    return v[0] && strchr("=+-@\t\r", v[0]) && !csv_plain_number(v);
-}
-
 void export_csv_cell(buf *out, const char *value)
 {
     if (!value) return;
     /* A place named =HYPERLINK(…) must stay text when the open-data file is
      * opened in a spreadsheet: a leading apostrophe, as OWASP recommends. */
-    bool neutralise = csv_formula_like(value);
+    bool neutralise = !validate_csv_safe(value);
     if (!neutralise && !strpbrk(value, ",\"\r\n")) {
         buf_puts(out, value);
         return;

@@ -1314,6 +1314,17 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
         ok = false;
     }
     if (!ok) return false;
+    /* Kept as published, but said: such text is neutralised in every CSV
+     * export, and a manager would be asked to write it otherwise. */
+    static const char *const texts[] = {"nom",
+                                        "adresse",
+                                        "commune",
+                                        "complement_adresse",
+                                        "presentation_resume",
+                                        "structure_parente"};
+    for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+        if ((v = raw_get(raw, texts[i])) && !validate_not_formula(v, &why))
+            WARN(r, texts[i], v, "%s", why);
     p->source_id = xstrdup(raw_get(raw, "id"));
     p->name = xstrdup(raw_get(raw, "nom"));
     p->commune = xstrdup(raw_get(raw, "commune"));

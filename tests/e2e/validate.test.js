@@ -109,3 +109,20 @@ test('the other fields of the editor and the new-place form follow the same rule
   assert.match(corsica.text, /id="e-postal_code">En Corse aussi, le code postal s&#39;écrit avec des chiffres/);
   assert.match(corsica.text, /value="2A004"/);
 });
+
+test('a spreadsheet formula as a name: the editor refuses it and keeps it typed, the importer keeps it with a warning (issue 19)', async () => {
+  const formula = '=HYPERLINK("http://evil.example","Cliquez")';
+  await admin.get(`/admin/lieux/${id}`);
+  const res = await admin.post(`/admin/lieux/${id}/identite`, { ...identity(''), name: formula });
+  assert.equal(res.status, 400);
+  assert.match(res.text, /id="e-name">Ce texte commence comme une formule de tableur/);
+  assert.match(res.text, /name="name" value="=HYPERLINK\(&quot;http:\/\/evil\.example&quot;,&quot;Cliquez&quot;\)"/);
+  assert.equal(sql(`SELECT name FROM place WHERE id = ${id}`), 'Espace numérique de la mairie');
+  // "- " followed by a space is ordinary text.
+  await admin.get(`/admin/lieux/${id}`);
+  assert.equal((await admin.post(`/admin/lieux/${id}/identite`, { ...identity(''), name: '- Espace numérique -' })).status, 303);
+
+  const report = importFile([record({ id: 'formule-1', nom: formula })]);
+  assert.match(report, /nom: ce texte commence comme une formule de tableur/);
+  assert.equal(sql("SELECT name FROM place WHERE source_id = 'formule-1'"), formula);
+});

@@ -247,6 +247,31 @@ TEST(dates)
     CHECK(!validate_date(NULL, NULL));
 }
 
+/* OWASP CSV injection: what the CSV writer neutralises, what people may
+ * not type in a one-line field. */
+TEST(formulas)
+{
+    const char *why = NULL;
+    CHECK(!validate_csv_safe("=1+2"));
+    CHECK(!validate_csv_safe("@SUM(A1)"));
+    CHECK(!validate_csv_safe("+cmd"));
+    CHECK(!validate_csv_safe("-2+3"));
+    CHECK(!validate_csv_safe("\tx"));
+    CHECK(!validate_csv_safe("- tiret"));
+    CHECK(validate_csv_safe("-0.570"));
+    CHECK(validate_csv_safe("45,5"));
+    CHECK(validate_csv_safe("+33479311919"));
+    CHECK(validate_csv_safe("Lieu = tout public"));
+    CHECK(validate_csv_safe(""));
+    CHECK(!validate_not_formula("=HYPERLINK(\"x\")", &why) && why && strstr(why, "formule"));
+    CHECK(!validate_not_formula("+cmd", NULL));
+    CHECK(!validate_not_formula("-2+3", NULL));
+    CHECK(validate_not_formula("- tiret", NULL));
+    CHECK(validate_not_formula("-", NULL));
+    CHECK(validate_not_formula("-12", NULL));
+    CHECK(validate_not_formula("Médiathèque", NULL));
+}
+
 int main(void)
 {
     RUN(email);
@@ -255,5 +280,6 @@ int main(void)
     RUN(insee_and_pivot);
     RUN(coordinates);
     RUN(dates);
+    RUN(formulas);
     return unit_report();
 }

@@ -229,7 +229,7 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         const char *raw = req_form(r, f->name);
         char *v = arena_strdup(r->arena, raw ? raw : "");
         char *t = str_trim(v);
-        const char *err = NULL;
+        const char *err = NULL, *why_text = NULL;
         json_t *val = NULL;
         switch (f->kind) {
         case K_TEXT:
@@ -239,6 +239,9 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
                 err = "Ce champ est obligatoire.";
             else if (has_control_chars(t, f->kind != K_TEXT))
                 err = "Ce texte contient des caractères invalides.";
+            else if (f->kind == K_TEXT && !validate_not_formula(t, &why_text))
+                err = arena_printf(r->arena, "%c%s.", toupper((unsigned char)why_text[0]),
+                                   why_text + 1);
             else if ((f->kind == K_MD ? strlen(t) : utf8_length(t)) > f->max)
                 err = arena_printf(r->arena, "Trop long : %zu %s au plus.", f->max,
                                    f->kind == K_MD ? "octets" : "caractères");
