@@ -415,10 +415,24 @@ int main(int argc, char **argv)
                 cfg->contact_email, why);
         return 2;
     }
+    /* Absolute URLs come from the configuration only: listening beyond the
+     * loopback without a public origin would leave them pointing at an
+     * address the public cannot reach (or invite trusting Host). */
+    if (strcmp(command, "serve") == 0 && !(cfg->public_origin && *cfg->public_origin) &&
+        !config_listen_is_loopback(cfg->listen)) {
+        fprintf(stderr,
+                "repere: listening on %s needs the public origin of the site: set REPERE_ORIGIN "
+                "(or --origin), e.g. https://repere.example.fr\n",
+                cfg->listen);
+        return 2;
+    }
+    char *origin = config_origin(cfg);
+    cfg->origin = origin;
     if (!cfg->root) cfg->root = root = default_root(argv[0]);
     if (!dir_exists(cfg->root)) {
         fprintf(stderr, "repere: root directory %s does not exist (set --root)\n", cfg->root);
         free(root);
+        free(origin);
         return 2;
     }
 
@@ -460,5 +474,6 @@ int main(int argc, char **argv)
     tz_cache_free();
     free(root);
     free(outbox);
+    free(origin);
     return status;
 }

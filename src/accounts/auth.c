@@ -582,11 +582,5 @@ int64_t auth_token_check(db_conn *c, const char *token, bool use, int64_t now,
 
 char *auth_base_url(const app *a)
 {
-    if (a->cfg.public_origin && *a->cfg.public_origin) {
-        size_t n = strlen(a->cfg.public_origin);
-        while (n && a->cfg.public_origin[n - 1] == '/')
-            n--;
-        return xstrndup(a->cfg.public_origin, n);
-    }
-    return xasprintf("http://%s:%d", a->cfg.listen, a->cfg.port);
+    return config_origin(&a->cfg);
 }

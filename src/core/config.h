@@ -26,8 +26,23 @@ typedef struct config {
                                   on /a-propos and /accessibilite; NULL when not configured */
     int api_rate;              /* REPERE_API_RATE: API requests per minute and client (0: 120) */
     int api_burst;             /* REPERE_API_BURST: bursts of that many requests (0: 60) */
+    const char *origin;        /* derived by config_origin() at start-up: every absolute URL's
+                                  scheme://host[:port] — never the request's Host header */
     bool trust_proxy;          /* REPERE_TRUST_PROXY=1: the API's client is the last address of
                                   X-Forwarded-For (behind Repère's own nginx only) */
 } config;
+
+/*
+ * The origin of every absolute URL Repère writes (canonical links, JSON-LD,
+ * share links, QR codes, feeds, e-mails): --origin / REPERE_ORIGIN without
+ * its trailing '/', or else the address the daemon listens on
+ * ("http://127.0.0.1:8080"). Never built from a request's Host header, which
+ * anyone may forge and a shared cache would keep. Malloc'd.
+ */
+char *config_origin(const config *cfg);
+
+/* Is `listen` a loopback address (127.0.0.0/8, ::1, localhost)? A daemon
+ * that listens elsewhere must be given its public origin. */
+bool config_listen_is_loopback(const char *listen);
 
 #endif

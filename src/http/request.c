@@ -144,20 +144,8 @@ static enum MHD_Result append_query(void *cls, enum MHD_ValueKind kind, const ch
 
 const char *req_origin(req *r)
 {
-    const char *o = r->app->cfg.public_origin;
-    if (o && *o) {
-        size_t n = strlen(o);
-        while (n && o[n - 1] == '/')
-            n--;
-        return arena_strndup(r->arena, o, n);
-    }
-    const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
-    if (!host || !*host || strlen(host) > 255) return NULL;
-    for (const char *p = host; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr(".-:[]", *p)))
-            return NULL;
-    return arena_printf(r->arena, "%s://%s", r->app->cfg.behind_tls ? "https" : "http", host);
+    /* The configured origin (config_origin), never the Host header. */
+    return r->app->cfg.origin;
 }
 
 const char *req_query_string(req *r)

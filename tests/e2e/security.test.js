@@ -252,3 +252,42 @@ test('rule 9: error reports are limited — honeypot, size and rate', async () =
   assert.equal(last.status, 429);
   assert.equal(count(), before + 5);
 });
+
+// GET with a forged Host header (fetch does not let one set it).
+function getWithHost(p, host) {
+  const http = require('node:http');
+  const u = new URL(server.base + p);
+  return new Promise((resolve, reject) => {
+    const rq = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: body }));
+    });
+    rq.on('error', reject);
+    rq.end();
+  });
+}
+
+test('a forged Host header is never reflected in absolute URLs (canonical, JSON-LD, feeds, sitemap, share links)', async () => {
+  const place = (await (await fetch(server.base + '/lieux')).text()).match(/href="(\/lieux\/\d+-[^"]+)"/)[1];
+  const paths = [place, '/', '/lieux?ou=Grenoble', '/ateliers.atom', '/sitemap.xml', `/selection?s=1-p${placeA.toString(36)}`];
+  for (const p of paths) {
+    const res = await getWithHost(p, 'evil.example');
+    assert.ok(res.status < 500, `${p}: ${res.status}`);
+    assert.doesNotMatch(res.text, /evil\.example/, `${p} reflects the forged Host`);
+    assert.doesNotMatch(JSON.stringify(res.headers), /evil\.example/, `${p}: headers`);
+  }
+  const page = await getWithHost(place, 'evil.example');
+  assert.match(page.text, new RegExp(`${server.base.replace(/[.:/]/g, '\\$&')}${place.replace(/[.]/g, '\\.')}`),
+    'the canonical link uses the address the daemon listens on');
+});
+
+test('serve beyond the loopback without REPERE_ORIGIN refuses to start, with a clear message', () => {
+  const { spawnSync } = require('node:child_process');
+  const env = { ...process.env, REPERE_ROOT: ROOT };
+  delete env.REPERE_ORIGIN;
+  const r = spawnSync(BIN, ['serve', '--db', tmp.db, '--listen', '0.0.0.0', '--port', '1'], { cwd: ROOT, encoding: 'utf8', env, timeout: 10000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /needs the public origin of the site: set REPERE_ORIGIN/);
+});
