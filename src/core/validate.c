@@ -311,3 +311,11 @@ bool validate_not_formula(const char *s, const char **why)
             "ce texte commence comme une formule de tableur (=, +, -, @) : commencez-le autrement";
     return false;
 }
+
+bool validate_local_path(const char *s, size_t max)
+{
+    if (!s || s[0] != '/' || s[1] == '/' || strlen(s) > max) return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '\\') return false;
+    return true;
+}

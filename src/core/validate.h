@@ -115,6 +115,15 @@ bool validate_date(const char *s, const char **why);
  * warning), the place editor's one-line fields (refused).
  */
 bool validate_csv_safe(const char *s);
+
+/*
+ * A path of this site to send someone back to after a form ("retour"): it
+ * starts with one '/', holds no backslash, no space and no control
+ * character anywhere (browsers drop tabs and newlines, so "/\t/evil.example"
+ * would become the foreign "//evil.example"), and has at most `max` bytes.
+ * Used by: the login form, the selection's "back to the search" links.
+ */
+bool validate_local_path(const char *s, size_t max);
 bool validate_not_formula(const char *s, const char **why);
 
 #endif

@@ -13,6 +13,7 @@
  */
 #include "pages/pages.h"
 #include "core/fr.h"
+#include "core/validate.h"
 #include "places/place_view.h"
 #include "kit/selection.h"
 #include "pages/selection_page.h"
@@ -102,10 +103,8 @@ static const char *local_referer(req *r)
         const char *p = strstr(ref, "://");
         if (host && p && strncmp(p + 3, host, strlen(host)) == 0) path = p + 3 + strlen(host);
     }
-    if (!path || path[0] != '/' || path[1] == '/' || strchr(path, '\\')) return NULL;
-    if (strlen(path) > RETOUR_MAX || str_starts_with(path, "/selection") ||
-        str_starts_with(path, "/s/"))
-        return NULL;
+    if (!validate_local_path(path, RETOUR_MAX)) return NULL;
+    if (str_starts_with(path, "/selection") || str_starts_with(path, "/s/")) return NULL;
     const char *hash = strchr(path, '#');
     return hash ? arena_strndup(r->arena, path, (size_t)(hash - path)) : path;
 }
@@ -113,8 +112,7 @@ static const char *local_referer(req *r)
 /* A "retour" value from the URL: a local path only. */
 static const char *safe_retour(const char *v)
 {
-    if (!v || v[0] != '/' || v[1] == '/' || strchr(v, '\\') || strlen(v) > RETOUR_MAX) return NULL;
-    return v;
+    return validate_local_path(v, RETOUR_MAX) ? v : NULL;
 }
 
 static void redirect_to_selection(req *r, const selection *s, const char *extra)

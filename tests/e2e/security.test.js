@@ -291,3 +291,19 @@ test('serve beyond the loopback without REPERE_ORIGIN refuses to start, with a c
   assert.equal(r.status, 2);
   assert.match(r.stderr, /needs the public origin of the site: set REPERE_ORIGIN/);
 });
+
+test('after signing in, "retour" only leads to a path of this site, in every form browsers normalise', async () => {
+  for (const evil of ['/\t/evil.example', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example/', '/ /evil.example']) {
+    const form = await (await fetch(`${server.base}/connexion?retour=${encodeURIComponent(evil)}`)).text();
+    assert.match(form, /name="retour" value="\/admin"/, `the form keeps ${JSON.stringify(evil)} out`);
+    const b = new Browser(server.base);
+    await b.get('/connexion');
+    const res = await b.post('/connexion', { email: 'a@example.fr', password: PW.a, retour: evil });
+    assert.equal(res.status, 303);
+    assert.equal(res.location, '/admin', `login with ${JSON.stringify(evil)}`);
+  }
+  const b = new Browser(server.base);
+  await b.get('/connexion');
+  const ok = await b.post('/connexion', { email: 'a@example.fr', password: PW.a, retour: `/admin/lieux/${placeA}` });
+  assert.equal(ok.location, `/admin/lieux/${placeA}`);
+});

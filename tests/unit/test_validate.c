@@ -272,6 +272,22 @@ TEST(formulas)
     CHECK(validate_not_formula("Médiathèque", NULL));
 }
 
+/* "retour": a path of this site, whatever browsers do to it. */
+TEST(local_paths)
+{
+    CHECK(validate_local_path("/admin/lieux/42", 512));
+    CHECK(validate_local_path("/lieux?q=caf&ou=Grenoble", 512));
+    CHECK(!validate_local_path("//evil.example", 512));
+    CHECK(!validate_local_path("/\\evil.example", 512));
+    CHECK(!validate_local_path("/\t/evil.example", 512)); /* browsers drop the tab */
+    CHECK(!validate_local_path("/\n/evil.example", 512));
+    CHECK(!validate_local_path("/ /evil.example", 512));
+    CHECK(!validate_local_path("https://evil.example/", 512));
+    CHECK(!validate_local_path("", 512));
+    CHECK(!validate_local_path(NULL, 512));
+    CHECK(!validate_local_path("/abcdef", 4));
+}
+
 int main(void)
 {
     RUN(email);
@@ -281,5 +297,6 @@ int main(void)
     RUN(coordinates);
     RUN(dates);
     RUN(formulas);
+    RUN(local_paths);
     return unit_report();
 }

@@ -21,12 +21,10 @@
 #include <string.h>
 
 /* A local path to go back to after login ("/admin" unless safe). */
+/* Where to go after signing in: a path of this site, else the dashboard. */
 static const char *safe_return(const char *to)
 {
-    if (!to || to[0] != '/' || to[1] == '/' || to[1] == '\\' || strpbrk(to, "\r\n\\") ||
-        strlen(to) > 512)
-        return "/admin";
-    return to;
+    return validate_local_path(to, 512) ? to : "/admin";
 }
 
 static const char *form_or_empty(req *r, const char *name)
