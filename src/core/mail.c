@@ -77,10 +77,14 @@ static int run_sendmail(const char *cmd, const buf *m)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
     posix_spawn_file_actions_addclose(&fa, fds[1]);
-    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    /* -i: a line holding only "." in a message (a claimant may write one)
+     * must not end it early; sendmail and its replacements all take it. */
+    char *with_i = xasprintf("%s -i", cmd);
+    char *argv[] = {"/bin/sh", "-c", with_i, NULL};
     pid_t pid;
     int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
+    free(with_i);
     close(fds[0]);
     if (rc != 0) {
         close(fds[1]);

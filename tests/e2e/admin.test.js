@@ -262,3 +262,14 @@ test('declared forms: every wrong field has its message at once, and what was ty
   assert.equal(forgot.status, 400);
   assert.match(forgot.text, /id="email-error">Indiquez votre adresse électronique\.</);
 });
+
+test('a claim whose message holds a line with only "." reaches the administrator whole (sendmail -i)', async () => {
+  const claimant = new Browser(server.base);
+  await claimant.get(`/lieux/${placeA}/gerer`);
+  const message = 'Première ligne.\n.\nLigne après le point : elle doit arriver.';
+  const sent = await claimant.post(`/lieux/${placeA}/gerer`, { name: 'Camille Point', role: '', email: 'camille.point@example.fr', message });
+  assert.equal(sent.status, 200);
+  const mail = readMails(mailDir).find((m) => m.body.includes('Camille Point'));
+  assert.ok(mail, 'the claim is mailed');
+  assert.match(mail.body, /Ligne après le point : elle doit arriver\./);
+});
