@@ -72,6 +72,7 @@ struct req {
     int64_t started_us;
     struct session_user *user; /* the signed-in account (session.c), NULL when anonymous */
     bool log_without_query;    /* the query string holds a secret (a link token): not logged */
+    bool private_route;        /* server.c: the route needs an account (sent no-store) */
 };
 
 /* Value of cookie `name` in the Cookie header, in r->arena, or NULL. */

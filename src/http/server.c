@@ -282,8 +282,13 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
         http_date(r->last_modified, date, sizeof date);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            r->cache_control ? r->cache_control : "no-cache");
+    /* What an account sees never enters a cache (the outbox shows live reset
+     * links): no-store for routes that need an account and for any page
+     * built for a signed-in person; the handler's own policy (static files)
+     * stands otherwise. */
+    const char *cache = r->cache_control ? r->cache_control : "no-cache";
+    if (r->private_route || (r->user && !r->cache_control)) cache = "no-store";
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     for (size_t i = 0; i < r->nheaders; i++)
         MHD_add_response_header(resp, r->headers[i].key, r->headers[i].value);
     add_security_headers(r, resp);
@@ -360,6 +365,7 @@ static void dispatch(req *r)
     }
     /* The route's access level, before the handler runs (session.c). */
     if (!r->session_loaded) session_load(r);
+    r->private_route = rt->access != ACCESS_PUBLIC;
     if (!session_allows(r->user, rt->access)) {
         if (!r->user && strcmp(method, "GET") == 0) {
             buf to = {0};

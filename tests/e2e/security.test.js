@@ -307,3 +307,16 @@ test('after signing in, "retour" only leads to a path of this site, in every for
   const ok = await b.post('/connexion', { email: 'a@example.fr', password: PW.a, retour: `/admin/lieux/${placeA}` });
   assert.equal(ok.location, `/admin/lieux/${placeA}`);
 });
+
+test('what an account sees is sent no-store (admin pages, the outbox); public pages stay cacheable', async () => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login('admin@example.fr', PW.admin)).status, 303);
+  for (const p of ['/admin', '/admin/courriels', `/admin/lieux/${placeA}`, '/compte']) {
+    const res = await admin.get(p);
+    assert.equal(res.headers.get('cache-control'), 'no-store', p);
+  }
+  const anon = await fetch(server.base + '/lieux');
+  assert.notEqual(anon.headers.get('cache-control'), 'no-store');
+  const css = await admin.get('/static/repere.css');
+  assert.notEqual(css.headers.get('cache-control'), 'no-store', 'static files keep their own policy');
+});
