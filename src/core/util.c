@@ -396,3 +396,18 @@ void ip_anonymise(const char *ip, char *out, size_t outlen)
         snprintf(out, outlen, "-");
     }
 }
+
+char *text_printable(const char *s)
+{
+    buf b = {0};
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
+            char e[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
+            buf_append(&b, e, 4);
+        } else {
+            buf_putc(&b, (char)*p);
+        }
+    }
+    return b.data ? buf_steal(&b) : xstrdup("");
+}

@@ -80,6 +80,14 @@ char *text_slug(const char *s);
 /* Current time as seconds since the epoch (UTC). */
 int64_t now_utc(void);
 
+/*
+ * A copy of `s` safe to write to a log line or a terminal: control
+ * characters, DEL, '"' and '\\' become \xHH, so a visitor cannot forge a log
+ * line (CR LF in a URL) nor send escape sequences to an admin's terminal.
+ * UTF-8 letters pass. Malloc'd; "" for NULL.
+ */
+char *text_printable(const char *s);
+
 /* Anonymise a client address for logs (IPv4 /24, IPv6 /48); "-" when not one. */
 void ip_anonymise(const char *ip, char *out, size_t outlen);
 

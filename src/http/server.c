@@ -528,8 +528,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
         /* Common log format. The query string is logged, request bodies never. */
         const char *qs = r->log_without_query ? "" : req_query_string(r);
-        fprintf(stdout, "%s - - [%s] \"%s %s%s%s HTTP/1.1\" %d %zu\n", anon, date, r->method,
-                r->path, qs[0] ? "?" : "", qs, r->status, r->out.len);
+        char *path = text_printable(r->path), *query = text_printable(qs);
+        fprintf(stdout, "%s - - [%s] \"%s %s%s%s HTTP/1.1\" %d %zu\n", anon, date, r->method, path,
+                query[0] ? "?" : "", query, r->status, r->out.len);
+        free(path);
+        free(query);
         fflush(stdout);
     }
     free_request(r);

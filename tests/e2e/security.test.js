@@ -320,3 +320,12 @@ test('what an account sees is sent no-store (admin pages, the outbox); public pa
   const css = await admin.get('/static/repere.css');
   assert.notEqual(css.headers.get('cache-control'), 'no-store', 'static files keep their own policy');
 });
+
+test('visitors cannot write lines or escape sequences into the request log', async () => {
+  await fetch(server.base + '/lieux/x%0d%0a1.2.3.0 - - [forged] "GET /admin HTTP/1.1" 200 0%1b[31m');
+  await new Promise((r) => setTimeout(r, 100));
+  const log = server.logText();
+  assert.ok(!/^1\.2\.3\.0 - - \[forged\]/m.test(log), 'no forged line');
+  assert.ok(!log.includes('\x1b'), 'no raw escape character');
+  assert.match(log, /\/lieux\/x\\x0d\\x0a1\.2\.3\.0/);
+});

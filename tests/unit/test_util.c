@@ -63,8 +63,20 @@ TEST(buffers)
     arena_free(a);
 }
 
+/* Logs and terminals: no raw control characters from visitors. */
+TEST(printable)
+{
+    char *t = text_printable("/lieux/x\r\nFAUX \"200\"\x1b[31m é");
+    CHECK_STR(t, "/lieux/x\\x0d\\x0aFAUX \\x22200\\x22\\x1b[31m é");
+    free(t);
+    t = text_printable(NULL);
+    CHECK_STR(t, "");
+    free(t);
+}
+
 int main(void)
 {
+    RUN(printable);
     RUN(fold);
     RUN(slug);
     RUN(utf8);
