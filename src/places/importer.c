@@ -799,10 +799,12 @@ typedef struct run {
     const char *cur_id; /* current record's id and name, for the report */
     const char *cur_name;
     bool cur_rejected;
-    json_t *seen_ids;       /* "source\x1Fid" → record number, for ids repeated in a file */
-    json_t *dup_pairs;      /* "id:id" of place pairs already reported */
-    json_t *unknown_fields; /* field names already reported as unknown */
-    uint64_t carried;       /* columns the file carries (see carried_columns) */
+    json_t *seen_ids;             /* "source\x1Fid" → record number, for ids repeated in a file */
+    json_t *dup_pairs;            /* "id:id" of place pairs already reported */
+    json_t *unknown_fields;       /* field names already reported as unknown */
+    uint64_t carried;             /* columns the file carries (see carried_columns) */
+    importer_may_write may_write; /* NULL: the command line, which may write anything */
+    void *may_write_ctx;
 } run;
 
 static void report_add(run *r, size_t record, importer_level level, const char *field,
@@ -1662,6 +1664,16 @@ static int store_place(run *r, const place_rec *p)
     db_bind_text(s, ":source", p->source);
     db_bind_text(s, ":source_id", p->source_id);
     int64_t id = query_id(s);
+    const char *why = NULL;
+    if (r->may_write && id && !r->may_write(r->may_write_ctx, r->c, id, true, &why)) {
+        REJECT(r, NULL, NULL, "%s", why ? why : "ce lieu n'est pas de votre territoire");
+        return 0;
+    }
+    /* A savepoint, so that a write the account may not keep (a place moved
+     * or created outside its territory) is undone alone. */
+    if (r->may_write && sqlite3_exec(db_handle(r->c), "SAVEPOINT import_record", NULL, NULL, NULL))
+        return -1;
+    size_t updated = r->rep->updated, unchanged = r->rep->unchanged, imported = r->rep->imported;
     place_write pw = {.id = id, .values = place_values(r, p, structure_id), .if_changed = true};
     int rc;
     if (id) {
@@ -1679,6 +1691,16 @@ static int store_place(run *r, const place_rec *p)
     }
     json_decref(pw.values);
     if (rc < 0) return -1;
+    if (r->may_write) {
+        if (!r->may_write(r->may_write_ctx, r->c, id, false, &why)) {
+            sqlite3_exec(db_handle(r->c), "ROLLBACK TO import_record", NULL, NULL, NULL);
+            sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL);
+            r->rep->updated = updated, r->rep->unchanged = unchanged, r->rep->imported = imported;
+            REJECT(r, NULL, NULL, "%s", why ? why : "ce lieu serait hors de votre territoire");
+            return 0;
+        }
+        if (sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL)) return -1;
+    }
     report_duplicates(r, p, id);
     return 0;
 }
@@ -1793,6 +1815,12 @@ static int import_tx(db_conn *w, void *ctx)
 int importer_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                  importer_report *out)
 {
+    return importer_run_as(d, data, len, source_name, dry_run, NULL, NULL, out);
+}
+
+int importer_run_as(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
+                    importer_may_write may_write, void *ctx, importer_report *out)
+{
     out->dry_run = dry_run;
     raw_list records = {0};
     if (read_records(data, len, &records, out) != 0) {
@@ -1800,7 +1828,11 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
         return -1;
     }
     out->records = records.count;
-    run r = {.rep = out, .format = out->format, .source_name = source_name};
+    run r = {.rep = out,
+             .format = out->format,
+             .source_name = source_name,
+             .may_write = may_write,
+             .may_write_ctx = ctx};
     r.carried = carried_columns(&records, out->format);
     if (records.count) {
         uint64_t all = IC_BIT(IC_COUNT) - 1, expressible = format_columns(out->format);

@@ -89,6 +89,20 @@ int importer_run(db *d, const char *data, size_t len, const char *source_name, b
                  importer_report *out);
 
 /*
+ * Whoever imports through the admin area may only write the places they may
+ * edit (docs/security.md rule 3, without exception). The check is the
+ * caller's (it knows the account and the rule, accounts/access.h): called in
+ * the write transaction `c` with place `place_id` as stored before the write
+ * (`before`, 0 for a new place) and after it; false rejects the record
+ * (its write is undone) with the French reason in *why.
+ */
+typedef bool (*importer_may_write)(void *ctx, db_conn *c, int64_t place_id, bool before,
+                                   const char **why);
+/* importer_run, every write checked by `may_write` (with `ctx`). */
+int importer_run_as(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
+                    importer_may_write may_write, void *ctx, importer_report *out);
+
+/*
  * Print "imported N, updated N, unchanged N, rejected N, warnings N,
  * duplicates N", the fields left untouched, and then one line per report
  * entry, prefixed by `label`

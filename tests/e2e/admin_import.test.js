@@ -302,3 +302,25 @@ test('re-importing the export keeps the facts the schema cannot carry, and says 
   assert.equal(counts(), '103|102|66|429', 'after a CSV without optional columns');
   await facts('after a CSV without optional columns');
 });
+
+test('a coordinator cannot rewrite, nor create, a place outside their territory through an upload (rule 3 without exception)', async () => {
+  // A place of the Isère (38), known by its public source and id; the coordinator is of the Savoie (73).
+  const [id, source, sourceId, name] = sql("SELECT id, source, source_id, name FROM place WHERE departement = '38' AND closed_at IS NULL ORDER BY id LIMIT 1").split('|');
+  assert.ok(id, 'a place of the 38 in the demo');
+  assert.equal((await coordinator.get(`/admin/lieux/${id}`)).status, 403, 'its editor is refused');
+  const file = 'id,pivot,nom,commune,code_postal,adresse,date_maj,source\n'
+    + `${sourceId},00000000000000,Renommé par un autre territoire,Grenoble,38000,1 place de Verdun,2026-11-01,${source}\n`
+    + `nouveau-38,00000000000000,Créé hors territoire,Grenoble,38000,2 place de Verdun,2026-11-01,essai-territoire\n`
+    + `nouveau-73,00000000000000,Créé dans le territoire,Chambéry,73000,3 rue de la Gare,2026-11-01,essai-territoire\n`;
+  await coordinator.get('/admin/import');
+  const preview = await upload(coordinator, file, { name: 'territoire.csv' });
+  assert.equal(preview.status, 200);
+  assert.match(preview.text, /pas dans votre territoire/);
+  const done = await coordinator.post('/admin/import/confirmer', { jeton: preview.token });
+  assert.equal(done.status, 200);
+  assert.match(done.text, /pas dans votre territoire/);
+  assert.match(done.text, /hors de votre territoire/);
+  assert.equal(sql(`SELECT name FROM place WHERE id = ${id}`), name, 'the other territory\'s place is unchanged');
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'nouveau-38'"), '0');
+  assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'nouveau-73'"), '1', 'its own territory imports');
+});

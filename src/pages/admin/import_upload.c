@@ -16,6 +16,7 @@
  * uploaded, an expiry; a confirmation from another account or after the
  * expiry finds nothing.
  */
+#include "accounts/access.h"
 #include "accounts/auth.h"
 #include "places/importer.h"
 #include "pages/pages.h"
@@ -104,6 +105,26 @@ static json_t *report_model(req *r, const importer_report *rep, const char *file
 }
 
 /* Run the right importer on the bytes; returns the format's name for people. */
+/* Used by: may_write (the importer asks before and after each write). */
+static const char Q_MAY_EDIT[] =
+    "SELECT 1 FROM place WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
+
+/* The one territory rule of the editor's routes, for every record of an
+ * upload: a coordinator writes the places of their territory only. */
+static bool may_write(void *ctx, db_conn *c, int64_t place_id, bool before, const char **why)
+{
+    const req *r = ctx;
+    sqlite3_stmt *s = db_stmt(c, Q_MAY_EDIT);
+    db_bind_int(s, ":id", place_id);
+    db_bind_int(s, ":account", r->user->account_id);
+    bool ok = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (!ok)
+        *why = before ? "ce lieu n'est pas dans votre territoire : vous ne pouvez pas le modifier"
+                      : "ce lieu serait hors de votre territoire : il n'est pas enregistré";
+    return ok;
+}
+
 static const char *run(req *r, const char *data, size_t len, const char *source, bool dry_run,
                        importer_report *rep)
 {
@@ -111,7 +132,7 @@ static const char *run(req *r, const char *data, size_t len, const char *source,
         workshop_import_run(r->app->db, data, len, source, dry_run, now_utc(), rep);
         return "ateliers (repere-ateliers/1)";
     }
-    importer_run(r->app->db, data, len, source, dry_run, rep);
+    importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
     return importer_format_name(rep->format);
 }
 
