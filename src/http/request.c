@@ -159,6 +159,29 @@ const char *req_query_string(req *r)
 
 const char *req_client_ip(req *r)
 {
+    /* Behind Repère's own nginx (REPERE_TRUST_PROXY=1), every connection
+     * comes from 127.0.0.1: the client is the last X-Forwarded-For address,
+     * the one nginx added. Every limiter (login, claims, reports, the API)
+     * and the log ask here, so they count visitors, not the proxy. */
+    if (r->app->cfg.trust_proxy) {
+        const char *xff = req_header(r, "X-Forwarded-For");
+        if (xff && *xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            size_t n = strcspn(last, " ");
+            char candidate[INET6_ADDRSTRLEN];
+            unsigned char addr[sizeof(struct in6_addr)];
+            if (n > 0 && n < sizeof candidate) {
+                memcpy(candidate, last, n);
+                candidate[n] = '\0';
+                if (inet_pton(AF_INET, candidate, addr) == 1 ||
+                    inet_pton(AF_INET6, candidate, addr) == 1)
+                    return arena_strdup(r->arena, candidate);
+            }
+        }
+    }
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char ip[INET6_ADDRSTRLEN] = "";

@@ -506,21 +506,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)toe;
+    (void)conn;
     app *a = cls;
     req *r = *con_cls;
     if (!r) return;
     if (!a->cfg.quiet) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char ip[INET6_ADDRSTRLEN] = "-", anon[INET6_ADDRSTRLEN] = "-";
-        if (ci && ci->client_addr) {
-            const struct sockaddr *sa = ci->client_addr;
-            if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
-            else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
-            ip_anonymise(ip, anon, sizeof anon);
-        }
+        /* The same client as the limiters see (the proxy's header when trusted). */
+        char anon[INET6_ADDRSTRLEN] = "-";
+        ip_anonymise(req_client_ip(r), anon, sizeof anon);
         char date[64];
         time_t t = time(NULL);
         struct tm tm;

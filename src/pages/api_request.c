@@ -76,18 +76,7 @@ static double monotonic_seconds(void)
 /* The client to count: the peer, or the proxy's last X-Forwarded-For entry. */
 static const char *rate_client(req *r)
 {
-    if (r->app->cfg.trust_proxy) {
-        const char *xff = req_header(r, "X-Forwarded-For");
-        if (xff && *xff) {
-            const char *last = strrchr(xff, ',');
-            last = last ? last + 1 : xff;
-            while (*last == ' ')
-                last++;
-            size_t n = strcspn(last, " ");
-            if (n > 0 && n < 47) return arena_strndup(r->arena, last, n);
-        }
-    }
-    return req_client_ip(r);
+    return req_client_ip(r); /* the proxy's header when trusted: request.c */
 }
 
 bool api_rate_allow(req *r)

@@ -329,3 +329,27 @@ test('visitors cannot write lines or escape sequences into the request log', asy
   assert.ok(!log.includes('\x1b'), 'no raw escape character');
   assert.match(log, /\/lieux\/x\\x0d\\x0a1\.2\.3\.0/);
 });
+
+test('behind the proxy (REPERE_TRUST_PROXY=1) the login limiter counts visitors, not the proxy: one person\'s failures do not lock out another', async () => {
+  sql('DELETE FROM login_throttle');
+  const proxied = await startServer({ db: tmp.db, env: { REPERE_TRUST_PROXY: '1' } });
+  try {
+    const as = (ip) => ({ 'X-Forwarded-For': `203.0.113.9, ${ip}` });
+    const attacker = new Browser(proxied.base);
+    for (let i = 0; i < 24; i++) {
+      await attacker.get('/connexion', as('198.51.100.7'));
+      await attacker.post('/connexion', { email: `personne${i}@example.fr`, password: 'mauvais mot de passe', retour: '/admin' }, { headers: as('198.51.100.7') });
+    }
+    const blocked = new Browser(proxied.base);
+    await blocked.get('/connexion', as('198.51.100.7'));
+    const again = await blocked.post('/connexion', { email: 'b@example.fr', password: PW.b, retour: '/admin' }, { headers: as('198.51.100.7') });
+    assert.equal(again.status, 429, 'the address that failed 24 times waits');
+    const other = new Browser(proxied.base);
+    await other.get('/connexion', as('192.0.2.44'));
+    const ok = await other.post('/connexion', { email: 'a@example.fr', password: PW.a, retour: '/admin' }, { headers: as('192.0.2.44') });
+    assert.equal(ok.status, 303, 'another visitor behind the same proxy signs in');
+  } finally {
+    await proxied.stop();
+    sql('DELETE FROM login_throttle');
+  }
+});
