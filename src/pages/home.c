@@ -8,6 +8,7 @@
 #include "search/where.h"
 #include "workshops/workshop.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,30 @@
 /* Used by: the home page (names of the départements; counts come from the search index). */
 static const char Q_DEPARTEMENT_NAMES[] = "SELECT code, name FROM departement ORDER BY code";
 
-int page_home(req *r)
-{
-    json_t *d = page_model("Repère — trouver de l'aide pour le numérique près de chez vous");
-    db_conn *c = db_reader(r->app->db);
-    json_t *deps = json_array();
+/* The list of départements (≈ 100 json objects) is the same for every
+ * request until the catalogue changes: built once and shared (a reference,
+ * never a copy, as search_list_item does). Keyed by the data version *and*
+ * the counts themselves: the search index may still serve its previous
+ * snapshot while a new one is built, and the list must follow it. */
+static struct {
+    pthread_mutex_t lock;
+    int64_t version;
+    size_t n, total;
     search_dep_count counts[SEARCH_MAX_DEPARTEMENTS];
-    size_t total = 0;
-    size_t n = search_departement_counts(r->app->search, r->app->db, counts,
-                                         SEARCH_MAX_DEPARTEMENTS, &total);
+    json_t *deps;  /* [{code, name, count}] */
+    json_t *label; /* "30 000 lieux" */
+} HOME = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool same_counts(const search_dep_count *a, const search_dep_count *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].count != b[i].count || strcmp(a[i].code, b[i].code) != 0) return false;
+    return true;
+}
+
+static json_t *departement_list(db_conn *c, const search_dep_count *counts, size_t n)
+{
+    json_t *deps = json_array();
     sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENT_NAMES);
     size_t k = 0;
     while (sqlite3_step(s) == SQLITE_ROW && k < n) {
@@ -39,11 +55,52 @@ int page_home(req *r)
         k++;
     }
     sqlite3_reset(s);
-    buf t = {0};
-    fr_count(&t, (long)total, "lieu", "lieux");
-    json_object_set_new(d, "total", json_string(t.data));
-    buf_free(&t);
+    return deps;
+}
+
+/* Sets d's "departements" and "total" to the shared list and count. */
+static void set_departements(req *r, db_conn *c, json_t *d)
+{
+    search_dep_count counts[SEARCH_MAX_DEPARTEMENTS];
+    size_t total = 0;
+    const int64_t version = db_version(r->app->db);
+    size_t n = search_departement_counts(r->app->search, r->app->db, counts,
+                                         SEARCH_MAX_DEPARTEMENTS, &total);
+    json_t *deps = NULL, *label = NULL;
+    pthread_mutex_lock(&HOME.lock);
+    if (HOME.deps && HOME.version == version && HOME.n == n && HOME.total == total &&
+        same_counts(HOME.counts, counts, n)) {
+        deps = json_incref(HOME.deps);
+        label = json_incref(HOME.label);
+    }
+    pthread_mutex_unlock(&HOME.lock);
+    if (!deps) {
+        deps = departement_list(c, counts, n);
+        buf t = {0};
+        fr_count(&t, (long)total, "lieu", "lieux");
+        label = json_string(t.data);
+        buf_free(&t);
+        pthread_mutex_lock(&HOME.lock);
+        json_t *old_deps = HOME.deps, *old_label = HOME.label;
+        HOME.version = version;
+        HOME.n = n;
+        HOME.total = total;
+        memcpy(HOME.counts, counts, n * sizeof *counts);
+        HOME.deps = json_incref(deps);
+        HOME.label = json_incref(label);
+        pthread_mutex_unlock(&HOME.lock);
+        json_decref(old_deps);
+        json_decref(old_label);
+    }
+    json_object_set_new(d, "total", label);
     json_object_set_new(d, "departements", deps);
+}
+
+int page_home(req *r)
+{
+    json_t *d = page_model("Repère — trouver de l'aide pour le numérique près de chez vous");
+    db_conn *c = db_reader(r->app->db);
+    set_departements(r, c, d);
     /* With a location (/?ou=Valence (26)), the next workshops around it. "Où ?"
      * is resolved as everywhere (where.h): a name several communes share is
      * asked, with links back here that carry the choice. */

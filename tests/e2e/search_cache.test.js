@@ -58,3 +58,19 @@ test('a place edited in the admin area is changed in the very next search', asyn
   assert.match(after, /6 h 10/);
   assert.match(after, /6 h 40/);
 });
+
+test("the home page's list of départements follows an admin edit on the very next request", async () => {
+  const home = async () => (await fetch(server.base + '/')).text();
+  const total = (html) => Number(html.match(/(\d+) lieux dans l/)[1]);
+  const list = (html) => html.split('id="par-departement"')[1];
+  const first = await home();
+  assert.equal(await home(), first, 'the same page twice (now from the cache)');
+  const id = Number((await (await fetch(server.base + '/lieux')).text()).match(/href="\/lieux\/(\d+)-/)[1]);
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  await admin.get(`/admin/lieux/${id}`);
+  assert.equal((await admin.post(`/admin/lieux/${id}/fermer`)).status, 303);
+  const after = await home();
+  assert.equal(total(after), total(first) - 1);
+  assert.notEqual(list(after), list(first), 'one département counts one place less');
+});
