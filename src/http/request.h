@@ -19,8 +19,10 @@
 
 /* Hard limits (named so they can be found and argued about). */
 enum {
-    HTTP_MAX_URL = 2048, /* longer URLs: 414 */
-    HTTP_MAX_ARGS = 64,  /* more query/form fields: 400 */
+    HTTP_MAX_URL = 2048,        /* longer URLs: 414 */
+    HTTP_MAX_ARGS = 64,         /* more query-string (or multipart) fields: 400 */
+    HTTP_MAX_FORM_FIELDS = 256, /* url-encoded form fields: one per ticked box, and the
+                                   national typology alone has 88 values a place may hold */
     HTTP_MAX_FORM_BODY =
         64 * 1024, /* url-encoded forms (and the fields of a multipart one): 413 beyond */
     HTTP_MAX_PATH_PARAMS = 4,

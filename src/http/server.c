@@ -395,9 +395,9 @@ static void dispatch(req *r)
                 return;
             }
         } else if (ctype && str_starts_with(ctype, "application/x-www-form-urlencoded")) {
-            r->form = arena_alloc(r->arena, HTTP_MAX_ARGS * sizeof(kv));
+            r->form = arena_alloc(r->arena, HTTP_MAX_FORM_FIELDS * sizeof(kv));
             int n = http_parse_form(r->arena, r->body.data ? r->body.data : "", r->body.len,
-                                    r->form, HTTP_MAX_ARGS);
+                                    r->form, HTTP_MAX_FORM_FIELDS);
             if (n < 0) {
                 reply_error(r, 400, "Le formulaire envoyé est mal formé.");
                 return;

@@ -126,3 +126,12 @@ test('a spreadsheet formula as a name: the editor refuses it and keeps it typed,
   assert.match(report, /nom: ce texte commence comme une formule de tableur/);
   assert.equal(sql("SELECT name FROM place WHERE source_id = 'formule-1'"), formula);
 });
+
+test('a place may hold every value the form offers: all the place types ticked at once are saved (issue 19)', async () => {
+  const page = await admin.get(`/admin/lieux/${id}`);
+  const types = [...page.text.matchAll(/name="typologies" value="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(types.length > 64, `${types.length} place types offered`);
+  const res = await admin.post(`/admin/lieux/${id}/identite`, { ...identity(''), typologies: types });
+  assert.equal(res.status, 303, res.text.slice(0, 300));
+  assert.equal(sql(`SELECT typologies FROM place WHERE id = ${id}`).split('|').length, types.length);
+});

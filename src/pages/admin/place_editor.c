@@ -316,8 +316,8 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             break;
         }
         case K_LIST: {
-            const char *chosen[64];
-            size_t n = form_all(r, f->name, chosen, 64);
+            const char *chosen[HTTP_MAX_FORM_FIELDS];
+            size_t n = form_all(r, f->name, chosen, HTTP_MAX_FORM_FIELDS);
             size_t count;
             const vocab_entry *e = vocab_entries(f->vocab, &count);
             buf b = {0};
@@ -498,12 +498,12 @@ static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool t
     buf_free(&described);
     switch (f->kind) {
     case K_LIST: {
-        const char *checked[64];
+        const char *checked[HTTP_MAX_FORM_FIELDS]; /* every value of the longest list */
         size_t n = 0;
         if (typed) {
-            n = form_all(r, f->name, checked, 64);
+            n = form_all(r, f->name, checked, HTTP_MAX_FORM_FIELDS);
         } else if (db_value) {
-            split_ctx c = {checked, 0, 64, r->arena};
+            split_ctx c = {checked, 0, HTTP_MAX_FORM_FIELDS, r->arena};
             vocab_split(db_value, collect_item, &c);
             n = c.n;
         }
