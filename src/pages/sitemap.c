@@ -8,6 +8,7 @@
 #include "pages/pages.h"
 #include "pages/api_request.h"
 #include "places/place_view.h"
+#include "workshops/feed.h"
 #include "workshops/workshop.h"
 
 #include <stdlib.h>
@@ -26,39 +27,14 @@ static const char Q_WORKSHOPS[] =
     "               AND s.ends_at > :now AND s.cancelled = 0)"
     " ORDER BY w.id";
 
-static void xml_escape(buf *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            buf_puts(out, "&amp;");
-            break;
-        case '<':
-            buf_puts(out, "&lt;");
-            break;
-        case '>':
-            buf_puts(out, "&gt;");
-            break;
-        case '"':
-            buf_puts(out, "&quot;");
-            break;
-        case '\'':
-            buf_puts(out, "&apos;");
-            break;
-        default:
-            buf_putc(out, *s);
-        }
-    }
-}
-
 static void add_url(req *r, buf *out, const char *path, const char *lastmod)
 {
     buf_puts(out, "<url><loc>");
-    xml_escape(out, api_absolute_url(r, path));
+    feed_xml_escape(out, api_absolute_url(r, path));
     buf_puts(out, "</loc>");
     if (lastmod && strlen(lastmod) == 10) {
         buf_puts(out, "<lastmod>");
-        xml_escape(out, lastmod);
+        feed_xml_escape(out, lastmod);
         buf_puts(out, "</lastmod>");
     }
     buf_puts(out, "</url>\n");
