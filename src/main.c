@@ -342,11 +342,13 @@ int main(int argc, char **argv)
 {
     /* jansson: seed the hash function before any thread exists. */
     json_object_seed(0);
-    /* A search over a national catalogue allocates a few MB of scratch per
-     * request: keep such blocks in the heap for reuse instead of mmap'ing
-     * (and page-faulting) fresh ones every time. */
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    /* Memory: a search around a point allocates kilobytes, not megabytes,
+     * since the spatial grid; what dominates resident memory is how many
+     * heaps glibc keeps (one per thread by default, each holding its freed
+     * blocks) and how much it keeps before trimming. Two heaps for the
+     * worker threads and the default trimming keep the daemon's memory
+     * flat under load (make bench: resources.tsv). */
+    mallopt(M_ARENA_MAX, 2);
     if (sodium_init() < 0) {
         fprintf(stderr, "repere: libsodium failed to initialise\n");
         return 1;
@@ -357,6 +359,7 @@ int main(int argc, char **argv)
     cfg->listen = env_or("REPERE_LISTEN", "127.0.0.1");
     cfg->port = atoi(env_or("REPERE_PORT", "8080"));
     cfg->threads = atoi(env_or("REPERE_THREADS", "4"));
+    cfg->page_cache_mb = atoi(env_or("REPERE_PAGE_CACHE_MB", "16"));
     cfg->public_origin = getenv("REPERE_ORIGIN");
     cfg->tile_url = env_or("REPERE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     cfg->behind_tls = getenv("REPERE_BEHIND_TLS") && strcmp(getenv("REPERE_BEHIND_TLS"), "1") == 0;
@@ -405,6 +408,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = 4;
+    if (cfg->page_cache_mb < 0 || cfg->page_cache_mb > 4096) cfg->page_cache_mb = 16;
     /* The pages make a mailto: link of it: refuse a typo before anything starts. */
     const char *why;
     if (strcmp(command, "serve") == 0 && cfg->contact_email &&

@@ -8,6 +8,7 @@
 #include "geo/geo.h"
 #include "places/importer.h"
 #include "workshops/workshop_import.h"
+#include "http/page_cache.h"
 #include "search/search.h"
 #include "workshops/workshop_refresh.h"
 
@@ -70,6 +71,7 @@ int app_load_web(app *a)
     char *synonyms = xasprintf("%s/data/synonyms.tsv", a->cfg.root);
     a->search = search_index_new(synonyms);
     free(synonyms);
+    a->pages = page_cache_new((size_t)a->cfg.page_cache_mb * 1024 * 1024);
     a->static_version = static_version(a->static_dir);
     /* Map tiles are the one outside origin, and only for images. */
     const char *tiles = a->cfg.tile_url;
@@ -87,6 +89,7 @@ void app_free(app *a)
 {
     tpl_free(a->templates);
     search_index_free(a->search);
+    page_cache_free(a->pages);
     free(a->static_dir);
     free(a->static_version);
     free(a->csp);

@@ -19,6 +19,7 @@ typedef struct config {
     bool behind_tls;           /* --behind-tls, REPERE_BEHIND_TLS */
     bool quiet;                /* --quiet: no request log */
     int threads;               /* --threads, REPERE_THREADS (4) */
+    int page_cache_mb;         /* REPERE_PAGE_CACHE_MB: finished public pages kept (16; 0: off) */
     const char *sendmail;      /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */
     const char *outbox;        /* --outbox DIR, REPERE_OUTBOX: mail written here when no sendmail */
     const char *mail_from;     /* REPERE_MAIL_FROM: From: of the mails Repère sends */

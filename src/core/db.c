@@ -42,12 +42,18 @@ struct db {
     atomic_llong external; /* commits by other processes, as noticed by readers */
 };
 
+/* Memory: no mmap (every connection's mapping of the file counted again in
+ * the daemon's resident memory: four readers of a 57 MB catalogue showed
+ * 206 MB of RssFile), and small page caches for the readers, whose hot
+ * paths are served from the search index and the page cache; the writer
+ * (imports) keeps a larger one. */
 static const char *const PRAGMAS = "PRAGMA journal_mode=WAL;"
                                    "PRAGMA synchronous=NORMAL;"
                                    "PRAGMA foreign_keys=ON;"
                                    "PRAGMA temp_store=MEMORY;"
-                                   "PRAGMA cache_size=-8192;"
-                                   "PRAGMA mmap_size=268435456;";
+                                   "PRAGMA mmap_size=0;";
+static const char *const WRITER_PRAGMAS = "PRAGMA cache_size=-16384;";
+static const char *const READER_PRAGMAS = "PRAGMA cache_size=-2048;";
 
 static db_conn *conn_open(db *d, bool readonly, char **err)
 {
@@ -66,7 +72,9 @@ static db_conn *conn_open(db *d, bool readonly, char **err)
     char *msg = NULL;
     const char *pragmas = PRAGMAS;
     if (readonly) pragmas = strchr(PRAGMAS, ';') + 1; /* journal_mode needs write access */
-    if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(h, readonly ? READER_PRAGMAS : WRITER_PRAGMAS, NULL, NULL, &msg) !=
+            SQLITE_OK) {
         if (err) *err = xasprintf("cannot configure database %s: %s", d->path, msg);
         sqlite3_free(msg);
         sqlite3_close(h);

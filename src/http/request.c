@@ -5,10 +5,12 @@
  * these functions prepared.
  */
 #include "http/request.h"
+#include "http/page_cache.h"
 #include "kit/selection.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +198,79 @@ const char *req_client_ip(req *r)
 }
 
 /* ---- replies ---- */
+
+bool req_accepts_gzip(req *r)
+{
+    const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    return ae && strstr(ae, "gzip") != NULL;
+}
+
+/* Inflate a gzip body into `out`; false when it is not valid gzip. */
+static bool gunzip_into(const char *in, size_t len, buf *out)
+{
+    z_stream z = {0};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) return false;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)len;
+    int rc = Z_OK;
+    char chunk[16384];
+    while (rc == Z_OK) {
+        z.next_out = (Bytef *)chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) break;
+        buf_append(out, chunk, sizeof chunk - z.avail_out);
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END;
+}
+
+bool reply_cached(req *r)
+{
+    page_cache *pc = r->app->pages;
+    if (!pc || (strcmp(r->method, "GET") != 0 && !r->is_head) || r->user || req_header(r, "Cookie"))
+        return false;
+    /* The key: the path and the query string as received. Entries hold the
+     * gzip representation (a fifth of the bytes, so five times the pages in
+     * the same memory); a client that does not take gzip gets it inflated. */
+    const char *qs = req_query_string(r);
+    char *key = arena_alloc(r->arena, strlen(r->path) + strlen(qs) + 2);
+    sprintf(key, "%s?%s", r->path, qs);
+    int64_t version = db_version(r->app->db);
+    int64_t minute = (int64_t)time(NULL) / 60;
+    page_cached meta;
+    buf stored = {0};
+    if (page_cache_get(pc, key, version, minute, r->arena, &stored, &meta)) {
+        buf_reset(&r->out);
+        if (meta.gzip && !req_accepts_gzip(r)) {
+            if (!gunzip_into(stored.data, stored.len, &r->out)) {
+                buf_free(&stored);
+                buf_reset(&r->out);
+                goto miss;
+            }
+            buf_free(&stored);
+        } else {
+            buf_free(&r->out);
+            r->out = stored;
+            r->out_gzip = meta.gzip;
+        }
+        r->cache_hit = true;
+        r->status = 200;
+        r->content_type = meta.content_type;
+        r->cache_control = meta.cache_control;
+        r->last_modified = meta.last_modified;
+        memcpy(r->cached_etag, meta.etag, sizeof r->cached_etag);
+        for (size_t i = 0; i < meta.nheaders; i++)
+            reply_header(r, meta.header_keys[i], meta.header_values[i]);
+        return true;
+    }
+miss:
+    r->cache_key = key;
+    r->cache_headers_from = r->nheaders;
+    r->cache_version = version;
+    r->cache_minute = minute;
+    return false;
+}
 
 void reply_header(req *r, const char *name, const char *value)
 {

@@ -75,6 +75,15 @@ struct req {
     struct session_user *user; /* the signed-in account (session.c), NULL when anonymous */
     bool log_without_query;    /* the query string holds a secret (a link token): not logged */
     bool private_route;        /* server.c: the route needs an account (sent no-store) */
+    /* The shared page cache (reply_cached): the key this answer is stored
+     * under once built (NULL: not cacheable), or, on a hit, the stored
+     * representation's facts. */
+    const char *cache_key;
+    int64_t cache_version, cache_minute;
+    size_t cache_headers_from; /* headers set before reply_cached (rate limits) are not stored */
+    bool cache_hit;
+    bool out_gzip;        /* r->out already holds the gzip representation (a hit) */
+    char cached_etag[40]; /* the hit's ETag (of the identity body) */
 };
 
 /* Value of cookie `name` in the Cookie header, in r->arena, or NULL. */
@@ -102,8 +111,20 @@ const char *req_client_ip(req *r);
 
 /* Answers. All return 0 so a handler can `return reply_…(…)`. */
 int reply_page(req *r, const char *template_name, json_t *data); /* takes ownership of data */
-int reply_error(req *r, int status, const char *message);        /* French, for a person */
-int reply_json(req *r, int status, json_t *data);                /* takes ownership */
+/*
+ * For a public GET page whose bytes depend only on its URL, the catalogue and
+ * the minute (http/page_cache.h): true when the answer was taken from the
+ * shared cache (the handler returns 0 at once); false otherwise, and the
+ * answer the handler then builds is stored by the server — unless it is not
+ * a 200, sets a cookie, or the request carries a cookie (a selection, a
+ * session: such requests neither read nor fill the cache). Call it after any
+ * check that must run for every request (the API's rate limit).
+ */
+bool reply_cached(req *r);
+/* Does the client take gzip (Accept-Encoding)? */
+bool req_accepts_gzip(req *r);
+int reply_error(req *r, int status, const char *message); /* French, for a person */
+int reply_json(req *r, int status, json_t *data);         /* takes ownership */
 int reply_text(req *r, const char *content_type, const char *text);
 /* Answer 200 with a body built by the handler (calendars, feeds); takes the
  * buffer over without copying and leaves *body empty. */

@@ -5,6 +5,7 @@
  * files that include <microhttpd.h>.
  */
 #include "http/server.h"
+#include "http/page_cache.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -150,10 +152,31 @@ static void free_request(req *r)
     free(r);
 }
 
-static bool client_accepts_gzip(req *r)
+static bool sets_cookie(const req *r)
 {
-    const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-    return ae && strstr(ae, "gzip") != NULL;
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].key, "Set-Cookie") == 0) return true;
+    return false;
+}
+
+/* Keep a finished public answer for the next requests (reply_cached). */
+static void cache_store(req *r, const char *body, size_t len, bool gz, const char *etag)
+{
+    if (!r->cache_key || r->cache_hit || r->user || r->private_route || sets_cookie(r) ||
+        !r->content_type)
+        return;
+    page_cached meta = {.content_type = r->content_type,
+                        .cache_control = r->cache_control,
+                        .last_modified = r->last_modified,
+                        .gzip = gz};
+    snprintf(meta.etag, sizeof meta.etag, "%s", etag);
+    for (size_t i = r->cache_headers_from;
+         i < r->nheaders && meta.nheaders < PAGE_CACHE_MAX_HEADERS; i++) {
+        meta.header_keys[meta.nheaders] = r->headers[i].key;
+        meta.header_values[meta.nheaders++] = r->headers[i].value;
+    }
+    page_cache_put(r->app->pages, r->cache_key, r->cache_version, r->cache_minute, body, len,
+                   &meta);
 }
 
 static bool is_compressible(const char *type)
@@ -243,7 +266,10 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
     } else {
         bool not_modified = false;
         if (get_like && status == 200) {
-            body_etag(r->out.data ? r->out.data : "", r->out.len, etag);
+            if (r->cache_hit)
+                memcpy(etag, r->cached_etag, sizeof etag);
+            else
+                body_etag(r->out.data ? r->out.data : "", r->out.len, etag);
             const char *inm = req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
             if (inm) {
                 not_modified = strstr(inm, etag) != NULL;
@@ -261,11 +287,28 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
             size_t len = r->out.len;
             char *z = NULL;
             size_t zlen = 0;
-            if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
-                client_accepts_gzip(r) && gzip_bytes(data, len, &z, &zlen)) {
+            if (r->out_gzip) { /* a cache hit of the gzip representation */
                 gz = true;
+                char *owned = buf_steal(&r->out);
+                resp = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
+            } else if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
+                       req_accepts_gzip(r) && gzip_bytes(data, len, &z, &zlen)) {
+                gz = true;
+                if (status == 200 && get_like) cache_store(r, z, zlen, true, etag);
                 resp = MHD_create_response_from_buffer_with_free_callback(zlen, z, free);
             } else {
+                if (status == 200 && get_like && r->cache_key) {
+                    /* The cache keeps the gzip representation (reply_cached). */
+                    char *kz = NULL;
+                    size_t kzlen = 0;
+                    if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
+                        gzip_bytes(data, len, &kz, &kzlen)) {
+                        cache_store(r, kz, kzlen, true, etag);
+                        free(kz);
+                    } else {
+                        cache_store(r, data ? data : "", len, false, etag);
+                    }
+                }
                 char *owned = buf_steal(&r->out);
                 resp = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
             }
@@ -274,6 +317,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
         if (is_compressible(r->content_type))
             MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
         if (etag[0]) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+        if (r->cache_hit || r->cache_key)
+            MHD_add_response_header(resp, "X-Repere-Cache", r->cache_hit ? "hit" : "miss");
     }
     if (!resp) return MHD_NO;
     r->status = status;

@@ -594,6 +594,7 @@ static const char Q_PLACE_NAME[] = "SELECT name, slug FROM place WHERE id = :id"
 
 int page_agenda(req *r)
 {
+    if (reply_cached(r)) return 0;
     agenda_query q;
     int rc = parse_query(r, &q);
     if (rc <= 0) return rc;

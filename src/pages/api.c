@@ -47,6 +47,7 @@ static const char *next_link(req *r, const char *path, const char *cursor)
 static int list(req *r, bool geojson)
 {
     if (!api_rate_allow(r)) return 0;
+    if (reply_cached(r)) return 0;
     export_filter f;
     const char *error, *detail;
     if (!api_selection(r, API_PARAMS_LIST, &f, &error, &detail))
@@ -109,6 +110,7 @@ int page_api_places_geojson(req *r)
 int page_api_place(req *r)
 {
     if (!api_rate_allow(r)) return 0;
+    if (reply_cached(r)) return 0;
     const char *segment = r->params[0];
     size_t n = strlen(segment);
     bool digits = n > 0 && n <= 18 && segment[0] != '0';

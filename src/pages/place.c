@@ -11,6 +11,7 @@
 
 int page_place(req *r)
 {
+    if (reply_cached(r)) return 0;
     const char *slug = NULL;
     int64_t id = place_parse_segment(r->params[0], &slug);
     if (!id) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");

@@ -137,6 +137,7 @@ static int choice_page(req *r, const search_params *p, search_result *res)
 
 int page_places(req *r)
 {
+    if (reply_cached(r)) return 0;
     search_params p;
     const char *error = NULL;
     if (!search_parse(r, &p, &error)) return reply_error(r, 400, error);

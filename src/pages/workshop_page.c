@@ -56,6 +56,7 @@ static int workshop_ics(req *r, int64_t id)
 
 int page_workshop(req *r)
 {
+    if (reply_cached(r)) return 0;
     const char *segment = r->params[0];
     if (str_ends_with(segment, ".ics")) {
         int64_t id =

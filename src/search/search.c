@@ -9,6 +9,7 @@
 #include "places/vocab.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,9 @@ static const group_def GROUPS[SG_COUNT] = {
 
 enum { FEE_FREE, FEE_FREE_IF, FEE_PAID, FEE_PASS };
 enum { ACCESS_WHEELCHAIR };
-enum { HOURS_NOW, HOURS_SATURDAY, HOURS_AFTER_17 };
+/* Values of the hours group; HOURS_DAY + weekday (0 = Monday): open on the
+ * coming such day. */
+enum { HOURS_NOW, HOURS_AFTER_17, HOURS_DAY };
 
 static const struct {
     const char *slug, *label;
@@ -52,9 +55,11 @@ static const struct {
                    {"payant", "Payant"},
                    {"pass-numerique", "Pass numérique accepté"}},
   CUSTOM_ACCESS[] = {{"fauteuil", "Accessible en fauteuil roulant"}},
-  CUSTOM_HOURS[] = {{"maintenant", "Ouvert maintenant"},
-                    {"samedi", "Ouvert le samedi"},
-                    {"apres-17h", "Ouvert après 17 h"}};
+  CUSTOM_HOURS[] = {{"maintenant", "Ouvert maintenant"}, {"apres-17h", "Ouvert après 17 h"},
+                    {"lundi", "Ouvert le lundi"},        {"mardi", "Ouvert le mardi"},
+                    {"mercredi", "Ouvert le mercredi"},  {"jeudi", "Ouvert le jeudi"},
+                    {"vendredi", "Ouvert le vendredi"},  {"samedi", "Ouvert le samedi"},
+                    {"dimanche", "Ouvert le dimanche"}};
 
 #define MODE_FOR_YOU_SLUG "a-votre-place"
 
@@ -101,13 +106,35 @@ typedef struct entry {
     bits128 bits[SG_COUNT];
     char insee[8], epci[12], departement[4];
     uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
-    char *sort_key;
-    uint32_t sort_rank;    /* position of sort_key among all entries (commune, then name) */
-    hours_schedule *hours; /* NULL when absent or not understood */
+    char *sort_key;     /* commune, then name: only while building (sort_rank) */
+    uint32_t sort_rank; /* position of sort_key among all entries */
+    char *hours;        /* the hours in force (closures applied), NULL when none */
     hours_context hours_ctx;
-    bool open_now;          /* at build time … */
-    int64_t open_now_until; /* … valid until this instant (next change) */
+    /* What the hours mean for the days of this snapshot, computed the first
+     * time a search needs them (hours_facts_of) and kept: a parsed schedule
+     * weighs kilobytes, these facts a few dozen bytes. */
+    _Atomic(struct hours_facts *) facts;
 } entry;
+
+/*
+ * An entry's hours as searches use them, from the snapshot's build instant
+ * `base` on: open or not at base, the instants (seconds after base) at
+ * which that flips over the next two days (a snapshot is rebuilt every
+ * day), the coming weekdays it opens, and whether it opens after 17 h.
+ */
+typedef struct hours_facts {
+    int64_t base;
+    bool open_at_base;
+    bool after_17;
+    uint8_t days; /* bit wd (0 = Monday): open on the coming such day */
+    uint32_t count;
+    uint32_t changes[];
+} hours_facts;
+
+enum { FACTS_HORIZON_S = 2 * 86400, FACTS_MAX_CHANGES = 96 };
+
+/* A place without usable hours: never open, no day, nothing after 17 h. */
+static const hours_facts NO_HOURS_FACTS = {0};
 
 /* An entry's place in one of the snapshot's lookup arrays. */
 typedef struct entry_ref {
@@ -128,6 +155,7 @@ typedef struct snapshot {
     size_t dep_count;
     int64_t version;
     int64_t built_day;
+    int64_t built_at; /* the instant the hours facts are computed from */
     int refs;
 } snapshot;
 
@@ -145,7 +173,7 @@ typedef struct item_slot {
     json_t *item;
 } item_slot;
 
-enum { ITEM_CACHE_SLOTS = 4096 /* direct-mapped by id: bounded memory, no eviction list */ };
+enum { ITEM_CACHE_SLOTS = 2048 /* direct-mapped by id: bounded memory, no eviction list */ };
 
 struct search_index {
     pthread_mutex_t items_lock; /* guards items */
@@ -243,7 +271,9 @@ static void snapshot_free(snapshot *s)
     if (!s) return;
     for (size_t i = 0; i < s->count; i++) {
         free(s->entries[i].sort_key);
-        hours_free(s->entries[i].hours);
+        free(s->entries[i].hours);
+        hours_facts *f = atomic_load(&s->entries[i].facts);
+        if (f != &NO_HOURS_FACTS) free(f);
     }
     free(s->entries);
     free(s->by_cell);
@@ -437,6 +467,7 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     snapshot *s = xcalloc(1, sizeof *s);
     s->version = version;
     s->built_day = now / 86400;
+    s->built_at = now;
     size_t cap = 0;
     db_conn *c = db_reader(d);
     sqlite3_stmt *st = db_stmt(c, Q_INDEX);
@@ -483,21 +514,10 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
                 ? place_effective_hours(c, e->id, published, e->departement, db_col_text(st, 18),
                                         now, NULL)
                 : (published ? xstrdup(published) : NULL);
-        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
-            hours_error err;
-            e->hours = hours_parse(hours, &err);
-        }
-        free(hours);
-        if (e->hours) {
-            bool opens;
-            e->open_now = hours_is_open(e->hours, &e->hours_ctx, now);
-            e->open_now_until = hours_next_change(e->hours, &e->hours_ctx, now, &opens);
-            if (e->open_now_until <= now) e->open_now_until = INT64_MAX;
-            if (hours_open_on_weekday(e->hours, &e->hours_ctx, 5, now))
-                bit_set(&e->bits[SG_HOURS], HOURS_SATURDAY);
-            if (hours_open_after(e->hours, &e->hours_ctx, 17 * 60, now))
-                bit_set(&e->bits[SG_HOURS], HOURS_AFTER_17);
-        }
+        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0)
+            e->hours = hours; /* understood later, when a search needs it (hours_facts_of) */
+        else
+            free(hours);
         const char *key = db_col_text(st, 19);
         e->sort_key = xstrdup(key ? key : "");
     }
@@ -524,8 +544,11 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     for (size_t i = 0; i < s->count; i++)
         order[i] = &s->entries[i];
     qsort(order, s->count, sizeof *order, cmp_entry_key);
-    for (size_t i = 0; i < s->count; i++)
+    for (size_t i = 0; i < s->count; i++) {
         order[i]->sort_rank = (uint32_t)i;
+        free(order[i]->sort_key);
+        order[i]->sort_key = NULL;
+    }
     free(order);
     s->by_cell = build_refs(s, (size_t)-1, &s->cell_count);
     s->by_insee = build_refs(s, offsetof(entry, insee_code), &s->insee_count);
@@ -602,11 +625,75 @@ void search_index_warm(search_index *si, db *d)
     release(si, s);
 }
 
-static bool entry_open_now(const entry *e, int64_t now)
+static hours_facts *compute_facts(const entry *e, int64_t base)
 {
-    if (!e->hours) return false;
-    if (now < e->open_now_until) return e->open_now;
-    return hours_is_open(e->hours, &e->hours_ctx, now);
+    hours_error err;
+    hours_schedule *h = e->hours ? hours_parse(e->hours, &err) : NULL;
+    if (!h) return (hours_facts *)&NO_HOURS_FACTS;
+    uint32_t changes[FACTS_MAX_CHANGES];
+    uint32_t n = 0;
+    const hours_context *ctx = &e->hours_ctx;
+    bool open_at_base = hours_is_open(h, ctx, base), state = open_at_base;
+    for (int64_t t = base; n < FACTS_MAX_CHANGES;) {
+        bool opens;
+        int64_t next = hours_next_change(h, ctx, t, &opens);
+        if (next <= t || next >= base + FACTS_HORIZON_S) break;
+        bool now_open = hours_is_open(h, ctx, next);
+        if (now_open != state) changes[n++] = (uint32_t)(next - base);
+        state = now_open;
+        t = next;
+    }
+    hours_facts *f = xmalloc(sizeof *f + n * sizeof f->changes[0]);
+    *f = (hours_facts){.base = base, .open_at_base = open_at_base, .count = n};
+    memcpy(f->changes, changes, n * sizeof changes[0]);
+    for (int wd = 0; wd < 7; wd++)
+        if (hours_open_on_weekday(h, ctx, wd, base)) f->days |= (uint8_t)(1u << wd);
+    f->after_17 = hours_open_after(h, ctx, 17 * 60, base);
+    hours_free(h);
+    return f;
+}
+
+/* The entry's hours facts, computed once per snapshot by whichever thread
+ * needs them first (a lost race frees its copy). Entries are otherwise
+ * read-only and shared: this one field is a cache, hence the cast. */
+static const hours_facts *hours_facts_of(const snapshot *s, const entry *e)
+{
+    hours_facts *f = atomic_load_explicit(&e->facts, memory_order_acquire);
+    if (f) return f;
+    hours_facts *mine = compute_facts(e, s->built_at), *expected = NULL;
+    if (atomic_compare_exchange_strong(&((entry *)e)->facts, &expected, mine)) return mine;
+    if (mine != &NO_HOURS_FACTS) free(mine);
+    return expected;
+}
+
+static bool entry_open_now(const snapshot *s, const entry *e, int64_t now)
+{
+    const hours_facts *f = hours_facts_of(s, e);
+    if (f == &NO_HOURS_FACTS) return false;
+    if (now >= f->base + FACTS_HORIZON_S) { /* a snapshot older than its horizon: ask the rule */
+        hours_error err;
+        hours_schedule *h = hours_parse(e->hours, &err);
+        bool open = h && hours_is_open(h, &e->hours_ctx, now);
+        hours_free(h);
+        return open;
+    }
+    bool open = f->open_at_base;
+    for (uint32_t i = 0; i < f->count && f->base + f->changes[i] <= now; i++)
+        open = !open;
+    return open;
+}
+
+/* The hours group's values an entry has at `now`. */
+static bits128 hours_bits(const snapshot *s, const entry *e, int64_t now)
+{
+    bits128 b = {{0}};
+    const hours_facts *f = hours_facts_of(s, e);
+    if (f == &NO_HOURS_FACTS) return b;
+    if (entry_open_now(s, e, now)) bit_set(&b, HOURS_NOW);
+    if (f->after_17) bit_set(&b, HOURS_AFTER_17);
+    for (int wd = 0; wd < 7; wd++)
+        if (f->days & (1u << wd)) bit_set(&b, HOURS_DAY + (size_t)wd);
+    return b;
 }
 
 /* ---- parameters ---- */
@@ -792,6 +879,7 @@ typedef struct scan {
     geo_bbox box;
     const bits128 *masks; /* SG_COUNT selected filters */
     int64_t now;
+    const snapshot *snap;
     candidate *cands; /* malloc'd */
     size_t count, cap;
 } scan;
@@ -829,8 +917,7 @@ static void consider(scan *sc, const entry *e)
     }
     for (int g = 0; g < SG_COUNT; g++) {
         if (bits_empty(&sc->masks[g])) continue;
-        bits128 have = e->bits[g];
-        if (g == SG_HOURS && entry_open_now(e, sc->now)) bit_set(&have, HOURS_NOW);
+        bits128 have = g == SG_HOURS ? hours_bits(sc->snap, e, sc->now) : e->bits[g];
         if (!bits_any(&have, &sc->masks[g])) c.fails |= 1u << g;
     }
     if (sc->count == sc->cap)
@@ -918,7 +1005,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
                .where_lon = out->where.lon,
                .departement = out->where.kind == WHERE_DEPARTEMENT,
                .masks = masks,
-               .now = now};
+               .now = now,
+               .snap = s};
     /* Around a point: the smallest radius that gives enough places, each
      * tried on the places under its own box (collect), so a search in a
      * dense city looks at a few dozen places, not at every one within the
@@ -976,8 +1064,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         }
         for (int g = 0; g < SG_COUNT; g++) {
             if (c->fails & ~(1u << g)) continue; /* fails another group */
-            bits128 have = c->e->bits[g];
-            if (g == SG_HOURS && entry_open_now(c->e, now)) bit_set(&have, HOURS_NOW);
+            bits128 have = g == SG_HOURS ? hours_bits(s, c->e, now) : c->e->bits[g];
             /* Only the set bits: a place has a handful of values, a group up to ~100. */
             for (int word = 0; word < 2; word++)
                 for (uint64_t bits = have.w[word]; bits; bits &= bits - 1) {

@@ -1,0 +1,64 @@
+/*
+ * page_cache.h — finished public answers, shared by all threads, for pages
+ * whose bytes depend only on their URL, the catalogue and the minute (home,
+ * results, a place, the agenda, the API's lists).
+ *
+ * Why: a search renders the same page for everyone who asks the same
+ * question in the same minute; rendering it again costs 20 to 50 times what
+ * sending it does. The cache is what a reverse proxy's cache would do, but
+ * inside the daemon, so that it also knows exactly when the catalogue
+ * changed: an entry is valid for one catalogue version (db_version) and one
+ * minute (hours: "ouvert", "ouvre à 14 h" change with the clock), never
+ * longer. A page edited in the admin area shows changed on the very next
+ * request.
+ *
+ * What never enters it: requests that carry a cookie (a selection, a
+ * session), answers that set one, anything but a 200, any page of a
+ * signed-in person. request.h's reply_cached() is the only way in.
+ *
+ * Memory is bounded: at most `max_bytes` of entries (REPERE_PAGE_CACHE_MB),
+ * direct-mapped slots by hash, a clock hand evicting when over budget.
+ */
+#ifndef REPERE_PAGE_CACHE_H
+#define REPERE_PAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/util.h"
+
+typedef struct page_cache page_cache;
+
+/* max_bytes 0: a cache that stores nothing (every lookup misses). */
+page_cache *page_cache_new(size_t max_bytes);
+void page_cache_free(page_cache *pc);
+
+enum { PAGE_CACHE_MAX_HEADERS = 8 };
+
+/* One stored answer, as page_cache_get copies it out (into an arena). */
+typedef struct page_cached {
+    const char *content_type;
+    const char *cache_control; /* NULL: the server's default */
+    time_t last_modified;      /* 0: none */
+    bool gzip;                 /* body is the gzip representation */
+    char etag[40];             /* of the identity body */
+    const char *header_keys[PAGE_CACHE_MAX_HEADERS];
+    const char *header_values[PAGE_CACHE_MAX_HEADERS];
+    size_t nheaders;
+} page_cached;
+
+/* Look `key` up for catalogue `version` and `minute`; on a hit append the
+ * body to `out`, fill *meta (strings in `a`) and return true. */
+bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t minute, arena *a,
+                    buf *out, page_cached *meta);
+
+/* Store an answer (copies everything). */
+void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t minute,
+                    const char *body, size_t len, const page_cached *meta);
+
+/* Bytes held now (for tests and the bench's notes). */
+size_t page_cache_bytes(page_cache *pc);
+
+#endif
