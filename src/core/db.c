@@ -26,9 +26,6 @@ struct db_conn {
     const char *keys[STMT_CACHE_SLOTS];
     sqlite3_stmt *stmts[STMT_CACHE_SLOTS];
     struct db_conn *next_reader; /* list of readers, for closing */
-    int64_t seen_data_version;   /* db_version: PRAGMA data_version last read here … */
-    int64_t seen_commits;        /* … and our own commit count at that moment */
-    bool seen;
 };
 
 struct db {
@@ -38,8 +35,6 @@ struct db {
     pthread_mutex_t readers_lock;
     db_conn *readers;
     pthread_key_t reader_key;
-    atomic_llong commits;  /* commits by this process's writer */
-    atomic_llong external; /* commits by other processes, as noticed by readers */
 };
 
 /* Memory: no mmap (every connection's mapping of the file counted again in
@@ -184,8 +179,6 @@ int db_commit(db_conn *c)
     if (rc != SQLITE_OK) {
         fprintf(stderr, "repere: commit failed: %s\n", sqlite3_errmsg(c->handle));
         sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
-    } else {
-        atomic_fetch_add(&d->commits, 1);
     }
     pthread_mutex_unlock(&d->writer_lock);
     return rc == SQLITE_OK ? 0 : -1;
@@ -298,25 +291,19 @@ int db_exec_stmt(sqlite3_stmt *s)
 
 int64_t db_version(db *d)
 {
-    /* PRAGMA data_version is a per-connection counter: values of different
-     * threads' connections cannot be compared. Each reader remembers its own
-     * and, when it changed while this process committed nothing, another
-     * process (`repere import` while serving) wrote: one shared counter
-     * records that. If both happened, our own commit already changes the
-     * version, and whoever reads after it sees both writes. */
+    /* One row, bumped by triggers on the catalogue's tables
+     * (migrations/0020-catalogue-version.sql): writes by this process and by
+     * others (`repere import` while serving) alike, and nothing else — a
+     * login or a password-reset request leaves it alone. Before that
+     * migration has run (a database being created): 0. */
     db_conn *c = db_reader(d);
-    static const char sql[] = "PRAGMA data_version"; /* used by: db_version (caches) */
+    static const char sql[] =
+        "SELECT version FROM catalogue_version WHERE id = 1"; /* used by: db_version (caches) */
     sqlite3_stmt *s = db_stmt(c, sql);
     int64_t v = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    int64_t commits = (int64_t)atomic_load(&d->commits);
-    if (c->seen && v != c->seen_data_version && commits == c->seen_commits)
-        atomic_fetch_add(&d->external, 1);
-    c->seen = true;
-    c->seen_data_version = v;
-    c->seen_commits = commits;
-    return commits + (int64_t)atomic_load(&d->external);
+    if (s && sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+    if (s) sqlite3_reset(s);
+    return v;
 }
 
 /* ---- migrations ---- */

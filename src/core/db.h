@@ -81,9 +81,10 @@ const char *db_col_text(sqlite3_stmt *s, int col);
  * SQLite result code (SQLITE_DONE on success). */
 int db_exec_stmt(sqlite3_stmt *s);
 
-/* A number that changes whenever the catalogue changes (PRAGMA data_version
- * on the reader plus a counter bumped by every commit in this process):
- * used for ETags and caches. */
+/* The catalogue's version: changes whenever something public pages show
+ * changes (triggers on the catalogue's tables, whoever writes), and only
+ * then — accounts, sessions and throttles leave it alone. Keys the search
+ * index, the page cache and the other per-version caches. */
 int64_t db_version(db *d);
 
 #endif
