@@ -193,3 +193,30 @@ int catalogue_sync_vocab_labels(db_conn *w)
     }
     return changed;
 }
+
+/* Used by: catalogue_fts_defer, catalogue_fts_flush. */
+static const char Q_FTS_DEFER[] = "UPDATE fts_control SET deferred = :on WHERE id = 1";
+static const char Q_FTS_PENDING_DROP[] =
+    "DELETE FROM place_fts WHERE rowid IN (SELECT id FROM fts_pending)";
+static const char Q_FTS_PENDING_FILL[] =
+    "INSERT INTO place_fts (rowid, name, services, place_type, commune, labels, presentation)"
+    " SELECT id, name, services, place_type, commune, labels, presentation FROM place_fts_source"
+    " WHERE id IN (SELECT id FROM fts_pending)";
+static const char Q_FTS_PENDING_CLEAR[] = "DELETE FROM fts_pending";
+
+int catalogue_fts_defer(db_conn *w)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_FTS_DEFER);
+    db_bind_int(s, ":on", 1);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+int catalogue_fts_flush(db_conn *w)
+{
+    sqlite3_stmt *off = db_stmt(w, Q_FTS_DEFER);
+    db_bind_int(off, ":on", 0);
+    if (db_exec_stmt(off) != SQLITE_DONE) return -1;
+    if (db_exec_stmt(db_stmt(w, Q_FTS_PENDING_DROP)) != SQLITE_DONE) return -1;
+    if (db_exec_stmt(db_stmt(w, Q_FTS_PENDING_FILL)) != SQLITE_DONE) return -1;
+    return db_exec_stmt(db_stmt(w, Q_FTS_PENDING_CLEAR)) == SQLITE_DONE ? 0 : -1;
+}

@@ -29,4 +29,14 @@ int catalogue_link_place(db_conn *w, int64_t id);
  */
 int catalogue_sync_vocab_labels(db_conn *w);
 
+/*
+ * Bulk writes (imports): between catalogue_fts_defer and catalogue_fts_flush,
+ * inside one write transaction, the full-text index is not touched by each
+ * place written; the flush re-indexes the places written in one statement
+ * (migrations/0021-fts-deferred.sql says why). The flush must run before the
+ * commit; a rollback undoes both. Return 0, or -1 on a database error.
+ */
+int catalogue_fts_defer(db_conn *w);
+int catalogue_fts_flush(db_conn *w);
+
 #endif

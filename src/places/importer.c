@@ -15,6 +15,7 @@
  * with a few v0.1 fields (or the reverse) loses nothing.
  */
 #include "places/importer.h"
+#include "places/catalogue.h"
 #include "core/markdown.h"
 #include "core/phone.h"
 #include "core/util.h"
@@ -1800,6 +1801,13 @@ static int import_tx(db_conn *w, void *ctx)
     import_args *a = ctx;
     run *r = a->r;
     r->c = w;
+    /* The full-text index once for the whole file, not once per record. */
+    if (catalogue_fts_defer(w) != 0) {
+        r->rep->error =
+            xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(w)));
+        a->failed = true;
+        return -1;
+    }
     for (size_t i = 0; i < a->records->count; i++) {
         r->record = i + 1;
         if (import_record(r, &a->records->records[i]) != 0) {
@@ -1808,6 +1816,12 @@ static int import_tx(db_conn *w, void *ctx)
             a->failed = true;
             return -1;
         }
+    }
+    if (catalogue_fts_flush(w) != 0) {
+        r->rep->error = xasprintf("erreur de la base de données (index de recherche) : %s",
+                                  sqlite3_errmsg(db_handle(w)));
+        a->failed = true;
+        return -1;
     }
     return a->dry_run ? IMPORT_DRY_RUN : 0;
 }

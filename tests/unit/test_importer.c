@@ -351,6 +351,30 @@ TEST(update_and_dry_run)
     CHECK(count_rows("SELECT count(*) FROM place WHERE source = 'Hub Antilles'") == 2);
 }
 
+/* The full-text index is brought up to date once per import
+ * (catalogue_fts_defer/flush): after any import, every place is indexed
+ * under its current name, a renamed place is found by its new name and not
+ * by its old one, and nothing is left deferred. */
+TEST(fts_after_import)
+{
+    CHECK(count_rows("SELECT count(*) FROM place") > 400);
+    CHECK(count_rows("SELECT count(*) FROM place p WHERE NOT EXISTS (SELECT 1 FROM place_fts f"
+                     " WHERE f.rowid = p.id AND f.name = p.name)") == 0);
+    CHECK(count_rows("SELECT count(*) FROM place_fts") == count_rows("SELECT count(*) FROM place"));
+    char *renamed = xstrdup(UPDATED_JSON);
+    memcpy(strstr(renamed, "Espace mémoire"), "Atelier zèbre ", strlen("Atelier zèbre "));
+    importer_report r;
+    CHECK(import_text(renamed, "memoire", false, &r) == 0);
+    CHECK(r.updated == 1);
+    importer_report_free(&r);
+    free(renamed);
+    CHECK(count_rows("SELECT count(*) FROM place_fts WHERE place_fts MATCH 'zebre'") == 1);
+    CHECK(count_rows("SELECT count(*) FROM place_fts WHERE place_fts MATCH 'memoire' AND rowid ="
+                     " (SELECT id FROM place WHERE source_id = 'mem-1')") == 0);
+    CHECK(count_rows("SELECT count(*) FROM fts_pending") == 0);
+    CHECK(count_rows("SELECT deferred FROM fts_control") == 0);
+}
+
 TEST(repeated_id_in_file)
 {
     static const char two[] = "id,pivot,nom,commune,code_postal,adresse,date_maj,source\n"
@@ -561,6 +585,7 @@ int main(void)
     RUN(v1_json);
     RUN(duplicates);
     RUN(update_and_dry_run);
+    RUN(fts_after_import);
     RUN(repeated_id_in_file);
     RUN(detection_and_failures);
     RUN(report_json);
