@@ -307,10 +307,20 @@ static db *open_catalogue(app *a)
     return d;
 }
 
+/* The search index is built while the daemon already answers: start-up
+ * does not wait for it (at 300 000 places the build takes seconds), pages
+ * that do not search are served at once, and the first searches wait for
+ * the build rather than starting their own (search.c acquire). */
+static void *warm_search(void *arg)
+{
+    app *a = arg;
+    search_index_warm(a->search, a->db);
+    return NULL;
+}
+
 static int serve(app *a)
 {
     if (app_load_web(a) != 0) return 1;
-    search_index_warm(a->search, a->db);
     /* SIGINT/SIGTERM are blocked before the server's threads exist (they
      * inherit the mask) and taken by sigwait() below: delivered to a worker
      * thread, a signal used to leave the main thread in pause() for ever, and
@@ -323,6 +333,9 @@ static int serve(app *a)
     signal(SIGPIPE, SIG_IGN);
     http_server *server = http_start(a);
     if (!server) return 1;
+    pthread_t warm;
+    bool warming = pthread_create(&warm, NULL, warm_search, a) == 0;
+    if (!warming) search_index_warm(a->search, a->db);
     if (mail_outbox(&a->cfg))
         fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
     if (!a->cfg.contact_email)
@@ -335,6 +348,7 @@ static int serve(app *a)
     sigwait(&stop_signals, &sig);
     fprintf(stderr, "repere: stopping\n");
     http_stop(server);
+    if (warming) pthread_join(warm, NULL);
     return 0;
 }
 

@@ -23,8 +23,9 @@ static int after_migrate_tx(db_conn *w, void *dir)
     if (geo_gazetteer_load(db_handle(w), dir) != 0) return -1;
     if (catalogue_sync_vocab_labels(w) < 0) return -1;
     /* Time zones and commune links of every place, by the one write path's
-     * rules: repairs what an older version stored. */
-    if (place_store_derive_all(w) < 0) return -1;
+     * rules: repairs what an older version stored (only when the rules or
+     * the catalogue changed since the last check). */
+    if (place_store_derive_if_needed(w) < 0) return -1;
     return workshop_extend_recurrences(w, now_utc()) < 0 ? -1 : 0;
 }
 

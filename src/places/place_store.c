@@ -224,3 +224,27 @@ int place_store_derive_all(db_conn *w)
     int linked = catalogue_link_communes(w);
     return linked < 0 ? -1 : changed + linked;
 }
+
+/* Used by: place_store_derive_if_needed. */
+static const char Q_DERIVE_STATE[] =
+    "SELECT d.rules, d.catalogue_version, v.version FROM derive_state d, catalogue_version v"
+    " WHERE d.id = 1 AND v.id = 1";
+static const char Q_DERIVE_DONE[] =
+    "UPDATE derive_state SET rules = :rules,"
+    " catalogue_version = (SELECT version FROM catalogue_version WHERE id = 1) WHERE id = 1";
+
+int place_store_derive_if_needed(db_conn *w)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_DERIVE_STATE);
+    bool current = false;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        current = sqlite3_column_int64(s, 0) == PLACE_STORE_DERIVE_RULES &&
+                  sqlite3_column_int64(s, 1) == sqlite3_column_int64(s, 2);
+    sqlite3_reset(s);
+    if (current) return 0;
+    int changed = place_store_derive_all(w);
+    if (changed < 0) return -1;
+    s = db_stmt(w, Q_DERIVE_DONE);
+    db_bind_int(s, ":rules", PLACE_STORE_DERIVE_RULES);
+    return db_exec_stmt(s) == SQLITE_DONE ? changed : -1;
+}

@@ -162,4 +162,15 @@ const char *place_store_timezone(const char *postal_code);
  */
 int place_store_derive_all(db_conn *w);
 
+/* The version of the derivation rules: raise it whenever a rule that
+ * place_store_derive_all applies changes, so that the next start-up checks
+ * every place again (otherwise it is skipped when nothing changed since the
+ * last check: place_store_derive_if_needed). */
+enum { PLACE_STORE_DERIVE_RULES = 1 };
+
+/* place_store_derive_all, unless neither the rules nor the catalogue changed
+ * since it last ran (migrations/0022-derive-state.sql). Returns the number of
+ * places changed (0 when skipped), or -1. */
+int place_store_derive_if_needed(db_conn *w);
+
 #endif
