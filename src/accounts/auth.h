@@ -15,7 +15,7 @@
 #include "core/db.h"
 
 enum {
-    AUTH_PASSWORD_MIN = 12,         /* bytes */
+    AUTH_PASSWORD_MIN = 12,         /* characters (code points, marks with their letter) */
     AUTH_PASSWORD_MAX = 1024,       /* bytes: Argon2 does not care, the form limit does */
     AUTH_CONCURRENT_HASHES = 2,     /* of the 4 worker threads, at most 2 hash at once */
     AUTH_TOKEN_CHARS = 43,          /* 32 random bytes in base64url, no padding */
