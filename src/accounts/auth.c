@@ -383,10 +383,10 @@ void auth_client_key(const auth_state *s, const char *ip, char out[33])
 
 /* ---- throttling ---- */
 
-/* Used by: auth_throttle_wait (one key). */
+/* Used by: auth_throttle_begin (one key). */
 static const char Q_THROTTLE_GET[] =
     "SELECT failures, first_failure_at, last_failure_at FROM login_throttle WHERE key = :key";
-/* Used by: auth_throttle_fail. */
+/* Used by: auth_throttle_begin. */
 static const char Q_THROTTLE_FAIL[] =
     "INSERT INTO login_throttle (key, failures, first_failure_at, last_failure_at)"
     " VALUES (:key, 1, :now, :now)"
@@ -394,8 +394,11 @@ static const char Q_THROTTLE_FAIL[] =
     "  failures = iif(last_failure_at < :now - :window, 1, failures + 1),"
     "  first_failure_at = iif(last_failure_at < :now - :window, :now, first_failure_at),"
     "  last_failure_at = :now";
-/* Used by: auth_throttle_clear. */
+/* Used by: auth_throttle_succeeded (the account's failures forgotten). */
 static const char Q_THROTTLE_CLEAR[] = "DELETE FROM login_throttle WHERE key = :key";
+/* Used by: auth_throttle_succeeded (the address's attempt was not a failure). */
+static const char Q_THROTTLE_UNCOUNT[] =
+    "UPDATE login_throttle SET failures = max(failures - 1, 0) WHERE key = :key";
 
 static char *account_key(const char *email)
 {
@@ -435,18 +438,6 @@ static int64_t wait_for(db_conn *c, const char *key, int64_t free_failures, int6
     return wait;
 }
 
-int64_t auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now)
-{
-    db_conn *c = db_reader(d);
-    char *ak = account_key(email);
-    char *ik = xasprintf("ip:%s", ip ? ip : "");
-    int64_t a = wait_for(c, ak, AUTH_ACCOUNT_FREE_FAILURES, AUTH_ACCOUNT_MAX_PER_HOUR, now);
-    int64_t i = wait_for(c, ik, AUTH_IP_FREE_FAILURES, 0, now);
-    free(ak);
-    free(ik);
-    return a > i ? a : i;
-}
-
 static void fail_key(db_conn *w, const char *key, int64_t now)
 {
     sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_FAIL);
@@ -456,23 +447,36 @@ static void fail_key(db_conn *w, const char *key, int64_t now)
     db_exec_stmt(s);
 }
 
-void auth_throttle_fail(db_conn *w, const char *email, const char *ip, int64_t now)
+int64_t auth_throttle_begin(db_conn *w, const char *email, const char *ip, int64_t now)
 {
     char *ak = account_key(email);
     char *ik = xasprintf("ip:%s", ip ? ip : "");
-    fail_key(w, ak, now);
-    fail_key(w, ik, now);
+    int64_t a = wait_for(w, ak, AUTH_ACCOUNT_FREE_FAILURES, AUTH_ACCOUNT_MAX_PER_HOUR, now);
+    int64_t i = wait_for(w, ik, AUTH_IP_FREE_FAILURES, 0, now);
+    int64_t wait = a > i ? a : i;
+    if (wait == 0) {
+        /* Counted as a failure before the password is checked: an attempt
+         * running beside this one sees it and waits. */
+        fail_key(w, ak, now);
+        fail_key(w, ik, now);
+    }
     free(ak);
     free(ik);
+    return wait;
 }
 
-void auth_throttle_clear(db_conn *w, const char *email)
+void auth_throttle_succeeded(db_conn *w, const char *email, const char *ip)
 {
     char *ak = account_key(email);
+    char *ik = xasprintf("ip:%s", ip ? ip : "");
     sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_CLEAR);
     db_bind_text(s, ":key", ak);
     db_exec_stmt(s);
+    s = db_stmt(w, Q_THROTTLE_UNCOUNT);
+    db_bind_text(s, ":key", ik);
+    db_exec_stmt(s);
     free(ak);
+    free(ik);
 }
 
 /* ---- audit ---- */

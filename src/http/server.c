@@ -5,6 +5,7 @@
  * files that include <microhttpd.h>.
  */
 #include "http/server.h"
+#include "accounts/auth.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -505,6 +506,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue(conn, r);
 }
 
+typedef struct refusal {
+    req *r;
+    char *subject;
+} refusal;
+
+static int refusal_tx(db_conn *w, void *ctx)
+{
+    const refusal *f = ctx;
+    auth_audit(w, "access_refused", f->r->user ? f->r->user->account_id : 0, f->subject,
+               req_client_ip(f->r), f->r->user ? f->r->user->email : NULL);
+    return 0;
+}
+
+/* Every 403, whichever check gave it (access level, CSRF, origin, territory
+ * in a handler), goes to the audit log: who tried what, from where. */
+static void audit_refusal(req *r)
+{
+    char *path = text_printable(r->path);
+    refusal f = {r, xasprintf("%s %s", r->method, path)};
+    db_transaction(r->app->db, refusal_tx, &f);
+    free(f.subject);
+    free(path);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -513,6 +538,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     app *a = cls;
     req *r = *con_cls;
     if (!r) return;
+    if (r->status == 403) audit_refusal(r);
     if (!a->cfg.quiet) {
         /* The same client as the limiters see (the proxy's header when trusted). */
         char anon[INET6_ADDRSTRLEN] = "-";
