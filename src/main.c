@@ -24,6 +24,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "routes.h"
+#include "pages/pages.h"
 #include "places/importer.h"
 #include "core/mail.h"
 #include "search/search.h"
@@ -335,6 +336,7 @@ static int serve(app *a)
     sigwait(&stop_signals, &sig);
     fprintf(stderr, "repere: stopping\n");
     http_stop(server);
+    page_downloads_cleanup();
     return 0;
 }
 
