@@ -25,10 +25,16 @@
 #include <zlib.h>
 
 enum {
-    GZIP_MIN_BYTES = 1024, /* smaller bodies are not worth compressing */
-    GZIP_LEVEL = 5,        /* 0.3–0.4 ms for 20 KB here; higher levels buy little */
-    CONNECTION_TIMEOUT_S = 15,
+    GZIP_MIN_BYTES = 1024,     /* smaller bodies are not worth compressing */
+    GZIP_LEVEL = 5,            /* 0.3–0.4 ms for 20 KB here; higher levels buy little */
+    CONNECTION_TIMEOUT_S = 15, /* inactivity, once a request has begun */
+    HEADER_TIMEOUT_S = 5,      /* inactivity before the first request's headers are complete */
     CONNECTION_LIMIT = 1000,
+    /* Connections per client address when the daemon faces clients directly:
+     * one address cannot take the whole CONNECTION_LIMIT. Behind the proxy
+     * (REPERE_TRUST_PROXY) every connection comes from it: nginx limits
+     * per visitor (limit_conn) instead. */
+    PER_IP_CONNECTION_LIMIT = 32,
     CONNECTION_MEMORY = 48 * 1024,
 };
 
@@ -418,6 +424,17 @@ static void dispatch(req *r)
     }
 }
 
+/* A new connection has HEADER_TIMEOUT_S of silence to send its headers
+ * (on_request gives it CONNECTION_TIMEOUT_S once they are in): thousands of
+ * connections that never finish their headers do not stay for long. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls, (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT_S);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -426,6 +443,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     app *a = cls;
     req *r = *con_cls;
     if (!r) {
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned)CONNECTION_TIMEOUT_S);
         r = xcalloc(1, sizeof *r);
         r->app = a;
         r->connection = conn;
@@ -589,7 +608,9 @@ http_server *http_start(app *a)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, a, MHD_OPTION_END);
+        on_completed, a, MHD_OPTION_NOTIFY_CONNECTION, on_connection, a,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(a->cfg.trust_proxy ? 0 : PER_IP_CONNECTION_LIMIT), MHD_OPTION_END);
     if (!d) {
         fprintf(stderr,
                 "repere: cannot listen on %s port %d (%s): is another program using this port?\n",

@@ -108,3 +108,41 @@ test('while downloads are being built, a search still answers first (downloads h
   // Every one of them is served once its turn comes.
   for (const p of selections) assert.equal((await download(p)).status, 200, p);
 });
+
+// A GET from another loopback address; resolves with the status, rejects
+// after `ms`.
+function getFrom(localAddress, p, ms) {
+  return new Promise((resolve, reject) => {
+    const req = require('node:http').get({ host: '127.0.0.1', port: server.port, path: p, localAddress, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.setTimeout(ms, () => { req.destroy(); reject(new Error(`no answer within ${ms} ms`)); });
+    req.on('error', reject);
+  });
+}
+
+test('one address holding 1 000 slow connections does not stop the daemon answering another', async () => {
+  const slow = [];
+  let opened = 0;
+  for (let i = 0; i < 1000; i++) {
+    const s = net.connect({ host: '127.0.0.1', port: server.port, localAddress: '127.0.0.1' });
+    s.on('error', () => {});
+    s.on('connect', () => { opened++; s.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: '); });
+    slow.push(s);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const drip = setInterval(() => { for (const s of slow) if (!s.destroyed) s.write('a'); }, 500);
+  try {
+    assert.ok(opened > 0, 'the slow client connected');
+    const started = Date.now();
+    assert.equal(await getFrom('127.0.0.2', '/robots.txt', 1000), 200);
+    assert.ok(Date.now() - started < 1000);
+  } finally {
+    clearInterval(drip);
+    for (const s of slow) s.destroy();
+  }
+  // The slow address itself is served again once it lets go.
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await getFrom('127.0.0.1', '/robots.txt', 3000), 200);
+});
