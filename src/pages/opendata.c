@@ -62,22 +62,25 @@ static char *download_path(uint64_t key, int64_t version, export_format format, 
                      (long long)version, export_format_extension(format), gz ? ".gz" : "");
 }
 
+/* Remove a kept entry's files (the key does not say the format: try each). */
+static void download_unlink(const download_file *f)
+{
+    for (int fmt = EXPORT_FORMAT_CSV; fmt <= EXPORT_FORMAT_GEOJSON; fmt++)
+        for (int gz = 0; gz < 2; gz++) {
+            char *p = download_path(f->key, f->version, (export_format)fmt, gz);
+            unlink(p);
+            free(p);
+        }
+}
+
 void page_downloads_cleanup(void)
 {
     pthread_mutex_lock(&DOWNLOADS.lock);
     if (DOWNLOADS.dir) {
         char *dir = DOWNLOADS.dir;
         /* Only files this process wrote live there. */
-        for (size_t i = 0; i < DOWNLOAD_FILES; i++) {
-            download_file *f = &DOWNLOADS.files[i];
-            if (!f->ready) continue;
-            for (int fmt = EXPORT_FORMAT_CSV; fmt <= EXPORT_FORMAT_GEOJSON; fmt++)
-                for (int gz = 0; gz < 2; gz++) {
-                    char *p = download_path(f->key, f->version, (export_format)fmt, gz);
-                    unlink(p);
-                    free(p);
-                }
-        }
+        for (size_t i = 0; i < DOWNLOAD_FILES; i++)
+            if (DOWNLOADS.files[i].ready) download_unlink(&DOWNLOADS.files[i]);
         rmdir(dir);
         free(dir);
         DOWNLOADS.dir = NULL;
@@ -156,15 +159,7 @@ static void download_keep(uint64_t key, int64_t version, size_t count)
         for (size_t i = 1; i < DOWNLOAD_FILES; i++)
             if (DOWNLOADS.files[i].used < slot->used) slot = &DOWNLOADS.files[i];
     }
-    if (slot->ready)
-        for (int gz = 0; gz < 2; gz++) {
-            /* The key says the format; the old entry's files, whatever its format. */
-            for (int fmt = EXPORT_FORMAT_CSV; fmt <= EXPORT_FORMAT_GEOJSON; fmt++) {
-                char *p = download_path(slot->key, slot->version, (export_format)fmt, gz);
-                unlink(p);
-                free(p);
-            }
-        }
+    if (slot->ready) download_unlink(slot);
     *slot = (download_file){
         .key = key, .version = version, .ready = true, .count = count, .used = time(NULL)};
 }
