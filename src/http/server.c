@@ -34,7 +34,7 @@ enum {
      * one address cannot take the whole CONNECTION_LIMIT. Behind the proxy
      * (REPERE_TRUST_PROXY) every connection comes from it: nginx limits
      * per visitor (limit_conn) instead. */
-    PER_IP_CONNECTION_LIMIT = 32,
+    PER_IP_CONNECTION_LIMIT = 64, /* = bench/run.sh's default wrk connections */
     CONNECTION_MEMORY = 48 * 1024,
 };
 
