@@ -17,7 +17,8 @@ libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev libcsv-dev libxxhash-dev
 # as an independent iCalendar parser, curl for scripts, faketime (libfaketime)
 # to run the daemon at a chosen date in tests (Christmas week, DST).
 PKGS="$PKGS nodejs npm chromium poppler-utils zbar-tools python3 python3-icalendar curl faketime"
-# Benchmarks and fuzzing: wrk, nginx (reference server), clang + libFuzzer.
+# Benchmarks and fuzzing: wrk, nginx (reference server; also run in front of
+# the daemon by tests/e2e/nginx.test.js), clang + libFuzzer.
 PKGS="$PKGS wrk nginx-light clang libclang-rt-14-dev"
 # Lint (make lint, part of make check): the checked-in .clang-format and cppcheck.
 PKGS="$PKGS clang-format cppcheck"

@@ -24,6 +24,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "routes.h"
+#include "pages/pages.h"
 #include "places/importer.h"
 #include "core/mail.h"
 #include "search/search.h"
@@ -349,6 +350,7 @@ static int serve(app *a)
     fprintf(stderr, "repere: stopping\n");
     http_stop(server);
     if (warming) pthread_join(warm, NULL);
+    page_downloads_cleanup();
     return 0;
 }
 

@@ -39,29 +39,112 @@ static char *lower_dup(const char *s)
     return c;
 }
 
-static void load_common(auth_state *s, const char *root)
+/* The site's name, which people put in their password for this site. */
+static const char SITE_NAME[] = "repere";
+
+/* Combining marks, variation selectors and zero-width joiners: parts of the
+ * character before them, not characters of their own. */
+static bool is_mark(uint32_t cp)
 {
-    char *path = xasprintf("%s/data/common-passwords.txt", root);
+    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200C ||
+           cp == 0x200D;
+}
+
+static bool is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+/*
+ * The word under a password, as people build them: folded (case, accents),
+ * spaces and punctuation dropped, then the digits and symbols around it
+ * (years, "123", "!!") dropped. "Repère 2026 !!" → "repere". Malloc'd.
+ */
+static char *password_base(const char *password)
+{
+    char *f = text_fold(password);
+    size_t n = 0;
+    for (const char *p = f; *p; p++)
+        if (*p != ' ') f[n++] = *p;
+    f[n] = '\0';
+    size_t start = 0;
+    while (start < n && isdigit((unsigned char)f[start]))
+        start++;
+    while (n > start && isdigit((unsigned char)f[n - 1]))
+        n--;
+    f[n] = '\0';
+    memmove(f, f + start, n - start + 1);
+    return f;
+}
+
+/* The password without the site's name: "Repere-Admin-2026" → "admin". */
+static char *without_site_name(const char *base)
+{
+    buf b = {0};
+    buf_puts(&b, "");
+    for (const char *p = base; *p;) {
+        if (strncmp(p, SITE_NAME, sizeof SITE_NAME - 1) == 0) {
+            p += sizeof SITE_NAME - 1;
+            continue;
+        }
+        buf_putc(&b, *p++);
+    }
+    char *rest = buf_steal(&b);
+    char *again = password_base(rest); /* digits between the name and the word */
+    free(rest);
+    return again;
+}
+
+/* Read one list of common passwords into s->common as base words. */
+static void load_list(auth_state *s, const char *root, const char *name, size_t *cap)
+{
+    char *path = xasprintf("%s/data/%s", root, name);
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "repere: warning: %s is missing: common passwords are not refused\n", path);
+        fprintf(stderr, "repere: warning: %s is missing: common passwords are not all refused\n",
+                path);
         free(path);
         return;
     }
-    size_t cap = 0;
     char line[256];
     while (fgets(line, sizeof line, f)) {
         char *t = str_trim(line);
-        if (!*t || *t == '#') continue;
-        if (s->ncommon == cap) {
-            cap = cap ? cap * 2 : 256;
-            s->common = xrealloc(s->common, cap * sizeof *s->common);
+        if (!*t || *t == '#' || !utf8_valid(t, strlen(t))) continue;
+        char *base = password_base(t);
+        if (!*base) { /* digits only: refused by their own rule */
+            free(base);
+            continue;
         }
-        s->common[s->ncommon++] = lower_dup(t);
+        if (s->ncommon == *cap) {
+            *cap = *cap ? *cap * 2 : 1024;
+            s->common = xrealloc(s->common, *cap * sizeof *s->common);
+        }
+        s->common[s->ncommon++] = base;
     }
     fclose(f);
     free(path);
+}
+
+/* The hand-made list (French favourites) and Openwall's (its NOTICE in data/),
+ * sorted and without duplicates for bsearch. */
+static void load_common(auth_state *s, const char *root)
+{
+    size_t cap = 0;
+    load_list(s, root, "common-passwords.txt", &cap);
+    load_list(s, root, "openwall-passwords.lst", &cap);
     qsort(s->common, s->ncommon, sizeof *s->common, cmp_str);
+    size_t kept = 0;
+    for (size_t i = 0; i < s->ncommon; i++) {
+        if (kept && strcmp(s->common[kept - 1], s->common[i]) == 0)
+            free(s->common[i]);
+        else
+            s->common[kept++] = s->common[i];
+    }
+    s->ncommon = kept;
 }
 
 /* In the transaction: make the signing key if there is none, then read it. */
@@ -132,24 +215,100 @@ void auth_free(app *a)
     a->auth = NULL;
 }
 
+/* What one character of a password counts as when comparing characters:
+ * any space is a space, letters fold (case, accents), anything else is
+ * itself. Writes at most 8 bytes + NUL. */
+static void char_unit(uint32_t cp, const char *bytes, size_t n, char out[9])
+{
+    if (is_space(cp)) {
+        strcpy(out, " ");
+        return;
+    }
+    char one[5] = {0};
+    memcpy(one, bytes, n);
+    char *f = text_fold(one);
+    snprintf(out, 9, "%s", *f ? f : one);
+    free(f);
+}
+
+/* Characters as a person counts them (marks belong to their letter), and
+ * whether they are all the same character. -1 when not valid UTF-8. */
+static long count_characters(const char *password, bool *one_repeated)
+{
+    size_t len = strlen(password);
+    char first[9] = "", unit[9];
+    long chars = 0;
+    *one_repeated = true;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_next(password + i, len - i, &cp);
+        if (!n) return -1;
+        if (!is_mark(cp)) {
+            char_unit(cp, password + i, n, unit);
+            if (chars == 0)
+                memcpy(first, unit, sizeof first);
+            else if (strcmp(unit, first) != 0)
+                *one_repeated = false;
+            chars++;
+        }
+        i += n;
+    }
+    return chars;
+}
+
+static bool listed(const auth_state *s, const char *word)
+{
+    return s && *word && bsearch(&word, s->common, s->ncommon, sizeof *s->common, cmp_str);
+}
+
+/* Only digits, spaces and ASCII punctuation ("1234 5678 90!!"). */
+static bool no_letters(const char *password)
+{
+    for (const unsigned char *p = (const unsigned char *)password; *p; p++)
+        if (*p >= 0x80 || isalpha(*p)) return false;
+    return true;
+}
+
+/* Equal once folded and stripped of spaces and punctuation around and
+ * inside ("  Someone@Example.fr " is the address someone@example.fr). */
+static bool same_skeleton(const char *a, const char *b)
+{
+    char *fa = text_fold(a), *fb = text_fold(b);
+    bool same = *fa && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
 const char *auth_password_problem(const auth_state *s, const char *password, const char *email)
 {
     size_t len = password ? strlen(password) : 0;
-    if (len < AUTH_PASSWORD_MIN)
+    if (len > AUTH_PASSWORD_MAX) return "Le mot de passe est trop long (1 024 caractères au plus).";
+    if (!utf8_valid(password ? password : "", len))
+        return "Le mot de passe contient des caractères invalides.";
+    bool one_repeated = false;
+    long chars = count_characters(password ? password : "", &one_repeated);
+    if (chars < AUTH_PASSWORD_MIN)
         return "Le mot de passe doit faire au moins 12 caractères (une phrase de quelques mots "
                "convient très bien).";
-    if (len > AUTH_PASSWORD_MAX) return "Le mot de passe est trop long (1 024 caractères au plus).";
-    if (!utf8_valid(password, len)) return "Le mot de passe contient des caractères invalides.";
-    if (email && strcasecmp(password, email) == 0)
-        return "Le mot de passe ne doit pas être votre adresse électronique.";
-    char *low = lower_dup(password);
-    bool common = s && bsearch(&low, s->common, s->ncommon, sizeof *s->common, cmp_str);
-    /* The same character repeated is as weak as a listed password. */
-    bool repeated = true;
-    for (size_t i = 1; i < len; i++)
-        repeated &= password[i] == password[0];
-    free(low);
-    if (common || repeated)
+    if (email && *email) {
+        char *local = xstrdup(email);
+        char *at = strchr(local, '@');
+        if (at) *at = '\0';
+        char *mine = password_base(password), *theirs = password_base(local);
+        bool is_email = same_skeleton(password, email) || (*theirs && strcmp(mine, theirs) == 0);
+        free(mine);
+        free(theirs);
+        free(local);
+        if (is_email) return "Le mot de passe ne doit pas être votre adresse électronique.";
+    }
+    char *base = password_base(password);
+    char *rest = without_site_name(base);
+    bool common = one_repeated || no_letters(password) || listed(s, base) ||
+                  (strcmp(rest, base) != 0 && (!*rest || listed(s, rest)));
+    free(base);
+    free(rest);
+    if (common)
         return "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une "
                "phrase de quelques mots.";
     return NULL;
@@ -224,10 +383,10 @@ void auth_client_key(const auth_state *s, const char *ip, char out[33])
 
 /* ---- throttling ---- */
 
-/* Used by: auth_throttle_wait (one key). */
+/* Used by: auth_throttle_begin (one key). */
 static const char Q_THROTTLE_GET[] =
     "SELECT failures, first_failure_at, last_failure_at FROM login_throttle WHERE key = :key";
-/* Used by: auth_throttle_fail. */
+/* Used by: auth_throttle_begin. */
 static const char Q_THROTTLE_FAIL[] =
     "INSERT INTO login_throttle (key, failures, first_failure_at, last_failure_at)"
     " VALUES (:key, 1, :now, :now)"
@@ -235,8 +394,11 @@ static const char Q_THROTTLE_FAIL[] =
     "  failures = iif(last_failure_at < :now - :window, 1, failures + 1),"
     "  first_failure_at = iif(last_failure_at < :now - :window, :now, first_failure_at),"
     "  last_failure_at = :now";
-/* Used by: auth_throttle_clear. */
+/* Used by: auth_throttle_succeeded (the account's failures forgotten). */
 static const char Q_THROTTLE_CLEAR[] = "DELETE FROM login_throttle WHERE key = :key";
+/* Used by: auth_throttle_succeeded (the address's attempt was not a failure). */
+static const char Q_THROTTLE_UNCOUNT[] =
+    "UPDATE login_throttle SET failures = max(failures - 1, 0) WHERE key = :key";
 
 static char *account_key(const char *email)
 {
@@ -276,18 +438,6 @@ static int64_t wait_for(db_conn *c, const char *key, int64_t free_failures, int6
     return wait;
 }
 
-int64_t auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now)
-{
-    db_conn *c = db_reader(d);
-    char *ak = account_key(email);
-    char *ik = xasprintf("ip:%s", ip ? ip : "");
-    int64_t a = wait_for(c, ak, AUTH_ACCOUNT_FREE_FAILURES, AUTH_ACCOUNT_MAX_PER_HOUR, now);
-    int64_t i = wait_for(c, ik, AUTH_IP_FREE_FAILURES, 0, now);
-    free(ak);
-    free(ik);
-    return a > i ? a : i;
-}
-
 static void fail_key(db_conn *w, const char *key, int64_t now)
 {
     sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_FAIL);
@@ -297,23 +447,36 @@ static void fail_key(db_conn *w, const char *key, int64_t now)
     db_exec_stmt(s);
 }
 
-void auth_throttle_fail(db_conn *w, const char *email, const char *ip, int64_t now)
+int64_t auth_throttle_begin(db_conn *w, const char *email, const char *ip, int64_t now)
 {
     char *ak = account_key(email);
     char *ik = xasprintf("ip:%s", ip ? ip : "");
-    fail_key(w, ak, now);
-    fail_key(w, ik, now);
+    int64_t a = wait_for(w, ak, AUTH_ACCOUNT_FREE_FAILURES, AUTH_ACCOUNT_MAX_PER_HOUR, now);
+    int64_t i = wait_for(w, ik, AUTH_IP_FREE_FAILURES, 0, now);
+    int64_t wait = a > i ? a : i;
+    if (wait == 0) {
+        /* Counted as a failure before the password is checked: an attempt
+         * running beside this one sees it and waits. */
+        fail_key(w, ak, now);
+        fail_key(w, ik, now);
+    }
     free(ak);
     free(ik);
+    return wait;
 }
 
-void auth_throttle_clear(db_conn *w, const char *email)
+void auth_throttle_succeeded(db_conn *w, const char *email, const char *ip)
 {
     char *ak = account_key(email);
+    char *ik = xasprintf("ip:%s", ip ? ip : "");
     sqlite3_stmt *s = db_stmt(w, Q_THROTTLE_CLEAR);
     db_bind_text(s, ":key", ak);
     db_exec_stmt(s);
+    s = db_stmt(w, Q_THROTTLE_UNCOUNT);
+    db_bind_text(s, ":key", ik);
+    db_exec_stmt(s);
     free(ak);
+    free(ik);
 }
 
 /* ---- audit ---- */

@@ -15,7 +15,7 @@
 #include "core/db.h"
 
 enum {
-    AUTH_PASSWORD_MIN = 12,         /* bytes */
+    AUTH_PASSWORD_MIN = 12,         /* characters (code points, marks with their letter) */
     AUTH_PASSWORD_MAX = 1024,       /* bytes: Argon2 does not care, the form limit does */
     AUTH_CONCURRENT_HASHES = 2,     /* of the 4 worker threads, at most 2 hash at once */
     AUTH_TOKEN_CHARS = 43,          /* 32 random bytes in base64url, no padding */
@@ -63,12 +63,15 @@ bool auth_sign_check(const auth_state *s, const char *message, const char *signa
 void auth_client_key(const auth_state *s, const char *ip, char out[33]);
 
 /* ---- login throttling ---- */
-/* Seconds the client must still wait before trying `email` again (0: may try). */
-int64_t auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now);
-/* Record a failure for the account and the address (inside a write transaction). */
-void auth_throttle_fail(db_conn *w, const char *email, const char *ip, int64_t now);
-/* Forget the account's failures after a successful login. */
-void auth_throttle_clear(db_conn *w, const char *email);
+/* Before a password is checked (the login, the current password of a
+ * password change), inside a write transaction: the seconds the client must
+ * still wait before trying `email` again from `ip`, or 0 — and then the
+ * attempt is already counted as a failure for the account and the address,
+ * so that attempts running at the same time see each other. */
+int64_t auth_throttle_begin(db_conn *w, const char *email, const char *ip, int64_t now);
+/* The password was right: forget the account's failures and take back the
+ * attempt counted for the address. */
+void auth_throttle_succeeded(db_conn *w, const char *email, const char *ip);
 
 /* ---- audit log ---- */
 /* Record an event inside the caller's write transaction, and print it on

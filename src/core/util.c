@@ -264,6 +264,11 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+size_t utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+    return utf8_decode((const unsigned char *)s, len, cp);
+}
+
 bool utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -60,6 +60,9 @@ bool str_ends_with(const char *s, const char *suffix);
 char *str_trim(char *s);
 /* True when the bytes are valid UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t len);
+/* Decode the code point at s (len bytes available) into *cp; returns its
+ * length in bytes, or 0 when the bytes there are not valid UTF-8. */
+size_t utf8_next(const char *s, size_t len, uint32_t *cp);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s);
 

@@ -6,6 +6,7 @@
  */
 #include "http/server.h"
 #include "http/page_cache.h"
+#include "accounts/auth.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -26,10 +27,16 @@
 #include <zlib.h>
 
 enum {
-    GZIP_MIN_BYTES = 1024, /* smaller bodies are not worth compressing */
-    GZIP_LEVEL = 5,        /* 0.3–0.4 ms for 20 KB here; higher levels buy little */
-    CONNECTION_TIMEOUT_S = 15,
+    GZIP_MIN_BYTES = 1024,     /* smaller bodies are not worth compressing */
+    GZIP_LEVEL = 5,            /* 0.3–0.4 ms for 20 KB here; higher levels buy little */
+    CONNECTION_TIMEOUT_S = 15, /* inactivity, once a request has begun */
+    HEADER_TIMEOUT_S = 5,      /* inactivity before the first request's headers are complete */
     CONNECTION_LIMIT = 1000,
+    /* Connections per client address when the daemon faces clients directly:
+     * one address cannot take the whole CONNECTION_LIMIT. Behind the proxy
+     * (REPERE_TRUST_PROXY) every connection comes from it: nginx limits
+     * per visitor (limit_conn) instead. */
+    PER_IP_CONNECTION_LIMIT = 64, /* = bench/run.sh's default wrk connections */
     CONNECTION_MEMORY = 48 * 1024,
 };
 
@@ -462,6 +469,17 @@ static void dispatch(req *r)
     }
 }
 
+/* A new connection has HEADER_TIMEOUT_S of silence to send its headers
+ * (on_request gives it CONNECTION_TIMEOUT_S once they are in): thousands of
+ * connections that never finish their headers do not stay for long. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls, (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT_S);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -470,6 +488,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     app *a = cls;
     req *r = *con_cls;
     if (!r) {
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned)CONNECTION_TIMEOUT_S);
         r = xcalloc(1, sizeof *r);
         r->app = a;
         r->connection = conn;
@@ -550,6 +570,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue(conn, r);
 }
 
+typedef struct refusal {
+    req *r;
+    char *subject;
+} refusal;
+
+static int refusal_tx(db_conn *w, void *ctx)
+{
+    const refusal *f = ctx;
+    auth_audit(w, "access_refused", f->r->user ? f->r->user->account_id : 0, f->subject,
+               req_client_ip(f->r), f->r->user ? f->r->user->email : NULL);
+    return 0;
+}
+
+/* Every 403, whichever check gave it (access level, CSRF, origin, territory
+ * in a handler), goes to the audit log: who tried what, from where. */
+static void audit_refusal(req *r)
+{
+    char *path = text_printable(r->path);
+    refusal f = {r, xasprintf("%s %s", r->method, path)};
+    db_transaction(r->app->db, refusal_tx, &f);
+    free(f.subject);
+    free(path);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -558,6 +602,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     app *a = cls;
     req *r = *con_cls;
     if (!r) return;
+    if (r->status == 403) audit_refusal(r);
     if (!a->cfg.quiet) {
         /* The same client as the limiters see (the proxy's header when trusted). */
         char anon[INET6_ADDRSTRLEN] = "-";
@@ -608,7 +653,9 @@ http_server *http_start(app *a)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, a, MHD_OPTION_END);
+        on_completed, a, MHD_OPTION_NOTIFY_CONNECTION, on_connection, a,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(a->cfg.trust_proxy ? 0 : PER_IP_CONNECTION_LIMIT), MHD_OPTION_END);
     if (!d) {
         fprintf(stderr,
                 "repere: cannot listen on %s port %d (%s): is another program using this port?\n",

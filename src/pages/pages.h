@@ -29,10 +29,12 @@ int page_place_workshops_atom(req *r); /* agenda.c: /lieux/{id}/ateliers.atom */
 int page_workshop(req *r);             /* workshop.c: /ateliers/{id}-{slug}[.ics] */
 int page_opendata(req *r);             /* opendata.c: /donnees */
 int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,geojson} */
-int page_embed_places(req *r);         /* embed.c: /embed/lieux (may be framed) */
-int page_sitemap(req *r);              /* sitemap.c: /sitemap.xml */
-int page_api_workshops(req *r);        /* api_ateliers.c: /api/v1/ateliers */
-int page_api_workshop(req *r);         /* api_ateliers.c: /api/v1/ateliers/{id} */
+/* opendata.c: remove the built download files (at shutdown, after the server stopped). */
+void page_downloads_cleanup(void);
+int page_embed_places(req *r);  /* embed.c: /embed/lieux (may be framed) */
+int page_sitemap(req *r);       /* sitemap.c: /sitemap.xml */
+int page_api_workshops(req *r); /* api_ateliers.c: /api/v1/ateliers */
+int page_api_workshop(req *r);  /* api_ateliers.c: /api/v1/ateliers/{id} */
 
 int page_selection(req *r);        /* selection.c: /selection (Ma sélection) */
 int page_selection_add(req *r);    /* selection.c: POST /selection/ajouter */

@@ -8,7 +8,9 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 TEST(password_policy)
 {
@@ -26,6 +28,78 @@ TEST(password_policy)
     CHECK(auth_password_problem(NULL, long_pw, NULL) == NULL);
     free(long_pw);
     CHECK(auth_password_problem(NULL, "caf\xc3\x28 au lait!", NULL) != NULL);
+}
+
+/* Characters, not bytes: each of these is 12 bytes or more but fewer than
+ * 12 characters. */
+TEST(password_policy_counts_characters)
+{
+    CHECK(auth_password_problem(NULL, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", NULL) !=
+          NULL);
+    CHECK(auth_password_problem(NULL, "€€€€", NULL) != NULL);
+    CHECK(auth_password_problem(NULL, "éééééé", NULL) != NULL);
+    CHECK(auth_password_problem(NULL, "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301", NULL) != NULL);
+    CHECK(auth_password_problem(NULL, "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0", NULL) !=
+          NULL);
+    /* Twelve characters of any script are enough. */
+    CHECK(auth_password_problem(NULL, "Ça va très bien", NULL) == NULL);
+    CHECK(auth_password_problem(NULL, "日本語のパスワードです", NULL) != NULL);   /* 11 */
+    CHECK(auth_password_problem(NULL, "日本語のパスワードですね", NULL) == NULL); /* 12 */
+}
+
+/* One character repeated, whatever its case, accent or encoding. */
+TEST(password_policy_repeated_character)
+{
+    CHECK(auth_password_problem(NULL, "ééééééééééééé", NULL) != NULL);
+    CHECK(auth_password_problem(NULL, "éÉéÉeEéÉéÉéÉ", NULL) != NULL);
+    char nbsp[64] = "";
+    for (int i = 0; i < 14; i++)
+        strcat(nbsp, i % 2 ? "\xc2\xa0" : " ");
+    CHECK(auth_password_problem(NULL, nbsp, NULL) != NULL);
+    CHECK(auth_password_problem(NULL, "😀😀😀😀😀😀😀😀😀😀😀😀", NULL) != NULL);
+}
+
+TEST(password_policy_email_with_spaces)
+{
+    CHECK(auth_password_problem(NULL, "  someone@example.fr ", "someone@example.fr") != NULL);
+    CHECK(auth_password_problem(NULL, "someone.lastname2026", "someone.lastname@example.fr") !=
+          NULL);
+}
+
+/* The real lists (data/), normalised: case, digits and symbols around, the
+ * site's name. */
+TEST(password_policy_common_lists)
+{
+    app a = {0};
+    a.cfg.root = ".";
+    char path[] = "/tmp/repere-test-auth-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    a.db = db_open(path, NULL);
+    CHECK(a.db != NULL);
+    if (!a.db) return;
+    CHECK(db_migrate(a.db, "migrations") > 0);
+    CHECK(auth_init(&a) == 0);
+    const char *weak[] = {"Password123!",      "azertyuiop12",  "Repere2026!!",  "Repère 2026 !!",
+                          "2026-Repere-Admin", "QWERTYUIOP!!",  "Sunshine2024!", "123456789012",
+                          "iloveyou!!!!",      "Marseille1313!"};
+    for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+        const char *p = auth_password_problem(a.auth, weak[i], "x@example.fr");
+        if (!p) fprintf(stderr, "  accepted: %s\n", weak[i]);
+        CHECK(p != NULL);
+    }
+    CHECK(auth_password_problem(a.auth, "la clef est sous le paillasson", NULL) == NULL);
+    CHECK(auth_password_problem(a.auth, "gestion du lieu numéro un", NULL) == NULL);
+    CHECK(auth_password_problem(a.auth, "Repere tient bon la barre", NULL) == NULL);
+    auth_free(&a);
+    db_close(a.db);
+    unlink(path);
+    char side[64];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 TEST(roles)
@@ -108,6 +182,10 @@ int main(void)
 {
     if (sodium_init() < 0) return 1;
     RUN(password_policy);
+    RUN(password_policy_counts_characters);
+    RUN(password_policy_repeated_character);
+    RUN(password_policy_email_with_spaces);
+    RUN(password_policy_common_lists);
     RUN(roles);
     RUN(tokens);
     RUN(hours_grid);

@@ -73,27 +73,54 @@ static int audit_tx(db_conn *w, void *ctx)
     return 0;
 }
 
-typedef struct login_args {
+/* A password check (the login, or the current password of a password
+ * change): reserved against the throttle before the slow hash runs, then
+ * its outcome recorded, each in its own write transaction. */
+typedef struct check_args {
+    const char *event; /* "login", "password_check" */
     bool ok;
-    int64_t account, now;
+    int64_t account, now, wait;
     const char *email, *ip;
-} login_args;
+} check_args;
 
-/* Inside the transaction: a failure counted and logged, or a success noted. */
-static int login_tx(db_conn *w, void *ctx)
+static int check_begin_tx(db_conn *w, void *ctx)
 {
-    const login_args *a = ctx;
+    check_args *a = ctx;
+    a->wait = auth_throttle_begin(w, a->email, a->ip, a->now);
+    if (a->wait > 0) {
+        char *event = xasprintf("%s_throttled", a->event);
+        auth_audit(w, event, a->account, a->email, a->ip, NULL);
+        free(event);
+    }
+    return 0;
+}
+
+/* Inside the transaction: a failure logged (already counted), or a success noted. */
+static int check_end_tx(db_conn *w, void *ctx)
+{
+    const check_args *a = ctx;
     if (!a->ok) {
-        auth_throttle_fail(w, a->email, a->ip, a->now);
-        auth_audit(w, "login_failed", 0, a->email, a->ip, a->account ? NULL : "compte inconnu");
+        char *event = xasprintf("%s_failed", a->event);
+        auth_audit(w, event, a->account, a->email, a->ip, a->account ? NULL : "compte inconnu");
+        free(event);
         return 0;
     }
-    auth_throttle_clear(w, a->email);
+    auth_throttle_succeeded(w, a->email, a->ip);
+    if (strcmp(a->event, "login") != 0) return 0;
     sqlite3_stmt *s = db_stmt(w, Q_LOGGED_IN);
     db_bind_int(s, ":id", a->account);
     db_exec_stmt(s);
     auth_audit(w, "login", a->account, a->email, a->ip, NULL);
     return 0;
+}
+
+/* "réessayez dans 3 minute(s)", with the Retry-After header. */
+static const char *throttled_message(req *r, const char *what, int64_t wait)
+{
+    reply_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)wait));
+    return arena_printf(r->arena, "Trop de tentatives %s : réessayez dans %lld %s.", what,
+                        (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
+                        wait >= 60 ? "minute(s)" : "seconde(s)");
 }
 
 typedef struct rehash_args {
@@ -121,17 +148,10 @@ int page_login_post(req *r)
     if (strlen(email) > 254 || strlen(password) > AUTH_PASSWORD_MAX)
         return login_again(r, 400, "", retour, "Adresse électronique ou mot de passe incorrect.");
 
-    int64_t wait = auth_throttle_wait(r->app->db, email, ip, now);
-    if (wait > 0) {
-        audit_args a = {"login_throttled", 0, email, ip, NULL};
-        db_transaction(r->app->db, audit_tx, &a);
-        char *msg =
-            arena_printf(r->arena, "Trop de tentatives de connexion : réessayez dans %lld %s.",
-                         (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
-                         wait >= 60 ? "minute(s)" : "seconde(s)");
-        reply_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)wait));
-        return login_again(r, 429, email, retour, msg);
-    }
+    check_args ca = {.event = "login", .now = now, .email = email, .ip = ip};
+    if (db_transaction(r->app->db, check_begin_tx, &ca) < 0) return -1;
+    if (ca.wait > 0)
+        return login_again(r, 429, email, retour, throttled_message(r, "de connexion", ca.wait));
 
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOGIN);
     db_bind_text(s, ":email", email);
@@ -148,8 +168,9 @@ int page_login_post(req *r)
     bool ok = auth_verify_password(r->app->auth, hash, password, &rehash) && !disabled;
     free(hash);
 
-    login_args la = {ok, account, now, email, ip};
-    if (db_transaction(r->app->db, login_tx, &la) < 0) return -1;
+    ca.ok = ok;
+    ca.account = account;
+    if (db_transaction(r->app->db, check_end_tx, &ca) < 0) return -1;
     if (!ok)
         return login_again(r, 401, email, retour,
                            "Adresse électronique ou mot de passe incorrect.");
@@ -422,14 +443,26 @@ int page_account_password(req *r)
     const char *current = form_or_empty(r, "current");
     const char *password = form_or_empty(r, "password");
     const char *confirm = form_or_empty(r, "password2");
+    /* The current password is a password check like the login's: the same
+     * throttle (per account and address), the same audit. */
+    check_args ca = {.event = "password_check",
+                     .account = r->user->account_id,
+                     .now = now_utc(),
+                     .email = r->user->email,
+                     .ip = req_client_ip(r)};
+    if (db_transaction(r->app->db, check_begin_tx, &ca) < 0) return -1;
+    if (ca.wait > 0)
+        return account_page(r, throttled_message(r, "avec le mot de passe actuel", ca.wait), NULL,
+                            429);
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_MY_HASH);
     db_bind_int(s, ":id", r->user->account_id);
     char *hash =
         sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
     sqlite3_reset(s);
-    bool ok = auth_verify_password(r->app->auth, hash, current, NULL);
+    ca.ok = auth_verify_password(r->app->auth, hash, current, NULL);
     free(hash);
-    if (!ok) return account_page(r, "Le mot de passe actuel n'est pas le bon.", NULL, 400);
+    if (db_transaction(r->app->db, check_end_tx, &ca) < 0) return -1;
+    if (!ca.ok) return account_page(r, "Le mot de passe actuel n'est pas le bon.", NULL, 400);
     const char *problem = auth_password_problem(r->app->auth, password, r->user->email);
     if (!problem && strcmp(password, confirm) != 0)
         problem = "Les deux mots de passe ne sont pas identiques.";
