@@ -14,6 +14,11 @@
 # Results: build/bench/results.md (and .tsv), build/bench/resources.tsv (import
 # and start-up seconds, daemon RSS at start and after the runs, per size).
 #
+# The daemon runs with its page cache (src/http/page_cache.h) as in
+# production; the searches are then measured again with it off
+# (REPERE_PAGE_CACHE_MB=0, rows "…, page cache off", routes "*-nocache" in
+# results.tsv): the cost of a question not asked in the same minute.
+#
 # Bench-only: the daemon is started with the API's rate limit lifted
 # (REPERE_API_RATE / REPERE_API_BURST far above what wrk can send), so the
 # api route measures the API rather than its 429 answers. Never in production.
@@ -186,11 +191,33 @@ for size in $SIZES; do
     crps=$1 cp99=$3 cerr=$4
     set -- $(measure "$nginx_base" "$TMP/paths-$size/search-commune.static" -H 'Connection: close') - - - -
     ncrps=$1 ncp99=$3
-    stop_nginx
     rss_end=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    # The same searches with the page cache off (REPERE_PAGE_CACHE_MB=0):
+    # what a question nobody asked this minute costs.
+    port=$(free_port)
+    REPERE_PAGE_CACHE_MB=0 REPERE_API_RATE=1000000000 REPERE_API_BURST=1000000000 \
+        taskset -c 0 "$BIN" serve --db "$db" --listen 127.0.0.1 --port "$port" --quiet >"$TMP/serve-cold.log" 2>&1 &
+    SERVER_PID=$!
+    cold=http://127.0.0.1:$port
+    for i in $(seq 1 400); do curl -sf -o /dev/null "$cold/robots.txt" && break; sleep 0.05; done
+    cold_rows=""
+    for r in search-commune search-need-filters; do
+        set -- $(measure "$cold" "$TMP/paths-$size/$r.paths") - - - -
+        rps=$1 p50=$2 p99=$3 errs=$4
+        set -- $(measure "$nginx_base" "$TMP/paths-$size/$r.static") - - - -
+        nrps=$1 np99=$3
+        ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN {printf "%.2f", a / b}')
+        echo "  $r (page cache off): $rps req/s, p50 $p50 ms, p99 $p99 ms | ratio $ratio" >&2
+        cold_rows="$cold_rows| $r, page cache off | $rps | $p50 | $p99 | $errs | $nrps | $np99 | $ratio |
+"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$r-nocache" "$rps" "$p50" "$p99" "$errs" "$nrps" "$np99" "$ratio" >>"$OUT/results.tsv"
+    done
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    stop_nginx
     {
         echo "| search-commune, Connection: close | $crps | | $cp99 | $cerr | $ncrps | $ncp99 | $(awk -v a="$crps" -v b="$ncrps" 'BEGIN {printf "%.2f", a / b}') |"
+        printf '%s' "$cold_rows"
         echo
         echo "Results page on the wire (50 searches by commune): gzip median/max $(echo $wire | sed 's/ / \/ /') bytes; identity median/max $(echo $raw | sed 's/ / \/ /') bytes. Daemon RSS: $((rss_start / 1024)) MiB at start, $((rss_end / 1024)) MiB after the runs."
         echo
