@@ -53,6 +53,11 @@ void page_cache_free(page_cache *pc)
     free(pc);
 }
 
+bool page_cache_enabled(const page_cache *pc)
+{
+    return pc && pc->max_bytes > 0;
+}
+
 size_t page_cache_bytes(page_cache *pc)
 {
     return pc ? atomic_load(&pc->bytes) : 0;

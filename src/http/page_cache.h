@@ -58,6 +58,9 @@ bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t mi
 void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t minute,
                     const char *body, size_t len, const page_cached *meta);
 
+/* Does it store anything (REPERE_PAGE_CACHE_MB > 0)? */
+bool page_cache_enabled(const page_cache *pc);
+
 /* Bytes held now (for tests and the bench's notes). */
 size_t page_cache_bytes(page_cache *pc);
 

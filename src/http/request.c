@@ -228,7 +228,8 @@ static bool gunzip_into(const char *in, size_t len, buf *out)
 bool reply_cached(req *r)
 {
     page_cache *pc = r->app->pages;
-    if (!pc || (strcmp(r->method, "GET") != 0 && !r->is_head) || r->user || req_header(r, "Cookie"))
+    if (!page_cache_enabled(pc) || (strcmp(r->method, "GET") != 0 && !r->is_head) || r->user ||
+        req_header(r, "Cookie"))
         return false;
     /* The key: the path and the query string as received. Entries hold the
      * gzip representation (a fifth of the bytes, so five times the pages in

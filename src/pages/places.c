@@ -166,8 +166,9 @@ int page_places(req *r)
     json_t *items = json_array();
     db_conn *c = db_reader(r->app->db);
     size_t from = (size_t)(p.page - 1) * SEARCH_PER_PAGE;
+    const int64_t version = db_version(r->app->db); /* once for the page's items */
     for (size_t i = from; i < res.total && i < from + SEARCH_PER_PAGE; i++) {
-        json_t *item = search_list_item(r->app->search, r->app->db, res.hits[i].id);
+        json_t *item = search_list_item(r->app->search, r->app->db, version, res.hits[i].id);
         if (!item) continue;
         json_t *row = json_pack("{s:o}", "place", item);
         if (res.hits[i].distance_km >= 0 && where_has_point(&res.where)) {

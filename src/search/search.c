@@ -1107,9 +1107,9 @@ void search_result_free(search_result *res)
 /* Used by: search_list_item (one result, as a list item). */
 static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.id = :id";
 
-json_t *search_list_item(search_index *si, db *d, int64_t id)
+json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
 {
-    const int64_t version = db_version(d), minute = now_utc() / 60;
+    const int64_t minute = now_utc() / 60;
     item_slot *slot = &si->items[(uint64_t)id % ITEM_CACHE_SLOTS];
     json_t *item = NULL;
     pthread_mutex_lock(&si->items_lock);

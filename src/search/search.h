@@ -118,13 +118,14 @@ void search_result_free(search_result *res);
 
 /*
  * The result-list item of place `id` (place_list_item), or NULL when there
- * is no such place. Built once per data version and minute and shared
+ * is no such place; `version` is db_version(d), read once by the caller for
+ * the whole page. Built once per data version and minute and shared
  * between requests and threads (a place edited is shown changed in the very
  * next search): the caller gets a new reference and must never change the
  * object — per-request facts (the distance) go next to it, see
  * templates/places.html.
  */
-json_t *search_list_item(search_index *si, db *d, int64_t id);
+json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id);
 
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);
