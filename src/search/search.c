@@ -40,10 +40,15 @@ static const group_def GROUPS[SG_COUNT] = {
     [SG_PROGRAMME] = {"label", "Labels et programmes"},
     [SG_ACCESS] = {"acces", "Accessibilité"},
     [SG_HOURS] = {"horaires", "Horaires"},
+    [SG_APPOINTMENT] = {"rendez-vous", "Rendez-vous"},
 };
 
 enum { FEE_FREE, FEE_FREE_IF, FEE_PAID, FEE_PASS };
 enum { ACCESS_WHEELCHAIR };
+/* Rendez-vous, from the national schema's modalites_acces and prise_rdv:
+ * without one ("Se présenter"), or by appointment (online booking, a call
+ * or a mail first). A place may offer both. */
+enum { APPOINTMENT_NONE, APPOINTMENT_NEEDED };
 /* Values of the hours group; HOURS_DAY + weekday (0 = Monday): open on the
  * coming such day. */
 enum { HOURS_NOW, HOURS_AFTER_17, HOURS_DAY };
@@ -55,6 +60,8 @@ static const struct {
                    {"payant", "Payant"},
                    {"pass-numerique", "Pass numérique accepté"}},
   CUSTOM_ACCESS[] = {{"fauteuil", "Accessible en fauteuil roulant"}},
+  CUSTOM_APPOINTMENT[] = {{"sans-rendez-vous", "Sans rendez-vous"},
+                          {"sur-rendez-vous", "Sur rendez-vous"}},
   CUSTOM_HOURS[] = {{"maintenant", "Ouvert maintenant"}, {"apres-17h", "Ouvert après 17 h"},
                     {"lundi", "Ouvert le lundi"},        {"mardi", "Ouvert le mardi"},
                     {"mercredi", "Ouvert le mercredi"},  {"jeudi", "Ouvert le jeudi"},
@@ -262,6 +269,9 @@ search_index *search_index_new(const char *synonyms_path)
         add_value(si, SG_ACCESS, CUSTOM_ACCESS[i].slug, CUSTOM_ACCESS[i].label, NULL);
     for (size_t i = 0; i < ARRAY_LEN(CUSTOM_HOURS); i++)
         add_value(si, SG_HOURS, CUSTOM_HOURS[i].slug, CUSTOM_HOURS[i].label, NULL);
+    for (size_t i = 0; i < ARRAY_LEN(CUSTOM_APPOINTMENT); i++)
+        add_value(si, SG_APPOINTMENT, CUSTOM_APPOINTMENT[i].slug, CUSTOM_APPOINTMENT[i].label,
+                  NULL);
     load_synonyms(si, synonyms_path);
     return si;
 }
@@ -342,7 +352,8 @@ static const char Q_INDEX[] =
     "SELECT p.id, p.latitude, p.longitude, p.services, p.typologies, p.publics, p.support,"
     " p.fees, p.pass_numerique_accepted, p.support_modes, p.does_procedures_for_you,"
     " p.programmes, p.labels, p.wheelchair_accessible, p.commune_insee, c.epci,"
-    " p.departement, p.hours, p.timezone, p.commune_key || ' ' || p.name_key"
+    " p.departement, p.hours, p.timezone, p.commune_key || ' ' || p.name_key,"
+    " p.access_modes, p.booking_url"
     " FROM place p LEFT JOIN commune c ON c.insee = p.commune_insee"
     " WHERE p.closed_at IS NULL ORDER BY p.id";
 
@@ -518,6 +529,13 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
             e->hours = hours; /* understood later, when a search needs it (hours_facts_of) */
         else
             free(hours);
+        const char *modes = db_col_text(st, 20), *booking = db_col_text(st, 21);
+        if (modes && strstr(modes, "Se présenter"))
+            bit_set(&e->bits[SG_APPOINTMENT], APPOINTMENT_NONE);
+        if ((modes && (strstr(modes, "RDV") || strstr(modes, "Téléphoner") ||
+                       strstr(modes, "Contacter par mail") || strstr(modes, "prescription"))) ||
+            (booking && *booking))
+            bit_set(&e->bits[SG_APPOINTMENT], APPOINTMENT_NEEDED);
         const char *key = db_col_text(st, 19);
         e->sort_key = xstrdup(key ? key : "");
     }

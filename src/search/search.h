@@ -42,15 +42,16 @@ enum {
 
 /* The filter groups, in the order they are shown. */
 typedef enum search_group {
-    SG_SERVICE,   /* service=   national services */
-    SG_TYPE,      /* type=      typologie */
-    SG_PUBLIC,    /* public=    publics spécifiquement adressés */
-    SG_SUPPORT,   /* accueil=   prise en charge spécifique */
-    SG_FEES,      /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
-    SG_MODE,      /* accompagnement= modes + a-votre-place */
-    SG_PROGRAMME, /* label=     programmes and labels */
-    SG_ACCESS,    /* acces=     fauteuil */
-    SG_HOURS,     /* horaires=  maintenant, samedi, apres-17h */
+    SG_SERVICE,     /* service=   national services */
+    SG_TYPE,        /* type=      typologie */
+    SG_PUBLIC,      /* public=    publics spécifiquement adressés */
+    SG_SUPPORT,     /* accueil=   prise en charge spécifique */
+    SG_FEES,        /* tarif=     gratuit, gratuit-sous-condition, payant, pass-numerique */
+    SG_MODE,        /* accompagnement= modes + a-votre-place */
+    SG_PROGRAMME,   /* label=     programmes and labels */
+    SG_ACCESS,      /* acces=     fauteuil */
+    SG_HOURS,       /* horaires=  maintenant, apres-17h, lundi … dimanche */
+    SG_APPOINTMENT, /* rendez-vous= sans-rendez-vous, sur-rendez-vous */
     SG_COUNT
 } search_group;
 
