@@ -1063,9 +1063,41 @@ typedef struct import_args {
     const char *default_source;
     int64_t now;
     bool dry_run;
+    importer_may_write may_write; /* NULL: the command line, which may write anything */
+    void *may_write_ctx;
     bool started; /* out: the transaction began */
     bool failed;  /* out: a workshop could not be written (the error is in the report) */
 } import_args;
+
+/* Used by: the upload's territory check (the place a workshop is attached to now). */
+static const char Q_PLACE_OF[] = "SELECT place_id FROM workshop WHERE source = :source AND"
+                                 " source_id = :sid";
+
+/*
+ * May this upload write workshop `w`? Its place, and the place it is
+ * attached to now when the file moves it, must both be places the account
+ * may edit (docs/security.md rule 3, the places importer's rule).
+ */
+static bool may_write_workshop(const import_args *a, rec *r, db_conn *c, const workshop_in *w)
+{
+    if (!a->may_write) return true;
+    const char *why = NULL;
+    if (!a->may_write(a->may_write_ctx, c, w->place_id, true, &why)) {
+        reject(r, "lieu", NULL, "%s", why ? why : "ce lieu n'est pas de votre territoire");
+        return false;
+    }
+    sqlite3_stmt *s = db_stmt(c, Q_PLACE_OF);
+    db_bind_text(s, ":source", w->source);
+    db_bind_text(s, ":sid", w->source_id);
+    int64_t now_at = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (now_at && now_at != w->place_id && !a->may_write(a->may_write_ctx, c, now_at, true, &why)) {
+        reject(r, "id", w->source_id,
+               "cet atelier appartient à un lieu hors de votre territoire : il n'est pas modifié");
+        return false;
+    }
+    return true;
+}
 
 /* Inside the transaction: every workshop; a dry run rolls back on purpose. */
 static int import_tx(db_conn *c, void *ctx)
@@ -1095,6 +1127,7 @@ static int import_tx(db_conn *c, void *ctx)
             }
             free(key);
         }
+        if (ok) ok = may_write_workshop(a, &r, c, &w);
         if (ok) {
             int outcome = write_workshop(c, &w);
             if (outcome < 0) {
@@ -1122,6 +1155,13 @@ static int import_tx(db_conn *c, void *ctx)
 int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                         int64_t now, importer_report *out)
 {
+    return workshop_import_run_as(d, data, len, source_name, dry_run, now, NULL, NULL, out);
+}
+
+int workshop_import_run_as(db *d, const char *data, size_t len, const char *source_name,
+                           bool dry_run, int64_t now, importer_may_write may_write, void *ctx,
+                           importer_report *out)
+{
     out->dry_run = dry_run;
     json_error_t jerr;
     json_t *root = load_root(data, len, &jerr);
@@ -1142,7 +1182,7 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
     const char *default_source = json_is_string(file_source) && *json_string_value(file_source)
                                      ? json_string_value(file_source)
                                      : source_name;
-    import_args ia = {out, list, default_source, now, dry_run, false, false};
+    import_args ia = {out, list, default_source, now, dry_run, may_write, ctx, false, false};
     int status = db_transaction(d, import_tx, &ia);
     json_decref(root);
     if (status == WORKSHOP_DRY_RUN) return 0;

@@ -46,6 +46,12 @@ bool workshop_import_detect(const char *data, size_t len);
  */
 int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                         int64_t now, importer_report *out);
+/* workshop_import_run, every workshop checked by `may_write` (with `ctx`)
+ * against its place and, when the file moves it, the place it leaves: the
+ * admin upload's territory rule (importer_run_as for places). */
+int workshop_import_run_as(db *d, const char *data, size_t len, const char *source_name,
+                           bool dry_run, int64_t now, importer_may_write may_write, void *ctx,
+                           importer_report *out);
 
 /*
  * The admin editor (src/pages/admin_workshop.c): validate `record`, one
