@@ -69,6 +69,17 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
                                int64_t account, int64_t now, importer_report *out);
 
 /*
+ * Accept a source's proposal (places/provenance.h) for `field` of workshop
+ * `workshop_id`: the field takes `value` (NULL empties it), its origin
+ * becomes the source, accepted by `account`, and the place's history says
+ * so. Inside the caller's write transaction, which has checked that the
+ * account may edit the workshop's place. Returns 1, 0 when there is no
+ * such workshop or field, -1 on a database error.
+ */
+int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field, const char *value,
+                             int64_t account);
+
+/*
  * A stored workshop as the record workshop_import_record reads (id, source,
  * every field, "recurrence" as published, one-off "seances" — the stored
  * sessions the recurrence does not produce — and "annulations"), so that
