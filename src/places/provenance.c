@@ -102,6 +102,23 @@ static const char Q_PROPOSE[] =
     "INSERT INTO field_proposal (entity, entity_id, place_id, field, value, source)"
     " VALUES (:entity, :id, :place_id, :field, :value, :source)";
 
+int64_t provenance_pending(db_conn *c, const char *entity, int64_t id, const char *field,
+                           char **value)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_PENDING);
+    db_bind_text(s, ":entity", entity);
+    db_bind_int(s, ":id", id);
+    db_bind_text(s, ":field", field);
+    int64_t pending = 0;
+    *value = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        pending = sqlite3_column_int64(s, 0);
+        *value = provenance_col_text(s, 1);
+    }
+    sqlite3_reset(s);
+    return pending;
+}
+
 static int set_source_value(db_conn *w, const char *entity, int64_t id, const char *field,
                             const char *value)
 {
@@ -131,19 +148,11 @@ int provenance_decide(db_conn *w, json_t *origins, const char *entity, int64_t i
     if (json_is_true(json_object_get(o, "has")) && provenance_same(incoming, sent))
         return PROVENANCE_KEEP;
     /* A new value from the source: proposed, superseding an older proposal. */
-    sqlite3_stmt *s = db_stmt(w, Q_PENDING);
-    db_bind_text(s, ":entity", entity);
-    db_bind_int(s, ":id", id);
-    db_bind_text(s, ":field", field);
-    int64_t pending = 0;
-    bool same = false;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        pending = sqlite3_column_int64(s, 0);
-        char *v = provenance_col_text(s, 1);
-        same = provenance_same(v, incoming);
-        free(v);
-    }
-    sqlite3_reset(s);
+    char *pending_value = NULL;
+    int64_t pending = provenance_pending(w, entity, id, field, &pending_value);
+    bool same = pending && provenance_same(pending_value, incoming);
+    free(pending_value);
+    sqlite3_stmt *s;
     if (same) return set_source_value(w, entity, id, field, incoming) == 0 ? PROVENANCE_KEEP : -1;
     if (pending) {
         s = db_stmt(w, Q_SUPERSEDE);

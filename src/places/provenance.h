@@ -103,6 +103,11 @@ int provenance_note(db_conn *w, int64_t place_id, int64_t account, const char *w
  */
 json_t *provenance_view(db_conn *c, const char *entity, int64_t id);
 
+/* The pending proposal for `field` of a record: its id (0: none) and, in
+ * *value, its value (malloc'd; NULL when it empties the field). */
+int64_t provenance_pending(db_conn *c, const char *entity, int64_t id, const char *field,
+                           char **value);
+
 /* Mark proposal `id` decided (status "accepted" or "refused") by
  * `account`. Returns 1, 0 when it is no longer pending, -1 on error. */
 int provenance_close(db_conn *w, int64_t id, const char *status, int64_t account);

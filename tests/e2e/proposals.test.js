@@ -192,3 +192,25 @@ test('a workshop field works the same way: kept against the old value, a new one
   const history = await manager.get(`/admin/lieux/${placeId}/historique`);
   assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Titre</td><td class="value">Découvrir sa tablette</td><td class="value">Tablette : les bases`));
 });
+
+test('a position is one fact: a new position from the producer is proposed and accepted whole', async () => {
+  const csv = (lat, lon) => 'id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,source\n'
+    + `essai-2,00000000000000,Espace de la carte,Chambéry,73000,7 rue des Essais,2026-01-01,${lat},${lon},producteur\n`;
+  reimportReport(csv('45.5646', '5.9178'));
+  const id = sql("SELECT id FROM place WHERE source_id = 'essai-2'");
+  cli(['user', 'add', 'carte@example.fr', '--password-stdin', `manager:${id}`], PW.m + '\n');
+  const b = await signedIn('carte@example.fr', PW.m);
+  await b.get(`/admin/lieux/${id}`);
+  const saved = await b.post(`/admin/lieux/${id}/adresse`, {
+    address: '7 rue des Essais', postal_code: '73000', commune: 'Chambéry', latitude: '45.57', longitude: '5.92',
+  });
+  assert.equal(saved.status, 303);
+  const report = reimportReport(csv('45.6', '5.95'));
+  assert.match(report, /proposé 2/);
+  assert.equal(sql(`SELECT latitude || ' ' || longitude FROM place WHERE id = ${id}`), '45.57 5.92');
+  const lat = sql(`SELECT id FROM field_proposal WHERE place_id = ${id} AND field = 'latitude' AND status = 'pending'`);
+  await b.get(`/admin/lieux/${id}/propositions`);
+  assert.equal((await b.post(`/admin/propositions/${lat}/accepter`)).status, 303);
+  assert.equal(sql(`SELECT latitude || ' ' || longitude FROM place WHERE id = ${id}`), '45.6 5.95', 'both halves');
+  assert.equal(sql(`SELECT count(*) FROM field_proposal WHERE place_id = ${id} AND status = 'pending'`), '0');
+});

@@ -132,12 +132,22 @@ static int decide_tx(db_conn *w, void *ctx)
     sqlite3_reset(s);
     int rc = 0;
     bool place = strcmp(entity, "place") == 0;
+    /* A position is one fact: its two halves are decided together. */
+    const char *other = !place                            ? NULL
+                        : strcmp(field, "latitude") == 0  ? "longitude"
+                        : strcmp(field, "longitude") == 0 ? "latitude"
+                                                          : NULL;
+    char *other_value = NULL;
+    int64_t other_id = other ? provenance_pending(w, entity, entity_id, other, &other_value) : 0;
     if (a->accept && place) {
         place_write pw = {.id = entity_id,
                           .values =
                               json_pack("{s:o}", field, value ? json_string(value) : json_null()),
                           .account = account,
                           .source = PROVENANCE_ACCEPTED};
+        if (other_id)
+            json_object_set_new(pw.values, other,
+                                other_value ? json_string(other_value) : json_null());
         rc = place_store_update(w, Q_ACCEPT, &pw) == 1 ? 0 : -1;
         json_decref(pw.values);
     } else if (a->accept) {
@@ -148,8 +158,15 @@ static int decide_tx(db_conn *w, void *ctx)
                              json_string_value(json_object_get(row, field)), value);
         json_decref(row);
     }
-    if (rc == 0 && provenance_close(w, a->id, a->accept ? "accepted" : "refused", account) != 1)
-        rc = -1;
+    if (rc == 0 && !a->accept && other_id) {
+        json_t *row = provenance_row(w, entity, entity_id);
+        rc = provenance_note(w, a->place_id, account, PROVENANCE_REFUSED, entity, entity_id, other,
+                             json_string_value(json_object_get(row, other)), other_value);
+        json_decref(row);
+    }
+    const char *status = a->accept ? "accepted" : "refused";
+    if (rc == 0 && provenance_close(w, a->id, status, account) != 1) rc = -1;
+    if (rc == 0 && other_id && provenance_close(w, other_id, status, account) != 1) rc = -1;
     if (rc == 0)
         auth_audit(w, a->accept ? "proposal_accepted" : "proposal_refused", account,
                    arena_printf(r->arena, "place:%lld", (long long)a->place_id), req_client_ip(r),
@@ -157,6 +174,7 @@ static int decide_tx(db_conn *w, void *ctx)
     free(entity);
     free(field);
     free(value);
+    free(other_value);
     return rc;
 }
 
