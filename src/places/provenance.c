@@ -140,13 +140,14 @@ int provenance_decide(db_conn *w, json_t *origins, const char *entity, int64_t i
 {
     json_t *o = json_object_get(origins, field);
     if (!o || !json_is_true(json_object_get(o, "by_person"))) return PROVENANCE_WRITE;
+    const char *sent = json_string_value(json_object_get(o, "value"));
+    bool known = json_is_true(json_object_get(o, "has")) && provenance_same(incoming, sent);
     if (provenance_same(incoming, current)) {
         /* The source now says what the person said: nothing to decide. */
+        if (known) return PROVENANCE_WRITE;
         return set_source_value(w, entity, id, field, incoming) == 0 ? PROVENANCE_WRITE : -1;
     }
-    const char *sent = json_string_value(json_object_get(o, "value"));
-    if (json_is_true(json_object_get(o, "has")) && provenance_same(incoming, sent))
-        return PROVENANCE_KEEP;
+    if (known) return PROVENANCE_KEEP;
     /* A new value from the source: proposed, superseding an older proposal. */
     char *pending_value = NULL;
     int64_t pending = provenance_pending(w, entity, id, field, &pending_value);
