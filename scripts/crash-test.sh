@@ -159,7 +159,7 @@ while [ "$round" -le "$ROUNDS" ]; do
     "$BIN" import "$TMP/mid-$next.json" --db "$DB" >"$TMP/mid.out" 2>&1 &
     IMPORT=$!
     # Between 5 % and 110 % of a whole import's time.
-    delay=$(awk -v s="$$$round" -v t="$took_ms" 'BEGIN {srand(s * 7); printf "%.2f", t * (0.05 + rand() * 1.05) / 1000}')
+    delay=$(awk -v r="$(od -An -N2 -tu2 /dev/urandom)" -v t="$took_ms" 'BEGIN {printf "%.2f", t * (0.05 + r / 65535 * 1.05) / 1000}')
     sleep "$delay"
     kill -9 "$IMPORT" 2>/dev/null
     acked=""
@@ -198,7 +198,7 @@ while [ "$round" -le "$ROUNDS" ]; do
     WRITER=$!
     # Once this round's first save is acknowledged (signed in), kill at a random moment.
     for i in $(seq 1 100); do [ "$(wc -l <"$TMP/saved")" -gt "$acked_before" ] && break; sleep 0.1; done
-    sleep "$(awk -v s="$$$round" 'BEGIN {srand(s * 13); printf "%.2f", 0.1 + rand() * 1.5}')"
+    sleep "$(awk -v r="$(od -An -N2 -tu2 /dev/urandom)" 'BEGIN {printf "%.2f", 0.1 + r / 65535 * 1.5}')"
     kill -9 "$SERVER" 2>/dev/null
     pkill -9 -P "$WRITER" 2>/dev/null
     kill -9 "$WRITER" 2>/dev/null
