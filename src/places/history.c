@@ -4,6 +4,9 @@
 #include "places/history.h"
 #include "core/fr.h"
 #include "core/util.h"
+#include "places/provenance.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -84,6 +87,10 @@ static const char *source_fr(const char *s)
     if (strcmp(s, "restore") == 0) return "restauration";
     if (strcmp(s, "import") == 0) return "import";
     if (strcmp(s, "api") == 0) return "API";
+    if (strcmp(s, PROVENANCE_PROPOSED) == 0)
+        return "proposé par l'import, valeur du lieu conservée";
+    if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return "proposition de l'import acceptée";
+    if (strcmp(s, PROVENANCE_REFUSED) == 0) return "proposition de l'import refusée";
     return s;
 }
 
@@ -94,22 +101,32 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
     db_bind_int(s, ":limit", limit);
     json_t *list = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *field = db_col_text(s, 4);
+        const char *field = db_col_text(s, 4), *source = db_col_text(s, 3);
         const char *label = history_field_label(field);
+        /* A proposal step records a decision, not a change to undo. */
+        bool restorable = label && strcmp(field, "closed_at") != 0 &&
+                          strcmp(source, PROVENANCE_PROPOSED) != 0 &&
+                          strcmp(source, PROVENANCE_REFUSED) != 0;
+        char *workshop_label = NULL;
+        long long workshop;
+        int name_at = 0;
+        if (!label && sscanf(field, "workshop:%lld:%n", &workshop, &name_at) == 1 && name_at)
+            label = workshop_label = xasprintf("Atelier n° %lld : %s", workshop,
+                                               provenance_label("workshop", field + name_at));
         const char *at = db_col_text(s, 1);
         buf date = {0};
         fr_date(&date, at);
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
                               (json_int_t)sqlite3_column_int64(s, 0), "at", at, "date",
-                              date.data ? date.data : at, "source", source_fr(db_col_text(s, 3)),
-                              "field", field, "label", label ? label : field);
+                              date.data ? date.data : at, "source", source_fr(source), "field",
+                              field, "label", label ? label : field);
         buf_free(&date);
         json_object_set_new(o, "time", json_stringn(at + (strlen(at) > 11 ? 11 : 0), 5));
         if (db_col_text(s, 2)) json_object_set_new(o, "who", json_string(db_col_text(s, 2)));
         if (db_col_text(s, 5)) json_object_set_new(o, "old", json_string(db_col_text(s, 5)));
         if (db_col_text(s, 6)) json_object_set_new(o, "new", json_string(db_col_text(s, 6)));
-        json_object_set_new(o, "restorable",
-                            json_boolean(label && strcmp(field, "closed_at") != 0));
+        json_object_set_new(o, "restorable", json_boolean(restorable));
+        free(workshop_label);
         json_array_append_new(list, o);
     }
     sqlite3_reset(s);

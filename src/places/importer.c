@@ -719,6 +719,9 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
             "duplicates %zu\n",
             prefix, r->dry_run ? "(dry run, nothing saved) " : "", r->imported, r->updated,
             r->unchanged, r->rejected, r->warnings, r->duplicates);
+    if (r->kept_by_place || r->proposed)
+        fprintf(out, "%s: conservé (modifié par le lieu) %zu, proposé %zu\n", prefix,
+                r->kept_by_place, r->proposed);
     char *kept = importer_untouched_names(r->untouched_by_format, false);
     if (kept)
         fprintf(out, "%s: kept as they were (this format has no field for them): %s\n", prefix,
@@ -765,6 +768,8 @@ json_t *importer_report_json(const importer_report *r)
                   "imported", (json_int_t)r->imported, "updated", (json_int_t)r->updated,
                   "unchanged", (json_int_t)r->unchanged, "rejected", (json_int_t)r->rejected,
                   "warnings", (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
+    json_object_set_new(counts, "kept_by_place", json_integer((json_int_t)r->kept_by_place));
+    json_object_set_new(counts, "proposed", json_integer((json_int_t)r->proposed));
     json_t *untouched = json_object();
     const uint64_t masks[] = {r->untouched_by_format, r->untouched_by_file};
     const char *const keys[] = {"format", "file"};
@@ -1675,7 +1680,11 @@ static int store_place(run *r, const place_rec *p)
     if (r->may_write && sqlite3_exec(db_handle(r->c), "SAVEPOINT import_record", NULL, NULL, NULL))
         return -1;
     size_t updated = r->rep->updated, unchanged = r->rep->unchanged, imported = r->rep->imported;
-    place_write pw = {.id = id, .values = place_values(r, p, structure_id), .if_changed = true};
+    provenance_counts counts = {0};
+    place_write pw = {.id = id,
+                      .values = place_values(r, p, structure_id),
+                      .if_changed = true,
+                      .counts = &counts};
     int rc;
     if (id) {
         rc = place_store_update(r->c, SQL_PLACE_UPDATE, &pw);
@@ -1702,6 +1711,8 @@ static int store_place(run *r, const place_rec *p)
         }
         if (sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL)) return -1;
     }
+    r->rep->kept_by_place += counts.kept;
+    r->rep->proposed += counts.proposed;
     report_duplicates(r, p, id);
     return 0;
 }

@@ -56,6 +56,10 @@ typedef struct importer_report {
     size_t rejected;   /* records not imported */
     size_t warnings;   /* warning entries */
     size_t duplicates; /* suspected duplicate entries */
+    /* Fields a person of the place edited since the source sent them
+     * (places/provenance.h): kept as edited against an older source value,
+     * or kept with the source's new value proposed for a decision. */
+    size_t kept_by_place, proposed;
     /* Place fields the import left as they were because the file does not
      * carry them (a missing column is not an empty value): those its format
      * has no field for, and those its format has but this file leaves out.
@@ -104,7 +108,8 @@ int importer_run_as(db *d, const char *data, size_t len, const char *source_name
 
 /*
  * Print "imported N, updated N, unchanged N, rejected N, warnings N,
- * duplicates N", the fields left untouched, and then one line per report
+ * duplicates N", what was kept as the place edited it or proposed, the
+ * fields left untouched, and then one line per report
  * entry, prefixed by `label`
  * (typically the file name; may be NULL).
  */

@@ -174,16 +174,89 @@ int64_t place_store_insert(db_conn *w, place_write *pw)
     return id;
 }
 
+/*
+ * An import's update of place `pw->id` as it is stored (`before`): the
+ * values to write, without the fields the rule of provenance.h keeps as a
+ * person edited them (counted in pw->counts). New reference, or NULL on a
+ * database error.
+ */
+static json_t *import_values(db_conn *w, const place_write *pw, json_t *before)
+{
+    json_t *origins = provenance_load(w, "place", pw->id);
+    json_t *values = json_object();
+    const char *source = json_string_value(json_object_get(before, "source"));
+    const char *key;
+    json_t *v;
+    bool failed = false;
+    json_object_foreach(pw->values, key, v)
+    {
+        int decision = PROVENANCE_WRITE;
+        if (json_object_size(origins) && provenance_place_field(key)) {
+            char *incoming = provenance_json_text(v);
+            decision = provenance_decide(w, origins, "place", pw->id, pw->id, key, source,
+                                         json_string_value(json_object_get(before, key)), incoming);
+            free(incoming);
+        }
+        if (decision < 0) failed = true;
+        if (decision == PROVENANCE_WRITE) json_object_set(values, key, v);
+        if (pw->counts && decision == PROVENANCE_KEEP) pw->counts->kept++;
+        if (pw->counts && decision == PROVENANCE_PROPOSE) pw->counts->proposed++;
+    }
+    /* A position is one fact: half of it is never taken from the source. */
+    if (!json_object_get(values, "latitude") != !json_object_get(values, "longitude")) {
+        json_object_del(values, "latitude");
+        json_object_del(values, "longitude");
+    }
+    json_decref(origins);
+    if (failed) {
+        json_decref(values);
+        return NULL;
+    }
+    return values;
+}
+
+/* After a write: the origin of each published field it changed. */
+static int record_origins(db_conn *w, const place_write *pw, json_t *before, json_t *after)
+{
+    bool by_person = pw->source && strcmp(pw->source, PROVENANCE_ACCEPTED) != 0;
+    const char *source = json_string_value(json_object_get(before, "source"));
+    const char *key;
+    json_t *v;
+    json_object_foreach(pw->values, key, v)
+    {
+        if (!provenance_place_field(key)) continue;
+        const char *old = json_string_value(json_object_get(before, key));
+        const char *now = json_string_value(json_object_get(after, key));
+        if (provenance_same(old, now)) continue;
+        if (provenance_set(w, "place", pw->id, key, by_person, pw->account, source, old, now) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int place_store_update(db_conn *w, const char *update_sql, const place_write *pw)
 {
+    json_t *before = provenance_row(w, "place", pw->id);
+    place_write own = *pw;
+    if (!pw->source && before && !(own.values = import_values(w, pw, before))) {
+        json_decref(before);
+        return -1;
+    }
     if (pw->source) history_set_actor(w, pw->account, pw->source);
     sqlite3_stmt *s = db_stmt(w, update_sql);
     int rc = -1;
-    if (bind_write(s, pw, false) && db_exec_stmt(s) == SQLITE_DONE) {
+    if (bind_write(s, &own, false) && db_exec_stmt(s) == SQLITE_DONE) {
         rc = sqlite3_changes(db_handle(w)) == 1;
-        if (rc == 1 && derive_after(w, pw, pw->id, false) < 0) rc = -1;
+        if (rc == 1 && derive_after(w, &own, own.id, false) < 0) rc = -1;
     }
     if (pw->source) history_clear_actor(w);
+    if (rc == 1 && before) {
+        json_t *after = provenance_row(w, "place", own.id);
+        if (record_origins(w, &own, before, after) != 0) rc = -1;
+        json_decref(after);
+    }
+    if (own.values != pw->values) json_decref(own.values);
+    json_decref(before);
     return rc;
 }
 

@@ -17,6 +17,12 @@
  *   any write                   → updated_at; the full-text index and the
  *                                 history (triggers of migrations 0003, 0005);
  *                                 db_version at commit (caches, search index)
+ *   a changed published field   → its origin (provenance.h): who set it, when,
+ *                                 from which source
+ *
+ * An import's update (no `source`) follows the rule of provenance.h: a
+ * field a person edited keeps the person's value against an older source
+ * value, and a new source value is proposed instead of written.
  *
  * No other file writes these derived columns.
  */
@@ -28,6 +34,7 @@
 #include <stdint.h>
 
 #include "core/db.h"
+#include "places/provenance.h"
 
 /*
  * The columns a writer may give, with the SQL an insert (or an update given
@@ -129,6 +136,9 @@ typedef struct place_write {
     /* When the write touches the address (postal code, commune or position)
      * and leaves the place without a position: its commune's centre. */
     bool position_from_commune;
+    /* An import's update: the fields the rule of provenance.h kept as a
+     * person edited them, or proposed, are counted here (may be NULL). */
+    provenance_counts *counts;
 } place_write;
 
 /*

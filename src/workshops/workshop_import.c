@@ -15,6 +15,7 @@
 #include "core/phone.h"
 #include "core/util.h"
 #include "core/validate.h"
+#include "places/provenance.h"
 #include "places/vocab.h"
 #include "workshops/workshop.h"
 
@@ -1008,8 +1009,183 @@ static int write_sessions(db_conn *c, const workshop_in *w, int64_t id)
     return 0;
 }
 
+/* ---- provenance (places/provenance.h): what a person edited survives a re-import ---- */
+
+/* The fields of a workshop whose origin is kept: what a person edits. */
+#define WORKSHOP_TRACKED(X)                                                                        \
+    X(title)                                                                                       \
+    X(summary)                                                                                     \
+    X(description_md)                                                                              \
+    X(themes)                                                                                      \
+    X(keywords)                                                                                    \
+    X(level)                                                                                       \
+    X(audiences)                                                                                   \
+    X(what_to_bring)                                                                               \
+    X(price_kind)                                                                                  \
+    X(price_cents)                                                                                 \
+    X(pass_numerique)                                                                              \
+    X(registration)                                                                                \
+    X(registration_contact)                                                                        \
+    X(capacity)                                                                                    \
+    X(seats_left)                                                                                  \
+    X(is_full)                                                                                     \
+    X(facilitator)                                                                                 \
+    X(partner)                                                                                     \
+    X(accessibility_notes)                                                                         \
+    X(venue_name)                                                                                  \
+    X(venue_address)                                                                               \
+    X(venue_postal_code)                                                                           \
+    X(venue_commune)
+
+#define AS_NAME_(col) #col,
+static const char *const TRACKED[] = {WORKSHOP_TRACKED(AS_NAME_)};
+#undef AS_NAME_
+
+/* Used by: an import over a workshop a person edited (the values the
+ * import would write, as SQLite stores them: one column per parameter). */
+static const char Q_INCOMING[] = "SELECT " WORKSHOP_VALUES;
+/* Used by: an import (the fields the rule keeps go back to the person's value). */
+#define RESTORE_(col) #col " = iif(:k_" #col ", :o_" #col ", " #col "), "
+static const char Q_RESTORE[] = "UPDATE workshop SET " WORKSHOP_TRACKED(
+    RESTORE_) " slug = iif(:k_title, :o_slug, slug),"
+              " description_html = iif(:k_description_md, :o_description_html, description_html)"
+              " WHERE id = :id";
+#undef RESTORE_
+/* Used by: workshop_accept_proposal (one field takes the source's value). */
+#define ACCEPT_(col) #col " = iif(:field = '" #col "', :value, " #col "), "
+static const char Q_ACCEPT_FIELD[] = "UPDATE workshop SET " WORKSHOP_TRACKED(
+    ACCEPT_) " slug = iif(:field = 'title', :slug, slug),"
+             " description_html = iif(:field = 'description_md', :html, description_html),"
+             " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+#undef ACCEPT_
+
+static bool tracked(const char *field)
+{
+    for (size_t i = 0; i < ARRAY_LEN(TRACKED); i++)
+        if (strcmp(TRACKED[i], field) == 0) return true;
+    return false;
+}
+
+/* The values workshop `w` would be written with (column → stored text). */
+static json_t *incoming_values(db_conn *c, const workshop_in *w)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_INCOMING);
+    bind_workshop(s, w);
+    json_t *o = json_object();
+    if (sqlite3_step(s) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const char *name = sqlite3_column_name(s, i) + 1; /* ":title" */
+            if (strcmp(name, "pass") == 0) name = "pass_numerique";
+            char *t = provenance_col_text(s, i);
+            json_object_set_new(o, name, t ? json_string(t) : json_null());
+            free(t);
+        }
+    sqlite3_reset(s);
+    return o;
+}
+
+/*
+ * Before an import writes over workshop `id` (stored as `before`): the rule
+ * of provenance.h for each field a person edited. Fills `keep` (field →
+ * true) with the fields that keep the person's value and counts them in
+ * the report. Returns 0, or -1 on a database error.
+ */
+static int import_decide(db_conn *c, const workshop_in *w, int64_t id, json_t *before, json_t *keep,
+                         importer_report *rep)
+{
+    json_t *origins = provenance_load(c, "workshop", id);
+    int rc = 0;
+    if (json_object_size(origins)) {
+        json_t *in = incoming_values(c, w);
+        for (size_t i = 0; i < ARRAY_LEN(TRACKED) && rc == 0; i++) {
+            const char *f = TRACKED[i];
+            int d = provenance_decide(c, origins, "workshop", id, w->place_id, f, w->source,
+                                      json_string_value(json_object_get(before, f)),
+                                      json_string_value(json_object_get(in, f)));
+            if (d < 0) rc = -1;
+            if (d == PROVENANCE_KEEP || d == PROVENANCE_PROPOSE)
+                json_object_set_new(keep, f, json_true());
+            if (rep && d == PROVENANCE_KEEP) rep->kept_by_place++;
+            if (rep && d == PROVENANCE_PROPOSE) rep->proposed++;
+        }
+        json_decref(in);
+    }
+    json_decref(origins);
+    return rc;
+}
+
+/* Put back the fields of `keep` as they were (`before`). */
+static int restore_kept(db_conn *c, int64_t id, json_t *before, json_t *keep)
+{
+    if (!json_object_size(keep)) return 0;
+    sqlite3_stmt *s = db_stmt(c, Q_RESTORE);
+    for (size_t i = 0; i < ARRAY_LEN(TRACKED); i++) {
+        const char *f = TRACKED[i];
+        char param[64];
+        snprintf(param, sizeof param, ":k_%s", f);
+        db_bind_int(s, param, json_object_get(keep, f) != NULL);
+        snprintf(param, sizeof param, ":o_%s", f);
+        db_bind_text(s, param, json_string_value(json_object_get(before, f)));
+    }
+    db_bind_text(s, ":o_slug", json_string_value(json_object_get(before, "slug")));
+    db_bind_text(s, ":o_description_html",
+                 json_string_value(json_object_get(before, "description_html")));
+    db_bind_int(s, ":id", id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* After a write of workshop `id`: the origin of each tracked field it changed. */
+static int record_origins(db_conn *c, int64_t id, json_t *before, bool by_person, int64_t account)
+{
+    json_t *after = provenance_row(c, "workshop", id);
+    const char *source = json_string_value(json_object_get(after, "source"));
+    int rc = 0;
+    for (size_t i = 0; i < ARRAY_LEN(TRACKED) && rc == 0 && after; i++) {
+        const char *f = TRACKED[i];
+        const char *old = json_string_value(json_object_get(before, f));
+        const char *now = json_string_value(json_object_get(after, f));
+        if (!provenance_same(old, now))
+            rc = provenance_set(c, "workshop", id, f, by_person, account, source, old, now);
+    }
+    json_decref(after);
+    return rc;
+}
+
+int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field, const char *value,
+                             int64_t account)
+{
+    if (!tracked(field)) return 0;
+    json_t *before = provenance_row(c, "workshop", workshop_id);
+    if (!before) return 0;
+    sqlite3_stmt *s = db_stmt(c, Q_ACCEPT_FIELD);
+    db_bind_text(s, ":field", field);
+    db_bind_text(s, ":value", value);
+    char *slug = strcmp(field, "title") == 0 && value ? text_slug(value) : NULL;
+    db_bind_text(s, ":slug", slug && *slug ? slug : "atelier");
+    char *err = NULL;
+    char *html = strcmp(field, "description_md") == 0 && value
+                     ? md_render(value, strlen(value), &err)
+                     : NULL;
+    db_bind_text(s, ":html", html);
+    db_bind_int(s, ":id", workshop_id);
+    int rc = db_exec_stmt(s) == SQLITE_DONE && sqlite3_changes(db_handle(c)) == 1 ? 1 : -1;
+    free(slug);
+    free(html);
+    free(err);
+    int64_t place_id = 0;
+    json_t *place = json_object_get(before, "place_id");
+    if (json_is_string(place)) place_id = strtoll(json_string_value(place), NULL, 10);
+    if (rc == 1 && record_origins(c, workshop_id, before, false, account) != 0) rc = -1;
+    if (rc == 1 &&
+        provenance_note(c, place_id, account, PROVENANCE_ACCEPTED, "workshop", workshop_id, field,
+                        json_string_value(json_object_get(before, field)), value) != 0)
+        rc = -1;
+    json_decref(before);
+    return rc;
+}
+
 /* Write one valid workshop and its sessions. Returns 1 new, 2 updated, -1 on a database error. */
-static int write_workshop(db_conn *c, const workshop_in *w)
+static int write_workshop(db_conn *c, const workshop_in *w, importer_report *rep)
 {
     sqlite3_stmt *s = db_stmt(c, Q_FIND);
     db_bind_text(s, ":source", w->source);
@@ -1018,10 +1194,19 @@ static int write_workshop(db_conn *c, const workshop_in *w)
     sqlite3_reset(s);
     int outcome;
     if (id) {
-        s = db_stmt(c, Q_UPDATE);
-        bind_workshop(s, w);
-        db_bind_int(s, ":id", id);
-        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+        json_t *before = provenance_row(c, "workshop", id), *keep = json_object();
+        int rc = import_decide(c, w, id, before, keep, rep);
+        if (rc == 0) {
+            s = db_stmt(c, Q_UPDATE);
+            bind_workshop(s, w);
+            db_bind_int(s, ":id", id);
+            rc = db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+        }
+        if (rc == 0) rc = restore_kept(c, id, before, keep);
+        if (rc == 0) rc = record_origins(c, id, before, false, 0);
+        json_decref(before);
+        json_decref(keep);
+        if (rc != 0) return -1;
         outcome = 2;
     } else {
         s = db_stmt(c, Q_INSERT);
@@ -1063,9 +1248,41 @@ typedef struct import_args {
     const char *default_source;
     int64_t now;
     bool dry_run;
+    importer_may_write may_write; /* NULL: the command line, which may write anything */
+    void *may_write_ctx;
     bool started; /* out: the transaction began */
     bool failed;  /* out: a workshop could not be written (the error is in the report) */
 } import_args;
+
+/* Used by: the upload's territory check (the place a workshop is attached to now). */
+static const char Q_PLACE_OF[] = "SELECT place_id FROM workshop WHERE source = :source AND"
+                                 " source_id = :sid";
+
+/*
+ * May this upload write workshop `w`? Its place, and the place it is
+ * attached to now when the file moves it, must both be places the account
+ * may edit (docs/security.md rule 3, the places importer's rule).
+ */
+static bool may_write_workshop(const import_args *a, rec *r, db_conn *c, const workshop_in *w)
+{
+    if (!a->may_write) return true;
+    const char *why = NULL;
+    if (!a->may_write(a->may_write_ctx, c, w->place_id, true, &why)) {
+        reject(r, "lieu", NULL, "%s", why ? why : "ce lieu n'est pas de votre territoire");
+        return false;
+    }
+    sqlite3_stmt *s = db_stmt(c, Q_PLACE_OF);
+    db_bind_text(s, ":source", w->source);
+    db_bind_text(s, ":sid", w->source_id);
+    int64_t now_at = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (now_at && now_at != w->place_id && !a->may_write(a->may_write_ctx, c, now_at, true, &why)) {
+        reject(r, "id", w->source_id,
+               "cet atelier appartient à un lieu hors de votre territoire : il n'est pas modifié");
+        return false;
+    }
+    return true;
+}
 
 /* Inside the transaction: every workshop; a dry run rolls back on purpose. */
 static int import_tx(db_conn *c, void *ctx)
@@ -1095,8 +1312,9 @@ static int import_tx(db_conn *c, void *ctx)
             }
             free(key);
         }
+        if (ok) ok = may_write_workshop(a, &r, c, &w);
         if (ok) {
-            int outcome = write_workshop(c, &w);
+            int outcome = write_workshop(c, &w, out);
             if (outcome < 0) {
                 out->error =
                     xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
@@ -1122,6 +1340,13 @@ static int import_tx(db_conn *c, void *ctx)
 int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                         int64_t now, importer_report *out)
 {
+    return workshop_import_run_as(d, data, len, source_name, dry_run, now, NULL, NULL, out);
+}
+
+int workshop_import_run_as(db *d, const char *data, size_t len, const char *source_name,
+                           bool dry_run, int64_t now, importer_may_write may_write, void *ctx,
+                           importer_report *out)
+{
     out->dry_run = dry_run;
     json_error_t jerr;
     json_t *root = load_root(data, len, &jerr);
@@ -1142,7 +1367,7 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
     const char *default_source = json_is_string(file_source) && *json_string_value(file_source)
                                      ? json_string_value(file_source)
                                      : source_name;
-    import_args ia = {out, list, default_source, now, dry_run, false, false};
+    import_args ia = {out, list, default_source, now, dry_run, may_write, ctx, false, false};
     int status = db_transaction(d, import_tx, &ia);
     json_decref(root);
     if (status == WORKSHOP_DRY_RUN) return 0;
@@ -1185,10 +1410,12 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
     rec r = {.rep = out, .ar = arena_new(), .index = 1};
     workshop_in w = {0};
     int64_t result = 0;
+    json_t *before = NULL;
     if (!read_record(&r, c, record, "Repère", now, place_id, &w)) {
         out->rejected++;
         goto done;
     }
+    before = workshop_id ? provenance_row(c, "workshop", workshop_id) : NULL;
     sqlite3_stmt *s = db_stmt(c, workshop_id ? Q_UPDATE_AS : Q_INSERT_AS);
     bind_workshop(s, &w);
     db_bind_int(s, ":account", account);
@@ -1203,7 +1430,8 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
         goto done;
     }
     int64_t id = workshop_id ? workshop_id : sqlite3_last_insert_rowid(db_handle(c));
-    if (write_sessions(c, &w, id) != 0) {
+    if ((before && record_origins(c, id, before, true, account) != 0) ||
+        write_sessions(c, &w, id) != 0) {
         out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
         result = -1;
         goto done;
@@ -1214,6 +1442,7 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
         out->imported++;
     result = id;
 done:
+    json_decref(before);
     workshop_in_free(&w);
     arena_free(r.ar);
     return result;

@@ -46,6 +46,12 @@ bool workshop_import_detect(const char *data, size_t len);
  */
 int workshop_import_run(db *d, const char *data, size_t len, const char *source_name, bool dry_run,
                         int64_t now, importer_report *out);
+/* workshop_import_run, every workshop checked by `may_write` (with `ctx`)
+ * against its place and, when the file moves it, the place it leaves: the
+ * admin upload's territory rule (importer_run_as for places). */
+int workshop_import_run_as(db *d, const char *data, size_t len, const char *source_name,
+                           bool dry_run, int64_t now, importer_may_write may_write, void *ctx,
+                           importer_report *out);
 
 /*
  * The admin editor (src/pages/admin_workshop.c): validate `record`, one
@@ -61,6 +67,17 @@ int workshop_import_run(db *d, const char *data, size_t len, const char *source_
  */
 int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int64_t workshop_id,
                                int64_t account, int64_t now, importer_report *out);
+
+/*
+ * Accept a source's proposal (places/provenance.h) for `field` of workshop
+ * `workshop_id`: the field takes `value` (NULL empties it), its origin
+ * becomes the source, accepted by `account`, and the place's history says
+ * so. Inside the caller's write transaction, which has checked that the
+ * account may edit the workshop's place. Returns 1, 0 when there is no
+ * such workshop or field, -1 on a database error.
+ */
+int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field, const char *value,
+                             int64_t account);
 
 /*
  * A stored workshop as the record workshop_import_record reads (id, source,

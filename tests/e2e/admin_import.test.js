@@ -324,3 +324,42 @@ test('a coordinator cannot rewrite, nor create, a place outside their territory 
   assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'nouveau-38'"), '0');
   assert.equal(sql("SELECT count(*) FROM place WHERE source_id = 'nouveau-73'"), '1', 'its own territory imports');
 });
+
+test('a coordinator uploading a workshops file writes only the workshops of places in their territory', async () => {
+  const [in73src, in73id] = sql("SELECT source, source_id FROM place WHERE departement = '73' AND closed_at IS NULL ORDER BY id LIMIT 1").split('|');
+  const [in38, in38src, in38id] = sql("SELECT id, source, source_id FROM place WHERE departement = '38' AND closed_at IS NULL ORDER BY id LIMIT 1").split('|');
+  // A workshop of the Isère already published by its producer (the command line may write anything).
+  const theirs = JSON.stringify({
+    source: 'Ateliers 38', ateliers: [
+      { id: 'isere-1', lieu: { source: in38src, id: in38id }, titre: 'Atelier de l\'Isère', seances: [{ debut: 'J+3 14:00', fin: '16:00' }] },
+      { id: 'isere-3', lieu: { source: in38src, id: in38id }, titre: 'Autre atelier de l\'Isère', seances: [{ debut: 'J+3 10:00', fin: '12:00' }] },
+    ],
+  });
+  fs.writeFileSync(path.join(tmp.dir, 'ateliers-38.json'), theirs);
+  cli(['import', path.join(tmp.dir, 'ateliers-38.json')]);
+  const file = JSON.stringify({
+    source: 'Ateliers 38', ateliers: [
+      // Renaming the Isère's workshop, at its own place.
+      { id: 'isere-1', lieu: { source: in38src, id: in38id }, titre: 'Renommé depuis la Savoie', seances: [{ debut: 'J+3 14:00', fin: '16:00' }] },
+      // Creating a workshop at a place of the Isère.
+      { id: 'isere-2', lieu: { source: in38src, id: in38id }, titre: 'Créé hors territoire', seances: [{ debut: 'J+4 14:00', fin: '16:00' }] },
+      // Moving the Isère's workshop to a place of the Savoie is taking it too.
+      { id: 'isere-3', lieu: { source: in73src, id: in73id }, titre: 'Déplacé en Savoie', seances: [{ debut: 'J+5 14:00', fin: '16:00' }] },
+      // A workshop of the Savoie.
+      { id: 'savoie-1', lieu: { source: in73src, id: in73id }, titre: 'Atelier de la Savoie', seances: [{ debut: 'J+3 10:00', fin: '12:00' }] },
+    ],
+  });
+  await coordinator.get('/admin/import');
+  const preview = await upload(coordinator, file, { name: 'ateliers.json', type: 'application/json' });
+  assert.equal(preview.status, 200, preview.text.slice(0, 1500));
+  assert.match(preview.text, /id="n-rejected">3</);
+  assert.match(preview.text, /pas dans votre territoire/);
+  assert.match(preview.text, /appartient à un lieu hors de votre territoire/);
+  const done = await coordinator.post('/admin/import/confirmer', { jeton: preview.token });
+  assert.equal(done.status, 200);
+  assert.match(done.text, /id="n-imported">1</);
+  assert.equal(sql("SELECT title || '|' || place_id FROM workshop WHERE source_id = 'isere-1'"), `Atelier de l'Isère|${in38}`, 'the Isère\'s workshop is unchanged');
+  assert.equal(sql("SELECT title || '|' || place_id FROM workshop WHERE source_id = 'isere-3'"), `Autre atelier de l'Isère|${in38}`, 'nor moved');
+  assert.equal(sql("SELECT count(*) FROM workshop WHERE source_id = 'isere-2'"), '0');
+  assert.equal(sql("SELECT count(*) FROM workshop WHERE source_id = 'savoie-1'"), '1', 'its own territory imports');
+});

@@ -25,7 +25,7 @@ const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 const PRIVATE = new Set([
   'account', 'account_role', 'session', 'account_token', 'login_throttle', 'audit_log',
   'history_actor', 'place_history', 'place_report', 'place_claim', 'place_reminder',
-  'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state',
+  'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state', 'field_origin', 'field_proposal',
 ]);
 
 const sql = (q) => execFileSync('sqlite3', ['-readonly', tmp.db, q], { encoding: 'utf8' }).trim();

@@ -4,6 +4,7 @@
  * and small v1 CSV/JSON fixtures in tests/data/import/.
  */
 #include "places/importer.h"
+#include "places/place_store.h"
 #include "unit.h"
 #include "core/util.h"
 
@@ -373,6 +374,96 @@ TEST(fts_after_import)
                      " (SELECT id FROM place WHERE source_id = 'mem-1')") == 0);
     CHECK(count_rows("SELECT count(*) FROM fts_pending") == 0);
     CHECK(count_rows("SELECT deferred FROM fts_control") == 0);
+/* A manager's edit in the admin area, as the editor writes it: through
+ * place_store, as "editor" (test-only statement without the authorisation). */
+static const char Q_EDIT[] = PLACE_STORE_UPDATE("id = :id");
+
+typedef struct edit_args {
+    const char *source_id, *column, *value;
+} edit_args;
+
+static int edit_tx(db_conn *w, void *ctx)
+{
+    const edit_args *e = ctx;
+    sqlite3_stmt *s = db_stmt(w, "SELECT id FROM place WHERE source_id = :sid");
+    db_bind_text(s, ":sid", e->source_id);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    place_write pw = {.id = id,
+                      .values = json_pack("{s:s}", e->column, e->value),
+                      .account = 0,
+                      .source = "editor"};
+    int rc = place_store_update(w, Q_EDIT, &pw);
+    json_decref(pw.values);
+    return rc == 1 ? 0 : -1;
+}
+
+static void manager_edits(const char *source_id, const char *column, const char *value)
+{
+    edit_args e = {source_id, column, value};
+    CHECK(db_transaction(test_db, edit_tx, &e) == 0);
+}
+
+static char *with_phone(const char *phone)
+{
+    return xasprintf("[{\"id\":\"prov-1\",\"pivot\":\"00000000000000\",\"nom\":\"Espace "
+                     "provenance\",\"commune\":\"Lyon\",\"code_postal\":\"69002\",\"adresse\":"
+                     "\"3 rue C\",\"date_maj\":\"2024-01-01\",\"telephone\":\"%s\"}]",
+                     phone);
+}
+
+/* A producer's re-import never overwrites what a manager edited since. */
+TEST(manager_edit_survives_reimport)
+{
+    importer_report r;
+    char *old_phone = with_phone("04 72 11 11 11");
+    CHECK(import_text(old_phone, "prov", false, &r) == 0);
+    CHECK(r.imported == 1);
+    importer_report_free(&r);
+    manager_edits("prov-1", "phone", "+33472222222");
+
+    /* The producer re-imports its old number: the manager's stays, no proposal. */
+    CHECK(import_text(old_phone, "prov", false, &r) == 0);
+    CHECK(r.kept_by_place == 1 && r.proposed == 0 && r.unchanged == 1);
+    importer_report_free(&r);
+    CHECK_FIELD("prov-1", "phone", "+33472222222");
+    CHECK(count_rows("SELECT count(*) FROM field_proposal") == 0);
+
+    /* Other fields still follow the source. */
+    char *moved = xstrdup(old_phone);
+    memcpy(strstr(moved, "3 rue C"), "4 rue D", 7);
+    CHECK(import_text(moved, "prov", false, &r) == 0);
+    CHECK(r.updated == 1 && r.kept_by_place == 1);
+    importer_report_free(&r);
+    CHECK_FIELD("prov-1", "address", "4 rue D");
+    CHECK_FIELD("prov-1", "phone", "+33472222222");
+
+    /* A new number from the producer: proposed, not written. */
+    char *new_phone = with_phone("04 72 33 33 33");
+    memcpy(strstr(new_phone, "3 rue C"), "4 rue D", 7);
+    CHECK(import_text(new_phone, "prov", false, &r) == 0);
+    CHECK(r.proposed == 1 && r.kept_by_place == 0);
+    importer_report_free(&r);
+    CHECK_FIELD("prov-1", "phone", "+33472222222");
+    CHECK(count_rows("SELECT count(*) FROM field_proposal WHERE field = 'phone'"
+                     " AND value = '+33472333333' AND status = 'pending'") == 1);
+    CHECK(count_rows("SELECT count(*) FROM place_history WHERE source = 'import_proposal'"
+                     " AND field = 'phone' AND new_value = '+33472333333'") == 1);
+
+    /* The same new number again: no second proposal. */
+    CHECK(import_text(new_phone, "prov", false, &r) == 0);
+    CHECK(r.proposed == 0 && r.kept_by_place == 1);
+    importer_report_free(&r);
+    CHECK(count_rows("SELECT count(*) FROM field_proposal") == 1);
+
+    /* Provenance of the field: a person, with the source's value remembered. */
+    CHECK(count_rows("SELECT count(*) FROM field_origin WHERE entity = 'place' AND field = 'phone'"
+                     " AND by_person = 1 AND source_value = '+33472333333'") == 1);
+    CHECK(count_rows("SELECT count(*) FROM field_origin WHERE entity = 'place'"
+                     " AND field = 'address' AND by_person = 0 AND source = 'prov'") == 1);
+    free(old_phone);
+    free(moved);
+    free(new_phone);
 }
 
 TEST(repeated_id_in_file)
@@ -586,6 +677,7 @@ int main(void)
     RUN(duplicates);
     RUN(update_and_dry_run);
     RUN(fts_after_import);
+    RUN(manager_edit_survives_reimport);
     RUN(repeated_id_in_file);
     RUN(detection_and_failures);
     RUN(report_json);

@@ -62,6 +62,8 @@ static json_t *report_model(req *r, const importer_report *rep, const char *file
     json_object_set_new(m, "rejected", json_integer((json_int_t)rep->rejected));
     json_object_set_new(m, "warnings", json_integer((json_int_t)rep->warnings));
     json_object_set_new(m, "duplicates", json_integer((json_int_t)rep->duplicates));
+    json_object_set_new(m, "kept_by_place", json_integer((json_int_t)rep->kept_by_place));
+    json_object_set_new(m, "proposed", json_integer((json_int_t)rep->proposed));
     if (rep->error) json_object_set_new(m, "error", json_string(rep->error));
     /* What the import leaves as it was: said before anyone confirms. */
     char *kept = importer_untouched_names(rep->untouched_by_format, true);
@@ -129,7 +131,8 @@ static const char *run(req *r, const char *data, size_t len, const char *source,
                        importer_report *rep)
 {
     if (workshop_import_detect(data, len)) { /* {"ateliers": […]}: docs/workshops-format.md */
-        workshop_import_run(r->app->db, data, len, source, dry_run, now_utc(), rep);
+        workshop_import_run_as(r->app->db, data, len, source, dry_run, now_utc(), may_write, r,
+                               rep);
         return "ateliers (repere-ateliers/1)";
     }
     importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
@@ -315,8 +318,11 @@ int page_admin_import_confirm(req *r)
     json_t *report = report_model(r, &rep, name, format);
     audit_args au = {
         r, rep.error ? "import_failed" : "import_run", name ? name : "(sans nom)",
-        arena_printf(r->arena, "source %s : %zu créés, %zu mis à jour, %zu inchangés, %zu refusés",
-                     source, rep.imported, rep.updated, rep.unchanged, rep.rejected)};
+        arena_printf(r->arena,
+                     "source %s : %zu créés, %zu mis à jour, %zu inchangés, %zu refusés, "
+                     "%zu champs conservés (modifiés par le lieu), %zu proposés",
+                     source, rep.imported, rep.updated, rep.unchanged, rep.rejected,
+                     rep.kept_by_place, rep.proposed)};
     db_transaction(r->app->db, audit_tx,
                    &au); /* the import itself is done: a lost audit line is logged */
     importer_report_free(&rep);
