@@ -374,6 +374,8 @@ TEST(fts_after_import)
                      " (SELECT id FROM place WHERE source_id = 'mem-1')") == 0);
     CHECK(count_rows("SELECT count(*) FROM fts_pending") == 0);
     CHECK(count_rows("SELECT deferred FROM fts_control") == 0);
+}
+
 /* A manager's edit in the admin area, as the editor writes it: through
  * place_store, as "editor" (test-only statement without the authorisation). */
 static const char Q_EDIT[] = PLACE_STORE_UPDATE("id = :id");
