@@ -9,6 +9,7 @@
 #include "places/importer.h"
 #include "workshops/workshop_import.h"
 #include "search/search.h"
+#include "places/territory.h"
 #include "workshops/workshop_refresh.h"
 
 #include <sodium.h>
@@ -69,6 +70,7 @@ int app_load_web(app *a)
     a->static_dir = xasprintf("%s/static", a->cfg.root);
     char *synonyms = xasprintf("%s/data/synonyms.tsv", a->cfg.root);
     a->search = search_index_new(synonyms);
+    a->territory = territory_cache_new();
     free(synonyms);
     a->static_version = static_version(a->static_dir);
     /* Map tiles are the one outside origin, and only for images. */
@@ -87,6 +89,7 @@ void app_free(app *a)
 {
     tpl_free(a->templates);
     search_index_free(a->search);
+    territory_cache_free(a->territory);
     free(a->static_dir);
     free(a->static_version);
     free(a->csp);
