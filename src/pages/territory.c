@@ -389,6 +389,7 @@ static int area_page(req *r, territory_area kind)
     json_object_set_new(d, "csv_url",
                         json_string(arena_printf(r->arena, "%s/communes.csv", a.base)));
     set_computed(r, d, t);
+    json_object_set_new(d, "tile_url", json_string(r->app->cfg.tile_url));
 
     territory_summary s;
     territory_summarise(t, kind, a.code, &s);
