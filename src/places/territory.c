@@ -126,10 +126,14 @@ void territory_compute(territory_commune *communes, size_t commune_count,
         }
         if (!n) continue;
         kd_build(points, 0, n, 0);
+        size_t previous = (size_t)-1;
         for (size_t i = 0; i < commune_count; i++) {
-            size_t best = (size_t)-1;
-            double best_d2 = 0;
+            /* Communes come by INSEE code, so mostly next to the previous
+             * one: its nearest place is a tight first bound to prune with. */
+            size_t best = previous;
+            double best_d2 = best == (size_t)-1 ? 0 : dist2(points[best].v, commune_v[i]);
             kd_nearest(points, 0, n, 0, commune_v[i], &best, &best_d2);
+            previous = best;
             const territory_place *pl = &places[points[best].place];
             communes[i].nearest_km[need] =
                 geo_distance_km(communes[i].lat, communes[i].lon, pl->lat, pl->lon);
