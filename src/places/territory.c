@@ -40,27 +40,39 @@ static int cmp_axis(const kd_point *a, const kd_point *b, int axis)
     if (a->v[axis] != b->v[axis]) return a->v[axis] < b->v[axis] ? -1 : 1;
     return (a->place > b->place) - (a->place < b->place);
 }
-static int cmp_x(const void *a, const void *b)
+static void swap_points(kd_point *a, kd_point *b)
 {
-    return cmp_axis(a, b, 0);
+    kd_point t = *a;
+    *a = *b;
+    *b = t;
 }
-static int cmp_y(const void *a, const void *b)
+
+/* Put the k-th point of [lo, hi) by axis at k, smaller ones before it and
+ * larger ones after (quickselect, middle pivot: O(hi - lo) on average). The
+ * order is total (ties by place index), so each point has one place. */
+static void kd_select(kd_point *p, size_t lo, size_t hi, size_t k, int axis)
 {
-    return cmp_axis(a, b, 1);
-}
-static int cmp_z(const void *a, const void *b)
-{
-    return cmp_axis(a, b, 2);
+    while (hi - lo > 1) {
+        swap_points(&p[lo + (hi - lo) / 2], &p[hi - 1]);
+        size_t store = lo;
+        for (size_t i = lo; i + 1 < hi; i++)
+            if (cmp_axis(&p[i], &p[hi - 1], axis) < 0) swap_points(&p[i], &p[store++]);
+        swap_points(&p[store], &p[hi - 1]);
+        if (k == store) return;
+        if (k < store)
+            hi = store;
+        else
+            lo = store + 1;
+    }
 }
 
 /* An implicit tree: the median of [lo, hi) on axis depth % 3 sits at the
- * middle, the halves on either side are its subtrees. */
+ * middle, the halves on either side are its subtrees. O(n log n). */
 static void kd_build(kd_point *p, size_t lo, size_t hi, int depth)
 {
     if (hi - lo < 2) return;
-    static int (*const cmp[3])(const void *, const void *) = {cmp_x, cmp_y, cmp_z};
-    qsort(p + lo, hi - lo, sizeof *p, cmp[depth % 3]);
     size_t mid = lo + (hi - lo) / 2;
+    kd_select(p, lo, hi, mid, depth % 3);
     kd_build(p, lo, mid, depth + 1);
     kd_build(p, mid + 1, hi, depth + 1);
 }
