@@ -304,6 +304,15 @@ static json_t *place_link(db_conn *c, int64_t id)
     return o;
 }
 
+/* Oldest update first, then by id. */
+static int cmp_updated(const void *a, const void *b)
+{
+    const territory_place *x = *(const territory_place *const *)a;
+    const territory_place *y = *(const territory_place *const *)b;
+    int c = strcmp(x->updated, y->updated);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 /* What a département or EPCI page needs to know about its territory. */
 typedef struct area {
     territory_area kind;
@@ -429,18 +438,24 @@ static int area_page(req *r, territory_area kind)
         json_array_append_new(heads, json_string(need_label(TABLE_NEEDS[i])));
     json_object_set_new(d, "need_heads", heads);
 
-    /* freshness: the listings to check, by their place */
-    json_t *stale = json_array();
-    for (size_t i = 0; i < t->place_count && json_array_size(stale) < TERRITORY_STALE_LISTED; i++) {
+    /* freshness: the listings to check, oldest first */
+    const territory_place **old = xmalloc((t->place_count ? t->place_count : 1) * sizeof *old);
+    size_t old_count = 0;
+    for (size_t i = 0; i < t->place_count; i++) {
         const territory_place *p = &t->places[i];
         if (!p->stale) continue;
         bool in = p->commune >= 0
                       ? territory_commune_in(&t->communes[p->commune], kind, a.code)
                       : kind == TERRITORY_DEPARTEMENT && strcmp(p->departement, a.code) == 0;
-        if (!in) continue;
-        json_t *o = place_link(c, p->id);
+        if (in) old[old_count++] = p;
+    }
+    qsort(old, old_count, sizeof *old, cmp_updated);
+    json_t *stale = json_array();
+    for (size_t i = 0; i < old_count && i < TERRITORY_STALE_LISTED; i++) {
+        json_t *o = place_link(c, old[i]->id);
         if (o) json_array_append_new(stale, o);
     }
+    free(old);
     json_object_set_new(d, "stale_places", stale);
     if (kind == TERRITORY_EPCI) json_object_set_new(d, "map_note", json_true());
     territory_cache_put(r->app->territory, t);

@@ -311,6 +311,7 @@ territory *territory_load(db_conn *c, int64_t now)
         const char *latest = date_maj;
         if (verified && (!date_maj || strncmp(verified, date_maj, 10) > 0)) latest = verified;
         p->stale = place_age_days(latest, now) > PLACE_STALE_DAYS;
+        copy_text(p->updated, sizeof p->updated, latest);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) goto fail;

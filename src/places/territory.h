@@ -64,6 +64,7 @@ typedef struct territory_place {
     bool saturday;       /* open on Saturdays */
     bool after_17;       /* open after 17 h on some day */
     bool stale;          /* not updated nor confirmed for more than PLACE_STALE_DAYS */
+    char updated[11];    /* "YYYY-MM-DD": the later of date_maj and verified_at ("" unknown) */
 } territory_place;
 
 /* The result: communes sorted by INSEE code, places as given. */

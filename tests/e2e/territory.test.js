@@ -56,6 +56,9 @@ const PLACES = [
   // across the border, in the Doubs
   place('t4', 'France services de Montbéliard', { ...MONTBELIARD, postcodes: '25200' },
     { latitude: MONTBELIARD.lat, longitude: MONTBELIARD.lon, services: `${DEMARCHES}|${MATERIEL}` }),
+  // in Beaucourt, older still: listed before Delle among the listings to check
+  place('t6', 'Point numérique de Beaucourt', { ...byInsee['90009'], postcodes: '90500' },
+    { latitude: byInsee['90009'].lat, longitude: byInsee['90009'].lon, services: MATERIEL, date_maj: '2019-06-01' }),
   // closed: never the nearest
   place('t5', 'Ancien point numérique de Valdoie', { ...byInsee['90099'], postcodes: '90300' },
     { latitude: byInsee['90099'].lat, longitude: byInsee['90099'].lon, services: DEMARCHES }),
@@ -152,11 +155,11 @@ test('the département page: figures, the table as the CSV, zones blanches marke
   const white = want.filter((c) => c.km > 10);
   const fr = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
   const pct = (part) => `${(100 * part / population).toFixed(1).replace('.', ',')}\u202f%`;
-  assert.match(html, /<strong>3<\/strong> lieux d(&#39;|')aide au numérique \(dont 1 sans position\)/);
+  assert.match(html, /<strong>4<\/strong> lieux d(&#39;|')aide au numérique \(dont 1 sans position\)/);
   assert.ok(html.includes(`<strong>${white.length}</strong> communes en zone blanche, à plus de 10 km de tout lieu : ${fr(white.reduce((a, c) => a + c.population, 0))} habitants`), 'white zones');
   assert.match(html, /<strong>1<\/strong> lieux ouverts le samedi/);
   assert.match(html, /<strong>1<\/strong> après 17 h/);
-  assert.match(html, /<strong>1<\/strong> fiches non mises à jour depuis plus d(&#39;|')un an/);
+  assert.match(html, /<strong>2<\/strong> fiches non mises à jour depuis plus d(&#39;|')un an/);
   const beyond = (limit) => pct(want.filter((c) => c.km > limit).reduce((a, c) => a + c.population, 0));
   assert.ok(html.includes(`<th scope="row">Tous les lieux</th><td>${beyond(5)}</td><td>${beyond(10)}</td><td>${beyond(20)}</td>`), 'bands');
   // the table matches the CSV, row by row; zones blanches are said in words
@@ -174,9 +177,12 @@ test('the département page: figures, the table as the CSV, zones blanches marke
   const dists = rows.map((r) => Number(r[6].replace(',', '.')));
   assert.deepEqual(dists, [...dists].sort((a, b) => b - a));
   // freshness list and provenance
-  assert.match(html, /Médiathèque de Delle<\/a>/);
+  const stale = [...html.matchAll(/<ul class="territory-stale">(.*?)<\/ul>/gs)][0][1];
+  assert.deepEqual([...stale.matchAll(/<a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]),
+    ['Point numérique de Beaucourt', 'Médiathèque de Delle']);
+  assert.match(stale, /mis à jour le 1er? juin 2019|mis à jour le 1 juin 2019/);
   assert.doesNotMatch(html, /Espace numérique de Belfort<\/a> —/);
-  assert.match(html, /Calculé le \d{1,2} [a-zéû]+ \d{4} à \d{1,2} h \d{2} sur 4 lieux ; population INSEE 2023\./);
+  assert.match(html, /Calculé le \d{1,2} [a-zéû]+ \d{4} à \d{1,2} h \d{2} sur 5 lieux ; population INSEE 2023\./);
   assert.match(html, /à vol d(&#39;|')oiseau/);
   assert.match(html, /Les lieux sans position sont comptés/);
   // comparison with the région and France
