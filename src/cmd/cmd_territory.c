@@ -83,6 +83,7 @@ int cmd_territory(db *d, int argc, char **argv)
         territory_summarise(t, TERRITORY_NATIONAL, NULL, &s);
         summary[run] = now_ms() - a;
     }
+    if (!t) return 1; /* runs >= 1: not reached */
     printf("| territory, %zu places (%zu with a position), %zu communes | ms (median of %d) |\n",
            t->place_count, t->placed_count, t->commune_count, runs);
     printf("|---|---:|\n");

@@ -371,16 +371,25 @@ static void set_computed(req *r, json_t *d, const territory *t)
     json_object_set_new(d, "white_zone_km", json_integer(TERRITORY_WHITE_ZONE_KM));
 }
 
-static int area_page(req *r, territory_area kind)
+/* A département's or an EPCI's answer: find {code}, then render with the
+ * shared territory (held for the call). */
+typedef int (*area_render)(req *r, db_conn *c, const territory *t, const area *a);
+
+static int area_reply(req *r, territory_area kind, area_render render)
 {
     db_conn *c = db_reader(r->app->db);
     const territory *t = territory_cache_get(r->app->territory, r->app->db);
     if (!t) return -1;
     area a;
-    if (!area_find(r, c, t, kind, &a)) {
-        territory_cache_put(r->app->territory, t);
-        return 0;
-    }
+    int rc = area_find(r, c, t, kind, &a) ? render(r, c, t, &a) : 0;
+    territory_cache_put(r->app->territory, t);
+    return rc;
+}
+
+static int area_page(req *r, db_conn *c, const territory *t, const area *ap)
+{
+    const area a = *ap;
+    const territory_area kind = a.kind;
     sort_ctx sort = {SORT_DISTANCE, true};
     const char *tri = req_query(r, "tri"), *ordre = req_query(r, "ordre");
     for (size_t k = 0; tri && k < ARRAY_LEN(SORT_PARAMS); k++)
@@ -457,31 +466,24 @@ static int area_page(req *r, territory_area kind)
     }
     free(old);
     json_object_set_new(d, "stale_places", stale);
-    if (kind == TERRITORY_EPCI) json_object_set_new(d, "map_note", json_true());
-    territory_cache_put(r->app->territory, t);
     return reply_page(r, "territory", d);
 }
 
 int page_territory_departement(req *r)
 {
-    return area_page(r, TERRITORY_DEPARTEMENT);
+    return area_reply(r, TERRITORY_DEPARTEMENT, area_page);
 }
 
 int page_territory_epci(req *r)
 {
-    return area_page(r, TERRITORY_EPCI);
+    return area_reply(r, TERRITORY_EPCI, area_page);
 }
 
-static int area_csv(req *r, territory_area kind)
+static int area_csv(req *r, db_conn *c, const territory *t, const area *ap)
 {
-    db_conn *c = db_reader(r->app->db);
-    const territory *t = territory_cache_get(r->app->territory, r->app->db);
-    if (!t) return -1;
-    area a;
-    if (!area_find(r, c, t, kind, &a)) {
-        territory_cache_put(r->app->territory, t);
-        return 0;
-    }
+    (void)c;
+    const area a = *ap;
+    const territory_area kind = a.kind;
     size_t n;
     row *rows = area_rows(t, kind, a.code, &n);
     buf_reset(&r->out);
@@ -504,7 +506,6 @@ static int area_csv(req *r, territory_area kind)
         buf_printf(&r->out, ",%d\r\n", territory_is_white_zone(k) ? 1 : 0);
     }
     rows_free(rows, n);
-    territory_cache_put(r->app->territory, t);
     reply_header(r, "Content-Disposition",
                  arena_printf(r->arena, "attachment; filename=\"communes-%s-%s.csv\"",
                               kind == TERRITORY_DEPARTEMENT ? "departement" : "epci", a.code));
@@ -515,12 +516,12 @@ static int area_csv(req *r, territory_area kind)
 
 int page_territory_departement_csv(req *r)
 {
-    return area_csv(r, TERRITORY_DEPARTEMENT);
+    return area_reply(r, TERRITORY_DEPARTEMENT, area_csv);
 }
 
 int page_territory_epci_csv(req *r)
 {
-    return area_csv(r, TERRITORY_EPCI);
+    return area_reply(r, TERRITORY_EPCI, area_csv);
 }
 
 /* ---- a commune ---- */
