@@ -230,7 +230,8 @@ test('the EPCI page and its CSV cover exactly its communes', async () => {
   assert.equal((await get('/territoire/departement/99')).status, 404);
 });
 
-test('/territoire chooses through « Où ? » as everywhere', async () => {
+test('/territoire chooses through « Où ? » as everywhere, and every page links to it', async () => {
+  assert.match((await get('/')).text, /<a href="\/territoire">Où l(&#39;|')aide manque<\/a>/);
   let res = await get('/territoire?ou=90');
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/territoire/departement/90');
