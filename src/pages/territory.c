@@ -322,6 +322,7 @@ typedef struct area {
     const char *base;   /* "/territoire/departement/73" */
     const char *region; /* its région's code ("" when unknown) */
     const char *region_name;
+    const char *departement; /* EPCI: the département of its first commune; NULL otherwise */
 } area;
 
 /* Resolve {code} of /territoire/departement/{code} or /territoire/epci/{siren}.
@@ -349,6 +350,7 @@ static bool area_find(req *r, db_conn *c, const territory *t, territory_area kin
         for (size_t i = 0; i < t->commune_count; i++)
             if (territory_commune_in(&t->communes[i], TERRITORY_EPCI, out->code)) {
                 out->region = arena_strdup(r->arena, t->communes[i].region);
+                out->departement = arena_strdup(r->arena, t->communes[i].departement);
                 break;
             }
         if (out->region) out->region_name = one_text(r, c, Q_REGION, ":code", out->region, 0);
@@ -417,6 +419,16 @@ static int area_page(req *r, db_conn *c, const territory *t, const area *ap)
     json_t *mine = summary_json(r, &s);
     json_object_set_new(mine, "name", json_string(a.label));
     json_array_append_new(compare, mine);
+    const char *dep_name =
+        a.departement ? one_text(r, c, Q_DEPARTEMENT, ":code", a.departement, 0) : NULL;
+    if (dep_name) {
+        territory_summary ds;
+        territory_summarise(t, TERRITORY_DEPARTEMENT, a.departement, &ds);
+        json_t *o = summary_json(r, &ds);
+        json_object_set_new(
+            o, "name", json_string(arena_printf(r->arena, "%s (%s)", dep_name, a.departement)));
+        json_array_append_new(compare, o);
+    }
     if (a.region && a.region_name) {
         territory_summary rs;
         territory_summarise(t, TERRITORY_REGION, a.region, &rs);

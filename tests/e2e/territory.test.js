@@ -226,6 +226,9 @@ test('the EPCI page and its CSV cover exactly its communes', async () => {
   const rows = parseCsv((await get(`/territoire/epci/${siren}/communes.csv`)).text);
   assert.deepEqual(rows.map((r) => r.code_insee).sort(), members.map((c) => c.insee).sort());
   assert.equal((res.text.match(/<tr data-insee=/g) || []).length, members.length);
+  // compared with its département, its région and France
+  assert.match(res.text, /<th scope="row">Territoire de Belfort \(90\)<\/th>/);
+  assert.match(res.text, /<th scope="row">Région Bourgogne-Franche-Comté<\/th>/);
   assert.equal((await get('/territoire/epci/123456789')).status, 404);
   assert.equal((await get('/territoire/departement/99')).status, 404);
 });
