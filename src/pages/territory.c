@@ -630,25 +630,34 @@ int page_territory_home(req *r)
             return reply_redirect(r, 303, to);
         }
     }
-    json_t *deps = json_array();
-    sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENTS);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        json_array_append_new(
-            deps, json_pack("{s:s, s:s}", "code", db_col_text(s, 0), "name", db_col_text(s, 1)));
-    sqlite3_reset(s);
-    json_object_set_new(d, "departements", deps);
     /* the EPCI of a département: ?epci_de=73 */
     const char *of = req_query(r, "epci_de");
-    if (of && *of && strlen(of) <= 3) {
+    const char *of_code = of && *of && strlen(of) <= 3 ? upper_code(r, of) : NULL;
+    json_t *deps = json_array();
+    sqlite3_stmt *s = db_stmt(c, Q_DEPARTEMENTS);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *code = db_col_text(s, 0);
+        json_array_append_new(deps,
+                              json_pack("{s:s, s:s, s:b}", "code", code, "name", db_col_text(s, 1),
+                                        "selected", of_code && strcmp(of_code, code) == 0));
+    }
+    sqlite3_reset(s);
+    json_object_set_new(d, "departements", deps);
+    if (of && *of) {
         json_t *epcis = json_array();
-        s = db_stmt(c, Q_EPCI_OF_DEPARTEMENT);
-        db_bind_text(s, ":code", upper_code(r, of));
-        while (sqlite3_step(s) == SQLITE_ROW)
-            json_array_append_new(epcis, json_pack("{s:s, s:s}", "siren", db_col_text(s, 0), "name",
-                                                   db_col_text(s, 1)));
-        sqlite3_reset(s);
+        if (of_code) {
+            s = db_stmt(c, Q_EPCI_OF_DEPARTEMENT);
+            db_bind_text(s, ":code", of_code);
+            while (sqlite3_step(s) == SQLITE_ROW)
+                json_array_append_new(epcis, json_pack("{s:s, s:s}", "siren", db_col_text(s, 0),
+                                                       "name", db_col_text(s, 1)));
+            sqlite3_reset(s);
+        }
+        if (!json_array_size(epcis))
+            json_object_set_new(d, "epci_error",
+                                json_string("Ce département n'est pas connu : choisissez-le "
+                                            "dans la liste."));
         json_object_set_new(d, "epcis", epcis);
-        json_object_set_new(d, "epci_de", json_string(of));
     }
     return reply_page(r, "territory_home", d);
 }

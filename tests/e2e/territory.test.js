@@ -246,6 +246,9 @@ test('/territoire chooses through « Où ? » as everywhere, and every page link
   assert.match(res.text, /href="\/territoire\/commune\/93066"/);
   res = await get('/territoire?epci_de=90');
   assert.ok(res.text.includes(`href="/territoire/epci/${BELFORT.epci}"`));
+  assert.match(res.text, /<option value="90" selected>/);
+  res = await get('/territoire?epci_de=99');
+  assert.match(res.text, /role="alert">Ce département n(&#39;|')est pas connu/);
   res = await get('/territoire?ou=xyzzyqq');
   assert.match(res.text, /role="alert"/);
 });
