@@ -104,6 +104,12 @@ static const char *computed_text(req *r, int64_t utc)
 
 /* ---- the figures ---- */
 
+/* French agreement: 0 and 1 take the singular. */
+static const char *plural(long n, const char *singular, const char *plural_form)
+{
+    return n <= 1 ? singular : plural_form;
+}
+
 /* A summary as the templates read it. */
 static json_t *summary_json(req *r, const territory_summary *s)
 {
@@ -130,6 +136,18 @@ static json_t *summary_json(req *r, const territory_summary *s)
     json_object_set_new(o, "after_17_share", json_string(percent_text(r, s->after_17, s->places)));
     json_object_set_new(o, "stale", json_string(number_text(r, s->stale)));
     json_object_set_new(o, "stale_share", json_string(percent_text(r, s->stale, s->places)));
+    json_object_set_new(
+        o, "nouns",
+        json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "places",
+            plural(s->places, "lieu d'aide au numérique", "lieux d'aide au numérique"), "per_10000",
+            per10k < 2 ? "lieu" : "lieux", "population",
+            plural(s->population, "habitant", "habitants"), "communes",
+            plural((long)s->communes, "commune", "communes"), "white_zones",
+            plural((long)s->white_zones, "commune en zone blanche", "communes en zone blanche"),
+            "white_zone_population", plural(s->white_zone_population, "habitant", "habitants"),
+            "saturday", plural(s->saturday, "lieu ouvert le samedi", "lieux ouverts le samedi"),
+            "stale", plural(s->stale, "fiche non mise à jour", "fiches non mises à jour")));
     json_t *needs = json_array();
     for (int n = 0; n < TERRITORY_NEEDS; n++) {
         json_t *bands = json_array();
@@ -239,6 +257,9 @@ static json_t *commune_row_json(req *r, const territory_commune *c)
     for (size_t i = 0; i < ARRAY_LEN(TABLE_NEEDS); i++)
         json_array_append_new(needs, json_string(km_text(r, c->nearest_km[TABLE_NEEDS[i]])));
     json_object_set_new(o, "needs", needs);
+    json_object_set_new(o, "places_noun", json_string(plural(c->places, "lieu", "lieux")));
+    json_object_set_new(o, "population_noun",
+                        json_string(plural(c->population, "habitant", "habitants")));
     json_object_set_new(o, "url",
                         json_string(arena_printf(r->arena, "/territoire/commune/%s", c->insee)));
     return o;

@@ -156,8 +156,8 @@ test('the département page: figures, the table as the CSV, zones blanches marke
   const fr = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
   const pct = (part) => `${(100 * part / population).toFixed(1).replace('.', ',')}\u202f%`;
   assert.match(html, /<strong>4<\/strong> lieux d(&#39;|')aide au numérique \(dont 1 sans position\)/);
-  assert.ok(html.includes(`<strong>${white.length}</strong> communes en zone blanche, à plus de 10 km de tout lieu : ${fr(white.reduce((a, c) => a + c.population, 0))} habitants`), 'white zones');
-  assert.match(html, /<strong>1<\/strong> lieux ouverts le samedi/);
+  assert.ok(html.includes(`<strong>${white.length}</strong> ${white.length > 1 ? 'communes' : 'commune'} en zone blanche, à plus de 10 km de tout lieu : ${fr(white.reduce((a, c) => a + c.population, 0))} habitants`), 'white zones');
+  assert.match(html, /<strong>1<\/strong> lieu ouvert le samedi/);
   assert.match(html, /<strong>1<\/strong> après 17 h/);
   assert.match(html, /<strong>2<\/strong> fiches non mises à jour depuis plus d(&#39;|')un an/);
   const beyond = (limit) => pct(want.filter((c) => c.km > limit).reduce((a, c) => a + c.population, 0));
