@@ -366,9 +366,12 @@ void territory_cache_free(territory_cache *tc)
 const territory *territory_cache_get(territory_cache *tc, db *d)
 {
     const int64_t version = db_version(d);
+    /* Hours facts (the coming week) and freshness also move with the day. */
+    const int64_t now = now_utc();
     pthread_mutex_lock(&tc->lock);
     for (;;) {
-        if (tc->current && tc->current->version == version) {
+        if (tc->current && tc->current->version == version &&
+            tc->current->computed_at / 86400 == now / 86400) {
             tc->current->refs++;
             pthread_mutex_unlock(&tc->lock);
             return tc->current;
@@ -378,7 +381,7 @@ const territory *territory_cache_get(territory_cache *tc, db *d)
     }
     tc->building = true;
     pthread_mutex_unlock(&tc->lock);
-    territory *t = territory_load(db_reader(d), now_utc());
+    territory *t = territory_load(db_reader(d), now);
     pthread_mutex_lock(&tc->lock);
     tc->building = false;
     territory *old = NULL;

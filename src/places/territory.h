@@ -134,8 +134,9 @@ territory_cache *territory_cache_new(void);
 void territory_cache_free(territory_cache *tc);
 
 /*
- * The territory for the current data version of d: computed on the first
- * call after a change (one thread computes, the others wait), then shared.
+ * The territory for the current data version of d and the current UTC day:
+ * computed on the first call after a change (one thread computes, the
+ * others wait), then shared.
  * The caller gets a reference and gives it back with territory_cache_put.
  * Returns NULL on an SQLite error.
  */
