@@ -314,9 +314,7 @@ static json_t *place_link(db_conn *c, int64_t id)
         o = json_pack("{s:s, s:s, s:s}", "name", db_col_text(s, 0), "url", path, "commune",
                       db_col_text(s, 2) ? db_col_text(s, 2) : "");
         free(path);
-        const char *date_maj = db_col_text(s, 3), *verified = db_col_text(s, 4);
-        const char *latest =
-            verified && (!date_maj || strncmp(verified, date_maj, 10) > 0) ? verified : date_maj;
+        const char *latest = place_latest_date(db_col_text(s, 3), db_col_text(s, 4));
         buf b = {0};
         if (latest && fr_date(&b, latest)) json_object_set_new(o, "updated", json_string(b.data));
         buf_free(&b);

@@ -307,9 +307,7 @@ territory *territory_load(db_conn *c, int64_t now)
         copy_text(p->departement, sizeof p->departement, k ? k->departement : db_col_text(s, 9));
         set_hours_facts(p, db_col_text(s, 4), db_col_text(s, 5), now);
         /* Freshness: the later of the source's date and the last confirmation. */
-        const char *date_maj = db_col_text(s, 6), *verified = db_col_text(s, 7);
-        const char *latest = date_maj;
-        if (verified && (!date_maj || strncmp(verified, date_maj, 10) > 0)) latest = verified;
+        const char *latest = place_latest_date(db_col_text(s, 6), db_col_text(s, 7));
         p->stale = place_age_days(latest, now) > PLACE_STALE_DAYS;
         copy_text(p->updated, sizeof p->updated, latest);
     }
