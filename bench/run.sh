@@ -229,3 +229,9 @@ for size in $SIZES; do
     echo "  import $import_s s, start-up $startup_s s, RSS $((rss_start / 1024)) → $((rss_end / 1024)) MiB" >&2
 done
 cat "$OUT/results.md"
+
+# The territory view (repere territory): reading, then the distances of every
+# commune of France and of one département, on the 30 000-place catalogue.
+if "$BIN" territory --help >/dev/null 2>&1; then
+    { echo; echo "## Territory view"; echo; "$BIN" territory --db "$(catalogue 30000)" --departement 26; } | tee -a "$OUT/results.md" >&2
+fi

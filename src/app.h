@@ -15,13 +15,15 @@
 typedef struct search_index search_index;
 typedef struct auth_state auth_state;
 typedef struct page_cache page_cache;
+typedef struct territory_cache territory_cache;
 
 typedef struct app {
     config cfg;
     db *db;
     tpl_set *templates;
-    search_index *search; /* in-memory search index (search/search.c) */
-    page_cache *pages;    /* finished public answers (http/page_cache.c) */
+    search_index *search;       /* in-memory search index (search/search.c) */
+    page_cache *pages;          /* finished public answers (http/page_cache.c) */
+    territory_cache *territory; /* distances to help, per data version (places/territory.c) */
     char *static_dir;
     char *static_version; /* appended to asset URLs (?v=…) so they can be cached for a year */
     char *csp;            /* Content-Security-Policy header value */

@@ -88,6 +88,7 @@ static const char USAGE[] =
     "  remind     mail the managers of listings not verified for 6, 9 and 12 months [--dry-run]\n"
     "  backup     write a checked copy of the catalogue, even while it is served: BACKUP-FILE\n"
     "  routes     print the route table (method, path, access, CSRF), one row per line\n"
+    "  territory  time the territory view's computation on this catalogue [--departement 26]\n"
     "\n"
     "Options (every command):\n" OPT_COMMON "Options of serve:\n" OPT_SERVE
     "Options of serve, user and remind (mail):\n" OPT_MAIL;
@@ -154,6 +155,13 @@ static const struct command_help {
                "\n"
                "Options:\n"
                "  --db FILE        SQLite database (REPERE_DB, default var/repere.db)\n"},
+    {"territory", "usage: repere territory [--db FILE] [--departement 26] [--runs 3]\n"
+                  "Time the territory view on this catalogue (docs/territory.md): reading it,\n"
+                  "the distance of every commune of France to the nearest place for each need,\n"
+                  "those of one département's communes alone, and the figures. make bench runs\n"
+                  "it on the generated 30 000-place catalogue.\n"
+                  "\n"
+                  "Options:\n" OPT_COMMON},
     {"routes", "usage: repere routes\n"
                "Print the route table, one row per line, tab-separated: method, path ('*'\n"
                "captures a segment), access (public, signed-in, coordinator, admin) and csrf\n"
@@ -467,7 +475,8 @@ int main(int argc, char **argv)
     bool accounts = strcmp(command, "serve") == 0 || strcmp(command, "user") == 0 ||
                     strcmp(command, "remind") == 0;
     if (accounts || strcmp(command, "migrate") == 0 || strcmp(command, "import") == 0 ||
-        strcmp(command, "demo") == 0 || strcmp(command, "export") == 0) {
+        strcmp(command, "demo") == 0 || strcmp(command, "export") == 0 ||
+        strcmp(command, "territory") == 0) {
         a.db = open_catalogue(&a);
         if (!a.db)
             status = 1;
@@ -485,6 +494,8 @@ int main(int argc, char **argv)
             status = cmd_demo(&a);
         else if (strcmp(command, "export") == 0)
             status = cmd_export(a.db, argc - 1, argv + 1);
+        else if (strcmp(command, "territory") == 0)
+            status = cmd_territory(a.db, argc - 1, argv + 1);
     } else {
         fprintf(stderr, "repere: unknown command '%s' (see repere --help)\n", command);
         status = 2;

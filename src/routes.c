@@ -51,6 +51,16 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/selection/imprimer", .handler = page_print},
     {.method = "POST", .path = "/selection/imprimer", .handler = page_print},
     {.method = "GET", .path = "/territoire/*/imprimer", .handler = page_carnet},
+    {.method = "GET", .path = "/territoire", .handler = page_territory_home},
+    {.method = "GET", .path = "/territoire/departement/*", .handler = page_territory_departement},
+    {.method = "GET",
+     .path = "/territoire/departement/*/communes.csv",
+     .handler = page_territory_departement_csv},
+    {.method = "GET", .path = "/territoire/epci/*", .handler = page_territory_epci},
+    {.method = "GET",
+     .path = "/territoire/epci/*/communes.csv",
+     .handler = page_territory_epci_csv},
+    {.method = "GET", .path = "/territoire/commune/*", .handler = page_territory_commune},
     /* The admin area: accounts, the place editor, reports and claims
      * (src/pages/account.c, admin.c, admin_place.c, report.c, claim.c;
      * docs/admin.md, docs/security.md). Access and CSRF enforced by http.c. */

@@ -10,6 +10,7 @@
 #include "workshops/workshop_import.h"
 #include "http/page_cache.h"
 #include "search/search.h"
+#include "places/territory.h"
 #include "workshops/workshop_refresh.h"
 
 #include <sodium.h>
@@ -71,6 +72,7 @@ int app_load_web(app *a)
     a->static_dir = xasprintf("%s/static", a->cfg.root);
     char *synonyms = xasprintf("%s/data/synonyms.tsv", a->cfg.root);
     a->search = search_index_new(synonyms);
+    a->territory = territory_cache_new();
     free(synonyms);
     a->pages = page_cache_new((size_t)a->cfg.page_cache_mb * 1024 * 1024);
     a->static_version = static_version(a->static_dir);
@@ -91,6 +93,7 @@ void app_free(app *a)
     tpl_free(a->templates);
     search_index_free(a->search);
     page_cache_free(a->pages);
+    territory_cache_free(a->territory);
     free(a->static_dir);
     free(a->static_version);
     free(a->csp);

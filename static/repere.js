@@ -125,7 +125,87 @@
     });
   }
 
+  /* The territory's communes on a map, on request: drawn from the table
+   * (templates/territory.html), which stays complete without it. Circles
+   * are sized by population and coloured by distance to the nearest place;
+   * the legend says the colours in words. */
+  var DISTANCE_BANDS = [
+    { max: 5, color: '#1a7f37', label: 'moins de 5 km' },
+    { max: 10, color: '#f0c000', label: '5 à 10 km' },
+    { max: 20, color: '#e36209', label: '10 à 20 km (zone blanche)' },
+    { max: Infinity, color: '#b00020', label: 'plus de 20 km ou aucun lieu (zone blanche)' }
+  ];
+  function bandOf(km) {
+    if (km === '') return DISTANCE_BANDS[DISTANCE_BANDS.length - 1];
+    for (var i = 0; i < DISTANCE_BANDS.length; i++) if (Number(km) <= DISTANCE_BANDS[i].max) return DISTANCE_BANDS[i];
+    return DISTANCE_BANDS[DISTANCE_BANDS.length - 1];
+  }
+  function setupTerritoryMap() {
+    var box = document.getElementById('territory-map');
+    var table = document.querySelector('table[data-map="territory-map"]');
+    if (!box || !table) return;
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link-button territory-map-tools';
+    button.textContent = 'Afficher les communes sur une carte';
+    box.parentNode.insertBefore(button, box);
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      var base = '/static/vendor/leaflet/';
+      Promise.all([
+        loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' }),
+        loadOnce('script', { src: base + 'leaflet.js' })
+      ]).then(function () {
+        var L = window.L;
+        box.hidden = false;
+        var legend = document.createElement('ul');
+        legend.className = 'territory-legend';
+        DISTANCE_BANDS.forEach(function (b) {
+          var li = document.createElement('li');
+          var dot = document.createElement('span');
+          dot.style.background = b.color;
+          li.appendChild(dot);
+          li.appendChild(document.createTextNode(b.label));
+          legend.appendChild(li);
+        });
+        box.parentNode.insertBefore(legend, box.nextSibling);
+        button.remove();
+        var map = L.map(box);
+        L.tileLayer(box.getAttribute('data-tiles'), {
+          maxZoom: 19,
+          attribution: '© les contributeurs d’OpenStreetMap'
+        }).addTo(map);
+        var bounds = [];
+        table.querySelectorAll('tbody tr[data-lat]').forEach(function (tr) {
+          var lat = Number(tr.getAttribute('data-lat')), lon = Number(tr.getAttribute('data-lon'));
+          var pop = Number(tr.getAttribute('data-population')) || 0;
+          var km = tr.getAttribute('data-km');
+          var band = bandOf(km);
+          var link = tr.querySelector('th a');
+          var circle = L.circleMarker([lat, lon], {
+            radius: Math.max(3, Math.min(30, Math.sqrt(pop) / 8)),
+            color: '#333', weight: 1, fillColor: band.color, fillOpacity: 0.75
+          }).addTo(map);
+          var p = document.createElement('div');
+          var a = document.createElement('a');
+          a.href = link ? link.getAttribute('href') : '#';
+          a.textContent = link ? link.textContent : '';
+          p.appendChild(a);
+          p.appendChild(document.createTextNode(' — ' + (km === '' ? 'aucun lieu' : km.replace('.', ',') + ' km')));
+          circle.bindPopup(p);
+          bounds.push([lat, lon]);
+        });
+        if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+        else map.setView([46.6, 2.4], 5);
+      }).catch(function () {
+        button.disabled = false;
+        button.textContent = 'La carte n’a pas pu être chargée : le tableau ci-dessous est complet.';
+      });
+    });
+  }
+
   setupGeolocation();
   setupSuggestions();
   setupMap();
+  setupTerritoryMap();
 })();

@@ -15,6 +15,7 @@ int cmd_export(db *d, int argc, char **argv);               /* cmd_export.c */
 int cmd_hours(int argc, char **argv);                       /* cmd_hours.c */
 int cmd_import(db *d, int argc, char **argv);               /* cmd_import.c */
 int cmd_remind(app *a, int argc, char **argv);              /* cmd_remind.c */
+int cmd_territory(db *d, int argc, char **argv);            /* cmd_territory.c */
 int cmd_user(app *a, int argc, char **argv);                /* cmd_user.c */
 
 #endif

@@ -73,9 +73,9 @@ void fr_distance(buf *out, double km)
     }
 }
 
-void fr_count(buf *out, long n, const char *singular, const char *plural)
+void fr_number(buf *out, long n)
 {
-    /* French: 0 and 1 take the singular. Thousands separated by a narrow space. */
+    /* Thousands separated by a narrow no-break space. */
     char digits[32];
     snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
     size_t len = strlen(digits);
@@ -84,5 +84,11 @@ void fr_count(buf *out, long n, const char *singular, const char *plural)
         if (i && (len - i) % 3 == 0) buf_puts(out, "\u202f");
         buf_putc(out, digits[i]);
     }
+}
+
+void fr_count(buf *out, long n, const char *singular, const char *plural)
+{
+    /* French: 0 and 1 take the singular. */
+    fr_number(out, n);
     buf_printf(out, " %s", (n >= -1 && n <= 1) ? singular : plural);
 }

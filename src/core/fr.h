@@ -21,6 +21,8 @@ bool fr_parse_date(const char *iso, int *year, int *month, int *day);
 void fr_phone(buf *out, const char *e164);
 /* 3.24 → "3,2 km"; 0.45 → "450 m". */
 void fr_distance(buf *out, double km);
+/* 12345 → "12 345" (narrow no-break space between thousands). */
+void fr_number(buf *out, long n);
 /* 1 → "1 lieu", 3 → "3 lieux" with the given singular/plural. */
 void fr_count(buf *out, long n, const char *singular, const char *plural);
 

@@ -92,6 +92,11 @@ bool geo_code_normalise(const char *input, char *out, size_t size);
 
 /* ---- the gazetteer ---- */
 
+/* The millésime of the INSEE populations légales in data/gazetteer/
+ * (@etalab/decoupage-administratif 6.0.0: populations 2023, in force on
+ * 1 January 2026; Mayotte: 2017). Change it with the data: docs/gazetteer.md. */
+enum { GEO_POPULATION_YEAR = 2023 };
+
 /*
  * Fill the gazetteer tables of migration 0002 from the files in `dir`
  * (normally "data/gazetteer"): communes.tsv, departements.tsv, regions.tsv,

@@ -42,6 +42,12 @@ int page_selection_change(req *r); /* selection.c: POST /selection/modifier (rem
 int page_selection_short(req *r);  /* selection.c: /s/{code}, the short link */
 int page_print(req *r);  /* print.c: /selection/imprimer (GET, or POST with free-text lines) */
 int page_carnet(req *r); /* carnet.c: /territoire/{commune}/imprimer */
+int page_territory_home(req *r);            /* territory.c: /territoire (choose) */
+int page_territory_departement(req *r);     /* territory.c: /territoire/departement/{code} */
+int page_territory_departement_csv(req *r); /* territory.c: …/departement/{code}/communes.csv */
+int page_territory_epci(req *r);            /* territory.c: /territoire/epci/{siren} */
+int page_territory_epci_csv(req *r);        /* territory.c: …/epci/{siren}/communes.csv */
+int page_territory_commune(req *r);         /* territory.c: /territoire/commune/{insee} */
 /* The admin area (docs/admin.md). */
 int page_login(req *r);              /* account.c: /connexion */
 int page_login_post(req *r);         /* account.c: POST /connexion */

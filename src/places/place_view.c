@@ -148,11 +148,16 @@ static json_t *fr_date_json(const char *iso)
     return v;
 }
 
+const char *place_latest_date(const char *date_maj, const char *verified_at)
+{
+    if (verified_at && (!date_maj || strncmp(verified_at, date_maj, 10) > 0)) return verified_at;
+    return date_maj;
+}
+
 /* Freshness: the later of the source's date and the last confirmation. */
 static void set_freshness(json_t *o, const char *date_maj, const char *verified_at, int64_t now)
 {
-    const char *latest = date_maj;
-    if (verified_at && (!date_maj || strncmp(verified_at, date_maj, 10) > 0)) latest = verified_at;
+    const char *latest = place_latest_date(date_maj, verified_at);
     json_t *d = fr_date_json(date_maj);
     if (d) json_object_set_new(o, "date_maj_fr", d);
     if (verified_at && (d = fr_date_json(verified_at))) json_object_set_new(o, "verified_fr", d);

@@ -30,6 +30,11 @@ char *place_path(int64_t id, const char *slug);
  */
 int64_t place_parse_segment(const char *segment, const char **slug);
 
+/* How fresh a listing is: the later of the source's date (date_maj) and the
+ * last confirmation by a person (verified_at, NULL when never). Returns one
+ * of its arguments. */
+const char *place_latest_date(const char *date_maj, const char *verified_at);
+
 /* Days since the ISO date (YYYY-MM-DD…) at `now` (UTC seconds); -1 if unparsable. */
 long place_age_days(const char *iso, int64_t now);
 

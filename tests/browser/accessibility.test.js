@@ -42,6 +42,11 @@ const PAGES = [
   { name: 'print-sheet', route: '/selection/imprimer', url: async (base) => (await selectionUrl(base)).replace(/^\/selection\?s=([^&]+).*$/, '/selection/imprimer?s=$1') },
   { name: 'carnet', route: '/territoire/*/imprimer', url: '/territoire/aurillac/imprimer' },
   { name: 'carnet-choice', route: '/territoire/*/imprimer', url: '/territoire/saint-martin/imprimer' },
+  { name: 'territory-choose', route: '/territoire', url: '/territoire?epci_de=15' },
+  { name: 'territory-choice', route: '/territoire', url: '/territoire?ou=Saint-Denis' },
+  { name: 'territory-departement', route: '/territoire/departement/*', url: '/territoire/departement/15' },
+  { name: 'territory-epci', route: '/territoire/epci/*', url: '/territoire/epci/241500230?tri=nom&ordre=asc' },
+  { name: 'territory-commune', route: '/territoire/commune/*', url: '/territoire/commune/15014' },
   // The admin area's public pages (the signed-in ones: see the admin test below).
   { name: 'login', route: '/connexion', url: '/connexion' },
   { name: 'password-forgotten', route: '/compte/oubli', url: '/compte/oubli' },

@@ -241,7 +241,7 @@ test('every sub-command --help prints its usage, exits 0 and touches nothing', (
       cwd: dir, encoding: 'utf8', timeout: 5000,
       env: { ...process.env, REPERE_ROOT: ROOT, REPERE_DB: db },
     });
-    const commands = ['serve', 'migrate', 'import', 'export', 'demo', 'hours', 'user', 'remind', 'backup'];
+    const commands = ['serve', 'migrate', 'import', 'export', 'demo', 'hours', 'user', 'remind', 'backup', 'territory'];
     for (const cmd of commands) {
       for (const args of [[cmd, '--help'], [cmd, '-h', '--db', db], ['help', cmd], [cmd, '--port', '9', '--help']]) {
         const r = run(args);

@@ -1,6 +1,7 @@
 /* Unit tests for util.c: buffers, arena, UTF-8 checks, folding and slugs. */
 #include "unit.h"
 #include "core/util.h"
+#include "core/fr.h"
 
 #include <stdlib.h>
 
@@ -74,6 +75,27 @@ TEST(printable)
     free(t);
 }
 
+/* French numbers: thousands split by a narrow no-break space; counts agree. */
+TEST(french_numbers)
+{
+    buf b = {0};
+    fr_number(&b, 0);
+    CHECK_STR(b.data, "0");
+    buf_reset(&b);
+    fr_number(&b, 1234567);
+    CHECK_STR(b.data, "1\u202f234\u202f567");
+    buf_reset(&b);
+    fr_number(&b, -45912);
+    CHECK_STR(b.data, "-45\u202f912");
+    buf_reset(&b);
+    fr_count(&b, 1, "lieu", "lieux");
+    CHECK_STR(b.data, "1 lieu");
+    buf_reset(&b);
+    fr_count(&b, 30000, "lieu", "lieux");
+    CHECK_STR(b.data, "30\u202f000 lieux");
+    buf_free(&b);
+}
+
 int main(void)
 {
     RUN(printable);
@@ -81,5 +103,6 @@ int main(void)
     RUN(slug);
     RUN(utf8);
     RUN(buffers);
+    RUN(french_numbers);
     return unit_report();
 }
