@@ -47,7 +47,7 @@ static const char *const PRAGMAS = "PRAGMA journal_mode=WAL;"
                                    "PRAGMA foreign_keys=ON;"
                                    "PRAGMA temp_store=MEMORY;"
                                    "PRAGMA mmap_size=0;";
-static const char *const WRITER_PRAGMAS = "PRAGMA cache_size=-16384;";
+static const char *const WRITER_PRAGMAS = "PRAGMA cache_size=-65536;";
 static const char *const READER_PRAGMAS = "PRAGMA cache_size=-2048;";
 
 static db_conn *conn_open(db *d, bool readonly, char **err)
