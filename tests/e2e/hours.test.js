@@ -8,11 +8,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { makeDb, startServer, repere } = require('../lib/server');
+const { makeDb, startServer, repere, BIN, ROOT, DATA_ROOT } = require('../lib/server');
+const { Browser } = require('../lib/fake-sendmail');
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 let server;
 let tmp;
+const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 
 async function get(urlPath) {
   const res = await fetch(server.base + urlPath, { redirect: 'manual' });
@@ -45,6 +47,9 @@ test.before(async () => {
     rec('h3', 'Cyber Illisible', 'le lundi matin sauf quand il pleut'),
   ]));
   repere(tmp.db, ['import', f]);
+  execFileSync(BIN, ['user', 'add', ADMIN, '--password-stdin', 'admin', '--db', tmp.db], {
+    cwd: ROOT, input: ADMIN_PW + '\n', env: { ...process.env, REPERE_ROOT: DATA_ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
   // A closure after Christmas and exceptional hours on Wednesday 23, for "Maison Jours Fériés".
   execFileSync('sqlite3', [tmp.db,
     "INSERT INTO place_closure (place_id, starts_on, ends_on, hours, message) SELECT id, '2026-12-28', '2027-01-03', NULL, 'Fermeture de fin d''année' FROM place WHERE source_id = 'h2';" +
@@ -99,4 +104,34 @@ test('results show today\'s hours and status; the hours filters count right', as
   const after = await get('/lieux?ou=Grenoble&rayon=1&horaires=apres-17h');
   assert.match(after.text, /Espace Mardi Remplacé/);
   assert.ok(!after.text.includes('Cyber Illisible'));
+});
+
+test('exceptional hours with a message, entered in the closure form, are open hours with a comment', async (t) => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const list = await get('/lieux?q=' + encodeURIComponent('Mardi Remplacé'));
+  const id = list.text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  await t.test('the form accepts them', async () => {
+    await admin.get(`/admin/lieux/${id}`);
+    const res = await admin.post(`/admin/lieux/${id}/fermeture`, {
+      kind: 'exceptionnel', starts_on: '2026-12-24', ends_on: '2026-12-24',
+      closure_hours: '10:00-12:00', message: 'Horaires réduits (formation)',
+    });
+    assert.equal(res.status, 303, res.text);
+  });
+  await t.test('the place page says open, with the message, never "à confirmer"', async () => {
+    const html = await placePage('Mardi Remplacé');
+    assert.equal(row(html, 'Jeudi 24 décembre'), '10 h – 12 h');
+    assert.match(html, /Horaires réduits \(formation\)/);
+  });
+  await t.test('the export reads them as open', async () => {
+    const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
+    assert.match(r.horaires, /2026 Dec 24-2026 Dec 24 10:00-12:00 open "Horaires réduits \(formation\)"/);
+    const OpeningHours = require('opening_hours');
+    const oh = new OpeningHours(r.horaires, { lat: 45.19, lon: 5.72, address: { country_code: 'fr', state: '' } });
+    const at = new Date(2026, 11, 24, 10, 30); // opening_hours.js reads local time
+    assert.equal(oh.getState(at), true);
+    assert.equal(oh.getUnknown(at), false);
+    assert.equal(oh.getComment(at), 'Horaires réduits (formation)');
+  });
 });
