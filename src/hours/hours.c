@@ -594,11 +594,24 @@ static bool parse_weeks(parser *p, rule *r)
         w->step = 1;
         if (p->tok.kind == T_DASH) {
             advance(p);
+            size_t at = p->tok.pos;
             if ((w->to = parse_week_number(p)) < 0) return false;
+            if (w->to < w->from) { /* opening_hours.js refuses ranges over New Year */
+                fail_at(p, at,
+                        "plage de semaines à l'envers (%02d puis %02d) : écrivez « week "
+                        "%02d-53,01-%02d »",
+                        w->from, w->to, w->from, w->to);
+                return false;
+            }
             if (p->tok.kind == T_SLASH) {
                 advance(p);
                 if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 53) {
                     fail_expected(p, "pas de semaines attendu (« /2 »)");
+                    return false;
+                }
+                if (p->tok.value < 2) {
+                    fail_at(p, p->tok.pos, "pas de semaines de 2 au moins (omettez « /%d »)",
+                            p->tok.value);
                     return false;
                 }
                 w->step = p->tok.value;
@@ -665,12 +678,26 @@ static int max_day_of_month(int month)
     return len[month - 1];
 }
 
+/*
+ * "Dec 24: 10:00-12:00" and "Dec 24:10:00-12:00": the number is a day then
+ * the selectors' colon, not the time 24:10 (opening_hours.js reads it so).
+ * True when the number at the current token is followed by ':' and then by a
+ * number that itself begins a time.
+ */
+static bool day_then_colon(const parser *p)
+{
+    token colon = peek(p);
+    if (colon.kind != T_COLON) return false;
+    token after = lex(p->src, colon.end);
+    return starts_time(p, &after, after.end);
+}
+
 /* A day of the month after a month name, if there is one (not the start of a time). */
 static bool parse_optional_day(parser *p, date_point *d)
 {
     d->day = 0;
-    if (p->tok.kind != T_NUM || p->tok.digits > 2 || starts_time(p, &p->tok, p->tok.end))
-        return true;
+    if (p->tok.kind != T_NUM || p->tok.digits > 2) return true;
+    if (starts_time(p, &p->tok, p->tok.end) && !day_then_colon(p)) return true;
     if (p->tok.value < 1 || p->tok.value > max_day_of_month(d->month)) {
         fail_at(p, p->tok.pos, "jour du mois invalide (%d)", p->tok.value);
         return false;
@@ -715,9 +742,17 @@ static bool parse_dates(parser *p, rule *r)
                     return false;
                 }
                 d->to.year = 0;
+                size_t at = p->tok.pos;
                 if (!parse_optional_day(p, &d->to)) return false;
                 if (d->to.day == 0) {
                     fail_expected(p, "jour du mois attendu");
+                    return false;
+                }
+                if (d->to.day < d->from.day) { /* refused by opening_hours.js */
+                    fail_at(p, at,
+                            "plage de jours à l'envers (%d puis %d) : écrivez « %s %02d-%02d »",
+                            d->from.day, d->to.day, month_osm[d->from.month - 1], d->to.day,
+                            d->from.day);
                     return false;
                 }
             } else {
@@ -1158,8 +1193,8 @@ static day_facts facts_for(const hours_context *ctx, int64_t days)
 
 static bool range_matches(const int_range *r, int v)
 {
-    if (r->from <= r->to) return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
-    return v >= r->from || v <= r->to; /* week 50-02 */
+    /* The parser refuses reversed ranges ("week 50-02"), as opening_hours.js does. */
+    return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
 }
 
 static int days_in_month_of(int year, int month)

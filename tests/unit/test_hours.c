@@ -435,6 +435,11 @@ static const struct {
     {"\"fermé pour travaux\"", "\"fermé pour travaux\""},
     /* A one-day range is that day (found by fuzzing: normalising twice differed). */
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
+    /* "Dec 24:" is a day then a colon, not the time 24:10. */
+    {"Dec 24: 10:00-12:00", "Dec 24 10:00-12:00"},
+    {"Dec 24:10:00-12:00", "Dec 24 10:00-12:00"},
+    {"2026 Dec 24: 10:00-12:00", "2026 Dec 24 10:00-12:00"},
+    {"Dec 24-26: 10:00-12:00", "Dec 24-Dec 26 10:00-12:00"},
     {"2026 Dec 24-2026 Dec 24 off", "2026 Dec 24 off"},
 };
 
@@ -481,7 +486,13 @@ static const struct {
     {"   ", "position 1 : horaires vides"},
     {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
     {"Mo-Fr 10:00+", "position 12 : heure de fin ouverte (« + ») non prise en charge"},
-    {"Mo[1] 10:00-12:00", "position 3 : jour du mois (« Mo[1] ») non pris en charge"},
+    /* What opening_hours.js refuses, refused too (they used to mean something surprising). */
+    {"Jun 30-24", "position 8 : plage de jours à l'envers (30 puis 24) : écrivez « Jun 24-30 »"},
+    {"Mo-Fr 10:00-12:00; Dec 24-20 off",
+     "position 27 : plage de jours à l'envers (24 puis 20) : écrivez « Dec 20-24 »"},
+    {"week 40-30", "position 9 : plage de semaines à l'envers (40 puis 30) : écrivez « week "
+                   "40-53,01-30 »"},
+    {"week 01-53/1 Mo 10:00-12:00", "position 12 : pas de semaines de 2 au moins (omettez « /1 »)"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
     {"Mo-Fr 09:00-12:00,",
      "position 19 : jour ou date attendu après « , », trouvé la fin du texte"},
