@@ -26,6 +26,9 @@
 /* At most this many rules in one expression. */
 #define MAX_RULES 64
 #define MINUTES_PER_DAY 1440
+/* nth weekday of the month: bit n-1 for "[n]" (1-5), bit 4+n for "[-n]". */
+#define NTH_FROM_END 5
+#define NTH_ALL 0x3FF
 
 enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOURS_UNKNOWN };
 enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
@@ -58,8 +61,12 @@ typedef struct rule {
     int_range weeks[MAX_ITEMS];
     int week_count;
     uint8_t weekdays; /* bit 0 = Monday */
-    bool holiday;     /* PH is listed with the weekdays */
-    bool always;      /* written "24/7" */
+    /* Which of those weekdays of the month (NTH_* bits): NTH_ALL for every one;
+     * "We[1,3]" is first and third, "Sa[-1]" the last. */
+    uint16_t nth[7];
+    int nth_offset; /* "Su[-1] -1 day": the selected days move by this many days */
+    bool holiday;   /* PH is listed with the weekdays */
+    bool always;    /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
     int state;
@@ -526,6 +533,95 @@ static bool parse_times(parser *p, rule *r)
 }
 
 /* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi". */
+/* A number from 1 to 5 inside "[…]", with its sign; 0 after an error. */
+static int parse_nth_number(parser *p)
+{
+    int sign = 1;
+    if (p->tok.kind == T_DASH) {
+        sign = -1;
+        advance(p);
+    }
+    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 5) {
+        fail_expected(p, "rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin)");
+        return 0;
+    }
+    int v = p->tok.value;
+    advance(p);
+    return sign * v;
+}
+
+static uint16_t nth_bit(int n)
+{
+    return (uint16_t)(n > 0 ? 1u << (n - 1) : 1u << (NTH_FROM_END - n - 1));
+}
+
+/*
+ * "We[1]", "Sa[-1]", "We[4,5]", "We[1-3]", "Su[-1] -1 day": which of the
+ * month's weekdays day selects, at the current "[". A day offset applies to
+ * every such entry of the rule, so two different offsets are refused.
+ */
+static bool parse_nth(parser *p, rule *r, int day)
+{
+    size_t open = p->tok.pos;
+    advance(p); /* "[" */
+    uint16_t bits = 0;
+    for (;;) {
+        size_t at = p->tok.pos;
+        int from = parse_nth_number(p);
+        if (!from) return false;
+        int to = from;
+        if (p->tok.kind == T_DASH) {
+            advance(p);
+            if (!(to = parse_nth_number(p))) return false;
+            if ((from < 0) != (to < 0) || to < from) {
+                fail_at(p, at, "plage de rangs invalide (%d-%d) : écrivez par exemple « %s[1-3] »",
+                        from, to, weekday_osm[day]);
+                return false;
+            }
+        }
+        for (int n = from; n <= to; n++)
+            bits |= nth_bit(n);
+        if (p->tok.kind != T_COMMA) break;
+        advance(p);
+    }
+    if (p->tok.kind != T_OTHER || p->src[p->tok.pos] != ']') {
+        fail_expected(p, "« ] » attendu");
+        return false;
+    }
+    advance(p);
+    int offset = 0;
+    if ((p->tok.kind == T_DASH || p->tok.kind == T_PLUS) && peek(p).kind == T_NUM) {
+        int sign = p->tok.kind == T_DASH ? -1 : 1;
+        advance(p);
+        size_t at = p->tok.pos;
+        int days = p->tok.value;
+        advance(p);
+        if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
+            fail_expected(p, "« day » ou « days » attendu après le décalage");
+            return false;
+        }
+        advance(p);
+        if (days > 6) {
+            fail_at(p, at, "décalage de %d jours : 6 au plus", days);
+            return false;
+        }
+        offset = sign * days;
+    }
+    bool had_nth = false;
+    for (int d = 0; d < 7; d++)
+        had_nth |= (r->weekdays & (1u << d)) && r->nth[d] != NTH_ALL;
+    if (had_nth && offset != r->nth_offset) {
+        fail_at(p, open, "deux décalages de jours différents dans une même règle");
+        return false;
+    }
+    r->nth_offset = offset;
+    if (!(r->weekdays & (1u << day))) r->nth[day] = 0;
+    r->nth[day] |= bits;
+    r->weekdays |= (uint8_t)(1u << day);
+    return true;
+}
+
+/* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi", "We[1]". */
 static bool parse_weekdays(parser *p, rule *r)
 {
     for (;;) {
@@ -537,21 +633,29 @@ static bool parse_weekdays(parser *p, rule *r)
             int to = from;
             advance(p);
             if (p->tok.kind == T_LBRACKET) {
-                fail_at(p, p->tok.pos, "jour du mois (« Mo[1] ») non pris en charge");
-                return false;
-            }
-            if (p->tok.kind == T_DASH) {
-                advance(p);
-                if (!is_weekday(&p->tok)) {
-                    fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
-                    return false;
+                if (!parse_nth(p, r, from)) return false;
+            } else {
+                if (p->tok.kind == T_DASH) {
+                    advance(p);
+                    if (!is_weekday(&p->tok)) {
+                        fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
+                        return false;
+                    }
+                    to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
+                    advance(p);
+                    if (p->tok.kind == T_LBRACKET) {
+                        fail_at(p, p->tok.pos,
+                                "rang dans le mois sur une plage de jours : écrivez « %s[1] » "
+                                "pour un seul jour",
+                                weekday_osm[to]);
+                        return false;
+                    }
                 }
-                to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
-                advance(p);
-            }
-            for (int d = from;; d = (d + 1) % 7) { /* Fr-Mo wraps over the week-end */
-                r->weekdays |= (uint8_t)(1u << d);
-                if (d == to) break;
+                for (int d = from;; d = (d + 1) % 7) { /* Fr-Mo wraps over the week-end */
+                    r->weekdays |= (uint8_t)(1u << d);
+                    r->nth[d] = NTH_ALL;
+                    if (d == to) break;
+                }
             }
         } else {
             fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su, PH)");
@@ -985,6 +1089,22 @@ static void separate(buf *b, size_t rule_start)
     if (b->len > rule_start) buf_putc(b, ' ');
 }
 
+/* "We[1,3]", "Sa[-1]", "Su[-1] -1 day": ranks in ascending order, from the start then from the end.
+ */
+static void put_nth(buf *b, int day, uint16_t bits, int offset)
+{
+    buf_printf(b, "%s[", weekday_osm[day]);
+    bool first = true;
+    for (int i = 0; i < 2 * NTH_FROM_END; i++) {
+        if (!(bits & (1u << i))) continue;
+        if (!first) buf_putc(b, ',');
+        first = false;
+        buf_printf(b, "%d", i < NTH_FROM_END ? i + 1 : -(i - NTH_FROM_END + 1));
+    }
+    buf_putc(b, ']');
+    if (offset) buf_printf(b, " %+d day%s", offset, offset == 1 || offset == -1 ? "" : "s");
+}
+
 static void put_rule(buf *b, const rule *r)
 {
     size_t start = b->len;
@@ -1021,11 +1141,14 @@ static void put_rule(buf *b, const rule *r)
     if (r->weekdays || r->holiday) {
         separate(b, start);
         bool first = true;
+        unsigned every = 0; /* the weekdays selected every week */
+        for (int d = 0; d < 7; d++)
+            if ((r->weekdays & (1u << d)) && r->nth[d] == NTH_ALL) every |= 1u << d;
         for (int d = 0; d < 7; d++) {
-            if (!(r->weekdays & (1u << d)) || (d > 0 && (r->weekdays & (1u << (d - 1)))))
+            if (!(every & (1u << d)) || (d > 0 && (every & (1u << (d - 1)))))
                 continue; /* print each run of days once, from its first day */
             int e = d;
-            while (e < 6 && (r->weekdays & (1u << (e + 1))))
+            while (e < 6 && (every & (1u << (e + 1))))
                 e++;
             if (!first) buf_putc(b, ',');
             first = false;
@@ -1034,6 +1157,12 @@ static void put_rule(buf *b, const rule *r)
                 buf_printf(b, ",%s", weekday_osm[e]);
             else if (e > d)
                 buf_printf(b, "-%s", weekday_osm[e]);
+        }
+        for (int d = 0; d < 7; d++) {
+            if (!(r->weekdays & (1u << d)) || (every & (1u << d))) continue;
+            if (!first) buf_putc(b, ',');
+            first = false;
+            put_nth(b, d, r->nth[d], r->nth_offset);
         }
         if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
     }
@@ -1224,6 +1353,27 @@ static bool date_matches(const date_range *r, const day_facts *f)
                               : (key >= from_key || key <= to_key);
 }
 
+/* Whether a date is one of the nth weekdays of its month that bits select. */
+static bool nth_matches(uint16_t bits, int year, int month, int day)
+{
+    int from_start = (day - 1) / 7 + 1;
+    int from_end = (days_in_month_of(year, month) - day) / 7 + 1;
+    return (bits & nth_bit(from_start)) || (bits & nth_bit(-from_end));
+}
+
+/* The rule's weekdays select this day: every such weekday, or the nth ones (moved by the offset).
+ */
+static bool weekday_matches(const rule *r, const day_facts *f)
+{
+    if ((r->weekdays & (1u << f->weekday)) && r->nth[f->weekday] == NTH_ALL) return true;
+    int64_t days = f->days - r->nth_offset;
+    int weekday = r->nth_offset ? tz_weekday(days) : f->weekday;
+    if (!(r->weekdays & (1u << weekday)) || r->nth[weekday] == NTH_ALL) return false;
+    int year = f->year, month = f->month, day = f->day;
+    if (r->nth_offset) tz_civil_from_days(days, &year, &month, &day);
+    return nth_matches(r->nth[weekday], year, month, day);
+}
+
 static bool rule_has_selectors(const rule *r)
 {
     return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday;
@@ -1244,8 +1394,7 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
-    if (r->weekdays || r->holiday)
-        return (r->weekdays & (1u << f->weekday)) || (r->holiday && f->holiday);
+    if (r->weekdays || r->holiday) return weekday_matches(r, f) || (r->holiday && f->holiday);
     return true;
 }
 

@@ -37,7 +37,7 @@ const OpeningHours = require(path.join(root, 'node_modules', 'opening_hours'));
 // Mondays: an ordinary week, Ascension (Thu 14 May), Christmas; the extra expressions
 // also get both daylight-saving changes of 2026 (29 March, 25 October).
 const WEEKS = ['2026-01-12', '2026-05-11', '2026-12-21'];
-const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19'];
+const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19', '2026-06-01']; // and a month's first days
 
 // Hand-picked expressions exercising what the real data does not.
 const EXTRA = [
@@ -74,6 +74,18 @@ const EXTRA = [
     'lu-ve 9h-12h, 14h30-18h',
     'lundi-vendredi 9h00–12h00; samedi 9h-12h',
     'Mo–Fr 9:00-12:00 ; sa 10:00-12:00',
+    // nth weekday of the month, with and without a day offset
+    'We[1] 10:00-12:00',
+    'We[2] 10:00-12:00',
+    'We[4,5] 14:00-16:00',
+    'Sa[-1] 09:00-12:00',
+    'Su[-1] -1 day 10:00-12:00',
+    'Mo[1] +2 days 10:00-12:00',
+    'Mo,We[1-3],Fr 09:00-12:00',
+    'Mo-Fr 09:00-17:00; We[2,-1] off',
+    'Th[-2] 18:00-02:00',
+    // a day then the selectors' colon
+    'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];
 
 function dataExpressions() {

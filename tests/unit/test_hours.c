@@ -185,6 +185,20 @@ static const struct {
      "2026-12-24T14:00/16:00\n2026-12-25T14:00/16:00\n2026-12-26T10:00/12:00\n"
      "2026-12-26T14:00/16:00\n2026-12-27T14:00/16:00"},
     {"Sa,PH 10:00-12:00", "", "2026-12-21", "2026-12-25T10:00/12:00\n2026-12-26T10:00/12:00"},
+    /* nth weekday of the month: 23 December 2026 is the 4th Wednesday and the
+     * second-to-last, 26 the last Saturday; 3 June the first Wednesday. */
+    {"We[1] 10:00-12:00", "", "2026-12-21", ""},
+    {"We[1] 10:00-12:00", "", "2026-06-01", "2026-06-03T10:00/12:00"},
+    {"We[4,5] 10:00-12:00", "", "2026-12-21", "2026-12-23T10:00/12:00"},
+    {"We[-2] 10:00-12:00", "", "2026-12-21", "2026-12-23T10:00/12:00"},
+    {"Sa[-1] 10:00-12:00", "", "2026-12-21", "2026-12-26T10:00/12:00"},
+    {"Sa[-1] 10:00-12:00", "", "2026-12-14", ""},
+    {"Su[-1] -1 day 10:00-12:00", "", "2026-12-21", "2026-12-26T10:00/12:00"},
+    {"Mo[1] +2 days 10:00-12:00", "", "2026-06-01", "2026-06-03T10:00/12:00"},
+    {"Mo,We[1-3] 10:00-11:00", "", "2026-12-21", "2026-12-21T10:00/11:00"},
+    {"Mo-Fr 09:00-12:00; We[4] off", "", "2026-12-21",
+     "2026-12-21T09:00/12:00\n2026-12-22T09:00/12:00\n2026-12-24T09:00/12:00\n"
+     "2026-12-25T09:00/12:00"},
     {"Fr-Mo 10:00-11:00", "", "2026-12-21",
      "2026-12-21T10:00/11:00\n2026-12-25T10:00/11:00\n2026-12-26T10:00/11:00\n"
      "2026-12-27T10:00/11:00"},
@@ -435,6 +449,12 @@ static const struct {
     {"\"fermé pour travaux\"", "\"fermé pour travaux\""},
     /* A one-day range is that day (found by fuzzing: normalising twice differed). */
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
+    {"mercredi[1] 9h-12h", "We[1] 09:00-12:00"},
+    {"We[1-3,-1] 10:00-12:00", "We[1,2,3,-1] 10:00-12:00"},
+    {"Mo,We[2],Fr 10:00-12:00", "Mo,Fr,We[2] 10:00-12:00"},
+    {"Su[-1] -1 day 10:00-12:00", "Su[-1] -1 day 10:00-12:00"},
+    {"Mo[1] +2 days 10:00-12:00", "Mo[1] +2 days 10:00-12:00"},
+    {"We[1],We 10:00-12:00", "We 10:00-12:00"},
     /* "Dec 24:" is a day then a colon, not the time 24:10. */
     {"Dec 24: 10:00-12:00", "Dec 24 10:00-12:00"},
     {"Dec 24:10:00-12:00", "Dec 24 10:00-12:00"},
@@ -486,6 +506,17 @@ static const struct {
     {"   ", "position 1 : horaires vides"},
     {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
     {"Mo-Fr 10:00+", "position 12 : heure de fin ouverte (« + ») non prise en charge"},
+    {"We[0] 10:00-12:00",
+     "position 4 : rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin), trouvé « 0 »"},
+    {"Sa[2-1] 10:00-12:00", "position 4 : plage de rangs invalide (2-1) : écrivez par exemple « "
+                            "Sa[1-3] »"},
+    {"Mo-Fr[1] 10:00-12:00",
+     "position 6 : rang dans le mois sur une plage de jours : écrivez « Fr[1] » pour un seul jour"},
+    {"We[1 10:00-12:00", "position 6 : « ] » attendu, trouvé « 10 »"},
+    {"Su[-1] -1 week",
+     "position 11 : « day » ou « days » attendu après le décalage, trouvé « week »"},
+    {"Su[-1] -1 day,Mo[1] 10:00-12:00",
+     "position 17 : deux décalages de jours différents dans une même règle"},
     /* What opening_hours.js refuses, refused too (they used to mean something surprising). */
     {"Jun 30-24", "position 8 : plage de jours à l'envers (30 puis 24) : écrivez « Jun 24-30 »"},
     {"Mo-Fr 10:00-12:00; Dec 24-20 off",
