@@ -47,9 +47,15 @@ typedef struct date_range {
     date_point from, to;
 } date_range;
 
-/* Local minutes from the day's midnight; start < end <= start + 1440, end up to 2880. */
+/*
+ * Local minutes from the day's midnight; start < end <= start + 1440, end up
+ * to 2880. open_end: "17:00+", unknown until a guessed end; joined: it
+ * continues the range before it ("10:00-12:00+"), so start may pass 1440.
+ */
 typedef struct time_range {
     int start, end;
+    bool open_end;
+    bool joined;
 } time_range;
 
 typedef struct rule {
@@ -477,8 +483,48 @@ static int parse_time(parser *p, int max_hours)
     return hours * 60 + minutes;
 }
 
-/* "09:00-12:00"; an end not after the start means the next day (20:00-02:00). */
-static bool parse_time_range(parser *p, time_range *out)
+/*
+ * Where an open end ("17:00+") is guessed to close, as opening_hours.js
+ * guesses it: 8 hours after a start from 22:00, 10 hours after one from
+ * 17:00, otherwise at midnight. The time is unknown, never open.
+ */
+static int open_end_guess(int start)
+{
+    return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
+}
+
+/* Append a range to the rule's times; false (error recorded) when the list is full. */
+static bool add_time(parser *p, rule *r, time_range t)
+{
+    if (r->time_count == MAX_ITEMS) {
+        fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        return false;
+    }
+    r->times[r->time_count++] = t;
+    return true;
+}
+
+/* "+" or "-late" at the current token: an open end. Consumes it. */
+static bool parse_open_end_mark(parser *p)
+{
+    if (p->tok.kind == T_PLUS) {
+        advance(p);
+        return true;
+    }
+    token next = peek(p);
+    if (p->tok.kind == T_DASH && next.kind == T_WORD && strcmp(next.word, "late") == 0) {
+        p->tok = lex(p->src, next.end);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * "09:00-12:00"; an end not after the start means the next day (20:00-02:00).
+ * Open ends: "17:00+" and "17:00-late" (unknown from 17:00), "10:00-12:00+"
+ * (open until 12:00, then unknown).
+ */
+static bool parse_time_range(parser *p, rule *r)
 {
     size_t at = p->tok.pos;
     int start = parse_time(p, 24);
@@ -487,10 +533,8 @@ static bool parse_time_range(parser *p, time_range *out)
         fail_at(p, at, "heure de début invalide (24:00 ne peut être qu'une fin)");
         return false;
     }
-    if (p->tok.kind == T_PLUS) {
-        fail_at(p, p->tok.pos, "heure de fin ouverte (« + ») non prise en charge");
-        return false;
-    }
+    if (parse_open_end_mark(p))
+        return add_time(p, r, (time_range){start, open_end_guess(start), true, false});
     if (p->tok.kind != T_DASH) {
         fail_expected(p, "« - » puis l'heure de fin attendus");
         return false;
@@ -503,25 +547,36 @@ static bool parse_time_range(parser *p, time_range *out)
         fail_at(p, at, "plage horaire de plus de 24 heures");
         return false;
     }
-    if (p->tok.kind == T_SLASH || p->tok.kind == T_PLUS) {
-        fail_at(p, p->tok.pos, "plage horaire avec « %c » non prise en charge",
-                p->tok.kind == T_SLASH ? '/' : '+');
+    if (p->tok.kind == T_SLASH) {
+        fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
     }
-    out->start = start;
-    out->end = end;
-    return true;
+    if (!add_time(p, r, (time_range){start, end, false, false})) return false;
+    size_t mark = p->tok.pos;
+    if (p->tok.kind != T_PLUS) return true;
+    advance(p);
+    int guess = open_end_guess(end);
+    if (guess > 2 * MINUTES_PER_DAY) {
+        fail_at(p, mark, "fin ouverte au-delà du lendemain");
+        return false;
+    }
+    return add_time(p, r, (time_range){end, guess, true, true});
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
 static bool parse_times(parser *p, rule *r)
 {
     for (;;) {
-        if (r->time_count == MAX_ITEMS) {
-            fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        if (r->time_count && r->times[r->time_count - 1].open_end) {
+            /* opening_hours.js ends such an open end in ways of its own
+             * ("07:00+,12:00-16:00" closes at 16:00): refuse rather than guess. */
+            const time_range *t = &r->times[r->time_count - 1];
+            fail_at(p, p->tok.pos,
+                    "une fin ouverte (« %02d:%02d+ ») doit être la dernière plage de sa règle",
+                    t->start / 60 % 24, t->start % 60);
             return false;
         }
-        if (!parse_time_range(p, &r->times[r->time_count++])) return false;
+        if (!parse_time_range(p, r)) return false;
         if (p->tok.kind == T_COMMA) {
             token next = peek(p);
             if (!starts_time(p, &next, next.end)) return true; /* ", Sa …": an additional rule */
@@ -1172,11 +1227,19 @@ static void put_rule(buf *b, const rule *r)
     }
     for (int i = 0; i < r->time_count; i++) {
         const time_range *t = &r->times[i];
+        if (t->joined) {
+            buf_putc(b, '+');
+            continue;
+        }
         if (i == 0)
             separate(b, start);
         else
             buf_putc(b, ',');
         put_time(b, t->start);
+        if (t->open_end) {
+            buf_putc(b, '+');
+            continue;
+        }
         buf_putc(b, '-');
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
         int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
@@ -1420,6 +1483,7 @@ typedef struct day_plan {
     uint8_t state[MINUTES_PER_DAY];
     int16_t source[MINUTES_PER_DAY];
     uint8_t unsure[MINUTES_PER_DAY];
+    bool open_end[MINUTES_PER_DAY]; /* unknown because an open end ("17:00+") guessed it */
     bool unsure_any;
     const char *holiday_today, *holiday_yesterday; /* names, or NULL */
     const char *comment; /* of the last non-wrapped rule applying to the day */
@@ -1478,12 +1542,15 @@ static void read_for_people(const hours_schedule *s, const day_facts *today,
     }
 }
 
-static void apply(day_plan *plan, const rule *r, int source, int from, int to)
+/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
+static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
 {
+    int state = open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state;
     for (int m = from; m < to; m++) {
         if (r->kind == RULE_FALLBACK && plan->state[m] != STATE_CLOSED) continue;
-        plan->state[m] = (uint8_t)r->state;
+        plan->state[m] = (uint8_t)state;
         plan->source[m] = (int16_t)source;
+        plan->open_end[m] = open_end && state == STATE_UNKNOWN;
     }
 }
 
@@ -1517,6 +1584,7 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         if (rule_wraps(r) && rule_matches(r, &yesterday)) entries[count++] = (int)(2 * i + 1);
     }
     memset(plan->state, STATE_CLOSED, sizeof plan->state);
+    memset(plan->open_end, 0, sizeof plan->open_end);
     for (int m = 0; m < MINUTES_PER_DAY; m++)
         plan->source[m] = -1;
     plan->comment = NULL;
@@ -1525,16 +1593,18 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         bool wrapped = entries[k] % 2;
         if (!wrapped && r->comment) plan->comment = r->comment;
         if (r->time_count == 0) {
-            apply(plan, r, entries[k], 0, MINUTES_PER_DAY);
+            apply(plan, r, entries[k], 0, MINUTES_PER_DAY, false);
             continue;
         }
         for (int t = 0; t < r->time_count; t++) {
             const time_range *tr = &r->times[t];
-            if (!wrapped)
+            if (!wrapped && tr->start < MINUTES_PER_DAY)
                 apply(plan, r, entries[k], tr->start,
-                      tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY);
-            else if (tr->end > MINUTES_PER_DAY)
-                apply(plan, r, entries[k], 0, tr->end - MINUTES_PER_DAY);
+                      tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY, tr->open_end);
+            else if (wrapped && tr->end > MINUTES_PER_DAY)
+                apply(plan, r, entries[k],
+                      tr->start > MINUTES_PER_DAY ? tr->start - MINUTES_PER_DAY : 0,
+                      tr->end - MINUTES_PER_DAY, tr->open_end);
         }
     }
     if (ctx->literal)
@@ -1742,16 +1812,18 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             continue;
         }
         bool holiday = plan_holiday(&today, m) != NULL;
+        bool open_end = today.open_end[m];
         int e = m;
         while (e < MINUTES_PER_DAY && today.state[e] == state &&
-               (plan_holiday(&today, e) != NULL) == holiday &&
+               (plan_holiday(&today, e) != NULL) == holiday && today.open_end[e] == open_end &&
                !(today.source[e] >= 0 && today.source[e] % 2))
             e++;
         int end = e;
         if (e == MINUTES_PER_DAY) { /* continue into tomorrow's wrapped part */
             int n = 0;
             while (n < MINUTES_PER_DAY && tomorrow.state[n] == state &&
-                   (plan_holiday(&tomorrow, n) != NULL) == holiday && tomorrow.source[n] >= 0 &&
+                   (plan_holiday(&tomorrow, n) != NULL) == holiday &&
+                   tomorrow.open_end[n] == open_end && tomorrow.source[n] >= 0 &&
                    tomorrow.source[n] % 2)
                 n++;
             end += n;
@@ -1761,7 +1833,7 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             break;
         }
         out->ranges[out->range_count++] =
-            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday};
+            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday, open_end};
         out->holiday_unconfirmed |= holiday;
         m = e;
     }
@@ -1817,6 +1889,11 @@ static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
     for (int i = 0; i < day->range_count; i++) {
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
+        if (r->open_end) { /* the end is a guess: never print it */
+            buf_puts(out, "à partir de ");
+            put_clock_fr(out, r->start);
+            continue;
+        }
         put_clock_fr(out, r->start);
         buf_puts(out, " – ");
         put_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);

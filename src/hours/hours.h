@@ -163,7 +163,8 @@ int64_t hours_next_change(const hours_schedule *schedule, const hours_context *c
 typedef struct hours_day_range {
     int start, end;
     bool unknown;
-    bool holiday; /* unknown only because of an unmentioned public holiday */
+    bool holiday;  /* unknown only because of an unmentioned public holiday */
+    bool open_end; /* "17:00+": unknown, end guessed; pages say "à partir de 17 h" */
 } hours_day_range;
 
 typedef struct hours_day_info {

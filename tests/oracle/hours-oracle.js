@@ -84,6 +84,16 @@ const EXTRA = [
     'Mo,We[1-3],Fr 09:00-12:00',
     'Mo-Fr 09:00-17:00; We[2,-1] off',
     'Th[-2] 18:00-02:00',
+    // open end
+    'Mo 17:00+',
+    'Fr 17:00-late',
+    'Sa 23:00+; Su 10:00-12:00',
+    'Mo-Fr 10:00-12:00+',
+    'Mo 14:00+ "sur rendez-vous"',
+    'Tu 23:59-40:00+',
+    'Mo 22:00-02:00+',
+    'Mo-Fr 18:00+; We 19:00-20:00',
+    'Mo-Fr 09:00-17:00; Fr 18:00+ || "appeler avant"',
     // a day then the selectors' colon
     'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];
@@ -121,10 +131,23 @@ function formatIntervals(intervals) {
 
 const NOMINATIM = { lat: 45.76, lon: 4.84, address: { country_code: 'fr', state: 'Auvergne-Rhône-Alpes' } };
 
+// opening_hours.js splits an interval where only its comment changes ("Fr 18:00+ || \"…\""
+// gives 00:00-18:00 and 18:00-24:00, both unknown); the state is what we compare, so
+// adjacent intervals of the same kind are merged, as hours_intervals() does.
+function mergeSameKind(intervals) {
+    const out = [];
+    for (const [from, to, unknown] of intervals) {
+        const last = out[out.length - 1];
+        if (last && last[1].getTime() === from.getTime() && last[2] === unknown) last[1] = to;
+        else out.push([from, to, unknown]);
+    }
+    return out;
+}
+
 function reference(expr, monday) {
     const [y, m, d] = monday.split('-').map(Number);
     const oh = new OpeningHours(expr, NOMINATIM, { mode: 0 });
-    return formatIntervals(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7)));
+    return formatIntervals(mergeSameKind(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7))));
 }
 
 function ours(command, expr, monday) {

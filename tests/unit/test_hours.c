@@ -185,6 +185,17 @@ static const struct {
      "2026-12-24T14:00/16:00\n2026-12-25T14:00/16:00\n2026-12-26T10:00/12:00\n"
      "2026-12-26T14:00/16:00\n2026-12-27T14:00/16:00"},
     {"Sa,PH 10:00-12:00", "", "2026-12-21", "2026-12-25T10:00/12:00\n2026-12-26T10:00/12:00"},
+    /* Open end: unknown until a guessed end (opening_hours.js's guess). */
+    {"Mo 17:00+", "", "2026-12-21",
+     "2026-12-21T17:00/24:00 unknown\n2026-12-22T00:00/03:00 unknown"},
+    {"Mo 17:00-late", "", "2026-12-21",
+     "2026-12-21T17:00/24:00 unknown\n2026-12-22T00:00/03:00 unknown"},
+    {"Mo 14:00+", "", "2026-12-21", "2026-12-21T14:00/24:00 unknown"},
+    {"Mo 10:00-12:00+", "", "2026-12-21", "2026-12-21T10:00/12:00\n2026-12-21T12:00/24:00 unknown"},
+    {"Tu 23:59-40:00+", "", "2026-12-21",
+     "2026-12-22T23:59/24:00\n2026-12-23T00:00/16:00\n2026-12-23T16:00/24:00 unknown"},
+    {"Mo 17:00+; Tu 10:00-12:00", "", "2026-12-21",
+     "2026-12-21T17:00/24:00 unknown\n2026-12-22T10:00/12:00"},
     /* nth weekday of the month: 23 December 2026 is the 4th Wednesday and the
      * second-to-last, 26 the last Saturday; 3 June the first Wednesday. */
     {"We[1] 10:00-12:00", "", "2026-12-21", ""},
@@ -450,6 +461,9 @@ static const struct {
     /* A one-day range is that day (found by fuzzing: normalising twice differed). */
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
     {"mercredi[1] 9h-12h", "We[1] 09:00-12:00"},
+    {"Mo 17:00-late", "Mo 17:00+"},
+    {"Tu 23:59-40:00+", "Tu 23:59-16:00+"},
+    {"Mo 22:00-02:00+", "Mo 22:00-02:00+"},
     {"We[1-3,-1] 10:00-12:00", "We[1,2,3,-1] 10:00-12:00"},
     {"Mo,We[2],Fr 10:00-12:00", "Mo,Fr,We[2] 10:00-12:00"},
     {"Su[-1] -1 day 10:00-12:00", "Su[-1] -1 day 10:00-12:00"},
@@ -505,7 +519,9 @@ static const struct {
     {"", "position 1 : horaires vides"},
     {"   ", "position 1 : horaires vides"},
     {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
-    {"Mo-Fr 10:00+", "position 12 : heure de fin ouverte (« + ») non prise en charge"},
+    {"Tu 20:00-44:00+", "position 15 : fin ouverte au-delà du lendemain"},
+    {"Mo 12:00+,18:00-19:00",
+     "position 11 : une fin ouverte (« 12:00+ ») doit être la dernière plage de sa règle"},
     {"We[0] 10:00-12:00",
      "position 4 : rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin), trouvé « 0 »"},
     {"Sa[2-1] 10:00-12:00", "position 4 : plage de rangs invalide (2-1) : écrivez par exemple « "
@@ -710,6 +726,14 @@ TEST(day_fr)
     free(t);
     t = day_text("24/7", "", 2026, 12, 26, &info);
     CHECK_STR(t, "0 h – 24 h");
+    free(t);
+    /* An open end says when it starts, never the guessed end. */
+    t = day_text("Mo 17:00+", "", 2026, 12, 21, &info);
+    CHECK_STR(t, "à partir de 17 h");
+    CHECK(info.range_count == 1 && info.ranges[0].unknown && info.ranges[0].open_end);
+    free(t);
+    t = day_text("Mo 10:00-12:00+", "", 2026, 12, 21, &info);
+    CHECK_STR(t, "10 h – 12 h, à partir de 12 h");
     free(t);
     t = day_text("Tu 09:00-12:00 \"sur rendez-vous\"", "", 2026, 12, 22, &info);
     CHECK_STR(t, "9 h – 12 h (à confirmer) [sur rendez-vous]");
