@@ -38,9 +38,14 @@ typedef struct int_range {
     int from, to, step;
 } int_range;
 
-/* year 0: every year; day 0: first (start) or last (end) day of the month. */
+/*
+ * year 0: every year; day 0: first (start) or last (end) day of the month.
+ * easter: Easter Sunday moved by offset days ("easter -2 days"), every year.
+ */
 typedef struct date_point {
     int year, month, day;
+    bool easter;
+    int offset;
 } date_point;
 
 typedef struct date_range {
@@ -390,10 +395,6 @@ static void fail_expected(parser *p, const char *expected)
             fail_at(p, p->tok.pos, "heures liées au soleil (%s) non prises en charge", w);
             return;
         }
-        if (!strcmp(w, "easter")) {
-            fail_at(p, p->tok.pos, "dates liées à Pâques (easter) non prises en charge");
-            return;
-        }
     }
     describe(p, found, sizeof found);
     fail_at(p, p->tok.pos, "%s, trouvé %s", expected, found);
@@ -419,6 +420,11 @@ static bool is_holiday_word(const token *t)
     return t->kind == T_WORD && (strcmp(t->word, "ph") == 0 || strcmp(t->word, "sh") == 0);
 }
 
+static bool is_easter(const token *t)
+{
+    return t->kind == T_WORD && strcmp(t->word, "easter") == 0;
+}
+
 static bool is_week_word(const token *t)
 {
     return t->kind == T_WORD && (strcmp(t->word, "week") == 0 || strcmp(t->word, "semaine") == 0);
@@ -441,7 +447,8 @@ static bool is_year(const token *t)
 static bool starts_selector(const parser *p)
 {
     const token *t = &p->tok;
-    return is_weekday(t) || is_month(t) || is_holiday_word(t) || is_week_word(t) || is_year(t);
+    return is_weekday(t) || is_month(t) || is_holiday_word(t) || is_week_word(t) || is_year(t) ||
+           is_easter(t);
 }
 
 /* Parse "9", "09:00", "9h", "14h30"; returns minutes or -1 (error recorded). */
@@ -866,12 +873,48 @@ static bool parse_optional_day(parser *p, date_point *d)
     return true;
 }
 
-/* [YYYY] Mon [DD] */
+/*
+ * "easter", "easter +1 day", "easter -2 days". Offsets keep the day in
+ * Easter's year (Easter falls from 22 March to 25 April).
+ */
+static bool parse_easter(parser *p, date_point *d)
+{
+    d->easter = true;
+    d->offset = 0;
+    advance(p);
+    if ((p->tok.kind != T_PLUS && p->tok.kind != T_DASH) || peek(p).kind != T_NUM) return true;
+    int sign = p->tok.kind == T_DASH ? -1 : 1;
+    advance(p);
+    size_t at = p->tok.pos;
+    int days = p->tok.value;
+    advance(p);
+    if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
+        fail_expected(p, "« day » ou « days » attendu après le décalage");
+        return false;
+    }
+    advance(p);
+    d->offset = sign * days;
+    if (d->offset < -80 || d->offset > 200) {
+        fail_at(p, at, "décalage depuis Pâques de -80 à +200 jours");
+        return false;
+    }
+    return true;
+}
+
+/* [YYYY] Mon [DD], or easter [±N days] */
 static bool parse_date_point(parser *p, date_point *d)
 {
     d->year = 0;
+    d->easter = false;
+    if (is_easter(&p->tok)) return parse_easter(p, d);
     if (is_year(&p->tok)) {
         if ((d->year = parse_year_number(p)) < 0) return false;
+        if (is_easter(&p->tok)) {
+            fail_at(p, p->tok.pos,
+                    "année devant « easter » non prise en charge : écrivez « easter »"
+                    " seul, chaque année");
+            return false;
+        }
     }
     if (!is_month(&p->tok)) {
         fail_expected(p, "mois attendu (Jan, Feb… ou janvier, février…)");
@@ -893,6 +936,13 @@ static bool parse_dates(parser *p, rule *r)
         date_range *d = &r->dates[r->date_count++];
         if (!parse_date_point(p, &d->from)) return false;
         d->to = d->from;
+        token after = peek(p);
+        if (p->tok.kind == T_DASH && (d->from.easter || is_easter(&after))) {
+            fail_at(p, p->tok.pos,
+                    "plage de dates avec Pâques non prise en charge : indiquez les "
+                    "jours, par exemple « easter -2 days,easter +1 day »");
+            return false;
+        }
         if (p->tok.kind == T_DASH) {
             advance(p);
             if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
@@ -925,7 +975,7 @@ static bool parse_dates(parser *p, rule *r)
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
-        if (!is_month(&next) && !is_year(&next)) return true;
+        if (!is_month(&next) && !is_year(&next) && !is_easter(&next)) return true;
         advance(p);
     }
 }
@@ -951,12 +1001,13 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         return true;
     }
     token next = peek(p);
-    if (is_year(&p->tok) && !is_month(&next)) {
+    if (is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
         if (!parse_years(p, r)) return false;
         *selectors = true;
         next = peek(p);
     }
-    if (is_month(&p->tok) || (is_year(&p->tok) && is_month(&next))) {
+    if (is_month(&p->tok) || is_easter(&p->tok) ||
+        (is_year(&p->tok) && (is_month(&next) || is_easter(&next)))) {
         if (!parse_dates(p, r)) return false;
         *selectors = true;
     }
@@ -1107,6 +1158,12 @@ bool hours_uses_public_holidays(const hours_schedule *schedule)
 
 static void put_date_point(buf *b, const date_point *d, int year)
 {
+    if (d->easter) {
+        buf_puts(b, "easter");
+        if (d->offset)
+            buf_printf(b, " %+d day%s", d->offset, d->offset == 1 || d->offset == -1 ? "" : "s");
+        return;
+    }
     if (year) buf_printf(b, "%d ", year);
     buf_puts(b, month_osm[d->month - 1]);
     if (d->day) buf_printf(b, " %02d", d->day);
@@ -1401,6 +1458,11 @@ static int days_in_month_of(int year, int month)
  */
 static bool date_matches(const date_range *r, const day_facts *f)
 {
+    if (r->from.easter) { /* the parser allows no range there */
+        int month, day;
+        hours_easter(f->year, &month, &day);
+        return f->days == tz_days_from_civil(f->year, month, day) + r->from.offset;
+    }
     int from_day = r->from.day ? r->from.day : 1;
     int from_key = r->from.month * 100 + from_day;
     int to_key = r->to.month * 100 + (r->to.day ? r->to.day : 31);
@@ -1507,7 +1569,7 @@ static bool rule_covers_holidays(const rule *r)
 {
     if (r->always) return true;
     for (int i = 0; i < r->date_count; i++)
-        if (r->dates[i].from.day || r->dates[i].to.day) return true;
+        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter) return true;
     return false;
 }
 

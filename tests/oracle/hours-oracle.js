@@ -37,7 +37,8 @@ const OpeningHours = require(path.join(root, 'node_modules', 'opening_hours'));
 // Mondays: an ordinary week, Ascension (Thu 14 May), Christmas; the extra expressions
 // also get both daylight-saving changes of 2026 (29 March, 25 October).
 const WEEKS = ['2026-01-12', '2026-05-11', '2026-12-21'];
-const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19', '2026-06-01']; // and a month's first days
+// Plus a month's first days and Easter Monday's week (Easter 2026 is 5 April).
+const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19', '2026-06-01', '2026-04-06'];
 
 // Hand-picked expressions exercising what the real data does not.
 const EXTRA = [
@@ -94,6 +95,12 @@ const EXTRA = [
     'Mo 22:00-02:00+',
     'Mo-Fr 18:00+; We 19:00-20:00',
     'Mo-Fr 09:00-17:00; Fr 18:00+ || "appeler avant"',
+    // Easter-relative days
+    'Mo-Fr 09:00-17:00; easter +1 day off',
+    'Mo-Fr 09:00-17:00; easter -2 days,easter +1 day,easter +39 days off',
+    'easter +3 days 10:00-12:00',
+    'Mo-Su 10:00-18:00; PH off; easter +2 days 14:00-16:00',
+    'Dec 24,easter +4 days 08:00-09:00',
     // a day then the selectors' colon
     'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];

@@ -185,6 +185,13 @@ static const struct {
      "2026-12-24T14:00/16:00\n2026-12-25T14:00/16:00\n2026-12-26T10:00/12:00\n"
      "2026-12-26T14:00/16:00\n2026-12-27T14:00/16:00"},
     {"Sa,PH 10:00-12:00", "", "2026-12-21", "2026-12-25T10:00/12:00\n2026-12-26T10:00/12:00"},
+    /* Easter 2026 is 5 April, 2027 28 March: Good Friday, Easter Monday, Pentecost Monday. */
+    {"Mo-Fr 09:00-12:00; easter -2 days,easter +1 day off", "", "2026-03-30",
+     "2026-03-30T09:00/12:00\n2026-03-31T09:00/12:00\n2026-04-01T09:00/12:00\n"
+     "2026-04-02T09:00/12:00"},
+    {"easter +1 day,easter +50 days 10:00-12:00", "", "2026-05-25", "2026-05-25T10:00/12:00"},
+    {"easter +1 day 10:00-12:00", "", "2027-03-29", "2027-03-29T10:00/12:00"},
+    {"easter +1 day 10:00-12:00", "", "2026-03-30", ""},
     /* Open end: unknown until a guessed end (opening_hours.js's guess). */
     {"Mo 17:00+", "", "2026-12-21",
      "2026-12-21T17:00/24:00 unknown\n2026-12-22T00:00/03:00 unknown"},
@@ -462,6 +469,9 @@ static const struct {
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
     {"mercredi[1] 9h-12h", "We[1] 09:00-12:00"},
     {"Mo 17:00-late", "Mo 17:00+"},
+    {"Mo-Fr 09:00-17:00; easter -2 days,easter + 1 days off",
+     "Mo-Fr 09:00-17:00; easter -2 days,easter +1 day off"},
+    {"Dec 25,easter off", "Dec 25,easter off"},
     {"Tu 23:59-40:00+", "Tu 23:59-16:00+"},
     {"Mo 22:00-02:00+", "Mo 22:00-02:00+"},
     {"We[1-3,-1] 10:00-12:00", "We[1,2,3,-1] 10:00-12:00"},
@@ -548,7 +558,14 @@ static const struct {
     {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
     {"week 54 off", "position 6 : numéro de semaine attendu (01 à 53), trouvé « 54 »"},
     {"2026-2024 off", "position 6 : plage d'années à l'envers"},
-    {"easter off", "position 1 : dates liées à Pâques (easter) non prises en charge"},
+    {"easter -2 days-easter +1 day off", "position 15 : plage de dates avec Pâques non prise en "
+                                         "charge : indiquez les jours, par exemple « easter -2 "
+                                         "days,easter +1 day »"},
+    {"Mar 01-easter off", "position 7 : plage de dates avec Pâques non prise en charge : indiquez "
+                          "les jours, par exemple « easter -2 days,easter +1 day »"},
+    {"2026 easter off", "position 6 : année devant « easter » non prise en charge : écrivez « "
+                        "easter » seul, chaque année"},
+    {"easter +300 days off", "position 9 : décalage depuis Pâques de -80 à +200 jours"},
     {"Mo-Fr 10:00-12:00/60", "position 18 : plage horaire avec « / » non prise en charge"},
     {"\xff", "position 1 : texte illisible (UTF-8 invalide)"},
 };
