@@ -88,6 +88,7 @@ typedef struct rule {
 struct hours_schedule {
     rule *rules;
     size_t count;
+    bool tolerated;         /* see hours_tolerated() */
     bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
 };
 
@@ -125,15 +126,20 @@ typedef struct word_value {
  * except "mar" (that one is March).
  */
 static const word_value weekday_words[] = {
-    {"mo", 0},        {"tu", 1},       {"we", 2},     {"th", 3},       {"fr", 4},
-    {"sa", 5},        {"su", 6},       {"lu", 0},     {"ma", 1},       {"me", 2},
-    {"je", 3},        {"ve", 4},       {"di", 6},     {"lun", 0},      {"mer", 2},
-    {"jeu", 3},       {"ven", 4},      {"sam", 5},    {"dim", 6},      {"lundi", 0},
-    {"mardi", 1},     {"mercredi", 2}, {"jeudi", 3},  {"vendredi", 4}, {"samedi", 5},
-    {"dimanche", 6},  {"mon", 0},      {"tue", 1},    {"wed", 2},      {"thu", 3},
-    {"fri", 4},       {"sat", 5},      {"sun", 6},    {"monday", 0},   {"tuesday", 1},
-    {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6},
+    {"mo", 0},          {"tu", 1},       {"we", 2},       {"th", 3},         {"fr", 4},
+    {"sa", 5},          {"su", 6},       {"lu", 0},       {"ma", 1},         {"me", 2},
+    {"je", 3},          {"ve", 4},       {"di", 6},       {"lun", 0},        {"mer", 2},
+    {"jeu", 3},         {"ven", 4},      {"sam", 5},      {"dim", 6},        {"lundi", 0},
+    {"mardi", 1},       {"mercredi", 2}, {"jeudi", 3},    {"vendredi", 4},   {"samedi", 5},
+    {"dimanche", 6},    {"mon", 0},      {"tue", 1},      {"wed", 2},        {"thu", 3},
+    {"fri", 4},         {"sat", 5},      {"sun", 6},      {"monday", 0},     {"tuesday", 1},
+    {"wednesday", 2},   {"thursday", 3}, {"friday", 4},   {"saturday", 5},   {"sunday", 6},
+    {"montag", 0},      {"dienstag", 1}, {"mittwoch", 2}, {"donnerstag", 3}, {"freitag", 4},
+    {"samstag", 5},     {"sonntag", 6},  {"montags", 0},  {"dienstags", 1},  {"mittwochs", 2},
+    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},
 };
+/* The first seven weekday_words are OpenStreetMap's; the others are tolerated. */
+#define OSM_WEEKDAY_WORDS 7
 
 static const word_value month_words[] = {
     {"jan", 1},      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"may", 5},
@@ -326,6 +332,7 @@ typedef struct parser {
     token tok; /* current token */
     hours_error *err;
     bool failed;
+    bool tolerated; /* a hand-typed form was read (see hours_tolerated) */
 } parser;
 
 static void advance(parser *p)
@@ -438,6 +445,56 @@ static bool starts_time(const parser *p, const token *t, size_t after)
     return n.kind == T_COLON || (n.kind == T_WORD && strcmp(n.word, "h") == 0);
 }
 
+static bool word_is(const token *t, const char *word)
+{
+    return t->kind == T_WORD && strcmp(t->word, word) == 0;
+}
+
+/* A word joining two times or two days into a range: "14h à 17h", "lundi au vendredi". */
+static bool is_range_word(const token *t)
+{
+    return word_is(t, "a") || word_is(t, "au") || word_is(t, "to") || word_is(t, "bis");
+}
+
+/* A word joining two items of a list: "9h-12h et 14h-17h". */
+static bool is_and_word(const token *t)
+{
+    return word_is(t, "et") || word_is(t, "and") || word_is(t, "und");
+}
+
+/*
+ * A number that begins a time, hand-typed forms included: "9:00", "9h",
+ * "10.00", "10am", and a bare hour in a range ("10-12", "10 à 12").
+ */
+static bool starts_loose_time(const parser *p, const token *t)
+{
+    if (t->kind != T_NUM || t->digits > 2) return false;
+    token n = lex(p->src, t->end);
+    if (n.kind == T_COLON || n.kind == T_DASH || word_is(&n, "h") || word_is(&n, "am") ||
+        word_is(&n, "pm") || is_range_word(&n))
+        return true;
+    return n.kind == T_OTHER && p->src[n.pos] == '.';
+}
+
+/* A time follows, after an optional "de" ("et de 14h à 17h"). */
+static bool time_follows(const parser *p, const token *t)
+{
+    if (word_is(t, "de")) {
+        token n = lex(p->src, t->end);
+        return starts_loose_time(p, &n);
+    }
+    return starts_loose_time(p, t);
+}
+
+/* Skip a "de" before a time ("de 9h à 12h"). */
+static void skip_de(parser *p)
+{
+    if (word_is(&p->tok, "de") && time_follows(p, &p->tok)) {
+        p->tolerated = true;
+        advance(p);
+    }
+}
+
 static bool is_year(const token *t)
 {
     return t->kind == T_NUM && t->digits == 4;
@@ -470,6 +527,7 @@ static int parse_time(parser *p, int max_hours)
         minutes = p->tok.value;
         advance(p);
     } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "h") == 0) {
+        p->tolerated = true;
         advance(p);
         if (p->tok.kind == T_NUM && !starts_time(p, &p->tok, p->tok.end)) {
             if (p->tok.digits != 2) {
@@ -479,9 +537,26 @@ static int parse_time(parser *p, int max_hours)
             minutes = p->tok.value;
             advance(p);
         }
+    } else if (p->tok.kind == T_OTHER && p->src[p->tok.pos] == '.') { /* "10.00" */
+        p->tolerated = true;
+        advance(p);
+        if (p->tok.kind != T_NUM || p->tok.digits != 2) {
+            fail_expected(p, "minutes attendues (10.00 s'écrit 10:00)");
+            return -1;
+        }
+        minutes = p->tok.value;
+        advance(p);
     } else {
-        fail_at(p, start.pos, "heure attendue (HH:MM)");
-        return -1;
+        p->tolerated = true; /* a bare hour: "10-12" */
+    }
+    if (word_is(&p->tok, "am") || word_is(&p->tok, "pm")) {
+        if (hours < 1 || hours > 12) {
+            fail_at(p, start.pos, "heure invalide avec %s (%d)", p->tok.word, hours);
+            return -1;
+        }
+        hours = hours % 12 + (word_is(&p->tok, "pm") ? 12 : 0);
+        p->tolerated = true;
+        advance(p);
     }
     if (minutes > 59 || hours > max_hours || (hours == max_hours && minutes > 0)) {
         fail_at(p, start.pos, "heure invalide (%02d:%02d)", hours, minutes);
@@ -542,7 +617,9 @@ static bool parse_time_range(parser *p, rule *r)
     }
     if (parse_open_end_mark(p))
         return add_time(p, r, (time_range){start, open_end_guess(start), true, false});
-    if (p->tok.kind != T_DASH) {
+    if (is_range_word(&p->tok)) {
+        p->tolerated = true;
+    } else if (p->tok.kind != T_DASH) {
         fail_expected(p, "« - » puis l'heure de fin attendus");
         return false;
     }
@@ -554,7 +631,7 @@ static bool parse_time_range(parser *p, rule *r)
         fail_at(p, at, "plage horaire de plus de 24 heures");
         return false;
     }
-    if (p->tok.kind == T_SLASH) {
+    if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
         fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
     }
@@ -583,18 +660,22 @@ static bool parse_times(parser *p, rule *r)
                     t->start / 60 % 24, t->start % 60);
             return false;
         }
+        skip_de(p);
         if (!parse_time_range(p, r)) return false;
+        token next = peek(p);
         if (p->tok.kind == T_COMMA) {
-            token next = peek(p);
-            if (!starts_time(p, &next, next.end)) return true; /* ", Sa …": an additional rule */
+            if (!time_follows(p, &next)) return true; /* ", Sa …": an additional rule */
             advance(p);
-        } else if (!starts_time(p, &p->tok, p->tok.end)) {
+        } else if ((is_and_word(&p->tok) || p->tok.kind == T_SLASH) &&
+                   time_follows(p, &next)) { /* "9h-12h et de 14h à 17h", "… / 14h-17h" */
+            p->tolerated = true;
+            advance(p);
+        } else if (!starts_loose_time(p, &p->tok)) {
             return true;
         }
     }
 }
 
-/* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi". */
 /* A number from 1 to 5 inside "[…]", with its sign; 0 after an error. */
 static int parse_nth_number(parser *p)
 {
@@ -691,9 +772,18 @@ static bool parse_weekdays(parser *p, rule *r)
             r->holiday = true;
             advance(p);
         } else if (is_weekday(&p->tok)) {
+            bool osm = false;
+            for (size_t i = 0; i < OSM_WEEKDAY_WORDS; i++)
+                osm |= strcmp(p->tok.word, weekday_words[i].word) == 0;
+            if (!osm) p->tolerated = true;
             int from = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
             int to = from;
             advance(p);
+            token after = peek(p);
+            if (is_range_word(&p->tok) && is_weekday(&after)) { /* "lundi au vendredi" */
+                p->tolerated = true;
+                p->tok.kind = T_DASH;
+            }
             if (p->tok.kind == T_LBRACKET) {
                 if (!parse_nth(p, r, from)) return false;
             } else {
@@ -723,8 +813,12 @@ static bool parse_weekdays(parser *p, rule *r)
             fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su, PH)");
             return false;
         }
-        if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
+        if (is_and_word(&p->tok) && is_weekday(&next)) { /* "lundi et mardi" */
+            p->tolerated = true;
+        } else if (p->tok.kind != T_COMMA) {
+            return true;
+        }
         if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
         advance(p);
         if (strcmp(p->tok.word, "sh") == 0) {
@@ -1016,6 +1110,12 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         *selectors = true;
     }
     if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
+    next = peek(p);
+    if ((word_is(&p->tok, "du") || word_is(&p->tok, "le") || word_is(&p->tok, "les")) &&
+        is_weekday(&next)) { /* "du lundi au vendredi", "le samedi" */
+        p->tolerated = true;
+        advance(p);
+    }
     if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
         if (!parse_weekdays(p, r)) return false;
         token after = peek(p);
@@ -1023,6 +1123,7 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             advance(p); /* "Mo-Fr: 09:00-12:00" */
         *selectors = true;
     }
+    skip_de(p); /* "de 9h à 12h" */
     if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
     return true;
 }
@@ -1048,6 +1149,11 @@ static bool parse_rule(parser *p, rule *r)
         parser look = *p;
         advance(&look);
         if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
+        if (look.tok.kind == T_END) {            /* a trailing ",", as opening_hours.js tolerates */
+            p->tolerated = true;
+            p->tok = look.tok;
+            return true;
+        }
         p->tok = look.tok;
         fail_expected(p, "jour ou date attendu après « , »");
         return false;
@@ -1073,6 +1179,17 @@ static void rules_free(rule *rules, size_t n)
     for (size_t i = 0; i < n; i++)
         free(rules[i].comment);
     free(rules);
+}
+
+/* Accents, en dashes, non-breaking spaces: OpenStreetMap syntax is ASCII outside comments. */
+static bool non_ascii_outside_comments(const char *expr)
+{
+    bool in_comment = false;
+    for (const unsigned char *c = (const unsigned char *)expr; *c; c++) {
+        if (*c == '"') in_comment = !in_comment;
+        if (*c >= 0x80 && !in_comment) return true;
+    }
+    return false;
 }
 
 hours_schedule *hours_parse(const char *expr, hours_error *err)
@@ -1137,7 +1254,13 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
     s->count = count;
     for (size_t i = 0; i < count; i++)
         s->mentions_holidays |= s->rules[i].holiday;
+    s->tolerated = p.tolerated || non_ascii_outside_comments(expr);
     return s;
+}
+
+bool hours_tolerated(const hours_schedule *schedule)
+{
+    return schedule->tolerated;
 }
 
 void hours_free(hours_schedule *schedule)

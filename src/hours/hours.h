@@ -53,6 +53,15 @@ void hours_free(hours_schedule *schedule);
 char *hours_normalise(const hours_schedule *schedule);
 
 /*
+ * True when the text used a hand-typed form that OpenStreetMap syntax does
+ * not have ("lundi au vendredi 9h-12h", "10-12", "10.00", "2pm", "14h à
+ * 17h", "9h-12h et 14h-17h", German day names, a trailing ","): the
+ * national map may not read it. hours_normalise() gives the form it reads;
+ * the importer and the admin area show it with a warning.
+ */
+bool hours_tolerated(const hours_schedule *schedule);
+
+/*
  * True when some rule names public holidays (PH). Such hours are trusted on
  * holidays as written; hours that never mention PH are read for people as
  * "ouverture à confirmer" on holidays (see hours_context).

@@ -101,6 +101,15 @@ const EXTRA = [
     'easter +3 days 10:00-12:00',
     'Mo-Su 10:00-18:00; PH off; easter +2 days 14:00-16:00',
     'Dec 24,easter +4 days 08:00-09:00',
+    // hand-typed forms opening_hours.js reads with a warning, and French ones it does not
+    'Mo-Fr 10-12',
+    'Mo-Fr 10.00-12.00',
+    'Mo-Fr 10:00am-12:30pm',
+    'Montags 07:00-18:00',
+    'Mo-Fr 09:00-12:00,',
+    'Mo-Fr 10:00-12:00 and 14:00-16:00',
+    'du lundi au vendredi de 9h30 à 12h et de 14h à 17h',
+    'Lun-Ven 9h-12h / 14h-17h; samedi 10h-12h',
     // a day then the selectors' colon
     'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];

@@ -469,6 +469,20 @@ static const struct {
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
     {"mercredi[1] 9h-12h", "We[1] 09:00-12:00"},
     {"Mo 17:00-late", "Mo 17:00+"},
+    /* Hand-typed forms (hours_tolerated): French, English, German. */
+    {"Mo-Fr 9-12", "Mo-Fr 09:00-12:00"},
+    {"Mo-Fr 9.00-12.00", "Mo-Fr 09:00-12:00"},
+    {"Mo-Fr 10:00am-12:30pm", "Mo-Fr 10:00-12:30"},
+    {"Mo-Fr 10am-2pm", "Mo-Fr 10:00-14:00"},
+    {"Mo-Fr 09:00-12:00,", "Mo-Fr 09:00-12:00"},
+    {"Mo-Fr 9h-12h et 14h-17h", "Mo-Fr 09:00-12:00,14:00-17:00"},
+    {"lundi au vendredi 9h-12h", "Mo-Fr 09:00-12:00"},
+    {"du lundi au vendredi de 9h30 à 12h", "Mo-Fr 09:30-12:00"},
+    {"lundi 14h à 17h", "Mo 14:00-17:00"},
+    {"Lun-Ven 9h-12h / 14h-17h", "Mo-Fr 09:00-12:00,14:00-17:00"},
+    {"lundi et jeudi 9h-12h; le samedi 10h-12h", "Mo,Th 09:00-12:00; Sa 10:00-12:00"},
+    {"Montag-Freitag 09:00-18:00", "Mo-Fr 09:00-18:00"},
+    {"Montags 07:00-18:00", "Mo 07:00-18:00"},
     {"Mo-Fr 09:00-17:00; easter -2 days,easter + 1 days off",
      "Mo-Fr 09:00-17:00; easter -2 days,easter +1 day off"},
     {"Dec 25,easter off", "Dec 25,easter off"},
@@ -505,8 +519,6 @@ static const struct {
     const char *message;
 } errors[] = {
     {"Mo-Fr 09:00-", "position 13 : heure attendue (HH:MM), trouvé la fin du texte"},
-    {"Mo-Fr 9-12", "position 7 : heure attendue (HH:MM)"},
-    {"Mo-Fr 9.00-12.00", "position 7 : heure attendue (HH:MM)"},
     {"Mo-Fr 25:00-26:00", "position 7 : heure invalide (25:00)"},
     {"Mo-Fr 09:60-12:00", "position 7 : heure invalide (09:60)"},
     {"Mo-Fr 00:00-48:30", "position 13 : heure invalide (48:30)"},
@@ -521,8 +533,6 @@ static const struct {
      "par exemple « Jul 14-Aug 20 off »"},
     {"Mo-Fr 09:00-12:00 Sa 10:00-12:00",
      "position 19 : « ; » attendu avant une nouvelle règle, trouvé « Sa »"},
-    {"Mo-Fr 9h-12h et 14h-17h", "position 14 : « ; » ou fin du texte attendu, trouvé « et »"},
-    {"lundi au vendredi 9h-12h", "position 7 : heure attendue (HH:MM), trouvé « au »"},
     /* Positions count characters: the en dash is one. */
     {"Mo–Fr 09:00-12:00 &", "position 19 : « ; » ou fin du texte attendu, trouvé « & »"},
     {"Mo-Fr 09:00-12:00 \"oops", "position 19 : guillemet fermant attendu pour ce commentaire"},
@@ -551,8 +561,9 @@ static const struct {
                    "40-53,01-30 »"},
     {"week 01-53/1 Mo 10:00-12:00", "position 12 : pas de semaines de 2 au moins (omettez « /1 »)"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
-    {"Mo-Fr 09:00-12:00,",
-     "position 19 : jour ou date attendu après « , », trouvé la fin du texte"},
+    {"Mo-Fr 09:00-12:00, &", "position 20 : jour ou date attendu après « , », trouvé « & »"},
+    {"Mo 13pm-14:00", "position 4 : heure invalide avec pm (13)"},
+    {"Mo 10-12 et", "position 10 : « ; » ou fin du texte attendu, trouvé « et »"},
     {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00",
      "position 20 : règle vide : jour, date ou heure attendu, trouvé « ; »"},
     {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
@@ -569,6 +580,36 @@ static const struct {
     {"Mo-Fr 10:00-12:00/60", "position 18 : plage horaire avec « / » non prise en charge"},
     {"\xff", "position 1 : texte illisible (UTF-8 invalide)"},
 };
+
+/* Hand-typed forms are read and flagged; OpenStreetMap syntax is not flagged. */
+TEST(tolerated)
+{
+    static const struct {
+        const char *expr;
+        bool tolerated;
+    } cases[] = {
+        {"Mo-Fr 09:00-12:00,14:00-17:00; PH off", false},
+        {"Mo-Fr 09:00-12:00 \"fermé à 12 h\"", false},
+        {"We[1] 10:00-12:00; easter off; Mo 17:00+", false},
+        {"Mo-Fr 9h-12h", true},
+        {"Mo-Fr 10-12", true},
+        {"Mo-Fr 10.00-12.00", true},
+        {"Mo-Fr 2pm-4pm", true},
+        {"Mo-Fr 09:00-12:00,", true},
+        {"Mo–Fr 09:00-12:00", true},
+        {"lundi 09:00-12:00", true},
+        {"Montag 09:00-12:00", true},
+        {"Mo 10:00-12:00 et 14:00-16:00", true},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        hours_schedule *s = hours_parse(cases[i].expr, NULL);
+        CHECK(s != NULL);
+        if (!s) continue;
+        if (hours_tolerated(s) != cases[i].tolerated) fprintf(stderr, "for %s\n", cases[i].expr);
+        CHECK(hours_tolerated(s) == cases[i].tolerated);
+        hours_free(s);
+    }
+}
 
 TEST(errors)
 {
@@ -956,6 +997,7 @@ int main(void)
     RUN(tz);
     RUN(easter_and_holidays);
     RUN(normalise);
+    RUN(tolerated);
     RUN(errors);
     RUN(shared_data);
     RUN(next_change_and_is_open);
