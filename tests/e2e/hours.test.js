@@ -152,3 +152,19 @@ test('hand-typed hours are imported in OpenStreetMap syntax with a warning; unre
   const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
   assert.equal(r.horaires, 'Mo-Fr 09:00-12:00,14:00-17:00');
 });
+
+test('hand-typed hours in the admin area are saved in OpenStreetMap syntax and the person is told', async () => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const id = (await get('/lieux?q=' + encodeURIComponent('Écrit à la Main'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  await admin.get(`/admin/lieux/${id}`);
+  const res = await admin.post(`/admin/lieux/${id}/horaires-avance`, { hours: 'du lundi au samedi de 9h à 12h et de 14h à 17h' });
+  assert.equal(res.status, 303, res.text);
+  assert.match(res.location, /ok=reecrit/);
+  const page = await admin.get(res.location);
+  assert.match(page.text, /réécrits en syntaxe OpenStreetMap/);
+  assert.match(page.text, /name="hours" value="Mo-Sa 09:00-12:00,14:00-17:00"/);
+  // Canonical text is saved without a word.
+  const again = await admin.post(`/admin/lieux/${id}/horaires-avance`, { hours: 'Mo-Fr 09:00-12:00' });
+  assert.doesNotMatch(again.location, /reecrit/);
+});
