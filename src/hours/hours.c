@@ -16,6 +16,7 @@
  * into UTC intervals through tz.c, which handles the daylight-saving gaps.
  */
 #include "hours/hours.h"
+#include "hours/school_holidays_data.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ typedef struct rule {
     uint16_t nth[7];
     int nth_offset; /* "Su[-1] -1 day": the selected days move by this many days */
     bool holiday;   /* PH is listed with the weekdays */
+    bool school;    /* SH is listed with the weekdays */
     bool always;    /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
@@ -90,6 +92,7 @@ struct hours_schedule {
     size_t count;
     bool tolerated;         /* see hours_tolerated() */
     bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
+    bool mentions_school;   /* some rule names SH: needs the school calendar */
 };
 
 /* ------------------------------------------------------------------ */
@@ -391,12 +394,6 @@ static void fail_expected(parser *p, const char *expected)
     }
     if (p->tok.kind == T_WORD) {
         const char *w = p->tok.word;
-        if (strcmp(w, "sh") == 0) {
-            fail_at(p, p->tok.pos,
-                    "vacances scolaires (SH) non prises en charge : indiquez les dates, "
-                    "par exemple « Jul 14-Aug 20 off »");
-            return;
-        }
         if (!strcmp(w, "sunrise") || !strcmp(w, "sunset") || !strcmp(w, "dawn") ||
             !strcmp(w, "dusk")) {
             fail_at(p, p->tok.pos, "heures liées au soleil (%s) non prises en charge", w);
@@ -771,6 +768,9 @@ static bool parse_weekdays(parser *p, rule *r)
         if (p->tok.kind == T_WORD && strcmp(p->tok.word, "ph") == 0) {
             r->holiday = true;
             advance(p);
+        } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "sh") == 0) {
+            r->school = true;
+            advance(p);
         } else if (is_weekday(&p->tok)) {
             bool osm = false;
             for (size_t i = 0; i < OSM_WEEKDAY_WORDS; i++)
@@ -821,10 +821,6 @@ static bool parse_weekdays(parser *p, rule *r)
         }
         if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
         advance(p);
-        if (strcmp(p->tok.word, "sh") == 0) {
-            fail_expected(p, "jour attendu");
-            return false;
-        }
     }
 }
 
@@ -1171,7 +1167,7 @@ static bool parse_rule(parser *p, rule *r)
 static bool rule_is_empty(const rule *r)
 {
     return !r->year_count && !r->date_count && !r->week_count && !r->weekdays && !r->holiday &&
-           !r->always && !r->time_count && !r->explicit_state && !r->comment;
+           !r->school && !r->always && !r->time_count && !r->explicit_state && !r->comment;
 }
 
 static void rules_free(rule *rules, size_t n)
@@ -1254,6 +1250,8 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
     s->count = count;
     for (size_t i = 0; i < count; i++)
         s->mentions_holidays |= s->rules[i].holiday;
+    for (size_t i = 0; i < count; i++)
+        s->mentions_school |= s->rules[i].school;
     s->tolerated = p.tolerated || non_ascii_outside_comments(expr);
     return s;
 }
@@ -1373,7 +1371,7 @@ static void put_rule(buf *b, const rule *r)
         if (w->to != w->from) buf_printf(b, "-%02d", w->to);
         if (w->step > 1) buf_printf(b, "/%d", w->step);
     }
-    if (r->weekdays || r->holiday) {
+    if (r->weekdays || r->holiday || r->school) {
         separate(b, start);
         bool first = true;
         unsigned every = 0; /* the weekdays selected every week */
@@ -1400,6 +1398,7 @@ static void put_rule(buf *b, const rule *r)
             put_nth(b, d, r->nth[d], r->nth_offset);
         }
         if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
+        if (r->school) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
     }
     if (r->always) {
         separate(b, start);
@@ -1515,6 +1514,26 @@ const char *hours_public_holiday(const char *dep, int year, int month, int day)
     return NULL;
 }
 
+const char *hours_school_holiday(const char *departement, int year, int month, int day, bool *known)
+{
+    if (known) *known = false;
+    if (!departement || !*departement) departement = "75"; /* metropolitan default: Paris */
+    int region = -1;
+    for (size_t i = 0; i < ARRAY_LEN(SCHOOL_DEPARTEMENTS); i++)
+        if (strcmp(SCHOOL_DEPARTEMENTS[i].code, departement) == 0)
+            region = SCHOOL_DEPARTEMENTS[i].region;
+    if (region < 0) return NULL;
+    const struct school_region *r = &SCHOOL_REGIONS[region];
+    if (year < r->first_year || year > r->last_year) return NULL;
+    if (known) *known = true;
+    int64_t days = tz_days_from_civil(year, month, day);
+    for (size_t i = 0; i < ARRAY_LEN(SCHOOL_SPANS); i++) {
+        const struct school_span *sp = &SCHOOL_SPANS[i];
+        if (sp->region == region && days >= sp->from && days < sp->to) return sp->name;
+    }
+    return NULL;
+}
+
 const char *hours_zone_for_departement(const char *dep)
 {
     static const struct {
@@ -1551,15 +1570,19 @@ typedef struct day_facts {
     int64_t days; /* since 1970-01-01 */
     int year, month, day, weekday, week;
     const char *holiday; /* the public holiday's name, or NULL */
+    const char *school;  /* the school holiday's name, or NULL (only when asked) */
+    bool school_known;   /* the day lies within the school calendar (only when asked) */
 } day_facts;
 
-static day_facts facts_for(const hours_context *ctx, int64_t days)
+static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
 {
     day_facts f = {.days = days};
     tz_civil_from_days(days, &f.year, &f.month, &f.day);
     f.weekday = tz_weekday(days);
     f.week = hours_iso_week(f.year, f.month, f.day);
     f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
+    if (school)
+        f.school = hours_school_holiday(ctx->departement, f.year, f.month, f.day, &f.school_known);
     return f;
 }
 
@@ -1624,7 +1647,8 @@ static bool weekday_matches(const rule *r, const day_facts *f)
 
 static bool rule_has_selectors(const rule *r)
 {
-    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday;
+    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
+           r->school;
 }
 
 /* Whether the rule's date selectors (all kinds must agree) select this day. */
@@ -1642,7 +1666,8 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
-    if (r->weekdays || r->holiday) return weekday_matches(r, f) || (r->holiday && f->holiday);
+    if (r->weekdays || r->holiday || r->school)
+        return weekday_matches(r, f) || (r->holiday && f->holiday) || (r->school && f->school);
     return true;
 }
 
@@ -1755,7 +1780,8 @@ static void apply(day_plan *plan, const rule *r, int source, int from, int to, b
 static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t days,
                      day_plan *plan)
 {
-    day_facts today = facts_for(ctx, days), yesterday = facts_for(ctx, days - 1);
+    day_facts today = facts_for(ctx, days, s->mentions_school),
+              yesterday = facts_for(ctx, days - 1, s->mentions_school);
     int entries[2 * MAX_RULES], count = 0;
     for (size_t i = 0; i < s->count; i++) {
         const rule *r = &s->rules[i];
@@ -1792,10 +1818,16 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
                       tr->end - MINUTES_PER_DAY, tr->open_end);
         }
     }
-    if (ctx->literal)
+    if (ctx->literal) {
         plan->unsure_any = false;
-    else
+    } else {
         read_for_people(s, &today, &yesterday, plan);
+        /* Beyond the school calendar, hours that name SH cannot be known:
+         * "à confirmer", never a guess. */
+        if (s->mentions_school && !today.school_known)
+            for (int m = 0; m < MINUTES_PER_DAY; m++)
+                if (plan->state[m] == STATE_OPEN) plan->state[m] = STATE_UNKNOWN;
+    }
 }
 
 /* ------------------------------------------------------------------ */

@@ -40,7 +40,7 @@ typedef struct hours_error {
  * Parse an expression. Returns a schedule the caller frees with hours_free(),
  * or NULL with *err filled (err may be NULL). Never returns a schedule that
  * ignored part of the text: every unknown token is an error. School holidays
- * (SH) are rejected as unsupported: we have no data to evaluate them.
+ * (SH) follow the département's school calendar (hours_school_holiday).
  */
 hours_schedule *hours_parse(const char *expr, hours_error *err);
 void hours_free(hours_schedule *schedule);
@@ -94,6 +94,17 @@ typedef struct hours_context {
  * département code is not 2 or 3 characters.
  */
 int hours_context_init(hours_context *ctx, const char *departement, const char *zone_name);
+
+/*
+ * Name of the school holiday ("Vacances de Noël") on a date for a
+ * département, or NULL. *known (may be NULL) is set to false when the date
+ * lies outside the school calendar of that département (or it has none):
+ * then NULL means "we do not know", and hours naming SH read as unknown
+ * there. The calendar is src/hours/school_holidays_data.h, generated from
+ * opening_hours.js's by scripts/school-holidays.js (data/school-holidays/).
+ */
+const char *hours_school_holiday(const char *departement, int year, int month, int day,
+                                 bool *known);
 
 /* IANA zone of a département code ("974" → "Indian/Reunion"); Europe/Paris by default. */
 const char *hours_zone_for_departement(const char *departement);

@@ -110,6 +110,11 @@ const EXTRA = [
     'Mo-Fr 10:00-12:00 and 14:00-16:00',
     'du lundi au vendredi de 9h30 à 12h et de 14h à 17h',
     'Lun-Ven 9h-12h / 14h-17h; samedi 10h-12h',
+    // school holidays (Auvergne-Rhône-Alpes, zone A: Noël from 20 December 2026, printemps from 5 April)
+    'Mo-Fr 09:00-17:00; SH off',
+    'Mo-Fr 09:00-12:00; PH,SH off',
+    'SH 10:00-12:00',
+    'Mo-Fr 14:00-18:00; SH 09:00-18:00',
     // a day then the selectors' colon
     'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];

@@ -526,11 +526,6 @@ static const struct {
     {"Mo-Fr 9h5-12h", "position 9 : minutes sur deux chiffres attendues (14h30), trouvé « 5 »"},
     {"Mo-Fx 09:00-12:00", "position 4 : jour attendu (Mo, Tu, We, Th, Fr, Sa, Su), trouvé « Fx »"},
     {"Mardo 09:00-12:00", "position 1 : jour, date ou heure attendu, trouvé « Mardo »"},
-    {"SH off", "position 1 : vacances scolaires (SH) non prises en charge : indiquez les dates, "
-               "par exemple « Jul 14-Aug 20 off »"},
-    {"Mo-Fr 09:00-12:00; SH off",
-     "position 20 : vacances scolaires (SH) non prises en charge : indiquez les dates, "
-     "par exemple « Jul 14-Aug 20 off »"},
     {"Mo-Fr 09:00-12:00 Sa 10:00-12:00",
      "position 19 : « ; » attendu avant une nouvelle règle, trouvé « Sa »"},
     /* Positions count characters: the en dash is one. */
@@ -609,6 +604,45 @@ TEST(tolerated)
         CHECK(hours_tolerated(s) == cases[i].tolerated);
         hours_free(s);
     }
+}
+
+/* School holidays: the département's calendar; beyond it, "à confirmer". */
+TEST(school_holidays)
+{
+    bool known = false;
+    CHECK_STR(hours_school_holiday("69", 2026, 12, 21, &known), "Vacances de Noël");
+    CHECK(known);
+    CHECK(hours_school_holiday("69", 2026, 12, 10, &known) == NULL && known);
+    CHECK_STR(hours_school_holiday("75", 2026, 2, 23, &known), "Vacances d'hiver"); /* zone C */
+    CHECK(hours_school_holiday("69", 2026, 2, 21, &known) != NULL);                 /* zone A */
+    CHECK(hours_school_holiday("33", 2026, 2, 7, &known) == NULL && known);
+    CHECK(hours_school_holiday("69", 2027, 3, 1, &known) == NULL && !known);
+    CHECK(hours_school_holiday("2A", 2026, 3, 1, &known) == NULL && !known); /* Corse: to 2025 */
+    CHECK(hours_school_holiday("2A", 2025, 7, 14, &known) != NULL && known);
+    CHECK(hours_school_holiday("974", 2026, 1, 5, &known) != NULL && known);  /* austral summer */
+    CHECK(hours_school_holiday("988", 2026, 1, 5, &known) == NULL && !known); /* no calendar */
+
+    char *t = normalised("mo-fr 9h-12h; sh off; PH,SH 10:00-11:00");
+    CHECK_STR(t, "Mo-Fr 09:00-12:00; SH off; PH,SH 10:00-11:00");
+    free(t);
+
+    hours_schedule *s = hours_parse("Mo-Fr 09:00-17:00; SH off", NULL);
+    CHECK(s != NULL);
+    if (!s) return;
+    hours_context ctx;
+    CHECK(hours_context_init(&ctx, "69", NULL) == 0);
+    hours_day_info info;
+    hours_day(s, &ctx, 2026, 12, 22, &info); /* Christmas holidays: closed */
+    CHECK(info.closed);
+    hours_day(s, &ctx, 2026, 12, 15, &info); /* a school week: open */
+    CHECK(info.range_count == 1 && !info.ranges[0].unknown);
+    hours_day(s, &ctx, 2027, 1, 12, &info); /* beyond the calendar: to be confirmed */
+    CHECK(info.range_count == 1 && info.ranges[0].unknown);
+    CHECK(!hours_is_open(s, &ctx, utc(2027, 1, 12, 10, 0)));
+    ctx.literal = true; /* the literal reading (repere hours) does not guess either way */
+    hours_day(s, &ctx, 2027, 1, 12, &info);
+    CHECK(info.range_count == 1 && !info.ranges[0].unknown);
+    hours_free(s);
 }
 
 TEST(errors)
@@ -998,6 +1032,7 @@ int main(void)
     RUN(easter_and_holidays);
     RUN(normalise);
     RUN(tolerated);
+    RUN(school_holidays);
     RUN(errors);
     RUN(shared_data);
     RUN(next_change_and_is_open);
