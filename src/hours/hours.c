@@ -2234,7 +2234,19 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
     if (state == STATE_UNKNOWN) {
         buf_puts(out, "Ouverture à confirmer");
         day_plan plan;
-        plan_day(s, ctx, local_day_of(ctx, now), &plan);
+        int64_t today = local_day_of(ctx, now);
+        plan_day(s, ctx, today, &plan);
+        int m = (int)((tz_utc_to_local(ctx->zone, now) - today * 86400) / 60);
+        if (m >= 0 && m < MINUTES_PER_DAY && plan.open_end[m]) { /* "17:00+" */
+            int from = m;
+            while (from > 0 && plan.open_end[from - 1])
+                from--;
+            if (from > 0) {
+                buf_puts(out, " · à partir de ");
+                put_clock_fr(out, from);
+            }
+            buf_puts(out, ", fin non précisée");
+        }
         if (plan.comment) buf_printf(out, " · %s", plan.comment);
         return NULL;
     }
@@ -2243,6 +2255,20 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
     const char *next_holiday = NULL;
     int64_t opening = search_change(s, ctx, now, true, NULL, &next_holiday);
     buf_puts(out, "Fermé");
+    int new_state = STATE_CLOSED;
+    int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
+    if (change >= 0 && new_state == STATE_UNKNOWN && (opening < 0 || change < opening)) {
+        /* An open end ("17:00+") comes first: say when, not that it opens. */
+        day_plan plan;
+        int64_t day = local_day_of(ctx, change);
+        plan_day(s, ctx, day, &plan);
+        int m = (int)((tz_utc_to_local(ctx->zone, change) - day * 86400) / 60);
+        if (m >= 0 && m < MINUTES_PER_DAY && plan.open_end[m] && !next_holiday) {
+            buf_puts(out, " · ouverture à confirmer");
+            put_when_fr(out, ctx, now, change, " à partir de ");
+            return NULL;
+        }
+    }
     if (opening < 0) return NULL;
     if (next_holiday) {
         buf_puts(out, " ·");

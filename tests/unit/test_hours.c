@@ -770,6 +770,13 @@ TEST(status_fr)
          "Ouverture à confirmer · sur rendez-vous"},
         {"Mo 09:00-12:00 open; Mo 12:00-14:00 unknown, Mo 09:00-12:00", utc(2026, 12, 21, 9, 0),
          "Ouvert · à confirmer à partir de 12 h"},
+        /* Open ends: never "open", never the guessed end. */
+        {"Mo 17:00+", utc(2026, 12, 21, 9, 0), "Fermé · ouverture à confirmer à partir de 17 h"},
+        {"Mo 17:00+", utc(2026, 12, 21, 17, 30),
+         "Ouverture à confirmer · à partir de 17 h, fin non précisée"},
+        {"Tu 17:00+", utc(2026, 12, 21, 9, 0),
+         "Fermé · ouverture à confirmer demain à partir de 17 h"},
+        {"Mo 17:00+", utc(2026, 12, 21, 23, 30), "Ouverture à confirmer, fin non précisée"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *got = status(cases[i].expr, cases[i].now);
