@@ -673,6 +673,36 @@ static bool parse_times(parser *p, rule *r)
     }
 }
 
+/*
+ * An optional day offset, "+2 days" or "-1 day", at the current token:
+ * *offset is 0 when there is none; *at is where its number stands. False
+ * (error recorded) when the sign and number are not followed by "day(s)".
+ */
+static bool parse_day_offset(parser *p, int *offset, size_t *at)
+{
+    *offset = 0;
+    *at = p->tok.pos;
+    if ((p->tok.kind != T_PLUS && p->tok.kind != T_DASH) || peek(p).kind != T_NUM) return true;
+    int sign = p->tok.kind == T_DASH ? -1 : 1;
+    advance(p);
+    *at = p->tok.pos;
+    int days = p->tok.value;
+    advance(p);
+    if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
+        fail_expected(p, "« day » ou « days » attendu après le décalage");
+        return false;
+    }
+    advance(p);
+    *offset = sign * days;
+    return true;
+}
+
+/* " +2 days", " -1 day": a day offset as the canonical form writes it (nothing for 0). */
+static void put_day_offset(buf *b, int offset)
+{
+    if (offset) buf_printf(b, " %+d day%s", offset, offset == 1 || offset == -1 ? "" : "s");
+}
+
 /* A number from 1 to 5 inside "[…]", with its sign; 0 after an error. */
 static int parse_nth_number(parser *p)
 {
@@ -729,23 +759,12 @@ static bool parse_nth(parser *p, rule *r, int day)
         return false;
     }
     advance(p);
-    int offset = 0;
-    if ((p->tok.kind == T_DASH || p->tok.kind == T_PLUS) && peek(p).kind == T_NUM) {
-        int sign = p->tok.kind == T_DASH ? -1 : 1;
-        advance(p);
-        size_t at = p->tok.pos;
-        int days = p->tok.value;
-        advance(p);
-        if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
-            fail_expected(p, "« day » ou « days » attendu après le décalage");
-            return false;
-        }
-        advance(p);
-        if (days > 6) {
-            fail_at(p, at, "décalage de %d jours : 6 au plus", days);
-            return false;
-        }
-        offset = sign * days;
+    int offset;
+    size_t at;
+    if (!parse_day_offset(p, &offset, &at)) return false;
+    if (offset < -6 || offset > 6) {
+        fail_at(p, at, "décalage de %d jours : 6 au plus", offset < 0 ? -offset : offset);
+        return false;
     }
     bool had_nth = false;
     for (int d = 0; d < 7; d++)
@@ -970,20 +989,9 @@ static bool parse_optional_day(parser *p, date_point *d)
 static bool parse_easter(parser *p, date_point *d)
 {
     d->easter = true;
-    d->offset = 0;
     advance(p);
-    if ((p->tok.kind != T_PLUS && p->tok.kind != T_DASH) || peek(p).kind != T_NUM) return true;
-    int sign = p->tok.kind == T_DASH ? -1 : 1;
-    advance(p);
-    size_t at = p->tok.pos;
-    int days = p->tok.value;
-    advance(p);
-    if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
-        fail_expected(p, "« day » ou « days » attendu après le décalage");
-        return false;
-    }
-    advance(p);
-    d->offset = sign * days;
+    size_t at;
+    if (!parse_day_offset(p, &d->offset, &at)) return false;
     if (d->offset < -80 || d->offset > 200) {
         fail_at(p, at, "décalage depuis Pâques de -80 à +200 jours");
         return false;
@@ -1281,8 +1289,7 @@ static void put_date_point(buf *b, const date_point *d, int year)
 {
     if (d->easter) {
         buf_puts(b, "easter");
-        if (d->offset)
-            buf_printf(b, " %+d day%s", d->offset, d->offset == 1 || d->offset == -1 ? "" : "s");
+        put_day_offset(b, d->offset);
         return;
     }
     if (year) buf_printf(b, "%d ", year);
@@ -1335,7 +1342,7 @@ static void put_nth(buf *b, int day, uint16_t bits, int offset)
         buf_printf(b, "%d", i < NTH_FROM_END ? i + 1 : -(i - NTH_FROM_END + 1));
     }
     buf_putc(b, ']');
-    if (offset) buf_printf(b, " %+d day%s", offset, offset == 1 || offset == -1 ? "" : "s");
+    put_day_offset(b, offset);
 }
 
 static void put_rule(buf *b, const rule *r)
