@@ -284,6 +284,11 @@ static token lex(const char *src, size_t pos)
     case 0x2013:
     case 0x2014:
     case 0x2212:
+    case 0x2192: /* → */
+    case 0x30FC: /* ー */
+    case 0xFF5E: /* ～ */
+    case '~':
+    case '=':
         t.kind = T_DASH;
         break;
     case ',':
@@ -450,7 +455,8 @@ static bool word_is(const token *t, const char *word)
 /* A word joining two times or two days into a range: "14h à 17h", "lundi au vendredi". */
 static bool is_range_word(const token *t)
 {
-    return word_is(t, "a") || word_is(t, "au") || word_is(t, "to") || word_is(t, "bis");
+    return word_is(t, "a") || word_is(t, "au") || word_is(t, "to") || word_is(t, "bis") ||
+           word_is(t, "till") || word_is(t, "til") || word_is(t, "until") || word_is(t, "through");
 }
 
 /* A word joining two items of a list: "9h-12h et 14h-17h". */
@@ -505,6 +511,14 @@ static bool starts_selector(const parser *p)
            is_easter(t);
 }
 
+/* "a.m." or "p.m." at the current "a" or "p": the letter, ".", "m", ".". */
+static bool dotted_meridiem(const parser *p)
+{
+    token dot = peek(p), m = lex(p->src, dot.end), dot2 = lex(p->src, m.end);
+    return dot.kind == T_OTHER && p->src[dot.pos] == '.' && word_is(&m, "m") &&
+           dot2.kind == T_OTHER && p->src[dot2.pos] == '.';
+}
+
 /* Parse "9", "09:00", "9h", "14h30"; returns minutes or -1 (error recorded). */
 static int parse_time(parser *p, int max_hours)
 {
@@ -546,7 +560,18 @@ static int parse_time(parser *p, int max_hours)
     } else {
         p->tolerated = true; /* a bare hour: "10-12" */
     }
-    if (word_is(&p->tok, "am") || word_is(&p->tok, "pm")) {
+    if ((word_is(&p->tok, "a") || word_is(&p->tok, "p")) && dotted_meridiem(p)) {
+        bool pm = word_is(&p->tok, "p");
+        for (int i = 0; i < 3; i++) /* ".", "m", "." */
+            advance(p);
+        if (hours < 1 || hours > 12) {
+            fail_at(p, start.pos, "heure invalide avec %s (%d)", pm ? "p.m." : "a.m.", hours);
+            return -1;
+        }
+        hours = hours % 12 + (pm ? 12 : 0);
+        p->tolerated = true;
+        advance(p);
+    } else if (word_is(&p->tok, "am") || word_is(&p->tok, "pm")) {
         if (hours < 1 || hours > 12) {
             fail_at(p, start.pos, "heure invalide avec %s (%d)", p->tok.word, hours);
             return -1;
@@ -590,12 +615,24 @@ static bool parse_open_end_mark(parser *p)
         advance(p);
         return true;
     }
-    token next = peek(p);
-    if (p->tok.kind == T_DASH && next.kind == T_WORD && strcmp(next.word, "late") == 0) {
-        p->tok = lex(p->src, next.end);
-        return true;
+    /* "-late", " til late", " bis Open End", "-open end", "-openend", as
+     * opening_hours.js tolerates them */
+    parser look = *p;
+    if (look.tok.kind == T_DASH || word_is(&look.tok, "til") || word_is(&look.tok, "till") ||
+        word_is(&look.tok, "bis"))
+        advance(&look);
+    if (word_is(&look.tok, "late") || word_is(&look.tok, "openend")) {
+        advance(&look);
+    } else if (word_is(&look.tok, "open") && word_is((const token[]){peek(&look)}, "end")) {
+        advance(&look);
+        advance(&look);
+    } else {
+        return false;
     }
-    return false;
+    if (look.tok.pos == p->tok.pos) return false;
+    p->tok = look.tok;
+    p->tolerated = true;
+    return true;
 }
 
 /*
@@ -624,10 +661,7 @@ static bool parse_time_range(parser *p, rule *r)
     int end = parse_time(p, 48);
     if (end < 0) return false;
     if (end <= start) end += MINUTES_PER_DAY;
-    if (end - start > MINUTES_PER_DAY) {
-        fail_at(p, at, "plage horaire de plus de 24 heures");
-        return false;
-    }
+    (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
     if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
         fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
@@ -1096,6 +1130,7 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
     *selectors = false;
     if (parse_always(p)) {
         r->always = true;
+        if (p->tok.kind == T_COLON) advance(p); /* "24/7: closed" */
         return true;
     }
     token next = peek(p);
@@ -1142,6 +1177,7 @@ static bool parse_rule(parser *p, rule *r)
         r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
         r->explicit_state = true;
         advance(p);
+        if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
     }
     if (p->tok.kind == T_COMMENT) {
         r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
@@ -1191,7 +1227,7 @@ static bool non_ascii_outside_comments(const char *expr)
     bool in_comment = false;
     for (const unsigned char *c = (const unsigned char *)expr; *c; c++) {
         if (*c == '"') in_comment = !in_comment;
-        if (*c >= 0x80 && !in_comment) return true;
+        if ((*c >= 0x80 || *c == '~' || *c == '=') && !in_comment) return true;
     }
     return false;
 }
