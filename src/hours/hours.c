@@ -16,6 +16,7 @@
  * into UTC intervals through tz.c, which handles the daylight-saving gaps.
  */
 #include "hours/hours.h"
+#include "hours/school_holidays_data.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@
 /* At most this many rules in one expression. */
 #define MAX_RULES 64
 #define MINUTES_PER_DAY 1440
+/* nth weekday of the month: bit n-1 for "[n]" (1-5), bit 4+n for "[-n]". */
+#define NTH_FROM_END 5
+#define NTH_ALL 0x3FF
 
 enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOURS_UNKNOWN };
 enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
@@ -35,18 +39,29 @@ typedef struct int_range {
     int from, to, step;
 } int_range;
 
-/* year 0: every year; day 0: first (start) or last (end) day of the month. */
+/*
+ * year 0: every year; day 0: first (start) or last (end) day of the month.
+ * easter: Easter Sunday moved by offset days ("easter -2 days"), every year.
+ */
 typedef struct date_point {
     int year, month, day;
+    bool easter;
+    int offset;
 } date_point;
 
 typedef struct date_range {
     date_point from, to;
 } date_range;
 
-/* Local minutes from the day's midnight; start < end <= start + 1440, end up to 2880. */
+/*
+ * Local minutes from the day's midnight; start < end <= start + 1440, end up
+ * to 2880. open_end: "17:00+", unknown until a guessed end; joined: it
+ * continues the range before it ("10:00-12:00+"), so start may pass 1440.
+ */
 typedef struct time_range {
     int start, end;
+    bool open_end;
+    bool joined;
 } time_range;
 
 typedef struct rule {
@@ -58,8 +73,13 @@ typedef struct rule {
     int_range weeks[MAX_ITEMS];
     int week_count;
     uint8_t weekdays; /* bit 0 = Monday */
-    bool holiday;     /* PH is listed with the weekdays */
-    bool always;      /* written "24/7" */
+    /* Which of those weekdays of the month (NTH_* bits): NTH_ALL for every one;
+     * "We[1,3]" is first and third, "Sa[-1]" the last. */
+    uint16_t nth[7];
+    int nth_offset; /* "Su[-1] -1 day": the selected days move by this many days */
+    bool holiday;   /* PH is listed with the weekdays */
+    bool school;    /* SH is listed with the weekdays */
+    bool always;    /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
     int state;
@@ -70,7 +90,9 @@ typedef struct rule {
 struct hours_schedule {
     rule *rules;
     size_t count;
+    bool tolerated;         /* see hours_tolerated() */
     bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
+    bool mentions_school;   /* some rule names SH: needs the school calendar */
 };
 
 /* ------------------------------------------------------------------ */
@@ -107,15 +129,20 @@ typedef struct word_value {
  * except "mar" (that one is March).
  */
 static const word_value weekday_words[] = {
-    {"mo", 0},        {"tu", 1},       {"we", 2},     {"th", 3},       {"fr", 4},
-    {"sa", 5},        {"su", 6},       {"lu", 0},     {"ma", 1},       {"me", 2},
-    {"je", 3},        {"ve", 4},       {"di", 6},     {"lun", 0},      {"mer", 2},
-    {"jeu", 3},       {"ven", 4},      {"sam", 5},    {"dim", 6},      {"lundi", 0},
-    {"mardi", 1},     {"mercredi", 2}, {"jeudi", 3},  {"vendredi", 4}, {"samedi", 5},
-    {"dimanche", 6},  {"mon", 0},      {"tue", 1},    {"wed", 2},      {"thu", 3},
-    {"fri", 4},       {"sat", 5},      {"sun", 6},    {"monday", 0},   {"tuesday", 1},
-    {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5}, {"sunday", 6},
+    {"mo", 0},          {"tu", 1},       {"we", 2},       {"th", 3},         {"fr", 4},
+    {"sa", 5},          {"su", 6},       {"lu", 0},       {"ma", 1},         {"me", 2},
+    {"je", 3},          {"ve", 4},       {"di", 6},       {"lun", 0},        {"mer", 2},
+    {"jeu", 3},         {"ven", 4},      {"sam", 5},      {"dim", 6},        {"lundi", 0},
+    {"mardi", 1},       {"mercredi", 2}, {"jeudi", 3},    {"vendredi", 4},   {"samedi", 5},
+    {"dimanche", 6},    {"mon", 0},      {"tue", 1},      {"wed", 2},        {"thu", 3},
+    {"fri", 4},         {"sat", 5},      {"sun", 6},      {"monday", 0},     {"tuesday", 1},
+    {"wednesday", 2},   {"thursday", 3}, {"friday", 4},   {"saturday", 5},   {"sunday", 6},
+    {"montag", 0},      {"dienstag", 1}, {"mittwoch", 2}, {"donnerstag", 3}, {"freitag", 4},
+    {"samstag", 5},     {"sonntag", 6},  {"montags", 0},  {"dienstags", 1},  {"mittwochs", 2},
+    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},
 };
+/* The first seven weekday_words are OpenStreetMap's; the others are tolerated. */
+#define OSM_WEEKDAY_WORDS 7
 
 static const word_value month_words[] = {
     {"jan", 1},      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"may", 5},
@@ -257,6 +284,11 @@ static token lex(const char *src, size_t pos)
     case 0x2013:
     case 0x2014:
     case 0x2212:
+    case 0x2192: /* → */
+    case 0x30FC: /* ー */
+    case 0xFF5E: /* ～ */
+    case '~':
+    case '=':
         t.kind = T_DASH;
         break;
     case ',':
@@ -308,6 +340,7 @@ typedef struct parser {
     token tok; /* current token */
     hours_error *err;
     bool failed;
+    bool tolerated; /* a hand-typed form was read (see hours_tolerated) */
 } parser;
 
 static void advance(parser *p)
@@ -366,19 +399,9 @@ static void fail_expected(parser *p, const char *expected)
     }
     if (p->tok.kind == T_WORD) {
         const char *w = p->tok.word;
-        if (strcmp(w, "sh") == 0) {
-            fail_at(p, p->tok.pos,
-                    "vacances scolaires (SH) non prises en charge : indiquez les dates, "
-                    "par exemple « Jul 14-Aug 20 off »");
-            return;
-        }
         if (!strcmp(w, "sunrise") || !strcmp(w, "sunset") || !strcmp(w, "dawn") ||
             !strcmp(w, "dusk")) {
             fail_at(p, p->tok.pos, "heures liées au soleil (%s) non prises en charge", w);
-            return;
-        }
-        if (!strcmp(w, "easter")) {
-            fail_at(p, p->tok.pos, "dates liées à Pâques (easter) non prises en charge");
             return;
         }
     }
@@ -406,6 +429,11 @@ static bool is_holiday_word(const token *t)
     return t->kind == T_WORD && (strcmp(t->word, "ph") == 0 || strcmp(t->word, "sh") == 0);
 }
 
+static bool is_easter(const token *t)
+{
+    return t->kind == T_WORD && strcmp(t->word, "easter") == 0;
+}
+
 static bool is_week_word(const token *t)
 {
     return t->kind == T_WORD && (strcmp(t->word, "week") == 0 || strcmp(t->word, "semaine") == 0);
@@ -419,6 +447,57 @@ static bool starts_time(const parser *p, const token *t, size_t after)
     return n.kind == T_COLON || (n.kind == T_WORD && strcmp(n.word, "h") == 0);
 }
 
+static bool word_is(const token *t, const char *word)
+{
+    return t->kind == T_WORD && strcmp(t->word, word) == 0;
+}
+
+/* A word joining two times or two days into a range: "14h à 17h", "lundi au vendredi". */
+static bool is_range_word(const token *t)
+{
+    return word_is(t, "a") || word_is(t, "au") || word_is(t, "to") || word_is(t, "bis") ||
+           word_is(t, "till") || word_is(t, "til") || word_is(t, "until") || word_is(t, "through");
+}
+
+/* A word joining two items of a list: "9h-12h et 14h-17h". */
+static bool is_and_word(const token *t)
+{
+    return word_is(t, "et") || word_is(t, "and") || word_is(t, "und");
+}
+
+/*
+ * A number that begins a time, hand-typed forms included: "9:00", "9h",
+ * "10.00", "10am", and a bare hour in a range ("10-12", "10 à 12").
+ */
+static bool starts_loose_time(const parser *p, const token *t)
+{
+    if (t->kind != T_NUM || t->digits > 2) return false;
+    token n = lex(p->src, t->end);
+    if (n.kind == T_COLON || n.kind == T_DASH || word_is(&n, "h") || word_is(&n, "am") ||
+        word_is(&n, "pm") || is_range_word(&n))
+        return true;
+    return n.kind == T_OTHER && p->src[n.pos] == '.';
+}
+
+/* A time follows, after an optional "de" ("et de 14h à 17h"). */
+static bool time_follows(const parser *p, const token *t)
+{
+    if (word_is(t, "de")) {
+        token n = lex(p->src, t->end);
+        return starts_loose_time(p, &n);
+    }
+    return starts_loose_time(p, t);
+}
+
+/* Skip a "de" before a time ("de 9h à 12h"). */
+static void skip_de(parser *p)
+{
+    if (word_is(&p->tok, "de") && time_follows(p, &p->tok)) {
+        p->tolerated = true;
+        advance(p);
+    }
+}
+
 static bool is_year(const token *t)
 {
     return t->kind == T_NUM && t->digits == 4;
@@ -428,7 +507,16 @@ static bool is_year(const token *t)
 static bool starts_selector(const parser *p)
 {
     const token *t = &p->tok;
-    return is_weekday(t) || is_month(t) || is_holiday_word(t) || is_week_word(t) || is_year(t);
+    return is_weekday(t) || is_month(t) || is_holiday_word(t) || is_week_word(t) || is_year(t) ||
+           is_easter(t);
+}
+
+/* "a.m." or "p.m." at the current "a" or "p": the letter, ".", "m", ".". */
+static bool dotted_meridiem(const parser *p)
+{
+    token dot = peek(p), m = lex(p->src, dot.end), dot2 = lex(p->src, m.end);
+    return dot.kind == T_OTHER && p->src[dot.pos] == '.' && word_is(&m, "m") &&
+           dot2.kind == T_OTHER && p->src[dot2.pos] == '.';
 }
 
 /* Parse "9", "09:00", "9h", "14h30"; returns minutes or -1 (error recorded). */
@@ -450,6 +538,7 @@ static int parse_time(parser *p, int max_hours)
         minutes = p->tok.value;
         advance(p);
     } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "h") == 0) {
+        p->tolerated = true;
         advance(p);
         if (p->tok.kind == T_NUM && !starts_time(p, &p->tok, p->tok.end)) {
             if (p->tok.digits != 2) {
@@ -459,9 +548,37 @@ static int parse_time(parser *p, int max_hours)
             minutes = p->tok.value;
             advance(p);
         }
+    } else if (p->tok.kind == T_OTHER && p->src[p->tok.pos] == '.') { /* "10.00" */
+        p->tolerated = true;
+        advance(p);
+        if (p->tok.kind != T_NUM || p->tok.digits != 2) {
+            fail_expected(p, "minutes attendues (10.00 s'écrit 10:00)");
+            return -1;
+        }
+        minutes = p->tok.value;
+        advance(p);
     } else {
-        fail_at(p, start.pos, "heure attendue (HH:MM)");
-        return -1;
+        p->tolerated = true; /* a bare hour: "10-12" */
+    }
+    if ((word_is(&p->tok, "a") || word_is(&p->tok, "p")) && dotted_meridiem(p)) {
+        bool pm = word_is(&p->tok, "p");
+        for (int i = 0; i < 3; i++) /* ".", "m", "." */
+            advance(p);
+        if (hours < 1 || hours > 12) {
+            fail_at(p, start.pos, "heure invalide avec %s (%d)", pm ? "p.m." : "a.m.", hours);
+            return -1;
+        }
+        hours = hours % 12 + (pm ? 12 : 0);
+        p->tolerated = true;
+        advance(p);
+    } else if (word_is(&p->tok, "am") || word_is(&p->tok, "pm")) {
+        if (hours < 1 || hours > 12) {
+            fail_at(p, start.pos, "heure invalide avec %s (%d)", p->tok.word, hours);
+            return -1;
+        }
+        hours = hours % 12 + (word_is(&p->tok, "pm") ? 12 : 0);
+        p->tolerated = true;
+        advance(p);
     }
     if (minutes > 59 || hours > max_hours || (hours == max_hours && minutes > 0)) {
         fail_at(p, start.pos, "heure invalide (%02d:%02d)", hours, minutes);
@@ -470,8 +587,60 @@ static int parse_time(parser *p, int max_hours)
     return hours * 60 + minutes;
 }
 
-/* "09:00-12:00"; an end not after the start means the next day (20:00-02:00). */
-static bool parse_time_range(parser *p, time_range *out)
+/*
+ * Where an open end ("17:00+") is guessed to close, as opening_hours.js
+ * guesses it: 8 hours after a start from 22:00, 10 hours after one from
+ * 17:00, otherwise at midnight. The time is unknown, never open.
+ */
+static int open_end_guess(int start)
+{
+    return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
+}
+
+/* Append a range to the rule's times; false (error recorded) when the list is full. */
+static bool add_time(parser *p, rule *r, time_range t)
+{
+    if (r->time_count == MAX_ITEMS) {
+        fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        return false;
+    }
+    r->times[r->time_count++] = t;
+    return true;
+}
+
+/* "+" or "-late" at the current token: an open end. Consumes it. */
+static bool parse_open_end_mark(parser *p)
+{
+    if (p->tok.kind == T_PLUS) {
+        advance(p);
+        return true;
+    }
+    /* "-late", " til late", " bis Open End", "-open end", "-openend", as
+     * opening_hours.js tolerates them */
+    parser look = *p;
+    if (look.tok.kind == T_DASH || word_is(&look.tok, "til") || word_is(&look.tok, "till") ||
+        word_is(&look.tok, "bis"))
+        advance(&look);
+    if (word_is(&look.tok, "late") || word_is(&look.tok, "openend")) {
+        advance(&look);
+    } else if (word_is(&look.tok, "open") && word_is((const token[]){peek(&look)}, "end")) {
+        advance(&look);
+        advance(&look);
+    } else {
+        return false;
+    }
+    if (look.tok.pos == p->tok.pos) return false;
+    p->tok = look.tok;
+    p->tolerated = true;
+    return true;
+}
+
+/*
+ * "09:00-12:00"; an end not after the start means the next day (20:00-02:00).
+ * Open ends: "17:00+" and "17:00-late" (unknown from 17:00), "10:00-12:00+"
+ * (open until 12:00, then unknown).
+ */
+static bool parse_time_range(parser *p, rule *r)
 {
     size_t at = p->tok.pos;
     int start = parse_time(p, 24);
@@ -480,11 +649,11 @@ static bool parse_time_range(parser *p, time_range *out)
         fail_at(p, at, "heure de début invalide (24:00 ne peut être qu'une fin)");
         return false;
     }
-    if (p->tok.kind == T_PLUS) {
-        fail_at(p, p->tok.pos, "heure de fin ouverte (« + ») non prise en charge");
-        return false;
-    }
-    if (p->tok.kind != T_DASH) {
+    if (parse_open_end_mark(p))
+        return add_time(p, r, (time_range){start, open_end_guess(start), true, false});
+    if (is_range_word(&p->tok)) {
+        p->tolerated = true;
+    } else if (p->tok.kind != T_DASH) {
         fail_expected(p, "« - » puis l'heure de fin attendus");
         return false;
     }
@@ -492,79 +661,219 @@ static bool parse_time_range(parser *p, time_range *out)
     int end = parse_time(p, 48);
     if (end < 0) return false;
     if (end <= start) end += MINUTES_PER_DAY;
-    if (end - start > MINUTES_PER_DAY) {
-        fail_at(p, at, "plage horaire de plus de 24 heures");
+    (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
+    if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
+        fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
     }
-    if (p->tok.kind == T_SLASH || p->tok.kind == T_PLUS) {
-        fail_at(p, p->tok.pos, "plage horaire avec « %c » non prise en charge",
-                p->tok.kind == T_SLASH ? '/' : '+');
+    if (!add_time(p, r, (time_range){start, end, false, false})) return false;
+    size_t mark = p->tok.pos;
+    if (p->tok.kind != T_PLUS) return true;
+    advance(p);
+    int guess = open_end_guess(end);
+    if (guess > 2 * MINUTES_PER_DAY) {
+        fail_at(p, mark, "fin ouverte au-delà du lendemain");
         return false;
     }
-    out->start = start;
-    out->end = end;
-    return true;
+    return add_time(p, r, (time_range){end, guess, true, true});
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
 static bool parse_times(parser *p, rule *r)
 {
     for (;;) {
-        if (r->time_count == MAX_ITEMS) {
-            fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        if (r->time_count && r->times[r->time_count - 1].open_end) {
+            /* opening_hours.js ends such an open end in ways of its own
+             * ("07:00+,12:00-16:00" closes at 16:00): refuse rather than guess. */
+            const time_range *t = &r->times[r->time_count - 1];
+            fail_at(p, p->tok.pos,
+                    "une fin ouverte (« %02d:%02d+ ») doit être la dernière plage de sa règle",
+                    t->start / 60 % 24, t->start % 60);
             return false;
         }
-        if (!parse_time_range(p, &r->times[r->time_count++])) return false;
+        skip_de(p);
+        if (!parse_time_range(p, r)) return false;
+        token next = peek(p);
         if (p->tok.kind == T_COMMA) {
-            token next = peek(p);
-            if (!starts_time(p, &next, next.end)) return true; /* ", Sa …": an additional rule */
+            if (!time_follows(p, &next)) return true; /* ", Sa …": an additional rule */
             advance(p);
-        } else if (!starts_time(p, &p->tok, p->tok.end)) {
+        } else if ((is_and_word(&p->tok) || p->tok.kind == T_SLASH) &&
+                   time_follows(p, &next)) { /* "9h-12h et de 14h à 17h", "… / 14h-17h" */
+            p->tolerated = true;
+            advance(p);
+        } else if (!starts_loose_time(p, &p->tok)) {
             return true;
         }
     }
 }
 
-/* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi". */
+/*
+ * An optional day offset, "+2 days" or "-1 day", at the current token:
+ * *offset is 0 when there is none; *at is where its number stands. False
+ * (error recorded) when the sign and number are not followed by "day(s)".
+ */
+static bool parse_day_offset(parser *p, int *offset, size_t *at)
+{
+    *offset = 0;
+    *at = p->tok.pos;
+    if ((p->tok.kind != T_PLUS && p->tok.kind != T_DASH) || peek(p).kind != T_NUM) return true;
+    int sign = p->tok.kind == T_DASH ? -1 : 1;
+    advance(p);
+    *at = p->tok.pos;
+    int days = p->tok.value;
+    advance(p);
+    if (p->tok.kind != T_WORD || (strcmp(p->tok.word, "day") && strcmp(p->tok.word, "days"))) {
+        fail_expected(p, "« day » ou « days » attendu après le décalage");
+        return false;
+    }
+    advance(p);
+    *offset = sign * days;
+    return true;
+}
+
+/* " +2 days", " -1 day": a day offset as the canonical form writes it (nothing for 0). */
+static void put_day_offset(buf *b, int offset)
+{
+    if (offset) buf_printf(b, " %+d day%s", offset, offset == 1 || offset == -1 ? "" : "s");
+}
+
+/* A number from 1 to 5 inside "[…]", with its sign; 0 after an error. */
+static int parse_nth_number(parser *p)
+{
+    int sign = 1;
+    if (p->tok.kind == T_DASH) {
+        sign = -1;
+        advance(p);
+    }
+    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 5) {
+        fail_expected(p, "rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin)");
+        return 0;
+    }
+    int v = p->tok.value;
+    advance(p);
+    return sign * v;
+}
+
+static uint16_t nth_bit(int n)
+{
+    return (uint16_t)(n > 0 ? 1u << (n - 1) : 1u << (NTH_FROM_END - n - 1));
+}
+
+/*
+ * "We[1]", "Sa[-1]", "We[4,5]", "We[1-3]", "Su[-1] -1 day": which of the
+ * month's weekdays day selects, at the current "[". A day offset applies to
+ * every such entry of the rule, so two different offsets are refused.
+ */
+static bool parse_nth(parser *p, rule *r, int day)
+{
+    size_t open = p->tok.pos;
+    advance(p); /* "[" */
+    uint16_t bits = 0;
+    for (;;) {
+        size_t at = p->tok.pos;
+        int from = parse_nth_number(p);
+        if (!from) return false;
+        int to = from;
+        if (p->tok.kind == T_DASH) {
+            advance(p);
+            if (!(to = parse_nth_number(p))) return false;
+            if ((from < 0) != (to < 0) || to < from) {
+                fail_at(p, at, "plage de rangs invalide (%d-%d) : écrivez par exemple « %s[1-3] »",
+                        from, to, weekday_osm[day]);
+                return false;
+            }
+        }
+        for (int n = from; n <= to; n++)
+            bits |= nth_bit(n);
+        if (p->tok.kind != T_COMMA) break;
+        advance(p);
+    }
+    if (p->tok.kind != T_OTHER || p->src[p->tok.pos] != ']') {
+        fail_expected(p, "« ] » attendu");
+        return false;
+    }
+    advance(p);
+    int offset;
+    size_t at;
+    if (!parse_day_offset(p, &offset, &at)) return false;
+    if (offset < -6 || offset > 6) {
+        fail_at(p, at, "décalage de %d jours : 6 au plus", offset < 0 ? -offset : offset);
+        return false;
+    }
+    bool had_nth = false;
+    for (int d = 0; d < 7; d++)
+        had_nth |= (r->weekdays & (1u << d)) && r->nth[d] != NTH_ALL;
+    if (had_nth && offset != r->nth_offset) {
+        fail_at(p, open, "deux décalages de jours différents dans une même règle");
+        return false;
+    }
+    r->nth_offset = offset;
+    if (!(r->weekdays & (1u << day))) r->nth[day] = 0;
+    r->nth[day] |= bits;
+    r->weekdays |= (uint8_t)(1u << day);
+    return true;
+}
+
+/* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi", "We[1]". */
 static bool parse_weekdays(parser *p, rule *r)
 {
     for (;;) {
         if (p->tok.kind == T_WORD && strcmp(p->tok.word, "ph") == 0) {
             r->holiday = true;
             advance(p);
+        } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "sh") == 0) {
+            r->school = true;
+            advance(p);
         } else if (is_weekday(&p->tok)) {
+            bool osm = false;
+            for (size_t i = 0; i < OSM_WEEKDAY_WORDS; i++)
+                osm |= strcmp(p->tok.word, weekday_words[i].word) == 0;
+            if (!osm) p->tolerated = true;
             int from = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
             int to = from;
             advance(p);
+            token after = peek(p);
+            if (is_range_word(&p->tok) && is_weekday(&after)) { /* "lundi au vendredi" */
+                p->tolerated = true;
+                p->tok.kind = T_DASH;
+            }
             if (p->tok.kind == T_LBRACKET) {
-                fail_at(p, p->tok.pos, "jour du mois (« Mo[1] ») non pris en charge");
-                return false;
-            }
-            if (p->tok.kind == T_DASH) {
-                advance(p);
-                if (!is_weekday(&p->tok)) {
-                    fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
-                    return false;
+                if (!parse_nth(p, r, from)) return false;
+            } else {
+                if (p->tok.kind == T_DASH) {
+                    advance(p);
+                    if (!is_weekday(&p->tok)) {
+                        fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
+                        return false;
+                    }
+                    to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
+                    advance(p);
+                    if (p->tok.kind == T_LBRACKET) {
+                        fail_at(p, p->tok.pos,
+                                "rang dans le mois sur une plage de jours : écrivez « %s[1] » "
+                                "pour un seul jour",
+                                weekday_osm[to]);
+                        return false;
+                    }
                 }
-                to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
-                advance(p);
-            }
-            for (int d = from;; d = (d + 1) % 7) { /* Fr-Mo wraps over the week-end */
-                r->weekdays |= (uint8_t)(1u << d);
-                if (d == to) break;
+                for (int d = from;; d = (d + 1) % 7) { /* Fr-Mo wraps over the week-end */
+                    r->weekdays |= (uint8_t)(1u << d);
+                    r->nth[d] = NTH_ALL;
+                    if (d == to) break;
+                }
             }
         } else {
             fail_expected(p, "jour attendu (Mo, Tu, We, Th, Fr, Sa, Su, PH)");
             return false;
         }
-        if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
+        if (is_and_word(&p->tok) && is_weekday(&next)) { /* "lundi et mardi" */
+            p->tolerated = true;
+        } else if (p->tok.kind != T_COMMA) {
+            return true;
+        }
         if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
         advance(p);
-        if (strcmp(p->tok.word, "sh") == 0) {
-            fail_expected(p, "jour attendu");
-            return false;
-        }
     }
 }
 
@@ -594,11 +903,24 @@ static bool parse_weeks(parser *p, rule *r)
         w->step = 1;
         if (p->tok.kind == T_DASH) {
             advance(p);
+            size_t at = p->tok.pos;
             if ((w->to = parse_week_number(p)) < 0) return false;
+            if (w->to < w->from) { /* opening_hours.js refuses ranges over New Year */
+                fail_at(p, at,
+                        "plage de semaines à l'envers (%02d puis %02d) : écrivez « week "
+                        "%02d-53,01-%02d »",
+                        w->from, w->to, w->from, w->to);
+                return false;
+            }
             if (p->tok.kind == T_SLASH) {
                 advance(p);
                 if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 53) {
                     fail_expected(p, "pas de semaines attendu (« /2 »)");
+                    return false;
+                }
+                if (p->tok.value < 2) {
+                    fail_at(p, p->tok.pos, "pas de semaines de 2 au moins (omettez « /%d »)",
+                            p->tok.value);
                     return false;
                 }
                 w->step = p->tok.value;
@@ -665,12 +987,26 @@ static int max_day_of_month(int month)
     return len[month - 1];
 }
 
+/*
+ * "Dec 24: 10:00-12:00" and "Dec 24:10:00-12:00": the number is a day then
+ * the selectors' colon, not the time 24:10 (opening_hours.js reads it so).
+ * True when the number at the current token is followed by ':' and then by a
+ * number that itself begins a time.
+ */
+static bool day_then_colon(const parser *p)
+{
+    token colon = peek(p);
+    if (colon.kind != T_COLON) return false;
+    token after = lex(p->src, colon.end);
+    return starts_time(p, &after, after.end);
+}
+
 /* A day of the month after a month name, if there is one (not the start of a time). */
 static bool parse_optional_day(parser *p, date_point *d)
 {
     d->day = 0;
-    if (p->tok.kind != T_NUM || p->tok.digits > 2 || starts_time(p, &p->tok, p->tok.end))
-        return true;
+    if (p->tok.kind != T_NUM || p->tok.digits > 2) return true;
+    if (starts_time(p, &p->tok, p->tok.end) && !day_then_colon(p)) return true;
     if (p->tok.value < 1 || p->tok.value > max_day_of_month(d->month)) {
         fail_at(p, p->tok.pos, "jour du mois invalide (%d)", p->tok.value);
         return false;
@@ -680,12 +1016,37 @@ static bool parse_optional_day(parser *p, date_point *d)
     return true;
 }
 
-/* [YYYY] Mon [DD] */
+/*
+ * "easter", "easter +1 day", "easter -2 days". Offsets keep the day in
+ * Easter's year (Easter falls from 22 March to 25 April).
+ */
+static bool parse_easter(parser *p, date_point *d)
+{
+    d->easter = true;
+    advance(p);
+    size_t at;
+    if (!parse_day_offset(p, &d->offset, &at)) return false;
+    if (d->offset < -80 || d->offset > 200) {
+        fail_at(p, at, "décalage depuis Pâques de -80 à +200 jours");
+        return false;
+    }
+    return true;
+}
+
+/* [YYYY] Mon [DD], or easter [±N days] */
 static bool parse_date_point(parser *p, date_point *d)
 {
     d->year = 0;
+    d->easter = false;
+    if (is_easter(&p->tok)) return parse_easter(p, d);
     if (is_year(&p->tok)) {
         if ((d->year = parse_year_number(p)) < 0) return false;
+        if (is_easter(&p->tok)) {
+            fail_at(p, p->tok.pos,
+                    "année devant « easter » non prise en charge : écrivez « easter »"
+                    " seul, chaque année");
+            return false;
+        }
     }
     if (!is_month(&p->tok)) {
         fail_expected(p, "mois attendu (Jan, Feb… ou janvier, février…)");
@@ -707,6 +1068,13 @@ static bool parse_dates(parser *p, rule *r)
         date_range *d = &r->dates[r->date_count++];
         if (!parse_date_point(p, &d->from)) return false;
         d->to = d->from;
+        token after = peek(p);
+        if (p->tok.kind == T_DASH && (d->from.easter || is_easter(&after))) {
+            fail_at(p, p->tok.pos,
+                    "plage de dates avec Pâques non prise en charge : indiquez les "
+                    "jours, par exemple « easter -2 days,easter +1 day »");
+            return false;
+        }
         if (p->tok.kind == T_DASH) {
             advance(p);
             if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
@@ -715,9 +1083,17 @@ static bool parse_dates(parser *p, rule *r)
                     return false;
                 }
                 d->to.year = 0;
+                size_t at = p->tok.pos;
                 if (!parse_optional_day(p, &d->to)) return false;
                 if (d->to.day == 0) {
                     fail_expected(p, "jour du mois attendu");
+                    return false;
+                }
+                if (d->to.day < d->from.day) { /* refused by opening_hours.js */
+                    fail_at(p, at,
+                            "plage de jours à l'envers (%d puis %d) : écrivez « %s %02d-%02d »",
+                            d->from.day, d->to.day, month_osm[d->from.month - 1], d->to.day,
+                            d->from.day);
                     return false;
                 }
             } else {
@@ -731,7 +1107,7 @@ static bool parse_dates(parser *p, rule *r)
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
-        if (!is_month(&next) && !is_year(&next)) return true;
+        if (!is_month(&next) && !is_year(&next) && !is_easter(&next)) return true;
         advance(p);
     }
 }
@@ -754,15 +1130,17 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
     *selectors = false;
     if (parse_always(p)) {
         r->always = true;
+        if (p->tok.kind == T_COLON) advance(p); /* "24/7: closed" */
         return true;
     }
     token next = peek(p);
-    if (is_year(&p->tok) && !is_month(&next)) {
+    if (is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
         if (!parse_years(p, r)) return false;
         *selectors = true;
         next = peek(p);
     }
-    if (is_month(&p->tok) || (is_year(&p->tok) && is_month(&next))) {
+    if (is_month(&p->tok) || is_easter(&p->tok) ||
+        (is_year(&p->tok) && (is_month(&next) || is_easter(&next)))) {
         if (!parse_dates(p, r)) return false;
         *selectors = true;
     }
@@ -771,6 +1149,12 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         *selectors = true;
     }
     if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
+    next = peek(p);
+    if ((word_is(&p->tok, "du") || word_is(&p->tok, "le") || word_is(&p->tok, "les")) &&
+        is_weekday(&next)) { /* "du lundi au vendredi", "le samedi" */
+        p->tolerated = true;
+        advance(p);
+    }
     if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
         if (!parse_weekdays(p, r)) return false;
         token after = peek(p);
@@ -778,6 +1162,7 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             advance(p); /* "Mo-Fr: 09:00-12:00" */
         *selectors = true;
     }
+    skip_de(p); /* "de 9h à 12h" */
     if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
     return true;
 }
@@ -792,6 +1177,7 @@ static bool parse_rule(parser *p, rule *r)
         r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
         r->explicit_state = true;
         advance(p);
+        if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
     }
     if (p->tok.kind == T_COMMENT) {
         r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
@@ -803,6 +1189,11 @@ static bool parse_rule(parser *p, rule *r)
         parser look = *p;
         advance(&look);
         if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
+        if (look.tok.kind == T_END) {            /* a trailing ",", as opening_hours.js tolerates */
+            p->tolerated = true;
+            p->tok = look.tok;
+            return true;
+        }
         p->tok = look.tok;
         fail_expected(p, "jour ou date attendu après « , »");
         return false;
@@ -820,7 +1211,7 @@ static bool parse_rule(parser *p, rule *r)
 static bool rule_is_empty(const rule *r)
 {
     return !r->year_count && !r->date_count && !r->week_count && !r->weekdays && !r->holiday &&
-           !r->always && !r->time_count && !r->explicit_state && !r->comment;
+           !r->school && !r->always && !r->time_count && !r->explicit_state && !r->comment;
 }
 
 static void rules_free(rule *rules, size_t n)
@@ -828,6 +1219,17 @@ static void rules_free(rule *rules, size_t n)
     for (size_t i = 0; i < n; i++)
         free(rules[i].comment);
     free(rules);
+}
+
+/* Accents, en dashes, non-breaking spaces: OpenStreetMap syntax is ASCII outside comments. */
+static bool non_ascii_outside_comments(const char *expr)
+{
+    bool in_comment = false;
+    for (const unsigned char *c = (const unsigned char *)expr; *c; c++) {
+        if (*c == '"') in_comment = !in_comment;
+        if ((*c >= 0x80 || *c == '~' || *c == '=') && !in_comment) return true;
+    }
+    return false;
 }
 
 hours_schedule *hours_parse(const char *expr, hours_error *err)
@@ -892,7 +1294,15 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
     s->count = count;
     for (size_t i = 0; i < count; i++)
         s->mentions_holidays |= s->rules[i].holiday;
+    for (size_t i = 0; i < count; i++)
+        s->mentions_school |= s->rules[i].school;
+    s->tolerated = p.tolerated || non_ascii_outside_comments(expr);
     return s;
+}
+
+bool hours_tolerated(const hours_schedule *schedule)
+{
+    return schedule->tolerated;
 }
 
 void hours_free(hours_schedule *schedule)
@@ -913,6 +1323,11 @@ bool hours_uses_public_holidays(const hours_schedule *schedule)
 
 static void put_date_point(buf *b, const date_point *d, int year)
 {
+    if (d->easter) {
+        buf_puts(b, "easter");
+        put_day_offset(b, d->offset);
+        return;
+    }
     if (year) buf_printf(b, "%d ", year);
     buf_puts(b, month_osm[d->month - 1]);
     if (d->day) buf_printf(b, " %02d", d->day);
@@ -950,6 +1365,22 @@ static void separate(buf *b, size_t rule_start)
     if (b->len > rule_start) buf_putc(b, ' ');
 }
 
+/* "We[1,3]", "Sa[-1]", "Su[-1] -1 day": ranks in ascending order, from the start then from the end.
+ */
+static void put_nth(buf *b, int day, uint16_t bits, int offset)
+{
+    buf_printf(b, "%s[", weekday_osm[day]);
+    bool first = true;
+    for (int i = 0; i < 2 * NTH_FROM_END; i++) {
+        if (!(bits & (1u << i))) continue;
+        if (!first) buf_putc(b, ',');
+        first = false;
+        buf_printf(b, "%d", i < NTH_FROM_END ? i + 1 : -(i - NTH_FROM_END + 1));
+    }
+    buf_putc(b, ']');
+    put_day_offset(b, offset);
+}
+
 static void put_rule(buf *b, const rule *r)
 {
     size_t start = b->len;
@@ -983,14 +1414,17 @@ static void put_rule(buf *b, const rule *r)
         if (w->to != w->from) buf_printf(b, "-%02d", w->to);
         if (w->step > 1) buf_printf(b, "/%d", w->step);
     }
-    if (r->weekdays || r->holiday) {
+    if (r->weekdays || r->holiday || r->school) {
         separate(b, start);
         bool first = true;
+        unsigned every = 0; /* the weekdays selected every week */
+        for (int d = 0; d < 7; d++)
+            if ((r->weekdays & (1u << d)) && r->nth[d] == NTH_ALL) every |= 1u << d;
         for (int d = 0; d < 7; d++) {
-            if (!(r->weekdays & (1u << d)) || (d > 0 && (r->weekdays & (1u << (d - 1)))))
+            if (!(every & (1u << d)) || (d > 0 && (every & (1u << (d - 1)))))
                 continue; /* print each run of days once, from its first day */
             int e = d;
-            while (e < 6 && (r->weekdays & (1u << (e + 1))))
+            while (e < 6 && (every & (1u << (e + 1))))
                 e++;
             if (!first) buf_putc(b, ',');
             first = false;
@@ -1000,7 +1434,14 @@ static void put_rule(buf *b, const rule *r)
             else if (e > d)
                 buf_printf(b, "-%s", weekday_osm[e]);
         }
+        for (int d = 0; d < 7; d++) {
+            if (!(r->weekdays & (1u << d)) || (every & (1u << d))) continue;
+            if (!first) buf_putc(b, ',');
+            first = false;
+            put_nth(b, d, r->nth[d], r->nth_offset);
+        }
         if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
+        if (r->school) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
     }
     if (r->always) {
         separate(b, start);
@@ -1008,11 +1449,19 @@ static void put_rule(buf *b, const rule *r)
     }
     for (int i = 0; i < r->time_count; i++) {
         const time_range *t = &r->times[i];
+        if (t->joined) {
+            buf_putc(b, '+');
+            continue;
+        }
         if (i == 0)
             separate(b, start);
         else
             buf_putc(b, ',');
         put_time(b, t->start);
+        if (t->open_end) {
+            buf_putc(b, '+');
+            continue;
+        }
         buf_putc(b, '-');
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
         int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
@@ -1108,6 +1557,26 @@ const char *hours_public_holiday(const char *dep, int year, int month, int day)
     return NULL;
 }
 
+const char *hours_school_holiday(const char *departement, int year, int month, int day, bool *known)
+{
+    if (known) *known = false;
+    if (!departement || !*departement) departement = "75"; /* metropolitan default: Paris */
+    int region = -1;
+    for (size_t i = 0; i < ARRAY_LEN(SCHOOL_DEPARTEMENTS); i++)
+        if (strcmp(SCHOOL_DEPARTEMENTS[i].code, departement) == 0)
+            region = SCHOOL_DEPARTEMENTS[i].region;
+    if (region < 0) return NULL;
+    const struct school_region *r = &SCHOOL_REGIONS[region];
+    if (year < r->first_year || year > r->last_year) return NULL;
+    if (known) *known = true;
+    int64_t days = tz_days_from_civil(year, month, day);
+    for (size_t i = 0; i < ARRAY_LEN(SCHOOL_SPANS); i++) {
+        const struct school_span *sp = &SCHOOL_SPANS[i];
+        if (sp->region == region && days >= sp->from && days < sp->to) return sp->name;
+    }
+    return NULL;
+}
+
 const char *hours_zone_for_departement(const char *dep)
 {
     static const struct {
@@ -1144,22 +1613,26 @@ typedef struct day_facts {
     int64_t days; /* since 1970-01-01 */
     int year, month, day, weekday, week;
     const char *holiday; /* the public holiday's name, or NULL */
+    const char *school;  /* the school holiday's name, or NULL (only when asked) */
+    bool school_known;   /* the day lies within the school calendar (only when asked) */
 } day_facts;
 
-static day_facts facts_for(const hours_context *ctx, int64_t days)
+static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
 {
     day_facts f = {.days = days};
     tz_civil_from_days(days, &f.year, &f.month, &f.day);
     f.weekday = tz_weekday(days);
     f.week = hours_iso_week(f.year, f.month, f.day);
     f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
+    if (school)
+        f.school = hours_school_holiday(ctx->departement, f.year, f.month, f.day, &f.school_known);
     return f;
 }
 
 static bool range_matches(const int_range *r, int v)
 {
-    if (r->from <= r->to) return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
-    return v >= r->from || v <= r->to; /* week 50-02 */
+    /* The parser refuses reversed ranges ("week 50-02"), as opening_hours.js does. */
+    return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
 }
 
 static int days_in_month_of(int year, int month)
@@ -1174,6 +1647,11 @@ static int days_in_month_of(int year, int month)
  */
 static bool date_matches(const date_range *r, const day_facts *f)
 {
+    if (r->from.easter) { /* the parser allows no range there */
+        int month, day;
+        hours_easter(f->year, &month, &day);
+        return f->days == tz_days_from_civil(f->year, month, day) + r->from.offset;
+    }
     int from_day = r->from.day ? r->from.day : 1;
     int from_key = r->from.month * 100 + from_day;
     int to_key = r->to.month * 100 + (r->to.day ? r->to.day : 31);
@@ -1189,9 +1667,31 @@ static bool date_matches(const date_range *r, const day_facts *f)
                               : (key >= from_key || key <= to_key);
 }
 
+/* Whether a date is one of the nth weekdays of its month that bits select. */
+static bool nth_matches(uint16_t bits, int year, int month, int day)
+{
+    int from_start = (day - 1) / 7 + 1;
+    int from_end = (days_in_month_of(year, month) - day) / 7 + 1;
+    return (bits & nth_bit(from_start)) || (bits & nth_bit(-from_end));
+}
+
+/* The rule's weekdays select this day: every such weekday, or the nth ones (moved by the offset).
+ */
+static bool weekday_matches(const rule *r, const day_facts *f)
+{
+    if ((r->weekdays & (1u << f->weekday)) && r->nth[f->weekday] == NTH_ALL) return true;
+    int64_t days = f->days - r->nth_offset;
+    int weekday = r->nth_offset ? tz_weekday(days) : f->weekday;
+    if (!(r->weekdays & (1u << weekday)) || r->nth[weekday] == NTH_ALL) return false;
+    int year = f->year, month = f->month, day = f->day;
+    if (r->nth_offset) tz_civil_from_days(days, &year, &month, &day);
+    return nth_matches(r->nth[weekday], year, month, day);
+}
+
 static bool rule_has_selectors(const rule *r)
 {
-    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday;
+    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
+           r->school;
 }
 
 /* Whether the rule's date selectors (all kinds must agree) select this day. */
@@ -1209,8 +1709,8 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
-    if (r->weekdays || r->holiday)
-        return (r->weekdays & (1u << f->weekday)) || (r->holiday && f->holiday);
+    if (r->weekdays || r->holiday || r->school)
+        return weekday_matches(r, f) || (r->holiday && f->holiday) || (r->school && f->school);
     return true;
 }
 
@@ -1236,6 +1736,7 @@ typedef struct day_plan {
     uint8_t state[MINUTES_PER_DAY];
     int16_t source[MINUTES_PER_DAY];
     uint8_t unsure[MINUTES_PER_DAY];
+    bool open_end[MINUTES_PER_DAY]; /* unknown because an open end ("17:00+") guessed it */
     bool unsure_any;
     const char *holiday_today, *holiday_yesterday; /* names, or NULL */
     const char *comment; /* of the last non-wrapped rule applying to the day */
@@ -1259,7 +1760,7 @@ static bool rule_covers_holidays(const rule *r)
 {
     if (r->always) return true;
     for (int i = 0; i < r->date_count; i++)
-        if (r->dates[i].from.day || r->dates[i].to.day) return true;
+        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter) return true;
     return false;
 }
 
@@ -1294,12 +1795,15 @@ static void read_for_people(const hours_schedule *s, const day_facts *today,
     }
 }
 
-static void apply(day_plan *plan, const rule *r, int source, int from, int to)
+/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
+static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
 {
+    int state = open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state;
     for (int m = from; m < to; m++) {
         if (r->kind == RULE_FALLBACK && plan->state[m] != STATE_CLOSED) continue;
-        plan->state[m] = (uint8_t)r->state;
+        plan->state[m] = (uint8_t)state;
         plan->source[m] = (int16_t)source;
+        plan->open_end[m] = open_end && state == STATE_UNKNOWN;
     }
 }
 
@@ -1319,7 +1823,8 @@ static void apply(day_plan *plan, const rule *r, int source, int from, int to)
 static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t days,
                      day_plan *plan)
 {
-    day_facts today = facts_for(ctx, days), yesterday = facts_for(ctx, days - 1);
+    day_facts today = facts_for(ctx, days, s->mentions_school),
+              yesterday = facts_for(ctx, days - 1, s->mentions_school);
     int entries[2 * MAX_RULES], count = 0;
     for (size_t i = 0; i < s->count; i++) {
         const rule *r = &s->rules[i];
@@ -1333,6 +1838,7 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         if (rule_wraps(r) && rule_matches(r, &yesterday)) entries[count++] = (int)(2 * i + 1);
     }
     memset(plan->state, STATE_CLOSED, sizeof plan->state);
+    memset(plan->open_end, 0, sizeof plan->open_end);
     for (int m = 0; m < MINUTES_PER_DAY; m++)
         plan->source[m] = -1;
     plan->comment = NULL;
@@ -1341,22 +1847,30 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         bool wrapped = entries[k] % 2;
         if (!wrapped && r->comment) plan->comment = r->comment;
         if (r->time_count == 0) {
-            apply(plan, r, entries[k], 0, MINUTES_PER_DAY);
+            apply(plan, r, entries[k], 0, MINUTES_PER_DAY, false);
             continue;
         }
         for (int t = 0; t < r->time_count; t++) {
             const time_range *tr = &r->times[t];
-            if (!wrapped)
+            if (!wrapped && tr->start < MINUTES_PER_DAY)
                 apply(plan, r, entries[k], tr->start,
-                      tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY);
-            else if (tr->end > MINUTES_PER_DAY)
-                apply(plan, r, entries[k], 0, tr->end - MINUTES_PER_DAY);
+                      tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY, tr->open_end);
+            else if (wrapped && tr->end > MINUTES_PER_DAY)
+                apply(plan, r, entries[k],
+                      tr->start > MINUTES_PER_DAY ? tr->start - MINUTES_PER_DAY : 0,
+                      tr->end - MINUTES_PER_DAY, tr->open_end);
         }
     }
-    if (ctx->literal)
+    if (ctx->literal) {
         plan->unsure_any = false;
-    else
+    } else {
         read_for_people(s, &today, &yesterday, plan);
+        /* Beyond the school calendar, hours that name SH cannot be known:
+         * "à confirmer", never a guess. */
+        if (s->mentions_school && !today.school_known)
+            for (int m = 0; m < MINUTES_PER_DAY; m++)
+                if (plan->state[m] == STATE_OPEN) plan->state[m] = STATE_UNKNOWN;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1558,16 +2072,18 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             continue;
         }
         bool holiday = plan_holiday(&today, m) != NULL;
+        bool open_end = today.open_end[m];
         int e = m;
         while (e < MINUTES_PER_DAY && today.state[e] == state &&
-               (plan_holiday(&today, e) != NULL) == holiday &&
+               (plan_holiday(&today, e) != NULL) == holiday && today.open_end[e] == open_end &&
                !(today.source[e] >= 0 && today.source[e] % 2))
             e++;
         int end = e;
         if (e == MINUTES_PER_DAY) { /* continue into tomorrow's wrapped part */
             int n = 0;
             while (n < MINUTES_PER_DAY && tomorrow.state[n] == state &&
-                   (plan_holiday(&tomorrow, n) != NULL) == holiday && tomorrow.source[n] >= 0 &&
+                   (plan_holiday(&tomorrow, n) != NULL) == holiday &&
+                   tomorrow.open_end[n] == open_end && tomorrow.source[n] >= 0 &&
                    tomorrow.source[n] % 2)
                 n++;
             end += n;
@@ -1577,7 +2093,7 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             break;
         }
         out->ranges[out->range_count++] =
-            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday};
+            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday, open_end};
         out->holiday_unconfirmed |= holiday;
         m = e;
     }
@@ -1633,6 +2149,11 @@ static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
     for (int i = 0; i < day->range_count; i++) {
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
+        if (r->open_end) { /* the end is a guess: never print it */
+            buf_puts(out, "à partir de ");
+            put_clock_fr(out, r->start);
+            continue;
+        }
         put_clock_fr(out, r->start);
         buf_puts(out, " – ");
         put_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
@@ -1756,7 +2277,19 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
     if (state == STATE_UNKNOWN) {
         buf_puts(out, "Ouverture à confirmer");
         day_plan plan;
-        plan_day(s, ctx, local_day_of(ctx, now), &plan);
+        int64_t today = local_day_of(ctx, now);
+        plan_day(s, ctx, today, &plan);
+        int m = (int)((tz_utc_to_local(ctx->zone, now) - today * 86400) / 60);
+        if (m >= 0 && m < MINUTES_PER_DAY && plan.open_end[m]) { /* "17:00+" */
+            int from = m;
+            while (from > 0 && plan.open_end[from - 1])
+                from--;
+            if (from > 0) {
+                buf_puts(out, " · à partir de ");
+                put_clock_fr(out, from);
+            }
+            buf_puts(out, ", fin non précisée");
+        }
         if (plan.comment) buf_printf(out, " · %s", plan.comment);
         return NULL;
     }
@@ -1765,6 +2298,20 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
     const char *next_holiday = NULL;
     int64_t opening = search_change(s, ctx, now, true, NULL, &next_holiday);
     buf_puts(out, "Fermé");
+    int new_state = STATE_CLOSED;
+    int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
+    if (change >= 0 && new_state == STATE_UNKNOWN && (opening < 0 || change < opening)) {
+        /* An open end ("17:00+") comes first: say when, not that it opens. */
+        day_plan plan;
+        int64_t day = local_day_of(ctx, change);
+        plan_day(s, ctx, day, &plan);
+        int m = (int)((tz_utc_to_local(ctx->zone, change) - day * 86400) / 60);
+        if (m >= 0 && m < MINUTES_PER_DAY && plan.open_end[m] && !next_holiday) {
+            buf_puts(out, " · ouverture à confirmer");
+            put_when_fr(out, ctx, now, change, " à partir de ");
+            return NULL;
+        }
+    }
     if (opening < 0) return NULL;
     if (next_holiday) {
         buf_puts(out, " ·");

@@ -40,7 +40,7 @@ typedef struct hours_error {
  * Parse an expression. Returns a schedule the caller frees with hours_free(),
  * or NULL with *err filled (err may be NULL). Never returns a schedule that
  * ignored part of the text: every unknown token is an error. School holidays
- * (SH) are rejected as unsupported: we have no data to evaluate them.
+ * (SH) follow the département's school calendar (hours_school_holiday).
  */
 hours_schedule *hours_parse(const char *expr, hours_error *err);
 void hours_free(hours_schedule *schedule);
@@ -51,6 +51,15 @@ void hours_free(hours_schedule *schedule);
  * → "Mo-Fr 09:00-12:00,14:00-18:00". Rules without a day selector keep none.
  */
 char *hours_normalise(const hours_schedule *schedule);
+
+/*
+ * True when the text used a hand-typed form that OpenStreetMap syntax does
+ * not have ("lundi au vendredi 9h-12h", "10-12", "10.00", "2pm", "14h à
+ * 17h", "9h-12h et 14h-17h", German day names, a trailing ","): the
+ * national map may not read it. hours_normalise() gives the form it reads;
+ * the importer and the admin area show it with a warning.
+ */
+bool hours_tolerated(const hours_schedule *schedule);
 
 /*
  * True when some rule names public holidays (PH). Such hours are trusted on
@@ -85,6 +94,17 @@ typedef struct hours_context {
  * département code is not 2 or 3 characters.
  */
 int hours_context_init(hours_context *ctx, const char *departement, const char *zone_name);
+
+/*
+ * Name of the school holiday ("Vacances de Noël") on a date for a
+ * département, or NULL. *known (may be NULL) is set to false when the date
+ * lies outside the school calendar of that département (or it has none):
+ * then NULL means "we do not know", and hours naming SH read as unknown
+ * there. The calendar is src/hours/school_holidays_data.h, generated from
+ * opening_hours.js's by scripts/school-holidays.js (data/school-holidays/).
+ */
+const char *hours_school_holiday(const char *departement, int year, int month, int day,
+                                 bool *known);
 
 /* IANA zone of a département code ("974" → "Indian/Reunion"); Europe/Paris by default. */
 const char *hours_zone_for_departement(const char *departement);
@@ -163,7 +183,8 @@ int64_t hours_next_change(const hours_schedule *schedule, const hours_context *c
 typedef struct hours_day_range {
     int start, end;
     bool unknown;
-    bool holiday; /* unknown only because of an unmentioned public holiday */
+    bool holiday;  /* unknown only because of an unmentioned public holiday */
+    bool open_end; /* "17:00+": unknown, end guessed; pages say "à partir de 17 h" */
 } hours_day_range;
 
 typedef struct hours_day_info {

@@ -47,9 +47,13 @@ bool closure_rule(buf *out, const closure *cl)
     int y1, m1, d1, y2, m2, d2;
     if (!fr_parse_date(cl->starts_on, &y1, &m1, &d1) || !fr_parse_date(cl->ends_on, &y2, &m2, &d2))
         return false;
+    bool has_hours = cl->hours && *cl->hours, has_message = cl->message && *cl->message;
     buf_printf(out, "%d %s %02d-%d %s %02d %s", y1, OSM_MONTHS[m1 - 1], d1, y2, OSM_MONTHS[m2 - 1],
-               d2, cl->hours && *cl->hours ? cl->hours : "off");
-    if (cl->message && *cl->message) {
+               d2, has_hours ? cl->hours : "off");
+    /* A comment without a state reads as unknown ("à confirmer"): exceptional
+       hours with a message are open hours that carry it. */
+    if (has_hours && has_message) buf_puts(out, " open");
+    if (has_message) {
         /* An OSM comment cannot hold a double quote: use typographic ones. */
         buf_puts(out, " \"");
         for (const char *p = cl->message; *p; p++) {

@@ -20,6 +20,7 @@
 #include "core/phone.h"
 #include "core/util.h"
 #include "core/validate.h"
+#include "hours/hours.h"
 #include "places/place_store.h"
 #include "places/vocab.h"
 
@@ -1400,12 +1401,40 @@ static void map_phone(run *r, place_rec *p, const raw_record *raw)
         WARN(r, "telephone", v, "numéro de téléphone invalide : champ ignoré");
 }
 
+/*
+ * horaires: hand-typed forms ("lundi au vendredi 9h-12h") are kept in the
+ * OpenStreetMap form the national map reads, with a warning; values nobody
+ * can read are kept as published (pages show them with « horaires à
+ * confirmer par téléphone ») and reported. Never silently.
+ */
+static void map_hours(run *r, place_rec *p, const char *v)
+{
+    if (!v) return;
+    hours_error err;
+    hours_schedule *s = hours_parse(v, &err);
+    if (!s) {
+        p->hours = xstrdup(v);
+        WARN(r, "horaires", v,
+             "horaires illisibles (%s) : affichés tels quels avec « horaires à confirmer par "
+             "téléphone »",
+             err.message);
+        return;
+    }
+    if (hours_tolerated(s)) {
+        p->hours = hours_normalise(s);
+        WARN(r, "horaires", v, "horaires réécrits en syntaxe OpenStreetMap : « %s »", p->hours);
+    } else {
+        p->hours = xstrdup(v);
+    }
+    hours_free(s);
+}
+
 static void map_texts(run *r, place_rec *p, const raw_record *raw)
 {
     const char *v;
     p->address_extra = dup_or_null(raw_get(raw, "complement_adresse"));
     p->ban_key = dup_or_null(raw_get(raw, "cle_ban"));
-    p->hours = dup_or_null(raw_get(raw, "horaires"));
+    map_hours(r, p, raw_get(raw, "horaires"));
     p->parent_structure = dup_or_null(raw_get(raw, "structure_parente"));
     if ((v = raw_get(raw, "code_insee"))) {
         char insee[VALIDATE_INSEE_SIZE];

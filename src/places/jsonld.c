@@ -80,6 +80,21 @@ static void hhmm(char out[6], int minutes)
     out[5] = '\0';
 }
 
+/* One OpeningHoursSpecification valid on local day `days` only, minutes [from, to) of it. */
+static void append_spec(json_t *specs, int64_t days, int from, int to)
+{
+    int y, m, d;
+    tz_civil_from_days(days, &y, &m, &d);
+    char date[32], opens[6], closes[6];
+    snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+    hhmm(opens, from);
+    hhmm(closes, to);
+    json_array_append_new(specs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type",
+                                           "OpeningHoursSpecification", "dayOfWeek",
+                                           DAYS[tz_weekday(days)], "opens", opens, "closes", closes,
+                                           "validFrom", date, "validThrough", date));
+}
+
 /* The coming 7 local days as OpeningHoursSpecification, each valid on its date. */
 static json_t *opening_hours(const char *expr, const char *departement, const char *zone,
                              int64_t now)
@@ -99,18 +114,12 @@ static json_t *opening_hours(const char *expr, const char *departement, const ch
         tz_civil_from_days(today + i, &y, &m, &d);
         hours_day_info info;
         hours_day(schedule, &ctx, y, m, d, &info);
-        char date[32];
-        snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
         for (int k = 0; k < info.range_count; k++) {
             if (info.ranges[k].unknown) continue;
-            char opens[6], closes[6];
-            hhmm(opens, info.ranges[k].start);
-            hhmm(closes, info.ranges[k].end);
-            json_array_append_new(specs,
-                                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type",
-                                            "OpeningHoursSpecification", "dayOfWeek",
-                                            DAYS[tz_weekday(today + i)], "opens", opens, "closes",
-                                            closes, "validFrom", date, "validThrough", date));
+            append_spec(specs, today + i, info.ranges[k].start, info.ranges[k].end);
+            /* "Fr 19:00-11:00": the part after midnight is the next day's, on its date. */
+            if (info.ranges[k].end > 1440)
+                append_spec(specs, today + i + 1, 0, info.ranges[k].end - 1440);
         }
     }
     hours_free(schedule);

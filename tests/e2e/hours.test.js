@@ -7,12 +7,15 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { makeDb, startServer, repere } = require('../lib/server');
+const { execFileSync, spawnSync } = require('node:child_process');
+const { makeDb, startServer, repere, BIN, ROOT, DATA_ROOT } = require('../lib/server');
+const { Browser } = require('../lib/fake-sendmail');
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 let server;
 let tmp;
+let importLog;
+const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 
 async function get(urlPath) {
   const res = await fetch(server.base + urlPath, { redirect: 'manual' });
@@ -43,8 +46,16 @@ test.before(async () => {
     rec('h1', 'Espace Mardi Remplacé', 'Mo-Th 09:00-12:00,13:30-18:00; Tu 13:30-18:00'),
     rec('h2', 'Maison Jours Fériés', 'Mo-Fr 09:00-17:00; PH off'),
     rec('h3', 'Cyber Illisible', 'le lundi matin sauf quand il pleut'),
+    rec('h4', 'Atelier Écrit à la Main', 'du lundi au vendredi de 9h à 12h et de 14h à 17h'),
   ]));
-  repere(tmp.db, ['import', f]);
+  const imported = spawnSync(BIN, ['import', f, '--db', tmp.db], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT },
+  });
+  assert.equal(imported.status, 0, imported.stderr);
+  importLog = imported.stdout + imported.stderr;
+  execFileSync(BIN, ['user', 'add', ADMIN, '--password-stdin', 'admin', '--db', tmp.db], {
+    cwd: ROOT, input: ADMIN_PW + '\n', env: { ...process.env, REPERE_ROOT: DATA_ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
   // A closure after Christmas and exceptional hours on Wednesday 23, for "Maison Jours Fériés".
   execFileSync('sqlite3', [tmp.db,
     "INSERT INTO place_closure (place_id, starts_on, ends_on, hours, message) SELECT id, '2026-12-28', '2027-01-03', NULL, 'Fermeture de fin d''année' FROM place WHERE source_id = 'h2';" +
@@ -95,8 +106,65 @@ test('results show today\'s hours and status; the hours filters count right', as
   assert.match(text, /Ouvert · ferme à 12 h · aujourd&#39;hui : 9 h – 12 h, 13 h 30 – 18 h|Ouvert · ferme à 12 h · aujourd'hui : 9 h – 12 h, 13 h 30 – 18 h/);
   const now = text.match(/Ouvert maintenant <span class="count">\((\d+)\)<\/span>/);
   assert.ok(now);
-  assert.equal(now[1], '2'); // h1 and h2 open at 09:30 on Monday; h3 unknown
+  assert.equal(now[1], '3'); // h1, h2 and h4 open at 09:30 on Monday; h3 unknown
   const after = await get('/lieux?ou=Grenoble&rayon=1&horaires=apres-17h');
   assert.match(after.text, /Espace Mardi Remplacé/);
   assert.ok(!after.text.includes('Cyber Illisible'));
+});
+
+test('exceptional hours with a message, entered in the closure form, are open hours with a comment', async (t) => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const list = await get('/lieux?q=' + encodeURIComponent('Mardi Remplacé'));
+  const id = list.text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  await t.test('the form accepts them', async () => {
+    await admin.get(`/admin/lieux/${id}`);
+    const res = await admin.post(`/admin/lieux/${id}/fermeture`, {
+      kind: 'exceptionnel', starts_on: '2026-12-24', ends_on: '2026-12-24',
+      closure_hours: '10:00-12:00', message: 'Horaires réduits (formation)',
+    });
+    assert.equal(res.status, 303, res.text);
+  });
+  await t.test('the place page says open, with the message, never "à confirmer"', async () => {
+    const html = await placePage('Mardi Remplacé');
+    assert.equal(row(html, 'Jeudi 24 décembre'), '10 h – 12 h');
+    assert.match(html, /Horaires réduits \(formation\)/);
+  });
+  await t.test('the export reads them as open', async () => {
+    const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
+    assert.match(r.horaires, /2026 Dec 24-2026 Dec 24 10:00-12:00 open "Horaires réduits \(formation\)"/);
+    const OpeningHours = require('opening_hours');
+    const oh = new OpeningHours(r.horaires, { lat: 45.19, lon: 5.72, address: { country_code: 'fr', state: '' } });
+    const at = new Date(2026, 11, 24, 10, 30); // opening_hours.js reads local time
+    assert.equal(oh.getState(at), true);
+    assert.equal(oh.getUnknown(at), false);
+    assert.equal(oh.getComment(at), 'Horaires réduits (formation)');
+  });
+});
+
+test('hand-typed hours are imported in OpenStreetMap syntax with a warning; unreadable ones are reported', async () => {
+  assert.match(importLog, /record 4 \(id h4\): warning: horaires: horaires réécrits en syntaxe OpenStreetMap : « Mo-Fr 09:00-12:00,14:00-17:00 »/);
+  assert.match(importLog, /record 3 \(id h3\): warning: horaires: horaires illisibles \(position 10 : .*\) : affichés tels quels/);
+  const html = await placePage('Écrit à la Main');
+  assert.equal(row(html, 'Lundi 21 décembre'), '9 h – 12 h, 14 h – 17 h');
+  assert.ok(!html.includes('Horaires à confirmer par téléphone'));
+  const id = (await get('/lieux?q=' + encodeURIComponent('Écrit à la Main'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
+  assert.equal(r.horaires, 'Mo-Fr 09:00-12:00,14:00-17:00');
+});
+
+test('hand-typed hours in the admin area are saved in OpenStreetMap syntax and the person is told', async () => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const id = (await get('/lieux?q=' + encodeURIComponent('Écrit à la Main'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  await admin.get(`/admin/lieux/${id}`);
+  const res = await admin.post(`/admin/lieux/${id}/horaires-avance`, { hours: 'du lundi au samedi de 9h à 12h et de 14h à 17h' });
+  assert.equal(res.status, 303, res.text);
+  assert.match(res.location, /ok=reecrit/);
+  const page = await admin.get(res.location);
+  assert.match(page.text, /réécrits en syntaxe OpenStreetMap/);
+  assert.match(page.text, /name="hours" value="Mo-Sa 09:00-12:00,14:00-17:00"/);
+  // Canonical text is saved without a word.
+  const again = await admin.post(`/admin/lieux/${id}/horaires-avance`, { hours: 'Mo-Fr 09:00-12:00' });
+  assert.doesNotMatch(again.location, /reecrit/);
 });

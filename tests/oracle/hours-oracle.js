@@ -37,7 +37,8 @@ const OpeningHours = require(path.join(root, 'node_modules', 'opening_hours'));
 // Mondays: an ordinary week, Ascension (Thu 14 May), Christmas; the extra expressions
 // also get both daylight-saving changes of 2026 (29 March, 25 October).
 const WEEKS = ['2026-01-12', '2026-05-11', '2026-12-21'];
-const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19'];
+// Plus a month's first days and Easter Monday's week (Easter 2026 is 5 April).
+const EXTRA_WEEKS = [...WEEKS, '2026-03-23', '2026-10-19', '2026-06-01', '2026-04-06'];
 
 // Hand-picked expressions exercising what the real data does not.
 const EXTRA = [
@@ -74,7 +75,58 @@ const EXTRA = [
     'lu-ve 9h-12h, 14h30-18h',
     'lundi-vendredi 9h00–12h00; samedi 9h-12h',
     'Mo–Fr 9:00-12:00 ; sa 10:00-12:00',
+    // nth weekday of the month, with and without a day offset
+    'We[1] 10:00-12:00',
+    'We[2] 10:00-12:00',
+    'We[4,5] 14:00-16:00',
+    'Sa[-1] 09:00-12:00',
+    'Su[-1] -1 day 10:00-12:00',
+    'Mo[1] +2 days 10:00-12:00',
+    'Mo,We[1-3],Fr 09:00-12:00',
+    'Mo-Fr 09:00-17:00; We[2,-1] off',
+    'Th[-2] 18:00-02:00',
+    // open end
+    'Mo 17:00+',
+    'Fr 17:00-late',
+    'Sa 23:00+; Su 10:00-12:00',
+    'Mo-Fr 10:00-12:00+',
+    'Mo 14:00+ "sur rendez-vous"',
+    'Tu 23:59-40:00+',
+    'Mo 22:00-02:00+',
+    'Mo-Fr 18:00+; We 19:00-20:00',
+    'Mo-Fr 09:00-17:00; Fr 18:00+ || "appeler avant"',
+    // Easter-relative days
+    'Mo-Fr 09:00-17:00; easter +1 day off',
+    'Mo-Fr 09:00-17:00; easter -2 days,easter +1 day,easter +39 days off',
+    'easter +3 days 10:00-12:00',
+    'Mo-Su 10:00-18:00; PH off; easter +2 days 14:00-16:00',
+    'Dec 24,easter +4 days 08:00-09:00',
+    // hand-typed forms opening_hours.js reads with a warning, and French ones it does not
+    'Mo-Fr 10-12',
+    'Mo-Fr 10.00-12.00',
+    'Mo-Fr 10:00am-12:30pm',
+    'Montags 07:00-18:00',
+    'Mo-Fr 09:00-12:00,',
+    'Mo-Fr 10:00-12:00 and 14:00-16:00',
+    'du lundi au vendredi de 9h30 à 12h et de 14h à 17h',
+    'Lun-Ven 9h-12h / 14h-17h; samedi 10h-12h',
+    // school holidays (Auvergne-Rhône-Alpes, zone A: Noël from 20 December 2026, printemps from 5 April)
+    'Mo-Fr 09:00-17:00; SH off',
+    'Mo-Fr 09:00-12:00; PH,SH off',
+    'SH 10:00-12:00',
+    'Mo-Fr 14:00-18:00; SH 09:00-18:00',
+    // a day then the selectors' colon
+    'Dec 24: 10:00-12:00; Dec 21-23: 09:00-11:00',
 ];
+
+// A sample of opening_hours.js's own test suite (tests/oracle/data/, with its
+// source): Repère may refuse some (counted, reported), never answer differently.
+// Christmas and the spring DST change.
+const SUITE_WEEKS = ['2026-12-21', '2026-03-23'];
+function suiteExpressions() {
+    return fs.readFileSync(path.join(__dirname, 'data', 'opening-hours-test-suite.txt'), 'utf8')
+        .split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+}
 
 function dataExpressions() {
     const dir = process.env.HOURS_DATA_DIR || path.resolve(root, '..', 'shared', 'data');
@@ -109,10 +161,23 @@ function formatIntervals(intervals) {
 
 const NOMINATIM = { lat: 45.76, lon: 4.84, address: { country_code: 'fr', state: 'Auvergne-Rhône-Alpes' } };
 
+// opening_hours.js splits an interval where only its comment changes ("Fr 18:00+ || \"…\""
+// gives 00:00-18:00 and 18:00-24:00, both unknown); the state is what we compare, so
+// adjacent intervals of the same kind are merged, as hours_intervals() does.
+function mergeSameKind(intervals) {
+    const out = [];
+    for (const [from, to, unknown] of intervals) {
+        const last = out[out.length - 1];
+        if (last && last[1].getTime() === from.getTime() && last[2] === unknown) last[1] = to;
+        else out.push([from, to, unknown]);
+    }
+    return out;
+}
+
 function reference(expr, monday) {
     const [y, m, d] = monday.split('-').map(Number);
     const oh = new OpeningHours(expr, NOMINATIM, { mode: 0 });
-    return formatIntervals(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7)));
+    return formatIntervals(mergeSameKind(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7))));
 }
 
 function ours(command, expr, monday) {
@@ -139,6 +204,11 @@ async function main() {
     for (const expr of [...data, ...EXTRA]) {
         for (const monday of data.includes(expr) ? WEEKS : EXTRA_WEEKS) jobs.push({ expr, monday });
     }
+    const suite = suiteExpressions().filter((expr) => {
+        try { reference(expr, SUITE_WEEKS[0]); return true; } catch (e) { return false; }
+    });
+    for (const expr of suite) for (const monday of SUITE_WEEKS) jobs.push({ expr, monday, suite: true });
+    const refusedSuite = new Set();
     // Run our binary in parallel, compare in order.
     const results = new Array(jobs.length);
     let next = 0;
@@ -150,8 +220,13 @@ async function main() {
     };
     await Promise.all(Array.from({ length: Math.max(2, os.cpus().length) }, worker));
 
-    jobs.forEach(({ expr, monday }, i) => {
+    jobs.forEach(({ expr, monday, suite: fromSuite }, i) => {
         const got = results[i];
+        if (got.error && fromSuite) { // a clean refusal: counted, not a failure
+            if (!refusedSuite.has(expr)) console.log(`note: refused from opening_hours.js's suite: ${JSON.stringify(expr)}: ${got.error}`);
+            refusedSuite.add(expr);
+            return;
+        }
         if (got.error) {
             fail(`${JSON.stringify(expr)} week ${monday}: ${got.error}`);
             return;
@@ -174,6 +249,8 @@ async function main() {
         }
         if (!acceptsOriginal && monday === WEEKS[0]) console.log(`note: opening_hours.js rejects ${JSON.stringify(expr)}, checked through ${JSON.stringify(got.canonical)}`);
     });
+    console.log(`opening_hours.js test-suite sample: ${suite.length - refusedSuite.size} of ${suite.length} accepted ` +
+        `(${Math.round(100 * (suite.length - refusedSuite.size) / suite.length)} %), every accepted one compared`);
     console.log(`${passed} passed, ${failed} failed`);
     process.exit(failed ? 1 : 0);
 }

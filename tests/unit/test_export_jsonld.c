@@ -49,7 +49,11 @@ TEST(place)
         "commune_key,"
         " postal_code, address, date_maj, closed_at) VALUES (8, 't', '8', '00000000000000', "
         "'Fermé',"
-        " 'f', 'f', 'Chambéry', 'chambery', '73000', '2 rue', '2026-01-01', '2026-02-01');",
+        " 'f', 'f', 'Chambéry', 'chambery', '73000', '2 rue', '2026-01-01', '2026-02-01');"
+        "INSERT INTO place (id, source, source_id, pivot, name, slug, name_key, commune,"
+        " commune_key, postal_code, address, hours, departement, date_maj) VALUES"
+        " (9, 't', '9', '00000000000000', 'Nuit', 'n', 'n', 'Chambéry', 'chambery', '73000',"
+        " '3 rue', 'Th 19:00-11:00', '73', '2026-01-01');",
         NULL, NULL, NULL);
     CHECK(rc == SQLITE_OK);
     CHECK(db_commit(w) == 0);
@@ -96,6 +100,22 @@ TEST(place)
     json_t *wednesday = json_array_get(specs, 2);
     CHECK_STR(json_string_value(json_object_get(wednesday, "dayOfWeek")), "Wednesday");
     CHECK_STR(json_string_value(json_object_get(wednesday, "opens")), "14:00");
+    json_decref(o);
+    free(text);
+
+    /* A span past midnight keeps its part after midnight, on the next day's date. */
+    text = jsonld_place_script(db_reader(d), 9, "", MONDAY);
+    o = text ? json_loads(text, JSON_REJECT_DUPLICATES, &err) : NULL;
+    specs = json_object_get(o, "openingHoursSpecification");
+    CHECK(json_array_size(specs) == 2);
+    json_t *evening = json_array_get(specs, 0), *morning = json_array_get(specs, 1);
+    CHECK_STR(json_string_value(json_object_get(evening, "dayOfWeek")), "Thursday");
+    CHECK_STR(json_string_value(json_object_get(evening, "opens")), "19:00");
+    CHECK_STR(json_string_value(json_object_get(evening, "validFrom")), "2026-05-07");
+    CHECK_STR(json_string_value(json_object_get(morning, "dayOfWeek")), "Friday");
+    CHECK_STR(json_string_value(json_object_get(morning, "opens")), "00:00");
+    CHECK_STR(json_string_value(json_object_get(morning, "closes")), "11:00");
+    CHECK_STR(json_string_value(json_object_get(morning, "validThrough")), "2026-05-08");
     json_decref(o);
     free(text);
 

@@ -777,6 +777,9 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
             : strcmp(ok, "restaure") == 0 ? "La valeur précédente a été rétablie."
             : strcmp(ok, "ferme") == 0
                 ? "Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches."
+            : strcmp(ok, "reecrit") == 0
+                ? "Horaires enregistrés, réécrits en syntaxe OpenStreetMap pour que la carte "
+                  "nationale les lise : vérifiez-les dans le champ avancé."
                 : "Modifications enregistrées : elles sont visibles sur la page publique.";
         json_object_set_new(m, "notice", json_string(msg));
     }
@@ -888,6 +891,7 @@ static int save_raw_hours(req *r, int64_t id)
     char *t = str_trim(arena_strdup(r->arena, raw ? raw : ""));
     json_t *errors = json_object();
     char *canonical = NULL;
+    bool rewritten = false; /* a hand-typed form: say so, never silently */
     if (*t) {
         hours_error err;
         hours_schedule *s = strlen(t) > HOURS_MAX_EXPR ? NULL : hours_parse(t, &err);
@@ -898,6 +902,7 @@ static int save_raw_hours(req *r, int64_t id)
             return editor(r, id, "horaires-avance", errors, NULL);
         }
         canonical = hours_normalise(s);
+        rewritten = hours_tolerated(s);
         hours_free(s);
     }
     json_decref(errors);
@@ -905,6 +910,8 @@ static int save_raw_hours(req *r, int64_t id)
     free(canonical);
     int rc = save_values(r, id, values, "editor", "horaires");
     json_decref(values);
+    if (rc > 0 && rewritten)
+        return reply_redirect(r, 303, editor_url(r, id, "reecrit", "horaires"));
     return after_save(r, id, rc, "horaires");
 }
 
