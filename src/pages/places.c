@@ -111,6 +111,29 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
     }
     if (res->interpretation[0])
         json_object_set_new(d, "interpretation", json_string(res->interpretation));
+    if (res->where.note[0]) json_object_set_new(d, "where_note", json_string(res->where.note));
+}
+
+/* A commune chosen among homonyms because it is far bigger: the others, with
+ * links that pick them ("Vous cherchiez une autre Valence ?"). */
+static void set_other_communes(json_t *d, const search_params *p, const search_result *res)
+{
+    if (res->where.kind != WHERE_COMMUNE || !res->where.choice_count) return;
+    json_t *others = json_array();
+    buf qs = {0};
+    search_params copy = *p;
+    for (size_t i = 0; i < res->where.choice_count; i++) {
+        const where_choice *c = &res->where.choices[i];
+        copy.chosen_insee = c->insee;
+        query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
+        json_array_append_new(others, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
+                                                "departement", c->departement, "departement_name",
+                                                c->departement_name, "postal_codes",
+                                                c->postal_codes, "url", link_to("/lieux", &qs)));
+    }
+    buf_free(&qs);
+    json_object_set_new(d, "other_communes", others);
+    json_object_set_new(d, "other_name", json_string(res->where.name));
 }
 
 static int choice_page(req *r, const search_params *p, search_result *res)
@@ -131,6 +154,7 @@ static int choice_page(req *r, const search_params *p, search_result *res)
     }
     buf_free(&qs);
     json_object_set_new(d, "choices", choices);
+    if (res->where.suggested) json_object_set_new(d, "suggested", json_true());
     search_result_free(res);
     return reply_page(r, "search_choice", d);
 }
@@ -150,6 +174,7 @@ int page_places(req *r)
 
     json_t *d = page_model("Lieux d'aide au numérique");
     set_where_model(d, &p, &res);
+    set_other_communes(d, &p, &res);
     if (res.where.kind == WHERE_UNKNOWN) {
         json_object_set_new(d, "where_unknown", json_string(res.where.message));
         r->status = 200;
