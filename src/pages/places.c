@@ -31,6 +31,7 @@ static void query_string(buf *b, const search_params *p, int group, const char *
         url_encode(b, value);                                                                      \
     } while (0)
     if (p->q && *p->q) ADD("q", p->q);
+    if (p->literal) ADD("litteral", "1");
     if (p->where && *p->where) ADD("ou", p->where);
     if (p->chosen_insee && *p->chosen_insee) ADD("commune", p->chosen_insee);
     if (p->has_position) {
@@ -109,8 +110,16 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
         json_object_set_new(d, "where_from", json_string(from));
         free(from);
     }
-    if (res->interpretation[0])
+    if (res->interpretation[0]) {
         json_object_set_new(d, "interpretation", json_string(res->interpretation));
+        /* One click to search the words only (rank.h). */
+        buf qs = {0};
+        search_params words_only = *p;
+        words_only.literal = true;
+        query_string(&qs, &words_only, -1, NULL, NULL, NULL, NULL);
+        json_object_set_new(d, "literal_url", link_to("/lieux", &qs));
+        buf_free(&qs);
+    }
     if (res->where.note[0]) json_object_set_new(d, "where_note", json_string(res->where.note));
 }
 

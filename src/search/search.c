@@ -2,6 +2,7 @@
  * search.c — see search.h for what and why.
  */
 #include "search/search.h"
+#include "search/rank.h"
 #include "geo/geo.h"
 #include "hours/hours.h"
 #include "places/place_view.h"
@@ -131,11 +132,7 @@ typedef struct snapshot {
     int refs;
 } snapshot;
 
-typedef struct synonym {
-    char *phrase; /* folded */
-    size_t words;
-    int service; /* index in the services vocabulary, -1: a word to drop */
-} synonym;
+typedef rank_synonym synonym; /* phrase folded; service -1: a word to drop */
 
 /* A result-list item of a place (place_list_item), kept for the data
  * version and minute it was built for: its hours say "open now" and "closes
@@ -641,15 +638,16 @@ char *search_fts_query(const char *const *words, size_t count)
 }
 
 typedef struct analysis {
-    bits128 services; /* needs recognised through synonyms */
+    bits128 services; /* needs recognised through synonyms (none when literal) */
     char *words[SEARCH_MAX_TERMS];
     size_t word_count;
-    char *folded; /* owns the words */
+    bool last_is_need; /* the last word is a need's, typed whole: no prefix search */
+    char *folded;      /* owns the words */
 } analysis;
 
 /* Split the folded query into words; recognise synonym phrases (longest
  * first); keep the other words for the full-text search. */
-static void analyse(const search_index *si, const char *q, analysis *a)
+static void analyse(const search_index *si, const char *q, bool literal, analysis *a)
 {
     memset(a, 0, sizeof *a);
     a->folded = text_fold(q ? q : "");
@@ -658,38 +656,44 @@ static void analyse(const search_index *si, const char *q, analysis *a)
     for (char *t = strtok(a->folded, " "); t && n < ARRAY_LEN(tokens); t = strtok(NULL, " "))
         tokens[n++] = t;
     for (size_t i = 0; i < n;) {
-        const synonym *best = NULL;
-        for (size_t k = 0; k < si->synonym_count; k++) {
-            const synonym *s = &si->synonyms[k];
-            if (s->words > n - i || (best && s->words <= best->words)) continue;
-            /* compare s->words tokens starting at i */
-            const char *p = s->phrase;
-            bool ok = true;
-            for (size_t w = 0; w < s->words && ok; w++) {
-                size_t len = strlen(tokens[i + w]);
-                ok = strncmp(p, tokens[i + w], len) == 0 && (p[len] == ' ' || p[len] == '\0');
-                p += len + (p[len] == ' ');
-            }
-            if (ok) best = s;
-        }
+        bool typo = false;
+        const synonym *best =
+            rank_match_synonym(si->synonyms, si->synonym_count, tokens + i, n - i, &typo);
         if (best) {
-            if (best->service >= 0) bit_set(&a->services, (size_t)best->service);
+            /* A need is an interpretation (rank.h): its words, as typed, are
+             * searched in the text too, unless only a typo made them a need
+             * (no text has "ordinatuer"). */
+            /* A phrase may stand for several needs, one line each
+             * ("france travail": a job, and the procedures online). */
+            for (size_t k = 0; k < si->synonym_count && !literal && best->service >= 0; k++)
+                if (si->synonyms[k].service >= 0 &&
+                    strcmp(si->synonyms[k].phrase, best->phrase) == 0)
+                    bit_set(&a->services, (size_t)si->synonyms[k].service);
+            for (size_t w = 0; w < best->words && best->service >= 0 && (!typo || literal); w++)
+                if (a->word_count < SEARCH_MAX_TERMS) {
+                    a->words[a->word_count++] = tokens[i + w];
+                    a->last_is_need = true;
+                }
             i += best->words;
         } else {
-            if (a->word_count < SEARCH_MAX_TERMS) a->words[a->word_count++] = tokens[i];
+            if (a->word_count < SEARCH_MAX_TERMS) {
+                a->words[a->word_count++] = tokens[i];
+                a->last_is_need = false;
+            }
             i++;
         }
     }
 }
 
 /* Used by: search_run (full-text candidates, best first; never joined with geography). */
-static const char Q_FTS[] =
-    "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0) FROM place_fts"
-    " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
+static const char Q_FTS[] = "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0),"
+                            " bm25(place_fts, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) FROM place_fts"
+                            " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
 
 typedef struct text_match {
     int64_t id;
     double relevance;
+    bool in_name; /* some of the words are in the place's name */
 } text_match;
 
 static int cmp_match_id(const void *a, const void *b)
@@ -704,6 +708,9 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
     *count = 0;
     char *match = search_fts_query((const char *const *)a->words, a->word_count);
     if (!match) return NULL;
+    /* "caf" is the CAF, not every "café". */
+    size_t len = strlen(match);
+    if (a->last_is_need && len && match[len - 1] == '*') match[len - 1] = '\0';
     db_conn *c = db_reader(d);
     sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
     text_match *out = NULL;
@@ -719,6 +726,7 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
             if (*count == 0) best = score;
             out[*count].id = sqlite3_column_int64(s, 0);
             out[*count].relevance = best < 0 ? score / best : 1.0;
+            out[*count].in_name = sqlite3_column_double(s, 2) < 0;
             (*count)++;
         }
         sqlite3_reset(s);
@@ -735,7 +743,8 @@ typedef struct candidate {
     const entry *e;
     double distance;
     double relevance;
-    bool always;    /* in the chosen commune or its EPCI */
+    bool always; /* in the chosen commune or its EPCI, or named by the words */
+    rank_tier tier;
     unsigned fails; /* bit g set when the entry fails group g's filter */
 } candidate;
 
@@ -745,14 +754,8 @@ static int cmp_hit(const void *a, const void *b, void *ctx)
 {
     const search_hit *x = a, *y = b;
     (void)ctx;
-    if (x->distance_km >= 0 || y->distance_km >= 0) {
-        /* closer first; relevance shortens the distance by up to a third */
-        double kx = x->distance_km / (1.0 + 0.5 * x->relevance);
-        double ky = y->distance_km / (1.0 + 0.5 * y->relevance);
-        if (kx != ky) return kx < ky ? -1 : 1;
-    }
-    if (x->relevance != y->relevance) return x->relevance > y->relevance ? -1 : 1;
-    return (x->id > y->id) - (x->id < y->id);
+    return rank_compare(x->tier, x->distance_km, x->relevance, x->id, y->tier, y->distance_km,
+                        y->relevance, y->id);
 }
 
 typedef struct keyed_hit {
@@ -784,7 +787,6 @@ typedef struct scan {
     const analysis *a;
     const text_match *matches;
     size_t match_count;
-    bool text_filter; /* words that are not needs: only the places that match them */
     bool point;       /* around a commune or a position */
     bool departement; /* in a département */
     uint64_t where_dep, where_insee, where_epci;
@@ -806,20 +808,17 @@ static bool in_box(const entry *e, const geo_bbox *box)
 static void consider(scan *sc, const entry *e)
 {
     const analysis *a = sc->a;
-    double relevance = 0;
-    if (a->word_count) {
-        text_match key = {e->id, 0};
-        const text_match *m =
-            sc->match_count ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
-                            : NULL;
-        if (m)
-            relevance = m->relevance;
-        else if (sc->text_filter)
-            return;
-    }
-    if (!bits_empty(&a->services) && !bits_any(&e->bits[SG_SERVICE], &a->services)) return;
+    text_match key = {e->id, 0, false};
+    const text_match *m =
+        a->word_count && sc->match_count
+            ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
+            : NULL;
+    bool has_need = !bits_empty(&a->services);
+    if (!rank_keep(a->word_count > 0, m != NULL, has_need,
+                   has_need && bits_any(&e->bits[SG_SERVICE], &a->services)))
+        return;
     if (sc->departement && e->departement_code != sc->where_dep) return;
-    candidate c = {e, -1, relevance, false, 0};
+    candidate c = {e, -1, m ? m->relevance : 0, false, rank_tier_of(m && m->in_name, m != NULL), 0};
     if (sc->point) {
         c.always = (sc->where_insee && e->insee_code == sc->where_insee) ||
                    (sc->where_epci && e->epci_code == sc->where_epci);
@@ -885,10 +884,9 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     if (out->where.kind == WHERE_CHOICE || out->where.kind == WHERE_UNKNOWN) return 0;
 
     analysis a;
-    analyse(si, p->q, &a);
+    analyse(si, p->q, p->literal, &a);
     size_t match_count = 0;
     text_match *matches = a.word_count ? fts_candidates(d, &a, &match_count) : NULL;
-    bool text_filter = a.word_count > 0 && bits_empty(&a.services);
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
@@ -909,7 +907,6 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     scan sc = {.a = &a,
                .matches = matches,
                .match_count = match_count,
-               .text_filter = text_filter,
                .point = point,
                .where_dep = pack_code(out->where.departement),
                .where_insee = pack_code(out->where.insee),
@@ -950,6 +947,21 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         for (size_t i = 0; i < s->count; i++)
             consider(&sc, &s->entries[i]);
     }
+    /* A place named by the words is listed near the chosen point even when
+     * the others needed a smaller radius (rank.h). */
+    if (point && !(p->radius_km > 0))
+        for (size_t i = 0; i < match_count; i++) {
+            const entry *e = matches[i].in_name ? find_entry(s, matches[i].id) : NULL;
+            if (!e || !e->has_pos || in_box(e, &sc.box)) continue;
+            if (geo_distance_km(sc.where_lat, sc.where_lon, e->lat, e->lon) > RANK_NAME_RADIUS_KM)
+                continue;
+            size_t before = sc.count;
+            if ((sc.where_insee && e->insee_code == sc.where_insee) ||
+                (sc.where_epci && e->epci_code == sc.where_epci))
+                continue; /* already taken by collect() */
+            consider(&sc, e);
+            if (sc.count > before && !sc.cands[before].always) sc.cands[before].always = true;
+        }
     candidate *cands = sc.cands;
     size_t nc = sc.count;
     out->radius_km = radius;
@@ -971,7 +983,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         candidate *c = &cands[i];
         if (radius > 0 && !c->always && c->distance > radius) continue;
         if (c->fails == 0) {
-            out->hits[out->total++] = (search_hit){c->e->id, c->distance, c->relevance};
+            out->hits[out->total++] =
+                (search_hit){c->e->id, c->distance, c->relevance, (int)c->tier};
             if (radius > 0 && c->distance > radius) out->beyond_radius = true;
         }
         for (int g = 0; g < SG_COUNT; g++) {
