@@ -61,16 +61,16 @@ rank_tier rank_tier_of(bool name_match, bool text_match)
     return RANK_NEED;
 }
 
-int rank_compare(int tier_a, double distance_a, double relevance_a, long long id_a, int tier_b,
-                 double distance_b, double relevance_b, long long id_b)
+int rank_compare(const rank_key *a, const rank_key *b)
 {
-    if (tier_a != tier_b) return tier_a > tier_b ? -1 : 1;
-    if (distance_a >= 0 || distance_b >= 0) {
+    if (a->tier != b->tier) return a->tier > b->tier ? -1 : 1;
+    if (a->in_commune != b->in_commune) return a->in_commune ? -1 : 1;
+    if (a->distance >= 0 || b->distance >= 0) {
         /* closer first; relevance shortens the distance by up to a third */
-        double ka = distance_a / (1.0 + 0.5 * relevance_a);
-        double kb = distance_b / (1.0 + 0.5 * relevance_b);
+        double ka = a->distance / (1.0 + 0.5 * a->relevance);
+        double kb = b->distance / (1.0 + 0.5 * b->relevance);
         if (ka != kb) return ka < kb ? -1 : 1;
     }
-    if (relevance_a != relevance_b) return relevance_a > relevance_b ? -1 : 1;
-    return (id_a > id_b) - (id_a < id_b);
+    if (a->relevance != b->relevance) return a->relevance > b->relevance ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
 }

@@ -20,8 +20,9 @@
  *    words, every place;
  *  - the order (rank_compare_hits): name match first (the words appear in
  *    the place's name), then the other text matches, then the places found
- *    only through the need; within each tier by distance, shortened by up to
- *    a third by text relevance; without a position, by relevance.
+ *    only through the need; within each tier the places of the chosen
+ *    commune first, then by distance, shortened by up to a third by text
+ *    relevance; without a position, by relevance.
  *
  * search.c adds one rule of its own that uses the tiers: a place whose name
  * matches is included up to RANK_NAME_RADIUS_KM around the chosen point,
@@ -67,12 +68,21 @@ bool rank_keep(bool has_words, bool text_match, bool has_need, bool need_match);
 /* The tier of a place that is kept. */
 rank_tier rank_tier_of(bool name_match, bool text_match);
 
+/* What the order of two hits depends on (search.c keeps its own hit type). */
+typedef struct rank_key {
+    int tier;         /* rank_tier */
+    bool in_commune;  /* in the commune chosen in « Où ? » */
+    double distance;  /* km, < 0 when no position */
+    double relevance; /* 0..1 text relevance */
+    long long id;
+} rank_key;
+
 /*
- * Order of two hits: tier (higher first), then distance shortened by
- * relevance when either has one, then relevance, then id. The arguments are
- * the hits' fields, so that search.c keeps its own hit type.
+ * Order of two hits: tier (higher first), then the places of the chosen
+ * commune (several communes may share an estimated centre: Ozan's mairie
+ * before its neighbours'), then distance shortened by relevance when either
+ * has one, then relevance, then id.
  */
-int rank_compare(int tier_a, double distance_a, double relevance_a, long long id_a, int tier_b,
-                 double distance_b, double relevance_b, long long id_b);
+int rank_compare(const rank_key *a, const rank_key *b);
 
 #endif

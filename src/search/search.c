@@ -615,20 +615,45 @@ bool search_value_known(const search_index *si, search_group g, const char *slug
 
 /* ---- text ---- */
 
+/* One word, quoted (inner quotes doubled); "oe"/"ae" as the ligatures œ/æ
+ * when `ligatures` (the FTS tokenizer keeps "œil" whole while the query's
+ * folding wrote "oeil"). */
+static void fts_word(buf *b, const char *word, bool ligatures, bool prefix)
+{
+    buf_putc(b, '"');
+    for (const char *c = word; *c; c++) {
+        if (ligatures && (c[0] == 'o' || c[0] == 'a') && c[1] == 'e') {
+            buf_puts(b, c[0] == 'o' ? "œ" : "æ");
+            c++;
+            continue;
+        }
+        if (*c == '"') buf_putc(b, '"');
+        buf_putc(b, *c);
+    }
+    buf_putc(b, '"');
+    if (prefix) buf_putc(b, '*');
+}
+
 char *search_fts_query(const char *const *words, size_t count)
 {
     if (count > SEARCH_MAX_TERMS) count = SEARCH_MAX_TERMS;
+    /* FTS5 wants an explicit AND next to a parenthesised group. */
+    bool groups = false;
+    for (size_t i = 0; i < count; i++)
+        groups = groups || strstr(words[i], "oe") || strstr(words[i], "ae");
     buf b = {0};
     for (size_t i = 0; i < count; i++) {
         if (!words[i][0]) continue;
-        if (b.len) buf_putc(&b, ' ');
-        buf_putc(&b, '"');
-        for (const char *c = words[i]; *c; c++) {
-            if (*c == '"') buf_putc(&b, '"');
-            buf_putc(&b, *c);
+        if (b.len) buf_puts(&b, groups ? " AND " : " ");
+        bool prefix = i == count - 1 && strlen(words[i]) >= 2;
+        bool ligature = strstr(words[i], "oe") || strstr(words[i], "ae");
+        if (ligature) buf_putc(&b, '(');
+        fts_word(&b, words[i], false, prefix);
+        if (ligature) {
+            buf_puts(&b, " OR ");
+            fts_word(&b, words[i], true, prefix);
+            buf_putc(&b, ')');
         }
-        buf_putc(&b, '"');
-        if (i == count - 1 && strlen(words[i]) >= 2) buf_putc(&b, '*');
     }
     if (!b.len) {
         buf_free(&b);
@@ -754,8 +779,9 @@ static int cmp_hit(const void *a, const void *b, void *ctx)
 {
     const search_hit *x = a, *y = b;
     (void)ctx;
-    return rank_compare(x->tier, x->distance_km, x->relevance, x->id, y->tier, y->distance_km,
-                        y->relevance, y->id);
+    rank_key kx = {x->tier, x->in_commune, x->distance_km, x->relevance, x->id},
+             ky = {y->tier, y->in_commune, y->distance_km, y->relevance, y->id};
+    return rank_compare(&kx, &ky);
 }
 
 typedef struct keyed_hit {
@@ -984,7 +1010,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         if (radius > 0 && !c->always && c->distance > radius) continue;
         if (c->fails == 0) {
             out->hits[out->total++] =
-                (search_hit){c->e->id, c->distance, c->relevance, (int)c->tier};
+                (search_hit){c->e->id, c->distance, c->relevance, (int)c->tier,
+                             sc.where_insee && c->e->insee_code == sc.where_insee};
             if (radius > 0 && c->distance > radius) out->beyond_radius = true;
         }
         for (int g = 0; g < SG_COUNT; g++) {

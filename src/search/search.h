@@ -74,6 +74,7 @@ typedef struct search_hit {
     double distance_km; /* < 0 when no position */
     double relevance;   /* 0..1, 1 = best text match */
     int tier;           /* rank_tier (rank.h): name match, text match, need only */
+    bool in_commune;    /* in the commune chosen in « Où ? » */
 } search_hit;
 
 typedef struct search_facet_value {

@@ -233,33 +233,71 @@ static void from_former(db_conn *c, const geo_former *f, where_result *w)
 }
 
 /*
- * Exact names that are small villages while a close spelling is a town
- * WHERE_DOMINANT times bigger ("Chambry", two villages, for Chambéry): the
- * town is offered first, with the villages. Returns 1 when *w was filled
- * with those choices, 0 when the exact names stand, -1 on an error.
+ * Exact names that are small villages while a close spelling or a longer
+ * name is a town WHERE_DOMINANT times bigger ("Chambry", two villages, for
+ * Chambéry; "Livron", a village of the Pyrénées, for Livron-sur-Drôme): the
+ * town is offered first, with the villages. `longer` are the communes whose
+ * name starts with the input. Returns 1 when *w was filled with those
+ * choices, 0 when the exact names stand, -1 on an error.
  */
 static int offer_bigger_spelling(db_conn *c, const char *name, const geo_commune *exact, int n,
-                                 where_result *w)
+                                 const geo_commune *longer, int n_longer, where_result *w)
 {
     long biggest = 0;
     for (int i = 0; i < n; i++)
         if (exact[i].population > biggest) biggest = exact[i].population;
     if (biggest >= 5000) return 0; /* a town of that name: what was meant */
+    const long enough = (long)WHERE_DOMINANT * (biggest + 1);
     geo_commune *close = NULL;
     int nc = geo_communes_close(c, name, WHERE_MAX_SUGGESTIONS, &close);
     if (nc < 0) return -1;
-    int bigger = 0;
-    while (bigger < nc && close[bigger].population >= (long)WHERE_DOMINANT * (biggest + 1))
-        bigger++;
+    geo_commune *all = xcalloc((size_t)(nc + n_longer + n), sizeof *all);
+    int k = 0;
+    for (int i = 0; i < nc; i++)
+        if (close[i].population >= enough) all[k++] = close[i];
+    for (int i = 0; i < n_longer && k < WHERE_MAX_SUGGESTIONS; i++)
+        if (longer[i].population >= enough) all[k++] = longer[i];
+    int bigger = k;
     if (bigger) {
-        geo_commune *all = xcalloc((size_t)(bigger + n), sizeof *all);
-        memcpy(all, close, (size_t)bigger * sizeof *all);
-        memcpy(all + bigger, exact, (size_t)n * sizeof *all);
+        memcpy(all + k, exact, (size_t)n * sizeof *all);
         from_choices(all, bigger + n, w);
-        free(all);
     }
+    free(all);
     free(close);
     return bigger > 0;
+}
+
+/*
+ * Communes whose exact name is a shorter form of `name`: without its
+ * leading article, or its words before "sur", "en", "lès", "les", "de"
+ * ("Vorey sur Arzon" → Vorey). Same return and ownership as
+ * geo_communes_find; only exact names.
+ */
+static int other_names(db_conn *c, const char *name, geo_commune **out)
+{
+    *out = NULL;
+    char *key = geo_name_key(name);
+    char *forms[2] = {geo_key_without_article(key), NULL};
+    static const char *const cuts[] = {" sur ", " en ", " les ", " lez ", " de ", " pres "};
+    for (size_t i = 0; i < ARRAY_LEN(cuts) && !forms[1]; i++) {
+        const char *at = strstr(key, cuts[i]);
+        if (at && at > key) forms[1] = xstrndup(key, (size_t)(at - key));
+    }
+    int n = 0;
+    for (int f = 0; f < 2 && n == 0; f++) {
+        if (!forms[f]) continue;
+        free(*out);
+        n = geo_communes_find(c, forms[f], WHERE_MAX_CHOICES, out);
+        if (n < 0) break;
+        int exact = 0;
+        while (exact < n && (*out)[exact].exact)
+            exact++;
+        n = exact;
+    }
+    free(forms[0]);
+    free(forms[1]);
+    free(key);
+    return n;
 }
 
 /* Free text: communes by name, else a département by name (rule 3, text). */
@@ -296,7 +334,7 @@ static int resolve_text(db_conn *c, const char *text, geo_query_kind kind, where
             }
         }
         if (exact >= 1 && !narrowed) {
-            int rc = offer_bigger_spelling(c, t.name, list, exact, w);
+            int rc = offer_bigger_spelling(c, t.name, list, exact, list + exact, n - exact, w);
             if (rc != 0) {
                 free(list);
                 return rc < 0 ? -1 : 0;
@@ -346,11 +384,40 @@ static int resolve_text(db_conn *c, const char *text, geo_query_kind kind, where
         }
         free(former);
         if (n == 0) {
-            /* Nothing by that name: close spellings, offered, never picked. */
-            n = geo_communes_close(c, t.name, WHERE_MAX_CHOICES, &list);
+            /* Nothing by that name: a shorter official name ("Le Mont-Dore"
+             * for Mont-Dore, "Ardes sur Couze" for Ardes), else close
+             * spellings. Offered, never picked — unless the postal code
+             * typed with it leaves exactly one, which is then said. */
+            free(list);
+            n = other_names(c, t.name, &list);
+            if (n > 0 && narrowed) n = narrow(list, n, &t);
             if (n < 0) return -1;
-            if (narrowed) n = narrow(list, n, &t);
+            if (n == 0 || !narrowed) {
+                /* Close spellings too, after the shorter names. */
+                geo_commune *close = NULL;
+                int nc = geo_communes_close(c, t.name, WHERE_MAX_CHOICES, &close);
+                if (nc < 0) {
+                    free(list);
+                    return -1;
+                }
+                if (nc > 0 && narrowed) nc = narrow(close, nc, &t);
+                list = xrealloc(list, (size_t)(n + nc + 1) * sizeof *list);
+                for (int i = 0; i < nc; i++) {
+                    bool seen = false;
+                    for (int k = 0; k < n && !seen; k++)
+                        seen = strcmp(list[k].insee, close[i].insee) == 0;
+                    if (!seen) list[n++] = close[i];
+                }
+                free(close);
+            }
             if (n > WHERE_MAX_SUGGESTIONS) n = WHERE_MAX_SUGGESTIONS;
+            if (n == 1 && t.postal_code[0] && has_postal_code(&list[0], t.postal_code)) {
+                from_commune(c, &list[0], w);
+                snprintf(w->note, sizeof w->note, "« %.80s » : nous avons compris %.100s (%s).",
+                         t.name, list[0].name, list[0].departement);
+                free(list);
+                return 0;
+            }
             if (n > 0) {
                 from_choices(list, n, w);
                 w->suggested = true;

@@ -224,3 +224,17 @@ test('Valence: the far bigger one at once, the others offered', async () => {
   // Homonyms of similar size still ask.
   assert.equal(h1((await get('/lieux?ou=Saint-Denis')).text), 'Précisez la commune');
 });
+
+test('other names people use: without the article, without "sur …", a longer town', async () => {
+  // "Le Mont-Dore" is Mont-Dore; "Vorey sur Arzon" is Vorey: offered, and
+  // picked when the postal code typed with it leaves one.
+  assert.ok(codes(choices((await get('/lieux?ou=' + encodeURIComponent('Le Mont-Dore'))).text)).includes('63236'));
+  const ardes = await get('/lieux?ou=' + encodeURIComponent('Ardes sur couze 63420'));
+  assert.equal(h1(ardes.text), "Lieux d'aide au numérique — Ardes (63)");
+  assert.match(ardes.text, /nous avons compris Ardes \(63\)/);
+  // "Livron": a village of 64 exists, Livron-sur-Drôme is 40 times bigger.
+  const livron = await get('/lieux?ou=Livron');
+  assert.equal(h1(livron.text), 'Précisez la commune');
+  assert.equal(codes(choices(livron.text)).includes('26165'), true);
+  assert.match(choices(livron.text)[0].name, /Livron-sur-Drôme/);
+});

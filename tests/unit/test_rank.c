@@ -56,18 +56,26 @@ TEST(who_answers)
     CHECK(rank_keep(false, false, false, false));
 }
 
+static int cmp(int tier_a, bool in_a, double dist_a, double rel_a, long long id_a, int tier_b,
+               bool in_b, double dist_b, double rel_b, long long id_b)
+{
+    rank_key a = {tier_a, in_a, dist_a, rel_a, id_a}, b = {tier_b, in_b, dist_b, rel_b, id_b};
+    return rank_compare(&a, &b);
+}
+
 TEST(order)
 {
     CHECK(rank_tier_of(true, true) == RANK_NAME);
     CHECK(rank_tier_of(false, true) == RANK_TEXT);
     CHECK(rank_tier_of(false, false) == RANK_NEED);
     /* A name match 30 km away before a need match next door. */
-    CHECK(rank_compare(RANK_NAME, 30, 0.2, 1, RANK_NEED, 0.1, 0, 2) < 0);
-    CHECK(rank_compare(RANK_TEXT, 30, 0.2, 1, RANK_NAME, 40, 0.1, 2) > 0);
-    /* Same tier: closer first, then relevance, then id. */
-    CHECK(rank_compare(RANK_NEED, 1, 0, 9, RANK_NEED, 2, 0, 1) < 0);
-    CHECK(rank_compare(RANK_TEXT, -1, 0.9, 9, RANK_TEXT, -1, 0.5, 1) < 0);
-    CHECK(rank_compare(RANK_TEXT, -1, 0.5, 1, RANK_TEXT, -1, 0.5, 2) < 0);
+    CHECK(cmp(RANK_NAME, false, 30, 0.2, 1, RANK_NEED, true, 0.1, 0, 2) < 0);
+    CHECK(cmp(RANK_TEXT, true, 30, 0.2, 1, RANK_NAME, false, 40, 0.1, 2) > 0);
+    /* Same tier: the chosen commune's first, then closer, relevance, id. */
+    CHECK(cmp(RANK_NEED, true, 3, 0, 9, RANK_NEED, false, 1, 0, 1) < 0);
+    CHECK(cmp(RANK_NEED, false, 1, 0, 9, RANK_NEED, false, 2, 0, 1) < 0);
+    CHECK(cmp(RANK_TEXT, false, -1, 0.9, 9, RANK_TEXT, false, -1, 0.5, 1) < 0);
+    CHECK(cmp(RANK_TEXT, false, -1, 0.5, 1, RANK_TEXT, false, -1, 0.5, 2) < 0);
 }
 
 int main(void)
