@@ -28,3 +28,10 @@ CREATE TABLE commune_former_key (
     insee       TEXT NOT NULL,
     PRIMARY KEY (key, code, insee)
 ) WITHOUT ROWID;
+
+-- The commune links of existing places were made by the former rule (the
+-- nearest commune of the postal code when the name matched none, which sent
+-- typos and former communes to a neighbour): unlink them all, so that the
+-- start-up re-derivation (place_store_derive_all → catalogue_link_communes)
+-- links them again by the new one, former communes and Cedex forms included.
+UPDATE place SET commune_insee = NULL, departement = NULL WHERE commune_insee IS NOT NULL;

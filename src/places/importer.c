@@ -19,6 +19,7 @@
 #include "core/phone.h"
 #include "core/util.h"
 #include "core/validate.h"
+#include "places/catalogue.h"
 #include "places/place_store.h"
 #include "places/vocab.h"
 
@@ -1702,6 +1703,12 @@ static int store_place(run *r, const place_rec *p)
         if (sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL)) return -1;
     }
     report_duplicates(r, p, id);
+    /* Commune name, postal code and position that disagree: the record is
+     * kept (linked as well as can be) and the report says what to check. */
+    char doubt[512];
+    int doubtful = catalogue_link_doubt(r->c, id, doubt, sizeof doubt);
+    if (doubtful < 0) return -1;
+    if (doubtful) WARN(r, "commune", p->commune, "%s", doubt);
     return 0;
 }
 

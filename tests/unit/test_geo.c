@@ -151,6 +151,10 @@ TEST(load)
                  NULL, NULL);
     static const char *const migrations[] = {"migrations/0002-gazetteer.sql",
                                              "migrations/0017-former-communes.sql"};
+    /* 0017 also unlinks the places of 0001 (relinked at start-up): a
+     * table with just those columns stands in for it here. */
+    CHECK(sqlite3_exec(handle, "CREATE TABLE place(commune_insee TEXT, departement TEXT)", NULL,
+                       NULL, NULL) == SQLITE_OK);
     for (size_t i = 0; i < ARRAY_LEN(migrations); i++) {
         char *sql = read_text(migrations[i]);
         CHECK(sql != NULL);
