@@ -204,6 +204,13 @@ static int decide(db_conn *w, const unlinked *t, char insee[8], char dep[4], cha
             if (sqlite3_step(s) == SQLITE_ROW) {
                 snprintf(insee, 8, "%s", db_col_text(s, 0));
                 snprintf(dep, 4, "%s", db_col_text(s, 1));
+                /* A Cedex code is no commune's: only a code that is one
+                 * (of other communes) disagrees with the name. */
+                if (n > 0)
+                    snprintf(doubt, size,
+                             "le code postal %s n’est pas celui de la commune « %s » : rattaché "
+                             "à la commune de ce nom dans le département ; vérifiez le code postal",
+                             t->postal, t->commune);
             }
             sqlite3_reset(s);
         }

@@ -25,8 +25,8 @@
  *    relevance; without a position, by relevance.
  *
  * search.c adds one rule of its own that uses the tiers: a place whose name
- * matches is included up to RANK_NAME_RADIUS_KM around the chosen point,
- * whatever radius the other places needed.
+ * matches is included up to RANK_NAME_RADIUS_KM around the chosen point, or
+ * anywhere in its département, whatever radius the other places needed.
  */
 #ifndef REPERE_RANK_H
 #define REPERE_RANK_H

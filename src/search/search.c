@@ -617,14 +617,16 @@ bool search_value_known(const search_index *si, search_group g, const char *slug
 
 /* One word, quoted (inner quotes doubled); "oe"/"ae" as the ligatures œ/æ
  * when `ligatures` (the FTS tokenizer keeps "œil" whole while the query's
- * folding wrote "oeil"). */
-static void fts_word(buf *b, const char *word, bool ligatures, bool prefix)
+ * folding wrote "oeil"); without its last `drop` bytes (a plural's s). */
+static void fts_word(buf *b, const char *word, bool ligatures, size_t drop, bool prefix)
 {
     buf_putc(b, '"');
-    for (const char *c = word; *c; c++) {
-        if (ligatures && (c[0] == 'o' || c[0] == 'a') && c[1] == 'e') {
+    size_t n = strlen(word) - drop;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = word + i;
+        if (ligatures && (c[0] == 'o' || c[0] == 'a') && c[1] == 'e' && i + 1 < n) {
             buf_puts(b, c[0] == 'o' ? "œ" : "æ");
-            c++;
+            i++;
             continue;
         }
         if (*c == '"') buf_putc(b, '"');
@@ -634,26 +636,43 @@ static void fts_word(buf *b, const char *word, bool ligatures, bool prefix)
     if (prefix) buf_putc(b, '*');
 }
 
+/* Does the word have other written forms to look for: a ligature
+ * ("oeil" / "œil"), a singular ("services" / "service")? */
+static bool has_ligature(const char *w)
+{
+    return strstr(w, "oe") || strstr(w, "ae");
+}
+
+static bool is_plural(const char *w)
+{
+    size_t n = strlen(w);
+    return n >= 5 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != '"';
+}
+
 char *search_fts_query(const char *const *words, size_t count)
 {
     if (count > SEARCH_MAX_TERMS) count = SEARCH_MAX_TERMS;
     /* FTS5 wants an explicit AND next to a parenthesised group. */
     bool groups = false;
     for (size_t i = 0; i < count; i++)
-        groups = groups || strstr(words[i], "oe") || strstr(words[i], "ae");
+        groups = groups || has_ligature(words[i]) || is_plural(words[i]);
     buf b = {0};
     for (size_t i = 0; i < count; i++) {
         if (!words[i][0]) continue;
         if (b.len) buf_puts(&b, groups ? " AND " : " ");
         bool prefix = i == count - 1 && strlen(words[i]) >= 2;
-        bool ligature = strstr(words[i], "oe") || strstr(words[i], "ae");
-        if (ligature) buf_putc(&b, '(');
-        fts_word(&b, words[i], false, prefix);
+        bool ligature = has_ligature(words[i]), plural = is_plural(words[i]);
+        if (ligature || plural) buf_putc(&b, '(');
+        fts_word(&b, words[i], false, 0, prefix);
         if (ligature) {
             buf_puts(&b, " OR ");
-            fts_word(&b, words[i], true, prefix);
-            buf_putc(&b, ')');
+            fts_word(&b, words[i], true, 0, prefix);
         }
+        if (plural) {
+            buf_puts(&b, " OR ");
+            fts_word(&b, words[i], false, 1, prefix);
+        }
+        if (ligature || plural) buf_putc(&b, ')');
     }
     if (!b.len) {
         buf_free(&b);
@@ -814,6 +833,7 @@ typedef struct scan {
     const text_match *matches;
     size_t match_count;
     bool point;       /* around a commune or a position */
+    bool names_near;  /* no radius chosen: places named by the words reach further */
     bool departement; /* in a département */
     uint64_t where_dep, where_insee, where_epci;
     double where_lat, where_lon;
@@ -848,9 +868,16 @@ static void consider(scan *sc, const entry *e)
     if (sc->point) {
         c.always = (sc->where_insee && e->insee_code == sc->where_insee) ||
                    (sc->where_epci && e->epci_code == sc->where_epci);
-        if (!in_box(e, &sc->box) && !c.always) return;
+        bool named = sc->names_near && m && m->in_name;
+        if (!in_box(e, &sc->box) && !c.always && !named) return;
         if (e->has_pos) c.distance = geo_distance_km(sc->where_lat, sc->where_lon, e->lat, e->lon);
         if (c.distance < 0) c.distance = 0;
+        /* Named by the words: listed near the point whatever the radius (rank.h). */
+        if (named && e->has_pos &&
+            (c.distance <= RANK_NAME_RADIUS_KM || e->departement_code == sc->where_dep))
+            c.always = true;
+        else if (!in_box(e, &sc->box) && !c.always)
+            return;
     }
     for (int g = 0; g < SG_COUNT; g++) {
         if (bits_empty(&sc->masks[g])) continue;
@@ -934,6 +961,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
                .matches = matches,
                .match_count = match_count,
                .point = point,
+               .names_near = !(p->radius_km > 0),
                .where_dep = pack_code(out->where.departement),
                .where_insee = pack_code(out->where.insee),
                .where_epci = pack_code(out->where.epci),
@@ -978,15 +1006,14 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     if (point && !(p->radius_km > 0))
         for (size_t i = 0; i < match_count; i++) {
             const entry *e = matches[i].in_name ? find_entry(s, matches[i].id) : NULL;
-            if (!e || !e->has_pos || in_box(e, &sc.box)) continue;
-            if (geo_distance_km(sc.where_lat, sc.where_lon, e->lat, e->lon) > RANK_NAME_RADIUS_KM)
+            if (!e || !e->has_pos || in_box(e, &sc.box)) continue; /* in the box: seen */
+            if (geo_distance_km(sc.where_lat, sc.where_lon, e->lat, e->lon) > RANK_NAME_RADIUS_KM &&
+                e->departement_code != sc.where_dep)
                 continue;
-            size_t before = sc.count;
             if ((sc.where_insee && e->insee_code == sc.where_insee) ||
                 (sc.where_epci && e->epci_code == sc.where_epci))
-                continue; /* already taken by collect() */
-            consider(&sc, e);
-            if (sc.count > before && !sc.cands[before].always) sc.cands[before].always = true;
+                continue;     /* already taken by collect() */
+            consider(&sc, e); /* marks it always-listed */
         }
     candidate *cands = sc.cands;
     size_t nc = sc.count;

@@ -35,6 +35,11 @@ TEST(quoting)
     s = q(w6, 2);
     CHECK_STR(s, "\"clin\" AND (\"oeil\"* OR \"œil\"*)");
     free(s);
+    /* A plural also as its singular: "France Services" finds "France Service". */
+    const char *w7[] = {"france", "services"};
+    s = q(w7, 2);
+    CHECK_STR(s, "\"france\" AND (\"services\"* OR \"service\"*)");
+    free(s);
     CHECK(q(NULL, 0) == NULL);
     const char *w5[] = {""};
     CHECK(q(w5, 1) == NULL);
