@@ -123,25 +123,31 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
     if (res->where.note[0]) json_object_set_new(d, "where_note", json_string(res->where.note));
 }
 
-/* A commune chosen among homonyms because it is far bigger: the others, with
- * links that pick them ("Vous cherchiez une autre Valence ?"). */
-static void set_other_communes(json_t *d, const search_params *p, const search_result *res)
+/* The communes of res->where.choices, each with a link that picks it. */
+static json_t *choices_json(const search_params *p, const search_result *res)
 {
-    if (res->where.kind != WHERE_COMMUNE || !res->where.choice_count) return;
-    json_t *others = json_array();
+    json_t *list = json_array();
     buf qs = {0};
     search_params copy = *p;
     for (size_t i = 0; i < res->where.choice_count; i++) {
         const where_choice *c = &res->where.choices[i];
         copy.chosen_insee = c->insee;
         query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
-        json_array_append_new(others, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
-                                                "departement", c->departement, "departement_name",
-                                                c->departement_name, "postal_codes",
-                                                c->postal_codes, "url", link_to("/lieux", &qs)));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
+                                              "departement", c->departement, "departement_name",
+                                              c->departement_name, "postal_codes", c->postal_codes,
+                                              "url", link_to("/lieux", &qs)));
     }
     buf_free(&qs);
-    json_object_set_new(d, "other_communes", others);
+    return list;
+}
+
+/* A commune chosen among homonyms because it is far bigger: the others, with
+ * links that pick them ("Vous cherchiez une autre Valence ?"). */
+static void set_other_communes(json_t *d, const search_params *p, const search_result *res)
+{
+    if (res->where.kind != WHERE_COMMUNE || !res->where.choice_count) return;
+    json_object_set_new(d, "other_communes", choices_json(p, res));
     json_object_set_new(d, "other_name", json_string(res->where.name));
 }
 
@@ -149,20 +155,7 @@ static int choice_page(req *r, const search_params *p, search_result *res)
 {
     json_t *d = page_model("Précisez la commune");
     set_where_model(d, p, res);
-    json_t *choices = json_array();
-    buf qs = {0};
-    search_params copy = *p;
-    for (size_t i = 0; i < res->where.choice_count; i++) {
-        const where_choice *c = &res->where.choices[i];
-        copy.chosen_insee = c->insee;
-        query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
-        json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
-                                                 "departement", c->departement, "departement_name",
-                                                 c->departement_name, "postal_codes",
-                                                 c->postal_codes, "url", link_to("/lieux", &qs)));
-    }
-    buf_free(&qs);
-    json_object_set_new(d, "choices", choices);
+    json_object_set_new(d, "choices", choices_json(p, res));
     if (res->where.suggested) json_object_set_new(d, "suggested", json_true());
     search_result_free(res);
     return reply_page(r, "search_choice", d);

@@ -238,3 +238,12 @@ test('other names people use: without the article, without "sur …", a longer t
   assert.equal(codes(choices(livron.text)).includes('26165'), true);
   assert.match(choices(livron.text)[0].name, /Livron-sur-Drôme/);
 });
+
+test('a misspelt commune asks the same way on /ateliers, the home page and the embed', async () => {
+  for (const url of ['/ateliers?ou=Anecy', '/?ou=Anecy', '/embed/lieux?ou=Anecy']) {
+    const { status, text } = await get(url);
+    assert.equal(status, 200, url);
+    assert.match(text, /Nous ne trouvons pas « Anecy ». Vouliez-vous dire :/, url);
+    assert.ok(codes(choices(text)).includes('74010'), url);
+  }
+});
