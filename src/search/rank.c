@@ -64,7 +64,9 @@ rank_tier rank_tier_of(bool name_match, bool text_match)
 int rank_compare(const rank_key *a, const rank_key *b)
 {
     if (a->tier != b->tier) return a->tier > b->tier ? -1 : 1;
-    if (a->in_commune != b->in_commune) return a->in_commune ? -1 : 1;
+    /* Among places the words match, the chosen commune's first; the others
+     * (needs only, or no words: a plain list) by distance alone. */
+    if (a->tier > RANK_NEED && a->in_commune != b->in_commune) return a->in_commune ? -1 : 1;
     if (a->distance >= 0 || b->distance >= 0) {
         /* closer first; relevance shortens the distance by up to a third */
         double ka = a->distance / (1.0 + 0.5 * a->relevance);

@@ -20,8 +20,8 @@
  *    words, every place;
  *  - the order (rank_compare_hits): name match first (the words appear in
  *    the place's name), then the other text matches, then the places found
- *    only through the need; within each tier the places of the chosen
- *    commune first, then by distance, shortened by up to a third by text
+ *    only through the need; among the places the words match, the chosen
+ *    commune's first; then by distance, shortened by up to a third by text
  *    relevance; without a position, by relevance.
  *
  * search.c adds one rule of its own that uses the tiers: a place whose name
@@ -78,9 +78,9 @@ typedef struct rank_key {
 } rank_key;
 
 /*
- * Order of two hits: tier (higher first), then the places of the chosen
- * commune (several communes may share an estimated centre: Ozan's mairie
- * before its neighbours'), then distance shortened by relevance when either
+ * Order of two hits: tier (higher first), then, when the words match, the
+ * places of the chosen commune (several communes may share an estimated
+ * centre: Ozan's mairie before its neighbours'), then distance shortened by relevance when either
  * has one, then relevance, then id.
  */
 int rank_compare(const rank_key *a, const rank_key *b);

@@ -72,7 +72,9 @@ TEST(order)
     CHECK(cmp(RANK_NAME, false, 30, 0.2, 1, RANK_NEED, true, 0.1, 0, 2) < 0);
     CHECK(cmp(RANK_TEXT, true, 30, 0.2, 1, RANK_NAME, false, 40, 0.1, 2) > 0);
     /* Same tier: the chosen commune's first, then closer, relevance, id. */
-    CHECK(cmp(RANK_NEED, true, 3, 0, 9, RANK_NEED, false, 1, 0, 1) < 0);
+    CHECK(cmp(RANK_NAME, true, 3, 0, 9, RANK_NAME, false, 1, 0, 1) < 0);
+    CHECK(cmp(RANK_NEED, true, 3, 0, 9, RANK_NEED, false, 1, 0, 1) >
+          0); /* a plain list: distance */
     CHECK(cmp(RANK_NEED, false, 1, 0, 9, RANK_NEED, false, 2, 0, 1) < 0);
     CHECK(cmp(RANK_TEXT, false, -1, 0.9, 9, RANK_TEXT, false, -1, 0.5, 1) < 0);
     CHECK(cmp(RANK_TEXT, false, -1, 0.5, 1, RANK_TEXT, false, -1, 0.5, 2) < 0);
