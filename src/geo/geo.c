@@ -342,7 +342,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
-enum { FILE_REGIONS, FILE_DEPARTEMENTS, FILE_EPCI, FILE_COMMUNES, FILE_COUNT };
+enum { FILE_REGIONS, FILE_DEPARTEMENTS, FILE_EPCI, FILE_COMMUNES, FILE_FORMER, FILE_COUNT };
 
 static const struct {
     const char *name, *header;
@@ -354,6 +354,7 @@ static const struct {
     [FILE_COMMUNES] = {"communes.tsv",
                        "insee\tname\tdep\tparent\tepci\tpopulation\tlat\tlon\tsource\tpostcodes",
                        10},
+    [FILE_FORMER] = {"former.tsv", "code\tname\tinsee\tkind", 4},
 };
 
 /* A line cursor over a file held in memory; lines are NUL-terminated in place. */
@@ -425,8 +426,9 @@ static const char q_loaded_checksum[] = "SELECT value FROM gazetteer_meta WHERE 
 
 /* used by: geo_gazetteer_load — empty the tables, children first. */
 static const char *const q_clear[] = {
-    "DELETE FROM commune_key", "DELETE FROM commune_postal_code", "DELETE FROM commune",
-    "DELETE FROM epci",        "DELETE FROM departement",         "DELETE FROM region",
+    "DELETE FROM commune_former_key",  "DELETE FROM commune_former", "DELETE FROM commune_key",
+    "DELETE FROM commune_postal_code", "DELETE FROM commune",        "DELETE FROM epci",
+    "DELETE FROM departement",         "DELETE FROM region",
 };
 
 /* used by: geo_gazetteer_load — one statement per table. */
@@ -441,6 +443,11 @@ static const char q_insert_commune[] =
     " :epci, :parent, :population, :lat, :lon, :source)";
 static const char q_insert_key[] =
     "INSERT OR IGNORE INTO commune_key(key, insee) VALUES (:key, :insee)";
+static const char q_insert_former[] =
+    "INSERT OR IGNORE INTO commune_former(code, name, insee, kind)"
+    " VALUES (:code, :name, :insee, :kind)";
+static const char q_insert_former_key[] =
+    "INSERT OR IGNORE INTO commune_former_key(key, code, insee) VALUES (:key, :code, :insee)";
 static const char q_insert_postal_code[] =
     "INSERT OR IGNORE INTO commune_postal_code(postal_code, insee) VALUES (:code, :insee)";
 
@@ -463,8 +470,8 @@ static const char q_set_meta[] =
 typedef struct loader {
     sqlite3 *handle;
     const char *dir;
-    sqlite3_stmt *region, *departement, *epci, *commune, *key, *postal_code;
-    int communes;
+    sqlite3_stmt *region, *departement, *epci, *commune, *key, *postal_code, *former, *former_key;
+    int communes, former_count;
 } loader;
 
 static bool bad_row(const loader *l, int file, const tsv *t, const char *why)
@@ -584,6 +591,36 @@ static bool load_file(loader *l, int file, char *text, size_t len)
             l->communes++;
             break;
         }
+        case FILE_FORMER: {
+            if (strlen(f[0]) != 5 || strlen(f[2]) != 5 || strlen(f[3]) != 1 ||
+                !strchr("DAC", f[3][0]))
+                return bad_row(l, file, &t, "bad code or kind");
+            bind_text(l->former, ":code", f[0], -1);
+            /* name is NOT NULL: '' (not NULL) when the source has none. */
+            sqlite3_bind_text(l->former, sqlite3_bind_parameter_index(l->former, ":name"), f[1], -1,
+                              SQLITE_STATIC);
+            bind_text(l->former, ":insee", f[2], -1);
+            bind_text(l->former, ":kind", f[3], -1);
+            if (!run(l->handle, l->former, "insert former commune"))
+                return bad_row(l, file, &t, "rejected");
+            if (!f[1][0]) break;
+            char *key = geo_name_key(f[1]);
+            char *bare = geo_key_without_article(key);
+            bool ok = true;
+            for (int k = 0; k < 2 && ok; k++) {
+                const char *one = k ? bare : key;
+                if (!one || !*one) continue;
+                bind_text(l->former_key, ":key", one, -1);
+                bind_text(l->former_key, ":code", f[0], -1);
+                bind_text(l->former_key, ":insee", f[2], -1);
+                ok = run(l->handle, l->former_key, "insert former commune key");
+            }
+            free(bare);
+            free(key);
+            if (!ok) return bad_row(l, file, &t, "rejected");
+            l->former_count++;
+            break;
+        }
         default:
             break;
         }
@@ -629,7 +666,9 @@ static bool replace_all(loader *l, char **text, const size_t *len)
               (l->epci = prepare(handle, q_insert_epci)) &&
               (l->commune = prepare(handle, q_insert_commune)) &&
               (l->key = prepare(handle, q_insert_key)) &&
-              (l->postal_code = prepare(handle, q_insert_postal_code));
+              (l->postal_code = prepare(handle, q_insert_postal_code)) &&
+              (l->former = prepare(handle, q_insert_former)) &&
+              (l->former_key = prepare(handle, q_insert_former_key));
     /* Parents before children: régions, départements, EPCI, communes. */
     for (int i = 0; ok && i < FILE_COUNT; i++)
         ok = load_file(l, i, text[i], len[i]);
@@ -643,6 +682,8 @@ static bool replace_all(loader *l, char **text, const size_t *len)
     sqlite3_finalize(l->commune);
     sqlite3_finalize(l->key);
     sqlite3_finalize(l->postal_code);
+    sqlite3_finalize(l->former);
+    sqlite3_finalize(l->former_key);
     return ok;
 }
 
@@ -693,8 +734,8 @@ int geo_gazetteer_load(sqlite3 *handle, const char *dir)
     if (ok) {
         rc = 0;
         if (!unchanged)
-            fprintf(stderr, "repere: gazetteer loaded from %s: %d communes (%s)\n", dir, l.communes,
-                    checksum);
+            fprintf(stderr, "repere: gazetteer loaded from %s: %d communes, %d former names (%s)\n",
+                    dir, l.communes, l.former_count, checksum);
     }
 out:
     for (int i = 0; i < FILE_COUNT; i++)
@@ -948,4 +989,202 @@ int geo_departement_find(db_conn *c, const char *input, geo_departement *out)
     sqlite3_reset(s);
     free(key);
     return found;
+}
+
+/* ---- former communes and close spellings ---- */
+
+/* used by: geo_former_find — a former name's key (commune_former_key's
+ * primary key), with today's commune. */
+static const char q_former_by_key[] =
+    "SELECT " COMMUNE_COLUMNS ", f.code, f.name"
+    " FROM commune_former_key k"
+    " JOIN commune_former f ON f.code = k.code AND f.insee = k.insee"
+    " JOIN commune c ON c.insee = k.insee"
+    " JOIN departement d ON d.code = c.departement"
+    " WHERE k.key = :key"
+    " ORDER BY c.population DESC, c.insee LIMIT :max";
+
+int geo_former_find(db_conn *c, const char *input, size_t max, geo_former **out)
+{
+    *out = NULL;
+    char *key = geo_name_key(input);
+    if (!*key || max == 0) {
+        free(key);
+        return 0;
+    }
+    sqlite3_stmt *s = db_stmt_try(c, q_former_by_key);
+    if (!s) {
+        free(key);
+        return -1;
+    }
+    bind_text(s, ":key", key, -1);
+    bind_int(s, ":max", (int64_t)(max > INT32_MAX ? INT32_MAX : max));
+    geo_former *list = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) list = xrealloc(list, (cap = cap ? cap * 2 : 4) * sizeof *list);
+        read_commune(s, &list[n].current);
+        copy_text(list[n].code, sizeof list[n].code, sqlite3_column_text(s, 10));
+        copy_text(list[n].name, sizeof list[n].name, sqlite3_column_text(s, 11));
+        n++;
+    }
+    sqlite3_reset(s);
+    free(key);
+    if (rc != SQLITE_DONE) {
+        report(db_handle(c), "former commune query");
+        free(list);
+        return -1;
+    }
+    *out = list;
+    return (int)n;
+}
+
+/* used by: geo_former_by_code — an old INSEE code (commune_former's primary
+ * key), with today's commune. */
+static const char q_former_by_code[] = "SELECT " COMMUNE_COLUMNS ", f.code, f.name"
+                                       " FROM commune_former f"
+                                       " JOIN commune c ON c.insee = f.insee"
+                                       " JOIN departement d ON d.code = c.departement"
+                                       " WHERE f.code = :code ORDER BY c.population DESC LIMIT 1";
+
+int geo_former_by_code(db_conn *c, const char *code, geo_former *out)
+{
+    sqlite3_stmt *s = db_stmt_try(c, q_former_by_code);
+    if (!s) return -1;
+    bind_text(s, ":code", code, -1);
+    int rc = sqlite3_step(s), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_commune(s, &out->current);
+        copy_text(out->code, sizeof out->code, sqlite3_column_text(s, 10));
+        copy_text(out->name, sizeof out->name, sqlite3_column_text(s, 11));
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        report(db_handle(c), "former commune query");
+        found = -1;
+    }
+    sqlite3_reset(s);
+    return found;
+}
+
+int geo_edit_distance(const char *a, const char *b, int limit)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if ((n > m ? n - m : m - n) > (size_t)limit) return limit + 1;
+    if (n > 64 || m > 64) return strcmp(a, b) == 0 ? 0 : limit + 1;
+    /* Optimal string alignment: insertions, deletions, substitutions and
+     * transpositions of two neighbours each cost 1. Three rows suffice. */
+    int rows[3][65];
+    int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = (int)i;
+        int best = cur[0];
+        for (size_t j = 1; j <= m; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v) v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+            if (v < best) best = v;
+        }
+        if (best > limit) return limit + 1;
+        int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m] > limit ? limit + 1 : prev[m];
+}
+
+/* used by: geo_communes_close — every key (current and former names) that
+ * starts with the same letter, with today's commune: a few thousand rows,
+ * read only when a name was not found at all. */
+static const char q_keys_from_letter[] =
+    "SELECT k.key, k.insee FROM commune_key k WHERE k.key >= :from AND k.key < :to"
+    " UNION ALL SELECT f.key, f.insee FROM commune_former_key f"
+    " WHERE f.key >= :from AND f.key < :to";
+
+typedef struct close_key {
+    char insee[6];
+    int distance;
+} close_key;
+
+/* Most populated first: "Anecy" means Annecy before any smaller namesake. */
+static int cmp_close(const void *a, const void *b)
+{
+    const geo_commune *x = a, *y = b;
+    return (y->population > x->population) - (y->population < x->population);
+}
+
+int geo_communes_close(db_conn *c, const char *input, size_t max, geo_commune **out)
+{
+    *out = NULL;
+    char *key = geo_name_key(input);
+    size_t len = strlen(key);
+    int limit = len < 4 ? 0 : len < 8 ? 1 : 2;
+    if (!limit || max == 0) {
+        free(key);
+        return 0;
+    }
+    char from[2] = {key[0], '\0'}, to[2] = {(char)(key[0] + 1), '\0'};
+    sqlite3_stmt *s = db_stmt_try(c, q_keys_from_letter);
+    if (!s) {
+        free(key);
+        return -1;
+    }
+    bind_text(s, ":from", from, -1);
+    bind_text(s, ":to", to, -1);
+    close_key *found = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(s, 0);
+        const char *insee = (const char *)sqlite3_column_text(s, 1);
+        if (!k || !insee) continue;
+        int d = geo_edit_distance(key, k, limit);
+        if (d > limit || d == 0) continue;
+        size_t i = 0;
+        while (i < n && strcmp(found[i].insee, insee) != 0)
+            i++;
+        if (i == n) {
+            if (n == cap) found = xrealloc(found, (cap = cap ? cap * 2 : 16) * sizeof *found);
+            copy_text(found[n].insee, sizeof found[n].insee, (const unsigned char *)insee);
+            found[n++].distance = d;
+        } else if (d < found[i].distance) {
+            found[i].distance = d;
+        }
+    }
+    sqlite3_reset(s);
+    free(key);
+    if (rc != SQLITE_DONE) {
+        report(db_handle(c), "close names query");
+        free(found);
+        return -1;
+    }
+    /* The closest spellings only: one letter off beats two. */
+    int best = limit + 1;
+    for (size_t i = 0; i < n; i++)
+        if (found[i].distance < best) best = found[i].distance;
+    geo_commune *list = n ? xcalloc(n, sizeof *list) : NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (found[i].distance != best) continue;
+        int r = geo_commune_by_insee(c, found[i].insee, &list[kept]);
+        if (r < 0) {
+            free(found);
+            free(list);
+            return -1;
+        }
+        if (r == 1) list[kept++].exact = false;
+    }
+    free(found);
+    qsort(list, kept, sizeof *list, cmp_close);
+    if (kept > max) kept = max;
+    *out = list;
+    return (int)kept;
 }

@@ -174,4 +174,38 @@ int geo_commune_nearest(db_conn *c, double lat, double lon, geo_commune *out);
  */
 int geo_departement_find(db_conn *c, const char *input, geo_departement *out);
 
+/* ---- former communes and close spellings ---- */
+
+/* A former commune (commune déléguée or associée, or an old INSEE code) and
+ * the commune it is part of today. */
+typedef struct geo_former {
+    char code[6];        /* its own old INSEE code: "74093" */
+    char name[128];      /* "Cran-Gevrier"; "" when the source gives no name */
+    geo_commune current; /* today's commune: Annecy */
+} geo_former;
+
+/*
+ * Former communes whose name key (or key without article) is exactly the
+ * input's, today's commune by decreasing population; at most `max`. Same
+ * return and ownership as geo_communes_find.
+ */
+int geo_former_find(db_conn *c, const char *input, size_t max, geo_former **out);
+
+/* The former commune with this old INSEE code: 1 (filled), 0 unknown, -1 error. */
+int geo_former_by_code(db_conn *c, const char *code, geo_former *out);
+
+/*
+ * Communes (current or former names) whose key is a close spelling of the
+ * input's key: edit distance (insertion, deletion, substitution, swap of
+ * two neighbours) 1 for keys of 4 to 7 characters, 2 from 8 on, none below
+ * 4; same first letter. Only the closest distance found is kept, most
+ * populated first, at most `max`, each with exact = false: for "Vouliez-vous
+ * dire … ?", never to pick one silently. Same return and ownership as
+ * geo_communes_find.
+ */
+int geo_communes_close(db_conn *c, const char *input, size_t max, geo_commune **out);
+
+/* Edit distance between two keys (as above), or limit + 1 when greater. Pure. */
+int geo_edit_distance(const char *a, const char *b, int limit);
+
 #endif

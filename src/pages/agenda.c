@@ -521,6 +521,7 @@ static int choice_page(req *r, agenda_query *q)
     buf_free(&qs);
     buf_free(&link);
     json_object_set_new(d, "choices", choices);
+    if (q->where.suggested) json_object_set_new(d, "suggested", json_true());
     /* The form asks "Où ?" again and keeps the rest. */
     agenda_params ps = {.count = 0};
     params_of(q, &ps);

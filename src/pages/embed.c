@@ -94,6 +94,7 @@ static int where_page(req *r, const where_result *w)
                                         "postal_codes", w->choices[i].postal_codes, "url",
                                         with_commune(r, w->choices[i].insee)));
     json_object_set_new(d, "choices", choices);
+    if (w->suggested) json_object_set_new(d, "suggested", json_true());
     json_object_set_new(d, "asking", json_true());
     return reply_embed(r, d);
 }

@@ -154,6 +154,7 @@ int page_home(req *r)
             }
             buf_free(&b);
             json_object_set_new(d, "choices", choices);
+            if (w.suggested) json_object_set_new(d, "suggested", json_true());
         } else if (w.kind == WHERE_UNKNOWN) {
             json_object_set_new(d, "where_error", json_string(w.message));
         }

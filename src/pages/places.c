@@ -31,6 +31,7 @@ static void query_string(buf *b, const search_params *p, int group, const char *
         url_encode(b, value);                                                                      \
     } while (0)
     if (p->q && *p->q) ADD("q", p->q);
+    if (p->literal) ADD("litteral", "1");
     if (p->where && *p->where) ADD("ou", p->where);
     if (p->chosen_insee && *p->chosen_insee) ADD("commune", p->chosen_insee);
     if (p->has_position) {
@@ -109,28 +110,53 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
         json_object_set_new(d, "where_from", json_string(from));
         free(from);
     }
-    if (res->interpretation[0])
+    if (res->interpretation[0]) {
         json_object_set_new(d, "interpretation", json_string(res->interpretation));
+        /* One click to search the words only (rank.h). */
+        buf qs = {0};
+        search_params words_only = *p;
+        words_only.literal = true;
+        query_string(&qs, &words_only, -1, NULL, NULL, NULL, NULL);
+        json_object_set_new(d, "literal_url", link_to("/lieux", &qs));
+        buf_free(&qs);
+    }
+    if (res->where.note[0]) json_object_set_new(d, "where_note", json_string(res->where.note));
 }
 
-static int choice_page(req *r, const search_params *p, search_result *res)
+/* The communes of res->where.choices, each with a link that picks it. */
+static json_t *choices_json(const search_params *p, const search_result *res)
 {
-    json_t *d = page_model("Précisez la commune");
-    set_where_model(d, p, res);
-    json_t *choices = json_array();
+    json_t *list = json_array();
     buf qs = {0};
     search_params copy = *p;
     for (size_t i = 0; i < res->where.choice_count; i++) {
         const where_choice *c = &res->where.choices[i];
         copy.chosen_insee = c->insee;
         query_string(&qs, &copy, -1, NULL, NULL, NULL, NULL);
-        json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
-                                                 "departement", c->departement, "departement_name",
-                                                 c->departement_name, "postal_codes",
-                                                 c->postal_codes, "url", link_to("/lieux", &qs)));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", c->name,
+                                              "departement", c->departement, "departement_name",
+                                              c->departement_name, "postal_codes", c->postal_codes,
+                                              "url", link_to("/lieux", &qs)));
     }
     buf_free(&qs);
-    json_object_set_new(d, "choices", choices);
+    return list;
+}
+
+/* A commune chosen among homonyms because it is far bigger: the others, with
+ * links that pick them ("Vous cherchiez une autre Valence ?"). */
+static void set_other_communes(json_t *d, const search_params *p, const search_result *res)
+{
+    if (res->where.kind != WHERE_COMMUNE || !res->where.choice_count) return;
+    json_object_set_new(d, "other_communes", choices_json(p, res));
+    json_object_set_new(d, "other_name", json_string(res->where.name));
+}
+
+static int choice_page(req *r, const search_params *p, search_result *res)
+{
+    json_t *d = page_model("Précisez la commune");
+    set_where_model(d, p, res);
+    json_object_set_new(d, "choices", choices_json(p, res));
+    if (res->where.suggested) json_object_set_new(d, "suggested", json_true());
     search_result_free(res);
     return reply_page(r, "search_choice", d);
 }
@@ -151,6 +177,7 @@ int page_places(req *r)
 
     json_t *d = page_model("Lieux d'aide au numérique");
     set_where_model(d, &p, &res);
+    set_other_communes(d, &p, &res);
     if (res.where.kind == WHERE_UNKNOWN) {
         json_object_set_new(d, "where_unknown", json_string(res.where.message));
         r->status = 200;

@@ -28,6 +28,8 @@ bool search_parse(req *r, search_params *p, const char **error)
     p->q = req_query(r, "q");
     p->where = req_query(r, "ou");
     p->chosen_insee = req_query(r, "commune");
+    const char *literal = req_query(r, "litteral");
+    p->literal = literal && *literal && strcmp(literal, "0") != 0;
     if (p->q && strlen(p->q) > SEARCH_MAX_QUERY) {
         *error = "Le champ « Que voulez-vous faire ? » est trop long (200 caractères au plus).";
         return false;

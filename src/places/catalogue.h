@@ -9,10 +9,17 @@
 
 #include "core/db.h"
 
+#include <stddef.h>
+
 /*
- * Link places that have no commune_insee yet to their gazetteer commune
- * (published code_insee when valid; else the communes of their postal code,
- * chosen by name, else the nearest one) and set their département.
+ * Link places that have no commune_insee yet to their gazetteer commune and
+ * set their département: the published code_insee (an old code: today's
+ * commune); else the commune of the postal code with that name, a former
+ * commune of that name (merged since), the name in the postal code's
+ * département (Cedex codes), a close spelling among the postal code's
+ * communes, its only commune, or the one nearest the record's position —
+ * the last three, and a position far from the named commune, are doubts
+ * that catalogue_link_doubt() tells (catalogue.c, decide()).
  * Runs inside the caller's write transaction. Returns the number of places
  * linked, or -1 on a database error.
  */
@@ -20,6 +27,14 @@ int catalogue_link_communes(db_conn *w);
 /* The same for one place (place_store, after each write): 1 linked, 0 not
  * (already linked, or no commune found), -1 on a database error. */
 int catalogue_link_place(db_conn *w, int64_t id);
+
+/*
+ * What a person should check about the commune link of place `id` when its
+ * commune name, postal code and position disagree: writes a French
+ * sentence into doubt (size bytes) and returns 1; returns 0 when they agree
+ * (doubt = ""), -1 on a database error. For the import report.
+ */
+int catalogue_link_doubt(db_conn *w, int64_t id, char *doubt, size_t size);
 
 /*
  * Mirror the labels for people of the services and typologie vocabularies

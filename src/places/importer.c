@@ -1743,6 +1743,12 @@ static int store_place(run *r, const place_rec *p)
     r->rep->kept_by_place += counts.kept;
     r->rep->proposed += counts.proposed;
     report_duplicates(r, p, id);
+    /* Commune name, postal code and position that disagree: the record is
+     * kept (linked as well as can be) and the report says what to check. */
+    char doubt[512];
+    int doubtful = catalogue_link_doubt(r->c, id, doubt, sizeof doubt);
+    if (doubtful < 0) return -1;
+    if (doubtful) WARN(r, "commune", p->commune, "%s", doubt);
     return 0;
 }
 

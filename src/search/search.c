@@ -2,6 +2,7 @@
  * search.c — see search.h for what and why.
  */
 #include "search/search.h"
+#include "search/rank.h"
 #include "geo/geo.h"
 #include "hours/hours.h"
 #include "places/place_view.h"
@@ -166,11 +167,7 @@ typedef struct snapshot {
     int refs;
 } snapshot;
 
-typedef struct synonym {
-    char *phrase; /* folded */
-    size_t words;
-    int service; /* index in the services vocabulary, -1: a word to drop */
-} synonym;
+typedef rank_synonym synonym; /* phrase folded; service -1: a word to drop */
 
 /* A result-list item of a place (place_list_item), kept for the data
  * version and minute it was built for: its hours say "open now" and "closes
@@ -723,20 +720,64 @@ bool search_value_known(const search_index *si, search_group g, const char *slug
 
 /* ---- text ---- */
 
+/* One word, quoted (inner quotes doubled); "oe"/"ae" as the ligatures œ/æ
+ * when `ligatures` (the FTS tokenizer keeps "œil" whole while the query's
+ * folding wrote "oeil"); without its last `drop` bytes (a plural's s). */
+static void fts_word(buf *b, const char *word, bool ligatures, size_t drop, bool prefix)
+{
+    buf_putc(b, '"');
+    size_t n = strlen(word) - drop;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = word + i;
+        if (ligatures && (c[0] == 'o' || c[0] == 'a') && c[1] == 'e' && i + 1 < n) {
+            buf_puts(b, c[0] == 'o' ? "œ" : "æ");
+            i++;
+            continue;
+        }
+        if (*c == '"') buf_putc(b, '"');
+        buf_putc(b, *c);
+    }
+    buf_putc(b, '"');
+    if (prefix) buf_putc(b, '*');
+}
+
+/* Does the word have other written forms to look for: a ligature
+ * ("oeil" / "œil"), a singular ("services" / "service")? */
+static bool has_ligature(const char *w)
+{
+    return strstr(w, "oe") || strstr(w, "ae");
+}
+
+static bool is_plural(const char *w)
+{
+    size_t n = strlen(w);
+    return n >= 5 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != '"';
+}
+
 char *search_fts_query(const char *const *words, size_t count)
 {
     if (count > SEARCH_MAX_TERMS) count = SEARCH_MAX_TERMS;
+    /* FTS5 wants an explicit AND next to a parenthesised group. */
+    bool groups = false;
+    for (size_t i = 0; i < count; i++)
+        groups = groups || has_ligature(words[i]) || is_plural(words[i]);
     buf b = {0};
     for (size_t i = 0; i < count; i++) {
         if (!words[i][0]) continue;
-        if (b.len) buf_putc(&b, ' ');
-        buf_putc(&b, '"');
-        for (const char *c = words[i]; *c; c++) {
-            if (*c == '"') buf_putc(&b, '"');
-            buf_putc(&b, *c);
+        if (b.len) buf_puts(&b, groups ? " AND " : " ");
+        bool prefix = i == count - 1 && strlen(words[i]) >= 2;
+        bool ligature = has_ligature(words[i]), plural = is_plural(words[i]);
+        if (ligature || plural) buf_putc(&b, '(');
+        fts_word(&b, words[i], false, 0, prefix);
+        if (ligature) {
+            buf_puts(&b, " OR ");
+            fts_word(&b, words[i], true, 0, prefix);
         }
-        buf_putc(&b, '"');
-        if (i == count - 1 && strlen(words[i]) >= 2) buf_putc(&b, '*');
+        if (plural) {
+            buf_puts(&b, " OR ");
+            fts_word(&b, words[i], false, 1, prefix);
+        }
+        if (ligature || plural) buf_putc(&b, ')');
     }
     if (!b.len) {
         buf_free(&b);
@@ -746,15 +787,16 @@ char *search_fts_query(const char *const *words, size_t count)
 }
 
 typedef struct analysis {
-    bits128 services; /* needs recognised through synonyms */
+    bits128 services; /* needs recognised through synonyms (none when literal) */
     char *words[SEARCH_MAX_TERMS];
     size_t word_count;
-    char *folded; /* owns the words */
+    bool last_is_need; /* the last word is a need's, typed whole: no prefix search */
+    char *folded;      /* owns the words */
 } analysis;
 
 /* Split the folded query into words; recognise synonym phrases (longest
  * first); keep the other words for the full-text search. */
-static void analyse(const search_index *si, const char *q, analysis *a)
+static void analyse(const search_index *si, const char *q, bool literal, analysis *a)
 {
     memset(a, 0, sizeof *a);
     a->folded = text_fold(q ? q : "");
@@ -763,38 +805,44 @@ static void analyse(const search_index *si, const char *q, analysis *a)
     for (char *t = strtok(a->folded, " "); t && n < ARRAY_LEN(tokens); t = strtok(NULL, " "))
         tokens[n++] = t;
     for (size_t i = 0; i < n;) {
-        const synonym *best = NULL;
-        for (size_t k = 0; k < si->synonym_count; k++) {
-            const synonym *s = &si->synonyms[k];
-            if (s->words > n - i || (best && s->words <= best->words)) continue;
-            /* compare s->words tokens starting at i */
-            const char *p = s->phrase;
-            bool ok = true;
-            for (size_t w = 0; w < s->words && ok; w++) {
-                size_t len = strlen(tokens[i + w]);
-                ok = strncmp(p, tokens[i + w], len) == 0 && (p[len] == ' ' || p[len] == '\0');
-                p += len + (p[len] == ' ');
-            }
-            if (ok) best = s;
-        }
+        bool typo = false;
+        const synonym *best =
+            rank_match_synonym(si->synonyms, si->synonym_count, tokens + i, n - i, &typo);
         if (best) {
-            if (best->service >= 0) bit_set(&a->services, (size_t)best->service);
+            /* A need is an interpretation (rank.h): its words, as typed, are
+             * searched in the text too, unless only a typo made them a need
+             * (no text has "ordinatuer"). */
+            /* A phrase may stand for several needs, one line each
+             * ("france travail": a job, and the procedures online). */
+            for (size_t k = 0; k < si->synonym_count && !literal && best->service >= 0; k++)
+                if (si->synonyms[k].service >= 0 &&
+                    strcmp(si->synonyms[k].phrase, best->phrase) == 0)
+                    bit_set(&a->services, (size_t)si->synonyms[k].service);
+            for (size_t w = 0; w < best->words && best->service >= 0 && (!typo || literal); w++)
+                if (a->word_count < SEARCH_MAX_TERMS) {
+                    a->words[a->word_count++] = tokens[i + w];
+                    a->last_is_need = true;
+                }
             i += best->words;
         } else {
-            if (a->word_count < SEARCH_MAX_TERMS) a->words[a->word_count++] = tokens[i];
+            if (a->word_count < SEARCH_MAX_TERMS) {
+                a->words[a->word_count++] = tokens[i];
+                a->last_is_need = false;
+            }
             i++;
         }
     }
 }
 
 /* Used by: search_run (full-text candidates, best first; never joined with geography). */
-static const char Q_FTS[] =
-    "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0) FROM place_fts"
-    " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
+static const char Q_FTS[] = "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0),"
+                            " bm25(place_fts, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) FROM place_fts"
+                            " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
 
 typedef struct text_match {
     int64_t id;
     double relevance;
+    bool in_name; /* some of the words are in the place's name */
 } text_match;
 
 static int cmp_match_id(const void *a, const void *b)
@@ -809,6 +857,9 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
     *count = 0;
     char *match = search_fts_query((const char *const *)a->words, a->word_count);
     if (!match) return NULL;
+    /* "caf" is the CAF, not every "café". */
+    size_t len = strlen(match);
+    if (a->last_is_need && len && match[len - 1] == '*') match[len - 1] = '\0';
     db_conn *c = db_reader(d);
     sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
     text_match *out = NULL;
@@ -824,6 +875,7 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
             if (*count == 0) best = score;
             out[*count].id = sqlite3_column_int64(s, 0);
             out[*count].relevance = best < 0 ? score / best : 1.0;
+            out[*count].in_name = sqlite3_column_double(s, 2) < 0;
             (*count)++;
         }
         sqlite3_reset(s);
@@ -840,7 +892,8 @@ typedef struct candidate {
     const entry *e;
     double distance;
     double relevance;
-    bool always;    /* in the chosen commune or its EPCI */
+    bool always; /* in the chosen commune or its EPCI, or named by the words */
+    rank_tier tier;
     unsigned fails; /* bit g set when the entry fails group g's filter */
 } candidate;
 
@@ -850,14 +903,9 @@ static int cmp_hit(const void *a, const void *b, void *ctx)
 {
     const search_hit *x = a, *y = b;
     (void)ctx;
-    if (x->distance_km >= 0 || y->distance_km >= 0) {
-        /* closer first; relevance shortens the distance by up to a third */
-        double kx = x->distance_km / (1.0 + 0.5 * x->relevance);
-        double ky = y->distance_km / (1.0 + 0.5 * y->relevance);
-        if (kx != ky) return kx < ky ? -1 : 1;
-    }
-    if (x->relevance != y->relevance) return x->relevance > y->relevance ? -1 : 1;
-    return (x->id > y->id) - (x->id < y->id);
+    rank_key kx = {x->tier, x->in_commune, x->distance_km, x->relevance, x->id},
+             ky = {y->tier, y->in_commune, y->distance_km, y->relevance, y->id};
+    return rank_compare(&kx, &ky);
 }
 
 typedef struct keyed_hit {
@@ -889,8 +937,8 @@ typedef struct scan {
     const analysis *a;
     const text_match *matches;
     size_t match_count;
-    bool text_filter; /* words that are not needs: only the places that match them */
     bool point;       /* around a commune or a position */
+    bool names_near;  /* no radius chosen: places named by the words reach further */
     bool departement; /* in a département */
     uint64_t where_dep, where_insee, where_epci;
     double where_lat, where_lon;
@@ -912,26 +960,30 @@ static bool in_box(const entry *e, const geo_bbox *box)
 static void consider(scan *sc, const entry *e)
 {
     const analysis *a = sc->a;
-    double relevance = 0;
-    if (a->word_count) {
-        text_match key = {e->id, 0};
-        const text_match *m =
-            sc->match_count ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
-                            : NULL;
-        if (m)
-            relevance = m->relevance;
-        else if (sc->text_filter)
-            return;
-    }
-    if (!bits_empty(&a->services) && !bits_any(&e->bits[SG_SERVICE], &a->services)) return;
+    text_match key = {e->id, 0, false};
+    const text_match *m =
+        a->word_count && sc->match_count
+            ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
+            : NULL;
+    bool has_need = !bits_empty(&a->services);
+    if (!rank_keep(a->word_count > 0, m != NULL, has_need,
+                   has_need && bits_any(&e->bits[SG_SERVICE], &a->services)))
+        return;
     if (sc->departement && e->departement_code != sc->where_dep) return;
-    candidate c = {e, -1, relevance, false, 0};
+    candidate c = {e, -1, m ? m->relevance : 0, false, rank_tier_of(m && m->in_name, m != NULL), 0};
     if (sc->point) {
         c.always = (sc->where_insee && e->insee_code == sc->where_insee) ||
                    (sc->where_epci && e->epci_code == sc->where_epci);
-        if (!in_box(e, &sc->box) && !c.always) return;
+        bool named = sc->names_near && m && m->in_name;
+        if (!in_box(e, &sc->box) && !c.always && !named) return;
         if (e->has_pos) c.distance = geo_distance_km(sc->where_lat, sc->where_lon, e->lat, e->lon);
         if (c.distance < 0) c.distance = 0;
+        /* Named by the words: listed near the point whatever the radius (rank.h). */
+        if (named && e->has_pos &&
+            (c.distance <= RANK_NAME_RADIUS_KM || e->departement_code == sc->where_dep))
+            c.always = true;
+        else if (!in_box(e, &sc->box) && !c.always)
+            return;
     }
     for (int g = 0; g < SG_COUNT; g++) {
         if (bits_empty(&sc->masks[g])) continue;
@@ -990,10 +1042,9 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     if (out->where.kind == WHERE_CHOICE || out->where.kind == WHERE_UNKNOWN) return 0;
 
     analysis a;
-    analyse(si, p->q, &a);
+    analyse(si, p->q, p->literal, &a);
     size_t match_count = 0;
     text_match *matches = a.word_count ? fts_candidates(d, &a, &match_count) : NULL;
-    bool text_filter = a.word_count > 0 && bits_empty(&a.services);
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
@@ -1014,8 +1065,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     scan sc = {.a = &a,
                .matches = matches,
                .match_count = match_count,
-               .text_filter = text_filter,
                .point = point,
+               .names_near = !(p->radius_km > 0),
                .where_dep = pack_code(out->where.departement),
                .where_insee = pack_code(out->where.insee),
                .where_epci = pack_code(out->where.epci),
@@ -1056,6 +1107,20 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         for (size_t i = 0; i < s->count; i++)
             consider(&sc, &s->entries[i]);
     }
+    /* A place named by the words is listed near the chosen point even when
+     * the others needed a smaller radius (rank.h). */
+    if (point && !(p->radius_km > 0))
+        for (size_t i = 0; i < match_count; i++) {
+            const entry *e = matches[i].in_name ? find_entry(s, matches[i].id) : NULL;
+            if (!e || !e->has_pos || in_box(e, &sc.box)) continue; /* in the box: seen */
+            if (geo_distance_km(sc.where_lat, sc.where_lon, e->lat, e->lon) > RANK_NAME_RADIUS_KM &&
+                e->departement_code != sc.where_dep)
+                continue;
+            if ((sc.where_insee && e->insee_code == sc.where_insee) ||
+                (sc.where_epci && e->epci_code == sc.where_epci))
+                continue;     /* already taken by collect() */
+            consider(&sc, e); /* marks it always-listed */
+        }
     candidate *cands = sc.cands;
     size_t nc = sc.count;
     out->radius_km = radius;
@@ -1077,7 +1142,9 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         candidate *c = &cands[i];
         if (radius > 0 && !c->always && c->distance > radius) continue;
         if (c->fails == 0) {
-            out->hits[out->total++] = (search_hit){c->e->id, c->distance, c->relevance};
+            out->hits[out->total++] =
+                (search_hit){c->e->id, c->distance, c->relevance, (int)c->tier,
+                             sc.where_insee && c->e->insee_code == sc.where_insee};
             if (radius > 0 && c->distance > radius) out->beyond_radius = true;
         }
         for (int g = 0; g < SG_COUNT; g++) {

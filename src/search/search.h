@@ -5,10 +5,11 @@
  *
  * How it works, and why:
  *  - The words typed go through the synonym table (data/synonyms.tsv): words
- *    that name a need become a service filter ("CAF" → démarches
- *    administratives, shown to the person as the interpretation); the other
- *    words become an FTS5 query (each word quoted, prefix on the last one),
- *    run alone — never joined with geography — and capped.
+ *    that name a need become an interpretation ("CAF" → démarches
+ *    administratives, shown to the person with a link to drop it) that finds
+ *    and ranks places but never hides one whose name or text matches
+ *    (rank.h); the words become an FTS5 query (each word quoted, prefix on
+ *    the last one), run alone — never joined with geography — and capped.
  *  - Filtering, facet counts, distances and ranking run in memory over a
  *    compact index of every open place (search_index), rebuilt when the
  *    catalogue changes (db_version) or the day changes, with the day's
@@ -58,6 +59,7 @@ typedef enum search_group {
 /* Parsed parameters (same names in /lieux, /lieux.geojson and the API). */
 typedef struct search_params {
     const char *q;            /* as typed */
+    bool literal;             /* litteral=1: the words only, no interpretation */
     const char *where;        /* ou= as typed */
     const char *chosen_insee; /* commune=: the commune picked on the choice page */
     bool has_position;        /* lat= & lon= */
@@ -72,6 +74,8 @@ typedef struct search_hit {
     int64_t id;
     double distance_km; /* < 0 when no position */
     double relevance;   /* 0..1, 1 = best text match */
+    int tier;           /* rank_tier (rank.h): name match, text match, need only */
+    bool in_commune;    /* in the commune chosen in « Où ? » */
 } search_hit;
 
 typedef struct search_facet_value {

@@ -17,8 +17,24 @@
  *     - text names a commune: "Grenoble (38)", as the suggestions and the
  *       labels write it, is the name within that département. One exact
  *       name resolves; several exact names (Saint-Denis) or several partial
- *       ones are offered as choices; a text no commune has exactly may name
- *       a département ("Savoie");
+ *       ones are offered as choices, by population, unless the most
+ *       populated is WHERE_DOMINANT times the next (Valence, Drôme: chosen,
+ *       the others offered as well); a text that names a département
+ *       exactly ("Savoie", "La Réunion") is the département unless a commune
+ *       of that département has that name (Paris);
+ *     - the name may come with a postal code or a département number, in
+ *       either order ("Rumilly 74150", "Rumilly 74", "74003 Annecy Cedex
+ *       03"): the communes of that name are narrowed to it; a Cedex code
+ *       (no commune has it) narrows to its département; "Cedex NN" is
+ *       ignored;
+ *     - a former commune (merged, délégée, associée) resolves to the
+ *       commune it is part of today, saying so (note);
+ *     - a name found nowhere is compared with every name of the same first
+ *       letter: up to WHERE_MAX_SUGGESTIONS close spellings are offered
+ *       ("Vouliez-vous dire Annecy ?", suggested), never picked silently;
+ *     - a postal code of a collectivité d'outre-mer outside the gazetteer
+ *       (97133 Saint-Barthélemy) says so rather than taking the commune
+ *       whose INSEE code it happens to be;
  *  4. nothing found: a French message saying so, for the page to show.
  * Every page shows the choices of WHERE_CHOICE with links that add
  * commune=INSEE to its own parameters: no page picks a homonym silently.
@@ -32,8 +48,10 @@
 #include "core/db.h"
 
 enum {
-    WHERE_MAX_TEXT = 100,   /* bytes of ou=; longer is refused */
-    WHERE_MAX_CHOICES = 30, /* communes offered on an ambiguous "Où ?" */
+    WHERE_MAX_TEXT = 100,      /* bytes of ou=; longer is refused */
+    WHERE_MAX_CHOICES = 30,    /* communes offered on an ambiguous "Où ?" */
+    WHERE_MAX_SUGGESTIONS = 5, /* close spellings offered for a name found nowhere */
+    WHERE_DOMINANT = 10,       /* population ratio above which a homonym is meant */
 };
 
 /* What "Où ?" resolved to. */
@@ -66,6 +84,14 @@ typedef struct where_result {
     where_choice *choices; /* CHOICE: malloc'd, best first (by population) */
     size_t choice_count;
     char message[256]; /* UNKNOWN: for a person, in French */
+    char note[256];    /* COMMUNE: what the resolution assumed, for a person
+                          ("Cran-Gevrier fait partie aujourd'hui d'Annecy."), or "" */
+    bool suggested;    /* CHOICE: close spellings of a name found nowhere
+                          ("Vouliez-vous dire … ?"), not homonyms */
+    /* COMMUNE with choices: the name had homonyms and this one is far more
+     * populated than the others (at least WHERE_DOMINANT times the next):
+     * its results are shown at once, the others offered ("Vous cherchiez une
+     * autre Valence ?"); choices then holds the others. */
 } where_result;
 
 /* The strings of the request (NULL or "" when absent). */

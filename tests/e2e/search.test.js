@@ -37,7 +37,7 @@ test.after(async () => {
 test('"démarches CAF" + "Aurillac": the nearby places that help with procedures, closest first', async () => {
   const { status, text } = await search({ q: 'démarches CAF', ou: 'Aurillac' });
   assert.equal(status, 200);
-  assert.match(text, /Résultats pour : <strong>Aide aux démarches administratives<\/strong>/);
+  assert.match(text, /Nous avons compris : <strong>Aide aux démarches administratives<\/strong>/);
   assert.match(text, /Lieux d&#39;aide au numérique — Aurillac \(15\)|Lieux d'aide au numérique — Aurillac \(15\)/);
   const d = distances(text);
   assert.ok(d.length >= 5, 'several places with a distance');

@@ -266,11 +266,13 @@ test('a full selection (20) refuses a 21st item and says so', async () => {
 });
 
 test('the commune carnet: places within the distance, closest first, QR codes, large print', async () => {
-  // several communes are called Valence: the page offers them
-  const homonyms = await get('/territoire/valence/imprimer?rayon=20');
+  // several communes of similar size are called Saint-Denis: the page offers them
+  const homonyms = await get('/territoire/saint-denis/imprimer?rayon=20');
   assert.equal(homonyms.status, 200);
   assert.match(homonyms.text, /<h1>Quelle commune \?<\/h1>/);
-  assert.match(homonyms.text, /href="\/territoire\/26362\/imprimer\?rayon=20">Valence<\/a> \(Drôme, 26\)/);
+  assert.match(homonyms.text, /href="\/territoire\/93066\/imprimer\?rayon=20">Saint-Denis<\/a> \(Seine-Saint-Denis, 93\)/);
+  // Valence (26) is far bigger than the other Valence: its carnet at once (issue 20)
+  assert.match((await get('/territoire/valence/imprimer?rayon=20')).text, /<h1>Valence \(26\) : \d+ lieux? à moins de 20 km<\/h1>/);
   const res = await get('/territoire/valence-26/imprimer');
   assert.equal(res.status, 200);
   assert.match(res.text, /<h1>Valence \(26\) : \d+ lieux? à moins de 10 km<\/h1>/);

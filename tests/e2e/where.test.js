@@ -168,3 +168,82 @@ test('the carnet offers the same homonyms', async () => {
   assert.deepEqual(listed, codes(choices((await get('/lieux?ou=Saint-Denis')).text)));
   assert.match((await get('/territoire/saint-denis-93/imprimer')).text, /<h1>Saint-Denis \(93\) :/);
 });
+
+// Issue 14: « Où ? » as people really type it, and issue 20's data items.
+const h1 = (html) => (html.match(/<h1>([^<]*)<\/h1>/) || [])[1];
+
+test('a former commune resolves to today\'s commune, and says so', async () => {
+  for (const [typed, today] of [['Cran-Gevrier', 'Annecy (74)'], ['cran gevrier', 'Annecy (74)'],
+    ['Seynod', 'Annecy (74)'], ['Annecy-le-Vieux', 'Annecy (74)']]) {
+    const { text } = await get('/lieux?ou=' + encodeURIComponent(typed));
+    assert.equal(h1(text), `Lieux d'aide au numérique — ${today}`, typed);
+    assert.match(text, /fait partie aujourd’hui d’Annecy \(74\)/, typed);
+  }
+});
+
+test('a name with its postal code, département number or Cedex form', async () => {
+  for (const [typed, label] of [['Rumilly 74150', 'Rumilly (74)'], ['74150 Rumilly', 'Rumilly (74)'],
+    ['Rumilly 74', 'Rumilly (74)'], ['Annecy Cedex', 'Annecy (74)'],
+    ['74003 Annecy Cedex 03', 'Annecy (74)'], ['ANNECY CEDEX 9', 'Annecy (74)'],
+    ['Saint-Denis 93200', 'Saint-Denis (93)'], ['Saint-Denis 974', 'Saint-Denis (974)']]) {
+    const { text } = await get('/lieux?ou=' + encodeURIComponent(typed));
+    assert.equal(h1(text), `Lieux d'aide au numérique — ${label}`, typed);
+  }
+});
+
+test('a misspelt commune: « Vouliez-vous dire … », never a silent guess', async () => {
+  for (const [typed, insee] of [['Anecy', '74010'], ['Grenobel', '38185'], ['Chambry', '73065'],
+    ['Albertvile', '73011']]) {
+    const { text } = await get('/lieux?ou=' + encodeURIComponent(typed));
+    assert.equal(h1(text), 'Précisez la commune', typed);
+    const offered = codes(choices(text));
+    assert.ok(offered.includes(insee), `${typed}: ${offered}`);
+    assert.ok(offered.length <= 5, typed);
+    assert.match(choices(text)[0].url, new RegExp(`commune=${insee}`), `${typed}: the town first`);
+  }
+  assert.match((await get('/lieux?ou=Anecy')).text, /Vouliez-vous dire/);
+});
+
+test('« La Réunion » is the département 974; 97133 is Saint-Barthélemy, not Guadeloupe', async () => {
+  for (const typed of ['La Réunion', 'Réunion', 'la reunion']) {
+    const { text } = await get('/lieux?ou=' + encodeURIComponent(typed));
+    assert.equal(h1(text), "Lieux d'aide au numérique — La Réunion (974)", typed);
+  }
+  const { text } = await get('/lieux?ou=97133');
+  assert.match(text, /97133 est le code postal de Saint-Barthélemy/);
+  assert.doesNotMatch(text, /Vieux-Fort/);
+});
+
+test('Valence: the far bigger one at once, the others offered', async () => {
+  const { text } = await get('/lieux?ou=Valence');
+  assert.equal(h1(text), "Lieux d'aide au numérique — Valence (26)");
+  assert.match(text, /Vous cherchiez une autre Valence \?/);
+  const others = [...text.matchAll(/href="\/lieux\?ou=Valence&amp;commune=(\w+)"/g)].map((m) => m[1]);
+  assert.ok(others.includes('82186') && others.includes('16392'), String(others));
+  assert.ok(!others.includes('26362'));
+  // Homonyms of similar size still ask.
+  assert.equal(h1((await get('/lieux?ou=Saint-Denis')).text), 'Précisez la commune');
+});
+
+test('other names people use: without the article, without "sur …", a longer town', async () => {
+  // "Le Mont-Dore" is Mont-Dore; "Vorey sur Arzon" is Vorey: offered, and
+  // picked when the postal code typed with it leaves one.
+  assert.ok(codes(choices((await get('/lieux?ou=' + encodeURIComponent('Le Mont-Dore'))).text)).includes('63236'));
+  const ardes = await get('/lieux?ou=' + encodeURIComponent('Ardes sur couze 63420'));
+  assert.equal(h1(ardes.text), "Lieux d'aide au numérique — Ardes (63)");
+  assert.match(ardes.text, /nous avons compris Ardes \(63\)/);
+  // "Livron": a village of 64 exists, Livron-sur-Drôme is 40 times bigger.
+  const livron = await get('/lieux?ou=Livron');
+  assert.equal(h1(livron.text), 'Précisez la commune');
+  assert.equal(codes(choices(livron.text)).includes('26165'), true);
+  assert.match(choices(livron.text)[0].name, /Livron-sur-Drôme/);
+});
+
+test('a misspelt commune asks the same way on /ateliers, the home page and the embed', async () => {
+  for (const url of ['/ateliers?ou=Anecy', '/?ou=Anecy', '/embed/lieux?ou=Anecy']) {
+    const { status, text } = await get(url);
+    assert.equal(status, 200, url);
+    assert.match(text, /Nous ne trouvons pas « Anecy ». Vouliez-vous dire :/, url);
+    assert.ok(codes(choices(text)).includes('74010'), url);
+  }
+});

@@ -149,13 +149,21 @@ TEST(load)
     sqlite3_exec(handle,
                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", NULL,
                  NULL, NULL);
-    char *sql = read_text("migrations/0002-gazetteer.sql");
-    CHECK(sql != NULL);
-    char *msg = NULL;
-    CHECK(sql && sqlite3_exec(handle, sql, NULL, NULL, &msg) == SQLITE_OK);
-    if (msg) fprintf(stderr, "migration: %s\n", msg);
-    sqlite3_free(msg);
-    free(sql);
+    static const char *const migrations[] = {"migrations/0002-gazetteer.sql",
+                                             "migrations/0017-former-communes.sql"};
+    /* 0017 also unlinks the places of 0001 (relinked at start-up): a
+     * table with just those columns stands in for it here. */
+    CHECK(sqlite3_exec(handle, "CREATE TABLE place(commune_insee TEXT, departement TEXT)", NULL,
+                       NULL, NULL) == SQLITE_OK);
+    for (size_t i = 0; i < ARRAY_LEN(migrations); i++) {
+        char *sql = read_text(migrations[i]);
+        CHECK(sql != NULL);
+        char *msg = NULL;
+        CHECK(sql && sqlite3_exec(handle, sql, NULL, NULL, &msg) == SQLITE_OK);
+        if (msg) fprintf(stderr, "migration: %s\n", msg);
+        sqlite3_free(msg);
+        free(sql);
+    }
 
     /* Speed is measured by the benchmarks, not asserted here. */
     CHECK(geo_gazetteer_load(handle, "data/gazetteer") == 0);
@@ -199,7 +207,8 @@ TEST(load)
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/repere-test-geo-%ld.d", (long)getpid());
     mkdir(dir, 0700);
-    const char *names[] = {"regions.tsv", "departements.tsv", "epci.tsv", "communes.tsv"};
+    const char *names[] = {"regions.tsv", "departements.tsv", "epci.tsv", "communes.tsv",
+                           "former.tsv"};
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
         char *from = xasprintf("data/gazetteer/%s", names[i]);
         char *to = xasprintf("%s/%s", dir, names[i]);
@@ -228,6 +237,48 @@ TEST(load)
         free(to);
     }
     rmdir(dir);
+}
+
+TEST(former_communes)
+{
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(handle,
+                       "SELECT (SELECT count(*) FROM commune_former WHERE kind = 'D'),"
+                       " (SELECT count(*) FROM commune_former WHERE kind = 'A')",
+                       -1, &s, NULL);
+    CHECK(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(s, 0) > 2000);
+    CHECK(sqlite3_column_int(s, 1) > 400);
+    sqlite3_finalize(s);
+    geo_former *f = NULL;
+    int n = geo_former_find(conn, "Cran-Gevrier", 10, &f);
+    CHECK(n == 1);
+    if (n == 1) {
+        CHECK_STR(f[0].name, "Cran-Gevrier");
+        CHECK_STR(f[0].current.insee, "74010");
+        CHECK_STR(f[0].current.name, "Annecy");
+    }
+    free(f);
+    geo_former one;
+    CHECK(geo_former_by_code(conn, "74093", &one) == 1);
+    CHECK_STR(one.current.insee, "74010");
+    CHECK(geo_former_by_code(conn, "99999", &one) == 0);
+}
+
+TEST(close_spellings)
+{
+    CHECK(geo_edit_distance("anecy", "annecy", 2) == 1);
+    CHECK(geo_edit_distance("chambry", "chambery", 2) == 1);
+    CHECK(geo_edit_distance("grenobel", "grenoble", 2) == 1); /* two neighbours swapped */
+    CHECK(geo_edit_distance("lyon", "paris", 2) == 3);
+    geo_commune *c = NULL;
+    int n = geo_communes_close(conn, "Anecy", 5, &c);
+    CHECK(n >= 1 && n <= 5);
+    if (n >= 1) CHECK_STR(c[0].insee, "74010");
+    free(c);
+    n = geo_communes_close(conn, "Lyo", 5, &c); /* too short to guess */
+    CHECK(n == 0);
+    free(c);
 }
 
 TEST(postal_code)
@@ -381,6 +432,8 @@ int main(void)
     RUN(distance);
     RUN(load);
     if (handle) {
+        RUN(former_communes);
+        RUN(close_spellings);
         RUN(postal_code);
         RUN(find_by_name);
         RUN(insee_and_overseas);

@@ -30,6 +30,16 @@ TEST(quoting)
     s = q(w4, 10);
     CHECK_STR(s, "\"1\" \"2\" \"3\" \"4\" \"5\" \"6\" \"7\" \"8\"");
     free(s);
+    /* "oeil" also as the index writes "Clin d'Œil": the tokenizer keeps œ. */
+    const char *w6[] = {"clin", "oeil"};
+    s = q(w6, 2);
+    CHECK_STR(s, "\"clin\" AND (\"oeil\"* OR \"œil\"*)");
+    free(s);
+    /* A plural also as its singular: "France Services" finds "France Service". */
+    const char *w7[] = {"france", "services"};
+    s = q(w7, 2);
+    CHECK_STR(s, "\"france\" AND (\"services\"* OR \"service\"*)");
+    free(s);
     CHECK(q(NULL, 0) == NULL);
     const char *w5[] = {""};
     CHECK(q(w5, 1) == NULL);
