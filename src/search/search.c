@@ -179,9 +179,25 @@ typedef struct item_slot {
 
 enum { ITEM_CACHE_SLOTS = 2048 /* direct-mapped by id: bounded memory, no eviction list */ };
 
+/* The full-text candidates of one MATCH expression, kept for the catalogue
+ * version they were read at: the same few need words ("ordinateur",
+ * "démarches CAF") come back in search after search around different
+ * communes, and ranking thousands of matches by bm25 costs tens of
+ * milliseconds each time. */
+typedef struct fts_slot {
+    char *match;
+    int64_t version;
+    struct text_match *rows; /* sorted by id */
+    size_t count;
+} fts_slot;
+
+enum { FTS_CACHE_SLOTS = 64 /* direct-mapped by the expression's hash */ };
+
 struct search_index {
     pthread_mutex_t items_lock; /* guards items */
     item_slot *items;           /* ITEM_CACHE_SLOTS */
+    pthread_mutex_t fts_lock;   /* guards fts */
+    fts_slot fts[FTS_CACHE_SLOTS];
     pthread_mutex_t lock;
     pthread_cond_t built; /* signalled when a rebuild finishes */
     bool building;        /* a thread is rebuilding the snapshot */
@@ -251,6 +267,7 @@ search_index *search_index_new(const char *synonyms_path)
     pthread_mutex_init(&si->lock, NULL);
     pthread_cond_init(&si->built, NULL);
     pthread_mutex_init(&si->items_lock, NULL);
+    pthread_mutex_init(&si->fts_lock, NULL);
     si->items = xcalloc(ITEM_CACHE_SLOTS, sizeof *si->items);
     add_vocab(si, SG_SERVICE, VOCAB_SERVICES);
     add_vocab(si, SG_TYPE, VOCAB_TYPOLOGIE);
@@ -305,6 +322,11 @@ void search_index_free(search_index *si)
     for (size_t i = 0; i < ITEM_CACHE_SLOTS; i++)
         json_decref(si->items[i].item);
     free(si->items);
+    for (size_t i = 0; i < FTS_CACHE_SLOTS; i++) {
+        free(si->fts[i].match);
+        free(si->fts[i].rows);
+    }
+    pthread_mutex_destroy(&si->fts_lock);
     pthread_mutex_destroy(&si->items_lock);
     pthread_mutex_destroy(&si->lock);
     pthread_cond_destroy(&si->built);
@@ -852,7 +874,15 @@ static int cmp_match_id(const void *a, const void *b)
 }
 
 /* FTS candidates sorted by id; *count = 0 on no match or an FTS error. */
-static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
+static uint64_t fts_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static text_match *fts_candidates(search_index *si, db *d, const analysis *a, size_t *count)
 {
     *count = 0;
     char *match = search_fts_query((const char *const *)a->words, a->word_count);
@@ -860,9 +890,22 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
     /* "caf" is the CAF, not every "café". */
     size_t len = strlen(match);
     if (a->last_is_need && len && match[len - 1] == '*') match[len - 1] = '\0';
+    const int64_t version = db_version(d);
+    fts_slot *slot = &si->fts[fts_hash(match) % FTS_CACHE_SLOTS];
+    text_match *out = NULL;
+    pthread_mutex_lock(&si->fts_lock);
+    if (slot->match && slot->version == version && strcmp(slot->match, match) == 0) {
+        *count = slot->count;
+        out = xmalloc((*count ? *count : 1) * sizeof *out);
+        memcpy(out, slot->rows, *count * sizeof *out);
+        pthread_mutex_unlock(&si->fts_lock);
+        free(match);
+        return out;
+    }
+    pthread_mutex_unlock(&si->fts_lock);
     db_conn *c = db_reader(d);
     sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
-    text_match *out = NULL;
+    bool read = false;
     if (s) {
         db_bind_text(s, ":q", match);
         db_bind_int(s, ":cap", SEARCH_FTS_CAP);
@@ -880,9 +923,22 @@ static text_match *fts_candidates(db *d, const analysis *a, size_t *count)
         }
         sqlite3_reset(s);
         if (rc != SQLITE_DONE) *count = 0; /* an FTS error means "no result", never a 500 */
+        read = rc == SQLITE_DONE;
     }
-    free(match);
     if (*count) qsort(out, *count, sizeof *out, cmp_match_id);
+    if (read) {
+        text_match *copy = xmalloc((*count ? *count : 1) * sizeof *copy);
+        memcpy(copy, out, *count * sizeof *copy);
+        pthread_mutex_lock(&si->fts_lock);
+        char *old_match = slot->match;
+        text_match *old_rows = slot->rows;
+        *slot = (fts_slot){match, version, copy, *count};
+        pthread_mutex_unlock(&si->fts_lock);
+        free(old_match);
+        free(old_rows);
+    } else {
+        free(match);
+    }
     return out;
 }
 
@@ -1044,7 +1100,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     analysis a;
     analyse(si, p->q, p->literal, &a);
     size_t match_count = 0;
-    text_match *matches = a.word_count ? fts_candidates(d, &a, &match_count) : NULL;
+    text_match *matches = a.word_count ? fts_candidates(si, d, &a, &match_count) : NULL;
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {

@@ -6,7 +6,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { BIN, ROOT, makeDb, startServer, repere } = require('../lib/server');
+const path = require('node:path');
 const { Browser } = require('../lib/fake-sendmail');
 
 let tmp, server;
@@ -73,4 +74,22 @@ test("the home page's list of départements follows an admin edit on the very ne
   const after = await home();
   assert.equal(total(after), total(first) - 1);
   assert.notEqual(list(after), list(first), 'one département counts one place less');
+});
+
+// The full-text candidates of a query are kept per catalogue version
+// (search.c fts_candidates): a place written by another process (an import
+// while serving) is found by its words in the very next search, and a word
+// nobody had is found once someone has it.
+test('words of a place imported while serving are found in the very next search', async () => {
+  const search = async (q) => (await fetch(`${server.base}/lieux?q=${encodeURIComponent(q)}&ou=Chamb%C3%A9ry%20(73)`)).text();
+  assert.doesNotMatch(await search('zorglub'), /Espace Zorglub/);
+  assert.doesNotMatch(await search('zorglub'), /Espace Zorglub/, 'twice: now from the caches');
+  const file = path.join(tmp.dir, 'zorglub.json');
+  fs.writeFileSync(file, JSON.stringify([{
+    id: 'zorglub-1', pivot: '00000000000000', nom: 'Espace Zorglub', commune: 'Chambéry', code_postal: '73000',
+    code_insee: '73065', adresse: '3 rue de Boigne', latitude: 45.566, longitude: 5.92, date_maj: '2026-11-01',
+    source: 'Essai', services: ['Accès internet et matériel informatique'],
+  }]));
+  repere(tmp.db, ['import', file]);
+  assert.match(await search('zorglub'), /Espace Zorglub/);
 });
