@@ -5,6 +5,7 @@
 #include "workshops/workshop.h"
 #include "geo/geo.h"
 #include "core/fr.h"
+#include "hours/hours.h"
 #include "workshops/ical.h"
 #include "core/phone.h"
 #include "places/place_view.h"
@@ -78,10 +79,7 @@ char *workshop_path(int64_t id, const char *slug)
 
 void workshop_format_time(buf *out, int minutes)
 {
-    if (minutes % 60)
-        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
-    else
-        buf_printf(out, "%d h", minutes / 60);
+    hours_format_clock_fr(out, minutes);
 }
 
 const tz_zone *workshop_row_zone(sqlite3_stmt *row)

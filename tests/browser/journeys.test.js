@@ -305,7 +305,7 @@ test('journey 5: a manager edits hours with the grid, sees them on the public pa
     await p.goto(`${server.base}/lieux/${placeA}`);
     await step(p, 'j5', setup, '5-public');
     const today = (await p.locator('table.week tr.today td').innerText()).replace(/\s+/g, ' ');
-    const expect = setup.viewport === 'phone' ? /9 h – 12 h/ : /10 h – 12 h 30/;
+    const expect = setup.viewport === 'phone' ? /9\u00a0h\u00a0– 12\u00a0h/ : /10\u00a0h\u00a0– 12\u00a0h\u00a030/;
     assert.match(today, expect);
     await ctx.close();
   }

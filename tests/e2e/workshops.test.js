@@ -161,7 +161,7 @@ test('/ateliers?ou=Valence (26) lists the coming sessions near Valence, by day',
   assert.doesNotMatch(text, /Contrôle parental/); // Grenoble
   assert.doesNotMatch(text, /Mon Espace Santé/); // Aurillac
   // Times on the wall clock.
-  assert.match(text, /<time datetime="\d{4}-\d{2}-\d{2}T14:00">de 14 h à 16 h<\/time>/);
+  assert.match(text, /<time datetime="\d{4}-\d{2}-\d{2}T14:00">de 14\u00a0h à 16\u00a0h<\/time>/);
   // Feeds keep the search.
   assert.match(text, /href="\/ateliers\.ics\?ou=Valence%20%2826%29"/);
   assert.match(text, /href="\/ateliers\.atom\?ou=Valence%20%2826%29"/);
