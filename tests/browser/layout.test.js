@@ -150,3 +150,59 @@ test('every public HTML page type is measured here', async () => {
     .map((r) => r.path);
   assert.deepEqual(missing, [], `add these page types to publicPages() in ${__filename}`);
 });
+
+// Interactive targets smaller than 44 × 44 px (WCAG 2.5.5). A link inside a
+// sentence is exempt (the "inline" exception): its block says more than the
+// link. A radio button or checkbox counts with its label, which takes the click.
+function smallTargets() {
+  const visible = (e) => {
+    const r = e.getBoundingClientRect();
+    const cs = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && !e.closest('.visually-hidden, .skip-link, .trap, [hidden]');
+  };
+  const inSentence = (e) => {
+    if (e.tagName !== 'A' || getComputedStyle(e).display !== 'inline') return false;
+    let block = e.parentElement;
+    while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+    const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+    return norm(block.innerText).length - norm(e.innerText).length > 15;
+  };
+  const small = [];
+  for (const e of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    if (!visible(e) || inSentence(e)) continue;
+    const label = /^(radio|checkbox)$/.test(e.type) && (e.closest('label') || (e.id && document.querySelector(`label[for="${e.id}"]`)));
+    const box = label || e;
+    const r = box.getBoundingClientRect();
+    if (r.width < 43.5 || r.height < 43.5) {
+      small.push(`<${e.tagName.toLowerCase()}> "${(e.innerText || e.value || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+  }
+  return small;
+}
+
+test('touch targets: every interactive target is at least 44 × 44 px at 360 px, on every public page type', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  const found = [];
+  for (const url of await publicPages()) {
+    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
+    const small = await p.evaluate(smallTargets);
+    if (small.length) found.push(`${url}: ${[...new Set(small)].slice(0, 6).join(', ')}${small.length > 6 ? ` … (${small.length})` : ''}`);
+  }
+  await ctx.close();
+  assert.deepEqual(found, []);
+});
+
+test('touch targets: every interactive target of the admin area is at least 44 × 44 px at 360 px', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  await signIn(p);
+  const found = [];
+  for (const url of await adminPages()) {
+    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
+    const small = await p.evaluate(smallTargets);
+    if (small.length) found.push(`${url}: ${[...new Set(small)].slice(0, 6).join(', ')}${small.length > 6 ? ` … (${small.length})` : ''}`);
+  }
+  await ctx.close();
+  assert.deepEqual(found, []);
+});
