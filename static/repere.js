@@ -5,6 +5,11 @@
 (function () {
   'use strict';
 
+  /* The static files' version (?v=… on this script's own address): Leaflet
+     is asked for with it too, so it can be cached for a year. */
+  var me = document.currentScript;
+  var version = me && /[?&]v=([^&]+)/.exec(me.src) ? '?v=' + /[?&]v=([^&]+)/.exec(me.src)[1] : '';
+
   /* "Autour de moi": send the position as lat/lon, instead of "Où ?". */
   function setupGeolocation() {
     var hint = document.querySelector('.geo-hint');
@@ -91,8 +96,8 @@
       button.disabled = true;
       var base = '/static/vendor/leaflet/';
       Promise.all([
-        loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' }),
-        loadOnce('script', { src: base + 'leaflet.js' }),
+        loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' + version }),
+        loadOnce('script', { src: base + 'leaflet.js' + version }),
         fetch(box.getAttribute('data-geojson')).then(function (r) { return r.json(); })
       ]).then(function (res) {
         var data = res[2];

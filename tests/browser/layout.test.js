@@ -206,3 +206,28 @@ test('touch targets: every interactive target of the admin area is at least 44 Ã
   await ctx.close();
   assert.deepEqual(found, []);
 });
+
+test('the map: Leaflet comes versioned, compressed and cached for a year; the print sheet asks for nothing missing', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  const leaflet = [];
+  const missing = [];
+  p.on('response', (res) => {
+    if (res.url().includes('/vendor/leaflet/leaflet.')) leaflet.push(res);
+    if (res.status() === 404) missing.push(res.url());
+  });
+  await p.goto(server.base + SEARCH);
+  await p.getByRole('button', { name: 'Afficher les lieux sur une carte' }).click();
+  await p.locator('.leaflet-container').waitFor();
+  assert.equal(leaflet.length, 2, 'leaflet.js and leaflet.css');
+  for (const res of leaflet) {
+    assert.match(res.url(), /\?v=\w+$/);
+    const h = await res.allHeaders();
+    assert.equal(h['content-encoding'], 'gzip', res.url());
+    assert.match(h['cache-control'], /max-age=31536000/, res.url());
+  }
+  await p.goto(server.base + `/selection/imprimer?s=${(await selectionUrl()).replace(/^\/selection\?s=([^&]+).*$/, '$1')}`);
+  await p.goto(server.base + '/territoire/aurillac/imprimer');
+  await ctx.close();
+  assert.deepEqual(missing, []);
+});
