@@ -231,3 +231,31 @@ test('the map: Leaflet comes versioned, compressed and cached for a year; the pr
   await ctx.close();
   assert.deepEqual(missing, []);
 });
+
+// Elements whose own text is smaller than 16 px.
+function smallText() {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || !e || e.closest('.visually-hidden, .skip-link, .trap, [hidden], script, style')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (size < 15.95) small.push(`<${e.tagName.toLowerCase()} class="${e.className}"> ${size}px "${n.textContent.trim().slice(0, 30)}"`);
+  }
+  return [...new Set(small)];
+}
+
+test('no text smaller than 16 px on the screen pages (print sheets excepted)', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  const found = [];
+  for (const url of (await publicPages()).filter((u) => !/imprimer/.test(u))) {
+    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
+    const small = await p.evaluate(smallText);
+    if (small.length) found.push(`${url}: ${small.slice(0, 4).join(', ')}${small.length > 4 ? ` … (${small.length})` : ''}`);
+  }
+  await ctx.close();
+  assert.deepEqual(found, []);
+});
