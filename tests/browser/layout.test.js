@@ -259,3 +259,39 @@ test('no text smaller than 16 px on the screen pages (print sheets excepted)', a
   await ctx.close();
   assert.deepEqual(found, []);
 });
+
+test('results on a phone: the count and the first place are on the first screen (360 × 740)', async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const ctx = await browser.newContext(contextOptions({ viewport: 'phone', javaScriptEnabled }));
+    const p = await ctx.newPage();
+    for (const url of [SEARCH, '/lieux?ou=Lyon&tarif=gratuit&horaires=samedi']) {
+      await p.goto(server.base + url);
+      const pos = await p.evaluate(() => ({
+        count: document.querySelector('.result-count').getBoundingClientRect().bottom,
+        first: document.querySelector('ol.results > li h3').getBoundingClientRect().bottom,
+      }));
+      await screenshot(p, 'layout', `first-screen-${javaScriptEnabled ? 'js' : 'nojs'}-${url}`, { fullPage: false });
+      assert.ok(pos.count < 740 && pos.first < 740, `${url}: count ends at ${pos.count} px, first place's name at ${pos.first} px`);
+      // The search can still be changed from here.
+      await p.getByText('Modifier la recherche').click();
+      assert.ok(await p.locator('#q').isVisible());
+    }
+    await ctx.close();
+  }
+});
+
+test('headings never skip a level, on every public page type', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'desktop' }));
+  const p = await ctx.newPage();
+  const skips = [];
+  for (const url of await publicPages()) {
+    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
+    const levels = await p.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1])));
+    levels.forEach((l, i) => {
+      const before = i ? levels[i - 1] : 0;
+      if (l > before + 1) skips.push(`${url}: h${before} → h${l}`);
+    });
+  }
+  await ctx.close();
+  assert.deepEqual([...new Set(skips)], []);
+});
