@@ -295,3 +295,17 @@ test('headings never skip a level, on every public page type', async () => {
   await ctx.close();
   assert.deepEqual([...new Set(skips)], []);
 });
+
+test('the agenda on a phone: the first session on the first screen, day headings with a lower-case month', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  await p.goto(server.base + '/ateliers');
+  const first = await p.evaluate(() => document.querySelector('.agenda-day li h3').getBoundingClientRect().bottom);
+  await screenshot(p, 'layout', 'agenda-first-screen', { fullPage: false });
+  assert.ok(first < 740, `the first session's title ends at ${first} px`);
+  const day = (await p.locator('.agenda-day h2').first().innerText()).trim();
+  assert.match(day, /^[A-Z][a-zé]+ \d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b/);
+  await p.getByText('Filtrer (thème').click();
+  assert.ok(await p.locator('#theme').isVisible());
+  await ctx.close();
+});
