@@ -296,7 +296,9 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
             hours_format_usual_fr(&usual, &info);
             json_object_set_new(o, "hours_today_usual", json_string(usual.data ? usual.data : ""));
             buf_free(&usual);
-        } else if (i == 0) {
+        } else if (i == 0 && !(info.closed && !info.is_public_holiday)) {
+            /* A plain "fermé" today is already in the status line ("Fermé ·
+             * ouvre demain à 9 h"): say it once. */
             json_object_set_new(o, "hours_today", json_string(text.data ? text.data : ""));
         }
         if (info.comment && *info.comment) {

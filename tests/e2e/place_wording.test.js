@@ -1,5 +1,6 @@
-// Fees in one phrase that does not contradict itself, on the place page, the
-// result card and the print sheet; only a free access is printed in green.
+// Fees in one phrase that does not contradict itself, on the place page and
+// the result card; only a free access is printed in green. A place closed
+// today says so once.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -9,6 +10,9 @@ const { makeDb, startServer } = require('../lib/server');
 
 let server;
 let tmp;
+// The opening-hours day code of tomorrow in Paris: the place is closed today.
+const TOMORROW = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(new Date(Date.now() + 86400000)
+  .toLocaleString('en-US', { timeZone: 'Europe/Paris' })).getDay()];
 const GRATUIT = 'Gratuit : Je peux accéder gratuitement au lieu et à ses services';
 const PAYANT = "Payant : L'accès au lieu et/ou à ses services est payant";
 const ADHESION = "Adhésion : L'accès au lieu et/ou à ses services nécessite d'y adhérer";
@@ -25,6 +29,7 @@ test.before(async () => {
     record(1, 'Lieu mixte', `${GRATUIT};${PAYANT};${ADHESION}`),
     record(2, 'Lieu payant', PAYANT),
     record(3, 'Lieu gratuit', GRATUIT),
+    { ...record(4, 'Lieu de demain', GRATUIT), horaires: `${TOMORROW} 09:00-12:00` },
   ]));
   tmp = makeDb({ importFiles: [file] });
   fs.rmSync(dir, { recursive: true, force: true });
@@ -53,4 +58,11 @@ test('on a result card, only a free access is in the green of good news', async 
   assert.match(list, /<span class="fee">Payant<\/span>/);
   assert.match(list, /<span class="fee fee-free">Gratuit<\/span>/);
   assert.doesNotMatch(list, /<span>Gratuit<\/span> <span>Payant<\/span>/);
+});
+
+test('closed today: « Fermé · ouvre demain à 9 h » once, without « aujourd\'hui : fermé »', async () => {
+  const list = await get('/lieux?ou=Aurillac');
+  const card = list.slice(list.indexOf('Lieu de demain'));
+  const status = card.match(/<p class="status[^"]*">([^<]*)<\/p>/)[1].replace(/&#39;/g, "'");
+  assert.equal(status, 'Fermé · ouvre demain à 9\u00a0h');
 });
