@@ -309,3 +309,19 @@ test('the agenda on a phone: the first session on the first screen, day headings
   assert.ok(await p.locator('#theme').isVisible());
   await ctx.close();
 });
+
+test('the search form: examples as visible hints, both fields and the button aligned at 1280 px', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'desktop' }));
+  const p = await ctx.newPage();
+  for (const url of ['/', '/lieux?ou=Nullepartville']) {
+    await p.goto(server.base + url);
+    const box = async (sel) => (await p.locator(sel).boundingBox());
+    const [q, ou, button] = [await box('#q'), await box('#ou'), await box('form.search button[type=submit]')];
+    assert.ok(Math.abs(q.y - ou.y) < 2, `${url}: « Que voulez-vous faire ? » at ${q.y} px, « Où ? » at ${ou.y} px`);
+    assert.ok(Math.abs(button.y + button.height - (q.y + q.height)) < 4, `${url}: the button is level with the fields`);
+    assert.match(await p.locator('#q-hint').innerText(), /faire mon CV, déclarer mes impôts/);
+    assert.equal(await p.locator('#q').getAttribute('aria-describedby'), 'q-hint');
+    assert.ok(await p.locator('#ou-hint').isVisible());
+  }
+  await ctx.close();
+});
