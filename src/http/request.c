@@ -215,6 +215,11 @@ int reply_page(req *r, const char *template_name, json_t *data)
     if (nav) json_object_set_new(data, "selection_nav", nav);
     if (!json_object_get(data, "status"))
         json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
+    /* Every page's title names the site, for a tab or a bookmark among others. */
+    const char *title = json_string_value(json_object_get(data, "title"));
+    if (title && !strstr(title, "Repère"))
+        json_object_set_new(data, "title",
+                            json_string(arena_printf(r->arena, "%s — Repère", title)));
     buf body = {0};
     if (!tpl_render(a->templates, template_name, data, &body)) {
         fprintf(stderr, "repere: missing template %s\n", template_name);
