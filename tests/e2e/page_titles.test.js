@@ -37,3 +37,10 @@ test('results, empty results and an unknown place have different titles', async 
   assert.match(unknown, /^Lieu introuvable — /);
   assert.match(await title('/nulle-part'), /^Page introuvable — Repère$/);
 });
+
+test('every page type has a meta description', async () => {
+  for (const u of ['/', '/lieux?ou=Aurillac', '/ateliers', '/a-propos', '/api', '/donnees', '/connexion', '/nulle-part', '/selection']) {
+    const html = await (await fetch(server.base + u)).text();
+    assert.match(html, /<meta name="description" content="[^"]{30,}">/, u);
+  }
+});
