@@ -180,31 +180,28 @@ function smallTargets() {
   return small;
 }
 
-test('touch targets: every interactive target is at least 44 × 44 px at 360 px, on every public page type', async () => {
+// Run `check` (a function evaluated in the page, returning a list of
+// problems) on each page at 360 px; "url: problems" for every page with some.
+async function auditAtPhoneWidth(urls, check, { signedIn = false } = {}) {
   const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
   const p = await ctx.newPage();
+  if (signedIn) await signIn(p);
   const found = [];
-  for (const url of await publicPages()) {
+  for (const url of urls) {
     await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
-    const small = await p.evaluate(smallTargets);
-    if (small.length) found.push(`${url}: ${[...new Set(small)].slice(0, 6).join(', ')}${small.length > 6 ? ` … (${small.length})` : ''}`);
+    const problems = [...new Set(await p.evaluate(check))];
+    if (problems.length) found.push(`${url}: ${problems.slice(0, 6).join(', ')}${problems.length > 6 ? ` … (${problems.length})` : ''}`);
   }
   await ctx.close();
-  assert.deepEqual(found, []);
+  return found;
+}
+
+test('touch targets: every interactive target is at least 44 × 44 px at 360 px, on every public page type', async () => {
+  assert.deepEqual(await auditAtPhoneWidth(await publicPages(), smallTargets), []);
 });
 
 test('touch targets: every interactive target of the admin area is at least 44 × 44 px at 360 px', async () => {
-  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
-  const p = await ctx.newPage();
-  await signIn(p);
-  const found = [];
-  for (const url of await adminPages()) {
-    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
-    const small = await p.evaluate(smallTargets);
-    if (small.length) found.push(`${url}: ${[...new Set(small)].slice(0, 6).join(', ')}${small.length > 6 ? ` … (${small.length})` : ''}`);
-  }
-  await ctx.close();
-  assert.deepEqual(found, []);
+  assert.deepEqual(await auditAtPhoneWidth(await adminPages(), smallTargets, { signedIn: true }), []);
 });
 
 test('the map: Leaflet comes versioned, compressed and cached for a year; the print sheet asks for nothing missing', async () => {
@@ -248,16 +245,8 @@ function smallText() {
 }
 
 test('no text smaller than 16 px on the screen pages (print sheets excepted)', async () => {
-  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
-  const p = await ctx.newPage();
-  const found = [];
-  for (const url of (await publicPages()).filter((u) => !/imprimer/.test(u))) {
-    await p.goto(server.base + url, { waitUntil: 'domcontentloaded' });
-    const small = await p.evaluate(smallText);
-    if (small.length) found.push(`${url}: ${small.slice(0, 4).join(', ')}${small.length > 4 ? ` … (${small.length})` : ''}`);
-  }
-  await ctx.close();
-  assert.deepEqual(found, []);
+  const pages = (await publicPages()).filter((u) => !/imprimer/.test(u));
+  assert.deepEqual(await auditAtPhoneWidth(pages, smallText), []);
 });
 
 test('results on a phone: the count and the first place are on the first screen (360 × 740)', async () => {
