@@ -608,10 +608,13 @@ TEST(status_fr)
     } cases[] = {
         /* Monday 21 December 2026, Paris is UTC+1. */
         {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 9, 0), "Ouvert · ferme à 12\u00a0h"},
-        {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30), "Fermé · ouvre à 14\u00a0h\u00a030"},
-        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0), "Fermé · ouvre demain à 9\u00a0h"},
+        {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30),
+         "Fermé · ouvre à 14\u00a0h\u00a030"},
+        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0),
+         "Fermé · ouvre demain à 9\u00a0h"},
         {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9\u00a0h"},
-        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0), "Fermé · ouvre le mardi 29 décembre à 9\u00a0h\u00a030"},
+        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0),
+         "Fermé · ouvre le mardi 29 décembre à 9\u00a0h\u00a030"},
         {"Mo-Fr 20:00-24:00", utc(2026, 12, 21, 20, 0), "Ouvert · ferme à minuit"},
         {"Fr 19:00-11:00", utc(2026, 12, 18, 19, 0), "Ouvert · ferme demain à 11\u00a0h"},
         {"24/7", utc(2026, 12, 21, 9, 0), "Ouvert 24 h/24"},
@@ -731,7 +734,8 @@ TEST(holidays_for_people)
     CHECK_STR(t, "Noël — jour férié : ouverture à confirmer");
     free(t);
     t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 25, &info);
-    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 9\u00a0h\u00a0– 12\u00a0h)");
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 9\u00a0h\u00a0– "
+                 "12\u00a0h)");
     CHECK(info.holiday_unconfirmed && !info.closed && info.ranges[0].unknown &&
           info.ranges[0].holiday);
     free(t);
@@ -820,7 +824,8 @@ TEST(holidays_for_people)
     CHECK(state_for("Fr 19:00-11:00", "73", utc(2026, 12, 26, 8, 0), &holiday) == HOURS_UNKNOWN);
     CHECK_STR(holiday, "Noël");
     t = day_text("Fr 19:00-11:00", "73", 2026, 12, 25, &info);
-    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 19\u00a0h\u00a0– 11\u00a0h)");
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 19\u00a0h\u00a0– "
+                 "11\u00a0h)");
     CHECK(info.range_count == 1 && info.ranges[0].end == 35 * 60);
     free(t);
     CHECK(state_for("Th 19:00-11:00", "73", christmas, NULL) == HOURS_OPEN);
