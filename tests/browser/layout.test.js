@@ -314,3 +314,27 @@ test('the search form: examples as visible hints, both fields and the button ali
   }
   await ctx.close();
 });
+
+test('the map with the keyboard: focus on the map once shown, French controls, markers named, popups focused, axe clean', async () => {
+  const { axe, formatViolations } = require('../lib/browser');
+  const ctx = await browser.newContext(contextOptions({ viewport: 'desktop' }));
+  const p = await ctx.newPage();
+  await p.goto(server.base + SEARCH);
+  const first = (await p.locator('ol.results > li h3 a').first().innerText()).trim();
+  await p.getByRole('button', { name: 'Afficher les lieux sur une carte' }).focus();
+  await p.keyboard.press('Enter');
+  await p.locator('.leaflet-marker-icon').first().waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'carte', 'focus moves to the map');
+  assert.equal(await p.locator('.leaflet-control-zoom-in').getAttribute('title'), 'Zoomer');
+  assert.equal(await p.locator('.leaflet-control-zoom-out').getAttribute('title'), 'Dézoomer');
+  const names = await p.locator('.leaflet-marker-icon').evaluateAll((els) => els.map((e) => e.getAttribute('alt')));
+  assert.ok(names.some((n) => n.startsWith(first + ' — ')), `a marker is named « ${first} — … »: ${names.join(' | ')}`);
+  await p.locator('.leaflet-marker-icon').first().focus();
+  await p.keyboard.press('Enter');
+  await p.locator('.leaflet-popup-content a').waitFor();
+  assert.ok(await p.evaluate(() => !!document.activeElement.closest('.leaflet-popup-content')), 'the popup takes focus');
+  assert.equal(await p.locator('.leaflet-popup-close-button').getAttribute('aria-label'), 'Fermer');
+  const violations = await axe(p);
+  await ctx.close();
+  assert.equal(violations.length, 0, formatViolations(violations));
+});
