@@ -30,6 +30,7 @@ test.before(async () => {
     record(2, 'Lieu payant', PAYANT),
     record(3, 'Lieu gratuit', GRATUIT),
     { ...record(4, 'Lieu de demain', GRATUIT), horaires: `${TOMORROW} 09:00-12:00` },
+    { ...record(5, 'Lieu ancien', GRATUIT), date_maj: '2024-03-01' },
   ]));
   tmp = makeDb({ importFiles: [file] });
   fs.rmSync(dir, { recursive: true, force: true });
@@ -65,4 +66,13 @@ test('closed today: « Fermé · ouvre demain à 9 h » once, without « aujourd
   const card = list.slice(list.indexOf('Lieu de demain'));
   const status = card.match(/<p class="status[^"]*">([^<]*)<\/p>/)[1].replace(/&#39;/g, "'");
   assert.equal(status, 'Fermé · ouvre demain à 9\u00a0h');
+});
+
+test('the « plus d\'un an, téléphonez avant » warning sits with the hours, once', async () => {
+  const list = await get('/lieux?ou=Aurillac');
+  const html = await get(list.match(/<a href="(\/lieux\/\d+-[^"]+)">Lieu ancien<\/a>/)[1]);
+  const start = html.indexOf('<h2 id="h-hours">');
+  const hours = html.slice(start, html.indexOf('</section>', start));
+  assert.match(hours, /datent de plus d'un an/);
+  assert.equal(html.match(/datent de plus d'un an/g).length, 1, 'said once');
 });
