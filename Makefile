@@ -38,7 +38,14 @@ DB       ?= var/repere.db
 
 .PHONY: all run check setup unit lint clean bench fuzz
 
-all: $(BUILD)/repere
+# Static text files are served gzip-compressed from a .gz made here, next to
+# the file (gitignored); the server falls back to the plain file without it.
+STATICGZ := $(patsubst %,%.gz,$(wildcard static/*.css static/*.js static/*.svg static/vendor/*/*.css static/vendor/*/*.js))
+
+all: $(BUILD)/repere $(STATICGZ)
+
+static/%.gz: static/%
+	gzip -9 -n -c $< > $@
 
 $(BUILD)/repere: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

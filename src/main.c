@@ -108,14 +108,17 @@ static const struct command_help {
                 "\n"
                 "Options:\n" OPT_COMMON},
     {"import",
-     "usage: repere import [--db FILE] [--report FILE.json] [--dry-run] [--source NAME] FILE...\n"
+     "usage: repere import [--db FILE] [--report FILE.json] [--dry-run] [--brief] [--source NAME] "
+     "FILE...\n"
      "Import places (national schema v1.0.2 as CSV or JSON, or the older v0.1 JSON) or\n"
      "workshops (repere-ateliers/1). Re-importing a source updates its places in place;\n"
      "a field the file does not carry is kept as it was, and the report says which.\n"
+     "Options may come before or after the files; after \"--\" every argument is a file.\n"
      "\n"
      "Options:\n"
      "  --report FILE    write the full report as JSON to FILE\n"
      "  --dry-run        read, check and count everything, save nothing\n"
+     "  --brief          count suspected duplicates in one line instead of listing them\n"
      "  --source NAME    producer of the records without a \"source\" field\n"
      "                   (default: the file's name without its extension)\n" OPT_COMMON},
     {"export",

@@ -44,7 +44,8 @@ static char *static_version(const char *dir)
 {
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, 8);
-    static const char *const files[] = {"repere.css", "repere.js", "print.css"};
+    static const char *const files[] = {"repere.css", "repere.js", "print.css",
+                                        "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"};
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         char *path = xasprintf("%s/%s", dir, files[i]);
         struct stat sb;

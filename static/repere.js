@@ -5,6 +5,11 @@
 (function () {
   'use strict';
 
+  /* The static files' version (?v=… on this script's own address): Leaflet
+     is asked for with it too, so it can be cached for a year. */
+  var me = document.currentScript;
+  var version = me && /[?&]v=([^&]+)/.exec(me.src) ? '?v=' + /[?&]v=([^&]+)/.exec(me.src)[1] : '';
+
   /* "Autour de moi": send the position as lat/lon, instead of "Où ?". */
   function setupGeolocation() {
     var hint = document.querySelector('.geo-hint');
@@ -91,8 +96,8 @@
       button.disabled = true;
       var base = '/static/vendor/leaflet/';
       Promise.all([
-        loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' }),
-        loadOnce('script', { src: base + 'leaflet.js' }),
+        loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' + version }),
+        loadOnce('script', { src: base + 'leaflet.js' + version }),
         fetch(box.getAttribute('data-geojson')).then(function (r) { return r.json(); })
       ]).then(function (res) {
         var data = res[2];
@@ -100,12 +105,26 @@
         button.remove();
         var L = window.L;
         L.Icon.Default.imagePath = base + 'images/';
-        var map = L.map(box);
+        // Controls in French, markers named after their place, the popup's
+        // link focused when it opens, and keyboard focus on the map once shown.
+        var map = L.map(box, { zoomControl: false });
+        L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
+        map.attributionControl.setPrefix(false);
+        map.on('popupopen', function (e) {
+          var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
+          if (close) close.setAttribute('aria-label', 'Fermer');
+          var link = e.popup.getElement().querySelector('.leaflet-popup-content a');
+          if (link) link.focus();
+        });
         L.tileLayer(box.getAttribute('data-tiles'), {
           maxZoom: 19,
           attribution: '© les contributeurs d’OpenStreetMap'
         }).addTo(map);
         var layer = L.geoJSON(data, {
+          pointToLayer: function (f, latlng) {
+            var name = f.properties.nom + ' — ' + f.properties.commune;
+            return L.marker(latlng, { title: name, alt: name });
+          },
           onEachFeature: function (f, marker) {
             var a = document.createElement('a');
             a.href = f.properties.url;
@@ -118,6 +137,8 @@
         }).addTo(map);
         if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [20, 20] });
         else map.setView([46.6, 2.4], 5);
+        box.setAttribute('aria-label', 'Carte des lieux (flèches pour se déplacer, Tab pour les lieux)');
+        box.focus();
       }).catch(function () {
         button.disabled = false;
         button.textContent = 'La carte n’a pas pu être chargée : la liste ci-dessous est complète.';

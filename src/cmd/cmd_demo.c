@@ -23,8 +23,8 @@ int cmd_demo(app *a)
         return 0;
     }
     char *path = xasprintf("%s/data/demo/lieux-aura-2022.json", a->cfg.root);
-    char *args[] = {"import", "--source", "Hinaura", path, NULL};
-    int rc = cmd_import(a->db, 4, args);
+    char *args[] = {"import", "--brief", "--source", "Hinaura", path, NULL};
+    int rc = cmd_import(a->db, 5, args);
     free(path);
     if (rc != 0) return rc;
     path = xasprintf("%s/data/demo/ateliers-demo.json", a->cfg.root); /* fictional workshops */

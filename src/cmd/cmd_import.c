@@ -1,7 +1,7 @@
 /*
  * cmd_import.c — `repere import`: load place files into the catalogue.
  *
- *   repere import [--report FILE.json] [--dry-run] [--source NAME] FILE...
+ *   repere import [--report FILE.json] [--dry-run] [--brief] [--source NAME] FILE...
  *
  * Each FILE is imported in its own transaction (see importer.h); the summary
  * and every rejection, warning and suspected duplicate go to stderr, and
@@ -24,8 +24,10 @@ enum {
 
 static void usage(FILE *out)
 {
-    fputs("usage: repere import [--report FICHIER.json] [--dry-run] [--source NOM] FICHIER...\n"
+    fputs("usage: repere import [--report FICHIER.json] [--dry-run] [--brief] [--source NOM] "
+          "FICHIER...\n"
           "  --report F   écrire le rapport complet en JSON dans F\n"
+          "  --brief      compter les doublons possibles en une ligne au lieu de les lister\n"
           "  --dry-run    tout vérifier et compter, sans rien enregistrer\n"
           "  --source N   producteur des enregistrements sans champ « source »\n"
           "               (par défaut : le nom du fichier sans extension)\n",
@@ -69,41 +71,72 @@ static char *base_name(const char *path)
     return dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
 }
 
+/* The report on stderr; with `brief`, suspected duplicates are counted in
+ * one line instead of listed (the demo loaded by `make run` has about twenty:
+ * a newcomer should not read them as errors). */
+static void print_report(const importer_report *rep, const char *path, bool brief)
+{
+    if (!brief || rep->duplicates == 0) {
+        importer_report_print(rep, path, stderr);
+        return;
+    }
+    importer_report shown = *rep;
+    shown.entries = xcalloc(rep->entry_count ? rep->entry_count : 1, sizeof *shown.entries);
+    shown.entry_count = 0;
+    for (size_t k = 0; k < rep->entry_count; k++)
+        if (rep->entries[k].level != IMPORTER_DUPLICATE)
+            shown.entries[shown.entry_count++] = rep->entries[k];
+    importer_report_print(&shown, path, stderr);
+    free(shown.entries);
+    fprintf(stderr,
+            "%s: %zu doublon%s possible%s signalé%s : voir `repere import --report FICHIER.json`\n",
+            path, rep->duplicates, rep->duplicates > 1 ? "s" : "", rep->duplicates > 1 ? "s" : "",
+            rep->duplicates > 1 ? "s" : "");
+}
+
 int cmd_import(db *d, int argc, char **argv)
 {
     const char *report_path = NULL, *source = NULL;
-    bool dry_run = false;
-    int i = 1;
-    for (; i < argc; i++) {
+    bool dry_run = false, brief = false;
+    /* Options may come before or after the files (`repere import FILE
+     * --report X.json`); after "--" every argument is a file. */
+    const char **paths = xcalloc((size_t)argc, sizeof *paths);
+    int npaths = 0;
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
+        if (only_files || a[0] != '-' || !a[1]) {
+            paths[npaths++] = a;
+        } else if (strcmp(a, "--") == 0) {
+            only_files = true;
         } else if (strcmp(a, "--dry-run") == 0) {
             dry_run = true;
+        } else if (strcmp(a, "--brief") == 0) {
+            brief = true;
         } else if (strcmp(a, "--report") == 0 && i + 1 < argc) {
             report_path = argv[++i];
         } else if (strcmp(a, "--source") == 0 && i + 1 < argc) {
             source = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
+            free(paths);
             return 0;
-        } else if (a[0] == '-' && a[1]) {
+        } else {
             fprintf(stderr, "repere import: option inconnue ou incomplète : %s\n", a);
             usage(stderr);
+            free(paths);
             return 1;
-        } else {
-            break;
         }
     }
-    if (i >= argc) {
+    if (npaths == 0) {
         usage(stderr);
+        free(paths);
         return 1;
     }
     int status = 0;
     json_t *files = json_array();
-    for (; i < argc; i++) {
-        const char *path = argv[i];
+    for (int i = 0; i < npaths; i++) {
+        const char *path = paths[i];
         importer_report rep;
         importer_report_init(&rep);
         size_t len = 0;
@@ -120,7 +153,7 @@ int cmd_import(db *d, int argc, char **argv)
             free(data);
         }
         if (rep.error) status = 1;
-        importer_report_print(&rep, path, stderr);
+        print_report(&rep, path, brief);
         json_t *j = importer_report_json(&rep);
         json_object_set_new(j, "file", json_string(path));
         json_array_append_new(files, j);
@@ -139,5 +172,6 @@ int cmd_import(db *d, int argc, char **argv)
         json_decref(root);
     }
     json_decref(files);
+    free(paths);
     return status;
 }

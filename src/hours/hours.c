@@ -2134,13 +2134,17 @@ bool hours_open_after(const hours_schedule *s, const hours_context *ctx, int min
 /* French text                                                         */
 /* ------------------------------------------------------------------ */
 
-/* "9 h", "9 h 30", "24 h". */
-static void put_clock_fr(buf *out, int minutes)
+/* No-break spaces (U+00A0) hold a time together ("14 h 30") and keep the
+   dash of a range with its start, so that a narrow screen never breaks
+   "14 h – 19 h" inside a time. */
+#define NBSP "\xc2\xa0"
+
+void hours_format_clock_fr(buf *out, int minutes)
 {
     if (minutes % 60)
-        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
+        buf_printf(out, "%d" NBSP "h" NBSP "%02d", minutes / 60, minutes % 60);
     else
-        buf_printf(out, "%d h", minutes / 60);
+        buf_printf(out, "%d" NBSP "h", minutes / 60);
 }
 
 /* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
@@ -2150,13 +2154,13 @@ static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
         if (r->open_end) { /* the end is a guess: never print it */
-            buf_puts(out, "à partir de ");
-            put_clock_fr(out, r->start);
+            buf_puts(out, "à partir de" NBSP);
+            hours_format_clock_fr(out, r->start);
             continue;
         }
-        put_clock_fr(out, r->start);
-        buf_puts(out, " – ");
-        put_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
+        hours_format_clock_fr(out, r->start);
+        buf_puts(out, NBSP "– ");
+        hours_format_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
         if (confirm && r->unknown) buf_puts(out, " (à confirmer)");
     }
 }
@@ -2229,7 +2233,7 @@ static void put_when_fr(buf *out, const hours_context *ctx, int64_t now, int64_t
         hours_format_date_fr(out, y, m, d);
     }
     buf_puts(out, at);
-    put_clock_fr(out, minutes);
+    hours_format_clock_fr(out, minutes);
 }
 
 /* " aujourd'hui", " demain", " mardi", " le lundi 21 décembre": the day of `when`. */
@@ -2285,8 +2289,8 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
             while (from > 0 && plan.open_end[from - 1])
                 from--;
             if (from > 0) {
-                buf_puts(out, " · à partir de ");
-                put_clock_fr(out, from);
+                buf_puts(out, " · à partir de" NBSP);
+                hours_format_clock_fr(out, from);
             }
             buf_puts(out, ", fin non précisée");
         }

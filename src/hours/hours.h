@@ -218,7 +218,8 @@ bool hours_open_after(const hours_schedule *schedule, const hours_context *ctx, 
 
 /*
  * French text for pages, appended to out.
- *   hours_format_day_fr: "9 h – 12 h, 14 h 30 – 17 h", "fermé",
+ *   hours_format_day_fr: "9 h – 12 h, 14 h 30 – 17 h" (no-break spaces
+ *     inside each time and before the dash), "fermé",
  *     "fermé (jour férié)"; unknown ranges get " (à confirmer)"; a holiday
  *     the hours do not mention is "Noël — jour férié : ouverture à
  *     confirmer (horaires habituels : 9 h – 12 h)". The day's comment is
@@ -235,6 +236,9 @@ bool hours_open_after(const hours_schedule *schedule, const hours_context *ctx, 
  *     (static), or NULL, so that a page does not say it twice.
  */
 void hours_format_day_fr(buf *out, const hours_day_info *day);
+/* "9 h", "9 h 30" for minutes after midnight, with no-break spaces (the one
+   French clock of the pages: opening hours and workshop sessions). */
+void hours_format_clock_fr(buf *out, int minutes);
 void hours_format_usual_fr(buf *out, const hours_day_info *day);
 void hours_format_date_fr(buf *out, int year, int month, int day);
 const char *hours_status_fr(buf *out, const hours_schedule *schedule, const hours_context *ctx,

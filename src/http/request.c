@@ -291,6 +291,20 @@ int reply_page(req *r, const char *template_name, json_t *data)
     if (nav) json_object_set_new(data, "selection_nav", nav);
     if (!json_object_get(data, "status"))
         json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
+    /* Every page's title names the site, for a tab or a bookmark among others. */
+    const char *title = json_string_value(json_object_get(data, "title"));
+    /* And a meta description for each page, from its title when the page
+     * has none of its own. */
+    if (title && !json_object_get(data, "description"))
+        json_object_set_new(data, "description",
+                            json_string(arena_printf(r->arena,
+                                                     "%s. Repère, l'annuaire public des lieux "
+                                                     "d'aide au numérique : adresses, horaires, "
+                                                     "téléphone, services.",
+                                                     title)));
+    if (title && !strstr(title, "Repère"))
+        json_object_set_new(data, "title",
+                            json_string(arena_printf(r->arena, "%s — Repère", title)));
     buf body = {0};
     if (!tpl_render(a->templates, template_name, data, &body)) {
         fprintf(stderr, "repere: missing template %s\n", template_name);

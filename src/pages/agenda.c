@@ -45,7 +45,9 @@ enum {
 enum facet { F_THEME, F_LEVEL, F_AUDIENCE, F_FREE, F_PASS, F_WHEN, F_MOMENT, F_COUNT };
 
 static const char *const WHEN_VALUES[] = {"aujourdhui", "semaine", "mois"};
-static const char *const WHEN_LABELS[] = {"Aujourd'hui", "Cette semaine", "Ce mois-ci"};
+/* "semaine" is the next 7 days from today (on a Sunday evening the calendar
+ * week would hold nothing more), named so on the page. */
+static const char *const WHEN_LABELS[] = {"Aujourd'hui", "Dans les 7 jours", "Ce mois-ci"};
 static const char *const MOMENT_VALUES[] = {"matin", "apres-midi", "soir", "week-end"};
 static const char *const MOMENT_LABELS[] = {"Le matin", "L'après-midi", "Le soir (après 18 h)",
                                             "Le week-end"};
@@ -312,7 +314,7 @@ static bool row_facts_of(sqlite3_stmt *s, const agenda_query *q, int64_t now, ro
     int64_t month_end =
         (m == 12 ? tz_days_from_civil(y + 1, 1, 1) : tz_days_from_civil(y, m + 1, 1)) - 1;
     if (f->local_day == today) f->whens |= 1u;
-    if (f->local_day <= today + (6 - tz_weekday(today))) f->whens |= 2u;
+    if (f->local_day <= today + 6) f->whens |= 2u;
     if (f->local_day <= month_end) f->whens |= 4u;
     return true;
 }
@@ -587,6 +589,10 @@ static json_t *filters_model(const agenda_query *q, const facet_counts *c)
     if (q->when_index < 0 && q->date_day == INT64_MIN)
         json_object_set_new(f, "when_any", json_true());
     if (q->moment_index < 0) json_object_set_new(f, "moment_any", json_true());
+    if (q->theme_index >= 0 || q->level_index >= 0 || q->audience_index >= 0 ||
+        q->when_index >= 0 || q->date_day != INT64_MIN || q->moment_index >= 0 || q->free_only ||
+        q->pass_only)
+        json_object_set_new(f, "chosen", json_true());
     return f;
 }
 

@@ -310,6 +310,21 @@ int page_places(req *r)
         json_object_set_new(d, "title", json_string(title));
         free(title);
     }
+    {
+        buf counted = {0};
+        fr_count(&counted, (long)res.total, "lieu", "lieux");
+        /* The title says what came back, so that a screen reader's first words
+         * (and the tab) tell an empty or failed search from a list. */
+        const char *base_title = json_string_value(json_object_get(d, "title"));
+        json_object_set_new(
+            d, "title",
+            json_string(arena_printf(r->arena, "%s — %s",
+                                     res.where.kind == WHERE_UNKNOWN ? "Lieu introuvable"
+                                     : res.total == 0                ? "Aucun lieu trouvé"
+                                                                     : counted.data,
+                                     base_title ? base_title : "")));
+        buf_free(&counted);
+    }
     search_result_free(&res);
     return reply_page(r, "places", d);
 }

@@ -5,6 +5,8 @@
  * Paths are checked segment by segment (letters, digits, '-', '_', '.', no
  * leading dot: no "..", no hidden files) and opened below the static
  * directory only. Asset URLs carry ?v=<version>, so they are cached for a year.
+ * Text files go out gzip-compressed when the client accepts it and `make`
+ * left a fresh precompressed copy (FILE.gz) next to them.
  */
 #include "pages/pages.h"
 
@@ -16,17 +18,38 @@
 static const struct {
     const char *ext;
     const char *type;
+    bool text; /* worth compressing */
 } TYPES[] = {
-    {".css", "text/css; charset=utf-8"},
-    {".js", "application/javascript; charset=utf-8"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".woff2", "font/woff2"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".json", "application/json"},
-    {".webmanifest", "application/manifest+json"},
+    {".css", "text/css; charset=utf-8", true},
+    {".js", "application/javascript; charset=utf-8", true},
+    {".svg", "image/svg+xml", true},
+    {".png", "image/png", false},
+    {".ico", "image/x-icon", false},
+    {".woff2", "font/woff2", false},
+    {".txt", "text/plain; charset=utf-8", true},
+    {".json", "application/json", true},
+    {".webmanifest", "application/manifest+json", true},
 };
+
+static bool accepts_gzip(req *r)
+{
+    const char *ae = req_header(r, "Accept-Encoding");
+    return ae && strstr(ae, "gzip") != NULL;
+}
+
+/* The precompressed copy of `path` when it is at least as recent as the file
+ * itself (a stale one would serve old bytes), else -1. */
+static int open_gzip_copy(req *r, const char *path, const struct stat *plain, struct stat *st)
+{
+    char *gz = arena_printf(r->arena, "%s.gz", path);
+    int fd = open(gz, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_mtime < plain->st_mtime) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 static bool safe_segment(const char *s)
 {
@@ -52,8 +75,12 @@ int page_static(req *r)
         buf_puts(&rel, r->params[i]);
     }
     const char *type = NULL;
+    bool text = false;
     for (size_t i = 0; i < ARRAY_LEN(TYPES); i++)
-        if (str_ends_with(rel.data, TYPES[i].ext)) type = TYPES[i].type;
+        if (str_ends_with(rel.data, TYPES[i].ext)) {
+            type = TYPES[i].type;
+            text = TYPES[i].text;
+        }
     char *path = arena_printf(r->arena, "%s/%s", r->app->static_dir, rel.data);
     buf_free(&rel);
     if (!type) return reply_error(r, 404, "Ce fichier n'existe pas.");
@@ -62,6 +89,17 @@ int page_static(req *r)
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0) close(fd);
         return reply_error(r, 404, "Ce fichier n'existe pas.");
+    }
+    if (text) {
+        reply_header(r, "Vary", "Accept-Encoding");
+        struct stat gz_st;
+        int gz = accepts_gzip(r) ? open_gzip_copy(r, path, &st, &gz_st) : -1;
+        if (gz >= 0) {
+            close(fd);
+            fd = gz;
+            st.st_size = gz_st.st_size;
+            reply_header(r, "Content-Encoding", "gzip");
+        }
     }
     r->file_fd = fd;
     r->file_size = (uint64_t)st.st_size;

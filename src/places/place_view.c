@@ -154,6 +154,49 @@ const char *place_latest_date(const char *date_maj, const char *verified_at)
     return date_maj;
 }
 
+/* The fees in one phrase that never contradicts itself: "Gratuit",
+ * "Payant — adhésion requise", or, when a place lists free and paid values,
+ * "Gratuit (certains services : payant, adhésion requise)". `fees_free` says
+ * whether the phrase starts with a free access (pages print only that one in
+ * the green of good news). */
+static void set_fees_text(json_t *o, const char *note)
+{
+    json_t *fees = json_object_get(o, "fees");
+    size_t n = json_array_size(fees);
+    if (n == 0 && !note) return;
+    buf b = {0};
+    size_t free_at = n;
+    for (size_t i = 0; i < n && free_at == n; i++)
+        if (!strcmp(json_string_value(json_array_get(fees, i)), "Gratuit")) free_at = i;
+    if (free_at == n && n) free_at = 0; /* no plain "Gratuit": the first value leads */
+    if (n) buf_puts(&b, json_string_value(json_array_get(fees, free_at)));
+    bool others = n > 1 || (n && note);
+    if (n && others) buf_puts(&b, free_at < n && n > 1 ? " (certains services : " : " (");
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (i == free_at) continue;
+        const char *v = json_string_value(json_array_get(fees, i));
+        buf_puts(&b, first ? "" : ", ");
+        buf_putc(&b, (char)((*v >= 'A' && *v <= 'Z') ? *v - 'A' + 'a' : *v));
+        buf_puts(&b, v + 1);
+        first = false;
+    }
+    if (note) {
+        if (!n) {
+            buf_puts(&b, note);
+        } else {
+            buf_puts(&b, first ? "" : ", ");
+            buf_putc(&b, (char)((*note >= 'A' && *note <= 'Z') ? *note - 'A' + 'a' : *note));
+            buf_puts(&b, note + 1);
+        }
+    }
+    if (n && others) buf_putc(&b, ')');
+    json_object_set_new(o, "fees_text", json_string(b.data));
+    if (n && str_starts_with(json_string_value(json_array_get(fees, free_at)), "Gratuit"))
+        json_object_set_new(o, "fees_free", json_true());
+    buf_free(&b);
+}
+
 /* Freshness: the later of the source's date and the last confirmation. */
 static void set_freshness(json_t *o, const char *date_maj, const char *verified_at, int64_t now)
 {
@@ -258,7 +301,9 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
             hours_format_usual_fr(&usual, &info);
             json_object_set_new(o, "hours_today_usual", json_string(usual.data ? usual.data : ""));
             buf_free(&usual);
-        } else if (i == 0) {
+        } else if (i == 0 && !(info.closed && !info.is_public_holiday)) {
+            /* A plain "fermé" today is already in the status line ("Fermé ·
+             * ouvre demain à 9 h"): say it once. */
             json_object_set_new(o, "hours_today", json_string(text.data ? text.data : ""));
         }
         if (info.comment && *info.comment) {
@@ -297,6 +342,7 @@ json_t *place_list_item(db_conn *c, sqlite3_stmt *row)
     set_list(o, "types", db_col_text(row, 5), VOCAB_TYPOLOGIE, true);
     set_list(o, "services", db_col_text(row, 6), VOCAB_SERVICES, true);
     set_list(o, "fees", db_col_text(row, 7), VOCAB_FEES, true);
+    set_fees_text(o, NULL);
     if (sqlite3_column_int(row, 8)) json_object_set_new(o, "pass_numerique", json_true());
     set_phone(o, db_col_text(row, 9));
     set_freshness(o, db_col_text(row, 10), db_col_text(row, 11), now_utc());
@@ -372,6 +418,7 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     set_list(o, "support", db_col_text(s, C_SUPPORT), VOCAB_SUPPORT, true);
     set_list(o, "fees", db_col_text(s, C_FEES), VOCAB_FEES, true);
     set_text(o, "fees_note", db_col_text(s, C_FEES_NOTE));
+    set_fees_text(o, db_col_text(s, C_FEES_NOTE));
     set_list(o, "access_modes", db_col_text(s, C_ACCESS_MODES), VOCAB_ACCESS_MODES, true);
     set_list(o, "support_modes", db_col_text(s, C_SUPPORT_MODES), VOCAB_SUPPORT_MODES, true);
     json_t *b = badges(s);

@@ -5,6 +5,7 @@
 #include "workshops/workshop.h"
 #include "geo/geo.h"
 #include "core/fr.h"
+#include "hours/hours.h"
 #include "workshops/ical.h"
 #include "core/phone.h"
 #include "places/place_view.h"
@@ -70,6 +71,17 @@ const char *workshop_audience_canonical(const char *value)
     return match_folded(value, WORKSHOP_AUDIENCES, ARRAY_LEN(WORKSHOP_AUDIENCES));
 }
 
+/* "seats_left" and its words, "1 place restante" / "3 places restantes". */
+static void set_seats_left(json_t *o, int left)
+{
+    json_object_set_new(o, "seats_left", json_integer(left));
+    if (left <= 0) return; /* none left is "complet", said by the full flag */
+    buf b = {0};
+    fr_count(&b, left, "place restante", "places restantes");
+    json_object_set_new(o, "seats_left_text", json_string(b.data));
+    buf_free(&b);
+}
+
 char *workshop_path(int64_t id, const char *slug)
 {
     return slug && *slug ? xasprintf("/ateliers/%lld-%s", (long long)id, slug)
@@ -78,10 +90,7 @@ char *workshop_path(int64_t id, const char *slug)
 
 void workshop_format_time(buf *out, int minutes)
 {
-    if (minutes % 60)
-        buf_printf(out, "%d h %02d", minutes / 60, minutes % 60);
-    else
-        buf_printf(out, "%d h", minutes / 60);
+    hours_format_clock_fr(out, minutes);
 }
 
 const tz_zone *workshop_row_zone(sqlite3_stmt *row)
@@ -174,7 +183,7 @@ json_t *workshop_session_item(sqlite3_stmt *row)
     if (sqlite3_column_int(row, WS_FULL))
         json_object_set_new(o, "full", json_true());
     else if (sqlite3_column_type(row, WS_SEATS_LEFT) != SQLITE_NULL)
-        json_object_set_new(o, "seats_left", json_integer(sqlite3_column_int(row, WS_SEATS_LEFT)));
+        set_seats_left(o, sqlite3_column_int(row, WS_SEATS_LEFT));
     const char *kind = db_col_text(row, WS_PRICE_KIND);
     if (kind && !strcmp(kind, "payant")) {
         buf p = {0};
@@ -360,7 +369,7 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     if (sqlite3_column_int(s, V_FULL))
         json_object_set_new(o, "full", json_true());
     else if (sqlite3_column_type(s, V_SEATS_LEFT) != SQLITE_NULL)
-        json_object_set_new(o, "seats_left", json_integer(sqlite3_column_int(s, V_SEATS_LEFT)));
+        set_seats_left(o, sqlite3_column_int(s, V_SEATS_LEFT));
     set_text(o, "facilitator", db_col_text(s, V_FACILITATOR));
     set_text(o, "partner", db_col_text(s, V_PARTNER));
     set_text(o, "accessibility_notes", db_col_text(s, V_ACCESSIBILITY));
@@ -421,7 +430,13 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     json_object_set_new(o, "sessions_count", json_string(b.data));
     buf_free(&b);
     if (coming > WORKSHOP_PAGE_SESSIONS) {
+        buf more = {0};
+        buf_puts(&more, "Et ");
+        fr_count(&more, coming - WORKSHOP_PAGE_SESSIONS, "autre séance", "autres séances");
+        buf_puts(&more, " plus tard.");
         json_object_set_new(o, "more_sessions", json_integer(coming - WORKSHOP_PAGE_SESSIONS));
+        json_object_set_new(o, "more_sessions_text", json_string(more.data));
+        buf_free(&more);
     }
     return o;
 }

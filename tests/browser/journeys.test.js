@@ -104,7 +104,9 @@ test('journey 2: "Autour de moi" with the position granted gives results "de vot
     await step(p, 'j2', { label: viewport === 'phone' ? '360px' : '1280px' }, '2-results');
     assert.match(await p.textContent('.result-count'), /de votre position/);
     assert.ok(await p.locator('ol.results > li').count() > 0, 'places around');
-    // Typed over by hand, the position does not stick.
+    // Typed over by hand (the form folds under « Modifier la recherche »
+    // once there are results), the position does not stick.
+    await p.getByText('Modifier la recherche').click();
     await p.getByLabel('Où ?').fill('Chambéry');
     await Promise.all([p.waitForURL(/ou=Chamb/), p.getByRole('button', { name: 'Rechercher' }).click()]);
     assert.doesNotMatch(p.url(), /lat=/);

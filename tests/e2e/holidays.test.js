@@ -75,10 +75,10 @@ test('hours without PH: the place page says "jour férié : ouverture à confirm
   assert.equal(status(html), UNCONFIRMED);
   assert.doesNotMatch(html, /status-open/);
   assert.doesNotMatch(html, /Ouvert ·/);
-  assert.match(html, /· horaires habituels : 9 h – 12 h/);
+  assert.match(html, /· horaires habituels : 9\u00a0h\u00a0– 12\u00a0h/);
   // the 7-day table marks the holiday; the other days are as published
-  assert.equal(row(html, 'Vendredi 25 décembre'), `${UNCONFIRMED} (horaires habituels : 9 h – 12 h)`);
-  assert.equal(row(html, 'Lundi 28 décembre'), '9 h – 12 h');
+  assert.equal(row(html, 'Vendredi 25 décembre'), `${UNCONFIRMED} (horaires habituels : 9\u00a0h\u00a0– 12\u00a0h)`);
+  assert.equal(row(html, 'Lundi 28 décembre'), '9\u00a0h\u00a0– 12\u00a0h');
   assert.match(html, /Les horaires publiés ne disent pas si le lieu est ouvert les jours fériés/);
   // schema.org data announces no opening on the holiday
   const ld = html.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/);
@@ -91,11 +91,11 @@ test('hours without PH: the place page says "jour férié : ouverture à confirm
 test('hours that mention PH are trusted as written', async () => {
   let { text: html } = await get((await placePath('Maison Fermée Fériés')).path);
   assert.equal(row(html, 'Vendredi 25 décembre'), 'fermé (jour férié)');
-  assert.equal(status(html), 'Fermé · ouvre lundi à 9 h');
+  assert.equal(status(html), 'Fermé · ouvre lundi à 9\u00a0h');
   assert.doesNotMatch(html, /ouverture à confirmer/);
   ({ text: html } = await get((await placePath('Relais Ouvert Fériés')).path));
-  assert.equal(row(html, 'Vendredi 25 décembre'), '10 h – 12 h');
-  assert.equal(status(html), 'Ouvert · ferme à 12 h');
+  assert.equal(row(html, 'Vendredi 25 décembre'), '10\u00a0h\u00a0– 12\u00a0h');
+  assert.equal(status(html), 'Ouvert · ferme à 12\u00a0h');
   assert.match(html, /status-open/);
 });
 
@@ -105,7 +105,7 @@ test('the "ouvert maintenant" filter and its count leave the holiday out', async
   assert.ok(count);
   assert.equal(count[1], '1'); // only the place whose hours say PH 10:00-12:00
   // the result card says it too
-  assert.match(all.text, new RegExp(`${UNCONFIRMED} · horaires habituels : 9 h – 12 h`));
+  assert.match(all.text, new RegExp(`${UNCONFIRMED} · horaires habituels : 9\u00a0h\u00a0– 12\u00a0h`));
   const open = await get('/lieux?ou=Grenoble&rayon=1&horaires=maintenant');
   assert.deepEqual(names(open.text), ['Relais Ouvert Fériés']);
 });
@@ -129,7 +129,7 @@ test('the printed sheet marks the holiday', async () => {
   assert.equal(sheet.status, 200);
   const m = sheet.text.match(/<th scope="row">Vendredi 25 décembre<\/th><td>(.*?)<\/td>/);
   assert.ok(m, 'the row for Christmas');
-  assert.equal(m[1].replace(/<[^>]*>/g, ''), `${UNCONFIRMED} (horaires habituels : 9 h – 12 h)`);
+  assert.equal(m[1].replace(/<[^>]*>/g, ''), `${UNCONFIRMED} (horaires habituels : 9\u00a0h\u00a0– 12\u00a0h)`);
   assert.match(sheet.text, /Les horaires publiés ne disent pas si le lieu est ouvert les jours fériés/);
 });
 

@@ -75,19 +75,19 @@ test.after(async () => {
 
 test('a later ";" rule replaces earlier ones for the days it names', async () => {
   const html = await placePage('Mardi Remplacé');
-  assert.equal(row(html, 'Lundi 21 décembre'), '9 h – 12 h, 13 h 30 – 18 h');
-  assert.equal(row(html, 'Mardi 22 décembre'), '13 h 30 – 18 h');
-  assert.equal(row(html, 'Jeudi 24 décembre'), '9 h – 12 h, 13 h 30 – 18 h');
+  assert.equal(row(html, 'Lundi 21 décembre'), '9\u00a0h\u00a0– 12\u00a0h, 13\u00a0h\u00a030\u00a0– 18\u00a0h');
+  assert.equal(row(html, 'Mardi 22 décembre'), '13\u00a0h\u00a030\u00a0– 18\u00a0h');
+  assert.equal(row(html, 'Jeudi 24 décembre'), '9\u00a0h\u00a0– 12\u00a0h, 13\u00a0h\u00a030\u00a0– 18\u00a0h');
   assert.match(row(html, 'Vendredi 25 décembre'), /^fermé/);
-  assert.match(html, /Ouvert · ferme à 12 h/);
+  assert.match(html, /Ouvert · ferme à 12\u00a0h/);
   assert.match(html, /Lundi 21 décembre <span class="muted">\(aujourd&#39;hui\)<\/span>|Lundi 21 décembre <span class="muted">\(aujourd'hui\)<\/span>/);
 });
 
 test('Christmas Day is closed for "Mo-Fr 09:00-17:00; PH off"; closures take precedence', async () => {
   const html = await placePage('Jours Fériés');
   assert.equal(row(html, 'Vendredi 25 décembre'), 'fermé (jour férié)');
-  assert.equal(row(html, 'Jeudi 24 décembre'), '9 h – 17 h');
-  assert.equal(row(html, 'Mercredi 23 décembre'), '10 h – 11 h'); // exceptional hours
+  assert.equal(row(html, 'Jeudi 24 décembre'), '9\u00a0h\u00a0– 17\u00a0h');
+  assert.equal(row(html, 'Mercredi 23 décembre'), '10\u00a0h\u00a0– 11\u00a0h'); // exceptional hours
   assert.match(html, /Fermé du 28 décembre 2026 au 3 janvier 2027<\/strong> \(à venir\)/);
   assert.match(html, /Fermeture de fin d&#39;année|Fermeture de fin d'année/);
   assert.match(html, /Horaires exceptionnels le 23 décembre 2026/);
@@ -103,7 +103,7 @@ test('hours that cannot be understood are shown as published, "à confirmer par 
 
 test('results show today\'s hours and status; the hours filters count right', async () => {
   const { text } = await get('/lieux?ou=Grenoble&rayon=1');
-  assert.match(text, /Ouvert · ferme à 12 h · aujourd&#39;hui : 9 h – 12 h, 13 h 30 – 18 h|Ouvert · ferme à 12 h · aujourd'hui : 9 h – 12 h, 13 h 30 – 18 h/);
+  assert.match(text, /Ouvert · ferme à 12\u00a0h · aujourd&#39;hui : 9\u00a0h\u00a0– 12\u00a0h, 13\u00a0h\u00a030\u00a0– 18\u00a0h|Ouvert · ferme à 12\u00a0h · aujourd'hui : 9\u00a0h\u00a0– 12\u00a0h, 13\u00a0h\u00a030\u00a0– 18\u00a0h/);
   const now = text.match(/Ouvert maintenant <span class="count">\((\d+)\)<\/span>/);
   assert.ok(now);
   assert.equal(now[1], '3'); // h1, h2 and h4 open at 09:30 on Monday; h3 unknown

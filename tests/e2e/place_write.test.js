@@ -89,7 +89,7 @@ test('a place created in the admin area in La Réunion gets Indian/Reunion, like
   await setHours(id);
   const now = await openNow(id);
   assert.ok(now.open, `expected open, got « ${now.status} »`);
-  assert.match(now.status, /^Ouvert · ferme à 12 h/);
+  assert.match(now.status, /^Ouvert · ferme à 12\u00a0h/);
   const imported = Number(sql("SELECT id FROM place WHERE source_id = 'reunion'"));
   assert.deepEqual(await openNow(imported), now);
 });

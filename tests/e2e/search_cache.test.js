@@ -56,8 +56,8 @@ test('a place edited in the admin area is changed in the very next search', asyn
   const after = card(await search(), id);
   assert.ok(after, 'the place is still in the results');
   assert.notEqual(after, before);
-  assert.match(after, /6 h 10/);
-  assert.match(after, /6 h 40/);
+  assert.match(after, /6\u00a0h\u00a010/);
+  assert.match(after, /6\u00a0h\u00a040/);
 });
 
 test("the home page's list of départements follows an admin edit on the very next request", async () => {

@@ -161,7 +161,7 @@ test('/ateliers?ou=Valence (26) lists the coming sessions near Valence, by day',
   assert.doesNotMatch(text, /Contrôle parental/); // Grenoble
   assert.doesNotMatch(text, /Mon Espace Santé/); // Aurillac
   // Times on the wall clock.
-  assert.match(text, /<time datetime="\d{4}-\d{2}-\d{2}T14:00">de 14 h à 16 h<\/time>/);
+  assert.match(text, /<time datetime="\d{4}-\d{2}-\d{2}T14:00">de 14\u00a0h à 16\u00a0h<\/time>/);
   // Feeds keep the search.
   assert.match(text, /href="\/ateliers\.ics\?ou=Valence%20%2826%29"/);
   assert.match(text, /href="\/ateliers\.atom\?ou=Valence%20%2826%29"/);
@@ -205,7 +205,7 @@ test('the workshop page: registration at a glance, sessions, place, Markdown, ho
   assert.match(page.text, /<strong>4 séances de 2 h<\/strong>/); // Markdown rendered on import
   assert.match(page.text, /Organisé par <a href="\/lieux\/\d+-mediatheque-de-fontbarlettes">Médiathèque de Fontbarlettes<\/a>/);
   assert.match(page.text, /Pass numérique accepté/);
-  assert.match(page.text, /8 en tout, 3 restante\(s\)/);
+  assert.match(page.text, /8 en tout, 3 places restantes/);
   const elsewhere = await get(workshopPath(text, 'Prendre en main son smartphone'));
   assert.match(elsewhere.text, /<strong>Hors les murs<\/strong>/);
   assert.match(elsewhere.text, /Place de la Mairie<br>26500 Bourg-lès-Valence/);

@@ -766,25 +766,28 @@ TEST(status_fr)
         const char *want;
     } cases[] = {
         /* Monday 21 December 2026, Paris is UTC+1. */
-        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 9, 0), "Ouvert · ferme à 12 h"},
-        {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30), "Fermé · ouvre à 14 h 30"},
-        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0), "Fermé · ouvre demain à 9 h"},
-        {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9 h"},
-        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0), "Fermé · ouvre le mardi 29 décembre à 9 h 30"},
+        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 9, 0), "Ouvert · ferme à 12\u00a0h"},
+        {"Mo-Fr 09:00-12:00,14:30-17:00", utc(2026, 12, 21, 11, 30),
+         "Fermé · ouvre à 14\u00a0h\u00a030"},
+        {"Mo-Fr 09:00-12:00,14:00-17:00", utc(2026, 12, 21, 17, 0),
+         "Fermé · ouvre demain à 9\u00a0h"},
+        {"Mo-Fr 09:00-12:00; PH off", utc(2026, 12, 24, 12, 0), "Fermé · ouvre lundi à 9\u00a0h"},
+        {"Tu 09:30-12:00", utc(2026, 12, 22, 12, 0),
+         "Fermé · ouvre le mardi 29 décembre à 9\u00a0h\u00a030"},
         {"Mo-Fr 20:00-24:00", utc(2026, 12, 21, 20, 0), "Ouvert · ferme à minuit"},
-        {"Fr 19:00-11:00", utc(2026, 12, 18, 19, 0), "Ouvert · ferme demain à 11 h"},
+        {"Fr 19:00-11:00", utc(2026, 12, 18, 19, 0), "Ouvert · ferme demain à 11\u00a0h"},
         {"24/7", utc(2026, 12, 21, 9, 0), "Ouvert 24 h/24"},
         {"off", utc(2026, 12, 21, 9, 0), "Fermé"},
         {"Mo-Fr \"sur rendez-vous\"", utc(2026, 12, 21, 9, 0),
          "Ouverture à confirmer · sur rendez-vous"},
         {"Mo 09:00-12:00 open; Mo 12:00-14:00 unknown, Mo 09:00-12:00", utc(2026, 12, 21, 9, 0),
-         "Ouvert · à confirmer à partir de 12 h"},
+         "Ouvert · à confirmer à partir de 12\u00a0h"},
         /* Open ends: never "open", never the guessed end. */
-        {"Mo 17:00+", utc(2026, 12, 21, 9, 0), "Fermé · ouverture à confirmer à partir de 17 h"},
+        {"Mo 17:00+", utc(2026, 12, 21, 9, 0), "Fermé · ouverture à confirmer à partir de 17\u00a0h"},
         {"Mo 17:00+", utc(2026, 12, 21, 17, 30),
-         "Ouverture à confirmer · à partir de 17 h, fin non précisée"},
+         "Ouverture à confirmer · à partir de\u00a017\u00a0h, fin non précisée"},
         {"Tu 17:00+", utc(2026, 12, 21, 9, 0),
-         "Fermé · ouverture à confirmer demain à partir de 17 h"},
+         "Fermé · ouverture à confirmer demain à partir de 17\u00a0h"},
         {"Mo 17:00+", utc(2026, 12, 21, 23, 30), "Ouverture à confirmer, fin non précisée"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -812,7 +815,7 @@ TEST(day_fr)
 {
     hours_day_info info;
     char *t = day_text("Mo-Fr 09:00-12:00,14:30-17:00; PH off", "73", 2026, 12, 21, &info);
-    CHECK_STR(t, "9 h – 12 h, 14 h 30 – 17 h");
+    CHECK_STR(t, "9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a030\u00a0– 17\u00a0h");
     CHECK(info.weekday == 0 && !info.closed && info.range_count == 2 && !info.is_public_holiday);
     free(t);
     t = day_text("Mo-Fr 09:00-12:00,14:30-17:00; PH off", "73", 2026, 12, 25, &info);
@@ -825,7 +828,7 @@ TEST(day_fr)
     free(t);
     /* Past midnight: shown on the evening's day, ending after 24:00; not repeated the next day. */
     t = day_text("Fr 19:00-11:00", "", 2026, 12, 18, &info);
-    CHECK_STR(t, "19 h – 11 h");
+    CHECK_STR(t, "19\u00a0h\u00a0– 11\u00a0h");
     CHECK(info.range_count == 1 && info.ranges[0].start == 19 * 60 &&
           info.ranges[0].end == 35 * 60);
     free(t);
@@ -833,18 +836,18 @@ TEST(day_fr)
     CHECK_STR(t, "fermé");
     free(t);
     t = day_text("24/7", "", 2026, 12, 26, &info);
-    CHECK_STR(t, "0 h – 24 h");
+    CHECK_STR(t, "0\u00a0h\u00a0– 24\u00a0h");
     free(t);
     /* An open end says when it starts, never the guessed end. */
     t = day_text("Mo 17:00+", "", 2026, 12, 21, &info);
-    CHECK_STR(t, "à partir de 17 h");
+    CHECK_STR(t, "à partir de\u00a017\u00a0h");
     CHECK(info.range_count == 1 && info.ranges[0].unknown && info.ranges[0].open_end);
     free(t);
     t = day_text("Mo 10:00-12:00+", "", 2026, 12, 21, &info);
-    CHECK_STR(t, "10 h – 12 h, à partir de 12 h");
+    CHECK_STR(t, "10\u00a0h\u00a0– 12\u00a0h, à partir de\u00a012\u00a0h");
     free(t);
     t = day_text("Tu 09:00-12:00 \"sur rendez-vous\"", "", 2026, 12, 22, &info);
-    CHECK_STR(t, "9 h – 12 h (à confirmer) [sur rendez-vous]");
+    CHECK_STR(t, "9\u00a0h\u00a0– 12\u00a0h (à confirmer) [sur rendez-vous]");
     free(t);
     t = day_text("Mo-Fr 09:00-17:00; Dec 24 off \"fermeture exceptionnelle\"", "", 2026, 12, 24,
                  &info);
@@ -905,13 +908,14 @@ TEST(holidays_for_people)
     CHECK_STR(t, "Noël — jour férié : ouverture à confirmer");
     free(t);
     t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 25, &info);
-    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 9 h – 12 h)");
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 9\u00a0h\u00a0– "
+                 "12\u00a0h)");
     CHECK(info.holiday_unconfirmed && !info.closed && info.ranges[0].unknown &&
           info.ranges[0].holiday);
     free(t);
     buf usual = {0};
     hours_format_usual_fr(&usual, &info);
-    CHECK_STR(usual.data, "9 h – 12 h");
+    CHECK_STR(usual.data, "9\u00a0h\u00a0– 12\u00a0h");
     buf_free(&usual);
     /* Before it, the status says the holiday comes rather than "ouvre lundi". */
     t = status("Mo-Fr 09:00-12:00", utc(2026, 12, 24, 17, 0));
@@ -922,7 +926,7 @@ TEST(holidays_for_people)
     free(t);
     /* After the usual hours it is simply closed. */
     t = status("Mo-Fr 09:00-12:00", utc(2026, 12, 25, 17, 0));
-    CHECK_STR(t, "Fermé · ouvre lundi à 9 h");
+    CHECK_STR(t, "Fermé · ouvre lundi à 9\u00a0h");
     free(t);
 
     /* Hours that mention PH are trusted as written. */
@@ -934,11 +938,11 @@ TEST(holidays_for_people)
     free(t);
     CHECK(state_for("Mo-Fr 09:00-12:00; PH 10:00-12:00", "73", christmas, &holiday) == HOURS_OPEN);
     t = day_text("Mo-Fr 09:00-12:00; PH 10:00-12:00", "73", 2026, 12, 25, &info);
-    CHECK_STR(t, "10 h – 12 h");
+    CHECK_STR(t, "10\u00a0h\u00a0– 12\u00a0h");
     CHECK(!info.holiday_unconfirmed);
     free(t);
     t = status("Mo-Fr 09:00-12:00; PH 10:00-12:00", christmas);
-    CHECK_STR(t, "Ouvert · ferme à 12 h");
+    CHECK_STR(t, "Ouvert · ferme à 12\u00a0h");
     free(t);
     /* So are "24/7" and rules written for that very date (exceptional hours). */
     CHECK(state_for("24/7", "73", christmas, NULL) == HOURS_OPEN);
@@ -956,10 +960,10 @@ TEST(holidays_for_people)
     CHECK(state_for("Mo-Fr 09:00-12:00", "73", monday, &holiday) == HOURS_OPEN);
     CHECK(holiday == NULL);
     t = status("Mo-Fr 09:00-12:00", monday);
-    CHECK_STR(t, "Ouvert · ferme à 12 h");
+    CHECK_STR(t, "Ouvert · ferme à 12\u00a0h");
     free(t);
     t = day_text("Mo-Fr 09:00-12:00", "73", 2026, 12, 21, &info);
-    CHECK_STR(t, "9 h – 12 h");
+    CHECK_STR(t, "9\u00a0h\u00a0– 12\u00a0h");
     CHECK(!info.holiday_unconfirmed && !info.ranges[0].unknown);
     free(t);
 
@@ -994,7 +998,8 @@ TEST(holidays_for_people)
     CHECK(state_for("Fr 19:00-11:00", "73", utc(2026, 12, 26, 8, 0), &holiday) == HOURS_UNKNOWN);
     CHECK_STR(holiday, "Noël");
     t = day_text("Fr 19:00-11:00", "73", 2026, 12, 25, &info);
-    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 19 h – 11 h)");
+    CHECK_STR(t, "Noël — jour férié : ouverture à confirmer (horaires habituels : 19\u00a0h\u00a0– "
+                 "11\u00a0h)");
     CHECK(info.range_count == 1 && info.ranges[0].end == 35 * 60);
     free(t);
     CHECK(state_for("Th 19:00-11:00", "73", christmas, NULL) == HOURS_OPEN);
