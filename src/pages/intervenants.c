@@ -13,6 +13,7 @@
 #include "core/mail.h"
 #include "core/validate.h"
 #include "http/session.h"
+#include "pages/api_request.h"
 #include "pages/form.h"
 #include "pages/pages.h"
 #include "people/intervenant.h"
@@ -703,16 +704,39 @@ int page_intervenant_contact_post(req *r)
 
 /* ---- the JSON API: public fields only ---- */
 
-static json_t *api_model(json_t *v)
+/* [{code, label}] or [{name, path}] as the API's French names. */
+static json_t *api_list(req *r, json_t *items, const char *a, const char *fa, const char *b,
+                        const char *fb)
 {
-    json_t *out = json_object();
-    static const char *const KEYS[] = {"id",     "name",    "kind",    "fees",   "area",
-                                       "remote", "domains", "formats", "places", "workshops"};
-    for (size_t i = 0; i < ARRAY_LEN(KEYS); i++) {
-        json_t *x = json_object_get(v, KEYS[i]);
-        if (x) json_object_set(out, KEYS[i], x);
+    json_t *out = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x)
+    {
+        const char *vb = json_string_value(json_object_get(x, b));
+        if (strcmp(fb, "url") == 0) vb = api_absolute_url(r, vb);
+        json_array_append_new(
+            out, json_pack("{s:s, s:s}", fa, json_string_value(json_object_get(x, a)), fb, vb));
     }
-    json_object_set(out, "url", json_object_get(v, "path"));
+    return out;
+}
+
+/* The public fields, with the API's French names (docs/openapi.json, Intervenant). */
+static json_t *api_model(req *r, json_t *v)
+{
+    json_t *places = json_object_get(v, "places"), *workshops = json_object_get(v, "workshops");
+    json_t *empty = json_array();
+    json_t *out = json_pack(
+        "{s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:o, s:o, s:s}", "identifiant",
+        json_object_get(v, "id"), "nom", json_object_get(v, "name"), "nature",
+        json_object_get(v, "kind"), "tarif", json_object_get(v, "fees"), "zone",
+        json_object_get(v, "area"), "a_distance", json_object_get(v, "remote"), "domaines",
+        api_list(r, json_object_get(v, "domains"), "code", "code", "label", "libelle"), "formats",
+        api_list(r, json_object_get(v, "formats"), "code", "code", "label", "libelle"), "lieux",
+        api_list(r, places ? places : empty, "name", "nom", "path", "url"), "ateliers",
+        api_list(r, workshops ? workshops : empty, "name", "titre", "path", "url"), "url",
+        api_absolute_url(r, json_string_value(json_object_get(v, "path"))));
+    json_decref(empty);
     return out;
 }
 
@@ -726,7 +750,7 @@ int page_api_intervenants(req *r)
     json_t *list = json_array();
     size_t i;
     json_t *x;
-    json_array_foreach(all, i, x) json_array_append_new(list, api_model(x));
+    json_array_foreach(all, i, x) json_array_append_new(list, api_model(r, x));
     json_decref(all);
     return reply_json(
         r, 200,
@@ -737,8 +761,10 @@ int page_api_intervenant(req *r)
 {
     int64_t id;
     json_t *v = load_public(r, &id);
-    if (!v) return reply_json(r, 404, json_pack("{s:s}", "error", "Intervenant inconnu."));
-    json_t *out = api_model(v);
+    if (!v)
+        return api_error(r, 404, "Cet intervenant n'existe pas ou n'est plus listé.",
+                         "identifiant");
+    json_t *out = api_model(r, v);
     json_decref(v);
     return reply_json(r, 200, out);
 }

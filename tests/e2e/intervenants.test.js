@@ -156,11 +156,16 @@ test('the journey: invite → confirm → edit → validate → public → conta
     assert.match(place.text, /Intervenants qui travaillent avec ce lieu/);
     assert.match(place.text, new RegExp(`href="${pagePath}"`));
     const api = await getJson('/api/v1/intervenants?domaine=cybersecurite');
-    assert.ok(api.body.intervenants.some((x) => x.name === 'Camille Exemple (fictif)'));
-    assert.ok(api.body.intervenants.every((x) => x.domains.some((d) => d.code === 'cybersecurite')));
-    for (const x of api.body.intervenants) assert.ok(!('email' in x) && !('status' in x), 'public fields only');
+    assert.ok(api.body.intervenants.some((x) => x.nom === 'Camille Exemple (fictif)'));
+    assert.ok(api.body.intervenants.every((x) => x.domaines.some((d) => d.code === 'cybersecurite')));
+    for (const x of api.body.intervenants) assert.ok(!('email' in x) && !('status' in x) && !('courriel' in x), 'public fields only');
     const one = await getJson(`/api/v1/intervenants/${id}`);
     assert.equal(one.status, 200);
+    const spec = (await getJson('/api/v1/openapi.json')).body;
+    const schema = spec.components.schemas.Intervenant;
+    assert.deepEqual(Object.keys(one.body).sort(), Object.keys(schema.properties).sort(), 'the OpenAPI description lists exactly the public fields');
+    assert.ok(spec.paths['/api/v1/intervenants'] && spec.paths['/api/v1/intervenants/{identifiant}']);
+    assert.match(one.body.lieux[0].url, new RegExp(`/lieux/${placeA}-`));
     const sitemap = await anon.get('/sitemap.xml');
     assert.match(sitemap.text, new RegExp(pagePath));
     for (const text of [list.text, page.text, place.text, JSON.stringify(api.body), JSON.stringify(one.body), sitemap.text])
@@ -192,7 +197,7 @@ test('the journey: invite → confirm → edit → validate → public → conta
     assert.equal((await anon.get(pagePath)).status, 404);
     assert.doesNotMatch((await anon.get('/intervenants')).text, /Camille Exemple/);
     assert.doesNotMatch((await anon.get(placePath)).text, /Camille Exemple/);
-    assert.ok(!(await getJson('/api/v1/intervenants')).body.intervenants.some((x) => x.id === id));
+    assert.ok(!(await getJson('/api/v1/intervenants')).body.intervenants.some((x) => x.identifiant === id));
     assert.equal((await getJson(`/api/v1/intervenants/${id}`)).status, 404);
     assert.ok(!(await anon.get('/sitemap.xml')).text.includes(pagePath));
     const dump = execFileSync('sqlite3', [tmp.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 });
