@@ -226,6 +226,13 @@ test('security: own entry only, no place editing, relay rate limit and header in
     const res = await other.post(`/admin/lieux/${placeA}/modifier`, { name: 'Piraté' });
     assert.ok([403, 404].includes(res.status), `status ${res.status}`);
     assert.equal((await other.post(`/admin/intervenants/${otherId}/valider`)).status, 403);
+    const alix = Number(sql("SELECT id FROM intervenant WHERE email = 'alix.demo@example.org'"));
+    assert.equal((await other.post(`/admin/intervenants/${alix}/supprimer`)).status, 403, 'cannot delete another entry');
+    assert.equal(sql(`SELECT count(*) FROM intervenant WHERE id = ${alix}`), '1');
+    await other.get('/intervenants/moi');
+    const mine = await other.post('/intervenants/moi', { name: 'Dominique Essai (fictif)', kind: 'association', domains: ['logiciels-libres'], remote: '1', id: String(alix) });
+    assert.equal(mine.status, 303);
+    assert.equal(sql(`SELECT name FROM intervenant WHERE id = ${alix}`), 'Alix Démo (intervenante fictive)', 'the form edits only its owner\'s entry');
     assert.equal(sql(`SELECT status FROM intervenant WHERE id = ${otherId}`), 'confirmed');
   });
 
