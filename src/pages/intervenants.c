@@ -93,23 +93,11 @@ static char *checked_codes(req *r, const char *field, const people_term *list)
     return b.data ? b.data : xstrdup("");
 }
 
-static bool has_code(const char *codes, const char *code)
-{
-    size_t n = strlen(code);
-    for (const char *p = codes ? codes : ""; *p;) {
-        const char *end = strchr(p, '|');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && memcmp(p, code, n) == 0) return true;
-        p += len + (end ? 1 : 0);
-    }
-    return false;
-}
-
 static json_t *options_model(const people_term *list, const char *chosen, bool multi)
 {
     json_t *out = json_array();
     for (const people_term *t = list; t->code; t++) {
-        bool on = multi ? has_code(chosen, t->code) : chosen && strcmp(chosen, t->code) == 0;
+        bool on = multi ? people_has_code(chosen, t->code) : chosen && strcmp(chosen, t->code) == 0;
         json_array_append_new(
             out, json_pack("{s:s, s:s, s:b}", "code", t->code, "label", t->label, "checked", on));
     }
@@ -519,7 +507,7 @@ static json_t *facet(json_t *results, const char *key, const people_term *list, 
         size_t i, n = 0;
         json_t *x;
         json_array_foreach(results, i, x) n +=
-            has_code(json_string_value(json_object_get(x, key)), t->code);
+            people_has_code(json_string_value(json_object_get(x, key)), t->code);
         json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:b}", "code", t->code, "label",
                                              t->label, "count", (json_int_t)n, "selected",
                                              chosen && strcmp(chosen, t->code) == 0));

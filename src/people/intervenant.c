@@ -405,7 +405,7 @@ json_t *intervenant_form_values(db_conn *c, int64_t id)
     return m;
 }
 
-static bool has_code(const char *codes, const char *code)
+bool people_has_code(const char *codes, const char *code)
 {
     size_t n = strlen(code);
     for (const char *p = codes ? codes : ""; *p;) {
@@ -426,8 +426,8 @@ json_t *intervenant_search(db_conn *c, const char *domain, const char *format, b
     sqlite3_stmt *s = db_stmt(c, Q);
     json_t *out = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (domain && *domain && !has_code(db_col_text(s, C_DOMAINS), domain)) continue;
-        if (format && *format && !has_code(db_col_text(s, C_FORMATS), format)) continue;
+        if (domain && *domain && !people_has_code(db_col_text(s, C_DOMAINS), domain)) continue;
+        if (format && *format && !people_has_code(db_col_text(s, C_FORMATS), format)) continue;
         if (has_point && !sqlite3_column_int(s, C_REMOTE)) {
             const char *home = db_col_text(s, C_INSEE);
             bool same = home && insee && *insee && strcmp(home, insee) == 0;

@@ -18,6 +18,8 @@ typedef struct people_term {
 extern const people_term PEOPLE_KINDS[], PEOPLE_DOMAINS[], PEOPLE_FORMATS[], PEOPLE_FEES[];
 /* The label of a code, NULL when the code is not in the list. */
 const char *people_label(const people_term *list, const char *code);
+/* Does the '|'-separated list `codes` hold `code`? */
+bool people_has_code(const char *codes, const char *code);
 
 /* What an entry says, as typed and checked by the page. Lists are
  * '|'-separated codes. */
