@@ -115,4 +115,23 @@ void page_set_contact(req *r, json_t *model);
 /* The accessibility statement (src/pages/accessibility.c). */
 int page_accessibility(req *r);
 
+/* The directory of intervenants (intervenants.c, issue 17). */
+int page_intervenants(req *r);                  /* /intervenants: search, filters, counts */
+int page_intervenant(req *r);                   /* /intervenants/{id}-{slug} */
+int page_intervenant_apply(req *r);             /* /intervenants/candidater */
+int page_intervenant_apply_post(req *r);        /* POST /intervenants/candidater */
+int page_intervenant_confirm(req *r);           /* /intervenants/confirmer?t=… */
+int page_intervenant_confirm_post(req *r);      /* POST /intervenants/confirmer */
+int page_intervenant_me(req *r);                /* /intervenants/moi: the owner's form */
+int page_intervenant_me_post(req *r);           /* POST /intervenants/moi */
+int page_intervenant_me_delete(req *r);         /* POST /intervenants/moi/supprimer */
+int page_intervenant_contact(req *r);           /* /intervenants/{id}/contacter */
+int page_intervenant_contact_post(req *r);      /* POST /intervenants/{id}/contacter */
+int page_admin_intervenants(req *r);            /* /admin/intervenants: queue, invitation */
+int page_admin_intervenant_invite_form(req *r); /* /admin/intervenants/inviter */
+int page_admin_intervenant_invite(req *r);      /* POST /admin/intervenants/inviter */
+int page_admin_intervenant_decide(req *r); /* POST /admin/intervenants/{id}/{valider,supprimer} */
+int page_api_intervenants(req *r);         /* /api/v1/intervenants */
+int page_api_intervenant(req *r);          /* /api/v1/intervenants/{id} */
+
 #endif

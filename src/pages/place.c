@@ -2,6 +2,7 @@
  * place.c — /lieux/{id}-{slug}: everything a person needs to go there.
  */
 #include "pages/pages.h"
+#include "people/intervenant.h"
 #include "places/place_view.h"
 #include "places/jsonld.h"
 #include "workshops/workshop.h"
@@ -20,6 +21,8 @@ int page_place(req *r)
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
     json_t *workshops = workshop_place_upcoming(db_reader(r->app->db), id, now_utc());
     if (workshops) json_object_set_new(p, "workshops", workshops); /* place_workshops.html */
+    json_object_set_new(p, "intervenants",                         /* place_intervenants.html */
+                        intervenant_of_place(db_reader(r->app->db), id));
     const char *canonical = json_string_value(json_object_get(p, "slug"));
     if (canonical && strcmp(slug, canonical) != 0) {
         const char *path = json_string_value(json_object_get(p, "path"));

@@ -6,6 +6,7 @@
  * (~30,000 places) one file is enough; beyond, split into a sitemap index.
  */
 #include "pages/pages.h"
+#include "people/intervenant.h"
 #include "pages/api_request.h"
 #include "places/place_view.h"
 #include "workshops/feed.h"
@@ -42,8 +43,8 @@ static void add_url(req *r, buf *out, const char *path, const char *lastmod)
 
 int page_sitemap(req *r)
 {
-    static const char *const FIXED[] = {"/",        "/lieux", "/ateliers",
-                                        "/donnees", "/api",   "/a-propos"};
+    static const char *const FIXED[] = {"/",    "/lieux",    "/ateliers",    "/donnees",
+                                        "/api", "/a-propos", "/intervenants"};
     buf *out = &r->out;
     buf_reset(out);
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -69,6 +70,15 @@ int page_sitemap(req *r)
         n++;
     }
     sqlite3_reset(s);
+    json_t *people = intervenant_search(c, NULL, NULL, false, 0, 0, NULL);
+    size_t i;
+    json_t *x;
+    json_array_foreach(people, i, x)
+    {
+        if (n++ >= SITEMAP_MAX_URLS) break;
+        add_url(r, out, json_string_value(json_object_get(x, "path")), NULL);
+    }
+    json_decref(people);
     buf_puts(out, "</urlset>\n");
     r->status = 200;
     r->content_type = "application/xml; charset=utf-8";

@@ -3,6 +3,7 @@
  * its next sessions; /ateliers/{id}-{slug}.ics: its calendar.
  */
 #include "pages/pages.h"
+#include "people/intervenant.h"
 #include "workshops/ical.h"
 #include "places/place_view.h"
 #include "workshops/workshop.h"
@@ -82,6 +83,7 @@ int page_workshop(req *r)
     json_object_set_new(w, "ics",
                         json_string(arena_printf(r->arena, "%s.ics",
                                                  json_string_value(json_object_get(w, "path")))));
+    json_object_set_new(w, "intervenants", intervenant_of_workshop(db_reader(r->app->db), id));
     json_object_set_new(d, "workshop", w);
     return reply_page(r, "workshop", d);
 }
