@@ -27,7 +27,8 @@ static void usage(FILE *out)
     fputs("usage: repere import [--report FICHIER.json] [--dry-run] [--brief] [--source NOM] "
           "FICHIER...\n"
           "  --report F   écrire le rapport complet en JSON dans F\n"
-          "  --brief      compter les doublons possibles en une ligne au lieu de les lister\n"
+          "  --brief      compter les doublons possibles et les avertissements au lieu de les "
+          "lister\n"
           "  --dry-run    tout vérifier et compter, sans rien enregistrer\n"
           "  --source N   producteur des enregistrements sans champ « source »\n"
           "               (par défaut : le nom du fichier sans extension)\n",
@@ -71,12 +72,13 @@ static char *base_name(const char *path)
     return dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
 }
 
-/* The report on stderr; with `brief`, suspected duplicates are counted in
- * one line instead of listed (the demo loaded by `make run` has about twenty:
- * a newcomer should not read them as errors). */
+/* The report on stderr; with `brief`, suspected duplicates and warnings are
+ * counted in one line each instead of listed (the demo loaded by `make run`
+ * has about twenty of each: a newcomer should not read them as errors).
+ * Rejected records are always listed. */
 static void print_report(const importer_report *rep, const char *path, bool brief)
 {
-    if (!brief || rep->duplicates == 0) {
+    if (!brief || (rep->duplicates == 0 && rep->warnings == 0)) {
         importer_report_print(rep, path, stderr);
         return;
     }
@@ -84,14 +86,22 @@ static void print_report(const importer_report *rep, const char *path, bool brie
     shown.entries = xcalloc(rep->entry_count ? rep->entry_count : 1, sizeof *shown.entries);
     shown.entry_count = 0;
     for (size_t k = 0; k < rep->entry_count; k++)
-        if (rep->entries[k].level != IMPORTER_DUPLICATE)
+        if (rep->entries[k].level != IMPORTER_DUPLICATE &&
+            rep->entries[k].level != IMPORTER_WARNING)
             shown.entries[shown.entry_count++] = rep->entries[k];
     importer_report_print(&shown, path, stderr);
     free(shown.entries);
-    fprintf(stderr,
-            "%s: %zu doublon%s possible%s signalé%s : voir `repere import --report FICHIER.json`\n",
-            path, rep->duplicates, rep->duplicates > 1 ? "s" : "", rep->duplicates > 1 ? "s" : "",
-            rep->duplicates > 1 ? "s" : "");
+    if (rep->duplicates)
+        fprintf(stderr,
+                "%s: %zu doublon%s possible%s signalé%s : voir `repere import --report "
+                "FICHIER.json`\n",
+                path, rep->duplicates, rep->duplicates > 1 ? "s" : "",
+                rep->duplicates > 1 ? "s" : "", rep->duplicates > 1 ? "s" : "");
+    if (rep->warnings)
+        fprintf(stderr,
+                "%s: %zu avertissement%s (communes à vérifier, textes corrigés…) : voir `repere "
+                "import --report FICHIER.json`\n",
+                path, rep->warnings, rep->warnings > 1 ? "s" : "");
 }
 
 int cmd_import(db *d, int argc, char **argv)

@@ -58,7 +58,11 @@ async function publicPages() {
   const workshop = (await links('/ateliers', /href="(\/ateliers\/\d+-[^".]+)"/g))[0];
   const selection = await selectionUrl();
   const code = selection.replace(/^\/selection\?s=([^&]+).*$/, '$1');
+  const intervenant = (await links('/intervenants', /href="(\/intervenants\/\d+-[^"]+)"/g))[0];
   return [
+    '/territoire', '/territoire/departement/15', '/territoire/epci/241500230', '/territoire/commune/15014',
+    '/intervenants', intervenant, `${intervenant}/contacter`, '/intervenants/candidater',
+    '/intervenants/confirmer?t=lien-perime',
     '/', SEARCH, '/lieux?ou=Lyon&tarif=gratuit&horaires=samedi', '/lieux?q=zzqxwv&ou=Aurillac',
     '/lieux?ou=Nullepartville', '/lieux?ou=73200', '/lieux', place, '/a-propos', '/accessibilite',
     '/cette-page-n-existe-pas', '/ateliers', '/ateliers?ou=Nullepartville', workshop, '/api', '/donnees',

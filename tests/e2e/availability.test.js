@@ -87,6 +87,9 @@ test('while downloads are being built, a search still answers first (downloads h
   // Eight downloads of the whole country (the catalogue changed since the
   // files were built), then a search.
   execFileSync('sqlite3', [tmp.db, "UPDATE place SET name = name || ' bis' WHERE id = (SELECT max(id) FROM place)"]);
+  // The search index follows the change first (its rebuild is not what is
+  // measured here: the downloads' budget is).
+  assert.equal((await fetch(server.base + '/lieux?q=internet')).status, 200);
   const selections = ['csv', 'json', 'geojson', 'csv', 'json', 'geojson', 'csv', 'json'].map((ext) => `/donnees/lieux.${ext}`);
   const finished = [];
   const downloads = selections.map((p) => fetch(server.base + p).then(async (res) => {

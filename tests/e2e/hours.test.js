@@ -127,7 +127,7 @@ test('exceptional hours with a message, entered in the closure form, are open ho
   });
   await t.test('the place page says open, with the message, never "à confirmer"', async () => {
     const html = await placePage('Mardi Remplacé');
-    assert.equal(row(html, 'Jeudi 24 décembre'), '10 h – 12 h');
+    assert.equal(row(html, 'Jeudi 24 décembre'), '10\u00a0h\u00a0– 12\u00a0h');
     assert.match(html, /Horaires réduits \(formation\)/);
   });
   await t.test('the export reads them as open', async () => {
@@ -146,7 +146,7 @@ test('hand-typed hours are imported in OpenStreetMap syntax with a warning; unre
   assert.match(importLog, /record 4 \(id h4\): warning: horaires: horaires réécrits en syntaxe OpenStreetMap : « Mo-Fr 09:00-12:00,14:00-17:00 »/);
   assert.match(importLog, /record 3 \(id h3\): warning: horaires: horaires illisibles \(position 10 : .*\) : affichés tels quels/);
   const html = await placePage('Écrit à la Main');
-  assert.equal(row(html, 'Lundi 21 décembre'), '9 h – 12 h, 14 h – 17 h');
+  assert.equal(row(html, 'Lundi 21 décembre'), '9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a0– 17\u00a0h');
   assert.ok(!html.includes('Horaires à confirmer par téléphone'));
   const id = (await get('/lieux?q=' + encodeURIComponent('Écrit à la Main'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
   const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);

@@ -25,7 +25,7 @@ const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 const PRIVATE = new Set([
   'account', 'account_role', 'session', 'account_token', 'login_throttle', 'audit_log',
   'history_actor', 'place_history', 'place_report', 'place_claim', 'place_reminder',
-  'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state', 'field_origin', 'field_proposal',
+  'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state', 'field_origin', 'field_proposal', 'intervenant_contact', 'intervenant_history',
 ]);
 
 const sql = (q) => execFileSync('sqlite3', ['-readonly', tmp.db, q], { encoding: 'utf8' }).trim();
@@ -109,10 +109,10 @@ test('an edit in the admin area shows on the very next request', async () => {
 
   const place = await get(placePath);
   assert.notEqual(place.cache, 'hit');
-  assert.match(place.body, /6 h 10/);
+  assert.match(place.body, /6\sh\s10/);
   const again = await get('/lieux');
   assert.notEqual(again.cache, 'hit');
-  assert.match(again.body, /6 h 10/);
+  assert.match(again.body, /6\sh\s10/);
 });
 
 test('an anonymous write (password reset request) leaves the version and the cache alone', async () => {

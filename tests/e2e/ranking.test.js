@@ -57,7 +57,7 @@ test('name first, then other text, then the need; the need still brings places',
 test('the interpretation is shown with a one-click way to drop it', async () => {
   const { text } = await search({ q: 'CAF', ou: 'Aurillac' });
   assert.equal(interpretation(text), 'Aide aux démarches administratives');
-  const link = text.match(/<a href="([^"]*litteral=1[^"]*)">Chercher seulement les mots « CAF »<\/a>/);
+  const link = text.match(/<a href="([^"]*litteral=1[^"]*)">chercher seulement « CAF »<\/a>/);
   assert.ok(link, 'a link that drops the interpretation');
   const literal = await get(link[1].replace(/&amp;/g, '&'));
   assert.equal(interpretation(literal.text), '');

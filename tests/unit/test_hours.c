@@ -783,7 +783,8 @@ TEST(status_fr)
         {"Mo 09:00-12:00 open; Mo 12:00-14:00 unknown, Mo 09:00-12:00", utc(2026, 12, 21, 9, 0),
          "Ouvert · à confirmer à partir de 12\u00a0h"},
         /* Open ends: never "open", never the guessed end. */
-        {"Mo 17:00+", utc(2026, 12, 21, 9, 0), "Fermé · ouverture à confirmer à partir de 17\u00a0h"},
+        {"Mo 17:00+", utc(2026, 12, 21, 9, 0),
+         "Fermé · ouverture à confirmer à partir de 17\u00a0h"},
         {"Mo 17:00+", utc(2026, 12, 21, 17, 30),
          "Ouverture à confirmer · à partir de\u00a017\u00a0h, fin non précisée"},
         {"Tu 17:00+", utc(2026, 12, 21, 9, 0),
