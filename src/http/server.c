@@ -36,7 +36,6 @@ enum {
      * one address cannot take the whole CONNECTION_LIMIT. Behind the proxy
      * (REPERE_TRUST_PROXY) every connection comes from it: nginx limits
      * per visitor (limit_conn) instead. */
-    PER_IP_CONNECTION_LIMIT = 64, /* = bench/run.sh's default wrk connections */
     CONNECTION_MEMORY = 48 * 1024,
 };
 
@@ -655,7 +654,7 @@ http_server *http_start(app *a)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, a, MHD_OPTION_NOTIFY_CONNECTION, on_connection, a,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)(a->cfg.trust_proxy ? 0 : PER_IP_CONNECTION_LIMIT), MHD_OPTION_END);
+        (unsigned)(a->cfg.trust_proxy ? 0 : a->cfg.per_ip_connections), MHD_OPTION_END);
     if (!d) {
         fprintf(stderr,
                 "repere: cannot listen on %s port %d (%s): is another program using this port?\n",
