@@ -5,8 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer, repere } = require('../lib/server');
+const { makeDb, startServer, repere, addUser } = require('../lib/server');
 const path = require('node:path');
 const { Browser } = require('../lib/fake-sendmail');
 
@@ -22,10 +21,7 @@ function card(html, id) {
 test.before(async () => {
   tmp = makeDb({ demo: true });
   server = await startServer({ db: tmp.db });
-  execFileSync(BIN, ['user', 'add', ADMIN, '--password-stdin', 'admin', '--db', tmp.db], {
-    cwd: ROOT, encoding: 'utf8', input: ADMIN_PW + '\n', env: { ...process.env, REPERE_ROOT: ROOT },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  addUser(tmp.db, ADMIN, ADMIN_PW, 'admin');
 });
 
 test.after(async () => {

@@ -35,6 +35,14 @@ function repere(db, args, opts = {}) {
   });
 }
 
+// Create an account with `repere user add` (password on standard input).
+function addUser(db, email, password, role) {
+  return execFileSync(BIN, ['user', 'add', email, '--password-stdin', role, '--db', db], {
+    cwd: ROOT, encoding: 'utf8', input: password + '\n', env: { ...process.env, REPERE_ROOT: DATA_ROOT },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 // Create a temporary database (migrated), optionally importing files.
 function makeDb({ importFiles = [], demo = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-test-'));
@@ -85,4 +93,4 @@ function routeTable() {
   });
 }
 
-module.exports = { routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort };
+module.exports = { routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort, addUser };
