@@ -119,6 +119,17 @@ int64_t provenance_pending(db_conn *c, const char *entity, int64_t id, const cha
     return pending;
 }
 
+/* :value as given: "" stays "" (db_bind_text binds it as NULL, and an
+ * emptied field must not read as "no value"), NULL is NULL. */
+static void bind_value(sqlite3_stmt *s, const char *value)
+{
+    if (value)
+        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":value"), value, -1,
+                          SQLITE_TRANSIENT);
+    else
+        db_bind_null(s, ":value");
+}
+
 static int set_source_value(db_conn *w, const char *entity, int64_t id, const char *field,
                             const char *value)
 {
@@ -126,11 +137,7 @@ static int set_source_value(db_conn *w, const char *entity, int64_t id, const ch
     db_bind_text(s, ":entity", entity);
     db_bind_int(s, ":id", id);
     db_bind_text(s, ":field", field);
-    if (value)
-        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":value"), value, -1,
-                          SQLITE_TRANSIENT);
-    else
-        db_bind_null(s, ":value");
+    bind_value(s, value);
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -165,11 +172,7 @@ int provenance_decide(db_conn *w, json_t *origins, const char *entity, int64_t i
     db_bind_int(s, ":id", id);
     db_bind_int(s, ":place_id", place_id);
     db_bind_text(s, ":field", field);
-    if (incoming)
-        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":value"), incoming, -1,
-                          SQLITE_TRANSIENT);
-    else
-        db_bind_null(s, ":value");
+    bind_value(s, incoming);
     db_bind_text(s, ":source", source && *source ? source : "import");
     if (db_exec_stmt(s) != SQLITE_DONE) return -1;
     if (set_source_value(w, entity, id, field, incoming) != 0) return -1;
@@ -205,11 +208,7 @@ int provenance_set(db_conn *w, const char *entity, int64_t id, const char *field
     else
         db_bind_null(s, ":account");
     const char *value = by_person ? before : after;
-    if (value)
-        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":value"), value, -1,
-                          SQLITE_TRANSIENT);
-    else
-        db_bind_null(s, ":value");
+    bind_value(s, value);
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 

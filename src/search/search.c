@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 #include <strings.h>
 
 /* ---- filter groups and their values ---- */
@@ -874,14 +875,6 @@ static int cmp_match_id(const void *a, const void *b)
 }
 
 /* FTS candidates sorted by id; *count = 0 on no match or an FTS error. */
-static uint64_t fts_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static text_match *fts_candidates(search_index *si, db *d, const analysis *a, size_t *count)
 {
     *count = 0;
@@ -891,7 +884,7 @@ static text_match *fts_candidates(search_index *si, db *d, const analysis *a, si
     size_t len = strlen(match);
     if (a->last_is_need && len && match[len - 1] == '*') match[len - 1] = '\0';
     const int64_t version = db_version(d);
-    fts_slot *slot = &si->fts[fts_hash(match) % FTS_CACHE_SLOTS];
+    fts_slot *slot = &si->fts[(uint64_t)XXH3_64bits(match, strlen(match)) % FTS_CACHE_SLOTS];
     text_match *out = NULL;
     pthread_mutex_lock(&si->fts_lock);
     if (slot->match && slot->version == version && strcmp(slot->match, match) == 0) {
