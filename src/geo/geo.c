@@ -1188,3 +1188,13 @@ int geo_communes_close(db_conn *c, const char *input, size_t max, geo_commune **
     *out = list;
     return (int)kept;
 }
+
+void geo_departement_of_postal(const char *postal, char out[4])
+{
+    if (strncmp(postal, "97", 2) == 0 || strncmp(postal, "98", 2) == 0)
+        snprintf(out, 4, "%.3s", postal);
+    else if (strncmp(postal, "20", 2) == 0)
+        snprintf(out, 4, "%s", postal[2] < '2' ? "2A" : "2B");
+    else
+        snprintf(out, 4, "%.2s", postal);
+}

@@ -90,6 +90,11 @@ geo_query_kind geo_classify(const char *input);
  */
 bool geo_code_normalise(const char *input, char *out, size_t size);
 
+/* The département of a five-digit postal code: its first two digits, the
+ * first three overseas (97xxx, 98xxx), 2A or 2B in Corsica (20000–20199 is
+ * Corse-du-Sud). `out` gets at most 3 characters. */
+void geo_departement_of_postal(const char *postal, char out[4]);
+
 /* ---- the gazetteer ---- */
 
 /* The millésime of the INSEE populations légales in data/gazetteer/

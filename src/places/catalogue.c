@@ -44,20 +44,6 @@ static const char Q_SET[] =
  * (by name) and the import report says so. Communes are rarely wider. */
 #define DOUBT_KM 20.0
 
-/* Département code of a postal code (20xxx → 2A/2B, 97xxx → 3 digits). */
-static void departement_of_postal(const char *postal, char out[4])
-{
-    if (strncmp(postal, "97", 2) == 0 || strncmp(postal, "98", 2) == 0) {
-        memcpy(out, postal, 3);
-        out[3] = '\0';
-    } else if (strncmp(postal, "20", 2) == 0) {
-        strcpy(out, postal[2] < '2' ? "2A" : "2B");
-    } else {
-        memcpy(out, postal, 2);
-        out[2] = '\0';
-    }
-}
-
 typedef struct unlinked {
     int64_t id;
     char *postal, *commune, *insee;
@@ -177,7 +163,7 @@ static int decide(db_conn *w, const unlinked *t, char insee[8], char dep[4], cha
                 km, pick->name);
     }
     char pdep[4] = "";
-    if (strlen(t->postal) == 5) departement_of_postal(t->postal, pdep);
+    if (strlen(t->postal) == 5) geo_departement_of_postal(t->postal, pdep);
     if (!pick && *key) {
         /* A former commune, merged since into one of the postal code's
          * communes or of its département. */

@@ -111,17 +111,6 @@ static bool has_postal_code(const geo_commune *gc, const char *code)
     return false;
 }
 
-/* Département code of a postal code (20xxx → 2A or 2B, 97xxx → 3 digits). */
-static void departement_of_postal_code(const char *code, char dep[4])
-{
-    if (strncmp(code, "97", 2) == 0)
-        snprintf(dep, 4, "%.3s", code);
-    else if (strncmp(code, "20", 2) == 0)
-        snprintf(dep, 4, "%s", code[2] < '2' ? "2A" : "2B");
-    else
-        snprintf(dep, 4, "%.2s", code);
-}
-
 /* What a text says besides a name: "Rumilly 74150", "74003 Annecy Cedex
  * 03", "Rumilly 74", "Grenoble (38)". */
 typedef struct where_text {
@@ -195,7 +184,7 @@ static int narrow(geo_commune *list, int n, const where_text *t)
     }
     char dep[4];
     snprintf(dep, sizeof dep, "%s", t->departement);
-    if (!dep[0] && t->postal_code[0]) departement_of_postal_code(t->postal_code, dep);
+    if (!dep[0] && t->postal_code[0]) geo_departement_of_postal(t->postal_code, dep);
     if (!dep[0]) return n;
     int kept = 0;
     for (int i = 0; i < n; i++)
