@@ -21,6 +21,7 @@
 #include "accounts/auth.h"
 #include "places/export.h"
 #include "hours/hours.h"
+#include "http/page_cache.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "routes.h"
@@ -358,7 +359,10 @@ static int serve(app *a)
             a->cfg.port);
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    fprintf(stderr, "repere: stopping\n");
+    uint64_t hits = 0, misses = 0;
+    page_cache_stats(a->pages, &hits, &misses);
+    fprintf(stderr, "repere: stopping (page cache: %llu hits, %llu misses)\n",
+            (unsigned long long)hits, (unsigned long long)misses);
     http_stop(server);
     if (warming) pthread_join(warm, NULL);
     page_downloads_cleanup();

@@ -17,7 +17,8 @@
  * signed-in person. request.h's reply_cached() is the only way in.
  *
  * Memory is bounded: at most `max_bytes` of entries (REPERE_PAGE_CACHE_MB),
- * direct-mapped slots by hash, a clock hand evicting when over budget.
+ * sets of slots by hash (least recently used out), a clock hand evicting
+ * when over budget.
  */
 #ifndef REPERE_PAGE_CACHE_H
 #define REPERE_PAGE_CACHE_H
@@ -63,5 +64,8 @@ bool page_cache_enabled(const page_cache *pc);
 
 /* Bytes held now (for tests and the bench's notes). */
 size_t page_cache_bytes(page_cache *pc);
+
+/* Lookups that found a fresh entry, and those that did not, since start. */
+void page_cache_stats(page_cache *pc, uint64_t *hits, uint64_t *misses);
 
 #endif
