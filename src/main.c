@@ -357,8 +357,18 @@ static int serve(app *a)
                 "/a-propos and /accessibilite say that no contact address is configured\n");
     fprintf(stderr, "repere: serving %s on http://%s:%d/\n", a->cfg.db_path, a->cfg.listen,
             a->cfg.port);
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    /* While serving, the main thread gives freed memory back every few
+     * seconds: after a burst of cache misses (each a few hundred kilobytes
+     * of models and buffers, freed at once) the heaps keep their free pages
+     * resident until something asks for them (measured at 30 000 places:
+     * 26 MiB freed but held after the benchmark's routes). malloc_trim
+     * returns free pages from the middle of every heap, not just the top. */
+    const struct timespec trim_every = {.tv_sec = 5};
+    int sig = -1;
+    while (sig < 0) {
+        sig = sigtimedwait(&stop_signals, NULL, &trim_every);
+        if (sig < 0) malloc_trim(0);
+    }
     uint64_t hits = 0, misses = 0;
     page_cache_stats(a->pages, &hits, &misses);
     fprintf(stderr, "repere: stopping (page cache: %llu hits, %llu misses)\n",

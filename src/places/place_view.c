@@ -256,7 +256,7 @@ char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const cha
 }
 
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
-                      int64_t now, int days)
+                      int64_t now, int days, int64_t *valid_until)
 {
     if (!hours || !*hours) return;
     hours_error err;
@@ -267,6 +267,13 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         json_object_set_new(o, "hours_unparsed", json_true());
         hours_free(sched);
         return;
+    }
+    if (valid_until) {
+        int64_t local = tz_utc_to_local(ctx.zone, now);
+        int64_t until = now + (86400 - ((local % 86400) + 86400) % 86400);
+        int64_t change = hours_next_change(sched, &ctx, now, NULL);
+        if (change > now && change < until) until = change;
+        if (until < *valid_until) *valid_until = until;
     }
     buf b = {0};
     const char *status_holiday = hours_status_fr(&b, sched, &ctx, now);
@@ -327,7 +334,7 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
     hours_free(sched);
 }
 
-json_t *place_list_item(db_conn *c, sqlite3_stmt *row)
+json_t *place_list_item(db_conn *c, sqlite3_stmt *row, int64_t now, int64_t *valid_until)
 {
     json_t *o = json_object();
     int64_t id = sqlite3_column_int64(row, 0);
@@ -345,17 +352,17 @@ json_t *place_list_item(db_conn *c, sqlite3_stmt *row)
     set_fees_text(o, NULL);
     if (sqlite3_column_int(row, 8)) json_object_set_new(o, "pass_numerique", json_true());
     set_phone(o, db_col_text(row, 9));
-    set_freshness(o, db_col_text(row, 10), db_col_text(row, 11), now_utc());
+    set_freshness(o, db_col_text(row, 10), db_col_text(row, 11), now);
+    *valid_until = now - now % 86400 + 86400;
     if (sqlite3_column_type(row, 12) != SQLITE_NULL) {
         json_object_set_new(o, "latitude", json_real(sqlite3_column_double(row, 12)));
         json_object_set_new(o, "longitude", json_real(sqlite3_column_double(row, 13)));
     }
     set_text(o, "hours", db_col_text(row, 14));
     if (db_col_text(row, 15)) json_object_set_new(o, "closed", json_true());
-    int64_t now = now_utc();
     char *hours = place_effective_hours(c, id, db_col_text(row, 14), db_col_text(row, 16),
                                         db_col_text(row, 17), now, NULL);
-    place_hours_view(o, hours, db_col_text(row, 16), db_col_text(row, 17), now, 1);
+    place_hours_view(o, hours, db_col_text(row, 16), db_col_text(row, 17), now, 1, valid_until);
     free(hours);
     return o;
 }
@@ -467,7 +474,8 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     char *hours =
         place_effective_hours(c, id, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
                               db_col_text(s, C_TIMEZONE), now, o);
-    place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE), now, 7);
+    place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE), now, 7,
+                     NULL);
     free(hours);
     if (updated_at) *updated_at = sqlite3_column_int64(s, C_UPDATED_AT);
     sqlite3_reset(s);

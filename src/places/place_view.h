@@ -47,9 +47,13 @@ long place_age_days(const char *iso, int64_t now);
  * the day's row has holiday_unconfirmed, o gets hours_holiday_unconfirmed,
  * and when the status line already names today's holiday,
  * hours_today_usual (the usual hours alone) replaces hours_today.
+ * valid_until (may be NULL) is lowered to the moment this view stops being
+ * true: the next change of state (opens, closes, becomes unknown) or the
+ * place's next local midnight ("demain", "aujourd'hui", holidays, closures
+ * are by day), whichever comes first; untouched when nothing changes.
  */
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
-                      int64_t now, int days);
+                      int64_t now, int days, int64_t *valid_until);
 
 /*
  * The hours in force: the published expression with the place's current and
@@ -60,8 +64,11 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
 char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const char *departement,
                             const char *zone, int64_t now, json_t *banner_into);
 
-/* Short list item for result lists: name, types, commune, services, freshness. */
-json_t *place_list_item(db_conn *c, sqlite3_stmt *row);
+/* Short list item for result lists: name, types, commune, services, freshness,
+ * today's hours at `now`. *valid_until is set to when the item stops being
+ * true: its hours' next change or midnight (place_hours_view), and the next
+ * UTC midnight (the freshness warning counts days). */
+json_t *place_list_item(db_conn *c, sqlite3_stmt *row, int64_t now, int64_t *valid_until);
 /* The SELECT columns place_list_item expects, in order (for list queries). */
 #define PLACE_LIST_COLUMNS                                                                         \
     "p.id, p.slug, p.name, p.commune, p.postal_code, p.typologies, p.services, p.fees, "           \

@@ -171,10 +171,12 @@ typedef struct snapshot {
 typedef rank_synonym synonym; /* phrase folded; service -1: a word to drop */
 
 /* A result-list item of a place (place_list_item), kept for the data
- * version and minute it was built for: its hours say "open now" and "closes
- * at", so it is good for that minute only. */
+ * version it was built for and until the moment it stops being true: its
+ * hours say "open now" and "closes at 17 h", so it is good until the place
+ * next opens or closes, or midnight (place_list_item's valid_until). Until
+ * then the items of a page are not rebuilt at each minute with the page. */
 typedef struct item_slot {
-    int64_t id, version, minute;
+    int64_t id, version, valid_until;
     json_t *item;
 } item_slot;
 
@@ -1243,23 +1245,24 @@ static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p
 
 json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
 {
-    const int64_t minute = now_utc() / 60;
+    const int64_t now = now_utc();
     item_slot *slot = &si->items[(uint64_t)id % ITEM_CACHE_SLOTS];
     json_t *item = NULL;
     pthread_mutex_lock(&si->items_lock);
-    if (slot->item && slot->id == id && slot->version == version && slot->minute == minute)
+    if (slot->item && slot->id == id && slot->version == version && now < slot->valid_until)
         item = json_incref(slot->item);
     pthread_mutex_unlock(&si->items_lock);
     if (!item) {
         db_conn *c = db_reader(d);
         sqlite3_stmt *s = db_stmt(c, Q_ITEM);
         db_bind_int(s, ":id", id);
-        if (sqlite3_step(s) == SQLITE_ROW) item = place_list_item(c, s);
+        int64_t valid_until = now + 60;
+        if (sqlite3_step(s) == SQLITE_ROW) item = place_list_item(c, s, now, &valid_until);
         sqlite3_reset(s);
         if (!item) return NULL;
         pthread_mutex_lock(&si->items_lock);
         json_t *old = slot->item;
-        *slot = (item_slot){id, version, minute, json_incref(item)};
+        *slot = (item_slot){id, version, valid_until, json_incref(item)};
         pthread_mutex_unlock(&si->items_lock);
         json_decref(old);
     }

@@ -124,11 +124,10 @@ void search_result_free(search_result *res);
 /*
  * The result-list item of place `id` (place_list_item), or NULL when there
  * is no such place; `version` is db_version(d), read once by the caller for
- * the whole page. Built once per data version and minute and shared
- * between requests and threads (a place edited is shown changed in the very
- * next search): the caller gets a new reference and must never change the
- * object — per-request facts (the distance) go next to it, see
- * templates/places.html.
+ * the whole page. Built once per data version (and again when its hours change: place_list_item)
+ * and shared between requests and threads (a place edited is shown changed in the very next
+ * search): the caller gets a new reference and must never change the object — per-request facts
+ * (the distance) go next to it, see templates/places.html.
  */
 json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id);
 

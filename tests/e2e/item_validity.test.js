@@ -1,0 +1,88 @@
+// End-to-end: a result card is kept (search.c's item cache) until the place
+// next opens or closes, or midnight — never past the moment it stops being
+// true (issue 13: "nothing becomes wrong to become fast"). The daemon runs
+// on a fast clock (libfaketime, 30 s a second) just before a closing time
+// and just before midnight; the card shown before the change is asked for
+// again after it, from the same daemon, and must have changed.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { makeDb, startServer, repere } = require('../lib/server');
+
+const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+const NB = '\u00a0';
+let tmp;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The status line of the one card of the results page.
+async function cardStatus(server) {
+  const res = await fetch(server.base + '/lieux?ou=Grenoble&rayon=1');
+  const html = await res.text();
+  const m = html.match(/Espace Mardi[\s\S]*?<p class="status[^"]*">([^<·]*·[^<·]*?)(?: · aujourd'hui[^<]*)?<\/p>/);
+  assert.ok(m, 'the card and its status');
+  return { status: m[1], date: Date.parse(res.headers.get('date')) };
+}
+
+// Ask until the daemon's clock (its Date header) has passed `utc`.
+async function waitUntil(server, utc) {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(server.base + '/robots.txt');
+    await res.arrayBuffer();
+    if (Date.parse(res.headers.get('date')) > Date.parse(utc)) return;
+    await sleep(100);
+  }
+  assert.fail(`the daemon's clock never reached ${utc}`);
+}
+
+async function withClock(start, fn) {
+  const server = await startServer({
+    db: tmp.db,
+    env: { LD_PRELOAD: FAKETIME_LIB, FAKETIME: `@${start} x30`, TZ: 'UTC' },
+  });
+  try {
+    await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+test.before(() => {
+  tmp = makeDb();
+  const f = path.join(tmp.dir, 'validity.json');
+  fs.writeFileSync(f, JSON.stringify([{
+    id: 'v1', pivot: '00000000000000', nom: 'Espace Mardi', commune: 'Grenoble', code_postal: '38000',
+    code_insee: '38185', latitude: 45.1885, longitude: 5.7245, adresse: '1 place de Verdun',
+    date_maj: '2026-11-20', horaires: 'Tu 09:00-17:00; We 09:00-12:00', source: 'tests-validity',
+  }]));
+  repere(tmp.db, ['import', f]);
+});
+
+test.after(() => fs.rmSync(tmp.dir, { recursive: true, force: true }));
+
+test('a card cached while open says "Fermé" right after closing time', async () => {
+  // Tuesday 1 December 2026, 16:58 in Paris (15:58 UTC).
+  await withClock('2026-12-01 15:58:00', async (server) => {
+    const before = await cardStatus(server);
+    assert.ok(before.date < Date.parse('2026-12-01T16:00:00Z'), 'asked before 17 h');
+    assert.equal(before.status, `Ouvert · ferme à 17${NB}h`);
+    await waitUntil(server, '2026-12-01T16:00:01Z');
+    const after = await cardStatus(server);
+    assert.equal(after.status, `Fermé · ouvre demain à 9${NB}h`);
+  });
+});
+
+test('a card cached in the evening no longer says "demain" after midnight', async () => {
+  // Tuesday 1 December 2026, 23:58 in Paris (22:58 UTC).
+  await withClock('2026-12-01 22:58:00', async (server) => {
+    const before = await cardStatus(server);
+    assert.ok(before.date < Date.parse('2026-12-01T23:00:00Z'), 'asked before midnight');
+    assert.equal(before.status, `Fermé · ouvre demain à 9${NB}h`);
+    await waitUntil(server, '2026-12-01T23:00:01Z');
+    const after = await cardStatus(server);
+    assert.doesNotMatch(after.status, /demain/);
+    assert.match(after.status, new RegExp(`^Fermé · ouvre (aujourd'hui )?à 9${NB}h$`));
+  });
+});
