@@ -356,6 +356,19 @@ int catalogue_link_doubt(db_conn *w, int64_t id, char *doubt, size_t size)
     return rc < 0 ? -1 : doubt[0] != '\0';
 }
 
+int catalogue_link_decide(db_conn *w, const char *postal, const char *commune,
+                          const char *insee_code, bool has_pos, double lat, double lon,
+                          char insee[8], char dep[4], char *doubt, size_t size)
+{
+    unlinked t = {.postal = (char *)(postal ? postal : ""),
+                  .commune = (char *)(commune ? commune : ""),
+                  .insee = (char *)insee_code,
+                  .lat = lat,
+                  .lon = lon,
+                  .has_pos = has_pos};
+    return decide(w, &t, insee, dep, doubt, size);
+}
+
 /* Used by: catalogue_sync_vocab_labels (insert or refresh one label). */
 static const char Q_LABEL[] =
     "INSERT INTO vocab_label (kind, value, label) VALUES (:kind, :value, :label)"

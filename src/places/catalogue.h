@@ -9,6 +9,7 @@
 
 #include "core/db.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -35,6 +36,17 @@ int catalogue_link_place(db_conn *w, int64_t id);
  * (doubt = ""), -1 on a database error. For the import report.
  */
 int catalogue_link_doubt(db_conn *w, int64_t id, char *doubt, size_t size);
+
+/*
+ * The same decision for a record not written yet (place_store_insert links
+ * a new place in its INSERT instead of updating the row it just wrote):
+ * postal code and commune as published ("" when absent), insee_code or
+ * NULL, the position when has_pos. Sets insee ("" when no commune is
+ * found), dep and doubt as above. Returns 0, or -1 on a database error.
+ */
+int catalogue_link_decide(db_conn *w, const char *postal, const char *commune,
+                          const char *insee_code, bool has_pos, double lat, double lon,
+                          char insee[8], char dep[4], char *doubt, size_t size);
 
 /*
  * Mirror the labels for people of the services and typologie vocabularies

@@ -1746,9 +1746,10 @@ static int store_place(run *r, const place_rec *p)
     /* Commune name, postal code and position that disagree: the record is
      * kept (linked as well as can be) and the report says what to check. */
     char doubt[512];
-    int doubtful = catalogue_link_doubt(r->c, id, doubt, sizeof doubt);
+    int doubtful = pw.link_decided ? pw.link_doubt[0] != '\0'
+                                   : catalogue_link_doubt(r->c, id, doubt, sizeof doubt);
     if (doubtful < 0) return -1;
-    if (doubtful) WARN(r, "commune", p->commune, "%s", doubt);
+    if (doubtful) WARN(r, "commune", p->commune, "%s", pw.link_decided ? pw.link_doubt : doubt);
     return 0;
 }
 

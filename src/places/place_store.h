@@ -139,6 +139,12 @@ typedef struct place_write {
     /* An import's update: the fields the rule of provenance.h kept as a
      * person edited them, or proposed, are counted here (may be NULL). */
     provenance_counts *counts;
+    /* Set by place_store_insert, which links a new place to its commune in
+     * the INSERT itself: what the import report should say about that link
+     * (catalogue_link_decide's doubt; "" when name, postal code and
+     * position agree), valid when link_decided. */
+    bool link_decided;
+    char link_doubt[512];
 } place_write;
 
 /*
