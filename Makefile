@@ -10,7 +10,7 @@
 # program; every tests/unit/test_*.c is a unit-test binary linked with all of
 # src/ except main.c.
 
-PKGS     := libmicrohttpd sqlite3 libcmark jansson libsodium zlib libqrencode libxxhash
+PKGS     := libmicrohttpd sqlite3 libcmark jansson libsodium zlib libdeflate libqrencode libxxhash
 CC       ?= cc
 OPT      ?= -O2 -g
 CFLAGS   += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes \

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 # Build and run: compiler, pkg-config, the five libraries of the stack,
 # zlib (gzip), libqrencode (QR codes on printed sheets) and libcsv (RFC 4180
 # CSV reading for imports of the national schema: a solved problem) and
-# libxxhash (a fast non-cryptographic hash for ETags: a solved problem too).
+# libxxhash (a fast non-cryptographic hash for ETags: a solved problem too),
+# libdeflate (whole-buffer gzip of pages, 2–3× zlib; zlib still streams downloads).
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libcmark-dev
-libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev libcsv-dev libxxhash-dev ca-certificates"
+libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev libcsv-dev libxxhash-dev libdeflate-dev ca-certificates"
 # Tests: Node for the HTTP/browser suites, Chromium driven by playwright-core,
 # poppler (pdftotext) and zbar (QR decoding) for printed sheets, python3-icalendar
 # as an independent iCalendar parser, curl for scripts, faketime (libfaketime)

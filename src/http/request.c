@@ -5,12 +5,12 @@
  * these functions prepared.
  */
 #include "http/request.h"
+#include "http/gzip.h"
 #include "http/page_cache.h"
 #include "kit/selection.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,26 +205,6 @@ bool req_accepts_gzip(req *r)
     return ae && strstr(ae, "gzip") != NULL;
 }
 
-/* Inflate a gzip body into `out`; false when it is not valid gzip. */
-static bool gunzip_into(const char *in, size_t len, buf *out)
-{
-    z_stream z = {0};
-    if (inflateInit2(&z, 15 + 16) != Z_OK) return false;
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)len;
-    int rc = Z_OK;
-    char chunk[16384];
-    while (rc == Z_OK) {
-        z.next_out = (Bytef *)chunk;
-        z.avail_out = sizeof chunk;
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END) break;
-        buf_append(out, chunk, sizeof chunk - z.avail_out);
-    }
-    inflateEnd(&z);
-    return rc == Z_STREAM_END;
-}
-
 bool reply_cached(req *r)
 {
     page_cache *pc = r->app->pages;
@@ -244,7 +224,7 @@ bool reply_cached(req *r)
     if (page_cache_get(pc, key, version, minute, r->arena, &stored, &meta)) {
         buf_reset(&r->out);
         if (meta.gzip && !req_accepts_gzip(r)) {
-            if (!gunzip_into(stored.data, stored.len, &r->out)) {
+            if (!gzip_inflate(stored.data, stored.len, &r->out)) {
                 buf_free(&stored);
                 buf_reset(&r->out);
                 goto miss;

@@ -1,0 +1,83 @@
+/*
+ * gzip.c — see gzip.h.
+ */
+#include "http/gzip.h"
+
+#include <libdeflate.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct coders {
+    int level;
+    struct libdeflate_compressor *compressor;
+    struct libdeflate_decompressor *decompressor;
+} coders;
+
+static pthread_key_t coders_key;
+static pthread_once_t coders_once = PTHREAD_ONCE_INIT;
+
+static void coders_free(void *p)
+{
+    coders *c = p;
+    if (!c) return;
+    if (c->compressor) libdeflate_free_compressor(c->compressor);
+    if (c->decompressor) libdeflate_free_decompressor(c->decompressor);
+    free(c);
+}
+
+static void coders_key_make(void)
+{
+    pthread_key_create(&coders_key, coders_free);
+}
+
+static coders *thread_coders(void)
+{
+    pthread_once(&coders_once, coders_key_make);
+    coders *c = pthread_getspecific(coders_key);
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        pthread_setspecific(coders_key, c);
+    }
+    return c;
+}
+
+bool gzip_compress(const char *in, size_t len, int level, char **out, size_t *outlen)
+{
+    coders *c = thread_coders();
+    if (!c->compressor || c->level != level) {
+        if (c->compressor) libdeflate_free_compressor(c->compressor);
+        c->compressor = libdeflate_alloc_compressor(level);
+        c->level = level;
+        if (!c->compressor) return false;
+    }
+    size_t cap = libdeflate_gzip_compress_bound(c->compressor, len);
+    char *o = xmalloc(cap);
+    size_t n = libdeflate_gzip_compress(c->compressor, in, len, o, cap);
+    if (n == 0 || n >= len) {
+        free(o);
+        return false;
+    }
+    *out = o;
+    *outlen = n;
+    return true;
+}
+
+bool gzip_inflate(const char *in, size_t len, buf *out)
+{
+    /* A gzip member ends with the length of its data (mod 2^32): one
+     * allocation of the right size, one call. */
+    if (len < 18) return false;
+    const unsigned char *t = (const unsigned char *)in + len - 4;
+    size_t size = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+    coders *c = thread_coders();
+    if (!c->decompressor && !(c->decompressor = libdeflate_alloc_decompressor())) return false;
+    buf_reserve(out, size + 1);
+    size_t actual = 0;
+    enum libdeflate_result rc =
+        libdeflate_gzip_decompress(c->decompressor, in, len, out->data + out->len, size, &actual);
+    if (rc != LIBDEFLATE_SUCCESS || actual != size) return false;
+    out->len += actual;
+    out->data[out->len] = '\0';
+    return true;
+}
