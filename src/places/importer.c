@@ -137,6 +137,23 @@ static void raw_add(raw_record *r, const char *key, const char *value, size_t va
     free(copy);
 }
 
+/* The same, taking `cell` (malloc'd) as the value instead of copying it:
+ * trimmed and decoded in place (an import of 30 000 JSON records made six
+ * million copies of its cells). */
+static void raw_add_owned(raw_record *r, const char *key, char *cell)
+{
+    if (r->count == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
+    }
+    char *trimmed = str_trim(cell);
+    if (trimmed != cell) memmove(cell, trimmed, strlen(trimmed) + 1);
+    r->fields[r->count].key = xstrdup(key);
+    r->fields[r->count].had_entities = decode_entities(cell);
+    r->fields[r->count].value = cell;
+    r->count++;
+}
+
 /* The value of `key`, or NULL when absent or empty. */
 static const char *raw_get(const raw_record *r, const char *key)
 {
@@ -288,9 +305,7 @@ static void json_records(json_t *root, raw_list *out)
         json_t *val;
         json_object_foreach(rec, key, val)
         {
-            char *cell = json_cell(val);
-            raw_add(r, key, cell, strlen(cell));
-            free(cell);
+            raw_add_owned(r, key, json_cell(val));
         }
     }
 }
