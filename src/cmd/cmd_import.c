@@ -144,6 +144,7 @@ int cmd_import(db *d, int argc, char **argv)
         return 1;
     }
     int status = 0;
+    db_bulk_writes(d);
     json_t *files = json_array();
     for (int i = 0; i < npaths; i++) {
         const char *path = paths[i];

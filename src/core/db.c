@@ -49,6 +49,11 @@ static const char *const PRAGMAS = "PRAGMA journal_mode=WAL;"
                                    "PRAGMA mmap_size=0;";
 static const char *const WRITER_PRAGMAS = "PRAGMA cache_size=-65536;";
 static const char *const READER_PRAGMAS = "PRAGMA cache_size=-2048;";
+/* A process that writes in bulk (repere import) and serves nothing: the
+ * writer reads the file through a mapping and keeps a quarter of a gigabyte
+ * of pages, so that the indexes of a national catalogue (300 000 places:
+ * 500 MB) are not read again page by page, one pread each, at every insert. */
+static const char *const BULK_PRAGMAS = "PRAGMA mmap_size=2147483648; PRAGMA cache_size=-262144;";
 
 static db_conn *conn_open(db *d, bool readonly, char **err)
 {
@@ -88,6 +93,13 @@ static void conn_close(db_conn *c)
         if (c->stmts[i]) sqlite3_finalize(c->stmts[i]);
     sqlite3_close(c->handle);
     free(c);
+}
+
+void db_bulk_writes(db *d)
+{
+    pthread_mutex_lock(&d->writer_lock);
+    if (d->writer) sqlite3_exec(d->writer->handle, BULK_PRAGMAS, NULL, NULL, NULL);
+    pthread_mutex_unlock(&d->writer_lock);
 }
 
 db *db_open(const char *path, char **err)

@@ -38,6 +38,10 @@ int db_migrate(db *d, const char *dir);
 /* The calling thread's read-only connection (opened on first use). */
 db_conn *db_reader(db *d);
 
+/* For a process that writes in bulk and serves nothing (repere import): a
+ * larger page cache and a mapping of the file for the writer connection. */
+void db_bulk_writes(db *d);
+
 /*
  * Start a write transaction (BEGIN IMMEDIATE, retried on SQLITE_BUSY a
  * bounded number of times). Holds the writer mutex until db_commit or
