@@ -1,7 +1,8 @@
 -- 0026 — intervenants (0013), second part of issue 17: the publics they
 -- work with, the languages they speak, their approvals; changes of attached
 -- places proposed by the intervenant and confirmed by the place's people;
--- an anonymous line for each deleted entry.
+-- an anonymous line for each deleted entry. The two new tables are never
+-- read by a public page: they do not bump the catalogue version (0024).
 
 -- '|'-separated codes of people_publics, people_languages, people_approvals
 -- (src/people/intervenant.c); approvals_other is free text (public).
