@@ -418,6 +418,13 @@ test('publics, languages, approvals; places and workshops; history; département
     const ipage = await anon.get(`/intervenants/${id}-lou-essai-fictif`);
     assert.match(ipage.text, new RegExp(`Prochains ateliers</h2>\\s*<ul><li><a href="${wpath}">`));
     assert.match((await manager2.get(`/admin/lieux/${p1}/ateliers/${w1}`)).text, new RegExp(`href="/admin/ateliers/${w1}/intervenants"`), 'the workshop editor links to it');
+    // No address of the entry in any public output, nor on the manager's page.
+    const outputs = [wpage.text, ipage.text, form.text, (await anon.get('/sitemap.xml')).text,
+      (await anon.get(`/lieux/${p1}`, { follow: true })).text, (await anon.get('/intervenants?langue=ar')).text,
+      JSON.stringify((await getJson('/api/v1/intervenants')).body), JSON.stringify((await getJson(`/api/v1/ateliers/${w1}`)).body)];
+    for (const f of ['/donnees/lieux.csv', '/donnees/lieux.json', '/donnees/lieux.geojson'])
+      outputs.push(await (await fetch(server.base + f)).text());
+    for (const text of outputs) assert.ok(!text.includes(LOU) && !text.includes('lou.fictif'), 'no e-mail in public output');
   });
 
   await t.test('7. the history names who did what; detaching is immediate and recorded', async () => {
