@@ -344,6 +344,7 @@ int page_admin_intervenants(req *r)
     json_t *m = session_page_model(r, "Intervenants");
     json_object_set_new(m, "queue", intervenant_queue(db_reader(r->app->db), r->user->account_id));
     json_object_set_new(m, "requests", admin_intervenant_requests(r));
+    json_object_set_new(m, "attached", admin_intervenant_attached(r));
     if (r->user->coordinator || r->user->admin)
         json_object_set_new(m, "territory", admin_intervenant_territory(r));
     json_object_set_new(m, "kinds", options_model(PEOPLE_KINDS, NULL, false));

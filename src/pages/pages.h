@@ -145,6 +145,7 @@ long intervenant_page_number(req *r);
 json_t *intervenant_pagination(req *r, long page, long pages, const char *const *kept,
                                size_t nkept);
 json_t *admin_intervenant_requests(req *r);  /* requests to attach the account may decide */
+json_t *admin_intervenant_attached(req *r);  /* entries attached to places it may edit */
 json_t *admin_intervenant_territory(req *r); /* {entries, total, pagination} it coordinates */
 int page_api_intervenants(req *r);           /* /api/v1/intervenants */
 int page_api_intervenant(req *r);            /* /api/v1/intervenants/{id} */

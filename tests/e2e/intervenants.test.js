@@ -394,6 +394,7 @@ test('publics, languages, approvals; places and workshops; history; département
     assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 303);
     assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id} AND place_id = ${p1}`), '1');
     assert.equal(sql(`SELECT count(*) FROM intervenant_place_request WHERE intervenant_id = ${id}`), '0');
+    assert.match((await manager2.get('/admin/intervenants')).text, /Détacher Lou Essai \(fictif\) de /, 'the place\'s manager may detach it');
   });
 
   await t.test('6. who runs a workshop: the place\'s manager links a validated intervenant; not to another place\'s workshop', async () => {
@@ -428,6 +429,21 @@ test('publics, languages, approvals; places and workshops; history; département
   });
 
   await t.test('7. the history names who did what; detaching is immediate and recorded', async () => {
+    if (String(placeA) !== p1) {
+      await manager.get('/admin/intervenants');
+      assert.equal((await manager.post(`/admin/intervenants/${id}/lieux/${p1}/detacher`)).status, 403, 'not another place\'s manager');
+      assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '1');
+    }
+    // The place's manager detaches, the intervenant asks again and is attached again, then leaves.
+    await manager2.get('/admin/intervenants');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/detacher`)).status, 303);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 404, 'no attachment without the intervenant\'s request');
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');
+    await lou.get('/intervenants/moi');
+    assert.equal((await lou.post('/intervenants/moi/lieux', { place: p1, action: 'demander' })).status, 303);
+    await manager2.get('/admin/intervenants');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 303);
     await lou.get('/intervenants/moi');
     assert.equal((await lou.post('/intervenants/moi/lieux', { place: p1, action: 'detacher' })).status, 303);
     assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');

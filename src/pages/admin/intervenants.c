@@ -150,17 +150,23 @@ int page_admin_workshop_intervenants_post(req *r)
 
 /* Used by: /admin/intervenants (requests to be attached to a place the account may edit). */
 static const char Q_REQUESTS[] =
-    "SELECT i.id, i.name, p.id, p.name, r.requested_at FROM intervenant_place_request r JOIN"
+    "SELECT i.id, i.name, p.id, p.name FROM intervenant_place_request r JOIN"
     " intervenant i ON i.id = r.intervenant_id JOIN place p ON p.id = r.place_id WHERE"
     " i.status <> 'pending' AND " ADMIN_CAN_EDIT("p", ":account") " ORDER BY r.requested_at"
                                                                   " LIMIT 100";
+/* Used by: /admin/intervenants (entries attached to the places the account may edit). */
+static const char Q_ATTACHED[] =
+    "SELECT i.id, i.name, p.id, p.name FROM intervenant_place ip JOIN intervenant i ON i.id ="
+    " ip.intervenant_id JOIN place p ON p.id = ip.place_id WHERE i.status <> 'pending' AND"
+    " " ADMIN_CAN_EDIT("p", ":account") " ORDER BY p.name, i.name LIMIT 100";
 /* Used by: the attach/detach decision (may the account edit the place?). */
 static const char Q_MAY_EDIT_PLACE[] =
     "SELECT 1 FROM place p WHERE p.id = :id AND " ADMIN_CAN_EDIT("p", ":account");
 
-json_t *admin_intervenant_requests(req *r)
+/* [{id, name, place_id, place_name}] of one of the two queries above. */
+static json_t *entry_place_pairs(req *r, const char *sql)
 {
-    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_REQUESTS);
+    sqlite3_stmt *s = db_stmt(db_reader(r->app->db), sql);
     db_bind_int(s, ":account", r->user->account_id);
     json_t *out = json_array();
     while (sqlite3_step(s) == SQLITE_ROW)
@@ -171,6 +177,16 @@ json_t *admin_intervenant_requests(req *r)
                                              db_col_text(s, 3)));
     sqlite3_reset(s);
     return out;
+}
+
+json_t *admin_intervenant_requests(req *r)
+{
+    return entry_place_pairs(r, Q_REQUESTS);
+}
+
+json_t *admin_intervenant_attached(req *r)
+{
+    return entry_place_pairs(r, Q_ATTACHED);
 }
 
 json_t *admin_intervenant_territory(req *r)
