@@ -560,7 +560,11 @@ int page_intervenant_me_places(req *r)
     }
     if (db_commit(w) != 0) return -1;
     if (ask && rc == 0)
-        return reply_error(r, 404, "Ce lieu n'existe pas, ou votre fiche y est déjà rattachée.");
+        return edit_form(r, MODE_EDIT, id, NULL,
+                         json_pack("{s:s}", "place_request",
+                                   "« Numéro du lieu » : aucun lieu ne porte ce numéro, ou votre"
+                                   " fiche y est déjà rattachée ou en attente."),
+                         place);
     return reply_redirect(r, 303, ask ? "/intervenants/moi?ok=demande" : "/intervenants/moi?ok=1");
 }
 

@@ -378,6 +378,10 @@ test('publics, languages, approvals; places and workshops; history; département
     assert.equal(bad.status, 400);
     assert.match(bad.text, /id="e-place-request">« Numéro du lieu »/);
     assert.match(bad.text, /value="la médiathèque"/);
+    const none = await lou.post('/intervenants/moi/lieux', { place: '99999999', action: 'demander' });
+    assert.equal(none.status, 400);
+    assert.match(none.text, /id="e-place-request">« Numéro du lieu » : aucun lieu ne porte ce numéro/);
+    assert.match(none.text, /value="99999999"/);
     const asked = await lou.post('/intervenants/moi/lieux', { place: p1, action: 'demander' });
     assert.equal(asked.status, 303);
     assert.match((await lou.get(asked.location)).text, /En attente de confirmation par le lieu/);
