@@ -717,7 +717,7 @@ json_t *intervenant_queue(db_conn *c, int64_t account)
     static const char Q[] =
         "SELECT " PUBLIC_COLS " FROM intervenant i LEFT JOIN commune c ON"
         " c.insee = i.commune_insee WHERE i.status = 'confirmed' AND " COORDINATES_I
-        " ORDER BY i.created_at";
+        " ORDER BY i.created_at LIMIT 100";
     sqlite3_stmt *s = db_stmt(c, Q);
     db_bind_int(s, ":account", account);
     json_t *out = json_array();

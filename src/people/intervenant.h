@@ -101,7 +101,8 @@ int intervenant_attach_place(db_conn *w, int64_t id, int64_t place_id, int64_t b
 int intervenant_detach_place(db_conn *w, int64_t id, int64_t place_id, int64_t by);
 /* The places entry `id` asked to be attached to: [{id, name}]. */
 json_t *intervenant_place_requests(db_conn *c, int64_t id);
-/* Confirmed entries waiting for a coordinator `account` may validate. */
+/* Confirmed entries waiting for a coordinator `account` may validate, the
+ * 100 oldest (validating them shows the next ones). */
 json_t *intervenant_queue(db_conn *c, int64_t account);
 /* Entries (confirmed or public) of the territory `account` coordinates,
  * by name, `limit` from `offset`; *total: how many in all. */
