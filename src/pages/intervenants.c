@@ -669,14 +669,14 @@ static json_t *search_of_request(req *r, where_result *w, bool *has_where)
     return intervenant_search(db_reader(r->app->db), &q);
 }
 
-long intervenant_page_number(req *r)
+long list_page_number(req *r)
 {
     const char *p = req_query(r, "page");
     long n = p ? strtol(p, NULL, 10) : 1;
     return n < 1 ? 1 : n;
 }
 
-json_t *intervenant_pagination(req *r, long page, long pages, const char *const *kept, size_t nkept)
+json_t *list_pagination(req *r, long page, long pages, const char *const *kept, size_t nkept)
 {
     if (pages <= 1) return NULL;
     /* The path of this page with the kept parameters, then page=. */
@@ -716,7 +716,7 @@ int page_intervenants(req *r)
     /* One page of results; the filters' counts are over all of them. */
     static const char *const KEPT[] = {"ou", "commune", "domaine", "format", "public", "langue"};
     long pages = total ? (long)((total + INTERVENANTS_PER_PAGE - 1) / INTERVENANTS_PER_PAGE) : 1;
-    long page = intervenant_page_number(r);
+    long page = list_page_number(r);
     if (page > pages) page = pages;
     json_t *shown = json_array();
     for (size_t i = (size_t)(page - 1) * INTERVENANTS_PER_PAGE;
@@ -725,7 +725,7 @@ int page_intervenants(req *r)
     json_decref(all);
     json_object_set_new(m, "results", shown);
     json_object_set_new(m, "several", json_boolean(total > 1));
-    json_t *nav = intervenant_pagination(r, page, pages, KEPT, ARRAY_LEN(KEPT));
+    json_t *nav = list_pagination(r, page, pages, KEPT, ARRAY_LEN(KEPT));
     if (nav) json_object_set_new(m, "pagination", nav);
     const char *ou = req_query(r, "ou");
     json_object_set_new(m, "ou", json_string(ou ? ou : ""));

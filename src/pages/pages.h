@@ -141,9 +141,8 @@ int page_admin_intervenant_place_decide(req *r); /* POST …/{id}/lieux/{p}/{rat
 int page_admin_intervenant_history(req *r);      /* /admin/intervenants/{id}/historique */
 /* ?page= of a list (1 when absent or below), and the {page, pages, prev,
  * next} model of its links (NULL for one page), keeping parameters `kept`. */
-long intervenant_page_number(req *r);
-json_t *intervenant_pagination(req *r, long page, long pages, const char *const *kept,
-                               size_t nkept);
+long list_page_number(req *r);
+json_t *list_pagination(req *r, long page, long pages, const char *const *kept, size_t nkept);
 json_t *admin_intervenant_requests(req *r);  /* requests to attach the account may decide */
 json_t *admin_intervenant_attached(req *r);  /* entries attached to places it may edit */
 json_t *admin_intervenant_territory(req *r); /* {entries, total, pagination} it coordinates */

@@ -191,14 +191,14 @@ json_t *admin_intervenant_attached(req *r)
 
 json_t *admin_intervenant_territory(req *r)
 {
-    long page = intervenant_page_number(r);
+    long page = list_page_number(r);
     int64_t total = 0;
     json_t *list = intervenant_of_territory(db_reader(r->app->db), r->user->account_id,
                                             (int64_t)(page - 1) * TERRITORY_PER_PAGE,
                                             TERRITORY_PER_PAGE, &total);
     long pages = total ? (long)((total + TERRITORY_PER_PAGE - 1) / TERRITORY_PER_PAGE) : 1;
     json_t *out = json_pack("{s:o, s:I}", "entries", list, "total", (json_int_t)total);
-    json_t *nav = intervenant_pagination(r, page, pages, NULL, 0);
+    json_t *nav = list_pagination(r, page, pages, NULL, 0);
     if (nav) json_object_set_new(out, "pagination", nav);
     return out;
 }
