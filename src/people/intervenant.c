@@ -420,7 +420,8 @@ enum {
     C_PUBLICS,
     C_LANGUAGES,
     C_APPROVALS,
-    C_APPROVALS_OTHER
+    C_APPROVALS_OTHER,
+    C_EXTRA /* a query's first column after PUBLIC_COLS */
 };
 
 static json_t *short_model(sqlite3_stmt *s)
@@ -623,7 +624,7 @@ json_t *intervenant_eligible_for_place(db_conn *c, int64_t place_id)
     db_bind_int(s, ":place", place_id);
     json_t *out = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        bool attached = sqlite3_column_int(s, C_APPROVALS_OTHER + 1);
+        bool attached = sqlite3_column_int(s, C_EXTRA);
         if (!attached && !(located && row_serves(s, insee, lat, lon))) continue;
         json_t *m = short_model(s);
         json_object_set_new(m, "attached", json_boolean(attached));
