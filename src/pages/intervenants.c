@@ -28,6 +28,8 @@ enum {
     CONTACT_MESSAGE_MAX = 3000,
     CONTACTS_PER_CLIENT_HOUR = 5,
     RADIUS_MAX_KM = 300,
+    APPROVALS_OTHER_MAX = 200,  /* characters of the free-text approvals */
+    INTERVENANTS_PER_PAGE = 20, /* results per page of /intervenants */
 };
 
 /* ---- the entry's form: application, invitation and editing ---- */
@@ -59,6 +61,26 @@ static bool rule_one_line(const char *v, const char **why)
     return !strpbrk(v, "\r\n");
 }
 
+/* A short public text: one line, and no e-mail address or telephone number
+ * (nine digits or more, whatever separates them): contact goes through the
+ * relay, never through a public field. */
+static bool rule_no_contact(const char *v, const char **why)
+{
+    if (!rule_one_line(v, why)) return false;
+    *why = "pas d'adresse électronique ni de numéro de téléphone ici : on vous écrit par le"
+           " formulaire de contact de votre fiche.";
+    if (strchr(v, '@')) return false;
+    int digits = 0;
+    for (const char *p = v; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr(" .-/()+", *p))
+            digits = 0;
+        if (digits >= 9) return false;
+    }
+    return true;
+}
+
 static const form_field ENTRY_FIELDS[] = {
     {.name = "name",
      .label = "Nom affiché",
@@ -75,8 +97,12 @@ static const form_field ENTRY_FIELDS[] = {
     {.name = "fees", .label = "Tarif", .rule = rule_fees},
     {.name = "commune", .label = "Commune", .max_chars = WHERE_MAX_TEXT},
     {.name = "radius_km", .label = "Rayon", .rule = rule_radius},
+    {.name = "approvals_other",
+     .label = "Autres agréments",
+     .max_chars = APPROVALS_OTHER_MAX,
+     .rule = rule_no_contact},
 };
-enum { E_NAME, E_EMAIL, E_KIND, E_PRES, E_FEES, E_COMMUNE, E_RADIUS, E_COUNT };
+enum { E_NAME, E_EMAIL, E_KIND, E_PRES, E_FEES, E_COMMUNE, E_RADIUS, E_APPROVALS, E_COUNT };
 _Static_assert(ARRAY_LEN(ENTRY_FIELDS) == E_COUNT, "one index per field");
 
 /* The checked codes of a checkbox group, '|'-separated, in list order (r->arena-free: malloc'd). */
@@ -104,21 +130,27 @@ static json_t *options_model(const people_term *list, const char *chosen, bool m
     return out;
 }
 
-typedef enum form_mode { MODE_APPLY, MODE_INVITE, MODE_EDIT } form_mode;
+typedef enum form_mode { MODE_APPLY, MODE_INVITE, MODE_EDIT, MODE_COORDINATE } form_mode;
 
 /* Render the entry form with `v` (a JSON object of the values). Takes v, errors. */
 static int entry_form(req *r, form_mode mode, json_t *v, json_t *errors, const char *notice)
 {
     static const char *const TITLES[] = {"Proposer vos interventions", "Inviter un intervenant",
-                                         "Modifier ma fiche d'intervenant"};
-    static const char *const ACTIONS[] = {"/intervenants/candidater", "/admin/intervenants/inviter",
-                                          "/intervenants/moi"};
+                                         "Modifier ma fiche d'intervenant",
+                                         "Modifier une fiche d'intervenant"};
     json_t *m = session_page_model(r, TITLES[mode]);
-    json_object_set_new(m, "action", json_string(ACTIONS[mode]));
+    const char *action =
+        mode == MODE_APPLY    ? "/intervenants/candidater"
+        : mode == MODE_INVITE ? "/admin/intervenants/inviter"
+        : mode == MODE_EDIT
+            ? "/intervenants/moi"
+            : arena_printf(r->arena, "/admin/intervenants/%s/modifier", r->params[0]);
+    json_object_set_new(m, "action", json_string(action));
     json_object_set_new(m, "apply", json_boolean(mode == MODE_APPLY));
     json_object_set_new(m, "invite", json_boolean(mode == MODE_INVITE));
     json_object_set_new(m, "edit", json_boolean(mode == MODE_EDIT));
-    json_object_set_new(m, "ask_email", json_boolean(mode != MODE_EDIT));
+    json_object_set_new(m, "coordinate", json_boolean(mode == MODE_COORDINATE));
+    json_object_set_new(m, "ask_email", json_boolean(mode == MODE_APPLY || mode == MODE_INVITE));
     const char *kind = json_string_value(json_object_get(v, "kind"));
     const char *fees = json_string_value(json_object_get(v, "fees"));
     json_object_set_new(m, "kinds", options_model(PEOPLE_KINDS, kind, false));
@@ -130,6 +162,15 @@ static int entry_form(req *r, form_mode mode, json_t *v, json_t *errors, const c
     json_object_set_new(
         m, "format_options",
         options_model(PEOPLE_FORMATS, json_string_value(json_object_get(v, "formats")), true));
+    json_object_set_new(
+        m, "public_options",
+        options_model(PEOPLE_PUBLICS, json_string_value(json_object_get(v, "publics")), true));
+    json_object_set_new(
+        m, "language_options",
+        options_model(PEOPLE_LANGUAGES, json_string_value(json_object_get(v, "languages")), true));
+    json_object_set_new(
+        m, "approval_options",
+        options_model(PEOPLE_APPROVALS, json_string_value(json_object_get(v, "approvals")), true));
     json_object_set_new(m, "v", v);
     if (errors && json_object_size(errors)) {
         json_object_set_new(m, "errors", errors);
@@ -146,7 +187,7 @@ static int entry_form(req *r, form_mode mode, json_t *v, json_t *errors, const c
  * show again. */
 typedef struct entry_input {
     const char *v[E_COUNT];
-    char *domains, *formats;
+    char *domains, *formats, *publics, *languages, *approvals;
     char insee[8];
     intervenant_fields f;
 } entry_input;
@@ -157,6 +198,9 @@ static bool entry_read(req *r, bool need_email, entry_input *in, json_t **values
     if (!need_email) json_object_del(errors, "email");
     in->domains = checked_codes(r, "domains", PEOPLE_DOMAINS);
     in->formats = checked_codes(r, "formats", PEOPLE_FORMATS);
+    in->publics = checked_codes(r, "publics", PEOPLE_PUBLICS);
+    in->languages = checked_codes(r, "languages", PEOPLE_LANGUAGES);
+    in->approvals = checked_codes(r, "approvals", PEOPLE_APPROVALS);
     bool remote = req_form(r, "remote") != NULL;
     in->insee[0] = 0;
     if (!*in->domains)
@@ -179,10 +223,12 @@ static bool entry_read(req *r, bool need_email, entry_input *in, json_t **values
                                         " « à distance »."));
     }
     *values =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "name", in->v[E_NAME],
-                  "email", in->v[E_EMAIL], "kind", in->v[E_KIND], "presentation", in->v[E_PRES],
-                  "fees", in->v[E_FEES], "commune", in->v[E_COMMUNE], "radius_km", in->v[E_RADIUS],
-                  "domains", in->domains, "formats", in->formats, "remote", remote);
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "name",
+                  in->v[E_NAME], "email", in->v[E_EMAIL], "kind", in->v[E_KIND], "presentation",
+                  in->v[E_PRES], "fees", in->v[E_FEES], "commune", in->v[E_COMMUNE], "radius_km",
+                  in->v[E_RADIUS], "domains", in->domains, "formats", in->formats, "remote", remote,
+                  "publics", in->publics, "languages", in->languages, "approvals", in->approvals,
+                  "approvals_other", in->v[E_APPROVALS]);
     in->f = (intervenant_fields){
         .name = in->v[E_NAME],
         .kind = in->v[E_KIND],
@@ -190,6 +236,10 @@ static bool entry_read(req *r, bool need_email, entry_input *in, json_t **values
         .domains = in->domains,
         .formats = in->formats,
         .fees = in->v[E_FEES],
+        .publics = in->publics,
+        .languages = in->languages,
+        .approvals = in->approvals,
+        .approvals_other = in->v[E_APPROVALS],
         .commune_insee = in->insee,
         .radius_km = *in->v[E_RADIUS] ? strtol(in->v[E_RADIUS], NULL, 10) : 0,
         .remote = remote,
@@ -201,6 +251,9 @@ static void entry_input_free(entry_input *in)
 {
     free(in->domains);
     free(in->formats);
+    free(in->publics);
+    free(in->languages);
+    free(in->approvals);
 }
 
 /* ---- application and invitation: a pending entry and its confirmation mail ---- */
@@ -290,6 +343,10 @@ int page_admin_intervenants(req *r)
 {
     json_t *m = session_page_model(r, "Intervenants");
     json_object_set_new(m, "queue", intervenant_queue(db_reader(r->app->db), r->user->account_id));
+    json_object_set_new(m, "requests", admin_intervenant_requests(r));
+    json_object_set_new(m, "attached", admin_intervenant_attached(r));
+    if (r->user->coordinator || r->user->admin)
+        json_object_set_new(m, "territory", admin_intervenant_territory(r));
     json_object_set_new(m, "kinds", options_model(PEOPLE_KINDS, NULL, false));
     json_object_set_new(m, "domain_options", options_model(PEOPLE_DOMAINS, NULL, true));
     const char *done = req_query(r, "ok");
@@ -405,37 +462,39 @@ int page_intervenant_confirm_post(req *r)
 
 /* ---- the owner's editing and deletion ---- */
 
-int page_intervenant_me(req *r)
+/* The form of entry `id` with its stored values, its places and history;
+ * `errors` (taken, may be NULL) for the place request typed as `place_typed`. */
+static int edit_form(req *r, form_mode mode, int64_t id, const char *notice, json_t *errors,
+                     const char *place_typed)
 {
     db_conn *c = db_reader(r->app->db);
-    int64_t id = intervenant_of_account(c, r->user->account_id);
-    if (!id) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
     json_t *v = intervenant_form_values(c, id);
-    if (!v) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
+    if (!v) return reply_error(r, 404, "Cette fiche d'intervenant n'existe pas.");
     json_object_set_new(v, "id", json_integer(id));
     json_t *view = intervenant_view(c, id, true);
     if (view) {
         json_object_set_new(v, "status", json_incref(json_object_get(view, "status")));
         json_object_set_new(v, "path", json_incref(json_object_get(view, "path")));
+        json_object_set_new(v, "places", json_incref(json_object_get(view, "places")));
         json_decref(view);
     }
+    json_object_set_new(v, "requests", intervenant_place_requests(c, id));
     json_object_set_new(v, "history", intervenant_history(c, id));
+    if (place_typed) json_object_set_new(v, "place_request", json_string(place_typed));
     /* The form shows the commune's INSEE code as typed the first time. */
-    return entry_form(r, MODE_EDIT, v, NULL,
-                      req_query(r, "ok") ? "Vos changements sont enregistrés." : NULL);
+    return entry_form(r, mode, v, errors, notice);
 }
 
-int page_intervenant_me_post(req *r)
+/* Check the form and write entry `id` as `account` (owner or coordinator). */
+static int edit_post(req *r, form_mode mode, int64_t id, const char *done)
 {
-    db_conn *c = db_reader(r->app->db);
-    int64_t id = intervenant_of_account(c, r->user->account_id);
-    if (!id) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
     json_t *errors = json_object();
     entry_input in;
     json_t *values;
     if (!entry_read(r, false, &in, &values, errors)) {
         entry_input_free(&in);
-        return entry_form(r, MODE_EDIT, values, errors, NULL);
+        json_object_set_new(values, "id", json_integer(id));
+        return entry_form(r, mode, values, errors, NULL);
     }
     json_decref(values);
     json_decref(errors);
@@ -444,14 +503,88 @@ int page_intervenant_me_post(req *r)
         entry_input_free(&in);
         return -1;
     }
-    int rc = intervenant_update_own(w, id, r->user->account_id, &in.f);
+    int rc = intervenant_update(w, id, r->user->account_id, &in.f);
     entry_input_free(&in);
     if (rc != 1) {
         db_rollback(w);
-        return rc < 0 ? -1 : reply_error(r, 403, "Vous ne pouvez modifier que votre propre fiche.");
+        return rc < 0 ? -1 : reply_error(r, 403, "Vous ne pouvez pas modifier cette fiche.");
     }
     if (db_commit(w) != 0) return -1;
-    return reply_redirect(r, 303, "/intervenants/moi?ok=1");
+    return reply_redirect(r, 303, done);
+}
+
+int page_intervenant_me(req *r)
+{
+    int64_t id = intervenant_of_account(db_reader(r->app->db), r->user->account_id);
+    if (!id) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
+    const char *ok = req_query(r, "ok");
+    return edit_form(r, MODE_EDIT, id,
+                     !ok                          ? NULL
+                     : strcmp(ok, "demande") == 0 ? "Demande envoyée : un responsable du lieu"
+                                                    " doit la confirmer."
+                                                  : "Vos changements sont enregistrés.",
+                     NULL, NULL);
+}
+
+int page_intervenant_me_post(req *r)
+{
+    int64_t id = intervenant_of_account(db_reader(r->app->db), r->user->account_id);
+    if (!id) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
+    return edit_post(r, MODE_EDIT, id, "/intervenants/moi?ok=1");
+}
+
+/* POST /intervenants/moi/lieux: the owner asks to be attached to a place
+ * (a manager or coordinator of it confirms) or detaches from one at once. */
+int page_intervenant_me_places(req *r)
+{
+    int64_t account = r->user->account_id;
+    int64_t id = intervenant_of_account(db_reader(r->app->db), account);
+    if (!id) return reply_error(r, 404, "Votre compte n'a pas de fiche d'intervenant.");
+    const char *place = req_form(r, "place"), *action = req_form(r, "action");
+    char *end = NULL;
+    int64_t place_id = place ? strtoll(place, &end, 10) : 0;
+    bool ask = action && strcmp(action, "demander") == 0;
+    if (place_id <= 0 || *end) {
+        json_t *errors = json_pack("{s:s}", "place_request",
+                                   "« Numéro du lieu » : écrivez le nombre au début de l'adresse"
+                                   " de sa page, par exemple 42 pour /lieux/42-…");
+        return edit_form(r, MODE_EDIT, id, NULL, errors, place ? place : "");
+    }
+    db_conn *w = db_begin(r->app->db);
+    if (!w) return -1;
+    int rc = ask ? intervenant_request_place(w, id, place_id, account)
+                 : intervenant_detach_place(w, id, place_id, account);
+    if (rc < 0) {
+        db_rollback(w);
+        return -1;
+    }
+    if (db_commit(w) != 0) return -1;
+    if (ask && rc == 0)
+        return edit_form(r, MODE_EDIT, id, NULL,
+                         json_pack("{s:s}", "place_request",
+                                   "« Numéro du lieu » : aucun lieu ne porte ce numéro, ou votre"
+                                   " fiche y est déjà rattachée ou en attente."),
+                         place);
+    return reply_redirect(r, 303, ask ? "/intervenants/moi?ok=demande" : "/intervenants/moi?ok=1");
+}
+
+/* /admin/intervenants/{id}/modifier: a coordinator of the entry's territory. */
+int page_admin_intervenant_edit(req *r)
+{
+    int64_t id = strtoll(r->params[0], NULL, 10);
+    if (id <= 0 || !intervenant_coordinates(db_reader(r->app->db), id, r->user->account_id))
+        return reply_error(r, 403, "Vous ne coordonnez pas le territoire de cet intervenant.");
+    return edit_form(r, MODE_COORDINATE, id,
+                     req_query(r, "ok") ? "Les changements sont enregistrés." : NULL, NULL, NULL);
+}
+
+int page_admin_intervenant_edit_post(req *r)
+{
+    int64_t id = strtoll(r->params[0], NULL, 10);
+    if (id <= 0) return reply_error(r, 404, "Cette fiche d'intervenant n'existe pas.");
+    return edit_post(
+        r, MODE_COORDINATE, id,
+        arena_printf(r->arena, "/admin/intervenants/%lld/modifier?ok=1", (long long)id));
 }
 
 int page_intervenant_me_delete(req *r)
@@ -515,16 +648,53 @@ static json_t *facet(json_t *results, const char *key, const people_term *list, 
     return out;
 }
 
-/* Run the search of the request's parameters: results, or NULL with *message. */
+/* Run the search of the request's parameters: results, or NULL on a
+ * database error. A commune gives a point; a département, its entries. */
 static json_t *search_of_request(req *r, where_result *w, bool *has_where)
 {
     where_input wi = {.text = req_query(r, "ou"), .commune = req_query(r, "commune")};
     if (where_resolve(r->app->db, &wi, w) != 0) return NULL;
     *has_where = w->kind != WHERE_EMPTY;
-    bool point = w->kind == WHERE_COMMUNE;
-    const char *domain = req_query(r, "domaine"), *format = req_query(r, "format");
-    return intervenant_search(db_reader(r->app->db), domain, format, point, w->lat, w->lon,
-                              w->insee);
+    intervenant_query q = {
+        .domain = req_query(r, "domaine"),
+        .format = req_query(r, "format"),
+        .public_code = req_query(r, "public"),
+        .language = req_query(r, "langue"),
+        .has_point = w->kind == WHERE_COMMUNE,
+        .lat = w->lat,
+        .lon = w->lon,
+        .insee = w->insee,
+        .departement = w->kind == WHERE_DEPARTEMENT ? w->departement : NULL,
+    };
+    return intervenant_search(db_reader(r->app->db), &q);
+}
+
+long list_page_number(req *r)
+{
+    const char *p = req_query(r, "page");
+    long n = p ? strtol(p, NULL, 10) : 1;
+    return n < 1 ? 1 : n;
+}
+
+json_t *list_pagination(req *r, long page, long pages, const char *const *kept, size_t nkept)
+{
+    if (pages <= 1) return NULL;
+    /* The path of this page with the kept parameters, then page=. */
+    buf base = {0};
+    buf_printf(&base, "%s?", r->path);
+    for (size_t k = 0; k < nkept; k++) {
+        const char *v = req_query(r, kept[k]);
+        if (!v || !*v) continue;
+        buf_printf(&base, "%s=", kept[k]);
+        url_encode(&base, v);
+        buf_putc(&base, '&');
+    }
+    json_t *nav = json_pack("{s:i, s:i}", "page", (int)page, "pages", (int)pages);
+    if (page > 1) json_object_set_new(nav, "prev", json_sprintf("%spage=%ld", base.data, page - 1));
+    if (page < pages)
+        json_object_set_new(nav, "next", json_sprintf("%spage=%ld", base.data, page + 1));
+    buf_free(&base);
+    return nav;
 }
 
 int page_intervenants(req *r)
@@ -537,12 +707,31 @@ int page_intervenants(req *r)
     const char *domain = req_query(r, "domaine"), *format = req_query(r, "format");
     json_object_set_new(m, "domains", facet(all, "_domains", PEOPLE_DOMAINS, domain));
     json_object_set_new(m, "formats", facet(all, "_formats", PEOPLE_FORMATS, format));
-    json_object_set_new(m, "count", json_integer((json_int_t)json_array_size(all)));
-    json_object_set_new(m, "results", all);
+    json_object_set_new(m, "publics",
+                        facet(all, "_publics", PEOPLE_PUBLICS, req_query(r, "public")));
+    json_object_set_new(m, "languages",
+                        facet(all, "_languages", PEOPLE_LANGUAGES, req_query(r, "langue")));
+    size_t total = json_array_size(all);
+    json_object_set_new(m, "count", json_integer((json_int_t)total));
+    /* One page of results; the filters' counts are over all of them. */
+    static const char *const KEPT[] = {"ou", "commune", "domaine", "format", "public", "langue"};
+    long pages = total ? (long)((total + INTERVENANTS_PER_PAGE - 1) / INTERVENANTS_PER_PAGE) : 1;
+    long page = list_page_number(r);
+    if (page > pages) page = pages;
+    json_t *shown = json_array();
+    for (size_t i = (size_t)(page - 1) * INTERVENANTS_PER_PAGE;
+         i < total && i < (size_t)page * INTERVENANTS_PER_PAGE; i++)
+        json_array_append(shown, json_array_get(all, i));
+    json_decref(all);
+    json_object_set_new(m, "results", shown);
+    json_object_set_new(m, "several", json_boolean(total > 1));
+    json_t *nav = list_pagination(r, page, pages, KEPT, ARRAY_LEN(KEPT));
+    if (nav) json_object_set_new(m, "pagination", nav);
     const char *ou = req_query(r, "ou");
     json_object_set_new(m, "ou", json_string(ou ? ou : ""));
-    if (w.kind == WHERE_COMMUNE) json_object_set_new(m, "where", json_string(w.label));
-    if (w.kind == WHERE_UNKNOWN || w.kind == WHERE_DEPARTEMENT || w.kind == WHERE_CHOICE)
+    if (w.kind == WHERE_COMMUNE || w.kind == WHERE_DEPARTEMENT)
+        json_object_set_new(m, "where", json_string(w.label));
+    if (w.kind == WHERE_UNKNOWN || w.kind == WHERE_CHOICE)
         json_object_set_new(
             m, "where_message",
             json_string(w.kind == WHERE_UNKNOWN ? w.message : "Précisez une commune."));
@@ -715,14 +904,19 @@ static json_t *api_model(req *r, json_t *v)
     json_t *places = json_object_get(v, "places"), *workshops = json_object_get(v, "workshops");
     json_t *empty = json_array();
     json_t *out = json_pack(
-        "{s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:o, s:o, s:s}", "identifiant",
-        json_object_get(v, "id"), "nom", json_object_get(v, "name"), "nature",
+        "{s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:O, s:s}",
+        "identifiant", json_object_get(v, "id"), "nom", json_object_get(v, "name"), "nature",
         json_object_get(v, "kind"), "tarif", json_object_get(v, "fees"), "zone",
         json_object_get(v, "area"), "a_distance", json_object_get(v, "remote"), "domaines",
         api_list(r, json_object_get(v, "domains"), "code", "code", "label", "libelle"), "formats",
-        api_list(r, json_object_get(v, "formats"), "code", "code", "label", "libelle"), "lieux",
+        api_list(r, json_object_get(v, "formats"), "code", "code", "label", "libelle"), "publics",
+        api_list(r, json_object_get(v, "publics"), "code", "code", "label", "libelle"), "langues",
+        api_list(r, json_object_get(v, "languages"), "code", "code", "label", "libelle"),
+        "agrements",
+        api_list(r, json_object_get(v, "approvals"), "code", "code", "label", "libelle"), "lieux",
         api_list(r, places ? places : empty, "name", "nom", "path", "url"), "ateliers",
-        api_list(r, workshops ? workshops : empty, "name", "titre", "path", "url"), "url",
+        api_list(r, workshops ? workshops : empty, "name", "titre", "path", "url"),
+        "autres_agrements", json_object_get(v, "approvals_other"), "url",
         api_absolute_url(r, json_string_value(json_object_get(v, "path"))));
     json_decref(empty);
     return out;

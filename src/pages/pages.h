@@ -131,7 +131,22 @@ int page_admin_intervenants(req *r);            /* /admin/intervenants: queue, i
 int page_admin_intervenant_invite_form(req *r); /* /admin/intervenants/inviter */
 int page_admin_intervenant_invite(req *r);      /* POST /admin/intervenants/inviter */
 int page_admin_intervenant_decide(req *r); /* POST /admin/intervenants/{id}/{valider,supprimer} */
-int page_api_intervenants(req *r);         /* /api/v1/intervenants */
-int page_api_intervenant(req *r);          /* /api/v1/intervenants/{id} */
+int page_intervenant_me_places(req *r);    /* POST /intervenants/moi/lieux: ask, detach */
+int page_admin_intervenant_edit(req *r);   /* /admin/intervenants/{id}/modifier (coordinators) */
+int page_admin_intervenant_edit_post(req *r);
+/* admin/intervenants.c: who runs a workshop, attaching to a place, history. */
+int page_admin_workshop_intervenants(req *r);      /* /admin/ateliers/{w}/intervenants */
+int page_admin_workshop_intervenants_post(req *r); /* POST: ajouter, retirer */
+int page_admin_intervenant_place_decide(req *r); /* POST …/{id}/lieux/{p}/{rattacher,detacher} */
+int page_admin_intervenant_history(req *r);      /* /admin/intervenants/{id}/historique */
+/* ?page= of a list (1 when absent or below), and the {page, pages, prev,
+ * next} model of its links (NULL for one page), keeping parameters `kept`. */
+long list_page_number(req *r);
+json_t *list_pagination(req *r, long page, long pages, const char *const *kept, size_t nkept);
+json_t *admin_intervenant_requests(req *r);  /* requests to attach the account may decide */
+json_t *admin_intervenant_attached(req *r);  /* entries attached to places it may edit */
+json_t *admin_intervenant_territory(req *r); /* {entries, total, pagination} it coordinates */
+int page_api_intervenants(req *r);           /* /api/v1/intervenants */
+int page_api_intervenant(req *r);            /* /api/v1/intervenants/{id} */
 
 #endif

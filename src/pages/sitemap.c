@@ -70,7 +70,7 @@ int page_sitemap(req *r)
         n++;
     }
     sqlite3_reset(s);
-    json_t *people = intervenant_search(c, NULL, NULL, false, 0, 0, NULL);
+    json_t *people = intervenant_search(c, &(intervenant_query){0});
     size_t i;
     json_t *x;
     json_array_foreach(people, i, x)

@@ -38,6 +38,7 @@ const PAGES = [
   { name: 'workshop', route: '/ateliers/*', url: async (base) => firstLink(base, '/ateliers', /href="(\/ateliers\/\d+-[^".]+)"/) },
   { name: 'intervenants', route: '/intervenants', url: '/intervenants?ou=Aurillac' },
   { name: 'intervenants-filtered', route: '/intervenants', url: '/intervenants?domaine=cybersecurite&format=atelier' },
+  { name: 'intervenants-departement', route: '/intervenants', url: '/intervenants?ou=15&public=seniors&langue=fr' },
   { name: 'intervenant', route: '/intervenants/*', url: async (base) => firstLink(base, '/intervenants', /href="(\/intervenants\/\d+-[^"]+)"/) },
   { name: 'intervenant-contact', route: '/intervenants/*/contacter', url: async (base) => `${(await firstLink(base, '/intervenants', /href="(\/intervenants\/\d+)-[^"]+"/))}/contacter` },
   { name: 'intervenant-apply', route: '/intervenants/candidater', url: '/intervenants/candidater' },

@@ -77,7 +77,16 @@ async function adminPages() {
   const id = (await links(SEARCH, /href="\/lieux\/(\d+)-/g))[0];
   return ['/admin', '/compte', '/admin/lieux/nouveau', `/admin/lieux/${id}`, `/admin/lieux/${id}/historique`,
     `/admin/lieux/${id}/ateliers`, `/admin/lieux/${id}/ateliers/nouveau`, '/admin/import', '/admin/utilisateurs',
-    '/admin/journal', '/admin/courriels'];
+    '/admin/journal', '/admin/courriels', ...await intervenantAdminPages()];
+}
+
+// The intervenants' admin pages (issue 17): the list, an entry's form and
+// history, who runs a workshop.
+async function intervenantAdminPages() {
+  const entry = (await links('/intervenants', /href="\/intervenants\/(\d+)-/g))[0];
+  const workshop = (await links('/ateliers', /href="\/ateliers\/(\d+)-/g))[0];
+  return ['/admin/intervenants', `/admin/intervenants/${entry}/modifier`, `/admin/intervenants/${entry}/historique`,
+    `/admin/ateliers/${workshop}/intervenants`];
 }
 
 async function signIn(p) {

@@ -117,7 +117,7 @@ test('the journey: invite → confirm → edit → validate → public → conta
     });
     assert.equal(ok.status, 303);
     assert.equal(sql(`SELECT formats FROM intervenant WHERE id = ${id}`), 'atelier|conference');
-    assert.match((await inter.get('/intervenants/moi')).text, /edited/);
+    assert.match((await inter.get('/intervenants/moi')).text, /Modifiée : présentation, domaines, formats, rayon</, 'the history names the fields that changed');
   });
 
   await t.test('5. a coordinator of another territory cannot validate; the territory\'s does', async () => {
@@ -203,6 +203,11 @@ test('the journey: invite → confirm → edit → validate → public → conta
     const dump = execFileSync('sqlite3', [tmp.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     assert.ok(!dump.includes('Camille Exemple') && !dump.includes('camille.fictive'), 'no personal data left');
     assert.equal(sql("SELECT count(*) FROM audit_log WHERE event = 'intervenant_deleted'"), '1');
+    const gone = await coord.get(`/admin/intervenants/${id}/historique`);
+    assert.equal(gone.status, 200, 'the coordinator still sees the anonymous line');
+    assert.match(gone.text, /a été supprimée le .* par la personne elle-même/);
+    assert.doesNotMatch(gone.text, /Camille|camille/);
+    assert.equal((await far.get(`/admin/intervenants/${id}/historique`)).status, 403, 'not another territory\'s');
   });
 });
 
@@ -269,5 +274,213 @@ test('security: own entry only, no place editing, relay rate limit and header in
     assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
     assert.match(last.text, /réessayez dans une heure/);
     assert.equal(readMails(mailDir).filter((m) => m.to === OTHER && /Bonjour/.test(m.subject)).length, 4, 'the refused one is not sent');
+  });
+});
+
+// Issue 17, second part: publics, languages and approvals; attaching to a
+// place (the intervenant asks, the place's people confirm); who runs a
+// workshop; the coordinators' history; « Où ? » with a département;
+// pagination.
+test('publics, languages, approvals; places and workshops; history; département; pages', async (t) => {
+  const LOU = 'lou.fictif@example.fr', LOU_PW = 'lou anime des ateliers fictifs';
+  const MANAGER2 = 'gestion.w@example.fr', MANAGER2_PW = 'un atelier par semaine au moins';
+  const lou = new Browser(server.base), admin = new Browser(server.base), anon = new Browser(server.base);
+  const manager2 = new Browser(server.base), manager = new Browser(server.base), coord = new Browser(server.base);
+  // A workshop with upcoming sessions (W1, at place P1) and one of another place (W2).
+  const [w1, p1, p1insee, p1dep] = sql("SELECT w.id, w.place_id, p.commune_insee, p.departement FROM workshop w JOIN place p ON p.id = w.place_id WHERE EXISTS (SELECT 1 FROM workshop_session s WHERE s.workshop_id = w.id AND s.starts_at > strftime('%s', 'now')) ORDER BY w.id LIMIT 1").split('|');
+  const w2 = sql(`SELECT id FROM workshop WHERE place_id <> ${p1} ORDER BY id LIMIT 1`);
+  const farDep = p1dep === '75' ? '13' : '75';
+  cli(['user', 'add', MANAGER2, '--password-stdin', `manager:${p1}`], MANAGER2_PW + '\n');
+  const P1COORD = 'coord.p1@example.fr', P1COORD_PW = 'la coordination du lieu un';
+  cli(['user', 'add', P1COORD, '--password-stdin', `coordinator:departement:${p1dep}`], P1COORD_PW + '\n');
+  let id;
+  const loudFields = {
+    name: 'Lou Essai (fictif)', kind: 'independant', domains: ['emi'], formats: ['atelier'], fees: 'payant',
+    commune: p1insee, radius_km: '0', publics: ['seniors', 'allophones'], languages: ['fr', 'ar'], approvals: ['pix'],
+    approvals_other: 'Habilitation fictive « Numérique en confiance »',
+  };
+
+  await t.test('1. the application takes publics, languages and approvals; a contact in the free text is refused and shown again', async () => {
+    await anon.get('/intervenants/candidater');
+    const bad = await anon.post('/intervenants/candidater', { ...loudFields, email: LOU, approvals_other: 'Pix, appelez le 06 12 34 56 78' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="e-approvals-other">« Autres agréments » : pas d&#39;adresse électronique ni de numéro/);
+    assert.match(bad.text, /value="Pix, appelez le 06 12 34 56 78"/);
+    assert.match(bad.text, /id="la-ar" name="languages" value="ar" checked/, 'the ticked boxes stay ticked');
+    assert.match(bad.text, /id="pu-seniors" name="publics" value="seniors" checked/);
+    const ok = await anon.post('/intervenants/candidater', { ...loudFields, email: LOU });
+    assert.equal(ok.status, 200);
+    id = Number(sql(`SELECT id FROM intervenant WHERE email = '${LOU}'`));
+    assert.equal(sql(`SELECT publics || ';' || languages || ';' || approvals FROM intervenant WHERE id = ${id}`), 'seniors|allophones;fr|ar;pix');
+    await confirmAndActivate(lou, LOU, LOU_PW);
+    await admin.login(ADMIN, ADMIN_PW);
+    await admin.get('/admin/intervenants');
+    assert.equal((await admin.post(`/admin/intervenants/${id}/valider`)).status, 303);
+  });
+
+  await t.test('2. the coordinator of the territory edits the entry; another territory\'s cannot', async () => {
+    const far = new Browser(server.base);
+    cli(['user', 'add', 'loin.p1@example.fr', '--password-stdin', `coordinator:departement:${farDep}`], 'une coordination bien loin\n');
+    await far.login('loin.p1@example.fr', 'une coordination bien loin');
+    assert.equal((await far.get(`/admin/intervenants/${id}/modifier`)).status, 403);
+    await far.get('/admin/intervenants');
+    assert.equal((await far.post(`/admin/intervenants/${id}/modifier`, { ...loudFields, languages: ['wo'] })).status, 403);
+    await coord.login(P1COORD, P1COORD_PW);
+    const list = await coord.get('/admin/intervenants');
+    assert.match(list.text, new RegExp(`href="/admin/intervenants/${id}/modifier"`), 'listed among the territory entries');
+    const form = await coord.get(`/admin/intervenants/${id}/modifier`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /value="Habilitation fictive « Numérique en confiance »"/);
+    const saved = await coord.post(`/admin/intervenants/${id}/modifier`, { ...loudFields, languages: ['fr', 'ar', 'lsf'] });
+    assert.equal(saved.status, 303);
+    assert.equal(sql(`SELECT languages FROM intervenant WHERE id = ${id}`), 'fr|lsf|ar');
+  });
+
+  await t.test('3. public page, API and filters show the new fields, never an address', async () => {
+    const m = (await anon.get('/intervenants?langue=ar')).text.match(new RegExp(`href="(/intervenants/${id}-[a-z0-9-]+)"`));
+    assert.ok(m, 'found by a language spoken');
+    const page = await anon.get(m[1]);
+    assert.match(page.text, /Langues parlées :<\/strong>.*Langue des signes française.*Arabe/);
+    assert.match(page.text, /Publics :<\/strong>.*Seniors.*Personnes qui apprennent le français/);
+    assert.match(page.text, /Agréments :<\/strong>.*Pix \(certification ou habilitation\).*Habilitation fictive « Numérique en confiance »/);
+    assert.doesNotMatch((await anon.get('/intervenants?langue=wo')).text, /Lou Essai/);
+    assert.match((await anon.get('/intervenants?public=seniors')).text, /Lou Essai/);
+    assert.doesNotMatch((await anon.get('/intervenants?public=jeunes')).text, /Lou Essai/);
+    assert.match((await anon.get('/intervenants')).text, /<option value="lsf">Langue des signes française \(1\)<\/option>/, 'the language filter counts');
+    const one = await getJson(`/api/v1/intervenants/${id}`);
+    assert.deepEqual(one.body.langues.map((x) => x.code), ['fr', 'lsf', 'ar']);
+    assert.deepEqual(one.body.publics.map((x) => x.code), ['seniors', 'allophones']);
+    assert.deepEqual(one.body.agrements, [{ code: 'pix', libelle: 'Pix (certification ou habilitation)' }]);
+    assert.equal(one.body.autres_agrements, 'Habilitation fictive « Numérique en confiance »');
+    const spec = (await getJson('/api/v1/openapi.json')).body;
+    assert.deepEqual(Object.keys(one.body).sort(), Object.keys(spec.components.schemas.Intervenant.properties).sort());
+    assert.ok(spec.paths['/api/v1/intervenants'].get.parameters.some((x) => x.name === 'langue'));
+    const list = await getJson('/api/v1/intervenants?langue=lsf&public=allophones');
+    assert.deepEqual(list.body.intervenants.map((x) => x.identifiant), [id]);
+    for (const text of [page.text, JSON.stringify(one.body), JSON.stringify(list.body)])
+      assert.ok(!text.includes(LOU) && !text.includes('lou.fictif'), 'no e-mail in public output');
+  });
+
+  await t.test('4. « Où ? » takes a département', async () => {
+    const here = await anon.get(`/intervenants?ou=${p1dep}`);
+    assert.equal(here.status, 200);
+    assert.match(here.text, /Lou Essai/);
+    assert.match(here.text, /intervenants? pour [^<]+\(/, 'the département is named');
+    assert.doesNotMatch(here.text, /Précisez une commune/);
+    assert.doesNotMatch((await anon.get(`/intervenants?ou=${farDep}`)).text, /Lou Essai/, 'not in another département');
+    const api = await getJson(`/api/v1/intervenants?ou=${p1dep}`);
+    assert.ok(api.body.intervenants.some((x) => x.identifiant === id));
+  });
+
+  await t.test('5. attaching to a place: the intervenant asks, the place\'s manager confirms; others cannot', async () => {
+    await lou.get('/intervenants/moi');
+    const bad = await lou.post('/intervenants/moi/lieux', { place: 'la médiathèque', action: 'demander' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="e-place-request">« Numéro du lieu »/);
+    assert.match(bad.text, /value="la médiathèque"/);
+    const none = await lou.post('/intervenants/moi/lieux', { place: '99999999', action: 'demander' });
+    assert.equal(none.status, 400);
+    assert.match(none.text, /id="e-place-request">« Numéro du lieu » : aucun lieu ne porte ce numéro/);
+    assert.match(none.text, /value="99999999"/);
+    const asked = await lou.post('/intervenants/moi/lieux', { place: p1, action: 'demander' });
+    assert.equal(asked.status, 303);
+    assert.match((await lou.get(asked.location)).text, /En attente de confirmation par le lieu/);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0', 'not attached before confirmation');
+    await manager.login(MANAGER, MANAGER_PW);
+    if (String(placeA) !== p1) {
+      assert.doesNotMatch((await manager.get('/admin/intervenants')).text, /Lou Essai/, 'another place\'s manager does not see the request');
+      assert.equal((await manager.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 403);
+    }
+    await manager2.login(MANAGER2, MANAGER2_PW);
+    assert.match((await manager2.get('/admin')).text, /href="\/admin\/intervenants"/, 'the dashboard links to the intervenants');
+    const queue = await manager2.get('/admin/intervenants');
+    assert.match(queue.text, /Confirmer pour Lou Essai/);
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 303);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id} AND place_id = ${p1}`), '1');
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place_request WHERE intervenant_id = ${id}`), '0');
+    assert.match((await manager2.get('/admin/intervenants')).text, /Détacher Lou Essai \(fictif\) de /, 'the place\'s manager may detach it');
+  });
+
+  await t.test('6. who runs a workshop: the place\'s manager links a validated intervenant; not to another place\'s workshop', async () => {
+    const form = await manager2.get(`/admin/ateliers/${w1}/intervenants`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, new RegExp(`<option value="${id}">Lou Essai \\(fictif\\) \\(rattaché·e au lieu\\)</option>`));
+    assert.equal((await manager2.post(`/admin/ateliers/${w2}/intervenants`, { intervenant: String(id), action: 'ajouter' })).status, 403, 'not another place\'s workshop');
+    assert.equal((await manager2.get(`/admin/ateliers/${w2}/intervenants`)).status, 403);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_workshop WHERE intervenant_id = ${id}`), '0');
+    await manager2.get(`/admin/ateliers/${w1}/intervenants`);
+    const pending = Number(sql("SELECT id FROM intervenant WHERE status <> 'public' LIMIT 1") || 0);
+    if (pending) {
+      const refused = await manager2.post(`/admin/ateliers/${w1}/intervenants`, { intervenant: String(pending), action: 'ajouter' });
+      assert.equal(refused.status, 400, 'only validated intervenants of the place or its area');
+      assert.match(refused.text, /id="e-intervenant">« Intervenant »/);
+    }
+    const linked = await manager2.post(`/admin/ateliers/${w1}/intervenants`, { intervenant: String(id), action: 'ajouter' });
+    assert.equal(linked.status, 303);
+    const wpath = sql(`SELECT '/ateliers/' || id || '-' || slug FROM workshop WHERE id = ${w1}`);
+    const wpage = await anon.get(wpath);
+    assert.match(wpage.text, /Intervenant·es<\/dt><dd>.*<a href="\/intervenants\/\d+-lou-essai-fictif">Lou Essai \(fictif\)<\/a>/);
+    const ipage = await anon.get(`/intervenants/${id}-lou-essai-fictif`);
+    assert.match(ipage.text, new RegExp(`Prochains ateliers</h2>\\s*<ul><li><a href="${wpath}">`));
+    assert.match((await manager2.get(`/admin/lieux/${p1}/ateliers/${w1}`)).text, new RegExp(`href="/admin/ateliers/${w1}/intervenants"`), 'the workshop editor links to it');
+    // No address of the entry in any public output, nor on the manager's page.
+    const outputs = [wpage.text, ipage.text, form.text, (await anon.get('/sitemap.xml')).text,
+      (await anon.get(`/lieux/${p1}`, { follow: true })).text, (await anon.get('/intervenants?langue=ar')).text,
+      JSON.stringify((await getJson('/api/v1/intervenants')).body), JSON.stringify((await getJson(`/api/v1/ateliers/${w1}`)).body)];
+    for (const f of ['/donnees/lieux.csv', '/donnees/lieux.json', '/donnees/lieux.geojson'])
+      outputs.push(await (await fetch(server.base + f)).text());
+    for (const text of outputs) assert.ok(!text.includes(LOU) && !text.includes('lou.fictif'), 'no e-mail in public output');
+  });
+
+  await t.test('7. the history names who did what; detaching is immediate and recorded', async () => {
+    if (String(placeA) !== p1) {
+      await manager.get('/admin/intervenants');
+      assert.equal((await manager.post(`/admin/intervenants/${id}/lieux/${p1}/detacher`)).status, 403, 'not another place\'s manager');
+      assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '1');
+    }
+    // The place's manager detaches, the intervenant asks again and is attached again, then leaves.
+    await manager2.get('/admin/intervenants');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/detacher`)).status, 303);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 404, 'no attachment without the intervenant\'s request');
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');
+    await lou.get('/intervenants/moi');
+    assert.equal((await lou.post('/intervenants/moi/lieux', { place: p1, action: 'demander' })).status, 303);
+    await manager2.get('/admin/intervenants');
+    assert.equal((await manager2.post(`/admin/intervenants/${id}/lieux/${p1}/rattacher`)).status, 303);
+    await lou.get('/intervenants/moi');
+    assert.equal((await lou.post('/intervenants/moi/lieux', { place: p1, action: 'detacher' })).status, 303);
+    assert.equal(sql(`SELECT count(*) FROM intervenant_place WHERE intervenant_id = ${id}`), '0');
+    const h = await coord.get(`/admin/intervenants/${id}/historique`);
+    assert.equal(h.status, 200);
+    for (const line of [/Fiche créée/, /Confirmée par la personne/, /Validée par la coordination/, /Demande de rattachement à un lieu/, /Rattachée à un lieu/, /Anime un atelier/, /Détachée d&#39;un lieu/])
+      assert.match(h.text, line);
+    assert.match(h.text, new RegExp(`${P1COORD.replace('.', '\\.')}</td><td>Modifiée</td><td>langues</td>`), 'who edited which field');
+    assert.match(h.text, new RegExp(`${MANAGER2.replace('.', '\\.')}</td><td>Anime un atelier</td>`));
+    assert.match(h.text, /la personne elle-même<\/td><td>Détachée/);
+    assert.equal((await manager2.get(`/admin/intervenants/${id}/historique`)).status, 403, 'coordinators only');
+  });
+
+  await t.test('8. /intervenants is paginated, the filters counting every result', async () => {
+    const values = Array.from({ length: 25 }, (_, i) => `('public', 'page${i}@example.org', 'Page Essai ${String(i).padStart(2, '0')}', 'benevole', 'internet', 1)`).join(',');
+    sql(`INSERT INTO intervenant (status, email, name, kind, domains, remote) VALUES ${values}`);
+    try {
+      const first = await anon.get('/intervenants?domaine=internet');
+      const total = Number(sql("SELECT count(*) FROM intervenant WHERE status = 'public' AND '|' || domains || '|' LIKE '%|internet|%'"));
+      assert.match(first.text, new RegExp(`${total} intervenants`));
+      assert.match(first.text, /<option value="internet" selected>[^<]+\(\d+\)/);
+      assert.equal((first.text.match(/<li><a href="\/intervenants\/\d+-/g) || []).length, 20);
+      assert.match(first.text, /Page 1 sur 2/);
+      const next = first.text.match(/href="([^"]+)" rel="next"/)[1].replace(/&amp;/g, '&');
+      assert.match(next, /domaine=internet/);
+      const second = await anon.get(next);
+      assert.equal((second.text.match(/<li><a href="\/intervenants\/\d+-/g) || []).length, total - 20);
+      assert.match(second.text, /Page 2 sur 2/);
+      const names = (txt) => new Set([...txt.matchAll(/<li><a href="\/intervenants\/(\d+)-/g)].map((x) => x[1]));
+      const a = names(first.text), b = names(second.text);
+      assert.ok([...b].every((x) => !a.has(x)), 'no entry on both pages');
+    } finally {
+      sql("DELETE FROM intervenant WHERE email LIKE 'page%@example.org'");
+    }
   });
 });

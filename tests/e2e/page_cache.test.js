@@ -26,6 +26,7 @@ const PRIVATE = new Set([
   'account', 'account_role', 'session', 'account_token', 'login_throttle', 'audit_log',
   'history_actor', 'place_history', 'place_report', 'place_claim', 'place_reminder',
   'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state', 'field_origin', 'field_proposal', 'intervenant_contact', 'intervenant_history',
+  'intervenant_place_request', 'intervenant_deleted',
 ]);
 
 const sql = (q) => execFileSync('sqlite3', ['-readonly', tmp.db, q], { encoding: 'utf8' }).trim();
