@@ -946,8 +946,13 @@ static int closure_write_tx(db_conn *w, void *ctx)
     json_object_foreach(a->bind, key, v) bind_value(s, key, v);
     db_bind_int(s, ":id", a->id);
     db_bind_int(s, ":account", a->r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    if (sqlite3_changes(db_handle(w)) != 1) return CLOSURE_REFUSED;
+    /* The closure triggers write the place's history with this writer. */
+    history_set_actor(w, a->r->user->account_id, "editor");
+    int rc = db_exec_stmt(s);
+    int changed = sqlite3_changes(db_handle(w));
+    history_clear_actor(w);
+    if (rc != SQLITE_DONE) return -1;
+    if (changed != 1) return CLOSURE_REFUSED;
     auth_audit(w, a->event, a->r->user->account_id,
                arena_printf(a->r->arena, "place:%lld", (long long)a->id), req_client_ip(a->r),
                NULL);
