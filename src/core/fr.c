@@ -77,6 +77,17 @@ int fr_paris_offset(int64_t utc)
     return summer ? 7200 : 3600;
 }
 
+void fr_datetime_at(buf *out, int64_t utc)
+{
+    int64_t local = utc + fr_paris_offset(utc);
+    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t secs = local - days * 86400;
+    int y, mo, d;
+    civil_from_days(days, &y, &mo, &d);
+    buf_printf(out, "%d%s %s %d à %d h %02d", d, d == 1 ? "er" : "", FR_MONTHS[mo - 1], y,
+               (int)(secs / 3600), (int)(secs % 3600 / 60));
+}
+
 bool fr_datetime(buf *out, const char *iso_utc)
 {
     int y, mo, d, h, mi;
@@ -86,13 +97,16 @@ bool fr_datetime(buf *out, const char *iso_utc)
     if ((*t != 'T' && *t != ' ') || sscanf(t + 1, "%2d:%2d", &h, &mi) != 2 || t[3] != ':' ||
         h > 23 || mi > 59 || h < 0 || mi < 0)
         return false;
-    int64_t utc = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
-    int64_t local = utc + fr_paris_offset(utc);
-    int64_t days = local / 86400, secs = local % 86400;
-    civil_from_days(days, &y, &mo, &d);
-    buf_printf(out, "%d%s %s %d à %d h %02d", d, d == 1 ? "er" : "", FR_MONTHS[mo - 1], y,
-               (int)(secs / 3600), (int)(secs % 3600 / 60));
+    fr_datetime_at(out, days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60);
     return true;
+}
+
+json_t *fr_datetime_json(const char *iso_utc)
+{
+    buf b = {0};
+    json_t *v = json_string(fr_datetime(&b, iso_utc) ? b.data : iso_utc ? iso_utc : "");
+    buf_free(&b);
+    return v;
 }
 
 void fr_phone(buf *out, const char *e164)

@@ -5,6 +5,7 @@
 #ifndef REPERE_FR_H
 #define REPERE_FR_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ bool fr_date(buf *out, const char *iso);
  * shows its dates through this one function.
  */
 bool fr_datetime(buf *out, const char *iso_utc);
+/* The same for a UTC instant in seconds since 1970. */
+void fr_datetime_at(buf *out, int64_t utc);
+/* fr_datetime as a new JSON string for a page model; an unparsable value is
+ * kept as it is, NULL becomes "". */
+json_t *fr_datetime_json(const char *iso_utc);
 /* Europe/Paris's offset from UTC in seconds (3600 or 7200) at a UTC instant
  * (seconds since 1970), by the EU rule in force since 1996. */
 int fr_paris_offset(int64_t utc);

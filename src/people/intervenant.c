@@ -5,6 +5,7 @@
  * the home commune's territory, administrator), sqlite3_changes() == 1.
  */
 #include "people/intervenant.h"
+#include "core/fr.h"
 #include "core/markdown.h"
 #include "core/util.h"
 #include "geo/geo.h"
@@ -487,7 +488,8 @@ json_t *intervenant_history(db_conn *c, int64_t id)
     db_bind_int(s, ":id", id);
     json_t *out = json_array();
     while (sqlite3_step(s) == SQLITE_ROW)
-        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "at", db_col_text(s, 0), "event",
+        json_array_append_new(out, json_pack("{s:o, s:s, s:s}", "at",
+                                             fr_datetime_json(db_col_text(s, 0)), "event",
                                              db_col_text(s, 1), "detail", db_col_text(s, 2)));
     sqlite3_reset(s);
     return out;

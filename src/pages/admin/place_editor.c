@@ -18,6 +18,7 @@
 #include "accounts/auth.h"
 #include "places/history.h"
 #include "hours/hours.h"
+#include "core/fr.h"
 #include "core/markdown.h"
 #include "pages/pages.h"
 #include "core/phone.h"
@@ -650,8 +651,9 @@ static json_t *closures_model(req *r, int64_t id)
     db_bind_int(s, ":id", id);
     json_t *a = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-                              "starts_on", db_col_text(s, 1), "ends_on", db_col_text(s, 2));
+        json_t *o = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                              "starts_on", fr_datetime_json(db_col_text(s, 1)), "ends_on",
+                              fr_datetime_json(db_col_text(s, 2)));
         if (db_col_text(s, 3)) json_object_set_new(o, "open_hours", json_string(db_col_text(s, 3)));
         if (db_col_text(s, 4)) json_object_set_new(o, "message", json_string(db_col_text(s, 4)));
         json_array_append_new(a, o);
@@ -685,10 +687,11 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     json_t *place = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "path", path);
     free(path);
     if (db_col_text(row, E_CLOSED_AT))
-        json_object_set_new(place, "closed_at", json_string(db_col_text(row, E_CLOSED_AT)));
+        json_object_set_new(place, "closed_at", fr_datetime_json(db_col_text(row, E_CLOSED_AT)));
     if (db_col_text(row, E_VERIFIED_AT))
-        json_object_set_new(place, "verified_at", json_string(db_col_text(row, E_VERIFIED_AT)));
-    json_object_set_new(place, "date_maj", json_string(db_col_text(row, E_DATE_MAJ)));
+        json_object_set_new(place, "verified_at",
+                            fr_datetime_json(db_col_text(row, E_VERIFIED_AT)));
+    json_object_set_new(place, "date_maj", fr_datetime_json(db_col_text(row, E_DATE_MAJ)));
     json_object_set_new(m, "place", place);
 
     json_t *sections = json_array();
