@@ -667,6 +667,31 @@ static const char Q_PLACE_REPORTS[] =
     "SELECT id, created_at, kinds, message, contact FROM place_report"
     " WHERE place_id = :id AND handled_at IS NULL ORDER BY id DESC LIMIT 50";
 
+/* One line of the error box: the field's label, linked to the input a person
+ * must fix (its id exists on the page: see the templates' ids), and why. */
+static void error_link(json_t *summary, const char *label, const char *input_id,
+                       const char *message)
+{
+    json_array_append_new(
+        summary, json_pack("{s:s, s:s, s:s}", "label", label, "id", input_id, "message", message));
+}
+
+/* The id of a field's first input (admin_field.html). */
+static const char *field_input_id(req *r, const field_def *f)
+{
+    if (f->kind == K_LIST) return arena_printf(r->arena, "f-%s-0", f->name);
+    if (f->kind == K_TRI) return arena_printf(r->arena, "f-%s-oui", f->name);
+    return arena_printf(r->arena, "f-%s", f->name);
+}
+
+/* The closure form's fields and their labels (admin_place.html). */
+static const char *const CLOSURE_FIELDS[][2] = {
+    {"starts_on", "Fermeture temporaire : du"},
+    {"ends_on", "Fermeture temporaire : au"},
+    {"closure_hours", "Fermeture temporaire : horaires exceptionnels"},
+    {"message", "Fermeture temporaire : message affiché"},
+};
+
 /*
  * Render the editor. `typed_section` (may be NULL) is re-shown from the form
  * with `errors`; `extra` (may be NULL) is merged into the model.
@@ -695,13 +720,20 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     json_object_set_new(m, "place", place);
 
     json_t *sections = json_array();
+    json_t *summary = json_array(); /* the error box, in the order of the page */
     for (size_t k = 0; k < ARRAY_LEN(SECTIONS); k++) {
         const char *sec = SECTIONS[k].name;
         bool typed = typed_section && strcmp(typed_section, sec) == 0;
         json_t *fields = json_array();
         for (size_t i = 0; i < NFIELDS; i++)
-            if (strcmp(FIELD_DEFS[i].section, sec) == 0 && strcmp(FIELD_DEFS[i].name, "hours") != 0)
+            if (strcmp(FIELD_DEFS[i].section, sec) == 0 &&
+                strcmp(FIELD_DEFS[i].name, "hours") != 0) {
                 json_array_append_new(fields, field_model(r, &FIELD_DEFS[i], row, typed, errors));
+                const char *err = json_string_value(json_object_get(errors, FIELD_DEFS[i].name));
+                if (typed && err)
+                    error_link(summary, FIELD_DEFS[i].label, field_input_id(r, &FIELD_DEFS[i]),
+                               err);
+            }
         json_t *o =
             json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
         if (typed && errors && json_object_size(errors))
@@ -733,11 +765,23 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     }
     json_t *h = grid_model(r, &g, errors);
     json_object_set_new(h, "fits", json_boolean(fits));
+    for (int d = 0; d < 7; d++)
+        for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
+            const char *key = arena_printf(r->arena, "h_%s_%d", admin_hours_day_code(d), i + 1);
+            const char *err = json_string_value(json_object_get(errors, key));
+            if (err)
+                error_link(summary,
+                           arena_printf(r->arena, "Horaires : %s, plage %d", DAY_LABELS[d], i + 1),
+                           arena_printf(r->arena, "f-%s_from", key), err);
+        }
     bool raw_typed = typed_section && strcmp(typed_section, "horaires-avance") == 0;
     const char *raw = raw_typed ? req_form(r, "hours") : hours;
     json_object_set_new(h, "raw", json_string(raw ? raw : ""));
     const char *raw_err = json_string_value(json_object_get(errors, "hours"));
-    if (raw_err) json_object_set_new(h, "raw_error", json_string(raw_err));
+    if (raw_err) {
+        json_object_set_new(h, "raw_error", json_string(raw_err));
+        error_link(summary, "Horaires au format opening_hours", "f-hours", raw_err);
+    }
     json_t *closures = closures_model(r, id);
     if (closures) {
         json_object_set_new(h, "closures", closures);
@@ -751,6 +795,12 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         json_object_set_new(cl, keys[k], json_string(v ? v : ""));
         const char *e = json_string_value(json_object_get(errors, keys[k]));
         if (e) json_object_set_new(cl, arena_printf(r->arena, "%s_error", keys[k]), json_string(e));
+    }
+    for (size_t k = 0; closure_typed && k < ARRAY_LEN(CLOSURE_FIELDS); k++) {
+        const char *e = json_string_value(json_object_get(errors, CLOSURE_FIELDS[k][0]));
+        if (e)
+            error_link(summary, CLOSURE_FIELDS[k][1],
+                       arena_printf(r->arena, "f-%s", CLOSURE_FIELDS[k][0]), e);
     }
     const char *kind = closure_typed ? req_form(r, "kind") : NULL;
     json_object_set_new(cl, "kind_exceptional",
@@ -769,6 +819,7 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         json_object_set_new(m, "has_errors", json_true());
         r->status = 400;
     }
+    json_object_set_new(m, "error_summary", summary);
     if (extra) json_object_update(m, extra);
     json_decref(extra);
     json_decref(errors);
