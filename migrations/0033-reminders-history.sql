@@ -1,6 +1,8 @@
 -- 0033 — freshness reminders to places without a manager, and what a
--- place's history shows besides field changes: confirmations (« Rien n'a
--- changé »), temporary closures and claims.
+-- place's history shows besides field changes: temporary closures and
+-- claims (confirmations, « Rien n'a changé », are written by
+-- admin_mark_verified: an edit also moves verified_at, and is in the
+-- history already).
 
 -- A place's public address asked not to receive reminders any more (the
 -- unsubscribe link of `repere remind`). Kept per address: a new address
@@ -12,17 +14,6 @@ CREATE TABLE place_reminder_optout (
     at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (place_id, email)
 ) WITHOUT ROWID;
-
--- A confirmation moves verified_at: one history row, with the writer set in
--- history_actor (a manager's account, or 'link' for the signed mail link).
--- Serves: the history page.
-CREATE TRIGGER place_history_verified AFTER UPDATE OF verified_at ON place
-WHEN new.verified_at IS NOT old.verified_at BEGIN
-    INSERT INTO place_history (place_id, account_id, source, field, old_value, new_value)
-    VALUES (new.id, (SELECT account_id FROM history_actor LIMIT 1),
-            coalesce((SELECT source FROM history_actor LIMIT 1), 'import'), 'verified_at',
-            old.verified_at, new.verified_at);
-END;
 
 -- A temporary closure added or removed: 'starts|ends|hours|message' in the
 -- new (added) or old (removed) value, worded by history_for_place.

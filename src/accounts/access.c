@@ -192,6 +192,19 @@ int admin_mail_place(const app *a, db_conn *c, int64_t place_id, bool coordinato
 static const char Q_VERIFY_AS[] =
     VERIFY_SET " WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
 static const char Q_VERIFY_LINK[] = VERIFY_SET " WHERE id = :id";
+/* Used by: admin_mark_verified (the previous and new dates, for the history). */
+static const char Q_VERIFIED_AT[] = "SELECT verified_at FROM place WHERE id = :id";
+
+/* The place's verified_at (malloc'd, NULL when never or no such place). */
+static char *verified_at(db_conn *w, int64_t place_id)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_VERIFIED_AT);
+    db_bind_int(s, ":id", place_id);
+    char *at =
+        sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+    sqlite3_reset(s);
+    return at;
+}
 
 typedef struct verify_args {
     int64_t place_id, account;
@@ -202,16 +215,20 @@ typedef struct verify_args {
 static int mark_verified_tx(db_conn *w, void *ctx)
 {
     const verify_args *v = ctx;
-    /* The history trigger records the confirmation with its writer. */
-    history_set_actor(w, v->account, v->account ? "editor" : "link");
+    char *before = verified_at(w, v->place_id);
     sqlite3_stmt *s = db_stmt(w, v->account ? Q_VERIFY_AS : Q_VERIFY_LINK);
     db_bind_int(s, ":id", v->place_id);
     if (v->account) db_bind_int(s, ":account", v->account);
     int rc = db_exec_stmt(s);
-    int changed = sqlite3_changes(db_handle(w));
-    history_clear_actor(w);
-    if (rc != SQLITE_DONE) return -1;
-    if (changed != 1) return 0;
+    if (rc != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
+        free(before);
+        return rc == SQLITE_DONE ? 0 : -1; /* 0: not allowed, or no such place */
+    }
+    char *after = verified_at(w, v->place_id);
+    history_add_event(w, v->place_id, v->account, v->account ? "editor" : "link", "verified_at",
+                      before, after);
+    free(before);
+    free(after);
     char subject[32];
     snprintf(subject, sizeof subject, "place:%lld", (long long)v->place_id);
     auth_audit(w, "place_verified", v->account, subject, v->ip, v->account ? NULL : "lien signé");

@@ -29,6 +29,24 @@ void history_clear_actor(db_conn *w)
     db_exec_stmt(db_stmt(w, Q_ACTOR_CLEAR));
 }
 
+/* Used by: history_add_event (confirmations). */
+static const char Q_EVENT[] =
+    "INSERT INTO place_history (place_id, account_id, source, field, old_value, new_value)"
+    " VALUES (:id, :account, :source, :field, :old, :new)";
+
+void history_add_event(db_conn *w, int64_t place_id, int64_t account, const char *source,
+                       const char *field, const char *old_value, const char *new_value)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_EVENT);
+    db_bind_int(s, ":id", place_id);
+    if (account) db_bind_int(s, ":account", account);
+    db_bind_text(s, ":source", source);
+    db_bind_text(s, ":field", field);
+    if (old_value) db_bind_text(s, ":old", old_value);
+    if (new_value) db_bind_text(s, ":new", new_value);
+    db_exec_stmt(s);
+}
+
 static const struct {
     const char *field, *label;
 } LABELS[] = {
