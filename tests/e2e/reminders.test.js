@@ -95,6 +95,11 @@ test('reminders: public origin, unmanaged places, « Rien n\'a changé » withou
     assert.equal(page.status, 200);
     assert.match(page.text, /<button type="submit" class="button">Rien n'a changé<\/button>/);
     assert.equal(sql(`SELECT verified_at IS NULL FROM place WHERE id = ${unmanaged}`), '1', 'GET changes nothing');
+    // Without an account, something changed: the page leads to « Signaler une erreur ».
+    const report = page.text.match(/href="(\/lieux\/[^"]+\/signaler)"/);
+    assert.ok(report);
+    assert.equal((await anon.get(report[1])).status, 200);
+    assert.equal((await anon.get(`/lieux/${unmanaged}/gerer`)).status, 200, 'the claim link of the mail works');
     await new Promise((r) => setTimeout(r, 1100)); // timestamps have one-second resolution
     assert.equal((await delta()).length, 0, 'nothing modified yet');
     const forged = await anon.post('/verifier', { lieu: String(unmanaged), exp: link.searchParams.get('exp'), sig: '0'.repeat(64) });
