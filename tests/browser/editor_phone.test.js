@@ -67,6 +67,10 @@ test('the place editor at 360 px: contents on the first screen, each part reacha
     assert.equal(new URL(p.url()).hash, href);
     assert.ok(await startsInView(p, href), `${href} is on screen after following the contents`);
   }
+  // From the end of a part, back to the contents.
+  await p.goto(`${server.base}/admin/lieux/${place}#services`);
+  await p.locator('#services .back-to-toc a').click();
+  assert.ok(await inView(p, '#h-toc'), 'back at the contents');
 
   // A refused save: the error box on the first screen, its link to the input.
   await p.goto(`${server.base}/admin/lieux/${place}`);
