@@ -204,11 +204,11 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
                               field, "label", label ? label : field);
         buf_free(&date);
         if (db_col_text(s, 2)) json_object_set_new(o, "who", json_string(db_col_text(s, 2)));
-        const char *old = db_col_text(s, 5), *new = db_col_text(s, 6);
+        const char *before = db_col_text(s, 5), *after = db_col_text(s, 6);
         /* A claim received: who asked is the claimant, who has no account. */
-        if (strcmp(field, "claim") == 0 && !old && new &&strchr(new, '|'))
-            json_object_set_new(o, "who", json_string(strchr(new, '|') + 1));
-        const char *keys[2] = {"old", "new"}, *values[2] = {old, new};
+        if (strcmp(field, "claim") == 0 && !before && after && strchr(after, '|'))
+            json_object_set_new(o, "who", json_string(strchr(after, '|') + 1));
+        const char *keys[2] = {"old", "new"}, *values[2] = {before, after};
         for (int k = 0; k < 2; k++) {
             if (!values[k]) continue;
             char *words = value_words(field, values[k]);
