@@ -81,6 +81,17 @@ test('closures, claims and closing for good appear in the history with who and w
     assert.match(decided.who, new RegExp(`^${ADMIN}`));
     assert.equal(decided.after, 'refusée (Camille Demandeuse) : Personne inconnue du lieu');
     assert.match(decided.when, WHEN);
+    // Another claim, accepted.
+    const other = new Browser(server.base);
+    await other.get(`/lieux/${place}/gerer`);
+    await other.post(`/lieux/${place}/gerer`, { name: 'Dominique Accueil', role: '', email: 'dominique@exemple.fr', message: '' });
+    const second = sql(`SELECT id FROM place_claim WHERE place_id = ${place} AND status = 'pending'`);
+    await admin.get('/admin');
+    assert.equal((await admin.post(`/admin/demandes/${second}/accepter`, {})).status, 303);
+    const [accepted] = await history(admin);
+    assert.match(accepted.who, new RegExp(`^${ADMIN}`));
+    assert.equal(accepted.before, 'reçue, en attente (Dominique Accueil)');
+    assert.equal(accepted.after, 'acceptée (Dominique Accueil)');
   });
 
   await t.test('3. closing the place for good: who, and the date in words', async () => {
