@@ -149,10 +149,14 @@ static const struct command_help {
              "\n"
              "Options:\n" OPT_COMMON OPT_MAIL},
     {"remind", "usage: repere remind [--dry-run]\n"
-               "Mail the managers of the listings not confirmed for 6, 9 and 12 months\n"
-               "(meant for a daily timer); --dry-run says who would be mailed.\n"
+               "Mail the managers of the listings not confirmed for 6, 9 and 12 months, or\n"
+               "the public address of a place without a manager (with an unsubscribe link);\n"
+               "at most one reminder per place every 30 days (meant for a daily timer);\n"
+               "--dry-run says who would be mailed. The links need the public origin.\n"
                "\n"
-               "Options:\n" OPT_COMMON OPT_MAIL},
+               "Options:\n" OPT_COMMON OPT_MAIL
+               "  --origin URL     public origin of the links, e.g. https://repere.example.fr\n"
+               "                   (REPERE_ORIGIN; required unless --dry-run)\n"},
     {"backup", "usage: repere backup [--db FILE] BACKUP-FILE\n"
                "Write a consistent copy of the catalogue, checked with PRAGMA quick_check,\n"
                "even while the daemon serves and writes.\n"

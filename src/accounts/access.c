@@ -97,6 +97,55 @@ bool admin_verify_link_ok(const app *a, int64_t place_id, const char *expires, c
     return ok;
 }
 
+char *admin_unsubscribe_url(const app *a, int64_t place_id, const char *email)
+{
+    char *msg = xasprintf("unsubscribe|%lld|%s", (long long)place_id, email);
+    char sig[65];
+    auth_sign(a->auth, msg, sig);
+    free(msg);
+    char *base = auth_base_url(a);
+    char *url = xasprintf("%s/rappels/desabonner?lieu=%lld&sig=%s", base, (long long)place_id, sig);
+    free(base);
+    return url;
+}
+
+bool admin_unsubscribe_link_ok(const app *a, int64_t place_id, const char *email, const char *sig)
+{
+    if (!email || !*email || !sig) return false;
+    char *msg = xasprintf("unsubscribe|%lld|%s", (long long)place_id, email);
+    bool ok = auth_sign_check(a->auth, msg, sig);
+    free(msg);
+    return ok;
+}
+
+/* Used by: admin_reminder_optout (the unsubscribe link of reminders). */
+static const char Q_OPTOUT[] =
+    "INSERT OR IGNORE INTO place_reminder_optout (place_id, email) VALUES (:id, :email)";
+
+typedef struct optout_args {
+    int64_t place_id;
+    const char *email, *ip;
+} optout_args;
+
+static int optout_tx(db_conn *w, void *ctx)
+{
+    const optout_args *o = ctx;
+    sqlite3_stmt *s = db_stmt(w, Q_OPTOUT);
+    db_bind_int(s, ":id", o->place_id);
+    db_bind_text(s, ":email", o->email);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    char subject[32];
+    snprintf(subject, sizeof subject, "place:%lld", (long long)o->place_id);
+    auth_audit(w, "reminder_unsubscribed", 0, subject, o->ip, NULL);
+    return 0;
+}
+
+int admin_reminder_optout(const app *a, int64_t place_id, const char *email, const char *ip)
+{
+    optout_args o = {place_id, email, ip};
+    return db_transaction(a->db, optout_tx, &o) < 0 ? -1 : 0;
+}
+
 /* Used by: admin_mail_place (who hears about a place): 2 manager, 1 coordinator, 0 admin. */
 static const char Q_PLACE_PEOPLE[] =
     "SELECT a.email, max(CASE WHEN ar.kind = 'manager' THEN 2 WHEN ar.kind = 'coordinator' THEN 1"
@@ -135,12 +184,27 @@ int admin_mail_place(const app *a, db_conn *c, int64_t place_id, bool coordinato
     return sent;
 }
 
-/* Used by: admin_mark_verified ("Rien n'a changé"). */
+/* Used by: admin_mark_verified ("Rien n'a changé"). updated_at moves too:
+ * the API's modified_after delta reports the new confirmation date. */
+#define VERIFY_SET                                                                                 \
+    "UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"                        \
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 static const char Q_VERIFY_AS[] =
-    "UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
-static const char Q_VERIFY_LINK[] =
-    "UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
+    VERIFY_SET " WHERE id = :id AND " ADMIN_CAN_EDIT("place", ":account");
+static const char Q_VERIFY_LINK[] = VERIFY_SET " WHERE id = :id";
+/* Used by: admin_mark_verified (the previous and new dates, for the history). */
+static const char Q_VERIFIED_AT[] = "SELECT verified_at FROM place WHERE id = :id";
+
+/* The place's verified_at (malloc'd, NULL when never or no such place). */
+static char *verified_at(db_conn *w, int64_t place_id)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_VERIFIED_AT);
+    db_bind_int(s, ":id", place_id);
+    char *at =
+        sqlite3_step(s) == SQLITE_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+    sqlite3_reset(s);
+    return at;
+}
 
 typedef struct verify_args {
     int64_t place_id, account;
@@ -151,11 +215,20 @@ typedef struct verify_args {
 static int mark_verified_tx(db_conn *w, void *ctx)
 {
     const verify_args *v = ctx;
+    char *before = verified_at(w, v->place_id);
     sqlite3_stmt *s = db_stmt(w, v->account ? Q_VERIFY_AS : Q_VERIFY_LINK);
     db_bind_int(s, ":id", v->place_id);
     if (v->account) db_bind_int(s, ":account", v->account);
-    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    if (sqlite3_changes(db_handle(w)) != 1) return 0;
+    int rc = db_exec_stmt(s);
+    if (rc != SQLITE_DONE || sqlite3_changes(db_handle(w)) != 1) {
+        free(before);
+        return rc == SQLITE_DONE ? 0 : -1; /* 0: not allowed, or no such place */
+    }
+    char *after = verified_at(w, v->place_id);
+    history_add_event(w, v->place_id, v->account, v->account ? "editor" : "link", "verified_at",
+                      before, after);
+    free(before);
+    free(after);
     char subject[32];
     snprintf(subject, sizeof subject, "place:%lld", (long long)v->place_id);
     auth_audit(w, "place_verified", v->account, subject, v->ip, v->account ? NULL : "lien signé");

@@ -60,6 +60,22 @@ char *admin_verify_url(const app *a, int64_t place_id, int64_t now);
 bool admin_verify_link_ok(const app *a, int64_t place_id, const char *expires, const char *sig,
                           int64_t now);
 
+/* SQL: the public address reminders go to when a place has no manager, the
+ * first of its published addresses (emails is '|'-joined); NULL when none. */
+#define ADMIN_PLACE_PUBLIC_EMAIL(p)                                                                \
+    "nullif(CASE WHEN instr(" p ".emails, '|') > 0 THEN substr(" p ".emails, 1, instr(" p          \
+    ".emails, '|') - 1) ELSE " p ".emails END, '')"
+
+/* The signed unsubscribe URL of the reminders mailed to `email`, a place's
+ * public address (malloc'd). It does not expire: it stays valid as long as
+ * the place publishes that address. */
+char *admin_unsubscribe_url(const app *a, int64_t place_id, const char *email);
+/* Check such a link against the address the place publishes now. */
+bool admin_unsubscribe_link_ok(const app *a, int64_t place_id, const char *email, const char *sig);
+/* Record that `email` wants no more reminders for this place (idempotent).
+ * Returns 0, or -1 on a database error. */
+int admin_reminder_optout(const app *a, int64_t place_id, const char *email, const char *ip);
+
 /* Mail the managers of a place (and, with `coordinators`, its coordinators;
  * when it has no manager, its coordinators; when it has neither, the
  * administrators). Returns how many were sent. */

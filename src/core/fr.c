@@ -36,6 +36,79 @@ bool fr_date(buf *out, const char *iso)
     return true;
 }
 
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* The UTC instant of 01:00 on the last Sunday of a month (31-day months only:
+ * March and October, the EU's summer-time boundaries). */
+static int64_t last_sunday_0100(int y, int m)
+{
+    int64_t days = days_from_civil(y, m, 31);
+    int weekday = (int)((days % 7 + 7 + 3) % 7); /* 0 Monday … 6 Sunday (1970-01-01 a Thursday) */
+    return (days - (weekday + 1) % 7) * 86400 + 3600;
+}
+
+int fr_paris_offset(int64_t utc)
+{
+    int y, m, d;
+    civil_from_days(utc >= 0 ? utc / 86400 : (utc - 86399) / 86400, &y, &m, &d);
+    bool summer = utc >= last_sunday_0100(y, 3) && utc < last_sunday_0100(y, 10);
+    return summer ? 7200 : 3600;
+}
+
+void fr_datetime_at(buf *out, int64_t utc)
+{
+    int64_t local = utc + fr_paris_offset(utc);
+    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t secs = local - days * 86400;
+    int y, mo, d;
+    civil_from_days(days, &y, &mo, &d);
+    buf_printf(out, "%d%s %s %d à %d h %02d", d, d == 1 ? "er" : "", FR_MONTHS[mo - 1], y,
+               (int)(secs / 3600), (int)(secs % 3600 / 60));
+}
+
+bool fr_datetime(buf *out, const char *iso_utc)
+{
+    int y, mo, d, h, mi;
+    if (!fr_parse_date(iso_utc, &y, &mo, &d)) return false;
+    const char *t = iso_utc + 10;
+    if (!*t) return fr_date(out, iso_utc);
+    if ((*t != 'T' && *t != ' ') || sscanf(t + 1, "%2d:%2d", &h, &mi) != 2 || t[3] != ':' ||
+        h > 23 || mi > 59 || h < 0 || mi < 0)
+        return false;
+    fr_datetime_at(out, days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60);
+    return true;
+}
+
+json_t *fr_datetime_json(const char *iso_utc)
+{
+    buf b = {0};
+    json_t *v = json_string(fr_datetime(&b, iso_utc) ? b.data : iso_utc ? iso_utc : "");
+    buf_free(&b);
+    return v;
+}
+
 void fr_phone(buf *out, const char *e164)
 {
     if (!e164 || !*e164) return;

@@ -2,6 +2,7 @@
  * mail.c — sendmail -t or the outbox folder; see mail.h.
  */
 #include "core/mail.h"
+#include "core/fr.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -212,16 +213,19 @@ json_t *mail_outbox_list(const config *cfg)
         if (i < MAIL_OUTBOX_LIST_MAX) {
             char *msg = mail_outbox_read(cfg, names[i]);
             if (msg) {
-                char *to = header_of(msg, "To"), *subject = header_of(msg, "Subject"),
-                     *date = header_of(msg, "Date");
+                char *to = header_of(msg, "To"), *subject = header_of(msg, "Subject");
                 char *subj = decode_subject(subject);
+                /* The file name starts with the UTC second it was written. */
+                buf date = {0};
+                long long written = strtoll(names[i], NULL, 10);
+                if (written > 0) fr_datetime_at(&date, written);
                 json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "file", names[i],
                                                       "to", to ? to : "", "subject", subj, "date",
-                                                      date ? date : ""));
+                                                      date.data ? date.data : ""));
                 free(to);
                 free(subject);
                 free(subj);
-                free(date);
+                buf_free(&date);
                 free(msg);
             }
         }

@@ -87,6 +87,8 @@ int page_admin_import_confirm(req *r); /* admin_import.c: POST /admin/import/con
 enum { ADMIN_IMPORT_MAX_BODY = 8 * 1024 * 1024 }; /* the upload route's body limit (routes.c) */
 int page_verify_link(req *r); /* admin_place.c: /verifier (signed reminder link) */
 int page_verify_link_post(req *r);
+int page_reminder_unsubscribe(req *r); /* unsubscribe.c: /rappels/desabonner */
+int page_reminder_unsubscribe_post(req *r);
 int page_report(req *r); /* report.c: /lieux/{id}/signaler */
 int page_report_post(req *r);
 int page_claim(req *r); /* claim.c: /lieux/{id}/gerer */

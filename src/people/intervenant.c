@@ -5,6 +5,7 @@
  * the home commune's territory, administrator), sqlite3_changes() == 1.
  */
 #include "people/intervenant.h"
+#include "core/fr.h"
 #include "core/markdown.h"
 #include "core/util.h"
 #include "geo/geo.h"
@@ -799,10 +800,10 @@ json_t *intervenant_history(db_conn *c, int64_t id)
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *event = db_col_text(s, 1);
         const char *label = people_label(HISTORY_EVENTS, event);
-        json_array_append_new(out,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", db_col_text(s, 0),
-                                        "event", event, "label", label ? label : event, "detail",
-                                        db_col_text(s, 2), "who", db_col_text(s, 3)));
+        json_array_append_new(out, json_pack("{s:o, s:s, s:s, s:s, s:s}", "at",
+                                             fr_datetime_json(db_col_text(s, 0)), "event", event,
+                                             "label", label ? label : event, "detail",
+                                             db_col_text(s, 2), "who", db_col_text(s, 3)));
     }
     sqlite3_reset(s);
     return out;

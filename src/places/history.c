@@ -29,6 +29,24 @@ void history_clear_actor(db_conn *w)
     db_exec_stmt(db_stmt(w, Q_ACTOR_CLEAR));
 }
 
+/* Used by: history_add_event (confirmations). */
+static const char Q_EVENT[] =
+    "INSERT INTO place_history (place_id, account_id, source, field, old_value, new_value)"
+    " VALUES (:id, :account, :source, :field, :old, :new)";
+
+void history_add_event(db_conn *w, int64_t place_id, int64_t account, const char *source,
+                       const char *field, const char *old_value, const char *new_value)
+{
+    sqlite3_stmt *s = db_stmt(w, Q_EVENT);
+    db_bind_int(s, ":id", place_id);
+    if (account) db_bind_int(s, ":account", account);
+    db_bind_text(s, ":source", source);
+    db_bind_text(s, ":field", field);
+    if (old_value) db_bind_text(s, ":old", old_value);
+    if (new_value) db_bind_text(s, ":new", new_value);
+    db_exec_stmt(s);
+}
+
 static const struct {
     const char *field, *label;
 } LABELS[] = {
@@ -66,7 +84,18 @@ static const struct {
     {"equipment", "Matériel"},
     {"wheelchair_accessible", "Accès en fauteuil"},
     {"closed_at", "Fermeture définitive"},
+    /* Events rather than fields (migration 0033): shown, never restored. */
+    {"verified_at", "Vérification « Rien n'a changé »"},
+    {"closure", "Fermeture temporaire"},
+    {"claim", "Demande de gestion du lieu"},
 };
+
+/* A history row that records an event, not a value one could restore. */
+static bool history_is_event(const char *field)
+{
+    return strcmp(field, "closed_at") == 0 || strcmp(field, "verified_at") == 0 ||
+           strcmp(field, "closure") == 0 || strcmp(field, "claim") == 0;
+}
 
 const char *history_field_label(const char *field)
 {
@@ -87,11 +116,64 @@ static const char *source_fr(const char *s)
     if (strcmp(s, "restore") == 0) return "restauration";
     if (strcmp(s, "import") == 0) return "import";
     if (strcmp(s, "api") == 0) return "API";
+    if (strcmp(s, "link") == 0) return "lien du courriel de rappel";
+    if (strcmp(s, "claim") == 0) return "formulaire « Vous gérez ce lieu ? »";
     if (strcmp(s, PROVENANCE_PROPOSED) == 0)
         return "proposé par l'import, valeur du lieu conservée";
     if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return "proposition de l'import acceptée";
     if (strcmp(s, PROVENANCE_REFUSED) == 0) return "proposition de l'import refusée";
     return s;
+}
+
+/* 'starts|ends|hours|message' (migration 0033) → "du 1er décembre 2026 au
+ * 15 décembre 2026, fermé — Fermeture estivale". */
+static char *closure_words(const char *v)
+{
+    char starts[11] = "", ends[11] = "";
+    const char *bar1 = strchr(v, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+    const char *bar3 = bar2 ? strchr(bar2 + 1, '|') : NULL;
+    if (!bar3 || bar1 - v != 10 || bar2 - bar1 != 11) return xstrdup(v);
+    memcpy(starts, v, 10);
+    memcpy(ends, bar1 + 1, 10);
+    buf b = {0};
+    buf_puts(&b, "du ");
+    if (!fr_date(&b, starts)) buf_puts(&b, starts);
+    buf_puts(&b, " au ");
+    if (!fr_date(&b, ends)) buf_puts(&b, ends);
+    if (bar3 > bar2 + 1)
+        buf_printf(&b, ", ouvert %.*s", (int)(bar3 - bar2 - 1), bar2 + 1);
+    else
+        buf_puts(&b, ", fermé");
+    if (bar3[1]) buf_printf(&b, " — %s", bar3 + 1);
+    return buf_steal(&b);
+}
+
+/* 'status|name[|reason]' (migration 0033) → "acceptée (Camille Point)". */
+static char *claim_words(const char *v)
+{
+    const char *bar = strchr(v, '|');
+    size_t n = bar ? (size_t)(bar - v) : strlen(v);
+    const char *status = strncmp(v, "pending", n) == 0    ? "reçue, en attente"
+                         : strncmp(v, "accepted", n) == 0 ? "acceptée"
+                         : strncmp(v, "refused", n) == 0  ? "refusée"
+                                                          : NULL;
+    if (!status || !bar) return xstrdup(v);
+    const char *name = bar + 1, *reason = strchr(name, '|');
+    if (reason) return xasprintf("%s (%.*s) : %s", status, (int)(reason - name), name, reason + 1);
+    return xasprintf("%s (%s)", status, name);
+}
+
+/* An old or new value as a person reads it: dates and events in words. */
+static char *value_words(const char *field, const char *v)
+{
+    if (strcmp(field, "closure") == 0) return closure_words(v);
+    if (strcmp(field, "claim") == 0) return claim_words(v);
+    if (strcmp(field, "verified_at") == 0 || strcmp(field, "closed_at") == 0) {
+        buf b = {0};
+        if (fr_datetime(&b, v)) return buf_steal(&b);
+        buf_free(&b);
+    }
+    return xstrdup(v);
 }
 
 json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
@@ -104,7 +186,7 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
         const char *field = db_col_text(s, 4), *source = db_col_text(s, 3);
         const char *label = history_field_label(field);
         /* A proposal step records a decision, not a change to undo. */
-        bool restorable = label && strcmp(field, "closed_at") != 0 &&
+        bool restorable = label && !history_is_event(field) &&
                           strcmp(source, PROVENANCE_PROPOSED) != 0 &&
                           strcmp(source, PROVENANCE_REFUSED) != 0;
         char *workshop_label = NULL;
@@ -115,16 +197,24 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
                                                provenance_label("workshop", field + name_at));
         const char *at = db_col_text(s, 1);
         buf date = {0};
-        fr_date(&date, at);
+        fr_datetime(&date, at);
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
                               (json_int_t)sqlite3_column_int64(s, 0), "at", at, "date",
                               date.data ? date.data : at, "source", source_fr(source), "field",
                               field, "label", label ? label : field);
         buf_free(&date);
-        json_object_set_new(o, "time", json_stringn(at + (strlen(at) > 11 ? 11 : 0), 5));
         if (db_col_text(s, 2)) json_object_set_new(o, "who", json_string(db_col_text(s, 2)));
-        if (db_col_text(s, 5)) json_object_set_new(o, "old", json_string(db_col_text(s, 5)));
-        if (db_col_text(s, 6)) json_object_set_new(o, "new", json_string(db_col_text(s, 6)));
+        const char *before = db_col_text(s, 5), *after = db_col_text(s, 6);
+        /* A claim received: who asked is the claimant, who has no account. */
+        if (strcmp(field, "claim") == 0 && !before && after && strchr(after, '|'))
+            json_object_set_new(o, "who", json_string(strchr(after, '|') + 1));
+        const char *keys[2] = {"old", "new"}, *values[2] = {before, after};
+        for (int k = 0; k < 2; k++) {
+            if (!values[k]) continue;
+            char *words = value_words(field, values[k]);
+            json_object_set_new(o, keys[k], json_string(words));
+            free(words);
+        }
         json_object_set_new(o, "restorable", json_boolean(restorable));
         free(workshop_label);
         json_array_append_new(list, o);

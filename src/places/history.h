@@ -19,6 +19,12 @@
 void history_set_actor(db_conn *w, int64_t account, const char *source);
 void history_clear_actor(db_conn *w);
 
+/* Inside a write transaction: record an event of a place that no column
+ * trigger sees (a « Rien n'a changé » confirmation: field "verified_at").
+ * `account` 0: no account (a signed link). */
+void history_add_event(db_conn *w, int64_t place_id, int64_t account, const char *source,
+                       const char *field, const char *old_value, const char *new_value);
+
 /* The French label of a recorded field ("hours" → "Horaires"), or NULL
  * when the field is not recorded. */
 const char *history_field_label(const char *field);

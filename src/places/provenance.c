@@ -293,11 +293,7 @@ static const char Q_VIEW_PROPOSALS[] =
 
 static json_t *at_fr(const char *at)
 {
-    buf date = {0};
-    fr_date(&date, at);
-    json_t *j = json_string(date.data ? date.data : at);
-    buf_free(&date);
-    return j;
+    return fr_datetime_json(at);
 }
 
 json_t *provenance_view(db_conn *c, const char *entity, int64_t id)

@@ -62,6 +62,7 @@ const PAGES = [
   { name: 'password-forgotten', route: '/compte/oubli', url: '/compte/oubli' },
   { name: 'link-invalid', route: '/compte/activer', url: '/compte/activer?t=lien-perime', status: 'any' },
   { name: 'verify-invalid', route: '/verifier', url: '/verifier?t=lien-perime', status: 'any' },
+  { name: 'unsubscribe-invalid', route: '/rappels/desabonner', url: '/rappels/desabonner?lieu=1&sig=lien-perime', status: 'any' },
   { name: 'report-a-mistake', route: '/lieux/*/signaler', url: async (base) => `${await placePath(base)}/signaler` },
   { name: 'claim-a-place', route: '/lieux/*/gerer', url: async (base) => `${await placePath(base)}/gerer` },
 ];

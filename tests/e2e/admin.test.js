@@ -213,12 +213,14 @@ test('coordinator dashboard: freshness buckets; create a place; close it (gone f
 });
 
 test('repere remind mails managers of listings not verified for 6 months, once per stage', () => {
-  execFileSync('sqlite3', [tmp.db, `UPDATE place SET verified_at = NULL, date_maj = date('now', '-200 days') WHERE id = ${placeB}`]);
-  const out = cli(['remind']);
+  // Only place B is stale (the others would be reminded at their public address).
+  execFileSync('sqlite3', [tmp.db, `UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id <> ${placeB};
+    UPDATE place SET verified_at = NULL, date_maj = date('now', '-200 days') WHERE id = ${placeB}`]);
+  const out = cli(['remind', '--origin', 'https://repere.example.fr']);
   assert.match(out, new RegExp(`place ${placeB} .*not confirmed for 6 months`));
   const mail = readMails(mailDir).filter((m) => m.to === OTHER).pop();
-  assert.match(mail.body, /\/verifier\?lieu=\d+&exp=\d+&sig=[0-9a-f]{64}/);
-  assert.match(cli(['remind']), /0 reminder\(s\) due/);
+  assert.match(mail.body, /https:\/\/repere\.example\.fr\/verifier\?lieu=\d+&exp=\d+&sig=[0-9a-f]{64}/);
+  assert.match(cli(['remind', '--origin', 'https://repere.example.fr']), /0 reminder\(s\) due/);
 });
 
 test('declared forms: every wrong field has its message at once, and what was typed is kept', async () => {

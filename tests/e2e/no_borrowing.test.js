@@ -302,9 +302,15 @@ test('coordinator dashboard: each stale place says "sans gestionnaire" and "rapp
 
   // Managers for the first, third and fifth stale places; the reminder goes to them;
   // then a manager for the second, who has not been reminded yet.
+  // Places without a manager are reminded at their public address: only the
+  // fourth publishes one; the other places of the demo are fresh.
   ids.filter((_, i) => [0, 2, 4].includes(i)).forEach((pid, k) => addUser(`stale${k}@example.fr`, PW.stale, [`manager:${pid}`]));
-  const out = cli(['remind']);
-  for (const i of [0, 2, 4]) assert.match(out, new RegExp(`^place ${ids[i]} .*not confirmed for 12 months$`, 'm'));
+  sql(`UPDATE place SET verified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id NOT IN (${ids.join(',')});
+       UPDATE place SET emails = NULL WHERE id IN (${ids.join(',')});
+       UPDATE place SET emails = 'accueil@stale.example.fr' WHERE id = ${ids[3]}`);
+  const out = cli(['remind', '--origin', 'https://repere.example.fr']);
+  for (const i of [0, 2, 4]) assert.match(out, new RegExp(`^place ${ids[i]} .*not confirmed for 12 months, to its managers$`, 'm'));
+  assert.match(out, new RegExp(`^place ${ids[3]} .*not confirmed for 12 months, to its public address$`, 'm'));
   assert.doesNotMatch(out, new RegExp(`^place ${ids[1]} `, 'm'));
   addUser('stale-later@example.fr', PW.stale, [`manager:${ids[1]}`]);
 
@@ -321,6 +327,7 @@ test('coordinator dashboard: each stale place says "sans gestionnaire" and "rapp
     assert.equal(s.noManager, !t.has_manager, `place ${s.id} "sans gestionnaire": ${s.text}`);
     assert.equal(s.reminded, t.reminded === null ? null : String(t.reminded), `place ${s.id} reminder: ${s.text}`);
   }
-  assert.deepEqual([...kinds].sort(), ['0/null', '1/12', '1/null'], 'managed and reminded, managed and not reminded, without a manager');
+  assert.deepEqual([...kinds].sort(), ['0/12', '0/null', '1/12', '1/null'],
+    'managed and reminded, managed and not reminded, without a manager reminded at its public address or not');
   assert.equal(truth.get(ids[0]).reminded, 12, 'the first stale place was reminded at 12 months');
 });

@@ -24,7 +24,7 @@ const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 // Tables public pages never read: writing them must not change the version.
 const PRIVATE = new Set([
   'account', 'account_role', 'session', 'account_token', 'login_throttle', 'audit_log',
-  'history_actor', 'place_history', 'place_report', 'place_claim', 'place_reminder',
+  'history_actor', 'place_history', 'place_report', 'place_claim', 'place_reminder', 'place_reminder_optout',
   'app_secret', 'import_upload', 'catalogue_version', 'schema_migration', 'fts_control', 'fts_pending', 'derive_state', 'field_origin', 'field_proposal', 'intervenant_contact', 'intervenant_history',
   'intervenant_place_request', 'intervenant_deleted',
 ]);

@@ -96,6 +96,42 @@ TEST(french_numbers)
     buf_free(&b);
 }
 
+/* Admin timestamps: UTC in the database, Europe/Paris in words on pages,
+ * across both daylight-saving changes. */
+TEST(french_datetimes)
+{
+    buf b = {0};
+    CHECK(fr_datetime(&b, "2026-11-28T23:19:05Z"));
+    CHECK_STR(b.data, "29 novembre 2026 à 0 h 19");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2026-07-01 08:05:00"));
+    CHECK_STR(b.data, "1er juillet 2026 à 10 h 05");
+    buf_reset(&b);
+    /* 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC. */
+    CHECK(fr_datetime(&b, "2026-03-29T00:59Z"));
+    CHECK_STR(b.data, "29 mars 2026 à 1 h 59");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2026-03-29T01:00Z"));
+    CHECK_STR(b.data, "29 mars 2026 à 3 h 00");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2026-10-25T00:30Z"));
+    CHECK_STR(b.data, "25 octobre 2026 à 2 h 30");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2026-10-25T01:30Z"));
+    CHECK_STR(b.data, "25 octobre 2026 à 2 h 30");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2026-12-31T23:30:00Z"));
+    CHECK_STR(b.data, "1er janvier 2027 à 0 h 30");
+    buf_reset(&b);
+    CHECK(fr_datetime(&b, "2022-05-05"));
+    CHECK_STR(b.data, "5 mai 2022");
+    buf_reset(&b);
+    CHECK(!fr_datetime(&b, "2026-11-28Tnope"));
+    CHECK(!fr_datetime(&b, "hier"));
+    CHECK(b.len == 0);
+    buf_free(&b);
+}
+
 int main(void)
 {
     RUN(printable);
@@ -104,5 +140,6 @@ int main(void)
     RUN(utf8);
     RUN(buffers);
     RUN(french_numbers);
+    RUN(french_datetimes);
     return unit_report();
 }

@@ -39,12 +39,10 @@ static const char *report_kind_label(const char *k)
     return k;
 }
 
+/* Timestamps of the database in Europe/Paris and in words (core/fr.c). */
 static json_t *date_fr(const char *iso)
 {
-    buf b = {0};
-    json_t *v = json_string(fr_date(&b, iso) ? b.data : iso ? iso : "");
-    buf_free(&b);
-    return v;
+    return fr_datetime_json(iso);
 }
 
 json_t *admin_reports_model(req *r, sqlite3_stmt *s)
@@ -629,7 +627,8 @@ int page_admin_log(req *r)
     json_t *rows = json_array();
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOG);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:s, s:s}", "at", db_col_text(s, 0), "event", db_col_text(s, 1));
+        json_t *o =
+            json_pack("{s:o, s:s}", "at", date_fr(db_col_text(s, 0)), "event", db_col_text(s, 1));
         const char *cols[] = {NULL, NULL, "actor", "subject", "ip", "detail"};
         for (int k = 2; k < 6; k++)
             if (db_col_text(s, k)) json_object_set_new(o, cols[k], json_string(db_col_text(s, k)));

@@ -249,14 +249,6 @@ int page_admin_intervenant_place_decide(req *r)
 
 /* ---- the history of an entry (coordinators) ---- */
 
-static json_t *date_time_fr(const char *iso)
-{
-    buf b = {0};
-    json_t *v = json_string(fr_date(&b, iso) ? b.data : iso ? iso : "");
-    buf_free(&b);
-    return v;
-}
-
 int page_admin_intervenant_history(req *r)
 {
     int64_t id = strtoll(r->params[0], NULL, 10);
@@ -267,11 +259,8 @@ int page_admin_intervenant_history(req *r)
         json_t *v = intervenant_view(c, id, true);
         json_object_set_new(m, "name", json_incref(json_object_get(v, "name")));
         json_decref(v);
-        json_t *events = intervenant_history(c, id), *x;
-        size_t i;
-        json_array_foreach(events, i, x) json_object_set_new(
-            x, "date", date_time_fr(json_string_value(json_object_get(x, "at"))));
-        json_object_set_new(m, "events", events);
+        /* Each event's "at" is already in words (fr_datetime_json). */
+        json_object_set_new(m, "events", intervenant_history(c, id));
         return reply_page(r, "admin_intervenant_history", m);
     }
     /* A deleted entry leaves one anonymous line, shown to the coordinators
@@ -281,7 +270,8 @@ int page_admin_intervenant_history(req *r)
         json_decref(m);
         return reply_error(r, 403, "Vous ne coordonnez pas le territoire de cet intervenant.");
     }
-    json_object_set_new(gone, "date", date_time_fr(json_string_value(json_object_get(gone, "at"))));
+    json_object_set_new(gone, "date",
+                        fr_datetime_json(json_string_value(json_object_get(gone, "at"))));
     json_object_set_new(m, "deleted", gone);
     return reply_page(r, "admin_intervenant_history", m);
 }

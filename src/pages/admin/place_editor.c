@@ -18,6 +18,7 @@
 #include "accounts/auth.h"
 #include "places/history.h"
 #include "hours/hours.h"
+#include "core/fr.h"
 #include "core/markdown.h"
 #include "pages/pages.h"
 #include "core/phone.h"
@@ -650,8 +651,9 @@ static json_t *closures_model(req *r, int64_t id)
     db_bind_int(s, ":id", id);
     json_t *a = json_array();
     while (sqlite3_step(s) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-                              "starts_on", db_col_text(s, 1), "ends_on", db_col_text(s, 2));
+        json_t *o = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                              "starts_on", fr_datetime_json(db_col_text(s, 1)), "ends_on",
+                              fr_datetime_json(db_col_text(s, 2)));
         if (db_col_text(s, 3)) json_object_set_new(o, "open_hours", json_string(db_col_text(s, 3)));
         if (db_col_text(s, 4)) json_object_set_new(o, "message", json_string(db_col_text(s, 4)));
         json_array_append_new(a, o);
@@ -664,6 +666,31 @@ static json_t *closures_model(req *r, int64_t id)
 static const char Q_PLACE_REPORTS[] =
     "SELECT id, created_at, kinds, message, contact FROM place_report"
     " WHERE place_id = :id AND handled_at IS NULL ORDER BY id DESC LIMIT 50";
+
+/* One line of the error box: the field's label, linked to the input a person
+ * must fix (its id exists on the page: see the templates' ids), and why. */
+static void error_link(json_t *summary, const char *label, const char *input_id,
+                       const char *message)
+{
+    json_array_append_new(
+        summary, json_pack("{s:s, s:s, s:s}", "label", label, "id", input_id, "message", message));
+}
+
+/* The id of a field's first input (admin_field.html). */
+static const char *field_input_id(req *r, const field_def *f)
+{
+    if (f->kind == K_LIST) return arena_printf(r->arena, "f-%s-0", f->name);
+    if (f->kind == K_TRI) return arena_printf(r->arena, "f-%s-oui", f->name);
+    return arena_printf(r->arena, "f-%s", f->name);
+}
+
+/* The closure form's fields and their labels (admin_place.html). */
+static const char *const CLOSURE_FIELDS[][2] = {
+    {"starts_on", "Fermeture temporaire : du"},
+    {"ends_on", "Fermeture temporaire : au"},
+    {"closure_hours", "Fermeture temporaire : horaires exceptionnels"},
+    {"message", "Fermeture temporaire : message affiché"},
+};
 
 /*
  * Render the editor. `typed_section` (may be NULL) is re-shown from the form
@@ -685,20 +712,28 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     json_t *place = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "path", path);
     free(path);
     if (db_col_text(row, E_CLOSED_AT))
-        json_object_set_new(place, "closed_at", json_string(db_col_text(row, E_CLOSED_AT)));
+        json_object_set_new(place, "closed_at", fr_datetime_json(db_col_text(row, E_CLOSED_AT)));
     if (db_col_text(row, E_VERIFIED_AT))
-        json_object_set_new(place, "verified_at", json_string(db_col_text(row, E_VERIFIED_AT)));
-    json_object_set_new(place, "date_maj", json_string(db_col_text(row, E_DATE_MAJ)));
+        json_object_set_new(place, "verified_at",
+                            fr_datetime_json(db_col_text(row, E_VERIFIED_AT)));
+    json_object_set_new(place, "date_maj", fr_datetime_json(db_col_text(row, E_DATE_MAJ)));
     json_object_set_new(m, "place", place);
 
     json_t *sections = json_array();
+    json_t *summary = json_array(); /* the error box, in the order of the page */
     for (size_t k = 0; k < ARRAY_LEN(SECTIONS); k++) {
         const char *sec = SECTIONS[k].name;
         bool typed = typed_section && strcmp(typed_section, sec) == 0;
         json_t *fields = json_array();
         for (size_t i = 0; i < NFIELDS; i++)
-            if (strcmp(FIELD_DEFS[i].section, sec) == 0 && strcmp(FIELD_DEFS[i].name, "hours") != 0)
+            if (strcmp(FIELD_DEFS[i].section, sec) == 0 &&
+                strcmp(FIELD_DEFS[i].name, "hours") != 0) {
                 json_array_append_new(fields, field_model(r, &FIELD_DEFS[i], row, typed, errors));
+                const char *err = json_string_value(json_object_get(errors, FIELD_DEFS[i].name));
+                if (typed && err)
+                    error_link(summary, FIELD_DEFS[i].label, field_input_id(r, &FIELD_DEFS[i]),
+                               err);
+            }
         json_t *o =
             json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
         if (typed && errors && json_object_size(errors))
@@ -730,11 +765,23 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     }
     json_t *h = grid_model(r, &g, errors);
     json_object_set_new(h, "fits", json_boolean(fits));
+    for (int d = 0; d < 7; d++)
+        for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
+            const char *key = arena_printf(r->arena, "h_%s_%d", admin_hours_day_code(d), i + 1);
+            const char *err = json_string_value(json_object_get(errors, key));
+            if (err)
+                error_link(summary,
+                           arena_printf(r->arena, "Horaires : %s, plage %d", DAY_LABELS[d], i + 1),
+                           arena_printf(r->arena, "f-%s_from", key), err);
+        }
     bool raw_typed = typed_section && strcmp(typed_section, "horaires-avance") == 0;
     const char *raw = raw_typed ? req_form(r, "hours") : hours;
     json_object_set_new(h, "raw", json_string(raw ? raw : ""));
     const char *raw_err = json_string_value(json_object_get(errors, "hours"));
-    if (raw_err) json_object_set_new(h, "raw_error", json_string(raw_err));
+    if (raw_err) {
+        json_object_set_new(h, "raw_error", json_string(raw_err));
+        error_link(summary, "Horaires au format opening_hours", "f-hours", raw_err);
+    }
     json_t *closures = closures_model(r, id);
     if (closures) {
         json_object_set_new(h, "closures", closures);
@@ -748,6 +795,12 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         json_object_set_new(cl, keys[k], json_string(v ? v : ""));
         const char *e = json_string_value(json_object_get(errors, keys[k]));
         if (e) json_object_set_new(cl, arena_printf(r->arena, "%s_error", keys[k]), json_string(e));
+    }
+    for (size_t k = 0; closure_typed && k < ARRAY_LEN(CLOSURE_FIELDS); k++) {
+        const char *e = json_string_value(json_object_get(errors, CLOSURE_FIELDS[k][0]));
+        if (e)
+            error_link(summary, CLOSURE_FIELDS[k][1],
+                       arena_printf(r->arena, "f-%s", CLOSURE_FIELDS[k][0]), e);
     }
     const char *kind = closure_typed ? req_form(r, "kind") : NULL;
     json_object_set_new(cl, "kind_exceptional",
@@ -766,6 +819,7 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         json_object_set_new(m, "has_errors", json_true());
         r->status = 400;
     }
+    json_object_set_new(m, "error_summary", summary);
     if (extra) json_object_update(m, extra);
     json_decref(extra);
     json_decref(errors);
@@ -946,8 +1000,13 @@ static int closure_write_tx(db_conn *w, void *ctx)
     json_object_foreach(a->bind, key, v) bind_value(s, key, v);
     db_bind_int(s, ":id", a->id);
     db_bind_int(s, ":account", a->r->user->account_id);
-    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-    if (sqlite3_changes(db_handle(w)) != 1) return CLOSURE_REFUSED;
+    /* The closure triggers write the place's history with this writer. */
+    history_set_actor(w, a->r->user->account_id, "editor");
+    int rc = db_exec_stmt(s);
+    int changed = sqlite3_changes(db_handle(w));
+    history_clear_actor(w);
+    if (rc != SQLITE_DONE) return -1;
+    if (changed != 1) return CLOSURE_REFUSED;
     auth_audit(w, a->event, a->r->user->account_id,
                arena_printf(a->r->arena, "place:%lld", (long long)a->id), req_client_ip(a->r),
                NULL);
