@@ -2044,6 +2044,66 @@ int64_t hours_next_change(const hours_schedule *s, const hours_context *ctx, int
     return found;
 }
 
+/* hours_week_facts: the "definitely open" changes in one walk. */
+typedef struct facts_walk {
+    int64_t t, end; /* last change found; the horizon */
+    int full;       /* the state (open, closed, unknown) at t */
+    bool open;      /* definitely open at t */
+    int64_t base;
+    uint32_t *changes;
+    size_t max, count;
+} facts_walk;
+
+static bool facts_visit(void *arg, const segment *seg)
+{
+    facts_walk *q = arg;
+    if (seg->start <= q->t || seg->state == q->full) return true;
+    if (seg->start >= q->end || q->count == q->max) return false;
+    /* A change of state at seg->start, as hours_next_change finds it. */
+    bool open = seg->state == STATE_OPEN;
+    if (open != q->open) q->changes[q->count++] = (uint32_t)(seg->start - q->base);
+    q->open = open;
+    q->full = seg->state;
+    q->t = seg->start;
+    return true;
+}
+
+void hours_week_facts(const hours_schedule *s, const hours_context *ctx, int64_t base,
+                      int64_t horizon_s, uint32_t *changes, size_t max, size_t *count,
+                      bool *open_at_base, uint8_t *days, int minute_after, bool *open_after)
+{
+    int full = state_of(s, ctx, base, NULL);
+    facts_walk q = {.t = base,
+                    .end = base + horizon_s,
+                    .full = full,
+                    .open = full == STATE_OPEN,
+                    .base = base,
+                    .changes = changes,
+                    .max = max};
+    *open_at_base = q.open;
+    int64_t first = local_day_of(ctx, base);
+    walk_segments(s, ctx, first, local_day_of(ctx, base + horizon_s) + 1, facts_visit, &q);
+    *count = q.count;
+    /* The seven local days from base's: one plan each (hours_open_on_weekday
+     * and hours_open_after read the same plans, one call per weekday). */
+    if (minute_after < 0) minute_after = 0;
+    *days = 0;
+    *open_after = false;
+    day_plan plan;
+    for (int64_t d = first; d < first + 7; d++) {
+        plan_day(s, ctx, d, &plan);
+        for (int m = 0; m < MINUTES_PER_DAY; m++)
+            if (plan.state[m] == STATE_OPEN) {
+                *days |= (uint8_t)(1u << tz_weekday(d));
+                if (m >= minute_after) {
+                    *open_after = true;
+                    break;
+                }
+                m = minute_after - 1 > m ? minute_after - 1 : m; /* only later minutes matter now */
+            }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Days, predicates                                                    */
 /* ------------------------------------------------------------------ */

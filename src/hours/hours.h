@@ -217,6 +217,21 @@ bool hours_open_after(const hours_schedule *schedule, const hours_context *ctx, 
                       int64_t from_utc);
 
 /*
+ * What a search needs of one place's hours, in one pass (search.c's facts
+ * per place and day): *open_at_base, definitely open at base; the instants
+ * of (base, base + horizon_s) where "definitely open" changes, as offsets
+ * from base (at most max, *count); *days, the weekdays (bit 0 = Monday) of
+ * the 7 local days from base's with an open minute; *open_after, one of
+ * those days open at or after minute_after. The same answers as
+ * hours_is_open, hours_next_change, hours_open_on_weekday and
+ * hours_open_after (tests/unit/test_hours.c compares them on every
+ * expression of the oracle's set), for a few plans instead of dozens.
+ */
+void hours_week_facts(const hours_schedule *schedule, const hours_context *ctx, int64_t base,
+                      int64_t horizon_s, uint32_t *changes, size_t max, size_t *count,
+                      bool *open_at_base, uint8_t *days, int minute_after, bool *open_after);
+
+/*
  * French text for pages, appended to out.
  *   hours_format_day_fr: "9 h – 12 h, 14 h 30 – 17 h" (no-break spaces
  *     inside each time and before the dash), "fermé",

@@ -671,24 +671,16 @@ static hours_facts *compute_facts(const entry *e, int64_t base)
     hours_schedule *h = e->hours ? hours_parse(e->hours, &err) : NULL;
     if (!h) return (hours_facts *)&NO_HOURS_FACTS;
     uint32_t changes[FACTS_MAX_CHANGES];
-    uint32_t n = 0;
-    const hours_context *ctx = &e->hours_ctx;
-    bool open_at_base = hours_is_open(h, ctx, base), state = open_at_base;
-    for (int64_t t = base; n < FACTS_MAX_CHANGES;) {
-        bool opens;
-        int64_t next = hours_next_change(h, ctx, t, &opens);
-        if (next <= t || next >= base + FACTS_HORIZON_S) break;
-        bool now_open = hours_is_open(h, ctx, next);
-        if (now_open != state) changes[n++] = (uint32_t)(next - base);
-        state = now_open;
-        t = next;
-    }
+    size_t n = 0;
+    bool open_at_base = false, after_17 = false;
+    uint8_t days = 0;
+    hours_week_facts(h, &e->hours_ctx, base, FACTS_HORIZON_S, changes, FACTS_MAX_CHANGES, &n,
+                     &open_at_base, &days, 17 * 60, &after_17);
     hours_facts *f = xmalloc(sizeof *f + n * sizeof f->changes[0]);
-    *f = (hours_facts){.base = base, .open_at_base = open_at_base, .count = n};
+    *f = (hours_facts){
+        .base = base, .open_at_base = open_at_base, .count = (uint32_t)n, .days = days};
     memcpy(f->changes, changes, n * sizeof changes[0]);
-    for (int wd = 0; wd < 7; wd++)
-        if (hours_open_on_weekday(h, ctx, wd, base)) f->days |= (uint8_t)(1u << wd);
-    f->after_17 = hours_open_after(h, ctx, 17 * 60, base);
+    f->after_17 = after_17;
     hours_free(h);
     return f;
 }

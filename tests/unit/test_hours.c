@@ -1045,6 +1045,108 @@ TEST(threads)
         CHECK(jobs[i].ok);
 }
 
+/*
+ * hours_week_facts (search.c's facts of a place, in one pass) against the
+ * predicates it replaces: hours_is_open at base, the open/closed changes
+ * found by hours_next_change, hours_open_on_weekday for each day and
+ * hours_open_after. Every expression of the oracle's set (opening_hours.js's
+ * own tests) and a few of the field's, in Paris and La Réunion, read for
+ * people and literally, at instants around the year: daylight saving
+ * weekends, Easter, Christmas, midnights, a Sunday night.
+ */
+static void facts_by_predicates(const hours_schedule *s, const hours_context *ctx, int64_t base,
+                                int64_t horizon, uint32_t *changes, size_t max, size_t *n,
+                                bool *open_at_base, uint8_t *days, bool *after)
+{
+    *n = 0;
+    bool state = *open_at_base = hours_is_open(s, ctx, base);
+    for (int64_t t = base; *n < max;) {
+        int64_t next = hours_next_change(s, ctx, t, NULL);
+        if (next <= t || next >= base + horizon) break;
+        bool now_open = hours_is_open(s, ctx, next);
+        if (now_open != state) changes[(*n)++] = (uint32_t)(next - base);
+        state = now_open;
+        t = next;
+    }
+    *days = 0;
+    for (int wd = 0; wd < 7; wd++)
+        if (hours_open_on_weekday(s, ctx, wd, base)) *days |= (uint8_t)(1u << wd);
+    *after = hours_open_after(s, ctx, 17 * 60, base);
+}
+
+TEST(week_facts_agree)
+{
+    static const char *const field[] = {
+        "Mo-Fr 09:00-12:00,14:00-17:30; Sa 09:00-12:00",
+        "Mo-Fr 09:00-17:00; PH off",
+        "Tu-Sa 10:00-12:00; Tu 16:00-19:00; PH off",
+        "Fr 19:00-02:00",
+        "Mo-Su 00:00-24:00",
+        "24/7",
+        "Mo-Fr 17:00+",
+        "Mo-Fr 09:00-12:00 \"sur rendez-vous\"; We off",
+        "Su 01:00-04:00",
+        "Su 02:00-03:30",
+        "Mo-Fr 08:00-18:00; SH off",
+        "We[1] 14:00-17:00",
+        "easter -2 days-easter +1 day 10:00-12:00",
+        "Dec 24-Dec 31 off; Mo-Sa 09:00-19:00",
+        "off",
+    };
+    const char *path = "tests/oracle/data/opening-hours-test-suite.txt";
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char *exprs[512];
+    size_t count = 0;
+    for (size_t i = 0; i < ARRAY_LEN(field); i++)
+        exprs[count++] = xstrdup(field[i]);
+    char line[4096];
+    while (f && count < ARRAY_LEN(exprs) && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] && line[0] != '#') exprs[count++] = xstrdup(line);
+    }
+    if (f) fclose(f);
+    const int64_t bases[] = {
+        utc(2026, 3, 27, 22, 30), utc(2026, 3, 28, 23, 0),  utc(2026, 3, 29, 0, 59),
+        utc(2026, 3, 29, 1, 0),   utc(2026, 10, 24, 23, 0), utc(2026, 10, 25, 0, 30),
+        utc(2026, 10, 25, 1, 0),  utc(2026, 4, 3, 12, 0),   utc(2026, 4, 5, 8, 0),
+        utc(2026, 12, 24, 16, 0), utc(2026, 12, 25, 9, 30), utc(2026, 12, 31, 23, 0),
+        utc(2027, 1, 1, 0, 0),    utc(2026, 6, 14, 21, 59), utc(2026, 7, 4, 7, 0),
+        utc(2026, 8, 15, 10, 0),  utc(2026, 11, 29, 22, 0), utc(2026, 2, 16, 8, 0),
+    };
+    const char *const deps[] = {"75", "974"};
+    size_t compared = 0, differ = 0;
+    for (size_t e = 0; e < count; e++) {
+        hours_schedule *s = hours_parse(exprs[e], NULL);
+        if (!s) continue;
+        for (size_t d = 0; d < ARRAY_LEN(deps); d++)
+            for (int literal = 0; literal < 2; literal++) {
+                hours_context ctx = context(deps[d], NULL);
+                ctx.literal = literal;
+                for (size_t b = 0; b < ARRAY_LEN(bases); b++) {
+                    uint32_t want[96], got[96];
+                    size_t nw, ng;
+                    bool ow, og, aw, ag;
+                    uint8_t dw, dg;
+                    facts_by_predicates(s, &ctx, bases[b], 2 * 86400, want, 96, &nw, &ow, &dw, &aw);
+                    hours_week_facts(s, &ctx, bases[b], 2 * 86400, got, 96, &ng, &og, &dg, 17 * 60,
+                                     &ag);
+                    bool same = nw == ng && ow == og && dw == dg && aw == ag &&
+                                memcmp(want, got, nw * sizeof want[0]) == 0;
+                    compared++;
+                    if (!same && differ++ < 5)
+                        fprintf(stderr, "  week facts differ: «%s» %s%s at %lld\n", exprs[e],
+                                deps[d], literal ? " (literal)" : "", (long long)bases[b]);
+                }
+            }
+        hours_free(s);
+    }
+    for (size_t e = 0; e < count; e++)
+        free(exprs[e]);
+    CHECK(compared > 5000);
+    CHECK(differ == 0);
+}
+
 int main(void)
 {
     RUN(weeks);
@@ -1061,6 +1163,7 @@ int main(void)
     RUN(status_fr);
     RUN(day_fr);
     RUN(search_predicates);
+    RUN(week_facts_agree);
     RUN(holidays_for_people);
     RUN(threads);
     tz_cache_free();
