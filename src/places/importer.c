@@ -1292,6 +1292,33 @@ static char *dup_or_null(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * A source's entry form once saved its example with what was typed:
+ * "(ex. 12 allée des Glycines)7 rue Terrasse" (Hinaura 2022). The example
+ * is dropped and said in the report. An address that is only the example
+ * is kept as published (the national schema requires an address and the
+ * place its commune and position) and flagged for a person to check.
+ */
+static void drop_form_example(run *r, place_rec *p)
+{
+    const char *a = p->address;
+    if (strncasecmp(a, "(ex.", 4) != 0 && strncasecmp(a, "(ex ", 4) != 0) return;
+    const char *close = strchr(a, ')');
+    if (!close) return;
+    const char *rest = close + 1;
+    while (*rest == ' ' || *rest == ',' || *rest == ';' || *rest == '-')
+        rest++;
+    if (!*rest) {
+        WARN(r, "adresse", a,
+             "l'adresse n'est que l'exemple du formulaire d'origine : gardée, à vérifier");
+        return;
+    }
+    WARN(r, "adresse", a, "exemple du formulaire d'origine collé devant l'adresse : retiré");
+    char *kept = xstrdup(rest);
+    free(p->address);
+    p->address = kept;
+}
+
 /* Required fields; each problem is one rejection entry. Returns false when rejected. */
 static bool map_required(run *r, place_rec *p, const raw_record *raw)
 {
@@ -1339,6 +1366,7 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
     p->commune = xstrdup(raw_get(raw, "commune"));
     p->postal_code = xstrdup(raw_get(raw, "code_postal"));
     p->address = xstrdup(raw_get(raw, "adresse"));
+    drop_form_example(r, p);
     p->date_maj = xstrdup(raw_get(raw, "date_maj"));
     const char *source = raw_get(raw, "source");
     if (!source) source = r->source_name && *r->source_name ? r->source_name : "import";
