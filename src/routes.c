@@ -37,6 +37,7 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/donnees/lieux.json", .handler = page_opendata_download},
     {.method = "GET", .path = "/donnees/lieux.geojson", .handler = page_opendata_download},
     {.method = "GET", .path = "/embed/lieux", .handler = page_embed_places},
+    {.method = "GET", .path = "/integrer", .handler = page_embed_howto},
     {.method = "GET", .path = "/sitemap.xml", .handler = page_sitemap},
     /* Open data: workshops in the public API (src/pages/api_ateliers.c). */
     {.method = "GET", .path = "/api/v1/ateliers", .handler = page_api_workshops},

@@ -32,6 +32,7 @@ int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,g
 /* opendata.c: remove the built download files (at shutdown, after the server stopped). */
 void page_downloads_cleanup(void);
 int page_embed_places(req *r);  /* embed.c: /embed/lieux (may be framed) */
+int page_embed_howto(req *r);   /* embed.c: /integrer, how to embed it */
 int page_sitemap(req *r);       /* sitemap.c: /sitemap.xml */
 int page_api_workshops(req *r); /* api_ateliers.c: /api/v1/ateliers */
 int page_api_workshop(req *r);  /* api_ateliers.c: /api/v1/ateliers/{id} */
