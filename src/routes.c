@@ -119,6 +119,16 @@ const route ROUTES[] = {
      .handler = page_admin_proposal_decide,
      .access = ACCESS_SIGNED_IN,
      .csrf = true},
+    /* Possible duplicates: the coordinators' queue (src/pages/admin/duplicates.c). */
+    {.method = "GET",
+     .path = "/admin/doublons",
+     .handler = page_admin_duplicates,
+     .access = ACCESS_COORDINATOR},
+    {.method = "POST",
+     .path = "/admin/doublons/*",
+     .handler = page_admin_duplicate_decide,
+     .access = ACCESS_COORDINATOR,
+     .csrf = true},
     /* Workshops of a place (src/pages/admin_workshop.c). */
     {.method = "GET",
      .path = "/admin/lieux/*/ateliers",

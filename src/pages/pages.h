@@ -80,6 +80,9 @@ int page_admin_workshop_new_post(req *r);
 int page_admin_proposals(req *r);
 int page_admin_place_proposals(req *r);
 int page_admin_proposal_decide(req *r);
+/* admin/duplicates.c: /admin/doublons and POST /admin/doublons/{id} */
+int page_admin_duplicates(req *r);
+int page_admin_duplicate_decide(req *r);
 int page_admin_workshop(req *r);       /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
 int page_admin_workshop_post(req *r);  /* admin_workshop.c: POST …/ateliers/{w}/{action} */
 int page_admin_import(req *r);         /* admin_import.c: /admin/import (upload form) */

@@ -4,6 +4,7 @@
  * ambiguous; /lieux.geojson for the map (same parameters).
  */
 #include "pages/pages.h"
+#include "places/duplicate.h"
 #include "core/fr.h"
 #include "geo/geo.h"
 #include "places/place_view.h"
@@ -206,8 +207,11 @@ int page_places(req *r)
         }
         json_array_append_new(items, row);
     }
+    /* Two places of the same name within 30 m, not yet decided by a
+     * coordinator, are one entry linking both (places/duplicate.h). */
+    size_t merged = place_duplicate_collapse(c, items);
     buf count = {0};
-    fr_count(&count, (long)res.total, "lieu", "lieux");
+    fr_count(&count, (long)(res.total - merged), "lieu", "lieux");
     json_object_set_new(d, "count", json_string(count.data));
     buf_free(&count);
     json_object_set_new(d, "places", items);

@@ -87,6 +87,7 @@ static const char *source_fr(const char *s)
     if (strcmp(s, "restore") == 0) return "restauration";
     if (strcmp(s, "import") == 0) return "import";
     if (strcmp(s, "api") == 0) return "API";
+    if (strcmp(s, "duplicate") == 0) return "fusion de doublons";
     if (strcmp(s, PROVENANCE_PROPOSED) == 0)
         return "proposé par l'import, valeur du lieu conservée";
     if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return "proposition de l'import acceptée";

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "core/validate.h"
 #include "hours/hours.h"
+#include "places/duplicate.h"
 #include "places/place_store.h"
 #include "places/vocab.h"
 
@@ -34,7 +35,6 @@
 
 enum {
     SUMMARY_MAX_CHARS = 280,   /* presentation_resume, per the schema */
-    DUPLICATE_RADIUS_M = 30,   /* two places closer than this are reported */
     DETECT_SAMPLE = 50,        /* JSON records looked at to tell v1 from v0.1 */
     DUPLICATES_PER_RECORD = 5, /* more is noise (a shared building, a "Mairie" in every file) */
 };
@@ -1659,10 +1659,12 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
                    "doublon possible de « %s » (%s) : même nom dans la même commune",
                    db_col_text(s, 3), other);
         free(other);
+        /* Kept for the coordinators' queue (places/duplicate.h). */
+        place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), "même nom dans la même commune");
     }
     sqlite3_reset(s);
     if (!p->has_position) return;
-    double dlat = DUPLICATE_RADIUS_M / 111195.0;
+    double dlat = PLACE_DUPLICATE_RADIUS_M / 111195.0;
     double dlon = dlat / fmax(cos(p->latitude * M_PI / 180.0), 0.01);
     s = db_stmt(r->c, SQL_DUP_BY_POSITION);
     db_bind_double(s, ":lat_min", p->latitude - dlat);
@@ -1673,12 +1675,16 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
     while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
         double d = distance_m(p->latitude, p->longitude, sqlite3_column_double(s, 4),
                               sqlite3_column_double(s, 5));
-        if (d > DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        if (d > PLACE_DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0)))
+            continue;
         reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
                    "doublon possible de « %s » (%s) : à %.0f m", db_col_text(s, 3), other, d);
         free(other);
+        char reason[32];
+        snprintf(reason, sizeof reason, "à %.0f m", d);
+        place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), reason);
     }
     sqlite3_reset(s);
 }
