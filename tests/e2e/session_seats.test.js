@@ -154,3 +154,39 @@ test('more seats left than seats in a session is rejected, naming the field', ()
   assert.match(out, /places_par_date\[1\]\.places_restantes/);
   assert.match(out, /plus de places restantes que de places en tout/);
 });
+
+test('the workshop editor sets the seats of one session; a wrong number is said, with what was typed', async () => {
+  const { Browser } = require('../lib/fake-sendmail');
+  const { execFileSync } = require('node:child_process');
+  const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+  const place = sql("SELECT id FROM place WHERE source = 'Hinaura' AND source_id = '1109'");
+  const workshop = sql("SELECT id FROM workshop WHERE source_id = 'hebdo'");
+  execFileSync(BIN, ['user', 'add', 'seances@example.fr', '--password-stdin', `manager:${place}`, '--db', tmp.db], {
+    cwd: ROOT, input: 'gestion des places par seance\n', encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const manager = new Browser(server.base);
+  assert.equal((await manager.login('seances@example.fr', 'gestion des places par seance')).status, 303);
+  const editor = await manager.get(`/admin/lieux/${place}/ateliers/${workshop}`);
+  assert.equal(editor.status, 200);
+  const ids = [...editor.text.matchAll(/action="[^"]*\/places-seance"[\s\S]*?name="seance" value="(\d+)"/g)].map((m) => m[1]);
+  assert.equal(ids.length, 3, 'a form for each session not cancelled');
+  const path = `/admin/lieux/${place}/ateliers/${workshop}/places-seance`;
+  const bad = await manager.post(path, { seance: ids[0], places_restantes: 'beaucoup' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /Places restantes : un nombre entier de 0 à 10000/);
+  assert.match(bad.text, /saisi : « beaucoup »/);
+  await manager.get(`/admin/lieux/${place}/ateliers/${workshop}`);
+  const ok = await manager.post(path, { seance: ids[0], places_restantes: '2' });
+  assert.equal(ok.status, 303);
+  const { page } = await workshopPage('Atelier hebdomadaire des places');
+  const items = sessionItems(page.text);
+  assert.match(items[0], /2 places restantes/);
+  assert.match(items[1], /1 place restante(?!s)/); // the other sessions keep theirs
+  assert.match(items[2], /Complet/);
+  // Empty: back to the workshop's figure (sessions are rewritten on every save: read the form again).
+  const again = await manager.get(`/admin/lieux/${place}/ateliers/${workshop}`);
+  const first = again.text.match(/action="[^"]*\/places-seance"[\s\S]*?name="seance" value="(\d+)"[\s\S]*?value="(\d*)"/);
+  assert.equal(first[2], '2', 'the form shows the session\'s seats');
+  assert.equal((await manager.post(path, { seance: first[1], places_restantes: '' })).status, 303);
+  assert.match(sessionItems((await workshopPage('Atelier hebdomadaire des places')).page.text)[0], /5 places restantes/);
+});
