@@ -1646,9 +1646,11 @@ static double distance_m(double lat1, double lon1, double lat2, double lon2)
     return 2 * earth * asin(sqrt(h));
 }
 
-static void report_duplicates(run *r, const place_rec *p, int64_t id)
+/* Report and keep (places/duplicate.h) the possible duplicates of place
+ * `id`. Returns 0, or -1 on a database error. */
+static int report_duplicates(run *r, const place_rec *p, int64_t id)
 {
-    int reported = 0;
+    int reported = 0, rc = 0;
     sqlite3_stmt *s = db_stmt(r->c, SQL_DUP_BY_NAME);
     db_bind_int(s, ":id", id);
     while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
@@ -1660,10 +1662,12 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
                    db_col_text(s, 3), other);
         free(other);
         /* Kept for the coordinators' queue (places/duplicate.h). */
-        place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), "même nom dans la même commune");
+        if (place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0),
+                                 "même nom dans la même commune") != 0)
+            rc = -1;
     }
     sqlite3_reset(s);
-    if (!p->has_position) return;
+    if (!p->has_position) return rc;
     double dlat = PLACE_DUPLICATE_RADIUS_M / 111195.0;
     double dlon = dlat / fmax(cos(p->latitude * M_PI / 180.0), 0.01);
     s = db_stmt(r->c, SQL_DUP_BY_POSITION);
@@ -1684,9 +1688,10 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
         free(other);
         char reason[32];
         snprintf(reason, sizeof reason, "à %.0f m", d);
-        place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), reason);
+        if (place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), reason) != 0) rc = -1;
     }
     sqlite3_reset(s);
+    return rc;
 }
 
 /*
@@ -1776,7 +1781,7 @@ static int store_place(run *r, const place_rec *p)
     }
     r->rep->kept_by_place += counts.kept;
     r->rep->proposed += counts.proposed;
-    report_duplicates(r, p, id);
+    if (report_duplicates(r, p, id) != 0) return -1;
     /* Commune name, postal code and position that disagree: the record is
      * kept (linked as well as can be) and the report says what to check. */
     char doubt[512];
