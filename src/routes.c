@@ -37,6 +37,7 @@ const route ROUTES[] = {
     {.method = "GET", .path = "/donnees/lieux.json", .handler = page_opendata_download},
     {.method = "GET", .path = "/donnees/lieux.geojson", .handler = page_opendata_download},
     {.method = "GET", .path = "/embed/lieux", .handler = page_embed_places},
+    {.method = "GET", .path = "/integrer", .handler = page_embed_howto},
     {.method = "GET", .path = "/sitemap.xml", .handler = page_sitemap},
     /* Open data: workshops in the public API (src/pages/api_ateliers.c). */
     {.method = "GET", .path = "/api/v1/ateliers", .handler = page_api_workshops},
@@ -117,6 +118,16 @@ const route ROUTES[] = {
      .path = "/admin/propositions/*/*",
      .handler = page_admin_proposal_decide,
      .access = ACCESS_SIGNED_IN,
+     .csrf = true},
+    /* Possible duplicates: the coordinators' queue (src/pages/admin/duplicates.c). */
+    {.method = "GET",
+     .path = "/admin/doublons",
+     .handler = page_admin_duplicates,
+     .access = ACCESS_COORDINATOR},
+    {.method = "POST",
+     .path = "/admin/doublons/*",
+     .handler = page_admin_duplicate_decide,
+     .access = ACCESS_COORDINATOR,
      .csrf = true},
     /* Workshops of a place (src/pages/admin_workshop.c). */
     {.method = "GET",

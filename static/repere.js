@@ -83,10 +83,27 @@
     });
   }
 
+  /* The places of a list drawn by the server (the embed's cards carry
+     data-lat/data-lon): the same GeoJSON as /lieux.geojson gives. */
+  function listGeoJSON(list) {
+    var features = [];
+    list.querySelectorAll('li[data-lat]').forEach(function (li) {
+      var link = li.querySelector('h3 a');
+      var where = li.querySelector('.where');
+      features.push({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [Number(li.getAttribute('data-lon')), Number(li.getAttribute('data-lat'))] },
+        properties: { nom: link ? link.textContent : '', url: link ? link.href : '', commune: where ? where.textContent.replace(/^.*\d{5}\s*/, '') : '' }
+      });
+    });
+    return Promise.resolve({ type: 'FeatureCollection', features: features });
+  }
+
   /* The map of results, on request. */
   function setupMap() {
     var box = document.getElementById('carte');
     if (!box || !window.fetch) return;
+    var list = box.getAttribute('data-from') && document.getElementById(box.getAttribute('data-from'));
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'link-button';
@@ -98,7 +115,7 @@
       Promise.all([
         loadOnce('link', { rel: 'stylesheet', href: base + 'leaflet.css' + version }),
         loadOnce('script', { src: base + 'leaflet.js' + version }),
-        fetch(box.getAttribute('data-geojson')).then(function (r) { return r.json(); })
+        list ? listGeoJSON(list) : fetch(box.getAttribute('data-geojson')).then(function (r) { return r.json(); })
       ]).then(function (res) {
         var data = res[2];
         box.hidden = false;
@@ -128,6 +145,7 @@
           onEachFeature: function (f, marker) {
             var a = document.createElement('a');
             a.href = f.properties.url;
+            if (list) { a.target = '_blank'; a.rel = 'noopener'; } /* as the embed's list */
             a.textContent = f.properties.nom;
             var p = document.createElement('div');
             p.appendChild(a);

@@ -46,8 +46,11 @@ static const char Q_WORKSHOPS[] =
 
 /* Used by: /api/v1/ateliers (sessions of a workshop that have not ended). */
 static const char Q_SESSIONS[] =
-    "SELECT starts_at, ends_at, cancelled, cancel_reason FROM workshop_session"
-    " WHERE workshop_id = :workshop AND ends_at > :now ORDER BY starts_at LIMIT :limit";
+    "SELECT s.starts_at, s.ends_at, s.cancelled, s.cancel_reason,"
+    " coalesce(s.capacity, w.capacity), coalesce(s.seats_left, w.seats_left),"
+    " w.is_full OR coalesce(s.is_full, 0)"
+    " FROM workshop_session s JOIN workshop w ON w.id = s.workshop_id"
+    " WHERE s.workshop_id = :workshop AND s.ends_at > :now ORDER BY s.starts_at LIMIT :limit";
 
 enum {
     W_ID,
@@ -136,6 +139,10 @@ static json_t *sessions(db_conn *c, int64_t workshop, const tz_zone *zone, int64
             "{s:o, s:o, s:b}", "debut", local_time(zone, sqlite3_column_int64(s, 0)), "fin",
             local_time(zone, sqlite3_column_int64(s, 1)), "annulee", sqlite3_column_int(s, 2));
         json_object_set_new(o, "motif", text_or_null(s, 3));
+        /* Seats of this session: its own, or the workshop's (migration 0030). */
+        json_object_set_new(o, "capacite", int_or_null(s, 4));
+        json_object_set_new(o, "places_restantes", int_or_null(s, 5));
+        json_object_set_new(o, "complet", json_boolean(sqlite3_column_int(s, 6)));
         json_array_append_new(list, o);
     }
     sqlite3_reset(s);

@@ -1,6 +1,10 @@
 /*
  * embed.c — /embed/lieux?…: a compact list of places for a commune's or a
- * hub's website, in an iframe. The only pages that may be framed by other
+ * hub's website, in an iframe, with each place's hours in words as on its
+ * page (place_hours_view) and a map on request (static/repere.js draws it
+ * from the list itself); and /integrer, the page that explains how to
+ * embed it, with the snippet for a commune chosen through « Où ? » and a
+ * live preview. The only pages that may be framed by other
  * sites: they set allow_framing (no X-Frame-Options) and their own
  * Content-Security-Policy with `frame-ancestors *` (http.c, csp_override);
  * everything else keeps frame-ancestors 'none'.
@@ -24,9 +28,41 @@ enum {
     EMBED_MAX_PLACES = 200, /* a longer list belongs on Repère itself: "voir tous les lieux" */
 };
 
-/* The embed's policy: the site's, with framing allowed from anywhere. */
-static const char EMBED_CSP[] = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                                "base-uri 'none'; frame-ancestors *; form-action 'self'";
+/* Used by: page_embed_places (what the hours of a place depend on). */
+static const char Q_PLACE_ZONE[] = "SELECT departement, timezone FROM place WHERE id = :id";
+
+/*
+ * The embed's policy: the site's (startup.c: map tiles included), with
+ * framing allowed from anywhere. Allocated in the request's arena.
+ */
+static const char *embed_csp(req *r)
+{
+    static const char NONE[] = "frame-ancestors 'none'";
+    const char *site = r->app->csp;
+    const char *at = strstr(site, NONE);
+    if (!at) return site; /* never looser than the site's own policy */
+    return arena_printf(r->arena, "%.*sframe-ancestors *%s", (int)(at - site), site,
+                        at + strlen(NONE));
+}
+
+/* The hours of place `id` in words, as on its page: status line and today. */
+static void set_hours_words(db_conn *c, json_t *o, int64_t id, const char *hours, int64_t now)
+{
+    if (!hours) return;
+    sqlite3_stmt *s = db_stmt(c, Q_PLACE_ZONE);
+    db_bind_int(s, ":id", id);
+    char *departement = NULL, *zone = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        departement = db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+        zone = db_col_text(s, 1) ? xstrdup(db_col_text(s, 1)) : NULL;
+    }
+    sqlite3_reset(s);
+    char *effective = place_effective_hours(c, id, hours, departement, zone, now, NULL);
+    place_hours_view(o, effective, departement, zone, now, 1);
+    free(effective);
+    free(departement);
+    free(zone);
+}
 
 typedef struct embed_item {
     char *sort_key;
@@ -43,6 +79,7 @@ static int reply_embed(req *r, json_t *d)
 {
     json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
     json_object_set_new(d, "static_v", json_string(r->app->static_version));
+    json_object_set_new(d, "tile_url", json_string(r->app->cfg.tile_url));
     buf_reset(&r->out);
     if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
         json_decref(d);
@@ -55,8 +92,8 @@ static int reply_embed(req *r, json_t *d)
     return 0;
 }
 
-/* The request's query string without its commune= pairs, then commune=insee. */
-static const char *with_commune(req *r, const char *insee)
+/* `path` with the request's query string without its commune= pairs, then commune=insee. */
+static const char *with_commune(req *r, const char *path, const char *insee)
 {
     buf b = {0};
     const char *qs = req_query_string(r);
@@ -72,9 +109,25 @@ static const char *with_commune(req *r, const char *insee)
     }
     buf_puts(&b, b.len ? "&commune=" : "?commune=");
     url_encode(&b, insee);
-    const char *url = arena_printf(r->arena, "/embed/lieux%s", b.data);
+    const char *url = arena_printf(r->arena, "%s%s", path, b.data);
     buf_free(&b);
     return url;
+}
+
+/* The communes of an ambiguous "Où ?" for templates/where_choice.html, each
+ * linking to `path` with the request's parameters and commune= added. */
+static void set_choices(req *r, json_t *d, const where_result *w, const char *path)
+{
+    json_t *choices = json_array();
+    for (size_t i = 0; i < w->choice_count; i++)
+        json_array_append_new(choices,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w->choices[i].name,
+                                        "departement", w->choices[i].departement,
+                                        "departement_name", w->choices[i].departement_name,
+                                        "postal_codes", w->choices[i].postal_codes, "url",
+                                        with_commune(r, path, w->choices[i].insee)));
+    json_object_set_new(d, "choices", choices);
+    if (w->suggested) json_object_set_new(d, "suggested", json_true());
 }
 
 /* "Où ?" is ambiguous or unknown: say so in the frame. */
@@ -85,16 +138,7 @@ static int where_page(req *r, const where_result *w)
     if (!ou || !*ou) ou = req_query(r, "departement");
     json_object_set_new(d, "ou", json_string(ou ? ou : ""));
     if (w->kind == WHERE_UNKNOWN) json_object_set_new(d, "where_error", json_string(w->message));
-    json_t *choices = json_array();
-    for (size_t i = 0; i < w->choice_count; i++)
-        json_array_append_new(choices,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", w->choices[i].name,
-                                        "departement", w->choices[i].departement,
-                                        "departement_name", w->choices[i].departement_name,
-                                        "postal_codes", w->choices[i].postal_codes, "url",
-                                        with_commune(r, w->choices[i].insee)));
-    json_object_set_new(d, "choices", choices);
-    if (w->suggested) json_object_set_new(d, "suggested", json_true());
+    set_choices(r, d, w, "/embed/lieux");
     json_object_set_new(d, "asking", json_true());
     return reply_embed(r, d);
 }
@@ -102,7 +146,7 @@ static int where_page(req *r, const where_result *w)
 int page_embed_places(req *r)
 {
     r->allow_framing = true;
-    r->csp_override = EMBED_CSP;
+    r->csp_override = embed_csp(r);
     export_filter f;
     const char *error, *detail;
     where_result where;
@@ -124,6 +168,7 @@ int page_embed_places(req *r)
     size_t n = 0;
     export_query *q = export_query_open(c, &f);
     export_record rec;
+    int64_t now = now_utc();
     while (n < EMBED_MAX_PLACES && export_query_next(q, &rec)) {
         char *path = place_path(rec.place_id, rec.slug);
         json_t *o =
@@ -136,6 +181,11 @@ int page_embed_places(req *r)
                                    {"hours", rec.fields[EXPORT_HORAIRES]}};
         for (size_t i = 0; i < ARRAY_LEN(fields); i++)
             if (fields[i][1]) json_object_set_new(o, fields[i][0], json_string(fields[i][1]));
+        set_hours_words(c, o, rec.place_id, rec.fields[EXPORT_HORAIRES], now);
+        if (rec.has_position) { /* for the map (static/repere.js) */
+            json_object_set_new(o, "lat", json_string(rec.fields[EXPORT_LATITUDE]));
+            json_object_set_new(o, "lon", json_string(rec.fields[EXPORT_LONGITUDE]));
+        }
         if (rec.fields[EXPORT_TELEPHONE]) {
             buf phone = {0};
             fr_phone(&phone, rec.fields[EXPORT_TELEPHONE]);
@@ -173,4 +223,61 @@ int page_embed_places(req *r)
                         json_string(api_absolute_url(
                             r, f.search ? arena_printf(r->arena, "/lieux?%s", qs) : "/lieux")));
     return reply_embed(r, d);
+}
+
+/*
+ * /integrer?ou=…: how to embed the list. Without "Où ?", the explanation and
+ * the form; an ambiguous or unknown one is asked again, with what the
+ * person typed; a commune (or a département) gives the snippet to copy and
+ * a live preview of exactly that widget.
+ */
+int page_embed_howto(req *r)
+{
+    json_t *d = page_model("Intégrer la liste des lieux sur le site de votre commune");
+    json_object_set_new(d, "description",
+                        json_string("Afficher sur le site d'une commune les lieux d'aide au "
+                                    "numérique proches, avec leurs horaires : le code à copier."));
+    const char *ou = req_query(r, "ou");
+    const char *commune = req_query(r, "commune");
+    json_object_set_new(d, "ou", json_string(ou ? ou : ""));
+    if ((!ou || !*ou) && (!commune || !*commune)) return reply_page(r, "embed_howto", d);
+
+    where_input in = {.text = ou, .commune = commune};
+    where_result w;
+    if (where_resolve(r->app->db, &in, &w) != 0) {
+        json_decref(d);
+        return -1;
+    }
+    if (w.kind == WHERE_CHOICE) {
+        set_choices(r, d, &w, "/integrer");
+    } else if (w.kind == WHERE_COMMUNE || w.kind == WHERE_DEPARTEMENT) {
+        buf query = {0};
+        if (w.kind == WHERE_COMMUNE) {
+            buf_puts(&query, "ou=");
+            url_encode(&query, w.label);
+            buf_puts(&query, "&commune=");
+            url_encode(&query, w.insee);
+        } else {
+            buf_puts(&query, "territoire=departement:");
+            url_encode(&query, w.departement);
+        }
+        const char *path = arena_printf(r->arena, "/embed/lieux?%s", query.data);
+        buf_free(&query);
+        json_object_set_new(d, "preview_url", json_string(path));
+        json_object_set_new(d, "where_label", json_string(w.label));
+        json_object_set_new(d, "ou", json_string(w.label));
+        char *snippet = xasprintf("<iframe src=\"%s\" title=\"Lieux d'aide au numérique, %s\" "
+                                  "style=\"width:100%%;height:600px;border:0\" "
+                                  "loading=\"lazy\"></iframe>",
+                                  api_absolute_url(r, path), w.label);
+        json_object_set_new(d, "snippet", json_string(snippet));
+        free(snippet);
+    } else {
+        json_object_set_new(d, "where_error",
+                            json_string(w.kind == WHERE_UNKNOWN && *w.message
+                                            ? w.message
+                                            : "Indiquez une commune ou un code postal."));
+    }
+    where_result_free(&w);
+    return reply_page(r, "embed_howto", d);
 }

@@ -32,6 +32,7 @@ int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,g
 /* opendata.c: remove the built download files (at shutdown, after the server stopped). */
 void page_downloads_cleanup(void);
 int page_embed_places(req *r);  /* embed.c: /embed/lieux (may be framed) */
+int page_embed_howto(req *r);   /* embed.c: /integrer, how to embed it */
 int page_sitemap(req *r);       /* sitemap.c: /sitemap.xml */
 int page_api_workshops(req *r); /* api_ateliers.c: /api/v1/ateliers */
 int page_api_workshop(req *r);  /* api_ateliers.c: /api/v1/ateliers/{id} */
@@ -79,6 +80,9 @@ int page_admin_workshop_new_post(req *r);
 int page_admin_proposals(req *r);
 int page_admin_place_proposals(req *r);
 int page_admin_proposal_decide(req *r);
+/* admin/duplicates.c: /admin/doublons and POST /admin/doublons/{id} */
+int page_admin_duplicates(req *r);
+int page_admin_duplicate_decide(req *r);
 int page_admin_workshop(req *r);       /* admin_workshop.c: /admin/lieux/{id}/ateliers/{w} */
 int page_admin_workshop_post(req *r);  /* admin_workshop.c: POST …/ateliers/{w}/{action} */
 int page_admin_import(req *r);         /* admin_import.c: /admin/import (upload form) */

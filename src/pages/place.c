@@ -3,6 +3,7 @@
  */
 #include "pages/pages.h"
 #include "people/intervenant.h"
+#include "places/duplicate.h"
 #include "places/place_view.h"
 #include "places/jsonld.h"
 #include "workshops/workshop.h"
@@ -16,6 +17,9 @@ int page_place(req *r)
     const char *slug = NULL;
     int64_t id = place_parse_segment(r->params[0], &slug);
     if (!id) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");
+    /* A duplicate merged into another place leads to it (places/duplicate.h). */
+    int64_t kept = place_duplicate_merged_into(db_reader(r->app->db), id);
+    if (kept) return reply_redirect(r, 301, arena_printf(r->arena, "/lieux/%lld", (long long)kept));
     int64_t updated_at = 0;
     json_t *p = place_view(db_reader(r->app->db), id, &updated_at);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas ou n'existe plus.");

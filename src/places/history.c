@@ -118,6 +118,7 @@ static const char *source_fr(const char *s)
     if (strcmp(s, "api") == 0) return "API";
     if (strcmp(s, "link") == 0) return "lien du courriel de rappel";
     if (strcmp(s, "claim") == 0) return "formulaire « Vous gérez ce lieu ? »";
+    if (strcmp(s, "duplicate") == 0) return "fusion de doublons";
     if (strcmp(s, PROVENANCE_PROPOSED) == 0)
         return "proposé par l'import, valeur du lieu conservée";
     if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return "proposition de l'import acceptée";

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "core/validate.h"
 #include "hours/hours.h"
+#include "places/duplicate.h"
 #include "places/place_store.h"
 #include "places/vocab.h"
 
@@ -34,7 +35,6 @@
 
 enum {
     SUMMARY_MAX_CHARS = 280,   /* presentation_resume, per the schema */
-    DUPLICATE_RADIUS_M = 30,   /* two places closer than this are reported */
     DETECT_SAMPLE = 50,        /* JSON records looked at to tell v1 from v0.1 */
     DUPLICATES_PER_RECORD = 5, /* more is noise (a shared building, a "Mairie" in every file) */
 };
@@ -1307,6 +1307,33 @@ static char *dup_or_null(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * A source's entry form once saved its example with what was typed:
+ * "(ex. 12 allée des Glycines)7 rue Terrasse" (Hinaura 2022). The example
+ * is dropped and said in the report. An address that is only the example
+ * is kept as published (the national schema requires an address and the
+ * place its commune and position) and flagged for a person to check.
+ */
+static void drop_form_example(run *r, place_rec *p)
+{
+    const char *a = p->address;
+    if (strncasecmp(a, "(ex.", 4) != 0 && strncasecmp(a, "(ex ", 4) != 0) return;
+    const char *close = strchr(a, ')');
+    if (!close) return;
+    const char *rest = close + 1;
+    while (*rest == ' ' || *rest == ',' || *rest == ';' || *rest == '-')
+        rest++;
+    if (!*rest) {
+        WARN(r, "adresse", a,
+             "l'adresse n'est que l'exemple du formulaire d'origine : gardée, à vérifier");
+        return;
+    }
+    WARN(r, "adresse", a, "exemple du formulaire d'origine collé devant l'adresse : retiré");
+    char *kept = xstrdup(rest);
+    free(p->address);
+    p->address = kept;
+}
+
 /* Required fields; each problem is one rejection entry. Returns false when rejected. */
 static bool map_required(run *r, place_rec *p, const raw_record *raw)
 {
@@ -1354,6 +1381,7 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
     p->commune = xstrdup(raw_get(raw, "commune"));
     p->postal_code = xstrdup(raw_get(raw, "code_postal"));
     p->address = xstrdup(raw_get(raw, "adresse"));
+    drop_form_example(r, p);
     p->date_maj = xstrdup(raw_get(raw, "date_maj"));
     const char *source = raw_get(raw, "source");
     if (!source) source = r->source_name && *r->source_name ? r->source_name : "import";
@@ -1633,9 +1661,11 @@ static double distance_m(double lat1, double lon1, double lat2, double lon2)
     return 2 * earth * asin(sqrt(h));
 }
 
-static void report_duplicates(run *r, const place_rec *p, int64_t id)
+/* Report and keep (places/duplicate.h) the possible duplicates of place
+ * `id`. Returns 0, or -1 on a database error. */
+static int report_duplicates(run *r, const place_rec *p, int64_t id)
 {
-    int reported = 0;
+    int reported = 0, rc = 0;
     sqlite3_stmt *s = db_stmt(r->c, SQL_DUP_BY_NAME);
     db_bind_int(s, ":id", id);
     while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
@@ -1646,10 +1676,14 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
                    "doublon possible de « %s » (%s) : même nom dans la même commune",
                    db_col_text(s, 3), other);
         free(other);
+        /* Kept for the coordinators' queue (places/duplicate.h). */
+        if (place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0),
+                                 "même nom dans la même commune") != 0)
+            rc = -1;
     }
     sqlite3_reset(s);
-    if (!p->has_position) return;
-    double dlat = DUPLICATE_RADIUS_M / 111195.0;
+    if (!p->has_position) return rc;
+    double dlat = PLACE_DUPLICATE_RADIUS_M / 111195.0;
     double dlon = dlat / fmax(cos(p->latitude * M_PI / 180.0), 0.01);
     s = db_stmt(r->c, SQL_DUP_BY_POSITION);
     db_bind_double(s, ":lat_min", p->latitude - dlat);
@@ -1660,14 +1694,19 @@ static void report_duplicates(run *r, const place_rec *p, int64_t id)
     while (reported < DUPLICATES_PER_RECORD && sqlite3_step(s) == SQLITE_ROW) {
         double d = distance_m(p->latitude, p->longitude, sqlite3_column_double(s, 4),
                               sqlite3_column_double(s, 5));
-        if (d > DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0))) continue;
+        if (d > PLACE_DUPLICATE_RADIUS_M || !pair_is_new(r, id, sqlite3_column_int64(s, 0)))
+            continue;
         reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
                    "doublon possible de « %s » (%s) : à %.0f m", db_col_text(s, 3), other, d);
         free(other);
+        char reason[32];
+        snprintf(reason, sizeof reason, "à %.0f m", d);
+        if (place_duplicate_flag(r->c, id, sqlite3_column_int64(s, 0), reason) != 0) rc = -1;
     }
     sqlite3_reset(s);
+    return rc;
 }
 
 /*
@@ -1757,7 +1796,7 @@ static int store_place(run *r, const place_rec *p)
     }
     r->rep->kept_by_place += counts.kept;
     r->rep->proposed += counts.proposed;
-    report_duplicates(r, p, id);
+    if (report_duplicates(r, p, id) != 0) return -1;
     /* Commune name, postal code and position that disagree: the record is
      * kept (linked as well as can be) and the report says what to check. */
     char doubt[512];

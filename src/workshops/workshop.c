@@ -574,7 +574,13 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
         buf_puts(&b, "\n\n");
     }
     if (db_col_text(row, WS_SUMMARY)) buf_printf(&b, "%s\n\n", db_col_text(row, WS_SUMMARY));
-    if (sqlite3_column_int(row, WS_FULL)) buf_puts(&b, "Complet.\n");
+    if (sqlite3_column_int(row, WS_FULL)) {
+        buf_puts(&b, "Complet.\n");
+    } else if (sqlite3_column_type(row, WS_SEATS_LEFT) != SQLITE_NULL &&
+               sqlite3_column_int(row, WS_SEATS_LEFT) > 0) {
+        fr_count(&b, sqlite3_column_int(row, WS_SEATS_LEFT), "place restante", "places restantes");
+        buf_puts(&b, ".\n");
+    }
     registration_text(&b, db_col_text(row, WS_REGISTRATION),
                       db_col_text(row, WS_REGISTRATION_CONTACT));
     buf_printf(&b, "\nOrganisé par : %s",

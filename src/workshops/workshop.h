@@ -50,7 +50,8 @@ void workshop_format_time(buf *out, int minutes);
 #define WORKSHOP_SESSION_COLUMNS                                                                   \
     "s.id, s.starts_at, s.ends_at, s.cancelled, s.cancel_reason, w.id, w.slug, w.title, "          \
     "w.summary, w.themes, w.level, w.audiences, w.price_kind, w.price_cents, w.pass_numerique, "   \
-    "w.is_full, w.seats_left, w.registration, w.registration_contact, w.venue_name, "              \
+    "(w.is_full OR coalesce(s.is_full, 0)), coalesce(s.seats_left, w.seats_left), "                \
+    "w.registration, w.registration_contact, w.venue_name, "                                       \
     "w.venue_address, w.venue_postal_code, w.venue_commune, w.venue_latitude, "                    \
     "w.venue_longitude, w.venue_commune_insee, w.venue_departement, p.id, p.slug, p.name, "        \
     "p.address, p.postal_code, p.commune, p.latitude, p.longitude, p.timezone, p.commune_insee, "  \

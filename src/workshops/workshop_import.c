@@ -97,7 +97,8 @@ static const char Q_DELETE_SESSIONS[] = "DELETE FROM workshop_session WHERE work
 /* Used by: the import. */
 static const char Q_INSERT_SESSION[] =
     "INSERT INTO workshop_session (workshop_id, place_id, starts_at, ends_at, cancelled,"
-    " cancel_reason) VALUES (:workshop_id, :place_id, :starts_at, :ends_at, :cancelled, :reason)";
+    " cancel_reason, capacity, seats_left, is_full) VALUES (:workshop_id, :place_id, :starts_at,"
+    " :ends_at, :cancelled, :reason, :capacity, :seats_left, :is_full)";
 
 /* The fields a record may have; anything else is reported (typos). */
 static const char *const KNOWN_FIELDS[] = {
@@ -107,7 +108,7 @@ static const char *const KNOWN_FIELDS[] = {
     "montant",    "pass_numerique",   "inscription",   "contact_inscription",
     "capacite",   "places_restantes", "complet",       "animateur",
     "partenaire", "accessibilite",    "hors_les_murs", "duree_minutes",
-    "seances",    "recurrence",       "annulations",
+    "seances",    "recurrence",       "annulations",   "places_par_date",
 };
 
 /* ---- dates and times ---- */
@@ -419,6 +420,8 @@ typedef struct session_in {
     int64_t start, end;
     bool cancelled;
     const char *reason;
+    long capacity, seats_left; /* -1: the workshop's (places_par_date) */
+    int is_full;               /* -1: the workshop's */
 } session_in;
 
 typedef struct sessions {
@@ -432,7 +435,8 @@ static void sessions_add(sessions *s, int64_t start, int64_t end)
         s->cap = s->cap ? s->cap * 2 : 16;
         s->items = xrealloc(s->items, s->cap * sizeof *s->items);
     }
-    s->items[s->count++] = (session_in){.start = start, .end = end};
+    s->items[s->count++] =
+        (session_in){.start = start, .end = end, .capacity = -1, .seats_left = -1, .is_full = -1};
 }
 
 static int cmp_session(const void *a, const void *b)
@@ -595,6 +599,68 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
     free(found);
 }
 
+/*
+ * The seats of one session, its own "capacite", "places_restantes" and
+ * "complet" in `item` (a "seances" entry or a "places_par_date" one) into
+ * out->capacity, seats_left, is_full (-1: not given, the workshop's).
+ * `prefix` names the fields in messages. False when rejected.
+ */
+static bool read_seats(rec *r, json_t *item, const char *prefix, long workshop_capacity,
+                       session_in *out)
+{
+    char field[80];
+    long capacity = -1, left = -1;
+    snprintf(field, sizeof field, "%scapacite", prefix);
+    int_at(r, item, "capacite", field, 1, 10000, &capacity);
+    snprintf(field, sizeof field, "%splaces_restantes", prefix);
+    int_at(r, item, "places_restantes", field, 0, 10000, &left);
+    long total = capacity >= 0 ? capacity : workshop_capacity;
+    if (total >= 0 && left > total) {
+        reject(r, field, NULL, "plus de places restantes que de places en tout");
+        return false;
+    }
+    json_t *full = json_object_get(item, "complet");
+    if (full && !json_is_null(full) && !json_is_boolean(full)) {
+        snprintf(field, sizeof field, "%scomplet", prefix);
+        reject(r, field, NULL, "true ou false est attendu");
+        return false;
+    }
+    out->capacity = capacity;
+    out->seats_left = left;
+    out->is_full = left == 0 ? 1 : json_is_boolean(full) ? json_is_true(full) : -1;
+    return true;
+}
+
+/*
+ * The local day of entry i of a list by date ("annulations",
+ * "places_par_date"): {"date": "2026-11-18" | "J+8", …}. False when the
+ * entry is rejected (reason reported with the field named).
+ */
+static bool read_entry_day(rec *r, json_t *item, const char *list, size_t i, int64_t today,
+                           int64_t *day)
+{
+    char field[64];
+    snprintf(field, sizeof field, "%s[%zu].date", list, i + 1);
+    if (!json_is_object(item)) {
+        reject(r, field, NULL, "un objet {date, …} est attendu");
+        return false;
+    }
+    const char *when = text_at(r, item, "date", field, 40, false, true);
+    int minutes;
+    if (!when) return false;
+    if (!workshop_parse_when(when, today, day, &minutes)) {
+        reject(r, field, when, "date illisible (attendu « 2026-11-18 » ou « J+8 »)");
+        return false;
+    }
+    return true;
+}
+
+/* Whether session s starts on local day `day` of `zone`. */
+static bool on_local_day(const tz_zone *zone, const session_in *s, int64_t day)
+{
+    return tz_floor_div(tz_utc_to_local(zone, s->start), 86400) == day;
+}
+
 static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone, int64_t now)
 {
     int64_t today = tz_floor_div(tz_utc_to_local(zone, now), 86400);
@@ -636,8 +702,13 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
             int length = session_minutes(r, item, prefix, today, day, minutes, default_minutes);
             if (length < 0) continue;
             int64_t local = day * 86400 + minutes * 60;
+            session_in seats;
+            if (!read_seats(r, item, prefix, w->capacity, &seats)) continue;
             sessions_add(&w->sessions, tz_local_to_utc(zone, local),
                          tz_local_to_utc(zone, local + length * 60));
+            w->sessions.items[w->sessions.count - 1].capacity = seats.capacity;
+            w->sessions.items[w->sessions.count - 1].seats_left = seats.seats_left;
+            w->sessions.items[w->sessions.count - 1].is_full = seats.is_full;
             if (bool_at(r, item, "annulee", false)) {
                 snprintf(field, sizeof field, "%smotif", prefix);
                 w->sessions.items[w->sessions.count - 1].cancelled = true;
@@ -728,26 +799,14 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
     json_array_foreach(cancel, i, item)
     {
         char field[48];
-        snprintf(field, sizeof field, "annulations[%zu].date", i + 1);
-        if (!json_is_object(item)) {
-            reject(r, field, NULL, "un objet {date, motif} est attendu");
-            continue;
-        }
-        const char *when = text_at(r, item, "date", field, 40, false, true);
+        int64_t d;
+        if (!read_entry_day(r, item, "annulations", i, today, &d)) continue;
         snprintf(field, sizeof field, "annulations[%zu].motif", i + 1);
         const char *reason = text_at(r, item, "motif", field, 300, false, false);
-        int64_t d;
-        int m;
-        if (!when) continue;
-        if (!workshop_parse_when(when, today, &d, &m)) {
-            snprintf(field, sizeof field, "annulations[%zu].date", i + 1);
-            reject(r, field, when, "date illisible (attendu « 2026-11-18 » ou « J+8 »)");
-            continue;
-        }
         bool matched = false;
         for (size_t k = 0; k < w->sessions.count; k++) {
             session_in *s = &w->sessions.items[k];
-            if (tz_floor_div(tz_utc_to_local(zone, s->start), 86400) != d) continue;
+            if (!on_local_day(zone, s, d)) continue;
             s->cancelled = true;
             s->reason = reason;
             matched = true;
@@ -778,6 +837,51 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
         warn(r, "seances", NULL, "plus de %d séances : seules les premières sont gardées",
              WORKSHOP_MAX_SESSIONS);
         w->sessions.count = WORKSHOP_MAX_SESSIONS;
+    }
+}
+
+/*
+ * Seats of the sessions of one local day ("places_par_date"): a weekly
+ * workshop full on one Tuesday with seats left on the next. Read after the
+ * sessions and the workshop's capacity; each entry applies to every
+ * session of its day, as "annulations" do.
+ */
+static void read_session_seats(rec *r, json_t *o, workshop_in *w, const tz_zone *zone, int64_t now)
+{
+    json_t *list = json_object_get(o, "places_par_date");
+    if (!list || json_is_null(list)) return;
+    if (!json_is_array(list)) {
+        reject(r, "places_par_date", NULL,
+               "une liste de {date, places_restantes, complet, capacite} est attendue");
+        return;
+    }
+    int64_t today = tz_floor_div(tz_utc_to_local(zone, now), 86400);
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        char field[64];
+        int64_t d;
+        if (!read_entry_day(r, item, "places_par_date", i, today, &d)) continue;
+        session_in seats;
+        snprintf(field, sizeof field, "places_par_date[%zu].", i + 1);
+        if (!read_seats(r, item, field, w->capacity, &seats)) continue;
+        bool matched = false;
+        for (size_t k = 0; k < w->sessions.count; k++) {
+            session_in *s = &w->sessions.items[k];
+            if (!on_local_day(zone, s, d)) continue;
+            s->capacity = seats.capacity;
+            s->seats_left = seats.seats_left;
+            s->is_full = seats.is_full;
+            matched = true;
+        }
+        if (!matched) {
+            buf iso = {0};
+            iso_day(&iso, d);
+            snprintf(field, sizeof field, "places_par_date[%zu].date", i + 1);
+            warn(r, field, iso.data, "aucune séance ce jour-là : places sans effet");
+            buf_free(&iso);
+        }
     }
 }
 
@@ -922,6 +1026,7 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
         const tz_zone *zone = tz_zone_get(zone_name ? zone_name : "Europe/Paris");
         if (!zone) zone = tz_zone_get("Europe/Paris");
         read_sessions(r, o, w, zone, now);
+        if (!r->rejected) read_session_seats(r, o, w, zone, now);
     }
     return !r->rejected;
 }
@@ -1004,6 +1109,9 @@ static int write_sessions(db_conn *c, const workshop_in *w, int64_t id)
         db_bind_int(s, ":ends_at", x->end);
         db_bind_int(s, ":cancelled", x->cancelled);
         db_bind_text(s, ":reason", x->cancelled ? x->reason : NULL);
+        bind_long_or_null(s, ":capacity", x->capacity);
+        bind_long_or_null(s, ":seats_left", x->seats_left);
+        bind_long_or_null(s, ":is_full", x->is_full);
         if (db_exec_stmt(s) != SQLITE_DONE) return -1;
     }
     return 0;
@@ -1459,8 +1567,35 @@ static const char Q_RECORD_OF[] =
     " FROM workshop w JOIN place p ON p.id = w.place_id WHERE w.id = :id";
 /* Used by: workshop_import_record_of (the stored sessions). */
 static const char Q_RECORD_SESSIONS[] =
-    "SELECT starts_at, ends_at, cancelled, cancel_reason FROM workshop_session"
-    " WHERE workshop_id = :id ORDER BY starts_at";
+    "SELECT starts_at, ends_at, cancelled, cancel_reason, capacity, seats_left, is_full"
+    " FROM workshop_session WHERE workshop_id = :id ORDER BY starts_at";
+
+/*
+ * One "places_par_date" entry for a stored session row of Q_RECORD_SESSIONS
+ * with its own seats, once per local day.
+ */
+static void add_session_seats(json_t *seats, const tz_zone *zone, sqlite3_stmt *s)
+{
+    buf day = {0};
+    iso_day(&day, tz_floor_div(tz_utc_to_local(zone, sqlite3_column_int64(s, 0)), 86400));
+    size_t i;
+    json_t *x;
+    json_array_foreach(seats, i,
+                       x) if (!strcmp(json_string_value(json_object_get(x, "date")), day.data))
+    {
+        buf_free(&day);
+        return;
+    }
+    json_t *item = json_pack("{s:s}", "date", day.data);
+    if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+        json_object_set_new(item, "capacite", json_integer(sqlite3_column_int64(s, 4)));
+    if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+        json_object_set_new(item, "places_restantes", json_integer(sqlite3_column_int64(s, 5)));
+    if (sqlite3_column_type(s, 6) != SQLITE_NULL)
+        json_object_set_new(item, "complet", json_boolean(sqlite3_column_int(s, 6)));
+    json_array_append_new(seats, item);
+    buf_free(&day);
+}
 
 static json_t *col_text(sqlite3_stmt *s, int col)
 {
@@ -1592,7 +1727,7 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
     db_bind_int(s, ":id", workshop_id);
     int64_t *starts = NULL;
     size_t nstarts = 0;
-    json_t *seances = json_array();
+    json_t *seances = json_array(), *seats = json_array();
     typedef struct {
         int64_t start, end;
         bool cancelled;
@@ -1606,6 +1741,9 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
             all = xrealloc(all, cap * sizeof *all);
         }
         const char *reason = db_col_text(s, 3);
+        if (sqlite3_column_type(s, 4) != SQLITE_NULL || sqlite3_column_type(s, 5) != SQLITE_NULL ||
+            sqlite3_column_type(s, 6) != SQLITE_NULL)
+            add_session_seats(seats, zone, s);
         all[nall++] = (stored){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
                                sqlite3_column_int(s, 2) != 0, reason ? xstrdup(reason) : NULL};
     }
@@ -1664,5 +1802,9 @@ json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *plac
         json_object_set_new(o, "annulations", annulations);
     else
         json_decref(annulations);
+    if (json_array_size(seats))
+        json_object_set_new(o, "places_par_date", seats);
+    else
+        json_decref(seats);
     return o;
 }

@@ -66,7 +66,7 @@ async function publicPages() {
     '/', SEARCH, '/lieux?ou=Lyon&tarif=gratuit&horaires=samedi', '/lieux?q=zzqxwv&ou=Aurillac',
     '/lieux?ou=Nullepartville', '/lieux?ou=73200', '/lieux', place, '/a-propos', '/accessibilite',
     '/cette-page-n-existe-pas', '/ateliers', '/ateliers?ou=Nullepartville', workshop, '/api', '/donnees',
-    '/embed/lieux?ou=Aurillac', '/selection', selection, `/s/${code}`, `/selection/imprimer?s=${code}`,
+    '/embed/lieux?ou=Aurillac', '/integrer', '/integrer?ou=Aurillac', '/integrer?ou=Saint-Denis', '/selection', selection, `/s/${code}`, `/selection/imprimer?s=${code}`,
     '/territoire/aurillac/imprimer', '/territoire/saint-martin/imprimer', '/connexion', '/compte/oubli',
     '/compte/activer?t=lien-perime', '/verifier?t=lien-perime', `${place}/signaler`, `${place}/gerer`,
   ];
@@ -77,7 +77,7 @@ async function adminPages() {
   const id = (await links(SEARCH, /href="\/lieux\/(\d+)-/g))[0];
   return ['/admin', '/compte', '/admin/lieux/nouveau', `/admin/lieux/${id}`, `/admin/lieux/${id}/historique`,
     `/admin/lieux/${id}/ateliers`, `/admin/lieux/${id}/ateliers/nouveau`, '/admin/import', '/admin/utilisateurs',
-    '/admin/journal', '/admin/courriels', ...await intervenantAdminPages()];
+    '/admin/journal', '/admin/courriels', '/admin/doublons', ...await intervenantAdminPages()];
 }
 
 // The intervenants' admin pages (issue 17): the list, an entry's form and

@@ -100,7 +100,7 @@ test('embed widget: over every département of the demo, each card shows its own
     const page = await get(`/embed/lieux?territoire=departement:${dep}`);
     assert.equal(page.status, 200, `embed for ${dep}`);
     assert.doesNotMatch(page.text, /Voir tous les lieux sur Repère/, `département ${dep} fits in one widget`);
-    const items = [...page.text.matchAll(/<li class="card">([\s\S]*?)<\/li>/g)].map((m) => m[1]);
+    const items = [...page.text.matchAll(/<li class="card"[^>]*>([\s\S]*?)<\/li>/g)].map((m) => m[1]);
     assert.ok(items.length > 0, `cards for ${dep}`);
     for (const card of items) {
       cards++;
@@ -108,9 +108,16 @@ test('embed widget: over every département of the demo, each card shows its own
       const place = byUrl.get(url);
       assert.ok(place, `card ${url} is a place of the API`);
       const tel = card.match(/href="tel:([^"]*)"[^>]*>([^<]*)</);
-      const hours = card.match(/<code>([^<]*)<\/code>/);
-      const shown = { phone: tel ? unescape(tel[1]) : null, hours: hours ? unescape(hours[1]) : null };
-      const own = { phone: place.telephone || null, hours: place.horaires || null };
+      // Hours in words (issue 20): the card's status line is its own place page's.
+      const hours = card.match(/<p class="status[^"]*">([^<]*)<\/p>|<p class="muted">(Horaires à confirmer par téléphone)<\/p>/);
+      const shown = { phone: tel ? unescape(tel[1]) : null, hours: hours ? unescape((hours[1] || hours[2]).split(' · aujourd')[0]) : null };
+      let ownHours = null;
+      if (place.horaires) {
+        const own = await (await fetch(url)).text();
+        const status = own.match(/<p class="status[^"]*"><strong>([^<]*)<\/strong>/);
+        ownHours = status ? unescape(status[1]) : 'Horaires à confirmer par téléphone';
+      }
+      const own = { phone: place.telephone || null, hours: ownHours };
       if (!own.phone) withoutPhone++;
       if (!own.hours) withoutHours++;
       if (shown.phone !== own.phone || shown.hours !== own.hours) wrong.push(`${dep} ${place.nom}: shows ${JSON.stringify(shown)}, its own ${JSON.stringify(own)}`);

@@ -166,7 +166,9 @@ test('pagination keeps the search; 20 per page', async () => {
   const p1 = await search({ q: 'ordinateur' });
   const total = countOf(p1.text);
   assert.ok(total > 20);
-  assert.equal(names(p1.text).length, 20);
+  // 20 places a page; two of the same name within 30 m are one entry
+  // linking the other (issue 20), which counts as a place of the page.
+  assert.equal(names(p1.text).length + (p1.text.match(/<p class="also">/g) || []).length, 20);
   const next = p1.text.match(/href="([^"]+)" rel="next"/)[1].replace(/&amp;/g, '&');
   assert.match(next, /q=ordinateur/);
   assert.match(next, /page=2/);

@@ -205,7 +205,8 @@ test('the workshop page: registration at a glance, sessions, place, Markdown, ho
   assert.match(page.text, /<strong>4 séances de 2 h<\/strong>/); // Markdown rendered on import
   assert.match(page.text, /Organisé par <a href="\/lieux\/\d+-mediatheque-de-fontbarlettes">Médiathèque de Fontbarlettes<\/a>/);
   assert.match(page.text, /Pass numérique accepté/);
-  assert.match(page.text, /8 en tout, 3 places restantes/);
+  assert.match(page.text, /8 par séance/);
+  assert.match(page.text, /— 3 places restantes<\/li>/); // per session (issue 20)
   const elsewhere = await get(workshopPath(text, 'Prendre en main son smartphone'));
   assert.match(elsewhere.text, /<strong>Hors les murs<\/strong>/);
   assert.match(elsewhere.text, /Place de la Mairie<br>26500 Bourg-lès-Valence/);

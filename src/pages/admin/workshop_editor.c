@@ -904,8 +904,9 @@ static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *e
             : !strcmp(ok, "annulee")
                 ? "Séance annulée : elle reste affichée comme « annulée » avec son motif."
             : !strcmp(ok, "complet") ? "C'est noté : l'atelier est affiché comme complet."
-            : !strcmp(ok, "places")
-                ? "C'est noté : l'atelier n'est plus affiché comme complet."
+            : !strcmp(ok, "places")  ? "C'est noté : l'atelier n'est plus affiché comme complet."
+            : !strcmp(ok, "places-seance")
+                ? "C'est noté : les places restantes de cette séance sont affichées."
                 : "Atelier enregistré : il est visible sur les pages publiques.";
         json_object_set_new(m, "notice", json_string(msg));
     }
@@ -1117,6 +1118,7 @@ static void make_copy(req *r, json_t *rec, void *ctx)
     if (title && utf8_length(title) <= 140)
         json_object_set_new(rec, "titre", json_string(arena_printf(r->arena, "%s (copie)", title)));
     json_object_del(rec, "annulations");
+    json_object_del(rec, "places_par_date"); /* a copy starts with the workshop's seats */
     size_t i;
     json_t *s;
     json_array_foreach(json_object_get(rec, "seances"), i, s)
@@ -1152,14 +1154,18 @@ static void add_cancellation(req *r, json_t *rec, void *ctx)
     json_array_append_new(a, json_pack("{s:s, s:s}", "date", c->date, "motif", c->reason));
 }
 
-static int cancel_session(req *r, int64_t place, int64_t w)
+/*
+ * The local day ("2026-10-05") of the session the form names (seance=), of
+ * workshop w; day[0] is 0 when there is no such session. Returns its id.
+ */
+static int64_t form_session_day(req *r, int64_t w, char day[16])
 {
     const char *sid = req_form(r, "seance");
     int64_t session = sid ? id_of(sid) : 0;
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_SESSION);
     db_bind_int(s, ":session", session);
     db_bind_int(s, ":id", w);
-    char day[16] = "";
+    day[0] = '\0';
     if (session && sqlite3_step(s) == SQLITE_ROW) {
         const char *zone_name = db_col_text(s, 1);
         const tz_zone *zone = tz_zone_get(zone_name ? zone_name : "Europe/Paris");
@@ -1167,9 +1173,16 @@ static int cancel_session(req *r, int64_t place, int64_t w)
         int64_t d = tz_floor_div(tz_utc_to_local(zone, sqlite3_column_int64(s, 0)), 86400);
         int y, mo, dd;
         tz_civil_from_days(d, &y, &mo, &dd);
-        snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, dd);
+        snprintf(day, 16, "%04d-%02d-%02d", y, mo, dd);
     }
     sqlite3_reset(s);
+    return session;
+}
+
+static int cancel_session(req *r, int64_t place, int64_t w)
+{
+    char day[16];
+    int64_t session = form_session_day(r, w, day);
     if (!day[0]) return reply_error(r, 404, "Cette séance n'existe pas.");
     char *reason = trimmed(r->arena, req_form(r, "motif"));
     const char *err = !*reason ? "Indiquez le motif : il sera affiché avec la séance annulée."
@@ -1188,6 +1201,57 @@ static int cancel_session(req *r, int64_t place, int64_t w)
     cancel_ctx c = {day, reason};
     return change_stored(r, place, w, add_cancellation, &c, "workshop_session_cancelled",
                          arena_printf(r->arena, "%s : %s", day, reason), false, "annulee");
+}
+
+typedef struct seats_ctx {
+    const char *date;
+    long left; /* -1: back to the workshop's figure */
+} seats_ctx;
+
+/* The seats of one day in "places_par_date" (docs/workshops-format.md). */
+static void set_session_seats(req *r, json_t *rec, void *ctx)
+{
+    (void)r;
+    seats_ctx *c = ctx;
+    json_t *a = json_object_get(rec, "places_par_date");
+    if (!json_is_array(a)) {
+        a = json_array();
+        json_object_set_new(rec, "places_par_date", a);
+    }
+    for (size_t i = json_array_size(a); i-- > 0;) {
+        const char *d = json_string_value(json_object_get(json_array_get(a, i), "date"));
+        if (d && !strcmp(d, c->date)) json_array_remove(a, i);
+    }
+    if (c->left >= 0)
+        json_array_append_new(
+            a, json_pack("{s:s, s:i}", "date", c->date, "places_restantes", (int)c->left));
+}
+
+/* POST …/places-seance: the seats left of one session (empty: the workshop's). */
+static int session_seats(req *r, int64_t place, int64_t w)
+{
+    char day[16];
+    int64_t session = form_session_day(r, w, day);
+    if (!day[0]) return reply_error(r, 404, "Cette séance n'existe pas.");
+    char *text = trimmed(r->arena, req_form(r, "places_restantes"));
+    char *end = NULL;
+    long left = *text ? strtol(text, &end, 10) : -1;
+    if (*text && (*end || left < 0 || left > 10000)) {
+        json_t *stored = workshop_import_record_of(db_reader(r->app->db), w, NULL);
+        json_t *values = values_of_record(stored);
+        json_decref(stored);
+        json_t *extra =
+            json_pack("{s:I, s:s, s:s}", "seats_session", (json_int_t)session, "seats_error",
+                      "Places restantes : un nombre entier de 0 à 10000, ou vide pour le nombre de "
+                      "l'atelier.",
+                      "seats_value", text);
+        r->status = 400;
+        return form_page(r, place, w, values, NULL, NULL, extra);
+    }
+    seats_ctx c = {day, left};
+    return change_stored(r, place, w, set_session_seats, &c, "workshop_session_seats",
+                         arena_printf(r->arena, "%s : %s", day, *text ? text : "atelier"), false,
+                         "places-seance");
 }
 
 int page_admin_workshop_new_post(req *r)
@@ -1210,6 +1274,7 @@ int page_admin_workshop_post(req *r)
                              arena_printf(r->arena, "copie de workshop:%lld", (long long)w), true,
                              "copie");
     if (!strcmp(action, "annuler-seance")) return cancel_session(r, place, w);
+    if (!strcmp(action, "places-seance")) return session_seats(r, place, w);
     if (!strcmp(action, "complet")) {
         bool full = req_form(r, "complet") && !strcmp(req_form(r, "complet"), "1");
         return change_stored(r, place, w, toggle_full, &full,
