@@ -341,6 +341,7 @@ typedef struct parser {
     hours_error *err;
     bool failed;
     bool tolerated; /* a hand-typed form was read (see hours_tolerated) */
+    bool bare_hour; /* the last time read was a bare hour ("16" in "16-16") */
 } parser;
 
 static void advance(parser *p)
@@ -529,6 +530,7 @@ static int parse_time(parser *p, int max_hours)
     }
     int hours = start.value, minutes = 0;
     advance(p);
+    p->bare_hour = false;
     if (p->tok.kind == T_COLON) {
         advance(p);
         if (p->tok.kind != T_NUM || p->tok.digits != 2) {
@@ -559,6 +561,7 @@ static int parse_time(parser *p, int max_hours)
         advance(p);
     } else {
         p->tolerated = true; /* a bare hour: "10-12" */
+        p->bare_hour = true;
     }
     if ((word_is(&p->tok, "a") || word_is(&p->tok, "p")) && dotted_meridiem(p)) {
         bool pm = word_is(&p->tok, "p");
@@ -658,8 +661,17 @@ static bool parse_time_range(parser *p, rule *r)
         return false;
     }
     advance(p);
+    bool bare_start = p->bare_hour;
+    size_t end_at = p->tok.pos;
     int end = parse_time(p, 48);
     if (end < 0) return false;
+    if (end == start && bare_start && p->bare_hour) {
+        /* opening_hours.js reads "16-16" as nothing at all, "16:00-16:00" as 24 hours */
+        fail_at(p, end_at,
+                "plage de %d h à %d h ambiguë : écrivez « %02d:00-%02d:00 » pour 24 heures",
+                start / 60, start / 60, start / 60, start / 60);
+        return false;
+    }
     if (end <= start) end += MINUTES_PER_DAY;
     (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
     if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
@@ -1099,6 +1111,17 @@ static bool parse_dates(parser *p, rule *r)
             } else {
                 size_t at = p->tok.pos;
                 if (!parse_date_point(p, &d->to)) return false;
+                token bracket = peek(p);
+                if (d->to.day == 0 && is_weekday(&p->tok) && bracket.kind == T_LBRACKET) {
+                    /* "Dec 20-Dec Su[-1]": a day given by its weekday ends the range */
+                    fail_at(
+                        p, p->tok.pos,
+                        "fin de plage donnée par un jour de semaine (« %s %s[…] ») non "
+                        "prise en charge : indiquez la date",
+                        month_osm[d->to.month - 1],
+                        weekday_osm[lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word)]);
+                    return false;
+                }
                 if (d->to.year && !d->from.year) {
                     fail_at(p, at, "année de fin sans année de début");
                     return false;

@@ -564,6 +564,11 @@ static const struct {
     {"week 40-30", "position 9 : plage de semaines à l'envers (40 puis 30) : écrivez « week "
                    "40-53,01-30 »"},
     {"week 01-53/1 Mo 10:00-12:00", "position 12 : pas de semaines de 2 au moins (omettez « /1 »)"},
+    /* Forms opening_hours.js reads otherwise than one would guess (its test suite). */
+    {"Mo-Fr 10:00-19:00; Sa 16-16",
+     "position 26 : plage de 16 h à 16 h ambiguë : écrivez « 16:00-16:00 » pour 24 heures"},
+    {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
+                                  "(« Dec Su[…] ») non prise en charge : indiquez la date"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
     {"Mo-Fr 09:00-12:00, &", "position 20 : jour ou date attendu après « , », trouvé « & »"},
     {"Mo 13pm-14:00", "position 4 : heure invalide avec pm (13)"},
