@@ -79,7 +79,10 @@ typedef struct rule {
     int nth_offset; /* "Su[-1] -1 day": the selected days move by this many days */
     bool holiday;   /* PH is listed with the weekdays */
     bool school;    /* SH is listed with the weekdays */
-    bool always;    /* written "24/7" */
+    /* "SH Mo-Fr", "PH We,Fr": the holidays AND those weekdays (no comma
+     * between them), instead of the holidays OR the weekdays. */
+    bool holiday_and;
+    bool always; /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
     int state;
@@ -691,30 +694,50 @@ static bool parse_time_range(parser *p, rule *r)
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
+/*
+ * An open end followed by other ranges of its rule ends where the next of
+ * them that starts after it starts, as in opening_hours.js: "07:00+,12:00-16:00"
+ * is unknown from 07:00 to 12:00, then open until 16:00. A later range that
+ * starts before the open end and runs into it ("17:00+,13:00-02:00") is
+ * refused: opening_hours.js reads it in ways of its own.
+ */
+static bool cut_open_ends(parser *p, rule *r, size_t at)
+{
+    for (int i = 0; i < r->time_count; i++) {
+        time_range *t = &r->times[i];
+        if (!t->open_end) continue;
+        for (int j = i + 1; j < r->time_count; j++) {
+            const time_range *later = &r->times[j];
+            if (later->start > t->start && later->start < t->end) {
+                t->end = later->start;
+            } else if (later->start <= t->start && later->end > t->start) {
+                fail_at(p, at,
+                        "une plage chevauche la fin ouverte « %02d:%02d+ » qui la précède : "
+                        "écrivez les plages dans l'ordre de la journée",
+                        t->start / 60 % 24, t->start % 60);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static bool parse_times(parser *p, rule *r)
 {
+    size_t at = p->tok.pos;
     for (;;) {
-        if (r->time_count && r->times[r->time_count - 1].open_end) {
-            /* opening_hours.js ends such an open end in ways of its own
-             * ("07:00+,12:00-16:00" closes at 16:00): refuse rather than guess. */
-            const time_range *t = &r->times[r->time_count - 1];
-            fail_at(p, p->tok.pos,
-                    "une fin ouverte (« %02d:%02d+ ») doit être la dernière plage de sa règle",
-                    t->start / 60 % 24, t->start % 60);
-            return false;
-        }
         skip_de(p);
         if (!parse_time_range(p, r)) return false;
         token next = peek(p);
         if (p->tok.kind == T_COMMA) {
-            if (!time_follows(p, &next)) return true; /* ", Sa …": an additional rule */
+            if (!time_follows(p, &next)) return cut_open_ends(p, r, at); /* ", Sa …" */
             advance(p);
         } else if ((is_and_word(&p->tok) || p->tok.kind == T_SLASH) &&
                    time_follows(p, &next)) { /* "9h-12h et de 14h à 17h", "… / 14h-17h" */
             p->tolerated = true;
             advance(p);
         } else if (!starts_loose_time(p, &p->tok)) {
-            return true;
+            return cut_open_ends(p, r, at);
         }
     }
 }
@@ -830,12 +853,26 @@ static bool parse_nth(parser *p, rule *r, int day)
 static bool parse_weekdays(parser *p, rule *r)
 {
     for (;;) {
-        if (p->tok.kind == T_WORD && strcmp(p->tok.word, "ph") == 0) {
-            r->holiday = true;
+        if (is_holiday_word(&p->tok)) {
+            if (r->holiday_and) {
+                fail_at(p, p->tok.pos,
+                        "jours fériés ou vacances après les jours de semaine qu'ils filtrent : "
+                        "écrivez-les d'abord (« PH,SH Mo-Fr »)");
+                return false;
+            }
+            if (strcmp(p->tok.word, "ph") == 0)
+                r->holiday = true;
+            else
+                r->school = true;
             advance(p);
-        } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "sh") == 0) {
-            r->school = true;
-            advance(p);
+            token after = peek(p);
+            if (!r->weekdays &&
+                (is_weekday(&p->tok) || (p->tok.kind == T_COLON && is_weekday(&after)))) {
+                /* "SH Mo-Fr", "PH: We,Fr": school holidays that fall Monday to Friday */
+                if (p->tok.kind == T_COLON) advance(p);
+                r->holiday_and = true;
+                continue;
+            }
         } else if (is_weekday(&p->tok)) {
             bool osm = false;
             for (size_t i = 0; i < OSM_WEEKDAY_WORDS; i++)
@@ -1212,7 +1249,10 @@ static bool parse_rule(parser *p, rule *r)
         parser look = *p;
         advance(&look);
         if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
-        if (look.tok.kind == T_END) {            /* a trailing ",", as opening_hours.js tolerates */
+        if ((r->explicit_state || r->comment) && look.tok.kind == T_NUM && !is_year(&look.tok) &&
+            starts_loose_time(&look, &look.tok))
+            return true; /* "13:00-17:00 open, 17:00+": an additional rule for every day */
+        if (look.tok.kind == T_END) { /* a trailing ",", as opening_hours.js tolerates */
             p->tolerated = true;
             p->tok = look.tok;
             return true;
@@ -1404,7 +1444,13 @@ static void put_nth(buf *b, int day, uint16_t bits, int offset)
     put_day_offset(b, offset);
 }
 
-static void put_rule(buf *b, const rule *r)
+static bool rule_has_selectors(const rule *r)
+{
+    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
+           r->school;
+}
+
+static void put_rule(buf *b, const rule *r, bool state_before_time)
 {
     size_t start = b->len;
     for (int i = 0; i < r->year_count; i++) {
@@ -1440,6 +1486,9 @@ static void put_rule(buf *b, const rule *r)
     if (r->weekdays || r->holiday || r->school) {
         separate(b, start);
         bool first = true;
+        if (r->holiday_and) { /* "PH,SH Mo-Fr" */
+            buf_puts(b, r->holiday && r->school ? "PH,SH " : r->holiday ? "PH " : "SH ");
+        }
         unsigned every = 0; /* the weekdays selected every week */
         for (int d = 0; d < 7; d++)
             if ((r->weekdays & (1u << d)) && r->nth[d] == NTH_ALL) every |= 1u << d;
@@ -1463,8 +1512,8 @@ static void put_rule(buf *b, const rule *r)
             first = false;
             put_nth(b, d, r->nth[d], r->nth_offset);
         }
-        if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
-        if (r->school) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
+        if (r->holiday && !r->holiday_and) buf_puts(b, first ? "PH" : ",PH");
+        if (r->school && !r->holiday_and) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
     }
     if (r->always) {
         separate(b, start);
@@ -1494,7 +1543,10 @@ static void put_rule(buf *b, const rule *r)
     }
     /* The state is printed only when it is not what the rest implies. */
     bool implied = r->comment ? r->state == STATE_UNKNOWN : r->state == STATE_OPEN;
-    if (!implied || (r->explicit_state && b->len == start)) {
+    /* state_before_time: an additional rule that starts with a time follows
+     * ("13:00-17:00 open, 17:00+"); without the state, its time would read
+     * as one more range of this rule. */
+    if (!implied || (r->explicit_state && b->len == start) || (state_before_time && !r->comment)) {
         separate(b, start);
         buf_puts(b, r->state == STATE_OPEN ? "open" : r->state == STATE_CLOSED ? "off" : "unknown");
     }
@@ -1513,7 +1565,10 @@ char *hours_normalise(const hours_schedule *schedule)
             buf_puts(&b, r->kind == RULE_NORMAL       ? "; "
                          : r->kind == RULE_ADDITIONAL ? ", "
                                                       : " || ");
-        put_rule(&b, r);
+        const rule *next = i + 1 < schedule->count ? &schedule->rules[i + 1] : NULL;
+        put_rule(&b, r,
+                 next && next->kind == RULE_ADDITIONAL && !rule_has_selectors(next) &&
+                     !next->always && next->time_count > 0);
     }
     if (!b.data) buf_puts(&b, "");
     return buf_steal(&b);
@@ -1711,12 +1766,6 @@ static bool weekday_matches(const rule *r, const day_facts *f)
     return nth_matches(r->nth[weekday], year, month, day);
 }
 
-static bool rule_has_selectors(const rule *r)
-{
-    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
-           r->school;
-}
-
 /* Whether the rule's date selectors (all kinds must agree) select this day. */
 static bool rule_matches(const rule *r, const day_facts *f)
 {
@@ -1732,6 +1781,8 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
+    if (r->holiday_and)
+        return weekday_matches(r, f) && ((r->holiday && f->holiday) || (r->school && f->school));
     if (r->weekdays || r->holiday || r->school)
         return weekday_matches(r, f) || (r->holiday && f->holiday) || (r->school && f->school);
     return true;

@@ -203,6 +203,31 @@ static const struct {
      "2026-12-22T23:59/24:00\n2026-12-23T00:00/16:00\n2026-12-23T16:00/24:00 unknown"},
     {"Mo 17:00+; Tu 10:00-12:00", "", "2026-12-21",
      "2026-12-21T17:00/24:00 unknown\n2026-12-22T10:00/12:00"},
+    /* An open end followed by other ranges ends where the next later one starts. */
+    {"Mo 07:00+,12:00-16:00", "", "2026-12-21",
+     "2026-12-21T07:00/12:00 unknown\n2026-12-21T12:00/16:00"},
+    {"Mo 06:45-07:00+,05:00-06:00,13:00-16:00", "", "2026-12-21",
+     "2026-12-21T05:00/06:00\n2026-12-21T06:45/07:00\n2026-12-21T07:00/13:00 unknown\n"
+     "2026-12-21T13:00/16:00"},
+    /* An additional rule may start with a time after a state: every day. */
+    {"Mo 13:00-17:00 open, 17:00+", "", "2026-12-21",
+     "2026-12-21T00:00/03:00 unknown\n2026-12-21T13:00/17:00\n2026-12-21T17:00/24:00 unknown\n"
+     "2026-12-22T00:00/03:00 unknown\n2026-12-22T17:00/24:00 unknown\n"
+     "2026-12-23T00:00/03:00 unknown\n2026-12-23T17:00/24:00 unknown\n"
+     "2026-12-24T00:00/03:00 unknown\n2026-12-24T17:00/24:00 unknown\n"
+     "2026-12-25T00:00/03:00 unknown\n2026-12-25T17:00/24:00 unknown\n"
+     "2026-12-26T00:00/03:00 unknown\n2026-12-26T17:00/24:00 unknown\n"
+     "2026-12-27T00:00/03:00 unknown\n2026-12-27T17:00/24:00 unknown"},
+    /* Holidays then weekdays without a comma: the holidays that fall on those
+     * weekdays (zone A's Christmas holidays start on Saturday 19 December 2026). */
+    {"SH Mo-Fr 10:00-12:00", "69", "2026-12-21",
+     "2026-12-21T10:00/12:00\n2026-12-22T10:00/12:00\n2026-12-23T10:00/12:00\n"
+     "2026-12-24T10:00/12:00\n2026-12-25T10:00/12:00"},
+    {"SH Mo-Fr 10:00-12:00", "69", "2026-12-14", ""},
+    {"SH: Sa 10:00-12:00", "69", "2026-12-21", "2026-12-26T10:00/12:00"},
+    {"Mo 12:00+,18:00-19:00", "", "2026-12-21",
+     "2026-12-21T12:00/18:00 unknown\n2026-12-21T18:00/19:00"},
+    {"PH We,Fr", "", "2026-12-21", "2026-12-25T00:00/24:00"},
     /* nth weekday of the month: 23 December 2026 is the 4th Wednesday and the
      * second-to-last, 26 the last Saturday; 3 June the first Wednesday. */
     {"We[1] 10:00-12:00", "", "2026-12-21", ""},
@@ -469,6 +494,10 @@ static const struct {
     {"2026 Dec 24-24 off", "2026 Dec 24 off"},
     {"mercredi[1] 9h-12h", "We[1] 09:00-12:00"},
     {"Mo 17:00-late", "Mo 17:00+"},
+    {"13:00-17:00 open, 17:00+", "13:00-17:00 open, 17:00+"},
+    {"07:00+,12:00-16:00", "07:00+,12:00-16:00"},
+    {"SH: Mo-Fr", "SH Mo-Fr"},
+    {"PH,SH We,Fr 10:00-12:00", "PH,SH We,Fr 10:00-12:00"},
     /* Hand-typed forms (hours_tolerated): French, English, German. */
     {"Mo-Fr 9-12", "Mo-Fr 09:00-12:00"},
     {"Mo-Fr 9.00-12.00", "Mo-Fr 09:00-12:00"},
@@ -544,8 +573,6 @@ static const struct {
     {"   ", "position 1 : horaires vides"},
     {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
     {"Tu 20:00-44:00+", "position 15 : fin ouverte au-delà du lendemain"},
-    {"Mo 12:00+,18:00-19:00",
-     "position 11 : une fin ouverte (« 12:00+ ») doit être la dernière plage de sa règle"},
     {"We[0] 10:00-12:00",
      "position 4 : rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin), trouvé « 0 »"},
     {"Sa[2-1] 10:00-12:00", "position 4 : plage de rangs invalide (2-1) : écrivez par exemple « "
@@ -565,6 +592,10 @@ static const struct {
                    "40-53,01-30 »"},
     {"week 01-53/1 Mo 10:00-12:00", "position 12 : pas de semaines de 2 au moins (omettez « /1 »)"},
     /* Forms opening_hours.js reads otherwise than one would guess (its test suite). */
+    {"17:00+,13:00-02:00", "position 1 : une plage chevauche la fin ouverte « 17:00+ » qui la "
+                           "précède : écrivez les plages dans l'ordre de la journée"},
+    {"SH Mo-Fr,PH", "position 10 : jours fériés ou vacances après les jours de semaine qu'ils "
+                    "filtrent : écrivez-les d'abord (« PH,SH Mo-Fr »)"},
     {"Mo-Fr 10:00-19:00; Sa 16-16",
      "position 26 : plage de 16 h à 16 h ambiguë : écrivez « 16:00-16:00 » pour 24 heures"},
     {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
