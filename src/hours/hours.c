@@ -1184,7 +1184,14 @@ static bool parse_always(parser *p)
     return true;
 }
 
-/* Selectors and times of a rule. Returns false on error; *selectors tells whether any were read. */
+/*
+ * Selectors and times of a rule. Returns false on error; *selectors tells
+ * whether any were read. Each kind (years, dates, weeks, weekdays, times)
+ * comes once, in any order, as opening_hours.js reads them ("Mo-Su week 06
+ * Feb", "00:00-24:00 week 05 Feb"); an order other than OpenStreetMap's
+ * (years, dates, weeks, weekdays, times) is a tolerated form, written back
+ * in that order.
+ */
 static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
 {
     *selectors = false;
@@ -1193,37 +1200,52 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         if (p->tok.kind == T_COLON) advance(p); /* "24/7: closed" */
         return true;
     }
-    token next = peek(p);
-    if (is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
-        if (!parse_years(p, r)) return false;
-        *selectors = true;
-        next = peek(p);
+    enum { K_YEARS = 1, K_DATES = 2, K_WEEKS = 4, K_WEEKDAYS = 8, K_TIMES = 16 };
+    unsigned seen = 0, last = 0;
+    for (;;) {
+        token next = peek(p);
+        unsigned kind = 0;
+        if (!(seen & K_YEARS) && is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
+            if (!parse_years(p, r)) return false;
+            kind = K_YEARS;
+        } else if (!(seen & K_DATES) &&
+                   (is_month(&p->tok) || is_easter(&p->tok) ||
+                    (is_year(&p->tok) && (is_month(&next) || is_easter(&next))))) {
+            if (!parse_dates(p, r)) return false;
+            kind = K_DATES;
+        } else if (!(seen & K_WEEKS) && is_week_word(&p->tok)) {
+            if (!parse_weeks(p, r)) return false;
+            kind = K_WEEKS;
+        } else if (!(seen & K_WEEKDAYS) &&
+                   (is_weekday(&p->tok) || is_holiday_word(&p->tok) ||
+                    ((word_is(&p->tok, "du") || word_is(&p->tok, "le") ||
+                      word_is(&p->tok, "les")) &&
+                     is_weekday(&next)))) { /* "du lundi au vendredi", "le samedi" */
+            if (!is_weekday(&p->tok) && !is_holiday_word(&p->tok)) {
+                p->tolerated = true;
+                advance(p);
+            }
+            if (!parse_weekdays(p, r)) return false;
+            token after = peek(p);
+            if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
+                advance(p); /* "Mo-Fr: 09:00-12:00" */
+            kind = K_WEEKDAYS;
+        } else if (!(seen & K_TIMES) && (p->tok.kind == T_NUM || word_is(&p->tok, "de")) &&
+                   !is_year(&p->tok)) {
+            skip_de(p); /* "de 9h à 12h" */
+            if (p->tok.kind != T_NUM || is_year(&p->tok)) break;
+            if (!parse_times(p, r)) return false;
+            kind = K_TIMES;
+        } else {
+            break;
+        }
+        if (kind < last) p->tolerated = true; /* written back in OpenStreetMap's order */
+        last = kind;
+        seen |= kind;
+        if (kind != K_TIMES) *selectors = true;
+        if ((kind & (K_YEARS | K_DATES | K_WEEKS)) && p->tok.kind == T_COLON)
+            advance(p); /* "Jan-Jun: Mo-Fr …" */
     }
-    if (is_month(&p->tok) || is_easter(&p->tok) ||
-        (is_year(&p->tok) && (is_month(&next) || is_easter(&next)))) {
-        if (!parse_dates(p, r)) return false;
-        *selectors = true;
-    }
-    if (is_week_word(&p->tok)) {
-        if (!parse_weeks(p, r)) return false;
-        *selectors = true;
-    }
-    if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
-    next = peek(p);
-    if ((word_is(&p->tok, "du") || word_is(&p->tok, "le") || word_is(&p->tok, "les")) &&
-        is_weekday(&next)) { /* "du lundi au vendredi", "le samedi" */
-        p->tolerated = true;
-        advance(p);
-    }
-    if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
-        if (!parse_weekdays(p, r)) return false;
-        token after = peek(p);
-        if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
-            advance(p); /* "Mo-Fr: 09:00-12:00" */
-        *selectors = true;
-    }
-    skip_de(p); /* "de 9h à 12h" */
-    if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
     return true;
 }
 
