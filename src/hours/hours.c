@@ -1185,6 +1185,33 @@ static bool parse_always(parser *p)
 }
 
 /*
+ * "Every day" as people write it: French « tous les jours », « 7j/7 »,
+ * « 7/7 », and the words opening_hours.js tolerates (daily, everyday, every
+ * day, all days, all day, täglich, always, nonstop, anytime; not "7 days",
+ * which it refuses). Returns
+ * how many tokens the phrase takes at the current token, 0 when none.
+ */
+static int every_day_phrase(const parser *p)
+{
+    static const char *const words[] = {"daily",  "everyday", "taglich",
+                                        "always", "nonstop",  "anytime"};
+    token t[4] = {p->tok};
+    for (int i = 1; i < 4; i++)
+        t[i] = lex(p->src, t[i - 1].end);
+    for (size_t i = 0; i < ARRAY_LEN(words); i++)
+        if (word_is(&t[0], words[i])) return 1;
+    if ((word_is(&t[0], "every") && word_is(&t[1], "day")) ||
+        (word_is(&t[0], "all") && (word_is(&t[1], "day") || word_is(&t[1], "days"))))
+        return 2;
+    if (word_is(&t[0], "tous") && word_is(&t[1], "les") && word_is(&t[2], "jours")) return 3;
+    if (t[0].kind != T_NUM || t[0].value != 7 || t[0].digits != 1) return 0;
+    if (t[1].kind == T_SLASH && t[2].kind == T_NUM && t[2].value == 7) return 3;
+    if (word_is(&t[1], "j") && t[2].kind == T_SLASH && t[3].kind == T_NUM && t[3].value == 7)
+        return 4;
+    return 0;
+}
+
+/*
  * Selectors and times of a rule. Returns false on error; *selectors tells
  * whether any were read. Each kind (years, dates, weeks, weekdays, times)
  * comes once, in any order, as opening_hours.js reads them ("Mo-Su week 06
@@ -1205,7 +1232,16 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
     for (;;) {
         token next = peek(p);
         unsigned kind = 0;
-        if (!(seen & K_YEARS) && is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
+        int phrase = seen & K_WEEKDAYS ? 0 : every_day_phrase(p);
+        if (phrase) { /* "tous les jours", "7j/7", "daily": Mo-Su */
+            for (int i = 0; i < phrase; i++)
+                advance(p);
+            r->weekdays = 0x7F;
+            for (int d = 0; d < 7; d++)
+                r->nth[d] = NTH_ALL;
+            p->tolerated = true;
+            kind = K_WEEKDAYS;
+        } else if (!(seen & K_YEARS) && is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
             if (!parse_years(p, r)) return false;
             kind = K_YEARS;
         } else if (!(seen & K_DATES) &&

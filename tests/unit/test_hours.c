@@ -503,6 +503,13 @@ static const struct {
     {"Mo-Su week 06 Feb", "Feb week 06 Mo-Su"},
     {"00:00-24:00 week 05 Feb", "Feb week 05 00:00-24:00"},
     {"10:00-12:00 Mo-Fr", "Mo-Fr 10:00-12:00"},
+    /* Every day, as people write it. */
+    {"tous les jours 9h-12h", "Mo-Su 09:00-12:00"},
+    {"7j/7 10:00-18:00", "Mo-Su 10:00-18:00"},
+    {"7/7", "Mo-Su"},
+    {"daily 10:00-12:00", "Mo-Su 10:00-12:00"},
+    {"every day", "Mo-Su"},
+    {"nonstop", "Mo-Su"},
     {"07:00+,12:00-16:00", "07:00+,12:00-16:00"},
     {"SH: Mo-Fr", "SH Mo-Fr"},
     {"PH,SH We,Fr 10:00-12:00", "PH,SH We,Fr 10:00-12:00"},
@@ -642,6 +649,7 @@ TEST(tolerated)
         {"Feb week 06 Mo-Su 10:00-12:00", false},
         {"Mo-Su week 06 Feb 10:00-12:00", true}, /* selectors out of order */
         {"10:00-12:00 Mo-Fr", true},
+        {"tous les jours 10:00-12:00", true},
         {"Mo-Fr 9h-12h", true},
         {"Mo-Fr 10-12", true},
         {"Mo-Fr 10.00-12.00", true},
