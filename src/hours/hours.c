@@ -1228,6 +1228,7 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         return true;
     }
     enum { K_YEARS = 1, K_DATES = 2, K_WEEKS = 4, K_WEEKDAYS = 8, K_TIMES = 16 };
+    enum { K_STATE = 32, K_COMMENT = 64 };
     unsigned seen = 0, last = 0;
     for (;;) {
         token next = peek(p);
@@ -1272,13 +1273,32 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             if (p->tok.kind != T_NUM || is_year(&p->tok)) break;
             if (!parse_times(p, r)) return false;
             kind = K_TIMES;
+        } else if (!(seen & K_STATE) && p->tok.kind == T_WORD &&
+                   lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
+            /* the state, also before the selectors ("open We 10:00-16:00") */
+            if (seen & K_COMMENT) { /* opening_hours.js then ignores the state */
+                fail_at(p, p->tok.pos,
+                        "état après le commentaire : écrivez l'état d'abord (« %s \"…\" »)",
+                        p->tok.word);
+                return false;
+            }
+            r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
+            r->explicit_state = true;
+            advance(p);
+            if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
+            kind = K_STATE;
+        } else if (!(seen & K_COMMENT) && p->tok.kind == T_COMMENT) {
+            /* the comment, also before the rest ("We \"sur rendez-vous\" 10:00-16:00") */
+            r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
+            advance(p);
+            kind = K_COMMENT;
         } else {
             break;
         }
         if (kind < last) p->tolerated = true; /* written back in OpenStreetMap's order */
         last = kind;
         seen |= kind;
-        if (kind != K_TIMES) *selectors = true;
+        if (kind < K_TIMES) *selectors = true;
         if ((kind & (K_YEARS | K_DATES | K_WEEKS)) && p->tok.kind == T_COLON)
             advance(p); /* "Jan-Jun: Mo-Fr …" */
     }
@@ -1289,15 +1309,17 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
 static bool parse_rule(parser *p, rule *r)
 {
     bool selectors;
-    if (!parse_selectors_and_times(p, r, &selectors)) return false;
     r->state = STATE_OPEN;
-    if (p->tok.kind == T_WORD && lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
+    if (!parse_selectors_and_times(p, r, &selectors)) return false;
+    if (r->comment && !r->explicit_state) r->state = STATE_UNKNOWN; /* as opening_hours.js */
+    if (!r->explicit_state && p->tok.kind == T_WORD &&
+        lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
         r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
         r->explicit_state = true;
         advance(p);
         if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
     }
-    if (p->tok.kind == T_COMMENT) {
+    if (!r->comment && p->tok.kind == T_COMMENT) {
         r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
         if (!r->explicit_state) r->state = STATE_UNKNOWN; /* as opening_hours.js */
         advance(p);

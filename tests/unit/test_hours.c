@@ -503,6 +503,10 @@ static const struct {
     {"Mo-Su week 06 Feb", "Feb week 06 Mo-Su"},
     {"00:00-24:00 week 05 Feb", "Feb week 05 00:00-24:00"},
     {"10:00-12:00 Mo-Fr", "Mo-Fr 10:00-12:00"},
+    /* A state or a comment before the selectors. */
+    {"open We 10:00-16:00", "We 10:00-16:00"},
+    {"We \"sur rendez-vous\" 10:00-16:00", "We 10:00-16:00 \"sur rendez-vous\""},
+    {"off Sa", "Sa off"},
     /* Every day, as people write it. */
     {"tous les jours 9h-12h", "Mo-Su 09:00-12:00"},
     {"7j/7 10:00-18:00", "Mo-Su 10:00-18:00"},
@@ -607,6 +611,8 @@ static const struct {
                    "40-53,01-30 »"},
     {"week 01-53/1 Mo 10:00-12:00", "position 12 : pas de semaines de 2 au moins (omettez « /1 »)"},
     /* Forms opening_hours.js reads otherwise than one would guess (its test suite). */
+    {"Mo-Fr 11:00-14:00 \"repas\" open",
+     "position 27 : état après le commentaire : écrivez l'état d'abord (« open \"…\" »)"},
     {"17:00+,13:00-02:00", "position 1 : une plage chevauche la fin ouverte « 17:00+ » qui la "
                            "précède : écrivez les plages dans l'ordre de la journée"},
     {"SH Mo-Fr,PH", "position 10 : jours fériés ou vacances après les jours de semaine qu'ils "
@@ -650,6 +656,7 @@ TEST(tolerated)
         {"Mo-Su week 06 Feb 10:00-12:00", true}, /* selectors out of order */
         {"10:00-12:00 Mo-Fr", true},
         {"tous les jours 10:00-12:00", true},
+        {"open We 10:00-16:00", true},
         {"Mo-Fr 9h-12h", true},
         {"Mo-Fr 10-12", true},
         {"Mo-Fr 10.00-12.00", true},
