@@ -35,6 +35,8 @@ enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOU
 enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
 
 /* Years or ISO weeks: from-to every step (step 1 = each). */
+/* The end of "2060+" and "2055/2" (from 2055, every other year). */
+#define YEAR_OPEN 9999
 typedef struct int_range {
     int from, to, step;
 } int_range;
@@ -142,19 +144,77 @@ static const word_value weekday_words[] = {
     {"wednesday", 2},   {"thursday", 3}, {"friday", 4},   {"saturday", 5},   {"sunday", 6},
     {"montag", 0},      {"dienstag", 1}, {"mittwoch", 2}, {"donnerstag", 3}, {"freitag", 4},
     {"samstag", 5},     {"sonntag", 6},  {"montags", 0},  {"dienstags", 1},  {"mittwochs", 2},
-    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},
+    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},   {"lunes", 0},
+    {"martes", 1},      {"jueves", 3},   {"viernes", 4},  {"domingo", 6},
 };
 /* The first seven weekday_words are OpenStreetMap's; the others are tolerated. */
 #define OSM_WEEKDAY_WORDS 7
 
 static const word_value month_words[] = {
-    {"jan", 1},      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"may", 5},
-    {"jun", 6},      {"jul", 7},       {"aug", 8},       {"sep", 9},       {"oct", 10},
-    {"nov", 11},     {"dec", 12},      {"january", 1},   {"february", 2},  {"march", 3},
-    {"april", 4},    {"june", 6},      {"july", 7},      {"august", 8},    {"september", 9},
-    {"october", 10}, {"november", 11}, {"december", 12}, {"janvier", 1},   {"fevrier", 2},
-    {"mars", 3},     {"avril", 4},     {"mai", 5},       {"juin", 6},      {"juillet", 7},
-    {"aout", 8},     {"septembre", 9}, {"octobre", 10},  {"novembre", 11}, {"decembre", 12},
+    {"jan", 1},
+    {"feb", 2},
+    {"mar", 3},
+    {"apr", 4},
+    {"may", 5},
+    {"jun", 6},
+    {"jul", 7},
+    {"aug", 8},
+    {"sep", 9},
+    {"oct", 10},
+    {"nov", 11},
+    {"dec", 12},
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
+    {"janvier", 1},
+    {"fevrier", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"mai", 5},
+    {"juin", 6},
+    {"juillet", 7},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"decembre", 12},
+    /* German, Spanish and Italian names, as opening_hours.js tolerates them */
+    {"januar", 1},
+    {"februar", 2},
+    {"marz", 3},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"dezember", 12},
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"septiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"giugno", 6},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ottobre", 10},
+    {"dicembre", 12},
 };
 
 static const word_value state_words[] = {
@@ -916,7 +976,9 @@ static bool parse_weekdays(parser *p, rule *r)
             return false;
         }
         token next = peek(p);
-        if (is_and_word(&p->tok) && is_weekday(&next)) { /* "lundi et mardi" */
+        bool ampersand = p->tok.kind == T_OTHER && p->src[p->tok.pos] == '&';
+        if ((is_and_word(&p->tok) || ampersand) &&
+            is_weekday(&next)) { /* "lundi et mardi", "Mo&We" */
             p->tolerated = true;
         } else if (p->tok.kind != T_COMMA) {
             return true;
@@ -1005,7 +1067,19 @@ static bool parse_years(parser *p, rule *r)
         int_range *y = &r->years[r->year_count++];
         if ((y->from = y->to = parse_year_number(p)) < 0) return false;
         y->step = 1;
-        if (p->tok.kind == T_DASH) {
+        if (p->tok.kind == T_PLUS) { /* "2060+": from 2060 on */
+            advance(p);
+            y->to = YEAR_OPEN;
+        } else if (p->tok.kind == T_SLASH) { /* "2055/2": from 2055, every other year */
+            advance(p);
+            if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 100) {
+                fail_expected(p, "pas d'années attendu (« /2 »)");
+                return false;
+            }
+            y->to = YEAR_OPEN;
+            y->step = p->tok.value;
+            advance(p);
+        } else if (p->tok.kind == T_DASH) {
             advance(p);
             size_t at = p->tok.pos;
             if ((y->to = parse_year_number(p)) < 0) return false;
@@ -1102,6 +1176,8 @@ static bool parse_date_point(parser *p, date_point *d)
         return false;
     }
     d->month = lookup(month_words, ARRAY_LEN(month_words), p->tok.word);
+    if (strcmp(p->tok.word, month_words[d->month - 1].word) != 0)
+        p->tolerated = true; /* "janvier", "enero": written back "Jan" */
     advance(p);
     return parse_optional_day(p, d);
 }
@@ -1540,7 +1616,10 @@ static void put_rule(buf *b, const rule *r, bool state_before_time)
         else
             buf_putc(b, ',');
         buf_printf(b, "%d", y->from);
-        if (y->to != y->from) buf_printf(b, "-%d", y->to);
+        if (y->to == YEAR_OPEN && y->step == 1)
+            buf_putc(b, '+');
+        else if (y->to != y->from && y->to != YEAR_OPEN)
+            buf_printf(b, "-%d", y->to);
         if (y->step > 1) buf_printf(b, "/%d", y->step);
     }
     for (int i = 0; i < r->date_count; i++) {
