@@ -53,6 +53,7 @@ typedef struct date_point {
 
 typedef struct date_range {
     date_point from, to;
+    int step; /* "Jan 01-31/8": every 8th day from the first (days of one month); 0 or 1: each */
 } date_range;
 
 /*
@@ -1185,13 +1186,25 @@ static bool parse_date_point(parser *p, date_point *d)
 /* "Jan-Jun", "Dec 25", "Dec 24-26", "Dec 24-Jan 02", "2026 Aug 01-Aug 20", lists with ",". */
 static bool parse_dates(parser *p, rule *r)
 {
+    int same_month = 0; /* "Dec 24,25": a day after "," takes the month before it */
     for (;;) {
         if (r->date_count == MAX_ITEMS) {
             fail_at(p, p->tok.pos, "trop de dates (%d au plus)", MAX_ITEMS);
             return false;
         }
         date_range *d = &r->dates[r->date_count++];
-        if (!parse_date_point(p, &d->from)) return false;
+        if (same_month) {
+            d->from = (date_point){.month = same_month};
+            size_t at = p->tok.pos;
+            if (!parse_optional_day(p, &d->from)) return false;
+            if (!d->from.day) {
+                fail_at(p, at, "jour du mois attendu");
+                return false;
+            }
+            p->tolerated = true; /* written back "Dec 24,Dec 25" */
+        } else if (!parse_date_point(p, &d->from)) {
+            return false;
+        }
         d->to = d->from;
         token after = peek(p);
         if (p->tok.kind == T_DASH && (d->from.easter || is_easter(&after))) {
@@ -1221,6 +1234,15 @@ static bool parse_dates(parser *p, rule *r)
                             d->from.day);
                     return false;
                 }
+                if (p->tok.kind == T_SLASH) { /* "Jan 01-31/8": every 8th day */
+                    advance(p);
+                    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 31) {
+                        fail_expected(p, "pas de jours attendu (« /2 »)");
+                        return false;
+                    }
+                    d->step = p->tok.value;
+                    advance(p);
+                }
             } else {
                 size_t at = p->tok.pos;
                 if (!parse_date_point(p, &d->to)) return false;
@@ -1243,7 +1265,12 @@ static bool parse_dates(parser *p, rule *r)
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
-        if (!is_month(&next) && !is_year(&next) && !is_easter(&next)) return true;
+        same_month = 0;
+        if (next.kind == T_NUM && next.digits <= 2 && d->to.day && !d->to.year && !d->to.easter &&
+            !starts_time(p, &next, next.end))
+            same_month = d->to.month;
+        else if (!is_month(&next) && !is_year(&next) && !is_easter(&next))
+            return true;
         advance(p);
     }
 }
@@ -1569,6 +1596,10 @@ static void put_date_range(buf *b, const date_range *d)
     /* A range of one day ("2026 Dec 24-24") is that day: normalising twice
      * must give the same text. */
     if (to_year == d->from.year && d->to.month == d->from.month && d->to.day == d->from.day) return;
+    if (d->step > 1) { /* within one month: "Dec 19-23/2" (opening_hours.js wants no month there) */
+        buf_printf(b, "-%02d/%d", d->to.day, d->step);
+        return;
+    }
     buf_putc(b, '-');
     put_date_point(b, &d->to, to_year);
 }
@@ -1897,9 +1928,12 @@ static bool date_matches(const date_range *r, const day_facts *f)
         int to_day = r->to.day ? r->to.day : days_in_month_of(to_year, r->to.month);
         int64_t start = tz_days_from_civil(r->from.year, r->from.month, from_day);
         int64_t end = tz_days_from_civil(to_year, r->to.month, to_day);
+        if (r->step > 1 && (f->days - start) % r->step != 0) return false;
         return f->days >= start && f->days <= end;
     }
     int key = f->month * 100 + f->day;
+    if (r->step > 1 && (key < from_key || key > to_key || (f->day - from_day) % r->step != 0))
+        return false; /* the parser allows a step only within one month */
     return from_key <= to_key ? (key >= from_key && key <= to_key)
                               : (key >= from_key || key <= to_key);
 }
