@@ -910,22 +910,51 @@ static bool parse_nth(parser *p, rule *r, int day)
     return true;
 }
 
+/*
+ * Public (1) or school (2) holidays at the token t, 0 when none; *tokens is
+ * how many tokens the name takes. PH and SH, and as people write them:
+ * « jours fériés », « vacances scolaires », and the English and German words
+ * opening_hours.js tolerates (public holidays, school holidays, Ferien…).
+ */
+static int holiday_phrase(const char *src, token t, int *tokens)
+{
+    static const word_value single[] = {
+        {"ph", 1},          {"sh", 2},     {"holiday", 1},       {"holidays", 1},
+        {"schulferien", 2}, {"ferien", 2}, {"schoolholiday", 2}, {"schoolholidays", 2}};
+    *tokens = 1;
+    if (t.kind != T_WORD) return 0;
+    int kind = lookup(single, ARRAY_LEN(single), t.word);
+    if (kind > 0) return kind;
+    token u = lex(src, t.end);
+    *tokens = 2;
+    if (word_is(&t, "public") && (word_is(&u, "holiday") || word_is(&u, "holidays"))) return 1;
+    if (word_is(&t, "school") && (word_is(&u, "holiday") || word_is(&u, "holidays"))) return 2;
+    if ((word_is(&t, "jours") || word_is(&t, "jour")) &&
+        (word_is(&u, "feries") || word_is(&u, "ferie")))
+        return 1;
+    if (word_is(&t, "vacances") && (word_is(&u, "scolaires") || word_is(&u, "scolaire"))) return 2;
+    return 0;
+}
+
 /* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi", "We[1]". */
 static bool parse_weekdays(parser *p, rule *r)
 {
     for (;;) {
-        if (is_holiday_word(&p->tok)) {
+        int holiday_tokens, holiday = holiday_phrase(p->src, p->tok, &holiday_tokens);
+        if (holiday) {
             if (r->holiday_and) {
                 fail_at(p, p->tok.pos,
                         "jours fériés ou vacances après les jours de semaine qu'ils filtrent : "
                         "écrivez-les d'abord (« PH,SH Mo-Fr »)");
                 return false;
             }
-            if (strcmp(p->tok.word, "ph") == 0)
+            if (holiday == 1)
                 r->holiday = true;
             else
                 r->school = true;
-            advance(p);
+            if (!is_holiday_word(&p->tok)) p->tolerated = true; /* written back PH, SH */
+            for (int i = 0; i < holiday_tokens; i++)
+                advance(p);
             token after = peek(p);
             if (!r->weekdays &&
                 (is_weekday(&p->tok) || (p->tok.kind == T_COLON && is_weekday(&after)))) {
@@ -984,7 +1013,8 @@ static bool parse_weekdays(parser *p, rule *r)
         } else if (p->tok.kind != T_COMMA) {
             return true;
         }
-        if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
+        int unused;
+        if (!is_weekday(&next) && !holiday_phrase(p->src, next, &unused)) return true;
         advance(p);
     }
 }
@@ -1333,6 +1363,7 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
     enum { K_YEARS = 1, K_DATES = 2, K_WEEKS = 4, K_WEEKDAYS = 8, K_TIMES = 16 };
     enum { K_STATE = 32, K_COMMENT = 64 };
     unsigned seen = 0, last = 0;
+    int skip;
     for (;;) {
         token next = peek(p);
         unsigned kind = 0;
@@ -1357,11 +1388,13 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             if (!parse_weeks(p, r)) return false;
             kind = K_WEEKS;
         } else if (!(seen & K_WEEKDAYS) &&
-                   (is_weekday(&p->tok) || is_holiday_word(&p->tok) ||
+                   (is_weekday(&p->tok) || holiday_phrase(p->src, p->tok, &skip) ||
                     ((word_is(&p->tok, "du") || word_is(&p->tok, "le") ||
                       word_is(&p->tok, "les")) &&
-                     is_weekday(&next)))) { /* "du lundi au vendredi", "le samedi" */
-            if (!is_weekday(&p->tok) && !is_holiday_word(&p->tok)) {
+                     (is_weekday(&next) ||
+                      holiday_phrase(p->src, next,
+                                     &skip))))) { /* "le samedi", "les jours fériés" */
+            if (!is_weekday(&p->tok) && !holiday_phrase(p->src, p->tok, &skip)) {
                 p->tolerated = true;
                 advance(p);
             }

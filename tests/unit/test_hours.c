@@ -521,6 +521,12 @@ static const struct {
     {"enero 10:00-18:00", "Jan 10:00-18:00"},
     {"giugno,Dezember", "Jun,Dec"},
     {"lunes,viernes 10:00-18:00", "Mo,Fr 10:00-18:00"},
+    /* Holidays as people write them. */
+    {"Mo-Fr 9h-12h; fermé les jours fériés", "Mo-Fr 09:00-12:00; PH off"},
+    {"Mo-Fr 9h-12h; vacances scolaires fermé", "Mo-Fr 09:00-12:00; SH off"},
+    {"public holidays 10:00-12:00", "PH 10:00-12:00"},
+    {"school holidays Mo-Fr", "SH Mo-Fr"},
+    {"Ferien Mo-Fr", "SH Mo-Fr"},
     /* Days of one month: lists and steps. */
     {"Dec 24,25 off", "Dec 24,Dec 25 off"},
     {"Jan 01,3,9", "Jan 01,Jan 03,Jan 09"},
@@ -677,6 +683,7 @@ TEST(tolerated)
         {"tous les jours 10:00-12:00", true},
         {"open We 10:00-16:00", true},
         {"janvier Mo 10:00-12:00", true},
+        {"Mo-Fr 10:00-12:00; jours fériés off", true},
         {"Jan Mo 10:00-12:00", false},
         {"Mo-Fr 9h-12h", true},
         {"Mo-Fr 10-12", true},
