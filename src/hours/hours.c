@@ -1237,15 +1237,19 @@ static bool parse_dates(parser *p, rule *r)
         }
         d->to = d->from;
         token after = peek(p);
-        if (p->tok.kind == T_DASH && (d->from.easter || is_easter(&after))) {
+        bool with_easter = d->from.easter || is_easter(&after);
+        if (p->tok.kind == T_DASH && with_easter && (d->from.year || is_year(&after))) {
             fail_at(p, p->tok.pos,
-                    "plage de dates avec Pâques non prise en charge : indiquez les "
-                    "jours, par exemple « easter -2 days,easter +1 day »");
+                    "plage de dates avec Pâques et une année non prise en charge : "
+                    "écrivez-la sans l'année");
             return false;
         }
         if (p->tok.kind == T_DASH) {
             advance(p);
-            if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
+            if (p->tok.kind == T_NUM && !is_year(&p->tok) && d->from.easter) {
+                fail_expected(p, "mois ou « easter » attendu");
+                return false;
+            } else if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
                 if (d->from.day == 0) {
                     fail_expected(p, "mois attendu");
                     return false;
@@ -1628,6 +1632,12 @@ static void put_date_range(buf *b, const date_range *d)
     }
     /* A range of one day ("2026 Dec 24-24") is that day: normalising twice
      * must give the same text. */
+    if (d->from.easter || d->to.easter) {
+        if (d->from.easter && d->to.easter && d->from.offset == d->to.offset) return;
+        buf_putc(b, '-');
+        put_date_point(b, &d->to, 0);
+        return;
+    }
     if (to_year == d->from.year && d->to.month == d->from.month && d->to.day == d->from.day) return;
     if (d->step > 1) { /* within one month: "Dec 19-23/2" (opening_hours.js wants no month there) */
         buf_printf(b, "-%02d/%d", d->to.day, d->step);
@@ -1946,12 +1956,34 @@ static int days_in_month_of(int year, int month)
  * A date range with a year is one stretch of days ("2026 Dec 24-Jan 02" ends
  * in 2027); without, it recurs each year and may wrap over New Year ("Nov-Feb").
  */
+/*
+ * The month * 100 + day of a date point in a year. An Easter day that ends a
+ * range ends it at its midnight, as opening_hours.js reads it:
+ * "easter -2 days-easter +2 days" is Good Friday to Easter Monday.
+ */
+static int date_key(const date_point *d, int year, bool end)
+{
+    if (!d->easter) return d->month * 100 + (d->day ? d->day : end ? 31 : 1);
+    int month, day, y;
+    hours_easter(year, &month, &day);
+    tz_civil_from_days(tz_days_from_civil(year, month, day) + d->offset - (end ? 1 : 0), &y, &month,
+                       &day);
+    return month * 100 + day;
+}
+
 static bool date_matches(const date_range *r, const day_facts *f)
 {
-    if (r->from.easter) { /* the parser allows no range there */
+    bool single = r->from.easter && r->to.easter && r->from.offset == r->to.offset;
+    if (single) {
         int month, day;
         hours_easter(f->year, &month, &day);
         return f->days == tz_days_from_civil(f->year, month, day) + r->from.offset;
+    }
+    if (r->from.easter || r->to.easter) { /* no year: the parser refuses one */
+        int from_key = date_key(&r->from, f->year, false), to_key = date_key(&r->to, f->year, true);
+        int key = f->month * 100 + f->day;
+        return from_key <= to_key ? (key >= from_key && key <= to_key)
+                                  : (key >= from_key || key <= to_key);
     }
     int from_day = r->from.day ? r->from.day : 1;
     int from_key = r->from.month * 100 + from_day;

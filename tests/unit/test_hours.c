@@ -230,6 +230,17 @@ static const struct {
      "2026-02-05T00:00/24:00\n2026-02-06T00:00/24:00\n2026-02-07T00:00/24:00\n"
      "2026-02-08T00:00/24:00"},
     {"2026+ Mo 10:00-12:00", "", "2026-12-21", "2026-12-21T10:00/12:00"},
+    /* Easter in a range: an Easter day that ends it ends it at its midnight
+     * (opening_hours.js); Easter 2025 is 20 April. */
+    {"easter -2 days-easter +2 days 10:00-11:00", "", "2025-04-14",
+     "2025-04-18T10:00/11:00\n2025-04-19T10:00/11:00\n2025-04-20T10:00/11:00"},
+    {"easter -2 days-easter +2 days 10:00-11:00", "", "2025-04-21", "2025-04-21T10:00/11:00"},
+    {"Apr 15-easter 10:00-11:00", "", "2025-04-14",
+     "2025-04-15T10:00/11:00\n2025-04-16T10:00/11:00\n2025-04-17T10:00/11:00\n"
+     "2025-04-18T10:00/11:00\n2025-04-19T10:00/11:00"},
+    {"easter-Apr 17 10:00-11:00", "", "2025-04-14",
+     "2025-04-14T10:00/11:00\n2025-04-15T10:00/11:00\n2025-04-16T10:00/11:00\n"
+     "2025-04-17T10:00/11:00\n2025-04-20T10:00/11:00"},
     {"Dec 20-31/3 10:00-11:00", "", "2026-12-21", "2026-12-23T10:00/11:00\n2026-12-26T10:00/11:00"},
     {"2026 Dec 20-31/3 10:00-11:00", "", "2026-12-21",
      "2026-12-23T10:00/11:00\n2026-12-26T10:00/11:00"},
@@ -655,11 +666,8 @@ static const struct {
     {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
     {"week 54 off", "position 6 : numéro de semaine attendu (01 à 53), trouvé « 54 »"},
     {"2026-2024 off", "position 6 : plage d'années à l'envers"},
-    {"easter -2 days-easter +1 day off", "position 15 : plage de dates avec Pâques non prise en "
-                                         "charge : indiquez les jours, par exemple « easter -2 "
-                                         "days,easter +1 day »"},
-    {"Mar 01-easter off", "position 7 : plage de dates avec Pâques non prise en charge : indiquez "
-                          "les jours, par exemple « easter -2 days,easter +1 day »"},
+    {"2026 Mar 01-easter off", "position 12 : plage de dates avec Pâques et une année non prise "
+                               "en charge : écrivez-la sans l'année"},
     {"2026 easter off", "position 6 : année devant « easter » non prise en charge : écrivez « "
                         "easter » seul, chaque année"},
     {"easter +300 days off", "position 9 : décalage depuis Pâques de -80 à +200 jours"},
