@@ -85,7 +85,8 @@ typedef struct rule {
     /* "SH Mo-Fr", "PH We,Fr": the holidays AND those weekdays (no comma
      * between them), instead of the holidays OR the weekdays. */
     bool holiday_and;
-    bool always; /* written "24/7" */
+    int holiday_offset; /* "PH +1 day": the day after each public holiday (-1, 0 or +1) */
+    bool always;        /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
     int state;
@@ -955,6 +956,22 @@ static bool parse_weekdays(parser *p, rule *r)
             if (!is_holiday_word(&p->tok)) p->tolerated = true; /* written back PH, SH */
             for (int i = 0; i < holiday_tokens; i++)
                 advance(p);
+            if (holiday == 1) { /* "PH +1 day", "PH -1 day": the day after, before */
+                size_t at;
+                if (!parse_day_offset(p, &r->holiday_offset, &at)) return false;
+                if (r->holiday_offset < -1 || r->holiday_offset > 1) {
+                    fail_at(p, at, "décalage des jours fériés d'un jour au plus (« PH +1 day »)");
+                    return false;
+                }
+                if (r->holiday_offset && (r->weekdays || r->school)) {
+                    fail_at(
+                        p, at,
+                        "décalage des jours fériés dans une liste de jours non pris en charge : "
+                        "écrivez « PH %+d day » seul, ou suivi des jours qu'il filtre",
+                        r->holiday_offset);
+                    return false;
+                }
+            }
             token after = peek(p);
             if (!r->weekdays &&
                 (is_weekday(&p->tok) || (p->tok.kind == T_COLON && is_weekday(&after)))) {
@@ -1719,8 +1736,10 @@ static void put_rule(buf *b, const rule *r, bool state_before_time)
     if (r->weekdays || r->holiday || r->school) {
         separate(b, start);
         bool first = true;
-        if (r->holiday_and) { /* "PH,SH Mo-Fr" */
-            buf_puts(b, r->holiday && r->school ? "PH,SH " : r->holiday ? "PH " : "SH ");
+        if (r->holiday_and) { /* "PH,SH Mo-Fr", "PH -1 day Mo-We" */
+            buf_puts(b, r->holiday && r->school ? "PH,SH" : r->holiday ? "PH" : "SH");
+            put_day_offset(b, r->holiday_offset);
+            buf_putc(b, ' ');
         }
         unsigned every = 0; /* the weekdays selected every week */
         for (int d = 0; d < 7; d++)
@@ -1745,7 +1764,10 @@ static void put_rule(buf *b, const rule *r, bool state_before_time)
             first = false;
             put_nth(b, d, r->nth[d], r->nth_offset);
         }
-        if (r->holiday && !r->holiday_and) buf_puts(b, first ? "PH" : ",PH");
+        if (r->holiday && !r->holiday_and) {
+            buf_puts(b, first ? "PH" : ",PH");
+            put_day_offset(b, r->holiday_offset);
+        }
         if (r->school && !r->holiday_and) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
     }
     if (r->always) {
@@ -1923,9 +1945,10 @@ int hours_context_init(hours_context *ctx, const char *departement, const char *
 typedef struct day_facts {
     int64_t days; /* since 1970-01-01 */
     int year, month, day, weekday, week;
-    const char *holiday; /* the public holiday's name, or NULL */
-    const char *school;  /* the school holiday's name, or NULL (only when asked) */
-    bool school_known;   /* the day lies within the school calendar (only when asked) */
+    const char *holiday;                /* the public holiday's name, or NULL */
+    const char *school;                 /* the school holiday's name, or NULL (only when asked) */
+    bool holiday_before, holiday_after; /* yesterday, tomorrow is a public holiday */
+    bool school_known; /* the day lies within the school calendar (only when asked) */
 } day_facts;
 
 static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
@@ -1935,6 +1958,11 @@ static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
     f.weekday = tz_weekday(days);
     f.week = hours_iso_week(f.year, f.month, f.day);
     f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
+    int y, m, d;
+    tz_civil_from_days(days - 1, &y, &m, &d);
+    f.holiday_before = hours_public_holiday(ctx->departement, y, m, d) != NULL;
+    tz_civil_from_days(days + 1, &y, &m, &d);
+    f.holiday_after = hours_public_holiday(ctx->departement, y, m, d) != NULL;
     if (school)
         f.school = hours_school_holiday(ctx->departement, f.year, f.month, f.day, &f.school_known);
     return f;
@@ -2039,10 +2067,13 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
+    bool ph = r->holiday_offset > 0   ? f->holiday_before
+              : r->holiday_offset < 0 ? f->holiday_after
+                                      : f->holiday != NULL;
     if (r->holiday_and)
-        return weekday_matches(r, f) && ((r->holiday && f->holiday) || (r->school && f->school));
+        return weekday_matches(r, f) && ((r->holiday && ph) || (r->school && f->school));
     if (r->weekdays || r->holiday || r->school)
-        return weekday_matches(r, f) || (r->holiday && f->holiday) || (r->school && f->school);
+        return weekday_matches(r, f) || (r->holiday && ph) || (r->school && f->school);
     return true;
 }
 

@@ -230,6 +230,11 @@ static const struct {
      "2026-02-05T00:00/24:00\n2026-02-06T00:00/24:00\n2026-02-07T00:00/24:00\n"
      "2026-02-08T00:00/24:00"},
     {"2026+ Mo 10:00-12:00", "", "2026-12-21", "2026-12-21T10:00/12:00"},
+    /* The day after, before a public holiday (Christmas is Friday 25 December 2026). */
+    {"PH +1 day 10:00-11:00", "", "2026-12-21", "2026-12-26T10:00/11:00"},
+    {"PH -1 day 10:00-11:00", "", "2026-12-21", "2026-12-24T10:00/11:00"},
+    {"PH -1 day Mo-Th 10:00-11:00", "", "2026-12-28", "2026-12-31T10:00/11:00"},
+    {"PH -1 day Mo-We 10:00-11:00", "", "2026-12-28", ""},
     /* Easter in a range: an Easter day that ends it ends it at its midnight
      * (opening_hours.js); Easter 2025 is 20 April. */
     {"easter -2 days-easter +2 days 10:00-11:00", "", "2025-04-14",
@@ -533,6 +538,7 @@ static const struct {
     {"giugno,Dezember", "Jun,Dec"},
     {"lunes,viernes 10:00-18:00", "Mo,Fr 10:00-18:00"},
     /* Holidays as people write them. */
+    {"PH-1day", "PH -1 day"},
     {"Mo-Fr 9h-12h; fermé les jours fériés", "Mo-Fr 09:00-12:00; PH off"},
     {"Mo-Fr 9h-12h; vacances scolaires fermé", "Mo-Fr 09:00-12:00; SH off"},
     {"public holidays 10:00-12:00", "PH 10:00-12:00"},
@@ -655,6 +661,7 @@ static const struct {
                     "filtrent : écrivez-les d'abord (« PH,SH Mo-Fr »)"},
     {"Mo-Fr 10:00-19:00; Sa 16-16",
      "position 26 : plage de 16 h à 16 h ambiguë : écrivez « 16:00-16:00 » pour 24 heures"},
+    {"PH +2 days", "position 5 : décalage des jours fériés d'un jour au plus (« PH +1 day »)"},
     {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
                                   "(« Dec Su[…] ») non prise en charge : indiquez la date"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
