@@ -1162,14 +1162,15 @@ static int max_day_of_month(int month)
  * "Dec 24: 10:00-12:00" and "Dec 24:10:00-12:00": the number is a day then
  * the selectors' colon, not the time 24:10 (opening_hours.js reads it so).
  * True when the number at the current token is followed by ':' and then by a
- * number that itself begins a time.
+ * number that itself begins a time, or by anything but minutes ("Sep 15:
+ * Th-Su", "Jan 20: off": no time has a word for its minutes).
  */
 static bool day_then_colon(const parser *p)
 {
     token colon = peek(p);
     if (colon.kind != T_COLON) return false;
     token after = lex(p->src, colon.end);
-    return starts_time(p, &after, after.end);
+    return starts_time(p, &after, after.end) || after.kind != T_NUM;
 }
 
 /* A day of the month after a month name, if there is one (not the start of a time). */

@@ -537,6 +537,9 @@ static const struct {
     {"enero 10:00-18:00", "Jan 10:00-18:00"},
     {"giugno,Dezember", "Jun,Dec"},
     {"lunes,viernes 10:00-18:00", "Mo,Fr 10:00-18:00"},
+    /* A day then the selectors' colon before a word, not a time. */
+    {"Dec 20-24: Mo-Fr 10:00-12:00", "Dec 20-Dec 24 Mo-Fr 10:00-12:00"},
+    {"Mo-Fr 10:00-12:00; Dec 24: off", "Mo-Fr 10:00-12:00; Dec 24 off"},
     /* Holidays as people write them. */
     {"PH-1day", "PH -1 day"},
     {"Mo-Fr 9h-12h; fermé les jours fériés", "Mo-Fr 09:00-12:00; PH off"},
