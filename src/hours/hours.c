@@ -1093,6 +1093,19 @@ static bool parse_weeks(parser *p, rule *r)
     }
 }
 
+/* "/2" at the current token: *step from 1 to max; false (error recorded) when malformed. */
+static bool parse_step(parser *p, int max, const char *expected, int *step)
+{
+    advance(p); /* the "/" */
+    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > max) {
+        fail_expected(p, expected);
+        return false;
+    }
+    *step = p->tok.value;
+    advance(p);
+    return true;
+}
+
 static int parse_year_number(parser *p)
 {
     if (!is_year(&p->tok) || p->tok.value < 1900 || p->tok.value > 2999) {
@@ -1119,14 +1132,8 @@ static bool parse_years(parser *p, rule *r)
             advance(p);
             y->to = YEAR_OPEN;
         } else if (p->tok.kind == T_SLASH) { /* "2055/2": from 2055, every other year */
-            advance(p);
-            if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 100) {
-                fail_expected(p, "pas d'années attendu (« /2 »)");
-                return false;
-            }
             y->to = YEAR_OPEN;
-            y->step = p->tok.value;
-            advance(p);
+            if (!parse_step(p, 100, "pas d'années attendu (« /2 »)", &y->step)) return false;
         } else if (p->tok.kind == T_DASH) {
             advance(p);
             size_t at = p->tok.pos;
@@ -1135,15 +1142,9 @@ static bool parse_years(parser *p, rule *r)
                 fail_at(p, at, "plage d'années à l'envers");
                 return false;
             }
-            if (p->tok.kind == T_SLASH) {
-                advance(p);
-                if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 100) {
-                    fail_expected(p, "pas d'années attendu (« /2 »)");
-                    return false;
-                }
-                y->step = p->tok.value;
-                advance(p);
-            }
+            if (p->tok.kind == T_SLASH &&
+                !parse_step(p, 100, "pas d'années attendu (« /2 »)", &y->step))
+                return false;
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
@@ -1286,15 +1287,9 @@ static bool parse_dates(parser *p, rule *r)
                             d->from.day);
                     return false;
                 }
-                if (p->tok.kind == T_SLASH) { /* "Jan 01-31/8": every 8th day */
-                    advance(p);
-                    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 31) {
-                        fail_expected(p, "pas de jours attendu (« /2 »)");
-                        return false;
-                    }
-                    d->step = p->tok.value;
-                    advance(p);
-                }
+                if (p->tok.kind == T_SLASH && /* "Jan 01-31/8": every 8th day */
+                    !parse_step(p, 31, "pas de jours attendu (« /2 »)", &d->step))
+                    return false;
             } else {
                 size_t at = p->tok.pos;
                 if (!parse_date_point(p, &d->to)) return false;
