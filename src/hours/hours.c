@@ -1294,7 +1294,8 @@ static bool parse_dates(parser *p, rule *r)
                 size_t at = p->tok.pos;
                 if (!parse_date_point(p, &d->to)) return false;
                 token bracket = peek(p);
-                if (d->to.day == 0 && is_weekday(&p->tok) && bracket.kind == T_LBRACKET) {
+                if (d->from.day && d->to.day == 0 && is_weekday(&p->tok) &&
+                    bracket.kind == T_LBRACKET) {
                     /* "Dec 20-Dec Su[-1]": a day given by its weekday ends the range */
                     fail_at(
                         p, p->tok.pos,

@@ -16,7 +16,8 @@
  * after the first) with the ones opening_hours.js computes for the same
  * week, in the same format. It also
  * feeds our canonical form (the first line) back to opening_hours.js, which
- * must accept it and agree: that checks hours_normalise(). Malformed
+ * must accept it and agree, and our binary must read it back unchanged: that
+ * checks hours_normalise(). Malformed
  * variants that opening_hours.js rejects ("9h-12h") are checked through the
  * canonical form only.
  *
@@ -260,6 +261,13 @@ function main() {
             fail(`opening_hours.js rejects our canonical form ${JSON.stringify(got.canonical)}: ${String(e).split('\n')[0]}`);
         }
         if (!acceptsOriginal && monday === WEEKS[0]) console.log(`note: opening_hours.js rejects ${JSON.stringify(expr)}, checked through ${JSON.stringify(got.canonical)}`);
+    });
+    // Our canonical form read back by us gives itself (what the admin area saves must
+    // read back the same): every accepted expression, once.
+    const canonicals = [...new Set(jobs.map((j, i) => results[i].canonical).filter((c) => c !== undefined))];
+    ours(command, canonicals.map((expr) => ({ expr, monday: WEEKS[0] }))).forEach((got, i) => {
+        if (got.canonical === canonicals[i]) passed++;
+        else fail(`our canonical form ${JSON.stringify(canonicals[i])} reads back as ${got.error || JSON.stringify(got.canonical)}`);
     });
     console.log(`opening_hours.js test suite: ${all.length} values, ${suite.length} accepted by opening_hours.js, ` +
         `${suite.length - refusedSuite.size} of them by Repère (${(100 * (suite.length - refusedSuite.size) / suite.length).toFixed(1)} %), ` +

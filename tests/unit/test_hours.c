@@ -547,6 +547,8 @@ static const struct {
     {"public holidays 10:00-12:00", "PH 10:00-12:00"},
     {"school holidays Mo-Fr", "SH Mo-Fr"},
     {"Ferien Mo-Fr", "SH Mo-Fr"},
+    /* A month range then an nth weekday is not a date range's end. */
+    {"Apr-Oct: Su[2] 14:00-18:00", "Apr-Oct Su[2] 14:00-18:00"},
     /* Days of one month: lists and steps. */
     {"Dec 24,25 off", "Dec 24,Dec 25 off"},
     {"Jan 01,3,9", "Jan 01,Jan 03,Jan 09"},
