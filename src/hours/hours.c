@@ -1456,6 +1456,13 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         if ((kind & (K_YEARS | K_DATES | K_WEEKS)) && p->tok.kind == T_COLON)
             advance(p); /* "Jan-Jun: Mo-Fr …" */
     }
+    for (int i = 0; i < r->date_count && r->year_count; i++)
+        if (r->dates[i].from.easter || r->dates[i].to.easter) { /* "easter 2026" */
+            fail_at(p, p->tok.pos,
+                    "année avec « easter » non prise en charge : écrivez « easter » seul, "
+                    "chaque année");
+            return false;
+        }
     return true;
 }
 

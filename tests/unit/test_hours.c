@@ -666,6 +666,8 @@ static const struct {
                     "filtrent : écrivez-les d'abord (« PH,SH Mo-Fr »)"},
     {"Mo-Fr 10:00-19:00; Sa 16-16",
      "position 26 : plage de 16 h à 16 h ambiguë : écrivez « 16:00-16:00 » pour 24 heures"},
+    {"easter 2026", "position 12 : année avec « easter » non prise en charge : écrivez « easter » "
+                    "seul, chaque année"},
     {"PH +2 days", "position 5 : décalage des jours fériés d'un jour au plus (« PH +1 day »)"},
     {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
                                   "(« Dec Su[…] ») non prise en charge : indiquez la date"},
