@@ -35,6 +35,8 @@ enum { STATE_CLOSED = HOURS_CLOSED, STATE_OPEN = HOURS_OPEN, STATE_UNKNOWN = HOU
 enum { RULE_NORMAL, RULE_ADDITIONAL, RULE_FALLBACK };
 
 /* Years or ISO weeks: from-to every step (step 1 = each). */
+/* The end of "2060+" and "2055/2" (from 2055, every other year). */
+#define YEAR_OPEN 9999
 typedef struct int_range {
     int from, to, step;
 } int_range;
@@ -51,6 +53,7 @@ typedef struct date_point {
 
 typedef struct date_range {
     date_point from, to;
+    int step; /* "Jan 01-31/8": every 8th day from the first (days of one month); 0 or 1: each */
 } date_range;
 
 /*
@@ -79,7 +82,11 @@ typedef struct rule {
     int nth_offset; /* "Su[-1] -1 day": the selected days move by this many days */
     bool holiday;   /* PH is listed with the weekdays */
     bool school;    /* SH is listed with the weekdays */
-    bool always;    /* written "24/7" */
+    /* "SH Mo-Fr", "PH We,Fr": the holidays AND those weekdays (no comma
+     * between them), instead of the holidays OR the weekdays. */
+    bool holiday_and;
+    int holiday_offset; /* "PH +1 day": the day after each public holiday (-1, 0 or +1) */
+    bool always;        /* written "24/7" */
     time_range times[MAX_ITEMS];
     int time_count; /* 0: the whole day */
     int state;
@@ -139,19 +146,77 @@ static const word_value weekday_words[] = {
     {"wednesday", 2},   {"thursday", 3}, {"friday", 4},   {"saturday", 5},   {"sunday", 6},
     {"montag", 0},      {"dienstag", 1}, {"mittwoch", 2}, {"donnerstag", 3}, {"freitag", 4},
     {"samstag", 5},     {"sonntag", 6},  {"montags", 0},  {"dienstags", 1},  {"mittwochs", 2},
-    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},
+    {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},   {"lunes", 0},
+    {"martes", 1},      {"jueves", 3},   {"viernes", 4},  {"domingo", 6},
 };
 /* The first seven weekday_words are OpenStreetMap's; the others are tolerated. */
 #define OSM_WEEKDAY_WORDS 7
 
 static const word_value month_words[] = {
-    {"jan", 1},      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"may", 5},
-    {"jun", 6},      {"jul", 7},       {"aug", 8},       {"sep", 9},       {"oct", 10},
-    {"nov", 11},     {"dec", 12},      {"january", 1},   {"february", 2},  {"march", 3},
-    {"april", 4},    {"june", 6},      {"july", 7},      {"august", 8},    {"september", 9},
-    {"october", 10}, {"november", 11}, {"december", 12}, {"janvier", 1},   {"fevrier", 2},
-    {"mars", 3},     {"avril", 4},     {"mai", 5},       {"juin", 6},      {"juillet", 7},
-    {"aout", 8},     {"septembre", 9}, {"octobre", 10},  {"novembre", 11}, {"decembre", 12},
+    {"jan", 1},
+    {"feb", 2},
+    {"mar", 3},
+    {"apr", 4},
+    {"may", 5},
+    {"jun", 6},
+    {"jul", 7},
+    {"aug", 8},
+    {"sep", 9},
+    {"oct", 10},
+    {"nov", 11},
+    {"dec", 12},
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
+    {"janvier", 1},
+    {"fevrier", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"mai", 5},
+    {"juin", 6},
+    {"juillet", 7},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"decembre", 12},
+    /* German, Spanish and Italian names, as opening_hours.js tolerates them */
+    {"januar", 1},
+    {"februar", 2},
+    {"marz", 3},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"dezember", 12},
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"septiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"giugno", 6},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ottobre", 10},
+    {"dicembre", 12},
 };
 
 static const word_value state_words[] = {
@@ -341,6 +406,7 @@ typedef struct parser {
     hours_error *err;
     bool failed;
     bool tolerated; /* a hand-typed form was read (see hours_tolerated) */
+    bool bare_hour; /* the last time read was a bare hour ("16" in "16-16") */
 } parser;
 
 static void advance(parser *p)
@@ -529,6 +595,7 @@ static int parse_time(parser *p, int max_hours)
     }
     int hours = start.value, minutes = 0;
     advance(p);
+    p->bare_hour = false;
     if (p->tok.kind == T_COLON) {
         advance(p);
         if (p->tok.kind != T_NUM || p->tok.digits != 2) {
@@ -559,6 +626,7 @@ static int parse_time(parser *p, int max_hours)
         advance(p);
     } else {
         p->tolerated = true; /* a bare hour: "10-12" */
+        p->bare_hour = true;
     }
     if ((word_is(&p->tok, "a") || word_is(&p->tok, "p")) && dotted_meridiem(p)) {
         bool pm = word_is(&p->tok, "p");
@@ -658,8 +726,17 @@ static bool parse_time_range(parser *p, rule *r)
         return false;
     }
     advance(p);
+    bool bare_start = p->bare_hour;
+    size_t end_at = p->tok.pos;
     int end = parse_time(p, 48);
     if (end < 0) return false;
+    if (end == start && bare_start && p->bare_hour) {
+        /* opening_hours.js reads "16-16" as nothing at all, "16:00-16:00" as 24 hours */
+        fail_at(p, end_at,
+                "plage de %d h à %d h ambiguë : écrivez « %02d:00-%02d:00 » pour 24 heures",
+                start / 60, start / 60, start / 60, start / 60);
+        return false;
+    }
     if (end <= start) end += MINUTES_PER_DAY;
     (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
     if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
@@ -679,30 +756,50 @@ static bool parse_time_range(parser *p, rule *r)
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
+/*
+ * An open end followed by other ranges of its rule ends where the next of
+ * them that starts after it starts, as in opening_hours.js: "07:00+,12:00-16:00"
+ * is unknown from 07:00 to 12:00, then open until 16:00. A later range that
+ * starts before the open end and runs into it ("17:00+,13:00-02:00") is
+ * refused: opening_hours.js reads it in ways of its own.
+ */
+static bool cut_open_ends(parser *p, rule *r, size_t at)
+{
+    for (int i = 0; i < r->time_count; i++) {
+        time_range *t = &r->times[i];
+        if (!t->open_end) continue;
+        for (int j = i + 1; j < r->time_count; j++) {
+            const time_range *later = &r->times[j];
+            if (later->start > t->start && later->start < t->end) {
+                t->end = later->start;
+            } else if (later->start <= t->start && later->end > t->start) {
+                fail_at(p, at,
+                        "une plage chevauche la fin ouverte « %02d:%02d+ » qui la précède : "
+                        "écrivez les plages dans l'ordre de la journée",
+                        t->start / 60 % 24, t->start % 60);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static bool parse_times(parser *p, rule *r)
 {
+    size_t at = p->tok.pos;
     for (;;) {
-        if (r->time_count && r->times[r->time_count - 1].open_end) {
-            /* opening_hours.js ends such an open end in ways of its own
-             * ("07:00+,12:00-16:00" closes at 16:00): refuse rather than guess. */
-            const time_range *t = &r->times[r->time_count - 1];
-            fail_at(p, p->tok.pos,
-                    "une fin ouverte (« %02d:%02d+ ») doit être la dernière plage de sa règle",
-                    t->start / 60 % 24, t->start % 60);
-            return false;
-        }
         skip_de(p);
         if (!parse_time_range(p, r)) return false;
         token next = peek(p);
         if (p->tok.kind == T_COMMA) {
-            if (!time_follows(p, &next)) return true; /* ", Sa …": an additional rule */
+            if (!time_follows(p, &next)) return cut_open_ends(p, r, at); /* ", Sa …" */
             advance(p);
         } else if ((is_and_word(&p->tok) || p->tok.kind == T_SLASH) &&
                    time_follows(p, &next)) { /* "9h-12h et de 14h à 17h", "… / 14h-17h" */
             p->tolerated = true;
             advance(p);
         } else if (!starts_loose_time(p, &p->tok)) {
-            return true;
+            return cut_open_ends(p, r, at);
         }
     }
 }
@@ -814,16 +911,75 @@ static bool parse_nth(parser *p, rule *r, int day)
     return true;
 }
 
+/*
+ * Public (1) or school (2) holidays at the token t, 0 when none; *tokens is
+ * how many tokens the name takes. PH and SH, and as people write them:
+ * « jours fériés », « vacances scolaires », and the English and German words
+ * opening_hours.js tolerates (public holidays, school holidays, Ferien…).
+ */
+static int holiday_phrase(const char *src, token t, int *tokens)
+{
+    static const word_value single[] = {
+        {"ph", 1},          {"sh", 2},     {"holiday", 1},       {"holidays", 1},
+        {"schulferien", 2}, {"ferien", 2}, {"schoolholiday", 2}, {"schoolholidays", 2}};
+    *tokens = 1;
+    if (t.kind != T_WORD) return 0;
+    int kind = lookup(single, ARRAY_LEN(single), t.word);
+    if (kind > 0) return kind;
+    token u = lex(src, t.end);
+    *tokens = 2;
+    if (word_is(&t, "public") && (word_is(&u, "holiday") || word_is(&u, "holidays"))) return 1;
+    if (word_is(&t, "school") && (word_is(&u, "holiday") || word_is(&u, "holidays"))) return 2;
+    if ((word_is(&t, "jours") || word_is(&t, "jour")) &&
+        (word_is(&u, "feries") || word_is(&u, "ferie")))
+        return 1;
+    if (word_is(&t, "vacances") && (word_is(&u, "scolaires") || word_is(&u, "scolaire"))) return 2;
+    return 0;
+}
+
 /* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi", "We[1]". */
 static bool parse_weekdays(parser *p, rule *r)
 {
     for (;;) {
-        if (p->tok.kind == T_WORD && strcmp(p->tok.word, "ph") == 0) {
-            r->holiday = true;
-            advance(p);
-        } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "sh") == 0) {
-            r->school = true;
-            advance(p);
+        int holiday_tokens, holiday = holiday_phrase(p->src, p->tok, &holiday_tokens);
+        if (holiday) {
+            if (r->holiday_and) {
+                fail_at(p, p->tok.pos,
+                        "jours fériés ou vacances après les jours de semaine qu'ils filtrent : "
+                        "écrivez-les d'abord (« PH,SH Mo-Fr »)");
+                return false;
+            }
+            if (holiday == 1)
+                r->holiday = true;
+            else
+                r->school = true;
+            if (!is_holiday_word(&p->tok)) p->tolerated = true; /* written back PH, SH */
+            for (int i = 0; i < holiday_tokens; i++)
+                advance(p);
+            if (holiday == 1) { /* "PH +1 day", "PH -1 day": the day after, before */
+                size_t at;
+                if (!parse_day_offset(p, &r->holiday_offset, &at)) return false;
+                if (r->holiday_offset < -1 || r->holiday_offset > 1) {
+                    fail_at(p, at, "décalage des jours fériés d'un jour au plus (« PH +1 day »)");
+                    return false;
+                }
+                if (r->holiday_offset && (r->weekdays || r->school)) {
+                    fail_at(
+                        p, at,
+                        "décalage des jours fériés dans une liste de jours non pris en charge : "
+                        "écrivez « PH %+d day » seul, ou suivi des jours qu'il filtre",
+                        r->holiday_offset);
+                    return false;
+                }
+            }
+            token after = peek(p);
+            if (!r->weekdays &&
+                (is_weekday(&p->tok) || (p->tok.kind == T_COLON && is_weekday(&after)))) {
+                /* "SH Mo-Fr", "PH: We,Fr": school holidays that fall Monday to Friday */
+                if (p->tok.kind == T_COLON) advance(p);
+                r->holiday_and = true;
+                continue;
+            }
         } else if (is_weekday(&p->tok)) {
             bool osm = false;
             for (size_t i = 0; i < OSM_WEEKDAY_WORDS; i++)
@@ -867,12 +1023,15 @@ static bool parse_weekdays(parser *p, rule *r)
             return false;
         }
         token next = peek(p);
-        if (is_and_word(&p->tok) && is_weekday(&next)) { /* "lundi et mardi" */
+        bool ampersand = p->tok.kind == T_OTHER && p->src[p->tok.pos] == '&';
+        if ((is_and_word(&p->tok) || ampersand) &&
+            is_weekday(&next)) { /* "lundi et mardi", "Mo&We" */
             p->tolerated = true;
         } else if (p->tok.kind != T_COMMA) {
             return true;
         }
-        if (!is_weekday(&next) && !is_holiday_word(&next)) return true;
+        int unused;
+        if (!is_weekday(&next) && !holiday_phrase(p->src, next, &unused)) return true;
         advance(p);
     }
 }
@@ -934,6 +1093,19 @@ static bool parse_weeks(parser *p, rule *r)
     }
 }
 
+/* "/2" at the current token: *step from 1 to max; false (error recorded) when malformed. */
+static bool parse_step(parser *p, int max, const char *expected, int *step)
+{
+    advance(p); /* the "/" */
+    if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > max) {
+        fail_expected(p, expected);
+        return false;
+    }
+    *step = p->tok.value;
+    advance(p);
+    return true;
+}
+
 static int parse_year_number(parser *p)
 {
     if (!is_year(&p->tok) || p->tok.value < 1900 || p->tok.value > 2999) {
@@ -956,7 +1128,13 @@ static bool parse_years(parser *p, rule *r)
         int_range *y = &r->years[r->year_count++];
         if ((y->from = y->to = parse_year_number(p)) < 0) return false;
         y->step = 1;
-        if (p->tok.kind == T_DASH) {
+        if (p->tok.kind == T_PLUS) { /* "2060+": from 2060 on */
+            advance(p);
+            y->to = YEAR_OPEN;
+        } else if (p->tok.kind == T_SLASH) { /* "2055/2": from 2055, every other year */
+            y->to = YEAR_OPEN;
+            if (!parse_step(p, 100, "pas d'années attendu (« /2 »)", &y->step)) return false;
+        } else if (p->tok.kind == T_DASH) {
             advance(p);
             size_t at = p->tok.pos;
             if ((y->to = parse_year_number(p)) < 0) return false;
@@ -964,15 +1142,9 @@ static bool parse_years(parser *p, rule *r)
                 fail_at(p, at, "plage d'années à l'envers");
                 return false;
             }
-            if (p->tok.kind == T_SLASH) {
-                advance(p);
-                if (p->tok.kind != T_NUM || p->tok.value < 1 || p->tok.value > 100) {
-                    fail_expected(p, "pas d'années attendu (« /2 »)");
-                    return false;
-                }
-                y->step = p->tok.value;
-                advance(p);
-            }
+            if (p->tok.kind == T_SLASH &&
+                !parse_step(p, 100, "pas d'années attendu (« /2 »)", &y->step))
+                return false;
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
@@ -991,14 +1163,15 @@ static int max_day_of_month(int month)
  * "Dec 24: 10:00-12:00" and "Dec 24:10:00-12:00": the number is a day then
  * the selectors' colon, not the time 24:10 (opening_hours.js reads it so).
  * True when the number at the current token is followed by ':' and then by a
- * number that itself begins a time.
+ * number that itself begins a time, or by anything but minutes ("Sep 15:
+ * Th-Su", "Jan 20: off": no time has a word for its minutes).
  */
 static bool day_then_colon(const parser *p)
 {
     token colon = peek(p);
     if (colon.kind != T_COLON) return false;
     token after = lex(p->src, colon.end);
-    return starts_time(p, &after, after.end);
+    return starts_time(p, &after, after.end) || after.kind != T_NUM;
 }
 
 /* A day of the month after a month name, if there is one (not the start of a time). */
@@ -1053,6 +1226,8 @@ static bool parse_date_point(parser *p, date_point *d)
         return false;
     }
     d->month = lookup(month_words, ARRAY_LEN(month_words), p->tok.word);
+    if (strcmp(p->tok.word, month_words[d->month - 1].word) != 0)
+        p->tolerated = true; /* "janvier", "enero": written back "Jan" */
     advance(p);
     return parse_optional_day(p, d);
 }
@@ -1060,24 +1235,40 @@ static bool parse_date_point(parser *p, date_point *d)
 /* "Jan-Jun", "Dec 25", "Dec 24-26", "Dec 24-Jan 02", "2026 Aug 01-Aug 20", lists with ",". */
 static bool parse_dates(parser *p, rule *r)
 {
+    int same_month = 0; /* "Dec 24,25": a day after "," takes the month before it */
     for (;;) {
         if (r->date_count == MAX_ITEMS) {
             fail_at(p, p->tok.pos, "trop de dates (%d au plus)", MAX_ITEMS);
             return false;
         }
         date_range *d = &r->dates[r->date_count++];
-        if (!parse_date_point(p, &d->from)) return false;
+        if (same_month) {
+            d->from = (date_point){.month = same_month};
+            size_t at = p->tok.pos;
+            if (!parse_optional_day(p, &d->from)) return false;
+            if (!d->from.day) {
+                fail_at(p, at, "jour du mois attendu");
+                return false;
+            }
+            p->tolerated = true; /* written back "Dec 24,Dec 25" */
+        } else if (!parse_date_point(p, &d->from)) {
+            return false;
+        }
         d->to = d->from;
         token after = peek(p);
-        if (p->tok.kind == T_DASH && (d->from.easter || is_easter(&after))) {
+        bool with_easter = d->from.easter || is_easter(&after);
+        if (p->tok.kind == T_DASH && with_easter && (d->from.year || is_year(&after))) {
             fail_at(p, p->tok.pos,
-                    "plage de dates avec Pâques non prise en charge : indiquez les "
-                    "jours, par exemple « easter -2 days,easter +1 day »");
+                    "plage de dates avec Pâques et une année non prise en charge : "
+                    "écrivez-la sans l'année");
             return false;
         }
         if (p->tok.kind == T_DASH) {
             advance(p);
-            if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
+            if (p->tok.kind == T_NUM && !is_year(&p->tok) && d->from.easter) {
+                fail_expected(p, "mois ou « easter » attendu");
+                return false;
+            } else if (p->tok.kind == T_NUM && !is_year(&p->tok)) { /* "Dec 24-26" */
                 if (d->from.day == 0) {
                     fail_expected(p, "mois attendu");
                     return false;
@@ -1096,9 +1287,24 @@ static bool parse_dates(parser *p, rule *r)
                             d->from.day);
                     return false;
                 }
+                if (p->tok.kind == T_SLASH && /* "Jan 01-31/8": every 8th day */
+                    !parse_step(p, 31, "pas de jours attendu (« /2 »)", &d->step))
+                    return false;
             } else {
                 size_t at = p->tok.pos;
                 if (!parse_date_point(p, &d->to)) return false;
+                token bracket = peek(p);
+                if (d->from.day && d->to.day == 0 && is_weekday(&p->tok) &&
+                    bracket.kind == T_LBRACKET) {
+                    /* "Dec 20-Dec Su[-1]": a day given by its weekday ends the range */
+                    fail_at(
+                        p, p->tok.pos,
+                        "fin de plage donnée par un jour de semaine (« %s %s[…] ») non "
+                        "prise en charge : indiquez la date",
+                        month_osm[d->to.month - 1],
+                        weekday_osm[lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word)]);
+                    return false;
+                }
                 if (d->to.year && !d->from.year) {
                     fail_at(p, at, "année de fin sans année de début");
                     return false;
@@ -1107,7 +1313,12 @@ static bool parse_dates(parser *p, rule *r)
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
-        if (!is_month(&next) && !is_year(&next) && !is_easter(&next)) return true;
+        same_month = 0;
+        if (next.kind == T_NUM && next.digits <= 2 && d->to.day && !d->to.year && !d->to.easter &&
+            !starts_time(p, &next, next.end))
+            same_month = d->to.month;
+        else if (!is_month(&next) && !is_year(&next) && !is_easter(&next))
+            return true;
         advance(p);
     }
 }
@@ -1124,7 +1335,41 @@ static bool parse_always(parser *p)
     return true;
 }
 
-/* Selectors and times of a rule. Returns false on error; *selectors tells whether any were read. */
+/*
+ * "Every day" as people write it: French « tous les jours », « 7j/7 »,
+ * « 7/7 », and the words opening_hours.js tolerates (daily, everyday, every
+ * day, all days, all day, täglich, always, nonstop, anytime; not "7 days",
+ * which it refuses). Returns
+ * how many tokens the phrase takes at the current token, 0 when none.
+ */
+static int every_day_phrase(const parser *p)
+{
+    static const char *const words[] = {"daily",  "everyday", "taglich",
+                                        "always", "nonstop",  "anytime"};
+    token t[4] = {p->tok};
+    for (int i = 1; i < 4; i++)
+        t[i] = lex(p->src, t[i - 1].end);
+    for (size_t i = 0; i < ARRAY_LEN(words); i++)
+        if (word_is(&t[0], words[i])) return 1;
+    if ((word_is(&t[0], "every") && word_is(&t[1], "day")) ||
+        (word_is(&t[0], "all") && (word_is(&t[1], "day") || word_is(&t[1], "days"))))
+        return 2;
+    if (word_is(&t[0], "tous") && word_is(&t[1], "les") && word_is(&t[2], "jours")) return 3;
+    if (t[0].kind != T_NUM || t[0].value != 7 || t[0].digits != 1) return 0;
+    if (t[1].kind == T_SLASH && t[2].kind == T_NUM && t[2].value == 7) return 3;
+    if (word_is(&t[1], "j") && t[2].kind == T_SLASH && t[3].kind == T_NUM && t[3].value == 7)
+        return 4;
+    return 0;
+}
+
+/*
+ * Selectors and times of a rule. Returns false on error; *selectors tells
+ * whether any were read. Each kind (years, dates, weeks, weekdays, times)
+ * comes once, in any order, as opening_hours.js reads them ("Mo-Su week 06
+ * Feb", "00:00-24:00 week 05 Feb"); an order other than OpenStreetMap's
+ * (years, dates, weeks, weekdays, times) is a tolerated form, written back
+ * in that order.
+ */
 static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
 {
     *selectors = false;
@@ -1133,37 +1378,91 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
         if (p->tok.kind == T_COLON) advance(p); /* "24/7: closed" */
         return true;
     }
-    token next = peek(p);
-    if (is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
-        if (!parse_years(p, r)) return false;
-        *selectors = true;
-        next = peek(p);
+    enum { K_YEARS = 1, K_DATES = 2, K_WEEKS = 4, K_WEEKDAYS = 8, K_TIMES = 16 };
+    enum { K_STATE = 32, K_COMMENT = 64 };
+    unsigned seen = 0, last = 0;
+    int skip;
+    for (;;) {
+        token next = peek(p);
+        unsigned kind = 0;
+        int phrase = seen & K_WEEKDAYS ? 0 : every_day_phrase(p);
+        if (phrase) { /* "tous les jours", "7j/7", "daily": Mo-Su */
+            for (int i = 0; i < phrase; i++)
+                advance(p);
+            r->weekdays = 0x7F;
+            for (int d = 0; d < 7; d++)
+                r->nth[d] = NTH_ALL;
+            p->tolerated = true;
+            kind = K_WEEKDAYS;
+        } else if (!(seen & K_YEARS) && is_year(&p->tok) && !is_month(&next) && !is_easter(&next)) {
+            if (!parse_years(p, r)) return false;
+            kind = K_YEARS;
+        } else if (!(seen & K_DATES) &&
+                   (is_month(&p->tok) || is_easter(&p->tok) ||
+                    (is_year(&p->tok) && (is_month(&next) || is_easter(&next))))) {
+            if (!parse_dates(p, r)) return false;
+            kind = K_DATES;
+        } else if (!(seen & K_WEEKS) && is_week_word(&p->tok)) {
+            if (!parse_weeks(p, r)) return false;
+            kind = K_WEEKS;
+        } else if (!(seen & K_WEEKDAYS) &&
+                   (is_weekday(&p->tok) || holiday_phrase(p->src, p->tok, &skip) ||
+                    ((word_is(&p->tok, "du") || word_is(&p->tok, "le") ||
+                      word_is(&p->tok, "les")) &&
+                     (is_weekday(&next) ||
+                      holiday_phrase(p->src, next,
+                                     &skip))))) { /* "le samedi", "les jours fériés" */
+            if (!is_weekday(&p->tok) && !holiday_phrase(p->src, p->tok, &skip)) {
+                p->tolerated = true;
+                advance(p);
+            }
+            if (!parse_weekdays(p, r)) return false;
+            token after = peek(p);
+            if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
+                advance(p); /* "Mo-Fr: 09:00-12:00" */
+            kind = K_WEEKDAYS;
+        } else if (!(seen & K_TIMES) && (p->tok.kind == T_NUM || word_is(&p->tok, "de")) &&
+                   !is_year(&p->tok)) {
+            skip_de(p); /* "de 9h à 12h" */
+            if (p->tok.kind != T_NUM || is_year(&p->tok)) break;
+            if (!parse_times(p, r)) return false;
+            kind = K_TIMES;
+        } else if (!(seen & K_STATE) && p->tok.kind == T_WORD &&
+                   lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
+            /* the state, also before the selectors ("open We 10:00-16:00") */
+            if (seen & K_COMMENT) { /* opening_hours.js then ignores the state */
+                fail_at(p, p->tok.pos,
+                        "état après le commentaire : écrivez l'état d'abord (« %s \"…\" »)",
+                        p->tok.word);
+                return false;
+            }
+            r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
+            r->explicit_state = true;
+            advance(p);
+            if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
+            kind = K_STATE;
+        } else if (!(seen & K_COMMENT) && p->tok.kind == T_COMMENT) {
+            /* the comment, also before the rest ("We \"sur rendez-vous\" 10:00-16:00") */
+            r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
+            advance(p);
+            kind = K_COMMENT;
+        } else {
+            break;
+        }
+        if (kind < last) p->tolerated = true; /* written back in OpenStreetMap's order */
+        last = kind;
+        seen |= kind;
+        if (kind < K_TIMES) *selectors = true;
+        if ((kind & (K_YEARS | K_DATES | K_WEEKS)) && p->tok.kind == T_COLON)
+            advance(p); /* "Jan-Jun: Mo-Fr …" */
     }
-    if (is_month(&p->tok) || is_easter(&p->tok) ||
-        (is_year(&p->tok) && (is_month(&next) || is_easter(&next)))) {
-        if (!parse_dates(p, r)) return false;
-        *selectors = true;
-    }
-    if (is_week_word(&p->tok)) {
-        if (!parse_weeks(p, r)) return false;
-        *selectors = true;
-    }
-    if (*selectors && p->tok.kind == T_COLON) advance(p); /* "Jan-Jun: Mo-Fr …" */
-    next = peek(p);
-    if ((word_is(&p->tok, "du") || word_is(&p->tok, "le") || word_is(&p->tok, "les")) &&
-        is_weekday(&next)) { /* "du lundi au vendredi", "le samedi" */
-        p->tolerated = true;
-        advance(p);
-    }
-    if (is_weekday(&p->tok) || is_holiday_word(&p->tok)) {
-        if (!parse_weekdays(p, r)) return false;
-        token after = peek(p);
-        if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
-            advance(p); /* "Mo-Fr: 09:00-12:00" */
-        *selectors = true;
-    }
-    skip_de(p); /* "de 9h à 12h" */
-    if (p->tok.kind == T_NUM && !is_year(&p->tok)) return parse_times(p, r);
+    for (int i = 0; i < r->date_count && r->year_count; i++)
+        if (r->dates[i].from.easter || r->dates[i].to.easter) { /* "easter 2026" */
+            fail_at(p, p->tok.pos,
+                    "année avec « easter » non prise en charge : écrivez « easter » seul, "
+                    "chaque année");
+            return false;
+        }
     return true;
 }
 
@@ -1171,15 +1470,17 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
 static bool parse_rule(parser *p, rule *r)
 {
     bool selectors;
-    if (!parse_selectors_and_times(p, r, &selectors)) return false;
     r->state = STATE_OPEN;
-    if (p->tok.kind == T_WORD && lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
+    if (!parse_selectors_and_times(p, r, &selectors)) return false;
+    if (r->comment && !r->explicit_state) r->state = STATE_UNKNOWN; /* as opening_hours.js */
+    if (!r->explicit_state && p->tok.kind == T_WORD &&
+        lookup(state_words, ARRAY_LEN(state_words), p->tok.word) >= 0) {
         r->state = lookup(state_words, ARRAY_LEN(state_words), p->tok.word);
         r->explicit_state = true;
         advance(p);
         if (p->tok.kind == T_COLON && peek(p).kind == T_COMMENT) advance(p); /* closed: "…" */
     }
-    if (p->tok.kind == T_COMMENT) {
+    if (!r->comment && p->tok.kind == T_COMMENT) {
         r->comment = xstrndup(p->src + p->tok.pos + 1, p->tok.end - p->tok.pos - 2);
         if (!r->explicit_state) r->state = STATE_UNKNOWN; /* as opening_hours.js */
         advance(p);
@@ -1189,7 +1490,10 @@ static bool parse_rule(parser *p, rule *r)
         parser look = *p;
         advance(&look);
         if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
-        if (look.tok.kind == T_END) {            /* a trailing ",", as opening_hours.js tolerates */
+        if ((r->explicit_state || r->comment) && look.tok.kind == T_NUM && !is_year(&look.tok) &&
+            starts_loose_time(&look, &look.tok))
+            return true; /* "13:00-17:00 open, 17:00+": an additional rule for every day */
+        if (look.tok.kind == T_END) { /* a trailing ",", as opening_hours.js tolerates */
             p->tolerated = true;
             p->tok = look.tok;
             return true;
@@ -1349,7 +1653,17 @@ static void put_date_range(buf *b, const date_range *d)
     }
     /* A range of one day ("2026 Dec 24-24") is that day: normalising twice
      * must give the same text. */
+    if (d->from.easter || d->to.easter) {
+        if (d->from.easter && d->to.easter && d->from.offset == d->to.offset) return;
+        buf_putc(b, '-');
+        put_date_point(b, &d->to, 0);
+        return;
+    }
     if (to_year == d->from.year && d->to.month == d->from.month && d->to.day == d->from.day) return;
+    if (d->step > 1) { /* within one month: "Dec 19-23/2" (opening_hours.js wants no month there) */
+        buf_printf(b, "-%02d/%d", d->to.day, d->step);
+        return;
+    }
     buf_putc(b, '-');
     put_date_point(b, &d->to, to_year);
 }
@@ -1381,7 +1695,13 @@ static void put_nth(buf *b, int day, uint16_t bits, int offset)
     put_day_offset(b, offset);
 }
 
-static void put_rule(buf *b, const rule *r)
+static bool rule_has_selectors(const rule *r)
+{
+    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
+           r->school;
+}
+
+static void put_rule(buf *b, const rule *r, bool state_before_time)
 {
     size_t start = b->len;
     for (int i = 0; i < r->year_count; i++) {
@@ -1391,7 +1711,10 @@ static void put_rule(buf *b, const rule *r)
         else
             buf_putc(b, ',');
         buf_printf(b, "%d", y->from);
-        if (y->to != y->from) buf_printf(b, "-%d", y->to);
+        if (y->to == YEAR_OPEN && y->step == 1)
+            buf_putc(b, '+');
+        else if (y->to != y->from && y->to != YEAR_OPEN)
+            buf_printf(b, "-%d", y->to);
         if (y->step > 1) buf_printf(b, "/%d", y->step);
     }
     for (int i = 0; i < r->date_count; i++) {
@@ -1417,6 +1740,11 @@ static void put_rule(buf *b, const rule *r)
     if (r->weekdays || r->holiday || r->school) {
         separate(b, start);
         bool first = true;
+        if (r->holiday_and) { /* "PH,SH Mo-Fr", "PH -1 day Mo-We" */
+            buf_puts(b, r->holiday && r->school ? "PH,SH" : r->holiday ? "PH" : "SH");
+            put_day_offset(b, r->holiday_offset);
+            buf_putc(b, ' ');
+        }
         unsigned every = 0; /* the weekdays selected every week */
         for (int d = 0; d < 7; d++)
             if ((r->weekdays & (1u << d)) && r->nth[d] == NTH_ALL) every |= 1u << d;
@@ -1440,8 +1768,11 @@ static void put_rule(buf *b, const rule *r)
             first = false;
             put_nth(b, d, r->nth[d], r->nth_offset);
         }
-        if (r->holiday) buf_puts(b, first ? "PH" : ",PH");
-        if (r->school) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
+        if (r->holiday && !r->holiday_and) {
+            buf_puts(b, first ? "PH" : ",PH");
+            put_day_offset(b, r->holiday_offset);
+        }
+        if (r->school && !r->holiday_and) buf_puts(b, first && !r->holiday ? "SH" : ",SH");
     }
     if (r->always) {
         separate(b, start);
@@ -1471,7 +1802,10 @@ static void put_rule(buf *b, const rule *r)
     }
     /* The state is printed only when it is not what the rest implies. */
     bool implied = r->comment ? r->state == STATE_UNKNOWN : r->state == STATE_OPEN;
-    if (!implied || (r->explicit_state && b->len == start)) {
+    /* state_before_time: an additional rule that starts with a time follows
+     * ("13:00-17:00 open, 17:00+"); without the state, its time would read
+     * as one more range of this rule. */
+    if (!implied || (r->explicit_state && b->len == start) || (state_before_time && !r->comment)) {
         separate(b, start);
         buf_puts(b, r->state == STATE_OPEN ? "open" : r->state == STATE_CLOSED ? "off" : "unknown");
     }
@@ -1490,7 +1824,10 @@ char *hours_normalise(const hours_schedule *schedule)
             buf_puts(&b, r->kind == RULE_NORMAL       ? "; "
                          : r->kind == RULE_ADDITIONAL ? ", "
                                                       : " || ");
-        put_rule(&b, r);
+        const rule *next = i + 1 < schedule->count ? &schedule->rules[i + 1] : NULL;
+        put_rule(&b, r,
+                 next && next->kind == RULE_ADDITIONAL && !rule_has_selectors(next) &&
+                     !next->always && next->time_count > 0);
     }
     if (!b.data) buf_puts(&b, "");
     return buf_steal(&b);
@@ -1612,9 +1949,10 @@ int hours_context_init(hours_context *ctx, const char *departement, const char *
 typedef struct day_facts {
     int64_t days; /* since 1970-01-01 */
     int year, month, day, weekday, week;
-    const char *holiday; /* the public holiday's name, or NULL */
-    const char *school;  /* the school holiday's name, or NULL (only when asked) */
-    bool school_known;   /* the day lies within the school calendar (only when asked) */
+    const char *holiday;                /* the public holiday's name, or NULL */
+    const char *school;                 /* the school holiday's name, or NULL (only when asked) */
+    bool holiday_before, holiday_after; /* yesterday, tomorrow is a public holiday */
+    bool school_known; /* the day lies within the school calendar (only when asked) */
 } day_facts;
 
 static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
@@ -1624,6 +1962,11 @@ static day_facts facts_for(const hours_context *ctx, int64_t days, bool school)
     f.weekday = tz_weekday(days);
     f.week = hours_iso_week(f.year, f.month, f.day);
     f.holiday = hours_public_holiday(ctx->departement, f.year, f.month, f.day);
+    int y, m, d;
+    tz_civil_from_days(days - 1, &y, &m, &d);
+    f.holiday_before = hours_public_holiday(ctx->departement, y, m, d) != NULL;
+    tz_civil_from_days(days + 1, &y, &m, &d);
+    f.holiday_after = hours_public_holiday(ctx->departement, y, m, d) != NULL;
     if (school)
         f.school = hours_school_holiday(ctx->departement, f.year, f.month, f.day, &f.school_known);
     return f;
@@ -1645,12 +1988,34 @@ static int days_in_month_of(int year, int month)
  * A date range with a year is one stretch of days ("2026 Dec 24-Jan 02" ends
  * in 2027); without, it recurs each year and may wrap over New Year ("Nov-Feb").
  */
+/*
+ * The month * 100 + day of a date point in a year. An Easter day that ends a
+ * range ends it at its midnight, as opening_hours.js reads it:
+ * "easter -2 days-easter +2 days" is Good Friday to Easter Monday.
+ */
+static int date_key(const date_point *d, int year, bool end)
+{
+    if (!d->easter) return d->month * 100 + (d->day ? d->day : end ? 31 : 1);
+    int month, day, y;
+    hours_easter(year, &month, &day);
+    tz_civil_from_days(tz_days_from_civil(year, month, day) + d->offset - (end ? 1 : 0), &y, &month,
+                       &day);
+    return month * 100 + day;
+}
+
 static bool date_matches(const date_range *r, const day_facts *f)
 {
-    if (r->from.easter) { /* the parser allows no range there */
+    bool single = r->from.easter && r->to.easter && r->from.offset == r->to.offset;
+    if (single) {
         int month, day;
         hours_easter(f->year, &month, &day);
         return f->days == tz_days_from_civil(f->year, month, day) + r->from.offset;
+    }
+    if (r->from.easter || r->to.easter) { /* no year: the parser refuses one */
+        int from_key = date_key(&r->from, f->year, false), to_key = date_key(&r->to, f->year, true);
+        int key = f->month * 100 + f->day;
+        return from_key <= to_key ? (key >= from_key && key <= to_key)
+                                  : (key >= from_key || key <= to_key);
     }
     int from_day = r->from.day ? r->from.day : 1;
     int from_key = r->from.month * 100 + from_day;
@@ -1660,9 +2025,12 @@ static bool date_matches(const date_range *r, const day_facts *f)
         int to_day = r->to.day ? r->to.day : days_in_month_of(to_year, r->to.month);
         int64_t start = tz_days_from_civil(r->from.year, r->from.month, from_day);
         int64_t end = tz_days_from_civil(to_year, r->to.month, to_day);
+        if (r->step > 1 && (f->days - start) % r->step != 0) return false;
         return f->days >= start && f->days <= end;
     }
     int key = f->month * 100 + f->day;
+    if (r->step > 1 && (key < from_key || key > to_key || (f->day - from_day) % r->step != 0))
+        return false; /* the parser allows a step only within one month */
     return from_key <= to_key ? (key >= from_key && key <= to_key)
                               : (key >= from_key || key <= to_key);
 }
@@ -1688,12 +2056,6 @@ static bool weekday_matches(const rule *r, const day_facts *f)
     return nth_matches(r->nth[weekday], year, month, day);
 }
 
-static bool rule_has_selectors(const rule *r)
-{
-    return r->year_count || r->date_count || r->week_count || r->weekdays || r->holiday ||
-           r->school;
-}
-
 /* Whether the rule's date selectors (all kinds must agree) select this day. */
 static bool rule_matches(const rule *r, const day_facts *f)
 {
@@ -1709,8 +2071,13 @@ static bool rule_matches(const rule *r, const day_facts *f)
     for (int i = 0; i < r->week_count && !ok; i++)
         ok = range_matches(&r->weeks[i], f->week);
     if (!ok) return false;
+    bool ph = r->holiday_offset > 0   ? f->holiday_before
+              : r->holiday_offset < 0 ? f->holiday_after
+                                      : f->holiday != NULL;
+    if (r->holiday_and)
+        return weekday_matches(r, f) && ((r->holiday && ph) || (r->school && f->school));
     if (r->weekdays || r->holiday || r->school)
-        return weekday_matches(r, f) || (r->holiday && f->holiday) || (r->school && f->school);
+        return weekday_matches(r, f) || (r->holiday && ph) || (r->school && f->school);
     return true;
 }
 

@@ -58,7 +58,7 @@ static void set_hours_words(db_conn *c, json_t *o, int64_t id, const char *hours
     }
     sqlite3_reset(s);
     char *effective = place_effective_hours(c, id, hours, departement, zone, now, NULL);
-    place_hours_view(o, effective, departement, zone, now, 1);
+    place_hours_view(o, effective, departement, zone, now, 1, NULL);
     free(effective);
     free(departement);
     free(zone);

@@ -738,6 +738,9 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
     if (r->kept_by_place || r->proposed)
         fprintf(out, "%s: conservé (modifié par le lieu) %zu, proposé %zu\n", prefix,
                 r->kept_by_place, r->proposed);
+    if (r->unreadable_hours)
+        fprintf(out, "%s: %zu horaires illisibles conservés tels quels\n", prefix,
+                r->unreadable_hours);
     char *kept = importer_untouched_names(r->untouched_by_format, false);
     if (kept)
         fprintf(out, "%s: kept as they were (this format has no field for them): %s\n", prefix,
@@ -786,6 +789,7 @@ json_t *importer_report_json(const importer_report *r)
                   "warnings", (json_int_t)r->warnings, "duplicates", (json_int_t)r->duplicates);
     json_object_set_new(counts, "kept_by_place", json_integer((json_int_t)r->kept_by_place));
     json_object_set_new(counts, "proposed", json_integer((json_int_t)r->proposed));
+    json_object_set_new(counts, "unreadable_hours", json_integer((json_int_t)r->unreadable_hours));
     json_t *untouched = json_object();
     const uint64_t masks[] = {r->untouched_by_format, r->untouched_by_file};
     const char *const keys[] = {"format", "file"};
@@ -881,6 +885,7 @@ typedef struct place_rec {
     buf typologies, itinerance, services, publics, support, fees, programmes, labels;
     buf access_modes, support_modes, services_original, other_labels, emails, website;
     bool pass_accepted, pass_distributed, for_you;
+    bool hours_unreadable; /* horaires kept as published: nobody can read them */
 } place_rec;
 
 static void place_free(place_rec *p)
@@ -1457,6 +1462,7 @@ static void map_hours(run *r, place_rec *p, const char *v)
     hours_schedule *s = hours_parse(v, &err);
     if (!s) {
         p->hours = xstrdup(v);
+        p->hours_unreadable = true;
         WARN(r, "horaires", v,
              "horaires illisibles (%s) : affichés tels quels avec « horaires à confirmer par "
              "téléphone »",
@@ -1796,6 +1802,7 @@ static int store_place(run *r, const place_rec *p)
     }
     r->rep->kept_by_place += counts.kept;
     r->rep->proposed += counts.proposed;
+    if (p->hours_unreadable) r->rep->unreadable_hours++;
     if (report_duplicates(r, p, id) != 0) return -1;
     /* Commune name, postal code and position that disagree: the record is
      * kept (linked as well as can be) and the report says what to check. */

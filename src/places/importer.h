@@ -60,6 +60,9 @@ typedef struct importer_report {
      * (places/provenance.h): kept as edited against an older source value,
      * or kept with the source's new value proposed for a decision. */
     size_t kept_by_place, proposed;
+    /* Places written with horaires nobody can read, kept as published
+     * (pages say « horaires à confirmer par téléphone »). */
+    size_t unreadable_hours;
     /* Place fields the import left as they were because the file does not
      * carry them (a missing column is not an empty value): those its format
      * has no field for, and those its format has but this file leaves out.

@@ -114,6 +114,18 @@ test('a coordinator uploads a CSV: the preview lists the rejected record with it
   assert.equal(sql('SELECT count(*) FROM import_upload WHERE token_hash = ' + `'${previewed}'`), '0', 'only the hash is stored');
 });
 
+test('the report counts the places kept with hours nobody can read (« horaires illisibles conservés tels quels »)', async () => {
+  const file = 'id,pivot,nom,commune,code_postal,adresse,date_maj,horaires\n'
+    + 'hl-1,00000000000000,Espace Lisible,Chambéry,73000,1 rue de la Gare,2024-05-02,Mo-Fr 09:00-12:00\n'
+    + 'hl-2,00000000000000,Espace Illisible,Chambéry,73000,2 rue de la Gare,2024-05-02,le lundi matin sauf quand il pleut\n'
+    + 'hl-3,00000000000000,,Chambéry,73000,3 rue de la Gare,2024-05-02,quand on peut\n';
+  const res = await upload(coordinator, file, { name: 'horaires.csv' });
+  assert.equal(res.status, 200, res.text.slice(0, 1500));
+  assert.match(res.text, /<th scope="row">Horaires illisibles conservés tels quels<\/th><td id="n-unreadable-hours">1</,
+    'one place kept with unreadable hours; the rejected record is not counted');
+  assert.match(res.text, /Fiche n° 2 \(id hl-2\) : <code>horaires<\/code> : horaires illisibles/);
+});
+
 test('"Confirmer l\'import" imports exactly the bytes previewed, once', async () => {
   // A second preview of another file must not change what the first token imports.
   const second = await upload(coordinator, csv('b'), { name: 'autre.csv' });

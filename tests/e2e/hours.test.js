@@ -145,12 +145,32 @@ test('exceptional hours with a message, entered in the closure form, are open ho
 test('hand-typed hours are imported in OpenStreetMap syntax with a warning; unreadable ones are reported', async () => {
   assert.match(importLog, /record 4 \(id h4\): warning: horaires: horaires réécrits en syntaxe OpenStreetMap : « Mo-Fr 09:00-12:00,14:00-17:00 »/);
   assert.match(importLog, /record 3 \(id h3\): warning: horaires: horaires illisibles \(position 10 : .*\) : affichés tels quels/);
+  assert.match(importLog, /: 1 horaires illisibles conservés tels quels\n/, 'the count line of the report');
   const html = await placePage('Écrit à la Main');
   assert.equal(row(html, 'Lundi 21 décembre'), '9\u00a0h\u00a0– 12\u00a0h, 14\u00a0h\u00a0– 17\u00a0h');
   assert.ok(!html.includes('Horaires à confirmer par téléphone'));
   const id = (await get('/lieux?q=' + encodeURIComponent('Écrit à la Main'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
   const r = JSON.parse((await get(`/api/v1/lieux/${id}`)).text);
   assert.equal(r.horaires, 'Mo-Fr 09:00-12:00,14:00-17:00');
+});
+
+test('the hours grid of a place whose stored hours cannot be read says so and points to the advanced field', async () => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const id = (await get('/lieux?q=' + encodeURIComponent('Cyber Illisible'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  const page = await admin.get(`/admin/lieux/${id}`);
+  assert.equal(page.status, 200);
+  const warning = page.text.match(/<p class="notice notice-warning" role="note" id="hours-unreadable">([\s\S]*?)<\/p>/);
+  assert.ok(warning, 'a warning above the grid');
+  assert.match(warning[1], /ne peuvent pas être lus \(position 10 : /, 'it says why');
+  assert.match(warning[1], /horaires à confirmer par téléphone/, 'and what visitors see');
+  assert.match(warning[1], /<a href="#f-hours">champ avancé<\/a>/, 'it points to the advanced field');
+  assert.match(page.text, /<details id="champ-avance" open>/, 'the advanced field is open');
+  assert.match(page.text, /name="hours" value="le lundi matin sauf quand il pleut"/, 'with the stored text');
+  // Hours that are readable but too detailed for the grid keep the other warning.
+  const other = (await get('/lieux?q=' + encodeURIComponent('Jours Fériés'))).text.match(/<h3><a href="\/lieux\/(\d+)-/)[1];
+  const fine = await admin.get(`/admin/lieux/${other}`);
+  assert.doesNotMatch(fine.text, /id="hours-unreadable"/);
 });
 
 test('hand-typed hours in the admin area are saved in OpenStreetMap syntax and the person is told', async () => {

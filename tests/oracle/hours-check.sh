@@ -14,5 +14,5 @@ fi
 objects="build/src/hours/hours.o build/src/hours/tz.o build/src/cmd/cmd_hours.o build/src/core/util.o"
 make -s $objects
 mkdir -p build/tests
-cc -std=c11 -Isrc -o build/tests/hours-cli tests/oracle/hours-cli.c $objects -lpthread -lm
+cc -std=c11 -D_GNU_SOURCE -Isrc -o build/tests/hours-cli tests/oracle/hours-cli.c $objects -lpthread -lm
 exec node tests/oracle/hours-oracle.js build/tests/hours-cli hours

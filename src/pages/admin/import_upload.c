@@ -64,6 +64,7 @@ static json_t *report_model(req *r, const importer_report *rep, const char *file
     json_object_set_new(m, "duplicates", json_integer((json_int_t)rep->duplicates));
     json_object_set_new(m, "kept_by_place", json_integer((json_int_t)rep->kept_by_place));
     json_object_set_new(m, "proposed", json_integer((json_int_t)rep->proposed));
+    json_object_set_new(m, "unreadable_hours", json_integer((json_int_t)rep->unreadable_hours));
     if (rep->error) json_object_set_new(m, "error", json_string(rep->error));
     /* What the import leaves as it was: said before anyone confirms. */
     char *kept = importer_untouched_names(rep->untouched_by_format, true);

@@ -774,6 +774,11 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
                            arena_printf(r->arena, "Horaires : %s, plage %d", DAY_LABELS[d], i + 1),
                            arena_printf(r->arena, "f-%s_from", key), err);
         }
+    hours_error unreadable;
+    hours_schedule *stored = !fits && hours ? hours_parse(hours, &unreadable) : NULL;
+    if (!fits && hours && !stored) /* kept as published (an import): say why, not "too detailed" */
+        json_object_set_new(h, "unreadable", json_string(unreadable.message));
+    hours_free(stored);
     bool raw_typed = typed_section && strcmp(typed_section, "horaires-avance") == 0;
     const char *raw = raw_typed ? req_form(r, "hours") : hours;
     json_object_set_new(h, "raw", json_string(raw ? raw : ""));
