@@ -3,6 +3,8 @@
  */
 #include "core/fr.h"
 
+#include "core/i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,29 +63,28 @@ void fr_phone(buf *out, const char *e164)
 
 void fr_distance(buf *out, double km)
 {
+    /* The number and the unit for the request's language (core/i18n.c). */
+    buf number = {0};
     if (km < 1.0) {
         long m = lround(km * 100.0) * 10;
         if (m < 10) m = 10;
-        buf_printf(out, "%ld m", m);
-    } else if (km < 100.0) {
-        long tenths = lround(km * 10.0);
-        buf_printf(out, "%ld,%ld km", tenths / 10, tenths % 10);
+        i18n_number(&number, m);
+        buf_printf(out, _("%s m"), number.data);
     } else {
-        buf_printf(out, "%ld km", lround(km));
+        if (km < 100.0)
+            i18n_decimal(&number, (double)lround(km * 10.0) / 10.0, 1);
+        else
+            i18n_number(&number, lround(km));
+        buf_printf(out, _("%s km"), number.data);
     }
+    buf_free(&number);
 }
 
 void fr_number(buf *out, long n)
 {
-    /* Thousands separated by a narrow no-break space. */
-    char digits[32];
-    snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
-    size_t len = strlen(digits);
-    if (n < 0) buf_putc(out, '-');
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0) buf_puts(out, "\u202f");
-        buf_putc(out, digits[i]);
-    }
+    /* Thousands separated as the request's language does (French: a narrow
+     * no-break space); the table is in core/i18n.c. */
+    i18n_number(out, n);
 }
 
 void fr_count(buf *out, long n, const char *singular, const char *plural)

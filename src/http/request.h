@@ -43,7 +43,9 @@ struct req {
     arena *arena;     /* freed when the request completes */
     const char *method;
     bool is_head;
-    const char *path;
+    const char *url;              /* as received, language prefix included */
+    const char *path;             /* without the language prefix: what routes match */
+    const struct i18n_lang *lang; /* the URL's language (core/i18n.h), French by default */
     const char *params[HTTP_MAX_PATH_PARAMS]; /* segments captured by '*' in the route */
     size_t nparams;
     kv *form; /* decoded url-encoded body (POST) */

@@ -505,7 +505,7 @@ static void query_string(buf *b, const agenda_query *q, const char *skip)
  * keep the other parameters of the search. */
 static int choice_page(req *r, agenda_query *q)
 {
-    json_t *d = page_model("Précisez la commune");
+    json_t *d = page_model(_("Précisez la commune"));
     json_object_set_new(d, "ou", json_string(q->ou ? q->ou : ""));
     json_t *choices = json_array();
     buf qs = {0}, link = {0};
@@ -616,7 +616,7 @@ int page_agenda(req *r)
         return reply_error(r, 404, "Cette page de résultats n'existe pas.");
     }
 
-    json_t *d = page_model("Ateliers numériques à venir");
+    json_t *d = page_model(_("Ateliers numériques à venir"));
     const char *label = where_label(&q);
     if (label) {
         json_object_set_new(

@@ -76,7 +76,7 @@ static const char *slug_where_text(req *r, const char *segment)
 /* Homonyms: a page of links, one per commune, by INSEE code. */
 static int homonyms_page(req *r, const where_result *w, long km, bool large)
 {
-    json_t *d = page_model("Quelle commune ?");
+    json_t *d = page_model(_("Quelle commune ?"));
     json_t *choices = json_array();
     for (size_t i = 0; i < w->choice_count; i++) {
         const where_choice *c = &w->choices[i];

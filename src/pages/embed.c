@@ -80,7 +80,7 @@ static const char *with_commune(req *r, const char *insee)
 /* "Où ?" is ambiguous or unknown: say so in the frame. */
 static int where_page(req *r, const where_result *w)
 {
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     const char *ou = req_query(r, "ou");
     if (!ou || !*ou) ou = req_query(r, "departement");
     json_object_set_new(d, "ou", json_string(ou ? ou : ""));
@@ -161,7 +161,7 @@ int page_embed_places(req *r)
     }
     free(items);
 
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     json_object_set_new(d, "places", places);
     buf count = {0};
     fr_count(&count, total, "lieu", "lieux");

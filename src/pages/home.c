@@ -99,7 +99,7 @@ static void set_departements(req *r, db_conn *c, json_t *d)
 int page_home(req *r)
 {
     if (reply_cached(r)) return 0;
-    json_t *d = page_model("Repère — trouver de l'aide pour le numérique près de chez vous");
+    json_t *d = page_model(_("Repère — trouver de l'aide pour le numérique près de chez vous"));
     db_conn *c = db_reader(r->app->db);
     set_departements(r, c, d);
     /* With a location (/?ou=Valence (26)), the next workshops around it. "Où ?"

@@ -153,7 +153,7 @@ static void set_other_communes(json_t *d, const search_params *p, const search_r
 
 static int choice_page(req *r, const search_params *p, search_result *res)
 {
-    json_t *d = page_model("Précisez la commune");
+    json_t *d = page_model(_("Précisez la commune"));
     set_where_model(d, p, res);
     json_object_set_new(d, "choices", choices_json(p, res));
     if (res->where.suggested) json_object_set_new(d, "suggested", json_true());
@@ -175,7 +175,7 @@ int page_places(req *r)
     if (search_run(r->app->search, r->app->db, &p, &res) != 0) return -1;
     if (res.where.kind == WHERE_CHOICE) return choice_page(r, &p, &res);
 
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     set_where_model(d, &p, &res);
     set_other_communes(d, &p, &res);
     if (res.where.kind == WHERE_UNKNOWN) {

@@ -190,7 +190,7 @@ int page_print(req *r)
     const char *large = post ? req_form(r, "gros") : req_query(r, "gros");
     const char *origin = selection_origin(r);
 
-    json_t *d = page_model("Fiche à imprimer — Repère");
+    json_t *d = page_model(_("Fiche à imprimer — Repère"));
     if (large && *large) json_object_set_new(d, "large", json_true());
     if (post) {
         /* Typed for this person: into the sheet, and nowhere else. */

@@ -303,7 +303,7 @@ int page_selection(req *r)
     char text[SELECTION_MAX_TEXT + 1];
     selection_encode(&s, text, sizeof text);
 
-    json_t *d = page_model("Ma sélection");
+    json_t *d = page_model(_("Ma sélection"));
     json_object_set_new(d, "selection_code", json_string(text));
     json_object_set_new(d, "max", json_integer(SELECTION_MAX_ITEMS));
     if (s.count == SELECTION_MAX_ITEMS) json_object_set_new(d, "full", json_true());
