@@ -9,11 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const FR_MONTHS[12] = {"janvier",   "février", "mars",     "avril",
-                                   "mai",       "juin",    "juillet",  "août",
-                                   "septembre", "octobre", "novembre", "décembre"};
-const char *const FR_WEEKDAYS[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                    "vendredi", "samedi", "dimanche"};
+/* Marked for translation: writers of dates pass them through gettext(). */
+const char *const FR_MONTHS[12] = {N_("janvier"),   N_("février"), N_("mars"),     N_("avril"),
+                                   N_("mai"),       N_("juin"),    N_("juillet"),  N_("août"),
+                                   N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre")};
+const char *const FR_WEEKDAYS[7] = {N_("lundi"),    N_("mardi"),  N_("mercredi"), N_("jeudi"),
+                                    N_("vendredi"), N_("samedi"), N_("dimanche")};
 
 bool fr_parse_date(const char *iso, int *year, int *month, int *day)
 {
@@ -34,7 +35,9 @@ bool fr_date(buf *out, const char *iso)
 {
     int y, m, d;
     if (!fr_parse_date(iso, &y, &m, &d)) return false;
-    buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", FR_MONTHS[m - 1], y);
+    /* TRANSLATORS: a date, day month year: "1er juin 2022", "5 mai 2022". */
+    buf_printf(out, d == 1 ? _("%1$der %2$s %3$d") : _("%1$d %2$s %3$d"), d,
+               gettext(FR_MONTHS[m - 1]), y);
     return true;
 }
 
@@ -89,7 +92,11 @@ void fr_number(buf *out, long n)
 
 void fr_count(buf *out, long n, const char *singular, const char *plural)
 {
-    /* French: 0 and 1 take the singular. */
+    /* French: 0 and 1 take the singular; another language's plural forms
+     * come from its catalogue (po-extract.sh collects fr_count's words). */
     fr_number(out, n);
-    buf_printf(out, " %s", (n >= -1 && n <= 1) ? singular : plural);
+    const char *word = i18n_current() == I18N_FRENCH
+                           ? ((n >= -1 && n <= 1) ? singular : plural)
+                           : ngettext(singular, plural, (unsigned long)(n < 0 ? -n : n));
+    buf_printf(out, " %s", word);
 }

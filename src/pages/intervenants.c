@@ -34,13 +34,13 @@ enum {
 
 static bool rule_kind(const char *v, const char **why)
 {
-    *why = "choisissez dans la liste.";
+    *why = N_("choisissez dans la liste.");
     return people_label(PEOPLE_KINDS, v) != NULL;
 }
 
 static bool rule_fees(const char *v, const char **why)
 {
-    *why = "choisissez dans la liste.";
+    *why = N_("choisissez dans la liste.");
     return people_label(PEOPLE_FEES, v) != NULL;
 }
 
@@ -48,33 +48,33 @@ static bool rule_radius(const char *v, const char **why)
 {
     char *end;
     long n = strtol(v, &end, 10);
-    *why = "un nombre de kilomètres entre 0 et 300.";
+    *why = N_("un nombre de kilomètres entre 0 et 300.");
     return !*end && n >= 0 && n <= RADIUS_MAX_KM;
 }
 
 /* No line break in a one-line field (names go into mail headers' neighbourhood). */
 static bool rule_one_line(const char *v, const char **why)
 {
-    *why = "une seule ligne.";
+    *why = N_("une seule ligne.");
     return !strpbrk(v, "\r\n");
 }
 
 static const form_field ENTRY_FIELDS[] = {
     {.name = "name",
-     .label = "Nom affiché",
+     .label = N_("Nom affiché"),
      .required = true,
      .max_chars = 120,
      .rule = rule_one_line},
     {.name = "email",
-     .label = "Adresse électronique",
+     .label = N_("Adresse électronique"),
      .required = true,
      .max_chars = 254,
      .rule = validate_email},
-    {.name = "kind", .label = "Vous êtes", .required = true, .rule = rule_kind},
-    {.name = "presentation", .label = "Présentation", .max_chars = PRESENTATION_MAX},
-    {.name = "fees", .label = "Tarif", .rule = rule_fees},
-    {.name = "commune", .label = "Commune", .max_chars = WHERE_MAX_TEXT},
-    {.name = "radius_km", .label = "Rayon", .rule = rule_radius},
+    {.name = "kind", .label = N_("Vous êtes"), .required = true, .rule = rule_kind},
+    {.name = "presentation", .label = N_("Présentation"), .max_chars = PRESENTATION_MAX},
+    {.name = "fees", .label = N_("Tarif"), .rule = rule_fees},
+    {.name = "commune", .label = N_("Commune"), .max_chars = WHERE_MAX_TEXT},
+    {.name = "radius_km", .label = N_("Rayon"), .rule = rule_radius},
 };
 enum { E_NAME, E_EMAIL, E_KIND, E_PRES, E_FEES, E_COMMUNE, E_RADIUS, E_COUNT };
 _Static_assert(ARRAY_LEN(ENTRY_FIELDS) == E_COUNT, "one index per field");
@@ -562,22 +562,22 @@ int page_intervenants(req *r)
 
 static const form_field CONTACT_FIELDS[] = {
     {.name = "name",
-     .label = "Votre nom",
+     .label = N_("Votre nom"),
      .required = true,
      .max_chars = 120,
      .rule = rule_one_line},
     {.name = "email",
-     .label = "Votre adresse électronique",
+     .label = N_("Votre adresse électronique"),
      .required = true,
      .max_chars = 254,
      .rule = validate_email},
     {.name = "subject",
-     .label = "Objet",
+     .label = N_("Objet"),
      .required = true,
      .max_chars = 150,
      .rule = rule_one_line},
     {.name = "message",
-     .label = "Votre message",
+     .label = N_("Votre message"),
      .required = true,
      .max_chars = CONTACT_MESSAGE_MAX},
 };
