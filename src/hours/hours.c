@@ -2161,9 +2161,14 @@ static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
             hours_format_clock_fr(out, r->start);
             continue;
         }
+        /* In right-to-left text a range of times stays left to right
+         * (LRI … PDI isolate it, invisibly): "9:00 – 12:00", never reversed. */
+        bool isolate = i18n_current()->rtl;
+        if (isolate) buf_puts(out, "\xe2\x81\xa6"); /* U+2066 LEFT-TO-RIGHT ISOLATE */
         hours_format_clock_fr(out, r->start);
         buf_puts(out, NBSP "– ");
         hours_format_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
+        if (isolate) buf_puts(out, "\xe2\x81\xa9"); /* U+2069 POP DIRECTIONAL ISOLATE */
         if (confirm && r->unknown) buf_puts(out, _(" (à confirmer)"));
     }
 }

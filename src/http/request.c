@@ -243,6 +243,8 @@ static void add_languages(req *r, json_t *data)
     const char *qs = req_query_string(r);
     json_object_set_new(data, "ui_lang", json_string(page->tag));
     json_object_set_new(data, "ui_rtl", json_boolean(page->rtl));
+    /* Places' own texts stay as published (lang="fr"): pages say so once. */
+    json_object_set_new(data, "ui_foreign", json_boolean(page != I18N_FRENCH));
     json_object_set_new(data, "ui_base", json_string(i18n_prefix(page)));
     json_t *list = json_array();
     const i18n_lang *suggested = suggested_language(r);
