@@ -41,9 +41,21 @@ bool fr_date(buf *out, const char *iso)
     return true;
 }
 
+static void phone_digits(buf *out, const char *e164);
+
 void fr_phone(buf *out, const char *e164)
 {
     if (!e164 || !*e164) return;
+    /* In right-to-left text the groups of a number would come out in the
+     * reverse order: LRI … PDI (invisible) keep it left to right. */
+    bool isolate = i18n_current()->rtl;
+    if (isolate) buf_puts(out, "\xe2\x81\xa6"); /* U+2066 LEFT-TO-RIGHT ISOLATE */
+    phone_digits(out, e164);
+    if (isolate) buf_puts(out, "\xe2\x81\xa9"); /* U+2069 POP DIRECTIONAL ISOLATE */
+}
+
+static void phone_digits(buf *out, const char *e164)
+{
     static const char *const overseas[] = {"+262", "+269", "+508", "+590", "+594",
                                            "+596", "+681", "+687", "+689"};
     size_t len = strlen(e164);

@@ -409,6 +409,20 @@ int reply_page(req *r, const char *template_name, json_t *data)
     return 0;
 }
 
+int reply_document(req *r, const char *template_name, json_t *data)
+{
+    json_object_set_new(data, "static_v", json_string(r->app->static_version));
+    add_languages(r, data);
+    buf_reset(&r->out);
+    bool ok = tpl_render(r->app->templates, template_name, data, &r->out);
+    json_decref(data);
+    if (!ok) return -1;
+    keep_language_in_links(r);
+    if (!r->status) r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    return 0;
+}
+
 static bool wants_json(req *r)
 {
     return str_starts_with(r->path, "/api/");

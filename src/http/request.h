@@ -113,6 +113,11 @@ const char *req_client_ip(req *r);
 
 /* Answers. All return 0 so a handler can `return reply_…(…)`. */
 int reply_page(req *r, const char *template_name, json_t *data); /* takes ownership of data */
+/* A document of its own, without the site layout (the printed sheet, the
+ * embed): rendered with the page's language (ui_lang, ui_rtl…) and its
+ * links kept in that language, like reply_page. Takes ownership of data;
+ * -1 when the template does not exist. */
+int reply_document(req *r, const char *template_name, json_t *data);
 /*
  * For a public GET page whose bytes depend only on its URL, the catalogue and
  * the minute (http/page_cache.h): true when the answer was taken from the

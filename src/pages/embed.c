@@ -42,15 +42,8 @@ static int by_commune_then_name(const void *a, const void *b)
 static int reply_embed(req *r, json_t *d)
 {
     json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
-    json_object_set_new(d, "static_v", json_string(r->app->static_version));
-    buf_reset(&r->out);
-    if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
-        json_decref(d);
-        return -1;
-    }
-    json_decref(d);
     r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
+    if (reply_document(r, "embed_lieux", d) != 0) return -1;
     r->cache_control = "public, max-age=300";
     return 0;
 }

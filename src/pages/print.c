@@ -167,14 +167,8 @@ static json_t *print_workshop_view(req *r, int64_t id, const char *origin)
 /* Render the standalone sheet document (templates/print.html, carnet.html). */
 int print_reply_sheet(req *r, const char *template_name, json_t *d)
 {
-    json_object_set_new(d, "static_v", json_string(r->app->static_version));
-    buf_reset(&r->out);
-    bool ok = tpl_render(r->app->templates, template_name, d, &r->out);
-    json_decref(d);
-    if (!ok) return -1;
     r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
-    return 0;
+    return reply_document(r, template_name, d);
 }
 
 int page_print(req *r)
