@@ -143,7 +143,8 @@ static bool compile(template *t, char **error)
         enum node_kind kind = N_VAR;
         char sigil = tag[0];
         if (sigil == '!') continue;
-        if (sigil == '_' && (tag[1] == ' ' || (tag[1] == 'n' && tag[2] == ' '))) {
+        if (sigil == '_' && (tag[1] == ' ' || tag[1] == '\0' ||
+                             (tag[1] == 'n' && (tag[2] == ' ' || tag[2] == '\0')))) {
             node n;
             if (!compile_translation(tag, &n)) {
                 *error = xasprintf("%s.html:%d: a translation is {{_ \"message\" name…}} or "

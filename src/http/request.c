@@ -226,6 +226,19 @@ static bool gunzip_into(const char *in, size_t len, buf *out)
     return rc == Z_STREAM_END;
 }
 
+/* Parts of the site that stay in French (docs/languages.md): the admin
+ * area and its sign-in, the developer pages. Links to them lead to the
+ * French page; under a prefix they still say lang="fr". */
+static bool french_only(const char *path)
+{
+    static const char *const parts[] = {"/admin", "/compte", "/connexion", "/donnees", "/api"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = strlen(parts[i]);
+        if (strncmp(path, parts[i], n) == 0 && strchr("/?#\"", path[n])) return true;
+    }
+    return false;
+}
+
 /* The language Accept-Language asks for, when it is not the page's: the
  * page then shows a link to it, never a redirect. */
 static const i18n_lang *suggested_language(req *r)
@@ -239,7 +252,7 @@ static const i18n_lang *suggested_language(req *r)
  * in that language), the suggestion of Accept-Language. */
 static void add_languages(req *r, json_t *data)
 {
-    const i18n_lang *page = r->lang ? r->lang : I18N_FRENCH;
+    const i18n_lang *page = r->lang && !french_only(r->path) ? r->lang : I18N_FRENCH;
     const char *qs = req_query_string(r);
     json_object_set_new(data, "ui_lang", json_string(page->tag));
     json_object_set_new(data, "ui_rtl", json_boolean(page->rtl));
@@ -282,7 +295,7 @@ static void keep_language_in_links(req *r)
             const char *attr = p - name;
             if (attr < s || strncmp(attr, attributes[a], name + 3) != 0) continue;
             const char *url = p + 2;
-            if (url[1] == '/' || str_starts_with(url, "/static/")) break;
+            if (url[1] == '/' || str_starts_with(url, "/static/") || french_only(url)) break;
             /* hreflang= earlier in the same tag: a link to a given language */
             const char *tag = attr;
             while (tag > s && *tag != '<')
@@ -491,7 +504,7 @@ int reply_redirect(req *r, int status, const char *location)
     r->status = status;
     /* A redirect within the site stays in the request's language. */
     const char *prefix = i18n_prefix(r->lang ? r->lang : I18N_FRENCH);
-    if (location[0] == '/' && location[1] != '/' && *prefix)
+    if (location[0] == '/' && location[1] != '/' && *prefix && !french_only(location))
         location = arena_printf(r->arena, "%s%s", prefix, location);
     r->location = arena_strdup(r->arena, location);
     buf_reset(&r->out);

@@ -41,6 +41,8 @@ test.after(async () => {
   fs.rmSync(tmp.dir, { recursive: true, force: true });
 });
 
+const FRENCH_ONLY = /^\/(admin|compte|connexion|donnees|api)([/?#]|$)/;
+
 // Every root-relative link and form action of a page in language `code`
 // carries its prefix, except static files and the links that name their own
 // language (menu, alternates).
@@ -49,6 +51,7 @@ function assertLinksKeep(code, html, where) {
     const attrs = m[2];
     const url = (attrs.match(/\s(?:href|action)="(\/[^"]*)"/) || [])[1];
     if (!url || url.startsWith('//') || url.startsWith('/static/') || /\shreflang="/.test(attrs)) continue;
+    if (FRENCH_ONLY.test(url)) continue; // the admin area and developer pages stay French
     assert.ok(url === `/${code}` || url.startsWith(`/${code}/`) || url.startsWith(`/${code}?`),
       `${where}: ${m[0]} leaves /${code}/`);
   }
@@ -93,6 +96,14 @@ test('French pages are unchanged: no prefix, lang="fr" without dir, links withou
   for (const m of res.text.matchAll(/<(a|form)\b[^>]*>/g))
     if (!/hreflang=/.test(m[0])) assert.doesNotMatch(m[0], /(href|action)="\/(en|ar)\//, m[0]);
   assert.doesNotMatch(res.text, /published-as-is/);
+});
+
+test('the parts that stay French say so, and the other languages link to their French pages', async () => {
+  const en = await get('/en/');
+  assert.ok(en.text.includes('href="/connexion"'), 'the managers\' sign-in is the French one');
+  assert.ok(en.text.includes('href="/donnees"'));
+  const login = await get('/en/connexion');
+  assert.match(login.text, /<html lang="fr">/, 'a French page under /en/ still says lang="fr"');
 });
 
 test('an unknown or untranslated language prefix is just an unknown page', async () => {
