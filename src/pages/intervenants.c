@@ -223,18 +223,20 @@ static int mail_confirmation(req *r, const char *email, const char *name, const 
                              bool invited)
 {
     char *base = auth_base_url(r->app);
+    /* In the language of the page the person used; the link too. */
     char *body = xasprintf(
-        "Bonjour,\n\n%s"
-        "Pour confirmer que vous acceptez de figurer dans l'annuaire des intervenants de Repère,"
-        " ouvrez ce lien :\n\n%s/intervenants/confirmer?t=%s\n\n"
-        "Votre fiche (« %s ») ne sera publique qu'après validation par la coordination de votre"
-        " territoire. Votre adresse électronique n'est jamais affichée : on vous écrit par un"
-        " formulaire de contact. Vous pourrez modifier ou supprimer votre fiche à tout moment.\n\n"
-        "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera publié sans vous.\n\n"
-        "— Repère\n",
-        invited ? "On vous invite à présenter vos interventions sur Repère.\n\n" : "", base, token,
-        name);
-    int rc = mail_send(&r->app->cfg, email, "Confirmez votre fiche d'intervenant", body);
+        _("Bonjour,\n\n%s"
+          "Pour confirmer que vous acceptez de figurer dans l'annuaire des intervenants de Repère,"
+          " ouvrez ce lien :\n\n%s%s/intervenants/confirmer?t=%s\n\n"
+          "Votre fiche (« %s ») ne sera publique qu'après validation par la coordination de votre"
+          " territoire. Votre adresse électronique n'est jamais affichée : on vous écrit par un"
+          " formulaire de contact. Vous pourrez modifier ou supprimer votre fiche à tout "
+          "moment.\n\n"
+          "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera publié sans vous.\n\n"
+          "— Repère\n"),
+        invited ? _("On vous invite à présenter vos interventions sur Repère.\n\n") : "", base,
+        i18n_prefix(i18n_current()), token, name);
+    int rc = mail_send(&r->app->cfg, email, _("Confirmez votre fiche d'intervenant"), body);
     free(base);
     free(body);
     return rc;
@@ -662,8 +664,8 @@ int page_intervenant_contact_post(req *r)
         r->status = 429;
         reply_header(r, "Retry-After", "3600");
         json_object_set_new(errors, "message",
-                            json_string("Vous avez déjà envoyé plusieurs messages : réessayez"
-                                        " dans une heure."));
+                            json_string(_("Vous avez déjà envoyé plusieurs messages : réessayez"
+                                          " dans une heure.")));
         return contact_form(r, v, val, errors, false);
     }
     if (rc != 0) {

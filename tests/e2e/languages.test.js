@@ -9,7 +9,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const { makeDb, startServer } = require('../lib/server');
+const { FAKE_SENDMAIL, readMails, Browser } = require('../lib/fake-sendmail');
 
 let server;
 let tmp;
@@ -29,7 +31,7 @@ let workshopPath; // "/ateliers/…"
 
 test.before(async () => {
   tmp = makeDb({ demo: true });
-  server = await startServer({ db: tmp.db });
+  server = await startServer({ db: tmp.db, args: ['--sendmail', `${FAKE_SENDMAIL} ${path.join(tmp.dir, 'mail')}`] });
   const list = await get('/lieux?ou=Aurillac');
   placePath = list.text.match(/<h3><a href="(\/lieux\/\d+-[^"]+)">/)[1];
   const agenda = await get('/ateliers');
@@ -192,4 +194,19 @@ test('the selection, its short link, redirects and the printed sheet keep the la
   const sheetAr = await get('/ar/selection/imprimer', { Cookie: cookie });
   assert.match(sheetAr.text, /<html lang="ar" dir="rtl">/);
   assert.match(sheetAr.text, new RegExp(`127\\.0\\.0\\.1:${server.port}/ar/lieux/${id}-`));
+});
+
+test('an e-mail to the public is in the language of the page the person used, its link too', async () => {
+  const person = new Browser(server.base);
+  await person.get('/en/intervenants/candidater');
+  const res = await person.post('/en/intervenants/candidater', {
+    name: 'Sam Example (fictional)', email: 'sam.fictional@example.org', kind: 'association', domains: ['logiciels-libres'], fees: 'devis', remote: '1',
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.text, /<html lang="en">/);
+  const mail = readMails(path.join(tmp.dir, 'mail')).find((m) => m.to === 'sam.fictional@example.org');
+  assert.ok(mail, 'the confirmation mail was sent');
+  assert.equal(mail.subject, 'Confirm your speaker profile');
+  assert.match(mail.raw, /To confirm that you agree to appear in Repère's directory of speakers/);
+  assert.match(mail.raw, /\/en\/intervenants\/confirmer\?t=/);
 });
