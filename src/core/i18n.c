@@ -17,7 +17,8 @@
 const i18n_lang I18N_LANGS[] = {
     {.code = "fr", .tag = "fr", .name = "Français", .decimal = ",", .group = NNBSP},
     {.code = "en", .tag = "en", .name = "English", .decimal = ".", .group = ","},
-    {.code = "ar", .tag = "ar", .name = "العربية", .rtl = true, .decimal = "٫", .group = "٬"},
+    /* Arabic in France is read with Western digits and French separators. */
+    {.code = "ar", .tag = "ar", .name = "العربية", .rtl = true, .decimal = ",", .group = NNBSP},
     {.code = "uk", .tag = "uk", .name = "Українська", .decimal = ",", .group = NNBSP},
     {.code = "prs", .tag = "fa-AF", .name = "دری", .rtl = true, .decimal = "٫", .group = "٬"},
     {.code = "es", .tag = "es", .name = "Español", .decimal = ",", .group = "."},
