@@ -36,13 +36,34 @@ endif
 PORT     ?= 8080
 DB       ?= var/repere.db
 
-.PHONY: all run check setup unit lint clean bench fuzz
+.PHONY: all run check setup unit lint clean bench fuzz pot
 
 # Static text files are served gzip-compressed from a .gz made here, next to
 # the file (gitignored); the server falls back to the plain file without it.
 STATICGZ := $(patsubst %,%.gz,$(wildcard static/*.css static/*.js static/*.svg static/vendor/*/*.css static/vendor/*/*.js))
 
-all: $(BUILD)/repere $(STATICGZ)
+# Translations (docs/languages.md): po/LL.po → build/locale/LL/LC_MESSAGES/repere.mo,
+# beside the LC_MESSAGES category of a locale named LL (copied from glibc's
+# built-in C.utf8: only its name matters, gettext looks up the catalogue by it).
+# msgfmt --check refuses a catalogue whose format strings or plural forms are wrong.
+POFILES  := $(wildcard po/*.po)
+MOFILES  := $(POFILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/repere.mo)
+LOCALES  := $(POFILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/SYS_LC_MESSAGES)
+C_LOCALE ?= /usr/lib/locale/C.utf8/LC_MESSAGES/SYS_LC_MESSAGES
+
+all: $(BUILD)/repere $(STATICGZ) $(MOFILES) $(LOCALES)
+
+$(BUILD)/locale/%/LC_MESSAGES/repere.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check --statistics -o $@ $<
+
+$(BUILD)/locale/%/LC_MESSAGES/SYS_LC_MESSAGES: $(C_LOCALE)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# Regenerate po/repere.pot from the C sources and the templates.
+pot:
+	@scripts/po-extract.sh po/repere.pot
 
 static/%.gz: static/%
 	gzip -9 -n -c $< > $@

@@ -23,6 +23,8 @@ PKGS="$PKGS nodejs npm chromium poppler-utils zbar-tools python3 python3-icalend
 PKGS="$PKGS wrk nginx-light clang libclang-rt-14-dev"
 # Lint (make lint, part of make check): the checked-in .clang-format and cppcheck.
 PKGS="$PKGS clang-format cppcheck"
+# Translations (docs/languages.md): msgfmt, xgettext, msgmerge.
+PKGS="$PKGS gettext"
 
 missing=""
 for p in $PKGS; do

@@ -12,12 +12,14 @@
 #include "search/search.h"
 #include "places/territory.h"
 #include "workshops/workshop_refresh.h"
+#include "core/i18n.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int after_migrate_tx(db_conn *w, void *dir)
 {
@@ -64,8 +66,26 @@ static char *static_version(const char *dir)
     return hex;
 }
 
+/* Where the compiled translations are: REPERE_LOCALEDIR, else locale/ next
+ * to the binary (the Makefile builds build/locale beside build/repere). */
+static char *locale_dir(void)
+{
+    const char *env = getenv("REPERE_LOCALEDIR");
+    if (env && *env) return xstrdup(env);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return xstrdup("build/locale");
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = '\0';
+    return xasprintf("%s/locale", exe);
+}
+
 int app_load_web(app *a)
 {
+    char *locales = locale_dir();
+    i18n_init(locales); /* a missing language is named on stderr and stays French */
+    free(locales);
     char *dir = xasprintf("%s/templates", a->cfg.root);
     a->templates = tpl_load(dir);
     free(dir);
@@ -91,6 +111,7 @@ int app_load_web(app *a)
 
 void app_free(app *a)
 {
+    i18n_shutdown();
     tpl_free(a->templates);
     search_index_free(a->search);
     page_cache_free(a->pages);

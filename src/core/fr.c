@@ -3,15 +3,18 @@
  */
 #include "core/fr.h"
 
+#include "core/i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-const char *const FR_MONTHS[12] = {"janvier",   "février", "mars",     "avril",
-                                   "mai",       "juin",    "juillet",  "août",
-                                   "septembre", "octobre", "novembre", "décembre"};
-const char *const FR_WEEKDAYS[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                    "vendredi", "samedi", "dimanche"};
+/* Marked for translation: writers of dates pass them through gettext(). */
+const char *const FR_MONTHS[12] = {N_("janvier"),   N_("février"), N_("mars"),     N_("avril"),
+                                   N_("mai"),       N_("juin"),    N_("juillet"),  N_("août"),
+                                   N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre")};
+const char *const FR_WEEKDAYS[7] = {N_("lundi"),    N_("mardi"),  N_("mercredi"), N_("jeudi"),
+                                    N_("vendredi"), N_("samedi"), N_("dimanche")};
 
 bool fr_parse_date(const char *iso, int *year, int *month, int *day)
 {
@@ -32,7 +35,9 @@ bool fr_date(buf *out, const char *iso)
 {
     int y, m, d;
     if (!fr_parse_date(iso, &y, &m, &d)) return false;
-    buf_printf(out, "%d%s %s %d", d, d == 1 ? "er" : "", FR_MONTHS[m - 1], y);
+    /* TRANSLATORS: a date, day month year: "1er juin 2022", "5 mai 2022". */
+    buf_printf(out, d == 1 ? _("%1$der %2$s %3$d") : _("%1$d %2$s %3$d"), d,
+               gettext(FR_MONTHS[m - 1]), y);
     return true;
 }
 
@@ -108,10 +113,21 @@ json_t *fr_datetime_json(const char *iso_utc)
     buf_free(&b);
     return v;
 }
+static void phone_digits(buf *out, const char *e164);
 
 void fr_phone(buf *out, const char *e164)
 {
     if (!e164 || !*e164) return;
+    /* In right-to-left text the groups of a number would come out in the
+     * reverse order: LRI … PDI (invisible) keep it left to right. */
+    bool isolate = i18n_current()->rtl;
+    if (isolate) buf_puts(out, "\xe2\x81\xa6"); /* U+2066 LEFT-TO-RIGHT ISOLATE */
+    phone_digits(out, e164);
+    if (isolate) buf_puts(out, "\xe2\x81\xa9"); /* U+2069 POP DIRECTIONAL ISOLATE */
+}
+
+static void phone_digits(buf *out, const char *e164)
+{
     static const char *const overseas[] = {"+262", "+269", "+508", "+590", "+594",
                                            "+596", "+681", "+687", "+689"};
     size_t len = strlen(e164);
@@ -134,34 +150,37 @@ void fr_phone(buf *out, const char *e164)
 
 void fr_distance(buf *out, double km)
 {
+    /* The number and the unit for the request's language (core/i18n.c). */
+    buf number = {0};
     if (km < 1.0) {
         long m = lround(km * 100.0) * 10;
         if (m < 10) m = 10;
-        buf_printf(out, "%ld m", m);
-    } else if (km < 100.0) {
-        long tenths = lround(km * 10.0);
-        buf_printf(out, "%ld,%ld km", tenths / 10, tenths % 10);
+        i18n_number(&number, m);
+        buf_printf(out, _("%s m"), number.data);
     } else {
-        buf_printf(out, "%ld km", lround(km));
+        if (km < 100.0)
+            i18n_decimal(&number, (double)lround(km * 10.0) / 10.0, 1);
+        else
+            i18n_number(&number, lround(km));
+        buf_printf(out, _("%s km"), number.data);
     }
+    buf_free(&number);
 }
 
 void fr_number(buf *out, long n)
 {
-    /* Thousands separated by a narrow no-break space. */
-    char digits[32];
-    snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
-    size_t len = strlen(digits);
-    if (n < 0) buf_putc(out, '-');
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0) buf_puts(out, "\u202f");
-        buf_putc(out, digits[i]);
-    }
+    /* Thousands separated as the request's language does (French: a narrow
+     * no-break space); the table is in core/i18n.c. */
+    i18n_number(out, n);
 }
 
 void fr_count(buf *out, long n, const char *singular, const char *plural)
 {
-    /* French: 0 and 1 take the singular. */
+    /* French: 0 and 1 take the singular; another language's plural forms
+     * come from its catalogue (po-extract.sh collects fr_count's words). */
     fr_number(out, n);
-    buf_printf(out, " %s", (n >= -1 && n <= 1) ? singular : plural);
+    const char *word = i18n_current() == I18N_FRENCH
+                           ? ((n >= -1 && n <= 1) ? singular : plural)
+                           : ngettext(singular, plural, (unsigned long)(n < 0 ? -n : n));
+    buf_printf(out, " %s", word);
 }

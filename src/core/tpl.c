@@ -3,20 +3,31 @@
  */
 #include "core/tpl.h"
 
+#include "core/i18n.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum node_kind { N_TEXT, N_VAR, N_URL, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL };
+enum node_kind { N_TEXT, N_VAR, N_URL, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_TRANS };
 
-enum { MAX_DEPTH = 32, /* nested sections and partials while rendering */ };
+enum {
+    MAX_DEPTH = 32, /* nested sections and partials while rendering */
+    MAX_ARGS = 6,   /* names after a translated message: {{_ "… %s …" name}} */
+};
 
 typedef struct node {
     enum node_kind kind;
     const char *text; /* N_TEXT: the bytes; others: the name/path */
     size_t len;
     size_t end; /* sections: index of the node after the section's last child */
+    /* N_TRANS: text is the French message (the msgid); plural its plural
+     * form and count the name of the number choosing it ({{_n …}}), or NULL;
+     * args the names whose values replace %s (or %1$s…) in the translation. */
+    const char *plural, *count;
+    const char *args[MAX_ARGS];
+    size_t nargs;
 } node;
 
 typedef struct template
@@ -57,6 +68,57 @@ static int line_of(const char *src, const char *at)
     return line;
 }
 
+/* A double-quoted message at *p (no escapes: a message holds no '"'; use
+ * “ ” or « » in French). NUL-terminated in place; *p moves past it. */
+static char *take_quoted(char **p)
+{
+    char *s = *p;
+    while (*s == ' ' || *s == '\n')
+        s++;
+    if (*s != '"') return NULL;
+    char *end = strchr(s + 1, '"');
+    if (!end) return NULL;
+    *end = '\0';
+    *p = end + 1;
+    return s + 1;
+}
+
+/* A name at *p, NUL-terminated in place. */
+static char *take_name(char **p)
+{
+    char *s = *p;
+    while (*s == ' ' || *s == '\n')
+        s++;
+    if (!*s || *s == '"') return NULL;
+    char *end = s;
+    while (*end && *end != ' ' && *end != '\n')
+        end++;
+    if (*end) *end++ = '\0';
+    *p = end;
+    return s;
+}
+
+/* {{_ "message" name…}} and {{_n count "singular" "plural" name…}}. */
+static bool compile_translation(char *tag, node *n)
+{
+    bool plural = tag[1] == 'n';
+    char *p = tag + (plural ? 2 : 1);
+    *n = (node){.kind = N_TRANS};
+    if (plural && !(n->count = take_name(&p))) return false;
+    if (!(n->text = take_quoted(&p))) return false;
+    if (plural && !(n->plural = take_quoted(&p))) return false;
+    n->len = strlen(n->text);
+    if (!n->len) return false;
+    char *name;
+    while ((name = take_name(&p))) {
+        if (n->nargs == MAX_ARGS) return false;
+        n->args[n->nargs++] = name;
+    }
+    while (*p == ' ' || *p == '\n')
+        p++;
+    return *p == '\0';
+}
+
 /* Compile t->source into t->nodes. Tag names are NUL-terminated in place. */
 static bool compile(template *t, char **error)
 {
@@ -65,10 +127,11 @@ static bool compile(template *t, char **error)
     while (*p) {
         char *open = strstr(p, "{{");
         if (!open) {
-            add_node(t, &cap, (node){N_TEXT, p, strlen(p), 0});
+            add_node(t, &cap, (node){.kind = N_TEXT, .text = p, .len = strlen(p)});
             break;
         }
-        if (open > p) add_node(t, &cap, (node){N_TEXT, p, (size_t)(open - p), 0});
+        if (open > p)
+            add_node(t, &cap, (node){.kind = N_TEXT, .text = p, .len = (size_t)(open - p)});
         char *close = strstr(open + 2, "}}");
         if (!close) {
             *error = xasprintf("%s.html:%d: unclosed {{", t->name, line_of(t->source, open));
@@ -80,6 +143,18 @@ static bool compile(template *t, char **error)
         enum node_kind kind = N_VAR;
         char sigil = tag[0];
         if (sigil == '!') continue;
+        if (sigil == '_' && (tag[1] == ' ' || tag[1] == '\0' ||
+                             (tag[1] == 'n' && (tag[2] == ' ' || tag[2] == '\0')))) {
+            node n;
+            if (!compile_translation(tag, &n)) {
+                *error = xasprintf("%s.html:%d: a translation is {{_ \"message\" name…}} or "
+                                   "{{_n count \"singular\" \"plural\" name…}}",
+                                   t->name, line_of(t->source, open));
+                return false;
+            }
+            add_node(t, &cap, n);
+            continue;
+        }
         if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>')
             tag = str_trim(tag + 1);
         else if (str_starts_with(tag, "raw "))
@@ -96,7 +171,10 @@ static bool compile(template *t, char **error)
                 return false;
             }
             stack[depth++] = t->count;
-            add_node(t, &cap, (node){sigil == '#' ? N_SECTION : N_INVERTED, tag, strlen(tag), 0});
+            add_node(t, &cap,
+                     (node){.kind = sigil == '#' ? N_SECTION : N_INVERTED,
+                            .text = tag,
+                            .len = strlen(tag)});
         } else if (sigil == '/') {
             if (!depth || strcmp(t->nodes[stack[depth - 1]].text, tag) != 0) {
                 *error = xasprintf("%s.html:%d: {{/%s}} closes nothing open", t->name,
@@ -105,9 +183,9 @@ static bool compile(template *t, char **error)
             }
             t->nodes[stack[--depth]].end = t->count;
         } else if (sigil == '>') {
-            add_node(t, &cap, (node){N_PARTIAL, tag, strlen(tag), 0});
+            add_node(t, &cap, (node){.kind = N_PARTIAL, .text = tag, .len = strlen(tag)});
         } else {
-            add_node(t, &cap, (node){kind, tag, strlen(tag), 0});
+            add_node(t, &cap, (node){.kind = kind, .text = tag, .len = strlen(tag)});
         }
     }
     if (depth) {
@@ -274,6 +352,11 @@ static void walk_range(const tpl_set *set, const template *t, size_t from, size_
         case N_URL:
         case N_RAW:
             fn(ctx, TPL_WALK_NAME, n->text);
+            break;
+        case N_TRANS:
+            if (n->count) fn(ctx, TPL_WALK_NAME, n->count);
+            for (size_t a = 0; a < n->nargs; a++)
+                fn(ctx, TPL_WALK_NAME, n->args[a]);
             break;
         case N_SECTION:
         case N_INVERTED: {
@@ -482,6 +565,72 @@ static const char *scalar_text(const json_t *v, char *tmp, size_t tmplen)
 static void render_range(const tpl_set *set, const template *t, size_t from, size_t to, scope *sc,
                          buf *out, int depth);
 
+/* The text of a message (ours or a translator's, never a visitor's): the
+ * HTML specials escaped except the apostrophe, which is safe in text and in
+ * double-quoted attributes, so a page in French reads byte for byte as its
+ * template did before the message was marked. */
+static void message_escape(buf *out, const char *s, size_t len)
+{
+    const char *run = s, *end = s + len;
+    for (; s < end; s++) {
+        if (*s != '&' && *s != '<' && *s != '>' && *s != '"') continue;
+        buf_append(out, run, (size_t)(s - run));
+        buf_puts(out, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : "&quot;");
+        run = s + 1;
+    }
+    buf_append(out, run, (size_t)(end - run));
+}
+
+/* A translated message: gettext (ngettext) in the thread's language, then
+ * escaped, %d replaced by the count (written for the language), %s and
+ * %N$s by the escaped values of the names, %% by %. */
+static void render_translation(const node *n, scope *sc, buf *out)
+{
+    long count = 0;
+    if (n->count) {
+        json_t *v = lookup(sc, n->count);
+        count = json_is_integer(v) ? (long)json_integer_value(v)
+                : json_is_array(v) ? (long)json_array_size(v)
+                                   : 0;
+    }
+    /* French, the source: 0 and 1 take the singular (ngettext without a
+     * catalogue would say "0 lieux"). */
+    const char *msg =
+        !n->plural ? gettext(n->text)
+        : i18n_current() == I18N_FRENCH
+            ? (count >= -1 && count <= 1 ? n->text : n->plural)
+            : ngettext(n->text, n->plural, (unsigned long)(count < 0 ? -count : count));
+    char tmp[64];
+    size_t next_arg = 0;
+    const char *run = msg, *p = msg;
+    while (*p) {
+        if (*p != '%') {
+            p++;
+            continue;
+        }
+        message_escape(out, run, (size_t)(p - run));
+        const char *spec = p + 1;
+        size_t arg = next_arg;
+        if (spec[0] >= '1' && spec[0] <= '9' && spec[1] == '$')
+            arg = (size_t)(spec[0] - '1'), spec += 2;
+        if (*spec == 'd') {
+            i18n_number(out, count);
+        } else if (*spec == 's') {
+            const char *s =
+                arg < n->nargs ? scalar_text(lookup(sc, n->args[arg]), tmp, sizeof tmp) : NULL;
+            if (s) html_escape(out, s);
+            next_arg = arg + 1;
+        } else if (*spec == '%') {
+            buf_putc(out, '%');
+        } else {
+            buf_putc(out, '%');
+            spec = p; /* not a directive: the '%' as is */
+        }
+        p = run = spec + 1;
+    }
+    message_escape(out, run, strlen(run));
+}
+
 static void render_section(const tpl_set *set, const template *t, size_t i, scope *sc, buf *out,
                            int depth)
 {
@@ -537,6 +686,9 @@ static void render_range(const tpl_set *set, const template *t, size_t from, siz
             break;
         case N_RAW:
             if ((s = scalar_text(lookup(sc, n->text), tmp, sizeof tmp))) buf_puts(out, s);
+            break;
+        case N_TRANS:
+            render_translation(n, sc, out);
             break;
         case N_SECTION:
         case N_INVERTED:

@@ -15,6 +15,15 @@
  *   {{^name}}…{{/name}}         inverted section: renders when falsy
  *   {{> partial}}               includes templates/partial.html
  *   {{! comment }}
+ *   {{_ "Texte français"}}      translated (gettext, the thread's language,
+ *                               core/i18n.h), then escaped
+ *   {{_ "Ouvert jusqu’à %s" time}}   %s (or %1$s, %2$s…) replaced by the
+ *                               escaped values of the names that follow
+ *   {{_n count "%d lieu" "%d lieux"}}  plural form chosen by the number
+ *                               `count` (an integer, or an array's length),
+ *                               %d replaced by it written for the language
+ *   Messages are double-quoted and hold no '"'; scripts/po-extract.sh
+ *   collects them into po/repere.pot.
  *
  *   {{@name}}  {{#@name}}…      the PAGE's value, from inside any section
  *   {{../name}}                 the enclosing list item's value (one list out)

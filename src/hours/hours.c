@@ -17,6 +17,7 @@
  */
 #include "hours/hours.h"
 #include "hours/school_holidays_data.h"
+#include "core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,20 +110,21 @@ struct hours_schedule {
 static const char *const weekday_osm[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
 static const char *const month_osm[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-static const char *const weekday_fr[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                          "vendredi", "samedi", "dimanche"};
-static const char *const month_fr[12] = {"janvier",   "février", "mars",     "avril",
-                                         "mai",       "juin",    "juillet",  "août",
-                                         "septembre", "octobre", "novembre", "décembre"};
+/* Marked for translation (N_), translated where they are written (_). */
+static const char *const weekday_fr[7] = {N_("lundi"),    N_("mardi"),  N_("mercredi"), N_("jeudi"),
+                                          N_("vendredi"), N_("samedi"), N_("dimanche")};
+static const char *const month_fr[12] = {
+    N_("janvier"), N_("février"), N_("mars"),      N_("avril"),   N_("mai"),      N_("juin"),
+    N_("juillet"), N_("août"),    N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre")};
 
 const char *hours_weekday_fr(int weekday)
 {
-    return weekday >= 0 && weekday < 7 ? weekday_fr[weekday] : "";
+    return weekday >= 0 && weekday < 7 ? gettext(weekday_fr[weekday]) : "";
 }
 
 const char *hours_month_fr(int month)
 {
-    return month >= 1 && month <= 12 ? month_fr[month - 1] : "";
+    return month >= 1 && month <= 12 ? gettext(month_fr[month - 1]) : "";
 }
 
 typedef struct word_value {
@@ -1868,21 +1870,21 @@ const char *hours_public_holiday(const char *dep, int year, int month, int day)
         int month, day;
         const char *name;
     } fixed[] = {
-        {1, 1, "Jour de l'an"},     {5, 1, "Fête du Travail"}, {5, 8, "Victoire 1945"},
-        {7, 14, "Fête nationale"},  {8, 15, "Assomption"},     {11, 1, "Toussaint"},
-        {11, 11, "Armistice 1918"}, {12, 25, "Noël"},
+        {1, 1, N_("Jour de l'an")},     {5, 1, N_("Fête du Travail")}, {5, 8, N_("Victoire 1945")},
+        {7, 14, N_("Fête nationale")},  {8, 15, N_("Assomption")},     {11, 1, N_("Toussaint")},
+        {11, 11, N_("Armistice 1918")}, {12, 25, N_("Noël")},
     };
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
         if (fixed[i].month == month && fixed[i].day == day) return fixed[i].name;
     int em, ed;
     hours_easter(year, &em, &ed);
     int64_t offset = tz_days_from_civil(year, month, day) - tz_days_from_civil(year, em, ed);
-    if (offset == 1) return "Lundi de Pâques";
-    if (offset == 39) return "Ascension";
-    if (offset == 50) return "Lundi de Pentecôte";
+    if (offset == 1) return N_("Lundi de Pâques");
+    if (offset == 39) return N_("Ascension");
+    if (offset == 50) return N_("Lundi de Pentecôte");
     bool alsace_moselle = dep_is(dep, "57", "67", "68");
-    if (alsace_moselle && offset == -2) return "Vendredi saint";
-    if (alsace_moselle && month == 12 && day == 26) return "Saint-Étienne";
+    if (alsace_moselle && offset == -2) return N_("Vendredi saint");
+    if (alsace_moselle && month == 12 && day == 26) return N_("Saint-Étienne");
     static const struct {
         const char *dep;
         int month, day;
@@ -1890,7 +1892,7 @@ const char *hours_public_holiday(const char *dep, int year, int month, int day)
     for (size_t i = 0; i < ARRAY_LEN(slavery); i++)
         if (dep && strcmp(dep, slavery[i].dep) == 0 && slavery[i].month == month &&
             slavery[i].day == day)
-            return "Abolition de l'esclavage";
+            return N_("Abolition de l'esclavage");
     return NULL;
 }
 
@@ -2568,10 +2570,11 @@ bool hours_open_after(const hours_schedule *s, const hours_context *ctx, int min
 
 void hours_format_clock_fr(buf *out, int minutes)
 {
+    /* TRANSLATORS: a clock time, 14 h 30; the spaces are no-break spaces. */
     if (minutes % 60)
-        buf_printf(out, "%d" NBSP "h" NBSP "%02d", minutes / 60, minutes % 60);
+        buf_printf(out, _("%d h %02d"), minutes / 60, minutes % 60);
     else
-        buf_printf(out, "%d" NBSP "h", minutes / 60);
+        buf_printf(out, _("%d h"), minutes / 60);
 }
 
 /* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
@@ -2581,27 +2584,33 @@ static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
         if (r->open_end) { /* the end is a guess: never print it */
-            buf_puts(out, "à partir de" NBSP);
+            buf_puts(out, _("à partir de "));
             hours_format_clock_fr(out, r->start);
             continue;
         }
+        /* In right-to-left text a range of times stays left to right
+         * (LRI … PDI isolate it, invisibly): "9:00 – 12:00", never reversed. */
+        bool isolate = i18n_current()->rtl;
+        if (isolate) buf_puts(out, "\xe2\x81\xa6"); /* U+2066 LEFT-TO-RIGHT ISOLATE */
         hours_format_clock_fr(out, r->start);
         buf_puts(out, NBSP "– ");
         hours_format_clock_fr(out, r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end);
-        if (confirm && r->unknown) buf_puts(out, " (à confirmer)");
+        if (isolate) buf_puts(out, "\xe2\x81\xa9"); /* U+2069 POP DIRECTIONAL ISOLATE */
+        if (confirm && r->unknown) buf_puts(out, _(" (à confirmer)"));
     }
 }
 
 /* "Noël — jour férié : ouverture à confirmer": the one wording of an unmentioned holiday. */
 static void put_unconfirmed_holiday_fr(buf *out, const char *name)
 {
-    buf_printf(out, "%s — jour férié : ouverture à confirmer", name ? name : "Jour férié");
+    buf_printf(out, _("%s — jour férié : ouverture à confirmer"),
+               name ? gettext(name) : _("Jour férié"));
 }
 
 void hours_format_day_fr(buf *out, const hours_day_info *day)
 {
     if (day->closed) {
-        buf_puts(out, day->is_public_holiday ? "fermé (jour férié)" : "fermé");
+        buf_puts(out, day->is_public_holiday ? _("fermé (jour férié)") : _("fermé"));
         return;
     }
     if (!day->holiday_unconfirmed) {
@@ -2613,7 +2622,7 @@ void hours_format_day_fr(buf *out, const hours_day_info *day)
         all_holiday &= day->ranges[i].holiday;
     put_unconfirmed_holiday_fr(out, day->holiday_name);
     if (all_holiday) {
-        buf_puts(out, " (horaires habituels : ");
+        buf_puts(out, _(" (horaires habituels : "));
         put_ranges_fr(out, day, false);
         buf_putc(out, ')');
     } else { /* some hours were written for that very date: list them as they are */
@@ -2629,8 +2638,10 @@ void hours_format_usual_fr(buf *out, const hours_day_info *day)
 
 void hours_format_date_fr(buf *out, int year, int month, int day)
 {
-    buf_printf(out, "%s %d%s %s", weekday_fr[tz_weekday(tz_days_from_civil(year, month, day))], day,
-               day == 1 ? "er" : "", month_fr[month - 1]);
+    /* TRANSLATORS: weekday, day of the month, month: "lundi 1er juin", "mardi 2 juin". */
+    buf_printf(out, day == 1 ? _("%1$s %2$der %3$s") : _("%1$s %2$d %3$s"),
+               gettext(weekday_fr[tz_weekday(tz_days_from_civil(year, month, day))]), day,
+               gettext(month_fr[month - 1]));
 }
 
 /*
@@ -2646,17 +2657,17 @@ static void put_when_fr(buf *out, const hours_context *ctx, int64_t now, int64_t
     int minutes = (int)((local - days * 86400) / 60);
     int64_t ahead = days - local_day_of(ctx, now);
     if (ahead == 1 && minutes == 0) {
-        buf_printf(out, "%sminuit", at);
+        buf_printf(out, _("%sminuit"), at);
         return;
     }
     if (ahead == 1) {
-        buf_puts(out, " demain");
+        buf_puts(out, _(" demain"));
     } else if (ahead > 1 && ahead < 7) {
-        buf_printf(out, " %s", weekday_fr[tz_weekday(days)]);
+        buf_printf(out, " %s", gettext(weekday_fr[tz_weekday(days)]));
     } else if (ahead >= 7) {
         int y, m, d;
         tz_civil_from_days(days, &y, &m, &d);
-        buf_puts(out, " le ");
+        buf_puts(out, _(" le "));
         hours_format_date_fr(out, y, m, d);
     }
     buf_puts(out, at);
@@ -2669,15 +2680,15 @@ static void put_day_fr(buf *out, const hours_context *ctx, int64_t now, int64_t 
     int64_t days = local_day_of(ctx, when);
     int64_t ahead = days - local_day_of(ctx, now);
     if (ahead <= 0) {
-        buf_puts(out, " aujourd'hui");
+        buf_puts(out, _(" aujourd'hui"));
     } else if (ahead == 1) {
-        buf_puts(out, " demain");
+        buf_puts(out, _(" demain"));
     } else if (ahead < 7) {
-        buf_printf(out, " %s", weekday_fr[tz_weekday(days)]);
+        buf_printf(out, " %s", gettext(weekday_fr[tz_weekday(days)]));
     } else {
         int y, m, d;
         tz_civil_from_days(days, &y, &m, &d);
-        buf_puts(out, " le ");
+        buf_puts(out, _(" le "));
         hours_format_date_fr(out, y, m, d);
     }
 }
@@ -2691,13 +2702,13 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
         int new_state = STATE_CLOSED;
         int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
         if (change < 0) {
-            buf_puts(out, "Ouvert 24 h/24");
+            buf_puts(out, _("Ouvert 24 h/24"));
         } else if (new_state == STATE_CLOSED) {
-            buf_puts(out, "Ouvert · ferme");
-            put_when_fr(out, ctx, now, change, " à ");
+            buf_puts(out, _("Ouvert · ferme"));
+            put_when_fr(out, ctx, now, change, _(" à "));
         } else {
-            buf_puts(out, "Ouvert · à confirmer");
-            put_when_fr(out, ctx, now, change, " à partir de ");
+            buf_puts(out, _("Ouvert · à confirmer"));
+            put_when_fr(out, ctx, now, change, _(" à partir de "));
         }
         return NULL;
     }
@@ -2706,7 +2717,7 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
         return holiday;
     }
     if (state == STATE_UNKNOWN) {
-        buf_puts(out, "Ouverture à confirmer");
+        buf_puts(out, _("Ouverture à confirmer"));
         day_plan plan;
         int64_t today = local_day_of(ctx, now);
         plan_day(s, ctx, today, &plan);
@@ -2716,10 +2727,10 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
             while (from > 0 && plan.open_end[from - 1])
                 from--;
             if (from > 0) {
-                buf_puts(out, " · à partir de" NBSP);
+                buf_puts(out, _(" · à partir de "));
                 hours_format_clock_fr(out, from);
             }
-            buf_puts(out, ", fin non précisée");
+            buf_puts(out, _(", fin non précisée"));
         }
         if (plan.comment) buf_printf(out, " · %s", plan.comment);
         return NULL;
@@ -2728,7 +2739,7 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
      * ("ouvre lundi" would then hide that it might open before). */
     const char *next_holiday = NULL;
     int64_t opening = search_change(s, ctx, now, true, NULL, &next_holiday);
-    buf_puts(out, "Fermé");
+    buf_puts(out, _("Fermé"));
     int new_state = STATE_CLOSED;
     int64_t change = search_change(s, ctx, now, false, &new_state, NULL);
     if (change >= 0 && new_state == STATE_UNKNOWN && (opening < 0 || change < opening)) {
@@ -2738,8 +2749,8 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
         plan_day(s, ctx, day, &plan);
         int m = (int)((tz_utc_to_local(ctx->zone, change) - day * 86400) / 60);
         if (m >= 0 && m < MINUTES_PER_DAY && plan.open_end[m] && !next_holiday) {
-            buf_puts(out, " · ouverture à confirmer");
-            put_when_fr(out, ctx, now, change, " à partir de ");
+            buf_puts(out, _(" · ouverture à confirmer"));
+            put_when_fr(out, ctx, now, change, _(" à partir de "));
             return NULL;
         }
     }
@@ -2751,7 +2762,7 @@ const char *hours_status_fr(buf *out, const hours_schedule *s, const hours_conte
         put_unconfirmed_holiday_fr(out, next_holiday);
         return next_holiday;
     }
-    buf_puts(out, " · ouvre");
-    put_when_fr(out, ctx, now, opening, " à ");
+    buf_puts(out, _(" · ouvre"));
+    put_when_fr(out, ctx, now, opening, _(" à "));
     return NULL;
 }

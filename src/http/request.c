@@ -8,6 +8,7 @@
 #include "http/gzip.h"
 #include "http/page_cache.h"
 #include "kit/selection.h"
+#include "core/i18n.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -205,6 +206,99 @@ bool req_accepts_gzip(req *r)
     return ae && strstr(ae, "gzip") != NULL;
 }
 
+/* Parts of the site that stay in French (docs/languages.md): the admin
+ * area and its sign-in, the developer pages. Links to them lead to the
+ * French page; under a prefix they still say lang="fr". */
+static bool french_only(const char *path)
+{
+    static const char *const parts[] = {"/admin", "/compte", "/connexion", "/donnees", "/api"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = strlen(parts[i]);
+        if (strncmp(path, parts[i], n) == 0 && strchr("/?#\"", path[n])) return true;
+    }
+    return false;
+}
+
+/* The language Accept-Language asks for, when it is not the page's: the
+ * page then shows a link to it, never a redirect. */
+static const i18n_lang *suggested_language(req *r)
+{
+    const i18n_lang *l = i18n_from_accept(req_header(r, "Accept-Language"));
+    return l && l != r->lang ? l : NULL;
+}
+
+/* The languages of the page: <html lang dir>, the hreflang alternates and
+ * the language menu (each language named in itself, its link the same page
+ * in that language), the suggestion of Accept-Language. */
+static void add_languages(req *r, json_t *data)
+{
+    const i18n_lang *page = r->lang && !french_only(r->path) ? r->lang : I18N_FRENCH;
+    const char *qs = req_query_string(r);
+    json_object_set_new(data, "ui_lang", json_string(page->tag));
+    json_object_set_new(data, "ui_rtl", json_boolean(page->rtl));
+    /* Places' own texts stay as published (lang="fr"): pages say so once. */
+    json_object_set_new(data, "ui_foreign", json_boolean(page != I18N_FRENCH));
+    json_object_set_new(data, "ui_base", json_string(i18n_prefix(page)));
+    json_t *list = json_array();
+    const i18n_lang *suggested = suggested_language(r);
+    for (size_t i = 0; i < I18N_COUNT; i++) {
+        const i18n_lang *l = &I18N_LANGS[i];
+        if (!i18n_served(l)) continue;
+        const char *href = arena_printf(
+            r->arena, "%s%s%s%s", i18n_prefix(l),
+            strcmp(r->path, "/") == 0 && l != I18N_FRENCH ? "/" : r->path, *qs ? "?" : "", qs);
+        json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", l->code, "tag", l->tag,
+                                 "name", l->name, "href", href, "current", l == page);
+        json_object_set_new(item, "dir", json_string(l->rtl ? "rtl" : "ltr"));
+        if (l == suggested) json_object_set(data, "ui_suggested_language", item);
+        json_array_append_new(list, item);
+    }
+    json_object_set_new(data, "ui_languages", list);
+}
+
+/* Root-relative links and form actions of a page in another language than
+ * French get the language's prefix ("/lieux" → "/en/lieux"), so that every
+ * link a page builds — in a template or in C (view models, the selection,
+ * short links) — keeps the language: one rule in one place. Not rewritten:
+ * /static/ files, protocol-relative "//" URLs, and a tag that names its own
+ * language with hreflang= (the language menu, the alternates). */
+static void keep_language_in_links(req *r)
+{
+    const char *prefix = i18n_prefix(r->lang ? r->lang : I18N_FRENCH);
+    if (!*prefix || !r->out.data) return;
+    static const char *const attributes[] = {" href=\"/", " action=\"/"};
+    buf out = {0};
+    const char *s = r->out.data, *run = s;
+    for (const char *p = s; (p = strchr(p, '=')) != NULL; p++) {
+        for (size_t a = 0; a < 2; a++) {
+            size_t name = a == 0 ? 5 : 7; /* " href" / " action" */
+            const char *attr = p - name;
+            if (attr < s || strncmp(attr, attributes[a], name + 3) != 0) continue;
+            const char *url = p + 2;
+            if (url[1] == '/' || str_starts_with(url, "/static/") || french_only(url)) break;
+            /* hreflang= earlier in the same tag: a link to a given language */
+            const char *tag = attr;
+            while (tag > s && *tag != '<')
+                tag--;
+            bool names_language = false;
+            for (const char *q = tag; q < attr; q++)
+                if (strncmp(q, " hreflang=", 10) == 0) names_language = true;
+            if (names_language) break;
+            buf_append(&out, run, (size_t)(url - run));
+            buf_puts(&out, prefix);
+            run = url;
+            break;
+        }
+    }
+    if (run == s) {
+        buf_free(&out);
+        return;
+    }
+    buf_puts(&out, run);
+    buf_free(&r->out);
+    r->out = out;
+}
+
 bool reply_cached(req *r)
 {
     page_cache *pc = r->app->pages;
@@ -215,8 +309,12 @@ bool reply_cached(req *r)
      * gzip representation (a fifth of the bytes, so five times the pages in
      * the same memory); a client that does not take gzip gets it inflated. */
     const char *qs = req_query_string(r);
-    char *key = arena_alloc(r->arena, strlen(r->path) + strlen(qs) + 2);
-    sprintf(key, "%s?%s", r->path, qs);
+    /* The URL keeps its language prefix; the language an Accept-Language
+     * header suggests shows as a link on the page (reply_page), so it is
+     * part of the key too. */
+    const i18n_lang *suggested = suggested_language(r);
+    const char *key = arena_printf(r->arena, "%s?%s#%s", r->url ? r->url : r->path, qs,
+                                   suggested ? suggested->code : "");
     int64_t version = db_version(r->app->db);
     int64_t minute = (int64_t)time(NULL) / 60;
     page_cached meta;
@@ -269,6 +367,7 @@ int reply_page(req *r, const char *template_name, json_t *data)
     /* "Ma sélection (N)" in the header, from the cookie only */
     json_t *nav = selection_nav_model(req_cookie(r, SELECTION_COOKIE));
     if (nav) json_object_set_new(data, "selection_nav", nav);
+    add_languages(r, data);
     if (!json_object_get(data, "status"))
         json_object_set_new(data, "status", json_integer(r->status ? r->status : 200));
     /* Every page's title names the site, for a tab or a bookmark among others. */
@@ -278,9 +377,9 @@ int reply_page(req *r, const char *template_name, json_t *data)
     if (title && !json_object_get(data, "description"))
         json_object_set_new(data, "description",
                             json_string(arena_printf(r->arena,
-                                                     "%s. Repère, l'annuaire public des lieux "
-                                                     "d'aide au numérique : adresses, horaires, "
-                                                     "téléphone, services.",
+                                                     _("%s. Repère, l'annuaire public des lieux "
+                                                       "d'aide au numérique : adresses, horaires, "
+                                                       "téléphone, services."),
                                                      title)));
     if (title && !strstr(title, "Repère"))
         json_object_set_new(data, "title",
@@ -297,6 +396,21 @@ int reply_page(req *r, const char *template_name, json_t *data)
     buf_reset(&r->out);
     tpl_render(a->templates, "layout", data, &r->out);
     json_decref(data);
+    keep_language_in_links(r);
+    if (!r->status) r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    return 0;
+}
+
+int reply_document(req *r, const char *template_name, json_t *data)
+{
+    json_object_set_new(data, "static_v", json_string(r->app->static_version));
+    add_languages(r, data);
+    buf_reset(&r->out);
+    bool ok = tpl_render(r->app->templates, template_name, data, &r->out);
+    json_decref(data);
+    if (!ok) return -1;
+    keep_language_in_links(r);
     if (!r->status) r->status = 200;
     r->content_type = "text/html; charset=utf-8";
     return 0;
@@ -309,6 +423,9 @@ static bool wants_json(req *r)
 
 int reply_error(req *r, int status, const char *message)
 {
+    /* Callers write the message in French; scripts/po-extract.sh collects
+     * reply_error's third argument for translation. */
+    message = gettext(message);
     r->status = status;
     r->location = NULL;
     if (status >= 500)
@@ -319,8 +436,8 @@ int reply_error(req *r, int status, const char *message)
                                     status == 404 ? "ressource inconnue" : ""));
     }
     json_t *d = json_pack("{s:s, s:i, s:s, s:b}", "title",
-                          status == 404 ? "Page introuvable" : "Une erreur est survenue", "status",
-                          status, "message", message, "is_404", status == 404);
+                          status == 404 ? _("Page introuvable") : _("Une erreur est survenue"),
+                          "status", status, "message", message, "is_404", status == 404);
     if (reply_page(r, "error", d) != 0) {
         buf_reset(&r->out);
         buf_puts(&r->out, message);
@@ -365,6 +482,10 @@ int reply_buf(req *r, const char *content_type, buf *body)
 int reply_redirect(req *r, int status, const char *location)
 {
     r->status = status;
+    /* A redirect within the site stays in the request's language. */
+    const char *prefix = i18n_prefix(r->lang ? r->lang : I18N_FRENCH);
+    if (location[0] == '/' && location[1] != '/' && *prefix && !french_only(location))
+        location = arena_printf(r->arena, "%s%s", prefix, location);
     r->location = arena_strdup(r->arena, location);
     buf_reset(&r->out);
     r->content_type = "text/plain; charset=utf-8";

@@ -43,7 +43,9 @@ struct req {
     arena *arena;     /* freed when the request completes */
     const char *method;
     bool is_head;
-    const char *path;
+    const char *url;              /* as received, language prefix included */
+    const char *path;             /* without the language prefix: what routes match */
+    const struct i18n_lang *lang; /* the URL's language (core/i18n.h), French by default */
     const char *params[HTTP_MAX_PATH_PARAMS]; /* segments captured by '*' in the route */
     size_t nparams;
     kv *form; /* decoded url-encoded body (POST) */
@@ -111,6 +113,11 @@ const char *req_client_ip(req *r);
 
 /* Answers. All return 0 so a handler can `return reply_…(…)`. */
 int reply_page(req *r, const char *template_name, json_t *data); /* takes ownership of data */
+/* A document of its own, without the site layout (the printed sheet, the
+ * embed): rendered with the page's language (ui_lang, ui_rtl…) and its
+ * links kept in that language, like reply_page. Takes ownership of data;
+ * -1 when the template does not exist. */
+int reply_document(req *r, const char *template_name, json_t *data);
 /*
  * For a public GET page whose bytes depend only on its URL, the catalogue and
  * the minute (http/page_cache.h): true when the answer was taken from the

@@ -11,6 +11,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "http/session.h"
+#include "core/i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -455,9 +456,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT_S);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request_in_language(void *cls, struct MHD_Connection *conn,
+                                              const char *url, const char *method,
+                                              const char *version, const char *upload_data,
+                                              size_t *upload_size, void **con_cls)
 {
     (void)version;
     app *a = cls;
@@ -472,7 +474,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->file_fd = -1;
         r->started_us = now_us();
         r->method = arena_strdup(r->arena, method);
-        r->path = arena_strdup(r->arena, url);
+        const char *path_in_language;
+        r->lang = i18n_from_path(url, &path_in_language);
+        r->url = arena_strdup(r->arena, url);
+        r->path = arena_strdup(r->arena, path_in_language);
         r->is_head = strcmp(method, "HEAD") == 0;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -543,6 +548,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         dispatch(r);
     }
     return queue(conn, r);
+}
+
+/* The language is the URL's prefix (/en/…, /ar/…; none for French): the
+ * routes see the path without it, and the whole request — handler, template,
+ * error page — runs in that language on this thread (core/i18n.h). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+    const char *path_in_language;
+    const i18n_lang *lang =
+        *con_cls ? ((req *)*con_cls)->lang : i18n_from_path(url, &path_in_language);
+    i18n_enter(lang);
+    enum MHD_Result result =
+        on_request_in_language(cls, conn, url, method, version, upload_data, upload_size, con_cls);
+    i18n_leave();
+    return result;
 }
 
 typedef struct refusal {

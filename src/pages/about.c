@@ -12,7 +12,7 @@ static const char Q_SOURCES[] =
 
 int page_about(req *r)
 {
-    json_t *d = page_model("À propos de Repère");
+    json_t *d = page_model(_("À propos de Repère"));
     json_t *sources = json_array();
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_SOURCES);
     while (sqlite3_step(s) == SQLITE_ROW) {

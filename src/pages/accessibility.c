@@ -9,7 +9,7 @@
 
 int page_accessibility(req *r)
 {
-    json_t *d = page_model("Accessibilité");
+    json_t *d = page_model(_("Accessibilité"));
     page_set_contact(r, d);
     r->cache_control = "public, max-age=3600";
     return reply_page(r, "accessibilite", d);

@@ -47,10 +47,11 @@ enum facet { F_THEME, F_LEVEL, F_AUDIENCE, F_FREE, F_PASS, F_WHEN, F_MOMENT, F_C
 static const char *const WHEN_VALUES[] = {"aujourdhui", "semaine", "mois"};
 /* "semaine" is the next 7 days from today (on a Sunday evening the calendar
  * week would hold nothing more), named so on the page. */
-static const char *const WHEN_LABELS[] = {"Aujourd'hui", "Dans les 7 jours", "Ce mois-ci"};
+static const char *const WHEN_LABELS[] = {N_("Aujourd'hui"), N_("Dans les 7 jours"),
+                                          N_("Ce mois-ci")};
 static const char *const MOMENT_VALUES[] = {"matin", "apres-midi", "soir", "week-end"};
-static const char *const MOMENT_LABELS[] = {"Le matin", "L'après-midi", "Le soir (après 18 h)",
-                                            "Le week-end"};
+static const char *const MOMENT_LABELS[] = {N_("Le matin"), N_("L'après-midi"),
+                                            N_("Le soir (après 18 h)"), N_("Le week-end")};
 
 typedef struct agenda_query {
     const char *ou, *theme, *level, *audience, *when, *date, *moment;
@@ -505,7 +506,7 @@ static void query_string(buf *b, const agenda_query *q, const char *skip)
  * keep the other parameters of the search. */
 static int choice_page(req *r, agenda_query *q)
 {
-    json_t *d = page_model("Précisez la commune");
+    json_t *d = page_model(_("Précisez la commune"));
     json_object_set_new(d, "ou", json_string(q->ou ? q->ou : ""));
     json_t *choices = json_array();
     buf qs = {0}, link = {0};
@@ -547,8 +548,9 @@ static const char *origin_of(req *r)
 /* One option of a filter, with its count, for the template. */
 static json_t *option(const char *value, const char *label, long count, bool selected)
 {
-    json_t *o =
-        json_pack("{s:s, s:s, s:I}", "value", value, "label", label, "count", (json_int_t)count);
+    /* The label is French (a vocabulary, a marked string): shown translated. */
+    json_t *o = json_pack("{s:s, s:s, s:I}", "value", value, "label", gettext(label), "count",
+                          (json_int_t)count);
     if (selected) json_object_set_new(o, "selected", json_true());
     if (!count && !selected) json_object_set_new(o, "empty", json_true());
     return o;
@@ -584,8 +586,9 @@ static json_t *filters_model(const agenda_query *q, const facet_counts *c)
         json_array_append_new(
             a, option(MOMENT_VALUES[i], MOMENT_LABELS[i], c->moment[i], (int)i == q->moment_index));
     json_object_set_new(f, "moments", a);
-    json_object_set_new(f, "free", option("1", "Gratuit", c->free, q->free_only));
-    json_object_set_new(f, "pass", option("1", "Pass numérique accepté", c->pass, q->pass_only));
+    json_object_set_new(f, "free", option("1", N_("Gratuit"), c->free, q->free_only));
+    json_object_set_new(f, "pass",
+                        option("1", N_("Pass numérique accepté"), c->pass, q->pass_only));
     if (q->when_index < 0 && q->date_day == INT64_MIN)
         json_object_set_new(f, "when_any", json_true());
     if (q->moment_index < 0) json_object_set_new(f, "moment_any", json_true());
@@ -616,12 +619,12 @@ int page_agenda(req *r)
         return reply_error(r, 404, "Cette page de résultats n'existe pas.");
     }
 
-    json_t *d = page_model("Ateliers numériques à venir");
+    json_t *d = page_model(_("Ateliers numériques à venir"));
     const char *label = where_label(&q);
     if (label) {
         json_object_set_new(
             d, "title",
-            json_string(arena_printf(r->arena, "Ateliers numériques près de %s", label)));
+            json_string(arena_printf(r->arena, _("Ateliers numériques près de %s"), label)));
         json_object_set_new(d, "where_label", json_string(label));
     }
     if (q.place_id) {
@@ -633,7 +636,7 @@ int page_agenda(req *r)
                                 json_pack("{s:s, s:s}", "name", db_col_text(s, 0), "path", path));
             json_object_set_new(
                 d, "title",
-                json_string(arena_printf(r->arena, "Ateliers — %s", db_col_text(s, 0))));
+                json_string(arena_printf(r->arena, _("Ateliers — %s"), db_col_text(s, 0))));
             free(path);
         }
         sqlite3_reset(s);

@@ -166,7 +166,7 @@ int page_api_openapi(req *r)
 
 int page_api_doc(req *r)
 {
-    json_t *d = page_model("API publique des lieux");
+    json_t *d = page_model(_("API publique des lieux"));
     json_object_set_new(d, "base", json_string(api_absolute_url(r, "")));
     json_object_set_new(d, "default_limit", json_integer(API_DEFAULT_LIMIT));
     json_object_set_new(d, "max_limit", json_integer(API_MAX_LIMIT));

@@ -76,7 +76,7 @@ static const char *slug_where_text(req *r, const char *segment)
 /* Homonyms: a page of links, one per commune, by INSEE code. */
 static int homonyms_page(req *r, const where_result *w, long km, bool large)
 {
-    json_t *d = page_model("Quelle commune ?");
+    json_t *d = page_model(_("Quelle commune ?"));
     json_t *choices = json_array();
     for (size_t i = 0; i < w->choice_count; i++) {
         const where_choice *c = &w->choices[i];
@@ -102,7 +102,7 @@ int page_carnet(req *r)
         km = strtol(rayon, &end, 10);
         if (*end || km < 1 || km > CARNET_MAX_KM) {
             char *msg = arena_printf(
-                r->arena, "La distance (rayon) doit être un nombre de kilomètres entre 1 et %d.",
+                r->arena, _("La distance (rayon) doit être un nombre de kilomètres entre 1 et %d."),
                 CARNET_MAX_KM);
             return reply_error(r, 400, msg);
         }
@@ -126,9 +126,9 @@ int page_carnet(req *r)
     where_result_free(&commune);
     if (commune.kind != WHERE_COMMUNE) /* a carnet needs a commune, not a département */
         return reply_error(r, 404,
-                           by_code ? "Aucune commune ne porte ce code INSEE."
-                                   : "Nous ne connaissons pas cette commune : essayez "
-                                     "son code INSEE.");
+                           by_code ? N_("Aucune commune ne porte ce code INSEE.")
+                                   : N_("Nous ne connaissons pas cette commune : essayez "
+                                        "son code INSEE."));
 
     search_params p;
     memset(&p, 0, sizeof p);
@@ -168,7 +168,7 @@ int page_carnet(req *r)
     }
     search_result_free(&res);
 
-    char *title = arena_printf(r->arena, "Lieux d'aide au numérique autour de %s", commune.name);
+    char *title = arena_printf(r->arena, _("Lieux d'aide au numérique autour de %s"), commune.name);
     json_t *d = page_model(title);
     json_object_set_new(d, "commune",
                         json_pack("{s:s, s:s, s:s}", "name", commune.name, "insee", commune.insee,

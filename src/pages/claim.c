@@ -25,17 +25,17 @@ enum {
 /* The form, declared once (form.h). */
 static const form_field CLAIM_FIELDS[] = {
     {.name = "name",
-     .label = "Votre nom",
+     .label = N_("Votre nom"),
      .required = true,
      .max_chars = CLAIM_TEXT_MAX,
-     .if_missing = "Indiquez votre nom."},
-    {.name = "role", .label = "Votre rôle dans ce lieu", .max_chars = CLAIM_TEXT_MAX},
+     .if_missing = N_("Indiquez votre nom.")},
+    {.name = "role", .label = N_("Votre rôle dans ce lieu"), .max_chars = CLAIM_TEXT_MAX},
     {.name = "email",
-     .label = "Adresse électronique",
+     .label = N_("Adresse électronique"),
      .required = true,
      .rule = validate_email,
-     .if_missing = "Indiquez votre adresse électronique : l'invitation y sera envoyée."},
-    {.name = "message", .label = "Message", .max_chars = CLAIM_MESSAGE_MAX},
+     .if_missing = N_("Indiquez votre adresse électronique : l'invitation y sera envoyée.")},
+    {.name = "message", .label = N_("Message"), .max_chars = CLAIM_MESSAGE_MAX},
 };
 enum { F_NAME, F_ROLE, F_EMAIL, F_MESSAGE, F_COUNT };
 _Static_assert(ARRAY_LEN(CLAIM_FIELDS) == F_COUNT, "one index per field");

@@ -80,14 +80,8 @@ static int reply_embed(req *r, json_t *d)
     json_object_set_new(d, "home_url", json_string(api_absolute_url(r, "/")));
     json_object_set_new(d, "static_v", json_string(r->app->static_version));
     json_object_set_new(d, "tile_url", json_string(r->app->cfg.tile_url));
-    buf_reset(&r->out);
-    if (!tpl_render(r->app->templates, "embed_lieux", d, &r->out)) {
-        json_decref(d);
-        return -1;
-    }
-    json_decref(d);
     r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
+    if (reply_document(r, "embed_lieux", d) != 0) return -1;
     r->cache_control = "public, max-age=300";
     return 0;
 }
@@ -133,7 +127,7 @@ static void set_choices(req *r, json_t *d, const where_result *w, const char *pa
 /* "Où ?" is ambiguous or unknown: say so in the frame. */
 static int where_page(req *r, const where_result *w)
 {
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     const char *ou = req_query(r, "ou");
     if (!ou || !*ou) ou = req_query(r, "departement");
     json_object_set_new(d, "ou", json_string(ou ? ou : ""));
@@ -211,7 +205,7 @@ int page_embed_places(req *r)
     }
     free(items);
 
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     json_object_set_new(d, "places", places);
     buf count = {0};
     fr_count(&count, total, "lieu", "lieux");

@@ -26,8 +26,7 @@ static struct {
     int64_t version;
     size_t n, total;
     search_dep_count counts[SEARCH_MAX_DEPARTEMENTS];
-    json_t *deps;  /* [{code, name, count}] */
-    json_t *label; /* "30 000 lieux" */
+    json_t *deps; /* [{code, name, count}] */
 } HOME = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static bool same_counts(const search_dep_count *a, const search_dep_count *b, size_t n)
@@ -71,27 +70,25 @@ static void set_departements(req *r, db_conn *c, json_t *d)
     if (HOME.deps && HOME.version == version && HOME.n == n && HOME.total == total &&
         same_counts(HOME.counts, counts, n)) {
         deps = json_incref(HOME.deps);
-        label = json_incref(HOME.label);
     }
     pthread_mutex_unlock(&HOME.lock);
     if (!deps) {
         deps = departement_list(c, counts, n);
-        buf t = {0};
-        fr_count(&t, (long)total, "lieu", "lieux");
-        label = json_string(t.data);
-        buf_free(&t);
         pthread_mutex_lock(&HOME.lock);
-        json_t *old_deps = HOME.deps, *old_label = HOME.label;
+        json_t *old_deps = HOME.deps;
         HOME.version = version;
         HOME.n = n;
         HOME.total = total;
         memcpy(HOME.counts, counts, n * sizeof *counts);
         HOME.deps = json_incref(deps);
-        HOME.label = json_incref(label);
         pthread_mutex_unlock(&HOME.lock);
         json_decref(old_deps);
-        json_decref(old_label);
     }
+    /* The count in words is in the request's language: never shared. */
+    buf t = {0};
+    fr_count(&t, (long)total, "lieu", "lieux");
+    label = json_string(t.data);
+    buf_free(&t);
     json_object_set_new(d, "total", label);
     json_object_set_new(d, "departements", deps);
 }
@@ -99,7 +96,7 @@ static void set_departements(req *r, db_conn *c, json_t *d)
 int page_home(req *r)
 {
     if (reply_cached(r)) return 0;
-    json_t *d = page_model("Repère — trouver de l'aide pour le numérique près de chez vous");
+    json_t *d = page_model(_("Repère — trouver de l'aide pour le numérique près de chez vous"));
     db_conn *c = db_reader(r->app->db);
     set_departements(r, c, d);
     /* With a location (/?ou=Valence (26)), the next workshops around it. "Où ?"

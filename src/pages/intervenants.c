@@ -36,13 +36,13 @@ enum {
 
 static bool rule_kind(const char *v, const char **why)
 {
-    *why = "choisissez dans la liste.";
+    *why = N_("choisissez dans la liste.");
     return people_label(PEOPLE_KINDS, v) != NULL;
 }
 
 static bool rule_fees(const char *v, const char **why)
 {
-    *why = "choisissez dans la liste.";
+    *why = N_("choisissez dans la liste.");
     return people_label(PEOPLE_FEES, v) != NULL;
 }
 
@@ -50,14 +50,14 @@ static bool rule_radius(const char *v, const char **why)
 {
     char *end;
     long n = strtol(v, &end, 10);
-    *why = "un nombre de kilomètres entre 0 et 300.";
+    *why = N_("un nombre de kilomètres entre 0 et 300.");
     return !*end && n >= 0 && n <= RADIUS_MAX_KM;
 }
 
 /* No line break in a one-line field (names go into mail headers' neighbourhood). */
 static bool rule_one_line(const char *v, const char **why)
 {
-    *why = "une seule ligne.";
+    *why = N_("une seule ligne.");
     return !strpbrk(v, "\r\n");
 }
 
@@ -83,22 +83,22 @@ static bool rule_no_contact(const char *v, const char **why)
 
 static const form_field ENTRY_FIELDS[] = {
     {.name = "name",
-     .label = "Nom affiché",
+     .label = N_("Nom affiché"),
      .required = true,
      .max_chars = 120,
      .rule = rule_one_line},
     {.name = "email",
-     .label = "Adresse électronique",
+     .label = N_("Adresse électronique"),
      .required = true,
      .max_chars = 254,
      .rule = validate_email},
-    {.name = "kind", .label = "Vous êtes", .required = true, .rule = rule_kind},
-    {.name = "presentation", .label = "Présentation", .max_chars = PRESENTATION_MAX},
-    {.name = "fees", .label = "Tarif", .rule = rule_fees},
-    {.name = "commune", .label = "Commune", .max_chars = WHERE_MAX_TEXT},
-    {.name = "radius_km", .label = "Rayon", .rule = rule_radius},
+    {.name = "kind", .label = N_("Vous êtes"), .required = true, .rule = rule_kind},
+    {.name = "presentation", .label = N_("Présentation"), .max_chars = PRESENTATION_MAX},
+    {.name = "fees", .label = N_("Tarif"), .rule = rule_fees},
+    {.name = "commune", .label = N_("Commune"), .max_chars = WHERE_MAX_TEXT},
+    {.name = "radius_km", .label = N_("Rayon"), .rule = rule_radius},
     {.name = "approvals_other",
-     .label = "Autres agréments",
+     .label = N_("Autres agréments"),
      .max_chars = APPROVALS_OTHER_MAX,
      .rule = rule_no_contact},
 };
@@ -276,18 +276,20 @@ static int mail_confirmation(req *r, const char *email, const char *name, const 
                              bool invited)
 {
     char *base = auth_base_url(r->app);
+    /* In the language of the page the person used; the link too. */
     char *body = xasprintf(
-        "Bonjour,\n\n%s"
-        "Pour confirmer que vous acceptez de figurer dans l'annuaire des intervenants de Repère,"
-        " ouvrez ce lien :\n\n%s/intervenants/confirmer?t=%s\n\n"
-        "Votre fiche (« %s ») ne sera publique qu'après validation par la coordination de votre"
-        " territoire. Votre adresse électronique n'est jamais affichée : on vous écrit par un"
-        " formulaire de contact. Vous pourrez modifier ou supprimer votre fiche à tout moment.\n\n"
-        "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera publié sans vous.\n\n"
-        "— Repère\n",
-        invited ? "On vous invite à présenter vos interventions sur Repère.\n\n" : "", base, token,
-        name);
-    int rc = mail_send(&r->app->cfg, email, "Confirmez votre fiche d'intervenant", body);
+        _("Bonjour,\n\n%s"
+          "Pour confirmer que vous acceptez de figurer dans l'annuaire des intervenants de Repère,"
+          " ouvrez ce lien :\n\n%s%s/intervenants/confirmer?t=%s\n\n"
+          "Votre fiche (« %s ») ne sera publique qu'après validation par la coordination de votre"
+          " territoire. Votre adresse électronique n'est jamais affichée : on vous écrit par un"
+          " formulaire de contact. Vous pourrez modifier ou supprimer votre fiche à tout "
+          "moment.\n\n"
+          "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera publié sans vous.\n\n"
+          "— Repère\n"),
+        invited ? _("On vous invite à présenter vos interventions sur Repère.\n\n") : "", base,
+        i18n_prefix(i18n_current()), token, name);
+    int rc = mail_send(&r->app->cfg, email, _("Confirmez votre fiche d'intervenant"), body);
     free(base);
     free(body);
     return rc;
@@ -751,22 +753,22 @@ int page_intervenants(req *r)
 
 static const form_field CONTACT_FIELDS[] = {
     {.name = "name",
-     .label = "Votre nom",
+     .label = N_("Votre nom"),
      .required = true,
      .max_chars = 120,
      .rule = rule_one_line},
     {.name = "email",
-     .label = "Votre adresse électronique",
+     .label = N_("Votre adresse électronique"),
      .required = true,
      .max_chars = 254,
      .rule = validate_email},
     {.name = "subject",
-     .label = "Objet",
+     .label = N_("Objet"),
      .required = true,
      .max_chars = 150,
      .rule = rule_one_line},
     {.name = "message",
-     .label = "Votre message",
+     .label = N_("Votre message"),
      .required = true,
      .max_chars = CONTACT_MESSAGE_MAX},
 };
@@ -851,8 +853,8 @@ int page_intervenant_contact_post(req *r)
         r->status = 429;
         reply_header(r, "Retry-After", "3600");
         json_object_set_new(errors, "message",
-                            json_string("Vous avez déjà envoyé plusieurs messages : réessayez"
-                                        " dans une heure."));
+                            json_string(_("Vous avez déjà envoyé plusieurs messages : réessayez"
+                                          " dans une heure.")));
         return contact_form(r, v, val, errors, false);
     }
     if (rc != 0) {

@@ -240,7 +240,7 @@ static json_t *territory_links(sqlite3_stmt *s, const char *kind)
 int page_opendata(req *r)
 {
     db_conn *c = db_reader(r->app->db);
-    json_t *d = page_model("Données ouvertes");
+    json_t *d = page_model(_("Données ouvertes"));
     json_object_set_new(
         d, "description",
         json_string("Tous les lieux de Repère à télécharger au format du schéma "

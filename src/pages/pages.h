@@ -7,6 +7,7 @@
 
 #include "http/request.h"
 #include "search/search.h"
+#include "core/i18n.h"
 
 int page_home(req *r);                 /* home.c */
 int page_places(req *r);               /* places.c: /lieux */

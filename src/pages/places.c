@@ -82,14 +82,15 @@ static json_t *facets_json(const search_params *p, const search_result *res)
             snprintf(id, sizeof id, "f-%s-%s", search_group_param((search_group)g), v->slug);
             json_array_append_new(values, json_pack("{s:s, s:s, s:s, s:I, s:b, s:o, s:s}", "param",
                                                     search_group_param((search_group)g), "slug",
-                                                    v->slug, "label", v->label, "count",
+                                                    v->slug, "label", gettext(v->label), "count",
                                                     (json_int_t)v->count, "selected", v->selected,
                                                     "toggle", link_to("/lieux", &qs), "id", id));
         }
         if (json_array_size(values))
-            json_array_append_new(
-                groups, json_pack("{s:s, s:s, s:o}", "title", search_group_title((search_group)g),
-                                  "param", search_group_param((search_group)g), "values", values));
+            json_array_append_new(groups,
+                                  json_pack("{s:s, s:s, s:o}", "title",
+                                            gettext(search_group_title((search_group)g)), "param",
+                                            search_group_param((search_group)g), "values", values));
         else
             json_decref(values);
     }
@@ -107,7 +108,8 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
         const unsigned char *l = (const unsigned char *)res->where.label;
         bool vowel = strchr("AEIOUYaeiouy", l[0]) != NULL ||
                      (l[0] == 0xC3 && strchr("\x89\x88\x8a\x8e\x94", l[1]) != NULL);
-        char *from = xasprintf("%s%s", vowel ? "d’" : "de ", res->where.label);
+        /* TRANSLATORS: "de Chambéry" / "d’Annonay": where a distance is counted from. */
+        char *from = xasprintf(vowel ? _("d’%s") : _("de %s"), res->where.label);
         json_object_set_new(d, "where_from", json_string(from));
         free(from);
     }
@@ -154,7 +156,7 @@ static void set_other_communes(json_t *d, const search_params *p, const search_r
 
 static int choice_page(req *r, const search_params *p, search_result *res)
 {
-    json_t *d = page_model("Précisez la commune");
+    json_t *d = page_model(_("Précisez la commune"));
     set_where_model(d, p, res);
     json_object_set_new(d, "choices", choices_json(p, res));
     if (res->where.suggested) json_object_set_new(d, "suggested", json_true());
@@ -176,7 +178,7 @@ int page_places(req *r)
     if (search_run(r->app->search, r->app->db, &p, &res) != 0) return -1;
     if (res.where.kind == WHERE_CHOICE) return choice_page(r, &p, &res);
 
-    json_t *d = page_model("Lieux d'aide au numérique");
+    json_t *d = page_model(_("Lieux d'aide au numérique"));
     set_where_model(d, &p, &res);
     set_other_communes(d, &p, &res);
     if (res.where.kind == WHERE_UNKNOWN) {
@@ -239,9 +241,9 @@ int page_places(req *r)
         for (size_t i = 0; i < res.facet_count[g]; i++)
             if (res.facets[g][i].selected) {
                 query_string(&qs, &p, g, res.facets[g][i].slug, NULL, NULL, NULL);
-                json_array_append_new(active,
-                                      json_pack("{s:s, s:o}", "label", res.facets[g][i].label,
-                                                "remove", link_to("/lieux", &qs)));
+                json_array_append_new(active, json_pack("{s:s, s:o}", "label",
+                                                        gettext(res.facets[g][i].label), "remove",
+                                                        link_to("/lieux", &qs)));
             }
     if (json_array_size(active))
         json_object_set_new(d, "active_filters", active);
@@ -312,7 +314,7 @@ int page_places(req *r)
         }
     }
     if (where_has_point(&res.where) || res.where.kind == WHERE_DEPARTEMENT) {
-        char *title = xasprintf("Lieux d'aide au numérique — %s", res.where.label);
+        char *title = xasprintf(_("Lieux d'aide au numérique — %s"), res.where.label);
         json_object_set_new(d, "title", json_string(title));
         free(title);
     }
@@ -325,8 +327,8 @@ int page_places(req *r)
         json_object_set_new(
             d, "title",
             json_string(arena_printf(r->arena, "%s — %s",
-                                     res.where.kind == WHERE_UNKNOWN ? "Lieu introuvable"
-                                     : res.total == 0                ? "Aucun lieu trouvé"
+                                     res.where.kind == WHERE_UNKNOWN ? _("Lieu introuvable")
+                                     : res.total == 0                ? _("Aucun lieu trouvé")
                                                                      : counted.data,
                                      base_title ? base_title : "")));
         buf_free(&counted);

@@ -70,8 +70,9 @@ void print_date_now(buf *out)
     int y, m, d;
     tz_civil_from_days(day, &y, &m, &d);
     int minutes = (int)((local - day * 86400) / 60);
-    buf_printf(out, "%d%s %s %d à %d h %02d", d, d == 1 ? "er" : "", FR_MONTHS[m - 1], y,
-               minutes / 60, minutes % 60);
+    buf_printf(out,
+               d == 1 ? _("%1$der %2$s %3$d à %4$d h %5$02d") : _("%1$d %2$s %3$d à %4$d h %5$02d"),
+               d, gettext(FR_MONTHS[m - 1]), y, minutes / 60, minutes % 60);
 }
 
 static bool has_label(json_t *list, const char *label)
@@ -89,14 +90,14 @@ static json_t *access_lines(json_t *p)
     const char *phone = json_string_value(json_object_get(p, "phone_display"));
     const char *booking = json_string_value(json_object_get(p, "booking_url"));
     if (modes && has_label(modes, "Venir sur place"))
-        json_array_append_new(out, json_string("Sans rendez-vous, aux heures d'ouverture"));
+        json_array_append_new(out, json_string(_("Sans rendez-vous, aux heures d'ouverture")));
     if (modes && has_label(modes, "Téléphoner") && phone) {
-        char *s = xasprintf("Sur rendez-vous au %s", phone);
+        char *s = xasprintf(_("Sur rendez-vous au %s"), phone);
         json_array_append_new(out, json_string(s));
         free(s);
     }
     if (booking) {
-        char *s = xasprintf("Rendez-vous en ligne : %s", booking);
+        char *s = xasprintf(_("Rendez-vous en ligne : %s"), booking);
         json_array_append_new(out, json_string(s));
         free(s);
     }
@@ -116,7 +117,8 @@ static json_t *access_lines(json_t *p)
 static void set_qr(json_t *o, const char *origin, const char *path)
 {
     if (!origin || !path) return;
-    char *url = xasprintf("%s%s", origin, path);
+    /* The code leads to the page in the sheet's language. */
+    char *url = xasprintf("%s%s%s", origin, i18n_prefix(i18n_current()), path);
     buf svg = {0};
     /* Program-made geometry only (see qr.h): rendered with {{raw qr_svg}}. */
     if (qr_svg(&svg, url, "qr")) json_object_set_new(o, "qr_svg", json_string(svg.data));
@@ -141,8 +143,8 @@ json_t *print_place_view(req *r, int64_t id, const char *origin)
         json_decref(access);
     const char *verified = json_string_value(json_object_get(p, "verified_fr"));
     const char *updated = json_string_value(json_object_get(p, "date_maj_fr"));
-    char *fresh = verified  ? xasprintf("Informations vérifiées le %s", verified)
-                  : updated ? xasprintf("Informations mises à jour le %s", updated)
+    char *fresh = verified  ? xasprintf(_("Informations vérifiées le %s"), verified)
+                  : updated ? xasprintf(_("Informations mises à jour le %s"), updated)
                             : NULL;
     if (fresh) json_object_set_new(p, "freshness", json_string(fresh));
     free(fresh);
@@ -165,14 +167,8 @@ static json_t *print_workshop_view(req *r, int64_t id, const char *origin)
 /* Render the standalone sheet document (templates/print.html, carnet.html). */
 int print_reply_sheet(req *r, const char *template_name, json_t *d)
 {
-    json_object_set_new(d, "static_v", json_string(r->app->static_version));
-    buf_reset(&r->out);
-    bool ok = tpl_render(r->app->templates, template_name, d, &r->out);
-    json_decref(d);
-    if (!ok) return -1;
     r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
-    return 0;
+    return reply_document(r, template_name, d);
 }
 
 int page_print(req *r)
@@ -190,7 +186,7 @@ int page_print(req *r)
     const char *large = post ? req_form(r, "gros") : req_query(r, "gros");
     const char *origin = selection_origin(r);
 
-    json_t *d = page_model("Fiche à imprimer — Repère");
+    json_t *d = page_model(_("Fiche à imprimer — Repère"));
     if (large && *large) json_object_set_new(d, "large", json_true());
     if (post) {
         /* Typed for this person: into the sheet, and nowhere else. */

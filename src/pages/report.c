@@ -30,8 +30,8 @@ static const char *const KINDS[][2] = {
 
 /* The text fields, declared once (form.h); the checkboxes are read below. */
 static const form_field REPORT_FIELDS[] = {
-    {.name = "message", .label = "Votre message", .max_chars = REPORT_MESSAGE_MAX},
-    {.name = "contact", .label = "Votre adresse électronique", .rule = validate_email},
+    {.name = "message", .label = N_("Votre message"), .max_chars = REPORT_MESSAGE_MAX},
+    {.name = "contact", .label = N_("Votre adresse électronique"), .rule = validate_email},
 };
 enum { F_MESSAGE, F_CONTACT, F_COUNT };
 _Static_assert(ARRAY_LEN(REPORT_FIELDS) == F_COUNT, "one index per field");

@@ -50,11 +50,12 @@ selection_status selection_of_request(req *r, const char *text, selection *out)
 int selection_reply_bad(req *r, selection_status status)
 {
     if (status == SELECTION_TOO_MANY) {
-        char *msg = arena_printf(r->arena,
-                                 "Une sélection compte au plus %d lieux et ateliers : ce lien en "
-                                 "contient davantage. Refaites une sélection plus courte depuis la "
-                                 "recherche.",
-                                 SELECTION_MAX_ITEMS);
+        char *msg =
+            arena_printf(r->arena,
+                         _("Une sélection compte au plus %d lieux et ateliers : ce lien en "
+                           "contient davantage. Refaites une sélection plus courte depuis la "
+                           "recherche."),
+                         SELECTION_MAX_ITEMS);
         return reply_error(r, 400, msg);
     }
     return reply_error(r, 400,
@@ -104,6 +105,8 @@ static const char *local_referer(req *r)
         if (host && p && strncmp(p + 3, host, strlen(host)) == 0) path = p + 3 + strlen(host);
     }
     if (!validate_local_path(path, RETOUR_MAX)) return NULL;
+    /* Without its language prefix: links get the page's own (reply_page). */
+    i18n_from_path(path, &path);
     if (str_starts_with(path, "/selection") || str_starts_with(path, "/s/")) return NULL;
     const char *hash = strchr(path, '#');
     return hash ? arena_strndup(r->arena, path, (size_t)(hash - path)) : path;
@@ -252,12 +255,12 @@ static json_t *item_json(db_conn *c, selection_item it, buf *mail, buf *sms, boo
         if (db_col_text(s, 7)) json_object_set_new(o, "closed", json_true());
         buf_printf(mail, "- %s, %s%s%s %s", name ? name : "", address ? address : "",
                    address ? ", " : "", postal ? postal : "", commune ? commune : "");
-        if (ph.data) buf_printf(mail, ", tél. %s", ph.data);
+        if (ph.data) buf_printf(mail, _(", tél. %s"), ph.data);
         buf_puts(mail, "\n");
         if (!*sms_done) {
             buf_printf(sms, "%s, %s%s%s %s", name ? name : "", address ? address : "",
                        address ? ", " : "", postal ? postal : "", commune ? commune : "");
-            if (ph.data) buf_printf(sms, ", tél. %s", ph.data);
+            if (ph.data) buf_printf(sms, _(", tél. %s"), ph.data);
             buf_puts(sms, ". ");
             *sms_done = true;
         }
@@ -269,10 +272,10 @@ static json_t *item_json(db_conn *c, selection_item it, buf *mail, buf *sms, boo
         json_object_set_new(o, "is_workshop", json_true());
         json_object_set_new(o, "path", json_string(path));
         json_object_set_new(o, "name", json_string(title ? title : ""));
-        char *detail = xasprintf("Atelier · %s, %s", place ? place : "",
+        char *detail = xasprintf(_("Atelier · %s, %s"), place ? place : "",
                                  db_col_text(s, 4) ? db_col_text(s, 4) : "");
         json_object_set_new(o, "detail", json_string(detail));
-        buf_printf(mail, "- Atelier « %s » (%s)\n", title ? title : "", place ? place : "");
+        buf_printf(mail, _("- Atelier « %s » (%s)\n"), title ? title : "", place ? place : "");
         free(detail);
         free(path);
     }
@@ -303,7 +306,7 @@ int page_selection(req *r)
     char text[SELECTION_MAX_TEXT + 1];
     selection_encode(&s, text, sizeof text);
 
-    json_t *d = page_model("Ma sélection");
+    json_t *d = page_model(_("Ma sélection"));
     json_object_set_new(d, "selection_code", json_string(text));
     json_object_set_new(d, "max", json_integer(SELECTION_MAX_ITEMS));
     if (s.count == SELECTION_MAX_ITEMS) json_object_set_new(d, "full", json_true());
@@ -346,20 +349,25 @@ int page_selection(req *r)
         json_object_set_new(d, "has_items", json_true());
         const char *origin = selection_origin(r);
         char *short_path = arena_printf(r->arena, "/s/%s", text);
-        char *short_url = origin ? arena_printf(r->arena, "%s%s", origin, short_path) : short_path;
+        /* The short link keeps the page's language (links within the page
+         * get it from reply_page; this one leaves it, by mail or SMS). */
+        char *short_url =
+            origin ? arena_printf(r->arena, "%s%s%s", origin, i18n_prefix(r->lang), short_path)
+                   : short_path;
         size_t places = selection_count_kind(&s, 'p'), workshops = selection_count_kind(&s, 'w');
         buf what = {0};
         if (places) fr_count(&what, (long)places, "lieu", "lieux");
-        if (places && workshops) buf_puts(&what, " et ");
+        if (places && workshops) buf_puts(&what, _(" et "));
         if (workshops) fr_count(&what, (long)workshops, "atelier", "ateliers");
         json_object_set_new(d, "summary", json_string(what.data));
         buf body = {0};
         buf_printf(&body,
-                   "Bonjour,\n\nVoici les lieux d'aide au numérique dont nous avons parlé :\n%s\n"
-                   "Adresses, horaires et plans : %s\n",
+                   _("Bonjour,\n\nVoici les lieux d'aide au numérique dont nous avons parlé :\n%s\n"
+                     "Adresses, horaires et plans : %s\n"),
                    mail.data ? mail.data : "", short_url);
-        buf_printf(&sms, "Détails et horaires : %s", short_url);
-        char *mailto = uri_with_body("mailto:?", "Lieux d'aide au numérique (Repère)", body.data);
+        buf_printf(&sms, _("Détails et horaires : %s"), short_url);
+        char *mailto =
+            uri_with_body("mailto:?", _("Lieux d'aide au numérique (Repère)"), body.data);
         /* "sms:?&body=" is understood by both Android and iOS. */
         char *smsto = uri_with_body("sms:?&", NULL, sms.data);
         json_object_set_new(d, "share",

@@ -615,7 +615,7 @@ int page_territory_home(req *r)
 {
     const char *ou = req_query(r, "ou");
     const char *commune = req_query(r, "commune");
-    json_t *d = page_model("Où l'aide au numérique manque-t-elle ? — Repère");
+    json_t *d = page_model(_("Où l'aide au numérique manque-t-elle ? — Repère"));
     db_conn *c = db_reader(r->app->db);
     if ((ou && *ou) || (commune && *commune)) {
         where_input in = {ou, commune, false, 0, 0};

@@ -7,6 +7,7 @@
 #include "hours/hours.h"
 #include "hours/tz.h"
 #include "core/util.h"
+#include "core/i18n.h"
 #include "places/vocab.h"
 
 #include <stdio.h>
@@ -167,11 +168,11 @@ static void set_fees_text(json_t *o, const char *note)
     buf b = {0};
     size_t free_at = n;
     for (size_t i = 0; i < n && free_at == n; i++)
-        if (!strcmp(json_string_value(json_array_get(fees, i)), "Gratuit")) free_at = i;
+        if (!strcmp(json_string_value(json_array_get(fees, i)), _("Gratuit"))) free_at = i;
     if (free_at == n && n) free_at = 0; /* no plain "Gratuit": the first value leads */
     if (n) buf_puts(&b, json_string_value(json_array_get(fees, free_at)));
     bool others = n > 1 || (n && note);
-    if (n && others) buf_puts(&b, free_at < n && n > 1 ? " (certains services : " : " (");
+    if (n && others) buf_puts(&b, free_at < n && n > 1 ? _(" (certains services : ") : " (");
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         if (i == free_at) continue;
@@ -192,7 +193,7 @@ static void set_fees_text(json_t *o, const char *note)
     }
     if (n && others) buf_putc(&b, ')');
     json_object_set_new(o, "fees_text", json_string(b.data));
-    if (n && str_starts_with(json_string_value(json_array_get(fees, free_at)), "Gratuit"))
+    if (n && str_starts_with(json_string_value(json_array_get(fees, free_at)), _("Gratuit")))
         json_object_set_new(o, "fees_free", json_true());
     buf_free(&b);
 }
@@ -419,7 +420,9 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
      * the one raw HTML field of the page. */
     set_text(o, "description_html", db_col_text(s, C_DESCRIPTION));
     set_list(o, "itinerance", db_col_text(s, C_ITINERANCE), VOCAB_ITINERANCE, true);
-    set_list(o, "services", db_col_text(s, C_SERVICES), VOCAB_SERVICES, false);
+    /* French pages show the schema's words; others their translated labels. */
+    set_list(o, "services", db_col_text(s, C_SERVICES), VOCAB_SERVICES,
+             i18n_current() != I18N_FRENCH);
     set_list(o, "services_original", db_col_text(s, C_SERVICES_ORIGINAL), VOCAB_KIND_COUNT, false);
     set_list(o, "publics", db_col_text(s, C_PUBLICS), VOCAB_PUBLICS, true);
     set_list(o, "support", db_col_text(s, C_SUPPORT), VOCAB_SUPPORT, true);
@@ -462,7 +465,7 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     /* Some producers give the structure as its SIREN only: say what it is. */
     const char *structure = db_col_text(s, C_STRUCTURE);
     if (structure && strspn(structure, "0123456789") == strlen(structure)) {
-        char *named = xasprintf("la structure de SIREN %s", structure);
+        char *named = xasprintf(_("la structure de SIREN %s"), structure);
         json_object_set_new(o, "structure", json_string(named));
         free(named);
     } else {

@@ -8,6 +8,7 @@
 #include "places/place_view.h"
 #include "core/util.h"
 #include "places/vocab.h"
+#include "core/i18n.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -33,16 +34,16 @@ typedef struct group_def {
 } group_def;
 
 static const group_def GROUPS[SG_COUNT] = {
-    [SG_SERVICE] = {"service", "Ce que vous voulez faire"},
-    [SG_TYPE] = {"type", "Type de lieu"},
-    [SG_PUBLIC] = {"public", "Public"},
-    [SG_SUPPORT] = {"accueil", "Accueil adapté"},
-    [SG_FEES] = {"tarif", "Tarif"},
-    [SG_MODE] = {"accompagnement", "Accompagnement"},
-    [SG_PROGRAMME] = {"label", "Labels et programmes"},
-    [SG_ACCESS] = {"acces", "Accessibilité"},
-    [SG_HOURS] = {"horaires", "Horaires"},
-    [SG_APPOINTMENT] = {"rendez-vous", "Rendez-vous"},
+    [SG_SERVICE] = {"service", N_("Ce que vous voulez faire")},
+    [SG_TYPE] = {"type", N_("Type de lieu")},
+    [SG_PUBLIC] = {"public", N_("Public")},
+    [SG_SUPPORT] = {"accueil", N_("Accueil adapté")},
+    [SG_FEES] = {"tarif", N_("Tarif")},
+    [SG_MODE] = {"accompagnement", N_("Accompagnement")},
+    [SG_PROGRAMME] = {"label", N_("Labels et programmes")},
+    [SG_ACCESS] = {"acces", N_("Accessibilité")},
+    [SG_HOURS] = {"horaires", N_("Horaires")},
+    [SG_APPOINTMENT] = {"rendez-vous", N_("Rendez-vous")},
 };
 
 enum { FEE_FREE, FEE_FREE_IF, FEE_PAID, FEE_PASS };
@@ -57,18 +58,18 @@ enum { HOURS_NOW, HOURS_AFTER_17, HOURS_DAY };
 
 static const struct {
     const char *slug, *label;
-} CUSTOM_FEES[] = {{"gratuit", "Gratuit"},
-                   {"gratuit-sous-condition", "Gratuit sous condition"},
-                   {"payant", "Payant"},
-                   {"pass-numerique", "Pass numérique accepté"}},
-  CUSTOM_ACCESS[] = {{"fauteuil", "Accessible en fauteuil roulant"}},
-  CUSTOM_APPOINTMENT[] = {{"sans-rendez-vous", "Sans rendez-vous"},
-                          {"sur-rendez-vous", "Sur rendez-vous"}},
-  CUSTOM_HOURS[] = {{"maintenant", "Ouvert maintenant"}, {"apres-17h", "Ouvert après 17 h"},
-                    {"lundi", "Ouvert le lundi"},        {"mardi", "Ouvert le mardi"},
-                    {"mercredi", "Ouvert le mercredi"},  {"jeudi", "Ouvert le jeudi"},
-                    {"vendredi", "Ouvert le vendredi"},  {"samedi", "Ouvert le samedi"},
-                    {"dimanche", "Ouvert le dimanche"}};
+} CUSTOM_FEES[] = {{"gratuit", N_("Gratuit")},
+                   {"gratuit-sous-condition", N_("Gratuit sous condition")},
+                   {"payant", N_("Payant")},
+                   {"pass-numerique", N_("Pass numérique accepté")}},
+  CUSTOM_ACCESS[] = {{"fauteuil", N_("Accessible en fauteuil roulant")}},
+  CUSTOM_APPOINTMENT[] = {{"sans-rendez-vous", N_("Sans rendez-vous")},
+                          {"sur-rendez-vous", N_("Sur rendez-vous")}},
+  CUSTOM_HOURS[] = {{"maintenant", N_("Ouvert maintenant")}, {"apres-17h", N_("Ouvert après 17 h")},
+                    {"lundi", N_("Ouvert le lundi")},        {"mardi", N_("Ouvert le mardi")},
+                    {"mercredi", N_("Ouvert le mercredi")},  {"jeudi", N_("Ouvert le jeudi")},
+                    {"vendredi", N_("Ouvert le vendredi")},  {"samedi", N_("Ouvert le samedi")},
+                    {"dimanche", N_("Ouvert le dimanche")}};
 
 #define MODE_FOR_YOU_SLUG "a-votre-place"
 
@@ -279,7 +280,7 @@ search_index *search_index_new(const char *synonyms_path)
     for (size_t i = 0; i < ARRAY_LEN(CUSTOM_FEES); i++)
         add_value(si, SG_FEES, CUSTOM_FEES[i].slug, CUSTOM_FEES[i].label, NULL);
     add_vocab(si, SG_MODE, VOCAB_SUPPORT_MODES);
-    add_value(si, SG_MODE, MODE_FOR_YOU_SLUG, "Fait les démarches à votre place", NULL);
+    add_value(si, SG_MODE, MODE_FOR_YOU_SLUG, N_("Fait les démarches à votre place"), NULL);
     add_vocab(si, SG_PROGRAMME, VOCAB_PROGRAMMES);
     add_vocab(si, SG_PROGRAMME, VOCAB_LABELS);
     for (size_t i = 0; i < ARRAY_LEN(CUSTOM_ACCESS); i++)

@@ -2,6 +2,7 @@
  * where.c — see where.h for what and why.
  */
 #include "search/where.h"
+#include "core/i18n.h"
 #include "geo/geo.h"
 #include "core/util.h"
 
@@ -67,16 +68,16 @@ static void not_found(geo_query_kind kind, const char *text, where_result *w)
     switch (kind) {
     case GEO_QUERY_BAD_CODE:
         snprintf(w->message, sizeof w->message,
-                 "Nous ne trouvons pas « %s » : ce n'est ni un code postal ni un numéro de "
-                 "département.",
+                 _("Nous ne trouvons pas « %s » : ce n'est ni un code postal ni un numéro de "
+                   "département."),
                  text);
         break;
     case GEO_QUERY_POSTAL_CODE:
         snprintf(w->message, sizeof w->message,
-                 "Nous ne trouvons pas « %s » : aucune commune n'a ce code postal.", text);
+                 _("Nous ne trouvons pas « %s » : aucune commune n'a ce code postal."), text);
         break;
     default:
-        snprintf(w->message, sizeof w->message, "Nous ne trouvons pas « %s ».", text);
+        snprintf(w->message, sizeof w->message, _("Nous ne trouvons pas « %s »."), text);
         break;
     }
 }
@@ -451,7 +452,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
         w->kind = WHERE_POSITION;
         w->lat = in->lat;
         w->lon = in->lon;
-        snprintf(w->label, sizeof w->label, "votre position");
+        snprintf(w->label, sizeof w->label, "%s", _("votre position"));
         return 0;
     }
     geo_commune gc;

@@ -10,23 +10,25 @@
 #include "core/phone.h"
 #include "places/place_view.h"
 #include "places/vocab.h"
+#include "core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const WORKSHOP_LEVELS[4] = {"débutant", "intermédiaire", "avancé", "tous niveaux"};
+const char *const WORKSHOP_LEVELS[4] = {N_("débutant"), N_("intermédiaire"), N_("avancé"),
+                                        N_("tous niveaux")};
 const char *const WORKSHOP_AUDIENCES[10] = {
-    "Tout public",
+    N_("Tout public"),
     "Seniors",
     "Jeunes",
     "Étudiants",
-    "Familles et/ou enfants",
+    N_("Familles et/ou enfants"),
     "Parents",
     "Femmes",
-    "Demandeurs d'emploi",
+    N_("Demandeurs d'emploi"),
     "Allophones",
-    "Personnes en situation de handicap",
+    N_("Personnes en situation de handicap"),
 };
 
 /* Other spellings producers use, folded → the stored audience. */
@@ -149,14 +151,15 @@ static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
     int64_t end_day = tz_floor_div(le, 86400);
     int em = (int)((le - end_day * 86400) / 60);
     buf b = {0};
-    buf_printf(&b, "%s %d %s", FR_WEEKDAYS[tz_weekday(day)], d, FR_MONTHS[m - 1]);
+    buf_printf(&b, _("%1$s %2$d %3$s"), gettext(FR_WEEKDAYS[tz_weekday(day)]), d,
+               gettext(FR_MONTHS[m - 1]));
     json_object_set_new(o, "date_fr", json_string(b.data));
     buf_printf(&b, " %d", y);
     json_object_set_new(o, "date_year_fr", json_string(b.data));
     buf_reset(&b);
-    buf_puts(&b, "de ");
+    buf_puts(&b, _("de "));
     workshop_format_time(&b, sm);
-    buf_puts(&b, " à ");
+    buf_puts(&b, _(" à "));
     workshop_format_time(&b, em);
     json_object_set_new(o, "time_fr", json_string(b.data));
     buf_reset(&b);
@@ -433,7 +436,7 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
         buf more = {0};
         buf_puts(&more, "Et ");
         fr_count(&more, coming - WORKSHOP_PAGE_SESSIONS, "autre séance", "autres séances");
-        buf_puts(&more, " plus tard.");
+        buf_puts(&more, _(" plus tard."));
         json_object_set_new(o, "more_sessions", json_integer(coming - WORKSHOP_PAGE_SESSIONS));
         json_object_set_new(o, "more_sessions_text", json_string(more.data));
         buf_free(&more);
@@ -534,15 +537,16 @@ static void location_text(buf *out, sqlite3_stmt *row)
 static void registration_text(buf *out, const char *kind, const char *contact)
 {
     if (!kind || !strcmp(kind, "aucune"))
-        buf_puts(out, "Sans inscription.");
+        buf_puts(out, _("Sans inscription."));
     else if (!strcmp(kind, "telephone"))
-        buf_printf(out, "Inscription par téléphone : %s.", contact ? contact : "");
+        buf_printf(out, _("Inscription par téléphone : %s."), contact ? contact : "");
     else if (!strcmp(kind, "courriel"))
-        buf_printf(out, "Inscription par courriel : %s.", contact ? contact : "");
+        buf_printf(out, _("Inscription par courriel : %s."), contact ? contact : "");
     else if (!strcmp(kind, "lien"))
-        buf_printf(out, "Inscription en ligne : %s", contact ? contact : "");
+        buf_printf(out, _("Inscription en ligne : %s"), contact ? contact : "");
     else
-        buf_printf(out, "Inscription sur place%s%s.", contact ? " : " : "", contact ? contact : "");
+        buf_printf(out, _("Inscription sur place%s%s."), contact ? " : " : "",
+                   contact ? contact : "");
 }
 
 void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int64_t dtstamp)

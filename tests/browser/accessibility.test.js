@@ -70,6 +70,21 @@ const PAGES = [
   { name: 'claim-a-place', route: '/lieux/*/gerer', url: async (base) => `${await placePath(base)}/gerer` },
 ];
 
+// The main public pages in English and in Arabic (right to left) too
+// (issue 18, docs/languages.md): the same page types under /en/ and /ar/.
+const IN_LANGUAGES = ['home', 'results', 'results-empty', 'choice', 'place', 'about', 'accessibility-statement',
+  'not-found', 'agenda', 'workshop', 'intervenants', 'selection-empty', 'selection', 'print-sheet', 'carnet',
+  'report-a-mistake'];
+for (const code of ['en', 'ar']) {
+  for (const page of PAGES.filter((p) => IN_LANGUAGES.includes(p.name))) {
+    PAGES.push({
+      ...page,
+      name: `${page.name} (${code})`,
+      url: typeof page.url === 'function' ? async (base) => `/${code}${await page.url(base)}` : `/${code}${page.url}`,
+    });
+  }
+}
+
 // A selection of two places, made as the "Ajouter à ma sélection" forms do;
 // returns the /selection?s=… address the server redirects to.
 async function selectionUrl(base) {
@@ -147,7 +162,7 @@ for (const page of PAGES) {
       }
       const p = tabs[viewport];
       const res = await p.goto(server.base + url);
-      if (page.name === 'not-found') assert.equal(res.status(), 404);
+      if (page.name.startsWith('not-found')) assert.equal(res.status(), 404);
       else if (page.status !== 'any') assert.equal(res.status(), 200, `${url} answers 200`);
       const violations = await axe(p);
       await screenshot(p, 'accessibility', `${page.name}-${viewport}`, { fullPage: false });

@@ -33,10 +33,16 @@ const templates = walk(path.join(ROOT, 'templates'), '.html');
 const names = new Set(templates.map((f) => path.basename(f, '.html')));
 
 // The names of one template's tags: {{x}}, {{url x}}, {{raw x}}, {{#x}}, {{^x}},
-// {{@x}}, {{../x}}, dotted paths (each part), partials.
+// {{@x}}, {{../x}}, dotted paths (each part), partials; in a translation
+// ({{_ "message" x}}, {{_n count "one" "many" x}}) the names outside quotes.
 function tags(text) {
   const out = [];
-  for (const m of text.matchAll(/\{\{\s*([#^/>!]?)\s*([^}]*?)\s*\}\}/g)) {
+  const names = [];
+  for (const m of text.matchAll(/\{\{\s*_n?\s((?:[^}"]|"[^"]*")*)\}\}/g)) {
+    for (const n of m[1].replace(/"[^"]*"/g, ' ').split(/\s+/)) if (n) names.push(n);
+  }
+  text = text.replace(/\{\{\s*_n?\s(?:[^}"]|"[^"]*")*\}\}/g, '');
+  for (const m of [...text.matchAll(/\{\{\s*([#^/>!]?)\s*([^}]*?)\s*\}\}/g), ...names.map((n) => [null, '', n])]) {
     const [, sigil, raw] = m;
     if (sigil === '!' || sigil === '/') continue;
     if (sigil === '>') { out.push({ partial: raw.trim() }); continue; }

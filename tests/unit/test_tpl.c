@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static char *render(const char *text, json_t *data)
 {
@@ -141,6 +142,59 @@ TEST(include_cycles)
     tpl_free(set);
 }
 
+/* {{_ …}}: in French (no catalogue) the message itself, escaped like text
+ * (the apostrophe kept as typed), %s/%N$s replaced by escaped values, %d by
+ * the count; French plural: 0 and 1 singular. */
+TEST(translations)
+{
+    json_t *d =
+        json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:[i,i,i]}", "who", "<b>Mairie & co</b>", "where",
+                  "Aurillac", "zero", 0, "one", 1, "two", 2, "big", 12345, "list", 1, 2, 3);
+    char *s = render("{{_ \"Géré par %s\" who}}", d);
+    CHECK_STR(s, "Géré par &lt;b&gt;Mairie &amp; co&lt;/b&gt;");
+    free(s);
+    s = render("<p title=\"{{_ \"L'aide <près> de %2$s, pour %1$s\" who where}}\">", d);
+    CHECK_STR(
+        s,
+        "<p title=\"L'aide &lt;près&gt; de Aurillac, pour &lt;b&gt;Mairie &amp; co&lt;/b&gt;\">");
+    free(s);
+    s = render("{{_ \"100 %% gratuit\"}}", d);
+    CHECK_STR(s, "100 % gratuit");
+    free(s);
+    s = render("{{_n zero \"%d lieu\" \"%d lieux\"}}|{{_n one \"%d lieu\" \"%d lieux\"}}|"
+               "{{_n two \"%d lieu\" \"%d lieux\"}}|{{_n list \"%d lieu\" \"%d lieux\"}}",
+               d);
+    CHECK_STR(s, "0 lieu|1 lieu|2 lieux|3 lieux");
+    free(s);
+    s = render("{{_n big \"%d lieu à %s\" \"%d lieux à %s\" where}}", d);
+    CHECK_STR(s, "12\u202f345 lieux à Aurillac");
+    free(s);
+    /* Inside a list item, the names are the item's. */
+    json_t *items = json_pack("{s:[{s:s},{s:s}]}", "items", "n", "a", "n", "b");
+    s = render("{{#items}}{{_ \"<%s>\" n}}{{/items}}", items);
+    CHECK_STR(s, "&lt;a&gt;&lt;b&gt;");
+    free(s);
+    json_decref(items);
+    json_decref(d);
+}
+
+TEST(translation_errors)
+{
+    const char *bad[] = {"{{_ \"never closed}}",    "{{_ }}",           "{{_ \"\"}}",
+                         "{{_n \"one\" \"many\"}}", "{{_n n \"one\"}}", "{{_ \"m\" a b c d e f g}}",
+                         "{{_ \"m\" \"n\"}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *err = NULL;
+        const char *names[] = {"t"};
+        const char *texts[] = {bad[i]};
+        tpl_set *set = tpl_compile_set(names, texts, 1, &err);
+        CHECK(set == NULL);
+        CHECK(err && strstr(err, "t.html:1: a translation is"));
+        free(err);
+        tpl_free(set);
+    }
+}
+
 int main(void)
 {
     RUN(escaping);
@@ -148,5 +202,7 @@ int main(void)
     RUN(items_never_borrow);
     RUN(errors);
     RUN(include_cycles);
+    RUN(translations);
+    RUN(translation_errors);
     return unit_report();
 }

@@ -209,10 +209,10 @@ static const char Q_RECENT_RESETS[] =
 /* The forgotten-password form, declared once (form.h). */
 static const form_field FORGOT_FIELDS[] = {
     {.name = "email",
-     .label = "Adresse électronique",
+     .label = N_("Adresse électronique"),
      .required = true,
      .rule = validate_email,
-     .if_missing = "Indiquez votre adresse électronique."},
+     .if_missing = N_("Indiquez votre adresse électronique.")},
 };
 
 typedef struct forgot_args {

@@ -121,10 +121,13 @@ static json_t *freshness_word(double age)
 
 /* The invitation form (on the dashboard), declared once (form.h). */
 static const form_field INVITE_FIELDS[] = {
-    {.name = "email", .label = "Adresse électronique", .required = true, .rule = validate_email},
-    {.name = "name", .label = "Nom", .max_chars = 200},
-    {.name = "place", .label = "Numéro du lieu", .max_chars = 15},
-    {.name = "role", .label = "Autre rôle", .max_chars = 60},
+    {.name = "email",
+     .label = N_("Adresse électronique"),
+     .required = true,
+     .rule = validate_email},
+    {.name = "name", .label = N_("Nom"), .max_chars = 200},
+    {.name = "place", .label = N_("Numéro du lieu"), .max_chars = 15},
+    {.name = "role", .label = N_("Autre rôle"), .max_chars = 60},
 };
 enum { I_EMAIL, I_NAME, I_PLACE, I_ROLE, I_COUNT };
 _Static_assert(ARRAY_LEN(INVITE_FIELDS) == I_COUNT, "one index per field");

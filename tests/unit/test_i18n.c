@@ -1,0 +1,132 @@
+/* Unit tests for the languages (core/i18n.c, docs/languages.md): URL
+ * prefixes, Accept-Language, numbers per language, and gettext per thread —
+ * two threads in two languages at once never see each other's. Uses the
+ * catalogues `make` compiles into build/locale (REPERE_LOCALEDIR overrides). */
+#include "core/fr.h"
+#include "core/i18n.h"
+#include "unit.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* $(BUILD)/locale, beside $(BUILD)/tests/ where this binary is. */
+static const char *locale_dir(void)
+{
+    static char dir[4096];
+    const char *env = getenv("REPERE_LOCALEDIR");
+    if (env && *env) return env;
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 16);
+    if (n <= 0) return "build/locale";
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash) return "build/locale";
+    strcpy(slash, "/../locale");
+    return dir;
+}
+
+TEST(prefixes)
+{
+    const char *rest;
+    CHECK(i18n_from_path("/en/lieux/12-x", &rest) == i18n_find("en"));
+    CHECK_STR(rest, "/lieux/12-x");
+    CHECK(i18n_from_path("/ar", &rest) == i18n_find("ar"));
+    CHECK_STR(rest, "/");
+    CHECK(i18n_from_path("/english", &rest) == I18N_FRENCH);
+    CHECK_STR(rest, "/english");
+    CHECK(i18n_from_path("/lieux", &rest) == I18N_FRENCH);
+    CHECK_STR(rest, "/lieux");
+    /* a language without a catalogue has no URL */
+    CHECK(i18n_served(i18n_find("en")) && i18n_served(i18n_find("ar")));
+    CHECK_STR(i18n_prefix(i18n_find("ar")), "/ar");
+    CHECK_STR(i18n_prefix(I18N_FRENCH), "");
+}
+
+TEST(accept_language)
+{
+    CHECK(i18n_from_accept("ar-MA,ar;q=0.9,fr;q=0.5") == i18n_find("ar"));
+    CHECK(i18n_from_accept("fr-FR,fr;q=0.9,en;q=0.8") == NULL); /* French first */
+    CHECK(i18n_from_accept("de-DE,en;q=0.3") == i18n_find("en"));
+    CHECK(i18n_from_accept("de, ja") == NULL);
+    CHECK(i18n_from_accept("en;q=0.2, ar;q=0.8") == i18n_find("ar"));
+    CHECK(i18n_from_accept("") == NULL);
+    CHECK(i18n_from_accept(NULL) == NULL);
+}
+
+typedef struct {
+    const char *lang;
+    int ok;
+} worker;
+
+/* Each thread in its language translates, many times over, while the other
+ * does the same in another language. */
+static void *translate_many(void *arg)
+{
+    worker *w = arg;
+    const char *want = strcmp(w->lang, "en") == 0   ? "Skip to content"
+                       : strcmp(w->lang, "ar") == 0 ? "الانتقال إلى المحتوى"
+                                                    : "Aller au contenu";
+    i18n_enter(i18n_find(w->lang));
+    w->ok = 1;
+    for (int i = 0; i < 20000; i++)
+        if (strcmp(gettext("Aller au contenu"), want) != 0) w->ok = 0;
+    i18n_leave();
+    return NULL;
+}
+
+TEST(per_thread)
+{
+    worker w[3] = {{"en", 0}, {"ar", 0}, {"fr", 0}};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, translate_many, &w[i]);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    CHECK(w[0].ok);
+    CHECK(w[1].ok);
+    CHECK(w[2].ok);
+    /* outside a request: French */
+    CHECK_STR(gettext("Aller au contenu"), "Aller au contenu");
+}
+
+TEST(numbers_and_plurals)
+{
+    buf b = {0};
+    i18n_enter(i18n_find("en"));
+    fr_number(&b, 12345);
+    buf_puts(&b, "|");
+    fr_distance(&b, 3.24);
+    buf_puts(&b, "|");
+    fr_count(&b, 1, "lieu", "lieux");
+    buf_puts(&b, "|");
+    fr_count(&b, 0, "lieu", "lieux");
+    CHECK_STR(b.data, "12,345|3.2 km|1 place|0 places");
+    buf_reset(&b);
+    i18n_enter(i18n_find("ar"));
+    /* Arabic: six plural forms; 11 takes the fourth (index 4) */
+    fr_count(&b, 11, "lieu", "lieux");
+    buf_puts(&b, "|");
+    fr_count(&b, 2, "lieu", "lieux");
+    CHECK_STR(b.data, "11 مكانًا|2 مكانان");
+    buf_reset(&b);
+    i18n_leave();
+    fr_number(&b, 12345);
+    buf_puts(&b, "|");
+    fr_distance(&b, 3.24);
+    buf_puts(&b, "|");
+    fr_count(&b, 0, "lieu", "lieux");
+    CHECK_STR(b.data, "12\u202f345|3,2 km|0 lieu");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    CHECK(i18n_init(locale_dir()));
+    RUN(prefixes);
+    RUN(accept_language);
+    RUN(per_thread);
+    RUN(numbers_and_plurals);
+    i18n_shutdown();
+    return unit_report();
+}
