@@ -178,6 +178,7 @@ typedef rank_synonym synonym; /* phrase folded; service -1: a word to drop */
  * then the items of a page are not rebuilt at each minute with the page. */
 typedef struct item_slot {
     int64_t id, version, valid_until;
+    const i18n_lang *lang; /* its words (services, status) are in this language */
     json_t *item;
 } item_slot;
 
@@ -1239,10 +1240,12 @@ static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p
 json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
 {
     const int64_t now = now_utc();
+    const i18n_lang *lang = i18n_current();
     item_slot *slot = &si->items[(uint64_t)id % ITEM_CACHE_SLOTS];
     json_t *item = NULL;
     pthread_mutex_lock(&si->items_lock);
-    if (slot->item && slot->id == id && slot->version == version && now < slot->valid_until)
+    if (slot->item && slot->id == id && slot->version == version && slot->lang == lang &&
+        now < slot->valid_until)
         item = json_incref(slot->item);
     pthread_mutex_unlock(&si->items_lock);
     if (!item) {
@@ -1255,7 +1258,7 @@ json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
         if (!item) return NULL;
         pthread_mutex_lock(&si->items_lock);
         json_t *old = slot->item;
-        *slot = (item_slot){id, version, valid_until, json_incref(item)};
+        *slot = (item_slot){id, version, valid_until, lang, json_incref(item)};
         pthread_mutex_unlock(&si->items_lock);
         json_decref(old);
     }

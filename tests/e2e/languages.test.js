@@ -210,3 +210,17 @@ test('an e-mail to the public is in the language of the page the person used, it
   assert.match(mail.raw, /To confirm that you agree to appear in Repère's directory of speakers/);
   assert.match(mail.raw, /\/en\/intervenants\/confirmer\?t=/);
 });
+
+test('result cards are kept per language: an English list never leaves English cards on a French page', async () => {
+  const cards = (html) => [...html.matchAll(/<li class="card">([\s\S]*?)<\/li>/g)]
+    .map((m) => m[1].replace(/<form[\s\S]*?<\/form>/g, '').replace(/\s+/g, ' '));
+  // The English list first: its cards (types, services, fees, hours) are
+  // built in English; then the same places in French, under a query string
+  // no page is cached for.
+  const en = cards((await get('/en/lieux?ou=Riom-%C3%A8s-Montagnes')).text);
+  const fr = cards((await get('/lieux?ou=Riom-%C3%A8s-Montagnes&page=1')).text);
+  assert.ok(en.length > 0 && fr.length === en.length);
+  assert.ok(en.some((c) => /Closed|Open|Free|Paid/.test(c)), 'the English cards are in English');
+  for (const c of fr) assert.doesNotMatch(c, /\b(Closed|Open|Free|Paid)\b/, c);
+  assert.notDeepEqual(fr, en);
+});
