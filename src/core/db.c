@@ -48,7 +48,7 @@ static const char *const PRAGMAS = "PRAGMA journal_mode=WAL;"
                                    "PRAGMA temp_store=MEMORY;"
                                    "PRAGMA mmap_size=0;";
 static const char *const WRITER_PRAGMAS = "PRAGMA cache_size=-65536;";
-static const char *const READER_PRAGMAS = "PRAGMA cache_size=-2048;";
+static const char *const READER_PRAGMAS = "PRAGMA cache_size=-1024;";
 /* A process that writes in bulk (repere import) and serves nothing: the
  * writer reads the file through a mapping and keeps a quarter of a gigabyte
  * of pages, so that the indexes of a national catalogue (300 000 places:

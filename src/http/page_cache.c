@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -46,6 +47,25 @@ struct page_cache {
     pthread_mutex_t stripes[PAGE_CACHE_STRIPES];
 };
 
+/*
+ * Each entry is its own anonymous mapping, returned to the system the moment
+ * it is evicted: from the heap, the churn of pages of every size (a few
+ * kilobytes to a hundred) left the cache's 16 MiB holding about 38 MiB of
+ * the daemon's memory after the benchmark's routes (freed blocks kept, and
+ * split, by malloc). Entries are allocated only on a miss, never on a hit.
+ */
+static entry *entry_alloc(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    return p;
+}
+
+static void entry_free(entry *e)
+{
+    if (e) munmap(e, e->bytes);
+}
+
 page_cache *page_cache_new(size_t max_bytes)
 {
     page_cache *pc = xcalloc(1, sizeof *pc);
@@ -59,7 +79,7 @@ void page_cache_free(page_cache *pc)
 {
     if (!pc) return;
     for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
-        free(pc->slots[i]);
+        entry_free(pc->slots[i]);
     for (size_t i = 0; i < PAGE_CACHE_STRIPES; i++)
         pthread_mutex_destroy(&pc->stripes[i]);
     free(pc);
@@ -144,7 +164,7 @@ static void evict_slot(page_cache *pc, size_t slot)
     pc->slots[slot] = NULL;
     if (e) atomic_fetch_sub(&pc->bytes, e->bytes);
     pthread_mutex_unlock(m);
-    free(e);
+    entry_free(e);
 }
 
 void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t minute,
@@ -158,8 +178,10 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t mi
     for (size_t i = 0; i < nheaders; i++)
         need += strlen(meta->header_keys[i]) + 1 + strlen(meta->header_values[i]) + 1;
     if (need > pc->max_bytes / 8) return; /* one page never takes more than an eighth */
+    need = (need + 4095) & ~(size_t)4095; /* what the mapping takes, for the budget */
 
-    entry *e = xmalloc(need);
+    entry *e = entry_alloc(need);
+    if (!e) return;
     char *at = (char *)(e + 1);
     e->hash = key_hash(key);
     e->version = version;
@@ -203,7 +225,7 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t mi
     atomic_fetch_add(&pc->bytes, need);
     if (old) atomic_fetch_sub(&pc->bytes, old->bytes);
     pthread_mutex_unlock(m);
-    free(old);
+    entry_free(old);
 
     /* Over budget: the clock hand frees slots until the cache fits again
      * (bounded: at most one turn of the clock). */
