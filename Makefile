@@ -150,17 +150,22 @@ check-asan: setup
 	else echo "check-asan: no sanitizer report"; fi; \
 	exit $$status
 
-# Memcheck: the e2e suite against daemons run under valgrind (the other
+# Memcheck: e2e suites against daemons run under valgrind (the other
 # sub-commands, migrate and import, run natively to stay within time).
-# Left out, because they measure time and memcheck runs the daemon some
-# 20-50 times slower: availability (1 000 slow connections, others answered
-# within a second), nginx (proxy timeouts, a restart behind the cache) and
-# accounts_throttle (throttle delays around parallel Argon2 logins, each one
-# taking seconds under memcheck). All three run under ASan + UBSan in
-# check-asan. A daemon gets 60 s to start (REPERE_START_TIMEOUT_MS).
+# Memcheck runs the daemon 20-50 times slower, and check-asan already runs
+# every suite under ASan + UBSan; what memcheck adds is uninitialised reads
+# and the leak check at exit. So it runs one suite per room of the daemon
+# (VG_SUITES, about 110 tests): accounts, claims and mail (admin), the POST
+# processor and the importer (admin_import), the workshop editor and rules
+# (admin_workshops), provenance (proposals), downloads (export), routing and
+# limits (foundation), search, the API, sessions and headers (security) and
+# opening hours. Never under memcheck: suites that measure time
+# (availability, nginx, accounts_throttle). `make check-valgrind
+# VG_SUITES="$(ls tests/e2e/*.test.js)"` runs them all. A daemon gets 60 s
+# to start (REPERE_START_TIMEOUT_MS).
 VG_DIR := $(CURDIR)/$(BUILD)/valgrind
-VG_SKIP := availability nginx accounts_throttle
-VG_SUITES ?= $(filter-out $(VG_SKIP:%=tests/e2e/%.test.js),$(wildcard tests/e2e/*.test.js))
+VG_SUITES ?= $(patsubst %,tests/e2e/%.test.js,admin admin_import admin_workshops proposals export \
+               foundation search api security hours)
 check-valgrind: setup
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
