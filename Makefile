@@ -155,17 +155,18 @@ check-asan: setup
 # Memcheck runs the daemon 20-50 times slower, and check-asan already runs
 # every suite under ASan + UBSan; what memcheck adds is uninitialised reads
 # and the leak check at exit. So it runs one suite per room of the daemon
-# (VG_SUITES, about 110 tests): accounts, claims and mail (admin), the POST
+# (VG_SUITES, about 100 tests): accounts, claims and mail (admin), the POST
 # processor and the importer (admin_import), the workshop editor and rules
 # (admin_workshops), provenance (proposals), downloads (export), routing and
-# limits (foundation), search, the API, sessions and headers (security) and
-# opening hours. Never under memcheck: suites that measure time
-# (availability, nginx, accounts_throttle). `make check-valgrind
+# limits (foundation), search, the API, the people room (intervenants), the
+# selection kit and opening hours. Never under memcheck: suites that measure
+# time (availability, nginx, accounts_throttle, and security, whose login
+# throttle delays run out while Argon2 runs under memcheck). `make check-valgrind
 # VG_SUITES="$(ls tests/e2e/*.test.js)"` runs them all. A daemon gets 60 s
 # to start (REPERE_START_TIMEOUT_MS).
 VG_DIR := $(CURDIR)/$(BUILD)/valgrind
 VG_SUITES ?= $(patsubst %,tests/e2e/%.test.js,admin admin_import admin_workshops proposals export \
-               foundation search api security hours)
+               foundation search api intervenants selection hours)
 check-valgrind: setup
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
