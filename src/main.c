@@ -337,7 +337,12 @@ static void *warm_search(void *arg)
 
 static int serve(app *a)
 {
+    time_t started = time(NULL);
     if (app_load_web(a) != 0) return 1;
+    size_t swept = page_downloads_sweep(started);
+    if (swept)
+        fprintf(stderr, "repere: removed %zu download director%s left by a stopped daemon\n", swept,
+                swept == 1 ? "y" : "ies");
     /* SIGINT/SIGTERM are blocked before the server's threads exist (they
      * inherit the mask) and taken by sigwait() below: delivered to a worker
      * thread, a signal used to leave the main thread in pause() for ever, and

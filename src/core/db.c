@@ -272,6 +272,15 @@ void db_bind_text(sqlite3_stmt *s, const char *name, const char *value)
         sqlite3_bind_null(s, i);
 }
 
+void db_bind_text_exact(sqlite3_stmt *s, const char *name, const char *value)
+{
+    int i = param_index(s, name);
+    if (value)
+        sqlite3_bind_text(s, i, value, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
 void db_bind_int(sqlite3_stmt *s, const char *name, int64_t value)
 {
     sqlite3_bind_int64(s, param_index(s, name), value);

@@ -73,8 +73,17 @@ sqlite3_stmt *db_stmt(db_conn *c, const char *sql);
 sqlite3_stmt *db_stmt_try(db_conn *c, const char *sql);
 sqlite3 *db_handle(db_conn *c);
 
-/* Binding and reading helpers that treat NULL and "" alike (both bind NULL). */
+/*
+ * Binding and reading helpers. db_bind_text treats NULL and "" alike: both
+ * bind NULL, because in this database an absent optional value is NULL,
+ * never "" (a form's empty field, an import's "" and a missing key are the
+ * same "nothing"; exports, provenance and "IS NULL" tests rely on one
+ * representation). For a value where "" is a value and not an absence (a
+ * derived search key of a NOT NULL column, a lookup), use
+ * db_bind_text_exact, which binds "" as "" (and NULL as NULL).
+ */
 void db_bind_text(sqlite3_stmt *s, const char *name, const char *value);
+void db_bind_text_exact(sqlite3_stmt *s, const char *name, const char *value);
 void db_bind_int(sqlite3_stmt *s, const char *name, int64_t value);
 void db_bind_double(sqlite3_stmt *s, const char *name, double value);
 void db_bind_null(sqlite3_stmt *s, const char *name);

@@ -85,16 +85,18 @@ static void unwrap(cmark_node *node)
 
 char *md_render(const char *markdown, size_t len, char **error)
 {
-    *error = NULL;
+    if (error) *error = NULL;
     if (len > MD_MAX_BYTES) {
-        *error = xasprintf("La description est trop longue (%zu octets, au plus %d).", len,
-                           MD_MAX_BYTES);
+        if (error)
+            *error = xasprintf("La description est trop longue (%zu octets, au plus %d).", len,
+                               MD_MAX_BYTES);
         return NULL;
     }
     if (too_deeply_nested(markdown, len)) {
-        *error = xasprintf("La description imbrique trop de citations ou de listes "
-                           "(au plus %d niveaux sur une ligne).",
-                           MD_MAX_NESTING);
+        if (error)
+            *error = xasprintf("La description imbrique trop de citations ou de listes "
+                               "(au plus %d niveaux sur une ligne).",
+                               MD_MAX_NESTING);
         return NULL;
     }
     const int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8; /* never CMARK_OPT_UNSAFE */

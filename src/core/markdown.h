@@ -23,8 +23,9 @@ enum {
  * HTML is dropped, links keep only https:, http:, mailto:, tel: and relative
  * URLs (others become their plain text), images become their alt text.
  * Invalid UTF-8 is replaced by U+FFFD.
- * Returns malloc'd HTML (caller frees with free()), or NULL with a malloc'd
- * French message in *error (caller frees) when the input breaks a limit.
+ * Returns malloc'd HTML (caller frees with free()), or NULL when the input
+ * breaks a limit, with a malloc'd French message in *error (caller frees)
+ * unless `error` is NULL.
  */
 char *md_render(const char *markdown, size_t len, char **error);
 

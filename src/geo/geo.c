@@ -1183,7 +1183,7 @@ int geo_communes_close(db_conn *c, const char *input, size_t max, geo_commune **
         if (r == 1) list[kept++].exact = false;
     }
     free(found);
-    qsort(list, kept, sizeof *list, cmp_close);
+    if (kept) qsort(list, kept, sizeof *list, cmp_close); /* list is NULL when none was close */
     if (kept > max) kept = max;
     *out = list;
     return (int)kept;

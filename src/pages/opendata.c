@@ -22,9 +22,11 @@
 #include "pages/api_request.h"
 #include "places/export.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,71 @@ static void download_unlink(const download_file *f)
             unlink(p);
             free(p);
         }
+}
+
+/* Where download directories are made: $TMPDIR, else /tmp. */
+static const char *downloads_parent(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    return tmpdir && *tmpdir ? tmpdir : "/tmp";
+}
+
+/* Download directories are named DOWNLOADS_PREFIX<pid>-XXXXXX (mkdtemp),
+ * so that a later process can tell whose they were. */
+static const char DOWNLOADS_PREFIX[] = "repere-downloads-";
+
+/* Is `name` one of our download directories whose process no longer
+ * exists? Anything else (another naming, a live or unknowable process,
+ * ourselves) is not ours to remove. */
+static bool downloads_orphan(const char *name)
+{
+    size_t n = sizeof DOWNLOADS_PREFIX - 1;
+    if (strncmp(name, DOWNLOADS_PREFIX, n) != 0) return false;
+    const char *digits = name + n;
+    char *end = NULL;
+    errno = 0;
+    long pid = strtol(digits, &end, 10);
+    if (errno || end == digits || *digits == '-' || *digits == '+' || *end != '-' || pid <= 1 ||
+        strlen(end + 1) != 6 || pid == (long)getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+size_t page_downloads_sweep(time_t started)
+{
+    DIR *parent = opendir(downloads_parent());
+    if (!parent) return 0;
+    size_t removed = 0;
+    struct dirent *e;
+    while ((e = readdir(parent)) != NULL) {
+        if (!downloads_orphan(e->d_name)) continue;
+        /* O_NOFOLLOW: a symbolic link of that name is never followed. */
+        int fd = openat(dirfd(parent), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat st;
+        if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || st.st_mtime >= started) {
+            close(fd);
+            continue;
+        }
+        DIR *dir = fdopendir(fd);
+        if (!dir) {
+            close(fd);
+            continue;
+        }
+        /* Only the files (or links) a daemon of ours wrote there; a
+         * subdirectory is not ours and keeps the directory in place. */
+        struct dirent *f;
+        while ((f = readdir(dir)) != NULL) {
+            struct stat fs;
+            if (fstatat(fd, f->d_name, &fs, AT_SYMLINK_NOFOLLOW) == 0 &&
+                (S_ISREG(fs.st_mode) || S_ISLNK(fs.st_mode)) && fs.st_uid == geteuid())
+                unlinkat(fd, f->d_name, 0);
+        }
+        closedir(dir);
+        if (unlinkat(dirfd(parent), e->d_name, AT_REMOVEDIR) == 0) removed++;
+    }
+    closedir(parent);
+    return removed;
 }
 
 void page_downloads_cleanup(void)
@@ -173,8 +240,8 @@ static download_state download_ensure(req *r, const export_filter *f, export_for
 {
     pthread_mutex_lock(&DOWNLOADS.lock);
     if (!DOWNLOADS.dir) {
-        const char *tmpdir = getenv("TMPDIR");
-        char *dir = xasprintf("%s/repere-downloads-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        char *dir =
+            xasprintf("%s/%s%ld-XXXXXX", downloads_parent(), DOWNLOADS_PREFIX, (long)getpid());
         if (mkdtemp(dir)) {
             DOWNLOADS.dir = dir;
         } else {

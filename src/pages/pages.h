@@ -9,6 +9,9 @@
 #include "search/search.h"
 #include "core/i18n.h"
 
+#include <stddef.h>
+#include <time.h>
+
 int page_home(req *r);                 /* home.c */
 int page_places(req *r);               /* places.c: /lieux */
 int page_places_geojson(req *r);       /* places.c: /lieux.geojson */
@@ -32,6 +35,11 @@ int page_opendata(req *r);             /* opendata.c: /donnees */
 int page_opendata_download(req *r);    /* opendata.c: /donnees/lieux.{csv,json,geojson} */
 /* opendata.c: remove the built download files (at shutdown, after the server stopped). */
 void page_downloads_cleanup(void);
+/* opendata.c: at start-up, remove the download directories that daemons
+ * killed without a shutdown (kill -9, a crash) left in $TMPDIR: only ours by
+ * name, owned by this user, of a process that no longer exists, and last
+ * changed before `started`. Returns how many were removed. */
+size_t page_downloads_sweep(time_t started);
 int page_embed_places(req *r);  /* embed.c: /embed/lieux (may be framed) */
 int page_embed_howto(req *r);   /* embed.c: /integrer, how to embed it */
 int page_sitemap(req *r);       /* sitemap.c: /sitemap.xml */

@@ -114,15 +114,16 @@ static bool bind_write(sqlite3_stmt *s, const place_write *pw, bool inserting)
     if (json_object_get(values, "name")) {
         const char *name = string_of(values, "name");
         char *slug = text_slug(name ? name : ""), *fold = text_fold(name ? name : "");
-        db_bind_text(s, ":slug", slug);
-        db_bind_text(s, ":name_key", fold);
+        /* A name of signs only ("★ ★ ★") has no slug and an empty key. */
+        db_bind_text(s, ":slug", *slug ? slug : "lieu");
+        db_bind_text_exact(s, ":name_key", fold);
         free(slug);
         free(fold);
     }
     if (json_object_get(values, "commune")) {
         const char *commune = string_of(values, "commune");
         char *fold = text_fold(commune ? commune : "");
-        db_bind_text(s, ":commune_key", fold);
+        db_bind_text_exact(s, ":commune_key", fold);
         free(fold);
     }
     if (json_object_get(values, "postal_code"))

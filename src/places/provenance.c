@@ -243,6 +243,7 @@ static const struct {
     {"venue_address", "Adresse hors les murs"},
     {"venue_postal_code", "Code postal hors les murs"},
     {"venue_commune", "Commune hors les murs"},
+    {"schedule", "Dates et récurrence"},
 };
 
 const char *provenance_label(const char *entity, const char *field)

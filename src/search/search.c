@@ -917,7 +917,7 @@ static text_match *fts_candidates(search_index *si, db *d, const analysis *a, si
     if (*count) qsort(out, *count, sizeof *out, cmp_match_id);
     if (read) {
         text_match *copy = xmalloc((*count ? *count : 1) * sizeof *copy);
-        memcpy(copy, out, *count * sizeof *copy);
+        if (*count) memcpy(copy, out, *count * sizeof *copy); /* out is NULL when nothing matched */
         pthread_mutex_lock(&si->fts_lock);
         char *old_match = slot->match;
         text_match *old_rows = slot->rows;

@@ -159,7 +159,7 @@ static void split_text(const char *text, where_text *t)
         if (!t->departement[0] && geo_classify(w) == GEO_QUERY_DEPARTEMENT) {
             char code[8];
             if (geo_code_normalise(w, code, sizeof code) && strlen(code) <= 3) {
-                snprintf(t->departement, sizeof t->departement, "%s", code);
+                snprintf(t->departement, sizeof t->departement, "%.3s", code);
                 continue;
             }
         }

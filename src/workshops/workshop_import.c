@@ -1044,6 +1044,18 @@ static void bind_long_or_null(sqlite3_stmt *s, const char *name, long v)
         db_bind_int(s, name, v);
 }
 
+/* The columns of a workshop's dates (its sessions are rows of their own). */
+static void bind_schedule(sqlite3_stmt *s, const workshop_in *w)
+{
+    bind_text_or_null(s, ":recurrence", w->recurrence);
+    bind_text_or_null(s, ":exception_dates", w->exception_dates.data);
+    bind_text_or_null(s, ":recurrence_start", w->recurrence_start.data);
+    bind_long_or_null(s, ":duration_minutes", w->duration_minutes);
+    char *cancellations = w->cancellations ? json_dumps(w->cancellations, JSON_COMPACT) : NULL;
+    bind_text_or_null(s, ":cancellations", cancellations);
+    free(cancellations);
+}
+
 static void bind_workshop(sqlite3_stmt *s, const workshop_in *w)
 {
     char *slug = text_slug(w->title);
@@ -1084,13 +1096,7 @@ static void bind_workshop(sqlite3_stmt *s, const workshop_in *w)
     }
     bind_text_or_null(s, ":venue_insee", w->venue_insee);
     bind_text_or_null(s, ":venue_dep", w->venue_dep);
-    bind_text_or_null(s, ":recurrence", w->recurrence);
-    bind_text_or_null(s, ":exception_dates", w->exception_dates.data);
-    bind_text_or_null(s, ":recurrence_start", w->recurrence_start.data);
-    bind_long_or_null(s, ":duration_minutes", w->duration_minutes);
-    char *cancellations = w->cancellations ? json_dumps(w->cancellations, JSON_COMPACT) : NULL;
-    bind_text_or_null(s, ":cancellations", cancellations);
-    free(cancellations);
+    bind_schedule(s, w);
     free(slug);
 }
 
@@ -1167,6 +1173,103 @@ static const char Q_ACCEPT_FIELD[] = "UPDATE workshop SET " WORKSHOP_TRACKED(
              " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = :id";
 #undef ACCEPT_
 
+/*
+ * A workshop's dates — its one-off sessions, its recurrence (rule, first
+ * occurrence, length, exceptions) and its cancellations — are one fact for
+ * the provenance rule, the field SCHEDULE_FIELD: a manager who moved a
+ * session or changed the rule keeps it against an older import, and a new
+ * schedule from the source becomes one proposal. Its stored text is those
+ * parts of workshop_import_record_of as compact JSON with sorted keys (one
+ * writer: equal schedules have equal texts), and a proposal's value is
+ * such a text.
+ */
+#define SCHEDULE_FIELD "schedule"
+static const char *const SCHEDULE_KEYS[] = {"recurrence", "seances", "annulations"};
+
+/* Used by: an import over dates a person edited (put them back), and
+ * accepting a proposal of dates. */
+static const char Q_SET_SCHEDULE[] =
+    "UPDATE workshop SET recurrence = :recurrence, exception_dates = :exception_dates,"
+    " recurrence_start = :recurrence_start, duration_minutes = :duration_minutes,"
+    " cancellations = :cancellations, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " WHERE id = :id";
+/* Used by: schedule_decide (what an import would make of the dates, undone). */
+static const char Q_PROBE_BEGIN[] = "SAVEPOINT schedule_probe";
+static const char Q_PROBE_UNDO[] = "ROLLBACK TO schedule_probe";
+static const char Q_PROBE_END[] = "RELEASE schedule_probe";
+
+/* The stored text of workshop `id`'s dates, or NULL when there is no such
+ * workshop. Caller frees. */
+static char *schedule_text(db_conn *c, int64_t id)
+{
+    json_t *record = workshop_import_record_of(c, id, NULL);
+    if (!record) return NULL;
+    json_t *dates = json_object();
+    for (size_t i = 0; i < ARRAY_LEN(SCHEDULE_KEYS); i++) {
+        json_t *v = json_object_get(record, SCHEDULE_KEYS[i]);
+        if (v) json_object_set(dates, SCHEDULE_KEYS[i], v);
+    }
+    char *text = json_dumps(dates, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(dates);
+    json_decref(record);
+    return text;
+}
+
+/* Put the date columns of `row` (provenance_row of the workshop) back. */
+static int schedule_restore(db_conn *c, int64_t id, json_t *row)
+{
+    sqlite3_stmt *s = db_stmt(c, Q_SET_SCHEDULE);
+    const char *cols[] = {"recurrence", "exception_dates", "recurrence_start", "duration_minutes",
+                          "cancellations"};
+    for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
+        char param[40];
+        snprintf(param, sizeof param, ":%s", cols[i]);
+        db_bind_text(s, param, json_string_value(json_object_get(row, cols[i])));
+    }
+    db_bind_int(s, ":id", id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Before an import writes the dates of workshop `id` (stored as `current`):
+ * the rule of provenance.h when a person edited them. What the import would
+ * store is found by writing it in a savepoint, reading it back the one way
+ * and undoing it. Sets *keep when the person's dates stay. Returns 0, or -1
+ * on a database error.
+ */
+static int schedule_decide(db_conn *c, const workshop_in *w, int64_t id, const char *current,
+                           bool *keep, importer_report *rep)
+{
+    *keep = false;
+    json_t *origins = provenance_load(c, "workshop", id);
+    if (!json_is_true(json_object_get(json_object_get(origins, SCHEDULE_FIELD), "by_person"))) {
+        json_decref(origins);
+        return 0;
+    }
+    char *incoming = NULL;
+    int rc = db_exec_stmt(db_stmt(c, Q_PROBE_BEGIN)) == SQLITE_DONE ? 0 : -1;
+    if (rc == 0) {
+        sqlite3_stmt *s = db_stmt(c, Q_SET_SCHEDULE);
+        bind_schedule(s, w);
+        db_bind_int(s, ":id", id);
+        if (db_exec_stmt(s) != SQLITE_DONE || write_sessions(c, w, id) != 0) rc = -1;
+        if (rc == 0) incoming = schedule_text(c, id);
+        if (db_exec_stmt(db_stmt(c, Q_PROBE_UNDO)) != SQLITE_DONE) rc = -1;
+        if (db_exec_stmt(db_stmt(c, Q_PROBE_END)) != SQLITE_DONE) rc = -1;
+    }
+    if (rc == 0) {
+        int d = provenance_decide(c, origins, "workshop", id, w->place_id, SCHEDULE_FIELD,
+                                  w->source, current, incoming);
+        if (d < 0) rc = -1;
+        *keep = d == PROVENANCE_KEEP || d == PROVENANCE_PROPOSE;
+        if (rep && d == PROVENANCE_KEEP) rep->kept_by_place++;
+        if (rep && d == PROVENANCE_PROPOSE) rep->proposed++;
+    }
+    free(incoming);
+    json_decref(origins);
+    return rc;
+}
+
 static bool tracked(const char *field)
 {
     for (size_t i = 0; i < ARRAY_LEN(TRACKED); i++)
@@ -1242,8 +1345,11 @@ static int restore_kept(db_conn *c, int64_t id, json_t *before, json_t *keep)
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
-/* After a write of workshop `id`: the origin of each tracked field it changed. */
-static int record_origins(db_conn *c, int64_t id, json_t *before, bool by_person, int64_t account)
+/* After a write of workshop `id` (its sessions included): the origin of
+ * each tracked field it changed, and of its dates when `schedule_before`
+ * (their text before the write) is given. */
+static int record_origins(db_conn *c, int64_t id, json_t *before, const char *schedule_before,
+                          bool by_person, int64_t account)
 {
     json_t *after = provenance_row(c, "workshop", id);
     const char *source = json_string_value(json_object_get(after, "source"));
@@ -1255,13 +1361,67 @@ static int record_origins(db_conn *c, int64_t id, json_t *before, bool by_person
         if (!provenance_same(old, now))
             rc = provenance_set(c, "workshop", id, f, by_person, account, source, old, now);
     }
+    if (rc == 0 && after && schedule_before) {
+        char *now = schedule_text(c, id);
+        if (now && !provenance_same(schedule_before, now))
+            rc = provenance_set(c, "workshop", id, SCHEDULE_FIELD, by_person, account, source,
+                                schedule_before, now);
+        free(now);
+    }
     json_decref(after);
+    return rc;
+}
+
+/* Accept a proposal of dates: the workshop as stored with the proposed
+ * dates, read again like an editor's record (same checks), then its date
+ * columns and sessions written. Returns 1, or -1 (error or no longer valid). */
+static int accept_schedule(db_conn *c, int64_t workshop_id, const char *value, int64_t account)
+{
+    int64_t place_id = 0;
+    json_t *record = workshop_import_record_of(c, workshop_id, &place_id);
+    json_error_t jerr;
+    json_t *dates = value ? json_loads(value, 0, &jerr) : json_object();
+    json_t *before = provenance_row(c, "workshop", workshop_id);
+    char *schedule_before = schedule_text(c, workshop_id);
+    importer_report rep;
+    importer_report_init(&rep);
+    rec r = {.rep = &rep, .ar = arena_new(), .index = 1};
+    workshop_in w = {0};
+    int rc = -1;
+    if (record && json_is_object(dates) && before) {
+        for (size_t i = 0; i < ARRAY_LEN(SCHEDULE_KEYS); i++) {
+            json_t *v = json_object_get(dates, SCHEDULE_KEYS[i]);
+            if (v)
+                json_object_set(record, SCHEDULE_KEYS[i], v);
+            else
+                json_object_del(record, SCHEDULE_KEYS[i]);
+        }
+        if (read_record(&r, c, record, "Repère", now_utc(), place_id, &w)) {
+            sqlite3_stmt *s = db_stmt(c, Q_SET_SCHEDULE);
+            bind_schedule(s, &w);
+            db_bind_int(s, ":id", workshop_id);
+            if (db_exec_stmt(s) == SQLITE_DONE && sqlite3_changes(db_handle(c)) == 1 &&
+                write_sessions(c, &w, workshop_id) == 0 &&
+                record_origins(c, workshop_id, before, schedule_before, false, account) == 0 &&
+                provenance_note(c, place_id, account, PROVENANCE_ACCEPTED, "workshop", workshop_id,
+                                SCHEDULE_FIELD, schedule_before, value) == 0)
+                rc = 1;
+        }
+    }
+    workshop_in_free(&w);
+    arena_free(r.ar);
+    importer_report_free(&rep);
+    free(schedule_before);
+    json_decref(before);
+    json_decref(dates);
+    json_decref(record);
     return rc;
 }
 
 int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field, const char *value,
                              int64_t account)
 {
+    if (strcmp(field, SCHEDULE_FIELD) == 0) return accept_schedule(c, workshop_id, value, account);
     if (!tracked(field)) return 0;
     json_t *before = provenance_row(c, "workshop", workshop_id);
     if (!before) return 0;
@@ -1283,7 +1443,7 @@ int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field,
     int64_t place_id = 0;
     json_t *place = json_object_get(before, "place_id");
     if (json_is_string(place)) place_id = strtoll(json_string_value(place), NULL, 10);
-    if (rc == 1 && record_origins(c, workshop_id, before, false, account) != 0) rc = -1;
+    if (rc == 1 && record_origins(c, workshop_id, before, NULL, false, account) != 0) rc = -1;
     if (rc == 1 &&
         provenance_note(c, place_id, account, PROVENANCE_ACCEPTED, "workshop", workshop_id, field,
                         json_string_value(json_object_get(before, field)), value) != 0)
@@ -1300,10 +1460,12 @@ static int write_workshop(db_conn *c, const workshop_in *w, importer_report *rep
     db_bind_text(s, ":sid", w->source_id);
     int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
-    int outcome;
     if (id) {
         json_t *before = provenance_row(c, "workshop", id), *keep = json_object();
-        int rc = import_decide(c, w, id, before, keep, rep);
+        char *schedule_before = schedule_text(c, id);
+        bool keep_schedule = false;
+        int rc = schedule_decide(c, w, id, schedule_before, &keep_schedule, rep);
+        if (rc == 0) rc = import_decide(c, w, id, before, keep, rep);
         if (rc == 0) {
             s = db_stmt(c, Q_UPDATE);
             bind_workshop(s, w);
@@ -1311,19 +1473,20 @@ static int write_workshop(db_conn *c, const workshop_in *w, importer_report *rep
             rc = db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
         }
         if (rc == 0) rc = restore_kept(c, id, before, keep);
-        if (rc == 0) rc = record_origins(c, id, before, false, 0);
+        /* The person's dates stay whole: their columns and their sessions. */
+        if (rc == 0)
+            rc = keep_schedule ? schedule_restore(c, id, before) : write_sessions(c, w, id);
+        if (rc == 0) rc = record_origins(c, id, before, schedule_before, false, 0);
+        free(schedule_before);
         json_decref(before);
         json_decref(keep);
-        if (rc != 0) return -1;
-        outcome = 2;
-    } else {
-        s = db_stmt(c, Q_INSERT);
-        bind_workshop(s, w);
-        if (db_exec_stmt(s) != SQLITE_DONE) return -1;
-        id = sqlite3_last_insert_rowid(db_handle(c));
-        outcome = 1;
+        return rc == 0 ? 2 : -1;
     }
-    return write_sessions(c, w, id) == 0 ? outcome : -1;
+    s = db_stmt(c, Q_INSERT);
+    bind_workshop(s, w);
+    if (db_exec_stmt(s) != SQLITE_DONE) return -1;
+    id = sqlite3_last_insert_rowid(db_handle(c));
+    return write_sessions(c, w, id) == 0 ? 1 : -1;
 }
 
 /* ---- the file ---- */
@@ -1519,11 +1682,13 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
     workshop_in w = {0};
     int64_t result = 0;
     json_t *before = NULL;
+    char *schedule_before = NULL;
     if (!read_record(&r, c, record, "Repère", now, place_id, &w)) {
         out->rejected++;
         goto done;
     }
     before = workshop_id ? provenance_row(c, "workshop", workshop_id) : NULL;
+    schedule_before = workshop_id ? schedule_text(c, workshop_id) : NULL;
     sqlite3_stmt *s = db_stmt(c, workshop_id ? Q_UPDATE_AS : Q_INSERT_AS);
     bind_workshop(s, &w);
     db_bind_int(s, ":account", account);
@@ -1538,8 +1703,8 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
         goto done;
     }
     int64_t id = workshop_id ? workshop_id : sqlite3_last_insert_rowid(db_handle(c));
-    if ((before && record_origins(c, id, before, true, account) != 0) ||
-        write_sessions(c, &w, id) != 0) {
+    if (write_sessions(c, &w, id) != 0 ||
+        (before && record_origins(c, id, before, schedule_before, true, account) != 0)) {
         out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
         result = -1;
         goto done;
@@ -1551,6 +1716,7 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
     result = id;
 done:
     json_decref(before);
+    free(schedule_before);
     workshop_in_free(&w);
     arena_free(r.ar);
     return result;

@@ -193,6 +193,65 @@ test('a workshop field works the same way: kept against the old value, a new one
   assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Titre</td><td class="value">Découvrir sa tablette</td><td class="value">Tablette : les bases`));
 });
 
+test("a workshop's dates are one fact: a manager's new date survives the old import, a new schedule is proposed and accepted", async () => {
+  const [src, sid] = sql(`SELECT source, source_id FROM place WHERE id = ${placeId}`).split('|');
+  const workshops = (seances) => JSON.stringify({
+    source: 'Ateliers du producteur', ateliers: [{
+      id: 'atelier-dates', lieu: { source: src, id: sid }, titre: 'Le courriel pas à pas', seances,
+    }],
+  });
+  // When the sessions of the workshop start, in the place's time (Chambéry).
+  const paris = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+  const starts = (w) => sql(`SELECT starts_at FROM workshop_session WHERE workshop_id = ${w} ORDER BY starts_at`)
+    .split('\n').filter(Boolean).map((t) => paris.format(new Date(Number(t) * 1000))).join(', ');
+  reimportReport(workshops([{ debut: 'J+10 14:00', fin: '16:00' }]));
+  const workshop = sql("SELECT id FROM workshop WHERE source_id = 'atelier-dates'");
+  const imported = starts(workshop);
+  const day = imported.slice(0, 10);
+  const nextDay = sql(`SELECT date('${day}', '+1 day')`);
+  // The manager moves the session to the next day, 15:00.
+  await manager.get(`/admin/lieux/${placeId}/ateliers/${workshop}`);
+  const saved = await manager.post(`/admin/lieux/${placeId}/ateliers/${workshop}/modifier`, {
+    titre: 'Le courriel pas à pas', tarif: 'gratuit', inscription: 'aucune', seances: `${nextDay} 15:00-17:00`,
+  });
+  assert.equal(saved.status, 303, saved.text.slice(0, 2000));
+  assert.equal(starts(workshop), `${nextDay} 15:00`);
+  // The producer sends its old date again: the manager's stays.
+  let report = reimportReport(workshops([{ debut: 'J+10 14:00', fin: '16:00' }]));
+  assert.match(report, /conservé \(modifié par le lieu\) 1, proposé 0/);
+  assert.equal(starts(workshop), `${nextDay} 15:00`);
+  // A new schedule from the producer (a weekly recurrence): proposed, not applied.
+  const weekly = { recurrence: { debut: `${day} 10:00`, duree_minutes: 90, regle: 'FREQ=WEEKLY;COUNT=3' } };
+  report = reimportReport(JSON.stringify({
+    source: 'Ateliers du producteur', ateliers: [{
+      id: 'atelier-dates', lieu: { source: src, id: sid }, titre: 'Le courriel pas à pas', ...weekly,
+    }],
+  }));
+  assert.match(report, /conservé \(modifié par le lieu\) 0, proposé 1/);
+  assert.equal(starts(workshop), `${nextDay} 15:00`);
+  assert.equal(sql(`SELECT count(*) FROM workshop WHERE id = ${workshop} AND recurrence IS NULL`), '1');
+  const id = sql(`SELECT id FROM field_proposal WHERE entity = 'workshop' AND entity_id = ${workshop} AND status = 'pending'`);
+  assert.equal(sql(`SELECT field FROM field_proposal WHERE id = ${id}`), 'schedule');
+  const queue = await manager.get('/admin/propositions');
+  assert.match(queue.text, /Atelier « Le courriel pas à pas » : Dates et récurrence/);
+  // Accepted: the recurrence and its three sessions.
+  assert.equal((await manager.post(`/admin/propositions/${id}/accepter`, { depuis: 'file' })).status, 303);
+  const weeks = [0, 7, 14].map((d) => sql(`SELECT date('${day}', '+${d} day')`) + ' 10:00').join(', ');
+  assert.equal(starts(workshop), weeks);
+  assert.equal(sql(`SELECT recurrence FROM workshop WHERE id = ${workshop}`), 'FREQ=WEEKLY;COUNT=3');
+  const history = await manager.get(`/admin/lieux/${placeId}/historique`);
+  assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Dates et récurrence`));
+  // The source's schedule is the source's again: its next change is written.
+  report = reimportReport(JSON.stringify({
+    source: 'Ateliers du producteur', ateliers: [{
+      id: 'atelier-dates', lieu: { source: src, id: sid }, titre: 'Le courriel pas à pas',
+      recurrence: { ...weekly.recurrence, regle: 'FREQ=WEEKLY;COUNT=2' },
+    }],
+  }));
+  assert.doesNotMatch(report, /conservé \(modifié par le lieu\) [1-9]|proposé [1-9]/);
+  assert.equal(starts(workshop), weeks.split(', ').slice(0, 2).join(', '));
+});
+
 test('a position is one fact: a new position from the producer is proposed and accepted whole', async () => {
   const csv = (lat, lon) => 'id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,source\n'
     + `essai-2,00000000000000,Espace de la carte,Chambéry,73000,7 rue des Essais,2026-01-01,${lat},${lon},producteur\n`;

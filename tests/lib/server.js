@@ -62,7 +62,8 @@ async function startServer({ db, env = {}, args = [] } = {}) {
   child.stdout.on('data', (d) => log.push(d.toString()));
   child.stderr.on('data', (d) => log.push(d.toString()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10000;
+  // check-valgrind gives a daemon under memcheck more time to start.
+  const deadline = Date.now() + (Number(process.env.REPERE_START_TIMEOUT_MS) || 10000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`repere exited: ${log.join('')}`);
     try {

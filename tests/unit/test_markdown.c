@@ -122,6 +122,22 @@ TEST(limits)
     free(bad);
 }
 
+/* A caller that only needs to know whether it rendered may pass no error
+ * slot: a refusal is then NULL without a message, never a crash. */
+TEST(error_slot_optional)
+{
+    char *html = md_render("*ok*", 4, NULL);
+    CHECK(html && strstr(html, "<em>ok</em>") != NULL);
+    free(html);
+    char *big = xmalloc(MD_MAX_BYTES + 2);
+    memset(big, 'a', MD_MAX_BYTES + 1);
+    big[MD_MAX_BYTES + 1] = '\0';
+    CHECK(md_render(big, MD_MAX_BYTES + 1, NULL) == NULL);
+    free(big);
+    const char *deep = "> > > > > > > > > trop\n";
+    CHECK(md_render(deep, strlen(deep), NULL) == NULL);
+}
+
 int main(void)
 {
     RUN(normal_markdown);
@@ -129,5 +145,6 @@ int main(void)
     RUN(raw_html_dropped);
     RUN(images_dropped_alt_kept);
     RUN(limits);
+    RUN(error_slot_optional);
     return unit_report();
 }

@@ -114,6 +114,22 @@ TEST(insert_derives)
                  false) == -1);
 }
 
+/* A name made only of signs folds to an empty search key: "" is a key like
+ * any other (the column is NOT NULL), the place is written. */
+TEST(name_without_letters)
+{
+    int64_t id =
+        insert(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "source", "tests", "source_id",
+                         "signs", "pivot", "00000000000000", "name", "\u2605 \u2605 \u2605",
+                         "address", "1 rue de Paris", "postal_code", "73000", "commune", "--"),
+               false);
+    CHECK(id > 0);
+    row r = read_row(id);
+    CHECK_STR(r.name_key, "");
+    CHECK_STR(r.commune_key, "");
+    CHECK(r.slug[0] != '\0');
+}
+
 TEST(update_derives_and_follows_the_postal_code)
 {
     int64_t id = insert(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "source", "tests",
@@ -194,6 +210,7 @@ int main(void)
     }
     RUN(timezone_rule);
     RUN(insert_derives);
+    RUN(name_without_letters);
     RUN(update_derives_and_follows_the_postal_code);
     RUN(derive_all_repairs);
     db_close(test_db);
