@@ -278,7 +278,7 @@ test('journey 5: a manager edits hours with the grid, sees them on the public pa
     await step(p, 'j5', setup, '2-editor');
     let violations = await axe(p);
     assert.equal(violations.length, 0, `editor: ${formatViolations(violations)}`);
-    const grid = p.locator(`form[action="/admin/lieux/${placeA}/horaires"]`);
+    const grid = p.locator(`form[action="/admin/lieux/${placeA}/horaires#erreurs"]`);
     for (const d of ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su']) {
       for (const i of [1, 2]) {
         await grid.locator(`[name="h_${d}_${i}_from"]`).fill('');
@@ -293,7 +293,7 @@ test('journey 5: a manager edits hours with the grid, sees them on the public pa
     assert.match(await p.textContent('main'), /fermeture doit suivre/);
     violations = await axe(p);
     assert.equal(violations.length, 0, `grid with errors: ${formatViolations(violations)}`);
-    const again = p.locator(`form[action="/admin/lieux/${placeA}/horaires"]`);
+    const again = p.locator(`form[action="/admin/lieux/${placeA}/horaires#erreurs"]`);
     await again.locator('[name="h_Th_1_from"]').fill('');
     await again.locator('[name="h_Th_1_to"]').fill('');
     const hours = setup.viewport === 'phone' ? ['09:00', '12:00'] : ['10:00', '12:30'];

@@ -62,6 +62,7 @@ test('no admin page shows a raw ISO date; times are in Europe/Paris and in words
     '/admin', `/admin/lieux/${place}`, `/admin/lieux/${place}/historique`, `/admin/lieux/${place}/propositions`,
     '/admin/propositions', `/admin/lieux/${place}/ateliers`, '/admin/journal', '/admin/utilisateurs',
     '/admin/intervenants', '/admin/courriels', mail[1], '/admin/import', `/admin/lieux/${place + 1}`,
+    '/admin/doublons',
   ];
   // Every admin page without a parameter is in the list.
   for (const r of routeTable()) {

@@ -52,6 +52,10 @@ async function htmlIds(query) {
     const text = await res.text();
     assert.equal(res.status, 200, url);
     for (const m of text.matchAll(/<h3><a href="\/lieux\/(\d+)-/g)) ids.push(Number(m[1]));
+    // Two places flagged as one (issue 20) show as one entry that links the other.
+    for (const also of text.matchAll(/<p class="also">([\s\S]*?)<\/p>/g))
+      for (const m of also[1].matchAll(/href="\/lieux\/(\d+)-/g))
+        if (!ids.includes(Number(m[1]))) ids.push(Number(m[1]));
     const next = text.match(/<a href="([^"]+)" rel="next">/);
     url = next ? next[1].replace(/&amp;/g, '&') : null;
   }
