@@ -62,7 +62,7 @@ async function publicPages() {
   return [
     '/territoire', '/territoire/departement/15', '/territoire/epci/241500230', '/territoire/commune/15014',
     '/intervenants', intervenant, `${intervenant}/contacter`, '/intervenants/candidater',
-    '/intervenants/confirmer?t=lien-perime',
+    '/intervenants/confirmer?t=lien-perime', '/rappels/desabonner?t=lien-perime',
     '/', SEARCH, '/lieux?ou=Lyon&tarif=gratuit&horaires=samedi', '/lieux?q=zzqxwv&ou=Aurillac',
     '/lieux?ou=Nullepartville', '/lieux?ou=73200', '/lieux', place, '/a-propos', '/accessibilite',
     '/cette-page-n-existe-pas', '/ateliers', '/ateliers?ou=Nullepartville', workshop, '/api', '/donnees',

@@ -42,7 +42,10 @@ async function main() {
           offered.find((m) => m[0].includes(`(${postal.slice(0, 2)})`));
         if (choice) html = await get(choice[1].replace(/&amp;/g, '&'));
       }
-      const ids = [...html.matchAll(/<h3><a href="\/lieux\/(\d+)-/g)].map((m) => sourceId.get(m[1]));
+      // An entry that stands for two places flagged as one (issue 20) links the
+      // other one (« voir aussi »): both are found, in that entry's rank.
+      const ids = [...html.matchAll(/<h3><a href="\/lieux\/(\d+)-|<p class="also">[^]*?href="\/lieux\/(\d+)-/g)]
+        .map((m) => sourceId.get(m[1] || m[2]));
       const interp = (html.match(/Nous avons compris : <strong>([^<]*)<\/strong>/) || [])[1] || '';
       return { ids, interp: interp.replace(/&#39;/g, "'"), html };
     };
