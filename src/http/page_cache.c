@@ -28,9 +28,9 @@ enum {
 
 typedef struct entry {
     uint64_t hash;
-    int64_t version, minute;
-    uint64_t used; /* the cache's tick when last read or written (LRU in a set) */
-    size_t bytes;  /* the whole block, for the budget */
+    int64_t version, valid_until; /* fresh while now < valid_until */
+    uint64_t used;                /* the cache's tick when last read or written (LRU in a set) */
+    size_t bytes;                 /* the whole block, for the budget */
     const char *key;
     const char *body;
     size_t len;
@@ -116,7 +116,7 @@ void page_cache_stats(page_cache *pc, uint64_t *hits, uint64_t *misses)
     *misses = pc ? atomic_load(&pc->misses) : 0;
 }
 
-bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t minute, arena *a,
+bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t now, arena *a,
                     buf *out, page_cached *meta)
 {
     if (!pc || pc->max_bytes == 0) return false;
@@ -127,7 +127,7 @@ bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t mi
     pthread_mutex_lock(m);
     for (size_t w = 0; w < PAGE_CACHE_WAYS && !hit; w++) {
         entry *e = pc->slots[set * PAGE_CACHE_WAYS + w];
-        if (!e || e->hash != h || e->version != version || e->minute != minute ||
+        if (!e || e->hash != h || e->version != version || e->valid_until <= now ||
             strcmp(e->key, key) != 0)
             continue;
         e->used = atomic_fetch_add(&pc->tick, 1);
@@ -167,7 +167,7 @@ static void evict_slot(page_cache *pc, size_t slot)
     entry_free(e);
 }
 
-void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t minute,
+void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t valid_until,
                     const char *body, size_t len, const page_cached *meta)
 {
     if (!pc || pc->max_bytes == 0) return;
@@ -185,7 +185,7 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t mi
     char *at = (char *)(e + 1);
     e->hash = key_hash(key);
     e->version = version;
-    e->minute = minute;
+    e->valid_until = valid_until;
     e->bytes = need;
     e->meta = *meta;
     e->meta.nheaders = nheaders;
@@ -203,6 +203,7 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t mi
     /* Its slot in the set: the same key's, else an empty or outdated one,
      * else the least recently used. */
     size_t set = set_of(e->hash);
+    const int64_t now = (int64_t)time(NULL);
     pthread_mutex_t *m = stripe_of(pc, set);
     pthread_mutex_lock(m);
     e->used = atomic_fetch_add(&pc->tick, 1);
@@ -213,7 +214,7 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t mi
         const entry *o = pc->slots[i];
         int rank = !o                                                    ? 2
                    : (o->hash == e->hash && strcmp(o->key, e->key) == 0) ? 3
-                   : (o->version != version || o->minute != minute)      ? 1
+                   : (o->version != version || o->valid_until <= now)    ? 1
                                                                          : 0;
         if (rank > best || (rank == best && rank == 0 && o->used < pc->slots[slot]->used)) {
             best = rank;

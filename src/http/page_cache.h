@@ -7,9 +7,10 @@
  * question in the same minute; rendering it again costs 20 to 50 times what
  * sending it does. The cache is what a reverse proxy's cache would do, but
  * inside the daemon, so that it also knows exactly when the catalogue
- * changed: an entry is valid for one catalogue version (db_version) and one
- * minute (hours: "ouvert", "ouvre à 14 h" change with the clock), never
- * longer. A page edited in the admin area shows changed on the very next
+ * changed: an entry is valid for one catalogue version (db_version) and
+ * until the instant its page stops being true (hours: "ouvert", "ouvre à
+ * 14 h" change with the clock): the end of the minute it was made in, or
+ * what the page itself knows (reply_valid_until), never longer. A page edited in the admin area shows changed on the very next
  * request.
  *
  * What never enters it: requests that carry a cookie (a selection, a
@@ -50,13 +51,15 @@ typedef struct page_cached {
     size_t nheaders;
 } page_cached;
 
-/* Look `key` up for catalogue `version` and `minute`; on a hit append the
- * body to `out`, fill *meta (strings in `a`) and return true. */
-bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t minute, arena *a,
+/* Look `key` up for catalogue `version`, fresh at `now` (UTC seconds); on
+ * a hit append the body to `out`, fill *meta (strings in `a`) and return
+ * true. */
+bool page_cache_get(page_cache *pc, const char *key, int64_t version, int64_t now, arena *a,
                     buf *out, page_cached *meta);
 
-/* Store an answer (copies everything). */
-void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t minute,
+/* Store an answer (copies everything), fresh until `valid_until` (UTC
+ * seconds, exclusive). */
+void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t valid_until,
                     const char *body, size_t len, const page_cached *meta);
 
 /* Does it store anything (REPERE_PAGE_CACHE_MB > 0)? */

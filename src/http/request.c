@@ -319,10 +319,10 @@ bool reply_cached(req *r)
     const char *key = arena_printf(r->arena, "%s?%s#%s", r->url ? r->url : r->path, qs,
                                    suggested ? suggested->code : "");
     int64_t version = db_version(r->app->db);
-    int64_t minute = (int64_t)time(NULL) / 60;
+    int64_t now = (int64_t)time(NULL);
     page_cached meta;
     buf stored = {0};
-    if (page_cache_get(pc, key, version, minute, r->arena, &stored, &meta)) {
+    if (page_cache_get(pc, key, version, now, r->arena, &stored, &meta)) {
         buf_reset(&r->out);
         if (meta.gzip && !req_accepts_gzip(r)) {
             if (!gzip_inflate(stored.data, stored.len, &r->out)) {
@@ -350,8 +350,14 @@ miss:
     r->cache_key = key;
     r->cache_headers_from = r->nheaders;
     r->cache_version = version;
-    r->cache_minute = minute;
+    /* Until the page says more (reply_valid_until): the end of this minute. */
+    r->cache_valid_until = (now / 60 + 1) * 60;
     return false;
+}
+
+void reply_valid_until(req *r, int64_t until)
+{
+    if (r->cache_key && !r->cache_hit) r->cache_valid_until = until;
 }
 
 void reply_header(req *r, const char *name, const char *value)

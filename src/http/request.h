@@ -81,7 +81,7 @@ struct req {
      * under once built (NULL: not cacheable), or, on a hit, the stored
      * representation's facts. */
     const char *cache_key;
-    int64_t cache_version, cache_minute;
+    int64_t cache_version, cache_valid_until;
     size_t cache_headers_from; /* headers set before reply_cached (rate limits) are not stored */
     bool cache_hit;
     bool out_gzip;        /* r->out already holds the gzip representation (a hit) */
@@ -128,6 +128,14 @@ int reply_document(req *r, const char *template_name, json_t *data);
  * check that must run for every request (the API's rate limit).
  */
 bool reply_cached(req *r);
+/*
+ * After a miss of reply_cached: the page being built stays true until
+ * `until` (UTC seconds, exclusive) rather than the end of the minute. Only a
+ * handler that accounts for everything on its page that changes with the
+ * clock may say so (pages/places.c: its cards, the hours facts of the
+ * places it counted, the workshops it lists, the day).
+ */
+void reply_valid_until(req *r, int64_t until);
 /* Does the client take gzip (Accept-Encoding)? */
 bool req_accepts_gzip(req *r);
 int reply_error(req *r, int status, const char *message); /* French, for a person */

@@ -182,7 +182,7 @@ static void cache_store(req *r, const char *body, size_t len, bool gz, const cha
         meta.header_keys[meta.nheaders] = r->headers[i].key;
         meta.header_values[meta.nheaders++] = r->headers[i].value;
     }
-    page_cache_put(r->app->pages, r->cache_key, r->cache_version, r->cache_minute, body, len,
+    page_cache_put(r->app->pages, r->cache_key, r->cache_version, r->cache_valid_until, body, len,
                    &meta);
 }
 

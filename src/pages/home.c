@@ -114,7 +114,7 @@ int page_home(req *r)
         }
         if (p.where) json_object_set_new(d, "ou", json_string(p.where));
         if (where_has_point(&w)) {
-            json_t *near = workshop_upcoming_near(c, w.lat, w.lon, 20, now_utc(), 4);
+            json_t *near = workshop_upcoming_near(c, w.lat, w.lon, 20, now_utc(), 4, NULL);
             json_object_set_new(d, "where_label", json_string(w.label));
             buf b = {0};
             buf_puts(&b, "/ateliers");

@@ -197,8 +197,13 @@ int page_places(req *r)
     db_conn *c = db_reader(r->app->db);
     size_t from = (size_t)(p.page - 1) * SEARCH_PER_PAGE;
     const int64_t version = db_version(r->app->db); /* once for the page's items */
+    /* The page stays true until the first of: a card's hours change, a
+     * counted place opens or closes, a listed workshop starts, the day
+     * ends (search_result.valid_until) — not every minute. */
+    int64_t valid_until = res.valid_until;
     for (size_t i = from; i < res.total && i < from + SEARCH_PER_PAGE; i++) {
-        json_t *item = search_list_item(r->app->search, r->app->db, version, res.hits[i].id);
+        json_t *item =
+            search_list_item(r->app->search, r->app->db, version, res.hits[i].id, &valid_until);
         if (!item) continue;
         json_t *row = json_pack("{s:o}", "place", item);
         if (res.hits[i].distance_km >= 0 && where_has_point(&res.where)) {
@@ -291,7 +296,8 @@ int page_places(req *r)
     /* A few workshops coming up nearby, with a link to the agenda. */
     if (where_has_point(&res.where)) {
         json_t *near = workshop_upcoming_near(c, res.where.lat, res.where.lon,
-                                              res.radius_km > 0 ? res.radius_km : 20, now_utc(), 3);
+                                              res.radius_km > 0 ? res.radius_km : 20, now_utc(), 3,
+                                              &valid_until);
         if (json_array_size(near)) {
             json_object_set_new(d, "workshops", near);
             buf agenda = {0};
@@ -334,6 +340,7 @@ int page_places(req *r)
         buf_free(&counted);
     }
     search_result_free(&res);
+    reply_valid_until(r, valid_until);
     return reply_page(r, "places", d);
 }
 

@@ -700,7 +700,10 @@ static const hours_facts *hours_facts_of(const snapshot *s, const entry *e)
     return expected;
 }
 
-static bool entry_open_now(const snapshot *s, const entry *e, int64_t now)
+/* Is the entry open at `now`? *until (never NULL) is lowered to the instant
+ * that answer may next change: the entry's next flip within the facts'
+ * horizon, or a minute when the facts are outdated. */
+static bool entry_open_now(const snapshot *s, const entry *e, int64_t now, int64_t *until)
 {
     const hours_facts *f = hours_facts_of(s, e);
     if (f == &NO_HOURS_FACTS) return false;
@@ -709,21 +712,25 @@ static bool entry_open_now(const snapshot *s, const entry *e, int64_t now)
         hours_schedule *h = hours_parse(e->hours, &err);
         bool open = h && hours_is_open(h, &e->hours_ctx, now);
         hours_free(h);
+        if (now + 60 < *until) *until = now + 60;
         return open;
     }
     bool open = f->open_at_base;
-    for (uint32_t i = 0; i < f->count && f->base + f->changes[i] <= now; i++)
+    uint32_t i = 0;
+    for (; i < f->count && f->base + f->changes[i] <= now; i++)
         open = !open;
+    int64_t next = i < f->count ? f->base + f->changes[i] : f->base + FACTS_HORIZON_S;
+    if (next < *until) *until = next;
     return open;
 }
 
-/* The hours group's values an entry has at `now`. */
-static bits128 hours_bits(const snapshot *s, const entry *e, int64_t now)
+/* The hours group's values an entry has at `now` (*until: see entry_open_now). */
+static bits128 hours_bits(const snapshot *s, const entry *e, int64_t now, int64_t *until)
 {
     bits128 b = {{0}};
     const hours_facts *f = hours_facts_of(s, e);
     if (f == &NO_HOURS_FACTS) return b;
-    if (entry_open_now(s, e, now)) bit_set(&b, HOURS_NOW);
+    if (entry_open_now(s, e, now, until)) bit_set(&b, HOURS_NOW);
     if (f->after_17) bit_set(&b, HOURS_AFTER_17);
     for (int wd = 0; wd < 7; wd++)
         if (f->days & (1u << wd)) bit_set(&b, HOURS_DAY + (size_t)wd);
@@ -990,6 +997,7 @@ typedef struct scan {
     geo_bbox box;
     const bits128 *masks; /* SG_COUNT selected filters */
     int64_t now;
+    int64_t until; /* the hours facts read stay true until then (search_result.valid_until) */
     const snapshot *snap;
     candidate *cands; /* malloc'd */
     size_t count, cap;
@@ -1032,7 +1040,7 @@ static void consider(scan *sc, const entry *e)
     }
     for (int g = 0; g < SG_COUNT; g++) {
         if (bits_empty(&sc->masks[g])) continue;
-        bits128 have = g == SG_HOURS ? hours_bits(sc->snap, e, sc->now) : e->bits[g];
+        bits128 have = g == SG_HOURS ? hours_bits(sc->snap, e, sc->now, &sc->until) : e->bits[g];
         if (!bits_any(&have, &sc->masks[g])) c.fails |= 1u << g;
     }
     if (sc->count == sc->cap)
@@ -1082,6 +1090,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 {
     memset(out, 0, sizeof *out);
     int64_t now = now_utc();
+    out->valid_until = (now / 60 + 1) * 60;
     where_input in = {p->where, p->chosen_insee, p->has_position, p->lat, p->lon};
     if (where_resolve(d, &in, &out->where) != 0) return -1;
     if (out->where.kind == WHERE_CHOICE || out->where.kind == WHERE_UNKNOWN) return 0;
@@ -1120,6 +1129,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
                .departement = out->where.kind == WHERE_DEPARTEMENT,
                .masks = masks,
                .now = now,
+               /* The snapshot (its facts, "open on Saturday") is rebuilt each day. */
+               .until = (now / 86400 + 1) * 86400,
                .snap = s};
     /* Around a point: the smallest radius that gives enough places, each
      * tried on the places under its own box (collect), so a search in a
@@ -1194,7 +1205,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         }
         for (int g = 0; g < SG_COUNT; g++) {
             if (c->fails & ~(1u << g)) continue; /* fails another group */
-            bits128 have = g == SG_HOURS ? hours_bits(s, c->e, now) : c->e->bits[g];
+            bits128 have = g == SG_HOURS ? hours_bits(s, c->e, now, &sc.until) : c->e->bits[g];
             /* Only the set bits: a place has a handful of values, a group up to ~100. */
             for (int word = 0; word < 2; word++)
                 for (uint64_t bits = have.w[word]; bits; bits &= bits - 1) {
@@ -1218,6 +1229,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             out->hits[i] = k[i].hit;
         free(k);
     }
+    out->valid_until = sc.until;
     free(cands);
     release(si, s);
     free(matches);
@@ -1237,7 +1249,7 @@ void search_result_free(search_result *res)
 /* Used by: search_list_item (one result, as a list item). */
 static const char Q_ITEM[] = "SELECT " PLACE_LIST_COLUMNS " FROM place p WHERE p.id = :id";
 
-json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
+json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id, int64_t *valid_until)
 {
     const int64_t now = now_utc();
     const i18n_lang *lang = i18n_current();
@@ -1245,20 +1257,23 @@ json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id)
     json_t *item = NULL;
     pthread_mutex_lock(&si->items_lock);
     if (slot->item && slot->id == id && slot->version == version && slot->lang == lang &&
-        now < slot->valid_until)
+        now < slot->valid_until) {
         item = json_incref(slot->item);
+        if (valid_until && slot->valid_until < *valid_until) *valid_until = slot->valid_until;
+    }
     pthread_mutex_unlock(&si->items_lock);
     if (!item) {
         db_conn *c = db_reader(d);
         sqlite3_stmt *s = db_stmt(c, Q_ITEM);
         db_bind_int(s, ":id", id);
-        int64_t valid_until = now + 60;
-        if (sqlite3_step(s) == SQLITE_ROW) item = place_list_item(c, s, now, &valid_until);
+        int64_t until = now + 60;
+        if (sqlite3_step(s) == SQLITE_ROW) item = place_list_item(c, s, now, &until);
         sqlite3_reset(s);
         if (!item) return NULL;
+        if (valid_until && until < *valid_until) *valid_until = until;
         pthread_mutex_lock(&si->items_lock);
         json_t *old = slot->item;
-        *slot = (item_slot){id, version, valid_until, lang, json_incref(item)};
+        *slot = (item_slot){id, version, until, lang, json_incref(item)};
         pthread_mutex_unlock(&si->items_lock);
         json_decref(old);
     }

@@ -95,6 +95,10 @@ typedef struct search_result {
     char interpretation[256]; /* "aide aux démarches administratives" */
     search_facet_value *facets[SG_COUNT]; /* malloc'd arrays, one per group */
     size_t facet_count[SG_COUNT];
+    /* What the hours made of the places (the "open now" filter and counts)
+     * stays true until this instant (UTC seconds): the first place to open
+     * or close among those looked at, or the day's end. */
+    int64_t valid_until;
 } search_result;
 
 /* The in-memory index; one per app, shared by all threads. */
@@ -128,8 +132,11 @@ void search_result_free(search_result *res);
  * and shared between requests and threads (a place edited is shown changed in the very next
  * search): the caller gets a new reference and must never change the object — per-request facts
  * (the distance) go next to it, see templates/places.html.
+ * *valid_until (may be NULL) is lowered to the instant the item stops being
+ * true: its hours' next change, or midnight.
  */
-json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id);
+json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id,
+                         int64_t *valid_until);
 
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);

@@ -482,7 +482,7 @@ static const char Q_NEAR_SESSIONS[] =
     " ORDER BY s.starts_at LIMIT :limit";
 
 json_t *workshop_upcoming_near(db_conn *c, double lat, double lon, double radius_km, int64_t now,
-                               size_t max)
+                               size_t max, int64_t *valid_until)
 {
     geo_bbox box = geo_bbox_around(lat, lon, radius_km);
     sqlite3_stmt *s = db_stmt(c, Q_NEAR_SESSIONS);
@@ -494,6 +494,10 @@ json_t *workshop_upcoming_near(db_conn *c, double lat, double lon, double radius
     db_bind_int(s, ":limit", (int64_t)max * 4);
     json_t *out = json_array();
     while (json_array_size(out) < max && sqlite3_step(s) == SQLITE_ROW) {
+        /* Rows come by start: the first one read leaves the list (and may
+         * let another in) once it has started. */
+        int64_t leaves = sqlite3_column_int64(s, WS_STARTS) + 1;
+        if (valid_until && leaves < *valid_until) *valid_until = leaves;
         bool venue = sqlite3_column_type(s, WS_VENUE_LAT) != SQLITE_NULL;
         double la = sqlite3_column_double(s, venue ? WS_VENUE_LAT : WS_P_LAT);
         double lo = sqlite3_column_double(s, venue ? WS_VENUE_LON : WS_P_LON);

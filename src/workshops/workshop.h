@@ -134,9 +134,11 @@ json_t *workshop_place_upcoming(db_conn *c, int64_t place_id, int64_t now);
 /*
  * The next sessions (not cancelled) within radius_km of a point, soonest
  * first, at most max: an array of workshop_session_item()s (new reference).
+ * *valid_until (may be NULL) is lowered to the instant the list may change
+ * with the clock (the first session read has started).
  */
 json_t *workshop_upcoming_near(db_conn *c, double lat, double lon, double radius_km, int64_t now,
-                               size_t max);
+                               size_t max, int64_t *valid_until);
 
 /*
  * One VEVENT for a session row (see ical.h). `origin` is the absolute

@@ -4,6 +4,9 @@
 // on a fast clock (libfaketime, 30 s a second) just before a closing time
 // and just before midnight; the card shown before the change is asked for
 // again after it, from the same daemon, and must have changed.
+// A results page is kept the same way (http/page_cache.c, pages/places.c):
+// past the minute while nothing on it changes, never past the moment a
+// place it counts opens or closes, even one that is not on the page.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -56,6 +59,10 @@ test.before(() => {
     id: 'v1', pivot: '00000000000000', nom: 'Espace Mardi', commune: 'Grenoble', code_postal: '38000',
     code_insee: '38185', latitude: 45.1885, longitude: 5.7245, adresse: '1 place de Verdun',
     date_maj: '2026-11-20', horaires: 'Tu 09:00-17:00; We 09:00-12:00', source: 'tests-validity',
+  }, {
+    id: 'v2', pivot: '00000000000000', nom: 'Atelier Dix Heures', commune: 'Grenoble', code_postal: '38000',
+    code_insee: '38185', latitude: 45.1887, longitude: 5.7247, adresse: '3 place de Verdun',
+    date_maj: '2026-11-20', horaires: 'Tu 10:00-12:00', source: 'tests-validity',
   }]));
   repere(tmp.db, ['import', f]);
 });
@@ -84,5 +91,37 @@ test('a card cached in the evening no longer says "demain" after midnight', asyn
     const after = await cardStatus(server);
     assert.doesNotMatch(after.status, /demain/);
     assert.match(after.status, new RegExp(`^Fermé · ouvre (aujourd'hui )?à 9${NB}h$`));
+  });
+});
+
+test('a results page outlives the minute while nothing on it changes', async () => {
+  // Tuesday 1 December 2026, 10:30 in Paris (09:30 UTC): both places open
+  // until 12 h, no workshop: nothing on the page changes before then.
+  await withClock('2026-12-01 09:30:00', async (server) => {
+    const url = server.base + '/lieux?ou=Grenoble&rayon=1';
+    const first = await fetch(url);
+    const body = await first.text();
+    assert.equal(first.headers.get('x-repere-cache'), 'miss');
+    await waitUntil(server, '2026-12-01T09:32:01Z'); // two minute boundaries later
+    const again = await fetch(url);
+    assert.equal(again.headers.get('x-repere-cache'), 'hit', 'not rebuilt at each minute');
+    assert.equal(await again.text(), body);
+  });
+});
+
+test('a results page is rebuilt when a place it counts opens, even one not shown', async () => {
+  // Tuesday 1 December 2026, 9:58 in Paris (08:58 UTC). Espace Mardi opened at 9 h, Atelier Dix Heures opens at
+  // 10 h: filtered out by « Ouvert maintenant » until then, so only the
+  // hours facts (not a card) can say when the page stops being true.
+  await withClock('2026-12-01 08:58:00', async (server) => {
+    const url = server.base + '/lieux?ou=Grenoble&rayon=1&horaires=maintenant';
+    const before = await (await fetch(url)).text();
+    assert.match(before, /Espace Mardi/);
+    assert.doesNotMatch(before, /Atelier Dix Heures/);
+    await waitUntil(server, '2026-12-01T09:00:01Z');
+    const res = await fetch(url);
+    const after = await res.text();
+    assert.equal(res.headers.get('x-repere-cache'), 'miss');
+    assert.match(after, /Atelier Dix Heures/);
   });
 });
