@@ -101,6 +101,7 @@ struct hours_schedule {
     bool tolerated;         /* see hours_tolerated() */
     bool mentions_holidays; /* some rule names PH: trusted on holidays as written */
     bool mentions_school;   /* some rule names SH: needs the school calendar */
+    struct day_memo *memo;  /* days already cut into segments (walk_segments), or NULL */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1615,6 +1616,7 @@ void hours_free(hours_schedule *schedule)
 {
     if (!schedule) return;
     rules_free(schedule->rules, schedule->count);
+    free(schedule->memo);
     free(schedule);
 }
 
@@ -2265,6 +2267,79 @@ typedef struct segment {
 } segment;
 
 /*
+ * The segments of one local day, kept by the schedule: a result card asks
+ * "open now?", "until when?", "when does it open?" and "when does the page
+ * change?" of the same schedule, each a walk over the same few days, and
+ * planning a day (1 440 minutes) is what a walk costs. Keyed by the day and
+ * every field of the evaluation context (same_context). A schedule is used by
+ * one thread at a time (every caller parses its own), so the memo needs no
+ * lock.
+ */
+enum { MEMO_DAYS = 8, MEMO_SEGMENTS = 24 };
+typedef struct memo_day {
+    bool used;
+    int64_t day;
+    hours_context ctx;
+    int count;
+    segment segs[MEMO_SEGMENTS];
+} memo_day;
+struct day_memo {
+    unsigned next; /* the slot to reuse next (round robin) */
+    memo_day days[MEMO_DAYS];
+};
+
+/* Every field of hours_context: a new field must be compared here too. */
+static bool same_context(const hours_context *a, const hours_context *b)
+{
+    return a->zone == b->zone && a->literal == b->literal &&
+           strncmp(a->departement, b->departement, sizeof a->departement) == 0;
+}
+
+/* Cut day d into segments; false when it has more than `max`. */
+static bool day_segments(const hours_schedule *s, const hours_context *ctx, int64_t d, segment *out,
+                         int max, int *count)
+{
+    day_plan plan;
+    plan_day(s, ctx, d, &plan);
+    int n = 0, m = 0;
+    while (m < MINUTES_PER_DAY) {
+        int e = m;
+        const char *holiday = plan_holiday(&plan, m);
+        while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m] &&
+               plan_holiday(&plan, e) == holiday)
+            e++;
+        segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m], holiday};
+        if (seg.end > seg.start) {
+            if (n == max) return false;
+            out[n++] = seg;
+        }
+        m = e;
+    }
+    *count = n;
+    return true;
+}
+
+/* Day d's segments from the memo, cut and kept if needed; NULL when the day
+ * has too many segments to keep (the caller cuts it itself). */
+static const memo_day *memo_get(const hours_schedule *s, const hours_context *ctx, int64_t d)
+{
+    struct day_memo *memo = s->memo;
+    if (!memo) /* schedules are always allocated by hours_parse: never really const */
+        memo = ((hours_schedule *)s)->memo = xcalloc(1, sizeof *memo);
+    for (int i = 0; i < MEMO_DAYS; i++) {
+        const memo_day *m = &memo->days[i];
+        if (m->used && m->day == d && same_context(&m->ctx, ctx)) return m;
+    }
+    memo_day *slot = &memo->days[memo->next++ % MEMO_DAYS];
+    slot->used = false;
+    if (!day_segments(s, ctx, d, slot->segs, MEMO_SEGMENTS, &slot->count)) return NULL;
+    slot->used = true;
+    slot->day = d;
+    slot->ctx = *ctx;
+    return slot;
+}
+
+/*
  * Call visit for each constant-state segment of local days first_day..last_day,
  * in order. Segments that vanish in a daylight-saving gap are skipped.
  * Stops early when visit returns false.
@@ -2272,20 +2347,22 @@ typedef struct segment {
 static void walk_segments(const hours_schedule *s, const hours_context *ctx, int64_t first_day,
                           int64_t last_day, bool (*visit)(void *, const segment *), void *arg)
 {
-    day_plan plan;
     for (int64_t d = first_day; d <= last_day; d++) {
-        plan_day(s, ctx, d, &plan);
-        int m = 0;
-        while (m < MINUTES_PER_DAY) {
-            int e = m;
-            const char *holiday = plan_holiday(&plan, m);
-            while (e < MINUTES_PER_DAY && plan.state[e] == plan.state[m] &&
-                   plan_holiday(&plan, e) == holiday)
-                e++;
-            segment seg = {utc_of(ctx, d, m), utc_of(ctx, d, e), plan.state[m], holiday};
-            if (seg.end > seg.start && !visit(arg, &seg)) return;
-            m = e;
+        const memo_day *m = memo_get(s, ctx, d);
+        if (m) {
+            for (int i = 0; i < m->count; i++)
+                if (!visit(arg, &m->segs[i])) return;
+            continue;
         }
+        /* A day of many segments (repeating times): cut without the memo. */
+        segment *segs = xmalloc(MINUTES_PER_DAY * sizeof *segs);
+        int n = 0;
+        day_segments(s, ctx, d, segs, MINUTES_PER_DAY, &n);
+        bool more = true;
+        for (int i = 0; i < n && more; i++)
+            more = visit(arg, &segs[i]);
+        free(segs);
+        if (!more) return;
     }
 }
 

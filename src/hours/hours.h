@@ -81,10 +81,10 @@ bool hours_uses_public_holidays(const hours_schedule *schedule);
  * literal = true evaluates the rules exactly as opening_hours.js does (the
  * oracle's view, `repere hours`); pages, search and exports never set it.
  */
-typedef struct hours_context {
-    const tz_zone *zone; /* shared, from tz_zone_get() */
-    char departement[4]; /* "73", "2A", "974"; "" = metropolitan France */
-    bool literal;        /* false (the default): unmentioned holidays are unknown */
+typedef struct hours_context { /* a new field: compare it in hours.c's same_context */
+    const tz_zone *zone;       /* shared, from tz_zone_get() */
+    char departement[4];       /* "73", "2A", "974"; "" = metropolitan France */
+    bool literal;              /* false (the default): unmentioned holidays are unknown */
 } hours_context;
 
 /*

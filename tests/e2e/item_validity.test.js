@@ -70,8 +70,9 @@ test.before(() => {
 test.after(() => fs.rmSync(tmp.dir, { recursive: true, force: true }));
 
 test('a card cached while open says "Fermé" right after closing time', async () => {
-  // Tuesday 1 December 2026, 16:58 in Paris (15:58 UTC).
-  await withClock('2026-12-01 15:58:00', async (server) => {
+  // Tuesday 1 December 2026, 16:52 in Paris (15:52 UTC): 8 minutes of the
+  // fast clock (16 s) leave room for a slow start on a loaded machine.
+  await withClock('2026-12-01 15:52:00', async (server) => {
     const before = await cardStatus(server);
     assert.ok(before.date < Date.parse('2026-12-01T16:00:00Z'), 'asked before 17 h');
     assert.equal(before.status, `Ouvert · ferme à 17${NB}h`);
@@ -82,8 +83,8 @@ test('a card cached while open says "Fermé" right after closing time', async ()
 });
 
 test('a card cached in the evening no longer says "demain" after midnight', async () => {
-  // Tuesday 1 December 2026, 23:58 in Paris (22:58 UTC).
-  await withClock('2026-12-01 22:58:00', async (server) => {
+  // Tuesday 1 December 2026, 23:52 in Paris (22:52 UTC).
+  await withClock('2026-12-01 22:52:00', async (server) => {
     const before = await cardStatus(server);
     assert.ok(before.date < Date.parse('2026-12-01T23:00:00Z'), 'asked before midnight');
     assert.equal(before.status, `Fermé · ouvre demain à 9${NB}h`);
@@ -110,12 +111,14 @@ test('a results page outlives the minute while nothing on it changes', async () 
 });
 
 test('a results page is rebuilt when a place it counts opens, even one not shown', async () => {
-  // Tuesday 1 December 2026, 9:58 in Paris (08:58 UTC). Espace Mardi opened at 9 h, Atelier Dix Heures opens at
+  // Tuesday 1 December 2026, 9:52 in Paris (08:52 UTC). Espace Mardi opened at 9 h, Atelier Dix Heures opens at
   // 10 h: filtered out by « Ouvert maintenant » until then, so only the
   // hours facts (not a card) can say when the page stops being true.
-  await withClock('2026-12-01 08:58:00', async (server) => {
+  await withClock('2026-12-01 08:52:00', async (server) => {
     const url = server.base + '/lieux?ou=Grenoble&rayon=1&horaires=maintenant';
-    const before = await (await fetch(url)).text();
+    const first = await fetch(url);
+    const before = await first.text();
+    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-01T09:00:00Z'), 'asked before 10 h');
     assert.match(before, /Espace Mardi/);
     assert.doesNotMatch(before, /Atelier Dix Heures/);
     await waitUntil(server, '2026-12-01T09:00:01Z');
