@@ -1481,11 +1481,13 @@ static bool parse_weekdays(parser *p, rule *r)
                     }
                     to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
                     advance(p);
-                    if (p->tok.kind == T_LBRACKET) {
+                    if (p->tok.kind == T_LBRACKET) { /* quote the rank as typed: « Fr[2] » */
+                        const char *rank = p->src + p->tok.pos, *close = strchr(rank, ']');
+                        int len = close && close - rank < 16 ? (int)(close - rank) + 1 : 0;
                         fail_at(p, p->tok.pos,
-                                "rang dans le mois sur une plage de jours : écrivez « %s[1] » "
+                                "rang dans le mois sur une plage de jours : écrivez « %s%.*s » "
                                 "pour un seul jour",
-                                weekday_osm[to]);
+                                weekday_osm[to], len ? len : 3, len ? rank : "[1]");
                         return false;
                     }
                 }

@@ -839,6 +839,11 @@ TEST(hand_typed_errors)
                                       "trouvé « weekend »"},
         {"„testing“ 25:00-26:00", "position 11 : heure invalide (25:00)"},
         {"Mo 12°°-14:00 «oops", "position 15 : « ; » ou fin du texte attendu, trouvé « « »"},
+        /* The nth-weekday message quotes the rank as typed. */
+        {"Mo-Fr[2] 10:00-12:00", "position 6 : rang dans le mois sur une plage de jours : écrivez "
+                                 "« Fr[2] » pour un seul jour"},
+        {"Sa-Su[-1]", "position 6 : rang dans le mois sur une plage de jours : écrivez « Su[-1] » "
+                      "pour un seul jour"},
         {"We,Fr PH, Sa 10:00-12:00",
          "position 7 : jours fériés ou vacances après les jours de semaine qu'ils filtrent, "
          "dans une liste : écrivez-les d'abord (« PH Mo-Fr »)"},
