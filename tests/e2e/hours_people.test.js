@@ -130,3 +130,19 @@ test('"SH off" closes during the school holidays of the place\'s zone; beyond th
   assert.equal(row(plain.html, 'Mercredi 30 décembre'), `9${NB}h${NB}– 12${NB}h`);
   assert.equal(row(plain.html, 'Lundi 4 janvier'), `9${NB}h${NB}– 12${NB}h`);
 });
+
+test('`repere hours` prints the canonical form and warns that the typed form was rewritten', () => {
+  const run = (expr) => spawnSync(BIN, ['hours', expr, '--week', '2026-01-12'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT },
+  });
+  const typed = run('Mo,Th,weekend 10:00-12:00');
+  assert.equal(typed.status, 0, typed.stderr);
+  assert.equal(typed.stdout.split('\n')[0], 'Mo,Th,Sa,Su 10:00-12:00');
+  assert.equal(typed.stderr, 'avertissement: horaires réécrits en syntaxe OpenStreetMap : « Mo,Th,Sa,Su 10:00-12:00 »\n');
+  const canonical = run('Mo,Th,Sa,Su 10:00-12:00');
+  assert.equal(canonical.status, 0);
+  assert.equal(canonical.stderr, '', 'OpenStreetMap syntax: no warning');
+  const unreadable = run('Mo-Fr 10:00-12:00 weekend');
+  assert.equal(unreadable.status, 2);
+  assert.equal(unreadable.stderr, 'erreur: position 19 : « ; » attendu avant une nouvelle règle, trouvé « weekend »\n');
+});
