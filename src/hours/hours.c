@@ -411,7 +411,12 @@ static token lex(const char *src, size_t pos)
  * warning). Each form is matched as a whole word, without regard to case;
  * a blank in `typed` stands for any run of blanks or underscores, none
  * included. An empty `osm` drops the word. Only forms opening_hours.js
- * reads the same way are listed (the oracle compares them).
+ * reads the same way are listed (the oracle compares them): English,
+ * French (« sur rendez-vous »), German, Portuguese and Russian words for
+ * "to", day names in Russian, Georgian, Thai, Japanese and Arabic.
+ *
+ * Sorted by the first byte of `typed` (hand_typed_at() looks up that byte
+ * first): keep it so when adding a form.
  */
 typedef struct hand_typed {
     const char *typed; /* lowercase */
@@ -419,7 +424,6 @@ typedef struct hand_typed {
 } hand_typed;
 
 static const hand_typed hand_typed_forms[] = {
-    /* English */
     {"24 hours 7 days a week", "24/7"},
     {"24 hours", "00:00-24:00"},
     {"24x7", "24/7"},
@@ -427,104 +431,79 @@ static const hand_typed hand_typed_forms[] = {
     {"7 days/week", "Mo-Su"},
     {"always open", "24/7"},
     {"always closed", "off"},
-    {"weekend", "Sa,Su"},
-    {"weekends", "Sa,Su"},
-    {"weekday", "Mo-Fr"},
-    {"weekdays", "Mo-Fr"},
-    {"on work day", "Mo-Fr"},
-    {"on work days", "Mo-Fr"},
-    {"day after public holiday", "PH +1 day"},
-    {"one day after public holiday", "PH +1 day"},
-    {"day before public holiday", "PH -1 day"},
-    {"one day before public holiday", "PH -1 day"},
-    {"midnight", "00:00"},
-    {"midday", "12:00"},
-    {"on appointment", "\"on appointment\""},
-    {"on appointments", "\"on appointment\""},
-    {"by appointment", "\"by appointment\""},
-    {"by appointments", "\"by appointment\""},
-    {"opening_hours =", ""}, /* the OpenStreetMap key pasted with its value */
-    /* French */
-    {"sur rendez-vous", "\"sur rendez-vous\""},
-    {"sur rendez vous", "\"sur rendez-vous\""},
-    {"sur rdv", "\"sur rendez-vous\""},
-    /* German */
-    {"geschlossen", "off"},
-    {"geschl", "off"},
-    {"ruhetag", "off"},
-    {"ruhetage", "off"},
-    {"werktag", "Mo-Sa"},
-    {"werktags", "Mo-Sa"},
-    {"feiertag", "PH"},
-    {"feiertags", "PH"},
-    {"feiertage", "PH"},
-    {"feiertagen", "PH"},
     {"an feiertag", "PH"},
     {"an feiertags", "PH"},
     {"an feiertage", "PH"},
     {"an feiertagen", "PH"},
-    {"sonn-", "Su"},
-    {"und", ","},
     {"auch", ","},
+    {"as", "-"},
+    {"ate", "-"},
+    {"by appointment", "\"by appointment\""},
+    {"by appointments", "\"by appointment\""},
+    {"day after public holiday", "PH +1 day"},
+    {"day before public holiday", "PH -1 day"},
+    {"durchgehend", ""},
+    {"feiertag", "PH"},
+    {"feiertags", "PH"},
+    {"feiertage", "PH"},
+    {"feiertagen", "PH"},
+    {"geschlossen", "off"},
+    {"geschl", "off"},
+    {"geöffnet", ""},
+    {"hours", ""},
+    {"hrs", ""},
+    {"hs", ""},
+    {"midnight", "00:00"},
+    {"midday", "12:00"},
     {"nach vereinbarung", "\"Nach Vereinbarung\""},
     {"nach absprache", "\"Nach Absprache\""},
+    {"on work day", "Mo-Fr"},
+    {"on work days", "Mo-Fr"},
+    {"one day after public holiday", "PH +1 day"},
+    {"one day before public holiday", "PH -1 day"},
+    {"on appointment", "\"on appointment\""},
+    {"on appointments", "\"on appointment\""},
+    {"opening_hours =", ""}, /* the OpenStreetMap key pasted with its value */
+    {"ruhetag", "off"},
+    {"ruhetage", "off"},
+    {"sur rendez-vous", "\"sur rendez-vous\""},
+    {"sur rendez vous", "\"sur rendez-vous\""},
+    {"sur rdv", "\"sur rendez-vous\""},
+    {"sonn-", "Su"},
+    {"und", ","},
     {"uhr", ""},
-    {"geöffnet", ""},
-    {"durchgehend", ""},
+    {"weekend", "Sa,Su"},
+    {"weekends", "Sa,Su"},
+    {"weekday", "Mo-Fr"},
+    {"weekdays", "Mo-Fr"},
+    {"werktag", "Mo-Sa"},
+    {"werktags", "Mo-Sa"},
     {"zwischen", ""},
     {"öffnungszeit", ""},
     {"öffnungszeit:", ""},
     {"öffnungszeiten", ""},
     {"öffnungszeiten:", ""},
-    {"hours", ""},
-    {"hrs", ""},
-    {"hs", ""},
-    /* Portuguese, Spanish, Russian "to" between two times; Cyrillic look-alikes */
-    {"as", "-"},
     {"ás", "-"},
     {"às", "-"},
     {"á", "-"},
-    {"ate", "-"},
     {"до", "-"},
     {"ам", "am"},
-    {"рм", "pm"},
     {"оff", "off"}, /* a Cyrillic о */
-    /* Day names in Russian (and their abbreviations), Georgian, Thai, Japanese, Arabic */
     {"понедельник", "Mo"},
     {"вторник", "Tu"},
-    {"среда", "We"},
-    {"четверг", "Th"},
     {"пятница", "Fr"},
-    {"суббота", "Sa"},
     {"воскресенье", "Su"},
     {"пн", "Mo"},
     {"вт", "Tu"},
+    {"пт", "Fr"},
+    {"вс", "Su"},
+    {"рм", "pm"},
+    {"среда", "We"},
+    {"четверг", "Th"},
+    {"суббота", "Sa"},
     {"ср", "We"},
     {"чт", "Th"},
-    {"пт", "Fr"},
     {"сб", "Sa"},
-    {"вс", "Su"},
-    {"ორშაბათი", "Mo"},
-    {"სამშაბათი", "Tu"},
-    {"ოთხშაბათი", "We"},
-    {"ხუთშაბათი", "Th"},
-    {"პარასკევი", "Fr"},
-    {"შაბათი", "Sa"},
-    {"კვირა", "Su"},
-    {"วันจันทร์", "Mo"},
-    {"วันอังคาร", "Tu"},
-    {"วันพุธ", "We"},
-    {"วันพฤหัสบดี", "Th"},
-    {"วันศุกร์", "Fr"},
-    {"วันเสาร์", "Sa"},
-    {"วันอาทิตย์", "Su"},
-    {"月曜日", "Mo"},
-    {"火曜日", "Tu"},
-    {"水曜日", "We"},
-    {"木曜日", "Th"},
-    {"金曜日", "Fr"},
-    {"土曜日", "Sa"},
-    {"日曜日", "Su"},
     {"الاثنين", "Mo"},
     {"الثلاثاء", "Tu"},
     {"الأربعاء", "We"},
@@ -532,6 +511,27 @@ static const hand_typed hand_typed_forms[] = {
     {"الجمعة", "Fr"},
     {"السبت", "Sa"},
     {"الأحد", "Su"},
+    {"วันจันทร์", "Mo"},
+    {"วันอังคาร", "Tu"},
+    {"วันพุธ", "We"},
+    {"วันพฤหัสบดี", "Th"},
+    {"วันศุกร์", "Fr"},
+    {"วันเสาร์", "Sa"},
+    {"วันอาทิตย์", "Su"},
+    {"ორშაბათი", "Mo"},
+    {"სამშაბათი", "Tu"},
+    {"ოთხშაბათი", "We"},
+    {"ხუთშაბათი", "Th"},
+    {"პარასკევი", "Fr"},
+    {"შაბათი", "Sa"},
+    {"კვირა", "Su"},
+    {"土曜日", "Sa"},
+    {"月曜日", "Mo"},
+    {"水曜日", "We"},
+    {"木曜日", "Th"},
+    {"日曜日", "Su"},
+    {"火曜日", "Tu"},
+    {"金曜日", "Fr"},
 };
 
 /* Lowercase of the Latin-1 and Cyrillic capitals; other code points as they are. */
@@ -614,6 +614,7 @@ static size_t sundays_and_holidays(const char *s)
     static const char *const joins[] = {"- und ", " und ", "-/", "/"};
     static const char *const tails[] = {"feiertagen", "feiertage", "feiertags", "feiertag"};
     size_t n = 0, k = 0;
+    if (!strchr("ansANS", *s) || !*s) return 0; /* the first letter of a lead or of "sonn" */
     for (size_t i = 0; i < ARRAY_LEN(leads) && !n; i++)
         n = match_prefix(s, leads[i]);
     if (!(k = match_prefix(s + n, "sonn"))) return 0;
@@ -633,7 +634,20 @@ static size_t hand_typed_at(const char *s, const char **osm)
 {
     size_t best = sundays_and_holidays(s);
     *osm = "Su,PH";
-    for (size_t i = 0; i < ARRAY_LEN(hand_typed_forms); i++) {
+    unsigned char first = (unsigned char)*s;
+    if (first >= 'A' && first <= 'Z') first += 32;
+    if (first >= 0x80) first = 0x80; /* capitals of other scripts may change the lead byte */
+    size_t lo = 0, hi = ARRAY_LEN(hand_typed_forms);
+    while (lo < hi) { /* the first form whose first byte is not below `first` */
+        size_t mid = (lo + hi) / 2;
+        if ((unsigned char)hand_typed_forms[mid].typed[0] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < ARRAY_LEN(hand_typed_forms); i++) {
+        unsigned char want = (unsigned char)hand_typed_forms[i].typed[0];
+        if (first < 0x80 && want != first) break;
         size_t n = match_typed(s, hand_typed_forms[i].typed);
         if (n > best) {
             best = n;
@@ -672,14 +686,16 @@ static bool is_quote_close(uint32_t cp)
  * typed text it comes from (error positions and quotes name what was typed).
  */
 typedef struct rewritten {
+    bool dry; /* only find out whether anything would be rewritten (no allocation) */
+    bool changed;
     buf text;
     size_t *from, *to; /* NULL when nothing was rewritten */
     size_t cap;
-    bool changed;
 } rewritten;
 
 static void emit(rewritten *w, const char *bytes, size_t n, size_t from, size_t to)
 {
+    if (w->dry) return;
     if (w->text.len + n + 1 > w->cap) {
         w->cap = 2 * (w->text.len + n + 1);
         w->from = xrealloc(w->from, w->cap * sizeof *w->from);
@@ -732,7 +748,8 @@ static size_t other_quotes(rewritten *w, const char *src, size_t i)
  * Rewrite the hand-typed forms of src (hand_typed_forms, other quotes,
  * raised digits, a full-width colon, a '.' after a day, a month or a day
  * number: "mon.", "Dec 24.") into what the grammar reads. w->changed tells
- * whether anything was rewritten; the caller frees w with rewritten_free().
+ * whether anything was rewritten (a dry w stops there, having written
+ * nothing); the caller frees w with rewritten_free().
  */
 static void rewrite_hand_typed(rewritten *w, const char *src)
 {
@@ -757,7 +774,7 @@ static void rewrite_hand_typed(rewritten *w, const char *src)
             }
             /* after an hour, they are the minutes ("12°°" is 12:00) */
             size_t k = w->text.len, run = 0;
-            while (k > 0 && is_digit_cp((unsigned char)w->text.data[k - 1]))
+            while (k > 0 && w->text.data && is_digit_cp((unsigned char)w->text.data[k - 1]))
                 k--, run++;
             if (run >= 1 && run <= 2) emit(w, ":", 1, i, end);
             emit(w, digits, strlen(digits), i, end);
@@ -767,7 +784,8 @@ static void rewrite_hand_typed(rewritten *w, const char *src)
             emit(w, ":", 1, i, i + n);
             len = n;
             w->changed = true;
-        } else if (!is_word_cp(prev) && !(is_digit_cp(prev) && is_digit_cp(cp)) &&
+        } else if ((is_word_cp(cp) || is_digit_cp(cp)) && !is_word_cp(prev) &&
+                   !(is_digit_cp(prev) && is_digit_cp(cp)) &&
                    (len = hand_typed_at(src + i, &osm))) {
             if (src[i + len] == '.') len++; /* "geschl." */
             emit(w, *osm ? osm : " ", *osm ? strlen(osm) : 1, i, i + len);
@@ -804,6 +822,7 @@ static void rewrite_hand_typed(rewritten *w, const char *src)
             emit_typed(w, src, i, i + n);
             len = n;
         }
+        if (w->dry && w->changed) return;
         i += len;
         prev = 0;
         if (i > 0) { /* the code point just before i */
@@ -813,7 +832,7 @@ static void rewrite_hand_typed(rewritten *w, const char *src)
             utf8_at((const unsigned char *)src + k, &prev);
         }
     }
-    if (!w->from) emit(w, "", 0, 0, 0);
+    if (!w->dry && !w->from) emit(w, "", 0, 0, 0);
 }
 
 static void rewritten_free(rewritten *w)
@@ -2044,9 +2063,11 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         fail_at(&p, 0, "texte illisible (UTF-8 invalide)");
         return NULL;
     }
-    rewritten typed = {0};
+    rewritten typed = {.dry = true}; /* most hours have nothing to rewrite: no allocation */
     rewrite_hand_typed(&typed, expr);
     if (typed.changed) { /* "weekend", "geschl.", « … »: see hand_typed_forms */
+        typed = (rewritten){0};
+        rewrite_hand_typed(&typed, expr);
         p.src = typed.text.data;
         p.typed = expr;
         p.from = typed.from;
