@@ -11,14 +11,16 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { makeDb, startServer, BIN, ROOT, DATA_ROOT } = require('../lib/server');
+const { Browser } = require('../lib/fake-sendmail');
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 const NB = '\u00a0';
 let server;
 let tmp;
 let importLog;
+const ADMIN = 'admin@example.fr', ADMIN_PW = 'un cheval correct et une agrafe';
 
 async function get(urlPath) {
   const res = await fetch(server.base + urlPath, { redirect: 'manual' });
@@ -61,6 +63,9 @@ test.before(async () => {
   });
   assert.equal(imported.status, 0, imported.stderr);
   importLog = imported.stdout + imported.stderr;
+  execFileSync(BIN, ['user', 'add', ADMIN, '--password-stdin', 'admin', '--db', tmp.db], {
+    cwd: ROOT, input: ADMIN_PW + '\n', env: { ...process.env, REPERE_ROOT: DATA_ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
   // Wednesday 30 December 2026, 10:30 in Paris (09:30 UTC).
   server = await startServer({
     db: tmp.db,
@@ -145,4 +150,22 @@ test('`repere hours` prints the canonical form and warns that the typed form was
   const unreadable = run('Mo-Fr 10:00-12:00 weekend');
   assert.equal(unreadable.status, 2);
   assert.equal(unreadable.stderr, 'erreur: position 19 : « ; » attendu avant une nouvelle règle, trouvé « weekend »\n');
+});
+
+test('hours typed in the admin area in another script or with other quotes are saved in OpenStreetMap syntax, and the person is told', async () => {
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  const { id } = await placePage('Espace Toujours Ouvert');
+  await admin.get(`/admin/lieux/${id}`);
+  const res = await admin.post(`/admin/lieux/${id}/horaires-avance`,
+    { hours: 'Mo-Fr 09:00-12:00, weekend 10:00-12:00 « sur rendez-vous »' });
+  assert.equal(res.status, 303, res.text);
+  assert.match(res.location, /ok=reecrit/);
+  const page = await admin.get(res.location);
+  assert.match(page.text, /réécrits en syntaxe OpenStreetMap/);
+  assert.match(page.text, /name="hours" value="Mo-Fr 09:00-12:00, Sa,Su 10:00-12:00 &quot;sur rendez-vous&quot;"/);
+  const wrong = await admin.post(`/admin/lieux/${id}/horaires-avance`, { hours: 'Mo-Fr 10:00-12:00 weekend' });
+  assert.equal(wrong.status, 400, 'refused, shown again');
+  assert.match(wrong.text, /position 19 : « ; » attendu avant une nouvelle règle, trouvé « weekend »/);
+  assert.match(wrong.text, /value="Mo-Fr 10:00-12:00 weekend"/, 'with what was typed');
 });
