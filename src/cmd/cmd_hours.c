@@ -197,6 +197,12 @@ int cmd_hours(int argc, char **argv)
         return 2;
     }
     print_week(s, &ctx, week_day);
+    if (hours_tolerated(s)) { /* as the importer reports it (not in --batch, for machines) */
+        char *canonical = hours_normalise(s);
+        fprintf(stderr, "avertissement: horaires réécrits en syntaxe OpenStreetMap : « %s »\n",
+                canonical);
+        free(canonical);
+    }
 
     if (at) {
         int64_t t = tz_local_to_utc(ctx.zone, at_local);

@@ -150,7 +150,8 @@ static const word_value weekday_words[] = {
     {"montag", 0},      {"dienstag", 1}, {"mittwoch", 2}, {"donnerstag", 3}, {"freitag", 4},
     {"samstag", 5},     {"sonntag", 6},  {"montags", 0},  {"dienstags", 1},  {"mittwochs", 2},
     {"donnerstags", 3}, {"freitags", 4}, {"samstags", 5}, {"sonntags", 6},   {"lunes", 0},
-    {"martes", 1},      {"jueves", 3},   {"viernes", 4},  {"domingo", 6},
+    {"martes", 1},      {"jueves", 3},   {"viernes", 4},  {"domingo", 6},    {"mi", 2},
+    {"do", 3}, /* German Mittwoch, Donnerstag (Di is dimanche in France) */
 };
 /* The first seven weekday_words are OpenStreetMap's; the others are tolerated. */
 #define OSM_WEEKDAY_WORDS 7
@@ -400,12 +401,457 @@ static token lex(const char *src, size_t pos)
 }
 
 /* ------------------------------------------------------------------ */
+/* Hand-typed forms, rewritten before lexing                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Words, phrases and signs that opening_hours.js tolerates with a warning
+ * and the grammar does not know: they are rewritten into OpenStreetMap
+ * syntax before lexing, and the schedule counts as tolerated (the importer,
+ * the admin area and `repere hours` show the canonical form, with a
+ * warning). Each form is matched as a whole word, without regard to case;
+ * a blank in `typed` stands for any run of blanks or underscores, none
+ * included. An empty `osm` drops the word. Only forms opening_hours.js
+ * reads the same way are listed (the oracle compares them): English,
+ * French (« sur rendez-vous »), German, Portuguese and Russian words for
+ * "to", day names in Russian, Georgian, Thai, Japanese and Arabic.
+ *
+ * Sorted by the first byte of `typed` (hand_typed_at() looks up that byte
+ * first): keep it so when adding a form.
+ */
+typedef struct hand_typed {
+    const char *typed; /* lowercase */
+    const char *osm;
+} hand_typed;
+
+static const hand_typed hand_typed_forms[] = {
+    {"24 hours 7 days a week", "24/7"},
+    {"24 hours", "00:00-24:00"},
+    {"24x7", "24/7"},
+    {"7 days a week", "Mo-Su"},
+    {"7 days/week", "Mo-Su"},
+    {"always open", "24/7"},
+    {"always closed", "off"},
+    {"an feiertag", "PH"},
+    {"an feiertags", "PH"},
+    {"an feiertage", "PH"},
+    {"an feiertagen", "PH"},
+    {"auch", ","},
+    {"as", "-"},
+    {"ate", "-"},
+    {"by appointment", "\"by appointment\""},
+    {"by appointments", "\"by appointment\""},
+    {"day after public holiday", "PH +1 day"},
+    {"day before public holiday", "PH -1 day"},
+    {"durchgehend", ""},
+    {"feiertag", "PH"},
+    {"feiertags", "PH"},
+    {"feiertage", "PH"},
+    {"feiertagen", "PH"},
+    {"geschlossen", "off"},
+    {"geschl", "off"},
+    {"geöffnet", ""},
+    {"hours", ""},
+    {"hrs", ""},
+    {"hs", ""},
+    {"midnight", "00:00"},
+    {"midday", "12:00"},
+    {"nach vereinbarung", "\"Nach Vereinbarung\""},
+    {"nach absprache", "\"Nach Absprache\""},
+    {"on work day", "Mo-Fr"},
+    {"on work days", "Mo-Fr"},
+    {"one day after public holiday", "PH +1 day"},
+    {"one day before public holiday", "PH -1 day"},
+    {"on appointment", "\"on appointment\""},
+    {"on appointments", "\"on appointment\""},
+    {"opening_hours =", ""}, /* the OpenStreetMap key pasted with its value */
+    {"ruhetag", "off"},
+    {"ruhetage", "off"},
+    {"sur rendez-vous", "\"sur rendez-vous\""},
+    {"sur rendez vous", "\"sur rendez-vous\""},
+    {"sur rdv", "\"sur rendez-vous\""},
+    {"sonn-", "Su"},
+    {"und", ","},
+    {"uhr", ""},
+    {"weekend", "Sa,Su"},
+    {"weekends", "Sa,Su"},
+    {"weekday", "Mo-Fr"},
+    {"weekdays", "Mo-Fr"},
+    {"werktag", "Mo-Sa"},
+    {"werktags", "Mo-Sa"},
+    {"zwischen", ""},
+    {"öffnungszeit", ""},
+    {"öffnungszeit:", ""},
+    {"öffnungszeiten", ""},
+    {"öffnungszeiten:", ""},
+    {"ás", "-"},
+    {"às", "-"},
+    {"á", "-"},
+    {"до", "-"},
+    {"ам", "am"},
+    {"оff", "off"}, /* a Cyrillic о */
+    {"понедельник", "Mo"},
+    {"вторник", "Tu"},
+    {"пятница", "Fr"},
+    {"воскресенье", "Su"},
+    {"пн", "Mo"},
+    {"вт", "Tu"},
+    {"пт", "Fr"},
+    {"вс", "Su"},
+    {"рм", "pm"},
+    {"среда", "We"},
+    {"четверг", "Th"},
+    {"суббота", "Sa"},
+    {"ср", "We"},
+    {"чт", "Th"},
+    {"сб", "Sa"},
+    {"الاثنين", "Mo"},
+    {"الثلاثاء", "Tu"},
+    {"الأربعاء", "We"},
+    {"الخميس", "Th"},
+    {"الجمعة", "Fr"},
+    {"السبت", "Sa"},
+    {"الأحد", "Su"},
+    {"วันจันทร์", "Mo"},
+    {"วันอังคาร", "Tu"},
+    {"วันพุธ", "We"},
+    {"วันพฤหัสบดี", "Th"},
+    {"วันศุกร์", "Fr"},
+    {"วันเสาร์", "Sa"},
+    {"วันอาทิตย์", "Su"},
+    {"ორშაბათი", "Mo"},
+    {"სამშაბათი", "Tu"},
+    {"ოთხშაბათი", "We"},
+    {"ხუთშაბათი", "Th"},
+    {"პარასკევი", "Fr"},
+    {"შაბათი", "Sa"},
+    {"კვირა", "Su"},
+    {"土曜日", "Sa"},
+    {"月曜日", "Mo"},
+    {"水曜日", "We"},
+    {"木曜日", "Th"},
+    {"日曜日", "Su"},
+    {"火曜日", "Tu"},
+    {"金曜日", "Fr"},
+};
+
+/* Lowercase of the Latin-1 and Cyrillic capitals; other code points as they are. */
+static uint32_t lower_cp(uint32_t cp)
+{
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+        (cp >= 0x410 && cp <= 0x42F))
+        return cp + 32;
+    if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
+    return cp;
+}
+
+/* A code point that belongs to a word: a letter of any script, or "_". */
+static bool is_word_cp(uint32_t cp)
+{
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false; /* Latin-1 signs: « » ° … */
+    if (cp >= 0x2000 && cp <= 0x2BFF) return false; /* punctuation, super/subscripts, arrows */
+    if (cp >= 0x3000 && cp <= 0x303F) return false; /* CJK punctuation: 「 」 */
+    if (cp == 0x30FC) return false;                 /* ー, read as a dash */
+    return !(cp >= 0xFF00 && cp <= 0xFF65);         /* full-width signs and digits */
+}
+
+static bool is_digit_cp(uint32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+/* Code point at s, 0 at the end of the text. */
+static uint32_t cp_at(const char *s)
+{
+    uint32_t cp = 0;
+    if (*s) utf8_at((const unsigned char *)s, &cp);
+    return cp;
+}
+
+/*
+ * Bytes of s that spell `typed` (any case; a blank in `typed` takes any run
+ * of blanks or underscores, none included), 0 when s does not start so.
+ */
+static size_t match_prefix(const char *s, const char *typed)
+{
+    size_t i = 0, j = 0;
+    uint32_t a, b;
+    while (typed[j]) {
+        if (typed[j] == ' ') {
+            while ((a = cp_at(s + i)) && (is_space(a) || a == '_'))
+                i += (size_t)utf8_at((const unsigned char *)s + i, &a);
+            j++;
+            continue;
+        }
+        if (!s[i]) return 0;
+        int n = utf8_at((const unsigned char *)s + i, &a);
+        int m = utf8_at((const unsigned char *)typed + j, &b);
+        if (lower_cp(a) != b) return 0;
+        i += (size_t)n;
+        j += (size_t)m;
+    }
+    return i;
+}
+
+/* Like match_prefix(), but only a whole word: no letter (or digit after a digit) follows. */
+static size_t match_typed(const char *s, const char *typed)
+{
+    size_t n = match_prefix(s, typed);
+    if (!n) return 0;
+    uint32_t next = cp_at(s + n), last = (unsigned char)typed[strlen(typed) - 1];
+    if ((last >= 0x80 || is_word_cp(last)) && is_word_cp(next)) return 0;
+    if (is_digit_cp(last) && is_digit_cp(next)) return 0;
+    return n;
+}
+
+/*
+ * « Sonn- und Feiertags », « an Sonn- und Feiertagen », « nur Sonn-/Feiertag »
+ * (Sundays and public holidays, Su,PH) at s: its length, 0 when none.
+ */
+static size_t sundays_and_holidays(const char *s)
+{
+    static const char *const leads[] = {"an ", "nur "};
+    static const char *const joins[] = {"- und ", " und ", "-/", "/"};
+    static const char *const tails[] = {"feiertagen", "feiertage", "feiertags", "feiertag"};
+    size_t n = 0, k = 0;
+    if (!strchr("ansANS", *s) || !*s) return 0; /* the first letter of a lead or of "sonn" */
+    for (size_t i = 0; i < ARRAY_LEN(leads) && !n; i++)
+        n = match_prefix(s, leads[i]);
+    if (!(k = match_prefix(s + n, "sonn"))) return 0;
+    n += k;
+    k = 0;
+    for (size_t i = 0; i < ARRAY_LEN(joins) && !k; i++)
+        k = match_prefix(s + n, joins[i]);
+    if (!k) return 0;
+    n += k;
+    for (size_t i = 0; i < ARRAY_LEN(tails); i++)
+        if ((k = match_typed(s + n, tails[i]))) return n + k;
+    return 0;
+}
+
+/* The longest hand-typed form at s: its length, and *osm its rewriting. 0 when none. */
+static size_t hand_typed_at(const char *s, const char **osm)
+{
+    size_t best = sundays_and_holidays(s);
+    *osm = "Su,PH";
+    unsigned char first = (unsigned char)*s;
+    if (first >= 'A' && first <= 'Z') first += 32;
+    if (first >= 0x80) first = 0x80; /* capitals of other scripts may change the lead byte */
+    size_t lo = 0, hi = ARRAY_LEN(hand_typed_forms);
+    while (lo < hi) { /* the first form whose first byte is not below `first` */
+        size_t mid = (lo + hi) / 2;
+        if ((unsigned char)hand_typed_forms[mid].typed[0] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < ARRAY_LEN(hand_typed_forms); i++) {
+        unsigned char want = (unsigned char)hand_typed_forms[i].typed[0];
+        if (first < 0x80 && want != first) break;
+        size_t n = match_typed(s, hand_typed_forms[i].typed);
+        if (n > best) {
+            best = n;
+            *osm = hand_typed_forms[i].osm;
+        }
+    }
+    return best;
+}
+
+/* A digit written as a superscript, a subscript or a degree sign ("12°°"), or -1. */
+static int raised_digit(uint32_t cp)
+{
+    if (cp == 0xB0 || cp == 0x2070) return 0;
+    if (cp == 0xB9) return 1;
+    if (cp == 0xB2 || cp == 0xB3) return (int)cp - 0xB0;
+    if (cp >= 0x2074 && cp <= 0x2079) return (int)cp - 0x2070;
+    if (cp >= 0x2080 && cp <= 0x2089) return (int)cp - 0x2080;
+    return -1;
+}
+
+/* Quotes that may open or close a comment instead of '"': ' „ “ ” ‚ ‘ ’ « » 「 」 『 』. */
+static bool is_quote_open(uint32_t cp)
+{
+    return cp == '\'' || cp == 0x201E || cp == 0x201C || cp == 0x201A || cp == 0x2018 ||
+           cp == 0x2019 || cp == 0xAB || cp == 0x300C || cp == 0x300E || cp == '"';
+}
+
+static bool is_quote_close(uint32_t cp)
+{
+    return cp == '"' || cp == '\'' || cp == 0x201D || cp == 0x201C || cp == 0x2018 ||
+           cp == 0x2019 || cp == 0xBB || cp == 0x300D || cp == 0x300F;
+}
+
+/*
+ * The text the parser reads, and for each of its bytes the span of the
+ * typed text it comes from (error positions and quotes name what was typed).
+ */
+typedef struct rewritten {
+    bool dry; /* only find out whether anything would be rewritten (no allocation) */
+    bool changed;
+    buf text;
+    size_t *from, *to; /* NULL when nothing was rewritten */
+    size_t cap;
+} rewritten;
+
+static void emit(rewritten *w, const char *bytes, size_t n, size_t from, size_t to)
+{
+    if (w->dry) return;
+    if (w->text.len + n + 1 > w->cap) {
+        w->cap = 2 * (w->text.len + n + 1);
+        w->from = xrealloc(w->from, w->cap * sizeof *w->from);
+        w->to = xrealloc(w->to, w->cap * sizeof *w->to);
+    }
+    for (size_t i = 0; i <= n; i++) { /* and the end of the text, after the last byte */
+        w->from[w->text.len + i] = i < n ? from : to;
+        w->to[w->text.len + i] = to;
+    }
+    buf_append(&w->text, bytes, n);
+}
+
+/* Copy typed bytes [from, to) as they are. */
+static void emit_typed(rewritten *w, const char *src, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        emit(w, src + i, 1, i, i + 1);
+}
+
+/*
+ * A comment between other quotes („…“, « … », '…', 「…」) at src + i, as
+ * opening_hours.js reads them: up to a closing quote, with no '"', ';' or
+ * '|' inside. Emits it with '"' and returns the typed length, 0 when none.
+ */
+static size_t other_quotes(rewritten *w, const char *src, size_t i)
+{
+    uint32_t cp;
+    size_t open = (size_t)utf8_at((const unsigned char *)src + i, &cp), j = i + open;
+    while (src[j] && src[j] != ';' && src[j] != '|' && !is_quote_close(cp_at(src + j)))
+        j += (size_t)utf8_at((const unsigned char *)src + j, &cp);
+    if (!src[j] || !is_quote_close(cp_at(src + j))) return 0;
+    size_t close = (size_t)utf8_at((const unsigned char *)src + j, &cp);
+    size_t first = i + open, last = j; /* « sur rendez-vous »: without its inner blanks */
+    while (first < last && is_space(cp_at(src + first)))
+        first += (size_t)utf8_at((const unsigned char *)src + first, &cp);
+    while (last > first) {
+        size_t k = last - 1; /* the start of the last character */
+        while (k > first && ((unsigned char)src[k] & 0xC0) == 0x80)
+            k--;
+        if (!is_space(cp_at(src + k))) break;
+        last = k;
+    }
+    emit(w, "\"", 1, i, first);
+    emit_typed(w, src, first, last);
+    emit(w, "\"", 1, j, j + close);
+    return j + close - i;
+}
+
+/*
+ * Rewrite the hand-typed forms of src (hand_typed_forms, other quotes,
+ * raised digits, a full-width colon, a '.' after a day, a month or a day
+ * number: "mon.", "Dec 24.") into what the grammar reads. w->changed tells
+ * whether anything was rewritten (a dry w stops there, having written
+ * nothing); the caller frees w with rewritten_free().
+ */
+static void rewrite_hand_typed(rewritten *w, const char *src)
+{
+    size_t i = 0;
+    uint32_t prev = 0, cp;
+    while (src[i]) {
+        size_t n = (size_t)utf8_at((const unsigned char *)src + i, &cp);
+        const char *osm;
+        size_t len;
+        if (cp == '"' && strchr(src + i + 1, '"')) { /* a comment: as typed */
+            len = (size_t)(strchr(src + i + 1, '"') - (src + i)) + 1;
+            emit_typed(w, src, i, i + len);
+        } else if (is_quote_open(cp) && (len = other_quotes(w, src, i))) {
+            w->changed = true;
+        } else if (raised_digit(cp) >= 0) { /* "12°°", "⁰⁰:³⁰": up to two digits at once */
+            size_t end = i + n;
+            char digits[3] = {(char)('0' + raised_digit(cp)), 0, 0};
+            uint32_t second = cp_at(src + end);
+            if (raised_digit(second) >= 0) {
+                digits[1] = (char)('0' + raised_digit(second));
+                end += (size_t)utf8_at((const unsigned char *)src + end, &second);
+            }
+            /* after an hour, they are the minutes ("12°°" is 12:00) */
+            size_t k = w->text.len, run = 0;
+            while (k > 0 && w->text.data && is_digit_cp((unsigned char)w->text.data[k - 1]))
+                k--, run++;
+            if (run >= 1 && run <= 2) emit(w, ":", 1, i, end);
+            emit(w, digits, strlen(digits), i, end);
+            len = end - i;
+            w->changed = true;
+        } else if (cp == 0xFF1A) { /* ： */
+            emit(w, ":", 1, i, i + n);
+            len = n;
+            w->changed = true;
+        } else if ((is_word_cp(cp) || is_digit_cp(cp)) && !is_word_cp(prev) &&
+                   !(is_digit_cp(prev) && is_digit_cp(cp)) &&
+                   (len = hand_typed_at(src + i, &osm))) {
+            if (src[i + len] == '.') len++; /* "geschl." */
+            emit(w, *osm ? osm : " ", *osm ? strlen(osm) : 1, i, i + len);
+            w->changed = true;
+        } else if (fold_letter(cp) && !is_word_cp(prev)) { /* a word of the grammar */
+            token t = lex(src, i);
+            len = t.end - i;
+            if (t.end - i == 4 && (!strncmp(t.word, "sh", 2) || !strncmp(t.word, "ph", 2)) &&
+                lookup(weekday_words, OSM_WEEKDAY_WORDS, t.word + 2) >= 0) {
+                emit_typed(w, src, i, i + 2); /* "SHWe": SH We */
+                emit(w, " ", 1, i + 2, i + 2);
+                emit_typed(w, src, i + 2, t.end);
+                w->changed = true;
+            } else {
+                emit_typed(w, src, i, t.end);
+            }
+            if (src[t.end] == '.' &&
+                (lookup(weekday_words, ARRAY_LEN(weekday_words), t.word) >= 0 ||
+                 lookup(month_words, ARRAY_LEN(month_words), t.word) >= 0)) {
+                len++; /* "mon.", "jun.": the dot is dropped */
+                w->changed = true;
+            }
+        } else if (is_digit_cp(cp)) { /* "Dec 24.-25.": a dot after a day number */
+            len = 0;
+            while (is_digit_cp((unsigned char)src[i + len]))
+                len++;
+            emit_typed(w, src, i, i + len);
+            if (src[i + len] == '.' && src[i + len + 1] &&
+                !is_digit_cp((unsigned char)src[i + len + 1])) {
+                len++;
+                w->changed = true;
+            }
+        } else {
+            emit_typed(w, src, i, i + n);
+            len = n;
+        }
+        if (w->dry && w->changed) return;
+        i += len;
+        prev = 0;
+        if (i > 0) { /* the code point just before i */
+            size_t k = i - 1;
+            while (k > 0 && ((unsigned char)src[k] & 0xC0) == 0x80)
+                k--;
+            utf8_at((const unsigned char *)src + k, &prev);
+        }
+    }
+    if (!w->dry && !w->from) emit(w, "", 0, 0, 0);
+}
+
+static void rewritten_free(rewritten *w)
+{
+    buf_free(&w->text);
+    free(w->from);
+    free(w->to);
+}
+
+/* ------------------------------------------------------------------ */
 /* Parser                                                              */
 /* ------------------------------------------------------------------ */
 
 typedef struct parser {
-    const char *src;
-    token tok; /* current token */
+    const char *src;         /* what is parsed: the text as typed, or its rewriting */
+    const char *typed;       /* the text as typed, for error messages */
+    const size_t *from, *to; /* the typed span of each byte of src; NULL when src is typed */
+    token tok;               /* current token */
     hours_error *err;
     bool failed;
     bool tolerated; /* a hand-typed form was read (see hours_tolerated) */
@@ -432,9 +878,11 @@ static void fail_at(parser *p, size_t pos, const char *fmt, ...)
     if (p->failed) return;
     p->failed = true;
     if (!p->err) return;
+    const char *text = p->from ? p->typed : p->src;
+    if (p->from) pos = p->from[pos];
     int chars = 1;
-    for (size_t i = 0; i < pos && p->src[i]; i++)
-        if (((unsigned char)p->src[i] & 0xC0) != 0x80) chars++;
+    for (size_t i = 0; i < pos && text[i]; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80) chars++;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(p->err->reason, sizeof p->err->reason, fmt, ap);
@@ -451,11 +899,17 @@ static void describe(const parser *p, char *out, size_t size)
         snprintf(out, size, "la fin du texte");
         return;
     }
-    size_t len = t->end - t->pos;
+    const char *text = p->src;
+    size_t at = t->pos, len = t->end - t->pos;
+    if (p->from) { /* quote what was typed: « weekend », not « Sa » */
+        text = p->typed;
+        at = p->from[t->pos];
+        len = p->to[t->end - 1] - at;
+    }
     if (len > 20) len = 20;
-    while (len > 0 && ((unsigned char)p->src[t->pos + len] & 0xC0) == 0x80)
+    while (len > 0 && ((unsigned char)text[at + len] & 0xC0) == 0x80)
         len--;
-    snprintf(out, size, "« %.*s »", (int)len, p->src + t->pos);
+    snprintf(out, size, "« %.*s »", (int)len, text + at);
 }
 
 /* "expected X" error at the current token, naming what was found. */
@@ -601,10 +1055,12 @@ static int parse_time(parser *p, int max_hours)
     p->bare_hour = false;
     if (p->tok.kind == T_COLON) {
         advance(p);
-        if (p->tok.kind != T_NUM || p->tok.digits != 2) {
+        if (p->tok.kind != T_NUM || p->tok.digits > 2) {
             fail_expected(p, "minutes attendues (HH:MM)");
             return -1;
         }
+        if (p->tok.digits == 1)
+            p->tolerated = true; /* "14:9" is 14:09, as opening_hours.js reads it */
         minutes = p->tok.value;
         advance(p);
     } else if (p->tok.kind == T_WORD && strcmp(p->tok.word, "h") == 0) {
@@ -940,6 +1396,44 @@ static int holiday_phrase(const char *src, token t, int *tokens)
     return 0;
 }
 
+/*
+ * Holidays written after the weekdays that filter them: "We,Fr PH",
+ * "Mo-We: PH -1 day", read as opening_hours.js reads them ("PH We,Fr": the
+ * public holidays that fall on Wednesday or Friday). One holiday only:
+ * opening_hours.js reads "Mo-Fr PH,SH" otherwise.
+ */
+static bool weekdays_then_holiday(parser *p, rule *r)
+{
+    token next = peek(p);
+    int tokens, holiday = holiday_phrase(p->src, p->tok.kind == T_COLON ? next : p->tok, &tokens);
+    if (!holiday || r->holiday || r->school || r->holiday_and) return true;
+    for (int d = 0; d < 7; d++)
+        if ((r->weekdays >> d & 1) && r->nth[d] != NTH_ALL) return true;
+    if (p->tok.kind == T_COLON) advance(p);
+    size_t at = p->tok.pos;
+    for (int i = 0; i < tokens; i++)
+        advance(p);
+    if (holiday == 1) {
+        size_t offset_at;
+        if (!parse_day_offset(p, &r->holiday_offset, &offset_at)) return false;
+        if (r->holiday_offset < -1 || r->holiday_offset > 1) {
+            fail_at(p, offset_at, "décalage des jours fériés d'un jour au plus (« PH +1 day »)");
+            return false;
+        }
+    }
+    if (p->tok.kind == T_COMMA && (starts_selector(&(parser){.src = p->src, .tok = peek(p)}))) {
+        fail_at(p, at,
+                "jours fériés ou vacances après les jours de semaine qu'ils filtrent, dans "
+                "une liste : écrivez-les d'abord (« PH Mo-Fr »)");
+        return false;
+    }
+    r->holiday = holiday == 1;
+    r->school = holiday == 2;
+    r->holiday_and = true;
+    p->tolerated = true;
+    return true;
+}
+
 /* Weekdays and holidays: "Mo-Fr", "Mo,We", "Su,PH", "lundi-vendredi", "We[1]". */
 static bool parse_weekdays(parser *p, rule *r)
 {
@@ -1007,11 +1501,13 @@ static bool parse_weekdays(parser *p, rule *r)
                     }
                     to = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word);
                     advance(p);
-                    if (p->tok.kind == T_LBRACKET) {
+                    if (p->tok.kind == T_LBRACKET) { /* quote the rank as typed: « Fr[2] » */
+                        const char *rank = p->src + p->tok.pos, *close = strchr(rank, ']');
+                        int len = close && close - rank < 16 ? (int)(close - rank) + 1 : 0;
                         fail_at(p, p->tok.pos,
-                                "rang dans le mois sur une plage de jours : écrivez « %s[1] » "
+                                "rang dans le mois sur une plage de jours : écrivez « %s%.*s » "
                                 "pour un seul jour",
-                                weekday_osm[to]);
+                                weekday_osm[to], len ? len : 3, len ? rank : "[1]");
                         return false;
                     }
                 }
@@ -1031,7 +1527,7 @@ static bool parse_weekdays(parser *p, rule *r)
             is_weekday(&next)) { /* "lundi et mardi", "Mo&We" */
             p->tolerated = true;
         } else if (p->tok.kind != T_COMMA) {
-            return true;
+            return weekdays_then_holiday(p, r);
         }
         int unused;
         if (!is_weekday(&next) && !holiday_phrase(p->src, next, &unused)) return true;
@@ -1090,8 +1586,10 @@ static bool parse_weeks(parser *p, rule *r)
             }
         }
         if (p->tok.kind != T_COMMA) return true;
-        token next = peek(p);
-        if (next.kind != T_NUM || starts_time(p, &next, next.end)) return true;
+        token next = peek(p), colon = lex(p->src, next.end);
+        bool then_colon = colon.kind == T_COLON && lex(p->src, colon.end).pos > colon.end;
+        if (next.kind != T_NUM || (starts_time(p, &next, next.end) && !then_colon))
+            return true; /* "week 01,03: 00:00-24:00" is two weeks, then the colon */
         advance(p);
     }
 }
@@ -1421,9 +1919,19 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             }
             if (!parse_weekdays(p, r)) return false;
             token after = peek(p);
-            if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
-                advance(p); /* "Mo-Fr: 09:00-12:00" */
+            if (p->tok.kind == T_COLON &&
+                (starts_time(p, &after, after.end) || starts_loose_time(p, &after) ||
+                 (after.kind == T_WORD &&
+                  lookup(state_words, ARRAY_LEN(state_words), after.word) >=
+                      0))) { /* "Mo-Fr: 09:00-12:00", "Mo: 7-18", "Mo,We: open" */
+                advance(p);
+                p->tolerated = true; /* the colon belongs after dates, not weekdays */
+            }
             kind = K_WEEKDAYS;
+        } else if (!(seen & K_TIMES) && seen && parse_always(p)) { /* "Mo,We 24/7" */
+            if (!add_time(p, r, (time_range){0, MINUTES_PER_DAY, false, false})) return false;
+            p->tolerated = true;
+            kind = K_TIMES;
         } else if (!(seen & K_TIMES) && (p->tok.kind == T_NUM || word_is(&p->tok, "de")) &&
                    !is_year(&p->tok)) {
             skip_de(p); /* "de 9h à 12h" */
@@ -1493,6 +2001,10 @@ static bool parse_rule(parser *p, rule *r)
         parser look = *p;
         advance(&look);
         if (starts_selector(&look)) return true; /* ", Sa 10:00-12:00": an additional rule */
+        if (look.tok.kind == T_WORD &&
+            lookup(state_words, ARRAY_LEN(state_words), look.tok.word) >= 0 &&
+            starts_loose_time(&look, (const token[]){peek(&look)}))
+            return true; /* ", off 12:00-13:00": an additional rule that closes */
         if ((r->explicit_state || r->comment) && look.tok.kind == T_NUM && !is_year(&look.tok) &&
             starts_loose_time(&look, &look.tok))
             return true; /* "13:00-17:00 open, 17:00+": an additional rule for every day */
@@ -1552,9 +2064,21 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         fail_at(&p, 0, "texte illisible (UTF-8 invalide)");
         return NULL;
     }
-    p.tok = lex(expr, 0);
+    rewritten typed = {.dry = true}; /* most hours have nothing to rewrite: no allocation */
+    rewrite_hand_typed(&typed, expr);
+    if (typed.changed) { /* "weekend", "geschl.", « … »: see hand_typed_forms */
+        typed = (rewritten){0};
+        rewrite_hand_typed(&typed, expr);
+        p.src = typed.text.data;
+        p.typed = expr;
+        p.from = typed.from;
+        p.to = typed.to;
+        p.tolerated = true;
+    }
+    p.tok = lex(p.src, 0);
     if (p.tok.kind == T_END) {
         fail_at(&p, 0, "horaires vides");
+        rewritten_free(&typed);
         return NULL;
     }
     rule *rules = xcalloc(MAX_RULES, sizeof *rules);
@@ -1592,6 +2116,7 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
     if (p.failed || count == 0) {
         if (!p.failed) fail_at(&p, 0, "horaires vides");
         rules_free(rules, count);
+        rewritten_free(&typed);
         return NULL;
     }
     hours_schedule *s = xcalloc(1, sizeof *s);
@@ -1604,6 +2129,7 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
     for (size_t i = 0; i < count; i++)
         s->mentions_school |= s->rules[i].school;
     s->tolerated = p.tolerated || non_ascii_outside_comments(expr);
+    rewritten_free(&typed);
     return s;
 }
 

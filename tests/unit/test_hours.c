@@ -727,6 +727,136 @@ TEST(tolerated)
     }
 }
 
+/*
+ * Words, phrases and signs opening_hours.js tolerates with a warning:
+ * rewritten into OpenStreetMap syntax, flagged as tolerated, and their
+ * canonical form reads back as itself without the flag.
+ */
+static const struct {
+    const char *typed, *canonical;
+} hand_typed[] = {
+    /* English */
+    {"Mo,Th,weekend 10:00-12:00", "Mo,Th,Sa,Su 10:00-12:00"},
+    {"Mo & Th and weekends 10:00-12:00", "Mo,Th,Sa,Su 10:00-12:00"},
+    {"weekdays 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"midnight-24:00", "00:00-24:00"},
+    {"Mo-Fr 24 hours", "Mo-Fr 00:00-24:00"},
+    {"24x7", "24/7"},
+    {"24 hours 7 days a week", "24/7"},
+    {"7 days a week", "Mo-Su"},
+    {"always closed", "off"},
+    {"SH on work days", "SH Mo-Fr"},
+    {"day after public holiday", "PH +1 day"},
+    {"one day before public holiday Mo-We", "PH -1 day Mo-We"},
+    {"Mo-Fr 13:00-17:00 open on_appointment", "Mo-Fr 13:00-17:00 open \"on appointment\""},
+    {"mon., Tuesday, wed., Thursday. 12:00-20:00", "Mo-Th 12:00-20:00"},
+    {"jun. 10:00-18:00", "Jun 10:00-18:00"},
+    {"Mo,We 24/7", "Mo,We 00:00-24:00"},
+    {"Mo,We: open", "Mo,We"},
+    /* French */
+    {"lun. - ven. 9h-12h sur rendez-vous", "Mo-Fr 09:00-12:00 \"sur rendez-vous\""},
+    {"Mo 14h-17h sur RDV", "Mo 14:00-17:00 \"sur rendez-vous\""},
+    {"Mo 10:00-12:00 « sur rendez-vous »", "Mo 10:00-12:00 \"sur rendez-vous\""},
+    {"Mo: 7-18", "Mo 07:00-18:00"},
+    /* German */
+    {"SH,Sonn- und Feiertags", "Su,PH,SH"},
+    {"SH und an Sonn- und Feiertagen", "Su,PH,SH"},
+    {"SH,Sonntag und an Feiertagen", "Su,PH,SH"},
+    {"Mo geschl., Tu 14:00-18:00", "Mo off, Tu 14:00-18:00"},
+    {"Mo: geschlossen, Di: 14-18Uhr, Mi-Sa: 10-18Uhr", "Mo off, Su 14:00-18:00, We-Sa 10:00-18:00"},
+    {"Mo – Fr: 9 – 12 Uhr und Mo, Di, Do: 15 – 18 Uhr", "Mo-Fr 09:00-12:00, Mo,Th,Su 15:00-18:00"},
+    {"Öffnungszeiten: nonstop geöffnet", "Mo-Su"},
+    {"opening_hours = nonstop", "Mo-Su"},
+    {"Mo-Fr 13:00-17:00 nach Vereinbarung", "Mo-Fr 13:00-17:00 \"Nach Vereinbarung\""},
+    {"We,Fr: PH", "PH We,Fr"},
+    {"Mo-We PH -1 day", "PH -1 day Mo-We"},
+    {"SHWe", "SH We"},
+    /* Other languages and scripts */
+    {"Mo 12:00 às 14:00", "Mo 12:00-14:00"},
+    {"Mo 12:00 до 14:00", "Mo 12:00-14:00"},
+    {"понедельник-пятница 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"пн-пт 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"ორშაბათი-პარასკევი 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"วันจันทร์-วันศุกร์ 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"月曜日-金曜日 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"الاثنين-الجمعة 09:00-17:00", "Mo-Fr 09:00-17:00"},
+    {"12:00-14:00 оff", "12:00-14:00 off"}, /* a Cyrillic о */
+    /* Digits and signs */
+    {"Mo 12°°-14:00", "Mo 12:00-14:00"},
+    {"Mo ⁰⁰:³⁰-¹⁴:⁰⁹", "Mo 00:30-14:09"},
+    {"Mo ₀₀₃₀-₁₄⁰⁹", "Mo 00:30-14:09"},
+    {"Mo 0:30-14:9", "Mo 00:30-14:09"},
+    {"Mo 12:00-14：00", "Mo 12:00-14:00"},
+    {"Dec 24.,Jan 02: 18:00-22:00", "Dec 24,Jan 02 18:00-22:00"},
+    /* Quotes other than '"' */
+    {"Mo „geschlossen“", "Mo \"geschlossen\""},
+    {"Mo “testing”", "Mo \"testing\""},
+    {"Mo 'testing'", "Mo \"testing\""},
+    {"Mo 「testing」", "Mo \"testing\""},
+    {"Mo ‚testing‘", "Mo \"testing\""},
+};
+
+TEST(hand_typed_forms)
+{
+    for (size_t i = 0; i < ARRAY_LEN(hand_typed); i++) {
+        hours_error err;
+        hours_schedule *s = hours_parse(hand_typed[i].typed, &err);
+        if (!s) fprintf(stderr, "for %s: %s\n", hand_typed[i].typed, err.message);
+        CHECK(s != NULL);
+        if (!s) continue;
+        CHECK(hours_tolerated(s));
+        char *got = hours_normalise(s);
+        if (strcmp(got, hand_typed[i].canonical) != 0)
+            fprintf(stderr, "for %s\n", hand_typed[i].typed);
+        CHECK_STR(got, hand_typed[i].canonical);
+        hours_free(s);
+        /* The canonical form reads back as itself, and is plain OpenStreetMap syntax. */
+        s = hours_parse(got, &err);
+        CHECK(s != NULL);
+        if (s) {
+            char *again = hours_normalise(s);
+            CHECK_STR(again, got);
+            CHECK(!hours_tolerated(s));
+            free(again);
+            hours_free(s);
+        }
+        free(got);
+    }
+    /* The selectors' colon after a list of weeks, not the time 03:00 (OpenStreetMap syntax). */
+    char *weeks_then_colon = normalised("week 01,03: 00:00-24:00");
+    CHECK_STR(weeks_then_colon, "week 01,03 00:00-24:00");
+    free(weeks_then_colon);
+}
+
+/* A rewritten form that cannot be read: the position and the quote name what was typed. */
+TEST(hand_typed_errors)
+{
+    static const struct {
+        const char *expr, *message;
+    } cases[] = {
+        {"Öffnungszeiten: weekend foo", "position 25 : heure attendue (HH:MM), trouvé « foo »"},
+        {"Mo-Fr 10:00-12:00 weekend", "position 19 : « ; » attendu avant une nouvelle règle, "
+                                      "trouvé « weekend »"},
+        {"„testing“ 25:00-26:00", "position 11 : heure invalide (25:00)"},
+        {"Mo 12°°-14:00 «oops", "position 15 : « ; » ou fin du texte attendu, trouvé « « »"},
+        /* The nth-weekday message quotes the rank as typed. */
+        {"Mo-Fr[2] 10:00-12:00", "position 6 : rang dans le mois sur une plage de jours : écrivez "
+                                 "« Fr[2] » pour un seul jour"},
+        {"Sa-Su[-1]", "position 6 : rang dans le mois sur une plage de jours : écrivez « Su[-1] » "
+                      "pour un seul jour"},
+        {"We,Fr PH, Sa 10:00-12:00",
+         "position 7 : jours fériés ou vacances après les jours de semaine qu'ils filtrent, "
+         "dans une liste : écrivez-les d'abord (« PH Mo-Fr »)"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        hours_error err;
+        hours_schedule *s = hours_parse(cases[i].expr, &err);
+        CHECK(s == NULL);
+        hours_free(s);
+        if (!s) CHECK_STR(err.message, cases[i].message);
+    }
+}
+
 /* School holidays: the département's calendar; beyond it, "à confirmer". */
 TEST(school_holidays)
 {
@@ -1268,6 +1398,8 @@ int main(void)
     RUN(easter_and_holidays);
     RUN(normalise);
     RUN(tolerated);
+    RUN(hand_typed_forms);
+    RUN(hand_typed_errors);
     RUN(school_holidays);
     RUN(errors);
     RUN(shared_data);
