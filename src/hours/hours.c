@@ -18,7 +18,9 @@
 #include "hours/hours.h"
 #include "hours/school_holidays_data.h"
 #include "core/i18n.h"
+#include "hours/sun.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,13 @@ typedef struct time_range {
     int start, end;
     bool open_end;
     bool joined;
+    /* A time given by the Sun ("sunrise", "(sunset-00:30)"): the event + 1
+     * (sun.h), 0 for a fixed time, and its offset in minutes. start and end
+     * then hold opening_hours.js's time without a position (sunrise 06:00)
+     * plus the offset: it decides there, once, whether the range wraps past
+     * midnight; each day's times come from the place's position. */
+    uint8_t start_sun, end_sun;
+    int16_t start_offset, end_offset;
 } time_range;
 
 typedef struct rule {
@@ -537,8 +546,10 @@ static bool is_and_word(const token *t)
  * A number that begins a time, hand-typed forms included: "9:00", "9h",
  * "10.00", "10am", and a bare hour in a range ("10-12", "10 à 12").
  */
+static bool starts_sun_time(const parser *p, const token *t);
 static bool starts_loose_time(const parser *p, const token *t)
 {
+    if (starts_sun_time(p, t)) return true;
     if (t->kind != T_NUM || t->digits > 2) return false;
     token n = lex(p->src, t->end);
     if (n.kind == T_COLON || n.kind == T_DASH || word_is(&n, "h") || word_is(&n, "am") ||
@@ -667,11 +678,23 @@ static int open_end_guess(int start)
     return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
 }
 
-/* Append a range to the rule's times; false (error recorded) when the list is full. */
-static bool add_time(parser *p, rule *r, time_range t)
+/*
+ * Append a range to the rule's times; false (error recorded) when the list
+ * is full, or when a range with a time given by the Sun would cross
+ * midnight (at: where it is written): opening_hours.js ends the part after
+ * midnight at the time of one day or the other, depending on what else the
+ * expression says.
+ */
+static bool add_time(parser *p, rule *r, time_range t, size_t at)
 {
     if (r->time_count == MAX_ITEMS) {
         fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        return false;
+    }
+    if ((t.start_sun || t.end_sun) && t.end > MINUTES_PER_DAY) {
+        fail_at(p, at,
+                "plage qui passe minuit avec une heure du soleil non prise en charge : "
+                "arrêtez-la à minuit (« sunset-24:00 »)");
         return false;
     }
     r->times[r->time_count++] = t;
@@ -705,6 +728,81 @@ static bool parse_open_end_mark(parser *p)
     return true;
 }
 
+/* "sunrise", "dusk", or "(" before one of them: a time given by the Sun. */
+static bool starts_sun_time(const parser *p, const token *t)
+{
+    if (t->kind == T_OTHER && p->src[t->pos] == '(') {
+        token n = lex(p->src, t->end);
+        return n.kind == T_WORD && sun_event_from_word(n.word) >= 0;
+    }
+    return t->kind == T_WORD && sun_event_from_word(t->word) >= 0;
+}
+
+/* Largest offset from a sun time, "(sunset+02:00)": beyond, the time could
+ * leave its day, which opening_hours.js reads in ways of its own. */
+#define SUN_MAX_OFFSET 120
+
+/*
+ * "sunrise" or "(sunset-00:30)" at the current token: *sun is the event + 1,
+ * *offset the minutes added. Returns opening_hours.js's minute without a
+ * position plus the offset (see time_range), or -1 (error recorded).
+ */
+static int parse_sun_time(parser *p, uint8_t *sun, int16_t *offset)
+{
+    bool bracket = p->tok.kind == T_OTHER && p->src[p->tok.pos] == '(';
+    if (bracket) advance(p);
+    int event = sun_event_from_word(p->tok.word);
+    *sun = (uint8_t)(event + 1);
+    *offset = 0;
+    advance(p);
+    if (!bracket) return sun_event_default_minute((sun_event)event);
+    if (p->tok.kind != T_PLUS && !(p->tok.kind == T_DASH && p->src[p->tok.pos] == '-')) {
+        fail_expected(p, "« + » ou « - » puis un décalage (HH:MM) attendus");
+        return -1;
+    }
+    int sign = p->tok.kind == T_PLUS ? 1 : -1;
+    advance(p);
+    size_t at = p->tok.pos;
+    token hours = p->tok, colon = peek(p);
+    if (hours.kind != T_NUM || hours.digits != 2 || colon.kind != T_COLON) {
+        fail_expected(p, "décalage attendu (HH:MM)");
+        return -1;
+    }
+    advance(p);
+    advance(p);
+    if (p->tok.kind != T_NUM || p->tok.digits != 2 || p->tok.value > 59) {
+        fail_expected(p, "minutes du décalage attendues (HH:MM)");
+        return -1;
+    }
+    int minutes = hours.value * 60 + p->tok.value;
+    advance(p);
+    if (minutes > SUN_MAX_OFFSET) {
+        fail_at(p, at, "décalage de plus de 2 heures par rapport au soleil non pris en charge");
+        return -1;
+    }
+    if (!(p->tok.kind == T_OTHER && p->src[p->tok.pos] == ')')) {
+        fail_expected(p, "« ) » attendu après le décalage");
+        return -1;
+    }
+    advance(p);
+    *offset = (int16_t)(sign * minutes);
+    return sun_event_default_minute((sun_event)event) + *offset;
+}
+
+/* Least time between a start and an end given by the Sun (other than the
+ * same event), as written without a position: nearer, the end can come
+ * before the start in some season, and opening_hours.js then runs the range
+ * into the next day in ways of its own. */
+#define SUN_MIN_GAP 240
+
+/* A time of a range: fixed ("09:00", "9h") or given by the Sun. */
+static int parse_range_time(parser *p, int max_hours, uint8_t *sun, int16_t *offset)
+{
+    *sun = 0;
+    *offset = 0;
+    return starts_sun_time(p, &p->tok) ? parse_sun_time(p, sun, offset) : parse_time(p, max_hours);
+}
+
 /*
  * "09:00-12:00"; an end not after the start means the next day (20:00-02:00).
  * Open ends: "17:00+" and "17:00-late" (unknown from 17:00), "10:00-12:00+"
@@ -713,14 +811,19 @@ static bool parse_open_end_mark(parser *p)
 static bool parse_time_range(parser *p, rule *r)
 {
     size_t at = p->tok.pos;
-    int start = parse_time(p, 24);
+    uint8_t start_sun, end_sun;
+    int16_t start_offset, end_offset;
+    int start = parse_range_time(p, 24, &start_sun, &start_offset);
     if (start < 0) return false;
     if (start >= MINUTES_PER_DAY) {
         fail_at(p, at, "heure de début invalide (24:00 ne peut être qu'une fin)");
         return false;
     }
     if (parse_open_end_mark(p))
-        return add_time(p, r, (time_range){start, open_end_guess(start), true, false});
+        return add_time(
+            p, r,
+            (time_range){start, open_end_guess(start), true, false, start_sun, 0, start_offset, 0},
+            at);
     if (is_range_word(&p->tok)) {
         p->tolerated = true;
     } else if (p->tok.kind != T_DASH) {
@@ -730,7 +833,7 @@ static bool parse_time_range(parser *p, rule *r)
     advance(p);
     bool bare_start = p->bare_hour;
     size_t end_at = p->tok.pos;
-    int end = parse_time(p, 48);
+    int end = parse_range_time(p, 48, &end_sun, &end_offset);
     if (end < 0) return false;
     if (end == start && bare_start && p->bare_hour) {
         /* opening_hours.js reads "16-16" as nothing at all, "16:00-16:00" as 24 hours */
@@ -739,13 +842,24 @@ static bool parse_time_range(parser *p, rule *r)
                 start / 60, start / 60, start / 60, start / 60);
         return false;
     }
-    if (end <= start) end += MINUTES_PER_DAY;
+    if (end_sun && end >= start && end - start < SUN_MIN_GAP && start_sun != end_sun) {
+        fail_at(p, end_at,
+                "plage de moins de 4 heures jusqu'à une heure du soleil non prise en charge "
+                "(selon la saison, la fin peut venir avant le début)");
+        return false;
+    }
+    /* as opening_hours.js: equal times wrap only when both are fixed */
+    if (end < start || (end == start && !start_sun && !end_sun)) end += MINUTES_PER_DAY;
     (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
     if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
         fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
     }
-    if (!add_time(p, r, (time_range){start, end, false, false})) return false;
+    if (!add_time(
+            p, r,
+            (time_range){start, end, false, false, start_sun, end_sun, start_offset, end_offset},
+            at))
+        return false;
     size_t mark = p->tok.pos;
     if (p->tok.kind != T_PLUS) return true;
     advance(p);
@@ -754,7 +868,7 @@ static bool parse_time_range(parser *p, rule *r)
         fail_at(p, mark, "fin ouverte au-delà du lendemain");
         return false;
     }
-    return add_time(p, r, (time_range){end, guess, true, true});
+    return add_time(p, r, (time_range){end, guess, true, true, end_sun, 0, end_offset, 0}, end_at);
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
@@ -772,6 +886,13 @@ static bool cut_open_ends(parser *p, rule *r, size_t at)
         if (!t->open_end) continue;
         for (int j = i + 1; j < r->time_count; j++) {
             const time_range *later = &r->times[j];
+            if (t->start_sun || later->start_sun || later->end_sun) {
+                /* where one ends the other depends on the day */
+                fail_at(p, at,
+                        "une fin ouverte suivie d'une autre plage, avec une heure du soleil, "
+                        "n'est pas prise en charge");
+                return false;
+            }
             if (later->start > t->start && later->start < t->end) {
                 t->end = later->start;
             } else if (later->start <= t->start && later->end > t->start) {
@@ -1423,10 +1544,12 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             if (p->tok.kind == T_COLON && starts_time(p, &after, after.end))
                 advance(p); /* "Mo-Fr: 09:00-12:00" */
             kind = K_WEEKDAYS;
-        } else if (!(seen & K_TIMES) && (p->tok.kind == T_NUM || word_is(&p->tok, "de")) &&
+        } else if (!(seen & K_TIMES) &&
+                   (p->tok.kind == T_NUM || word_is(&p->tok, "de") ||
+                    starts_sun_time(p, &p->tok)) &&
                    !is_year(&p->tok)) {
             skip_de(p); /* "de 9h à 12h" */
-            if (p->tok.kind != T_NUM || is_year(&p->tok)) break;
+            if ((p->tok.kind != T_NUM && !starts_sun_time(p, &p->tok)) || is_year(&p->tok)) break;
             if (!parse_times(p, r)) return false;
             kind = K_TIMES;
         } else if (!(seen & K_STATE) && p->tok.kind == T_WORD &&
@@ -1675,6 +1798,18 @@ static void put_time(buf *b, int minutes)
     buf_printf(b, "%02d:%02d", minutes / 60, minutes % 60);
 }
 
+/* "sunrise", "(sunset-00:30)" */
+static void put_sun_time(buf *b, int sun, int offset)
+{
+    const char *word = sun_event_word((sun_event)(sun - 1));
+    if (offset == 0) {
+        buf_puts(b, word);
+        return;
+    }
+    int size = offset < 0 ? -offset : offset;
+    buf_printf(b, "(%s%c%02d:%02d)", word, offset < 0 ? '-' : '+', size / 60, size % 60);
+}
+
 /* A space between the parts of a rule, not before the first. */
 static void separate(buf *b, size_t rule_start)
 {
@@ -1790,12 +1925,19 @@ static void put_rule(buf *b, const rule *r, bool state_before_time)
             separate(b, start);
         else
             buf_putc(b, ',');
-        put_time(b, t->start);
+        if (t->start_sun)
+            put_sun_time(b, t->start_sun, t->start_offset);
+        else
+            put_time(b, t->start);
         if (t->open_end) {
             buf_putc(b, '+');
             continue;
         }
         buf_putc(b, '-');
+        if (t->end_sun) {
+            put_sun_time(b, t->end_sun, t->end_offset);
+            continue;
+        }
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
         int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
                       ? t->end - MINUTES_PER_DAY
@@ -1941,6 +2083,16 @@ int hours_context_init(hours_context *ctx, const char *departement, const char *
     }
     ctx->zone = tz_zone_get(zone_name ? zone_name : hours_zone_for_departement(departement));
     return ctx->zone ? 0 : -1;
+}
+
+void hours_context_set_position(hours_context *ctx, double latitude, double longitude)
+{
+    ctx->has_position = false;
+    if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) return;
+    if (latitude == 0 && longitude == 0) return;
+    ctx->has_position = true;
+    ctx->latitude = latitude;
+    ctx->longitude = longitude;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2109,6 +2261,15 @@ typedef struct day_plan {
     bool unsure_any;
     const char *holiday_today, *holiday_yesterday; /* names, or NULL */
     const char *comment; /* of the last non-wrapped rule applying to the day */
+    /* Minutes where a time given by the Sun starts or ends a range (for the
+     * words of hours_day); extra ones are dropped, the times stay right. */
+    struct sun_mark {
+        int minute;
+        bool end, unplaced;
+        uint8_t sun;
+        int16_t offset;
+    } sun_marks[8];
+    int sun_mark_count;
 } day_plan;
 
 /* The holiday that makes minute m unknown, or NULL. */
@@ -2164,16 +2325,73 @@ static void read_for_people(const hours_schedule *s, const day_facts *today,
     }
 }
 
-/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
-static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
+/* Set minutes [from, to) to state for the rule (a fallback fills only closed minutes). */
+static void apply_state(day_plan *plan, const rule *r, int source, int from, int to, int state,
+                        bool open_end)
 {
-    int state = open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state;
     for (int m = from; m < to; m++) {
         if (r->kind == RULE_FALLBACK && plan->state[m] != STATE_CLOSED) continue;
         plan->state[m] = (uint8_t)state;
         plan->source[m] = (int16_t)source;
         plan->open_end[m] = open_end && state == STATE_UNKNOWN;
     }
+}
+
+/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
+static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
+{
+    apply_state(plan, r, source, from, to,
+                open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state, open_end);
+}
+
+static void mark_sun(day_plan *plan, int minute, bool end, uint8_t sun, int16_t offset,
+                     bool unplaced)
+{
+    if (!sun || plan->sun_mark_count == (int)ARRAY_LEN(plan->sun_marks)) return;
+    plan->sun_marks[plan->sun_mark_count++] = (struct sun_mark){minute, end, unplaced, sun, offset};
+}
+
+/* The minute of local day `days` of a time given by the Sun, with its
+   offset; INT_MIN when the place has no position or the Sun does not reach
+   that altitude that day. */
+static int sun_minute(const hours_context *ctx, int64_t days, uint8_t sun, int16_t offset)
+{
+    if (!ctx->has_position) return INT_MIN;
+    int m = sun_event_minute(ctx->zone, ctx->latitude, ctx->longitude, days, (sun_event)(sun - 1));
+    return m < 0 ? INT_MIN : m + offset;
+}
+
+/*
+ * A time range with a time given by the Sun, on local day `days`, as
+ * opening_hours.js evaluates it: that day's times; an end given by the Sun
+ * that comes before the start means the end of the day ("sunset-sunrise"
+ * is refused, but "(sunrise+12:00)-sunset" in winter is such a range),
+ * while a fixed end before a start given by the Sun leaves the day empty
+ * ("sunrise-08:00" in winter). Nothing spills past midnight (the parser
+ * refuses ranges that would). Without a position the range's time is
+ * unknown, over opening_hours.js's guessed times.
+ */
+static void apply_sun_range(day_plan *plan, const hours_context *ctx, const rule *r, int source,
+                            const time_range *tr, int64_t days)
+{
+    int from = tr->start_sun ? sun_minute(ctx, days, tr->start_sun, tr->start_offset) : tr->start;
+    int to = tr->end_sun ? sun_minute(ctx, days, tr->end_sun, tr->end_offset) : tr->end;
+    /* An end given by the Sun before the start (only far north: the parser
+     * keeps such times apart) is read by opening_hours.js as running into the
+     * next day in a way of its own: unknown. */
+    bool unplaced = from == INT_MIN || to == INT_MIN || (tr->end_sun && to <= from);
+    if (unplaced) {
+        from = tr->start;
+        to = tr->end;
+        apply_state(plan, r, source, from, to,
+                    r->state == STATE_CLOSED ? STATE_CLOSED : STATE_UNKNOWN, false);
+    } else {
+        if (from < 0) from = 0;
+        if (to > MINUTES_PER_DAY) to = MINUTES_PER_DAY;
+        if (from < to) apply(plan, r, source, from, to, tr->open_end);
+    }
+    mark_sun(plan, from, false, tr->start_sun, tr->start_offset, unplaced);
+    mark_sun(plan, to, true, tr->end_sun, tr->end_offset, unplaced);
 }
 
 /*
@@ -2211,6 +2429,7 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
     for (int m = 0; m < MINUTES_PER_DAY; m++)
         plan->source[m] = -1;
     plan->comment = NULL;
+    plan->sun_mark_count = 0;
     for (int k = 0; k < count; k++) {
         const rule *r = &s->rules[entries[k] / 2];
         bool wrapped = entries[k] % 2;
@@ -2221,7 +2440,9 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         }
         for (int t = 0; t < r->time_count; t++) {
             const time_range *tr = &r->times[t];
-            if (!wrapped && tr->start < MINUTES_PER_DAY)
+            if (tr->start_sun || tr->end_sun) {
+                if (!wrapped) apply_sun_range(plan, ctx, r, entries[k], tr, days);
+            } else if (!wrapped && tr->start < MINUTES_PER_DAY)
                 apply(plan, r, entries[k], tr->start,
                       tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY, tr->open_end);
             else if (wrapped && tr->end > MINUTES_PER_DAY)
@@ -2477,6 +2698,24 @@ void hours_week_facts(const hours_schedule *s, const hours_context *ctx, int64_t
 /* Days, predicates                                                    */
 /* ------------------------------------------------------------------ */
 
+/* The Sun's words for a range's start or end at minute m of a plan, if any. */
+static void label_sun(const day_plan *plan, int m, bool end, hours_day_range *range)
+{
+    for (int i = 0; i < plan->sun_mark_count; i++) {
+        const struct sun_mark *mark = &plan->sun_marks[i];
+        if (mark->minute != m || mark->end != end) continue;
+        if (end) {
+            range->end_sun = mark->sun;
+            range->end_offset = mark->offset;
+        } else {
+            range->start_sun = mark->sun;
+            range->start_offset = mark->offset;
+        }
+        range->sun_unplaced |= mark->unplaced;
+        return;
+    }
+}
+
 void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int month, int day,
                hours_day_info *out)
 {
@@ -2521,8 +2760,17 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             out->truncated = true;
             break;
         }
-        out->ranges[out->range_count++] =
-            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday, open_end};
+        hours_day_range *range = &out->ranges[out->range_count++];
+        *range = (hours_day_range){.start = m,
+                                   .end = end,
+                                   .unknown = state == STATE_UNKNOWN,
+                                   .holiday = holiday,
+                                   .open_end = open_end};
+        label_sun(&today, m, false, range);
+        if (end > MINUTES_PER_DAY)
+            label_sun(&tomorrow, end - MINUTES_PER_DAY, true, range);
+        else
+            label_sun(&today, end, true, range);
         out->holiday_unconfirmed |= holiday;
         m = e;
     }
@@ -2577,12 +2825,81 @@ void hours_format_clock_fr(buf *out, int minutes)
         buf_printf(out, _("%d h"), minutes / 60);
 }
 
+/* The Sun's events in the words of a range (sun.h order: dawn, sunrise, sunset, dusk). */
+static const char *const sun_from_fr[SUN_EVENT_COUNT] = {
+    N_("de l'aube"), N_("du lever du soleil"), N_("du coucher du soleil"), N_("du crépuscule")};
+static const char *const sun_to_fr[SUN_EVENT_COUNT] = {
+    N_("à l'aube"), N_("au lever du soleil"), N_("au coucher du soleil"), N_("au crépuscule")};
+static const char *const sun_after_fr[SUN_EVENT_COUNT] = {
+    N_("à partir de l'aube"), N_("à partir du lever du soleil"),
+    N_("à partir du coucher du soleil"), N_("à partir du crépuscule")};
+static const char *const sun_name_fr[SUN_EVENT_COUNT] = {N_("aube"), N_("lever du soleil"),
+                                                         N_("coucher du soleil"), N_("crépuscule")};
+
+/* " + 1 h", " − 30 min": an offset from a sun time. */
+static void put_sun_offset_fr(buf *out, int offset)
+{
+    int size = offset < 0 ? -offset : offset;
+    buf_puts(out, offset < 0 ? NBSP "− " : NBSP "+ ");
+    if (size < 60) /* TRANSLATORS: a duration in minutes, "30 min" (no-break space). */
+        buf_printf(out, _("%d min"), size);
+    else
+        hours_format_clock_fr(out, size);
+}
+
+/*
+ * One end of a range given by the Sun, or a fixed time beside one:
+ * "du lever du soleil (8 h 12)", "de 10 h", "de 9 h 12 (lever du soleil
+ * + 1 h)"; without a position, no time ("du lever du soleil + 1 h"). phrases:
+ * sun_from_fr, sun_to_fr or sun_after_fr.
+ */
+static void put_sun_end_fr(buf *out, const hours_day_range *r, bool end,
+                           const char *const phrases[SUN_EVENT_COUNT])
+{
+    int sun = end ? r->end_sun : r->start_sun, offset = end ? r->end_offset : r->start_offset;
+    int minutes = end ? (r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end) : r->start;
+    buf clock = {0};
+    hours_format_clock_fr(&clock, minutes);
+    if (!sun) {
+        /* TRANSLATORS: "de 10 h" and "à 18 h" beside a sun time ("de 10 h au coucher du soleil") */
+        buf_printf(out,
+                   end                       ? _("à %s")
+                   : phrases == sun_after_fr ? _("à partir de %s")
+                                             : _("de %s"),
+                   clock.data);
+    } else if (offset == 0 || r->sun_unplaced) {
+        buf_puts(out, gettext(phrases[sun - 1]));
+        if (offset) put_sun_offset_fr(out, offset);
+        if (!r->sun_unplaced) buf_printf(out, " (%s)", clock.data);
+    } else {
+        buf_printf(out,
+                   end                       ? _("à %s")
+                   : phrases == sun_after_fr ? _("à partir de %s")
+                                             : _("de %s"),
+                   clock.data);
+        buf_printf(out, " (%s", gettext(sun_name_fr[sun - 1]));
+        put_sun_offset_fr(out, offset);
+        buf_putc(out, ')');
+    }
+    buf_free(&clock);
+}
+
 /* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
 static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
 {
     for (int i = 0; i < day->range_count; i++) {
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
+        if (r->start_sun ||
+            r->end_sun) { /* "du lever du soleil (8 h 12) au coucher du soleil (17 h 03)" */
+            put_sun_end_fr(out, r, false, r->open_end ? sun_after_fr : sun_from_fr);
+            if (!r->open_end) {
+                buf_putc(out, ' ');
+                put_sun_end_fr(out, r, true, sun_to_fr);
+            }
+            if (confirm && r->unknown && !r->open_end) buf_puts(out, _(" (à confirmer)"));
+            continue;
+        }
         if (r->open_end) { /* the end is a guess: never print it */
             buf_puts(out, _("à partir de "));
             hours_format_clock_fr(out, r->start);
