@@ -52,6 +52,10 @@ typedef struct date_point {
     int year, month, day;
     bool easter;
     int offset;
+    /* "Jan Su[2]", "Dec Su[-1] +4 days" (a range's start or end): the nth
+     * weekday of the month (weekday 1 = Monday … 7 = Sunday, nth 1-5 or -1 to
+     * -5), moved by offset days; weekday 0 otherwise. */
+    int weekday, nth;
 } date_point;
 
 typedef struct date_range {
@@ -1329,11 +1333,41 @@ static bool parse_easter(parser *p, date_point *d)
     return true;
 }
 
-/* [YYYY] Mon [DD], or easter [±N days] */
-static bool parse_date_point(parser *p, date_point *d)
+/*
+ * "Su[2]", "Su[-1] +4 days" after a month, at the current weekday: a day of a
+ * date range given by its weekday. The offset is at most 6 days, as in
+ * opening_hours.js.
+ */
+static bool parse_weekday_point(parser *p, date_point *d)
+{
+    d->weekday = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word) + 1;
+    if (strcmp(p->tok.word, weekday_words[d->weekday - 1].word) != 0) p->tolerated = true;
+    advance(p); /* the weekday */
+    advance(p); /* "[" */
+    if ((d->nth = parse_nth_number(p)) == 0) return false;
+    if (p->tok.kind != T_OTHER || p->src[p->tok.pos] != ']') {
+        fail_expected(p, "« ] » attendu");
+        return false;
+    }
+    advance(p);
+    size_t at;
+    if (!parse_day_offset(p, &d->offset, &at)) return false;
+    if (d->offset < -6 || d->offset > 6) {
+        fail_at(p, at, "décalage d'un jour de semaine du mois de 6 jours au plus");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * [YYYY] Mon [DD], or easter [±N days]; as a range's end (end) or before
+ * "-", also Mon We[n] [±N days].
+ */
+static bool parse_date_point(parser *p, date_point *d, bool end)
 {
     d->year = 0;
     d->easter = false;
+    d->weekday = 0;
     if (is_easter(&p->tok)) return parse_easter(p, d);
     if (is_year(&p->tok)) {
         if ((d->year = parse_year_number(p)) < 0) return false;
@@ -1352,6 +1386,20 @@ static bool parse_date_point(parser *p, date_point *d)
     if (strcmp(p->tok.word, month_words[d->month - 1].word) != 0)
         p->tolerated = true; /* "janvier", "enero": written back "Jan" */
     advance(p);
+    token bracket = peek(p);
+    if (is_weekday(&p->tok) && bracket.kind == T_LBRACKET) {
+        /* "Jan Su[2]-…" starts a range; "Jan Su[2]" alone is January's second Sundays */
+        parser look = *p;
+        bool ok = parse_weekday_point(&look, d);
+        if (end || (ok && look.tok.kind == T_DASH)) {
+            *p = look;
+            return ok;
+        }
+        d->weekday = 0;
+        d->day = 0;
+        d->offset = 0;
+        return true;
+    }
     return parse_optional_day(p, d);
 }
 
@@ -1374,7 +1422,7 @@ static bool parse_dates(parser *p, rule *r)
                 return false;
             }
             p->tolerated = true; /* written back "Dec 24,Dec 25" */
-        } else if (!parse_date_point(p, &d->from)) {
+        } else if (!parse_date_point(p, &d->from, false)) {
             return false;
         }
         d->to = d->from;
@@ -1415,17 +1463,15 @@ static bool parse_dates(parser *p, rule *r)
                     return false;
             } else {
                 size_t at = p->tok.pos;
-                if (!parse_date_point(p, &d->to)) return false;
-                token bracket = peek(p);
-                if (d->from.day && d->to.day == 0 && is_weekday(&p->tok) &&
-                    bracket.kind == T_LBRACKET) {
-                    /* "Dec 20-Dec Su[-1]": a day given by its weekday ends the range */
-                    fail_at(
-                        p, p->tok.pos,
-                        "fin de plage donnée par un jour de semaine (« %s %s[…] ») non "
-                        "prise en charge : indiquez la date",
-                        month_osm[d->to.month - 1],
-                        weekday_osm[lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word)]);
+                /* "Apr-Oct Su[2]" is April to October, their second Sundays */
+                if (!parse_date_point(p, &d->to, d->from.day || d->from.weekday)) return false;
+                if ((d->from.weekday || d->to.weekday) &&
+                    (d->from.year || d->to.year || d->from.easter || d->to.easter ||
+                     (!d->from.weekday && !d->from.day) || (!d->to.weekday && !d->to.day))) {
+                    /* "Jan Su[2]-Jan 15": opening_hours.js reads only days, without a year */
+                    fail_at(p, at,
+                            "plage donnée par un jour de semaine du mois : l'autre bout doit "
+                            "être un jour sans année (« Jan Su[2]-Jan 15 »)");
                     return false;
                 }
                 if (d->to.year && !d->from.year) {
@@ -1752,6 +1798,11 @@ bool hours_uses_public_holidays(const hours_schedule *schedule)
 
 static void put_date_point(buf *b, const date_point *d, int year)
 {
+    if (d->weekday) { /* "Dec Su[-1] +4 days" */
+        buf_printf(b, "%s %s[%d]", month_osm[d->month - 1], weekday_osm[d->weekday - 1], d->nth);
+        put_day_offset(b, d->offset);
+        return;
+    }
     if (d->easter) {
         buf_puts(b, "easter");
         put_day_offset(b, d->offset);
@@ -1770,6 +1821,11 @@ static void put_date_point(buf *b, const date_point *d, int year)
 static void put_date_range(buf *b, const date_range *d)
 {
     put_date_point(b, &d->from, d->from.year);
+    if (d->from.weekday || d->to.weekday) {
+        buf_putc(b, '-');
+        put_date_point(b, &d->to, 0);
+        return;
+    }
     int to_year = d->to.year;
     if (d->from.year && !to_year && (d->from.day || d->to.day)) {
         int from_key = d->from.month * 100 + (d->from.day ? d->from.day : 1);
@@ -2157,8 +2213,29 @@ static int date_key(const date_point *d, int year, bool end)
     return month * 100 + day;
 }
 
+/*
+ * The day number of a date point in a year, as opening_hours.js computes it
+ * for a range with a weekday of the month: the nth weekday counted from the
+ * month's first day (or, from the end, from the next month's first day),
+ * moved by the offset; it may fall in another month or year.
+ */
+static int64_t point_day(const date_point *d, int year)
+{
+    if (!d->weekday) return tz_days_from_civil(year, d->month, d->day);
+    int64_t first = d->nth > 0 ? tz_days_from_civil(year, d->month, 1)
+                               : tz_days_from_civil(year + d->month / 12, d->month % 12 + 1, 1);
+    int64_t day = first + ((d->weekday - 1) - tz_weekday(first) + 7) % 7;
+    return day + (int64_t)(d->nth > 0 ? d->nth - 1 : d->nth) * 7 + d->offset;
+}
+
 static bool date_matches(const date_range *r, const day_facts *f)
 {
+    if (r->from.weekday || r->to.weekday) { /* each year, with that year's dates */
+        int64_t from = point_day(&r->from, f->year), to = point_day(&r->to, f->year) + 1;
+        if (to < from) /* outside the days between them, as opening_hours.js reads it */
+            return !(f->days >= to && f->days < from);
+        return f->days >= from && f->days < to;
+    }
     bool single = r->from.easter && r->to.easter && r->from.offset == r->to.offset;
     if (single) {
         int month, day;
@@ -2290,7 +2367,9 @@ static bool rule_covers_holidays(const rule *r)
 {
     if (r->always) return true;
     for (int i = 0; i < r->date_count; i++)
-        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter) return true;
+        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter ||
+            r->dates[i].from.weekday || r->dates[i].to.weekday)
+            return true;
     return false;
 }
 

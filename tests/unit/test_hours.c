@@ -286,6 +286,13 @@ static const struct {
      "2026-12-24T09:00/12:00\n2026-12-25T09:00/12:00\n2026-12-26T09:00/12:00\n"
      "2026-12-27T09:00/12:00"},
     {"samedi 9h-12h", "", "2026-12-21", "2026-12-26T09:00/12:00"},
+    /* A date range bounded by a weekday of the month, with that year's dates (as
+     * opening_hours.js): last Sunday of December 2027 is the 26th, +4 days the 30th;
+     * the second Sunday of January 2027 is the 10th. */
+    {"Dec 20-Dec Su[-1] +4 days 10:00-12:00", "", "2027-12-27",
+     "2027-12-27T10:00/12:00\n2027-12-28T10:00/12:00\n2027-12-29T10:00/12:00\n"
+     "2027-12-30T10:00/12:00"},
+    {"Jan Su[2]-Jan 15 10:00-12:00", "", "2027-01-04", "2027-01-10T10:00/12:00"},
     /* Overlapping ranges of one rule merge. */
     {"Mo 09:00-15:00,14:00-19:00", "", "2026-12-21", "2026-12-21T09:00/19:00"},
     /* La Réunion: 20 December (a Sunday in 2026) is a holiday there, not in metropolitan France. */
@@ -605,6 +612,9 @@ static const struct {
     {"Dec 24-26: 10:00-12:00", "Dec 24-Dec 26 10:00-12:00"},
     {"2026 Dec 24-2026 Dec 24 off", "2026 Dec 24 off"},
     {"sunrise-sunset", "sunrise-sunset"},
+    {"Jan Su[2]-Jan 15", "Jan Su[2]-Jan 15"},
+    {"Mar Su[-1]-Oct Su[-1] -1 day open", "Mar Su[-1]-Oct Su[-1] -1 day"},
+    {"Apr-Oct Su[2] 14:00-18:00", "Apr-Oct Su[2] 14:00-18:00"},
     {"Mo-Fr (sunrise+01:02)-(sunset-00:30)", "Mo-Fr (sunrise+01:02)-(sunset-00:30)"},
     {"(dawn+00:00)-(dusk-00:00)", "dawn-dusk"},
     {"10:00-sunset; Su sunrise-12:00", "10:00-sunset; Su sunrise-12:00"},
@@ -687,8 +697,9 @@ static const struct {
     {"easter 2026", "position 12 : année avec « easter » non prise en charge : écrivez « easter » "
                     "seul, chaque année"},
     {"PH +2 days", "position 5 : décalage des jours fériés d'un jour au plus (« PH +1 day »)"},
-    {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
-                                  "(« Dec Su[…] ») non prise en charge : indiquez la date"},
+    {"2026 Dec 20-Dec Su[-1]", "position 13 : plage donnée par un jour de semaine du mois : "
+                               "l'autre bout doit être un jour sans année (« Jan Su[2]-Jan 15 »)"},
+    {"Jan Su[1] +7 days-Jan 20", "position 12 : décalage de 7 jours : 6 au plus"},
     {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
     {"Mo-Fr 09:00-12:00, &", "position 20 : jour ou date attendu après « , », trouvé « & »"},
     {"Mo 13pm-14:00", "position 4 : heure invalide avec pm (13)"},
