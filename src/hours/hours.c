@@ -1742,14 +1742,16 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         }
         count++;
         if (rule_is_empty(r)) {
-            if (kind != RULE_NORMAL || p.tok.kind != T_END) {
-                p.tok.pos = at;
-                fail_expected(&p, kind == RULE_FALLBACK
-                                      ? "règle attendue après « || »"
-                                      : "règle vide : jour, date ou heure attendu");
+            /* ";;", a leading ";", a trailing ";" or "||": opening_hours.js drops
+             * the empty rule, and the rule after it is of the kind of the
+             * separator just before it; a fallback needs a rule before it. */
+            if (p.tok.kind == T_OROR) {
+                fail_at(&p, at, "règle vide avant « || » : écrivez la règle qui précède le repli");
+                count--;
                 break;
             }
-            count--; /* a trailing ";" */
+            count--;
+            if (p.tok.kind != T_END) p.tolerated = true; /* written back without it */
         }
         if (p.tok.kind == T_END) break;
         kind = p.tok.kind == T_SEMI   ? RULE_NORMAL
