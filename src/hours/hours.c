@@ -1215,7 +1215,11 @@ static bool parse_weeks(parser *p, rule *r)
         }
         if (p->tok.kind != T_COMMA) return true;
         token next = peek(p);
-        if (next.kind != T_NUM || starts_time(p, &next, next.end)) return true;
+        /* "week 01,03: 00:00-24:00": a week then the selectors' colon, not the time 03:00 */
+        token colon = lex(p->src, next.end), after = lex(p->src, colon.end);
+        bool then_colon = colon.kind == T_COLON &&
+                          (starts_time(p, &after, after.end) || after.kind != T_NUM);
+        if (next.kind != T_NUM || (starts_time(p, &next, next.end) && !then_colon)) return true;
         advance(p);
     }
 }

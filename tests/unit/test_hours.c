@@ -613,6 +613,7 @@ static const struct {
     {"2026 Dec 24-2026 Dec 24 off", "2026 Dec 24 off"},
     {"sunrise-sunset", "sunrise-sunset"},
     {"Jan Su[2]-Jan 15", "Jan Su[2]-Jan 15"},
+    {"week 01,03: 00:00-24:00", "week 01,03 00:00-24:00"},
     /* Empty rules are dropped, as opening_hours.js drops them. */
     {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00", "Mo-Fr 09:00-12:00; Sa 10:00-12:00"},
     {";; Sa 10:00-12:00", "Sa 10:00-12:00"},
