@@ -1217,8 +1217,8 @@ static bool parse_weeks(parser *p, rule *r)
         token next = peek(p);
         /* "week 01,03: 00:00-24:00": a week then the selectors' colon, not the time 03:00 */
         token colon = lex(p->src, next.end), after = lex(p->src, colon.end);
-        bool then_colon = colon.kind == T_COLON &&
-                          (starts_time(p, &after, after.end) || after.kind != T_NUM);
+        bool then_colon =
+            colon.kind == T_COLON && (starts_time(p, &after, after.end) || after.kind != T_NUM);
         if (next.kind != T_NUM || (starts_time(p, &next, next.end) && !then_colon)) return true;
         advance(p);
     }
