@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ready) {
         if (hours_context_init(&CTX[0], "73", NULL) != 0) abort();
         if (hours_context_init(&CTX[1], "974", NULL) != 0) abort();
+        hours_context_set_position(&CTX[1], -20.8789, 55.4481); /* sun times: one with a position */
         ready = 1;
     }
     if (size > HOURS_MAX_EXPR + 16) return 0;

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -299,6 +300,11 @@ void db_bind_null(sqlite3_stmt *s, const char *name)
 const char *db_col_text(sqlite3_stmt *s, int col)
 {
     return (const char *)sqlite3_column_text(s, col);
+}
+
+double db_col_double_or_nan(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
 }
 
 int db_exec_stmt(sqlite3_stmt *s)

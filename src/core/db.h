@@ -89,6 +89,8 @@ void db_bind_double(sqlite3_stmt *s, const char *name, double value);
 void db_bind_null(sqlite3_stmt *s, const char *name);
 /* Column text, or NULL when the column is NULL. Valid until the next step. */
 const char *db_col_text(sqlite3_stmt *s, int col);
+/* Column number, or NaN when the column is NULL (a place without a position). */
+double db_col_double_or_nan(sqlite3_stmt *s, int col);
 
 /* Run a statement with no result (steps to completion, resets). Returns the
  * SQLite result code (SQLITE_DONE on success). */

@@ -18,7 +18,9 @@
 #include "hours/hours.h"
 #include "hours/school_holidays_data.h"
 #include "core/i18n.h"
+#include "hours/sun.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,10 @@ typedef struct date_point {
     int year, month, day;
     bool easter;
     int offset;
+    /* "Jan Su[2]", "Dec Su[-1] +4 days" (a range's start or end): the nth
+     * weekday of the month (weekday 1 = Monday … 7 = Sunday, nth 1-5 or -1 to
+     * -5), moved by offset days; weekday 0 otherwise. */
+    int weekday, nth;
 } date_point;
 
 typedef struct date_range {
@@ -66,6 +72,13 @@ typedef struct time_range {
     int start, end;
     bool open_end;
     bool joined;
+    /* A time given by the Sun ("sunrise", "(sunset-00:30)"): the event + 1
+     * (sun.h), 0 for a fixed time, and its offset in minutes. start and end
+     * then hold opening_hours.js's time without a position (sunrise 06:00)
+     * plus the offset: it decides there, once, whether the range wraps past
+     * midnight; each day's times come from the place's position. */
+    uint8_t start_sun, end_sun;
+    int16_t start_offset, end_offset;
 } time_range;
 
 typedef struct rule {
@@ -992,8 +1005,10 @@ static bool is_and_word(const token *t)
  * A number that begins a time, hand-typed forms included: "9:00", "9h",
  * "10.00", "10am", and a bare hour in a range ("10-12", "10 à 12").
  */
+static bool starts_sun_time(const parser *p, const token *t);
 static bool starts_loose_time(const parser *p, const token *t)
 {
+    if (starts_sun_time(p, t)) return true;
     if (t->kind != T_NUM || t->digits > 2) return false;
     token n = lex(p->src, t->end);
     if (n.kind == T_COLON || n.kind == T_DASH || word_is(&n, "h") || word_is(&n, "am") ||
@@ -1124,11 +1139,23 @@ static int open_end_guess(int start)
     return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
 }
 
-/* Append a range to the rule's times; false (error recorded) when the list is full. */
-static bool add_time(parser *p, rule *r, time_range t)
+/*
+ * Append a range to the rule's times; false (error recorded) when the list
+ * is full, or when a range with a time given by the Sun would cross
+ * midnight (at: where it is written): opening_hours.js ends the part after
+ * midnight at the time of one day or the other, depending on what else the
+ * expression says.
+ */
+static bool add_time(parser *p, rule *r, time_range t, size_t at)
 {
     if (r->time_count == MAX_ITEMS) {
         fail_at(p, p->tok.pos, "trop de plages horaires (%d au plus)", MAX_ITEMS);
+        return false;
+    }
+    if ((t.start_sun || t.end_sun) && t.end > MINUTES_PER_DAY) {
+        fail_at(p, at,
+                "plage qui passe minuit avec une heure du soleil non prise en charge : "
+                "arrêtez-la à minuit (« sunset-24:00 »)");
         return false;
     }
     r->times[r->time_count++] = t;
@@ -1162,6 +1189,81 @@ static bool parse_open_end_mark(parser *p)
     return true;
 }
 
+/* "sunrise", "dusk", or "(" before one of them: a time given by the Sun. */
+static bool starts_sun_time(const parser *p, const token *t)
+{
+    if (t->kind == T_OTHER && p->src[t->pos] == '(') {
+        token n = lex(p->src, t->end);
+        return n.kind == T_WORD && sun_event_from_word(n.word) >= 0;
+    }
+    return t->kind == T_WORD && sun_event_from_word(t->word) >= 0;
+}
+
+/* Largest offset from a sun time, "(sunset+02:00)": beyond, the time could
+ * leave its day, which opening_hours.js reads in ways of its own. */
+#define SUN_MAX_OFFSET 120
+
+/*
+ * "sunrise" or "(sunset-00:30)" at the current token: *sun is the event + 1,
+ * *offset the minutes added. Returns opening_hours.js's minute without a
+ * position plus the offset (see time_range), or -1 (error recorded).
+ */
+static int parse_sun_time(parser *p, uint8_t *sun, int16_t *offset)
+{
+    bool bracket = p->tok.kind == T_OTHER && p->src[p->tok.pos] == '(';
+    if (bracket) advance(p);
+    int event = sun_event_from_word(p->tok.word);
+    *sun = (uint8_t)(event + 1);
+    *offset = 0;
+    advance(p);
+    if (!bracket) return sun_event_default_minute((sun_event)event);
+    if (p->tok.kind != T_PLUS && !(p->tok.kind == T_DASH && p->src[p->tok.pos] == '-')) {
+        fail_expected(p, "« + » ou « - » puis un décalage (HH:MM) attendus");
+        return -1;
+    }
+    int sign = p->tok.kind == T_PLUS ? 1 : -1;
+    advance(p);
+    size_t at = p->tok.pos;
+    token hours = p->tok, colon = peek(p);
+    if (hours.kind != T_NUM || hours.digits != 2 || colon.kind != T_COLON) {
+        fail_expected(p, "décalage attendu (HH:MM)");
+        return -1;
+    }
+    advance(p);
+    advance(p);
+    if (p->tok.kind != T_NUM || p->tok.digits != 2 || p->tok.value > 59) {
+        fail_expected(p, "minutes du décalage attendues (HH:MM)");
+        return -1;
+    }
+    int minutes = hours.value * 60 + p->tok.value;
+    advance(p);
+    if (minutes > SUN_MAX_OFFSET) {
+        fail_at(p, at, "décalage de plus de 2 heures par rapport au soleil non pris en charge");
+        return -1;
+    }
+    if (!(p->tok.kind == T_OTHER && p->src[p->tok.pos] == ')')) {
+        fail_expected(p, "« ) » attendu après le décalage");
+        return -1;
+    }
+    advance(p);
+    *offset = (int16_t)(sign * minutes);
+    return sun_event_default_minute((sun_event)event) + *offset;
+}
+
+/* Least time between a start and an end given by the Sun (other than the
+ * same event), as written without a position: nearer, the end can come
+ * before the start in some season, and opening_hours.js then runs the range
+ * into the next day in ways of its own. */
+#define SUN_MIN_GAP 240
+
+/* A time of a range: fixed ("09:00", "9h") or given by the Sun. */
+static int parse_range_time(parser *p, int max_hours, uint8_t *sun, int16_t *offset)
+{
+    *sun = 0;
+    *offset = 0;
+    return starts_sun_time(p, &p->tok) ? parse_sun_time(p, sun, offset) : parse_time(p, max_hours);
+}
+
 /*
  * "09:00-12:00"; an end not after the start means the next day (20:00-02:00).
  * Open ends: "17:00+" and "17:00-late" (unknown from 17:00), "10:00-12:00+"
@@ -1170,14 +1272,19 @@ static bool parse_open_end_mark(parser *p)
 static bool parse_time_range(parser *p, rule *r)
 {
     size_t at = p->tok.pos;
-    int start = parse_time(p, 24);
+    uint8_t start_sun, end_sun;
+    int16_t start_offset, end_offset;
+    int start = parse_range_time(p, 24, &start_sun, &start_offset);
     if (start < 0) return false;
     if (start >= MINUTES_PER_DAY) {
         fail_at(p, at, "heure de début invalide (24:00 ne peut être qu'une fin)");
         return false;
     }
     if (parse_open_end_mark(p))
-        return add_time(p, r, (time_range){start, open_end_guess(start), true, false});
+        return add_time(
+            p, r,
+            (time_range){start, open_end_guess(start), true, false, start_sun, 0, start_offset, 0},
+            at);
     if (is_range_word(&p->tok)) {
         p->tolerated = true;
     } else if (p->tok.kind != T_DASH) {
@@ -1187,7 +1294,7 @@ static bool parse_time_range(parser *p, rule *r)
     advance(p);
     bool bare_start = p->bare_hour;
     size_t end_at = p->tok.pos;
-    int end = parse_time(p, 48);
+    int end = parse_range_time(p, 48, &end_sun, &end_offset);
     if (end < 0) return false;
     if (end == start && bare_start && p->bare_hour) {
         /* opening_hours.js reads "16-16" as nothing at all, "16:00-16:00" as 24 hours */
@@ -1196,13 +1303,24 @@ static bool parse_time_range(parser *p, rule *r)
                 start / 60, start / 60, start / 60, start / 60);
         return false;
     }
-    if (end <= start) end += MINUTES_PER_DAY;
+    if (end_sun && end >= start && end - start < SUN_MIN_GAP && start_sun != end_sun) {
+        fail_at(p, end_at,
+                "plage de moins de 4 heures jusqu'à une heure du soleil non prise en charge "
+                "(selon la saison, la fin peut venir avant le début)");
+        return false;
+    }
+    /* as opening_hours.js: equal times wrap only when both are fixed */
+    if (end < start || (end == start && !start_sun && !end_sun)) end += MINUTES_PER_DAY;
     (void)at; /* up to 48:00: "Tu 23:59-48:00" ends at midnight two days on */
     if (p->tok.kind == T_SLASH && !starts_loose_time(p, (const token[]){peek(p)})) {
         fail_at(p, p->tok.pos, "plage horaire avec « / » non prise en charge");
         return false;
     }
-    if (!add_time(p, r, (time_range){start, end, false, false})) return false;
+    if (!add_time(
+            p, r,
+            (time_range){start, end, false, false, start_sun, end_sun, start_offset, end_offset},
+            at))
+        return false;
     size_t mark = p->tok.pos;
     if (p->tok.kind != T_PLUS) return true;
     advance(p);
@@ -1211,7 +1329,7 @@ static bool parse_time_range(parser *p, rule *r)
         fail_at(p, mark, "fin ouverte au-delà du lendemain");
         return false;
     }
-    return add_time(p, r, (time_range){end, guess, true, true});
+    return add_time(p, r, (time_range){end, guess, true, true, end_sun, 0, end_offset, 0}, end_at);
 }
 
 /* Times: "09:00-12:00,14:00-17:00" (the comma may be missing between ranges). */
@@ -1229,6 +1347,13 @@ static bool cut_open_ends(parser *p, rule *r, size_t at)
         if (!t->open_end) continue;
         for (int j = i + 1; j < r->time_count; j++) {
             const time_range *later = &r->times[j];
+            if (t->start_sun || later->start_sun || later->end_sun) {
+                /* where one ends the other depends on the day */
+                fail_at(p, at,
+                        "une fin ouverte suivie d'une autre plage, avec une heure du soleil, "
+                        "n'est pas prise en charge");
+                return false;
+            }
             if (later->start > t->start && later->start < t->end) {
                 t->end = later->start;
             } else if (later->start <= t->start && later->end > t->start) {
@@ -1586,10 +1711,12 @@ static bool parse_weeks(parser *p, rule *r)
             }
         }
         if (p->tok.kind != T_COMMA) return true;
-        token next = peek(p), colon = lex(p->src, next.end);
-        bool then_colon = colon.kind == T_COLON && lex(p->src, colon.end).pos > colon.end;
-        if (next.kind != T_NUM || (starts_time(p, &next, next.end) && !then_colon))
-            return true; /* "week 01,03: 00:00-24:00" is two weeks, then the colon */
+        token next = peek(p);
+        /* "week 01,03: 00:00-24:00": a week then the selectors' colon, not the time 03:00 */
+        token colon = lex(p->src, next.end), after = lex(p->src, colon.end);
+        bool then_colon =
+            colon.kind == T_COLON && (starts_time(p, &after, after.end) || after.kind != T_NUM);
+        if (next.kind != T_NUM || (starts_time(p, &next, next.end) && !then_colon)) return true;
         advance(p);
     }
 }
@@ -1707,11 +1834,41 @@ static bool parse_easter(parser *p, date_point *d)
     return true;
 }
 
-/* [YYYY] Mon [DD], or easter [±N days] */
-static bool parse_date_point(parser *p, date_point *d)
+/*
+ * "Su[2]", "Su[-1] +4 days" after a month, at the current weekday: a day of a
+ * date range given by its weekday. The offset is at most 6 days, as in
+ * opening_hours.js.
+ */
+static bool parse_weekday_point(parser *p, date_point *d)
+{
+    d->weekday = lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word) + 1;
+    if (strcmp(p->tok.word, weekday_words[d->weekday - 1].word) != 0) p->tolerated = true;
+    advance(p); /* the weekday */
+    advance(p); /* "[" */
+    if ((d->nth = parse_nth_number(p)) == 0) return false;
+    if (p->tok.kind != T_OTHER || p->src[p->tok.pos] != ']') {
+        fail_expected(p, "« ] » attendu");
+        return false;
+    }
+    advance(p);
+    size_t at;
+    if (!parse_day_offset(p, &d->offset, &at)) return false;
+    if (d->offset < -6 || d->offset > 6) {
+        fail_at(p, at, "décalage d'un jour de semaine du mois de 6 jours au plus");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * [YYYY] Mon [DD], or easter [±N days]; as a range's end (end) or before
+ * "-", also Mon We[n] [±N days].
+ */
+static bool parse_date_point(parser *p, date_point *d, bool end)
 {
     d->year = 0;
     d->easter = false;
+    d->weekday = 0;
     if (is_easter(&p->tok)) return parse_easter(p, d);
     if (is_year(&p->tok)) {
         if ((d->year = parse_year_number(p)) < 0) return false;
@@ -1730,6 +1887,20 @@ static bool parse_date_point(parser *p, date_point *d)
     if (strcmp(p->tok.word, month_words[d->month - 1].word) != 0)
         p->tolerated = true; /* "janvier", "enero": written back "Jan" */
     advance(p);
+    token bracket = peek(p);
+    if (is_weekday(&p->tok) && bracket.kind == T_LBRACKET) {
+        /* "Jan Su[2]-…" starts a range; "Jan Su[2]" alone is January's second Sundays */
+        parser look = *p;
+        bool ok = parse_weekday_point(&look, d);
+        if (end || (ok && look.tok.kind == T_DASH)) {
+            *p = look;
+            return ok;
+        }
+        d->weekday = 0;
+        d->day = 0;
+        d->offset = 0;
+        return true;
+    }
     return parse_optional_day(p, d);
 }
 
@@ -1752,7 +1923,7 @@ static bool parse_dates(parser *p, rule *r)
                 return false;
             }
             p->tolerated = true; /* written back "Dec 24,Dec 25" */
-        } else if (!parse_date_point(p, &d->from)) {
+        } else if (!parse_date_point(p, &d->from, false)) {
             return false;
         }
         d->to = d->from;
@@ -1793,17 +1964,15 @@ static bool parse_dates(parser *p, rule *r)
                     return false;
             } else {
                 size_t at = p->tok.pos;
-                if (!parse_date_point(p, &d->to)) return false;
-                token bracket = peek(p);
-                if (d->from.day && d->to.day == 0 && is_weekday(&p->tok) &&
-                    bracket.kind == T_LBRACKET) {
-                    /* "Dec 20-Dec Su[-1]": a day given by its weekday ends the range */
-                    fail_at(
-                        p, p->tok.pos,
-                        "fin de plage donnée par un jour de semaine (« %s %s[…] ») non "
-                        "prise en charge : indiquez la date",
-                        month_osm[d->to.month - 1],
-                        weekday_osm[lookup(weekday_words, ARRAY_LEN(weekday_words), p->tok.word)]);
+                /* "Apr-Oct Su[2]" is April to October, their second Sundays */
+                if (!parse_date_point(p, &d->to, d->from.day || d->from.weekday)) return false;
+                if ((d->from.weekday || d->to.weekday) &&
+                    (d->from.year || d->to.year || d->from.easter || d->to.easter ||
+                     (!d->from.weekday && !d->from.day) || (!d->to.weekday && !d->to.day))) {
+                    /* "Jan Su[2]-Jan 15": opening_hours.js reads only days, without a year */
+                    fail_at(p, at,
+                            "plage donnée par un jour de semaine du mois : l'autre bout doit "
+                            "être un jour sans année (« Jan Su[2]-Jan 15 »)");
                     return false;
                 }
                 if (d->to.year && !d->from.year) {
@@ -1929,13 +2098,17 @@ static bool parse_selectors_and_times(parser *p, rule *r, bool *selectors)
             }
             kind = K_WEEKDAYS;
         } else if (!(seen & K_TIMES) && seen && parse_always(p)) { /* "Mo,We 24/7" */
-            if (!add_time(p, r, (time_range){0, MINUTES_PER_DAY, false, false})) return false;
+            if (!add_time(p, r, (time_range){0, MINUTES_PER_DAY, false, false, 0, 0, 0, 0},
+                          p->tok.pos))
+                return false;
             p->tolerated = true;
             kind = K_TIMES;
-        } else if (!(seen & K_TIMES) && (p->tok.kind == T_NUM || word_is(&p->tok, "de")) &&
+        } else if (!(seen & K_TIMES) &&
+                   (p->tok.kind == T_NUM || word_is(&p->tok, "de") ||
+                    starts_sun_time(p, &p->tok)) &&
                    !is_year(&p->tok)) {
             skip_de(p); /* "de 9h à 12h" */
-            if (p->tok.kind != T_NUM || is_year(&p->tok)) break;
+            if ((p->tok.kind != T_NUM && !starts_sun_time(p, &p->tok)) || is_year(&p->tok)) break;
             if (!parse_times(p, r)) return false;
             kind = K_TIMES;
         } else if (!(seen & K_STATE) && p->tok.kind == T_WORD &&
@@ -2098,14 +2271,16 @@ hours_schedule *hours_parse(const char *expr, hours_error *err)
         }
         count++;
         if (rule_is_empty(r)) {
-            if (kind != RULE_NORMAL || p.tok.kind != T_END) {
-                p.tok.pos = at;
-                fail_expected(&p, kind == RULE_FALLBACK
-                                      ? "règle attendue après « || »"
-                                      : "règle vide : jour, date ou heure attendu");
+            /* ";;", a leading ";", a trailing ";" or "||": opening_hours.js drops
+             * the empty rule, and the rule after it is of the kind of the
+             * separator just before it; a fallback needs a rule before it. */
+            if (p.tok.kind == T_OROR) {
+                fail_at(&p, at, "règle vide avant « || » : écrivez la règle qui précède le repli");
+                count--;
                 break;
             }
-            count--; /* a trailing ";" */
+            count--;
+            if (p.tok.kind != T_END) p.tolerated = true; /* written back without it */
         }
         if (p.tok.kind == T_END) break;
         kind = p.tok.kind == T_SEMI   ? RULE_NORMAL
@@ -2157,6 +2332,11 @@ bool hours_uses_public_holidays(const hours_schedule *schedule)
 
 static void put_date_point(buf *b, const date_point *d, int year)
 {
+    if (d->weekday) { /* "Dec Su[-1] +4 days" */
+        buf_printf(b, "%s %s[%d]", month_osm[d->month - 1], weekday_osm[d->weekday - 1], d->nth);
+        put_day_offset(b, d->offset);
+        return;
+    }
     if (d->easter) {
         buf_puts(b, "easter");
         put_day_offset(b, d->offset);
@@ -2175,6 +2355,11 @@ static void put_date_point(buf *b, const date_point *d, int year)
 static void put_date_range(buf *b, const date_range *d)
 {
     put_date_point(b, &d->from, d->from.year);
+    if (d->from.weekday || d->to.weekday) {
+        buf_putc(b, '-');
+        put_date_point(b, &d->to, 0);
+        return;
+    }
     int to_year = d->to.year;
     if (d->from.year && !to_year && (d->from.day || d->to.day)) {
         int from_key = d->from.month * 100 + (d->from.day ? d->from.day : 1);
@@ -2201,6 +2386,18 @@ static void put_date_range(buf *b, const date_range *d)
 static void put_time(buf *b, int minutes)
 {
     buf_printf(b, "%02d:%02d", minutes / 60, minutes % 60);
+}
+
+/* "sunrise", "(sunset-00:30)" */
+static void put_sun_time(buf *b, int sun, int offset)
+{
+    const char *word = sun_event_word((sun_event)(sun - 1));
+    if (offset == 0) {
+        buf_puts(b, word);
+        return;
+    }
+    int size = offset < 0 ? -offset : offset;
+    buf_printf(b, "(%s%c%02d:%02d)", word, offset < 0 ? '-' : '+', size / 60, size % 60);
 }
 
 /* A space between the parts of a rule, not before the first. */
@@ -2318,12 +2515,19 @@ static void put_rule(buf *b, const rule *r, bool state_before_time)
             separate(b, start);
         else
             buf_putc(b, ',');
-        put_time(b, t->start);
+        if (t->start_sun)
+            put_sun_time(b, t->start_sun, t->start_offset);
+        else
+            put_time(b, t->start);
         if (t->open_end) {
             buf_putc(b, '+');
             continue;
         }
         buf_putc(b, '-');
+        if (t->end_sun) {
+            put_sun_time(b, t->end_sun, t->end_offset);
+            continue;
+        }
         /* 20:00-02:00 is read back as crossing midnight; 10:00-34:00 must stay extended. */
         int end = t->end > MINUTES_PER_DAY && t->end - MINUTES_PER_DAY < t->start
                       ? t->end - MINUTES_PER_DAY
@@ -2471,6 +2675,16 @@ int hours_context_init(hours_context *ctx, const char *departement, const char *
     return ctx->zone ? 0 : -1;
 }
 
+void hours_context_set_position(hours_context *ctx, double latitude, double longitude)
+{
+    ctx->has_position = false;
+    if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) return;
+    if (latitude == 0 && longitude == 0) return;
+    ctx->has_position = true;
+    ctx->latitude = latitude;
+    ctx->longitude = longitude;
+}
+
 /* ------------------------------------------------------------------ */
 /* Evaluation of one local day                                         */
 /* ------------------------------------------------------------------ */
@@ -2533,8 +2747,29 @@ static int date_key(const date_point *d, int year, bool end)
     return month * 100 + day;
 }
 
+/*
+ * The day number of a date point in a year, as opening_hours.js computes it
+ * for a range with a weekday of the month: the nth weekday counted from the
+ * month's first day (or, from the end, from the next month's first day),
+ * moved by the offset; it may fall in another month or year.
+ */
+static int64_t point_day(const date_point *d, int year)
+{
+    if (!d->weekday) return tz_days_from_civil(year, d->month, d->day);
+    int64_t first = d->nth > 0 ? tz_days_from_civil(year, d->month, 1)
+                               : tz_days_from_civil(year + d->month / 12, d->month % 12 + 1, 1);
+    int64_t day = first + ((d->weekday - 1) - tz_weekday(first) + 7) % 7;
+    return day + (int64_t)(d->nth > 0 ? d->nth - 1 : d->nth) * 7 + d->offset;
+}
+
 static bool date_matches(const date_range *r, const day_facts *f)
 {
+    if (r->from.weekday || r->to.weekday) { /* each year, with that year's dates */
+        int64_t from = point_day(&r->from, f->year), to = point_day(&r->to, f->year) + 1;
+        if (to < from) /* outside the days between them, as opening_hours.js reads it */
+            return !(f->days >= to && f->days < from);
+        return f->days >= from && f->days < to;
+    }
     bool single = r->from.easter && r->to.easter && r->from.offset == r->to.offset;
     if (single) {
         int month, day;
@@ -2637,6 +2872,15 @@ typedef struct day_plan {
     bool unsure_any;
     const char *holiday_today, *holiday_yesterday; /* names, or NULL */
     const char *comment; /* of the last non-wrapped rule applying to the day */
+    /* Minutes where a time given by the Sun starts or ends a range (for the
+     * words of hours_day); extra ones are dropped, the times stay right. */
+    struct sun_mark {
+        int minute;
+        bool end, unplaced;
+        uint8_t sun;
+        int16_t offset;
+    } sun_marks[8];
+    int sun_mark_count;
 } day_plan;
 
 /* The holiday that makes minute m unknown, or NULL. */
@@ -2657,7 +2901,9 @@ static bool rule_covers_holidays(const rule *r)
 {
     if (r->always) return true;
     for (int i = 0; i < r->date_count; i++)
-        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter) return true;
+        if (r->dates[i].from.day || r->dates[i].to.day || r->dates[i].from.easter ||
+            r->dates[i].from.weekday || r->dates[i].to.weekday)
+            return true;
     return false;
 }
 
@@ -2692,16 +2938,73 @@ static void read_for_people(const hours_schedule *s, const day_facts *today,
     }
 }
 
-/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
-static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
+/* Set minutes [from, to) to state for the rule (a fallback fills only closed minutes). */
+static void apply_state(day_plan *plan, const rule *r, int source, int from, int to, int state,
+                        bool open_end)
 {
-    int state = open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state;
     for (int m = from; m < to; m++) {
         if (r->kind == RULE_FALLBACK && plan->state[m] != STATE_CLOSED) continue;
         plan->state[m] = (uint8_t)state;
         plan->source[m] = (int16_t)source;
         plan->open_end[m] = open_end && state == STATE_UNKNOWN;
     }
+}
+
+/* Set minutes [from, to) as the rule says; an open end's open time is unknown. */
+static void apply(day_plan *plan, const rule *r, int source, int from, int to, bool open_end)
+{
+    apply_state(plan, r, source, from, to,
+                open_end && r->state == STATE_OPEN ? STATE_UNKNOWN : r->state, open_end);
+}
+
+static void mark_sun(day_plan *plan, int minute, bool end, uint8_t sun, int16_t offset,
+                     bool unplaced)
+{
+    if (!sun || plan->sun_mark_count == (int)ARRAY_LEN(plan->sun_marks)) return;
+    plan->sun_marks[plan->sun_mark_count++] = (struct sun_mark){minute, end, unplaced, sun, offset};
+}
+
+/* The minute of local day `days` of a time given by the Sun, with its
+   offset; INT_MIN when the place has no position or the Sun does not reach
+   that altitude that day. */
+static int sun_minute(const hours_context *ctx, int64_t days, uint8_t sun, int16_t offset)
+{
+    if (!ctx->has_position) return INT_MIN;
+    int m = sun_event_minute(ctx->zone, ctx->latitude, ctx->longitude, days, (sun_event)(sun - 1));
+    return m < 0 ? INT_MIN : m + offset;
+}
+
+/*
+ * A time range with a time given by the Sun, on local day `days`, as
+ * opening_hours.js evaluates it: that day's times; an end given by the Sun
+ * that comes before the start means the end of the day ("sunset-sunrise"
+ * is refused, but "(sunrise+12:00)-sunset" in winter is such a range),
+ * while a fixed end before a start given by the Sun leaves the day empty
+ * ("sunrise-08:00" in winter). Nothing spills past midnight (the parser
+ * refuses ranges that would). Without a position the range's time is
+ * unknown, over opening_hours.js's guessed times.
+ */
+static void apply_sun_range(day_plan *plan, const hours_context *ctx, const rule *r, int source,
+                            const time_range *tr, int64_t days)
+{
+    int from = tr->start_sun ? sun_minute(ctx, days, tr->start_sun, tr->start_offset) : tr->start;
+    int to = tr->end_sun ? sun_minute(ctx, days, tr->end_sun, tr->end_offset) : tr->end;
+    /* An end given by the Sun before the start (only far north: the parser
+     * keeps such times apart) is read by opening_hours.js as running into the
+     * next day in a way of its own: unknown. */
+    bool unplaced = from == INT_MIN || to == INT_MIN || (tr->end_sun && to <= from);
+    if (unplaced) {
+        from = tr->start;
+        to = tr->end;
+        apply_state(plan, r, source, from, to,
+                    r->state == STATE_CLOSED ? STATE_CLOSED : STATE_UNKNOWN, false);
+    } else {
+        if (from < 0) from = 0;
+        if (to > MINUTES_PER_DAY) to = MINUTES_PER_DAY;
+        if (from < to) apply(plan, r, source, from, to, tr->open_end);
+    }
+    mark_sun(plan, from, false, tr->start_sun, tr->start_offset, unplaced);
+    mark_sun(plan, to, true, tr->end_sun, tr->end_offset, unplaced);
 }
 
 /*
@@ -2739,6 +3042,7 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
     for (int m = 0; m < MINUTES_PER_DAY; m++)
         plan->source[m] = -1;
     plan->comment = NULL;
+    plan->sun_mark_count = 0;
     for (int k = 0; k < count; k++) {
         const rule *r = &s->rules[entries[k] / 2];
         bool wrapped = entries[k] % 2;
@@ -2749,7 +3053,9 @@ static void plan_day(const hours_schedule *s, const hours_context *ctx, int64_t 
         }
         for (int t = 0; t < r->time_count; t++) {
             const time_range *tr = &r->times[t];
-            if (!wrapped && tr->start < MINUTES_PER_DAY)
+            if (tr->start_sun || tr->end_sun) {
+                if (!wrapped) apply_sun_range(plan, ctx, r, entries[k], tr, days);
+            } else if (!wrapped && tr->start < MINUTES_PER_DAY)
                 apply(plan, r, entries[k], tr->start,
                       tr->end < MINUTES_PER_DAY ? tr->end : MINUTES_PER_DAY, tr->open_end);
             else if (wrapped && tr->end > MINUTES_PER_DAY)
@@ -2818,7 +3124,9 @@ struct day_memo {
 static bool same_context(const hours_context *a, const hours_context *b)
 {
     return a->zone == b->zone && a->literal == b->literal &&
-           strncmp(a->departement, b->departement, sizeof a->departement) == 0;
+           strncmp(a->departement, b->departement, sizeof a->departement) == 0 &&
+           a->has_position == b->has_position &&
+           (!a->has_position || (a->latitude == b->latitude && a->longitude == b->longitude));
 }
 
 /* Cut day d into segments; false when it has more than `max`. */
@@ -3080,6 +3388,24 @@ void hours_week_facts(const hours_schedule *s, const hours_context *ctx, int64_t
 /* Days, predicates                                                    */
 /* ------------------------------------------------------------------ */
 
+/* The Sun's words for a range's start or end at minute m of a plan, if any. */
+static void label_sun(const day_plan *plan, int m, bool end, hours_day_range *range)
+{
+    for (int i = 0; i < plan->sun_mark_count; i++) {
+        const struct sun_mark *mark = &plan->sun_marks[i];
+        if (mark->minute != m || mark->end != end) continue;
+        if (end) {
+            range->end_sun = mark->sun;
+            range->end_offset = mark->offset;
+        } else {
+            range->start_sun = mark->sun;
+            range->start_offset = mark->offset;
+        }
+        range->sun_unplaced |= mark->unplaced;
+        return;
+    }
+}
+
 void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int month, int day,
                hours_day_info *out)
 {
@@ -3124,8 +3450,17 @@ void hours_day(const hours_schedule *s, const hours_context *ctx, int year, int 
             out->truncated = true;
             break;
         }
-        out->ranges[out->range_count++] =
-            (hours_day_range){m, end, state == STATE_UNKNOWN, holiday, open_end};
+        hours_day_range *range = &out->ranges[out->range_count++];
+        *range = (hours_day_range){.start = m,
+                                   .end = end,
+                                   .unknown = state == STATE_UNKNOWN,
+                                   .holiday = holiday,
+                                   .open_end = open_end};
+        label_sun(&today, m, false, range);
+        if (end > MINUTES_PER_DAY)
+            label_sun(&tomorrow, end - MINUTES_PER_DAY, true, range);
+        else
+            label_sun(&today, end, true, range);
         out->holiday_unconfirmed |= holiday;
         m = e;
     }
@@ -3180,12 +3515,81 @@ void hours_format_clock_fr(buf *out, int minutes)
         buf_printf(out, _("%d h"), minutes / 60);
 }
 
+/* The Sun's events in the words of a range (sun.h order: dawn, sunrise, sunset, dusk). */
+static const char *const sun_from_fr[SUN_EVENT_COUNT] = {
+    N_("de l'aube"), N_("du lever du soleil"), N_("du coucher du soleil"), N_("du crépuscule")};
+static const char *const sun_to_fr[SUN_EVENT_COUNT] = {
+    N_("à l'aube"), N_("au lever du soleil"), N_("au coucher du soleil"), N_("au crépuscule")};
+static const char *const sun_after_fr[SUN_EVENT_COUNT] = {
+    N_("à partir de l'aube"), N_("à partir du lever du soleil"),
+    N_("à partir du coucher du soleil"), N_("à partir du crépuscule")};
+static const char *const sun_name_fr[SUN_EVENT_COUNT] = {N_("aube"), N_("lever du soleil"),
+                                                         N_("coucher du soleil"), N_("crépuscule")};
+
+/* " + 1 h", " − 30 min": an offset from a sun time. */
+static void put_sun_offset_fr(buf *out, int offset)
+{
+    int size = offset < 0 ? -offset : offset;
+    buf_puts(out, offset < 0 ? NBSP "− " : NBSP "+ ");
+    if (size < 60) /* TRANSLATORS: a duration in minutes, "30 min" (no-break space). */
+        buf_printf(out, _("%d min"), size);
+    else
+        hours_format_clock_fr(out, size);
+}
+
+/*
+ * One end of a range given by the Sun, or a fixed time beside one:
+ * "du lever du soleil (8 h 12)", "de 10 h", "de 9 h 12 (lever du soleil
+ * + 1 h)"; without a position, no time ("du lever du soleil + 1 h"). phrases:
+ * sun_from_fr, sun_to_fr or sun_after_fr.
+ */
+static void put_sun_end_fr(buf *out, const hours_day_range *r, bool end,
+                           const char *const phrases[SUN_EVENT_COUNT])
+{
+    int sun = end ? r->end_sun : r->start_sun, offset = end ? r->end_offset : r->start_offset;
+    int minutes = end ? (r->end > MINUTES_PER_DAY ? r->end - MINUTES_PER_DAY : r->end) : r->start;
+    buf clock = {0};
+    hours_format_clock_fr(&clock, minutes);
+    if (!sun) {
+        /* TRANSLATORS: "de 10 h" and "à 18 h" beside a sun time ("de 10 h au coucher du soleil") */
+        buf_printf(out,
+                   end                       ? _("à %s")
+                   : phrases == sun_after_fr ? _("à partir de %s")
+                                             : _("de %s"),
+                   clock.data);
+    } else if (offset == 0 || r->sun_unplaced) {
+        buf_puts(out, gettext(phrases[sun - 1]));
+        if (offset) put_sun_offset_fr(out, offset);
+        if (!r->sun_unplaced) buf_printf(out, " (%s)", clock.data);
+    } else {
+        buf_printf(out,
+                   end                       ? _("à %s")
+                   : phrases == sun_after_fr ? _("à partir de %s")
+                                             : _("de %s"),
+                   clock.data);
+        buf_printf(out, " (%s", gettext(sun_name_fr[sun - 1]));
+        put_sun_offset_fr(out, offset);
+        buf_putc(out, ')');
+    }
+    buf_free(&clock);
+}
+
 /* The day's ranges; `confirm` appends " (à confirmer)" to unknown ones. */
 static void put_ranges_fr(buf *out, const hours_day_info *day, bool confirm)
 {
     for (int i = 0; i < day->range_count; i++) {
         const hours_day_range *r = &day->ranges[i];
         if (i > 0) buf_puts(out, ", ");
+        if (r->start_sun ||
+            r->end_sun) { /* "du lever du soleil (8 h 12) au coucher du soleil (17 h 03)" */
+            put_sun_end_fr(out, r, false, r->open_end ? sun_after_fr : sun_from_fr);
+            if (!r->open_end) {
+                buf_putc(out, ' ');
+                put_sun_end_fr(out, r, true, sun_to_fr);
+            }
+            if (confirm && r->unknown && !r->open_end) buf_puts(out, _(" (à confirmer)"));
+            continue;
+        }
         if (r->open_end) { /* the end is a guess: never print it */
             buf_puts(out, _("à partir de "));
             hours_format_clock_fr(out, r->start);

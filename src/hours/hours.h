@@ -85,6 +85,10 @@ typedef struct hours_context { /* a new field: compare it in hours.c's same_cont
     const tz_zone *zone;       /* shared, from tz_zone_get() */
     char departement[4];       /* "73", "2A", "974"; "" = metropolitan France */
     bool literal;              /* false (the default): unmentioned holidays are unknown */
+    /* The place's position, for sunrise, sunset, dawn and dusk (sun.h). Without
+     * one, time given by the Sun is unknown ("à confirmer"), never open. */
+    bool has_position;
+    double latitude, longitude;
 } hours_context;
 
 /*
@@ -94,6 +98,13 @@ typedef struct hours_context { /* a new field: compare it in hours.c's same_cont
  * département code is not 2 or 3 characters.
  */
 int hours_context_init(hours_context *ctx, const char *departement, const char *zone_name);
+
+/*
+ * Give the context the place's position (degrees, WGS 84). Ignored (the
+ * context keeps no position) when the values are not a real position:
+ * NaN, out of range, or exactly 0,0 (an unset position in the data).
+ */
+void hours_context_set_position(hours_context *ctx, double latitude, double longitude);
 
 /*
  * Name of the school holiday ("Vacances de Noël") on a date for a
@@ -185,6 +196,13 @@ typedef struct hours_day_range {
     bool unknown;
     bool holiday;  /* unknown only because of an unmentioned public holiday */
     bool open_end; /* "17:00+": unknown, end guessed; pages say "à partir de 17 h" */
+    /* A start or end given by the Sun: the event + 1 (sun.h), else 0, with its
+     * offset in minutes; sun_unplaced: the place has no position, so the
+     * times are unknown and start/end are only opening_hours.js's guesses.
+     * Pages say "du lever du soleil (8 h 12) au coucher du soleil (17 h 03)". */
+    uint8_t start_sun, end_sun;
+    int16_t start_offset, end_offset;
+    bool sun_unplaced;
 } hours_day_range;
 
 typedef struct hours_day_info {

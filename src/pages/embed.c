@@ -21,6 +21,7 @@
 #include "places/place_view.h"
 #include "search/where.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,8 @@ enum {
 };
 
 /* Used by: page_embed_places (what the hours of a place depend on). */
-static const char Q_PLACE_ZONE[] = "SELECT departement, timezone FROM place WHERE id = :id";
+static const char Q_PLACE_ZONE[] =
+    "SELECT departement, timezone, latitude, longitude FROM place WHERE id = :id";
 
 /*
  * The embed's policy: the site's (startup.c: map tiles included), with
@@ -52,13 +54,16 @@ static void set_hours_words(db_conn *c, json_t *o, int64_t id, const char *hours
     sqlite3_stmt *s = db_stmt(c, Q_PLACE_ZONE);
     db_bind_int(s, ":id", id);
     char *departement = NULL, *zone = NULL;
+    double latitude = NAN, longitude = NAN; /* sunrise, sunset */
     if (sqlite3_step(s) == SQLITE_ROW) {
         departement = db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
         zone = db_col_text(s, 1) ? xstrdup(db_col_text(s, 1)) : NULL;
+        latitude = db_col_double_or_nan(s, 2);
+        longitude = db_col_double_or_nan(s, 3);
     }
     sqlite3_reset(s);
     char *effective = place_effective_hours(c, id, hours, departement, zone, now, NULL);
-    place_hours_view(o, effective, departement, zone, now, 1, NULL);
+    place_hours_view(o, effective, departement, zone, latitude, longitude, now, 1, NULL);
     free(effective);
     free(departement);
     free(zone);

@@ -97,7 +97,7 @@ static void append_spec(json_t *specs, int64_t days, int from, int to)
 
 /* The coming 7 local days as OpeningHoursSpecification, each valid on its date. */
 static json_t *opening_hours(const char *expr, const char *departement, const char *zone,
-                             int64_t now)
+                             double latitude, double longitude, int64_t now)
 {
     if (!expr || !*expr) return NULL;
     hours_schedule *schedule = hours_parse(expr, NULL);
@@ -107,6 +107,7 @@ static json_t *opening_hours(const char *expr, const char *departement, const ch
         hours_free(schedule);
         return NULL;
     }
+    hours_context_set_position(&ctx, latitude, longitude); /* sunrise, sunset */
     json_t *specs = json_array();
     int64_t today = tz_floor_div(tz_utc_to_local(ctx.zone, now), 86400);
     for (int i = 0; i < 7; i++) {
@@ -185,7 +186,8 @@ json_t *jsonld_place(db_conn *c, int64_t id, const char *origin, int64_t now)
     else
         json_decref(types);
     json_t *specs =
-        opening_hours(db_col_text(s, C_HOURS), db_col_text(s, C_DEP), db_col_text(s, C_TZ), now);
+        opening_hours(db_col_text(s, C_HOURS), db_col_text(s, C_DEP), db_col_text(s, C_TZ),
+                      db_col_double_or_nan(s, C_LAT), db_col_double_or_nan(s, C_LON), now);
     if (specs) json_object_set_new(o, "openingHoursSpecification", specs);
     sqlite3_reset(s);
     return o;

@@ -257,7 +257,8 @@ char *place_effective_hours(db_conn *c, int64_t id, const char *hours, const cha
 }
 
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
-                      int64_t now, int days, int64_t *valid_until)
+                      double latitude, double longitude, int64_t now, int days,
+                      int64_t *valid_until)
 {
     if (!hours || !*hours) return;
     hours_error err;
@@ -269,6 +270,7 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         hours_free(sched);
         return;
     }
+    hours_context_set_position(&ctx, latitude, longitude); /* sunrise, sunset */
     if (valid_until) {
         int64_t local = tz_utc_to_local(ctx.zone, now);
         int64_t until = now + (86400 - ((local % 86400) + 86400) % 86400);
@@ -363,7 +365,9 @@ json_t *place_list_item(db_conn *c, sqlite3_stmt *row, int64_t now, int64_t *val
     if (db_col_text(row, 15)) json_object_set_new(o, "closed", json_true());
     char *hours = place_effective_hours(c, id, db_col_text(row, 14), db_col_text(row, 16),
                                         db_col_text(row, 17), now, NULL);
-    place_hours_view(o, hours, db_col_text(row, 16), db_col_text(row, 17), now, 1, valid_until);
+    place_hours_view(o, hours, db_col_text(row, 16), db_col_text(row, 17),
+                     db_col_double_or_nan(row, 12), db_col_double_or_nan(row, 13), now, 1,
+                     valid_until);
     free(hours);
     return o;
 }
@@ -477,8 +481,8 @@ json_t *place_view(db_conn *c, int64_t id, int64_t *updated_at)
     char *hours =
         place_effective_hours(c, id, db_col_text(s, C_HOURS), db_col_text(s, C_DEPARTEMENT),
                               db_col_text(s, C_TIMEZONE), now, o);
-    place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE), now, 7,
-                     NULL);
+    place_hours_view(o, hours, db_col_text(s, C_DEPARTEMENT), db_col_text(s, C_TIMEZONE),
+                     db_col_double_or_nan(s, C_LAT), db_col_double_or_nan(s, C_LON), now, 7, NULL);
     free(hours);
     if (updated_at) *updated_at = sqlite3_column_int64(s, C_UPDATED_AT);
     sqlite3_reset(s);

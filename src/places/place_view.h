@@ -53,7 +53,8 @@ long place_age_days(const char *iso, int64_t now);
  * are by day), whichever comes first; untouched when nothing changes.
  */
 void place_hours_view(json_t *o, const char *hours, const char *departement, const char *zone,
-                      int64_t now, int days, int64_t *valid_until);
+                      double latitude, double longitude, int64_t now, int days,
+                      int64_t *valid_until);
 
 /*
  * The hours in force: the published expression with the place's current and

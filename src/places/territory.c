@@ -257,6 +257,7 @@ static void set_hours_facts(territory_place *p, const char *hours, const char *t
     if (!hours || !*hours) return;
     hours_context ctx;
     if (hours_context_init(&ctx, p->departement, timezone) != 0) return;
+    if (p->has_position) hours_context_set_position(&ctx, p->lat, p->lon); /* sunrise, sunset */
     hours_error err;
     hours_schedule *s = hours_parse(hours, &err);
     if (!s) return;

@@ -549,9 +549,10 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
                 ? place_effective_hours(c, e->id, published, e->departement, db_col_text(st, 18),
                                         now, NULL)
                 : (published ? xstrdup(published) : NULL);
-        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0)
+        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
             e->hours = hours; /* understood later, when a search needs it (hours_facts_of) */
-        else
+            if (e->has_pos) hours_context_set_position(&e->hours_ctx, e->lat, e->lon);
+        } else
             free(hours);
         const char *modes = db_col_text(st, 20), *booking = db_col_text(st, 21);
         if (modes && strstr(modes, "Se présenter"))

@@ -47,6 +47,11 @@ test.before(async () => {
     rec('h2', 'Maison Jours Fériés', 'Mo-Fr 09:00-17:00; PH off'),
     rec('h3', 'Cyber Illisible', 'le lundi matin sauf quand il pleut'),
     rec('h4', 'Atelier Écrit à la Main', 'du lundi au vendredi de 9h à 12h et de 14h à 17h'),
+    // Sun times, at the place's own position (Briançon), and without a position.
+    { ...rec('h5', 'Jardin Partagé du Soleil', 'Mo-Su sunrise-sunset'),
+      commune: 'Briançon', code_postal: '05100', latitude: 44.8986, longitude: 6.6436 },
+    { ...rec('h6', 'Verger Sans Position', 'Mo-Su sunrise-sunset'),
+      commune: 'Briançon', code_postal: '05100', latitude: undefined, longitude: undefined },
   ]));
   const imported = spawnSync(BIN, ['import', f, '--db', tmp.db], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: DATA_ROOT },
@@ -99,6 +104,22 @@ test('hours that cannot be understood are shown as published, "à confirmer par 
   assert.match(html, /le lundi matin sauf quand il pleut/);
   assert.match(html, /Horaires à confirmer par téléphone/);
   assert.ok(!/<table class="week">/.test(html));
+});
+
+test('sunrise and sunset are computed at the place\'s position; without one they are « à confirmer »', async () => {
+  // opening_hours.js at 44.8986, 6.6436: 08:08-16:54 on 21 December 2026, 08:08-16:55 on the 22nd.
+  let html = await placePage('Jardin Partagé du Soleil');
+  assert.equal(row(html, 'Lundi 21 décembre'),
+    'du lever du soleil (8\u00a0h\u00a008) au coucher du soleil (16\u00a0h\u00a054)');
+  assert.equal(row(html, 'Mardi 22 décembre'),
+    'du lever du soleil (8\u00a0h\u00a008) au coucher du soleil (16\u00a0h\u00a055)');
+  assert.match(html, /Ouvert · ferme à 16\u00a0h\u00a054/);
+  assert.match(html, /"opens":\s*"08:08",\s*"closes":\s*"16:54"/, 'JSON-LD');
+  const card = (await get('/lieux?q=' + encodeURIComponent('Jardin Partagé du Soleil'))).text;
+  assert.match(card, /Ouvert · ferme à 16\u00a0h\u00a054/, 'the result card');
+  html = await placePage('Verger Sans Position');
+  assert.equal(row(html, 'Lundi 21 décembre'), 'du lever du soleil au coucher du soleil (à confirmer)');
+  assert.ok(!/Ouvert · ferme/.test(html), 'never open without a position');
 });
 
 test('results show today\'s hours and status; the hours filters count right', async () => {

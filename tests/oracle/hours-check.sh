@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 if [ -n "${HOURS_BIN:-}" ]; then
     exec node tests/oracle/hours-oracle.js "$HOURS_BIN" hours
 fi
-objects="build/src/hours/hours.o build/src/hours/tz.o build/src/cmd/cmd_hours.o build/src/core/util.o build/src/core/i18n.o"
+objects="build/src/hours/hours.o build/src/hours/tz.o build/src/hours/sun.o build/src/cmd/cmd_hours.o build/src/core/util.o build/src/core/i18n.o"
 make -s $objects
 mkdir -p build/tests
 cc -std=c11 -D_GNU_SOURCE -Isrc -o build/tests/hours-cli tests/oracle/hours-cli.c $objects -lpthread -lm

@@ -166,7 +166,34 @@ function formatIntervals(intervals) {
     return lines;
 }
 
-const NOMINATIM = { lat: 45.76, lon: 4.84, address: { country_code: 'fr', state: 'Auvergne-Rhône-Alpes' } };
+// opening_hours.js reads the position only from strings (numbers leave it at 06:00 for sunrise).
+const NOMINATIM = { lat: '45.76', lon: '4.84', address: { country_code: 'fr', state: 'Auvergne-Rhône-Alpes' } };
+const LYON = { name: 'Lyon', lat: '45.76', lon: '4.84', tz: 'Europe/Paris' };
+
+// Sunrise, sunset, dawn and dusk at other positions (in their own time zones, with
+// the holidays of the Rhône as above): every suite value that names the Sun, and these.
+const SUN_POSITIONS = [
+    { name: 'Paris', lat: '48.8566', lon: '2.3522', tz: 'Europe/Paris' },
+    { name: 'Lille', lat: '50.6292', lon: '3.0573', tz: 'Europe/Paris' },
+    { name: 'Dunkerque', lat: '51.0343', lon: '2.3768', tz: 'Europe/Paris' },
+    { name: 'Marseille', lat: '43.2965', lon: '5.3698', tz: 'Europe/Paris' },
+    { name: 'Brest', lat: '48.3904', lon: '-4.4861', tz: 'Europe/Paris' },
+    { name: 'Saint-Denis (La Réunion)', lat: '-20.8789', lon: '55.4481', tz: 'Indian/Reunion' },
+    { name: 'Cayenne (Guyane)', lat: '4.9372', lon: '-52.326', tz: 'America/Cayenne' },
+    { name: 'Saint-Pierre (Saint-Pierre-et-Miquelon)', lat: '46.7811', lon: '-56.1764', tz: 'America/Miquelon' },
+];
+const SUN_EXTRA = [
+    'Mo-Fr sunrise-sunset',
+    '10:00-sunset',
+    'sunrise-12:00',
+    '(sunrise-01:00)-12:00',
+    'Sa (dawn+00:30)-(dusk-00:30)',
+    '(sunrise+01:00)+',
+    'Mo-Su 09:00-sunset; Su off',
+    'sunrise-sunset "par beau temps"',
+    'Mo-Fr dawn-12:00,14:00-dusk; PH off',
+    'Mo-Fr 08:00-sunset; We sunrise-12:00',
+];
 
 // opening_hours.js splits an interval where only its comment changes ("Fr 18:00+ || \"…\""
 // gives 00:00-18:00 and 18:00-24:00, both unknown); the state is what we compare, so
@@ -181,17 +208,19 @@ function mergeSameKind(intervals) {
     return out;
 }
 
-function reference(expr, monday) {
+function reference(expr, monday, position = LYON) {
     const [y, m, d] = monday.split('-').map(Number);
-    const oh = new OpeningHours(expr, NOMINATIM, { mode: 0 });
+    process.env.TZ = position.tz; // Node reads it again at each change
+    const oh = new OpeningHours(expr, { ...NOMINATIM, lat: position.lat, lon: position.lon }, { mode: 0 });
     return formatIntervals(mergeSameKind(oh.getOpenIntervals(new Date(y, m - 1, d), new Date(y, m - 1, d + 7))));
 }
 
 // Our answers for every job, from one process: one "MONDAY EXPR" line each in,
 // one block ending with "--" each out.
-function ours(command, jobs) {
+function ours(command, jobs, position = LYON) {
     const input = jobs.map(({ expr, monday }) => `${monday} ${expr}\n`).join('');
-    const run = spawnSync(command[0], [...command.slice(1), '--batch', '--departement', '69', '--tz', 'Europe/Paris'],
+    const run = spawnSync(command[0], [...command.slice(1), '--batch', '--departement', '69', '--tz', position.tz,
+        '--lat', position.lat, '--lon', position.lon],
         { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.status !== 0) throw new Error(`${command.join(' ')} --batch: exit ${run.status}: ${run.stderr}`);
     const blocks = run.stdout.split('\n--\n');
@@ -200,6 +229,18 @@ function ours(command, jobs) {
         if (lines.length && lines[0].startsWith('erreur: ')) return { error: lines[0] };
         return { canonical: lines[0], intervals: lines.slice(1) };
     });
+}
+
+const SUN_WORDS = /sunrise|sunset|dawn|dusk/i;
+// opening_hours.js throws "Variable time … does not occur on this date" for some weeks
+// of some sun expressions (evaluated just after midnight on the night clocks go back,
+// it looks for the sunrise of the wrong day): it has no answer there to compare.
+let referenceFailures = 0;
+function referenceFails(expr, monday, position = LYON) {
+    try { reference(expr, monday, position); return false; } catch (e) {
+        if (/^RangeError: Variable time/.test(String(e))) return true;
+        return false;
+    }
 }
 
 function main() {
@@ -244,6 +285,7 @@ function main() {
             fail(`${JSON.stringify(expr)} week ${monday}: ${got.error}`);
             return;
         }
+        if (SUN_WORDS.test(expr) && referenceFails(got.canonical, monday)) { referenceFailures++; return; }
         const want = got.intervals.join('\n');
         let acceptsOriginal = true;
         try {
@@ -262,6 +304,32 @@ function main() {
         }
         if (!acceptsOriginal && monday === WEEKS[0]) console.log(`note: opening_hours.js rejects ${JSON.stringify(expr)}, checked through ${JSON.stringify(got.canonical)}`);
     });
+    // The Sun's times at other positions: the same intervals as opening_hours.js, or a refusal.
+    const sunExpressions = [...suite.filter((e) => SUN_WORDS.test(e)), ...SUN_EXTRA];
+    let sunCompared = 0;
+    for (const position of SUN_POSITIONS) {
+        const sunJobs = [];
+        for (const expr of sunExpressions) for (const monday of SUITE_WEEKS) sunJobs.push({ expr, monday });
+        ours(command, sunJobs, position).forEach((got, i) => {
+            const { expr, monday } = sunJobs[i];
+            if (got.error) {
+                if (SUN_EXTRA.includes(expr)) fail(`${JSON.stringify(expr)} refused: ${got.error}`);
+                return;
+            }
+            const want = got.intervals.join('\n');
+            let ref;
+            try { ref = reference(expr, monday, position).join('\n'); } catch (e) {
+                if (!/^RangeError: Variable time/.test(String(e))) throw e;
+                referenceFailures++;
+                return; // opening_hours.js fails on that week (see referenceFails)
+            }
+            if (ref === want) { passed++; sunCompared++; }
+            else fail(`${JSON.stringify(expr)} at ${position.name} week ${monday}\n  opening_hours.js:\n    ${ref.replace(/\n/g, '\n    ')}\n  ours:\n    ${want.replace(/\n/g, '\n    ')}`);
+        });
+    }
+    process.env.TZ = LYON.tz;
+    console.log(`sun times: ${sunExpressions.length} values at ${SUN_POSITIONS.length} more positions, ${sunCompared} weeks compared; ` +
+        `${referenceFailures} weeks where opening_hours.js throws « Variable time … does not occur » skipped`);
     // Our canonical form read back by us gives itself (what the admin area saves must
     // read back the same): every accepted expression, once.
     const canonicals = [...new Set(jobs.map((j, i) => results[i].canonical).filter((c) => c !== undefined))];

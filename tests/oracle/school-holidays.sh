@@ -6,7 +6,7 @@
 # unknown is one opening_hours.js cannot evaluate. Prints "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/../.."
-objects="build/src/hours/hours.o build/src/hours/tz.o build/src/core/util.o build/src/core/i18n.o"
+objects="build/src/hours/hours.o build/src/hours/tz.o build/src/hours/sun.o build/src/core/util.o build/src/core/i18n.o"
 make -s $objects
 mkdir -p build/tests
 cc -std=c11 -Isrc -o build/tests/school-cli tests/oracle/school-cli.c $objects -lpthread -lm

@@ -6,6 +6,7 @@
  * (../shared/data, relative to the repository root, where tests/run.sh runs).
  */
 #include "hours/hours.h"
+#include "hours/sun.h"
 #include "hours/tz.h"
 #include "unit.h"
 
@@ -285,6 +286,13 @@ static const struct {
      "2026-12-24T09:00/12:00\n2026-12-25T09:00/12:00\n2026-12-26T09:00/12:00\n"
      "2026-12-27T09:00/12:00"},
     {"samedi 9h-12h", "", "2026-12-21", "2026-12-26T09:00/12:00"},
+    /* A date range bounded by a weekday of the month, with that year's dates (as
+     * opening_hours.js): last Sunday of December 2027 is the 26th, +4 days the 30th;
+     * the second Sunday of January 2027 is the 10th. */
+    {"Dec 20-Dec Su[-1] +4 days 10:00-12:00", "", "2027-12-27",
+     "2027-12-27T10:00/12:00\n2027-12-28T10:00/12:00\n2027-12-29T10:00/12:00\n"
+     "2027-12-30T10:00/12:00"},
+    {"Jan Su[2]-Jan 15 10:00-12:00", "", "2027-01-04", "2027-01-10T10:00/12:00"},
     /* Overlapping ranges of one rule merge. */
     {"Mo 09:00-15:00,14:00-19:00", "", "2026-12-21", "2026-12-21T09:00/19:00"},
     /* La Réunion: 20 December (a Sunday in 2026) is a holiday there, not in metropolitan France. */
@@ -603,6 +611,21 @@ static const struct {
     {"2026 Dec 24: 10:00-12:00", "2026 Dec 24 10:00-12:00"},
     {"Dec 24-26: 10:00-12:00", "Dec 24-Dec 26 10:00-12:00"},
     {"2026 Dec 24-2026 Dec 24 off", "2026 Dec 24 off"},
+    {"sunrise-sunset", "sunrise-sunset"},
+    {"Jan Su[2]-Jan 15", "Jan Su[2]-Jan 15"},
+    {"week 01,03: 00:00-24:00", "week 01,03 00:00-24:00"},
+    /* Empty rules are dropped, as opening_hours.js drops them. */
+    {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00", "Mo-Fr 09:00-12:00; Sa 10:00-12:00"},
+    {";; Sa 10:00-12:00", "Sa 10:00-12:00"},
+    {"Sa 10:00-12:00 ||", "Sa 10:00-12:00"},
+    {"Sa 10:00-12:00 || ; Su 10:00-11:00", "Sa 10:00-12:00; Su 10:00-11:00"},
+    {"Mar Su[-1]-Oct Su[-1] -1 day open", "Mar Su[-1]-Oct Su[-1] -1 day"},
+    {"Apr-Oct Su[2] 14:00-18:00", "Apr-Oct Su[2] 14:00-18:00"},
+    {"Mo-Fr (sunrise+01:02)-(sunset-00:30)", "Mo-Fr (sunrise+01:02)-(sunset-00:30)"},
+    {"(dawn+00:00)-(dusk-00:00)", "dawn-dusk"},
+    {"10:00-sunset; Su sunrise-12:00", "10:00-sunset; Su sunrise-12:00"},
+    {"sunrise-14:00 open, 14:00+", "sunrise-14:00 open, 14:00+"},
+    {"(sunrise-01:00)+", "(sunrise-01:00)+"},
 };
 
 TEST(normalise)
@@ -637,7 +660,18 @@ static const struct {
     {"Mo-Fr 09:00-12:00 \"oops", "position 19 : guillemet fermant attendu pour ce commentaire"},
     {"", "position 1 : horaires vides"},
     {"   ", "position 1 : horaires vides"},
-    {"Mo-Fr sunrise-sunset", "position 7 : heures liées au soleil (sunrise) non prises en charge"},
+    /* Sun times: opening_hours.js reads these its own way (docs/hours.md). */
+    {"Mo-Su sunset-sunrise", "position 7 : plage qui passe minuit avec une heure du soleil non "
+                             "prise en charge : arrêtez-la à minuit (« sunset-24:00 »)"},
+    {"sunrise-sunset+", "position 9 : plage qui passe minuit avec une heure du soleil non prise en "
+                        "charge : arrêtez-la à minuit (« sunset-24:00 »)"},
+    {"17:00-sunset", "position 7 : plage de moins de 4 heures jusqu'à une heure du soleil non "
+                     "prise en charge (selon la saison, la fin peut venir avant le début)"},
+    {"(sunrise+03:00)-sunset",
+     "position 10 : décalage de plus de 2 heures par rapport au soleil non pris en charge"},
+    {"(sunrise 01:00)-sunset",
+     "position 10 : « + » ou « - » puis un décalage (HH:MM) attendus, trouvé « 01 »"},
+    {"(sunrise+01:00-sunset", "position 15 : « ) » attendu après le décalage, trouvé « - »"},
     {"Tu 20:00-44:00+", "position 15 : fin ouverte au-delà du lendemain"},
     {"We[0] 10:00-12:00",
      "position 4 : rang dans le mois attendu (1 à 5, ou -1 à -5 depuis la fin), trouvé « 0 »"},
@@ -669,14 +703,14 @@ static const struct {
     {"easter 2026", "position 12 : année avec « easter » non prise en charge : écrivez « easter » "
                     "seul, chaque année"},
     {"PH +2 days", "position 5 : décalage des jours fériés d'un jour au plus (« PH +1 day »)"},
-    {"Dec 20-Dec Su[-1] +4 days", "position 12 : fin de plage donnée par un jour de semaine "
-                                  "(« Dec Su[…] ») non prise en charge : indiquez la date"},
-    {"Mo-Fr 09:00-12:00 ||", "position 21 : règle attendue après « || », trouvé la fin du texte"},
+    {"2026 Dec 20-Dec Su[-1]", "position 13 : plage donnée par un jour de semaine du mois : "
+                               "l'autre bout doit être un jour sans année (« Jan Su[2]-Jan 15 »)"},
+    {"Jan Su[1] +7 days-Jan 20", "position 12 : décalage de 7 jours : 6 au plus"},
+    {"Mo-Fr 09:00-12:00; || Sa 10:00-12:00",
+     "position 20 : règle vide avant « || » : écrivez la règle qui précède le repli"},
     {"Mo-Fr 09:00-12:00, &", "position 20 : jour ou date attendu après « , », trouvé « & »"},
     {"Mo 13pm-14:00", "position 4 : heure invalide avec pm (13)"},
     {"Mo 10-12 et", "position 10 : « ; » ou fin du texte attendu, trouvé « et »"},
-    {"Mo-Fr 09:00-12:00; ; Sa 10:00-12:00",
-     "position 20 : règle vide : jour, date ou heure attendu, trouvé « ; »"},
     {"Feb 30 off", "position 5 : jour du mois invalide (30)"},
     {"week 54 off", "position 6 : numéro de semaine attendu (01 à 53), trouvé « 54 »"},
     {"2026-2024 off", "position 6 : plage d'années à l'envers"},
@@ -1107,6 +1141,80 @@ TEST(day_fr)
     CHECK_STR(hours_month_fr(8), "août");
 }
 
+/* Sunrise, sunset, dawn and dusk: the minutes opening_hours.js (with suncalc)
+ * gives at these positions and dates (tests/oracle compares whole weeks). */
+TEST(sun_times)
+{
+    static const struct {
+        double lat, lon;
+        const char *zone;
+        int y, m, d;
+        int dawn, sunrise, sunset, dusk; /* local minutes */
+    } cases[] = {
+        {48.8566, 2.3522, "Europe/Paris", 2026, 6, 21, 5 * 60 + 4, 5 * 60 + 46, 21 * 60 + 57,
+         22 * 60 + 40},
+        {50.6292, 3.0573, "Europe/Paris", 2026, 12, 21, 8 * 60 + 7, 8 * 60 + 46, 16 * 60 + 45,
+         17 * 60 + 24},
+        /* the day clocks go forward */
+        {48.8566, 2.3522, "Europe/Paris", 2026, 3, 29, 7 * 60 + 3, 7 * 60 + 34, 20 * 60 + 16,
+         20 * 60 + 48},
+        {-20.8789, 55.4481, "Indian/Reunion", 2026, 12, 21, 5 * 60 + 9, 5 * 60 + 34, 18 * 60 + 58,
+         19 * 60 + 23},
+        {4.9372, -52.326, "America/Cayenne", 2026, 3, 20, 6 * 60 + 12, 6 * 60 + 33, 18 * 60 + 40,
+         19 * 60},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const tz_zone *zone = tz_zone_get(cases[i].zone);
+        int64_t day = tz_days_from_civil(cases[i].y, cases[i].m, cases[i].d);
+        int want[4] = {cases[i].dawn, cases[i].sunrise, cases[i].sunset, cases[i].dusk};
+        for (int e = 0; e < SUN_EVENT_COUNT; e++)
+            CHECK(sun_event_minute(zone, cases[i].lat, cases[i].lon, day, (sun_event)e) == want[e]);
+    }
+    /* Polar night at Tromsø: no sunrise. */
+    CHECK(sun_event_minute(tz_zone_get("Europe/Oslo"), 69.65, 18.96,
+                           tz_days_from_civil(2026, 12, 21), SUN_SUNRISE) == -1);
+
+    /* Evaluated at the place's position, day by day. */
+    hours_context ctx = context("75", NULL);
+    ctx.literal = true;
+    hours_context_set_position(&ctx, 48.8566, 2.3522);
+    hours_schedule *s = hours_parse("sunrise-sunset", NULL);
+    CHECK(hours_is_open(
+        s, &ctx,
+        tz_local_to_utc(ctx.zone, tz_days_from_civil(2026, 6, 21) * 86400 + (5 * 60 + 46) * 60)));
+    CHECK(!hours_is_open(
+        s, &ctx,
+        tz_local_to_utc(ctx.zone, tz_days_from_civil(2026, 6, 21) * 86400 + (5 * 60 + 45) * 60)));
+    hours_day_info info;
+    hours_day(s, &ctx, 2026, 6, 21, &info);
+    buf b = {0};
+    hours_format_day_fr(&b, &info);
+    CHECK_STR(b.data,
+              "du lever du soleil (5\u00a0h\u00a046) au coucher du soleil (21\u00a0h\u00a057)");
+    hours_free(s);
+    /* A fixed time, an offset. */
+    s = hours_parse("10:00-(sunset-00:30)", NULL);
+    hours_day(s, &ctx, 2026, 6, 21, &info);
+    buf_reset(&b);
+    hours_format_day_fr(&b, &info);
+    CHECK_STR(b.data, "de 10\u00a0h à 21\u00a0h\u00a027 (coucher du soleil\u00a0− 30 min)");
+    hours_free(s);
+    /* Without a position the time is unknown, never open, and says no time. */
+    hours_context nowhere = context("75", NULL);
+    hours_context_set_position(&nowhere, 0, 0);
+    CHECK(!nowhere.has_position);
+    s = hours_parse("Mo-Su sunrise-sunset", NULL);
+    hours_day(s, &nowhere, 2026, 6, 21, &info);
+    CHECK(info.range_count == 1 && info.ranges[0].unknown && info.ranges[0].sun_unplaced);
+    buf_reset(&b);
+    hours_format_day_fr(&b, &info);
+    CHECK_STR(b.data, "du lever du soleil au coucher du soleil (à confirmer)");
+    CHECK(!hours_is_open(s, &nowhere, utc(2026, 6, 21, 12, 0)));
+    CHECK(hours_state_at(s, &nowhere, utc(2026, 6, 21, 12, 0), NULL) == HOURS_UNKNOWN);
+    hours_free(s);
+    buf_free(&b);
+}
+
 TEST(search_predicates)
 {
     hours_context ctx = context("73", NULL);
@@ -1406,6 +1514,7 @@ int main(void)
     RUN(next_change_and_is_open);
     RUN(status_fr);
     RUN(day_fr);
+    RUN(sun_times);
     RUN(search_predicates);
     RUN(week_facts_agree);
     RUN(holidays_for_people);
