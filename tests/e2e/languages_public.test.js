@@ -13,28 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { makeDb, startServer } = require('../lib/server');
-
-const ROOT = path.join(__dirname, '..', '..');
-
-// msgctxt + msgid → msgstr of one catalogue (the catalogues are --no-wrap:
-// one line per field); obsolete (#~) and fuzzy entries count as untranslated.
-function readPo(code) {
-  const text = fs.readFileSync(path.join(ROOT, 'po', `${code}.po`), 'utf8');
-  const unquote = (s) => JSON.parse(s);
-  const map = new Map();
-  for (const block of text.split(/\n\n+/)) {
-    if (/^#, .*fuzzy/m.test(block)) continue;
-    const ctx = block.match(/^msgctxt (".*")$/m);
-    const id = block.match(/^msgid (".*")$/m);
-    const str = block.match(/^msgstr(?:\[0\])? (".*")$/m);
-    if (!id || !str) continue;
-    const key = (ctx ? unquote(ctx[1]) + '\u0004' : '') + unquote(id[1]);
-    if (unquote(str[1])) map.set(key, unquote(str[1]));
-  }
-  return map;
-}
-
-const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const { readPo, escapeHtml } = require('../lib/po');
 
 // The fixed parts of a message (between its %s, %1$s, %d and [ ] of a
 // link) as the page prints them.
