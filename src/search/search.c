@@ -867,7 +867,9 @@ static void analyse(const search_index *si, const char *q, bool literal, analysi
     const synonym_table *table = lang < SEARCH_MAX_LANGS && si->synonyms[lang].count
                                      ? &si->synonyms[lang]
                                      : &si->synonyms[0];
-    a->folded = text_fold_words(q ? q : "");
+    /* Words in other scripts count on the pages of their languages; French
+     * pages fold as they always did (such letters are separators there). */
+    a->folded = lang == 0 ? text_fold(q ? q : "") : text_fold_words(q ? q : "");
     char *tokens[64];
     size_t n = 0;
     for (char *t = strtok(a->folded, " "); t && n < ARRAY_LEN(tokens); t = strtok(NULL, " "))
