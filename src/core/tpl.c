@@ -634,22 +634,23 @@ static void render_translation(const node *n, scope *sc, buf *out)
     /* A translation that lost its link's brackets would leave an <a> open:
      * the French message is shown instead. */
     if (n->href && !one_link(msg)) msg = n->text;
-    char tmp[64];
+    char tmp[64], href_tmp[64];
     size_t next_arg = 0;
     const char *run = msg, *p = msg;
-    /* [link]: the markup is ours, the address the escaped value of href. */
-    const char *href = !n->href            ? NULL
-                       : n->href[0] == '/' ? n->href /* a path written in the template */
-                                           : scalar_text(lookup(sc, n->href), tmp, sizeof tmp);
-    char *href_copy = href ? xstrdup(href) : NULL;
+    /* [link]: the markup is ours, the address the escaped value of href;
+     * without a value, the words alone. */
+    const char *href = !n->href ? NULL
+                       : n->href[0] == '/'
+                           ? n->href /* a path written in the template */
+                           : scalar_text(lookup(sc, n->href), href_tmp, sizeof href_tmp);
     while (*p) {
-        if (href_copy && (*p == '[' || *p == ']')) {
+        if (n->href && (*p == '[' || *p == ']')) {
             message_escape(out, run, (size_t)(p - run));
-            if (*p == '[') {
+            if (href && *p == '[') {
                 buf_puts(out, "<a href=\"");
-                html_escape(out, href_copy);
+                html_escape(out, href);
                 buf_puts(out, "\">");
-            } else {
+            } else if (href) {
                 buf_puts(out, "</a>");
             }
             run = ++p;
@@ -680,7 +681,6 @@ static void render_translation(const node *n, scope *sc, buf *out)
         p = run = spec + 1;
     }
     message_escape(out, run, strlen(run));
-    free(href_copy);
 }
 
 static void render_section(const tpl_set *set, const template *t, size_t i, scope *sc, buf *out,

@@ -195,6 +195,10 @@ TEST(contexts_and_links)
     s = render("{{_ \"Voir [les données] ici.\" href=/donnees#h-integrer}}", d);
     CHECK_STR(s, "Voir <a href=\"/donnees#h-integrer\">les données</a> ici.");
     free(s);
+    /* A link whose address is missing: its words alone. */
+    s = render("{{_ \"Voir [la fiche].\" href=nowhere}}", d);
+    CHECK_STR(s, "Voir la fiche.");
+    free(s);
     /* Without href=, brackets are plain text. */
     s = render("{{_ \"[sic]\"}}", d);
     CHECK_STR(s, "[sic]");
