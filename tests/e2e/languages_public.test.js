@@ -11,6 +11,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { makeDb, startServer } = require('../lib/server');
 const { readPo, escapeHtml } = require('../lib/po');
@@ -87,6 +88,25 @@ test('/en/: a workshop page and the selection keep their words in the language',
   const [before] = pieces(range);
   if (before) assert.ok(res.text.includes(before), `the time range reads « ${range} »`);
   assert.doesNotMatch(res.text, /plage horaire/, 'a context never shows');
+});
+
+test('/en/: the printed sheet says how to be received in English', async () => {
+  // A place one can walk into (« Se présenter »): the sheet says « Sans
+  // rendez-vous… » in the page's language. It compared the place's modes,
+  // already translated, with French words, and lost the line on /en/.
+  const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+  const id = placeId;
+  sql(`UPDATE place SET access_modes = 'Se présenter' WHERE id = ${Number(id)}`);
+  const add = await fetch(`${server.base}/en/selection/ajouter`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.base },
+    body: `lieu=${id}`,
+  });
+  const cookie = add.headers.get('set-cookie').match(/^repere_selection=[^;]*/)[0];
+  const sheet = await (await fetch(`${server.base}/en/selection/imprimer`, { headers: { Cookie: cookie } })).text();
+  const line = PO.en.get("Sans rendez-vous, aux heures d'ouverture");
+  assert.ok(line, 'po/en.po translates the line');
+  assert.ok(sheet.includes(escapeHtml(line).replace(/'/g, '&#39;')) || sheet.includes(escapeHtml(line)), `the sheet reads « ${line} »`);
 });
 
 test('French pages are unchanged by the marks', async () => {
