@@ -10,6 +10,15 @@
   var me = document.currentScript;
   var version = me && /[?&]v=([^&]+)/.exec(me.src) ? '?v=' + /[?&]v=([^&]+)/.exec(me.src)[1] : '';
 
+  /* The words this script writes, in the page's language: the page gives
+     them as data-t-… attributes of this script's own tag (translated by the
+     server's catalogue, templates/repere_script.html); French if absent. */
+  function t(name, french) {
+    var v = me && me.getAttribute('data-t-' + name);
+    return v || french;
+  }
+  var decimal = (me && me.getAttribute('data-decimal')) || ',';
+
   /* "Autour de moi": send the position as lat/lon, instead of "Où ?". */
   function setupGeolocation() {
     var hint = document.querySelector('.geo-hint');
@@ -19,7 +28,7 @@
     hint.hidden = false;
     button.addEventListener('click', function () {
       button.disabled = true;
-      button.textContent = 'Recherche de votre position…';
+      button.textContent = t('locating', 'Recherche de votre position…');
       navigator.geolocation.getCurrentPosition(function (pos) {
         var lat = form.querySelector('input[name=lat]');
         var lon = form.querySelector('input[name=lon]');
@@ -32,10 +41,10 @@
         form.submit();
       }, function () {
         button.disabled = false;
-        button.textContent = 'Autour de moi';
+        button.textContent = t('around-me', 'Autour de moi');
         var msg = document.createElement('span');
         msg.setAttribute('role', 'alert');
-        msg.textContent = ' Position indisponible : indiquez votre commune.';
+        msg.textContent = ' ' + t('no-position', 'Position indisponible : indiquez votre commune.');
         hint.appendChild(msg);
       }, { timeout: 10000, maximumAge: 300000 });
     });
@@ -107,7 +116,7 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'link-button';
-    button.textContent = 'Afficher les lieux sur une carte';
+    button.textContent = t('show-places-map', 'Afficher les lieux sur une carte');
     box.parentNode.insertBefore(button, box);
     button.addEventListener('click', function () {
       button.disabled = true;
@@ -125,17 +134,17 @@
         // Controls in French, markers named after their place, the popup's
         // link focused when it opens, and keyboard focus on the map once shown.
         var map = L.map(box, { zoomControl: false });
-        L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
+        L.control.zoom({ zoomInTitle: t('zoom-in', 'Zoomer'), zoomOutTitle: t('zoom-out', 'Dézoomer') }).addTo(map);
         map.attributionControl.setPrefix(false);
         map.on('popupopen', function (e) {
           var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
-          if (close) close.setAttribute('aria-label', 'Fermer');
+          if (close) close.setAttribute('aria-label', t('close', 'Fermer'));
           var link = e.popup.getElement().querySelector('.leaflet-popup-content a');
           if (link) link.focus();
         });
         L.tileLayer(box.getAttribute('data-tiles'), {
           maxZoom: 19,
-          attribution: '© les contributeurs d’OpenStreetMap'
+          attribution: t('osm', '© les contributeurs d’OpenStreetMap')
         }).addTo(map);
         var layer = L.geoJSON(data, {
           pointToLayer: function (f, latlng) {
@@ -155,11 +164,11 @@
         }).addTo(map);
         if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [20, 20] });
         else map.setView([46.6, 2.4], 5);
-        box.setAttribute('aria-label', 'Carte des lieux (flèches pour se déplacer, Tab pour les lieux)');
+        box.setAttribute('aria-label', t('places-map', 'Carte des lieux (flèches pour se déplacer, Tab pour les lieux)'));
         box.focus();
       }).catch(function () {
         button.disabled = false;
-        button.textContent = 'La carte n’a pas pu être chargée : la liste ci-dessous est complète.';
+        button.textContent = t('places-map-failed', 'La carte n’a pas pu être chargée : la liste ci-dessous est complète.');
       });
     });
   }
@@ -169,10 +178,10 @@
    * are sized by population and coloured by distance to the nearest place;
    * the legend says the colours in words. */
   var DISTANCE_BANDS = [
-    { max: 5, color: '#1a7f37', label: 'moins de 5 km' },
-    { max: 10, color: '#f0c000', label: '5 à 10 km' },
-    { max: 20, color: '#e36209', label: '10 à 20 km (zone blanche)' },
-    { max: Infinity, color: '#b00020', label: 'plus de 20 km ou aucun lieu (zone blanche)' }
+    { max: 5, color: '#1a7f37', label: t('band-5', 'moins de 5 km') },
+    { max: 10, color: '#f0c000', label: t('band-10', '5 à 10 km') },
+    { max: 20, color: '#e36209', label: t('band-20', '10 à 20 km (zone blanche)') },
+    { max: Infinity, color: '#b00020', label: t('band-beyond', 'plus de 20 km ou aucun lieu (zone blanche)') }
   ];
   function bandOf(km) {
     if (km === '') return DISTANCE_BANDS[DISTANCE_BANDS.length - 1];
@@ -186,7 +195,7 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'link-button territory-map-tools';
-    button.textContent = 'Afficher les communes sur une carte';
+    button.textContent = t('show-communes-map', 'Afficher les communes sur une carte');
     box.parentNode.insertBefore(button, box);
     button.addEventListener('click', function () {
       button.disabled = true;
@@ -212,7 +221,7 @@
         var map = L.map(box);
         L.tileLayer(box.getAttribute('data-tiles'), {
           maxZoom: 19,
-          attribution: '© les contributeurs d’OpenStreetMap'
+          attribution: t('osm', '© les contributeurs d’OpenStreetMap')
         }).addTo(map);
         var bounds = [];
         table.querySelectorAll('tbody tr[data-lat]').forEach(function (tr) {
@@ -230,7 +239,7 @@
           a.href = link ? link.getAttribute('href') : '#';
           a.textContent = link ? link.textContent : '';
           p.appendChild(a);
-          p.appendChild(document.createTextNode(' — ' + (km === '' ? 'aucun lieu' : km.replace('.', ',') + ' km')));
+          p.appendChild(document.createTextNode(' — ' + (km === '' ? t('no-place', 'aucun lieu') : km.replace('.', decimal) + ' km')));
           circle.bindPopup(p);
           bounds.push([lat, lon]);
         });
@@ -238,7 +247,7 @@
         else map.setView([46.6, 2.4], 5);
       }).catch(function () {
         button.disabled = false;
-        button.textContent = 'La carte n’a pas pu être chargée : le tableau ci-dessous est complet.';
+        button.textContent = t('communes-map-failed', 'La carte n’a pas pu être chargée : le tableau ci-dessous est complet.');
       });
     });
   }

@@ -13,18 +13,76 @@
 #define TEXT_DOMAIN "repere"
 #define NNBSP "\xe2\x80\xaf" /* U+202F narrow no-break space */
 
-/* Chosen in docs/languages.md. French first (the source language). */
+/* Chosen in docs/languages.md. French first (the source language).
+ * A date with its weekday, without and with the year: %1$s the weekday,
+ * %2$d the day, %3$s the month (names from the catalogue), %4$d the year. */
 const i18n_lang I18N_LANGS[] = {
-    {.code = "fr", .tag = "fr", .name = "Français", .decimal = ",", .group = NNBSP},
-    {.code = "en", .tag = "en", .name = "English", .decimal = ".", .group = ","},
+    {.code = "fr",
+     .tag = "fr",
+     .name = "Français",
+     .decimal = ",",
+     .group = NNBSP,
+     .day_date = "%1$s %2$d %3$s",
+     .day_date_year = "%1$s %2$d %3$s %4$d"},
+    {.code = "en",
+     .tag = "en",
+     .name = "English",
+     .decimal = ".",
+     .group = ",",
+     .day_date = "%1$s, %3$s %2$d",
+     .day_date_year = "%1$s, %3$s %2$d, %4$d"},
     /* Arabic in France is read with Western digits and French separators. */
-    {.code = "ar", .tag = "ar", .name = "العربية", .rtl = true, .decimal = ",", .group = NNBSP},
-    {.code = "uk", .tag = "uk", .name = "Українська", .decimal = ",", .group = NNBSP},
-    {.code = "prs", .tag = "fa-AF", .name = "دری", .rtl = true, .decimal = "٫", .group = "٬"},
-    {.code = "es", .tag = "es", .name = "Español", .decimal = ",", .group = "."},
-    {.code = "pt", .tag = "pt", .name = "Português", .decimal = ",", .group = "."},
-    {.code = "tr", .tag = "tr", .name = "Türkçe", .decimal = ",", .group = "."},
-    {.code = "ro", .tag = "ro", .name = "Română", .decimal = ",", .group = "."},
+    {.code = "ar",
+     .tag = "ar",
+     .name = "العربية",
+     .rtl = true,
+     .decimal = ",",
+     .group = NNBSP,
+     .day_date = "%1$s %2$d %3$s",
+     .day_date_year = "%1$s %2$d %3$s %4$d"},
+    {.code = "uk",
+     .tag = "uk",
+     .name = "Українська",
+     .decimal = ",",
+     .group = NNBSP,
+     .day_date = "%1$s, %2$d %3$s",
+     .day_date_year = "%1$s, %2$d %3$s %4$d"},
+    {.code = "prs",
+     .tag = "fa-AF",
+     .name = "دری",
+     .rtl = true,
+     .decimal = "٫",
+     .group = "٬",
+     .day_date = "%1$s %2$d %3$s",
+     .day_date_year = "%1$s %2$d %3$s %4$d"},
+    {.code = "es",
+     .tag = "es",
+     .name = "Español",
+     .decimal = ",",
+     .group = ".",
+     .day_date = "%1$s %2$d de %3$s",
+     .day_date_year = "%1$s %2$d de %3$s de %4$d"},
+    {.code = "pt",
+     .tag = "pt",
+     .name = "Português",
+     .decimal = ",",
+     .group = ".",
+     .day_date = "%1$s, %2$d de %3$s",
+     .day_date_year = "%1$s, %2$d de %3$s de %4$d"},
+    {.code = "tr",
+     .tag = "tr",
+     .name = "Türkçe",
+     .decimal = ",",
+     .group = ".",
+     .day_date = "%1$s, %2$d %3$s",
+     .day_date_year = "%1$s, %2$d %3$s %4$d"},
+    {.code = "ro",
+     .tag = "ro",
+     .name = "Română",
+     .decimal = ",",
+     .group = ".",
+     .day_date = "%1$s, %2$d %3$s",
+     .day_date_year = "%1$s, %2$d %3$s %4$d"},
 };
 const size_t I18N_COUNT = sizeof I18N_LANGS / sizeof I18N_LANGS[0];
 
@@ -164,6 +222,29 @@ void i18n_leave(void)
 {
     current = NULL;
     uselocale(LC_GLOBAL_LOCALE);
+}
+
+void i18n_day_date(buf *out, const char *weekday, int day, const char *month, int year)
+{
+    const i18n_lang *l = i18n_current();
+    if (year)
+        buf_printf(out, l->day_date_year, weekday, day, month, year);
+    else
+        buf_printf(out, l->day_date, weekday, day, month);
+}
+
+const char *i18n_plural(long n, const char *singular, const char *plural)
+{
+    if (i18n_current() == I18N_FRENCH) return n >= -1 && n <= 1 ? singular : plural;
+    return ngettext(singular, plural, (unsigned long)(n < 0 ? -n : n));
+}
+
+const char *i18n_pgettext(const char *key, const char *message)
+{
+    /* gettext answers its argument when there is no translation: the key
+     * then still holds the context, which must not show. */
+    const char *t = gettext(key);
+    return t == key ? message : t;
 }
 
 const i18n_lang *i18n_current(void)

@@ -25,6 +25,24 @@
 #define _(s) gettext(s)
 /* Mark a string for extraction only: translated later, where it is shown. */
 #define N_(s) (s)
+/* Translate a message in a context (gettext's msgctxt), for a word or phrase
+ * that French uses in two senses a translator must tell apart:
+ * C_("plage horaire", "de %1$s à %2$s"). Both arguments are literals. */
+#define C_(context, s) i18n_pgettext(context "\004" s, s)
+
+/* "mardi 5 mai" (year 0) / "mardi 5 mai 2026", "martes 5 de mayo de 2026",
+ * "Tuesday, May 5, 2026": the weekday and month already translated, the
+ * order and the joining words from the language's row of I18N_LANGS. */
+void i18n_day_date(buf *out, const char *weekday, int day, const char *month, int year);
+
+/* The singular or plural form of a phrase for n in the thread's language:
+ * French (the source) takes the singular for 0 and 1, another language
+ * asks its catalogue (ngettext). scripts/po-extract.sh collects both. */
+const char *i18n_plural(long n, const char *singular, const char *plural);
+
+/* The translation of `key` ("context\004message"), or `message` when the
+ * catalogue has none. What C_() and the templates' {{_c …}} call. */
+const char *i18n_pgettext(const char *key, const char *message);
 
 typedef struct i18n_lang {
     const char *code;    /* URL prefix ("en"); "fr" for French, served without prefix */
@@ -33,6 +51,9 @@ typedef struct i18n_lang {
     bool rtl;            /* written right to left */
     const char *decimal; /* decimal separator of numbers */
     const char *group;   /* thousands separator ("" for none) */
+    /* A date with its weekday in the language's order and words, without
+     * and with the year (i18n_day_date; arguments in i18n.c). */
+    const char *day_date, *day_date_year;
 } i18n_lang;
 
 /* Every language, French first; I18N_COUNT of them. */

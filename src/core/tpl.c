@@ -24,10 +24,15 @@ typedef struct node {
     size_t end; /* sections: index of the node after the section's last child */
     /* N_TRANS: text is the French message (the msgid); plural its plural
      * form and count the name of the number choosing it ({{_n …}}), or NULL;
-     * args the names whose values replace %s (or %1$s…) in the translation. */
+     * args the names whose values replace %s (or %1$s…) in the translation;
+     * key the catalogue key "context\004message" of {{_c …}} (owned), or
+     * NULL; href the name of the link's address of a message with [a link]
+     * (or the address itself when it starts with '/'). */
     const char *plural, *count;
     const char *args[MAX_ARGS];
     size_t nargs;
+    char *key;
+    const char *href;
 } node;
 
 typedef struct template
@@ -98,25 +103,44 @@ static char *take_name(char **p)
     return s;
 }
 
-/* {{_ "message" name…}} and {{_n count "singular" "plural" name…}}. */
+/* Does a message hold one [link]: both brackets, in order, once? */
+static bool one_link(const char *message)
+{
+    const char *open = strchr(message, '['), *close = strchr(message, ']');
+    return open && close && open < close && !strchr(open + 1, '[') && !strchr(close + 1, ']');
+}
+
+/* {{_ "message" name…}}, {{_c "context" "message" name…}} and
+ * {{_n count "singular" "plural" name…}}; among the names, href=name gives
+ * the address of the message's [link]. */
 static bool compile_translation(char *tag, node *n)
 {
-    bool plural = tag[1] == 'n';
-    char *p = tag + (plural ? 2 : 1);
+    bool plural = tag[1] == 'n', context = tag[1] == 'c';
+    char *p = tag + (plural || context ? 2 : 1);
     *n = (node){.kind = N_TRANS};
+    const char *ctx = NULL;
     if (plural && !(n->count = take_name(&p))) return false;
+    if (context && !(ctx = take_quoted(&p))) return false;
     if (!(n->text = take_quoted(&p))) return false;
     if (plural && !(n->plural = take_quoted(&p))) return false;
     n->len = strlen(n->text);
     if (!n->len) return false;
     char *name;
     while ((name = take_name(&p))) {
+        if (str_starts_with(name, "href=")) {
+            if (n->href || !name[5]) return false;
+            n->href = name + 5;
+            continue;
+        }
         if (n->nargs == MAX_ARGS) return false;
         n->args[n->nargs++] = name;
     }
     while (*p == ' ' || *p == '\n')
         p++;
-    return *p == '\0';
+    if (*p) return false;
+    if (n->href && !one_link(n->text)) return false;
+    if (ctx) n->key = xasprintf("%s\004%s", ctx, n->text);
+    return true;
 }
 
 /* Compile t->source into t->nodes. Tag names are NUL-terminated in place. */
@@ -143,12 +167,15 @@ static bool compile(template *t, char **error)
         enum node_kind kind = N_VAR;
         char sigil = tag[0];
         if (sigil == '!') continue;
-        if (sigil == '_' && (tag[1] == ' ' || tag[1] == '\0' ||
-                             (tag[1] == 'n' && (tag[2] == ' ' || tag[2] == '\0')))) {
+        if (sigil == '_' &&
+            (tag[1] == ' ' || tag[1] == '\0' ||
+             ((tag[1] == 'n' || tag[1] == 'c') && (tag[2] == ' ' || tag[2] == '\0')))) {
             node n;
             if (!compile_translation(tag, &n)) {
-                *error = xasprintf("%s.html:%d: a translation is {{_ \"message\" name…}} or "
-                                   "{{_n count \"singular\" \"plural\" name…}}",
+                *error = xasprintf("%s.html:%d: a translation is {{_ \"message\" name…}}, "
+                                   "{{_c \"context\" \"message\" name…}} or "
+                                   "{{_n count \"singular\" \"plural\" name…}} (href=name "
+                                   "with one [link] in the message)",
                                    t->name, line_of(t->source, open));
                 return false;
             }
@@ -324,6 +351,8 @@ void tpl_free(tpl_set *set)
     for (size_t i = 0; i < set->count; i++) {
         free(set->items[i].name);
         free(set->items[i].source);
+        for (size_t k = 0; k < set->items[i].count; k++)
+            free(set->items[i].nodes[k].key);
         free(set->items[i].nodes);
     }
     free(set->items);
@@ -357,6 +386,7 @@ static void walk_range(const tpl_set *set, const template *t, size_t from, size_
             if (n->count) fn(ctx, TPL_WALK_NAME, n->count);
             for (size_t a = 0; a < n->nargs; a++)
                 fn(ctx, TPL_WALK_NAME, n->args[a]);
+            if (n->href && n->href[0] != '/') fn(ctx, TPL_WALK_NAME, n->href);
             break;
         case N_SECTION:
         case N_INVERTED: {
@@ -596,14 +626,36 @@ static void render_translation(const node *n, scope *sc, buf *out)
     /* French, the source: 0 and 1 take the singular (ngettext without a
      * catalogue would say "0 lieux"). */
     const char *msg =
-        !n->plural ? gettext(n->text)
+        n->key       ? i18n_pgettext(n->key, n->text)
+        : !n->plural ? gettext(n->text)
         : i18n_current() == I18N_FRENCH
             ? (count >= -1 && count <= 1 ? n->text : n->plural)
             : ngettext(n->text, n->plural, (unsigned long)(count < 0 ? -count : count));
-    char tmp[64];
+    /* A translation that lost its link's brackets would leave an <a> open:
+     * the French message is shown instead. */
+    if (n->href && !one_link(msg)) msg = n->text;
+    char tmp[64], href_tmp[64];
     size_t next_arg = 0;
     const char *run = msg, *p = msg;
+    /* [link]: the markup is ours, the address the escaped value of href;
+     * without a value, the words alone. */
+    const char *href = !n->href ? NULL
+                       : n->href[0] == '/'
+                           ? n->href /* a path written in the template */
+                           : scalar_text(lookup(sc, n->href), href_tmp, sizeof href_tmp);
     while (*p) {
+        if (n->href && (*p == '[' || *p == ']')) {
+            message_escape(out, run, (size_t)(p - run));
+            if (href && *p == '[') {
+                buf_puts(out, "<a href=\"");
+                html_escape(out, href);
+                buf_puts(out, "\">");
+            } else if (href) {
+                buf_puts(out, "</a>");
+            }
+            run = ++p;
+            continue;
+        }
         if (*p != '%') {
             p++;
             continue;

@@ -19,6 +19,12 @@
  *                               core/i18n.h), then escaped
  *   {{_ "Ouvert jusqu’à %s" time}}   %s (or %1$s, %2$s…) replaced by the
  *                               escaped values of the names that follow
+ *   {{_c "distance" "À %s" d}}  the same in a context (msgctxt), for words
+ *                               French uses in two senses
+ *   {{_ "Voir [la carte] de %s" name href=path}}   one sentence around a
+ *                               link: [ ] become <a href="escaped path"> </a>,
+ *                               so translators move the link with its words
+ *                               (href=/path: a path written as is)
  *   {{_n count "%d lieu" "%d lieux"}}  plural form chosen by the number
  *                               `count` (an integer, or an array's length),
  *                               %d replaced by it written for the language

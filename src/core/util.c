@@ -327,7 +327,45 @@ static bool fold_code_point(uint32_t cp, char out[3])
     return true;
 }
 
-char *text_fold(const char *s)
+/*
+ * Folding of the Cyrillic and Arabic letters the search reads in a query
+ * typed in Ukrainian, Arabic or Dari (text_fold_words): Cyrillic lowercased
+ * (ё → е, ґ kept), Arabic without its vowel marks and tatweel, the forms of
+ * alef, yeh, kaf and teh marbuta written one way (Dari's ی ک as Arabic's).
+ * Returns 1 and the letter in out (2 bytes + NUL), 0 for a separator, -1 for
+ * a mark to drop without separating.
+ */
+static int fold_other_script(uint32_t cp, char out[3])
+{
+    if (cp >= 0x410 && cp <= 0x42F)
+        cp += 0x20;
+    else if (cp >= 0x400 && cp <= 0x40F)
+        cp += 0x50;
+    else if (cp == 0x490)
+        cp = 0x491;
+    if (cp == 0x451) cp = 0x435;
+    if ((cp >= 0x64B && cp <= 0x65F) || cp == 0x670 || cp == 0x640) return -1;
+    if (cp == 0x622 || cp == 0x623 || cp == 0x625 || cp == 0x671) cp = 0x627;
+    if (cp == 0x649 || cp == 0x6CC) cp = 0x64A;
+    if (cp == 0x6A9) cp = 0x643;
+    if (cp == 0x629) cp = 0x647;
+    if (cp >= 0x660 && cp <= 0x669) { /* Arabic-Indic digits */
+        out[0] = (char)('0' + (cp - 0x660)), out[1] = '\0';
+        return 1;
+    }
+    if (cp >= 0x6F0 && cp <= 0x6F9) { /* Persian digits */
+        out[0] = (char)('0' + (cp - 0x6F0)), out[1] = '\0';
+        return 1;
+    }
+    bool cyrillic = cp >= 0x430 && cp <= 0x45F, ukrainian = cp == 0x491;
+    bool arabic = (cp >= 0x621 && cp <= 0x63A) || (cp >= 0x641 && cp <= 0x64A) ||
+                  (cp >= 0x671 && cp <= 0x6D3);
+    if (!cyrillic && !ukrainian && !arabic) return 0;
+    out[0] = (char)(0xC0 | (cp >> 6)), out[1] = (char)(0x80 | (cp & 0x3F)), out[2] = '\0';
+    return 1;
+}
+
+static char *fold(const char *s, bool other_scripts)
 {
     buf b = {0};
     const unsigned char *p = (const unsigned char *)s;
@@ -349,6 +387,11 @@ char *text_fold(const char *s)
             rep[0] = (char)tolower((int)cp);
         } else {
             letter = fold_code_point(cp, rep);
+            if (!letter && other_scripts) {
+                int kind = fold_other_script(cp, rep);
+                if (kind < 0) continue;
+                letter = kind > 0;
+            }
         }
         if (letter) {
             buf_puts(&b, rep);
@@ -360,6 +403,16 @@ char *text_fold(const char *s)
     }
     if (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
     return buf_steal(&b);
+}
+
+char *text_fold(const char *s)
+{
+    return fold(s, false);
+}
+
+char *text_fold_words(const char *s)
+{
+    return fold(s, true);
 }
 
 char *text_slug(const char *s)

@@ -75,6 +75,14 @@ size_t utf8_length(const char *s);
 char *text_fold(const char *s);
 
 /*
+ * text_fold, and also keeps the Cyrillic and Arabic letters (folded: lower
+ * case, no vowel marks, one form of alef, yeh, kaf) instead of treating them
+ * as separators: what the search reads in a query typed on a Ukrainian,
+ * Arabic or Dari page ("робота", "وظيفة"). Returns a malloc'd string.
+ */
+char *text_fold_words(const char *s);
+
+/*
  * URL slug of a name: folded, spaces turned into '-', at most 80 bytes.
  * "Espace Public Numérique d'Aubenas" → "espace-public-numerique-d-aubenas".
  */

@@ -5,6 +5,7 @@
  * changes here or nowhere.
  */
 #include "core/validate.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -40,23 +41,25 @@ static bool ascii_digits(const char *s, size_t n)
  */
 static bool host_ok(const char *d, size_t n, const char **why)
 {
-    if (n == 0) return set_why(why, "il manque le nom de domaine");
+    if (n == 0) return set_why(why, N_("il manque le nom de domaine"));
     if (d[0] == '.' || d[n - 1] == '.')
-        return set_why(why, "le nom de domaine ne peut pas commencer ni finir par un point");
+        return set_why(why, N_("le nom de domaine ne peut pas commencer ni finir par un point"));
     size_t labels = 0, start = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i < n && d[i] != '.') {
             unsigned char c = (unsigned char)d[i];
             if (!ascii_alnum(c) && c != '-' && c < 0x80)
-                return set_why(why, "caractère non permis dans le nom de domaine");
+                return set_why(why, N_("caractère non permis dans le nom de domaine"));
             continue;
         }
         size_t len = i - start;
-        if (len == 0) return set_why(why, "deux points se suivent dans le nom de domaine");
-        if (len > 63) return set_why(why, "une partie du nom de domaine a 63 caractères au plus");
+        if (len == 0) return set_why(why, N_("deux points se suivent dans le nom de domaine"));
+        if (len > 63)
+            return set_why(why, N_("une partie du nom de domaine a 63 caractères au plus"));
         if (d[start] == '-' || d[i - 1] == '-')
-            return set_why(why, "une partie du nom de domaine ne peut pas commencer ni finir par "
-                                "un tiret");
+            return set_why(why,
+                           N_("une partie du nom de domaine ne peut pas commencer ni finir par "
+                              "un tiret"));
         labels++;
         if (i == n) {
             bool letters = len >= 2;
@@ -66,7 +69,7 @@ static bool host_ok(const char *d, size_t n, const char **why)
             }
             bool punycode = len > 4 && strncasecmp(d + start, "xn--", 4) == 0;
             if (labels < 2 || !(letters || punycode))
-                return set_why(why, "il manque l'extension du nom de domaine (.fr, .org…)");
+                return set_why(why, N_("il manque l'extension du nom de domaine (.fr, .org…)"));
         }
         start = i + 1;
     }
@@ -83,25 +86,26 @@ static bool local_char_ok(unsigned char c)
 bool validate_email(const char *s, const char **why)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0) return set_why(why, "l'adresse est vide");
-    if (n > VALIDATE_EMAIL_MAX) return set_why(why, "254 caractères au plus");
-    if (!utf8_valid(s, n)) return set_why(why, "caractères illisibles");
+    if (n == 0) return set_why(why, N_("l'adresse est vide"));
+    if (n > VALIDATE_EMAIL_MAX) return set_why(why, N_("254 caractères au plus"));
+    if (!utf8_valid(s, n)) return set_why(why, N_("caractères illisibles"));
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return set_why(why, "une adresse ne contient pas d'espace");
+            return set_why(why, N_("une adresse ne contient pas d'espace"));
     const char *at = strchr(s, '@');
-    if (!at) return set_why(why, "il manque le signe @");
-    if (strchr(at + 1, '@')) return set_why(why, "une adresse n'a qu'un seul signe @");
+    if (!at) return set_why(why, N_("il manque le signe @"));
+    if (strchr(at + 1, '@')) return set_why(why, N_("une adresse n'a qu'un seul signe @"));
     size_t local = (size_t)(at - s);
-    if (local == 0) return set_why(why, "il manque le nom avant le signe @");
-    if (local > 64) return set_why(why, "le nom avant le signe @ a 64 caractères au plus");
+    if (local == 0) return set_why(why, N_("il manque le nom avant le signe @"));
+    if (local > 64) return set_why(why, N_("le nom avant le signe @ a 64 caractères au plus"));
     for (size_t i = 0; i < local; i++) {
         if (s[i] == '.') {
             if (i == 0 || i == local - 1 || s[i + 1] == '.')
-                return set_why(why, "un point ne peut pas commencer ni finir le nom avant le signe "
-                                    "@, ni être doublé");
+                return set_why(why,
+                               N_("un point ne peut pas commencer ni finir le nom avant le signe "
+                                  "@, ni être doublé"));
         } else if (!local_char_ok((unsigned char)s[i])) {
-            return set_why(why, "caractère non permis avant le signe @");
+            return set_why(why, N_("caractère non permis avant le signe @"));
         }
     }
     return host_ok(at + 1, n - local - 1, why);
@@ -110,14 +114,16 @@ bool validate_email(const char *s, const char **why)
 bool validate_url(const char *s, char **normalised, const char **why)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0) return set_why(why, "l'adresse est vide");
-    if (n > VALIDATE_URL_MAX) return set_why(why, "2 000 caractères au plus");
-    if (!utf8_valid(s, n)) return set_why(why, "caractères illisibles");
+    if (n == 0) return set_why(why, N_("l'adresse est vide"));
+    if (n > VALIDATE_URL_MAX) return set_why(why, N_("2 000 caractères au plus"));
+    if (!utf8_valid(s, n)) return set_why(why, N_("caractères illisibles"));
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7f) return set_why(why, "une adresse web ne contient pas d'espace");
+        if (c <= ' ' || c == 0x7f)
+            return set_why(why, N_("une adresse web ne contient pas d'espace"));
         if (strchr("\"<>\\`", c))
-            return set_why(why, "une adresse web ne contient pas de guillemet, de < > ni de \\");
+            return set_why(why,
+                           N_("une adresse web ne contient pas de guillemet, de < > ni de \\"));
     }
     const char *scheme, *rest;
     if (strncasecmp(s, "https://", 8) == 0) {
@@ -130,7 +136,7 @@ bool validate_url(const char *s, char **normalised, const char **why)
         scheme = "http://";
         rest = s;
     } else {
-        return set_why(why, "l'adresse doit commencer par https:// ou http://");
+        return set_why(why, N_("l'adresse doit commencer par https:// ou http://"));
     }
     size_t hostport = strcspn(rest, "/?#");
     const char *colon = memchr(rest, ':', hostport);
@@ -138,7 +144,7 @@ bool validate_url(const char *s, char **normalised, const char **why)
     if (colon) {
         size_t port = hostport - host - 1;
         if (port == 0 || port > 5 || !ascii_digits(colon + 1, port))
-            return set_why(why, "numéro de port invalide après le nom du site");
+            return set_why(why, N_("numéro de port invalide après le nom du site"));
     }
     if (!host_ok(rest, host, why)) return false;
     if (normalised) *normalised = xasprintf("%s%s", scheme, rest);
@@ -149,10 +155,10 @@ bool validate_postal_code(const char *s, const char **why)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 5 && s[0] == '2' && strchr("aAbB", s[1]) && ascii_digits(s + 2, 3))
-        return set_why(why, "en Corse aussi, le code postal s'écrit avec des chiffres (20…)");
+        return set_why(why, N_("en Corse aussi, le code postal s'écrit avec des chiffres (20…)"));
     if (n != 5 || !ascii_digits(s, 5))
-        return set_why(why, "le code postal a cinq chiffres, par exemple 73000");
-    if (s[0] == '0' && s[1] == '0') return set_why(why, "aucun code postal ne commence par 00");
+        return set_why(why, N_("le code postal a cinq chiffres, par exemple 73000"));
+    if (s[0] == '0' && s[1] == '0') return set_why(why, N_("aucun code postal ne commence par 00"));
     return true;
 }
 
@@ -164,7 +170,7 @@ bool validate_insee_code(const char *s, char out[VALIDATE_INSEE_SIZE], const cha
         char b = (char)toupper((unsigned char)s[1]);
         ok = s[0] == '2' ? b == 'A' || b == 'B' || (b >= '1' && b <= '9') : ascii_digits(s, 2);
     }
-    if (!ok) return set_why(why, "cinq caractères attendus, chiffres ou 2A, 2B pour la Corse");
+    if (!ok) return set_why(why, N_("cinq caractères attendus, chiffres ou 2A, 2B pour la Corse"));
     if (out) {
         memcpy(out, s, 6);
         out[1] = (char)toupper((unsigned char)out[1]);
@@ -178,7 +184,7 @@ bool validate_pivot(const char *s, char out[VALIDATE_PIVOT_SIZE], const char **w
     size_t n = 0;
     for (const char *p = s ? s : ""; *p; p++) {
         if (*p == ' ' || *p == '.' || *p == '-') continue;
-        if (n == VALIDATE_PIVOT_SIZE - 1) return set_why(why, "trop de caractères");
+        if (n == VALIDATE_PIVOT_SIZE - 1) return set_why(why, N_("trop de caractères"));
         compact[n++] = *p;
     }
     compact[n] = '\0';
@@ -191,7 +197,7 @@ bool validate_pivot(const char *s, char out[VALIDATE_PIVOT_SIZE], const char **w
         }
     }
     if (!ok)
-        return set_why(why, "un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu");
+        return set_why(why, N_("un SIRET (14 chiffres) ou un RNA (W et 9 caractères) est attendu"));
     if (out) memcpy(out, compact, n + 1);
     return true;
 }
@@ -202,7 +208,8 @@ bool validate_coordinate(const char *s, bool latitude, double *out, const char *
      * "nan", hexadecimal and leading blanks. */
     char tmp[40];
     size_t n = s ? strlen(s) : 0, i = 0;
-    if (n == 0 || n >= sizeof tmp) return set_why(why, "un nombre en degrés décimaux est attendu");
+    if (n == 0 || n >= sizeof tmp)
+        return set_why(why, N_("un nombre en degrés décimaux est attendu"));
     memcpy(tmp, s, n + 1);
     if (tmp[i] == '+' || tmp[i] == '-') i++;
     size_t digits = strspn(tmp + i, "0123456789");
@@ -220,7 +227,7 @@ bool validate_coordinate(const char *s, bool latitude, double *out, const char *
         if (!exponent) digits = 0;
         i += exponent;
     }
-    if (!digits || i != n) return set_why(why, "un nombre en degrés décimaux est attendu");
+    if (!digits || i != n) return set_why(why, N_("un nombre en degrés décimaux est attendu"));
     double v = strtod(tmp, NULL), limit = latitude ? 90 : 180;
     if (!(v >= -limit && v <= limit))
         return set_why(why, latitude ? "la latitude est comprise entre -90 et 90"
@@ -271,12 +278,12 @@ bool validate_date(const char *s, const char **why)
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !ascii_digits(s, 4) ||
         !ascii_digits(s + 5, 2) || !ascii_digits(s + 8, 2))
-        return set_why(why, "une date AAAA-MM-JJ est attendue");
+        return set_why(why, N_("une date AAAA-MM-JJ est attendue"));
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
-        return set_why(why, "cette date n'existe pas");
-    if (y < 1990 || y > 2100) return set_why(why, "une date entre 1990 et 2100 est attendue");
+        return set_why(why, N_("cette date n'existe pas"));
+    if (y < 1990 || y > 2100) return set_why(why, N_("une date entre 1990 et 2100 est attendue"));
     return true;
 }
 
@@ -307,8 +314,8 @@ bool validate_not_formula(const char *s, const char **why)
     bool sign = s[0] == '+' || s[0] == '-';
     if (sign && (s[1] == ' ' || s[1] == '\0')) return true; /* "- tiret", a lone dash */
     if (why)
-        *why =
-            "ce texte commence comme une formule de tableur (=, +, -, @) : commencez-le autrement";
+        *why = N_("ce texte commence comme une formule de tableur (=, +, -, @) : commencez-le "
+                  "autrement");
     return false;
 }
 

@@ -239,6 +239,8 @@ static void add_languages(req *r, json_t *data)
     /* Places' own texts stay as published (lang="fr"): pages say so once. */
     json_object_set_new(data, "ui_foreign", json_boolean(page != I18N_FRENCH));
     json_object_set_new(data, "ui_base", json_string(i18n_prefix(page)));
+    /* The decimal separator, for the numbers static/repere.js writes. */
+    json_object_set_new(data, "ui_decimal", json_string(page->decimal));
     /* The signed-in area is French only (docs/languages.md): no menu of
      * languages there, nor alternates that would lead to the same page. */
     if (str_starts_with(r->path, "/admin") || str_starts_with(r->path, "/compte")) return;

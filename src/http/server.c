@@ -350,11 +350,11 @@ static enum MHD_Result validate_arg(void *cls, enum MHD_ValueKind kind, const ch
     const char **bad = cls;
     size_t total = strlen(key) + (value ? strlen(value) : 0);
     if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
-        *bad = "l'adresse contient des caractères invalides";
+        *bad = N_("l'adresse contient des caractères invalides");
         return MHD_NO;
     }
     if (total > HTTP_MAX_URL) {
-        *bad = "un paramètre de l'adresse est trop long";
+        *bad = N_("un paramètre de l'adresse est trop long");
         return MHD_NO;
     }
     return MHD_YES;

@@ -699,8 +699,8 @@ int page_agenda_ics(req *r)
     int64_t now = now_utc();
     buf cal = {0};
     const char *label = where_label(&q);
-    ical_begin(&cal, label ? arena_printf(r->arena, "Ateliers numériques — %s", label)
-                           : "Ateliers numériques — Repère");
+    ical_begin(&cal, label ? arena_printf(r->arena, _("Ateliers numériques — %s"), label)
+                           : _("Ateliers numériques — Repère"));
     agenda_result res = {.ics = &cal, .origin = origin_of(r)};
     /* A feed cannot ask: an ambiguous or unknown "Où ?" gives no event. */
     if (where_usable(&q)) run_search(r, &q, OUT_ICS, now, &res);
@@ -808,8 +808,9 @@ int page_agenda_atom(req *r)
     query_string(&qs, &q, NULL);
     const char *base = qs.data ? qs.data : "";
     const char *label = where_label(&q);
-    const char *title = label ? arena_printf(r->arena, "Nouveaux ateliers numériques — %s", label)
-                              : "Nouveaux ateliers numériques — Repère";
+    const char *title = label
+                            ? arena_printf(r->arena, _("Nouveaux ateliers numériques — %s"), label)
+                            : _("Nouveaux ateliers numériques — Repère");
     rc = reply_atom(r, title, arena_printf(r->arena, "/ateliers.atom%s", base),
                     arena_printf(r->arena, "/ateliers%s", base), res.workshop_ids, res.origin);
     buf_free(&qs);
@@ -873,7 +874,7 @@ int page_place_workshops_atom(req *r)
         json_object_set_new(ids, key, json_true());
     }
     sqlite3_reset(s);
-    int rc = reply_atom(r, arena_printf(r->arena, "Nouveaux ateliers — %s", name),
+    int rc = reply_atom(r, arena_printf(r->arena, _("Nouveaux ateliers — %s"), name),
                         arena_printf(r->arena, "/lieux/%lld/ateliers.atom", (long long)id), path,
                         ids, origin_of(r));
     free(path);

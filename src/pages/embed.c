@@ -232,10 +232,11 @@ int page_embed_places(req *r)
  */
 int page_embed_howto(req *r)
 {
-    json_t *d = page_model("Intégrer la liste des lieux sur le site de votre commune");
-    json_object_set_new(d, "description",
-                        json_string("Afficher sur le site d'une commune les lieux d'aide au "
-                                    "numérique proches, avec leurs horaires : le code à copier."));
+    json_t *d = page_model(_("Intégrer la liste des lieux sur le site de votre commune"));
+    json_object_set_new(
+        d, "description",
+        json_string(_("Afficher sur le site d'une commune les lieux d'aide au "
+                      "numérique proches, avec leurs horaires : le code à copier.")));
     const char *ou = req_query(r, "ou");
     const char *commune = req_query(r, "commune");
     json_object_set_new(d, "ou", json_string(ou ? ou : ""));
@@ -275,7 +276,7 @@ int page_embed_howto(req *r)
         json_object_set_new(d, "where_error",
                             json_string(w.kind == WHERE_UNKNOWN && *w.message
                                             ? w.message
-                                            : "Indiquez une commune ou un code postal."));
+                                            : _("Indiquez une commune ou un code postal.")));
     }
     where_result_free(&w);
     return reply_page(r, "embed_howto", d);

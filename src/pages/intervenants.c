@@ -67,8 +67,8 @@ static bool rule_one_line(const char *v, const char **why)
 static bool rule_no_contact(const char *v, const char **why)
 {
     if (!rule_one_line(v, why)) return false;
-    *why = "pas d'adresse électronique ni de numéro de téléphone ici : on vous écrit par le"
-           " formulaire de contact de votre fiche.";
+    *why = N_("pas d'adresse électronique ni de numéro de téléphone ici : on vous écrit par le"
+              " formulaire de contact de votre fiche.");
     if (strchr(v, '@')) return false;
     int digits = 0;
     for (const char *p = v; *p; p++) {
@@ -124,8 +124,8 @@ static json_t *options_model(const people_term *list, const char *chosen, bool m
     json_t *out = json_array();
     for (const people_term *t = list; t->code; t++) {
         bool on = multi ? people_has_code(chosen, t->code) : chosen && strcmp(chosen, t->code) == 0;
-        json_array_append_new(
-            out, json_pack("{s:s, s:s, s:b}", "code", t->code, "label", t->label, "checked", on));
+        json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "code", t->code, "label",
+                                             gettext(t->label), "checked", on));
     }
     return out;
 }
@@ -135,10 +135,10 @@ typedef enum form_mode { MODE_APPLY, MODE_INVITE, MODE_EDIT, MODE_COORDINATE } f
 /* Render the entry form with `v` (a JSON object of the values). Takes v, errors. */
 static int entry_form(req *r, form_mode mode, json_t *v, json_t *errors, const char *notice)
 {
-    static const char *const TITLES[] = {"Proposer vos interventions", "Inviter un intervenant",
-                                         "Modifier ma fiche d'intervenant",
-                                         "Modifier une fiche d'intervenant"};
-    json_t *m = session_page_model(r, TITLES[mode]);
+    static const char *const TITLES[] = {
+        N_("Proposer vos interventions"), N_("Inviter un intervenant"),
+        N_("Modifier ma fiche d'intervenant"), N_("Modifier une fiche d'intervenant")};
+    json_t *m = session_page_model(r, gettext(TITLES[mode]));
     const char *action =
         mode == MODE_APPLY    ? "/intervenants/candidater"
         : mode == MODE_INVITE ? "/admin/intervenants/inviter"
@@ -205,7 +205,7 @@ static bool entry_read(req *r, bool need_email, entry_input *in, json_t **values
     in->insee[0] = 0;
     if (!*in->domains)
         json_object_set_new(errors, "domains",
-                            json_string("« Domaines » : cochez au moins un domaine."));
+                            json_string(_("« Domaines » : cochez au moins un domaine.")));
     if (*in->v[E_COMMUNE]) {
         where_result w;
         where_input wi = {.text = in->v[E_COMMUNE]};
@@ -213,14 +213,14 @@ static bool entry_read(req *r, bool need_email, entry_input *in, json_t **values
             snprintf(in->insee, sizeof in->insee, "%s", w.insee);
         else
             json_object_set_new(errors, "commune",
-                                json_string("« Commune » : nous ne trouvons pas cette commune ;"
-                                            " écrivez son nom suivi du département, par exemple"
-                                            " « Aurillac (15) », ou son code INSEE."));
+                                json_string(_("« Commune » : nous ne trouvons pas cette commune ;"
+                                              " écrivez son nom suivi du département, par exemple"
+                                              " « Aurillac (15) », ou son code INSEE.")));
         where_result_free(&w);
     } else if (!remote) {
         json_object_set_new(errors, "commune",
-                            json_string("« Commune » : indiquez où vous intervenez, ou cochez"
-                                        " « à distance »."));
+                            json_string(_("« Commune » : indiquez où vous intervenez, ou cochez"
+                                          " « à distance ».")));
     }
     *values =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "name",
@@ -303,7 +303,8 @@ static int create_entry(req *r, form_mode mode, int64_t place, int64_t by)
     bool ok = entry_read(r, true, &in, &values, errors);
     if (mode == MODE_INVITE && by && place > 0 &&
         !admin_can_edit(db_reader(r->app->db), by, place)) {
-        json_object_set_new(errors, "place", json_string("« Lieu » : vous ne gérez pas ce lieu."));
+        json_object_set_new(errors, "place",
+                            json_string(_("« Lieu » : vous ne gérez pas ce lieu.")));
         ok = false;
     }
     if (!ok) {
@@ -322,10 +323,10 @@ static int create_entry(req *r, form_mode mode, int64_t place, int64_t by)
         return -1;
     }
     json_decref(values);
-    const char *notice = mode == MODE_INVITE
-                             ? "Invitation envoyée : la personne doit confirmer par le lien reçu."
-                             : "Merci ! Ouvrez le lien que nous venons de vous envoyer par"
-                               " courriel pour confirmer votre fiche.";
+    const char *notice =
+        mode == MODE_INVITE ? _("Invitation envoyée : la personne doit confirmer par le lien reçu.")
+                            : _("Merci ! Ouvrez le lien que nous venons de vous envoyer par"
+                                " courriel pour confirmer votre fiche.");
     return entry_form(r, mode, json_object(), json_object(), notice);
 }
 
@@ -343,7 +344,7 @@ int page_intervenant_apply_post(req *r)
 
 int page_admin_intervenants(req *r)
 {
-    json_t *m = session_page_model(r, "Intervenants");
+    json_t *m = session_page_model(r, _("Intervenants"));
     json_object_set_new(m, "queue", intervenant_queue(db_reader(r->app->db), r->user->account_id));
     json_object_set_new(m, "requests", admin_intervenant_requests(r));
     json_object_set_new(m, "attached", admin_intervenant_attached(r));
@@ -352,7 +353,7 @@ int page_admin_intervenants(req *r)
     json_object_set_new(m, "kinds", options_model(PEOPLE_KINDS, NULL, false));
     json_object_set_new(m, "domain_options", options_model(PEOPLE_DOMAINS, NULL, true));
     const char *done = req_query(r, "ok");
-    if (done) json_object_set_new(m, "notice", json_string("C'est fait."));
+    if (done) json_object_set_new(m, "notice", json_string(_("C'est fait.")));
     return reply_page(r, "admin_intervenants", m);
 }
 
@@ -412,7 +413,7 @@ int page_intervenant_confirm(req *r)
         id = intervenant_by_token(db_reader(r->app->db), hash, &name, NULL);
     }
     if (!id) return reply_error(r, 404, "Ce lien n'est pas valable ou a déjà servi.");
-    json_t *m = session_page_model(r, "Confirmer votre fiche d'intervenant");
+    json_t *m = session_page_model(r, _("Confirmer votre fiche d'intervenant"));
     json_object_set_new(m, "name", json_string(name));
     json_object_set_new(m, "t", json_string(t));
     free(name);
@@ -522,9 +523,9 @@ int page_intervenant_me(req *r)
     const char *ok = req_query(r, "ok");
     return edit_form(r, MODE_EDIT, id,
                      !ok                          ? NULL
-                     : strcmp(ok, "demande") == 0 ? "Demande envoyée : un responsable du lieu"
-                                                    " doit la confirmer."
-                                                  : "Vos changements sont enregistrés.",
+                     : strcmp(ok, "demande") == 0 ? _("Demande envoyée : un responsable du lieu"
+                                                      " doit la confirmer.")
+                                                  : _("Vos changements sont enregistrés."),
                      NULL, NULL);
 }
 
@@ -548,8 +549,8 @@ int page_intervenant_me_places(req *r)
     bool ask = action && strcmp(action, "demander") == 0;
     if (place_id <= 0 || *end) {
         json_t *errors = json_pack("{s:s}", "place_request",
-                                   "« Numéro du lieu » : écrivez le nombre au début de l'adresse"
-                                   " de sa page, par exemple 42 pour /lieux/42-…");
+                                   _("« Numéro du lieu » : écrivez le nombre au début de l'adresse"
+                                     " de sa page, par exemple 42 pour /lieux/42-…"));
         return edit_form(r, MODE_EDIT, id, NULL, errors, place ? place : "");
     }
     db_conn *w = db_begin(r->app->db);
@@ -564,8 +565,8 @@ int page_intervenant_me_places(req *r)
     if (ask && rc == 0)
         return edit_form(r, MODE_EDIT, id, NULL,
                          json_pack("{s:s}", "place_request",
-                                   "« Numéro du lieu » : aucun lieu ne porte ce numéro, ou votre"
-                                   " fiche y est déjà rattachée ou en attente."),
+                                   _("« Numéro du lieu » : aucun lieu ne porte ce numéro, ou votre"
+                                     " fiche y est déjà rattachée ou en attente.")),
                          place);
     return reply_redirect(r, 303, ask ? "/intervenants/moi?ok=demande" : "/intervenants/moi?ok=1");
 }
@@ -603,7 +604,7 @@ int page_intervenant_me_delete(req *r)
     /* The anonymous audit line: an event, no name, no address. */
     auth_audit(w, "intervenant_deleted", 0, NULL, NULL, "by its owner");
     if (db_commit(w) != 0) return -1;
-    json_t *m = session_page_model(r, "Fiche supprimée");
+    json_t *m = session_page_model(r, _("Fiche supprimée"));
     return reply_page(r, "intervenant_deleted", m);
 }
 
@@ -644,7 +645,7 @@ static json_t *facet(json_t *results, const char *key, const people_term *list, 
         json_array_foreach(results, i, x) n +=
             people_has_code(json_string_value(json_object_get(x, key)), t->code);
         json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:b}", "code", t->code, "label",
-                                             t->label, "count", (json_int_t)n, "selected",
+                                             gettext(t->label), "count", (json_int_t)n, "selected",
                                              chosen && strcmp(chosen, t->code) == 0));
     }
     return out;
@@ -705,7 +706,7 @@ int page_intervenants(req *r)
     bool has_where = false;
     json_t *all = search_of_request(r, &w, &has_where);
     if (!all) return -1;
-    json_t *m = session_page_model(r, "Intervenants");
+    json_t *m = session_page_model(r, _("Intervenants"));
     const char *domain = req_query(r, "domaine"), *format = req_query(r, "format");
     json_object_set_new(m, "domains", facet(all, "_domains", PEOPLE_DOMAINS, domain));
     json_object_set_new(m, "formats", facet(all, "_formats", PEOPLE_FORMATS, format));
@@ -736,7 +737,7 @@ int page_intervenants(req *r)
     if (w.kind == WHERE_UNKNOWN || w.kind == WHERE_CHOICE)
         json_object_set_new(
             m, "where_message",
-            json_string(w.kind == WHERE_UNKNOWN ? w.message : "Précisez une commune."));
+            json_string(w.kind == WHERE_UNKNOWN ? w.message : _("Précisez une commune.")));
     if (w.kind == WHERE_CHOICE) {
         json_t *choices = json_array();
         for (size_t i = 0; i < w.choice_count; i++)
@@ -777,7 +778,7 @@ _Static_assert(ARRAY_LEN(CONTACT_FIELDS) == K_COUNT, "one index per field");
 
 static int contact_form(req *r, json_t *v, const char *const *values, json_t *errors, bool sent)
 {
-    json_t *m = session_page_model(r, "Écrire à un intervenant");
+    json_t *m = session_page_model(r, _("Écrire à un intervenant"));
     json_object_set_new(m, "i", v);
     const char *none[K_COUNT] = {0};
     json_t *typed = form_values_model(CONTACT_FIELDS, K_COUNT, values && !sent ? values : none);

@@ -89,9 +89,12 @@ static json_t *access_lines(json_t *p)
     json_t *modes = json_object_get(p, "access_modes"), *out = json_array();
     const char *phone = json_string_value(json_object_get(p, "phone_display"));
     const char *booking = json_string_value(json_object_get(p, "booking_url"));
-    if (modes && has_label(modes, "Venir sur place"))
+    /* The place's labels are already in the page's language (vocab_label). */
+    const char *in_person = gettext("Venir sur place"), *by_phone = gettext("Téléphoner"),
+               *online = gettext("Prendre rendez-vous en ligne");
+    if (modes && has_label(modes, in_person))
         json_array_append_new(out, json_string(_("Sans rendez-vous, aux heures d'ouverture")));
-    if (modes && has_label(modes, "Téléphoner") && phone) {
+    if (modes && has_label(modes, by_phone) && phone) {
         char *s = xasprintf(_("Sur rendez-vous au %s"), phone);
         json_array_append_new(out, json_string(s));
         free(s);
@@ -106,8 +109,8 @@ static json_t *access_lines(json_t *p)
     json_array_foreach(modes, i, v)
     {
         const char *l = json_string_value(v);
-        if (!strcmp(l, "Venir sur place") || (!strcmp(l, "Téléphoner") && phone) ||
-            (!strcmp(l, "Prendre rendez-vous en ligne") && booking))
+        if (!strcmp(l, in_person) || (!strcmp(l, by_phone) && phone) ||
+            (!strcmp(l, online) && booking))
             continue;
         json_array_append(out, v);
     }

@@ -23,9 +23,12 @@ enum {
     REPORTS_PER_PLACE_DAY = 30,
 };
 
+/* Labels marked for translation, shown translated; the value stays French
+ * (the e-mail to the place's managers lists the values). */
 static const char *const KINDS[][2] = {
-    {"adresse", "L'adresse"},     {"horaires", "Les horaires"}, {"telephone", "Le téléphone"},
-    {"ferme", "Le lieu a fermé"}, {"services", "Les services"}, {"autre", "Autre chose"},
+    {"adresse", N_("L'adresse")},      {"horaires", N_("Les horaires")},
+    {"telephone", N_("Le téléphone")}, {"ferme", N_("Le lieu a fermé")},
+    {"services", N_("Les services")},  {"autre", N_("Autre chose")},
 };
 
 /* The text fields, declared once (form.h); the checkboxes are read below. */
@@ -39,7 +42,7 @@ _Static_assert(ARRAY_LEN(REPORT_FIELDS) == F_COUNT, "one index per field");
 /* `values`: what was typed (NULL: an empty form). Takes `p`, `errors`. */
 static int report_form(req *r, json_t *p, const char *const *values, json_t *errors, bool sent)
 {
-    json_t *m = session_page_model(r, "Signaler une erreur");
+    json_t *m = session_page_model(r, _("Signaler une erreur"));
     json_object_set_new(m, "place", p);
     json_t *kinds = json_array();
     for (size_t i = 0; i < ARRAY_LEN(KINDS); i++) {
@@ -48,7 +51,7 @@ static int report_form(req *r, json_t *p, const char *const *values, json_t *err
             on |=
                 strcmp(r->form[k].key, "kinds") == 0 && strcmp(r->form[k].value, KINDS[i][0]) == 0;
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", KINDS[i][0], "label",
-                                               KINDS[i][1], "checked", on));
+                                               gettext(KINDS[i][1]), "checked", on));
     }
     json_object_set_new(m, "kinds", kinds);
     const char *none[F_COUNT] = {0};
@@ -150,7 +153,7 @@ int page_report_post(req *r)
     if (!*message && !kinds.len)
         json_object_set_new(
             errors, "message",
-            json_string("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message."));
+            json_string(_("Dites-nous ce qui ne va pas : cochez une case ou écrivez un message.")));
     if (json_object_size(errors)) {
         buf_free(&kinds);
         return report_form(r, p, v, errors, false);
@@ -166,7 +169,7 @@ int page_report_post(req *r)
         json_object_set_new(
             errors, "message",
             json_string(
-                "Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure."));
+                _("Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure.")));
         return report_form(r, p, v, errors, false);
     }
     json_decref(errors);

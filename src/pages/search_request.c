@@ -31,24 +31,24 @@ bool search_parse(req *r, search_params *p, const char **error)
     const char *literal = req_query(r, "litteral");
     p->literal = literal && *literal && strcmp(literal, "0") != 0;
     if (p->q && strlen(p->q) > SEARCH_MAX_QUERY) {
-        *error = "Le champ « Que voulez-vous faire ? » est trop long (200 caractères au plus).";
+        *error = N_("Le champ « Que voulez-vous faire ? » est trop long (200 caractères au plus).");
         return false;
     }
     if (p->where && strlen(p->where) > WHERE_MAX_TEXT) {
-        *error = "Le champ « Où ? » est trop long (100 caractères au plus).";
+        *error = N_("Le champ « Où ? » est trop long (100 caractères au plus).");
         return false;
     }
     const char *lat = req_query(r, "lat"), *lon = req_query(r, "lon");
     if (lat || lon) {
         if (!where_parse_position(lat, lon, &p->lat, &p->lon)) {
-            *error = "La position donnée (lat, lon) n'est pas valide.";
+            *error = N_("La position donnée (lat, lon) n'est pas valide.");
             return false;
         }
         p->has_position = true;
     }
     const char *radius = req_query(r, "rayon");
     if (radius && *radius && !parse_double(radius, 1, SEARCH_MAX_RADIUS_KM, &p->radius_km)) {
-        *error = "Le rayon doit être un nombre de kilomètres entre 1 et 200.";
+        *error = N_("Le rayon doit être un nombre de kilomètres entre 1 et 200.");
         return false;
     }
     const char *page = req_query(r, "page");
@@ -57,7 +57,7 @@ bool search_parse(req *r, search_params *p, const char **error)
         char *end;
         long v = strtol(page, &end, 10);
         if (*end || v < 1 || v > 100000) {
-            *error = "Le numéro de page demandé n'est pas valide.";
+            *error = N_("Le numéro de page demandé n'est pas valide.");
             return false;
         }
         p->page = v;
@@ -68,13 +68,13 @@ bool search_parse(req *r, search_params *p, const char **error)
         size_t n =
             req_query_all(r, search_group_param((search_group)g), values, SEARCH_MAX_SELECTED + 1);
         if (n > SEARCH_MAX_SELECTED) {
-            *error = "Trop de filtres choisis à la fois.";
+            *error = N_("Trop de filtres choisis à la fois.");
             return false;
         }
         for (size_t i = 0; i < n; i++) {
             if (!*values[i]) continue;
             if (!search_value_known(si, (search_group)g, values[i])) {
-                *error = arena_printf(r->arena, "Le filtre « %s » n'existe pas (paramètre %s).",
+                *error = arena_printf(r->arena, _("Le filtre « %s » n'existe pas (paramètre %s)."),
                                       values[i], search_group_param((search_group)g));
                 return false;
             }

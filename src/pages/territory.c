@@ -53,10 +53,10 @@ static const char *const CSV_NEED_COLUMNS[TERRITORY_NEEDS] = {
 
 static const char *need_label(int need)
 {
-    if (need == 0) return "Tous les lieux";
+    if (need == 0) return _("Tous les lieux");
     size_t count;
     const vocab_entry *services = vocab_entries(VOCAB_SERVICES, &count);
-    return (size_t)(need - 1) < count ? services[need - 1].label : "";
+    return (size_t)(need - 1) < count ? gettext(services[need - 1].label) : "";
 }
 
 /* ---- wording ---- */
@@ -105,11 +105,6 @@ static const char *computed_text(req *r, int64_t utc)
 /* ---- the figures ---- */
 
 /* French agreement: 0 and 1 take the singular. */
-static const char *plural(long n, const char *singular, const char *plural_form)
-{
-    return n <= 1 ? singular : plural_form;
-}
-
 /* A summary as the templates read it. */
 static json_t *summary_json(req *r, const territory_summary *s)
 {
@@ -138,16 +133,18 @@ static json_t *summary_json(req *r, const territory_summary *s)
     json_object_set_new(o, "stale_share", json_string(percent_text(r, s->stale, s->places)));
     json_object_set_new(
         o, "nouns",
-        json_pack(
-            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "places",
-            plural(s->places, "lieu d'aide au numérique", "lieux d'aide au numérique"), "per_10000",
-            per10k < 2 ? "lieu" : "lieux", "population",
-            plural(s->population, "habitant", "habitants"), "communes",
-            plural((long)s->communes, "commune", "communes"), "white_zones",
-            plural((long)s->white_zones, "commune en zone blanche", "communes en zone blanche"),
-            "white_zone_population", plural(s->white_zone_population, "habitant", "habitants"),
-            "saturday", plural(s->saturday, "lieu ouvert le samedi", "lieux ouverts le samedi"),
-            "stale", plural(s->stale, "fiche non mise à jour", "fiches non mises à jour")));
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "places",
+                  i18n_plural(s->places, "lieu d'aide au numérique", "lieux d'aide au numérique"),
+                  "per_10000", i18n_plural(per10k < 2 ? 1 : 2, "lieu", "lieux"), "population",
+                  i18n_plural(s->population, "habitant", "habitants"), "communes",
+                  i18n_plural((long)s->communes, "commune", "communes"), "white_zones",
+                  i18n_plural((long)s->white_zones, "commune en zone blanche",
+                              "communes en zone blanche"),
+                  "white_zone_population",
+                  i18n_plural(s->white_zone_population, "habitant", "habitants"), "saturday",
+                  i18n_plural(s->saturday, "lieu ouvert le samedi", "lieux ouverts le samedi"),
+                  "stale",
+                  i18n_plural(s->stale, "fiche non mise à jour", "fiches non mises à jour")));
     json_t *needs = json_array();
     for (int n = 0; n < TERRITORY_NEEDS; n++) {
         json_t *bands = json_array();
@@ -257,9 +254,9 @@ static json_t *commune_row_json(req *r, const territory_commune *c)
     for (size_t i = 0; i < ARRAY_LEN(TABLE_NEEDS); i++)
         json_array_append_new(needs, json_string(km_text(r, c->nearest_km[TABLE_NEEDS[i]])));
     json_object_set_new(o, "needs", needs);
-    json_object_set_new(o, "places_noun", json_string(plural(c->places, "lieu", "lieux")));
+    json_object_set_new(o, "places_noun", json_string(i18n_plural(c->places, "lieu", "lieux")));
     json_object_set_new(o, "population_noun",
-                        json_string(plural(c->population, "habitant", "habitants")));
+                        json_string(i18n_plural(c->population, "habitant", "habitants")));
     json_object_set_new(o, "url",
                         json_string(arena_printf(r->arena, "/territoire/commune/%s", c->insee)));
     return o;
@@ -421,8 +418,8 @@ static int area_page(req *r, db_conn *c, const territory *t, const area *ap)
     if (ordre && strcmp(ordre, "asc") == 0) sort.descending = false;
     if (ordre && strcmp(ordre, "desc") == 0) sort.descending = true;
 
-    json_t *d =
-        page_model(arena_printf(r->arena, "%s : où l'aide au numérique manque — Repère", a.label));
+    json_t *d = page_model(
+        arena_printf(r->arena, _("%s : où l'aide au numérique manque — Repère"), a.label));
     json_object_set_new(d, "label", json_string(a.label));
     json_object_set_new(d, "is_departement", json_boolean(kind == TERRITORY_DEPARTEMENT));
     json_object_set_new(d, "csv_url",
@@ -453,13 +450,13 @@ static int area_page(req *r, db_conn *c, const territory *t, const area *ap)
         territory_summarise(t, TERRITORY_REGION, a.region, &rs);
         json_t *o = summary_json(r, &rs);
         json_object_set_new(o, "name",
-                            json_string(arena_printf(r->arena, "Région %s", a.region_name)));
+                            json_string(arena_printf(r->arena, _("Région %s"), a.region_name)));
         json_array_append_new(compare, o);
     }
     territory_summary ns;
     territory_summarise(t, TERRITORY_NATIONAL, NULL, &ns);
     json_t *national = summary_json(r, &ns);
-    json_object_set_new(national, "name", json_string("France entière"));
+    json_object_set_new(national, "name", json_string(_("France entière")));
     json_array_append_new(compare, national);
     json_object_set_new(d, "compare", compare);
 
@@ -572,9 +569,9 @@ int page_territory_commune(req *r)
                            "Nous ne connaissons pas cette commune : utilisez son code INSEE "
                            "(« 73065 », « 2A004 »).");
     }
-    json_t *d =
-        page_model(arena_printf(r->arena, "%s (%s) : l'aide au numérique la plus proche — Repère",
-                                k->name, k->departement));
+    json_t *d = page_model(arena_printf(r->arena,
+                                        _("%s (%s) : l'aide au numérique la plus proche — Repère"),
+                                        k->name, k->departement));
     json_object_set_new(d, "commune", commune_row_json(r, k));
     json_object_set_new(d, "label",
                         json_string(arena_printf(r->arena, "%s (%s)", k->name, k->departement)));
@@ -674,8 +671,8 @@ int page_territory_home(req *r)
         }
         if (!json_array_size(epcis))
             json_object_set_new(d, "epci_error",
-                                json_string("Ce département n'est pas connu : choisissez-le "
-                                            "dans la liste."));
+                                json_string(_("Ce département n'est pas connu : choisissez-le "
+                                              "dans la liste.")));
         json_object_set_new(d, "epcis", epcis);
     }
     return reply_page(r, "territory_home", d);

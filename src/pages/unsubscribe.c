@@ -35,7 +35,7 @@ static int unsubscribe(req *r, const char *lieu, const char *sig, bool post)
                            "Ce lien de désabonnement n'est plus valable (l'adresse de la fiche a "
                            "peut-être changé). Écrivez-nous si vous recevez encore des rappels.");
     if (post && admin_reminder_optout(r->app, id, email, req_client_ip(r)) < 0) return -1;
-    json_t *m = session_page_model(r, "Ne plus recevoir de rappels");
+    json_t *m = session_page_model(r, _("Ne plus recevoir de rappels"));
     json_object_set_new(m, "place_name", json_string(name));
     json_object_set_new(m, "email", json_string(email));
     json_object_set_new(m, "lieu", json_integer(id));

@@ -6,99 +6,102 @@
  */
 #include "people/intervenant.h"
 #include "core/fr.h"
+#include "core/i18n.h"
 #include "core/markdown.h"
 #include "core/util.h"
 #include "geo/geo.h"
+
+#include "core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const people_term PEOPLE_KINDS[] = {
-    {"benevole", "Bénévole"},
-    {"independant", "Professionnel·le indépendant·e"},
-    {"association", "Association"},
-    {"entreprise", "Entreprise"},
-    {"agent-public", "Agent public"},
-    {"etudiant", "Étudiant·e / service civique"},
+    {"benevole", N_("Bénévole")},
+    {"independant", N_("Professionnel·le indépendant·e")},
+    {"association", N_("Association")},
+    {"entreprise", N_("Entreprise")},
+    {"agent-public", N_("Agent public")},
+    {"etudiant", N_("Étudiant·e / service civique")},
     {NULL, NULL},
 };
 
 /* Built on the national services list, plus the topics the field asks for. */
 const people_term PEOPLE_DOMAINS[] = {
-    {"prise-en-main", "Prendre en main un ordinateur, une tablette, un smartphone"},
-    {"internet", "Naviguer sur internet, utiliser la messagerie"},
-    {"demarches", "Réaliser des démarches administratives en ligne"},
-    {"emploi", "Emploi et insertion professionnelle"},
-    {"emi", "Éducation aux médias et à l'information"},
-    {"illettrisme", "Lutte contre l'illettrisme"},
-    {"parentalite", "Parentalité numérique"},
-    {"cybersecurite", "Cybersécurité et arnaques"},
-    {"logiciels-libres", "Logiciels libres"},
-    {"fabrication", "Fabrication numérique"},
-    {"accessibilite", "Accessibilité"},
+    {"prise-en-main", N_("Prendre en main un ordinateur, une tablette, un smartphone")},
+    {"internet", N_("Naviguer sur internet, utiliser la messagerie")},
+    {"demarches", N_("Réaliser des démarches administratives en ligne")},
+    {"emploi", N_("Emploi et insertion professionnelle")},
+    {"emi", N_("Éducation aux médias et à l'information")},
+    {"illettrisme", N_("Lutte contre l'illettrisme")},
+    {"parentalite", N_("Parentalité numérique")},
+    {"cybersecurite", N_("Cybersécurité et arnaques")},
+    {"logiciels-libres", N_("Logiciels libres")},
+    {"fabrication", N_("Fabrication numérique")},
+    {"accessibilite", N_("Accessibilité")},
     {NULL, NULL},
 };
 
 const people_term PEOPLE_FORMATS[] = {
-    {"atelier", "Atelier"},
-    {"conference", "Conférence"},
-    {"permanence", "Permanence"},
-    {"formation", "Formation de médiateurs"},
+    {"atelier", N_("Atelier")},
+    {"conference", N_("Conférence")},
+    {"permanence", N_("Permanence")},
+    {"formation", N_("Formation de médiateurs")},
     {NULL, NULL},
 };
 
 const people_term PEOPLE_FEES[] = {
-    {"benevole", "Bénévole"},
-    {"payant", "Payant"},
-    {"devis", "Sur devis"},
+    {"benevole", N_("Bénévole")},
+    {"payant", N_("Payant")},
+    {"devis", N_("Sur devis")},
     {NULL, NULL},
 };
 
 /* The publics an intervenant works with (the places' publics, plus those the
  * field names for workshops). */
 const people_term PEOPLE_PUBLICS[] = {
-    {"tout-public", "Tout public"},
-    {"jeunes", "Jeunes"},
-    {"familles", "Familles, enfants"},
-    {"seniors", "Seniors"},
-    {"emploi", "Personnes en recherche d'emploi"},
-    {"allophones", "Personnes qui apprennent le français"},
-    {"illettrisme", "Personnes en difficulté avec l'écrit"},
-    {"handicap", "Personnes en situation de handicap"},
-    {"professionnels", "Professionnels (médiateurs, travailleurs sociaux)"},
+    {"tout-public", N_("Tout public")},
+    {"jeunes", N_("Jeunes")},
+    {"familles", N_("Familles, enfants")},
+    {"seniors", N_("Seniors")},
+    {"emploi", N_("Personnes en recherche d'emploi")},
+    {"allophones", N_("Personnes qui apprennent le français")},
+    {"illettrisme", N_("Personnes en difficulté avec l'écrit")},
+    {"handicap", N_("Personnes en situation de handicap")},
+    {"professionnels", N_("Professionnels (médiateurs, travailleurs sociaux)")},
     {NULL, NULL},
 };
 
 /* Languages spoken: ISO 639 codes, plus the French sign language. */
 const people_term PEOPLE_LANGUAGES[] = {
-    {"fr", "Français"},
-    {"lsf", "Langue des signes française"},
-    {"en", "Anglais"},
-    {"ar", "Arabe"},
-    {"es", "Espagnol"},
-    {"pt", "Portugais"},
-    {"it", "Italien"},
-    {"de", "Allemand"},
-    {"tr", "Turc"},
-    {"ro", "Roumain"},
-    {"ru", "Russe"},
-    {"uk", "Ukrainien"},
-    {"fa", "Persan (dari, farsi)"},
-    {"zh", "Chinois"},
-    {"ber", "Tamazight (berbère)"},
-    {"wo", "Wolof"},
+    {"fr", N_("Français")},
+    {"lsf", N_("Langue des signes française")},
+    {"en", N_("Anglais")},
+    {"ar", N_("Arabe")},
+    {"es", N_("Espagnol")},
+    {"pt", N_("Portugais")},
+    {"it", N_("Italien")},
+    {"de", N_("Allemand")},
+    {"tr", N_("Turc")},
+    {"ro", N_("Roumain")},
+    {"ru", N_("Russe")},
+    {"uk", N_("Ukrainien")},
+    {"fa", N_("Persan (dari, farsi)")},
+    {"zh", N_("Chinois")},
+    {"ber", N_("Tamazight (berbère)")},
+    {"wo", N_("Wolof")},
     {NULL, NULL},
 };
 
 /* Approvals that exist in the field; anything else goes in the free text. */
 const people_term PEOPLE_APPROVALS[] = {
-    {"education-nationale", "Agrément Éducation nationale"},
-    {"pix", "Pix (certification ou habilitation)"},
-    {"aidants-connect", "Habilitation Aidants Connect"},
-    {"formateur-habilite", "Formateur habilité (organisme de formation)"},
-    {"conseiller-numerique", "Conseiller numérique"},
-    {"titre-cmn", "Titre professionnel Conseiller médiateur numérique"},
+    {"education-nationale", N_("Agrément Éducation nationale")},
+    {"pix", N_("Pix (certification ou habilitation)")},
+    {"aidants-connect", N_("Habilitation Aidants Connect")},
+    {"formateur-habilite", N_("Formateur habilité (organisme de formation)")},
+    {"conseiller-numerique", N_("Conseiller numérique")},
+    {"titre-cmn", N_("Titre professionnel Conseiller médiateur numérique")},
     {NULL, NULL},
 };
 
@@ -106,7 +109,7 @@ const char *people_label(const people_term *list, const char *code)
 {
     if (!code) return NULL;
     for (const people_term *t = list; t->code; t++)
-        if (strcmp(t->code, code) == 0) return t->label;
+        if (strcmp(t->code, code) == 0) return gettext(t->label);
     return NULL;
 }
 
@@ -120,8 +123,8 @@ static json_t *terms_model(const people_term *list, const char *codes)
             const char *end = strchr(p, '|');
             size_t len = end ? (size_t)(end - p) : strlen(p);
             if (len == n && memcmp(p, t->code, n) == 0) {
-                json_array_append_new(out,
-                                      json_pack("{s:s, s:s}", "code", t->code, "label", t->label));
+                json_array_append_new(
+                    out, json_pack("{s:s, s:s}", "code", t->code, "label", gettext(t->label)));
                 break;
             }
             p += len + (end ? 1 : 0);
@@ -451,12 +454,13 @@ static json_t *short_model(sqlite3_stmt *s)
     int64_t radius = sqlite3_column_int64(s, C_RADIUS);
     if (commune && *commune) {
         if (radius > 0)
-            buf_printf(&area, "jusqu'à %lld km autour de %s (%s)", (long long)radius, commune,
+            buf_printf(&area, _("jusqu'à %lld km autour de %s (%s)"), (long long)radius, commune,
                        db_col_text(s, C_DEP));
         else
             buf_printf(&area, "%s (%s)", commune, db_col_text(s, C_DEP));
     }
-    if (sqlite3_column_int(s, C_REMOTE)) buf_puts(&area, area.len ? " ; à distance" : "à distance");
+    if (sqlite3_column_int(s, C_REMOTE))
+        buf_puts(&area, area.len ? _(" ; à distance") : _("à distance"));
     json_object_set_new(m, "area", json_string(area.len ? area.data : ""));
     json_object_set_new(m, "remote", json_boolean(sqlite3_column_int(s, C_REMOTE)));
     buf_free(&area);
@@ -773,16 +777,16 @@ json_t *intervenant_of_workshop(db_conn *c, int64_t workshop_id)
 
 /* What each history event means, for a person. */
 static const people_term HISTORY_EVENTS[] = {
-    {"created", "Fiche créée"},
-    {"confirmed", "Confirmée par la personne (lien reçu par courriel)"},
-    {"edited", "Modifiée"},
-    {"validated", "Validée par la coordination : publique"},
-    {"place_requested", "Demande de rattachement à un lieu"},
-    {"request_withdrawn", "Demande de rattachement retirée"},
-    {"attached", "Rattachée à un lieu"},
-    {"detached", "Détachée d'un lieu"},
-    {"workshop_linked", "Anime un atelier"},
-    {"workshop_unlinked", "N'anime plus un atelier"},
+    {"created", N_("Fiche créée")},
+    {"confirmed", N_("Confirmée par la personne (lien reçu par courriel)")},
+    {"edited", N_("Modifiée")},
+    {"validated", N_("Validée par la coordination : publique")},
+    {"place_requested", N_("Demande de rattachement à un lieu")},
+    {"request_withdrawn", N_("Demande de rattachement retirée")},
+    {"attached", N_("Rattachée à un lieu")},
+    {"detached", N_("Détachée d'un lieu")},
+    {"workshop_linked", N_("Anime un atelier")},
+    {"workshop_unlinked", N_("N'anime plus un atelier")},
     {NULL, NULL},
 };
 

@@ -3,6 +3,7 @@
  */
 #include "places/closure.h"
 #include "core/fr.h"
+#include "core/i18n.h"
 #include "hours/tz.h"
 
 #include <stdio.h>
@@ -105,11 +106,14 @@ json_t *closures_banner(const closure *list, size_t count, const char *today)
         buf text = {0}, a = {0}, z = {0};
         fr_date(&a, cl->starts_on);
         fr_date(&z, cl->ends_on);
-        const char *what = cl->hours ? "Horaires exceptionnels" : "Fermé";
+        /* Whole sentences, so that each language orders its own words. */
         if (from == to)
-            buf_printf(&text, "%s le %s", what, a.data);
+            buf_printf(&text, cl->hours ? _("Horaires exceptionnels le %s") : _("Fermé le %s"),
+                       a.data);
         else
-            buf_printf(&text, "%s du %s au %s", what, a.data, z.data);
+            buf_printf(&text,
+                       cl->hours ? _("Horaires exceptionnels du %s au %s") : _("Fermé du %s au %s"),
+                       a.data, z.data);
         if (cl->hours) buf_printf(&text, " : %s", cl->hours);
         json_t *item = json_pack("{s:s, s:b, s:b}", "text", text.data, "current", from <= t,
                                  "closed", cl->hours == NULL);

@@ -171,6 +171,17 @@ typedef struct snapshot {
 
 typedef rank_synonym synonym; /* phrase folded; service -1: a word to drop */
 
+/* The synonyms one language's pages read (issue 18): French's
+ * (data/synonyms.tsv) everywhere, and for another language also the words
+ * of data/synonyms.LL.tsv and its catalogue's names of the services, so that
+ * a need typed in the visitor's language means what its French word does. */
+typedef struct synonym_table {
+    synonym *items;
+    size_t count;
+} synonym_table;
+
+enum { SEARCH_MAX_LANGS = 16 };
+
 /* A result-list item of a place (place_list_item), kept for the data
  * version it was built for and until the moment it stops being true: its
  * hours say "open now" and "closes at 17 h", so it is good until the place
@@ -209,8 +220,7 @@ struct search_index {
     snapshot *current;
     group_value *values[SG_COUNT];
     size_t value_count[SG_COUNT];
-    synonym *synonyms;
-    size_t synonym_count;
+    synonym_table synonyms[SEARCH_MAX_LANGS]; /* by index in I18N_LANGS; [0] French */
 };
 
 static void add_value(search_index *si, search_group g, const char *slug_source, const char *label,
@@ -237,13 +247,20 @@ static int service_index(const char *value)
     return -1;
 }
 
-static void load_synonyms(search_index *si, const char *path)
+static void add_synonym(synonym_table *table, char *phrase, int service)
+{
+    size_t words = *phrase ? 1 : 0;
+    for (char *p = phrase; *p; p++)
+        words += *p == ' ';
+    table->items = xrealloc(table->items, (table->count + 1) * sizeof(synonym));
+    table->items[table->count++] = (synonym){phrase, words, service};
+}
+
+/* Read a synonym file into table; false when there is none. */
+static bool load_synonyms(synonym_table *table, const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "repere: no synonym table at %s: searching without it\n", path);
-        return;
-    }
+    if (!f) return false;
     char line[512];
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#' || line[0] == '\n') continue;
@@ -253,17 +270,37 @@ static void load_synonyms(search_index *si, const char *path)
         char *target = str_trim(tab + 1);
         int service = strcmp(target, "-") == 0 ? -1 : service_index(target);
         if (service < 0 && strcmp(target, "-") != 0) {
-            fprintf(stderr, "repere: synonyms: unknown service '%s'\n", target);
+            fprintf(stderr, "repere: synonyms (%s): unknown service '%s'\n", path, target);
             continue;
         }
-        char *phrase = text_fold(line);
-        size_t words = *phrase ? 1 : 0;
-        for (char *p = phrase; *p; p++)
-            words += *p == ' ';
-        si->synonyms = xrealloc(si->synonyms, (si->synonym_count + 1) * sizeof(synonym));
-        si->synonyms[si->synonym_count++] = (synonym){phrase, words, service};
+        add_synonym(table, text_fold_words(line), service);
     }
     fclose(f);
+    return true;
+}
+
+/* Another language's table: French's lines, the language's own file
+ * (data/synonyms.LL.tsv beside the French one) and the services' names as
+ * its catalogue gives them ("Jobs and training"). */
+static void load_language_synonyms(synonym_table *table, const synonym_table *french,
+                                   const char *french_path, const i18n_lang *l)
+{
+    for (size_t i = 0; i < french->count; i++)
+        add_synonym(table, xstrdup(french->items[i].phrase), french->items[i].service);
+    size_t len = strlen(french_path);
+    char *path = len > 4 && !strcmp(french_path + len - 4, ".tsv")
+                     ? xasprintf("%.*s.%s.tsv", (int)(len - 4), french_path, l->code)
+                     : xasprintf("%s.%s", french_path, l->code);
+    load_synonyms(table, path);
+    free(path);
+    size_t n;
+    const vocab_entry *e = vocab_entries(VOCAB_SERVICES, &n);
+    i18n_enter(l);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = gettext(e[i].label);
+        if (name != e[i].label) add_synonym(table, text_fold_words(name), (int)i);
+    }
+    i18n_leave();
 }
 
 search_index *search_index_new(const char *synonyms_path)
@@ -291,7 +328,12 @@ search_index *search_index_new(const char *synonyms_path)
     for (size_t i = 0; i < ARRAY_LEN(CUSTOM_APPOINTMENT); i++)
         add_value(si, SG_APPOINTMENT, CUSTOM_APPOINTMENT[i].slug, CUSTOM_APPOINTMENT[i].label,
                   NULL);
-    load_synonyms(si, synonyms_path);
+    if (!load_synonyms(&si->synonyms[0], synonyms_path))
+        fprintf(stderr, "repere: no synonym table at %s: searching without it\n", synonyms_path);
+    for (size_t l = 1; l < I18N_COUNT && l < SEARCH_MAX_LANGS; l++)
+        if (i18n_served(&I18N_LANGS[l]))
+            load_language_synonyms(&si->synonyms[l], &si->synonyms[0], synonyms_path,
+                                   &I18N_LANGS[l]);
     return si;
 }
 
@@ -321,9 +363,11 @@ void search_index_free(search_index *si)
             free(si->values[g][i].slug);
         free(si->values[g]);
     }
-    for (size_t i = 0; i < si->synonym_count; i++)
-        free(si->synonyms[i].phrase);
-    free(si->synonyms);
+    for (size_t l = 0; l < SEARCH_MAX_LANGS; l++) {
+        for (size_t i = 0; i < si->synonyms[l].count; i++)
+            free(si->synonyms[l].items[i].phrase);
+        free(si->synonyms[l].items);
+    }
     for (size_t i = 0; i < ITEM_CACHE_SLOTS; i++)
         json_decref(si->items[i].item);
     free(si->items);
@@ -826,7 +870,14 @@ typedef struct analysis {
 static void analyse(const search_index *si, const char *q, bool literal, analysis *a)
 {
     memset(a, 0, sizeof *a);
-    a->folded = text_fold(q ? q : "");
+    /* The synonyms of the page's language (French's alone on French pages). */
+    size_t lang = (size_t)(i18n_current() - I18N_LANGS);
+    const synonym_table *table = lang < SEARCH_MAX_LANGS && si->synonyms[lang].count
+                                     ? &si->synonyms[lang]
+                                     : &si->synonyms[0];
+    /* Words in other scripts count on the pages of their languages; French
+     * pages fold as they always did (such letters are separators there). */
+    a->folded = lang == 0 ? text_fold(q ? q : "") : text_fold_words(q ? q : "");
     char *tokens[64];
     size_t n = 0;
     for (char *t = strtok(a->folded, " "); t && n < ARRAY_LEN(tokens); t = strtok(NULL, " "))
@@ -834,17 +885,17 @@ static void analyse(const search_index *si, const char *q, bool literal, analysi
     for (size_t i = 0; i < n;) {
         bool typo = false;
         const synonym *best =
-            rank_match_synonym(si->synonyms, si->synonym_count, tokens + i, n - i, &typo);
+            rank_match_synonym(table->items, table->count, tokens + i, n - i, &typo);
         if (best) {
             /* A need is an interpretation (rank.h): its words, as typed, are
              * searched in the text too, unless only a typo made them a need
              * (no text has "ordinatuer"). */
             /* A phrase may stand for several needs, one line each
              * ("france travail": a job, and the procedures online). */
-            for (size_t k = 0; k < si->synonym_count && !literal && best->service >= 0; k++)
-                if (si->synonyms[k].service >= 0 &&
-                    strcmp(si->synonyms[k].phrase, best->phrase) == 0)
-                    bit_set(&a->services, (size_t)si->synonyms[k].service);
+            for (size_t k = 0; k < table->count && !literal && best->service >= 0; k++)
+                if (table->items[k].service >= 0 &&
+                    strcmp(table->items[k].phrase, best->phrase) == 0)
+                    bit_set(&a->services, (size_t)table->items[k].service);
             for (size_t w = 0; w < best->words && best->service >= 0 && (!typo || literal); w++)
                 if (a->word_count < SEARCH_MAX_TERMS) {
                     a->words[a->word_count++] = tokens[i + w];
@@ -1105,8 +1156,11 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
         if (!bit_get(&a.services, i)) continue;
         size_t len = strlen(out->interpretation);
+        /* French pages name the need as the schema does, as before; another
+         * language by the service's name in its catalogue. */
+        const group_value *v = &si->values[SG_SERVICE][i];
         snprintf(out->interpretation + len, sizeof out->interpretation - len, "%s%s",
-                 len ? ", " : "", si->values[SG_SERVICE][i].value);
+                 len ? ", " : "", i18n_current() == I18N_FRENCH ? v->value : gettext(v->label));
     }
 
     /* Selected filter masks. */

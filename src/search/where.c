@@ -218,8 +218,12 @@ static const char *de(const char *name)
 static void from_former(db_conn *c, const geo_former *f, where_result *w)
 {
     from_commune(c, &f->current, w);
-    snprintf(w->note, sizeof w->note, "%.100s fait partie aujourd’hui %s%.100s (%s).", f->name,
-             de(f->current.name), f->current.name, f->current.departement);
+    /* Two whole sentences for the French elision (de / d’): a language
+     * translates both alike. */
+    const char *sentence = strcmp(de(f->current.name), "d’") == 0
+                               ? _("%1$.100s fait partie aujourd’hui d’%2$.100s (%3$s).")
+                               : _("%1$.100s fait partie aujourd’hui de %2$.100s (%3$s).");
+    snprintf(w->note, sizeof w->note, sentence, f->name, f->current.name, f->current.departement);
 }
 
 /*
@@ -403,7 +407,7 @@ static int resolve_text(db_conn *c, const char *text, geo_query_kind kind, where
             if (n > WHERE_MAX_SUGGESTIONS) n = WHERE_MAX_SUGGESTIONS;
             if (n == 1 && t.postal_code[0] && has_postal_code(&list[0], t.postal_code)) {
                 from_commune(c, &list[0], w);
-                snprintf(w->note, sizeof w->note, "« %.80s » : nous avons compris %.100s (%s).",
+                snprintf(w->note, sizeof w->note, _("« %.80s » : nous avons compris %.100s (%s)."),
                          t.name, list[0].name, list[0].departement);
                 free(list);
                 return 0;
@@ -471,7 +475,7 @@ int where_resolve(db *d, const where_input *in, where_result *w)
     if (strlen(text) > WHERE_MAX_TEXT) {
         w->kind = WHERE_UNKNOWN;
         snprintf(w->message, sizeof w->message,
-                 "Le champ « Où ? » est trop long (%d caractères au plus).", WHERE_MAX_TEXT);
+                 _("Le champ « Où ? » est trop long (%d caractères au plus)."), WHERE_MAX_TEXT);
         return 0;
     }
     char code[16];
@@ -491,8 +495,8 @@ int where_resolve(db *d, const where_input *in, where_result *w)
             if (strcmp(code, OUTSIDE[i].postal_code) == 0) {
                 w->kind = WHERE_UNKNOWN;
                 snprintf(w->message, sizeof w->message,
-                         "%s est le code postal de %s, qui n’est pas encore couvert par ce "
-                         "répertoire.",
+                         _("%s est le code postal de %s, qui n’est pas encore couvert par ce "
+                           "répertoire."),
                          code, OUTSIDE[i].name);
                 return 0;
             }

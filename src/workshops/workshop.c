@@ -20,14 +20,14 @@ const char *const WORKSHOP_LEVELS[4] = {N_("débutant"), N_("intermédiaire"), N
                                         N_("tous niveaux")};
 const char *const WORKSHOP_AUDIENCES[10] = {
     N_("Tout public"),
-    "Seniors",
-    "Jeunes",
-    "Étudiants",
+    N_("Seniors"),
+    N_("Jeunes"),
+    N_("Étudiants"),
     N_("Familles et/ou enfants"),
-    "Parents",
-    "Femmes",
+    N_("Parents"),
+    N_("Femmes"),
     N_("Demandeurs d'emploi"),
-    "Allophones",
+    N_("Allophones"),
     N_("Personnes en situation de handicap"),
 };
 
@@ -131,6 +131,15 @@ static json_t *split_cell(const char *cell, bool themes)
     return a;
 }
 
+/* A stored level or audience (one of the closed lists above) in the request's
+ * language; a value outside the lists as published. */
+static const char *closed_label(const char *value, const char *const *list, size_t count)
+{
+    for (size_t i = 0; value && i < count; i++)
+        if (!strcmp(value, list[i])) return gettext(list[i]);
+    return value;
+}
+
 /* "5 €", "2,50 €". */
 static void format_price(buf *out, int64_t cents)
 {
@@ -151,16 +160,20 @@ static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
     int64_t end_day = tz_floor_div(le, 86400);
     int em = (int)((le - end_day * 86400) / 60);
     buf b = {0};
-    buf_printf(&b, _("%1$s %2$d %3$s"), gettext(FR_WEEKDAYS[tz_weekday(day)]), d,
-               gettext(FR_MONTHS[m - 1]));
+    const char *weekday = gettext(FR_WEEKDAYS[tz_weekday(day)]), *month = gettext(FR_MONTHS[m - 1]);
+    i18n_day_date(&b, weekday, d, month, 0);
     json_object_set_new(o, "date_fr", json_string(b.data));
-    buf_printf(&b, " %d", y);
+    buf_reset(&b);
+    i18n_day_date(&b, weekday, d, month, y);
     json_object_set_new(o, "date_year_fr", json_string(b.data));
     buf_reset(&b);
-    buf_puts(&b, _("de "));
-    workshop_format_time(&b, sm);
-    buf_puts(&b, _(" à "));
-    workshop_format_time(&b, em);
+    buf from = {0}, to = {0};
+    workshop_format_time(&from, sm);
+    workshop_format_time(&to, em);
+    /* TRANSLATORS: a session's time range, "de 14 h à 16 h" (from … to). */
+    buf_printf(&b, C_("plage horaire", "de %1$s à %2$s"), from.data, to.data);
+    buf_free(&from);
+    buf_free(&to);
     json_object_set_new(o, "time_fr", json_string(b.data));
     buf_reset(&b);
     buf_printf(&b, "%04d-%02d-%02dT%02d:%02d", y, m, d, sm / 60, sm % 60);
@@ -193,14 +206,15 @@ json_t *workshop_session_item(sqlite3_stmt *row)
         if (sqlite3_column_type(row, WS_PRICE_CENTS) != SQLITE_NULL)
             format_price(&p, sqlite3_column_int64(row, WS_PRICE_CENTS));
         else
-            buf_puts(&p, "payant");
+            buf_puts(&p, _("payant"));
         json_object_set_new(o, "price", json_string(p.data));
         buf_free(&p);
     } else {
         json_object_set_new(o, "free", json_true());
     }
     if (sqlite3_column_int(row, WS_PASS)) json_object_set_new(o, "pass", json_true());
-    set_text(o, "level", db_col_text(row, WS_LEVEL));
+    set_text(o, "level",
+             closed_label(db_col_text(row, WS_LEVEL), WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS)));
     json_t *themes = split_cell(db_col_text(row, WS_THEMES), true);
     if (json_array_size(themes))
         json_object_set_new(o, "themes", themes);
@@ -347,11 +361,19 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     else
         json_decref(a);
     a = split_cell(db_col_text(s, V_AUDIENCES), false);
+    size_t ai;
+    json_t *audience;
+    json_array_foreach(a, ai, audience)
+    {
+        json_string_set(audience, closed_label(json_string_value(audience), WORKSHOP_AUDIENCES,
+                                               ARRAY_LEN(WORKSHOP_AUDIENCES)));
+    }
     if (json_array_size(a))
         json_object_set_new(o, "audiences", a);
     else
         json_decref(a);
-    set_text(o, "level", db_col_text(s, V_LEVEL));
+    set_text(o, "level",
+             closed_label(db_col_text(s, V_LEVEL), WORKSHOP_LEVELS, ARRAY_LEN(WORKSHOP_LEVELS)));
     set_text(o, "what_to_bring", db_col_text(s, V_BRING));
     const char *kind = db_col_text(s, V_PRICE_KIND);
     if (kind && !strcmp(kind, "payant")) {
@@ -359,7 +381,7 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
         if (sqlite3_column_type(s, V_PRICE_CENTS) != SQLITE_NULL)
             format_price(&p, sqlite3_column_int64(s, V_PRICE_CENTS));
         else
-            buf_puts(&p, "payant");
+            buf_puts(&p, _("payant"));
         json_object_set_new(o, "price", json_string(p.data));
         buf_free(&p);
     } else {
@@ -434,9 +456,15 @@ json_t *workshop_view(db_conn *c, int64_t id, int64_t now, int64_t *updated_at)
     buf_free(&b);
     if (coming > WORKSHOP_PAGE_SESSIONS) {
         buf more = {0};
-        buf_puts(&more, "Et ");
-        fr_count(&more, coming - WORKSHOP_PAGE_SESSIONS, "autre séance", "autres séances");
-        buf_puts(&more, _(" plus tard."));
+        long later = coming - WORKSHOP_PAGE_SESSIONS;
+        buf number = {0};
+        fr_number(&number, later);
+        /* One sentence, so that a language can put the number where it goes. */
+        buf_printf(&more,
+                   ngettext("Et %s autre séance plus tard.", "Et %s autres séances plus tard.",
+                            (unsigned long)later),
+                   number.data);
+        buf_free(&number);
         json_object_set_new(o, "more_sessions", json_integer(coming - WORKSHOP_PAGE_SESSIONS));
         json_object_set_new(o, "more_sessions_text", json_string(more.data));
         buf_free(&more);
@@ -575,7 +603,7 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
     buf_reset(&b);
     bool cancelled = sqlite3_column_int(row, WS_CANCELLED) != 0;
     if (cancelled) {
-        buf_puts(&b, "Séance annulée");
+        buf_puts(&b, _("Séance annulée"));
         if (db_col_text(row, WS_CANCEL_REASON))
             buf_printf(&b, " : %s", db_col_text(row, WS_CANCEL_REASON));
         if (b.data[b.len - 1] != '.') buf_putc(&b, '.');
@@ -591,7 +619,7 @@ void workshop_session_ical(buf *out, sqlite3_stmt *row, const char *origin, int6
     }
     registration_text(&b, db_col_text(row, WS_REGISTRATION),
                       db_col_text(row, WS_REGISTRATION_CONTACT));
-    buf_printf(&b, "\nOrganisé par : %s",
+    buf_printf(&b, _("\nOrganisé par : %s"),
                db_col_text(row, WS_P_NAME) ? db_col_text(row, WS_P_NAME) : "");
     ical_text(out, "DESCRIPTION", b.data);
 

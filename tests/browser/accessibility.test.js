@@ -74,7 +74,7 @@ const PAGES = [
 // (issue 18, docs/languages.md): the same page types under /en/ and /ar/.
 const IN_LANGUAGES = ['home', 'results', 'results-empty', 'choice', 'place', 'about', 'accessibility-statement',
   'not-found', 'agenda', 'workshop', 'intervenants', 'selection-empty', 'selection', 'print-sheet', 'carnet',
-  'report-a-mistake'];
+  'report-a-mistake', 'intervenant-apply', 'embed-howto-commune', 'territory-departement'];
 for (const code of ['en', 'ar']) {
   for (const page of PAGES.filter((p) => IN_LANGUAGES.includes(p.name))) {
     PAGES.push({

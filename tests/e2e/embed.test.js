@@ -63,7 +63,7 @@ test('the widget carries what the map needs and lets the tiles in; the list is w
   const page = await get('/embed/lieux?ou=Aurillac');
   assert.match(page.text, /<div id="carte" class="map" data-from="embed-places" data-tiles="[^"]+" hidden><\/div>/);
   assert.match(page.text, /<ol class="results" id="embed-places">/);
-  assert.match(page.text, /<script src="\/static\/repere\.js\?v=\w+" defer><\/script>/);
+  assert.match(page.text, /<script src="\/static\/repere\.js\?v=\w+" defer data-decimal=","[^>]*><\/script>/);
   const items = cards(page.text);
   const placed = items.filter((c) => /data-lat="-?\d+\.\d+" data-lon="-?\d+\.\d+"/.test(c));
   assert.ok(placed.length >= 3 && placed.length <= items.length);

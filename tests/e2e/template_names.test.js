@@ -38,10 +38,15 @@ const names = new Set(templates.map((f) => path.basename(f, '.html')));
 function tags(text) {
   const out = [];
   const names = [];
-  for (const m of text.matchAll(/\{\{\s*_n?\s((?:[^}"]|"[^"]*")*)\}\}/g)) {
-    for (const n of m[1].replace(/"[^"]*"/g, ' ').split(/\s+/)) if (n) names.push(n);
+  // ({{_c "context" "message" x}} too; href=x names the link's address,
+  // href=/path is an address written as is)
+  for (const m of text.matchAll(/\{\{\s*_[nc]?\s((?:[^}"]|"[^"]*")*)\}\}/g)) {
+    for (let n of m[1].replace(/"[^"]*"/g, ' ').split(/\s+/)) {
+      if (n.startsWith('href=')) n = n.slice(5);
+      if (n && !n.startsWith('/')) names.push(n);
+    }
   }
-  text = text.replace(/\{\{\s*_n?\s(?:[^}"]|"[^"]*")*\}\}/g, '');
+  text = text.replace(/\{\{\s*_[nc]?\s(?:[^}"]|"[^"]*")*\}\}/g, '');
   for (const m of [...text.matchAll(/\{\{\s*([#^/>!]?)\s*([^}]*?)\s*\}\}/g), ...names.map((n) => [null, '', n])]) {
     const [, sigil, raw] = m;
     if (sigil === '!' || sigil === '/') continue;

@@ -120,6 +120,41 @@ TEST(numbers_and_plurals)
     buf_free(&b);
 }
 
+/* A date with its weekday: the order and the joining words from the
+ * language's row (Spanish says "de" before the month and the year). */
+TEST(day_dates)
+{
+    buf b = {0};
+    i18n_day_date(&b, "mardi", 5, "mai", 0);
+    buf_puts(&b, "|");
+    i18n_day_date(&b, "mardi", 5, "mai", 2026);
+    CHECK_STR(b.data, "mardi 5 mai|mardi 5 mai 2026");
+    buf_reset(&b);
+    i18n_enter(i18n_find("es"));
+    i18n_day_date(&b, "martes", 5, "mayo", 2026);
+    CHECK_STR(b.data, "martes 5 de mayo de 2026");
+    buf_reset(&b);
+    i18n_enter(i18n_find("en"));
+    i18n_day_date(&b, "Tuesday", 5, "May", 2026);
+    CHECK_STR(b.data, "Tuesday, May 5, 2026");
+    i18n_leave();
+    buf_free(&b);
+}
+
+/* French plural rule for the source; the catalogue's elsewhere. A message in
+ * a context the catalogue lacks reads as its message, never as the key. */
+TEST(plural_and_context)
+{
+    CHECK_STR(i18n_plural(0, "lieu", "lieux"), "lieu");
+    CHECK_STR(i18n_plural(2, "lieu", "lieux"), "lieux");
+    i18n_enter(i18n_find("en"));
+    CHECK_STR(i18n_plural(1, "lieu", "lieux"), "place");
+    CHECK_STR(i18n_plural(0, "lieu", "lieux"), "places");
+    CHECK_STR(C_("un contexte absent", "Aller au contenu"), "Aller au contenu");
+    i18n_leave();
+    CHECK_STR(C_("un contexte absent", "Aller au contenu"), "Aller au contenu");
+}
+
 int main(void)
 {
     CHECK(i18n_init(locale_dir()));
@@ -127,6 +162,8 @@ int main(void)
     RUN(accept_language);
     RUN(per_thread);
     RUN(numbers_and_plurals);
+    RUN(day_dates);
+    RUN(plural_and_context);
     i18n_shutdown();
     return unit_report();
 }

@@ -178,11 +178,44 @@ TEST(translations)
     json_decref(d);
 }
 
+/* {{_c "context" "message"}} reads as its message (never the context), and
+ * a [link] inside a sentence becomes our markup around the translated words
+ * with the escaped address of href= (a name, or a path written as is). */
+TEST(contexts_and_links)
+{
+    json_t *d = json_pack("{s:s, s:s, s:s}", "distance", "3 km", "name", "<L'Arche>", "path",
+                          "/lieux/1-a?x=\"1\"&y");
+    char *s = render("{{_c \"distance\" \"À %s\" distance}}", d);
+    CHECK_STR(s, "À 3 km");
+    free(s);
+    s = render("<p>{{_ \"Voir aussi [l'autre fiche de « %s »].\" name href=path}}</p>", d);
+    CHECK_STR(s, "<p>Voir aussi <a href=\"/lieux/1-a?x=&quot;1&quot;&amp;y\">l'autre fiche de « "
+                 "&lt;L&#39;Arche&gt; »</a>.</p>");
+    free(s);
+    s = render("{{_ \"Voir [les données] ici.\" href=/donnees#h-integrer}}", d);
+    CHECK_STR(s, "Voir <a href=\"/donnees#h-integrer\">les données</a> ici.");
+    free(s);
+    /* A link whose address is missing: its words alone. */
+    s = render("{{_ \"Voir [la fiche].\" href=nowhere}}", d);
+    CHECK_STR(s, "Voir la fiche.");
+    free(s);
+    /* Without href=, brackets are plain text. */
+    s = render("{{_ \"[sic]\"}}", d);
+    CHECK_STR(s, "[sic]");
+    free(s);
+    json_decref(d);
+}
+
 TEST(translation_errors)
 {
-    const char *bad[] = {"{{_ \"never closed}}",    "{{_ }}",           "{{_ \"\"}}",
-                         "{{_n \"one\" \"many\"}}", "{{_n n \"one\"}}", "{{_ \"m\" a b c d e f g}}",
-                         "{{_ \"m\" \"n\"}}"};
+    const char *bad[] = {"{{_ \"never closed}}", "{{_ }}", "{{_ \"\"}}", "{{_n \"one\" \"many\"}}",
+                         "{{_n n \"one\"}}", "{{_ \"m\" a b c d e f g}}", "{{_ \"m\" \"n\"}}",
+                         /* a context without its message */
+                         "{{_c \"ctx\"}}",
+                         /* href= needs exactly one [link], in order */
+                         "{{_ \"no link\" href=p}}", "{{_ \"[a] and [b]\" href=p}}",
+                         "{{_ \"]a[\" href=p}}", "{{_ \"[a]\" href=p href=q}}",
+                         "{{_ \"[a]\" href=}}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *err = NULL;
         const char *names[] = {"t"};
@@ -203,6 +236,7 @@ int main(void)
     RUN(errors);
     RUN(include_cycles);
     RUN(translations);
+    RUN(contexts_and_links);
     RUN(translation_errors);
     return unit_report();
 }

@@ -132,10 +132,34 @@ TEST(french_datetimes)
     buf_free(&b);
 }
 
+/* A query in Ukrainian, Arabic or Dari keeps its words (text_fold drops
+ * them as separators): lower case, no vowel marks, one form of a letter. */
+TEST(fold_words)
+{
+    char *f = text_fold_words("Робота, ДОКУМЕНТИ — Ґанок");
+    CHECK_STR(f, "робота документи ґанок");
+    free(f);
+    f = text_fold_words("وَظِيفَة أوراق ـ ١٢");
+    CHECK_STR(f, "وظيفه اوراق 12");
+    free(f);
+    /* Dari's ی and ک are written as Arabic's: typed either way, one word. */
+    char *dari = text_fold_words("کمپیوتر"), *arabic = text_fold_words("كمپيوتر");
+    CHECK_STR(dari, arabic);
+    free(dari);
+    free(arabic);
+    f = text_fold_words("Saint-Étienne");
+    CHECK_STR(f, "saint etienne");
+    free(f);
+    f = text_fold("Робота");
+    CHECK_STR(f, "");
+    free(f);
+}
+
 int main(void)
 {
     RUN(printable);
     RUN(fold);
+    RUN(fold_words);
     RUN(slug);
     RUN(utf8);
     RUN(buffers);
