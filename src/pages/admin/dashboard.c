@@ -368,8 +368,7 @@ int page_admin_claim_decide(req *r)
     }
     char *link = a.link;
     if (accept) {
-        admin_mail_invite(r->app, email, link,
-                          arena_printf(r->arena, "pour la fiche « %s »", place_name));
+        admin_mail_invite(r->app, email, link, place_name);
         free(link);
     } else {
         char *body =
