@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 out=${1:-po/repere.pot}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# The admin area (src/pages/admin/) and the command line (src/cmd/) stay in
-# French for now (docs/languages.md): their messages are not collected.
-find src -name '*.c' -not -path 'src/pages/admin/*' -not -path 'src/cmd/*' | LC_ALL=C sort > "$tmp/files"
+# The command line (src/cmd/) stays in French (docs/languages.md): its
+# messages are not collected.
+find src -name '*.c' -not -path 'src/cmd/*' | LC_ALL=C sort > "$tmp/files"
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
     --keyword=reply_error:3 --keyword=fr_count:3,4 --add-comments=TRANSLATORS: --sort-by-file --no-wrap \
     --package-name=Repere --msgid-bugs-address=docs/languages.md --files-from="$tmp/files" -o "$tmp/c.pot"
