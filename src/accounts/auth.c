@@ -575,18 +575,18 @@ void auth_role_describe(const role_spec *r, char *out, size_t size)
 {
     switch (r->kind) {
     case ROLE_ADMIN:
-        snprintf(out, size, "administration");
+        snprintf(out, size, "%s", _("administration"));
         break;
     case ROLE_MANAGER:
-        snprintf(out, size, "gestion du lieu n° %lld", (long long)r->place_id);
+        snprintf(out, size, _("gestion du lieu n° %lld"), (long long)r->place_id);
         break;
     case ROLE_COORDINATOR:
         if (r->place_id)
-            snprintf(out, size, "coordination du lieu n° %lld", (long long)r->place_id);
+            snprintf(out, size, _("coordination du lieu n° %lld"), (long long)r->place_id);
         else if (r->epci[0])
-            snprintf(out, size, "coordination de l'EPCI %s", r->epci);
+            snprintf(out, size, _("coordination de l'EPCI %s"), r->epci);
         else
-            snprintf(out, size, "coordination du département %s", r->departement);
+            snprintf(out, size, _("coordination du département %s"), r->departement);
         break;
     }
 }

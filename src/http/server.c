@@ -406,8 +406,8 @@ static void dispatch(req *r)
             buf_free(&to);
         } else {
             reply_error(r, 403,
-                        r->user ? "Votre compte ne donne pas accès à cette page."
-                                : "Connectez-vous pour faire cela.");
+                        r->user ? N_("Votre compte ne donne pas accès à cette page.")
+                                : N_("Connectez-vous pour faire cela."));
         }
         return;
     }

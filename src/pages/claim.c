@@ -43,7 +43,7 @@ _Static_assert(ARRAY_LEN(CLAIM_FIELDS) == F_COUNT, "one index per field");
 /* `values`: what was typed (NULL: an empty form). Takes `p`, `errors`. */
 static int claim_form(req *r, json_t *p, const char *const *values, json_t *errors, bool sent)
 {
-    json_t *m = session_page_model(r, "Vous gérez ce lieu ?");
+    json_t *m = session_page_model(r, _("Vous gérez ce lieu ?"));
     json_object_set_new(m, "place", p);
     const char *none[F_COUNT] = {0};
     json_t *typed = form_values_model(CLAIM_FIELDS, F_COUNT, values && !sent ? values : none);
@@ -130,7 +130,7 @@ int page_claim_post(req *r)
         r->status = 429;
         json_object_set_new(
             errors, "message",
-            json_string("Vous avez déjà envoyé plusieurs demandes : réessayez dans une heure."));
+            json_string(_("Vous avez déjà envoyé plusieurs demandes : réessayez dans une heure.")));
         return claim_form(r, p, v, errors, false);
     }
     json_decref(errors);
