@@ -2,7 +2,7 @@
 # Regenerate the translation template (docs/languages.md): the French
 # messages of the C sources (_(), N_(), ngettext(), reply_error()'s message,
 # fr_count()'s singular and plural, validate.c's reasons given to set_why(),
-# the importer's report lines given to WARN() and REJECT())
+# the importers' report lines given to WARN(), REJECT(), reject() and warn())
 # found by xgettext, and those of the templates' {{_ …}} construct found by
 # scripts/po-templates.py. Writes po/repere.pot, or the file given.
 # Deterministic (no creation date), so tests can compare it with the
@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 # messages are not collected.
 find src -name '*.c' -not -path 'src/cmd/*' | LC_ALL=C sort > "$tmp/files"
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
-    --keyword=reply_error:3 --keyword=fr_count:3,4 --keyword=set_why:2 --keyword=WARN:4 --keyword=REJECT:4 --add-comments=TRANSLATORS: --sort-by-file --no-wrap \
+    --keyword=reply_error:3 --keyword=fr_count:3,4 --keyword=set_why:2 --keyword=WARN:4 --keyword=REJECT:4 --keyword=reject:4 --keyword=warn:4 --add-comments=TRANSLATORS: --sort-by-file --no-wrap \
     --package-name=Repere --msgid-bugs-address=docs/languages.md --files-from="$tmp/files" -o "$tmp/c.pot"
 python3 scripts/po-templates.py templates > "$tmp/templates.pot"
 msgcat --use-first --sort-by-file --no-wrap -o "$tmp/all.pot" "$tmp/c.pot" "$tmp/templates.pot"

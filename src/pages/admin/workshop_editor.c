@@ -656,12 +656,13 @@ static void report_errors(req *r, const importer_report *rep, json_t *values, co
         int seance;
         const char *name = form_field_of(e->field, advanced, &seance);
         const char *msg = e->message;
-        if (e->field && !strcmp(e->field, "seances") && str_starts_with(msg, "aucune séance"))
+        /* The importer's lines come translated (workshop_import.c): compared
+         * with the same messages. */
+        if (e->field && !strcmp(e->field, "seances") &&
+            !strcmp(msg, _("aucune séance : donnez « seances » ou « recurrence »")))
             msg = _("indiquez au moins une date, ou une répétition");
-        else if (str_starts_with(msg, "durée manquante"))
+        else if (str_starts_with(msg, _("durée manquante : donnez « fin » ou « duree_minutes »")))
             msg = _("indiquez l'heure de fin, par exemple 14:00-16:00");
-        else
-            msg = gettext(msg);
         const char *prefix = seance > 0 && seance <= LINES_MAX
                                  ? arena_printf(r->arena, _("Ligne %d : "), lines[seance - 1])
                                  : "";
