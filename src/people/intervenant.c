@@ -6,6 +6,7 @@
  */
 #include "people/intervenant.h"
 #include "core/fr.h"
+#include "core/i18n.h"
 #include "core/markdown.h"
 #include "core/util.h"
 #include "geo/geo.h"
@@ -773,16 +774,16 @@ json_t *intervenant_of_workshop(db_conn *c, int64_t workshop_id)
 
 /* What each history event means, for a person. */
 static const people_term HISTORY_EVENTS[] = {
-    {"created", "Fiche créée"},
-    {"confirmed", "Confirmée par la personne (lien reçu par courriel)"},
-    {"edited", "Modifiée"},
-    {"validated", "Validée par la coordination : publique"},
-    {"place_requested", "Demande de rattachement à un lieu"},
-    {"request_withdrawn", "Demande de rattachement retirée"},
-    {"attached", "Rattachée à un lieu"},
-    {"detached", "Détachée d'un lieu"},
-    {"workshop_linked", "Anime un atelier"},
-    {"workshop_unlinked", "N'anime plus un atelier"},
+    {"created", N_("Fiche créée")},
+    {"confirmed", N_("Confirmée par la personne (lien reçu par courriel)")},
+    {"edited", N_("Modifiée")},
+    {"validated", N_("Validée par la coordination : publique")},
+    {"place_requested", N_("Demande de rattachement à un lieu")},
+    {"request_withdrawn", N_("Demande de rattachement retirée")},
+    {"attached", N_("Rattachée à un lieu")},
+    {"detached", N_("Détachée d'un lieu")},
+    {"workshop_linked", N_("Anime un atelier")},
+    {"workshop_unlinked", N_("N'anime plus un atelier")},
     {NULL, NULL},
 };
 
@@ -802,7 +803,7 @@ json_t *intervenant_history(db_conn *c, int64_t id)
         const char *label = people_label(HISTORY_EVENTS, event);
         json_array_append_new(out, json_pack("{s:o, s:s, s:s, s:s, s:s}", "at",
                                              fr_datetime_json(db_col_text(s, 0)), "event", event,
-                                             "label", label ? label : event, "detail",
+                                             "label", label ? gettext(label) : event, "detail",
                                              db_col_text(s, 2), "who", db_col_text(s, 3)));
     }
     sqlite3_reset(s);
