@@ -110,10 +110,14 @@ test('the signed-in area under /en/ and /ar/', async (t) => {
       assertLanguagePage(page, 'en', p);
     }
     const dash = await manager.get('/en/admin');
+    assert.ok(assertSays(dash.text, 'en', 'Espace gestionnaires', '/en/admin'));
     assertSays(dash.text, 'en', 'Tableau de bord', '/en/admin');
     const editor = await manager.get(`/en/admin/lieux/${place}`);
+    // field labels of the editor (C tables) and their vocabularies
+    for (const msgid of ['Langues parlées', 'Comment y aller', 'Accompagnement'])
+      assert.ok(assertSays(editor.text, 'en', msgid, 'editor'), msgid);
+    assert.doesNotMatch(editor.text, />Langues parlées</, 'no French label left');
     assertSays(editor.text, 'en', 'Rien n\'a changé ?', 'editor');
-    assertSays(editor.text, 'en', 'Horaires', 'editor');
   });
 
   await t.test('5. a form posted under /en/admin redirects under /en/admin', async () => {
@@ -126,13 +130,20 @@ test('the signed-in area under /en/ and /ar/', async (t) => {
   await t.test('6. a refused form under /ar/admin comes back in Arabic, right to left, with what was typed', async () => {
     const page = await manager.get(`/ar/admin/lieux/${place}`);
     assertLanguagePage(page, 'ar', '/ar/admin editor');
-    const res = await manager.post(`/ar/admin/lieux/${place}/identite`,
-      { name: 'Espace test', phone: 'pas un numéro', emails: '', website: '', booking_url: '' });
+    const typed = '12 rue de l\'Exemple, bâtiment B';
+    const res = await manager.post(`/ar/admin/lieux/${place}/adresse`,
+      { address: typed, address_extra: '', postal_code: '07000', commune: '', latitude: '', longitude: '' });
     assert.equal(res.status, 400);
     assert.match(res.text, /<html lang="ar" dir="rtl">/);
-    assert.match(res.text, /<input[^>]*id="f-phone"[^>]*value="pas un numéro"/, 'the typed phone is kept');
-    assert.match(res.text, /<input[^>]*id="f-phone"[^>]*aria-invalid="true"/);
-    assert.match(res.text, new RegExp(`action="/ar/admin/lieux/${place}/identite`));
+    assert.ok(res.text.includes(`id="f-address" name="address" value="${typed.replace(/'/g, '&#39;')}"`)
+      || res.text.includes(`value="${typed.replace(/'/g, '&#39;')}"`), 'the typed address is kept');
+    assert.match(res.text, /<input[^>]*id="f-commune"[^>]*aria-invalid="true"/);
+    const error = res.text.match(/<span class="field-error" id="e-commune">([^<]*)<\/span>/);
+    assert.ok(error, 'an error beside the commune');
+    assert.equal(error[1], catalogue('ar').get('Ce champ est obligatoire.'), 'the error in Arabic');
+    // the error box names the field in Arabic and links to it
+    assert.match(res.text, new RegExp(`<a href="#f-commune">${catalogue('ar').get('Commune')}</a>`));
+    assert.match(res.text, new RegExp(`action="/ar/admin/lieux/${place}/adresse`));
     assertSays(res.text, 'ar', 'Certaines informations ne conviennent pas : rien n\'a été enregistré.', 'error box');
   });
 
