@@ -16,6 +16,7 @@ const { ROOT, makeDb, startServer, addUser } = require('../lib/server');
 const { FAKE_SENDMAIL, linkFor, Browser } = require('../lib/fake-sendmail');
 
 const MANAGER = 'gestion@example.fr', PW = 'une phrase assez longue pour passer';
+const ADMIN = 'admin@example.fr', INVITED = 'nouvelle@example.fr';
 let tmp, server, place, mailDir;
 
 const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
@@ -68,6 +69,7 @@ test.before(async () => {
   mailDir = path.join(tmp.dir, 'mail');
   place = Number(sql('SELECT id FROM place WHERE closed_at IS NULL ORDER BY id LIMIT 1'));
   addUser(tmp.db, MANAGER, PW, `manager:${place}`);
+  addUser(tmp.db, ADMIN, PW, 'admin');
   server = await startServer({ db: tmp.db, args: ['--sendmail', `${FAKE_SENDMAIL} ${mailDir}`] });
 });
 
@@ -158,6 +160,21 @@ test('the signed-in area under /en/ and /ar/', async (t) => {
     assert.equal(link.pathname, '/en/compte/activer');
     const activate = await visitor.get(link.pathname + link.search);
     assertLanguagePage(activate, 'en', 'activation page');
+  });
+
+  await t.test('8a. an invitation sent from /en/admin leads to /en/compte/activer', async () => {
+    const admin = new Browser(server.base);
+    await admin.get('/en/connexion');
+    await admin.post('/en/connexion', { email: ADMIN, password: PW, retour: '/admin' });
+    await admin.get('/en/admin');
+    const res = await admin.post('/en/admin/inviter', { email: INVITED, name: 'Camille', place: String(place) });
+    assert.equal(res.status, 303);
+    assert.match(res.location, /^\/en\/admin\?/);
+    const link = linkFor(mailDir, INVITED, '/compte/activer?t=');
+    assert.ok(link, 'an invitation was mailed');
+    assert.equal(link.pathname, '/en/compte/activer');
+    const page = await admin.get(link.pathname + link.search);
+    assertLanguagePage(page, 'en', 'invitation page');
   });
 
   await t.test('8. signing out under /en/ ends on the English sign-in page', async () => {

@@ -135,7 +135,7 @@ static const char *run(req *r, const char *data, size_t len, const char *source,
     if (workshop_import_detect(data, len)) { /* {"ateliers": […]}: docs/workshops-format.md */
         workshop_import_run_as(r->app->db, data, len, source, dry_run, now_utc(), may_write, r,
                                rep);
-        return "ateliers (repere-ateliers/1)";
+        return _("ateliers (repere-ateliers/1)");
     }
     importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
     return importer_format_name(rep->format);
