@@ -480,9 +480,12 @@ int reply_buf(req *r, const char *content_type, buf *body)
 int reply_redirect(req *r, int status, const char *location)
 {
     r->status = status;
-    /* A redirect within the site stays in the request's language. */
+    /* A redirect within the site stays in the request's language; a path
+     * that already names a language (a "retour" typed by hand) keeps it. */
     const char *prefix = i18n_prefix(r->lang ? r->lang : I18N_FRENCH);
-    if (location[0] == '/' && location[1] != '/' && *prefix && !language_neutral(location))
+    const char *rest;
+    if (location[0] == '/' && location[1] != '/' && *prefix && !language_neutral(location) &&
+        i18n_from_path(location, &rest) == I18N_FRENCH)
         location = arena_printf(r->arena, "%s%s", prefix, location);
     r->location = arena_strdup(r->arena, location);
     buf_reset(&r->out);

@@ -104,6 +104,10 @@ test('the signed-in area under /en/ and /ar/', async (t) => {
     const cookie = res.headers.getSetCookie().join('\n');
     assert.match(cookie, /Path=\/;/, 'the cookie covers every language');
     assert.equal((await manager.get('/admin')).status, 200, 'signed in in French too');
+    // a return path that already names a language is not prefixed twice
+    await manager.get('/en/connexion');
+    const again = await manager.post('/en/connexion', { email: MANAGER, password: PW, retour: '/en/compte' });
+    assert.equal(again.location, '/en/compte');
   });
 
   await t.test('4. /en/admin, /en/compte and the place editor are in English', async () => {
