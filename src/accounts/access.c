@@ -3,6 +3,7 @@
  * mails to the people of a place; see admin.h.
  */
 #include "accounts/access.h"
+#include "core/i18n.h"
 #include "places/history.h"
 #include "core/mail.h"
 #include "core/util.h"
@@ -49,23 +50,31 @@ char *admin_invite(const app *a, db_conn *w, const char *email, const char *name
     if (!token) return NULL;
     auth_audit(w, "invitation_sent", by, email, NULL, NULL);
     char *base = auth_base_url(a);
-    char *link = xasprintf("%s/compte/activer?t=%s", base, token);
+    /* In the language of the page the invitation was sent from (French from
+     * the command line), like the mail that carries it. */
+    char *link = xasprintf("%s%s/compte/activer?t=%s", base, i18n_prefix(i18n_current()), token);
     free(base);
     free(token);
     return link;
 }
 
-int admin_mail_invite(const app *a, const char *email, const char *link, const char *what)
+int admin_mail_invite(const app *a, const char *email, const char *link, const char *place_name)
 {
+    const char *invited =
+        place_name ? _("Vous êtes invité·e à tenir à jour une fiche de l'annuaire Repère pour la "
+                       "fiche « %s ».")
+                   : _("Vous êtes invité·e à tenir à jour une fiche de l'annuaire Repère.");
+    char *first = xasprintf(invited, place_name ? place_name : "");
     char *body = xasprintf(
-        "Bonjour,\n\n"
-        "Vous êtes invité·e à tenir à jour une fiche de l'annuaire Repère%s%s.\n\n"
-        "Pour choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n\n"
-        "%s\n\n"
-        "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera fait sans vous.\n\n"
-        "— Repère\n",
-        what ? " " : "", what ? what : "", link);
-    int rc = mail_send(&a->cfg, email, "Votre accès à Repère", body);
+        _("Bonjour,\n\n"
+          "%s\n\n"
+          "Pour choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :\n\n"
+          "%s\n\n"
+          "Si vous n'attendiez pas ce message, ignorez-le : rien ne sera fait sans vous.\n\n"
+          "— Repère\n"),
+        first, link);
+    free(first);
+    int rc = mail_send(&a->cfg, email, _("Votre accès à Repère"), body);
     free(body);
     return rc;
 }

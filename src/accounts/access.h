@@ -50,9 +50,9 @@ bool admin_coordinates(db_conn *c, int64_t account, int64_t place_id);
  */
 char *admin_invite(const app *a, db_conn *w, const char *email, const char *name,
                    const role_spec *roles, size_t nroles, int64_t by);
-/* Mail an invitation link (after commit). `what` says for what, in French
- * ("pour gérer la fiche « X »"), may be NULL. Returns 0 or -1. */
-int admin_mail_invite(const app *a, const char *email, const char *link, const char *what);
+/* Mail an invitation link (after commit), in the calling thread's language.
+ * `place_name` names the place it is for, may be NULL. Returns 0 or -1. */
+int admin_mail_invite(const app *a, const char *email, const char *link, const char *place_name);
 
 /* The signed one-click "rien n'a changé" URL of a place (malloc'd). */
 char *admin_verify_url(const app *a, int64_t place_id, int64_t now);

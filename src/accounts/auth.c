@@ -3,6 +3,7 @@
  * throttling, roles and the audit log. See auth.h and docs/security.md.
  */
 #include "accounts/auth.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -269,14 +270,15 @@ static bool same_skeleton(const char *a, const char *b)
 const char *auth_password_problem(const auth_state *s, const char *password, const char *email)
 {
     size_t len = password ? strlen(password) : 0;
-    if (len > AUTH_PASSWORD_MAX) return "Le mot de passe est trop long (1 024 caractères au plus).";
+    if (len > AUTH_PASSWORD_MAX)
+        return _("Le mot de passe est trop long (1 024 caractères au plus).");
     if (!utf8_valid(password ? password : "", len))
-        return "Le mot de passe contient des caractères invalides.";
+        return _("Le mot de passe contient des caractères invalides.");
     bool one_repeated = false;
     long chars = count_characters(password ? password : "", &one_repeated);
     if (chars < AUTH_PASSWORD_MIN)
-        return "Le mot de passe doit faire au moins 12 caractères (une phrase de quelques mots "
-               "convient très bien).";
+        return _("Le mot de passe doit faire au moins 12 caractères (une phrase de quelques mots "
+                 "convient très bien).");
     if (email && *email) {
         char *local = xstrdup(email);
         char *at = strchr(local, '@');
@@ -286,7 +288,7 @@ const char *auth_password_problem(const auth_state *s, const char *password, con
         free(mine);
         free(theirs);
         free(local);
-        if (is_email) return "Le mot de passe ne doit pas être votre adresse électronique.";
+        if (is_email) return _("Le mot de passe ne doit pas être votre adresse électronique.");
     }
     char *base = password_base(password);
     char *rest = without_site_name(base);
@@ -295,8 +297,8 @@ const char *auth_password_problem(const auth_state *s, const char *password, con
     free(base);
     free(rest);
     if (common)
-        return "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une "
-               "phrase de quelques mots.";
+        return _("Ce mot de passe est trop courant : choisissez-en un autre, par exemple une "
+                 "phrase de quelques mots.");
     return NULL;
 }
 
@@ -573,18 +575,18 @@ void auth_role_describe(const role_spec *r, char *out, size_t size)
 {
     switch (r->kind) {
     case ROLE_ADMIN:
-        snprintf(out, size, "administration");
+        snprintf(out, size, "%s", _("administration"));
         break;
     case ROLE_MANAGER:
-        snprintf(out, size, "gestion du lieu n° %lld", (long long)r->place_id);
+        snprintf(out, size, _("gestion du lieu n° %lld"), (long long)r->place_id);
         break;
     case ROLE_COORDINATOR:
         if (r->place_id)
-            snprintf(out, size, "coordination du lieu n° %lld", (long long)r->place_id);
+            snprintf(out, size, _("coordination du lieu n° %lld"), (long long)r->place_id);
         else if (r->epci[0])
-            snprintf(out, size, "coordination de l'EPCI %s", r->epci);
+            snprintf(out, size, _("coordination de l'EPCI %s"), r->epci);
         else
-            snprintf(out, size, "coordination du département %s", r->departement);
+            snprintf(out, size, _("coordination du département %s"), r->departement);
         break;
     }
 }

@@ -31,13 +31,18 @@ bool fr_parse_date(const char *iso, int *year, int *month, int *day)
     return true;
 }
 
+static void date_words(buf *out, int y, int m, int d)
+{
+    /* TRANSLATORS: a date, day month year: "1er juin 2022", "5 mai 2022". */
+    buf_printf(out, d == 1 ? _("%1$der %2$s %3$d") : _("%1$d %2$s %3$d"), d,
+               gettext(FR_MONTHS[m - 1]), y);
+}
+
 bool fr_date(buf *out, const char *iso)
 {
     int y, m, d;
     if (!fr_parse_date(iso, &y, &m, &d)) return false;
-    /* TRANSLATORS: a date, day month year: "1er juin 2022", "5 mai 2022". */
-    buf_printf(out, d == 1 ? _("%1$der %2$s %3$d") : _("%1$d %2$s %3$d"), d,
-               gettext(FR_MONTHS[m - 1]), y);
+    date_words(out, y, m, d);
     return true;
 }
 
@@ -89,8 +94,13 @@ void fr_datetime_at(buf *out, int64_t utc)
     int64_t secs = local - days * 86400;
     int y, mo, d;
     civil_from_days(days, &y, &mo, &d);
-    buf_printf(out, "%d%s %s %d à %d h %02d", d, d == 1 ? "er" : "", FR_MONTHS[mo - 1], y,
-               (int)(secs / 3600), (int)(secs % 3600 / 60));
+    /* In the thread's language, like fr_date (the admin area's dates). */
+    buf date = {0};
+    date_words(&date, y, mo, d);
+    /* TRANSLATORS: a date and a time of day: "12 mars 2026 à 14 h 05". */
+    buf_printf(out, _("%1$s à %2$d h %3$02d"), date.data, (int)(secs / 3600),
+               (int)(secs % 3600 / 60));
+    buf_free(&date);
 }
 
 bool fr_datetime(buf *out, const char *iso_utc)

@@ -3,6 +3,7 @@
  */
 #include "hours/hours_grid.h"
 #include "hours/hours.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -161,12 +162,12 @@ char *admin_hours_to_expr(const admin_hours_grid *g)
 const char *admin_hours_check_range(const admin_hours_range *r, const char *previous_to)
 {
     if (!r->from[0] && !r->to[0]) return NULL;
-    if (!r->from[0] || !r->to[0]) return "Indiquez l'heure d'ouverture et l'heure de fermeture.";
+    if (!r->from[0] || !r->to[0]) return _("Indiquez l'heure d'ouverture et l'heure de fermeture.");
     int f = minutes(r->from), t = minutes(r->to);
-    if (f < 0 || t < 0) return "Heure invalide : écrivez-la sous la forme 09:30.";
-    if (t <= f) return "L'heure de fermeture doit suivre l'heure d'ouverture.";
+    if (f < 0 || t < 0) return _("Heure invalide : écrivez-la sous la forme 09:30.");
+    if (t <= f) return _("L'heure de fermeture doit suivre l'heure d'ouverture.");
     if (previous_to && previous_to[0] && minutes(previous_to) >= 0 && f < minutes(previous_to))
-        return "Cette plage chevauche la précédente : mettez les plages dans l'ordre de la "
-               "journée.";
+        return _("Cette plage chevauche la précédente : mettez les plages dans l'ordre de la "
+                 "journée.");
     return NULL;
 }

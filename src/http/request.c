@@ -206,16 +206,14 @@ bool req_accepts_gzip(req *r)
     return ae && strstr(ae, "gzip") != NULL;
 }
 
-/* Parts of the site that stay in French (docs/languages.md): the admin
- * area and its sign-in, the developer pages. Links to them lead to the
- * French page; under a prefix they still say lang="fr". */
-static bool french_only(const char *path)
+/* Data, not pages: the API's JSON and the open data files are the same in
+ * every language (field names and values stay as the schema has them), so
+ * links to them keep no language prefix. */
+static bool language_neutral(const char *path)
 {
-    static const char *const parts[] = {"/admin", "/compte", "/connexion", "/donnees", "/api"};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        size_t n = strlen(parts[i]);
-        if (strncmp(path, parts[i], n) == 0 && strchr("/?#\"", path[n])) return true;
-    }
+    static const char *const parts[] = {"/api/", "/donnees/"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (str_starts_with(path, parts[i])) return true;
     return false;
 }
 
@@ -232,7 +230,7 @@ static const i18n_lang *suggested_language(req *r)
  * in that language), the suggestion of Accept-Language. */
 static void add_languages(req *r, json_t *data)
 {
-    const i18n_lang *page = r->lang && !french_only(r->path) ? r->lang : I18N_FRENCH;
+    const i18n_lang *page = r->lang ? r->lang : I18N_FRENCH;
     const char *qs = req_query_string(r);
     json_object_set_new(data, "ui_lang", json_string(page->tag));
     json_object_set_new(data, "ui_rtl", json_boolean(page->rtl));
@@ -241,9 +239,6 @@ static void add_languages(req *r, json_t *data)
     json_object_set_new(data, "ui_base", json_string(i18n_prefix(page)));
     /* The decimal separator, for the numbers static/repere.js writes. */
     json_object_set_new(data, "ui_decimal", json_string(page->decimal));
-    /* The signed-in area is French only (docs/languages.md): no menu of
-     * languages there, nor alternates that would lead to the same page. */
-    if (str_starts_with(r->path, "/admin") || str_starts_with(r->path, "/compte")) return;
     json_t *list = json_array();
     const i18n_lang *suggested = suggested_language(r);
     for (size_t i = 0; i < I18N_COUNT; i++) {
@@ -280,7 +275,7 @@ static void keep_language_in_links(req *r)
             const char *attr = p - name;
             if (attr < s || strncmp(attr, attributes[a], name + 3) != 0) continue;
             const char *url = p + 2;
-            if (url[1] == '/' || str_starts_with(url, "/static/") || french_only(url)) break;
+            if (url[1] == '/' || str_starts_with(url, "/static/") || language_neutral(url)) break;
             /* hreflang= earlier in the same tag: a link to a given language */
             const char *tag = attr;
             while (tag > s && *tag != '<')
@@ -493,9 +488,12 @@ int reply_buf(req *r, const char *content_type, buf *body)
 int reply_redirect(req *r, int status, const char *location)
 {
     r->status = status;
-    /* A redirect within the site stays in the request's language. */
+    /* A redirect within the site stays in the request's language; a path
+     * that already names a language (a "retour" typed by hand) keeps it. */
     const char *prefix = i18n_prefix(r->lang ? r->lang : I18N_FRENCH);
-    if (location[0] == '/' && location[1] != '/' && *prefix && !french_only(location))
+    const char *rest;
+    if (location[0] == '/' && location[1] != '/' && *prefix && !language_neutral(location) &&
+        i18n_from_path(location, &rest) == I18N_FRENCH)
         location = arena_printf(r->arena, "%s%s", prefix, location);
     r->location = arena_strdup(r->arena, location);
     buf_reset(&r->out);

@@ -373,13 +373,14 @@ static void dispatch(req *r)
     }
     int nargs = MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, validate_arg, &bad);
     if (bad || nargs > HTTP_MAX_ARGS) {
-        reply_error(r, 400, bad ? bad : "Trop de paramètres dans l'adresse.");
+        reply_error(r, 400, bad ? bad : N_("Trop de paramètres dans l'adresse."));
         return;
     }
     if (r->body_too_large) {
         reply_error(r, 413,
-                    r->max_body > HTTP_MAX_FORM_BODY ? "Le fichier envoyé est trop volumineux."
-                                                     : "Le formulaire envoyé est trop volumineux.");
+                    r->max_body > HTTP_MAX_FORM_BODY
+                        ? "Le fichier envoyé est trop volumineux."
+                        : N_("Le formulaire envoyé est trop volumineux."));
         return;
     }
     bool wrong_method = false;
@@ -406,8 +407,8 @@ static void dispatch(req *r)
             buf_free(&to);
         } else {
             reply_error(r, 403,
-                        r->user ? "Votre compte ne donne pas accès à cette page."
-                                : "Connectez-vous pour faire cela.");
+                        r->user ? N_("Votre compte ne donne pas accès à cette page.")
+                                : N_("Connectez-vous pour faire cela."));
         }
         return;
     }
@@ -493,7 +494,7 @@ static enum MHD_Result on_request_in_language(void *cls, struct MHD_Connection *
             reply_error(r, 413,
                         r->max_body > HTTP_MAX_FORM_BODY
                             ? "Le fichier envoyé est trop volumineux."
-                            : "Le formulaire envoyé est trop volumineux.");
+                            : N_("Le formulaire envoyé est trop volumineux."));
             return queue(conn, r);
         }
         const char *ctype =

@@ -171,7 +171,7 @@ int page_api_doc(req *r)
     json_object_set_new(d, "default_limit", json_integer(API_DEFAULT_LIMIT));
     json_object_set_new(d, "max_limit", json_integer(API_MAX_LIMIT));
     json_object_set_new(d, "description",
-                        json_string("Les lieux d'aide au numérique de Repère, en lecture libre "
-                                    "et sans clé, au format du schéma national."));
+                        json_string(_("Les lieux d'aide au numérique de Repère, en lecture libre "
+                                      "et sans clé, au format du schéma national.")));
     return reply_page(r, "api", d);
 }

@@ -310,8 +310,8 @@ int page_opendata(req *r)
     json_t *d = page_model(_("Données ouvertes"));
     json_object_set_new(
         d, "description",
-        json_string("Tous les lieux de Repère à télécharger au format du schéma "
-                    "national (CSV, JSON, GeoJSON), l'API et la liste à intégrer."));
+        json_string(_("Tous les lieux de Repère à télécharger au format du schéma "
+                      "national (CSV, JSON, GeoJSON), l'API et la liste à intégrer.")));
     sqlite3_stmt *s = db_stmt(c, Q_TOTAL);
     if (sqlite3_step(s) == SQLITE_ROW) {
         json_object_set_new(d, "total", json_integer(sqlite3_column_int64(s, 0)));

@@ -806,7 +806,7 @@ json_t *intervenant_history(db_conn *c, int64_t id)
         const char *label = people_label(HISTORY_EVENTS, event);
         json_array_append_new(out, json_pack("{s:o, s:s, s:s, s:s, s:s}", "at",
                                              fr_datetime_json(db_col_text(s, 0)), "event", event,
-                                             "label", label ? label : event, "detail",
+                                             "label", label ? gettext(label) : event, "detail",
                                              db_col_text(s, 2), "who", db_col_text(s, 3)));
     }
     sqlite3_reset(s);

@@ -3,6 +3,7 @@
  */
 #include "places/history.h"
 #include "core/fr.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "places/provenance.h"
 
@@ -50,44 +51,44 @@ void history_add_event(db_conn *w, int64_t place_id, int64_t account, const char
 static const struct {
     const char *field, *label;
 } LABELS[] = {
-    {"name", "Nom"},
-    {"typologies", "Type de lieu"},
-    {"phone", "Téléphone"},
-    {"emails", "Courriel"},
-    {"website", "Site web"},
-    {"booking_url", "Prise de rendez-vous en ligne"},
-    {"address", "Adresse"},
-    {"address_extra", "Complément d'adresse"},
-    {"postal_code", "Code postal"},
-    {"commune", "Commune"},
-    {"latitude", "Latitude"},
-    {"longitude", "Longitude"},
-    {"hours", "Horaires"},
-    {"summary", "Résumé"},
-    {"description_md", "Présentation"},
-    {"services", "Services"},
-    {"publics", "Publics"},
-    {"support", "Accueil adapté"},
-    {"fees", "Tarifs"},
-    {"fees_note", "Précision sur les tarifs"},
-    {"programmes", "Programmes nationaux"},
-    {"labels", "Labels"},
-    {"other_labels", "Autres labels"},
-    {"access_modes", "Comment y aller"},
-    {"support_modes", "Accompagnement"},
-    {"accessibility_url", "Fiche acceslibre"},
-    {"accessibility_notes", "Accessibilité"},
-    {"pass_numerique_accepted", "Pass numérique accepté"},
-    {"pass_numerique_distributed", "Pass numérique distribué"},
-    {"does_procedures_for_you", "Démarches à la place de la personne"},
-    {"languages", "Langues parlées"},
-    {"equipment", "Matériel"},
-    {"wheelchair_accessible", "Accès en fauteuil"},
-    {"closed_at", "Fermeture définitive"},
+    {"name", N_("Nom")},
+    {"typologies", N_("Type de lieu")},
+    {"phone", N_("Téléphone")},
+    {"emails", N_("Courriel")},
+    {"website", N_("Site web")},
+    {"booking_url", N_("Prise de rendez-vous en ligne")},
+    {"address", N_("Adresse")},
+    {"address_extra", N_("Complément d'adresse")},
+    {"postal_code", N_("Code postal")},
+    {"commune", N_("Commune")},
+    {"latitude", N_("Latitude")},
+    {"longitude", N_("Longitude")},
+    {"hours", N_("Horaires")},
+    {"summary", N_("Résumé")},
+    {"description_md", N_("Présentation")},
+    {"services", N_("Services")},
+    {"publics", N_("Publics")},
+    {"support", N_("Accueil adapté")},
+    {"fees", N_("Tarifs")},
+    {"fees_note", N_("Précision sur les tarifs")},
+    {"programmes", N_("Programmes nationaux")},
+    {"labels", N_("Labels")},
+    {"other_labels", N_("Autres labels")},
+    {"access_modes", N_("Comment y aller")},
+    {"support_modes", N_("Accompagnement")},
+    {"accessibility_url", N_("Fiche acceslibre")},
+    {"accessibility_notes", N_("Accessibilité")},
+    {"pass_numerique_accepted", N_("Pass numérique accepté")},
+    {"pass_numerique_distributed", N_("Pass numérique distribué")},
+    {"does_procedures_for_you", N_("Démarches à la place de la personne")},
+    {"languages", N_("Langues parlées")},
+    {"equipment", N_("Matériel")},
+    {"wheelchair_accessible", N_("Accès en fauteuil")},
+    {"closed_at", N_("Fermeture définitive")},
     /* Events rather than fields (migration 0033): shown, never restored. */
-    {"verified_at", "Vérification « Rien n'a changé »"},
-    {"closure", "Fermeture temporaire"},
-    {"claim", "Demande de gestion du lieu"},
+    {"verified_at", N_("Vérification « Rien n'a changé »")},
+    {"closure", N_("Fermeture temporaire")},
+    {"claim", N_("Demande de gestion du lieu")},
 };
 
 /* A history row that records an event, not a value one could restore. */
@@ -100,7 +101,7 @@ static bool history_is_event(const char *field)
 const char *history_field_label(const char *field)
 {
     for (size_t i = 0; i < ARRAY_LEN(LABELS); i++)
-        if (strcmp(LABELS[i].field, field) == 0) return LABELS[i].label;
+        if (strcmp(LABELS[i].field, field) == 0) return gettext(LABELS[i].label);
     return NULL;
 }
 
@@ -112,17 +113,17 @@ static const char Q_HISTORY[] =
 
 static const char *source_fr(const char *s)
 {
-    if (strcmp(s, "editor") == 0) return "éditeur";
-    if (strcmp(s, "restore") == 0) return "restauration";
-    if (strcmp(s, "import") == 0) return "import";
+    if (strcmp(s, "editor") == 0) return _("éditeur");
+    if (strcmp(s, "restore") == 0) return _("restauration");
+    if (strcmp(s, "import") == 0) return _("import");
     if (strcmp(s, "api") == 0) return "API";
-    if (strcmp(s, "link") == 0) return "lien du courriel de rappel";
-    if (strcmp(s, "claim") == 0) return "formulaire « Vous gérez ce lieu ? »";
-    if (strcmp(s, "duplicate") == 0) return "fusion de doublons";
+    if (strcmp(s, "link") == 0) return _("lien du courriel de rappel");
+    if (strcmp(s, "claim") == 0) return _("formulaire « Vous gérez ce lieu ? »");
+    if (strcmp(s, "duplicate") == 0) return _("fusion de doublons");
     if (strcmp(s, PROVENANCE_PROPOSED) == 0)
-        return "proposé par l'import, valeur du lieu conservée";
-    if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return "proposition de l'import acceptée";
-    if (strcmp(s, PROVENANCE_REFUSED) == 0) return "proposition de l'import refusée";
+        return _("proposé par l'import, valeur du lieu conservée");
+    if (strcmp(s, PROVENANCE_ACCEPTED) == 0) return _("proposition de l'import acceptée");
+    if (strcmp(s, PROVENANCE_REFUSED) == 0) return _("proposition de l'import refusée");
     return s;
 }
 
@@ -136,16 +137,19 @@ static char *closure_words(const char *v)
     if (!bar3 || bar1 - v != 10 || bar2 - bar1 != 11) return xstrdup(v);
     memcpy(starts, v, 10);
     memcpy(ends, bar1 + 1, 10);
-    buf b = {0};
-    buf_puts(&b, "du ");
-    if (!fr_date(&b, starts)) buf_puts(&b, starts);
-    buf_puts(&b, " au ");
-    if (!fr_date(&b, ends)) buf_puts(&b, ends);
-    if (bar3 > bar2 + 1)
-        buf_printf(&b, ", ouvert %.*s", (int)(bar3 - bar2 - 1), bar2 + 1);
-    else
-        buf_puts(&b, ", fermé");
+    buf from = {0}, to = {0}, b = {0};
+    if (!fr_date(&from, starts)) buf_puts(&from, starts);
+    if (!fr_date(&to, ends)) buf_puts(&to, ends);
+    if (bar3 > bar2 + 1) {
+        char *hours = xstrndup(bar2 + 1, (size_t)(bar3 - bar2 - 1));
+        buf_printf(&b, _("du %1$s au %2$s, ouvert %3$s"), from.data, to.data, hours);
+        free(hours);
+    } else {
+        buf_printf(&b, _("du %1$s au %2$s, fermé"), from.data, to.data);
+    }
     if (bar3[1]) buf_printf(&b, " — %s", bar3 + 1);
+    buf_free(&from);
+    buf_free(&to);
     return buf_steal(&b);
 }
 
@@ -154,9 +158,9 @@ static char *claim_words(const char *v)
 {
     const char *bar = strchr(v, '|');
     size_t n = bar ? (size_t)(bar - v) : strlen(v);
-    const char *status = strncmp(v, "pending", n) == 0    ? "reçue, en attente"
-                         : strncmp(v, "accepted", n) == 0 ? "acceptée"
-                         : strncmp(v, "refused", n) == 0  ? "refusée"
+    const char *status = strncmp(v, "pending", n) == 0    ? _("reçue, en attente")
+                         : strncmp(v, "accepted", n) == 0 ? _("acceptée")
+                         : strncmp(v, "refused", n) == 0  ? _("refusée")
                                                           : NULL;
     if (!status || !bar) return xstrdup(v);
     const char *name = bar + 1, *reason = strchr(name, '|');
@@ -194,7 +198,7 @@ json_t *history_for_place(db_conn *c, int64_t place_id, int limit)
         long long workshop;
         int name_at = 0;
         if (!label && sscanf(field, "workshop:%lld:%n", &workshop, &name_at) == 1 && name_at)
-            label = workshop_label = xasprintf("Atelier n° %lld : %s", workshop,
+            label = workshop_label = xasprintf(_("Atelier n° %lld : %s"), workshop,
                                                provenance_label("workshop", field + name_at));
         const char *at = db_col_text(s, 1);
         buf date = {0};

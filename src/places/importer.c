@@ -17,6 +17,7 @@
 #include "places/importer.h"
 #include "places/catalogue.h"
 #include "core/markdown.h"
+#include "core/i18n.h"
 #include "core/phone.h"
 #include "core/util.h"
 #include "core/validate.h"
@@ -298,7 +299,7 @@ static void json_records(json_t *root, raw_list *out)
     {
         raw_record *r = raw_list_push(out);
         if (!json_is_object(rec)) {
-            r->problem = xstrdup("l'enregistrement n'est pas un objet JSON");
+            r->problem = xstrdup(_("l'enregistrement n'est pas un objet JSON"));
             continue;
         }
         const char *key;
@@ -354,8 +355,8 @@ static void csv_on_row(int terminator, void *ctx)
     } else {
         raw_record *r = raw_list_push(c->out);
         if (c->count != c->header_count)
-            r->problem =
-                xasprintf("la ligne a %zu colonnes, l'en-tête en a %zu", c->count, c->header_count);
+            r->problem = xasprintf(_("la ligne a %zu colonnes, l'en-tête en a %zu"), c->count,
+                                   c->header_count);
         for (size_t i = 0; i < c->count && i < c->header_count; i++)
             raw_add(r, c->header[i], c->cells[i], strlen(c->cells[i]));
     }
@@ -413,24 +414,24 @@ static int csv_records(const char *data, size_t len, raw_list *out, char **error
 {
     struct csv_parser p;
     if (csv_init(&p, 0) != 0) { /* lenient: stray quotes inside cells are kept */
-        *error = xstrdup("mémoire insuffisante pour lire le CSV");
+        *error = xstrdup(_("mémoire insuffisante pour lire le CSV"));
         return -1;
     }
     csv_set_delim(&p, (unsigned char)csv_delimiter(data, len));
     csv_reader c = {.out = out};
     int rc = 0;
     if (csv_parse(&p, data, len, csv_on_cell, csv_on_row, &c) != len) {
-        *error = xasprintf("CSV illisible : %s", csv_strerror(csv_error(&p)));
+        *error = xasprintf(_("CSV illisible : %s"), csv_strerror(csv_error(&p)));
         rc = -1;
     } else if (p.pstate == CSV_FIELD_BEGUN && p.quoted) {
         /* A quoted cell still open at the end of the file: a quote was
          * never closed and everything after it would be one cell.
          * (CSV_STRICT_FINI says so only in strict mode, which also refuses
          * the stray quotes that real files have in unquoted cells.) */
-        *error = xstrdup("CSV illisible : un guillemet ouvert n'est jamais fermé");
+        *error = xstrdup(_("CSV illisible : un guillemet ouvert n'est jamais fermé"));
         rc = -1;
     } else if (csv_fini(&p, csv_on_cell, csv_on_row, &c) != 0) {
-        *error = xasprintf("CSV illisible : %s", csv_strerror(csv_error(&p)));
+        *error = xasprintf(_("CSV illisible : %s"), csv_strerror(csv_error(&p)));
         rc = -1;
     }
     csv_free(&p);
@@ -557,74 +558,80 @@ static const struct column_source {
     const char *fields[3];
     const char *v01_fields[1];
 } COLUMNS[IC_COUNT] = {
-    [IC_INSEE_CODE] = {"insee_code", "code INSEE", {"code_insee"}, {NULL}},
-    [IC_ADDRESS_EXTRA] = {"address_extra", "complément d'adresse", {"complement_adresse"}, {NULL}},
-    [IC_BAN_KEY] = {"ban_key", "clé de la Base adresse nationale", {"cle_ban"}, {NULL}},
-    [IC_POSITION] = {"position", "position sur la carte", {"latitude", "longitude"}, {NULL}},
-    [IC_TYPOLOGIES] = {"typologies", "type de lieu", {"typologie"}, {NULL}},
-    [IC_PHONE] = {"phone", "téléphone", {"telephone"}, {NULL}},
-    [IC_EMAILS] = {"emails", "adresses électroniques", {"courriels", "courriel"}, {NULL}},
-    [IC_WEBSITE] = {"website", "site web", {"site_web"}, {NULL}},
-    [IC_HOURS] = {"hours", "horaires", {"horaires"}, {NULL}},
-    [IC_SUMMARY] = {"summary", "présentation courte", {"presentation_resume"}, {NULL}},
-    [IC_DESCRIPTION] = {"description", "présentation détaillée", {"presentation_detail"}, {NULL}},
-    [IC_ITINERANCE] = {"itinerance", "itinérance", {"itinerance"}, {NULL}},
+    [IC_INSEE_CODE] = {"insee_code", N_("code INSEE"), {"code_insee"}, {NULL}},
+    [IC_ADDRESS_EXTRA] = {"address_extra",
+                          N_("complément d'adresse"),
+                          {"complement_adresse"},
+                          {NULL}},
+    [IC_BAN_KEY] = {"ban_key", N_("clé de la Base adresse nationale"), {"cle_ban"}, {NULL}},
+    [IC_POSITION] = {"position", N_("position sur la carte"), {"latitude", "longitude"}, {NULL}},
+    [IC_TYPOLOGIES] = {"typologies", N_("type de lieu"), {"typologie"}, {NULL}},
+    [IC_PHONE] = {"phone", N_("téléphone"), {"telephone"}, {NULL}},
+    [IC_EMAILS] = {"emails", N_("adresses électroniques"), {"courriels", "courriel"}, {NULL}},
+    [IC_WEBSITE] = {"website", N_("site web"), {"site_web"}, {NULL}},
+    [IC_HOURS] = {"hours", N_("horaires"), {"horaires"}, {NULL}},
+    [IC_SUMMARY] = {"summary", N_("présentation courte"), {"presentation_resume"}, {NULL}},
+    [IC_DESCRIPTION] = {"description",
+                        N_("présentation détaillée"),
+                        {"presentation_detail"},
+                        {NULL}},
+    [IC_ITINERANCE] = {"itinerance", N_("itinérance"), {"itinerance"}, {NULL}},
     [IC_PARENT_STRUCTURE] = {"parent_structure",
-                             "structure parente",
+                             N_("structure parente"),
                              {"structure_parente"},
                              {NULL}},
-    [IC_SERVICES] = {"services", "services", {"services"}, {NULL}},
+    [IC_SERVICES] = {"services", N_("services"), {"services"}, {NULL}},
     [IC_SERVICES_ORIGINAL] = {"services_original",
-                              "libellés d'origine des services",
+                              N_("libellés d'origine des services"),
                               {NULL},
                               {"services"}},
     [IC_PUBLICS] = {"publics",
-                    "publics",
+                    N_("publics"),
                     {"publics_specifiquement_adresses", "publics_accueillis"},
                     {NULL}},
     [IC_SUPPORT] = {"support",
-                    "prises en charge spécifiques",
+                    N_("prises en charge spécifiques"),
                     {"prise_en_charge_specifique", "publics_accueillis"},
                     {NULL}},
-    [IC_FEES] = {"fees", "frais à charge", {"frais_a_charge", "conditions_acces"}, {NULL}},
-    [IC_FEES_NOTE] = {"fees_note", "note sur les tarifs", {"conditions_acces"}, {NULL}},
+    [IC_FEES] = {"fees", N_("frais à charge"), {"frais_a_charge", "conditions_acces"}, {NULL}},
+    [IC_FEES_NOTE] = {"fees_note", N_("note sur les tarifs"), {"conditions_acces"}, {NULL}},
     [IC_PASS_ACCEPTED] = {"pass_numerique_accepted",
-                          "Pass numérique accepté",
+                          N_("Pass numérique accepté"),
                           {"conditions_acces", "labels_nationaux"},
                           {NULL}},
     [IC_PASS_DISTRIBUTED] = {"pass_numerique_distributed",
-                             "distribution de Pass numériques",
+                             N_("distribution de Pass numériques"),
                              {"conditions_acces"},
                              {NULL}},
     [IC_PROGRAMMES] = {"programmes",
-                       "dispositifs nationaux",
+                       N_("dispositifs nationaux"),
                        {"dispositif_programmes_nationaux", "labels_nationaux"},
                        {NULL}},
     [IC_LABELS] = {"labels",
-                   "formations et labels",
+                   N_("formations et labels"),
                    {"formations_labels", "labels_nationaux"},
                    {NULL}},
     [IC_OTHER_LABELS] = {"other_labels",
-                         "autres formations et labels",
+                         N_("autres formations et labels"),
                          {"autres_formations_labels", "labels_autres"},
                          {NULL}},
-    [IC_ACCESS_MODES] = {"access_modes", "modalités d'accès", {"modalites_acces"}, {NULL}},
+    [IC_ACCESS_MODES] = {"access_modes", N_("modalités d'accès"), {"modalites_acces"}, {NULL}},
     [IC_SUPPORT_MODES] = {"support_modes",
-                          "modalités d'accompagnement",
+                          N_("modalités d'accompagnement"),
                           {"modalites_accompagnement"},
                           {NULL}},
     [IC_FOR_YOU] = {"does_procedures_for_you",
-                    "fait les démarches à votre place",
+                    N_("fait les démarches à votre place"),
                     {NULL},
                     {"modalites_accompagnement"}},
     [IC_ACCESSIBILITY_URL] = {"accessibility_url",
-                              "fiche Accès libre",
+                              N_("fiche Accès libre"),
                               {"fiche_acces_libre", "accessibilite"},
                               {NULL}},
-    [IC_BOOKING_URL] = {"booking_url", "prise de rendez-vous en ligne", {"prise_rdv"}, {NULL}},
+    [IC_BOOKING_URL] = {"booking_url", N_("prise de rendez-vous en ligne"), {"prise_rdv"}, {NULL}},
     /* Free text gathered from v0.1 wordings that have no exact v1 value (and
      * written by people in the admin area): no format has a field for it. */
-    [IC_ACCESSIBILITY_NOTES] = {"accessibility_notes", "notes d'accessibilité", {NULL}, {NULL}},
+    [IC_ACCESSIBILITY_NOTES] = {"accessibility_notes", N_("notes d'accessibilité"), {NULL}, {NULL}},
 };
 
 /* The fields of the v0.1 format (the flat export of the national map), to
@@ -685,7 +692,7 @@ char *importer_untouched_names(uint64_t mask, bool for_people)
     for (int c = 0; c < IC_COUNT; c++) {
         if (!(mask & IC_BIT(c))) continue;
         if (b.len) buf_puts(&b, ", ");
-        buf_puts(&b, for_people ? COLUMNS[c].label : COLUMNS[c].key);
+        buf_puts(&b, for_people ? gettext(COLUMNS[c].label) : COLUMNS[c].key);
     }
     return b.len ? buf_steal(&b) : NULL;
 }
@@ -848,7 +855,9 @@ static void report_add(run *r, size_t record, importer_level level, const char *
     va_list ap;
     va_start(ap, fmt);
     buf msg = {0};
-    buf_vprintf(&msg, fmt, ap);
+    /* Messages are for people: in the language of the request that runs
+     * the import (the admin area), French on the command line. */
+    buf_vprintf(&msg, gettext(fmt), ap);
     va_end(ap);
     importer_entry *e = &rep->entries[rep->entry_count++];
     e->record = record;
@@ -870,6 +879,12 @@ static void report_add(run *r, size_t record, importer_level level, const char *
     report_add(r, (r)->record, IMPORTER_WARNING, field, value, __VA_ARGS__)
 #define REJECT(r, field, value, ...)                                                               \
     report_add(r, (r)->record, IMPORTER_REJECTED, field, value, __VA_ARGS__)
+/* A line already written for people (a rule's reason, translated where it
+ * was given): not a message of its own for translators. */
+#define WARN_TEXT(r, field, value, text)                                                           \
+    report_add(r, (r)->record, IMPORTER_WARNING, field, value, "%s", text)
+#define REJECT_TEXT(r, field, value, text)                                                         \
+    report_add(r, (r)->record, IMPORTER_REJECTED, field, value, "%s", text)
 
 /* ------------------------------------------------------------------------ */
 /* The place being built: one field per column of `place` that we fill.     */
@@ -1280,7 +1295,7 @@ static void on_email(const char *item, void *ctx)
     if (validate_email(item, &why))
         list_add(&l->p->emails, item);
     else
-        WARN(l->r, l->field, item, "adresse électronique invalide (%s) : ignorée", why);
+        WARN(l->r, l->field, item, "adresse électronique invalide (%s) : ignorée", gettext(why));
 }
 
 static void on_website(const char *item, void *ctx)
@@ -1291,7 +1306,7 @@ static void on_website(const char *item, void *ctx)
     if (validate_url(item, &url, &why))
         list_add(&l->p->website, url);
     else
-        WARN(l->r, l->field, item, "adresse de site web invalide (%s) : ignorée", why);
+        WARN(l->r, l->field, item, "adresse de site web invalide (%s) : ignorée", gettext(why));
     free(url);
 }
 
@@ -1303,7 +1318,7 @@ static char *map_url(run *r, const raw_record *raw, const char *field)
     char *url = NULL;
     const char *why;
     if (!validate_url(v, &url, &why))
-        WARN(r, field, v, "adresse web invalide (%s) : champ ignoré", why);
+        WARN(r, field, v, "adresse web invalide (%s) : champ ignoré", gettext(why));
     return url;
 }
 
@@ -1357,16 +1372,16 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
         if (validate_pivot(v, pivot, &why)) {
             p->pivot = xstrdup(pivot);
         } else {
-            REJECT(r, "pivot", v, "pivot invalide : %s", why);
+            REJECT(r, "pivot", v, "pivot invalide : %s", gettext(why));
             ok = false;
         }
     }
     if ((v = raw_get(raw, "code_postal")) && !validate_postal_code(v, &why)) {
-        REJECT(r, "code_postal", v, "%s", why);
+        REJECT_TEXT(r, "code_postal", v, gettext(why));
         ok = false;
     }
     if ((v = raw_get(raw, "date_maj")) && !validate_date(v, &why)) {
-        REJECT(r, "date_maj", v, "date de mise à jour invalide : %s", why);
+        REJECT(r, "date_maj", v, "date de mise à jour invalide : %s", gettext(why));
         ok = false;
     }
     if (!ok) return false;
@@ -1380,7 +1395,7 @@ static bool map_required(run *r, place_rec *p, const raw_record *raw)
                                         "structure_parente"};
     for (size_t i = 0; i < ARRAY_LEN(texts); i++)
         if ((v = raw_get(raw, texts[i])) && !validate_not_formula(v, &why))
-            WARN(r, texts[i], v, "%s", why);
+            WARN_TEXT(r, texts[i], v, gettext(why));
     p->source_id = xstrdup(raw_get(raw, "id"));
     p->name = xstrdup(raw_get(raw, "nom"));
     p->commune = xstrdup(raw_get(raw, "commune"));
@@ -1406,17 +1421,18 @@ static void map_position(run *r, place_rec *p, const raw_record *raw)
     double la, lo;
     const char *why;
     if (!validate_coordinate(lat, true, &la, &why)) {
-        WARN(r, "latitude", lat, "latitude invalide (%s) : position ignorée", why);
+        WARN(r, "latitude", lat, "latitude invalide (%s) : position ignorée", gettext(why));
         return;
     }
     if (!validate_coordinate(lon, false, &lo, &why)) {
-        WARN(r, "longitude", lon, "longitude invalide (%s) : position ignorée", why);
+        WARN(r, "longitude", lon, "longitude invalide (%s) : position ignorée", gettext(why));
         return;
     }
     if (!validate_position(p->postal_code, la, lo, &why)) {
         char both[80];
         snprintf(both, sizeof both, "%s, %s", lat, lon);
-        WARN(r, "latitude", both, "%s (code postal %s) : position ignorée", why, p->postal_code);
+        WARN(r, "latitude", both, "%s (code postal %s) : position ignorée", gettext(why),
+             p->postal_code);
         return;
     }
     p->has_position = true;
@@ -1571,7 +1587,7 @@ static void report_unknown_fields(run *r, const raw_record *raw)
         const char *key = raw->fields[i].key;
         if (known_field(key) || !*key || json_object_get(r->unknown_fields, key)) continue;
         json_object_set_new(r->unknown_fields, key, json_true());
-        report_add(r, 0, IMPORTER_WARNING, key, NULL, "champ inconnu du schéma : ignoré");
+        report_add(r, 0, IMPORTER_WARNING, key, NULL, N_("champ inconnu du schéma : ignoré"));
     }
 }
 
@@ -1679,7 +1695,7 @@ static int report_duplicates(run *r, const place_rec *p, int64_t id)
         reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
-                   "doublon possible de « %s » (%s) : même nom dans la même commune",
+                   N_("doublon possible de « %s » (%s) : même nom dans la même commune"),
                    db_col_text(s, 3), other);
         free(other);
         /* Kept for the coordinators' queue (places/duplicate.h). */
@@ -1705,7 +1721,7 @@ static int report_duplicates(run *r, const place_rec *p, int64_t id)
         reported++;
         char *other = xasprintf("%s/%s", db_col_text(s, 1), db_col_text(s, 2));
         report_add(r, r->record, IMPORTER_DUPLICATE, NULL, other,
-                   "doublon possible de « %s » (%s) : à %.0f m", db_col_text(s, 3), other, d);
+                   N_("doublon possible de « %s » (%s) : à %.0f m"), db_col_text(s, 3), other, d);
         free(other);
         char reason[32];
         snprintf(reason, sizeof reason, "à %.0f m", d);
@@ -1761,7 +1777,7 @@ static int store_place(run *r, const place_rec *p)
     int64_t id = query_id(s);
     const char *why = NULL;
     if (r->may_write && id && !r->may_write(r->may_write_ctx, r->c, id, true, &why)) {
-        REJECT(r, NULL, NULL, "%s", why ? why : "ce lieu n'est pas de votre territoire");
+        REJECT_TEXT(r, NULL, NULL, why ? why : _("ce lieu n'est pas de votre territoire"));
         return 0;
     }
     /* A savepoint, so that a write the account may not keep (a place moved
@@ -1795,7 +1811,7 @@ static int store_place(run *r, const place_rec *p)
             sqlite3_exec(db_handle(r->c), "ROLLBACK TO import_record", NULL, NULL, NULL);
             sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL);
             r->rep->updated = updated, r->rep->unchanged = unchanged, r->rep->imported = imported;
-            REJECT(r, NULL, NULL, "%s", why ? why : "ce lieu serait hors de votre territoire");
+            REJECT_TEXT(r, NULL, NULL, why ? why : _("ce lieu serait hors de votre territoire"));
             return 0;
         }
         if (sqlite3_exec(db_handle(r->c), "RELEASE import_record", NULL, NULL, NULL)) return -1;
@@ -1810,7 +1826,7 @@ static int store_place(run *r, const place_rec *p)
     int doubtful = pw.link_decided ? pw.link_doubt[0] != '\0'
                                    : catalogue_link_doubt(r->c, id, doubt, sizeof doubt);
     if (doubtful < 0) return -1;
-    if (doubtful) WARN(r, "commune", p->commune, "%s", pw.link_decided ? pw.link_doubt : doubt);
+    if (doubtful) WARN_TEXT(r, "commune", p->commune, pw.link_decided ? pw.link_doubt : doubt);
     return 0;
 }
 
@@ -1823,7 +1839,7 @@ static int import_record(run *r, const raw_record *raw)
     report_unknown_fields(r, raw);
     report_decoded_entities(r, raw);
     if (raw->problem) {
-        REJECT(r, NULL, NULL, "%s", raw->problem);
+        REJECT_TEXT(r, NULL, NULL, raw->problem);
         return 0;
     }
     place_rec p = {0};
@@ -1862,12 +1878,12 @@ static int read_records(const char *data, size_t len, raw_list *out, importer_re
         json_error_t err;
         json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
         if (!root) {
-            rep->error = xasprintf("JSON illisible (ligne %d, colonne %d) : %s", err.line,
+            rep->error = xasprintf(_("JSON illisible (ligne %d, colonne %d) : %s"), err.line,
                                    err.column, err.text);
             return -1;
         }
         if (!json_is_array(root)) {
-            rep->error = xstrdup("le JSON doit être une liste d'objets (un par lieu)");
+            rep->error = xstrdup(_("le JSON doit être une liste d'objets (un par lieu)"));
             json_decref(root);
             return -1;
         }
@@ -1877,12 +1893,12 @@ static int read_records(const char *data, size_t len, raw_list *out, importer_re
         return 0;
     }
     if (!utf8_valid(data, len)) {
-        rep->error = xstrdup("le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »)");
+        rep->error = xstrdup(_("le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »)"));
         return -1;
     }
     if (!csv_header_looks_right(data, len)) {
-        rep->error = xstrdup("format non reconnu : ni JSON, ni CSV avec une ligne d'en-tête "
-                             "contenant les colonnes « id » et « nom »");
+        rep->error = xstrdup(_("format non reconnu : ni JSON, ni CSV avec une ligne d'en-tête "
+                               "contenant les colonnes « id » et « nom »"));
         return -1;
     }
     rep->format = IMPORTER_FORMAT_V1_CSV;
@@ -1912,21 +1928,21 @@ static int import_tx(db_conn *w, void *ctx)
     /* The full-text index once for the whole file, not once per record. */
     if (catalogue_fts_defer(w) != 0) {
         r->rep->error =
-            xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(w)));
+            xasprintf(_("erreur de la base de données : %s"), sqlite3_errmsg(db_handle(w)));
         a->failed = true;
         return -1;
     }
     for (size_t i = 0; i < a->records->count; i++) {
         r->record = i + 1;
         if (import_record(r, &a->records->records[i]) != 0) {
-            r->rep->error = xasprintf("erreur de la base de données à l'enregistrement %zu : %s",
+            r->rep->error = xasprintf(_("erreur de la base de données à l'enregistrement %zu : %s"),
                                       r->record, sqlite3_errmsg(db_handle(w)));
             a->failed = true;
             return -1;
         }
     }
     if (catalogue_fts_flush(w) != 0) {
-        r->rep->error = xasprintf("erreur de la base de données (index de recherche) : %s",
+        r->rep->error = xasprintf(_("erreur de la base de données (index de recherche) : %s"),
                                   sqlite3_errmsg(db_handle(w)));
         a->failed = true;
         return -1;
@@ -1969,9 +1985,10 @@ int importer_run_as(db *d, const char *data, size_t len, const char *source_name
     if (rc == IMPORT_DRY_RUN) {
         rc = 0;
     } else if (rc < 0 && !r.c) {
-        out->error = xstrdup("la base de données est occupée : réessayez dans un instant");
+        out->error = xstrdup(_("la base de données est occupée : réessayez dans un instant"));
     } else if (rc < 0 && !ia.failed) {
-        out->error = xstrdup("l'enregistrement en base a échoué (COMMIT) : rien n'a été importé");
+        out->error =
+            xstrdup(_("l'enregistrement en base a échoué (COMMIT) : rien n'a été importé"));
     }
     json_decref(r.seen_ids);
     json_decref(r.dup_pairs);

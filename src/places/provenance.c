@@ -2,6 +2,7 @@
  * provenance.c — who set each field, and the proposals of sources; see provenance.h.
  */
 #include "places/provenance.h"
+#include "core/i18n.h"
 #include "core/fr.h"
 #include "core/util.h"
 #include "places/history.h"
@@ -220,30 +221,30 @@ bool provenance_place_field(const char *field)
 static const struct {
     const char *field, *label;
 } WORKSHOP_LABELS[] = {
-    {"title", "Titre"},
-    {"summary", "Résumé"},
-    {"description_md", "Description"},
-    {"themes", "Thèmes"},
-    {"keywords", "Mots-clés"},
-    {"level", "Niveau"},
-    {"audiences", "Publics"},
-    {"what_to_bring", "À apporter"},
-    {"price_kind", "Tarif"},
-    {"price_cents", "Montant (centimes)"},
-    {"pass_numerique", "Pass numérique"},
-    {"registration", "Inscription"},
-    {"registration_contact", "Contact pour s'inscrire"},
-    {"capacity", "Capacité"},
-    {"seats_left", "Places restantes"},
-    {"is_full", "Complet"},
-    {"facilitator", "Animateur ou animatrice"},
-    {"partner", "Partenaire"},
-    {"accessibility_notes", "Accessibilité"},
-    {"venue_name", "Lieu hors les murs"},
-    {"venue_address", "Adresse hors les murs"},
-    {"venue_postal_code", "Code postal hors les murs"},
-    {"venue_commune", "Commune hors les murs"},
-    {"schedule", "Dates et récurrence"},
+    {"title", N_("Titre")},
+    {"summary", N_("Résumé")},
+    {"description_md", N_("Description")},
+    {"themes", N_("Thèmes")},
+    {"keywords", N_("Mots-clés")},
+    {"level", N_("Niveau")},
+    {"audiences", N_("Publics")},
+    {"what_to_bring", N_("À apporter")},
+    {"price_kind", N_("Tarif")},
+    {"price_cents", N_("Montant (centimes)")},
+    {"pass_numerique", N_("Pass numérique")},
+    {"registration", N_("Inscription")},
+    {"registration_contact", N_("Contact pour s'inscrire")},
+    {"capacity", N_("Capacité")},
+    {"seats_left", N_("Places restantes")},
+    {"is_full", N_("Complet")},
+    {"facilitator", N_("Animateur ou animatrice")},
+    {"partner", N_("Partenaire")},
+    {"accessibility_notes", N_("Accessibilité")},
+    {"venue_name", N_("Lieu hors les murs")},
+    {"venue_address", N_("Adresse hors les murs")},
+    {"venue_postal_code", N_("Code postal hors les murs")},
+    {"venue_commune", N_("Commune hors les murs")},
+    {"schedule", N_("Dates et récurrence")},
 };
 
 const char *provenance_label(const char *entity, const char *field)
@@ -253,7 +254,7 @@ const char *provenance_label(const char *entity, const char *field)
         return label ? label : field;
     }
     for (size_t i = 0; i < ARRAY_LEN(WORKSHOP_LABELS); i++)
-        if (strcmp(WORKSHOP_LABELS[i].field, field) == 0) return WORKSHOP_LABELS[i].label;
+        if (strcmp(WORKSHOP_LABELS[i].field, field) == 0) return gettext(WORKSHOP_LABELS[i].label);
     return field;
 }
 

@@ -12,6 +12,7 @@
 #include "core/markdown.h"
 #include "workshops/rrule.h"
 #include "hours/tz.h"
+#include "core/i18n.h"
 #include "core/phone.h"
 #include "core/util.h"
 #include "core/validate.h"
@@ -216,7 +217,8 @@ static void add_entry(rec *r, importer_level level, const char *field, const cha
         rep->entries = xrealloc(rep->entries, rep->entry_cap * sizeof *rep->entries);
     }
     buf msg = {0};
-    buf_vprintf(&msg, fmt, ap);
+    /* For people: in the language of the admin page that runs the import. */
+    buf_vprintf(&msg, gettext(fmt), ap);
     importer_entry *e = &rep->entries[rep->entry_count++];
     e->record = r->index;
     e->source_id = r->id ? xstrdup(r->id) : NULL;
@@ -226,6 +228,10 @@ static void add_entry(rec *r, importer_level level, const char *field, const cha
     e->value = value ? xstrndup(value, 200) : NULL;
     e->message = buf_steal(&msg);
 }
+
+/* The format of a line already written for people (a rule's reason): a
+ * name, so that it is not a message of its own for translators. */
+#define PLAIN_TEXT "%s"
 
 static void reject(rec *r, const char *field, const char *value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -553,7 +559,7 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
     w->venue_commune = text_at(r, v, "commune", "hors_les_murs.commune", 100, false, true);
     const char *why;
     if (w->venue_postal && !validate_postal_code(w->venue_postal, &why))
-        reject(r, "hors_les_murs.code_postal", w->venue_postal, "%s", why);
+        reject(r, "hors_les_murs.code_postal", w->venue_postal, PLAIN_TEXT, gettext(why));
     json_t *lat = json_object_get(v, "latitude"), *lon = json_object_get(v, "longitude");
     if (json_is_number(lat) && json_is_number(lon)) {
         w->venue_lat = json_number_value(lat);
@@ -561,7 +567,7 @@ static void read_venue(rec *r, db_conn *c, json_t *o, workshop_in *w)
         /* The places' rule: in France, in the territory of the postal code. */
         if (w->venue_postal &&
             !validate_position(w->venue_postal, w->venue_lat, w->venue_lon, &why))
-            reject(r, "hors_les_murs.latitude", NULL, "%s", why);
+            reject(r, "hors_les_murs.latitude", NULL, PLAIN_TEXT, gettext(why));
         w->has_venue_position = true;
     } else if (lat || lon) {
         reject(r, "hors_les_murs.latitude", NULL, "latitude et longitude : deux nombres attendus");
@@ -738,7 +744,7 @@ static void read_sessions(rec *r, json_t *o, workshop_in *w, const tz_zone *zone
         rrule rule;
         char err[200];
         if (!rrule_parse(rule_text, &rule, err, sizeof err)) {
-            reject(r, "recurrence.regle", rule_text, "%s", err);
+            reject(r, "recurrence.regle", rule_text, PLAIN_TEXT, err);
             return;
         }
         if (length < 0) return;
@@ -929,7 +935,7 @@ static bool read_record(rec *r, db_conn *c, json_t *o, const char *default_sourc
         char *err = NULL;
         w->description_html = md_render(w->description_md, strlen(w->description_md), &err);
         if (!w->description_html) {
-            reject(r, "description", NULL, "%s", err ? err : "Markdown refusé");
+            reject(r, "description", NULL, PLAIN_TEXT, err ? err : _("Markdown refusé"));
             free(err);
         }
     }
@@ -1539,7 +1545,7 @@ static bool may_write_workshop(const import_args *a, rec *r, db_conn *c, const w
     if (!a->may_write) return true;
     const char *why = NULL;
     if (!a->may_write(a->may_write_ctx, c, w->place_id, true, &why)) {
-        reject(r, "lieu", NULL, "%s", why ? why : "ce lieu n'est pas de votre territoire");
+        reject(r, "lieu", NULL, PLAIN_TEXT, why ? why : _("ce lieu n'est pas de votre territoire"));
         return false;
     }
     sqlite3_stmt *s = db_stmt(c, Q_PLACE_OF);
@@ -1588,7 +1594,7 @@ static int import_tx(db_conn *c, void *ctx)
             int outcome = write_workshop(c, &w, out);
             if (outcome < 0) {
                 out->error =
-                    xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+                    xasprintf(_("erreur de la base de données : %s"), sqlite3_errmsg(db_handle(c)));
                 a->failed = true;
                 status = -1;
             } else if (outcome == 1) {
@@ -1623,14 +1629,14 @@ int workshop_import_run_as(db *d, const char *data, size_t len, const char *sour
     json_t *root = load_root(data, len, &jerr);
     json_t *list = root ? json_object_get(root, "ateliers") : NULL;
     if (!json_is_array(list)) {
-        out->error = root ? xstrdup("fichier d'ateliers : le tableau « ateliers » manque")
-                          : xasprintf("JSON illisible, ligne %d : %s", jerr.line, jerr.text);
+        out->error = root ? xstrdup(_("fichier d'ateliers : le tableau « ateliers » manque"))
+                          : xasprintf(_("JSON illisible, ligne %d : %s"), jerr.line, jerr.text);
         json_decref(root);
         return -1;
     }
     if (json_array_size(list) > WORKSHOP_IMPORT_MAX_RECORDS) {
-        out->error =
-            xasprintf("trop d'ateliers dans un fichier (%d au plus)", WORKSHOP_IMPORT_MAX_RECORDS);
+        out->error = xasprintf(_("trop d'ateliers dans un fichier (%d au plus)"),
+                               WORKSHOP_IMPORT_MAX_RECORDS);
         json_decref(root);
         return -1;
     }
@@ -1643,9 +1649,9 @@ int workshop_import_run_as(db *d, const char *data, size_t len, const char *sour
     json_decref(root);
     if (status == WORKSHOP_DRY_RUN) return 0;
     if (status < 0 && !ia.started)
-        out->error = xstrdup("base de données occupée : réessayez");
+        out->error = xstrdup(_("base de données occupée : réessayez"));
     else if (status < 0 && !ia.failed)
-        out->error = xstrdup("l'enregistrement a échoué (COMMIT)");
+        out->error = xstrdup(_("l'enregistrement a échoué (COMMIT)"));
     return status < 0 ? -1 : 0;
 }
 
@@ -1694,7 +1700,8 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
     db_bind_int(s, ":account", account);
     if (workshop_id) db_bind_int(s, ":id", workshop_id);
     if (db_exec_stmt(s) != SQLITE_DONE) {
-        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        out->error =
+            xasprintf(_("erreur de la base de données : %s"), sqlite3_errmsg(db_handle(c)));
         result = -1;
         goto done;
     }
@@ -1705,7 +1712,8 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
     int64_t id = workshop_id ? workshop_id : sqlite3_last_insert_rowid(db_handle(c));
     if (write_sessions(c, &w, id) != 0 ||
         (before && record_origins(c, id, before, schedule_before, true, account) != 0)) {
-        out->error = xasprintf("erreur de la base de données : %s", sqlite3_errmsg(db_handle(c)));
+        out->error =
+            xasprintf(_("erreur de la base de données : %s"), sqlite3_errmsg(db_handle(c)));
         result = -1;
         goto done;
     }

@@ -10,12 +10,15 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { makeDb, startServer, routeTable, ROOT } = require('../lib/server');
+const { execFileSync } = require('node:child_process');
+const { makeDb, startServer, routeTable, ROOT, addUser } = require('../lib/server');
 const { launch, contextOptions, axe, formatViolations, screenshot } = require('../lib/browser');
 
 let server;
 let tmp;
 let browser;
+let managedPlace;
+const MANAGER = 'gestion@example.fr', MANAGER_PW = 'une phrase assez longue pour passer';
 
 // Page types, with a sample URL each. A function receives the server base
 // and returns the URL (for pages whose address comes from the data).
@@ -74,7 +77,8 @@ const PAGES = [
 // (issue 18, docs/languages.md): the same page types under /en/ and /ar/.
 const IN_LANGUAGES = ['home', 'results', 'results-empty', 'choice', 'place', 'about', 'accessibility-statement',
   'not-found', 'agenda', 'workshop', 'intervenants', 'selection-empty', 'selection', 'print-sheet', 'carnet',
-  'report-a-mistake', 'intervenant-apply', 'embed-howto-commune', 'territory-departement'];
+  'report-a-mistake', 'intervenant-apply', 'embed-howto-commune', 'territory-departement',
+  'login', 'password-forgotten', 'api-doc', 'open-data'];
 for (const code of ['en', 'ar']) {
   for (const page of PAGES.filter((p) => IN_LANGUAGES.includes(p.name))) {
     PAGES.push({
@@ -125,6 +129,9 @@ async function routeExists(p) {
 
 test.before(async () => {
   tmp = makeDb({ demo: true });
+  managedPlace = execFileSync('sqlite3', [tmp.db, 'SELECT id FROM place WHERE closed_at IS NULL ORDER BY id LIMIT 1'],
+    { encoding: 'utf8' }).trim();
+  addUser(tmp.db, MANAGER, MANAGER_PW, `manager:${managedPlace}`);
   server = await startServer({ db: tmp.db });
   browser = await launch();
 });
@@ -192,6 +199,31 @@ test('the admin area (login and the place editor) is audited once it exists', as
     violations.push(...await axe(p));
     await screenshot(p, 'accessibility', 'admin-login-error-phone');
   }
+  await ctx.close();
+  assert.equal(violations.length, 0, formatViolations(violations));
+});
+
+// The signed-in area in Arabic (right to left, issue 18): the dashboard, the
+// place editor with a refused save, the account page.
+test('axe (WCAG 2.1 AA): the signed-in area in Arabic — /ar/admin, the editor and its errors, /ar/compte', async () => {
+  const ctx = await browser.newContext(contextOptions({ viewport: 'phone' }));
+  const p = await ctx.newPage();
+  await p.goto(server.base + '/ar/connexion');
+  await p.locator('#email').fill(MANAGER);
+  await p.locator('#password').fill(MANAGER_PW);
+  await Promise.all([p.waitForURL(/\/ar\/admin$/), p.locator('form.admin-form button[type=submit]').click()]);
+  const violations = [];
+  for (const url of ['/ar/admin', `/ar/admin/lieux/${managedPlace}`, '/ar/compte']) {
+    await p.goto(server.base + url);
+    assert.equal(await p.locator('html').getAttribute('dir'), 'rtl', url);
+    for (const v of await axe(p)) violations.push({ ...v, help: `${url}: ${v.help}` });
+    await screenshot(p, 'accessibility', `ar-${url.split('/')[2]}-phone`, { fullPage: false });
+  }
+  await p.goto(`${server.base}/ar/admin/lieux/${managedPlace}`);
+  await p.locator('#f-commune').fill('');
+  await Promise.all([p.waitForURL(/\/adresse#erreurs$/), p.locator('#adresse button[type=submit]').click()]);
+  for (const v of await axe(p)) violations.push({ ...v, help: `editor errors: ${v.help}` });
+  await screenshot(p, 'accessibility', 'ar-editor-error-phone', { fullPage: false });
   await ctx.close();
   assert.equal(violations.length, 0, formatViolations(violations));
 });

@@ -43,7 +43,8 @@ test.after(async () => {
   fs.rmSync(tmp.dir, { recursive: true, force: true });
 });
 
-const FRENCH_ONLY = /^\/(admin|compte|connexion|donnees|api)([/?#]|$)/;
+// Data, the same in every language: the API's JSON and the open data files.
+const LANGUAGE_NEUTRAL = /^\/(api|donnees)\//;
 
 // Every root-relative link and form action of a page in language `code`
 // carries its prefix, except static files and the links that name their own
@@ -53,7 +54,7 @@ function assertLinksKeep(code, html, where) {
     const attrs = m[2];
     const url = (attrs.match(/\s(?:href|action)="(\/[^"]*)"/) || [])[1];
     if (!url || url.startsWith('//') || url.startsWith('/static/') || /\shreflang="/.test(attrs)) continue;
-    if (FRENCH_ONLY.test(url)) continue; // the admin area and developer pages stay French
+    if (LANGUAGE_NEUTRAL.test(url)) continue; // data files keep no prefix
     assert.ok(url === `/${code}` || url.startsWith(`/${code}/`) || url.startsWith(`/${code}?`),
       `${where}: ${m[0]} leaves /${code}/`);
   }
@@ -100,12 +101,14 @@ test('French pages are unchanged: no prefix, lang="fr" without dir, links withou
   assert.doesNotMatch(res.text, /published-as-is/);
 });
 
-test('the parts that stay French say so, and the other languages link to their French pages', async () => {
+test('the signed-in area and the developer pages are in the language too; data files keep no prefix', async () => {
   const en = await get('/en/');
-  assert.ok(en.text.includes('href="/connexion"'), 'the managers\' sign-in is the French one');
-  assert.ok(en.text.includes('href="/donnees"'));
+  assert.ok(en.text.includes('href="/en/connexion"'), 'the managers\' sign-in keeps the language');
+  assert.ok(en.text.includes('href="/en/donnees"'));
   const login = await get('/en/connexion');
-  assert.match(login.text, /<html lang="fr">/, 'a French page under /en/ still says lang="fr"');
+  assert.match(login.text, /<html lang="en">/);
+  const data = await get('/en/donnees');
+  assert.match(data.text, /href="\/donnees\/lieux\.csv"/, 'a download is the same file in every language');
 });
 
 test('an unknown or untranslated language prefix is just an unknown page', async () => {

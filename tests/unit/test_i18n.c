@@ -155,6 +155,22 @@ TEST(plural_and_context)
     CHECK_STR(C_("un contexte absent", "Aller au contenu"), "Aller au contenu");
 }
 
+/* The admin area's dates in words (fr_datetime) follow the thread's
+ * language: the date part through the same message as fr_date. */
+TEST(datetime_in_words)
+{
+    buf b = {0};
+    i18n_enter(i18n_find("en"));
+    CHECK(fr_datetime(&b, "2026-11-28T13:19:05Z"));
+    CHECK(strstr(b.data, "November 28, 2026") != NULL);
+    CHECK(strstr(b.data, "novembre") == NULL);
+    buf_reset(&b);
+    i18n_leave();
+    CHECK(fr_datetime(&b, "2026-11-28T13:19:05Z"));
+    CHECK_STR(b.data, "28 novembre 2026 à 14 h 19");
+    buf_free(&b);
+}
+
 int main(void)
 {
     CHECK(i18n_init(locale_dir()));
@@ -164,6 +180,7 @@ int main(void)
     RUN(numbers_and_plurals);
     RUN(day_dates);
     RUN(plural_and_context);
+    RUN(datetime_in_words);
     i18n_shutdown();
     return unit_report();
 }

@@ -36,7 +36,7 @@ static const char *form_or_empty(req *r, const char *name)
 int page_login(req *r)
 {
     if (r->user) return reply_redirect(r, 303, "/admin");
-    json_t *m = session_page_model(r, "Connexion — Espace gestionnaires");
+    json_t *m = session_page_model(r, _("Connexion — Espace gestionnaires"));
     json_object_set_new(m, "retour", json_string(safe_return(req_query(r, "retour"))));
     if (req_query(r, "fin")) json_object_set_new(m, "ended", json_true());
     return reply_page(r, "login", m);
@@ -51,7 +51,7 @@ static const char Q_REHASH[] = "UPDATE account SET password_hash = :hash WHERE i
 
 static int login_again(req *r, int status, const char *email, const char *retour, const char *error)
 {
-    json_t *m = session_page_model(r, "Connexion — Espace gestionnaires");
+    json_t *m = session_page_model(r, _("Connexion — Espace gestionnaires"));
     json_object_set_new(m, "email", json_string(email));
     json_object_set_new(m, "retour", json_string(retour));
     json_object_set_new(m, "error", json_string(error));
@@ -114,13 +114,34 @@ static int check_end_tx(db_conn *w, void *ctx)
     return 0;
 }
 
-/* "réessayez dans 3 minute(s)", with the Retry-After header. */
-static const char *throttled_message(req *r, const char *what, int64_t wait)
+/* "réessayez dans 3 minutes", with the Retry-After header. `login` tells
+ * the sign-in from the password change: whole sentences for translators. */
+static const char *throttled_message(req *r, bool login, int64_t wait)
 {
     reply_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)wait));
-    return arena_printf(r->arena, "Trop de tentatives %s : réessayez dans %lld %s.", what,
-                        (long long)(wait >= 60 ? (wait + 59) / 60 : wait),
-                        wait >= 60 ? "minute(s)" : "seconde(s)");
+    long long n = wait >= 60 ? (wait + 59) / 60 : wait;
+    unsigned long plural = (unsigned long)n;
+    const char *format;
+    if (login)
+        format =
+            wait >= 60
+                ? ngettext("Trop de tentatives de connexion : réessayez dans %lld minute.",
+                           "Trop de tentatives de connexion : réessayez dans %lld minutes.", plural)
+                : ngettext("Trop de tentatives de connexion : réessayez dans %lld seconde.",
+                           "Trop de tentatives de connexion : réessayez dans %lld secondes.",
+                           plural);
+    else
+        format = wait >= 60 ? ngettext("Trop de tentatives avec le mot de passe actuel : réessayez "
+                                       "dans %lld minute.",
+                                       "Trop de tentatives avec le mot de passe actuel : réessayez "
+                                       "dans %lld minutes.",
+                                       plural)
+                            : ngettext("Trop de tentatives avec le mot de passe actuel : réessayez "
+                                       "dans %lld seconde.",
+                                       "Trop de tentatives avec le mot de passe actuel : réessayez "
+                                       "dans %lld secondes.",
+                                       plural);
+    return arena_printf(r->arena, format, n);
 }
 
 typedef struct rehash_args {
@@ -146,12 +167,12 @@ int page_login_post(req *r)
     const char *ip = req_client_ip(r);
     int64_t now = now_utc();
     if (strlen(email) > 254 || strlen(password) > AUTH_PASSWORD_MAX)
-        return login_again(r, 400, "", retour, "Adresse électronique ou mot de passe incorrect.");
+        return login_again(r, 400, "", retour,
+                           _("Adresse électronique ou mot de passe incorrect."));
 
     check_args ca = {.event = "login", .now = now, .email = email, .ip = ip};
     if (db_transaction(r->app->db, check_begin_tx, &ca) < 0) return -1;
-    if (ca.wait > 0)
-        return login_again(r, 429, email, retour, throttled_message(r, "de connexion", ca.wait));
+    if (ca.wait > 0) return login_again(r, 429, email, retour, throttled_message(r, true, ca.wait));
 
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOGIN);
     db_bind_text(s, ":email", email);
@@ -173,7 +194,7 @@ int page_login_post(req *r)
     if (db_transaction(r->app->db, check_end_tx, &ca) < 0) return -1;
     if (!ok)
         return login_again(r, 401, email, retour,
-                           "Adresse électronique ou mot de passe incorrect.");
+                           _("Adresse électronique ou mot de passe incorrect."));
     if (rehash) {
         char *fresh = auth_hash_password(r->app->auth, password);
         rehash_args ra = {account, fresh};
@@ -196,7 +217,7 @@ int page_logout(req *r)
 
 int page_forgot(req *r)
 {
-    return reply_page(r, "login_forgot", session_page_model(r, "Mot de passe oublié"));
+    return reply_page(r, "login_forgot", session_page_model(r, _("Mot de passe oublié")));
 }
 
 /* Used by: page_forgot_post (a reset link only for accounts that can sign in). */
@@ -233,7 +254,7 @@ int page_forgot_post(req *r)
 {
     const char *email;
     json_t *errors = json_object();
-    json_t *m = session_page_model(r, "Mot de passe oublié");
+    json_t *m = session_page_model(r, _("Mot de passe oublié"));
     json_object_set_new(m, "sent", json_true());
     if (!form_read(r, FORGOT_FIELDS, ARRAY_LEN(FORGOT_FIELDS), &email, errors)) {
         json_object_set_new(m, "sent", json_false());
@@ -266,12 +287,14 @@ int page_forgot_post(req *r)
     if (token) {
         char *base = auth_base_url(r->app);
         char *body =
-            xasprintf("Bonjour,\n\nPour choisir un nouveau mot de passe sur Repère, "
-                      "ouvrez ce lien (valable une heure, une seule fois) :\n\n"
-                      "%s/compte/activer?t=%s\n\nSi vous n'avez rien demandé, "
-                      "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n",
-                      base, token);
-        mail_send(&r->app->cfg, email, "Nouveau mot de passe pour Repère", body);
+            /* In the language the link was asked in, and leading back to it. */
+            xasprintf(_("Bonjour,\n\nPour choisir un nouveau mot de passe sur Repère, "
+                        "ouvrez ce lien (valable une heure, une seule fois) :\n\n"
+                        "%s\n\nSi vous n'avez rien demandé, "
+                        "ignorez ce message : votre mot de passe reste le même.\n\n— Repère\n"),
+                      arena_printf(r->arena, "%s%s/compte/activer?t=%s", base,
+                                   i18n_prefix(r->lang ? r->lang : I18N_FRENCH), token));
+        mail_send(&r->app->cfg, email, _("Nouveau mot de passe pour Repère"), body);
         free(body);
         free(base);
         free(token);
@@ -285,7 +308,7 @@ int page_forgot_post(req *r)
 static int link_refused(req *r)
 {
     r->status = 410;
-    json_t *m = session_page_model(r, "Lien expiré");
+    json_t *m = session_page_model(r, _("Lien expiré"));
     json_object_set_new(m, "expired", json_true());
     return reply_page(r, "account_activate", m);
 }
@@ -295,8 +318,8 @@ static const char Q_ACCOUNT_EMAIL[] = "SELECT email FROM account WHERE id = :id"
 
 static json_t *activate_model(req *r, int64_t account, const char *token, const char *kind)
 {
-    json_t *m = session_page_model(r, strcmp(kind, "invite") == 0 ? "Bienvenue sur Repère"
-                                                                  : "Nouveau mot de passe");
+    json_t *m = session_page_model(r, strcmp(kind, "invite") == 0 ? _("Bienvenue sur Repère")
+                                                                  : _("Nouveau mot de passe"));
     json_object_set_new(m, "token", json_string(token));
     json_object_set_new(m, "invite", json_boolean(strcmp(kind, "invite") == 0));
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_ACCOUNT_EMAIL);
@@ -353,7 +376,7 @@ int page_activate_post(req *r)
     if (email) email = arena_strdup(r->arena, email);
     const char *problem = auth_password_problem(r->app->auth, password, email);
     if (!problem && strcmp(password, confirm) != 0)
-        problem = "Les deux mots de passe ne sont pas identiques.";
+        problem = _("Les deux mots de passe ne sont pas identiques.");
     if (problem) {
         json_object_set_new(m, "error", json_string(problem));
         r->status = 400;
@@ -388,17 +411,17 @@ json_t *account_roles(req *r, int64_t account)
         const char *kind = db_col_text(s, 0);
         const char *text;
         if (strcmp(kind, "admin") == 0)
-            text = "Administration de tout l'annuaire";
+            text = _("Administration de tout l'annuaire");
         else if (strcmp(kind, "manager") == 0)
-            text = arena_printf(r->arena, "Gestion du lieu « %s »",
+            text = arena_printf(r->arena, _("Gestion du lieu « %s »"),
                                 db_col_text(s, 4) ? db_col_text(s, 4) : "?");
         else if (db_col_text(s, 2))
-            text = arena_printf(r->arena, "Coordination du département %s", db_col_text(s, 2));
+            text = arena_printf(r->arena, _("Coordination du département %s"), db_col_text(s, 2));
         else if (db_col_text(s, 3))
-            text = arena_printf(r->arena, "Coordination de l'EPCI %s",
+            text = arena_printf(r->arena, _("Coordination de l'EPCI %s"),
                                 db_col_text(s, 5) ? db_col_text(s, 5) : db_col_text(s, 3));
         else
-            text = arena_printf(r->arena, "Coordination du lieu « %s »",
+            text = arena_printf(r->arena, _("Coordination du lieu « %s »"),
                                 db_col_text(s, 4) ? db_col_text(s, 4) : "?");
         json_array_append_new(roles, json_string(text));
     }
@@ -408,7 +431,7 @@ json_t *account_roles(req *r, int64_t account)
 
 static int account_page(req *r, const char *error, const char *notice, int status)
 {
-    json_t *m = session_page_model(r, "Mon compte");
+    json_t *m = session_page_model(r, _("Mon compte"));
     json_object_set_new(m, "roles", account_roles(r, r->user->account_id));
     if (error) json_object_set_new(m, "error", json_string(error));
     if (notice) json_object_set_new(m, "notice", json_string(notice));
@@ -418,7 +441,8 @@ static int account_page(req *r, const char *error, const char *notice, int statu
 
 int page_account(req *r)
 {
-    return account_page(r, NULL, req_query(r, "ok") ? "Votre mot de passe a été changé." : NULL, 0);
+    return account_page(r, NULL, req_query(r, "ok") ? _("Votre mot de passe a été changé.") : NULL,
+                        0);
 }
 
 /* Used by: page_account_password. */
@@ -451,9 +475,7 @@ int page_account_password(req *r)
                      .email = r->user->email,
                      .ip = req_client_ip(r)};
     if (db_transaction(r->app->db, check_begin_tx, &ca) < 0) return -1;
-    if (ca.wait > 0)
-        return account_page(r, throttled_message(r, "avec le mot de passe actuel", ca.wait), NULL,
-                            429);
+    if (ca.wait > 0) return account_page(r, throttled_message(r, false, ca.wait), NULL, 429);
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_MY_HASH);
     db_bind_int(s, ":id", r->user->account_id);
     char *hash =
@@ -462,10 +484,10 @@ int page_account_password(req *r)
     ca.ok = auth_verify_password(r->app->auth, hash, current, NULL);
     free(hash);
     if (db_transaction(r->app->db, check_end_tx, &ca) < 0) return -1;
-    if (!ca.ok) return account_page(r, "Le mot de passe actuel n'est pas le bon.", NULL, 400);
+    if (!ca.ok) return account_page(r, _("Le mot de passe actuel n'est pas le bon."), NULL, 400);
     const char *problem = auth_password_problem(r->app->auth, password, r->user->email);
     if (!problem && strcmp(password, confirm) != 0)
-        problem = "Les deux mots de passe ne sont pas identiques.";
+        problem = _("Les deux mots de passe ne sont pas identiques.");
     if (problem) return account_page(r, problem, NULL, 400);
     char *fresh = auth_hash_password(r->app->auth, password);
     if (!fresh) return -1;

@@ -28,14 +28,14 @@ enum {
 };
 
 static const char *const REPORT_KINDS[][2] = {
-    {"adresse", "Adresse"},       {"horaires", "Horaires"}, {"telephone", "Téléphone"},
-    {"ferme", "Le lieu a fermé"}, {"services", "Services"}, {"autre", "Autre chose"},
+    {"adresse", N_("Adresse")},       {"horaires", N_("Horaires")}, {"telephone", N_("Téléphone")},
+    {"ferme", N_("Le lieu a fermé")}, {"services", N_("Services")}, {"autre", N_("Autre chose")},
 };
 
 static const char *report_kind_label(const char *k)
 {
     for (size_t i = 0; i < ARRAY_LEN(REPORT_KINDS); i++)
-        if (strcmp(REPORT_KINDS[i][0], k) == 0) return REPORT_KINDS[i][1];
+        if (strcmp(REPORT_KINDS[i][0], k) == 0) return gettext(REPORT_KINDS[i][1]);
     return k;
 }
 
@@ -116,7 +116,7 @@ static const char Q_IDLE_MANAGERS[] =
 
 static json_t *freshness_word(double age)
 {
-    return json_string(age < 182 ? "récente" : age < 365 ? "6 à 12 mois" : "plus d'un an");
+    return json_string(age < 182 ? _("récente") : age < 365 ? _("6 à 12 mois") : _("plus d'un an"));
 }
 
 /* The invitation form (on the dashboard), declared once (form.h). */
@@ -138,7 +138,7 @@ static int dashboard(req *r, const char *const *invite_values, json_t *invite_er
 {
     db_conn *c = db_reader(r->app->db);
     int64_t me = r->user->account_id;
-    json_t *m = session_page_model(r, "Espace gestionnaires");
+    json_t *m = session_page_model(r, _("Espace gestionnaires"));
     json_t *mine = json_array();
     sqlite3_stmt *s = db_stmt(c, Q_MY_PLACES);
     db_bind_int(s, ":account", me);
@@ -212,7 +212,7 @@ static int dashboard(req *r, const char *const *invite_values, json_t *invite_er
                           (json_int_t)sqlite3_column_int64(s, 2), "place_name", db_col_text(s, 3));
             json_object_set_new(o, "last_login",
                                 db_col_text(s, 1) ? date_fr(db_col_text(s, 1))
-                                                  : json_string("jamais"));
+                                                  : json_string(_("jamais")));
             json_array_append_new(idle, o);
         }
         sqlite3_reset(s);
@@ -221,11 +221,11 @@ static int dashboard(req *r, const char *const *invite_values, json_t *invite_er
     const char *ok = req_query(r, "ok");
     if (ok) {
         const char *msg =
-            strcmp(ok, "invitation") == 0 ? "L'invitation a été envoyée."
-            : strcmp(ok, "accepte") == 0  ? "Demande acceptée : une invitation a été envoyée."
-            : strcmp(ok, "refuse") == 0   ? "Demande refusée : la personne a été prévenue."
-            : strcmp(ok, "traite") == 0   ? "Signalement marqué comme traité."
-                                          : "C'est fait.";
+            strcmp(ok, "invitation") == 0 ? _("L'invitation a été envoyée.")
+            : strcmp(ok, "accepte") == 0 ? _("Demande acceptée : une invitation a été envoyée.")
+            : strcmp(ok, "refuse") == 0  ? _("Demande refusée : la personne a été prévenue.")
+            : strcmp(ok, "traite") == 0  ? _("Signalement marqué comme traité.")
+                                         : _("C'est fait.");
         json_object_set_new(m, "notice", json_string(msg));
     }
     if (invite_errors) {
@@ -368,15 +368,14 @@ int page_admin_claim_decide(req *r)
     }
     char *link = a.link;
     if (accept) {
-        admin_mail_invite(r->app, email, link,
-                          arena_printf(r->arena, "pour la fiche « %s »", place_name));
+        admin_mail_invite(r->app, email, link, place_name);
         free(link);
     } else {
         char *body =
-            xasprintf("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
-                      "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n",
+            xasprintf(_("Bonjour,\n\nVotre demande pour gérer la fiche « %s » sur Repère n'a pas "
+                        "été acceptée, pour la raison suivante :\n\n%s\n\n— Repère\n"),
                       place_name, reason);
-        mail_send(&r->app->cfg, email, "Votre demande sur Repère", body);
+        mail_send(&r->app->cfg, email, _("Votre demande sur Repère"), body);
         free(body);
     }
     return reply_redirect(r, 303, accept ? "/admin?ok=accepte" : "/admin?ok=refuse");
@@ -410,12 +409,12 @@ int page_admin_invite(req *r)
             return reply_error(r, 403, "Seule l'administration peut donner ce rôle.");
         }
         if (!json_object_get(errors, "role") && !auth_role_parse(v[I_ROLE], &role))
-            json_object_set_new(errors, "role", json_string("Rôle inconnu."));
+            json_object_set_new(errors, "role", json_string(_("Rôle inconnu.")));
     } else {
         role.kind = ROLE_MANAGER;
         role.place_id = place_parse_segment(v[I_PLACE], NULL);
         if (!role.place_id && !json_object_get(errors, "place"))
-            json_object_set_new(errors, "place", json_string("Indiquez le numéro du lieu."));
+            json_object_set_new(errors, "place", json_string(_("Indiquez le numéro du lieu.")));
     }
     if (json_object_size(errors)) return dashboard(r, v, errors);
     json_decref(errors);
@@ -471,7 +470,7 @@ _Static_assert(ARRAY_LEN(NEW_PLACE_FIELDS) == N_COUNT, "one index per field");
 /* `values`: what was typed (NULL: an empty form); takes `errors` (400). */
 static int new_place_form(req *r, const char *const *values, json_t *errors)
 {
-    json_t *m = session_page_model(r, "Ajouter un lieu");
+    json_t *m = session_page_model(r, _("Ajouter un lieu"));
     const char *none[N_COUNT] = {0};
     json_t *typed = form_values_model(NEW_PLACE_FIELDS, N_COUNT, values ? values : none);
     json_object_update(m, typed);
@@ -512,7 +511,8 @@ int page_admin_new_place_post(req *r)
     int rc = db_transaction(r->app->db, new_place_tx, &a);
     json_decref(values);
     if (rc == NEW_PLACE_OUTSIDE) {
-        json_t *e = json_pack("{s:s}", "commune", "Cette commune n'est pas dans votre territoire.");
+        json_t *e =
+            json_pack("{s:s}", "commune", _("Cette commune n'est pas dans votre territoire."));
         return new_place_form(r, v, e);
     }
     if (rc < 0) return -1;
@@ -533,7 +533,7 @@ static const char Q_USER_ROLES[] =
 int page_admin_users(req *r)
 {
     db_conn *c = db_reader(r->app->db);
-    json_t *m = session_page_model(r, "Comptes");
+    json_t *m = session_page_model(r, _("Comptes"));
     json_t *users = json_array();
     sqlite3_stmt *s = db_stmt(c, Q_USERS);
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -542,7 +542,8 @@ int page_admin_users(req *r)
                               "active", sqlite3_column_int(s, 4));
         if (db_col_text(s, 2)) json_object_set_new(o, "name", json_string(db_col_text(s, 2)));
         json_object_set_new(o, "last_login",
-                            db_col_text(s, 3) ? date_fr(db_col_text(s, 3)) : json_string("jamais"));
+                            db_col_text(s, 3) ? date_fr(db_col_text(s, 3))
+                                              : json_string(_("jamais")));
         json_array_append_new(users, o);
     }
     sqlite3_reset(s);
@@ -626,7 +627,7 @@ static const char Q_LOG[] =
 
 int page_admin_log(req *r)
 {
-    json_t *m = session_page_model(r, "Journal");
+    json_t *m = session_page_model(r, _("Journal"));
     json_t *rows = json_array();
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LOG);
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -644,7 +645,7 @@ int page_admin_log(req *r)
 
 int page_admin_outbox(req *r)
 {
-    json_t *m = session_page_model(r, "Courriels en attente");
+    json_t *m = session_page_model(r, _("Courriels en attente"));
     const char *dir = mail_outbox(&r->app->cfg);
     if (dir) json_object_set_new(m, "outbox", json_string(dir));
     json_object_set_new(m, "messages", mail_outbox_list(&r->app->cfg));
@@ -655,7 +656,7 @@ int page_admin_outbox_message(req *r)
 {
     char *msg = mail_outbox_read(&r->app->cfg, r->params[0]);
     if (!msg) return reply_error(r, 404, "Ce message n'existe pas.");
-    json_t *m = session_page_model(r, "Courriel");
+    json_t *m = session_page_model(r, _("Courriel"));
     json_object_set_new(m, "message", json_string(msg));
     json_object_set_new(m, "file", json_string(r->params[0]));
     free(msg);

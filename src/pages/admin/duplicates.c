@@ -119,17 +119,17 @@ static int duplicate_decide(db_conn *w, int64_t pair_id, int64_t account, int64_
 
 int page_admin_duplicates(req *r)
 {
-    json_t *m = session_page_model(r, "Doublons possibles");
+    json_t *m = session_page_model(r, _("Doublons possibles"));
     json_object_set_new(
         m, "pairs", duplicate_queue(db_reader(r->app->db), r->user->account_id, DUPLICATES_SHOWN));
     const char *ok = req_query(r, "ok");
     if (ok && strcmp(ok, "fusion") == 0)
         json_object_set_new(m, "notice",
-                            json_string("Les deux fiches sont fusionnées : l'autre "
-                                        "est fermée et renvoie vers celle gardée."));
+                            json_string(_("Les deux fiches sont fusionnées : l'autre "
+                                          "est fermée et renvoie vers celle gardée.")));
     else if (ok && strcmp(ok, "distincts") == 0)
-        json_object_set_new(m, "notice",
-                            json_string("C'est noté : ces deux lieux ne sont pas des doublons."));
+        json_object_set_new(
+            m, "notice", json_string(_("C'est noté : ces deux lieux ne sont pas des doublons.")));
     return reply_page(r, "admin_duplicates", m);
 }
 

@@ -123,8 +123,9 @@ static bool may_write(void *ctx, db_conn *c, int64_t place_id, bool before, cons
     bool ok = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_reset(s);
     if (!ok)
-        *why = before ? "ce lieu n'est pas dans votre territoire : vous ne pouvez pas le modifier"
-                      : "ce lieu serait hors de votre territoire : il n'est pas enregistré";
+        *why = before
+                   ? _("ce lieu n'est pas dans votre territoire : vous ne pouvez pas le modifier")
+                   : _("ce lieu serait hors de votre territoire : il n'est pas enregistré");
     return ok;
 }
 
@@ -134,7 +135,7 @@ static const char *run(req *r, const char *data, size_t len, const char *source,
     if (workshop_import_detect(data, len)) { /* {"ateliers": […]}: docs/workshops-format.md */
         workshop_import_run_as(r->app->db, data, len, source, dry_run, now_utc(), may_write, r,
                                rep);
-        return "ateliers (repere-ateliers/1)";
+        return _("ateliers (repere-ateliers/1)");
     }
     importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
     return importer_format_name(rep->format);
@@ -142,7 +143,7 @@ static const char *run(req *r, const char *data, size_t len, const char *source,
 
 static int form_page(req *r, const char *error, const char *source)
 {
-    json_t *m = session_page_model(r, "Importer un fichier");
+    json_t *m = session_page_model(r, _("Importer un fichier"));
     if (error) {
         json_object_set_new(m, "error", json_string(error));
         r->status = 400;
@@ -256,9 +257,10 @@ int page_admin_import_post(req *r)
     char *source = str_trim(arena_strdup(r->arena, typed ? typed : ""));
     if (!r->upload.len)
         return form_page(
-            r, "Choisissez un fichier CSV ou JSON à importer (le fichier reçu est vide).", source);
+            r, _("Choisissez un fichier CSV ou JSON à importer (le fichier reçu est vide)."),
+            source);
     if (utf8_length(source) > IMPORT_SOURCE_MAX || strpbrk(source, "\r\n\t"))
-        return form_page(r, "Le nom de la source tient sur une ligne de 100 caractères au plus.",
+        return form_page(r, _("Le nom de la source tient sur une ligne de 100 caractères au plus."),
                          source);
     const char *name = r->upload_name;
     if (name && (!utf8_valid(name, strlen(name)) || strlen(name) > 255)) name = NULL;
@@ -272,7 +274,7 @@ int page_admin_import_post(req *r)
     bool importable = !rep.error && rep.records > rep.rejected;
     importer_report_free(&rep);
 
-    json_t *m = session_page_model(r, "Aperçu de l'import");
+    json_t *m = session_page_model(r, _("Aperçu de l'import"));
     json_object_set_new(m, "report", report);
     json_object_set_new(m, "source", json_string(source));
     json_object_set_new(m, "preview", json_true());
@@ -327,7 +329,7 @@ int page_admin_import_confirm(req *r)
     db_transaction(r->app->db, audit_tx,
                    &au); /* the import itself is done: a lost audit line is logged */
     importer_report_free(&rep);
-    json_t *m = session_page_model(r, "Import terminé");
+    json_t *m = session_page_model(r, _("Import terminé"));
     json_object_set_new(m, "report", report);
     json_object_set_new(m, "source", json_string(source));
     json_object_set_new(m, "done", json_true());

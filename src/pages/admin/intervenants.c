@@ -67,7 +67,7 @@ static int workshop_page(req *r, int64_t id, const char *notice, const char *err
         json_decref(wi.model);
         return reply_error(r, 403, "Vous ne gérez pas le lieu de cet atelier.");
     }
-    json_t *m = session_page_model(r, "Qui anime cet atelier ?");
+    json_t *m = session_page_model(r, _("Qui anime cet atelier ?"));
     json_object_set_new(m, "workshop", wi.model);
     json_t *running = intervenant_of_workshop(c, id);
     json_t *eligible = intervenant_eligible_for_place(c, wi.place_id), *choices = json_array();
@@ -95,7 +95,7 @@ static int workshop_page(req *r, int64_t id, const char *notice, const char *err
 int page_admin_workshop_intervenants(req *r)
 {
     int64_t id = strtoll(r->params[0], NULL, 10);
-    return workshop_page(r, id, req_query(r, "ok") ? "C'est enregistré." : NULL, NULL);
+    return workshop_page(r, id, req_query(r, "ok") ? _("C'est enregistré.") : NULL, NULL);
 }
 
 /* Is entry `who` among those that may run a workshop of `place_id`? */
@@ -132,8 +132,8 @@ int page_admin_workshop_intervenants_post(req *r)
     if (add && (who <= 0 || !eligible(w, wi.place_id, who))) {
         db_rollback(w);
         return workshop_page(r, id, NULL,
-                             "« Intervenant » : choisissez dans la liste un intervenant validé,"
-                             " rattaché au lieu ou qui intervient dans sa commune.");
+                             _("« Intervenant » : choisissez dans la liste un intervenant validé,"
+                               " rattaché au lieu ou qui intervient dans sa commune."));
     }
     int rc = add ? intervenant_link_workshop(w, who, id, account)
                  : intervenant_unlink_workshop(w, who, id, account);
@@ -240,8 +240,8 @@ int page_admin_intervenant_place_decide(req *r)
     if (rc == 0) {
         db_rollback(w);
         return reply_error(r, 404,
-                           attach ? "Cet intervenant n'a pas demandé à être rattaché à ce lieu."
-                                  : "Cet intervenant n'est pas rattaché à ce lieu.");
+                           attach ? _("Cet intervenant n'a pas demandé à être rattaché à ce lieu.")
+                                  : _("Cet intervenant n'est pas rattaché à ce lieu."));
     }
     if (db_commit(w) != 0) return -1;
     return reply_redirect(r, 303, "/admin/intervenants?ok=1");
@@ -253,7 +253,7 @@ int page_admin_intervenant_history(req *r)
 {
     int64_t id = strtoll(r->params[0], NULL, 10);
     db_conn *c = db_reader(r->app->db);
-    json_t *m = session_page_model(r, "Historique d'une fiche d'intervenant");
+    json_t *m = session_page_model(r, _("Historique d'une fiche d'intervenant"));
     json_object_set_new(m, "id", json_integer(id));
     if (id > 0 && intervenant_coordinates(c, id, r->user->account_id)) {
         json_t *v = intervenant_view(c, id, true);

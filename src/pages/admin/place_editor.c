@@ -62,62 +62,63 @@ typedef enum field_kind {
  * vocabulary, maximum length, required, hint. The SELECT and the UPDATE below
  * are generated from this list. */
 #define FIELDS(X)                                                                                  \
-    X(identite, name, "Nom du lieu", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)               \
-    X(identite, typologies, "Type de lieu", K_LIST, VOCAB_TYPOLOGIE, 0, false, NULL)               \
-    X(identite, phone, "Téléphone", K_PHONE, VOCAB_KIND_COUNT, 30, false,                          \
-      "Par exemple 04 79 12 34 56.")                                                               \
-    X(identite, emails, "Courriel public", K_EMAILS, VOCAB_KIND_COUNT, URL_MAX, false,             \
-      "Plusieurs adresses : séparez-les par des virgules.")                                        \
-    X(identite, website, "Site web", K_URL, VOCAB_KIND_COUNT, URL_MAX, false,                      \
-      "Commence par https://")                                                                     \
-    X(identite, booking_url, "Prise de rendez-vous en ligne", K_URL, VOCAB_KIND_COUNT, URL_MAX,    \
-      false, "Adresse de la page de rendez-vous, si vous en avez une.")                            \
-    X(adresse, address, "Adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)                 \
-    X(adresse, address_extra, "Complément d'adresse", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,   \
-      "Bâtiment, étage, entrée…")                                                                  \
-    X(adresse, postal_code, "Code postal", K_POSTAL, VOCAB_KIND_COUNT, 5, true, NULL)              \
-    X(adresse, commune, "Commune", K_TEXT, VOCAB_KIND_COUNT, 100, true, NULL)                      \
-    X(adresse, latitude, "Latitude", K_COORD, VOCAB_KIND_COUNT, 20, false,                         \
-      "En degrés décimaux, par exemple 45.5646. Laissez vide pour le centre de la commune.")       \
-    X(adresse, longitude, "Longitude", K_COORD, VOCAB_KIND_COUNT, 20, false,                       \
-      "En degrés décimaux, par exemple 5.9178.")                                                   \
-    X(services, services, "Ce que l'on peut y faire", K_LIST, VOCAB_SERVICES, 0, false, NULL)      \
-    X(services, publics, "Publics spécifiquement accueillis", K_LIST, VOCAB_PUBLICS, 0, false,     \
-      "Ne cochez rien si le lieu accueille tout public.")                                          \
-    X(services, support, "Accueil adapté", K_LIST, VOCAB_SUPPORT, 0, false, NULL)                  \
+    X(identite, name, N_("Nom du lieu"), K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)           \
+    X(identite, typologies, N_("Type de lieu"), K_LIST, VOCAB_TYPOLOGIE, 0, false, NULL)           \
+    X(identite, phone, N_("Téléphone"), K_PHONE, VOCAB_KIND_COUNT, 30, false,                      \
+      N_("Par exemple 04 79 12 34 56."))                                                           \
+    X(identite, emails, N_("Courriel public"), K_EMAILS, VOCAB_KIND_COUNT, URL_MAX, false,         \
+      N_("Plusieurs adresses : séparez-les par des virgules."))                                    \
+    X(identite, website, N_("Site web"), K_URL, VOCAB_KIND_COUNT, URL_MAX, false,                  \
+      N_("Commence par https://"))                                                                 \
+    X(identite, booking_url, N_("Prise de rendez-vous en ligne"), K_URL, VOCAB_KIND_COUNT,         \
+      URL_MAX, false, N_("Adresse de la page de rendez-vous, si vous en avez une."))               \
+    X(adresse, address, N_("Adresse"), K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, true, NULL)             \
+    X(adresse, address_extra, N_("Complément d'adresse"), K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX,      \
+      false, N_("Bâtiment, étage, entrée…"))                                                       \
+    X(adresse, postal_code, N_("Code postal"), K_POSTAL, VOCAB_KIND_COUNT, 5, true, NULL)          \
+    X(adresse, commune, N_("Commune"), K_TEXT, VOCAB_KIND_COUNT, 100, true, NULL)                  \
+    X(adresse, latitude, N_("Latitude"), K_COORD, VOCAB_KIND_COUNT, 20, false,                     \
+      N_("En degrés décimaux, par exemple 45.5646. Laissez vide pour le centre de la commune."))   \
+    X(adresse, longitude, N_("Longitude"), K_COORD, VOCAB_KIND_COUNT, 20, false,                   \
+      N_("En degrés décimaux, par exemple 5.9178."))                                               \
+    X(services, services, N_("Ce que l'on peut y faire"), K_LIST, VOCAB_SERVICES, 0, false, NULL)  \
+    X(services, publics, N_("Publics spécifiquement accueillis"), K_LIST, VOCAB_PUBLICS, 0, false, \
+      N_("Ne cochez rien si le lieu accueille tout public."))                                      \
+    X(services, support, N_("Accueil adapté"), K_LIST, VOCAB_SUPPORT, 0, false, NULL)              \
     X(services, does_procedures_for_you,                                                           \
-      "Une personne habilitée peut faire les démarches à la "                                   \
-      "place de la personne",                                                                      \
+      N_("Une personne habilitée peut faire les démarches à la "                                \
+         "place de la personne"),                                                                  \
       K_BOOL, VOCAB_KIND_COUNT, 0, false, NULL)                                                    \
-    X(services, languages, "Langues parlées", K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,          \
-      "Séparées par des virgules : français, anglais, arabe…")                                     \
-    X(services, equipment, "Matériel à disposition", K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,    \
-      NULL)                                                                                        \
-    X(acces, fees, "Tarif", K_LIST, VOCAB_FEES, 0, false, NULL)                                    \
-    X(acces, fees_note, "Précision sur le tarif", K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,       \
-      "Par exemple : adhésion de 10 € par an.")                                                    \
-    X(acces, access_modes, "Comment y aller", K_LIST, VOCAB_ACCESS_MODES, 0, false, NULL)          \
-    X(acces, support_modes, "Accompagnement", K_LIST, VOCAB_SUPPORT_MODES, 0, false, NULL)         \
-    X(acces, pass_numerique_accepted, "Accepte le Pass numérique", K_BOOL, VOCAB_KIND_COUNT, 0,    \
+    X(services, languages, N_("Langues parlées"), K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,      \
+      N_("Séparées par des virgules : français, anglais, arabe…"))                                 \
+    X(services, equipment, N_("Matériel à disposition"), K_AREA, VOCAB_KIND_COUNT, NOTE_MAX,       \
       false, NULL)                                                                                 \
-    X(acces, pass_numerique_distributed, "Distribue des Pass numériques", K_BOOL,                  \
+    X(acces, fees, N_("Tarif"), K_LIST, VOCAB_FEES, 0, false, NULL)                                \
+    X(acces, fees_note, N_("Précision sur le tarif"), K_TEXT, VOCAB_KIND_COUNT, TEXT_MAX, false,   \
+      N_("Par exemple : adhésion de 10 € par an."))                                                \
+    X(acces, access_modes, N_("Comment y aller"), K_LIST, VOCAB_ACCESS_MODES, 0, false, NULL)      \
+    X(acces, support_modes, N_("Accompagnement"), K_LIST, VOCAB_SUPPORT_MODES, 0, false, NULL)     \
+    X(acces, pass_numerique_accepted, N_("Accepte le Pass numérique"), K_BOOL, VOCAB_KIND_COUNT,   \
+      0, false, NULL)                                                                              \
+    X(acces, pass_numerique_distributed, N_("Distribue des Pass numériques"), K_BOOL,              \
       VOCAB_KIND_COUNT, 0, false, NULL)                                                            \
-    X(acces, wheelchair_accessible, "Accès en fauteuil roulant", K_TRI, VOCAB_KIND_COUNT, 0,       \
+    X(acces, wheelchair_accessible, N_("Accès en fauteuil roulant"), K_TRI, VOCAB_KIND_COUNT, 0,   \
       false, NULL)                                                                                 \
-    X(acces, accessibility_notes, "Accessibilité", K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,      \
-      "Marches, ascenseur, boucle magnétique…")                                                    \
-    X(acces, accessibility_url, "Fiche acceslibre", K_URL, VOCAB_KIND_COUNT, URL_MAX, false, NULL) \
-    X(labels, programmes, "Programmes nationaux", K_LIST, VOCAB_PROGRAMMES, 0, false, NULL)        \
-    X(labels, labels, "Labels et formations", K_LIST, VOCAB_LABELS, 0, false, NULL)                \
-    X(labels, other_labels, "Autres labels", K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,           \
-      "Séparés par des virgules.")                                                                 \
-    X(presentation, summary, "Résumé", K_AREA, VOCAB_KIND_COUNT, SUMMARY_MAX, false,               \
-      "280 caractères au plus : ce que l'on trouve dans la liste des résultats.")                  \
-    X(presentation, description_md, "Présentation détaillée", K_MD, VOCAB_KIND_COUNT,              \
+    X(acces, accessibility_notes, N_("Accessibilité"), K_AREA, VOCAB_KIND_COUNT, NOTE_MAX, false,  \
+      N_("Marches, ascenseur, boucle magnétique…"))                                                \
+    X(acces, accessibility_url, N_("Fiche acceslibre"), K_URL, VOCAB_KIND_COUNT, URL_MAX, false,   \
+      NULL)                                                                                        \
+    X(labels, programmes, N_("Programmes nationaux"), K_LIST, VOCAB_PROGRAMMES, 0, false, NULL)    \
+    X(labels, labels, N_("Labels et formations"), K_LIST, VOCAB_LABELS, 0, false, NULL)            \
+    X(labels, other_labels, N_("Autres labels"), K_WORDS, VOCAB_KIND_COUNT, TEXT_MAX, false,       \
+      N_("Séparés par des virgules."))                                                             \
+    X(presentation, summary, N_("Résumé"), K_AREA, VOCAB_KIND_COUNT, SUMMARY_MAX, false,           \
+      N_("280 caractères au plus : ce que l'on trouve dans la liste des résultats."))              \
+    X(presentation, description_md, N_("Présentation détaillée"), K_MD, VOCAB_KIND_COUNT,          \
       MD_MAX_BYTES, false,                                                                         \
-      "16 Kio au plus (environ 16 000 caractères). Mise en forme Markdown : **gras**, listes "    \
-      "avec des tirets, liens [texte](https://…).")                                                \
-    X(horaires, hours, "Horaires", K_TEXT, VOCAB_KIND_COUNT, HOURS_MAX_EXPR, false, NULL)
+      N_("16 Kio au plus (environ 16 000 caractères). Mise en forme Markdown : **gras**, listes " \
+         "avec des tirets, liens [texte](https://…)."))                                            \
+    X(horaires, hours, N_("Horaires"), K_TEXT, VOCAB_KIND_COUNT, HOURS_MAX_EXPR, false, NULL)
 
 typedef struct field_def {
     const char *section, *name, *label;
@@ -137,13 +138,13 @@ enum { NFIELDS = sizeof FIELD_DEFS / sizeof FIELD_DEFS[0] };
 static const struct {
     const char *name, *title;
 } SECTIONS[] = {
-    {"identite", "Identité et contact"},
-    {"adresse", "Adresse et position"},
-    {"horaires", "Horaires"},
-    {"services", "Services et publics"},
-    {"acces", "Accès et tarifs"},
-    {"labels", "Labels et programmes"},
-    {"presentation", "Présentation"},
+    {"identite", N_("Identité et contact")},
+    {"adresse", N_("Adresse et position")},
+    {"horaires", N_("Horaires")},
+    {"services", N_("Services et publics")},
+    {"acces", N_("Accès et tarifs")},
+    {"labels", N_("Labels et programmes")},
+    {"presentation", N_("Présentation")},
 };
 
 /* Used by: the editor (current values, in FIELDS order, then the extras). */
@@ -188,6 +189,13 @@ static size_t form_all(req *r, const char *name, const char **out, size_t max)
     for (size_t i = 0; i < r->nform && n < max; i++)
         if (strcmp(r->form[i].key, name) == 0) out[n++] = r->form[i].value;
     return n;
+}
+
+/* A rule's reason as a sentence: "il manque…" → "Il manque….". (An ASCII
+ * first letter only: a reason in another script is shown as it is.) */
+static const char *sentence(req *r, const char *why)
+{
+    return arena_printf(r->arena, "%c%s.", toupper((unsigned char)why[0]), why + 1);
 }
 
 static bool has_control_chars(const char *s, bool newlines)
@@ -237,20 +245,22 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         case K_AREA:
         case K_MD:
             if (f->required && !*t)
-                err = "Ce champ est obligatoire.";
+                err = _("Ce champ est obligatoire.");
             else if (has_control_chars(t, f->kind != K_TEXT))
-                err = "Ce texte contient des caractères invalides.";
+                err = _("Ce texte contient des caractères invalides.");
             else if (f->kind == K_TEXT && !validate_not_formula(t, &why_text))
-                err = arena_printf(r->arena, "%c%s.", toupper((unsigned char)why_text[0]),
-                                   why_text + 1);
+                err = sentence(r, gettext(why_text));
             else if ((f->kind == K_MD ? strlen(t) : utf8_length(t)) > f->max)
-                err = arena_printf(r->arena, "Trop long : %zu %s au plus.", f->max,
-                                   f->kind == K_MD ? "octets" : "caractères");
+                err = arena_printf(r->arena,
+                                   f->kind == K_MD ? _("Trop long : %zu octets au plus.")
+                                                   : _("Trop long : %zu caractères au plus."),
+                                   f->max);
             else if (f->kind == K_MD && *t) {
                 char *md_err = NULL;
                 char *html = md_render(t, strlen(t), &md_err);
                 if (!html) {
-                    err = arena_strdup(r->arena, md_err ? md_err : "Texte non accepté.");
+                    err =
+                        arena_strdup(r->arena, md_err ? gettext(md_err) : _("Texte non accepté."));
                 } else {
                     json_object_set_new(values, "description_html", json_string(html));
                 }
@@ -265,9 +275,9 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             if (!*t)
                 val = json_null();
             else if (strlen(t) > f->max)
-                err = arena_printf(r->arena, "Trop long : %zu octets au plus.", f->max);
+                err = arena_printf(r->arena, _("Trop long : %zu octets au plus."), f->max);
             else if (!validate_url(t, &url, &why))
-                err = arena_printf(r->arena, "Adresse web invalide : %s.", why);
+                err = arena_printf(r->arena, _("Adresse web invalide : %s."), gettext(why));
             else
                 val = json_string(url);
             free(url);
@@ -279,9 +289,10 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             const char *why;
             for (char *e = strtok_r(check, "|", &save); e && !err; e = strtok_r(NULL, "|", &save))
                 if (!validate_email(e, &why))
-                    err = arena_printf(r->arena, "« %s » n'est pas une adresse électronique : %s.",
-                                       e, why);
-            if (!err && strlen(joined) > f->max) err = "Trop d'adresses.";
+                    err =
+                        arena_printf(r->arena, _("« %s » n'est pas une adresse électronique : %s."),
+                                     e, gettext(why));
+            if (!err && strlen(joined) > f->max) err = _("Trop d'adresses.");
             if (!err) val = *joined ? json_string(joined) : json_null();
             break;
         }
@@ -290,7 +301,8 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             if (!*t)
                 val = json_null();
             else if (strlen(t) > f->max || !phone_normalize(t, e164))
-                err = "Numéro non reconnu : écrivez-le comme 04 79 12 34 56 ou +33 4 79 12 34 56.";
+                err =
+                    _("Numéro non reconnu : écrivez-le comme 04 79 12 34 56 ou +33 4 79 12 34 56.");
             else
                 val = json_string(e164);
             break;
@@ -298,7 +310,7 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         case K_POSTAL: {
             const char *why;
             if (!validate_postal_code(t, &why))
-                err = arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1);
+                err = sentence(r, gettext(why));
             else
                 val = json_string(t);
             break;
@@ -310,8 +322,10 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
             if (!*t)
                 val = json_null();
             else if (!validate_coordinate(t, lat, &d, &why))
-                err = arena_printf(r->arena, "%s invalide : %s, par exemple %s.",
-                                   lat ? "Latitude" : "Longitude", why, lat ? "45.5646" : "5.9178");
+                err = arena_printf(r->arena,
+                                   lat ? _("Latitude invalide : %s, par exemple %s.")
+                                       : _("Longitude invalide : %s, par exemple %s."),
+                                   gettext(why), lat ? "45.5646" : "5.9178");
             else
                 val = json_real(d);
             break;
@@ -326,7 +340,7 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
                 bool known = false;
                 for (size_t j = 0; j < count; j++)
                     known |= strcmp(e[j].value, chosen[k]) == 0;
-                if (!known) err = "Une des cases cochées n'existe pas dans la liste.";
+                if (!known) err = _("Une des cases cochées n'existe pas dans la liste.");
             }
             for (size_t j = 0; j < count && !err; j++)
                 for (size_t k = 0; k < n; k++)
@@ -342,9 +356,9 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         case K_WORDS: {
             char *joined = words_join(r->arena, t);
             if (has_control_chars(joined, false))
-                err = "Ce texte contient des caractères invalides.";
+                err = _("Ce texte contient des caractères invalides.");
             else if (utf8_length(joined) > f->max)
-                err = arena_printf(r->arena, "Trop long : %zu caractères au plus.", f->max);
+                err = arena_printf(r->arena, _("Trop long : %zu caractères au plus."), f->max);
             else
                 val = *joined ? json_string(joined) : json_null();
             break;
@@ -371,17 +385,18 @@ static void validate_section(req *r, const char *section, json_t *values, json_t
         const char *missing = json_is_null(lat) ? "latitude" : "longitude";
         json_object_set_new(
             errors, missing,
-            json_string("Indiquez la latitude et la longitude, ou aucune des deux."));
+            json_string(_("Indiquez la latitude et la longitude, ou aucune des deux.")));
     } else if (json_is_real(lat) && json_is_real(lon)) {
         /* The same rule as the importer's: a position in the territory of the postal code. */
         const char *postal = json_string_value(json_object_get(values, "postal_code")), *why;
         if (postal && !validate_position(postal, json_real_value(lat), json_real_value(lon), &why))
-            json_object_set_new(errors, "latitude",
-                                json_string(arena_printf(r->arena,
-                                                         "Position invalide (%s) : vérifiez la "
-                                                         "latitude et la longitude, ou laissez-les "
-                                                         "vides.",
-                                                         why)));
+            json_object_set_new(
+                errors, "latitude",
+                json_string(arena_printf(r->arena,
+                                         _("Position invalide (%s) : vérifiez la "
+                                           "latitude et la longitude, ou laissez-les "
+                                           "vides."),
+                                         gettext(why))));
     }
 }
 
@@ -464,7 +479,7 @@ static json_t *options_of(const field_def *f, const char *const *checked, size_t
         char id[64];
         snprintf(id, sizeof id, "f-%s-%zu", f->name, j);
         json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "value", e[j].value, "label",
-                                           e[j].label, "checked", on, "id", id));
+                                           gettext(e[j].label), "checked", on, "id", id));
     }
     return a;
 }
@@ -485,9 +500,9 @@ static void collect_item(const char *item, void *ctx)
 static json_t *field_model(req *r, const field_def *f, sqlite3_stmt *row, bool typed,
                            json_t *errors)
 {
-    json_t *o =
-        json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required", f->required);
-    if (f->hint) json_object_set_new(o, "hint", json_string(f->hint));
+    json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", gettext(f->label),
+                          "required", f->required);
+    if (f->hint) json_object_set_new(o, "hint", json_string(gettext(f->hint)));
     const char *err = json_string_value(json_object_get(errors, f->name));
     if (err) json_object_set_new(o, "error", json_string(err));
     const char *db_value = db_col_text(row, (int)field_index(f));
@@ -583,8 +598,8 @@ static const char *normal_time(arena *ar, const char *s)
     return t;
 }
 
-static const char *const DAY_LABELS[7] = {"Lundi",    "Mardi",  "Mercredi", "Jeudi",
-                                          "Vendredi", "Samedi", "Dimanche"};
+static const char *const DAY_LABELS[7] = {N_("Lundi"),    N_("Mardi"),  N_("Mercredi"), N_("Jeudi"),
+                                          N_("Vendredi"), N_("Samedi"), N_("Dimanche")};
 
 /* Read the grid from the form; returns true when every range is valid. */
 static bool grid_from_form(req *r, admin_hours_grid *g, json_t *errors)
@@ -626,14 +641,15 @@ static json_t *grid_model(req *r, const admin_hours_grid *g, json_t *errors)
         json_t *ranges = json_array();
         for (int i = 0; i < ADMIN_HOURS_RANGES; i++) {
             const char *key = arena_printf(r->arena, "h_%s_%d", code, i + 1);
-            json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s}", "n", i + 1, "key", key, "from",
-                                  g->day[d][i].from, "to", g->day[d][i].to, "day", DAY_LABELS[d]);
+            json_t *o =
+                json_pack("{s:i, s:s, s:s, s:s, s:s}", "n", i + 1, "key", key, "from",
+                          g->day[d][i].from, "to", g->day[d][i].to, "day", gettext(DAY_LABELS[d]));
             const char *err = json_string_value(json_object_get(errors, key));
             if (err) json_object_set_new(o, "error", json_string(err));
             json_array_append_new(ranges, o);
         }
-        json_array_append_new(days, json_pack("{s:s, s:s, s:o}", "label", DAY_LABELS[d], "code",
-                                              code, "ranges", ranges));
+        json_array_append_new(days, json_pack("{s:s, s:s, s:o}", "label", gettext(DAY_LABELS[d]),
+                                              "code", code, "ranges", ranges));
     }
     json_t *m = json_pack("{s:o, s:b}", "days", days, "ph_off", g->ph_off);
     return m;
@@ -686,10 +702,10 @@ static const char *field_input_id(req *r, const field_def *f)
 
 /* The closure form's fields and their labels (admin_place.html). */
 static const char *const CLOSURE_FIELDS[][2] = {
-    {"starts_on", "Fermeture temporaire : du"},
-    {"ends_on", "Fermeture temporaire : au"},
-    {"closure_hours", "Fermeture temporaire : horaires exceptionnels"},
-    {"message", "Fermeture temporaire : message affiché"},
+    {"starts_on", N_("Fermeture temporaire : du")},
+    {"ends_on", N_("Fermeture temporaire : au")},
+    {"closure_hours", N_("Fermeture temporaire : horaires exceptionnels")},
+    {"message", N_("Fermeture temporaire : message affiché")},
 };
 
 /*
@@ -705,9 +721,10 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
         json_decref(extra);
         return reply_error(r, 404, "Ce lieu n'existe pas.");
     }
-    json_t *m = session_page_model(r, "Modifier la fiche");
+    json_t *m = session_page_model(r, _("Modifier la fiche"));
     const char *name = db_col_text(row, 0);
-    json_object_set_new(m, "title", json_string(arena_printf(r->arena, "Modifier « %s »", name)));
+    json_object_set_new(m, "title",
+                        json_string(arena_printf(r->arena, _("Modifier « %s »"), name)));
     char *path = place_path(id, db_col_text(row, E_SLUG));
     json_t *place = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "path", path);
     free(path);
@@ -731,11 +748,11 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
                 json_array_append_new(fields, field_model(r, &FIELD_DEFS[i], row, typed, errors));
                 const char *err = json_string_value(json_object_get(errors, FIELD_DEFS[i].name));
                 if (typed && err)
-                    error_link(summary, FIELD_DEFS[i].label, field_input_id(r, &FIELD_DEFS[i]),
-                               err);
+                    error_link(summary, gettext(FIELD_DEFS[i].label),
+                               field_input_id(r, &FIELD_DEFS[i]), err);
             }
-        json_t *o =
-            json_pack("{s:s, s:s, s:o}", "name", sec, "title", SECTIONS[k].title, "fields", fields);
+        json_t *o = json_pack("{s:s, s:s, s:o}", "name", sec, "title", gettext(SECTIONS[k].title),
+                              "fields", fields);
         if (typed && errors && json_object_size(errors))
             json_object_set_new(o, "has_errors", json_true());
         json_object_set_new(o, sec, json_true());
@@ -771,7 +788,8 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
             const char *err = json_string_value(json_object_get(errors, key));
             if (err)
                 error_link(summary,
-                           arena_printf(r->arena, "Horaires : %s, plage %d", DAY_LABELS[d], i + 1),
+                           arena_printf(r->arena, _("Horaires : %s, plage %d"),
+                                        gettext(DAY_LABELS[d]), i + 1),
                            arena_printf(r->arena, "f-%s_from", key), err);
         }
     hours_error unreadable;
@@ -785,7 +803,7 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     const char *raw_err = json_string_value(json_object_get(errors, "hours"));
     if (raw_err) {
         json_object_set_new(h, "raw_error", json_string(raw_err));
-        error_link(summary, "Horaires au format opening_hours", "f-hours", raw_err);
+        error_link(summary, _("Horaires au format opening_hours"), "f-hours", raw_err);
     }
     json_t *closures = closures_model(r, id);
     if (closures) {
@@ -804,7 +822,7 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     for (size_t k = 0; closure_typed && k < ARRAY_LEN(CLOSURE_FIELDS); k++) {
         const char *e = json_string_value(json_object_get(errors, CLOSURE_FIELDS[k][0]));
         if (e)
-            error_link(summary, CLOSURE_FIELDS[k][1],
+            error_link(summary, gettext(CLOSURE_FIELDS[k][1]),
                        arena_printf(r->arena, "f-%s", CLOSURE_FIELDS[k][0]), e);
     }
     const char *kind = closure_typed ? req_form(r, "kind") : NULL;
@@ -832,14 +850,14 @@ static int editor(req *r, int64_t id, const char *typed_section, json_t *errors,
     if (ok && !typed_section) {
         const char *msg =
             strcmp(ok, "verifie") == 0
-                ? "C'est noté : la fiche est vérifiée à la date d'aujourd'hui."
-            : strcmp(ok, "restaure") == 0 ? "La valeur précédente a été rétablie."
+                ? _("C'est noté : la fiche est vérifiée à la date d'aujourd'hui.")
+            : strcmp(ok, "restaure") == 0 ? _("La valeur précédente a été rétablie.")
             : strcmp(ok, "ferme") == 0
-                ? "Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches."
+                ? _("Le lieu est indiqué comme fermé et n'apparaît plus dans les recherches.")
             : strcmp(ok, "reecrit") == 0
-                ? "Horaires enregistrés, réécrits en syntaxe OpenStreetMap pour que la carte "
-                  "nationale les lise : vérifiez-les dans le champ avancé."
-                : "Modifications enregistrées : elles sont visibles sur la page publique.";
+                ? _("Horaires enregistrés, réécrits en syntaxe OpenStreetMap pour que la carte "
+                    "nationale les lise : vérifiez-les dans le champ avancé.")
+                : _("Modifications enregistrées : elles sont visibles sur la page publique.");
         json_object_set_new(m, "notice", json_string(msg));
     }
     return reply_page(r, "admin_place", m);
@@ -878,7 +896,7 @@ int page_admin_history(req *r)
         return refuse(r, id);
     int64_t updated;
     json_t *p = place_view(db_reader(r->app->db), id, &updated);
-    json_t *m = session_page_model(r, "Historique des modifications");
+    json_t *m = session_page_model(r, _("Historique des modifications"));
     json_object_set_new(m, "place", p);
     json_object_set_new(m, "changes", history_for_place(db_reader(r->app->db), id, HISTORY_SHOWN));
     return reply_page(r, "admin_history", m);
@@ -955,9 +973,10 @@ static int save_raw_hours(req *r, int64_t id)
         hours_error err;
         hours_schedule *s = strlen(t) > HOURS_MAX_EXPR ? NULL : hours_parse(t, &err);
         if (!s) {
-            json_object_set_new(
-                errors, "hours",
-                json_string(strlen(t) > HOURS_MAX_EXPR ? "Expression trop longue." : err.message));
+            json_object_set_new(errors, "hours",
+                                json_string(strlen(t) > HOURS_MAX_EXPR
+                                                ? _("Expression trop longue.")
+                                                : err.message));
             return editor(r, id, "horaires-avance", errors, NULL);
         }
         canonical = hours_normalise(s);
@@ -1040,13 +1059,15 @@ static int add_closure(req *r, int64_t id)
         str_trim(arena_strdup(r->arena, req_form(r, "message") ? req_form(r, "message") : ""));
     const char *why;
     if (!validate_date(starts, &why))
-        json_object_set_new(errors, "starts_on",
-                            json_string(arena_printf(r->arena, "Date invalide : %s.", why)));
+        json_object_set_new(
+            errors, "starts_on",
+            json_string(arena_printf(r->arena, _("Date invalide : %s."), gettext(why))));
     if (!validate_date(ends, &why))
-        json_object_set_new(errors, "ends_on",
-                            json_string(arena_printf(r->arena, "Date invalide : %s.", why)));
+        json_object_set_new(
+            errors, "ends_on",
+            json_string(arena_printf(r->arena, _("Date invalide : %s."), gettext(why))));
     else if (validate_date(starts, NULL) && strcmp(ends, starts) < 0)
-        json_object_set_new(errors, "ends_on", json_string("La fin doit suivre le début."));
+        json_object_set_new(errors, "ends_on", json_string(_("La fin doit suivre le début.")));
     bool exceptional = kind && strcmp(kind, "exceptionnel") == 0;
     char *canon = NULL;
     if (exceptional) {
@@ -1056,9 +1077,10 @@ static int add_closure(req *r, int64_t id)
         if (!s) {
             json_object_set_new(
                 errors, "closure_hours",
-                json_string(hours && *hours
-                                ? err.message
-                                : "Indiquez les horaires de ces jours, par exemple 10:00-12:00."));
+                json_string(
+                    hours && *hours
+                        ? err.message
+                        : _("Indiquez les horaires de ces jours, par exemple 10:00-12:00.")));
         } else {
             canon = hours_normalise(s);
             hours_free(s);
@@ -1066,13 +1088,13 @@ static int add_closure(req *r, int64_t id)
                 json_object_set_new(
                     errors, "closure_hours",
                     json_string(
-                        "Seulement des plages horaires, par exemple 10:00-12:00,14:00-16:00."));
+                        _("Seulement des plages horaires, par exemple 10:00-12:00,14:00-16:00.")));
             }
         }
     }
     if (utf8_length(message) > 200 || has_control_chars(message, false))
         json_object_set_new(errors, "message",
-                            json_string("Message trop long : 200 caractères au plus."));
+                            json_string(_("Message trop long : 200 caractères au plus.")));
     if (json_object_size(errors)) {
         free(canon);
         return editor(r, id, "fermeture", errors, NULL);
@@ -1190,7 +1212,7 @@ static int verify_page(req *r, int64_t id, const char *exp, const char *sig, boo
     int64_t updated;
     json_t *p = place_view(db_reader(r->app->db), id, &updated);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
-    json_t *m = session_page_model(r, "Rien n'a changé ?");
+    json_t *m = session_page_model(r, _("Rien n'a changé ?"));
     json_object_set_new(m, "place", p);
     json_object_set_new(m, "lieu", json_integer(id));
     json_object_set_new(m, "exp", json_string(exp));

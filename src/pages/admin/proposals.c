@@ -57,14 +57,14 @@ int page_admin_proposals(req *r)
         json_array_append_new(list, p);
     }
     sqlite3_reset(s);
-    json_t *m = session_page_model(r, "Propositions des sources");
+    json_t *m = session_page_model(r, _("Propositions des sources"));
     json_object_set_new(m, "proposals", list);
     json_object_set_new(m, "from_queue", json_true());
     const char *ok = req_query(r, "ok");
     if (ok && strcmp(ok, "accepte") == 0)
-        json_object_set_new(m, "notice", json_string("La proposition est acceptée."));
+        json_object_set_new(m, "notice", json_string(_("La proposition est acceptée.")));
     else if (ok && strcmp(ok, "refuse") == 0)
-        json_object_set_new(m, "notice", json_string("La proposition est refusée."));
+        json_object_set_new(m, "notice", json_string(_("La proposition est refusée.")));
     return reply_page(r, "admin_proposals", m);
 }
 
@@ -82,16 +82,16 @@ int page_admin_place_proposals(req *r)
             "Vous ne pouvez pas modifier ce lieu : il ne fait pas partie de ceux que vous gérez.");
     }
     json_t *view = provenance_view(c, "place", id);
-    json_t *m = session_page_model(r, "Propositions et origine des informations");
+    json_t *m = session_page_model(r, _("Propositions et origine des informations"));
     json_object_set_new(m, "place", place);
     json_object_set(m, "proposals", json_object_get(view, "proposals"));
     json_object_set(m, "origins", json_object_get(view, "origins"));
     json_decref(view);
     const char *ok = req_query(r, "ok");
     if (ok && strcmp(ok, "accepte") == 0)
-        json_object_set_new(m, "notice", json_string("La proposition est acceptée."));
+        json_object_set_new(m, "notice", json_string(_("La proposition est acceptée.")));
     else if (ok && strcmp(ok, "refuse") == 0)
-        json_object_set_new(m, "notice", json_string("La proposition est refusée."));
+        json_object_set_new(m, "notice", json_string(_("La proposition est refusée.")));
     return reply_page(r, "admin_proposals", m);
 }
 

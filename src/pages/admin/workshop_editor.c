@@ -58,86 +58,90 @@ typedef struct wfield {
 } wfield;
 
 static const wfield FIELDS[] = {
-    {"titre", "Titre", W_TEXT, 150, true, "150 caractères au plus."},
-    {"resume", "Résumé", W_AREA, 280, false,
-     "280 caractères au plus : ce que l'on voit dans l'agenda."},
-    {"description", "Description", W_MD, MD_MAX_BYTES, false,
-     "Mise en forme Markdown : **gras**, listes avec des tirets, liens [texte](https://…). 16 Kio "
-     "au plus."},
-    {"themes", "Thèmes", W_LIST, 0, false, NULL},
-    {"mots_cles", "Mots-clés", W_TEXT, 500, false, "Séparés par des virgules."},
-    {"niveau", "Niveau", W_SELECT, 0, false, NULL},
-    {"publics", "Publics", W_LIST, 0, false,
-     "Ne cochez rien si l'atelier s'adresse à tout le monde."},
-    {"a_apporter", "À apporter", W_TEXT, 1000, false,
-     "Par exemple : votre smartphone, vos identifiants CAF."},
-    {"tarif", "Tarif", W_SELECT, 0, false, NULL},
-    {"montant", "Montant (en euros)", W_TEXT, 20, false,
-     "Pour un atelier payant, par exemple 5 ou 2,50."},
-    {"pass_numerique", "Accepte le Pass numérique", W_BOOL, 0, false, NULL},
-    {"inscription", "Inscription", W_SELECT, 0, false, NULL},
-    {"contact_inscription", "Contact pour s'inscrire", W_TEXT, 300, false,
-     "Le numéro, l'adresse électronique ou le lien (https://…), selon le mode d'inscription."},
-    {"capacite", "Nombre de places", W_NUMBER, 6, false, NULL},
-    {"places_restantes", "Places restantes", W_NUMBER, 6, false, "0 : l'atelier est complet."},
-    {"complet", "Complet", W_BOOL, 0, false, NULL},
-    {"animateur", "Animé par", W_TEXT, 200, false, NULL},
-    {"partenaire", "Partenaire", W_TEXT, 200, false, NULL},
-    {"accessibilite", "Accessibilité", W_AREA, 1000, false,
-     "Marches, ascenseur, boucle magnétique…"},
-    {"hlm_nom", "Nom du lieu", W_TEXT, 150, false, NULL},
-    {"hlm_adresse", "Adresse", W_TEXT, 200, false, NULL},
-    {"hlm_code_postal", "Code postal", W_TEXT, 5, false, NULL},
-    {"hlm_commune", "Commune", W_TEXT, 100, false, NULL},
-    {"seances", "Dates", W_AREA, 20000, false,
-     "Une séance par ligne : la date, l'heure de début et l'heure de fin, par exemple "
-     "2026-10-05 14:00-16:00."},
-    {"rec_freq", "Répétition", W_SELECT, 0, false, NULL},
-    {"rec_interval", "Toutes les (semaines ou mois)", W_NUMBER, 2, false,
-     "1 : chaque semaine ou chaque mois ; 2 : une sur deux…"},
-    {"rec_days", "Jours", W_LIST, 0, false, "Sans jour coché : le jour de la première séance."},
-    {"rec_ordinal", "Dans le mois", W_SELECT, 0, false,
-     "Pour une répétition chaque mois : quel jour du mois."},
-    {"rec_debut", "Première séance le", W_DATE, 10, false, NULL},
-    {"rec_heure", "De", W_TIME, 5, false, NULL},
-    {"rec_fin", "À", W_TIME, 5, false, NULL},
-    {"rec_jusqua", "Jusqu'au (compris)", W_DATE, 10, false,
-     "Laissez vide pour une répétition sans fin."},
-    {"rec_nombre", "Ou nombre de séances", W_NUMBER, 4, false, NULL},
-    {"rec_exceptions", "Sauf les", W_AREA, 2000, false,
-     "Jours sans séance (vacances, jours fériés) : une date par ligne, par exemple 2026-11-11."},
-    {"rec_regle", "Règle avancée (RRULE)", W_TEXT, 300, false,
-     "Remplace les choix ci-dessus, par exemple FREQ=MONTHLY;BYDAY=-1FR. Laissez vide sinon."},
+    {"titre", N_("Titre"), W_TEXT, 150, true, N_("150 caractères au plus.")},
+    {"resume", N_("Résumé"), W_AREA, 280, false,
+     N_("280 caractères au plus : ce que l'on voit dans l'agenda.")},
+    {"description", N_("Description"), W_MD, MD_MAX_BYTES, false,
+     N_("Mise en forme Markdown : **gras**, listes avec des tirets, liens [texte](https://…). 16 "
+        "Kio "
+        "au plus.")},
+    {"themes", N_("Thèmes"), W_LIST, 0, false, NULL},
+    {"mots_cles", N_("Mots-clés"), W_TEXT, 500, false, N_("Séparés par des virgules.")},
+    {"niveau", N_("Niveau"), W_SELECT, 0, false, NULL},
+    {"publics", N_("Publics"), W_LIST, 0, false,
+     N_("Ne cochez rien si l'atelier s'adresse à tout le monde.")},
+    {"a_apporter", N_("À apporter"), W_TEXT, 1000, false,
+     N_("Par exemple : votre smartphone, vos identifiants CAF.")},
+    {"tarif", N_("Tarif"), W_SELECT, 0, false, NULL},
+    {"montant", N_("Montant (en euros)"), W_TEXT, 20, false,
+     N_("Pour un atelier payant, par exemple 5 ou 2,50.")},
+    {"pass_numerique", N_("Accepte le Pass numérique"), W_BOOL, 0, false, NULL},
+    {"inscription", N_("Inscription"), W_SELECT, 0, false, NULL},
+    {"contact_inscription", N_("Contact pour s'inscrire"), W_TEXT, 300, false,
+     N_("Le numéro, l'adresse électronique ou le lien (https://…), selon le mode d'inscription.")},
+    {"capacite", N_("Nombre de places"), W_NUMBER, 6, false, NULL},
+    {"places_restantes", N_("Places restantes"), W_NUMBER, 6, false,
+     N_("0 : l'atelier est complet.")},
+    {"complet", N_("Complet"), W_BOOL, 0, false, NULL},
+    {"animateur", N_("Animé par"), W_TEXT, 200, false, NULL},
+    {"partenaire", N_("Partenaire"), W_TEXT, 200, false, NULL},
+    {"accessibilite", N_("Accessibilité"), W_AREA, 1000, false,
+     N_("Marches, ascenseur, boucle magnétique…")},
+    {"hlm_nom", N_("Nom du lieu"), W_TEXT, 150, false, NULL},
+    {"hlm_adresse", N_("Adresse"), W_TEXT, 200, false, NULL},
+    {"hlm_code_postal", N_("Code postal"), W_TEXT, 5, false, NULL},
+    {"hlm_commune", N_("Commune"), W_TEXT, 100, false, NULL},
+    {"seances", N_("Dates"), W_AREA, 20000, false,
+     N_("Une séance par ligne : la date, l'heure de début et l'heure de fin, par exemple "
+        "2026-10-05 14:00-16:00.")},
+    {"rec_freq", N_("Répétition"), W_SELECT, 0, false, NULL},
+    {"rec_interval", N_("Toutes les (semaines ou mois)"), W_NUMBER, 2, false,
+     N_("1 : chaque semaine ou chaque mois ; 2 : une sur deux…")},
+    {"rec_days", N_("Jours"), W_LIST, 0, false,
+     N_("Sans jour coché : le jour de la première séance.")},
+    {"rec_ordinal", N_("Dans le mois"), W_SELECT, 0, false,
+     N_("Pour une répétition chaque mois : quel jour du mois.")},
+    {"rec_debut", N_("Première séance le"), W_DATE, 10, false, NULL},
+    {"rec_heure", N_("De"), W_TIME, 5, false, NULL},
+    {"rec_fin", N_("À"), W_TIME, 5, false, NULL},
+    {"rec_jusqua", N_("Jusqu'au (compris)"), W_DATE, 10, false,
+     N_("Laissez vide pour une répétition sans fin.")},
+    {"rec_nombre", N_("Ou nombre de séances"), W_NUMBER, 4, false, NULL},
+    {"rec_exceptions", N_("Sauf les"), W_AREA, 2000, false,
+     N_("Jours sans séance (vacances, jours fériés) : une date par ligne, par exemple "
+        "2026-11-11.")},
+    {"rec_regle", N_("Règle avancée (RRULE)"), W_TEXT, 300, false,
+     N_("Remplace les choix ci-dessus, par exemple FREQ=MONTHLY;BYDAY=-1FR. Laissez vide sinon.")},
 };
 
 static const char *const DAY_CODES[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
-static const char *const DAY_NAMES[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                         "vendredi", "samedi", "dimanche"};
+static const char *const DAY_NAMES[7] = {N_("lundi"),    N_("mardi"),  N_("mercredi"), N_("jeudi"),
+                                         N_("vendredi"), N_("samedi"), N_("dimanche")};
 
 static const struct {
     const char *field, *value, *label;
 } OPTIONS[] = {
-    {"niveau", "", "Non précisé"},
-    {"niveau", "débutant", "Débutant"},
-    {"niveau", "intermédiaire", "Intermédiaire"},
-    {"niveau", "avancé", "Avancé"},
-    {"niveau", "tous niveaux", "Tous niveaux"},
-    {"tarif", "gratuit", "Gratuit"},
-    {"tarif", "payant", "Payant"},
-    {"inscription", "aucune", "Sans inscription"},
-    {"inscription", "telephone", "Par téléphone"},
-    {"inscription", "courriel", "Par courriel"},
-    {"inscription", "lien", "En ligne (lien)"},
-    {"inscription", "sur_place", "Sur place"},
-    {"rec_freq", "", "Pas de répétition"},
-    {"rec_freq", "WEEKLY", "Chaque semaine"},
-    {"rec_freq", "MONTHLY", "Chaque mois"},
-    {"rec_ordinal", "", "Le même quantième que la première séance (ou chaque jour coché)"},
-    {"rec_ordinal", "1", "Le premier jour coché du mois"},
-    {"rec_ordinal", "2", "Le deuxième"},
-    {"rec_ordinal", "3", "Le troisième"},
-    {"rec_ordinal", "4", "Le quatrième"},
-    {"rec_ordinal", "-1", "Le dernier"},
+    {"niveau", "", N_("Non précisé")},
+    {"niveau", "débutant", N_("Débutant")},
+    {"niveau", "intermédiaire", N_("Intermédiaire")},
+    {"niveau", "avancé", N_("Avancé")},
+    {"niveau", "tous niveaux", N_("Tous niveaux")},
+    {"tarif", "gratuit", N_("Gratuit")},
+    {"tarif", "payant", N_("Payant")},
+    {"inscription", "aucune", N_("Sans inscription")},
+    {"inscription", "telephone", N_("Par téléphone")},
+    {"inscription", "courriel", N_("Par courriel")},
+    {"inscription", "lien", N_("En ligne (lien)")},
+    {"inscription", "sur_place", N_("Sur place")},
+    {"rec_freq", "", N_("Pas de répétition")},
+    {"rec_freq", "WEEKLY", N_("Chaque semaine")},
+    {"rec_freq", "MONTHLY", N_("Chaque mois")},
+    {"rec_ordinal", "", N_("Le même quantième que la première séance (ou chaque jour coché)")},
+    {"rec_ordinal", "1", N_("Le premier jour coché du mois")},
+    {"rec_ordinal", "2", N_("Le deuxième")},
+    {"rec_ordinal", "3", N_("Le troisième")},
+    {"rec_ordinal", "4", N_("Le quatrième")},
+    {"rec_ordinal", "-1", N_("Le dernier")},
 };
 
 /* ---- values: field → string (lists: array of strings) ---- */
@@ -520,14 +524,14 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
         } else {
             if (strcmp(freq, "WEEKLY") && strcmp(freq, "MONTHLY")) {
                 json_object_set_new(errors, "rec_freq",
-                                    json_string("Choisissez chaque semaine ou chaque mois."));
+                                    json_string(_("Choisissez chaque semaine ou chaque mois.")));
                 form_error = true;
             }
             buf_printf(&rule, "FREQ=%s", freq);
             char *interval = trimmed(r->arena, val(values, "rec_interval"));
             if (*interval &&
                 (!digits_only(interval) || atoi(interval) < 1 || atoi(interval) > 99)) {
-                json_object_set_new(errors, "rec_interval", json_string("Un nombre de 1 à 99."));
+                json_object_set_new(errors, "rec_interval", json_string(_("Un nombre de 1 à 99.")));
                 form_error = true;
             } else if (*interval && atoi(interval) > 1) {
                 buf_printf(&rule, ";INTERVAL=%d", atoi(interval));
@@ -548,8 +552,8 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
             }
             if (*ord && first && !strcmp(freq, "MONTHLY")) {
                 json_object_set_new(errors, "rec_days",
-                                    json_string("Cochez le jour de la semaine (par exemple mardi "
-                                                "pour « le deuxième mardi »)."));
+                                    json_string(_("Cochez le jour de la semaine (par exemple mardi "
+                                                  "pour « le deuxième mardi »).")));
                 form_error = true;
             }
             char *until = trimmed(r->arena, val(values, "rec_jusqua"));
@@ -557,17 +561,18 @@ static json_t *record_of_values(req *r, json_t *values, json_t *stored, json_t *
             if (*until && *count) {
                 json_object_set_new(
                     errors, "rec_nombre",
-                    json_string("Donnez une date de fin ou un nombre de séances, pas les deux."));
+                    json_string(
+                        _("Donnez une date de fin ou un nombre de séances, pas les deux.")));
                 form_error = true;
             } else if (*until && !iso_date(until)) {
                 json_object_set_new(errors, "rec_jusqua",
-                                    json_string("Date invalide : écrivez-la comme 2027-06-30."));
+                                    json_string(_("Date invalide : écrivez-la comme 2027-06-30.")));
                 form_error = true;
             } else if (*until) {
                 buf_printf(&rule, ";UNTIL=%.4s%.2s%.2s", until, until + 5, until + 8);
             } else if (*count && (!digits_only(count) || atoi(count) < 1 || atoi(count) > 1000)) {
                 json_object_set_new(errors, "rec_nombre",
-                                    json_string("Un nombre de séances de 1 à 1000."));
+                                    json_string(_("Un nombre de séances de 1 à 1000.")));
                 form_error = true;
             } else if (*count) {
                 buf_printf(&rule, ";COUNT=%d", atoi(count));
@@ -651,12 +656,15 @@ static void report_errors(req *r, const importer_report *rep, json_t *values, co
         int seance;
         const char *name = form_field_of(e->field, advanced, &seance);
         const char *msg = e->message;
-        if (e->field && !strcmp(e->field, "seances") && str_starts_with(msg, "aucune séance"))
-            msg = "indiquez au moins une date, ou une répétition";
-        if (str_starts_with(msg, "durée manquante"))
-            msg = "indiquez l'heure de fin, par exemple 14:00-16:00";
+        /* The importer's lines come translated (workshop_import.c): compared
+         * with the same messages. */
+        if (e->field && !strcmp(e->field, "seances") &&
+            !strcmp(msg, _("aucune séance : donnez « seances » ou « recurrence »")))
+            msg = _("indiquez au moins une date, ou une répétition");
+        else if (str_starts_with(msg, _("durée manquante : donnez « fin » ou « duree_minutes »")))
+            msg = _("indiquez l'heure de fin, par exemple 14:00-16:00");
         const char *prefix = seance > 0 && seance <= LINES_MAX
-                                 ? arena_printf(r->arena, "Ligne %d : ", lines[seance - 1])
+                                 ? arena_printf(r->arena, _("Ligne %d : "), lines[seance - 1])
                                  : "";
         char *text = sentence(r->arena, prefix, msg);
         if (*name) {
@@ -759,7 +767,11 @@ static json_t *options_model(const wfield *f, json_t *values)
             plain = DAY_CODES, count = 7;
         for (size_t j = 0; j < count; j++) {
             const char *value = e ? e[j].value : plain[j];
-            const char *label = e ? e[j].label : plain == DAY_CODES ? DAY_NAMES[j] : plain[j];
+            /* Audiences are the schema's words; gettext shows them in the
+             * page's language once marked where they are declared. */
+            const char *label = gettext(e                    ? e[j].label
+                                        : plain == DAY_CODES ? DAY_NAMES[j]
+                                                             : plain[j]);
             bool on = false;
             size_t k;
             json_t *x;
@@ -777,7 +789,7 @@ static json_t *options_model(const wfield *f, json_t *values)
         if (strcmp(OPTIONS[j].field, f->name)) continue;
         bool on = current && !strcmp(current, OPTIONS[j].value);
         json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", OPTIONS[j].value, "label",
-                                           OPTIONS[j].label, "selected", on));
+                                           gettext(OPTIONS[j].label), "selected", on));
     }
     return a;
 }
@@ -787,9 +799,9 @@ static json_t *fields_model(json_t *values, json_t *errors)
     json_t *m = json_object();
     for (size_t i = 0; i < ARRAY_LEN(FIELDS); i++) {
         const wfield *f = &FIELDS[i];
-        json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", f->label, "required",
-                              f->required);
-        if (f->hint) json_object_set_new(o, "hint", json_string(f->hint));
+        json_t *o = json_pack("{s:s, s:s, s:b}", "name", f->name, "label", gettext(f->label),
+                              "required", f->required);
+        if (f->hint) json_object_set_new(o, "hint", json_string(gettext(f->hint)));
         const char *err = json_string_value(json_object_get(errors, f->name));
         if (err) json_object_set_new(o, "error", json_string(err));
         buf described = {0};
@@ -863,8 +875,8 @@ static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *e
     const char *title = NULL, *slug = NULL;
     if (w) owned(r, place, w, &title, &slug);
     json_t *m = session_page_model(
-        r, w ? arena_printf(r->arena, "Modifier l'atelier « %s »", title ? title : "")
-             : "Nouvel atelier");
+        r, w ? arena_printf(r->arena, _("Modifier l'atelier « %s »"), title ? title : "")
+             : _("Nouvel atelier"));
     json_object_set_new(m, "place", p);
     json_object_set_new(m, "f", fields_model(values, errors));
     if (w) {
@@ -900,14 +912,14 @@ static int form_page(req *r, int64_t place, int64_t w, json_t *values, json_t *e
     const char *ok = req_query(r, "ok");
     if (ok && !errors) {
         const char *msg =
-            !strcmp(ok, "copie") ? "Copie créée : modifiez-la puis enregistrez."
+            !strcmp(ok, "copie") ? _("Copie créée : modifiez-la puis enregistrez.")
             : !strcmp(ok, "annulee")
-                ? "Séance annulée : elle reste affichée comme « annulée » avec son motif."
-            : !strcmp(ok, "complet") ? "C'est noté : l'atelier est affiché comme complet."
-            : !strcmp(ok, "places")  ? "C'est noté : l'atelier n'est plus affiché comme complet."
+                ? _("Séance annulée : elle reste affichée comme « annulée » avec son motif.")
+            : !strcmp(ok, "complet") ? _("C'est noté : l'atelier est affiché comme complet.")
+            : !strcmp(ok, "places") ? _("C'est noté : l'atelier n'est plus affiché comme complet.")
             : !strcmp(ok, "places-seance")
-                ? "C'est noté : les places restantes de cette séance sont affichées."
-                : "Atelier enregistré : il est visible sur les pages publiques.";
+                ? _("C'est noté : les places restantes de cette séance sont affichées.")
+                : _("Atelier enregistré : il est visible sur les pages publiques.");
         json_object_set_new(m, "notice", json_string(msg));
     }
     if (extra) json_object_update(m, extra);
@@ -924,7 +936,7 @@ int page_admin_workshops(req *r)
     if (!allowed(r, place)) return refuse(r, place);
     json_t *p = place_model(r, place);
     if (!p) return reply_error(r, 404, "Ce lieu n'existe pas.");
-    json_t *m = session_page_model(r, arena_printf(r->arena, "Ateliers de « %s »",
+    json_t *m = session_page_model(r, arena_printf(r->arena, _("Ateliers de « %s »"),
                                                    json_string_value(json_object_get(p, "name"))));
     sqlite3_stmt *s = db_stmt(db_reader(r->app->db), Q_LIST);
     db_bind_int(s, ":id", place);
@@ -1185,9 +1197,9 @@ static int cancel_session(req *r, int64_t place, int64_t w)
     int64_t session = form_session_day(r, w, day);
     if (!day[0]) return reply_error(r, 404, "Cette séance n'existe pas.");
     char *reason = trimmed(r->arena, req_form(r, "motif"));
-    const char *err = !*reason ? "Indiquez le motif : il sera affiché avec la séance annulée."
-                      : utf8_length(reason) > 300  ? "Motif trop long : 300 caractères au plus."
-                      : strpbrk(reason, "\r\n\t|") ? "Le motif tient sur une ligne."
+    const char *err = !*reason ? _("Indiquez le motif : il sera affiché avec la séance annulée.")
+                      : utf8_length(reason) > 300  ? _("Motif trop long : 300 caractères au plus.")
+                      : strpbrk(reason, "\r\n\t|") ? _("Le motif tient sur une ligne.")
                                                    : NULL;
     if (err) {
         json_t *stored = workshop_import_record_of(db_reader(r->app->db), w, NULL);
@@ -1242,8 +1254,8 @@ static int session_seats(req *r, int64_t place, int64_t w)
         json_decref(stored);
         json_t *extra =
             json_pack("{s:I, s:s, s:s}", "seats_session", (json_int_t)session, "seats_error",
-                      "Places restantes : un nombre entier de 0 à 10000, ou vide pour le nombre de "
-                      "l'atelier.",
+                      _("Places restantes : un nombre entier de 0 à 10000, ou vide pour le nombre "
+                        "de l'atelier."),
                       "seats_value", text);
         r->status = 400;
         return form_page(r, place, w, values, NULL, NULL, extra);
