@@ -327,11 +327,20 @@ static db *open_catalogue(app *a)
 /* The search index is built while the daemon already answers: start-up
  * does not wait for it (at 300 000 places the build takes seconds), pages
  * that do not search are served at once, and the first searches wait for
- * the build rather than starting their own (search.c acquire). */
+ * the build rather than starting their own (search.c acquire). Then, and
+ * every few seconds, the same thread rebuilds it after a change of the
+ * catalogue or the day and works out the places' hours facts ahead of the
+ * searches (search_index_warm). */
+static atomic_bool stop_warming;
+
 static void *warm_search(void *arg)
 {
     app *a = arg;
-    search_index_warm(a->search, a->db);
+    while (!atomic_load(&stop_warming)) {
+        search_index_warm(a->search, a->db, &stop_warming);
+        for (int i = 0; i < 20 && !atomic_load(&stop_warming); i++)
+            nanosleep(&(struct timespec){.tv_nsec = 250 * 1000 * 1000}, NULL);
+    }
     return NULL;
 }
 
@@ -357,7 +366,7 @@ static int serve(app *a)
     if (!server) return 1;
     pthread_t warm;
     bool warming = pthread_create(&warm, NULL, warm_search, a) == 0;
-    if (!warming) search_index_warm(a->search, a->db);
+    if (!warming) search_index_warm(a->search, a->db, NULL);
     if (mail_outbox(&a->cfg))
         fprintf(stderr, "repere: mail is written to %s (no --sendmail)\n", a->cfg.outbox);
     if (!a->cfg.contact_email)
@@ -382,6 +391,7 @@ static int serve(app *a)
     page_cache_stats(a->pages, &hits, &misses);
     fprintf(stderr, "repere: stopping (page cache: %llu hits, %llu misses)\n",
             (unsigned long long)hits, (unsigned long long)misses);
+    atomic_store(&stop_warming, true);
     http_stop(server);
     if (warming) pthread_join(warm, NULL);
     page_downloads_cleanup();

@@ -527,7 +527,47 @@ static entry_ref *build_refs(const snapshot *s, size_t field, size_t *count)
     return refs;
 }
 
-static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now)
+/* Same hours, same context: facts computed for one can serve the other. */
+static bool same_hours(const entry *a, const entry *b)
+{
+    if (!a->hours || !b->hours) return !a->hours && !b->hours;
+    const hours_context *x = &a->hours_ctx, *y = &b->hours_ctx;
+    return strcmp(a->hours, b->hours) == 0 && x->zone == y->zone && x->literal == y->literal &&
+           strcmp(x->departement, y->departement) == 0 && x->has_position == y->has_position &&
+           (!x->has_position || (x->latitude == y->latitude && x->longitude == y->longitude));
+}
+
+/*
+ * Take over the hours facts the previous snapshot computed, for the entries
+ * whose hours and context did not change, when it was built the same day
+ * (the facts hold absolute instants and the coming weekdays from their own
+ * base: still true). An edit in the admin area then costs the next searches
+ * one place's facts, not the whole catalogue's.
+ */
+static void carry_facts(snapshot *s, const snapshot *old)
+{
+    if (!old || old->built_day != s->built_day) return;
+    size_t j = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        entry *e = &s->entries[i];
+        while (j < old->count && old->entries[j].id < e->id)
+            j++;
+        if (j == old->count) break;
+        const entry *o = &old->entries[j];
+        if (o->id != e->id || !same_hours(e, o)) continue;
+        hours_facts *f = atomic_load(&((entry *)o)->facts);
+        if (!f) continue;
+        if (f != &NO_HOURS_FACTS) {
+            hours_facts *copy = xmalloc(sizeof *f + f->count * sizeof f->changes[0]);
+            memcpy(copy, f, sizeof *f + f->count * sizeof f->changes[0]);
+            f = copy;
+        }
+        atomic_store(&e->facts, f);
+    }
+}
+
+static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now,
+                       const snapshot *old)
 {
     int64_t *with_closures = NULL;
     size_t closure_count = 0, closure_cap = 0;
@@ -641,6 +681,7 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     s->by_insee = build_refs(s, offsetof(entry, insee_code), &s->insee_count);
     s->by_epci = build_refs(s, offsetof(entry, epci_code), &s->epci_count);
     s->by_dep = build_refs(s, offsetof(entry, departement_code), &s->dep_ref_count);
+    carry_facts(s, old);
     return s;
 }
 
@@ -660,10 +701,12 @@ static snapshot *acquire(search_index *si, db *d, int64_t now)
         bool stale = !s || s->version != version || s->built_day != now / 86400;
         if (stale && !si->building) {
             si->building = true;
+            snapshot *previous = s; /* its facts may be carried over (carry_facts) */
+            if (previous) previous->refs++;
             pthread_mutex_unlock(&si->lock);
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            snapshot *fresh = build(si, d, version, now);
+            snapshot *fresh = build(si, d, version, now, previous);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             fprintf(stderr, "repere: search index built: %zu places in %.0f ms\n", fresh->count,
                     (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
@@ -675,6 +718,7 @@ static snapshot *acquire(search_index *si, db *d, int64_t now)
             si->building = false;
             pthread_cond_broadcast(&si->built);
             if (old && --old->refs == 0) snapshot_free(old);
+            if (previous && --previous->refs == 0) snapshot_free(previous);
             continue;
         }
         if (!s) {
@@ -704,12 +748,6 @@ size_t search_departement_counts(search_index *si, db *d, search_dep_count *out,
     *total = s->count;
     release(si, s);
     return n;
-}
-
-void search_index_warm(search_index *si, db *d)
-{
-    snapshot *s = acquire(si, d, now_utc());
-    release(si, s);
 }
 
 static hours_facts *compute_facts(const entry *e, int64_t base)
@@ -743,6 +781,14 @@ static const hours_facts *hours_facts_of(const snapshot *s, const entry *e)
     if (atomic_compare_exchange_strong(&((entry *)e)->facts, &expected, mine)) return mine;
     if (mine != &NO_HOURS_FACTS) free(mine);
     return expected;
+}
+
+void search_index_warm(search_index *si, db *d, const atomic_bool *stop)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    for (size_t i = 0; i < s->count && !(stop && atomic_load(stop)); i++)
+        hours_facts_of(s, &s->entries[i]);
+    release(si, s);
 }
 
 /* Is the entry open at `now`? *until (never NULL) is lowered to the instant

@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -115,8 +116,15 @@ typedef struct search_dep_count {
 size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
                                  size_t *total);
 
-/* Build the index now (at start-up) rather than on the first search. */
-void search_index_warm(search_index *si, db *d);
+/*
+ * Build the index now if the catalogue or the day changed, then work out
+ * the hours facts ("open now", "open on Saturday", "after 17 h") of every
+ * place that lacks them, so that searches find them ready rather than
+ * computing them for thousands of places around a city. Stops early when
+ * *stop (may be NULL) becomes true. The daemon runs it at start-up and
+ * every few seconds in a thread of its own (main.c).
+ */
+void search_index_warm(search_index *si, db *d, const atomic_bool *stop);
 
 /*
  * Run a search. Returns 0, or -1 on an internal error (logged). The result

@@ -89,3 +89,38 @@ test('words of a place imported while serving are found in the very next search'
   repere(tmp.db, ['import', file]);
   assert.match(await search('zorglub'), /Espace Zorglub/);
 });
+
+// The hours facts of the places ("open now", "open on Saturday") are kept
+// from one version of the catalogue to the next for the places whose hours
+// did not change (search.c carry_facts): the place whose hours did change
+// must count with its new hours in the very next search's filters.
+test("a place's new hours count in the very next search's « Ouvert maintenant »", async () => {
+  const page = async () => (await fetch(server.base + '/lieux')).text();
+  // The filter's count; a filter no place would match is not offered (0).
+  const openNow = (html) => {
+    const m = html.match(/horaires=maintenant" class="filter">[^<]*<span class="count">\((\d+)\)/);
+    return m ? Number(m[1]) : 0;
+  };
+  const id = Number((await page()).match(/href="\/lieux\/(\d+)-/)[1]);
+  const admin = new Browser(server.base);
+  assert.equal((await admin.login(ADMIN, ADMIN_PW)).status, 303);
+  await admin.get(`/admin/lieux/${id}`);
+  const everyDay = async (from, to) => {
+    const grid = {};
+    for (const d of ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su']) {
+      grid[`h_${d}_1_from`] = from;
+      grid[`h_${d}_1_to`] = to;
+    }
+    assert.equal((await admin.post(`/admin/lieux/${id}/horaires`, grid)).status, 303);
+  };
+  // Closed now (open one minute a day, just after midnight), counted once.
+  await everyDay('00:00', '00:01');
+  const closed = await page();
+  assert.doesNotMatch(card(closed, id), /<p class="status status-open">/);
+  assert.equal(openNow(await page()), openNow(closed), 'the same count twice (from the caches)');
+  // Then open all day: the next search counts it.
+  await everyDay('00:00', '24:00');
+  const open = await page();
+  assert.match(card(open, id), /<p class="status status-open">/);
+  assert.equal(openNow(open), openNow(closed) + 1);
+});
