@@ -794,8 +794,8 @@ json_t *intervenant_history(db_conn *c, int64_t id)
 {
     static const char Q[] =
         "SELECT h.at, h.event, coalesce(h.detail, ''), CASE WHEN h.account_id IS NULL THEN ''"
-        " WHEN h.account_id = i.account_id THEN 'la personne elle-même' ELSE"
-        " coalesce(a.email, '') END FROM intervenant_history h JOIN intervenant i ON i.id ="
+        " ELSE coalesce(a.email, '') END, coalesce(h.account_id = i.account_id, 0)"
+        " FROM intervenant_history h JOIN intervenant i ON i.id ="
         " h.intervenant_id LEFT JOIN account a ON a.id = h.account_id WHERE h.intervenant_id ="
         " :id ORDER BY h.at DESC, h.id DESC";
     sqlite3_stmt *s = db_stmt(c, Q);
@@ -804,10 +804,12 @@ json_t *intervenant_history(db_conn *c, int64_t id)
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *event = db_col_text(s, 1);
         const char *label = people_label(HISTORY_EVENTS, event);
-        json_array_append_new(out, json_pack("{s:o, s:s, s:s, s:s, s:s}", "at",
-                                             fr_datetime_json(db_col_text(s, 0)), "event", event,
-                                             "label", label ? gettext(label) : event, "detail",
-                                             db_col_text(s, 2), "who", db_col_text(s, 3)));
+        json_array_append_new(
+            out,
+            json_pack("{s:o, s:s, s:s, s:s, s:s}", "at", fr_datetime_json(db_col_text(s, 0)),
+                      "event", event, "label", label ? gettext(label) : event, "detail",
+                      db_col_text(s, 2), "who",
+                      sqlite3_column_int(s, 4) ? _("la personne elle-même") : db_col_text(s, 3)));
     }
     sqlite3_reset(s);
     return out;

@@ -112,7 +112,8 @@ json_t *intervenant_of_territory(db_conn *c, int64_t account, int64_t offset, in
 json_t *intervenant_of_place(db_conn *c, int64_t place_id);
 json_t *intervenant_of_workshop(db_conn *c, int64_t workshop_id);
 /* The history of an entry, newest first: [{at, event, label, detail, who}]
- * (who: "la personne elle-même" for its owner, else the account's e-mail). */
+ * (who: "la personne elle-même", translated, for its owner, else the account's
+ * e-mail). */
 json_t *intervenant_history(db_conn *c, int64_t id);
 /* The anonymous line of deleted entry `id` if `account` coordinates its
  * former département (or administers): {at, by_owner, departement}; NULL
