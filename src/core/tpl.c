@@ -104,6 +104,16 @@ static char *take_name(char **p)
 }
 
 /* Does a message hold one [link]: both brackets, in order, once? */
+/* `code`: a message whose French has code spans shows them as <code>; a
+ * translation must keep them paired. */
+static bool paired_code(const char *message)
+{
+    size_t n = 0;
+    for (; *message; message++)
+        n += *message == '`';
+    return n % 2 == 0;
+}
+
 static bool one_link(const char *message)
 {
     const char *open = strchr(message, '['), *close = strchr(message, ']');
@@ -139,6 +149,7 @@ static bool compile_translation(char *tag, node *n)
         p++;
     if (*p) return false;
     if (n->href && !one_link(n->text)) return false;
+    if (!paired_code(n->text)) return false;
     if (ctx) n->key = xasprintf("%s\004%s", ctx, n->text);
     return true;
 }
@@ -611,6 +622,27 @@ static void message_escape(buf *out, const char *s, size_t len)
     buf_append(out, run, (size_t)(end - run));
 }
 
+/* The argument (index among the names) of directive number `position`
+ * (from 1) of the French message, where the count's %d, if any, takes a
+ * position too; SIZE_MAX for the count's own position. */
+static size_t source_arg(const char *text, int position)
+{
+    int seen = 0, count_at = 0;
+    for (const char *p = text; (p = strchr(p, '%')) != NULL;) {
+        const char *spec = p + 1;
+        if (*spec == '%') {
+            p = spec + 1;
+            continue;
+        }
+        int pos = ++seen;
+        if (spec[0] >= '1' && spec[0] <= '9' && spec[1] == '$') pos = spec[0] - '0', spec += 2;
+        if (*spec == 'd') count_at = pos;
+        p = spec + 1;
+    }
+    if (position == count_at) return SIZE_MAX;
+    return (size_t)(position - 1 - (count_at && count_at < position));
+}
+
 /* A translated message: gettext (ngettext) in the thread's language, then
  * escaped, %d replaced by the count (written for the language), %s and
  * %N$s by the escaped values of the names, %% by %. */
@@ -634,6 +666,9 @@ static void render_translation(const node *n, scope *sc, buf *out)
     /* A translation that lost its link's brackets would leave an <a> open:
      * the French message is shown instead. */
     if (n->href && !one_link(msg)) msg = n->text;
+    const bool code = strchr(n->text, '`') != NULL;
+    if (code && !paired_code(msg)) msg = n->text;
+    bool in_code = false;
     char tmp[64], href_tmp[64];
     size_t next_arg = 0;
     const char *run = msg, *p = msg;
@@ -644,6 +679,13 @@ static void render_translation(const node *n, scope *sc, buf *out)
                            ? n->href /* a path written in the template */
                            : scalar_text(lookup(sc, n->href), href_tmp, sizeof href_tmp);
     while (*p) {
+        if (code && *p == '`') { /* the markup is ours, the words escaped */
+            message_escape(out, run, (size_t)(p - run));
+            buf_puts(out, in_code ? "</code>" : "<code>");
+            in_code = !in_code;
+            run = ++p;
+            continue;
+        }
         if (n->href && (*p == '[' || *p == ']')) {
             message_escape(out, run, (size_t)(p - run));
             if (href && *p == '[') {
@@ -663,8 +705,13 @@ static void render_translation(const node *n, scope *sc, buf *out)
         message_escape(out, run, (size_t)(p - run));
         const char *spec = p + 1;
         size_t arg = next_arg;
-        if (spec[0] >= '1' && spec[0] <= '9' && spec[1] == '$')
-            arg = (size_t)(spec[0] - '1'), spec += 2;
+        if (spec[0] >= '1' && spec[0] <= '9' && spec[1] == '$') {
+            /* %N$s counts every directive of the French message, the count's
+             * %d included (as printf and msgfmt --check do): "%d intervenants
+             * pour %s" translated "%2$s … %1$d" names the name's value. */
+            arg = source_arg(n->text, spec[0] - '0');
+            spec += 2;
+        }
         if (*spec == 'd') {
             i18n_number(out, count);
         } else if (*spec == 's') {

@@ -170,6 +170,7 @@ int page_api_doc(req *r)
     json_object_set_new(d, "base", json_string(api_absolute_url(r, "")));
     json_object_set_new(d, "default_limit", json_integer(API_DEFAULT_LIMIT));
     json_object_set_new(d, "max_limit", json_integer(API_MAX_LIMIT));
+    json_object_set_new(d, "schema_url", json_string(SCHEMA_URL));
     json_object_set_new(d, "description",
                         json_string(_("Les lieux d'aide au numérique de Repère, en lecture libre "
                                       "et sans clé, au format du schéma national.")));

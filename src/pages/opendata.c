@@ -327,6 +327,7 @@ int page_opendata(req *r)
     free(example);
     json_object_set_new(d, "origin", json_string(api_absolute_url(r, "")));
     r->cache_control = "public, max-age=300";
+    json_object_set_new(d, "schema_url", json_string(SCHEMA_URL));
     return reply_page(r, "opendata", d);
 }
 

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* The national schema the open data and the API follow (their pages link to it). */
+#define SCHEMA_URL "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/"
+
 int page_home(req *r);                 /* home.c */
 int page_places(req *r);               /* places.c: /lieux */
 int page_places_geojson(req *r);       /* places.c: /lieux.geojson */

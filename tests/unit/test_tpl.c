@@ -203,6 +203,18 @@ TEST(contexts_and_links)
     s = render("{{_ \"[sic]\"}}", d);
     CHECK_STR(s, "[sic]");
     free(s);
+    /* %N$s counts the count's %d too, as printf and msgfmt do: a
+     * translation may put the name first ("%2$s" is the name here). */
+    json_t *c = json_pack("{s:i, s:s}", "n", 3, "name", "Annecy");
+    s = render("{{_n n \"%2$s : %1$d lieu\" \"%2$s : %1$d lieux\" name}}", c);
+    CHECK_STR(s, "Annecy : 3 lieux");
+    free(s);
+    json_decref(c);
+    /* `code` spans: ours, their words escaped, with arguments and a link. */
+    s = render("{{_ \"Valeur `null` ou `a<b` pour %s, voir [la fiche].\" name href=path}}", d);
+    CHECK_STR(s, "Valeur <code>null</code> ou <code>a&lt;b</code> pour &lt;L&#39;Arche&gt;, voir "
+                 "<a href=\"/lieux/1-a?x=&quot;1&quot;&amp;y\">la fiche</a>.");
+    free(s);
     json_decref(d);
 }
 
@@ -215,7 +227,9 @@ TEST(translation_errors)
                          /* href= needs exactly one [link], in order */
                          "{{_ \"no link\" href=p}}", "{{_ \"[a] and [b]\" href=p}}",
                          "{{_ \"]a[\" href=p}}", "{{_ \"[a]\" href=p href=q}}",
-                         "{{_ \"[a]\" href=}}"};
+                         "{{_ \"[a]\" href=}}",
+                         /* code spans come in pairs */
+                         "{{_ \"a `b\"}}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *err = NULL;
         const char *names[] = {"t"};
