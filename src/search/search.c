@@ -193,7 +193,7 @@ typedef struct item_slot {
     json_t *item;
 } item_slot;
 
-enum { ITEM_CACHE_SLOTS = 2048 /* direct-mapped by id: bounded memory, no eviction list */ };
+enum { ITEM_CACHE_SLOTS = 1024 /* direct-mapped by id: bounded memory, no eviction list */ };
 
 /* The full-text candidates of one MATCH expression, kept for the catalogue
  * version they were read at: the same few need words ("ordinateur",
