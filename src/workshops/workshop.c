@@ -140,6 +140,23 @@ static void format_price(buf *out, int64_t cents)
         buf_printf(out, "%lld €", (long long)(cents / 100));
 }
 
+void workshop_format_date(buf *out, int64_t day, bool with_year)
+{
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    buf_printf(out, _("%1$s %2$d %3$s"), gettext(FR_WEEKDAYS[tz_weekday(day)]), d,
+               gettext(FR_MONTHS[m - 1]));
+    if (with_year) buf_printf(out, " %d", y);
+}
+
+void workshop_format_times(buf *out, int start_minutes, int end_minutes)
+{
+    buf_puts(out, _("de "));
+    workshop_format_time(out, start_minutes);
+    buf_puts(out, _(" à "));
+    workshop_format_time(out, end_minutes);
+}
+
 /* Date and times of a session, in its place's zone. */
 static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
 {
@@ -151,16 +168,12 @@ static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
     int64_t end_day = tz_floor_div(le, 86400);
     int em = (int)((le - end_day * 86400) / 60);
     buf b = {0};
-    buf_printf(&b, _("%1$s %2$d %3$s"), gettext(FR_WEEKDAYS[tz_weekday(day)]), d,
-               gettext(FR_MONTHS[m - 1]));
+    workshop_format_date(&b, day, false);
     json_object_set_new(o, "date_fr", json_string(b.data));
     buf_printf(&b, " %d", y);
     json_object_set_new(o, "date_year_fr", json_string(b.data));
     buf_reset(&b);
-    buf_puts(&b, _("de "));
-    workshop_format_time(&b, sm);
-    buf_puts(&b, _(" à "));
-    workshop_format_time(&b, em);
+    workshop_format_times(&b, sm, em);
     json_object_set_new(o, "time_fr", json_string(b.data));
     buf_reset(&b);
     buf_printf(&b, "%04d-%02d-%02dT%02d:%02d", y, m, d, sm / 60, sm % 60);
