@@ -352,6 +352,32 @@ test('an admin\'s terminal gets no escape sequence from the data: `repere import
   sql("UPDATE account SET name = NULL WHERE email = 'b@example.fr'");
 });
 
+test('behind the proxy (REPERE_TRUST_PROXY=1) the report and claim limits count visitors too; without it the header is ignored', async () => {
+  const send = async (base, kind, ip, i) => {
+    const b = new Browser(base);
+    const headers = ip ? { 'X-Forwarded-For': `203.0.113.9, ${ip}` } : {};
+    await b.get(`/lieux/${placeA}/${kind}`, headers);
+    const form = kind === 'signaler' ? { message: `erreur ${i}` }
+      : { name: `Personne ${i}`, role: 'Médiatrice', email: `personne${i}@example.fr`, message: 'Je tiens la permanence.' };
+    return (await b.post(`/lieux/${placeA}/${kind}`, form, { headers })).status;
+  };
+  const proxied = await startServer({ db: tmp.db, env: { REPERE_TRUST_PROXY: '1' } });
+  try {
+    for (const [kind, allowed] of [['signaler', 5], ['gerer', 3]]) {
+      const statuses = [];
+      for (let i = 0; i <= allowed; i++) statuses.push(await send(proxied.base, kind, '198.51.100.20', i));
+      assert.deepEqual(statuses, [...Array(allowed).fill(200), 429], `${kind}: one visitor is limited`);
+      assert.equal(await send(proxied.base, kind, '192.0.2.20', 9), 200, `${kind}: another visitor behind the same proxy is not`);
+    }
+  } finally {
+    await proxied.stop();
+  }
+  // Facing clients directly, a forged header does not make one client many.
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push(await send(server.base, 'gerer', `192.0.2.${100 + i}`, 20 + i));
+  assert.deepEqual(statuses, [200, 200, 200, 429]);
+});
+
 test('behind the proxy (REPERE_TRUST_PROXY=1) the login limiter counts visitors, not the proxy: one person\'s failures do not lock out another', async () => {
   sql('DELETE FROM login_throttle');
   const proxied = await startServer({ db: tmp.db, env: { REPERE_TRUST_PROXY: '1' } });
