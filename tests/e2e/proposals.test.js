@@ -254,7 +254,8 @@ test("a workshop's dates are one fact: a manager's new date survives the old imp
   assert.equal(starts(workshop), weeks);
   assert.equal(sql(`SELECT recurrence FROM workshop WHERE id = ${workshop}`), 'FREQ=WEEKLY;COUNT=3');
   const history = await manager.get(`/admin/lieux/${placeId}/historique`);
-  assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Dates et récurrence`));
+  assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Dates et récurrence</td><td class="value">${current}</td><td class="value">${proposed}</td>`));
+  assert.doesNotMatch(history.text, /\{&quot;|&quot;recurrence&quot;|FREQ=/, 'no JSON in the history');
   // The source's schedule is the source's again: its next change is written.
   report = reimportReport(JSON.stringify({
     source: 'Ateliers du producteur', ateliers: [{
