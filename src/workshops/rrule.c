@@ -8,6 +8,8 @@
  * struct tm and no process time zone are involved.
  */
 #include "workshops/rrule.h"
+#include "core/fr.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -309,4 +311,105 @@ int rrule_expand(const rrule *rule, const tz_zone *zone, int64_t dtstart_local, 
         }
     }
     return (int)written;
+}
+
+/* ---- in words ---- */
+
+/* "premier", "deuxième"…, "dernier", "avant-dernier" (weekdays are masculine). */
+static void ordinal_words(buf *out, int ordinal)
+{
+    static const char *const FROM_START[5] = {N_("premier"), N_("deuxième"), N_("troisième"),
+                                              N_("quatrième"), N_("cinquième")};
+    if (ordinal == -1)
+        buf_puts(out, _("dernier"));
+    else if (ordinal == -2)
+        buf_puts(out, _("avant-dernier"));
+    else if (ordinal < 0 && -ordinal <= 5)
+        /* TRANSLATORS: "troisième en partant de la fin" (a weekday of the month). */
+        buf_printf(out, _("%s en partant de la fin"), gettext(FROM_START[-ordinal - 1]));
+    else if (ordinal >= 1 && ordinal <= 5)
+        buf_puts(out, gettext(FROM_START[ordinal - 1]));
+}
+
+/* Separator before item i of n in a list read aloud: "", ", ", " et ". */
+static const char *list_separator(size_t i, size_t n)
+{
+    return i == 0 ? "" : i + 1 == n ? _(" et ") : ", ";
+}
+
+/* The weekdays of a weekly rule (or of a monthly one without ordinals),
+ * each after `article` ("" or "le "): "mardi et jeudi", "le mardi et le jeudi". */
+static void weekdays_words(buf *out, const rrule *rule, int64_t first_day, const char *article)
+{
+    bool wanted[7] = {false};
+    size_t n = 0;
+    for (size_t i = 0; i < rule->byday_count; i++)
+        wanted[rule->byday[i].weekday] = true;
+    if (!rule->byday_count) wanted[tz_weekday(first_day)] = true;
+    for (int wd = 0; wd < 7; wd++)
+        n += wanted[wd];
+    size_t i = 0;
+    for (int wd = 0; wd < 7; wd++)
+        if (wanted[wd])
+            buf_printf(out, "%s%s%s", list_separator(i++, n), article, gettext(FR_WEEKDAYS[wd]));
+}
+
+/* ", une semaine sur deux", ", tous les 3 mois"; nothing for an interval of 1. */
+static void interval_words(buf *out, const rrule *rule)
+{
+    bool weekly = rule->freq == RRULE_WEEKLY;
+    if (rule->interval == 2)
+        buf_puts(out, weekly ? _(", une semaine sur deux") : _(", un mois sur deux"));
+    else if (rule->interval > 2)
+        buf_printf(out, weekly ? _(", toutes les %d semaines") : _(", tous les %d mois"),
+                   rule->interval);
+}
+
+void rrule_describe(buf *out, const rrule *rule, int64_t first_day)
+{
+    bool every = rule->interval <= 1;
+    bool ordinals = false;
+    for (size_t i = 0; i < rule->byday_count; i++)
+        ordinals = ordinals || rule->byday[i].ordinal != 0;
+    if (rule->freq == RRULE_WEEKLY || (rule->byday_count && !ordinals)) {
+        if (every) {
+            buf_puts(out, _("chaque "));
+            weekdays_words(out, rule, first_day, "");
+        } else {
+            weekdays_words(out, rule, first_day, _("le "));
+        }
+    } else if (rule->byday_count) {
+        /* "chaque premier mercredi et troisième vendredi du mois" */
+        buf_puts(out, every ? _("chaque ") : rule->byday[0].ordinal == -2 ? _("l'") : _("le "));
+        for (size_t i = 0; i < rule->byday_count; i++) {
+            buf_puts(out, list_separator(i, rule->byday_count));
+            ordinal_words(out, rule->byday[i].ordinal);
+            buf_printf(out, " %s", gettext(FR_WEEKDAYS[rule->byday[i].weekday]));
+        }
+        buf_puts(out, _(" du mois"));
+    } else {
+        /* "le 1er et le 15 de chaque mois", "le dernier jour du mois" */
+        int first_of_month;
+        int y, m;
+        tz_civil_from_days(first_day, &y, &m, &first_of_month);
+        size_t n = rule->bymonthday_count ? rule->bymonthday_count : 1;
+        for (size_t i = 0; i < n; i++) {
+            int d = rule->bymonthday_count ? rule->bymonthday[i] : first_of_month;
+            buf_puts(out, list_separator(i, n));
+            if (d == 1)
+                buf_puts(out, _("le 1er"));
+            else if (d == -1)
+                buf_puts(out, _("le dernier jour"));
+            else if (d == -2)
+                buf_puts(out, _("l'avant-dernier jour"));
+            else if (d < 0)
+                /* TRANSLATORS: a day of the month counted from its end: "le 3e jour en partant de
+                 * la fin". */
+                buf_printf(out, _("le %de jour en partant de la fin"), -d);
+            else
+                buf_printf(out, _("le %d"), d);
+        }
+        buf_puts(out, every ? _(" de chaque mois") : _(" du mois"));
+    }
+    interval_words(out, rule);
 }

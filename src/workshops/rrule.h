@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "hours/tz.h"
+#include "core/util.h"
 
 enum {
     RRULE_MAX_TEXT = 300, /* longest rule accepted, in bytes */
@@ -79,5 +80,16 @@ typedef struct rrule_occurrence {
 int rrule_expand(const rrule *rule, const tz_zone *zone, int64_t dtstart_local, int64_t duration,
                  const int64_t *except_days, size_t except_count, int64_t from_utc, int64_t to_utc,
                  rrule_occurrence *out, size_t max);
+
+/*
+ * How often `rule` repeats, in French words for people (the request's
+ * language through gettext), from the local day number of its first
+ * occurrence `first_day` (which gives the weekday or the day of the month
+ * a rule without BYDAY/BYMONTHDAY repeats on): "chaque mardi et jeudi",
+ * "le mardi, une semaine sur deux", "chaque premier mercredi du mois",
+ * "le 15 de chaque mois". Lower case, without its bounds (COUNT, UNTIL):
+ * the caller words them with the dates. Appends to out.
+ */
+void rrule_describe(buf *out, const rrule *rule, int64_t first_day);
 
 #endif

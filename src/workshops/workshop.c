@@ -149,6 +149,26 @@ static void format_price(buf *out, int64_t cents)
         buf_printf(out, "%lld €", (long long)(cents / 100));
 }
 
+void workshop_format_date(buf *out, int64_t day, bool with_year)
+{
+    int y, m, d;
+    tz_civil_from_days(day, &y, &m, &d);
+    /* The order and joining words are the language's (i18n_day_date). */
+    i18n_day_date(out, gettext(FR_WEEKDAYS[tz_weekday(day)]), d, gettext(FR_MONTHS[m - 1]),
+                  with_year ? y : 0);
+}
+
+void workshop_format_times(buf *out, int start_minutes, int end_minutes)
+{
+    buf from = {0}, to = {0};
+    workshop_format_time(&from, start_minutes);
+    workshop_format_time(&to, end_minutes);
+    /* TRANSLATORS: a session's time range, "de 14 h à 16 h" (from … to). */
+    buf_printf(out, C_("plage horaire", "de %1$s à %2$s"), from.data, to.data);
+    buf_free(&from);
+    buf_free(&to);
+}
+
 /* Date and times of a session, in its place's zone. */
 static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
 {
@@ -160,20 +180,13 @@ static void set_when(json_t *o, const tz_zone *zone, int64_t start, int64_t end)
     int64_t end_day = tz_floor_div(le, 86400);
     int em = (int)((le - end_day * 86400) / 60);
     buf b = {0};
-    const char *weekday = gettext(FR_WEEKDAYS[tz_weekday(day)]), *month = gettext(FR_MONTHS[m - 1]);
-    i18n_day_date(&b, weekday, d, month, 0);
+    workshop_format_date(&b, day, false);
     json_object_set_new(o, "date_fr", json_string(b.data));
     buf_reset(&b);
-    i18n_day_date(&b, weekday, d, month, y);
+    workshop_format_date(&b, day, true);
     json_object_set_new(o, "date_year_fr", json_string(b.data));
     buf_reset(&b);
-    buf from = {0}, to = {0};
-    workshop_format_time(&from, sm);
-    workshop_format_time(&to, em);
-    /* TRANSLATORS: a session's time range, "de 14 h à 16 h" (from … to). */
-    buf_printf(&b, C_("plage horaire", "de %1$s à %2$s"), from.data, to.data);
-    buf_free(&from);
-    buf_free(&to);
+    workshop_format_times(&b, sm, em);
     json_object_set_new(o, "time_fr", json_string(b.data));
     buf_reset(&b);
     buf_printf(&b, "%04d-%02d-%02dT%02d:%02d", y, m, d, sm / 60, sm % 60);

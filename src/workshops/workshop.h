@@ -41,6 +41,11 @@ char *workshop_path(int64_t id, const char *slug);
 
 /* "14 h", "9 h 30" for a number of minutes after local midnight. */
 void workshop_format_time(buf *out, int minutes);
+/* "mardi 3 février" (with_year: "mardi 3 février 2026") for a local day
+ * number (tz_days_from_civil), as session lists word it. Appends to out. */
+void workshop_format_date(buf *out, int64_t day, bool with_year);
+/* "de 14 h à 16 h", as session lists word a session's times. Appends. */
+void workshop_format_times(buf *out, int start_minutes, int end_minutes);
 
 /*
  * The columns workshop_session_item(), workshop_session_ical() and the

@@ -14,6 +14,8 @@
 #include "hours/tz.h"
 #include "core/i18n.h"
 #include "core/phone.h"
+#include "core/fr.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "core/validate.h"
 #include "places/provenance.h"
@@ -1204,9 +1206,8 @@ static const char Q_PROBE_BEGIN[] = "SAVEPOINT schedule_probe";
 static const char Q_PROBE_UNDO[] = "ROLLBACK TO schedule_probe";
 static const char Q_PROBE_END[] = "RELEASE schedule_probe";
 
-/* The stored text of workshop `id`'s dates, or NULL when there is no such
- * workshop. Caller frees. */
-static char *schedule_text(db_conn *c, int64_t id)
+/* See workshop_import.h. */
+char *workshop_schedule_text(db_conn *c, int64_t id)
 {
     json_t *record = workshop_import_record_of(c, id, NULL);
     if (!record) return NULL;
@@ -1219,6 +1220,146 @@ static char *schedule_text(db_conn *c, int64_t id)
     json_decref(dates);
     json_decref(record);
     return text;
+}
+
+/* "2026-02-03T14:00" (a wall-clock time of the schedule) → day and minutes. */
+static bool schedule_when(const char *text, int64_t *day, int *minutes)
+{
+    return text && workshop_parse_when(text, 0, day, minutes) && *minutes >= 0;
+}
+
+/* Capitalise the first letter of what was appended to b from `from` on (ASCII). */
+static void capitalise_from(buf *b, size_t from)
+{
+    if (b->len > from && b->data[from] >= 'a' && b->data[from] <= 'z') b->data[from] -= 'a' - 'A';
+}
+
+/* One-off session `item` ({debut, fin, annulee, motif}) in words. */
+static void session_words(buf *b, json_t *item)
+{
+    const char *start = json_string_value(json_object_get(item, "debut"));
+    const char *end = json_string_value(json_object_get(item, "fin"));
+    int64_t day, end_day;
+    int sm, em;
+    if (!schedule_when(start, &day, &sm)) {
+        buf_puts(b, start ? start : "?");
+        return;
+    }
+    buf date = {0};
+    workshop_format_date(&date, day, true);
+    if (end && strlen(end) <= 5 && (em = workshop_parse_time(end)) >= 0) {
+        /* TRANSLATORS: a session: "Le mardi 3 février 2026, de 14 h à 16 h". */
+        buf_printf(b, _("Le %s, "), date.data);
+        workshop_format_times(b, sm, em);
+    } else if (schedule_when(end, &end_day, &em)) {
+        buf other = {0}, t1 = {0}, t2 = {0};
+        workshop_format_date(&other, end_day, true);
+        workshop_format_time(&t1, sm);
+        workshop_format_time(&t2, em);
+        /* TRANSLATORS: a session over two days: "Du samedi 7 mars 2026 à 22 h au dimanche 8 mars
+         * 2026 à 2 h". */
+        buf_printf(b, _("Du %1$s à %2$s au %3$s à %4$s"), date.data, t1.data, other.data, t2.data);
+        buf_free(&other);
+        buf_free(&t1);
+        buf_free(&t2);
+    } else {
+        buf_printf(b, _("Le %s, à "), date.data);
+        workshop_format_time(b, sm);
+    }
+    buf_free(&date);
+    if (json_is_true(json_object_get(item, "annulee"))) {
+        const char *why = json_string_value(json_object_get(item, "motif"));
+        if (why && *why)
+            buf_printf(b, _(" (annulée : %s)"), why);
+        else
+            buf_puts(b, _(" (annulée)"));
+    }
+}
+
+/* The recurrence `recurrence` ({debut, duree_minutes, regle, exceptions}) in words. */
+static void recurrence_words(buf *b, json_t *recurrence)
+{
+    const char *rule_text = json_string_value(json_object_get(recurrence, "regle"));
+    int64_t day;
+    int minutes;
+    rrule rule;
+    char err[200];
+    if (!rule_text || !rrule_parse(rule_text, &rule, err, sizeof err) ||
+        !schedule_when(json_string_value(json_object_get(recurrence, "debut")), &day, &minutes)) {
+        buf_puts(b, rule_text ? rule_text : "?");
+        return;
+    }
+    size_t from = b->len;
+    rrule_describe(b, &rule, day);
+    capitalise_from(b, from);
+    int duration = (int)json_integer_value(json_object_get(recurrence, "duree_minutes"));
+    buf_puts(b, ", ");
+    workshop_format_times(b, minutes, (minutes + duration) % 1440);
+    buf date = {0};
+    workshop_format_date(&date, day, true);
+    /* TRANSLATORS: the first session of a recurrence: ", à partir du mardi 3 février 2026". */
+    buf_printf(b, _(", à partir du %s"), date.data);
+    if (rule.has_until) {
+        buf_reset(&date);
+        workshop_format_date(&date, tz_floor_div(rule.until, 86400), true);
+        buf_printf(b, _(", jusqu'au %s compris"), date.data);
+    } else if (rule.count) {
+        buf_puts(b, ", ");
+        fr_count(b, rule.count, "séance", "séances");
+    }
+    json_t *except = json_object_get(recurrence, "exceptions");
+    size_t i, n = json_array_size(except);
+    json_t *x;
+    json_array_foreach(except, i, x)
+    {
+        int64_t d;
+        int m;
+        const char *text = json_string_value(x);
+        buf_puts(b, i == 0 ? _(", sauf le ") : i + 1 == n ? _(" et le ") : _(", le "));
+        if (text && workshop_parse_when(text, 0, &d, &m))
+            workshop_format_date(b, d, true);
+        else
+            buf_puts(b, text ? text : "?");
+    }
+    buf_free(&date);
+}
+
+char *workshop_schedule_words(const char *text)
+{
+    json_error_t jerr;
+    json_t *o = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return NULL;
+    }
+    buf b = {0};
+    json_t *recurrence = json_object_get(o, "recurrence");
+    if (json_is_object(recurrence)) recurrence_words(&b, recurrence);
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(o, "seances"), i, x)
+    {
+        if (b.len) buf_putc(&b, '\n');
+        session_words(&b, x);
+    }
+    json_array_foreach(json_object_get(o, "annulations"), i, x)
+    {
+        int64_t d;
+        int m;
+        const char *day = json_string_value(json_object_get(x, "date"));
+        const char *why = json_string_value(json_object_get(x, "motif"));
+        if (!day || !workshop_parse_when(day, 0, &d, &m)) continue;
+        if (b.len) buf_putc(&b, '\n');
+        buf date = {0};
+        workshop_format_date(&date, d, true);
+        /* TRANSLATORS: a day without its session: "Annulée le mardi 10 février 2026". */
+        buf_printf(&b, _("Annulée le %s"), date.data);
+        if (why && *why) buf_printf(&b, " : %s", why);
+        buf_free(&date);
+    }
+    if (!b.len) buf_puts(&b, _("Aucune date"));
+    json_decref(o);
+    return buf_steal(&b);
 }
 
 /* Put the date columns of `row` (provenance_row of the workshop) back. */
@@ -1259,7 +1400,7 @@ static int schedule_decide(db_conn *c, const workshop_in *w, int64_t id, const c
         bind_schedule(s, w);
         db_bind_int(s, ":id", id);
         if (db_exec_stmt(s) != SQLITE_DONE || write_sessions(c, w, id) != 0) rc = -1;
-        if (rc == 0) incoming = schedule_text(c, id);
+        if (rc == 0) incoming = workshop_schedule_text(c, id);
         if (db_exec_stmt(db_stmt(c, Q_PROBE_UNDO)) != SQLITE_DONE) rc = -1;
         if (db_exec_stmt(db_stmt(c, Q_PROBE_END)) != SQLITE_DONE) rc = -1;
     }
@@ -1368,7 +1509,7 @@ static int record_origins(db_conn *c, int64_t id, json_t *before, const char *sc
             rc = provenance_set(c, "workshop", id, f, by_person, account, source, old, now);
     }
     if (rc == 0 && after && schedule_before) {
-        char *now = schedule_text(c, id);
+        char *now = workshop_schedule_text(c, id);
         if (now && !provenance_same(schedule_before, now))
             rc = provenance_set(c, "workshop", id, SCHEDULE_FIELD, by_person, account, source,
                                 schedule_before, now);
@@ -1388,7 +1529,7 @@ static int accept_schedule(db_conn *c, int64_t workshop_id, const char *value, i
     json_error_t jerr;
     json_t *dates = value ? json_loads(value, 0, &jerr) : json_object();
     json_t *before = provenance_row(c, "workshop", workshop_id);
-    char *schedule_before = schedule_text(c, workshop_id);
+    char *schedule_before = workshop_schedule_text(c, workshop_id);
     importer_report rep;
     importer_report_init(&rep);
     rec r = {.rep = &rep, .ar = arena_new(), .index = 1};
@@ -1468,7 +1609,7 @@ static int write_workshop(db_conn *c, const workshop_in *w, importer_report *rep
     sqlite3_reset(s);
     if (id) {
         json_t *before = provenance_row(c, "workshop", id), *keep = json_object();
-        char *schedule_before = schedule_text(c, id);
+        char *schedule_before = workshop_schedule_text(c, id);
         bool keep_schedule = false;
         int rc = schedule_decide(c, w, id, schedule_before, &keep_schedule, rep);
         if (rc == 0) rc = import_decide(c, w, id, before, keep, rep);
@@ -1694,7 +1835,7 @@ int64_t workshop_import_record(db_conn *c, json_t *record, int64_t place_id, int
         goto done;
     }
     before = workshop_id ? provenance_row(c, "workshop", workshop_id) : NULL;
-    schedule_before = workshop_id ? schedule_text(c, workshop_id) : NULL;
+    schedule_before = workshop_id ? workshop_schedule_text(c, workshop_id) : NULL;
     sqlite3_stmt *s = db_stmt(c, workshop_id ? Q_UPDATE_AS : Q_INSERT_AS);
     bind_workshop(s, &w);
     db_bind_int(s, ":account", account);

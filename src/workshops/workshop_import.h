@@ -90,6 +90,25 @@ int workshop_accept_proposal(db_conn *c, int64_t workshop_id, const char *field,
 json_t *workshop_import_record_of(db_conn *c, int64_t workshop_id, int64_t *place_id);
 
 /*
+ * A workshop's dates — its one-off sessions, its recurrence and its
+ * cancellations — are one fact for the provenance rule (the field
+ * "schedule"): its stored text is those parts of workshop_import_record_of
+ * as compact JSON with sorted keys, and a proposal of dates is such a text.
+ * workshop_schedule_text: the text of workshop `id`'s dates, or NULL when
+ * there is no such workshop. Caller frees.
+ */
+char *workshop_schedule_text(db_conn *c, int64_t id);
+
+/*
+ * Such a text in French sentences for people, one per line: "Le mardi
+ * 3 février 2026, de 14 h à 16 h", "Chaque premier mercredi du mois, de
+ * 14 h à 16 h, à partir du mercredi 4 février 2026, 3 séances", "Annulée le
+ * mardi 10 février 2026 : grève". NULL when `text` is not such a value.
+ * Caller frees.
+ */
+char *workshop_schedule_words(const char *text);
+
+/*
  * Read and import the file at `path` (for `repere demo`), printing the
  * report on stderr. Returns 0, or 1 on failure.
  */

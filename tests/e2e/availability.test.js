@@ -149,3 +149,32 @@ test('one address holding 1 000 slow connections does not stop the daemon answer
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(await getFrom('127.0.0.1', '/robots.txt', 3000), 200);
 });
+
+test('the most expensive anonymous requests are refused or cut short with a clear message', async () => {
+  const get = async (p) => {
+    const res = await fetch(server.base + p);
+    return { status: res.status, text: await res.text() };
+  };
+  // A page number far past the end: 400 beyond any real page, else 404, never a walk.
+  for (const p of ['/lieux', '/ateliers']) {
+    const beyond = await get(`${p}?page=100001`);
+    assert.equal(beyond.status, 400, p);
+    assert.match(beyond.text, /Le numéro de page demandé n(&#39;|')est pas valide/, p);
+    const past = await get(`${p}?page=99999`);
+    assert.equal(past.status, 404, p);
+    assert.match(past.text, /Cette page de résultats n(&#39;|')existe pas/, p);
+  }
+  // Many filters at once, and hundreds of parameters.
+  const services = (n) => Array.from({ length: n }, () => 'service=aide-aux-demarches-administratives').join('&');
+  const many = await get(`/lieux?${services(17)}`);
+  assert.equal(many.status, 400);
+  assert.match(many.text, /Trop de filtres choisis à la fois/);
+  const hundreds = await get(`/lieux?${services(300)}`);
+  assert.equal(hundreds.status, 400);
+  assert.match(hundreds.text, /Trop de paramètres dans l(&#39;|')adresse/);
+  // The API's pages are bounded; the whole country comes from the downloads (built once, above).
+  const big = await get('/api/v1/lieux?limit=1001');
+  assert.equal(big.status, 400);
+  assert.match(big.text, /limit/);
+  assert.equal((await get('/api/v1/lieux?limit=1000')).status, 200);
+});

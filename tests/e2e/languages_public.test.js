@@ -56,7 +56,8 @@ const PAGES = () => [
   ['/integrer', ['Afficher les lieux d\'aide au numérique sur le site de votre commune', 'Où ?',
     'Voir le code et l\'aperçu', 'Pour un département, une intercommunalité ou une liste filtrée (un service, un public…), voir [les données ouvertes].']],
   [`/lieux/${placeId}/signaler`, ['L\'adresse', 'Les horaires', 'Le lieu a fermé', 'Autre chose']],
-  ['/territoire/departement/15', ['lieux d\'aide au numérique', 'France entière']],
+  // (« lieux d'aide au numérique » is a plural: its form depends on the count, and Arabic has six)
+  ['/territoire/departement/15', ['France entière']],
 ];
 
 for (const code of ['en', 'ar']) {

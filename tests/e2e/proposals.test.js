@@ -38,6 +38,14 @@ function reimportReport(content) {
   return r.stdout + r.stderr;
 }
 
+// "2026-02-03" → "mardi 3 février 2026", as the workshop pages word a date.
+const longDate = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString('fr-FR', {
+  weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
+});
+
+// Clock times as the pages write them, with no-break spaces: clock('14 h 30') → "14 h 30".
+const clock = (text) => text.replace(/(\d) h/g, '$1\u00a0h').replace(/h (\d)/g, 'h\u00a0$1');
+
 async function signedIn(email, password) {
   const b = new Browser(server.base);
   const res = await b.login(email, password);
@@ -234,13 +242,20 @@ test("a workshop's dates are one fact: a manager's new date survives the old imp
   assert.equal(sql(`SELECT field FROM field_proposal WHERE id = ${id}`), 'schedule');
   const queue = await manager.get('/admin/propositions');
   assert.match(queue.text, /Atelier « Le courriel pas à pas » : Dates et récurrence/);
+  // In words, the manager's date next to the producer's recurrence; never the stored JSON.
+  const weekday = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString('fr-FR', { weekday: 'long', timeZone: 'UTC' });
+  const current = `Le ${longDate(nextDay)}, ${clock('de 15 h à 17 h')}`;
+  const proposed = `Chaque ${weekday(day)}, ${clock('de 10 h à 11 h 30')}, à partir du ${longDate(day)}, 3 séances`;
+  assert.match(queue.text, new RegExp(`<td class="value">${current}</td><td class="value">${proposed}</td>`));
+  assert.doesNotMatch(queue.text, /\{&quot;|&quot;recurrence&quot;|FREQ=/, 'no JSON on the page');
   // Accepted: the recurrence and its three sessions.
   assert.equal((await manager.post(`/admin/propositions/${id}/accepter`, { depuis: 'file' })).status, 303);
   const weeks = [0, 7, 14].map((d) => sql(`SELECT date('${day}', '+${d} day')`) + ' 10:00').join(', ');
   assert.equal(starts(workshop), weeks);
   assert.equal(sql(`SELECT recurrence FROM workshop WHERE id = ${workshop}`), 'FREQ=WEEKLY;COUNT=3');
   const history = await manager.get(`/admin/lieux/${placeId}/historique`);
-  assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Dates et récurrence`));
+  assert.match(history.text, new RegExp(`Atelier n° ${workshop} : Dates et récurrence</td><td class="value">${current}</td><td class="value">${proposed}</td>`));
+  assert.doesNotMatch(history.text, /\{&quot;|&quot;recurrence&quot;|FREQ=/, 'no JSON in the history');
   // The source's schedule is the source's again: its next change is written.
   report = reimportReport(JSON.stringify({
     source: 'Ateliers du producteur', ateliers: [{
@@ -250,6 +265,43 @@ test("a workshop's dates are one fact: a manager's new date survives the old imp
   }));
   assert.doesNotMatch(report, /conservé \(modifié par le lieu\) [1-9]|proposé [1-9]/);
   assert.equal(starts(workshop), weeks.split(', ').slice(0, 2).join(', '));
+});
+
+test('a proposed monthly schedule reads as a sentence, with its exceptions and cancellations', async () => {
+  const [src, sid] = sql(`SELECT source, source_id FROM place WHERE id = ${placeId}`).split('|');
+  const record = (dates) => JSON.stringify({
+    source: 'Ateliers du producteur', ateliers: [{
+      id: 'atelier-mensuel', lieu: { source: src, id: sid }, titre: 'Mon téléphone et moi', ...dates,
+    }],
+  });
+  reimportReport(record({ seances: [{ debut: 'J+12 9:30', fin: '11:00' }] }));
+  const workshop = sql("SELECT id FROM workshop WHERE source_id = 'atelier-mensuel'");
+  // The manager sets one session of their own.
+  const mine = sql("SELECT date('now', '+20 day')");
+  await manager.get(`/admin/lieux/${placeId}/ateliers/${workshop}`);
+  const saved = await manager.post(`/admin/lieux/${placeId}/ateliers/${workshop}/modifier`, {
+    titre: 'Mon téléphone et moi', tarif: 'gratuit', inscription: 'aucune', seances: `${mine} 14:00-16:30`,
+  });
+  assert.equal(saved.status, 303, saved.text.slice(0, 2000));
+  // The producer now publishes the first Wednesday of each month, three times, but one.
+  const firstWednesday = sql("SELECT date('now', 'start of month', '+2 month', 'weekday 3')");
+  const second = sql(`SELECT date('${firstWednesday}', 'start of month', '+1 month', 'weekday 3')`);
+  const third = sql(`SELECT date('${firstWednesday}', 'start of month', '+2 month', 'weekday 3')`);
+  const report = reimportReport(record({
+    recurrence: { debut: `${firstWednesday} 14:00`, duree_minutes: 120, regle: 'FREQ=MONTHLY;BYDAY=1WE;COUNT=3', exceptions: [second] },
+    annulations: [{ date: third, motif: 'formation des animateurs' }],
+  }));
+  assert.match(report, /proposé 1/);
+  const queue = await manager.get('/admin/propositions');
+  assert.equal(queue.status, 200);
+  const current = `Le ${longDate(mine)}, ${clock('de 14 h à 16 h 30')}`;
+  const proposed = `Chaque premier mercredi du mois, ${clock('de 14 h à 16 h')}, à partir du ${longDate(firstWednesday)}, `
+    + `3 séances, sauf le ${longDate(second)}\nAnnulée le ${longDate(third)} : formation des animateurs`;
+  assert.match(queue.text, new RegExp(`Mon téléphone et moi » : Dates et récurrence</td><td class="value">${current}</td><td class="value">${proposed}</td>`));
+  assert.doesNotMatch(queue.text, /\{&quot;|&quot;regle&quot;|FREQ=/, 'no JSON on the page');
+  // Refused, so that the next tests start from an empty queue.
+  const id = sql(`SELECT id FROM field_proposal WHERE entity = 'workshop' AND entity_id = ${workshop} AND status = 'pending'`);
+  assert.equal((await manager.post(`/admin/propositions/${id}/refuser`, { depuis: 'file' })).status, 303);
 });
 
 test('a position is one fact: a new position from the producer is proposed and accepted whole', async () => {

@@ -330,6 +330,54 @@ test('visitors cannot write lines or escape sequences into the request log', asy
   assert.match(log, /\/lieux\/x\\x0d\\x0a1\.2\.3\.0/);
 });
 
+test('an admin\'s terminal gets no escape sequence from the data: `repere import` reports and `repere user list`', () => {
+  // A producer's record with escape sequences in its id and a rejected value.
+  const file = path.join(tmp.dir, 'terminal.csv');
+  fs.writeFileSync(file, 'id,pivot,nom,commune,code_postal,adresse,date_maj,source\n'
+    + 'esc-1\x1b[2J,00000000000000,Espace,Chambéry,7\x1b[31m3000\x07,5 rue des Essais,2026-01-01,producteur\n');
+  const run = require('node:child_process').spawnSync(BIN, ['import', file, '--db', tmp.db, '--dry-run'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPERE_ROOT: ROOT },
+  });
+  const report = run.stdout + run.stderr;
+  assert.match(report, /rejected 1/);
+  assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(report), `no control character: ${JSON.stringify(report)}`);
+  assert.match(report, /\(id esc-1\\x1b\[2J\)/);
+  assert.match(report, /\[7\\x1b\[31m3000\\x07\]/);
+  // A name given in a claim or an invitation, listed on the terminal.
+  sql("UPDATE account SET name = 'Camille' || char(27) || '[31m' || char(13) || char(10) || 'forged admin' WHERE email = 'b@example.fr'");
+  const list = cli(['user', 'list']);
+  assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(list), `no control character but line ends: ${JSON.stringify(list)}`);
+  assert.ok(!/^forged admin/m.test(list), 'no forged line');
+  assert.match(list, /Camille\\x1b\[31m\\x0d\\x0aforged admin/);
+  sql("UPDATE account SET name = NULL WHERE email = 'b@example.fr'");
+});
+
+test('behind the proxy (REPERE_TRUST_PROXY=1) the report and claim limits count visitors too; without it the header is ignored', async () => {
+  const send = async (base, kind, ip, i) => {
+    const b = new Browser(base);
+    const headers = ip ? { 'X-Forwarded-For': `203.0.113.9, ${ip}` } : {};
+    await b.get(`/lieux/${placeA}/${kind}`, headers);
+    const form = kind === 'signaler' ? { message: `erreur ${i}` }
+      : { name: `Personne ${i}`, role: 'Médiatrice', email: `personne${i}@example.fr`, message: 'Je tiens la permanence.' };
+    return (await b.post(`/lieux/${placeA}/${kind}`, form, { headers })).status;
+  };
+  const proxied = await startServer({ db: tmp.db, env: { REPERE_TRUST_PROXY: '1' } });
+  try {
+    for (const [kind, allowed] of [['signaler', 5], ['gerer', 3]]) {
+      const statuses = [];
+      for (let i = 0; i <= allowed; i++) statuses.push(await send(proxied.base, kind, '198.51.100.20', i));
+      assert.deepEqual(statuses, [...Array(allowed).fill(200), 429], `${kind}: one visitor is limited`);
+      assert.equal(await send(proxied.base, kind, '192.0.2.20', 9), 200, `${kind}: another visitor behind the same proxy is not`);
+    }
+  } finally {
+    await proxied.stop();
+  }
+  // Facing clients directly, a forged header does not make one client many.
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push(await send(server.base, 'gerer', `192.0.2.${100 + i}`, 20 + i));
+  assert.deepEqual(statuses, [200, 200, 200, 429]);
+});
+
 test('behind the proxy (REPERE_TRUST_PROXY=1) the login limiter counts visitors, not the proxy: one person\'s failures do not lock out another', async () => {
   sql('DELETE FROM login_throttle');
   const proxied = await startServer({ db: tmp.db, env: { REPERE_TRUST_PROXY: '1' } });

@@ -189,6 +189,45 @@ TEST(parse_errors)
           r.byday[0].weekday == 4);
 }
 
+/* The rule of `text` in words, from its first session on 2026-02-03 (a Tuesday). */
+static void described(const char *text, buf *out)
+{
+    rrule r;
+    char err[200];
+    buf_reset(out);
+    if (!rrule_parse(text, &r, err, sizeof err)) {
+        buf_printf(out, "ERR %s", err);
+        return;
+    }
+    rrule_describe(out, &r, tz_days_from_civil(2026, 2, 3));
+}
+
+TEST(in_words)
+{
+    static const struct {
+        const char *rule, *words;
+    } cases[] = {
+        {"FREQ=WEEKLY", "chaque mardi"},
+        {"FREQ=WEEKLY;BYDAY=TH,TU;COUNT=4", "chaque mardi et jeudi"},
+        {"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR",
+         "le lundi, le mercredi et le vendredi, une semaine sur deux"},
+        {"FREQ=WEEKLY;INTERVAL=3", "le mardi, toutes les 3 semaines"},
+        {"FREQ=MONTHLY;BYDAY=1WE", "chaque premier mercredi du mois"},
+        {"FREQ=MONTHLY;BYDAY=2TU,-1FR", "chaque deuxième mardi et dernier vendredi du mois"},
+        {"FREQ=MONTHLY;INTERVAL=2;BYDAY=-2SA", "l'avant-dernier samedi du mois, un mois sur deux"},
+        {"FREQ=MONTHLY", "le 3 de chaque mois"},
+        {"FREQ=MONTHLY;BYMONTHDAY=1,15", "le 1er et le 15 de chaque mois"},
+        {"FREQ=MONTHLY;BYMONTHDAY=-1;INTERVAL=4", "le dernier jour du mois, tous les 4 mois"},
+        {"FREQ=MONTHLY;BYDAY=TU", "chaque mardi"},
+    };
+    buf b = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        described(cases[i].rule, &b);
+        CHECK_STR(b.data, cases[i].words);
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     RUN(weekly_with_exceptions);
@@ -197,6 +236,7 @@ int main(void)
     RUN(until_in_another_season);
     RUN(window_and_limits);
     RUN(parse_errors);
+    RUN(in_words);
     tz_cache_free();
     return unit_report();
 }

@@ -27,6 +27,7 @@
 #include "places/place_view.h"
 #include "http/session.h"
 #include "places/vocab.h"
+#include "workshops/workshop_import.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -889,6 +890,29 @@ int page_admin_place(req *r)
     return editor(r, id, NULL, NULL, NULL);
 }
 
+/* A workshop's dates in the history ("workshop:ID:schedule") are stored as
+ * their JSON text: shown in sentences, as on the proposals page. */
+static void schedule_changes_in_words(json_t *changes)
+{
+    size_t i;
+    json_t *change;
+    json_array_foreach(changes, i, change)
+    {
+        const char *field = json_string_value(json_object_get(change, "field"));
+        size_t n = field ? strlen(field) : 0;
+        if (strncmp(field ? field : "", "workshop:", 9) != 0 || n < 9 ||
+            strcmp(field + n - 9, ":schedule") != 0)
+            continue;
+        const char *keys[2] = {"old", "new"};
+        for (int k = 0; k < 2; k++) {
+            char *words =
+                workshop_schedule_words(json_string_value(json_object_get(change, keys[k])));
+            if (words) json_object_set_new(change, keys[k], json_string(words));
+            free(words);
+        }
+    }
+}
+
 int page_admin_history(req *r)
 {
     int64_t id = place_param(r);
@@ -898,7 +922,9 @@ int page_admin_history(req *r)
     json_t *p = place_view(db_reader(r->app->db), id, &updated);
     json_t *m = session_page_model(r, _("Historique des modifications"));
     json_object_set_new(m, "place", p);
-    json_object_set_new(m, "changes", history_for_place(db_reader(r->app->db), id, HISTORY_SHOWN));
+    json_t *changes = history_for_place(db_reader(r->app->db), id, HISTORY_SHOWN);
+    schedule_changes_in_words(changes);
+    json_object_set_new(m, "changes", changes);
     return reply_page(r, "admin_history", m);
 }
 

@@ -38,6 +38,36 @@ static const char Q_QUEUE[] =
     " WHERE fp.status = 'pending' AND " ADMIN_CAN_EDIT("place",
                                                        ":account") " ORDER BY fp.id LIMIT :limit";
 
+/*
+ * The current and proposed values of a proposal on `p`, as a person reads
+ * them: a workshop's dates in sentences (workshop_schedule_words), never
+ * their stored JSON; other fields as stored. A value that is empty is left
+ * out (the template says « vide »).
+ */
+static void set_values(db_conn *c, json_t *p, const char *entity, int64_t entity_id,
+                       const char *field, const char *value)
+{
+    bool schedule = strcmp(entity, "workshop") == 0 && strcmp(field, "schedule") == 0;
+    char *current = NULL;
+    if (schedule) {
+        current = workshop_schedule_text(c, entity_id);
+    } else {
+        json_t *row = provenance_row(c, entity, entity_id);
+        const char *v = json_string_value(json_object_get(row, field));
+        current = v ? xstrdup(v) : NULL;
+        json_decref(row);
+    }
+    const char *keys[2] = {"current", "value"};
+    const char *texts[2] = {current, value};
+    for (int i = 0; i < 2; i++) {
+        char *words = schedule ? workshop_schedule_words(texts[i]) : NULL;
+        const char *shown = words ? words : texts[i];
+        if (shown && *shown) json_object_set_new(p, keys[i], json_string(shown));
+        free(words);
+    }
+    free(current);
+}
+
 int page_admin_proposals(req *r)
 {
     db_conn *c = db_reader(r->app->db);
@@ -52,7 +82,7 @@ int page_admin_proposals(req *r)
                               provenance_label(entity, field), "source", db_col_text(s, 5),
                               "place_id", (json_int_t)sqlite3_column_int64(s, 7), "place",
                               db_col_text(s, 8), "commune", db_col_text(s, 9));
-        if (db_col_text(s, 4)) json_object_set_new(p, "value", json_string(db_col_text(s, 4)));
+        set_values(c, p, entity, sqlite3_column_int64(s, 2), field, db_col_text(s, 4));
         if (db_col_text(s, 10)) json_object_set_new(p, "workshop", json_string(db_col_text(s, 10)));
         json_array_append_new(list, p);
     }
