@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The command line (src/cmd/) stays in French (docs/languages.md): its
 # messages are not collected.
 find src -name '*.c' -not -path 'src/cmd/*' | LC_ALL=C sort > "$tmp/files"
-xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=C_:1c,2 \
+xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=C_:1c,2 --keyword=NC_:1c,2 \
     --keyword=reply_error:3 --keyword=fr_count:3,4 --keyword=i18n_plural:2,3 --keyword=set_why:2 --keyword=WARN:4 --keyword=REJECT:4 --keyword=reject:4 --keyword=warn:4 --add-comments=TRANSLATORS: --sort-by-file --no-wrap \
     --package-name=Repere --msgid-bugs-address=docs/languages.md --files-from="$tmp/files" -o "$tmp/c.pot"
 python3 scripts/po-templates.py templates > "$tmp/templates.pot"

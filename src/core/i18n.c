@@ -247,6 +247,12 @@ const char *i18n_pgettext(const char *key, const char *message)
     return t == key ? message : t;
 }
 
+const char *i18n_label(const char *marked)
+{
+    const char *message = strchr(marked, '\004');
+    return message ? i18n_pgettext(marked, message + 1) : gettext(marked);
+}
+
 const i18n_lang *i18n_current(void)
 {
     return current ? current : I18N_FRENCH;

@@ -29,6 +29,9 @@
  * that French uses in two senses a translator must tell apart:
  * C_("plage horaire", "de %1$s à %2$s"). Both arguments are literals. */
 #define C_(context, s) i18n_pgettext(context "\004" s, s)
+/* Mark a message in a context for extraction only (a table entry), as
+ * "context\004message": i18n_label() translates it where it is shown. */
+#define NC_(context, s) context "\004" s
 
 /* "mardi 5 mai" (year 0) / "mardi 5 mai 2026", "martes 5 de mayo de 2026",
  * "Tuesday, May 5, 2026": the weekday and month already translated, the
@@ -43,6 +46,10 @@ const char *i18n_plural(long n, const char *singular, const char *plural);
 /* The translation of `key` ("context\004message"), or `message` when the
  * catalogue has none. What C_() and the templates' {{_c …}} call. */
 const char *i18n_pgettext(const char *key, const char *message);
+
+/* A table entry marked with N_() or NC_(), in the thread's language (the
+ * context never shows). */
+const char *i18n_label(const char *marked);
 
 typedef struct i18n_lang {
     const char *code;    /* URL prefix ("en"); "fr" for French, served without prefix */

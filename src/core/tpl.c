@@ -114,6 +114,13 @@ static bool paired_code(const char *message)
     return n % 2 == 0;
 }
 
+/* An address written in the template itself (href=/path, href=#anchor,
+ * href=https://…) rather than the name of a value of the model. */
+static bool written_href(const char *href)
+{
+    return href[0] == '/' || href[0] == '#' || str_starts_with(href, "https://");
+}
+
 static bool one_link(const char *message)
 {
     const char *open = strchr(message, '['), *close = strchr(message, ']');
@@ -397,7 +404,7 @@ static void walk_range(const tpl_set *set, const template *t, size_t from, size_
             if (n->count) fn(ctx, TPL_WALK_NAME, n->count);
             for (size_t a = 0; a < n->nargs; a++)
                 fn(ctx, TPL_WALK_NAME, n->args[a]);
-            if (n->href && n->href[0] != '/') fn(ctx, TPL_WALK_NAME, n->href);
+            if (n->href && !written_href(n->href)) fn(ctx, TPL_WALK_NAME, n->href);
             break;
         case N_SECTION:
         case N_INVERTED: {
@@ -675,8 +682,8 @@ static void render_translation(const node *n, scope *sc, buf *out)
     /* [link]: the markup is ours, the address the escaped value of href;
      * without a value, the words alone. */
     const char *href = !n->href ? NULL
-                       : n->href[0] == '/'
-                           ? n->href /* a path written in the template */
+                       : written_href(n->href)
+                           ? n->href /* an address written in the template */
                            : scalar_text(lookup(sc, n->href), href_tmp, sizeof href_tmp);
     while (*p) {
         if (code && *p == '`') { /* the markup is ours, the words escaped */

@@ -24,7 +24,8 @@
  *   {{_ "Voir [la carte] de %s" name href=path}}   one sentence around a
  *                               link: [ ] become <a href="escaped path"> </a>,
  *                               so translators move the link with its words
- *                               (href=/path: a path written as is)
+ *                               (href=/path, href=#anchor or href=https://…:
+ *                               an address written as is)
  *   {{_n count "%d lieu" "%d lieux"}}  plural form chosen by the number
  *                               `count` (an integer, or an array's length),
  *                               %d replaced by it written for the language

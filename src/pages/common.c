@@ -13,7 +13,9 @@ json_t *page_model(const char *title)
 void page_set_contact(req *r, json_t *model)
 {
     const char *contact = r->app->cfg.contact_email;
-    if (contact) json_object_set_new(model, "contact_email", json_string(contact));
+    if (!contact) return;
+    json_object_set_new(model, "contact_email", json_string(contact));
+    json_object_set_new(model, "contact_mailto", json_sprintf("mailto:%s", contact));
 }
 
 bool page_number(req *r, long *page)

@@ -23,19 +23,19 @@ bool form_read(req *r, const form_field *fields, size_t n, const char **values, 
             if (f->required)
                 message = f->if_missing ? gettext(f->if_missing)
                           : f->label ? arena_printf(r->arena, _("Le champ « %s » est obligatoire."),
-                                                    gettext(f->label))
+                                                    i18n_label(f->label))
                                      : _("Ce champ est obligatoire.");
         } else if (f->max_chars && utf8_length(v) > f->max_chars) {
             message = f->label
                           ? arena_printf(r->arena, _("« %s » : trop long, %zu caractères au plus."),
-                                         gettext(f->label), f->max_chars)
+                                         i18n_label(f->label), f->max_chars)
                           : arena_printf(r->arena, _("Trop long : %zu caractères au plus."),
                                          f->max_chars);
         } else if (f->rule && !f->rule(v, &why)) {
             /* Labels and reasons are French, marked N_() where declared. */
             why = why ? gettext(why) : _("ce n'est pas ce qui est attendu");
             message = f->label
-                          ? arena_printf(r->arena, _("« %s » : %s."), gettext(f->label), why)
+                          ? arena_printf(r->arena, _("« %s » : %s."), i18n_label(f->label), why)
                           : arena_printf(r->arena, "%c%s.", toupper((unsigned char)*why), why + 1);
         }
         if (message) {

@@ -127,7 +127,8 @@ bool search_parse(req *r, search_params *p, const char **error);
 /* Parse a positive page number (?page=N, 1 when absent); false when invalid. */
 bool page_number(req *r, long *page);
 /* Put the publisher's contact address (--contact) in the model as
- * "contact_email", when one is configured: /a-propos and /accessibilite. */
+ * "contact_email" (and its link, "contact_mailto"), when one is configured:
+ * /a-propos and /accessibilite. */
 void page_set_contact(req *r, json_t *model);
 
 /* The accessibility statement (src/pages/accessibility.c). */

@@ -108,8 +108,11 @@ static void set_where_model(json_t *d, const search_params *p, const search_resu
         const unsigned char *l = (const unsigned char *)res->where.label;
         bool vowel = strchr("AEIOUYaeiouy", l[0]) != NULL ||
                      (l[0] == 0xC3 && strchr("\x89\x88\x8a\x8e\x94", l[1]) != NULL);
-        /* TRANSLATORS: "de Chambéry" / "d’Annonay": where a distance is counted from. */
-        char *from = xasprintf(vowel ? _("d’%s") : _("de %s"), res->where.label);
+        /* TRANSLATORS: "de Chambéry" / "d’Annonay": where a distance is counted from
+         * (not the "de 10 h" of opening hours, a message of its own). */
+        char *from = xasprintf(vowel ? C_("origine d'une distance", "d’%s")
+                                     : C_("origine d'une distance", "de %s"),
+                               res->where.label);
         json_object_set_new(d, "where_from", json_string(from));
         free(from);
     }

@@ -51,7 +51,7 @@ void history_add_event(db_conn *w, int64_t place_id, int64_t account, const char
 static const struct {
     const char *field, *label;
 } LABELS[] = {
-    {"name", N_("Nom")},
+    {"name", NC_("nom d'un lieu", "Nom")},
     {"typologies", N_("Type de lieu")},
     {"phone", N_("Téléphone")},
     {"emails", N_("Courriel")},
@@ -101,7 +101,7 @@ static bool history_is_event(const char *field)
 const char *history_field_label(const char *field)
 {
     for (size_t i = 0; i < ARRAY_LEN(LABELS); i++)
-        if (strcmp(LABELS[i].field, field) == 0) return gettext(LABELS[i].label);
+        if (strcmp(LABELS[i].field, field) == 0) return i18n_label(LABELS[i].label);
     return NULL;
 }
 

@@ -39,11 +39,11 @@ function tags(text) {
   const out = [];
   const names = [];
   // ({{_c "context" "message" x}} too; href=x names the link's address,
-  // href=/path is an address written as is)
+  // href=/path, href=#anchor and href=https://… are addresses written as is)
   for (const m of text.matchAll(/\{\{\s*_[nc]?\s((?:[^}"]|"[^"]*")*)\}\}/g)) {
     for (let n of m[1].replace(/"[^"]*"/g, ' ').split(/\s+/)) {
       if (n.startsWith('href=')) n = n.slice(5);
-      if (n && !n.startsWith('/')) names.push(n);
+      if (n && !/^(\/|#|https:\/\/)/.test(n)) names.push(n);
     }
   }
   text = text.replace(/\{\{\s*_[nc]?\s(?:[^}"]|"[^"]*")*\}\}/g, '');

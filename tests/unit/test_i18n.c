@@ -151,8 +151,19 @@ TEST(plural_and_context)
     CHECK_STR(i18n_plural(1, "lieu", "lieux"), "place");
     CHECK_STR(i18n_plural(0, "lieu", "lieux"), "places");
     CHECK_STR(C_("un contexte absent", "Aller au contenu"), "Aller au contenu");
+    /* a table entry marked in a context shows its message, never the context */
+    CHECK_STR(i18n_label(NC_("un contexte absent", "Aller au contenu")), "Aller au contenu");
+    CHECK_STR(i18n_label(N_("Aller au contenu")), "Skip to content");
     i18n_leave();
     CHECK_STR(C_("un contexte absent", "Aller au contenu"), "Aller au contenu");
+    CHECK_STR(i18n_label(NC_("nom d'un lieu", "Nom")), "Nom");
+    /* « de %s » is the start of a time range ("de 10 h au coucher du soleil")
+     * and, in a context, where a distance is counted from ("de Chambéry"):
+     * Turkish says them differently. */
+    i18n_enter(i18n_find("tr"));
+    CHECK_STR(C_("origine d'une distance", "de %s"), "%s çevresinde");
+    CHECK(strstr(gettext("de %s"), "saat") != NULL);
+    i18n_leave();
 }
 
 /* The admin area's dates in words (fr_datetime) follow the thread's

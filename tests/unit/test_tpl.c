@@ -195,6 +195,13 @@ TEST(contexts_and_links)
     s = render("{{_ \"Voir [les données] ici.\" href=/donnees#h-integrer}}", d);
     CHECK_STR(s, "Voir <a href=\"/donnees#h-integrer\">les données</a> ici.");
     free(s);
+    /* An anchor or an outside address written in the template. */
+    s = render("{{_ \"Dans le [champ avancé] plus bas.\" href=#f-hours}}", d);
+    CHECK_STR(s, "Dans le <a href=\"#f-hours\">champ avancé</a> plus bas.");
+    free(s);
+    s = render("{{_ \"Saisir le [Défenseur].\" href=https://example.org/?a=1&b}}", d);
+    CHECK_STR(s, "Saisir le <a href=\"https://example.org/?a=1&amp;b\">Défenseur</a>.");
+    free(s);
     /* A link whose address is missing: its words alone. */
     s = render("{{_ \"Voir [la fiche].\" href=nowhere}}", d);
     CHECK_STR(s, "Voir la fiche.");

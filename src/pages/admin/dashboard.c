@@ -125,7 +125,7 @@ static const form_field INVITE_FIELDS[] = {
      .label = N_("Adresse électronique"),
      .required = true,
      .rule = validate_email},
-    {.name = "name", .label = N_("Nom"), .max_chars = 200},
+    {.name = "name", .label = NC_("nom d'une personne", "Nom"), .max_chars = 200},
     {.name = "place", .label = N_("Numéro du lieu"), .max_chars = 15},
     {.name = "role", .label = N_("Autre rôle"), .max_chars = 60},
 };
@@ -195,6 +195,8 @@ static int dashboard(req *r, const char *const *invite_values, json_t *invite_er
                 "date", date_fr(db_col_text(s, 1)), "name", db_col_text(s, 2), "email",
                 db_col_text(s, 4), "place_id", (json_int_t)sqlite3_column_int64(s, 6), "place_name",
                 db_col_text(s, 7));
+            json_object_set_new(o, "place_admin_path",
+                                json_sprintf("/admin/lieux/%lld", sqlite3_column_int64(s, 6)));
             if (db_col_text(s, 3)) json_object_set_new(o, "role", json_string(db_col_text(s, 3)));
             if (db_col_text(s, 5))
                 json_object_set_new(o, "message", json_string(db_col_text(s, 5)));

@@ -170,11 +170,12 @@ static json_t *entry_place_pairs(req *r, const char *sql)
     db_bind_int(s, ":account", r->user->account_id);
     json_t *out = json_array();
     while (sqlite3_step(s) == SQLITE_ROW)
-        json_array_append_new(out, json_pack("{s:I, s:s, s:I, s:s}", "id",
-                                             (json_int_t)sqlite3_column_int64(s, 0), "name",
-                                             db_col_text(s, 1), "place_id",
-                                             (json_int_t)sqlite3_column_int64(s, 2), "place_name",
-                                             db_col_text(s, 3)));
+        json_array_append_new(
+            out,
+            json_pack("{s:I, s:s, s:I, s:s, s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+                      "name", db_col_text(s, 1), "place_id", (json_int_t)sqlite3_column_int64(s, 2),
+                      "place_name", db_col_text(s, 3), "place_admin_path",
+                      json_sprintf("/admin/lieux/%lld", sqlite3_column_int64(s, 2))));
     sqlite3_reset(s);
     return out;
 }

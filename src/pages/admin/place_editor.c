@@ -1241,6 +1241,7 @@ static int verify_page(req *r, int64_t id, const char *exp, const char *sig, boo
     json_t *m = session_page_model(r, _("Rien n'a changé ?"));
     json_object_set_new(m, "place", p);
     json_object_set_new(m, "lieu", json_integer(id));
+    json_object_set_new(m, "report_path", json_sprintf("/lieux/%lld/signaler", (long long)id));
     json_object_set_new(m, "exp", json_string(exp));
     json_object_set_new(m, "sig", json_string(sig));
     if (done) json_object_set_new(m, "done", json_true());
