@@ -10,8 +10,8 @@
  * changed: an entry is valid for one catalogue version (db_version) and
  * until the instant its page stops being true (hours: "ouvert", "ouvre à
  * 14 h" change with the clock): the end of the minute it was made in, or
- * what the page itself knows (reply_valid_until), never longer. A page edited in the admin area shows changed on the very next
- * request.
+ * what the page itself knows (reply_valid_until), never longer. A page
+ * edited in the admin area shows changed on the very next request.
  *
  * What never enters it: requests that carry a cookie (a selection, a
  * session), answers that set one, anything but a 200, any page of a
