@@ -455,6 +455,36 @@ void ip_anonymise(const char *ip, char *out, size_t outlen)
     }
 }
 
+void text_capitalise_first(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    if (!p || !*p) return;
+    if (p[0] >= 'a' && p[0] <= 'z') {
+        p[0] -= 'a' - 'A';
+        return;
+    }
+    unsigned cp = p[0] >= 0xc0 && p[0] < 0xe0 && (p[1] & 0xc0) == 0x80
+                      ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+                      : 0;
+    unsigned up = cp;
+    if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
+        up = cp - 0x20; /* à → À */
+    else if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177)) && cp % 2 &&
+             cp != 0x131) /* ă → Ă, ş → Ş (pairs: capital even in these two runs) */
+        up = cp - 1;
+    else if (cp == 0x219 || cp == 0x21b)
+        up = cp - 1; /* ș → Ș, ț → Ț */
+    else if (cp >= 0x430 && cp <= 0x44f)
+        up = cp - 0x20; /* а → А */
+    else if (cp >= 0x450 && cp <= 0x45f)
+        up = cp - 0x50; /* і → І */
+    else if (cp == 0x491)
+        up = 0x490; /* ґ → Ґ */
+    if (up == cp || up < 0x80) return;
+    p[0] = (unsigned char)(0xc0 | up >> 6);
+    p[1] = (unsigned char)(0x80 | (up & 0x3f));
+}
+
 char *text_printable(const char *s)
 {
     buf b = {0};
@@ -463,6 +493,12 @@ char *text_printable(const char *s)
         if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
             char e[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
             buf_append(&b, e, 4);
+        } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            /* U+0080–U+009F, the C1 controls (U+009B is a terminal's CSI):
+             * written as their two bytes. */
+            char e[8] = {'\\', 'x', 'c', '2', '\\', 'x', hex[p[1] >> 4], hex[p[1] & 15]};
+            buf_append(&b, e, 8);
+            p++;
         } else {
             buf_putc(&b, (char)*p);
         }

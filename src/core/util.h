@@ -98,6 +98,10 @@ int64_t now_utc(void);
  * UTF-8 letters pass. Malloc'd; "" for NULL.
  */
 char *text_printable(const char *s);
+/* Capitalise the first letter of s in place: ASCII, Latin-1, Latin
+ * Extended-A, Romanian ș/ț and Cyrillic (the scripts of the interface's
+ * languages that have capitals); anything else is left as it is. */
+void text_capitalise_first(char *s);
 
 /* Anonymise a client address for logs (IPv4 /24, IPv6 /48); "-" when not one. */
 void ip_anonymise(const char *ip, char *out, size_t outlen);

@@ -292,7 +292,7 @@ void place_hours_view(json_t *o, const char *hours, const char *departement, con
         hours_day(sched, &ctx, y, m, d, &info);
         buf date = {0}, text = {0};
         hours_format_date_fr(&date, y, m, d);
-        if (date.data && date.data[0] >= 'a' && date.data[0] <= 'z') date.data[0] -= 32;
+        text_capitalise_first(date.data);
         hours_format_day_fr(&text, &info);
         json_t *day = json_pack("{s:s, s:s, s:b, s:b}", "date", date.data ? date.data : "", "text",
                                 text.data ? text.data : "", "today", i == 0, "closed", info.closed);

@@ -1231,7 +1231,7 @@ static bool schedule_when(const char *text, int64_t *day, int *minutes)
 /* Capitalise the first letter of what was appended to b from `from` on (ASCII). */
 static void capitalise_from(buf *b, size_t from)
 {
-    if (b->len > from && b->data[from] >= 'a' && b->data[from] <= 'z') b->data[from] -= 'a' - 'A';
+    if (b->len > from) text_capitalise_first(b->data + from);
 }
 
 /* One-off session `item` ({debut, fin, annulee, motif}) in words. */

@@ -73,6 +73,37 @@ TEST(printable)
     t = text_printable(NULL);
     CHECK_STR(t, "");
     free(t);
+    /* The C1 controls too (U+009B: a CSI for UTF-8 terminals); other
+     * two-byte letters stay as they are. */
+    t = text_printable("a\xc2\x9b"
+                       "31mb \xc2\x85 \xc2\xa0\xc3\xa9");
+    CHECK_STR(t, "a\\xc2\\x9b31mb \\xc2\\x85 \xc2\xa0\xc3\xa9");
+    free(t);
+}
+
+/* The first letter in capitals, in the interface's scripts. */
+TEST(capitalise_first)
+{
+    const char *cases[][2] = {{"lundi", "Lundi"},
+                              {"élément", "Élément"},
+                              {"înainte", "Înainte"},
+                              {"ședință", "Ședință"},
+                              {"ăla", "Ăla"},
+                              {"понеділок", "Понеділок"},
+                              {"іспит", "Іспит"},
+                              {"ґанок", "Ґанок"},
+                              {"الاثنين", "الاثنين"},
+                              {"Déjà", "Déjà"},
+                              {"Ĺ", "Ĺ"},
+                              {"şehir", "Şehir"},
+                              {"1er", "1er"},
+                              {"", ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = xstrdup(cases[i][0]);
+        text_capitalise_first(s);
+        CHECK_STR(s, cases[i][1]);
+        free(s);
+    }
 }
 
 /* French numbers: thousands split by a narrow no-break space; counts agree. */
@@ -158,6 +189,7 @@ TEST(fold_words)
 int main(void)
 {
     RUN(printable);
+    RUN(capitalise_first);
     RUN(fold);
     RUN(fold_words);
     RUN(slug);
