@@ -54,8 +54,9 @@ static int list(app *a)
            "roles");
     while (sqlite3_step(s) == SQLITE_ROW) {
         /* Names and e-mails come from claims and invitations: never raw to a terminal. */
-        char *email = text_printable(db_col_text(s, 1)), *name = text_printable(db_col_text(s, 2));
-        char *roles = text_printable(db_col_text(s, 5) ? db_col_text(s, 5) : "-");
+        char *email = text_terminal_safe(db_col_text(s, 1)),
+             *name = text_terminal_safe(db_col_text(s, 2));
+        char *roles = text_terminal_safe(db_col_text(s, 5) ? db_col_text(s, 5) : "-");
         printf("%-5lld %-36s %-24s %-9s %-21s %s\n", (long long)sqlite3_column_int64(s, 0), email,
                name, sqlite3_column_int(s, 3) ? "set" : "not yet", db_col_text(s, 4), roles);
         free(email);

@@ -485,12 +485,12 @@ void text_capitalise_first(char *s)
     p[1] = (unsigned char)(0x80 | (up & 0x3f));
 }
 
-char *text_printable(const char *s)
+static char *printable(const char *s, bool quotes)
 {
     buf b = {0};
     static const char hex[] = "0123456789abcdef";
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
+        if (*p < 0x20 || *p == 0x7f || (quotes && (*p == '"' || *p == '\\'))) {
             char e[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
             buf_append(&b, e, 4);
         } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
@@ -504,4 +504,14 @@ char *text_printable(const char *s)
         }
     }
     return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+char *text_printable(const char *s)
+{
+    return printable(s, true);
+}
+
+char *text_terminal_safe(const char *s)
+{
+    return printable(s, false);
 }

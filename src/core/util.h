@@ -98,6 +98,9 @@ int64_t now_utc(void);
  * UTF-8 letters pass. Malloc'd; "" for NULL.
  */
 char *text_printable(const char *s);
+/* The same for text shown on a terminal rather than in a quoted log field:
+ * control characters escaped, quotes and backslashes as they are. */
+char *text_terminal_safe(const char *s);
 /* Capitalise the first letter of s in place: ASCII, Latin-1, Latin
  * Extended-A, Romanian ș/ț and Cyrillic (the scripts of the interface's
  * languages that have capitals); anything else is left as it is. */

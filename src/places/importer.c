@@ -757,7 +757,7 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
     if (kept) fprintf(out, "%s: kept as they were (not in this file): %s\n", prefix, kept);
     free(kept);
     /* Ids, values and the messages quoting them come from the file: written
-     * through text_printable, so that a record cannot send escape sequences
+     * through text_terminal_safe, so that a record cannot send escape sequences
      * to the terminal of whoever runs the import. */
     for (size_t i = 0; i < r->entry_count; i++) {
         const importer_entry *e = &r->entries[i];
@@ -766,13 +766,13 @@ void importer_report_print(const importer_report *r, const char *label, FILE *ou
             fprintf(out, "record %zu", e->record);
         else
             fprintf(out, "file");
-        char *id = text_printable(e->source_id), *message = text_printable(e->message);
+        char *id = text_terminal_safe(e->source_id), *message = text_terminal_safe(e->message);
         if (e->source_id) fprintf(out, " (id %s)", id);
         fprintf(out, ": %s", level_name(e->level));
         if (e->field) fprintf(out, ": %s", e->field);
         fprintf(out, ": %s", message);
         if (e->value && e->level != IMPORTER_DUPLICATE) {
-            char *value = text_printable(e->value);
+            char *value = text_terminal_safe(e->value);
             fprintf(out, " [%s]", value);
             free(value);
         }

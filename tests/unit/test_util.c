@@ -79,6 +79,10 @@ TEST(printable)
                        "31mb \xc2\x85 \xc2\xa0\xc3\xa9");
     CHECK_STR(t, "a\\xc2\\x9b31mb \\xc2\\x85 \xc2\xa0\xc3\xa9");
     free(t);
+    /* On a terminal (import reports), quotes are text: only controls go. */
+    t = text_terminal_safe("Mo 09:00-12:00 \"sur RDV\" \\ \x1b[2J");
+    CHECK_STR(t, "Mo 09:00-12:00 \"sur RDV\" \\ \\x1b[2J");
+    free(t);
 }
 
 /* The first letter in capitals, in the interface's scripts. */
