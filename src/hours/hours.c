@@ -3103,7 +3103,7 @@ typedef struct segment {
  * "open now?", "until when?", "when does it open?" and "when does the page
  * change?" of the same schedule, each a walk over the same few days, and
  * planning a day (1 440 minutes) is what a walk costs. Keyed by the day and
- * every field of the evaluation context (same_context). A schedule is used by
+ * every field of the evaluation context (hours_context_same). A schedule is used by
  * one thread at a time (every caller parses its own), so the memo needs no
  * lock.
  */
@@ -3120,8 +3120,7 @@ struct day_memo {
     memo_day days[MEMO_DAYS];
 };
 
-/* Every field of hours_context: a new field must be compared here too. */
-static bool same_context(const hours_context *a, const hours_context *b)
+bool hours_context_same(const hours_context *a, const hours_context *b)
 {
     return a->zone == b->zone && a->literal == b->literal &&
            strncmp(a->departement, b->departement, sizeof a->departement) == 0 &&
@@ -3162,7 +3161,7 @@ static const memo_day *memo_get(const hours_schedule *s, const hours_context *ct
         memo = ((hours_schedule *)s)->memo = xcalloc(1, sizeof *memo);
     for (int i = 0; i < MEMO_DAYS; i++) {
         const memo_day *m = &memo->days[i];
-        if (m->used && m->day == d && same_context(&m->ctx, ctx)) return m;
+        if (m->used && m->day == d && hours_context_same(&m->ctx, ctx)) return m;
     }
     memo_day *slot = &memo->days[memo->next++ % MEMO_DAYS];
     slot->used = false;

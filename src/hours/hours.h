@@ -81,7 +81,7 @@ bool hours_uses_public_holidays(const hours_schedule *schedule);
  * literal = true evaluates the rules exactly as opening_hours.js does (the
  * oracle's view, `repere hours`); pages, search and exports never set it.
  */
-typedef struct hours_context { /* a new field: compare it in hours.c's same_context */
+typedef struct hours_context { /* a new field: compare it in hours_context_same */
     const tz_zone *zone;       /* shared, from tz_zone_get() */
     char departement[4];       /* "73", "2A", "974"; "" = metropolitan France */
     bool literal;              /* false (the default): unmentioned holidays are unknown */
@@ -98,6 +98,11 @@ typedef struct hours_context { /* a new field: compare it in hours.c's same_cont
  * département code is not 2 or 3 characters.
  */
 int hours_context_init(hours_context *ctx, const char *departement, const char *zone_name);
+
+/* Do two contexts evaluate hours alike (every field compared)? The one
+ * owner of that rule: the day memo of a schedule and the search index's
+ * facts carried between snapshots both ask it. */
+bool hours_context_same(const hours_context *a, const hours_context *b);
 
 /*
  * Give the context the place's position (degrees, WGS 84). Ignored (the

@@ -531,10 +531,7 @@ static entry_ref *build_refs(const snapshot *s, size_t field, size_t *count)
 static bool same_hours(const entry *a, const entry *b)
 {
     if (!a->hours || !b->hours) return !a->hours && !b->hours;
-    const hours_context *x = &a->hours_ctx, *y = &b->hours_ctx;
-    return strcmp(a->hours, b->hours) == 0 && x->zone == y->zone && x->literal == y->literal &&
-           strcmp(x->departement, y->departement) == 0 && x->has_position == y->has_position &&
-           (!x->has_position || (x->latitude == y->latitude && x->longitude == y->longitude));
+    return strcmp(a->hours, b->hours) == 0 && hours_context_same(&a->hours_ctx, &b->hours_ctx);
 }
 
 /*

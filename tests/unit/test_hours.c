@@ -1143,6 +1143,27 @@ TEST(day_fr)
 
 /* Sunrise, sunset, dawn and dusk: the minutes opening_hours.js (with suncalc)
  * gives at these positions and dates (tests/oracle compares whole weeks). */
+/* One rule for "the same context": every field counts. */
+TEST(context_same)
+{
+    hours_context a, b;
+    CHECK(hours_context_init(&a, "75", NULL) == 0);
+    CHECK(hours_context_init(&b, "75", NULL) == 0);
+    CHECK(hours_context_same(&a, &b));
+    hours_context_set_position(&a, 48.8566, 2.3522);
+    CHECK(!hours_context_same(&a, &b));
+    hours_context_set_position(&b, 48.8566, 2.3522);
+    CHECK(hours_context_same(&a, &b));
+    hours_context_set_position(&b, 45.75, 4.85);
+    CHECK(!hours_context_same(&a, &b));
+    CHECK(hours_context_init(&b, "974", NULL) == 0);
+    hours_context_set_position(&b, 48.8566, 2.3522);
+    CHECK(!hours_context_same(&a, &b));
+    b = a;
+    b.literal = true;
+    CHECK(!hours_context_same(&a, &b));
+}
+
 TEST(sun_times)
 {
     static const struct {
@@ -1514,6 +1535,7 @@ int main(void)
     RUN(next_change_and_is_open);
     RUN(status_fr);
     RUN(day_fr);
+    RUN(context_same);
     RUN(sun_times);
     RUN(search_predicates);
     RUN(week_facts_agree);
