@@ -266,29 +266,61 @@ static char *json_cell(json_t *v)
     return xstrdup("");
 }
 
+/* What the first DETECT_SAMPLE records say of their format (json_kind). */
+typedef struct json_kind_counts {
+    size_t v01, v1, semicolons;
+} json_kind_counts;
+
+static void json_kind_count(json_t *rec, json_kind_counts *k)
+{
+    if (!json_is_object(rec)) return;
+    const char *key;
+    json_t *val;
+    json_object_foreach(rec, key, val)
+    {
+        if (in_list(V01_ONLY, ARRAY_LEN(V01_ONLY), key)) k->v01++;
+        if (in_list(V1_ONLY, ARRAY_LEN(V1_ONLY), key)) k->v1++;
+        if (strcmp(key, "services") == 0 && json_is_string(val) &&
+            strchr(json_string_value(val), ';'))
+            k->semicolons++;
+    }
+}
+
+static importer_format json_kind_of(const json_kind_counts *k)
+{
+    if (k->v1 > k->v01) return IMPORTER_FORMAT_V1_JSON;
+    if (k->v01 > 0 || k->semicolons > 0) return IMPORTER_FORMAT_V01_JSON;
+    return IMPORTER_FORMAT_V1_JSON;
+}
+
 static importer_format json_kind(json_t *root)
 {
     if (!json_is_array(root)) return IMPORTER_FORMAT_UNKNOWN;
-    size_t v01 = 0, v1 = 0, semicolons = 0, i;
+    json_kind_counts k = {0};
+    size_t i;
     json_t *rec;
     json_array_foreach(root, i, rec)
     {
         if (i >= DETECT_SAMPLE) break;
-        if (!json_is_object(rec)) continue;
-        const char *key;
-        json_t *val;
-        json_object_foreach(rec, key, val)
-        {
-            if (in_list(V01_ONLY, ARRAY_LEN(V01_ONLY), key)) v01++;
-            if (in_list(V1_ONLY, ARRAY_LEN(V1_ONLY), key)) v1++;
-            if (strcmp(key, "services") == 0 && json_is_string(val) &&
-                strchr(json_string_value(val), ';'))
-                semicolons++;
-        }
+        json_kind_count(rec, &k);
     }
-    if (v1 > v01) return IMPORTER_FORMAT_V1_JSON;
-    if (v01 > 0 || semicolons > 0) return IMPORTER_FORMAT_V01_JSON;
-    return IMPORTER_FORMAT_V1_JSON;
+    return json_kind_of(&k);
+}
+
+/* One element of the file's array as a raw record. */
+static void json_record(json_t *rec, raw_list *out)
+{
+    raw_record *r = raw_list_push(out);
+    if (!json_is_object(rec)) {
+        r->problem = xstrdup(_("l'enregistrement n'est pas un objet JSON"));
+        return;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(rec, key, val)
+    {
+        raw_add_owned(r, key, json_cell(val));
+    }
 }
 
 static void json_records(json_t *root, raw_list *out)
@@ -297,18 +329,58 @@ static void json_records(json_t *root, raw_list *out)
     json_t *rec;
     json_array_foreach(root, i, rec)
     {
-        raw_record *r = raw_list_push(out);
-        if (!json_is_object(rec)) {
-            r->problem = xstrdup(_("l'enregistrement n'est pas un objet JSON"));
-            continue;
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(rec, key, val)
-        {
-            raw_add_owned(r, key, json_cell(val));
-        }
+        json_record(rec, out);
     }
+}
+
+/* JSON's blanks (RFC 8259), as jansson skips them between tokens. */
+static size_t json_skip_blanks(const char *data, size_t len, size_t at)
+{
+    while (at < len &&
+           (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' || data[at] == '\r'))
+        at++;
+    return at;
+}
+
+/*
+ * The records of a JSON array read one element at a time: the tree of one
+ * record is built, turned into cells and freed before the next one, instead
+ * of the whole file's tree at once (several times the file's size in small
+ * blocks, each page of it faulted in, then freed block by block: a fifth of
+ * the import of a national file). Only the usual shape is read this way,
+ * "[" objects separated by "," "]" and blanks; anything else, every syntax
+ * error included, returns false, and the caller reads the whole file with
+ * json_loadb as before: the same records, or the error with its line and
+ * column in the file. On false, `out` may hold records the caller frees.
+ */
+static bool json_records_streamed(const char *data, size_t len, raw_list *out,
+                                  importer_format *format)
+{
+    size_t at = json_skip_blanks(data, len, 0);
+    if (at == len || data[at] != '[') return false;
+    at = json_skip_blanks(data, len, at + 1);
+    json_kind_counts kind = {0};
+    bool first = true;
+    while (at < len && data[at] != ']') {
+        if (!first) {
+            if (data[at] != ',') return false;
+            at = json_skip_blanks(data, len, at + 1);
+        }
+        if (at == len || data[at] != '{') return false;
+        json_error_t err;
+        json_t *rec =
+            json_loadb(data + at, len - at, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &err);
+        if (!rec) return false;
+        if (out->count < DETECT_SAMPLE) json_kind_count(rec, &kind);
+        json_record(rec, out);
+        json_decref(rec);
+        /* On success jansson tells how many bytes the object took. */
+        at = json_skip_blanks(data, len, at + (size_t)err.position);
+        first = false;
+    }
+    if (at == len || json_skip_blanks(data, len, at + 1) != len) return false;
+    *format = json_kind_of(&kind);
+    return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1884,6 +1956,8 @@ static int read_records(const char *data, size_t len, raw_list *out, importer_re
 {
     data = skip_bom(data, &len);
     char first = first_significant(data, len);
+    if (first == '[' && json_records_streamed(data, len, out, &rep->format)) return 0;
+    raw_list_free(out);
     if (first == '[' || first == '{') {
         json_error_t err;
         json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);

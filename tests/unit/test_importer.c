@@ -509,6 +509,33 @@ TEST(detection_and_failures)
     importer_report_free(&r);
 }
 
+/* JSON files are read record by record; a syntax error is still told at
+ * its line and column in the file, and odd but valid shapes still read. */
+TEST(json_errors_located_in_the_file)
+{
+    importer_report r;
+    CHECK(import_text("[{\"id\":\"j1\",\"nom\":\"A\"},\n {\"id\":\"j2\",\n  \"nom\": \"B\",}]", "x",
+                      false, &r) == -1);
+    CHECK(r.error && strstr(r.error, "ligne 3, colonne 14"));
+    importer_report_free(&r);
+    CHECK(import_text("[{\"id\":\"j1\",\"nom\":\"A\"}] x", "x", false, &r) == -1);
+    CHECK(r.error && strstr(r.error, "ligne 1, colonne 25"));
+    importer_report_free(&r);
+    CHECK(import_text("[{\"id\":\"j1\"}\n{\"id\":\"j2\"}]", "x", false, &r) == -1); /* no comma */
+    CHECK(r.error && strstr(r.error, "ligne 2, colonne 1"));
+    importer_report_free(&r);
+    CHECK(import_text("[{\"id\":\"j1\"},]", "x", false, &r) == -1); /* trailing comma */
+    CHECK(r.error && strstr(r.error, "JSON"));
+    importer_report_free(&r);
+    CHECK(import_text(" [ ] \n", "x", false, &r) == 0);
+    CHECK(r.records == 0 && r.error == NULL);
+    importer_report_free(&r);
+    /* Objects, a list and a number: two records rejected, in their order. */
+    CHECK(import_text("[{\"id\":\"j1\"}, [1], 2 ,{\"id\":\"j2\"}]", "x", false, &r) == 0);
+    CHECK(r.records == 4 && r.rejected == 4);
+    importer_report_free(&r);
+}
+
 TEST(report_json)
 {
     importer_report r;
@@ -682,6 +709,7 @@ int main(void)
     RUN(manager_edit_survives_reimport);
     RUN(repeated_id_in_file);
     RUN(detection_and_failures);
+    RUN(json_errors_located_in_the_file);
     RUN(report_json);
     RUN(field_presence);
     db_close(test_db);
