@@ -917,6 +917,7 @@ typedef struct run {
     json_t *seen_ids;             /* "source\x1Fid" → record number, for ids repeated in a file */
     json_t *dup_pairs;            /* "id:id" of place pairs already reported */
     json_t *unknown_fields;       /* field names already reported as unknown */
+    json_t *hours_seen;           /* hours text → [verdict, text] (map_hours) */
     uint64_t carried;             /* columns the file carries (see carried_columns) */
     importer_may_write may_write; /* NULL: the command line, which may write anything */
     void *may_write_ctx;
@@ -1547,6 +1548,9 @@ static void map_phone(run *r, place_rec *p, const raw_record *raw)
         WARN(r, "telephone", v, "numéro de téléphone invalide : champ ignoré");
 }
 
+/* What map_hours makes of an opening-hours text (memoised per file). */
+enum { HOURS_KEPT, HOURS_UNREADABLE, HOURS_REWRITTEN };
+
 /*
  * horaires: hand-typed forms ("lundi au vendredi 9h-12h") are kept in the
  * OpenStreetMap form the national map reads, with a warning; values nobody
@@ -1556,24 +1560,39 @@ static void map_phone(run *r, place_rec *p, const raw_record *raw)
 static void map_hours(run *r, place_rec *p, const char *v)
 {
     if (!v) return;
-    hours_error err;
-    hours_schedule *s = hours_parse(v, &err);
-    if (!s) {
+    /* The same hours come back from place to place (a file of 25 000
+     * places has a few hundred different ones): each text is parsed once
+     * per file, its verdict and text kept in r->hours_seen. */
+    json_t *seen = json_object_get(r->hours_seen, v);
+    if (!seen) {
+        hours_error err;
+        hours_schedule *s = hours_parse(v, &err);
+        int verdict = !s ? HOURS_UNREADABLE : hours_tolerated(s) ? HOURS_REWRITTEN : HOURS_KEPT;
+        char *text = verdict == HOURS_UNREADABLE  ? xstrdup(err.message)
+                     : verdict == HOURS_REWRITTEN ? hours_normalise(s)
+                                                  : NULL;
+        hours_free(s);
+        seen = json_array();
+        json_array_append_new(seen, json_integer(verdict));
+        json_array_append_new(seen, text ? json_string_nocheck(text) : json_null());
+        free(text);
+        json_object_set_new_nocheck(r->hours_seen, v, seen);
+    }
+    int verdict = (int)json_integer_value(json_array_get(seen, 0));
+    const char *text = json_string_value(json_array_get(seen, 1));
+    if (verdict == HOURS_UNREADABLE) {
         p->hours = xstrdup(v);
         p->hours_unreadable = true;
         WARN(r, "horaires", v,
              "horaires illisibles (%s) : affichés tels quels avec « horaires à confirmer par "
              "téléphone »",
-             err.message);
-        return;
-    }
-    if (hours_tolerated(s)) {
-        p->hours = hours_normalise(s);
+             text);
+    } else if (verdict == HOURS_REWRITTEN) {
+        p->hours = xstrdup(text);
         WARN(r, "horaires", v, "horaires réécrits en syntaxe OpenStreetMap : « %s »", p->hours);
     } else {
         p->hours = xstrdup(v);
     }
-    hours_free(s);
 }
 
 static void map_texts(run *r, place_rec *p, const raw_record *raw)
@@ -2064,6 +2083,7 @@ int importer_run_as(db *d, const char *data, size_t len, const char *source_name
     r.seen_ids = json_object();
     r.dup_pairs = json_object();
     r.unknown_fields = json_object();
+    r.hours_seen = json_object();
     import_args ia = {&r, &records, dry_run, 0};
     int rc = db_transaction(d, import_tx, &ia);
     if (rc == IMPORT_DRY_RUN) {
@@ -2077,6 +2097,7 @@ int importer_run_as(db *d, const char *data, size_t len, const char *source_name
     json_decref(r.seen_ids);
     json_decref(r.dup_pairs);
     json_decref(r.unknown_fields);
+    json_decref(r.hours_seen);
     raw_list_free(&records);
     return rc == 0 ? 0 : -1;
 }

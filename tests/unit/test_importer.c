@@ -536,6 +536,43 @@ TEST(json_errors_located_in_the_file)
     importer_report_free(&r);
 }
 
+/* Hours are parsed once per file and text: the second place with the same
+ * hours gets the same stored text and the same warning as the first. */
+TEST(repeated_hours_same_verdict)
+{
+    static const char file[] =
+        "[{\"id\":\"rh1\",\"nom\":\"A\",\"pivot\":\"00000000000000\",\"commune\":\"Chambéry\","
+        "\"code_postal\":\"73000\","
+        "\"adresse\":\"1 rue A\",\"date_maj\":\"2024-01-01\",\"horaires\":\"lundi au vendredi "
+        "9h-12h\"},"
+        "{\"id\":\"rh2\",\"nom\":\"B\",\"pivot\":\"00000000000000\",\"commune\":\"Chambéry\","
+        "\"code_postal\":\"73000\","
+        "\"adresse\":\"2 rue A\",\"date_maj\":\"2024-01-01\",\"horaires\":\"Mo-Fr 25:00-26:00\"},"
+        "{\"id\":\"rh3\",\"nom\":\"C\",\"pivot\":\"00000000000000\",\"commune\":\"Chambéry\","
+        "\"code_postal\":\"73000\","
+        "\"adresse\":\"3 rue A\",\"date_maj\":\"2024-01-01\",\"horaires\":\"lundi au vendredi "
+        "9h-12h\"},"
+        "{\"id\":\"rh4\",\"nom\":\"D\",\"pivot\":\"00000000000000\",\"commune\":\"Chambéry\","
+        "\"code_postal\":\"73000\","
+        "\"adresse\":\"4 rue A\",\"date_maj\":\"2024-01-01\",\"horaires\":\"Mo-Fr 25:00-26:00\"}]";
+    importer_report r;
+    CHECK(import_text(file, "heures", false, &r) == 0);
+    CHECK(r.imported == 4 && r.unreadable_hours == 2);
+    const char *ids[] = {"rh1", "rh2", "rh3", "rh4"};
+    for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+        const importer_entry *e = find_entry(&r, ids[i], IMPORTER_WARNING, "horaires");
+        CHECK(e != NULL);
+        if (!e) continue;
+        CHECK(strstr(e->message, i % 2 ? "horaires illisibles (position 7 : heure invalide"
+                                       : "réécrits en syntaxe OpenStreetMap : « Mo-Fr "
+                                         "09:00-12:00 »") != NULL);
+    }
+    CHECK_FIELD("rh1", "hours", "Mo-Fr 09:00-12:00");
+    CHECK_FIELD("rh3", "hours", "Mo-Fr 09:00-12:00");
+    CHECK_FIELD("rh4", "hours", "Mo-Fr 25:00-26:00");
+    importer_report_free(&r);
+}
+
 TEST(report_json)
 {
     importer_report r;
@@ -710,6 +747,7 @@ int main(void)
     RUN(repeated_id_in_file);
     RUN(detection_and_failures);
     RUN(json_errors_located_in_the_file);
+    RUN(repeated_hours_same_verdict);
     RUN(report_json);
     RUN(field_presence);
     db_close(test_db);
