@@ -47,7 +47,7 @@ static const char PIVOT_UNKNOWN[] = "00000000000000";
 /* Raw records                                                               */
 
 typedef struct raw_field {
-    char *key;
+    const char *key;   /* the list's copy (raw_key) */
     char *value;       /* trimmed, HTML character references decoded; never NULL */
     bool had_entities; /* the producer's text held "&amp;" and the like */
 } raw_field;
@@ -61,7 +61,34 @@ typedef struct raw_record {
 typedef struct raw_list {
     raw_record *records;
     size_t count, cap;
+    /* Every field name of the file once, shared by the records (a file of
+     * 25 000 records copied its few dozen names a million times). */
+    char **keys;
+    size_t key_count, key_cap;
+    size_t key_next; /* where the next name probably is: records list theirs in one order */
+    json_t *key_ids; /* name → index in keys */
 } raw_list;
+
+/* The list's copy of field name `key`. */
+static const char *raw_key(raw_list *l, const char *key)
+{
+    if (l->key_next < l->key_count && strcmp(l->keys[l->key_next], key) == 0)
+        return l->keys[l->key_next++];
+    if (!l->key_ids) l->key_ids = json_object();
+    json_t *id = json_object_get(l->key_ids, key);
+    if (id) {
+        l->key_next = (size_t)json_integer_value(id) + 1;
+        return l->keys[l->key_next - 1];
+    }
+    if (l->key_count == l->key_cap) {
+        l->key_cap = l->key_cap ? l->key_cap * 2 : 64;
+        l->keys = xrealloc(l->keys, l->key_cap * sizeof *l->keys);
+    }
+    l->keys[l->key_count] = xstrdup(key);
+    json_object_set_new_nocheck(l->key_ids, key, json_integer((json_int_t)l->key_count));
+    l->key_next = ++l->key_count;
+    return l->keys[l->key_count - 1];
+}
 
 /*
  * Decode the HTML character references some producers leave in plain text
@@ -123,6 +150,7 @@ static bool decode_entities(char *s)
     return found;
 }
 
+/* Add a field; `key` is the list's copy (raw_key). */
 static void raw_add(raw_record *r, const char *key, const char *value, size_t value_len)
 {
     if (r->count == r->cap) {
@@ -131,7 +159,7 @@ static void raw_add(raw_record *r, const char *key, const char *value, size_t va
     }
     char *copy = xstrndup(value, value_len);
     char *trimmed = str_trim(copy);
-    r->fields[r->count].key = xstrdup(key);
+    r->fields[r->count].key = key;
     r->fields[r->count].had_entities = decode_entities(trimmed);
     r->fields[r->count].value = xstrdup(trimmed);
     r->count++;
@@ -149,7 +177,7 @@ static void raw_add_owned(raw_record *r, const char *key, char *cell)
     }
     char *trimmed = str_trim(cell);
     if (trimmed != cell) memmove(cell, trimmed, strlen(trimmed) + 1);
-    r->fields[r->count].key = xstrdup(key);
+    r->fields[r->count].key = key;
     r->fields[r->count].had_entities = decode_entities(cell);
     r->fields[r->count].value = cell;
     r->count++;
@@ -179,14 +207,16 @@ static void raw_list_free(raw_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
         raw_record *r = &l->records[i];
-        for (size_t j = 0; j < r->count; j++) {
-            free(r->fields[j].key);
+        for (size_t j = 0; j < r->count; j++)
             free(r->fields[j].value);
-        }
         free(r->fields);
         free(r->problem);
     }
     free(l->records);
+    for (size_t i = 0; i < l->key_count; i++)
+        free(l->keys[i]);
+    free(l->keys);
+    json_decref(l->key_ids);
     memset(l, 0, sizeof *l);
 }
 
@@ -319,7 +349,7 @@ static void json_record(json_t *rec, raw_list *out)
     json_t *val;
     json_object_foreach(rec, key, val)
     {
-        raw_add_owned(r, key, json_cell(val));
+        raw_add_owned(r, raw_key(out, key), json_cell(val));
     }
 }
 
@@ -430,7 +460,7 @@ static void csv_on_row(int terminator, void *ctx)
             r->problem = xasprintf(_("la ligne a %zu colonnes, l'en-tête en a %zu"), c->count,
                                    c->header_count);
         for (size_t i = 0; i < c->count && i < c->header_count; i++)
-            raw_add(r, c->header[i], c->cells[i], strlen(c->cells[i]));
+            raw_add(r, raw_key(c->out, c->header[i]), c->cells[i], strlen(c->cells[i]));
     }
     for (size_t i = 0; i < c->count; i++)
         free(c->cells[i]);
