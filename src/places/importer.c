@@ -186,8 +186,8 @@ static void raw_add_owned(raw_record *r, const char *key, char *cell)
 /* The value of `key`, or NULL when absent or empty. */
 static const char *raw_get(const raw_record *r, const char *key)
 {
-    for (size_t i = 0; i < r->count; i++)
-        if (strcmp(r->fields[i].key, key) == 0)
+    for (size_t i = 0; i < r->count; i++) /* (the first letter first: 3 % of an import) */
+        if (r->fields[i].key[0] == key[0] && strcmp(r->fields[i].key, key) == 0)
             return *r->fields[i].value ? r->fields[i].value : NULL;
     return NULL;
 }
@@ -1098,10 +1098,9 @@ static buf *list_of(place_rec *p, vocab_kind kind)
 /* The columns whose fields appear in at least one record of the file. */
 static uint64_t carried_columns(const raw_list *l, importer_format format)
 {
-    json_t *has = json_object();
-    for (size_t i = 0; i < l->count; i++)
-        for (size_t j = 0; j < l->records[i].count; j++)
-            json_object_set_new(has, l->records[i].fields[j].key, json_true());
+    json_t *has = json_object(); /* the names of the records' fields: the list has each once */
+    for (size_t k = 0; k < l->key_count; k++)
+        json_object_set_new(has, l->keys[k], json_true());
     uint64_t mask = 0;
     for (int c = 0; c < IC_COUNT; c++)
         if (column_expressed((import_column)c, format, has)) mask |= IC_BIT(c);
