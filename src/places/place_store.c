@@ -127,9 +127,8 @@ static bool bind_write(sqlite3_stmt *s, const place_write *pw, bool inserting)
     json_object_foreach(pw->values, key, v)
     {
         c = column_index(key, c);
-        bool source = strcmp(key, "source") == 0, source_id = strcmp(key, "source_id") == 0;
-        if (c < 0 && inserting && (source || source_id)) {
-            bind_json(s, column_param(s, source ? 1 : 2, ":", key), v);
+        if (c < 0 && inserting && (strcmp(key, "source") == 0 || strcmp(key, "source_id") == 0)) {
+            bind_json(s, column_param(s, strcmp(key, "source") == 0 ? 1 : 2, ":", key), v);
             continue;
         }
         if (c < 0) {
