@@ -1159,6 +1159,8 @@ typedef struct scan {
     const analysis *a;
     const text_match *matches;
     size_t match_count;
+    const uint32_t *match_slots; /* match_index: 1 + index in matches, 0 empty */
+    uint32_t match_mask;
     bool point;       /* around a commune or a position */
     bool names_near;  /* no radius chosen: places named by the words reach further */
     bool departement; /* in a département */
@@ -1177,6 +1179,42 @@ static bool in_box(const entry *e, const geo_bbox *box)
 {
     return e->has_pos && e->lat >= box->min_lat && e->lat <= box->max_lat &&
            e->lon >= box->min_lon && e->lon <= box->max_lon;
+}
+
+/* An open-addressing table of the full-text matches by id, for the scan:
+ * a search around a city asks it for thousands of places, and a binary
+ * search of 5 000 matches each time was most of consider()'s time. */
+static uint32_t match_hash(int64_t id, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static uint32_t *match_index(const text_match *matches, size_t count, uint32_t *mask)
+{
+    if (!count) return NULL;
+    size_t size = 16;
+    while (size < 2 * count)
+        size *= 2;
+    uint32_t *slots = xcalloc(size, sizeof *slots);
+    *mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t h = match_hash(matches[i].id, *mask);
+        while (slots[h])
+            h = (h + 1) & *mask;
+        slots[h] = (uint32_t)i + 1;
+    }
+    return slots;
+}
+
+static const text_match *find_match(const scan *sc, int64_t id)
+{
+    if (!sc->match_slots) return NULL;
+    for (uint32_t h = match_hash(id, sc->match_mask); sc->match_slots[h];
+         h = (h + 1) & sc->match_mask) {
+        const text_match *m = &sc->matches[sc->match_slots[h] - 1];
+        if (m->id == id) return m;
+    }
+    return NULL;
 }
 
 /* Is bit set more than once in these group failures? */
@@ -1198,11 +1236,7 @@ static void consider(scan *sc, const entry *e)
     if (fails_twice(fails)) return;
     if (sc->departement && e->departement_code != sc->where_dep) return;
     const analysis *a = sc->a;
-    text_match key = {e->id, 0, false};
-    const text_match *m =
-        a->word_count && sc->match_count
-            ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
-            : NULL;
+    const text_match *m = a->word_count ? find_match(sc, e->id) : NULL;
     bool has_need = !bits_empty(&a->services);
     if (!rank_keep(a->word_count > 0, m != NULL, has_need,
                    has_need && bits_any(&e->bits[SG_SERVICE], &a->services)))
@@ -1288,6 +1322,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     analyse(si, p->q, p->literal, &a);
     size_t match_count = 0;
     text_match *matches = a.word_count ? fts_candidates(si, d, &a, &match_count) : NULL;
+    uint32_t match_mask = 0;
+    uint32_t *match_slots = match_index(matches, match_count, &match_mask);
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
@@ -1311,6 +1347,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     scan sc = {.a = &a,
                .matches = matches,
                .match_count = match_count,
+               .match_slots = match_slots,
+               .match_mask = match_mask,
                .point = point,
                .names_near = !(p->radius_km > 0),
                .where_dep = pack_code(out->where.departement),
@@ -1429,6 +1467,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     free(cands);
     release(si, s);
     free(matches);
+    free(match_slots);
     free(a.folded);
     return 0;
 }
