@@ -11,6 +11,8 @@
 #include "core/i18n.h"
 
 #include <math.h>
+#include <sched.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -109,23 +111,6 @@ static bool bits_empty(const bits128 *a)
     return !a->w[0] && !a->w[1];
 }
 
-typedef struct entry {
-    int64_t id;
-    double lat, lon;
-    bool has_pos;
-    bits128 bits[SG_COUNT];
-    char insee[8], epci[12], departement[4];
-    uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
-    char *sort_key;     /* commune, then name: only while building (sort_rank) */
-    uint32_t sort_rank; /* position of sort_key among all entries */
-    char *hours;        /* the hours in force (closures applied), NULL when none */
-    hours_context hours_ctx;
-    /* What the hours mean for the days of this snapshot, computed the first
-     * time a search needs them (hours_facts_of) and kept: a parsed schedule
-     * weighs kilobytes, these facts a few dozen bytes. */
-    _Atomic(struct hours_facts *) facts;
-} entry;
-
 /*
  * An entry's hours as searches use them, from the snapshot's build instant
  * `base` on: open or not at base, the instants (seconds after base) at
@@ -141,10 +126,58 @@ typedef struct hours_facts {
     uint32_t changes[];
 } hours_facts;
 
-enum { FACTS_HORIZON_S = 2 * 86400, FACTS_MAX_CHANGES = 96 };
+enum {
+    FACTS_HORIZON_S = 2 * 86400,
+    FACTS_MAX_CHANGES = 96,
+    FACTS_INLINE_CHANGES = 8 /* two days of a morning and an afternoon */
+};
+
+typedef struct entry {
+    int64_t id;
+    double lat, lon;
+    bool has_pos;
+    bits128 bits[SG_COUNT];
+    uint64_t insee_code, epci_code, departement_code; /* packed for fast equality (pack_code) */
+    char *sort_key;     /* commune, then name: only while building (sort_rank) */
+    uint32_t sort_rank; /* position of sort_key among all entries */
+    char *hours;        /* the hours in force (closures applied), NULL when none */
+    hours_context hours_ctx;
+    /* What the hours mean for the days of this snapshot, computed the first
+     * time a search needs them (hours_facts_of) and kept: a parsed schedule
+     * weighs kilobytes, these facts a few dozen bytes. */
+    _Atomic(struct hours_facts *) facts;
+    /* Where they are kept when they have few changes (most places), next
+     * to the rest of the entry: a search around a city reads the facts of
+     * thousands of places, and a pointer to each on the heap was a cache
+     * miss each (entry_open_now). */
+    alignas(hours_facts) unsigned char facts_room[sizeof(hours_facts) +
+                                                  FACTS_INLINE_CHANGES * sizeof(uint32_t)];
+} entry;
 
 /* A place without usable hours: never open, no day, nothing after 17 h. */
 static const hours_facts NO_HOURS_FACTS = {0};
+/* Facts being worked out by another thread (hours_facts_of). */
+static const hours_facts FACTS_BUSY = {0};
+
+/* Facts of e, with their changes, in the entry's room when they fit, on the
+ * heap otherwise; NO_HOURS_FACTS as they are. Only while nobody else can
+ * read e's facts (a snapshot being built, or FACTS_BUSY held). */
+static hours_facts *facts_place(entry *e, const hours_facts *f, const uint32_t *changes)
+{
+    if (f == &NO_HOURS_FACTS) return (hours_facts *)&NO_HOURS_FACTS;
+    hours_facts *to = f->count <= FACTS_INLINE_CHANGES
+                          ? (hours_facts *)(void *)e->facts_room
+                          : xmalloc(sizeof *f + f->count * sizeof f->changes[0]);
+    *to = *f;
+    memcpy(to->changes, changes, f->count * sizeof f->changes[0]);
+    return to;
+}
+
+static bool facts_on_heap(const entry *e, const hours_facts *f)
+{
+    return f && f != &NO_HOURS_FACTS && f != &FACTS_BUSY &&
+           (const void *)f != (const void *)e->facts_room;
+}
 
 /* An entry's place in one of the snapshot's lookup arrays. */
 typedef struct entry_ref {
@@ -354,7 +387,7 @@ static void snapshot_free(snapshot *s)
         free(s->entries[i].sort_key);
         free(s->entries[i].hours);
         hours_facts *f = atomic_load(&s->entries[i].facts);
-        if (f != &NO_HOURS_FACTS) free(f);
+        if (facts_on_heap(&s->entries[i], f)) free(f);
     }
     free(s->entries);
     free(s->by_id);
@@ -571,15 +604,26 @@ static void carry_facts(snapshot *s, const snapshot *old)
         if (j == old->count) break;
         const entry *o = &old->entries[old->by_id[j]];
         if (o->id != e->id || !same_hours(e, o)) continue;
-        hours_facts *f = atomic_load(&((entry *)o)->facts);
-        if (!f) continue;
-        if (f != &NO_HOURS_FACTS) {
-            hours_facts *copy = xmalloc(sizeof *f + f->count * sizeof f->changes[0]);
-            memcpy(copy, f, sizeof *f + f->count * sizeof f->changes[0]);
-            f = copy;
-        }
-        atomic_store(&e->facts, f);
+        const hours_facts *f = atomic_load(&((entry *)o)->facts);
+        if (!f || f == &FACTS_BUSY) continue;
+        atomic_store(&e->facts, facts_place(e, f, f->changes));
     }
+}
+
+/* One more place in département dep (places per département, for the
+ * home page). */
+static void count_departement(snapshot *s, const char *dep)
+{
+    if (!dep[0]) return;
+    size_t k = 0;
+    while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0)
+        k++;
+    if (k == s->dep_count) {
+        if (k == SEARCH_MAX_DEPARTEMENTS) return;
+        snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
+        s->dep_count++;
+    }
+    s->deps[k].count++;
 }
 
 /* Put the entries (read in id order) in grid-cell order, in place (one
@@ -669,19 +713,21 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         set_cell_bits(si, SG_PROGRAMME, db_col_text(st, 12), &e->bits[SG_PROGRAMME]);
         if (sqlite3_column_type(st, 13) != SQLITE_NULL && sqlite3_column_int(st, 13))
             bit_set(&e->bits[SG_ACCESS], ACCESS_WHEELCHAIR);
-        copy_text(e->insee, sizeof e->insee, db_col_text(st, 14));
-        copy_text(e->epci, sizeof e->epci, db_col_text(st, 15));
-        copy_text(e->departement, sizeof e->departement, db_col_text(st, 16));
-        e->insee_code = pack_code(e->insee);
-        e->epci_code = pack_code(e->epci);
-        e->departement_code = pack_code(e->departement);
+        char insee[8], epci[12], departement[4];
+        copy_text(insee, sizeof insee, db_col_text(st, 14));
+        copy_text(epci, sizeof epci, db_col_text(st, 15));
+        copy_text(departement, sizeof departement, db_col_text(st, 16));
+        e->insee_code = pack_code(insee);
+        e->epci_code = pack_code(epci);
+        e->departement_code = pack_code(departement);
+        count_departement(s, departement);
         const char *published = db_col_text(st, 17);
         char *hours =
             closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
-                ? place_effective_hours(c, e->id, published, e->departement, db_col_text(st, 18),
-                                        now, NULL)
+                ? place_effective_hours(c, e->id, published, departement, db_col_text(st, 18), now,
+                                        NULL)
                 : (published ? xstrdup(published) : NULL);
-        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
+        if (hours && hours_context_init(&e->hours_ctx, departement, db_col_text(st, 18)) == 0) {
             e->hours = hours; /* understood later, when a search needs it (hours_facts_of) */
             if (e->has_pos) hours_context_set_position(&e->hours_ctx, e->lat, e->lon);
         } else
@@ -698,20 +744,6 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     }
     sqlite3_reset(st);
     free(with_closures);
-    /* Places per département, for the home page. */
-    for (size_t i = 0; i < s->count; i++) {
-        const char *dep = s->entries[i].departement;
-        if (!dep[0]) continue;
-        size_t k = 0;
-        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0)
-            k++;
-        if (k == s->dep_count) {
-            if (k == SEARCH_MAX_DEPARTEMENTS) continue;
-            snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
-            s->dep_count++;
-        }
-        s->deps[k].count++;
-    }
     qsort(s->deps, s->dep_count, sizeof s->deps[0], cmp_dep_code);
     /* Rank entries by commune + name once, so searches without a location
      * sort integers instead of comparing strings. */
@@ -799,7 +831,7 @@ size_t search_departement_counts(search_index *si, db *d, search_dep_count *out,
     return n;
 }
 
-static hours_facts *compute_facts(const entry *e, int64_t base)
+static hours_facts *compute_facts(entry *e, int64_t base)
 {
     hours_error err;
     hours_schedule *h = e->hours ? hours_parse(e->hours, &err) : NULL;
@@ -810,26 +842,36 @@ static hours_facts *compute_facts(const entry *e, int64_t base)
     uint8_t days = 0;
     hours_week_facts(h, &e->hours_ctx, base, FACTS_HORIZON_S, changes, FACTS_MAX_CHANGES, &n,
                      &open_at_base, &days, 17 * 60, &after_17);
-    hours_facts *f = xmalloc(sizeof *f + n * sizeof f->changes[0]);
-    *f = (hours_facts){
-        .base = base, .open_at_base = open_at_base, .count = (uint32_t)n, .days = days};
-    memcpy(f->changes, changes, n * sizeof changes[0]);
-    f->after_17 = after_17;
     hours_free(h);
-    return f;
+    hours_facts f = {.base = base,
+                     .open_at_base = open_at_base,
+                     .after_17 = after_17,
+                     .days = days,
+                     .count = (uint32_t)n};
+    return facts_place(e, &f, changes);
 }
 
 /* The entry's hours facts, computed once per snapshot by whichever thread
- * needs them first (a lost race frees its copy). Entries are otherwise
- * read-only and shared: this one field is a cache, hence the cast. */
+ * needs them first; one asking while another computes them waits (tens of
+ * microseconds). Entries are otherwise read-only and shared: this one
+ * field and its room are a cache, hence the cast. */
 static const hours_facts *hours_facts_of(const snapshot *s, const entry *e)
 {
-    hours_facts *f = atomic_load_explicit(&e->facts, memory_order_acquire);
-    if (f) return f;
-    hours_facts *mine = compute_facts(e, s->built_at), *expected = NULL;
-    if (atomic_compare_exchange_strong(&((entry *)e)->facts, &expected, mine)) return mine;
-    if (mine != &NO_HOURS_FACTS) free(mine);
-    return expected;
+    entry *w = (entry *)e;
+    for (;;) {
+        hours_facts *f = atomic_load_explicit(&w->facts, memory_order_acquire);
+        if (f && f != &FACTS_BUSY) return f;
+        if (!f) {
+            hours_facts *expected = NULL;
+            if (atomic_compare_exchange_strong(&w->facts, &expected, (hours_facts *)&FACTS_BUSY)) {
+                hours_facts *mine = compute_facts(w, s->built_at);
+                atomic_store_explicit(&w->facts, mine, memory_order_release);
+                return mine;
+            }
+            continue;
+        }
+        sched_yield();
+    }
 }
 
 void search_index_warm(search_index *si, db *d, const atomic_bool *stop)
