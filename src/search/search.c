@@ -11,6 +11,8 @@
 #include "core/i18n.h"
 
 #include <math.h>
+#include <sched.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -109,23 +111,6 @@ static bool bits_empty(const bits128 *a)
     return !a->w[0] && !a->w[1];
 }
 
-typedef struct entry {
-    int64_t id;
-    double lat, lon;
-    bool has_pos;
-    bits128 bits[SG_COUNT];
-    char insee[8], epci[12], departement[4];
-    uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
-    char *sort_key;     /* commune, then name: only while building (sort_rank) */
-    uint32_t sort_rank; /* position of sort_key among all entries */
-    char *hours;        /* the hours in force (closures applied), NULL when none */
-    hours_context hours_ctx;
-    /* What the hours mean for the days of this snapshot, computed the first
-     * time a search needs them (hours_facts_of) and kept: a parsed schedule
-     * weighs kilobytes, these facts a few dozen bytes. */
-    _Atomic(struct hours_facts *) facts;
-} entry;
-
 /*
  * An entry's hours as searches use them, from the snapshot's build instant
  * `base` on: open or not at base, the instants (seconds after base) at
@@ -141,10 +126,58 @@ typedef struct hours_facts {
     uint32_t changes[];
 } hours_facts;
 
-enum { FACTS_HORIZON_S = 2 * 86400, FACTS_MAX_CHANGES = 96 };
+enum {
+    FACTS_HORIZON_S = 2 * 86400,
+    FACTS_MAX_CHANGES = 96,
+    FACTS_INLINE_CHANGES = 8 /* two days of a morning and an afternoon */
+};
+
+typedef struct entry {
+    int64_t id;
+    double lat, lon;
+    bool has_pos;
+    bits128 bits[SG_COUNT];
+    uint64_t insee_code, epci_code, departement_code; /* packed for fast equality (pack_code) */
+    char *sort_key;     /* commune, then name: only while building (sort_rank) */
+    uint32_t sort_rank; /* position of sort_key among all entries */
+    char *hours;        /* the hours in force (closures applied), NULL when none */
+    hours_context hours_ctx;
+    /* What the hours mean for the days of this snapshot, computed the first
+     * time a search needs them (hours_facts_of) and kept: a parsed schedule
+     * weighs kilobytes, these facts a few dozen bytes. */
+    _Atomic(struct hours_facts *) facts;
+    /* Where they are kept when they have few changes (most places), next
+     * to the rest of the entry: a search around a city reads the facts of
+     * thousands of places, and a pointer to each on the heap was a cache
+     * miss each (entry_open_now). */
+    alignas(hours_facts) unsigned char facts_room[sizeof(hours_facts) +
+                                                  FACTS_INLINE_CHANGES * sizeof(uint32_t)];
+} entry;
 
 /* A place without usable hours: never open, no day, nothing after 17 h. */
 static const hours_facts NO_HOURS_FACTS = {0};
+/* Facts being worked out by another thread (hours_facts_of). */
+static const hours_facts FACTS_BUSY = {0};
+
+/* Facts of e, with their changes, in the entry's room when they fit, on the
+ * heap otherwise; NO_HOURS_FACTS as they are. Only while nobody else can
+ * read e's facts (a snapshot being built, or FACTS_BUSY held). */
+static hours_facts *facts_place(entry *e, const hours_facts *f, const uint32_t *changes)
+{
+    if (f == &NO_HOURS_FACTS) return (hours_facts *)&NO_HOURS_FACTS;
+    hours_facts *to = f->count <= FACTS_INLINE_CHANGES
+                          ? (hours_facts *)(void *)e->facts_room
+                          : xmalloc(sizeof *f + f->count * sizeof f->changes[0]);
+    *to = *f;
+    memcpy(to->changes, changes, f->count * sizeof f->changes[0]);
+    return to;
+}
+
+static bool facts_on_heap(const entry *e, const hours_facts *f)
+{
+    return f && f != &NO_HOURS_FACTS && f != &FACTS_BUSY &&
+           (const void *)f != (const void *)e->facts_room;
+}
 
 /* An entry's place in one of the snapshot's lookup arrays. */
 typedef struct entry_ref {
@@ -153,8 +186,12 @@ typedef struct entry_ref {
 } entry_ref;
 
 typedef struct snapshot {
-    entry *entries; /* sorted by id */
+    /* Sorted by grid cell, then id (the places without a position last), so
+     * that a search around a point reads the entries near it from one stretch
+     * of memory rather than from all over the catalogue. */
+    entry *entries;
     size_t count;
+    uint32_t *by_id; /* entry indexes in the order of their ids (find_entry) */
     /* Where to look, so that a search around a commune touches the places
      * near it rather than the whole country: the positioned entries by grid
      * cell, and the entries by commune, EPCI and département (each sorted
@@ -205,6 +242,10 @@ typedef struct fts_slot {
     int64_t version;
     struct text_match *rows; /* sorted by id */
     size_t count;
+    /* The expression a thread is reading for this slot now: the others
+     * asking the same wait for it rather than read it too (at 300 000
+     * places "internet" matches 263 000 of them, ranking takes a second). */
+    char *reading;
 } fts_slot;
 
 enum { FTS_CACHE_SLOTS = 64 /* direct-mapped by the expression's hash */ };
@@ -213,6 +254,7 @@ struct search_index {
     pthread_mutex_t items_lock; /* guards items */
     item_slot *items;           /* ITEM_CACHE_SLOTS */
     pthread_mutex_t fts_lock;   /* guards fts */
+    pthread_cond_t fts_read;    /* signalled when a slot's reading ends */
     fts_slot fts[FTS_CACHE_SLOTS];
     pthread_mutex_t lock;
     pthread_cond_t built; /* signalled when a rebuild finishes */
@@ -310,6 +352,7 @@ search_index *search_index_new(const char *synonyms_path)
     pthread_cond_init(&si->built, NULL);
     pthread_mutex_init(&si->items_lock, NULL);
     pthread_mutex_init(&si->fts_lock, NULL);
+    pthread_cond_init(&si->fts_read, NULL);
     si->items = xcalloc(ITEM_CACHE_SLOTS, sizeof *si->items);
     add_vocab(si, SG_SERVICE, VOCAB_SERVICES);
     add_vocab(si, SG_TYPE, VOCAB_TYPOLOGIE);
@@ -344,9 +387,10 @@ static void snapshot_free(snapshot *s)
         free(s->entries[i].sort_key);
         free(s->entries[i].hours);
         hours_facts *f = atomic_load(&s->entries[i].facts);
-        if (f != &NO_HOURS_FACTS) free(f);
+        if (facts_on_heap(&s->entries[i], f)) free(f);
     }
     free(s->entries);
+    free(s->by_id);
     free(s->by_cell);
     free(s->by_insee);
     free(s->by_epci);
@@ -376,6 +420,7 @@ void search_index_free(search_index *si)
         free(si->fts[i].rows);
     }
     pthread_mutex_destroy(&si->fts_lock);
+    pthread_cond_destroy(&si->fts_read);
     pthread_mutex_destroy(&si->items_lock);
     pthread_mutex_destroy(&si->lock);
     pthread_cond_destroy(&si->built);
@@ -467,8 +512,8 @@ static int cmp_entry_key(const void *a, const void *b)
  * the antimeridian. Coordinates outside the world go to the border cells,
  * so a box that reaches past them still finds them (the exact box test is
  * done on each entry). */
-#define GRID_DEGREES 0.25
-enum { GRID_ROWS = 720, GRID_COLS = 1440 };
+#define GRID_DEGREES 0.02
+enum { GRID_ROWS = 9000, GRID_COLS = 18000 };
 
 static uint32_t grid_coord(double degrees, double origin, uint32_t count)
 {
@@ -481,6 +526,13 @@ static uint32_t grid_coord(double degrees, double origin, uint32_t count)
 static uint64_t grid_key(uint32_t row, uint32_t col)
 {
     return (uint64_t)row * GRID_COLS + col;
+}
+
+/* The entry's grid cell; UINT64_MAX without a position. */
+static uint64_t entry_cell(const entry *e)
+{
+    if (!e->has_pos) return UINT64_MAX;
+    return grid_key(grid_coord(e->lat, 90, GRID_ROWS), grid_coord(e->lon, 180, GRID_COLS));
 }
 
 static int cmp_ref(const void *a, const void *b)
@@ -515,7 +567,7 @@ static entry_ref *build_refs(const snapshot *s, size_t field, size_t *count)
         uint64_t key;
         if (field == (size_t)-1) {
             if (!e->has_pos) continue;
-            key = grid_key(grid_coord(e->lat, 90, GRID_ROWS), grid_coord(e->lon, 180, GRID_COLS));
+            key = entry_cell(e);
         } else {
             memcpy(&key, (const char *)e + field, sizeof key);
             if (!key) continue;
@@ -546,21 +598,64 @@ static void carry_facts(snapshot *s, const snapshot *old)
     if (!old || old->built_day != s->built_day) return;
     size_t j = 0;
     for (size_t i = 0; i < s->count; i++) {
-        entry *e = &s->entries[i];
-        while (j < old->count && old->entries[j].id < e->id)
+        entry *e = &s->entries[s->by_id[i]];
+        while (j < old->count && old->entries[old->by_id[j]].id < e->id)
             j++;
         if (j == old->count) break;
-        const entry *o = &old->entries[j];
+        const entry *o = &old->entries[old->by_id[j]];
         if (o->id != e->id || !same_hours(e, o)) continue;
-        hours_facts *f = atomic_load(&((entry *)o)->facts);
-        if (!f) continue;
-        if (f != &NO_HOURS_FACTS) {
-            hours_facts *copy = xmalloc(sizeof *f + f->count * sizeof f->changes[0]);
-            memcpy(copy, f, sizeof *f + f->count * sizeof f->changes[0]);
-            f = copy;
-        }
-        atomic_store(&e->facts, f);
+        const hours_facts *f = atomic_load(&((entry *)o)->facts);
+        if (!f || f == &FACTS_BUSY) continue;
+        atomic_store(&e->facts, facts_place(e, f, f->changes));
     }
+}
+
+/* One more place in département dep (places per département, for the
+ * home page). */
+static void count_departement(snapshot *s, const char *dep)
+{
+    if (!dep[0]) return;
+    size_t k = 0;
+    while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0)
+        k++;
+    if (k == s->dep_count) {
+        if (k == SEARCH_MAX_DEPARTEMENTS) return;
+        snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
+        s->dep_count++;
+    }
+    s->deps[k].count++;
+}
+
+/* Put the entries (read in id order) in grid-cell order, in place (one
+ * entry of extra memory: at 300 000 places an array is 80 MB), keeping
+ * where each id went in by_id. */
+static void sort_by_cell(snapshot *s)
+{
+    entry_ref *order = xmalloc((s->count ? s->count : 1) * sizeof *order);
+    for (size_t i = 0; i < s->count; i++)
+        order[i] = (entry_ref){entry_cell(&s->entries[i]), (uint32_t)i};
+    qsort(order, s->count, sizeof *order, cmp_ref); /* by cell, then index: by id */
+    s->by_id = xmalloc((s->count ? s->count : 1) * sizeof *s->by_id);
+    for (size_t k = 0; k < s->count; k++)
+        s->by_id[order[k].index] = (uint32_t)k;
+    /* Position k takes the entry at order[k].index: follow each cycle. */
+    entry tmp;
+    for (size_t i = 0; i < s->count; i++) {
+        if (order[i].index == i) continue;
+        memcpy(&tmp, &s->entries[i], sizeof tmp);
+        size_t j = i;
+        for (;;) {
+            size_t from = order[j].index;
+            order[j].index = (uint32_t)j;
+            if (from == i) {
+                memcpy(&s->entries[j], &tmp, sizeof tmp);
+                break;
+            }
+            memcpy(&s->entries[j], &s->entries[from], sizeof tmp);
+            j = from;
+        }
+    }
+    free(order);
 }
 
 static snapshot *build(const search_index *si, db *d, int64_t version, int64_t now,
@@ -618,19 +713,21 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         set_cell_bits(si, SG_PROGRAMME, db_col_text(st, 12), &e->bits[SG_PROGRAMME]);
         if (sqlite3_column_type(st, 13) != SQLITE_NULL && sqlite3_column_int(st, 13))
             bit_set(&e->bits[SG_ACCESS], ACCESS_WHEELCHAIR);
-        copy_text(e->insee, sizeof e->insee, db_col_text(st, 14));
-        copy_text(e->epci, sizeof e->epci, db_col_text(st, 15));
-        copy_text(e->departement, sizeof e->departement, db_col_text(st, 16));
-        e->insee_code = pack_code(e->insee);
-        e->epci_code = pack_code(e->epci);
-        e->departement_code = pack_code(e->departement);
+        char insee[8], epci[12], departement[4];
+        copy_text(insee, sizeof insee, db_col_text(st, 14));
+        copy_text(epci, sizeof epci, db_col_text(st, 15));
+        copy_text(departement, sizeof departement, db_col_text(st, 16));
+        e->insee_code = pack_code(insee);
+        e->epci_code = pack_code(epci);
+        e->departement_code = pack_code(departement);
+        count_departement(s, departement);
         const char *published = db_col_text(st, 17);
         char *hours =
             closure_count && bsearch(&e->id, with_closures, closure_count, sizeof(int64_t), cmp_id)
-                ? place_effective_hours(c, e->id, published, e->departement, db_col_text(st, 18),
-                                        now, NULL)
+                ? place_effective_hours(c, e->id, published, departement, db_col_text(st, 18), now,
+                                        NULL)
                 : (published ? xstrdup(published) : NULL);
-        if (hours && hours_context_init(&e->hours_ctx, e->departement, db_col_text(st, 18)) == 0) {
+        if (hours && hours_context_init(&e->hours_ctx, departement, db_col_text(st, 18)) == 0) {
             e->hours = hours; /* understood later, when a search needs it (hours_facts_of) */
             if (e->has_pos) hours_context_set_position(&e->hours_ctx, e->lat, e->lon);
         } else
@@ -647,20 +744,6 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
     }
     sqlite3_reset(st);
     free(with_closures);
-    /* Places per département, for the home page. */
-    for (size_t i = 0; i < s->count; i++) {
-        const char *dep = s->entries[i].departement;
-        if (!dep[0]) continue;
-        size_t k = 0;
-        while (k < s->dep_count && strcmp(s->deps[k].code, dep) != 0)
-            k++;
-        if (k == s->dep_count) {
-            if (k == SEARCH_MAX_DEPARTEMENTS) continue;
-            snprintf(s->deps[k].code, sizeof s->deps[k].code, "%s", dep);
-            s->dep_count++;
-        }
-        s->deps[k].count++;
-    }
     qsort(s->deps, s->dep_count, sizeof s->deps[0], cmp_dep_code);
     /* Rank entries by commune + name once, so searches without a location
      * sort integers instead of comparing strings. */
@@ -674,6 +757,7 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
         order[i]->sort_key = NULL;
     }
     free(order);
+    sort_by_cell(s);
     s->by_cell = build_refs(s, (size_t)-1, &s->cell_count);
     s->by_insee = build_refs(s, offsetof(entry, insee_code), &s->insee_count);
     s->by_epci = build_refs(s, offsetof(entry, epci_code), &s->epci_count);
@@ -747,7 +831,7 @@ size_t search_departement_counts(search_index *si, db *d, search_dep_count *out,
     return n;
 }
 
-static hours_facts *compute_facts(const entry *e, int64_t base)
+static hours_facts *compute_facts(entry *e, int64_t base)
 {
     hours_error err;
     hours_schedule *h = e->hours ? hours_parse(e->hours, &err) : NULL;
@@ -758,26 +842,36 @@ static hours_facts *compute_facts(const entry *e, int64_t base)
     uint8_t days = 0;
     hours_week_facts(h, &e->hours_ctx, base, FACTS_HORIZON_S, changes, FACTS_MAX_CHANGES, &n,
                      &open_at_base, &days, 17 * 60, &after_17);
-    hours_facts *f = xmalloc(sizeof *f + n * sizeof f->changes[0]);
-    *f = (hours_facts){
-        .base = base, .open_at_base = open_at_base, .count = (uint32_t)n, .days = days};
-    memcpy(f->changes, changes, n * sizeof changes[0]);
-    f->after_17 = after_17;
     hours_free(h);
-    return f;
+    hours_facts f = {.base = base,
+                     .open_at_base = open_at_base,
+                     .after_17 = after_17,
+                     .days = days,
+                     .count = (uint32_t)n};
+    return facts_place(e, &f, changes);
 }
 
 /* The entry's hours facts, computed once per snapshot by whichever thread
- * needs them first (a lost race frees its copy). Entries are otherwise
- * read-only and shared: this one field is a cache, hence the cast. */
+ * needs them first; one asking while another computes them waits (tens of
+ * microseconds). Entries are otherwise read-only and shared: this one
+ * field and its room are a cache, hence the cast. */
 static const hours_facts *hours_facts_of(const snapshot *s, const entry *e)
 {
-    hours_facts *f = atomic_load_explicit(&e->facts, memory_order_acquire);
-    if (f) return f;
-    hours_facts *mine = compute_facts(e, s->built_at), *expected = NULL;
-    if (atomic_compare_exchange_strong(&((entry *)e)->facts, &expected, mine)) return mine;
-    if (mine != &NO_HOURS_FACTS) free(mine);
-    return expected;
+    entry *w = (entry *)e;
+    for (;;) {
+        hours_facts *f = atomic_load_explicit(&w->facts, memory_order_acquire);
+        if (f && f != &FACTS_BUSY) return f;
+        if (!f) {
+            hours_facts *expected = NULL;
+            if (atomic_compare_exchange_strong(&w->facts, &expected, (hours_facts *)&FACTS_BUSY)) {
+                hours_facts *mine = compute_facts(w, s->built_at);
+                atomic_store_explicit(&w->facts, mine, memory_order_release);
+                return mine;
+            }
+            continue;
+        }
+        sched_yield();
+    }
 }
 
 void search_index_warm(search_index *si, db *d, const atomic_bool *stop)
@@ -984,14 +1078,24 @@ static text_match *fts_candidates(search_index *si, db *d, const analysis *a, si
     const int64_t version = db_version(d);
     fts_slot *slot = &si->fts[(uint64_t)XXH3_64bits(match, strlen(match)) % FTS_CACHE_SLOTS];
     text_match *out = NULL;
+    bool reader = false; /* this thread reads the expression for the slot */
     pthread_mutex_lock(&si->fts_lock);
-    if (slot->match && slot->version == version && strcmp(slot->match, match) == 0) {
-        *count = slot->count;
-        out = xmalloc((*count ? *count : 1) * sizeof *out);
-        memcpy(out, slot->rows, *count * sizeof *out);
-        pthread_mutex_unlock(&si->fts_lock);
-        free(match);
-        return out;
+    for (;;) {
+        if (slot->match && slot->version == version && strcmp(slot->match, match) == 0) {
+            *count = slot->count;
+            out = xmalloc((*count ? *count : 1) * sizeof *out);
+            memcpy(out, slot->rows, *count * sizeof *out);
+            pthread_mutex_unlock(&si->fts_lock);
+            free(match);
+            return out;
+        }
+        if (!slot->reading) {
+            slot->reading = xstrdup(match);
+            reader = true;
+            break;
+        }
+        if (strcmp(slot->reading, match) != 0) break; /* another expression: read it too */
+        pthread_cond_wait(&si->fts_read, &si->fts_lock);
     }
     pthread_mutex_unlock(&si->fts_lock);
     db_conn *c = db_reader(d);
@@ -1023,12 +1127,23 @@ static text_match *fts_candidates(search_index *si, db *d, const analysis *a, si
         pthread_mutex_lock(&si->fts_lock);
         char *old_match = slot->match;
         text_match *old_rows = slot->rows;
-        *slot = (fts_slot){match, version, copy, *count};
+        slot->match = match;
+        slot->version = version;
+        slot->rows = copy;
+        slot->count = *count;
         pthread_mutex_unlock(&si->fts_lock);
         free(old_match);
         free(old_rows);
     } else {
         free(match);
+    }
+    if (reader) {
+        pthread_mutex_lock(&si->fts_lock);
+        char *done = slot->reading;
+        slot->reading = NULL;
+        pthread_cond_broadcast(&si->fts_read);
+        pthread_mutex_unlock(&si->fts_lock);
+        free(done);
     }
     return out;
 }
@@ -1041,7 +1156,9 @@ typedef struct candidate {
     double relevance;
     bool always; /* in the chosen commune or its EPCI, or named by the words */
     rank_tier tier;
-    unsigned fails; /* bit g set when the entry fails group g's filter */
+    unsigned fails;   /* bit g set when the entry fails group g's filter */
+    bool hours_known; /* hours: its hours group's values, read once */
+    bits128 hours;
 } candidate;
 
 static const double RADII[] = {5, 10, 20, 50};
@@ -1071,12 +1188,12 @@ static const entry *find_entry(const snapshot *s, int64_t id)
     size_t lo = 0, hi = s->count;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (s->entries[mid].id < id)
+        if (s->entries[s->by_id[mid]].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < s->count && s->entries[lo].id == id ? &s->entries[lo] : NULL;
+    return lo < s->count && s->entries[s->by_id[lo]].id == id ? &s->entries[s->by_id[lo]] : NULL;
 }
 
 /* What a search looks for, and the candidates found so far. */
@@ -1084,6 +1201,8 @@ typedef struct scan {
     const analysis *a;
     const text_match *matches;
     size_t match_count;
+    const uint32_t *match_slots; /* match_index: 1 + index in matches, 0 empty */
+    uint32_t match_mask;
     bool point;       /* around a commune or a position */
     bool names_near;  /* no radius chosen: places named by the words reach further */
     bool departement; /* in a département */
@@ -1104,21 +1223,71 @@ static bool in_box(const entry *e, const geo_bbox *box)
            e->lon >= box->min_lon && e->lon <= box->max_lon;
 }
 
-/* Add e to the candidates when it matches the words, needs and place. */
+/* An open-addressing table of the full-text matches by id, for the scan:
+ * a search around a city asks it for thousands of places, and a binary
+ * search of 5 000 matches each time was most of consider()'s time. */
+static uint32_t match_hash(int64_t id, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static uint32_t *match_index(const text_match *matches, size_t count, uint32_t *mask)
+{
+    if (!count) return NULL;
+    size_t size = 16;
+    while (size < 2 * count)
+        size *= 2;
+    uint32_t *slots = xcalloc(size, sizeof *slots);
+    *mask = (uint32_t)(size - 1);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t h = match_hash(matches[i].id, *mask);
+        while (slots[h])
+            h = (h + 1) & *mask;
+        slots[h] = (uint32_t)i + 1;
+    }
+    return slots;
+}
+
+static const text_match *find_match(const scan *sc, int64_t id)
+{
+    if (!sc->match_slots) return NULL;
+    for (uint32_t h = match_hash(id, sc->match_mask); sc->match_slots[h];
+         h = (h + 1) & sc->match_mask) {
+        const text_match *m = &sc->matches[sc->match_slots[h] - 1];
+        if (m->id == id) return m;
+    }
+    return NULL;
+}
+
+/* Is bit set more than once in these group failures? */
+static bool fails_twice(unsigned fails)
+{
+    return (fails & (fails - 1)) != 0;
+}
+
+/* Add e to the candidates when it matches the words, needs and place. The
+ * cheap tests first: a place failing the filters of two groups is neither a
+ * hit nor counted in any group (a group's counts ignore only its own
+ * filter), so it is dropped before its words, distance and hours are read. */
 static void consider(scan *sc, const entry *e)
 {
+    unsigned fails = 0;
+    for (int g = 0; g < SG_COUNT; g++)
+        if (g != SG_HOURS && !bits_empty(&sc->masks[g]) && !bits_any(&e->bits[g], &sc->masks[g]))
+            fails |= 1u << g;
+    if (fails_twice(fails)) return;
+    if (sc->departement && e->departement_code != sc->where_dep) return;
     const analysis *a = sc->a;
-    text_match key = {e->id, 0, false};
-    const text_match *m =
-        a->word_count && sc->match_count
-            ? bsearch(&key, sc->matches, sc->match_count, sizeof key, cmp_match_id)
-            : NULL;
+    const text_match *m = a->word_count ? find_match(sc, e->id) : NULL;
     bool has_need = !bits_empty(&a->services);
     if (!rank_keep(a->word_count > 0, m != NULL, has_need,
                    has_need && bits_any(&e->bits[SG_SERVICE], &a->services)))
         return;
-    if (sc->departement && e->departement_code != sc->where_dep) return;
-    candidate c = {e, -1, m ? m->relevance : 0, false, rank_tier_of(m && m->in_name, m != NULL), 0};
+    candidate c = {.e = e,
+                   .distance = -1,
+                   .relevance = m ? m->relevance : 0,
+                   .tier = rank_tier_of(m && m->in_name, m != NULL),
+                   .fails = fails};
     if (sc->point) {
         c.always = (sc->where_insee && e->insee_code == sc->where_insee) ||
                    (sc->where_epci && e->epci_code == sc->where_epci);
@@ -1133,10 +1302,11 @@ static void consider(scan *sc, const entry *e)
         else if (!in_box(e, &sc->box) && !c.always)
             return;
     }
-    for (int g = 0; g < SG_COUNT; g++) {
-        if (bits_empty(&sc->masks[g])) continue;
-        bits128 have = g == SG_HOURS ? hours_bits(sc->snap, e, sc->now, &sc->until) : e->bits[g];
-        if (!bits_any(&have, &sc->masks[g])) c.fails |= 1u << g;
+    if (!bits_empty(&sc->masks[SG_HOURS])) {
+        c.hours = hours_bits(sc->snap, e, sc->now, &sc->until);
+        c.hours_known = true;
+        if (!bits_any(&c.hours, &sc->masks[SG_HOURS])) c.fails |= 1u << SG_HOURS;
+        if (fails_twice(c.fails)) return;
     }
     if (sc->count == sc->cap)
         sc->cands =
@@ -1194,6 +1364,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     analyse(si, p->q, p->literal, &a);
     size_t match_count = 0;
     text_match *matches = a.word_count ? fts_candidates(si, d, &a, &match_count) : NULL;
+    uint32_t match_mask = 0;
+    uint32_t *match_slots = match_index(matches, match_count, &match_mask);
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
@@ -1217,6 +1389,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     scan sc = {.a = &a,
                .matches = matches,
                .match_count = match_count,
+               .match_slots = match_slots,
+               .match_mask = match_mask,
                .point = point,
                .names_near = !(p->radius_km > 0),
                .where_dep = pack_code(out->where.departement),
@@ -1303,7 +1477,11 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         }
         for (int g = 0; g < SG_COUNT; g++) {
             if (c->fails & ~(1u << g)) continue; /* fails another group */
-            bits128 have = g == SG_HOURS ? hours_bits(s, c->e, now, &sc.until) : c->e->bits[g];
+            if (g == SG_HOURS && !c->hours_known) {
+                c->hours = hours_bits(s, c->e, now, &sc.until);
+                c->hours_known = true;
+            }
+            bits128 have = g == SG_HOURS ? c->hours : c->e->bits[g];
             /* Only the set bits: a place has a handful of values, a group up to ~100. */
             for (int word = 0; word < 2; word++)
                 for (uint64_t bits = have.w[word]; bits; bits &= bits - 1) {
@@ -1331,6 +1509,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     free(cands);
     release(si, s);
     free(matches);
+    free(match_slots);
     free(a.folded);
     return 0;
 }
