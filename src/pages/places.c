@@ -177,6 +177,8 @@ int page_places(req *r)
     const char *dep = req_query(r, "departement");
     if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
 
+    /* This page's hits ranked, not the thousands after them. */
+    p.ranked = (size_t)p.page * SEARCH_PER_PAGE;
     search_result res;
     if (search_run(r->app->search, r->app->db, &p, &res) != 0) return -1;
     if (res.where.kind == WHERE_CHOICE) return choice_page(r, &p, &res);

@@ -1172,6 +1172,47 @@ static int cmp_hit(const void *a, const void *b, void *ctx)
     return rank_compare(&kx, &ky);
 }
 
+/* Put the `first` best hits in rank order at the front (all of them when
+ * first is 0 or not fewer than count): a heap of the best `first` seen,
+ * worst on top, then sorted; the others after them in no order. */
+static void rank_first(search_hit *hits, size_t count, size_t first)
+{
+    if (!first || first * 4 >= count) {
+        qsort_r(hits, count, sizeof *hits, cmp_hit, NULL);
+        return;
+    }
+    /* hits[0..first) is a max-heap by cmp_hit (its root the worst kept). */
+    for (size_t i = 0; i < count; i++) {
+        size_t at;
+        if (i < first) {
+            at = i;
+            while (at && cmp_hit(&hits[(at - 1) / 2], &hits[at], NULL) < 0) {
+                search_hit t = hits[at];
+                hits[at] = hits[(at - 1) / 2];
+                hits[(at - 1) / 2] = t;
+                at = (at - 1) / 2;
+            }
+            continue;
+        }
+        if (cmp_hit(&hits[i], &hits[0], NULL) >= 0) continue; /* not better than the worst kept */
+        search_hit t = hits[0];
+        hits[0] = hits[i];
+        hits[i] = t;
+        at = 0;
+        for (;;) {
+            size_t l = 2 * at + 1, r = l + 1, big = at;
+            if (l < first && cmp_hit(&hits[l], &hits[big], NULL) > 0) big = l;
+            if (r < first && cmp_hit(&hits[r], &hits[big], NULL) > 0) big = r;
+            if (big == at) break;
+            search_hit u = hits[at];
+            hits[at] = hits[big];
+            hits[big] = u;
+            at = big;
+        }
+    }
+    qsort_r(hits, first, sizeof *hits, cmp_hit, NULL);
+}
+
 typedef struct keyed_hit {
     search_hit hit;
     uint32_t rank; /* entry.sort_rank */
@@ -1493,7 +1534,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     /* Order: by distance (shortened by relevance) around a point; otherwise by
      * relevance, then by commune and name. */
     if (where_has_point(&out->where) || a.word_count) {
-        qsort_r(out->hits, out->total, sizeof(search_hit), cmp_hit, s);
+        rank_first(out->hits, out->total, p->ranked);
     } else {
         keyed_hit *k = xmalloc((out->total ? out->total : 1) * sizeof *k);
         for (size_t i = 0; i < out->total; i++) {

@@ -69,6 +69,11 @@ typedef struct search_params {
     const char *selected[SG_COUNT][SEARCH_MAX_SELECTED]; /* slugs, validated */
     size_t selected_count[SG_COUNT];
     long page;
+    /* Only the first `ranked` hits need to be in rank order, the others
+     * follow in no particular order (a results page needs its own; the
+     * ranking of thousands of places around a city is then not sorted
+     * whole). 0: every hit ranked. Never set from the request. */
+    size_t ranked;
 } search_params;
 
 typedef struct search_hit {
