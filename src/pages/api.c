@@ -50,10 +50,11 @@ static int list(req *r, bool geojson)
     if (reply_cached(r)) return 0;
     export_filter f;
     const char *error, *detail;
-    if (!api_selection(r, API_PARAMS_LIST, &f, &error, &detail))
+    long total;
+    if (!api_selection_page(r, &f, &total, &error, &detail))
         return api_error(r, 400, error, detail);
     db_conn *c = db_reader(r->app->db);
-    long total = export_count(c, &f);
+    if (total < 0) total = export_count(c, &f);
     json_t *items = json_array();
     /* One more than asked, to know whether another page follows. */
     long asked = f.limit;

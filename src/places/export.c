@@ -11,6 +11,7 @@
  */
 #include "places/export.h"
 #include "places/closure.h"
+#include "hours/tz.h"
 #include "core/phone.h"
 #include "core/validate.h"
 #include "places/vocab.h"
@@ -288,6 +289,28 @@ bool export_parse_timestamp(const char *text, char out[21])
              u.tm_mon + 1, u.tm_mday, u.tm_hour, u.tm_min, u.tm_sec);
     memcpy(out, text_out, 21);
     out[20] = '\0';
+    return true;
+}
+
+bool export_timestamp_seconds(const char *stamp, int64_t *seconds)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (!stamp || strlen(stamp) != sizeof shape - 1) return false;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? !isdigit((unsigned char)stamp[i]) : stamp[i] != shape[i])
+            return false;
+    int year = atoi(stamp), month, day, hour, minute, second;
+    two_digits(stamp + 5, &month);
+    two_digits(stamp + 8, &day);
+    two_digits(stamp + 11, &hour);
+    two_digits(stamp + 14, &minute);
+    two_digits(stamp + 17, &second);
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+        (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 59)
+        return false;
+    *seconds = tz_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "search/rank.h"
 #include "geo/geo.h"
 #include "hours/hours.h"
+#include "places/export.h"
 #include "places/place_view.h"
 #include "core/util.h"
 #include "places/vocab.h"
@@ -118,7 +119,10 @@ typedef struct entry {
     uint64_t insee_code, epci_code, departement_code; /* the same, packed for fast equality */
     char *sort_key;     /* commune, then name: only while building (sort_rank) */
     uint32_t sort_rank; /* position of sort_key among all entries */
-    char *hours;        /* the hours in force (closures applied), NULL when none */
+    /* updated_at as seconds (export_timestamp_seconds), 0 when not in the
+     * canonical form: the API orders a search's hits by it (search_hits_updated). */
+    uint32_t updated;
+    char *hours; /* the hours in force (closures applied), NULL when none */
     hours_context hours_ctx;
     /* What the hours mean for the days of this snapshot, computed the first
      * time a search needs them (hours_facts_of) and kept: a parsed schedule
@@ -421,7 +425,7 @@ static const char Q_INDEX[] =
     " p.fees, p.pass_numerique_accepted, p.support_modes, p.does_procedures_for_you,"
     " p.programmes, p.labels, p.wheelchair_accessible, p.commune_insee, c.epci,"
     " p.departement, p.hours, p.timezone, p.commune_key || ' ' || p.name_key,"
-    " p.access_modes, p.booking_url"
+    " p.access_modes, p.booking_url, p.updated_at"
     " FROM place p LEFT JOIN commune c ON c.insee = p.commune_insee"
     " WHERE p.closed_at IS NULL ORDER BY p.id";
 
@@ -644,6 +648,10 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
             bit_set(&e->bits[SG_APPOINTMENT], APPOINTMENT_NEEDED);
         const char *key = db_col_text(st, 19);
         e->sort_key = xstrdup(key ? key : "");
+        int64_t updated;
+        if (export_timestamp_seconds(db_col_text(st, 22), &updated) && updated > 0 &&
+            updated <= UINT32_MAX)
+            e->updated = (uint32_t)updated;
     }
     sqlite3_reset(st);
     free(with_closures);
@@ -734,6 +742,26 @@ static void release(search_index *si, snapshot *s)
     bool last = --s->refs == 0;
     pthread_mutex_unlock(&si->lock);
     if (last) snapshot_free(s);
+}
+
+static int cmp_entry_id(const void *key, const void *item)
+{
+    int64_t id = *(const int64_t *)key, other = ((const entry *)item)->id;
+    return (id > other) - (id < other);
+}
+
+bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
+                         int64_t *updated)
+{
+    snapshot *s = acquire(si, d, now_utc());
+    bool ok = s->version == db_version(d);
+    for (size_t i = 0; ok && i < count; i++) {
+        const entry *e = bsearch(&hits[i].id, s->entries, s->count, sizeof *e, cmp_entry_id);
+        ok = e && e->updated;
+        if (ok) updated[i] = e->updated;
+    }
+    release(si, s);
+    return ok;
 }
 
 size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
