@@ -744,23 +744,55 @@ static void release(search_index *si, snapshot *s)
     if (last) snapshot_free(s);
 }
 
-static int cmp_entry_id(const void *key, const void *item)
+/* The first entry at or after `from` whose id is >= id: galloping from
+ * `from` (the previous hit's place), so that hits taken in id order touch
+ * a few neighbouring entries each rather than a whole binary search's
+ * worth of cache lines across the snapshot. */
+static size_t entry_from(const snapshot *s, size_t from, int64_t id)
 {
-    int64_t id = *(const int64_t *)key, other = ((const entry *)item)->id;
-    return (id > other) - (id < other);
+    size_t lo = from, hi = from, step = 1;
+    while (hi < s->count && s->entries[hi].id < id) {
+        lo = hi + 1;
+        hi = from + step;
+        step *= 2;
+    }
+    if (hi > s->count) hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->entries[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int cmp_hit_ref_id(const void *a, const void *b)
+{
+    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
+    return (x > y) - (x < y);
 }
 
 bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
                          int64_t *updated)
 {
+    /* (id, position in hits) pairs, in id order. */
+    int64_t(*order)[2] = xmalloc((count ? count : 1) * sizeof *order);
+    for (size_t i = 0; i < count; i++) {
+        order[i][0] = hits[i].id;
+        order[i][1] = (int64_t)i;
+    }
+    qsort(order, count, sizeof *order, cmp_hit_ref_id);
     snapshot *s = acquire(si, d, now_utc());
     bool ok = s->version == db_version(d);
+    size_t at = 0;
     for (size_t i = 0; ok && i < count; i++) {
-        const entry *e = bsearch(&hits[i].id, s->entries, s->count, sizeof *e, cmp_entry_id);
-        ok = e && e->updated;
-        if (ok) updated[i] = e->updated;
+        at = entry_from(s, at, order[i][0]);
+        ok = at < s->count && s->entries[at].id == order[i][0] && s->entries[at].updated;
+        if (ok) updated[order[i][1]] = s->entries[at].updated;
     }
     release(si, s);
+    free(order);
     return ok;
 }
 
