@@ -343,6 +343,11 @@ bool export_phone(const char *stored, char out[17])
 
 void export_format_coordinate(double v, char out[32])
 {
+    /* Most values were typed or imported with at most 15 significant digits:
+     * then %.15g (trailing zeros dropped) reads back exactly and is already
+     * the shortest such text, in one try instead of one per digit. */
+    snprintf(out, 32, "%.15g", v);
+    if (!strchr(out, 'e') && strtod(out, NULL) == v) return;
     for (int precision = 1; precision <= 17; precision++) {
         snprintf(out, 32, "%.*g", precision, v);
         if (strtod(out, NULL) == v) break;

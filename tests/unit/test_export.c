@@ -120,6 +120,31 @@ TEST(coordinates)
     CHECK(!strchr(out, 'e'));
     export_format_coordinate(0, out);
     CHECK_STR(out, "0");
+    export_format_coordinate(120, out);
+    CHECK_STR(out, "120");
+    export_format_coordinate(0.1 + 0.2, out);
+    CHECK_STR(out, "0.30000000000000004");
+    /* Always the shortest text that reads back exactly: the first precision
+     * that does, as %g writes it, over values of 1 to 17 digits. */
+    unsigned seed = 13;
+    int same = 0, count = 0;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double v = ((double)(seed >> 8) / (double)(1u << 24) - 0.5) * 360.0;
+        char typed[32];
+        snprintf(typed, sizeof typed, "%.*f", 1 + i % 16, v);
+        v = strtod(typed, NULL);
+        char shortest[32];
+        for (int precision = 1; precision <= 17; precision++) {
+            snprintf(shortest, sizeof shortest, "%.*g", precision, v);
+            if (strtod(shortest, NULL) == v) break;
+        }
+        if (strchr(shortest, 'e')) continue; /* whole numbers: "1e+02", written plainly */
+        export_format_coordinate(v, out);
+        count++;
+        same += strcmp(out, shortest) == 0;
+    }
+    CHECK(count > 19000 && same == count);
 }
 
 static char *clean(bool (*fn)(const char *, buf *), const char *in)
