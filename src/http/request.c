@@ -453,14 +453,23 @@ int reply_error(req *r, int status, const char *message)
     return 0;
 }
 
+/* json_dump_callback's sink: the response buffer. */
+static int dump_to_out(const char *data, size_t len, void *out)
+{
+    buf_append(out, data, len);
+    return 0;
+}
+
 int reply_json(req *r, int status, json_t *data)
 {
     buf_reset(&r->out);
-    char *s = json_dumps(data, JSON_COMPACT);
+    /* Straight into the response (an API page is 100 KB: no copy of it). */
+    if (!data || json_dump_callback(data, dump_to_out, &r->out, JSON_COMPACT) != 0) {
+        buf_reset(&r->out);
+        buf_puts(&r->out, "null");
+    }
     json_decref(data);
-    buf_puts(&r->out, s ? s : "null");
     buf_putc(&r->out, '\n');
-    free(s);
     r->status = status;
     r->content_type = "application/json; charset=utf-8";
     return 0;
