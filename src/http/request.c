@@ -453,21 +453,30 @@ int reply_error(req *r, int status, const char *message)
     return 0;
 }
 
-/* json_dump_callback's sink: the response buffer. */
-static int dump_to_out(const char *data, size_t len, void *out)
+/* json_dump_callback's sink: a buf. */
+static int dump_to_buf(const char *data, size_t len, void *out)
 {
     buf_append(out, data, len);
     return 0;
+}
+
+void reply_json_append(buf *out, const json_t *v)
+{
+    size_t start = out->len;
+    if (!v || json_dump_callback(v, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+        out->len = start;
+        buf_puts(out, "null");
+    }
 }
 
 int reply_json(req *r, int status, json_t *data)
 {
     buf_reset(&r->out);
     /* Straight into the response (an API page is 100 KB: no copy of it). */
-    if (!data || json_dump_callback(data, dump_to_out, &r->out, JSON_COMPACT) != 0) {
-        buf_reset(&r->out);
+    if (json_is_object(data) || json_is_array(data))
+        reply_json_append(&r->out, data);
+    else
         buf_puts(&r->out, "null");
-    }
     json_decref(data);
     buf_putc(&r->out, '\n');
     r->status = status;
