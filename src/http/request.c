@@ -453,14 +453,32 @@ int reply_error(req *r, int status, const char *message)
     return 0;
 }
 
+/* json_dump_callback's sink: a buf. */
+static int dump_to_buf(const char *data, size_t len, void *out)
+{
+    buf_append(out, data, len);
+    return 0;
+}
+
+void reply_json_append(buf *out, const json_t *v)
+{
+    size_t start = out->len;
+    if (!v || json_dump_callback(v, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+        out->len = start;
+        buf_puts(out, "null");
+    }
+}
+
 int reply_json(req *r, int status, json_t *data)
 {
     buf_reset(&r->out);
-    char *s = json_dumps(data, JSON_COMPACT);
+    /* Straight into the response (an API page is 100 KB: no copy of it). */
+    if (json_is_object(data) || json_is_array(data))
+        reply_json_append(&r->out, data);
+    else
+        buf_puts(&r->out, "null");
     json_decref(data);
-    buf_puts(&r->out, s ? s : "null");
     buf_putc(&r->out, '\n');
-    free(s);
     r->status = status;
     r->content_type = "application/json; charset=utf-8";
     return 0;

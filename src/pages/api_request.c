@@ -250,10 +250,17 @@ static bool has_search(const search_params *p)
     return false;
 }
 
-/* Run the search of the request and keep its hits as a JSON array of ids.
- * An ambiguous or unknown "Où ?" fails, and is handed to *where when given. */
+/* A search's hits, kept for api_selection_page (in the arena). */
+typedef struct kept_hits {
+    search_hit *hits;
+    size_t count;
+} kept_hits;
+
+/* Run the search of the request and keep its hits as a JSON array of ids
+ * (and in *kept, when given). An ambiguous or unknown "Où ?" fails, and is
+ * handed to *where when given. */
 static bool run_search(req *r, search_params *p, export_filter *f, where_result *where,
-                       const char **error, const char **detail)
+                       kept_hits *kept, const char **error, const char **detail)
 {
     search_result res;
     if (search_run(r->app->search, r->app->db, p, &res) != 0) {
@@ -287,6 +294,11 @@ static bool run_search(req *r, search_params *p, export_filter *f, where_result 
         f->ids = arena_strdup(r->arena, ids.data);
         f->search = true;
         buf_free(&ids);
+        if (kept) {
+            kept->count = res.total;
+            kept->hits = arena_alloc(r->arena, (res.total ? res.total : 1) * sizeof *kept->hits);
+            if (res.total) memcpy(kept->hits, res.hits, res.total * sizeof *kept->hits);
+        }
     }
     if (!ok && where) {
         *where = res.where; /* the choices go with it */
@@ -305,8 +317,83 @@ bool api_selection(req *r, unsigned accepted, export_filter *f, const char **err
     return ok;
 }
 
+static bool selection(req *r, unsigned accepted, export_filter *f, where_result *where,
+                      kept_hits *kept, const char **error, const char **detail);
+
 bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_result *where,
                          const char **error, const char **detail)
+{
+    return selection(r, accepted, f, where, NULL, error, detail);
+}
+
+/* A hit's position in the API's order: (updated_at, id). */
+typedef struct hit_position {
+    int64_t updated; /* export_timestamp_seconds */
+    int64_t id;
+} hit_position;
+
+/* The API's order over positions: that of SQL's "ORDER BY p.updated_at,
+ * p.id" (EXPORT_CURSOR, src/places/export.c) over canonical updated_at texts
+ * (export_timestamp_seconds); tests/e2e/api_page_order.test.js checks they agree. */
+static int cmp_position(const void *a, const void *b)
+{
+    const hit_position *x = a, *y = b;
+    if (x->updated != y->updated) return x->updated < y->updated ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Narrow f->ids from every hit of the search to those of the page asked
+ * (after the cursor, f->limit + 1 of them in the API's order, the one more
+ * telling whether another page follows), so that the database reads the
+ * page's rows only instead of every hit's twice (count, then order). Returns
+ * the number of places of the whole selection, or -1 when only SQL can tell
+ * (a condition on the rows: territory, modified_after; or the index is not
+ * of the current catalogue): f is then left as it was.
+ */
+static long page_of_hits(req *r, const kept_hits *kept, export_filter *f)
+{
+    if (f->territory.kind != EXPORT_TERRITORY_NONE || f->modified_after || f->departement)
+        return -1;
+    int64_t after_updated = 0;
+    if (f->after_updated_at && !export_timestamp_seconds(f->after_updated_at, &after_updated))
+        return -1;
+    int64_t *updated = arena_alloc(r->arena, (kept->count ? kept->count : 1) * sizeof *updated);
+    if (!search_hits_updated(r->app->search, r->app->db, kept->hits, kept->count, updated))
+        return -1;
+    hit_position *after = arena_alloc(r->arena, (kept->count ? kept->count : 1) * sizeof *after);
+    size_t n = 0;
+    hit_position cursor = {after_updated, f->after_id};
+    for (size_t i = 0; i < kept->count; i++) {
+        hit_position h = {updated[i], kept->hits[i].id};
+        if (!f->after_updated_at || cmp_position(&h, &cursor) > 0) after[n++] = h;
+    }
+    qsort(after, n, sizeof *after, cmp_position);
+    size_t page = f->limit > 0 && (size_t)f->limit + 1 < n ? (size_t)f->limit + 1 : n;
+    buf ids = {0};
+    buf_putc(&ids, '[');
+    for (size_t i = 0; i < page; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)after[i].id);
+    buf_putc(&ids, ']');
+    f->ids = arena_strdup(r->arena, ids.data);
+    buf_free(&ids);
+    return (long)kept->count;
+}
+
+bool api_selection_page(req *r, export_filter *f, long *total, const char **error,
+                        const char **detail)
+{
+    where_result where;
+    kept_hits kept = {0};
+    *total = -1;
+    bool ok = selection(r, API_PARAMS_LIST, f, &where, &kept, error, detail);
+    where_result_free(&where);
+    if (ok && kept.hits) *total = page_of_hits(r, &kept, f);
+    return ok;
+}
+
+static bool selection(req *r, unsigned accepted, export_filter *f, where_result *where,
+                      kept_hits *kept, const char **error, const char **detail)
 {
     memset(f, 0, sizeof *f);
     memset(where, 0, sizeof *where);
@@ -325,7 +412,7 @@ bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_resu
     /* As /lieux: departement=07 browses a département (home-page links). */
     const char *dep = req_query(r, "departement");
     if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
-    if (has_search(&p) && !run_search(r, &p, f, where, error, detail)) return false;
+    if (has_search(&p) && !run_search(r, &p, f, where, kept, error, detail)) return false;
 
     const char *territory = req_query(r, "territoire");
     if (territory && *territory) {

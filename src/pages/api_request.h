@@ -56,6 +56,19 @@ bool api_selection(req *r, unsigned accepted, export_filter *f, const char **err
 bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_result *where,
                          const char **error, const char **detail);
 
+/*
+ * The selection of one page of an API list (API_PARAMS_LIST): as
+ * api_selection, but when a search selects the places, the page is worked
+ * out in memory from the search index — the hits after the cursor in the
+ * (updated_at, id) order, f->limit + 1 of them — and f->ids holds only
+ * those, so the database reads one page of rows whatever the number of
+ * hits; *total is then the number of places of the whole selection.
+ * Otherwise (no search, a territory, modified_after, an index being
+ * rebuilt) f is api_selection's and *total is -1: count with export_count().
+ */
+bool api_selection_page(req *r, export_filter *f, long *total, const char **error,
+                        const char **detail);
+
 /* Answer `status` with {"erreur": error, "detail": detail} and the CORS header. */
 int api_error(req *r, int status, const char *error, const char *detail);
 

@@ -11,6 +11,7 @@
  */
 #include "places/export.h"
 #include "places/closure.h"
+#include "hours/tz.h"
 #include "core/phone.h"
 #include "core/validate.h"
 #include "places/vocab.h"
@@ -291,6 +292,28 @@ bool export_parse_timestamp(const char *text, char out[21])
     return true;
 }
 
+bool export_timestamp_seconds(const char *stamp, int64_t *seconds)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (!stamp || strlen(stamp) != sizeof shape - 1) return false;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? !isdigit((unsigned char)stamp[i]) : stamp[i] != shape[i])
+            return false;
+    int year = atoi(stamp), month, day, hour, minute, second;
+    two_digits(stamp + 5, &month);
+    two_digits(stamp + 8, &day);
+    two_digits(stamp + 11, &hour);
+    two_digits(stamp + 14, &minute);
+    two_digits(stamp + 17, &second);
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+        (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 59)
+        return false;
+    *seconds = tz_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+    return true;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Pure cleaners                                                             */
 
@@ -320,6 +343,11 @@ bool export_phone(const char *stored, char out[17])
 
 void export_format_coordinate(double v, char out[32])
 {
+    /* Most values were typed or imported with at most 15 significant digits:
+     * then %.15g (trailing zeros dropped) reads back exactly and is already
+     * the shortest such text, in one try instead of one per digit. */
+    snprintf(out, 32, "%.15g", v);
+    if (!strchr(out, 'e') && strtod(out, NULL) == v) return;
     for (int precision = 1; precision <= 17; precision++) {
         snprintf(out, 32, "%.*g", precision, v);
         if (strtod(out, NULL) == v) break;

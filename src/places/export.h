@@ -151,6 +151,15 @@ typedef struct export_filter {
  * date (2026-02-30) or not in this shape.
  */
 bool export_parse_timestamp(const char *text, char out[21]);
+/*
+ * The seconds since 1970 (UTC) of a timestamp stored in the canonical form
+ * 'YYYY-MM-DDTHH:MM:SSZ' (what the catalogue writes and
+ * export_parse_timestamp returns), or false for any other text or an
+ * impossible date. Over canonical texts the order of the seconds is the
+ * order SQLite compares the texts in (updated_at, the API's cursor), so
+ * code may order by one what SQL orders by the other.
+ */
+bool export_timestamp_seconds(const char *stamp, int64_t *seconds);
 
 /* ---- records ---- */
 

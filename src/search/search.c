@@ -5,6 +5,7 @@
 #include "search/rank.h"
 #include "geo/geo.h"
 #include "hours/hours.h"
+#include "places/export.h"
 #include "places/place_view.h"
 #include "core/util.h"
 #include "places/vocab.h"
@@ -140,7 +141,10 @@ typedef struct entry {
     uint64_t insee_code, epci_code, departement_code; /* packed for fast equality (pack_code) */
     char *sort_key;     /* commune, then name: only while building (sort_rank) */
     uint32_t sort_rank; /* position of sort_key among all entries */
-    char *hours;        /* the hours in force (closures applied), NULL when none */
+    /* updated_at as seconds (export_timestamp_seconds), 0 when not in the
+     * canonical form: the API orders a search's hits by it (search_hits_updated). */
+    uint32_t updated;
+    char *hours; /* the hours in force (closures applied), NULL when none */
     hours_context hours_ctx;
     /* What the hours mean for the days of this snapshot, computed the first
      * time a search needs them (hours_facts_of) and kept: a parsed schedule
@@ -466,7 +470,7 @@ static const char Q_INDEX[] =
     " p.fees, p.pass_numerique_accepted, p.support_modes, p.does_procedures_for_you,"
     " p.programmes, p.labels, p.wheelchair_accessible, p.commune_insee, c.epci,"
     " p.departement, p.hours, p.timezone, p.commune_key || ' ' || p.name_key,"
-    " p.access_modes, p.booking_url"
+    " p.access_modes, p.booking_url, p.updated_at"
     " FROM place p LEFT JOIN commune c ON c.insee = p.commune_insee"
     " WHERE p.closed_at IS NULL ORDER BY p.id";
 
@@ -741,6 +745,10 @@ static snapshot *build(const search_index *si, db *d, int64_t version, int64_t n
             bit_set(&e->bits[SG_APPOINTMENT], APPOINTMENT_NEEDED);
         const char *key = db_col_text(st, 19);
         e->sort_key = xstrdup(key ? key : "");
+        int64_t updated;
+        if (export_timestamp_seconds(db_col_text(st, 22), &updated) && updated > 0 &&
+            updated <= UINT32_MAX)
+            e->updated = (uint32_t)updated;
     }
     sqlite3_reset(st);
     free(with_closures);
@@ -818,6 +826,59 @@ static void release(search_index *si, snapshot *s)
     bool last = --s->refs == 0;
     pthread_mutex_unlock(&si->lock);
     if (last) snapshot_free(s);
+}
+
+/* The first position in by_id at or after `from` whose entry's id is >= id:
+ * galloping from `from` (the previous hit's place), so that hits taken in
+ * id order touch a few neighbouring positions each rather than a whole
+ * binary search's worth of cache lines. */
+static size_t entry_from(const snapshot *s, size_t from, int64_t id)
+{
+    size_t lo = from, hi = from, step = 1;
+    while (hi < s->count && s->entries[s->by_id[hi]].id < id) {
+        lo = hi + 1;
+        hi = from + step;
+        step *= 2;
+    }
+    if (hi > s->count) hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->entries[s->by_id[mid]].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int cmp_hit_ref_id(const void *a, const void *b)
+{
+    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
+    return (x > y) - (x < y);
+}
+
+bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
+                         int64_t *updated)
+{
+    /* (id, position in hits) pairs, in id order. */
+    int64_t(*order)[2] = xmalloc((count ? count : 1) * sizeof *order);
+    for (size_t i = 0; i < count; i++) {
+        order[i][0] = hits[i].id;
+        order[i][1] = (int64_t)i;
+    }
+    qsort(order, count, sizeof *order, cmp_hit_ref_id);
+    snapshot *s = acquire(si, d, now_utc());
+    bool ok = s->version == db_version(d);
+    size_t at = 0;
+    for (size_t i = 0; ok && i < count; i++) {
+        at = entry_from(s, at, order[i][0]);
+        const entry *e = at < s->count ? &s->entries[s->by_id[at]] : NULL;
+        ok = e && e->id == order[i][0] && e->updated;
+        if (ok) updated[order[i][1]] = e->updated;
+    }
+    release(si, s);
+    free(order);
+    return ok;
 }
 
 size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,

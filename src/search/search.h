@@ -151,6 +151,18 @@ void search_result_free(search_result *res);
 json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id,
                          int64_t *valid_until);
 
+/*
+ * The last change of each hit (updated_at as export_timestamp_seconds)
+ * into updated[i], from the index: so that the API can order a search's
+ * hits by (updated_at, id) and read only one page of them from the
+ * database. Returns false — the caller then lets SQL order them — when the
+ * index is not of the catalogue's current version (another thread is still
+ * rebuilding it after a change), or a hit is not in it or has no canonical
+ * updated_at.
+ */
+bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
+                         int64_t *updated);
+
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);
 const char *search_group_title(search_group g);

@@ -120,6 +120,31 @@ TEST(coordinates)
     CHECK(!strchr(out, 'e'));
     export_format_coordinate(0, out);
     CHECK_STR(out, "0");
+    export_format_coordinate(120, out);
+    CHECK_STR(out, "120");
+    export_format_coordinate(0.1 + 0.2, out);
+    CHECK_STR(out, "0.30000000000000004");
+    /* Always the shortest text that reads back exactly: the first precision
+     * that does, as %g writes it, over values of 1 to 17 digits. */
+    unsigned seed = 13;
+    int same = 0, count = 0;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double v = ((double)(seed >> 8) / (double)(1u << 24) - 0.5) * 360.0;
+        char typed[32];
+        snprintf(typed, sizeof typed, "%.*f", 1 + i % 16, v);
+        v = strtod(typed, NULL);
+        char shortest[32];
+        for (int precision = 1; precision <= 17; precision++) {
+            snprintf(shortest, sizeof shortest, "%.*g", precision, v);
+            if (strtod(shortest, NULL) == v) break;
+        }
+        if (strchr(shortest, 'e')) continue; /* whole numbers: "1e+02", written plainly */
+        export_format_coordinate(v, out);
+        count++;
+        same += strcmp(out, shortest) == 0;
+    }
+    CHECK(count > 19000 && same == count);
 }
 
 static char *clean(bool (*fn)(const char *, buf *), const char *in)
@@ -239,6 +264,40 @@ TEST(timestamps)
     CHECK(!export_parse_timestamp("", out));
 }
 
+/* Canonical timestamps as seconds: exact, strict, and in the texts' order
+ * (the API orders a search's hits by them where SQL compares the texts). */
+TEST(timestamp_seconds)
+{
+    int64_t s = -1;
+    CHECK(export_timestamp_seconds("1970-01-01T00:00:00Z", &s) && s == 0);
+    CHECK(export_timestamp_seconds("2026-05-04T10:20:30Z", &s) && s == 1777890030);
+    CHECK(export_timestamp_seconds("2024-02-29T23:59:59Z", &s) && s == 1709251199);
+    const char *bad[] = {"2026-05-04T10:20:30",
+                         "2026-05-04 10:20:30Z",
+                         "2026-05-04T10:20:30.1Z",
+                         "2026-05-04",
+                         "2026-02-30T00:00:00Z",
+                         "2025-02-29T00:00:00Z",
+                         "2026-13-01T00:00:00Z",
+                         "2026-05-04T24:00:00Z",
+                         "2026-05-04T10:60:00Z",
+                         "2026-05-04t10:20:30z",
+                         "+026-05-04T10:20:30Z",
+                         "",
+                         NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(!export_timestamp_seconds(bad[i], &s));
+    const char *ordered[] = {"1999-12-31T23:59:59Z", "2000-01-01T00:00:00Z", "2026-01-09T10:00:00Z",
+                             "2026-01-10T09:59:59Z", "2026-01-10T10:00:00Z", "2026-10-01T00:00:00Z",
+                             "2100-03-01T00:00:00Z"};
+    for (size_t i = 0; i + 1 < sizeof ordered / sizeof ordered[0]; i++) {
+        int64_t a, b;
+        CHECK(export_timestamp_seconds(ordered[i], &a) &&
+              export_timestamp_seconds(ordered[i + 1], &b) && a < b &&
+              strcmp(ordered[i], ordered[i + 1]) < 0);
+    }
+}
+
 TEST(file_names)
 {
     export_filter f = {0};
@@ -277,6 +336,7 @@ int main(void)
     RUN(urls);
     RUN(territories);
     RUN(timestamps);
+    RUN(timestamp_seconds);
     RUN(file_names);
     RUN(formats);
     return unit_report();
