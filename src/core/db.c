@@ -169,6 +169,12 @@ db_conn *db_reader(db *d)
     return c;
 }
 
+void db_reader_release_memory(db *d)
+{
+    db_conn *c = pthread_getspecific(d->reader_key);
+    if (c) sqlite3_db_release_memory(c->handle);
+}
+
 db_conn *db_begin(db *d)
 {
     pthread_mutex_lock(&d->writer_lock);

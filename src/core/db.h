@@ -38,6 +38,11 @@ int db_migrate(db *d, const char *dir);
 /* The calling thread's read-only connection (opened on first use). */
 db_conn *db_reader(db *d);
 
+/* Give back the page cache of the calling thread's reader, if it has one:
+ * for a thread that reads in bursts and then waits (the search index's
+ * builder), so that its pages do not stay resident between bursts. */
+void db_reader_release_memory(db *d);
+
 /* For a process that writes in bulk and serves nothing (repere import): a
  * larger page cache and a mapping of the file for the writer connection. */
 void db_bulk_writes(db *d);

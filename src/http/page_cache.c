@@ -1,14 +1,26 @@
 /*
- * page_cache.c — see page_cache.h. One malloc'd block per entry (the entry,
- * its strings and its body). An XXH3 hash of the key picks a set of
- * PAGE_CACHE_WAYS slots; within the set, a new entry takes the slot of the
- * same key, else an empty or outdated one, else the least recently used.
- * One mutex per stripe of sets so that threads rarely wait for each other.
+ * page_cache.c — see page_cache.h. Entries are written one after the other
+ * into one ring of `max_bytes` (the entry, its strings and its body,
+ * together), and the oldest make room for the new ones. An XXH3 hash of the
+ * key picks a set of PAGE_CACHE_WAYS slots that point into the ring; within
+ * the set, a new entry takes the slot of the same key, else an empty or
+ * outdated one, else the least recently used (which leaves its bytes in the
+ * ring until the ring comes round to them). One mutex per stripe of sets so
+ * that threads rarely wait for each other.
  *
  * Why sets and not one slot per hash: with direct-mapped slots, about one
  * key in ten of a working set of 1 700 pages shared its slot with another,
  * and the two evicted each other on every other request (measured: 9 % of
  * misses on the benchmark's searches by commune, each 30 times a hit).
+ *
+ * Why a ring: the entries must stay out of malloc's heaps (from the heap,
+ * the churn of pages of every size left the cache's 16 MiB holding about
+ * 38 MiB of the daemon's memory after the benchmark's routes), and with a
+ * mapping of its own each entry took whole pages: a results page (about
+ * 5.4 KB gzipped with its headers) took 8 KiB, so the budget held a third
+ * fewer of them (67 % of the mapped bytes used on the benchmark's searches
+ * by commune). In the ring an entry takes its size rounded to 16 bytes, and
+ * the ring's pages are the budget, never more.
  */
 #include "http/page_cache.h"
 
@@ -24,13 +36,15 @@ enum {
     PAGE_CACHE_SETS = 2048,                               /* a key lives in one set */
     PAGE_CACHE_SLOTS = PAGE_CACHE_SETS * PAGE_CACHE_WAYS, /* set s: slots s*WAYS … */
     PAGE_CACHE_STRIPES = 64, /* mutexes; set s is guarded by s % STRIPES */
+    ENTRY_ALIGN = 16,        /* where entries start in the ring */
 };
 
 typedef struct entry {
     uint64_t hash;
     int64_t version, valid_until; /* fresh while now < valid_until */
     uint64_t used;                /* the cache's tick when last read or written (LRU in a set) */
-    size_t bytes;                 /* the whole block, for the budget */
+    size_t bytes;                 /* what it takes in the ring */
+    size_t slot;                  /* its slot in pc->slots (while it is there) */
     const char *key;
     const char *body;
     size_t len;
@@ -39,49 +53,45 @@ typedef struct entry {
 
 struct page_cache {
     size_t max_bytes;
-    atomic_size_t bytes;
-    atomic_size_t hand;        /* the clock hand: next slot to evict when over budget */
+    atomic_size_t bytes;       /* of the entries in a slot (the others are dead space) */
     atomic_uint_fast64_t tick; /* a counter for `used` */
     atomic_uint_fast64_t hits, misses;
     entry *slots[PAGE_CACHE_SLOTS];
     pthread_mutex_t stripes[PAGE_CACHE_STRIPES];
+    /* The ring, under ring_lock (taken before a stripe, never after): the
+     * entries written since the last wrap lie in [0, head), the older ones
+     * in [tail, end), oldest first; `count` entries in all, live or dead. */
+    pthread_mutex_t ring_lock;
+    char *ring;
+    size_t head, tail, end, count;
 };
-
-/*
- * Each entry is its own anonymous mapping, returned to the system the moment
- * it is evicted: from the heap, the churn of pages of every size (a few
- * kilobytes to a hundred) left the cache's 16 MiB holding about 38 MiB of
- * the daemon's memory after the benchmark's routes (freed blocks kept, and
- * split, by malloc). Entries are allocated only on a miss, never on a hit.
- */
-static entry *entry_alloc(size_t bytes)
-{
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-    return p;
-}
-
-static void entry_free(entry *e)
-{
-    if (e) munmap(e, e->bytes);
-}
 
 page_cache *page_cache_new(size_t max_bytes)
 {
     page_cache *pc = xcalloc(1, sizeof *pc);
-    pc->max_bytes = max_bytes;
+    if (max_bytes) {
+        /* Reserved, not resident: a page of the ring counts once written. */
+        void *ring = mmap(NULL, max_bytes, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (ring != MAP_FAILED) {
+            pc->ring = ring;
+            pc->max_bytes = max_bytes;
+            pc->end = max_bytes;
+        }
+    }
     for (size_t i = 0; i < PAGE_CACHE_STRIPES; i++)
         pthread_mutex_init(&pc->stripes[i], NULL);
+    pthread_mutex_init(&pc->ring_lock, NULL);
     return pc;
 }
 
 void page_cache_free(page_cache *pc)
 {
     if (!pc) return;
-    for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
-        entry_free(pc->slots[i]);
+    if (pc->ring) munmap(pc->ring, pc->max_bytes);
     for (size_t i = 0; i < PAGE_CACHE_STRIPES; i++)
         pthread_mutex_destroy(&pc->stripes[i]);
+    pthread_mutex_destroy(&pc->ring_lock);
     free(pc);
 }
 
@@ -156,15 +166,44 @@ static const char *place_string(char **at, const char *s)
     return where;
 }
 
-static void evict_slot(page_cache *pc, size_t slot)
+/* Take the oldest entry of the ring out of its slot if it is still there,
+ * and give its bytes to the ring. Called with ring_lock held. */
+static void evict_oldest(page_cache *pc)
 {
-    pthread_mutex_t *m = stripe_of(pc, slot / PAGE_CACHE_WAYS);
+    entry *e = (entry *)(pc->ring + pc->tail);
+    pthread_mutex_t *m = stripe_of(pc, e->slot / PAGE_CACHE_WAYS);
     pthread_mutex_lock(m);
-    entry *e = pc->slots[slot];
-    pc->slots[slot] = NULL;
-    if (e) atomic_fetch_sub(&pc->bytes, e->bytes);
+    if (pc->slots[e->slot] == e) {
+        pc->slots[e->slot] = NULL;
+        atomic_fetch_sub(&pc->bytes, e->bytes);
+    }
     pthread_mutex_unlock(m);
-    entry_free(e);
+    pc->tail += e->bytes;
+    pc->count--;
+    if (pc->tail >= pc->end) { /* the older lap is gone: the oldest is at 0 */
+        pc->tail = 0;
+        pc->end = pc->max_bytes;
+    }
+}
+
+/* Room for `need` bytes at the head of the ring, the oldest entries out of
+ * the way; returns where. Called with ring_lock held. */
+static char *ring_reserve(page_cache *pc, size_t need)
+{
+    if (pc->count == 0) pc->head = pc->tail = 0, pc->end = pc->max_bytes;
+    if (pc->head + need > pc->max_bytes) { /* wrap: the older lap goes first */
+        while (pc->count > 0 && pc->tail >= pc->head)
+            evict_oldest(pc);
+        pc->end = pc->head;
+        pc->head = 0;
+        if (pc->count == 0) pc->tail = 0, pc->end = pc->max_bytes;
+    }
+    while (pc->count > 0 && pc->tail >= pc->head && pc->tail < pc->head + need)
+        evict_oldest(pc);
+    char *at = pc->ring + pc->head;
+    pc->head += need;
+    pc->count++;
+    return at;
 }
 
 void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t valid_until,
@@ -178,12 +217,14 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t va
     for (size_t i = 0; i < nheaders; i++)
         need += strlen(meta->header_keys[i]) + 1 + strlen(meta->header_values[i]) + 1;
     if (need > pc->max_bytes / 8) return; /* one page never takes more than an eighth */
-    need = (need + 4095) & ~(size_t)4095; /* what the mapping takes, for the budget */
+    need = (need + ENTRY_ALIGN - 1) & ~(size_t)(ENTRY_ALIGN - 1);
 
-    entry *e = entry_alloc(need);
-    if (!e) return;
+    const uint64_t hash = key_hash(key);
+    const size_t set = set_of(hash);
+    pthread_mutex_lock(&pc->ring_lock);
+    entry *e = (entry *)ring_reserve(pc, need);
     char *at = (char *)(e + 1);
-    e->hash = key_hash(key);
+    e->hash = hash;
     e->version = version;
     e->valid_until = valid_until;
     e->bytes = need;
@@ -202,7 +243,6 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t va
 
     /* Its slot in the set: the same key's, else an empty or outdated one,
      * else the least recently used. */
-    size_t set = set_of(e->hash);
     const int64_t now = (int64_t)time(NULL);
     pthread_mutex_t *m = stripe_of(pc, set);
     pthread_mutex_lock(m);
@@ -221,18 +261,11 @@ void page_cache_put(page_cache *pc, const char *key, int64_t version, int64_t va
             slot = i;
         }
     }
-    entry *old = pc->slots[slot];
+    entry *old = pc->slots[slot]; /* its bytes stay in the ring, dead, until it comes round */
+    e->slot = slot;
     pc->slots[slot] = e;
     atomic_fetch_add(&pc->bytes, need);
     if (old) atomic_fetch_sub(&pc->bytes, old->bytes);
     pthread_mutex_unlock(m);
-    entry_free(old);
-
-    /* Over budget: the clock hand frees slots until the cache fits again
-     * (bounded: at most one turn of the clock). */
-    for (size_t turns = 0; atomic_load(&pc->bytes) > pc->max_bytes && turns < PAGE_CACHE_SLOTS;
-         turns++) {
-        size_t victim = atomic_fetch_add(&pc->hand, 1) % PAGE_CACHE_SLOTS;
-        if (victim != slot) evict_slot(pc, victim);
-    }
+    pthread_mutex_unlock(&pc->ring_lock);
 }

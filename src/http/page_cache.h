@@ -17,9 +17,9 @@
  * session), answers that set one, anything but a 200, any page of a
  * signed-in person. request.h's reply_cached() is the only way in.
  *
- * Memory is bounded: at most `max_bytes` of entries (REPERE_PAGE_CACHE_MB),
- * sets of slots by hash (least recently used out), a clock hand evicting
- * when over budget.
+ * Memory is bounded: one ring of `max_bytes` (REPERE_PAGE_CACHE_MB) that
+ * entries are written into in turn, the oldest giving way; sets of slots by
+ * hash point into it (least recently used out of a full set).
  */
 #ifndef REPERE_PAGE_CACHE_H
 #define REPERE_PAGE_CACHE_H
