@@ -15,10 +15,6 @@ int app_after_migrate(app *a, db *d);
 /* Before serving: compile templates, locate static files, compute the asset
  * version and the Content-Security-Policy. Returns 0 or -1 (message printed). */
 int app_load_web(app *a);
-/* The page cache's budget in bytes: configured_mb (REPERE_PAGE_CACHE_MB)
- * when >= 0, otherwise 12 MiB and 1 MiB more per 6 250 open places past
- * 75 000, at most 256 MiB. */
-size_t app_page_cache_budget(int configured_mb, long open_places);
 /* Release what app_load_web and main set up. */
 void app_free(app *a);
 
