@@ -1302,7 +1302,6 @@ static const entry *find_entry(const snapshot *s, int64_t id)
 typedef struct scan {
     const analysis *a;
     const text_match *matches;
-    size_t match_count;
     const uint32_t *match_slots; /* match_index: 1 + index in matches, 0 empty */
     uint32_t match_mask;
     bool point;       /* around a commune or a position */
@@ -1490,7 +1489,6 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     const bool point = where_has_point(&out->where);
     scan sc = {.a = &a,
                .matches = matches,
-               .match_count = match_count,
                .match_slots = match_slots,
                .match_mask = match_mask,
                .point = point,
