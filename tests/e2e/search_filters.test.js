@@ -4,12 +4,9 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { makeDb, startServer } = require('../lib/server');
+const { servePlaces } = require('../lib/server');
 
-let tmp, server, dir;
+let server;
 
 const place = (id, nom, horaires, extra) => ({
   id, pivot: '00000000000000', nom, commune: 'Chambéry', code_postal: '73000', code_insee: '73065',
@@ -26,17 +23,11 @@ const PLACES = [
 ];
 
 test.before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-filters-'));
-  const file = path.join(dir, 'lieux.json');
-  fs.writeFileSync(file, JSON.stringify(PLACES));
-  tmp = makeDb({ importFiles: [file] });
-  server = await startServer({ db: tmp.db });
+  server = await servePlaces(PLACES);
 });
 
 test.after(async () => {
-  await server.stop();
-  fs.rmSync(tmp.dir, { recursive: true, force: true });
-  fs.rmSync(dir, { recursive: true, force: true });
+  await server.close();
 });
 
 async function names(query) {

@@ -7,12 +7,9 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { makeDb, startServer } = require('../lib/server');
+const { servePlaces } = require('../lib/server');
 
-let tmp, server, dir;
+let server;
 
 // 260 places around Chambéry, seeded: many share a position (distance
 // ties), two texts alternate (relevance ties), half are free of charge.
@@ -32,17 +29,11 @@ const PLACES = Array.from({ length: 260 }, (_, i) => {
 });
 
 test.before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-ranking-'));
-  const file = path.join(dir, 'lieux.json');
-  fs.writeFileSync(file, JSON.stringify(PLACES));
-  tmp = makeDb({ importFiles: [file] });
-  server = await startServer({ db: tmp.db });
+  server = await servePlaces(PLACES);
 });
 
 test.after(async () => {
-  await server.stop();
-  fs.rmSync(tmp.dir, { recursive: true, force: true });
-  fs.rmSync(dir, { recursive: true, force: true });
+  await server.close();
 });
 
 const mapOrder = async (query) => {

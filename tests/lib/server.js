@@ -85,6 +85,23 @@ async function startServer({ db, env = {}, args = [] } = {}) {
   };
 }
 
+// A daemon on a fresh database holding these places (records of the national
+// schema, imported as a JSON file); close() stops it and removes its files.
+async function servePlaces(places, { env = {} } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repere-places-'));
+  const file = path.join(dir, 'lieux.json');
+  fs.writeFileSync(file, JSON.stringify(places));
+  const tmp = makeDb({ importFiles: [file] });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const server = await startServer({ db: tmp.db, env });
+  server.db = tmp.db;
+  server.close = async () => {
+    await server.stop();
+    fs.rmSync(tmp.dir, { recursive: true, force: true });
+  };
+  return server;
+}
+
 // The route table as the daemon prints it: [{method, path, access, csrf}].
 function routeTable() {
   const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
@@ -94,4 +111,6 @@ function routeTable() {
   });
 }
 
-module.exports = { routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, repere, freePort, addUser };
+module.exports = {
+  routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, servePlaces, repere, freePort, addUser,
+};
