@@ -38,6 +38,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -54,7 +55,8 @@
 #define OPT_SERVE                                                                                  \
     "  --listen ADDR    address to listen on (REPERE_LISTEN, default 127.0.0.1)\n"                 \
     "  --port N         TCP port (REPERE_PORT, default 8080)\n"                                    \
-    "  --threads N      worker threads (REPERE_THREADS, default 4)\n"                              \
+    "  --threads N      worker threads (REPERE_THREADS, default: the CPUs it may use, at least "   \
+    "2)\n"                                                                                         \
     "  --origin URL     public origin, e.g. https://repere.example.fr (REPERE_ORIGIN)\n"           \
     "  --behind-tls     set Secure cookies and HSTS (REPERE_BEHIND_TLS=1)\n"                       \
     "  --contact EMAIL  the publisher's address, shown on /a-propos and /accessibilite\n"          \
@@ -401,6 +403,24 @@ static int serve(app *a)
     return 0;
 }
 
+/*
+ * Worker threads when none is asked: one per CPU the daemon may run on
+ * (its affinity mask: taskset, a container's cpuset), at least two. The
+ * work is CPU-bound (the search index and the page cache are in memory,
+ * SQLite reads from the kernel's page cache), so more threads than CPUs only
+ * time-slice: on one CPU, four threads put the 99th percentile at 18-23 ms
+ * where one or two give 4-7 ms, with more requests served (docs/quality.md,
+ * issue 13's sixth pass). Two at least, so that one slow answer (a password
+ * hash, an upload being imported) never holds every connection.
+ */
+static int default_threads(void)
+{
+    cpu_set_t set;
+    int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+    if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2 : n > 64 ? 64 : n;
+}
+
 int main(int argc, char **argv)
 {
     /* jansson: seed the hash function before any thread exists. */
@@ -421,7 +441,7 @@ int main(int argc, char **argv)
     cfg->db_path = env_or("REPERE_DB", "var/repere.db");
     cfg->listen = env_or("REPERE_LISTEN", "127.0.0.1");
     cfg->port = atoi(env_or("REPERE_PORT", "8080"));
-    cfg->threads = atoi(env_or("REPERE_THREADS", "4"));
+    cfg->threads = atoi(env_or("REPERE_THREADS", "0"));
     /* 12 MiB: what the bench's routes ask, each route's 2 000 pages, fits
      * (docs/quality.md, issue 13's fifth pass). */
     cfg->page_cache_mb = atoi(env_or("REPERE_PAGE_CACHE_MB", "12"));
@@ -473,7 +493,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "repere: REPERE_PORT must be a port number\n");
         return 2;
     }
-    if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = 4;
+    if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = default_threads();
     if (cfg->page_cache_mb < 0 || cfg->page_cache_mb > 4096) cfg->page_cache_mb = 12;
     if (cfg->per_ip_connections < 1 || cfg->per_ip_connections > 100000)
         cfg->per_ip_connections = 64;

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 struct auth_state {
-    sem_t hashing;         /* AUTH_CONCURRENT_HASHES slots */
+    sem_t hashing;         /* half the worker threads, at least one */
     unsigned char key[32]; /* HMAC key (app_secret 'signing') */
     char **common;         /* sorted, lowercase */
     size_t ncommon;
@@ -178,7 +178,12 @@ static int load_key(auth_state *s, db *d)
 int auth_init(app *a)
 {
     auth_state *s = xcalloc(1, sizeof *s);
-    sem_init(&s->hashing, 0, AUTH_CONCURRENT_HASHES);
+    /* At most half the worker threads hash a password at once, so that the
+     * others keep serving pages during a burst of logins; and never more than
+     * AUTH_MAX_HASHES (64 MiB of memory each). */
+    int slots = a->cfg.threads / 2;
+    slots = slots < 1 ? 1 : slots > AUTH_MAX_HASHES ? AUTH_MAX_HASHES : slots;
+    sem_init(&s->hashing, 0, (unsigned)slots);
     load_common(s, a->cfg.root);
     if (load_key(s, a->db) != 0) {
         a->auth = s;

@@ -17,7 +17,7 @@
 enum {
     AUTH_PASSWORD_MIN = 12,         /* characters (code points, marks with their letter) */
     AUTH_PASSWORD_MAX = 1024,       /* bytes: Argon2 does not care, the form limit does */
-    AUTH_CONCURRENT_HASHES = 2,     /* of the 4 worker threads, at most 2 hash at once */
+    AUTH_MAX_HASHES = 2,            /* Argon2 hashes at once, at most (and half the workers) */
     AUTH_TOKEN_CHARS = 43,          /* 32 random bytes in base64url, no padding */
     AUTH_HASH_HEX = 64,             /* BLAKE2b-256 in hex */
     AUTH_INVITE_TTL = 7 * 86400,    /* invitation links */
@@ -42,7 +42,8 @@ void auth_free(app *a);
 const char *auth_password_problem(const auth_state *s, const char *password, const char *email);
 
 /* Argon2id hash (crypto_pwhash_str, interactive limits), waiting for one of
- * the AUTH_CONCURRENT_HASHES slots. Returns a malloc'd string, NULL on failure. */
+ * the hashing slots (half the worker threads, at most AUTH_MAX_HASHES). Returns a malloc'd string,
+ * NULL on failure. */
 char *auth_hash_password(auth_state *s, const char *password);
 /* Check a password against a stored hash; with hash NULL, a dummy hash is
  * checked so that unknown accounts take as long as known ones. *rehash is set

@@ -18,7 +18,7 @@ typedef struct config {
     const char *tile_url;      /* REPERE_TILE_URL: map tiles (OpenStreetMap's by default) */
     bool behind_tls;           /* --behind-tls, REPERE_BEHIND_TLS */
     bool quiet;                /* --quiet: no request log */
-    int threads;               /* --threads, REPERE_THREADS (4) */
+    int threads;               /* --threads, REPERE_THREADS (the CPUs it may use, ≥ 2) */
     int page_cache_mb;         /* REPERE_PAGE_CACHE_MB: finished public pages kept (12; 0: off) */
     int per_ip_connections;    /* REPERE_PER_IP_CONNECTIONS: open connections one address may hold
                                   (64; ignored behind the proxy, whose limit_conn counts) */
