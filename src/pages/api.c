@@ -51,8 +51,12 @@ static int list(req *r, bool geojson)
     export_filter f;
     const char *error, *detail;
     long total;
-    if (!api_selection_page(r, &f, &total, &error, &detail))
+    int64_t valid_until;
+    if (!api_selection_page(r, &f, &total, &valid_until, &error, &detail))
         return api_error(r, 400, error, detail);
+    /* Kept past the minute: nothing in a list depends on the clock but what
+     * valid_until says (the page cache still drops it at any edit). */
+    reply_valid_until(r, valid_until);
     db_conn *c = db_reader(r->app->db);
     if (total < 0) total = export_count(c, &f);
     /* The items are written one by one, each freed before the next is built:

@@ -254,10 +254,26 @@ static bool has_search(const search_params *p)
 typedef struct kept_hits {
     search_hit *hits;
     size_t count;
+    int64_t version;     /* search_result.version */
+    int64_t valid_until; /* search_result.valid_until */
 } kept_hits;
 
+/* The ids of `count` hits as a JSON array, for export_filter.ids. */
+static const char *hit_ids(req *r, const search_hit *hits, size_t count)
+{
+    buf ids = {0};
+    buf_putc(&ids, '[');
+    for (size_t i = 0; i < count; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)hits[i].id);
+    buf_putc(&ids, ']');
+    const char *s = arena_strdup(r->arena, ids.data);
+    buf_free(&ids);
+    return s;
+}
+
 /* Run the search of the request and keep its hits as a JSON array of ids
- * (and in *kept, when given). An ambiguous or unknown "Où ?" fails, and is
+ * in f->ids, or in *kept when given (api_selection_page writes f->ids of
+ * the page's hits only). An ambiguous or unknown "Où ?" fails, and is
  * handed to *where when given. */
 static bool run_search(req *r, search_params *p, export_filter *f, where_result *where,
                        kept_hits *kept, const char **error, const char **detail)
@@ -286,18 +302,15 @@ static bool run_search(req *r, search_params *p, export_filter *f, where_result 
         *detail = "paramètre ou (ou departement)";
         ok = false;
     } else {
-        buf ids = {0};
-        buf_putc(&ids, '[');
-        for (size_t i = 0; i < res.total; i++)
-            buf_printf(&ids, "%s%lld", i ? "," : "", (long long)res.hits[i].id);
-        buf_putc(&ids, ']');
-        f->ids = arena_strdup(r->arena, ids.data);
         f->search = true;
-        buf_free(&ids);
         if (kept) {
             kept->count = res.total;
             kept->hits = arena_alloc(r->arena, (res.total ? res.total : 1) * sizeof *kept->hits);
             if (res.total) memcpy(kept->hits, res.hits, res.total * sizeof *kept->hits);
+            kept->version = res.version;
+            kept->valid_until = res.valid_until;
+        } else {
+            f->ids = hit_ids(r, res.hits, res.total);
         }
     }
     if (!ok && where) {
@@ -343,29 +356,33 @@ static int cmp_position(const void *a, const void *b)
 }
 
 /*
- * Narrow f->ids from every hit of the search to those of the page asked
- * (after the cursor, f->limit + 1 of them in the API's order, the one more
- * telling whether another page follows), so that the database reads the
- * page's rows only instead of every hit's twice (count, then order). Returns
- * the number of places of the whole selection, or -1 when only SQL can tell
- * (a condition on the rows: territory, modified_after; or the index is not
- * of the current catalogue): f is then left as it was.
+ * Set f->ids to the hits of the page asked (after the cursor, f->limit + 1
+ * of them in the API's order, the one more telling whether another page
+ * follows), so that the database reads the page's rows only instead of
+ * every hit's twice (count, then order). Returns the number of places of
+ * the whole selection, or -1 when only SQL can tell (a condition on the
+ * rows: territory, modified_after; the index that answered is not of the
+ * current catalogue; a hit without a canonical updated_at): f->ids then
+ * holds every hit.
  */
 static long page_of_hits(req *r, const kept_hits *kept, export_filter *f)
 {
-    if (f->territory.kind != EXPORT_TERRITORY_NONE || f->modified_after || f->departement)
-        return -1;
     int64_t after_updated = 0;
-    if (f->after_updated_at && !export_timestamp_seconds(f->after_updated_at, &after_updated))
+    bool usable =
+        f->territory.kind == EXPORT_TERRITORY_NONE && !f->modified_after && !f->departement &&
+        kept->version == db_version(r->app->db) &&
+        (!f->after_updated_at || export_timestamp_seconds(f->after_updated_at, &after_updated));
+    for (size_t i = 0; usable && i < kept->count; i++)
+        usable = kept->hits[i].updated != 0;
+    if (!usable) {
+        f->ids = hit_ids(r, kept->hits, kept->count);
         return -1;
-    int64_t *updated = arena_alloc(r->arena, (kept->count ? kept->count : 1) * sizeof *updated);
-    if (!search_hits_updated(r->app->search, r->app->db, kept->hits, kept->count, updated))
-        return -1;
+    }
     hit_position *after = arena_alloc(r->arena, (kept->count ? kept->count : 1) * sizeof *after);
     size_t n = 0;
     hit_position cursor = {after_updated, f->after_id};
     for (size_t i = 0; i < kept->count; i++) {
-        hit_position h = {updated[i], kept->hits[i].id};
+        hit_position h = {kept->hits[i].updated, kept->hits[i].id};
         if (!f->after_updated_at || cmp_position(&h, &cursor) > 0) after[n++] = h;
     }
     qsort(after, n, sizeof *after, cmp_position);
@@ -380,15 +397,23 @@ static long page_of_hits(req *r, const kept_hits *kept, export_filter *f)
     return (long)kept->count;
 }
 
-bool api_selection_page(req *r, export_filter *f, long *total, const char **error,
-                        const char **detail)
+bool api_selection_page(req *r, export_filter *f, long *total, int64_t *valid_until,
+                        const char **error, const char **detail)
 {
     where_result where;
     kept_hits kept = {0};
     *total = -1;
+    /* The rows change with the catalogue (the cache's version) and with the
+     * UTC date (closures that ended are no longer exported: export.c); the
+     * hits of a search with hours filters when a place opens or closes. */
+    int64_t now = now_utc();
+    *valid_until = (now / 86400 + 1) * 86400;
     bool ok = selection(r, API_PARAMS_LIST, f, &where, &kept, error, detail);
     where_result_free(&where);
-    if (ok && kept.hits) *total = page_of_hits(r, &kept, f);
+    if (ok && kept.hits) {
+        *total = page_of_hits(r, &kept, f);
+        if (kept.valid_until < *valid_until) *valid_until = kept.valid_until;
+    }
     return ok;
 }
 

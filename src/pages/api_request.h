@@ -65,9 +65,12 @@ bool api_selection_where(req *r, unsigned accepted, export_filter *f, where_resu
  * hits; *total is then the number of places of the whole selection.
  * Otherwise (no search, a territory, modified_after, an index being
  * rebuilt) f is api_selection's and *total is -1: count with export_count().
+ * *valid_until: the instant (UTC seconds) the selection may stop being true
+ * for the same catalogue version — the next UTC midnight, or sooner when a
+ * place the search's hours filters looked at opens or closes.
  */
-bool api_selection_page(req *r, export_filter *f, long *total, const char **error,
-                        const char **detail);
+bool api_selection_page(req *r, export_filter *f, long *total, int64_t *valid_until,
+                        const char **error, const char **detail);
 
 /* Answer `status` with {"erreur": error, "detail": detail} and the CORS header. */
 int api_error(req *r, int status, const char *error, const char *detail);

@@ -142,7 +142,7 @@ typedef struct entry {
     char *sort_key;     /* commune, then name: only while building (sort_rank) */
     uint32_t sort_rank; /* position of sort_key among all entries */
     /* updated_at as seconds (export_timestamp_seconds), 0 when not in the
-     * canonical form: the API orders a search's hits by it (search_hits_updated). */
+     * canonical form: the API orders a search's hits by it (search_hit.updated). */
     uint32_t updated;
     char *hours; /* the hours in force (closures applied), NULL when none */
     hours_context hours_ctx;
@@ -828,59 +828,6 @@ static void release(search_index *si, snapshot *s)
     if (last) snapshot_free(s);
 }
 
-/* The first position in by_id at or after `from` whose entry's id is >= id:
- * galloping from `from` (the previous hit's place), so that hits taken in
- * id order touch a few neighbouring positions each rather than a whole
- * binary search's worth of cache lines. */
-static size_t entry_from(const snapshot *s, size_t from, int64_t id)
-{
-    size_t lo = from, hi = from, step = 1;
-    while (hi < s->count && s->entries[s->by_id[hi]].id < id) {
-        lo = hi + 1;
-        hi = from + step;
-        step *= 2;
-    }
-    if (hi > s->count) hi = s->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->entries[s->by_id[mid]].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static int cmp_hit_ref_id(const void *a, const void *b)
-{
-    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
-    return (x > y) - (x < y);
-}
-
-bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
-                         int64_t *updated)
-{
-    /* (id, position in hits) pairs, in id order. */
-    int64_t(*order)[2] = xmalloc((count ? count : 1) * sizeof *order);
-    for (size_t i = 0; i < count; i++) {
-        order[i][0] = hits[i].id;
-        order[i][1] = (int64_t)i;
-    }
-    qsort(order, count, sizeof *order, cmp_hit_ref_id);
-    snapshot *s = acquire(si, d, now_utc());
-    bool ok = s->version == db_version(d);
-    size_t at = 0;
-    for (size_t i = 0; ok && i < count; i++) {
-        at = entry_from(s, at, order[i][0]);
-        const entry *e = at < s->count ? &s->entries[s->by_id[at]] : NULL;
-        ok = e && e->id == order[i][0] && e->updated;
-        if (ok) updated[order[i][1]] = e->updated;
-    }
-    release(si, s);
-    free(order);
-    return ok;
-}
-
 size_t search_departement_counts(search_index *si, db *d, search_dep_count *out, size_t max,
                                  size_t *total)
 {
@@ -1486,6 +1433,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
             bit_set(&masks[g], value_index(si, (search_group)g, p->selected[g][i]));
 
     snapshot *s = acquire(si, d, now);
+    out->version = s->version;
     const bool point = where_has_point(&out->where);
     scan sc = {.a = &a,
                .matches = matches,
@@ -1571,8 +1519,12 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
         if (radius > 0 && !c->always && c->distance > radius) continue;
         if (c->fails == 0) {
             out->hits[out->total++] =
-                (search_hit){c->e->id, c->distance, c->relevance, (int)c->tier,
-                             sc.where_insee && c->e->insee_code == sc.where_insee};
+                (search_hit){c->e->id,
+                             c->distance,
+                             c->relevance,
+                             (int)c->tier,
+                             sc.where_insee && c->e->insee_code == sc.where_insee,
+                             c->e->updated};
             if (radius > 0 && c->distance > radius) out->beyond_radius = true;
         }
         for (int g = 0; g < SG_COUNT; g++) {

@@ -82,6 +82,10 @@ typedef struct search_hit {
     double relevance;   /* 0..1, 1 = best text match */
     int tier;           /* rank_tier (rank.h): name match, text match, need only */
     bool in_commune;    /* in the commune chosen in « Où ? » */
+    /* The place's last change (updated_at as export_timestamp_seconds), 0
+     * when not in the canonical form: the API orders a search's hits by
+     * (updated_at, id) and reads only one page of them from the database. */
+    uint32_t updated;
 } search_hit;
 
 typedef struct search_facet_value {
@@ -105,6 +109,9 @@ typedef struct search_result {
      * stays true until this instant (UTC seconds): the first place to open
      * or close among those looked at, or the day's end. */
     int64_t valid_until;
+    /* The catalogue version (db_version) of the index that answered: the
+     * hits' `updated` are those of that version. */
+    int64_t version;
 } search_result;
 
 /* The in-memory index; one per app, shared by all threads. */
@@ -150,18 +157,6 @@ void search_result_free(search_result *res);
  */
 json_t *search_list_item(search_index *si, db *d, int64_t version, int64_t id,
                          int64_t *valid_until);
-
-/*
- * The last change of each hit (updated_at as export_timestamp_seconds)
- * into updated[i], from the index: so that the API can order a search's
- * hits by (updated_at, id) and read only one page of them from the
- * database. Returns false — the caller then lets SQL order them — when the
- * index is not of the catalogue's current version (another thread is still
- * rebuilding it after a change), or a hit is not in it or has no canonical
- * updated_at.
- */
-bool search_hits_updated(search_index *si, db *d, const search_hit *hits, size_t count,
-                         int64_t *updated);
 
 /* Slug ↔ parameter name of a group ("service", "type", …). */
 const char *search_group_param(search_group g);

@@ -52,6 +52,23 @@ async function withClock(start, fn) {
   }
 }
 
+// Tuesday 1 December 2026, 10:30 in Paris (09:30 UTC): both places open
+// until 12 h, no workshop: nothing on the page at `path` changes before
+// then, and it is answered from the cache two minute boundaries later.
+async function keptPastTheMinute(path) {
+  let body;
+  await withClock('2026-12-01 09:30:00', async (server) => {
+    const first = await fetch(server.base + path);
+    body = await first.text();
+    assert.equal(first.headers.get('x-repere-cache'), 'miss');
+    await waitUntil(server, '2026-12-01T09:32:01Z');
+    const again = await fetch(server.base + path);
+    assert.equal(again.headers.get('x-repere-cache'), 'hit', 'not rebuilt at each minute');
+    assert.equal(await again.text(), body);
+  });
+  return body;
+}
+
 test.before(() => {
   tmp = makeDb();
   const f = path.join(tmp.dir, 'validity.json');
@@ -96,18 +113,7 @@ test('a card cached in the evening no longer says "demain" after midnight', asyn
 });
 
 test('a results page outlives the minute while nothing on it changes', async () => {
-  // Tuesday 1 December 2026, 10:30 in Paris (09:30 UTC): both places open
-  // until 12 h, no workshop: nothing on the page changes before then.
-  await withClock('2026-12-01 09:30:00', async (server) => {
-    const url = server.base + '/lieux?ou=Grenoble&rayon=1';
-    const first = await fetch(url);
-    const body = await first.text();
-    assert.equal(first.headers.get('x-repere-cache'), 'miss');
-    await waitUntil(server, '2026-12-01T09:32:01Z'); // two minute boundaries later
-    const again = await fetch(url);
-    assert.equal(again.headers.get('x-repere-cache'), 'hit', 'not rebuilt at each minute');
-    assert.equal(await again.text(), body);
-  });
+  await keptPastTheMinute('/lieux?ou=Grenoble&rayon=1');
 });
 
 test('a results page is rebuilt when a place it counts opens, even one not shown', async () => {
@@ -126,5 +132,44 @@ test('a results page is rebuilt when a place it counts opens, even one not shown
     const after = await res.text();
     assert.equal(res.headers.get('x-repere-cache'), 'miss');
     assert.match(after, /Atelier Dix Heures/);
+  });
+});
+
+// The API's lists hold nothing that changes with the minute: a list is kept
+// until the next UTC midnight (closures that ended are no longer exported),
+// or sooner when its hours filters' answer changes (src/pages/api.c).
+test('an API list outlives the minute while its places stay as they are', async () => {
+  const body = await keptPastTheMinute('/api/v1/lieux?ou=Grenoble&rayon=1');
+  assert.equal(JSON.parse(body).total, 2);
+});
+
+test('an API list filtered on « ouvert maintenant » is rebuilt when a place opens', async () => {
+  // 9:52 in Paris: Atelier Dix Heures opens at 10 h.
+  await withClock('2026-12-01 08:52:00', async (server) => {
+    const url = server.base + '/api/v1/lieux?ou=Grenoble&rayon=1&horaires=maintenant';
+    const first = await fetch(url);
+    const before = await first.json();
+    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-01T09:00:00Z'), 'asked before 10 h');
+    assert.deepEqual(before.lieux.map((l) => l.nom), ['Espace Mardi']);
+    await waitUntil(server, '2026-12-01T09:00:01Z');
+    const res = await fetch(url);
+    assert.equal(res.headers.get('x-repere-cache'), 'miss');
+    const after = await res.json();
+    assert.deepEqual(after.lieux.map((l) => l.nom).sort(), ['Atelier Dix Heures', 'Espace Mardi']);
+  });
+});
+
+test('an API list is not kept past UTC midnight', async () => {
+  // 23:58 UTC on Tuesday 1 December 2026 (00:58 in Paris, both places closed).
+  await withClock('2026-12-01 23:58:00', async (server) => {
+    const url = server.base + '/api/v1/lieux?ou=Grenoble&rayon=1';
+    const first = await fetch(url);
+    await first.arrayBuffer();
+    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-02T00:00:00Z'), 'asked before midnight');
+    assert.equal(first.headers.get('x-repere-cache'), 'miss');
+    await waitUntil(server, '2026-12-02T00:00:01Z');
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    assert.equal(res.headers.get('x-repere-cache'), 'miss');
   });
 });
