@@ -442,9 +442,8 @@ int main(int argc, char **argv)
     cfg->listen = env_or("REPERE_LISTEN", "127.0.0.1");
     cfg->port = atoi(env_or("REPERE_PORT", "8080"));
     cfg->threads = atoi(env_or("REPERE_THREADS", "0"));
-    /* 12 MiB: what the bench's routes ask, each route's 2 000 pages, fits
-     * (docs/quality.md, issue 13's fifth pass). */
-    cfg->page_cache_mb = atoi(env_or("REPERE_PAGE_CACHE_MB", "12"));
+    /* -1: sized by the catalogue at start (startup.c, page_cache_budget). */
+    cfg->page_cache_mb = atoi(env_or("REPERE_PAGE_CACHE_MB", "-1"));
     cfg->per_ip_connections = atoi(env_or("REPERE_PER_IP_CONNECTIONS", "64"));
     cfg->public_origin = getenv("REPERE_ORIGIN");
     cfg->tile_url = env_or("REPERE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
@@ -494,7 +493,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (cfg->threads <= 0 || cfg->threads > 64) cfg->threads = default_threads();
-    if (cfg->page_cache_mb < 0 || cfg->page_cache_mb > 4096) cfg->page_cache_mb = 12;
+    if (cfg->page_cache_mb < -1 || cfg->page_cache_mb > 4096) cfg->page_cache_mb = -1;
     if (cfg->per_ip_connections < 1 || cfg->per_ip_connections > 100000)
         cfg->per_ip_connections = 64;
     /* The pages make a mailto: link of it: refuse a typo before anything starts. */

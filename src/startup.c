@@ -81,6 +81,48 @@ static char *locale_dir(void)
     return xasprintf("%s/locale", exe);
 }
 
+enum {
+    PAGE_CACHE_MIN_MIB = 12,
+    PAGE_CACHE_PLACES_PER_MIB = 10000,
+    PAGE_CACHE_MAX_MIB = 256,
+};
+
+/* Used by: page_cache_budget. Every place, closed ones too: counted from an
+ * index, not by reading the table (500 MB at 300 000 places). */
+static const char Q_PLACES[] = "SELECT count(*) FROM place";
+
+/*
+ * The page cache's budget (app_page_cache_budget, startup.h):
+ * REPERE_PAGE_CACHE_MB when set, otherwise 1 MiB for every 10 000 places,
+ * 12 MiB at least. The pages people ask (results around each commune, place
+ * pages, API pages) grow with the catalogue: at 30 000 places 12 MiB holds
+ * each bench route's 2 000 pages; at 300 000 the API's 2 000 pages alone
+ * take 20 MiB gzipped, the commune searches' 10 MiB (docs/quality.md,
+ * issue 13's sixth pass: 30 MiB there).
+ */
+size_t app_page_cache_budget(int configured_mb, long places)
+{
+    if (configured_mb >= 0) return (size_t)configured_mb * 1024 * 1024;
+    long mb = places / PAGE_CACHE_PLACES_PER_MIB;
+    if (mb < PAGE_CACHE_MIN_MIB) mb = PAGE_CACHE_MIN_MIB;
+    if (mb > PAGE_CACHE_MAX_MIB) mb = PAGE_CACHE_MAX_MIB;
+    return (size_t)mb * 1024 * 1024;
+}
+
+static size_t page_cache_budget(app *a)
+{
+    long places = 0;
+    if (a->cfg.page_cache_mb < 0) {
+        sqlite3_stmt *s = db_stmt(db_reader(a->db), Q_PLACES);
+        places = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
+        sqlite3_reset(s);
+    }
+    size_t budget = app_page_cache_budget(a->cfg.page_cache_mb, places);
+    if (a->cfg.page_cache_mb < 0)
+        fprintf(stderr, "repere: page cache of %zu MiB for %ld places\n", budget >> 20, places);
+    return budget;
+}
+
 int app_load_web(app *a)
 {
     char *locales = locale_dir();
@@ -95,7 +137,7 @@ int app_load_web(app *a)
     a->search = search_index_new(synonyms);
     a->territory = territory_cache_new();
     free(synonyms);
-    a->pages = page_cache_new((size_t)a->cfg.page_cache_mb * 1024 * 1024);
+    a->pages = page_cache_new(page_cache_budget(a));
     a->static_version = static_version(a->static_dir);
     /* Map tiles are the one outside origin, and only for images. */
     const char *tiles = a->cfg.tile_url;

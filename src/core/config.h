@@ -19,7 +19,8 @@ typedef struct config {
     bool behind_tls;           /* --behind-tls, REPERE_BEHIND_TLS */
     bool quiet;                /* --quiet: no request log */
     int threads;               /* --threads, REPERE_THREADS (the CPUs it may use, ≥ 2) */
-    int page_cache_mb;         /* REPERE_PAGE_CACHE_MB: finished public pages kept (12; 0: off) */
+    int page_cache_mb;         /* REPERE_PAGE_CACHE_MB: finished public pages kept (0: off;
+                                  -1, unset: by the catalogue, startup.c) */
     int per_ip_connections;    /* REPERE_PER_IP_CONNECTIONS: open connections one address may hold
                                   (64; ignored behind the proxy, whose limit_conn counts) */
     const char *sendmail;      /* --sendmail CMD, REPERE_SENDMAIL: e.g. "/usr/sbin/sendmail -t" */

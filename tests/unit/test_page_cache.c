@@ -4,6 +4,7 @@
  * newest entry is always there, the budget holds under churn.
  */
 #include "http/page_cache.h"
+#include "startup.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -163,10 +164,25 @@ TEST(threads_never_read_torn_entries)
     page_cache_free(shared);
 }
 
+/* The budget: what REPERE_PAGE_CACHE_MB says, or grown with the catalogue. */
+TEST(budget_follows_the_catalogue)
+{
+    const size_t MiB = 1024 * 1024;
+    CHECK(app_page_cache_budget(0, 300000) == 0); /* off stays off */
+    CHECK(app_page_cache_budget(5, 300000) == 5 * MiB);
+    CHECK(app_page_cache_budget(-1, 0) == 12 * MiB);
+    CHECK(app_page_cache_budget(-1, 30000) == 12 * MiB);
+    CHECK(app_page_cache_budget(-1, 120000) == 12 * MiB);
+    CHECK(app_page_cache_budget(-1, 150000) == 15 * MiB);
+    CHECK(app_page_cache_budget(-1, 300000) == 30 * MiB);
+    CHECK(app_page_cache_budget(-1, 100000000) == 256 * MiB);
+}
+
 int main(void)
 {
     RUN(entries_take_their_size_not_pages);
     RUN(churn_keeps_bytes_and_budget);
     RUN(threads_never_read_torn_entries);
+    RUN(budget_follows_the_catalogue);
     return unit_report();
 }
