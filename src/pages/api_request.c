@@ -437,6 +437,9 @@ static bool selection(req *r, unsigned accepted, export_filter *f, where_result 
     /* As /lieux: departement=07 browses a département (home-page links). */
     const char *dep = req_query(r, "departement");
     if (dep && *dep && (!p.where || !*p.where)) p.where = dep;
+    /* The rows are read in the API's order (updated_at, id) whatever the
+     * hits' rank, and no facet is shown. */
+    p.hits_only = true;
     if (has_search(&p) && !run_search(r, &p, f, where, kept, error, detail)) return false;
 
     const char *territory = req_query(r, "territoire");

@@ -1527,7 +1527,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
                              c->e->updated};
             if (radius > 0 && c->distance > radius) out->beyond_radius = true;
         }
-        for (int g = 0; g < SG_COUNT; g++) {
+        for (int g = 0; g < SG_COUNT && !p->hits_only; g++) {
             if (c->fails & ~(1u << g)) continue; /* fails another group */
             if (g == SG_HOURS && !c->hours_known) {
                 c->hours = hours_bits(s, c->e, now, &sc.until);
@@ -1544,7 +1544,9 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     }
     /* Order: by distance (shortened by relevance) around a point; otherwise by
      * relevance, then by commune and name. */
-    if (where_has_point(&out->where) || a.word_count) {
+    if (p->hits_only) {
+        /* in the order found */
+    } else if (where_has_point(&out->where) || a.word_count) {
         rank_first(out->hits, out->total, p->ranked);
     } else {
         keyed_hit *k = xmalloc((out->total ? out->total : 1) * sizeof *k);

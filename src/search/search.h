@@ -74,6 +74,10 @@ typedef struct search_params {
      * ranking of thousands of places around a city is then not sorted
      * whole). 0: every hit ranked. Never set from the request. */
     size_t ranked;
+    /* The hits only, in no particular order and without the facet counts:
+     * the API orders them itself, by (updated_at, id), and counts no
+     * values. Never set from the request. */
+    bool hits_only;
 } search_params;
 
 typedef struct search_hit {
