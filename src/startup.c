@@ -37,6 +37,11 @@ int app_after_migrate(app *a, db *d)
     char *dir = xasprintf("%s/data/gazetteer", a->cfg.root);
     int rc = db_transaction(d, after_migrate_tx, dir);
     free(dir);
+    /* After an import, deriving every place's facts read the whole catalogue
+     * through the writer, whose cache is large (for imports): not kept for a
+     * daemon's life (measured at 30 000 places: 17 MiB resident at start,
+     * 20 after the bench's first pages). */
+    db_writer_release_memory(d);
     return rc < 0 ? -1 : 0;
 }
 

@@ -175,6 +175,13 @@ void db_reader_release_memory(db *d)
     if (c) sqlite3_db_release_memory(c->handle);
 }
 
+void db_writer_release_memory(db *d)
+{
+    pthread_mutex_lock(&d->writer_lock);
+    sqlite3_db_release_memory(d->writer->handle);
+    pthread_mutex_unlock(&d->writer_lock);
+}
+
 db_conn *db_begin(db *d)
 {
     pthread_mutex_lock(&d->writer_lock);

@@ -42,6 +42,8 @@ db_conn *db_reader(db *d);
  * for a thread that reads in bursts and then waits (the search index's
  * builder), so that its pages do not stay resident between bursts. */
 void db_reader_release_memory(db *d);
+/* The same for the writer connection (waits for any write in progress). */
+void db_writer_release_memory(db *d);
 
 /* For a process that writes in bulk and serves nothing (repere import): a
  * larger page cache and a mapping of the file for the writer connection. */
