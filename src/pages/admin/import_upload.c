@@ -132,13 +132,19 @@ static bool may_write(void *ctx, db_conn *c, int64_t place_id, bool before, cons
 static const char *run(req *r, const char *data, size_t len, const char *source, bool dry_run,
                        importer_report *rep)
 {
+    const char *format;
     if (workshop_import_detect(data, len)) { /* {"ateliers": […]}: docs/workshops-format.md */
         workshop_import_run_as(r->app->db, data, len, source, dry_run, now_utc(), may_write, r,
                                rep);
-        return _("ateliers (repere-ateliers/1)");
+        format = _("ateliers (repere-ateliers/1)");
+    } else {
+        importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
+        format = importer_format_name(rep->format);
     }
-    importer_run_as(r->app->db, data, len, source, dry_run, may_write, r, rep);
-    return importer_format_name(rep->format);
+    /* A file of thousands of places filled the writer's cache (sized for
+     * imports): not kept resident until the next one. */
+    db_writer_release_memory(r->app->db);
+    return format;
 }
 
 static int form_page(req *r, const char *error, const char *source)
