@@ -7,11 +7,16 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+enum { KEPT_MAX = 256 * 1024 /* largest inflated body a thread keeps */ };
 
 typedef struct coders {
     int level;
     struct libdeflate_compressor *compressor;
     struct libdeflate_decompressor *decompressor;
+    char *kept_id; /* gzip_inflate_kept: the last id inflated (malloc'd) */
+    buf kept;      /* its bytes, once that id came twice in a row */
 } coders;
 
 static pthread_key_t coders_key;
@@ -23,6 +28,8 @@ static void coders_free(void *p)
     if (!c) return;
     if (c->compressor) libdeflate_free_compressor(c->compressor);
     if (c->decompressor) libdeflate_free_decompressor(c->decompressor);
+    free(c->kept_id);
+    buf_free(&c->kept);
     free(c);
 }
 
@@ -79,5 +86,25 @@ bool gzip_inflate(const char *in, size_t len, buf *out)
     if (rc != LIBDEFLATE_SUCCESS || actual != size) return false;
     out->len += actual;
     out->data[out->len] = '\0';
+    return true;
+}
+
+bool gzip_inflate_kept(const char *id, const char *in, size_t len, buf *out)
+{
+    coders *c = thread_coders();
+    bool same = c->kept_id && strcmp(c->kept_id, id) == 0;
+    if (same && c->kept.len) {
+        buf_append(out, c->kept.data, c->kept.len);
+        return true;
+    }
+    size_t start = out->len;
+    if (!gzip_inflate(in, len, out)) return false;
+    if (!same) {
+        free(c->kept_id);
+        c->kept_id = xstrdup(id);
+        buf_free(&c->kept);
+    } else if (out->len - start <= KEPT_MAX) {
+        buf_append(&c->kept, out->data + start, out->len - start);
+    }
     return true;
 }

@@ -12,7 +12,6 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,71 +299,6 @@ static void keep_language_in_links(req *r)
     r->out = out;
 }
 
-/*
- * The identity bytes of a cached gzip answer, for a client that takes no
- * gzip. Each worker thread remembers the last page it inflated, once that
- * page has been asked twice in a row: a page asked again and again by such
- * clients (a monitoring probe, curl, the bench's wrk on the home page) is
- * not inflated each time — inflating was 30 % of the home page's CPU. The
- * ETag (length and XXH3 of the identity body) and the key tell it is the
- * same page; pages of other keys pay one comparison.
- */
-enum { IDENTITY_MEMO_MAX = 256 * 1024 };
-
-typedef struct identity_memo {
-    char *key;     /* last key inflated by this thread (malloc'd) */
-    char etag[40]; /* of `body` */
-    buf body;      /* empty until the key came twice in a row */
-} identity_memo;
-
-static pthread_key_t memo_key;
-static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
-
-static void memo_free(void *p)
-{
-    identity_memo *m = p;
-    free(m->key);
-    buf_free(&m->body);
-    free(m);
-}
-
-static void memo_key_make(void)
-{
-    pthread_key_create(&memo_key, memo_free);
-}
-
-static identity_memo *thread_memo(void)
-{
-    pthread_once(&memo_once, memo_key_make);
-    identity_memo *m = pthread_getspecific(memo_key);
-    if (!m) {
-        m = xcalloc(1, sizeof *m);
-        pthread_setspecific(memo_key, m);
-    }
-    return m;
-}
-
-static bool identity_of(const char *key, const page_cached *meta, const buf *gz, buf *out)
-{
-    identity_memo *m = thread_memo();
-    bool same_key = m->key && strcmp(m->key, key) == 0;
-    if (same_key && m->body.len && strcmp(m->etag, meta->etag) == 0) {
-        buf_append(out, m->body.data, m->body.len);
-        return true;
-    }
-    if (!gzip_inflate(gz->data, gz->len, out)) return false;
-    if (!same_key) {
-        free(m->key);
-        m->key = xstrdup(key);
-        buf_free(&m->body);
-    } else if (out->len <= IDENTITY_MEMO_MAX) {
-        buf_reset(&m->body);
-        buf_append(&m->body, out->data, out->len);
-        memcpy(m->etag, meta->etag, sizeof m->etag);
-    }
-    return true;
-}
-
 bool reply_cached(req *r)
 {
     page_cache *pc = r->app->pages;
@@ -388,7 +322,10 @@ bool reply_cached(req *r)
     if (page_cache_get(pc, key, version, now, r->arena, &stored, &meta)) {
         buf_reset(&r->out);
         if (meta.gzip && !req_accepts_gzip(r)) {
-            if (!identity_of(key, &meta, &stored, &r->out)) {
+            /* The ETag (length and XXH3 of the identity body) with the key
+             * tells the same bytes. */
+            const char *id = arena_printf(r->arena, "%s %s", meta.etag, key);
+            if (!gzip_inflate_kept(id, stored.data, stored.len, &r->out)) {
                 buf_free(&stored);
                 buf_reset(&r->out);
                 goto miss;

@@ -11,8 +11,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
-const { AURA, makeDb, startServer } = require('../lib/server');
+const { AURA, makeDb, startServer, sqlite } = require('../lib/server');
 
 // Searches with many hits: a city (radius and EPCI), a département, words in
 // a département, a need over the whole catalogue.
@@ -23,9 +22,7 @@ const LIMIT = 7;
 let server;
 let tmp;
 
-function sql(statement) {
-  return execFileSync('sqlite3', [tmp.db, statement], { encoding: 'utf8' }).trim();
-}
+const sql = (statement) => sqlite(tmp.db, statement);
 
 async function getJson(urlPath) {
   const res = await fetch(server.base + urlPath);

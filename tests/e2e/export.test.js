@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { AURA, SHARED, BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
+const { AURA, SHARED, BIN, ROOT, DATA_ROOT, makeDb, startServer, sqlite } = require('../lib/server');
 const { COLUMNS, parseCsv, csvRecord, referenceError } = require('../oracle/validate-export');
 
 const EXAMPLES = path.join(SHARED, 'data', 'lieux-exemples-schema.json');
@@ -19,9 +19,7 @@ let server;
 let tmp;
 let closedId;
 
-function sql(statement) {
-  return execFileSync('sqlite3', [tmp.db, statement], { encoding: 'utf8' }).trim();
-}
+const sql = (statement) => sqlite(tmp.db, statement);
 
 async function get(urlPath) {
   const res = await fetch(server.base + urlPath);

@@ -69,6 +69,23 @@ async function keptPastTheMinute(path) {
   return body;
 }
 
+// Tuesday 1 December 2026, 9:52 in Paris (08:52 UTC): Espace Mardi opened
+// at 9 h, Atelier Dix Heures opens at 10 h. The page at `path` asked before
+// 10 h, then again once the daemon's clock is past it: both bodies and the
+// second answer's cache header.
+async function acrossTenOClock(path) {
+  let result;
+  await withClock('2026-12-01 08:52:00', async (server) => {
+    const first = await fetch(server.base + path);
+    const before = await first.text();
+    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-01T09:00:00Z'), 'asked before 10 h');
+    await waitUntil(server, '2026-12-01T09:00:01Z');
+    const res = await fetch(server.base + path);
+    result = { before, after: await res.text(), cache: res.headers.get('x-repere-cache') };
+  });
+  return result;
+}
+
 test.before(() => {
   tmp = makeDb();
   const f = path.join(tmp.dir, 'validity.json');
@@ -117,22 +134,13 @@ test('a results page outlives the minute while nothing on it changes', async () 
 });
 
 test('a results page is rebuilt when a place it counts opens, even one not shown', async () => {
-  // Tuesday 1 December 2026, 9:52 in Paris (08:52 UTC). Espace Mardi opened at 9 h, Atelier Dix Heures opens at
-  // 10 h: filtered out by « Ouvert maintenant » until then, so only the
-  // hours facts (not a card) can say when the page stops being true.
-  await withClock('2026-12-01 08:52:00', async (server) => {
-    const url = server.base + '/lieux?ou=Grenoble&rayon=1&horaires=maintenant';
-    const first = await fetch(url);
-    const before = await first.text();
-    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-01T09:00:00Z'), 'asked before 10 h');
-    assert.match(before, /Espace Mardi/);
-    assert.doesNotMatch(before, /Atelier Dix Heures/);
-    await waitUntil(server, '2026-12-01T09:00:01Z');
-    const res = await fetch(url);
-    const after = await res.text();
-    assert.equal(res.headers.get('x-repere-cache'), 'miss');
-    assert.match(after, /Atelier Dix Heures/);
-  });
+  // Atelier Dix Heures is filtered out by « Ouvert maintenant » until 10 h,
+  // so only the hours facts (not a card) can say when the page stops being true.
+  const { before, after, cache } = await acrossTenOClock('/lieux?ou=Grenoble&rayon=1&horaires=maintenant');
+  assert.match(before, /Espace Mardi/);
+  assert.doesNotMatch(before, /Atelier Dix Heures/);
+  assert.equal(cache, 'miss');
+  assert.match(after, /Atelier Dix Heures/);
 });
 
 // The API's lists hold nothing that changes with the minute: a list is kept
@@ -144,19 +152,10 @@ test('an API list outlives the minute while its places stay as they are', async 
 });
 
 test('an API list filtered on « ouvert maintenant » is rebuilt when a place opens', async () => {
-  // 9:52 in Paris: Atelier Dix Heures opens at 10 h.
-  await withClock('2026-12-01 08:52:00', async (server) => {
-    const url = server.base + '/api/v1/lieux?ou=Grenoble&rayon=1&horaires=maintenant';
-    const first = await fetch(url);
-    const before = await first.json();
-    assert.ok(Date.parse(first.headers.get('date')) < Date.parse('2026-12-01T09:00:00Z'), 'asked before 10 h');
-    assert.deepEqual(before.lieux.map((l) => l.nom), ['Espace Mardi']);
-    await waitUntil(server, '2026-12-01T09:00:01Z');
-    const res = await fetch(url);
-    assert.equal(res.headers.get('x-repere-cache'), 'miss');
-    const after = await res.json();
-    assert.deepEqual(after.lieux.map((l) => l.nom).sort(), ['Atelier Dix Heures', 'Espace Mardi']);
-  });
+  const { before, after, cache } = await acrossTenOClock('/api/v1/lieux?ou=Grenoble&rayon=1&horaires=maintenant');
+  assert.deepEqual(JSON.parse(before).lieux.map((l) => l.nom), ['Espace Mardi']);
+  assert.equal(cache, 'miss');
+  assert.deepEqual(JSON.parse(after).lieux.map((l) => l.nom).sort(), ['Atelier Dix Heures', 'Espace Mardi']);
 });
 
 test('an API list is not kept past UTC midnight', async () => {

@@ -111,6 +111,12 @@ function routeTable() {
   });
 }
 
+// Run one SQL statement on the test database with the sqlite3 shell: its
+// output, trimmed (a single value as text).
+function sqlite(db, statement) {
+  return execFileSync('sqlite3', [db, statement], { encoding: 'utf8' }).trim();
+}
+
 module.exports = {
-  routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, servePlaces, repere, freePort, addUser,
+  sqlite, routeTable, ROOT, DATA_ROOT, BIN, SHARED, AURA, makeDb, startServer, servePlaces, repere, freePort, addUser,
 };
