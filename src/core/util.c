@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,87 @@ size_t utf8_length(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if ((*p & 0xC0) != 0x80) n++;
     return n;
+}
+
+void buf_json_string(buf *b, const char *s)
+{
+    if (!s) {
+        buf_puts(b, "null");
+        return;
+    }
+    size_t start = b->len, len = strlen(s);
+    buf_reserve(b, len + 2);
+    buf_putc(b, '"');
+    const char *run = s, *p = s, *end = s + len;
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x80) { /* checked as it goes: invalid UTF-8 is written null */
+            uint32_t cp;
+            size_t n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
+            if (!n) {
+                b->len = start;
+                buf_puts(b, "null");
+                return;
+            }
+            p += n;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            p++;
+            continue;
+        }
+        buf_append(b, run, (size_t)(p - run));
+        run = ++p;
+        switch (c) {
+        case '"':
+            buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            buf_puts(b, "\\\\");
+            break;
+        case '\b':
+            buf_puts(b, "\\b");
+            break;
+        case '\f':
+            buf_puts(b, "\\f");
+            break;
+        case '\n':
+            buf_puts(b, "\\n");
+            break;
+        case '\r':
+            buf_puts(b, "\\r");
+            break;
+        case '\t':
+            buf_puts(b, "\\t");
+            break;
+        default:
+            buf_printf(b, "\\u%04X", c);
+        }
+    }
+    buf_append(b, run, (size_t)(end - run));
+    buf_putc(b, '"');
+}
+
+void buf_json_real(buf *b, double v)
+{
+    if (!isfinite(v)) {
+        buf_puts(b, "null");
+        return;
+    }
+    char text[40];
+    int n = snprintf(text, sizeof text, "%.17g", v);
+    if (!strpbrk(text, ".e")) memcpy(text + n, ".0", 3);
+    /* The exponent without '+' nor leading zeros: "1e+22" → "1e22", "1e-05" → "1e-5". */
+    char *e = strchr(text, 'e');
+    if (e) {
+        char *digits = e + 1 + (e[1] == '-');
+        char *from = e + 1;
+        if (*from == '+' || *from == '-') from++;
+        while (*from == '0' && from[1])
+            from++;
+        memmove(digits, from, strlen(from) + 1);
+    }
+    buf_puts(b, text);
 }
 
 /*

@@ -67,6 +67,18 @@ size_t utf8_next(const char *s, size_t len, uint32_t *cp);
 size_t utf8_length(const char *s);
 
 /*
+ * JSON values written straight into a buffer, byte for byte as jansson's
+ * compact dump writes them (checked by tests/unit/test_util.c), for the
+ * hot writers that would otherwise build a jansson tree only to dump it.
+ * A string: quotes, \" \\ \b \f \n \r \t, other controls as \u00XX, the
+ * rest as is; NULL or invalid UTF-8 → null. A real: %.17g with ".0" when
+ * it would read as an integer, exponent without '+' or leading zeros;
+ * not finite → null.
+ */
+void buf_json_string(buf *b, const char *s);
+void buf_json_real(buf *b, double v);
+
+/*
  * Fold a UTF-8 string for matching: lowercase, Latin diacritics removed,
  * ligatures expanded (œ → oe), every run of non-alphanumerics turned into one
  * space, trimmed. "Saint-Étienne-de-l'Œuvre" → "saint etienne de l oeuvre".

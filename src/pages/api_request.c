@@ -173,17 +173,18 @@ bool api_cursor_decode(const char *text, char updated_at[21], int64_t *id)
     return true;
 }
 
-json_t *api_lieu_json(req *r, const export_record *rec)
+void api_lieu_write(req *r, buf *out, const export_record *rec)
 {
-    json_t *o = export_record_json(rec);
+    export_json_fields(out, rec);
     char *path = place_path(rec->place_id, rec->slug);
-    json_object_set_new(o, "identifiant", json_integer(rec->place_id));
-    json_object_set_new(o, "url", json_string(api_absolute_url(r, path)));
+    buf_printf(out, ",\"identifiant\":%lld,\"url\":", (long long)rec->place_id);
+    buf_json_string(out, api_absolute_url(r, path));
     free(path);
-    json_object_set_new(o, "modifie_le",
-                        rec->updated_at ? json_string(rec->updated_at) : json_null());
-    json_object_set_new(o, "ferme_le", rec->closed_at ? json_string(rec->closed_at) : json_null());
-    return o;
+    buf_puts(out, ",\"modifie_le\":");
+    buf_json_string(out, rec->updated_at);
+    buf_puts(out, ",\"ferme_le\":");
+    buf_json_string(out, rec->closed_at);
+    buf_putc(out, '}');
 }
 
 /* ------------------------------------------------------------------------ */

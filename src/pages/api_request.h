@@ -97,9 +97,10 @@ const char *api_absolute_url(req *r, const char *path);
  * The API's view of one record: the 32 fields of the national schema
  * (null when empty; latitude/longitude numbers) then "identifiant"
  * (Repère's id), "url" (the place page), "modifie_le" (last change, UTC)
- * and "ferme_le" (null unless the place closed). New reference.
+ * and "ferme_le" (null unless the place closed), written into `out` as
+ * the compact JSON object jansson would dump.
  */
-json_t *api_lieu_json(req *r, const export_record *rec);
+void api_lieu_write(req *r, buf *out, const export_record *rec);
 
 /* Cursor text ↔ position (updated_at, id). The text is opaque to clients. */
 void api_cursor_encode(const char *updated_at, int64_t id, char out[API_CURSOR_MAX]);

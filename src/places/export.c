@@ -887,28 +887,43 @@ void export_csv_row(buf *out, const export_record *r)
     buf_puts(out, "\r\n");
 }
 
-json_t *export_record_json(const export_record *r)
+void export_json_fields(buf *out, const export_record *r)
 {
-    json_t *o = json_object();
+    buf_putc(out, '{');
     for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
-        json_t *v;
-        if (i == EXPORT_LATITUDE || i == EXPORT_LONGITUDE)
-            v = r->has_position ? json_real(i == EXPORT_LATITUDE ? r->latitude : r->longitude)
-                                : json_null();
-        else
-            v = r->fields[i] ? json_string(r->fields[i]) : json_null();
-        json_object_set_new(o, EXPORT_COLUMNS[i], v);
+        if (i) buf_putc(out, ',');
+        buf_json_string(out, EXPORT_COLUMNS[i]);
+        buf_putc(out, ':');
+        if (i == EXPORT_LATITUDE || i == EXPORT_LONGITUDE) {
+            if (r->has_position)
+                buf_json_real(out, i == EXPORT_LATITUDE ? r->latitude : r->longitude);
+            else
+                buf_puts(out, "null");
+        } else {
+            buf_json_string(out, r->fields[i]);
+        }
     }
-    return o;
 }
 
-json_t *export_geojson_feature(const export_record *r, json_t *properties)
+void export_json_record(buf *out, const export_record *r)
 {
-    json_t *geometry = r->has_position ? json_pack("{s:s, s:[f, f]}", "type", "Point",
-                                                   "coordinates", r->longitude, r->latitude)
-                                       : json_null();
-    return json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry", geometry, "properties",
-                     properties);
+    export_json_fields(out, r);
+    buf_putc(out, '}');
+}
+
+void export_geojson_feature_open(buf *out, const export_record *r)
+{
+    buf_puts(out, "{\"type\":\"Feature\",\"geometry\":");
+    if (r->has_position) {
+        buf_puts(out, "{\"type\":\"Point\",\"coordinates\":[");
+        buf_json_real(out, r->longitude);
+        buf_putc(out, ',');
+        buf_json_real(out, r->latitude);
+        buf_puts(out, "]}");
+    } else {
+        buf_puts(out, "null");
+    }
+    buf_puts(out, ",\"properties\":");
 }
 
 int export_sink_file(void *ctx, const char *data, size_t len)
@@ -920,17 +935,6 @@ int export_sink_buf(void *ctx, const char *data, size_t len)
 {
     buf_append((buf *)ctx, data, len);
     return 0;
-}
-
-/* Serialise one JSON value (compact, UTF-8 as is) after `separator`. */
-static void dump_json(buf *out, const char *separator, json_t *v)
-{
-    buf_puts(out, separator);
-    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
-    buf_reserve(out, n + 1);
-    json_dumpb(v, out->data + out->len, n, JSON_COMPACT);
-    out->len += n;
-    out->data[out->len] = '\0';
 }
 
 int export_write(db_conn *c, const export_filter *f, export_format format, export_sink sink,
@@ -957,18 +961,16 @@ int export_write(db_conn *c, const export_filter *f, export_format format, expor
         case EXPORT_FORMAT_CSV:
             export_csv_row(&chunk, &rec);
             break;
-        case EXPORT_FORMAT_JSON: {
-            json_t *o = export_record_json(&rec);
-            dump_json(&chunk, first ? "\n" : ",\n", o);
-            json_decref(o);
+        case EXPORT_FORMAT_JSON:
+            buf_puts(&chunk, first ? "\n" : ",\n");
+            export_json_record(&chunk, &rec);
             break;
-        }
-        case EXPORT_FORMAT_GEOJSON: {
-            json_t *feature = export_geojson_feature(&rec, export_record_json(&rec));
-            dump_json(&chunk, first ? "\n" : ",\n", feature);
-            json_decref(feature);
+        case EXPORT_FORMAT_GEOJSON:
+            buf_puts(&chunk, first ? "\n" : ",\n");
+            export_geojson_feature_open(&chunk, &rec);
+            export_json_record(&chunk, &rec);
+            buf_putc(&chunk, '}');
             break;
-        }
         }
         first = false;
         /* Hand the bytes over every few records, not the whole file at once. */

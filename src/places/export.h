@@ -211,12 +211,18 @@ void export_csv_cell(buf *out, const char *value);
 /*
  * The record as a JSON object with the schema's field names, in the CSV's
  * order, every field present (null when empty); latitude and longitude are
- * numbers. New reference.
+ * numbers. Written straight into `out`, compact, the bytes jansson would
+ * dump for the same object (an API page of 100 places built as a jansson
+ * tree then dumped spent a third of its time there; tests/unit/test_export.c
+ * compares). export_json_fields leaves the object open after its last
+ * field, for the API to add its own.
  */
-json_t *export_record_json(const export_record *r);
-/* A GeoJSON Feature (geometry null when the place has no position) whose
- * properties are `properties` (reference stolen). New reference. */
-json_t *export_geojson_feature(const export_record *r, json_t *properties);
+void export_json_record(buf *out, const export_record *r);
+void export_json_fields(buf *out, const export_record *r);
+/* The start of a GeoJSON Feature, up to "properties": (geometry null when
+ * the place has no position): the caller writes the properties object,
+ * then the closing '}'. */
+void export_geojson_feature_open(buf *out, const export_record *r);
 
 /* Where written bytes go. Returns 0, or -1 to stop (write error). */
 typedef int (*export_sink)(void *ctx, const char *data, size_t len);

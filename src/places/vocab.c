@@ -322,6 +322,12 @@ static char *label_head(const char *value)
 const char *vocab_canonical(vocab_kind kind, const char *value)
 {
     if (!value) return NULL;
+    /* Stored lists hold the exact values already: found without folding
+     * (the export and the API ask for every item of every record). The
+     * same answer as the folded look-up, tests/unit/test_vocab.c. */
+    const vocab_table *t = &TABLES[kind];
+    for (size_t i = 0; i < t->count; i++)
+        if (strcmp(t->entries[i].value, value) == 0) return t->entries[i].value;
     char *folded = text_fold(value);
     const char *found = *folded ? lookup_folded(kind, folded) : NULL;
     free(folded);
@@ -351,10 +357,13 @@ void vocab_split(const char *cell, void (*fn)(const char *item, void *ctx), void
     const char *p = cell;
     for (;;) {
         size_t n = strcspn(p, "|;");
-        char *item = xstrndup(p, n);
+        char small[256]; /* most items: no allocation */
+        char *item = n < sizeof small ? memcpy(small, p, n) : xmalloc(n + 1);
+        if (item != small) memcpy(item, p, n);
+        item[n] = '\0';
         char *t = str_trim(item);
         if (*t) fn(t, ctx);
-        free(item);
+        if (item != small) free(item);
         if (!p[n]) break;
         p += n + 1;
     }

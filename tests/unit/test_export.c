@@ -7,6 +7,7 @@
 #include "places/export.h"
 #include "unit.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 
 static char *cell(const char *v)
@@ -325,6 +326,65 @@ TEST(formats)
     CHECK(!export_format_parse(NULL, &f));
 }
 
+/* The record as a jansson tree: the reference the direct writers follow. */
+static json_t *record_tree(const export_record *r)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
+        json_t *v;
+        if (i == EXPORT_LATITUDE || i == EXPORT_LONGITUDE)
+            v = r->has_position ? json_real(i == EXPORT_LATITUDE ? r->latitude : r->longitude)
+                                : json_null();
+        else
+            v = r->fields[i] ? json_string(r->fields[i]) : json_null();
+        json_object_set_new(o, EXPORT_COLUMNS[i], v);
+    }
+    return o;
+}
+
+static void check_as_jansson(const export_record *r)
+{
+    buf b = {0};
+    export_json_record(&b, r);
+    char *want = json_dumps(record_tree(r), JSON_COMPACT);
+    CHECK_STR(b.data, want);
+    free(want);
+    buf_reset(&b);
+    export_geojson_feature_open(&b, r);
+    export_json_record(&b, r);
+    buf_putc(&b, '}');
+    json_t *geometry = r->has_position ? json_pack("{s:s, s:[f, f]}", "type", "Point",
+                                                   "coordinates", r->longitude, r->latitude)
+                                       : json_null();
+    json_t *feature = json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry", geometry,
+                                "properties", record_tree(r));
+    want = json_dumps(feature, JSON_COMPACT);
+    CHECK_STR(b.data, want);
+    free(want);
+    json_decref(feature);
+    buf_free(&b);
+}
+
+TEST(json_record_as_jansson)
+{
+    export_record r = {0};
+    static const char *const TEXTS[] = {"Médiathèque « L’Arche »",   "a \"quoted\" \\ name",
+                                        "ligne 1\nligne 2\ttab",     "https://ex.fr/a/b?c=d&e",
+                                        "Mo-Fr 09:00-12:00; PH off", "\x01\x1f\x7f 😀"};
+    for (int i = 0; i < EXPORT_COLUMN_COUNT; i++)
+        r.fields[i] = TEXTS[i % ARRAY_LEN(TEXTS)];
+    r.has_position = true;
+    r.latitude = 44.620909;
+    r.longitude = 4.389863;
+    check_as_jansson(&r);
+    r.latitude = -21.115141, r.longitude = 55.536384;
+    check_as_jansson(&r);
+    export_record sparse = {0};
+    sparse.fields[EXPORT_ID] = "src:42";
+    sparse.fields[EXPORT_NOM] = "Lieu sans position";
+    check_as_jansson(&sparse);
+}
+
 int main(void)
 {
     RUN(csv_quoting);
@@ -339,5 +399,6 @@ int main(void)
     RUN(timestamp_seconds);
     RUN(file_names);
     RUN(formats);
+    RUN(json_record_as_jansson);
     return unit_report();
 }

@@ -3,7 +3,10 @@
 #include "core/util.h"
 #include "core/fr.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 TEST(fold)
 {
@@ -190,6 +193,95 @@ TEST(fold_words)
     free(f);
 }
 
+/* What jansson's compact dump writes for the value (the writers' reference). */
+static char *jansson_text(json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    return s ? s : xstrdup("null");
+}
+
+static char *written_string(const char *s)
+{
+    buf b = {0};
+    buf_puts(&b, "x"); /* not at the start of the buffer */
+    buf_json_string(&b, s);
+    char *text = xstrdup(b.data + 1);
+    buf_free(&b);
+    return text;
+}
+
+TEST(json_string_as_jansson)
+{
+    /* every byte below 0x80 alone and inside text, then UTF-8 of every length */
+    char s[8];
+    for (int c = 1; c < 0x80; c++) {
+        snprintf(s, sizeof s, "%c", c);
+        char *want = jansson_text(json_string(s)), *got = written_string(s);
+        CHECK_STR(got, want);
+        free(want), free(got);
+        snprintf(s, sizeof s, "a%cb", c);
+        want = jansson_text(json_string(s)), got = written_string(s);
+        CHECK_STR(got, want);
+        free(want), free(got);
+    }
+    static const char *const PIECES[] = {
+        "é",  "Œ",  "’",    "\xe2\x80\xa8", "😀",    "\"", "\\",      "/",
+        "\n", "\t", "\x01", "\x1f",         "\x7f", " ",  "Ardèche", ""};
+    unsigned seed = 7;
+    for (int round = 0; round < 2000; round++) {
+        buf text = {0};
+        int pieces = round % 9;
+        for (int i = 0; i < pieces; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&text, PIECES[(seed >> 16) % ARRAY_LEN(PIECES)]);
+        }
+        const char *t = text.data ? text.data : "";
+        char *want = jansson_text(json_string(t)), *got = written_string(t);
+        CHECK_STR(got, want);
+        free(want), free(got);
+        buf_free(&text);
+    }
+    /* no value for jansson; null here, and nothing half written before it */
+    static const char *const INVALID[] = {"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80",
+                                          "ok\xf4\x90\x80\x80"};
+    for (size_t i = 0; i < ARRAY_LEN(INVALID); i++) {
+        CHECK(json_string(INVALID[i]) == NULL);
+        char *got = written_string(INVALID[i]);
+        CHECK_STR(got, "null");
+        free(got);
+    }
+    char *got = written_string(NULL);
+    CHECK_STR(got, "null");
+    free(got);
+}
+
+TEST(json_real_as_jansson)
+{
+    double values[400] = {0.0,       -0.0,       1.0,       -5.0,    0.1,     1e-5, -1e-7,
+                          1e16,      1e17,       1e22,      1.5e300, 5e-324,  45.0, 2.3522,
+                          48.856614, -21.115141, 55.536384, 1e15,    123456.5};
+    size_t n = 19;
+    unsigned seed = 11;
+    while (n < ARRAY_LEN(values)) { /* coordinates as the catalogue holds them */
+        seed = seed * 1103515245u + 12345u;
+        values[n++] = ((double)(seed >> 8) / (1 << 24)) * 360.0 - 180.0;
+        values[n - 1] = round(values[n - 1] * 1e6) / 1e6;
+    }
+    for (size_t i = 0; i < n; i++) {
+        buf b = {0};
+        buf_json_real(&b, values[i]);
+        char *want = jansson_text(json_real(values[i]));
+        CHECK_STR(b.data, want);
+        free(want);
+        buf_free(&b);
+    }
+    buf b = {0};
+    buf_json_real(&b, NAN);
+    CHECK_STR(b.data, "null");
+    buf_free(&b);
+}
+
 int main(void)
 {
     RUN(printable);
@@ -201,5 +293,7 @@ int main(void)
     RUN(buffers);
     RUN(french_numbers);
     RUN(french_datetimes);
+    RUN(json_string_as_jansson);
+    RUN(json_real_as_jansson);
     return unit_report();
 }
