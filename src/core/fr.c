@@ -23,10 +23,7 @@ bool fr_parse_date(const char *iso, int *year, int *month, int *day)
     if (!iso || strlen(iso) < 10) return false;
     if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3) return false;
     if (iso[4] != '-' || iso[7] != '-') return false;
-    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2200) return false;
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap)) return false;
+    if (y < 1900 || y > 2200 || !calendar_valid_day(y, m, d)) return false;
     *year = y, *month = m, *day = d;
     return true;
 }

@@ -291,6 +291,23 @@ size_t utf8_length(const char *s)
     return n;
 }
 
+bool calendar_leap_year(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int calendar_days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12) return 0;
+    return month == 2 && calendar_leap_year(year) ? 29 : days[month - 1];
+}
+
+bool calendar_valid_day(int year, int month, int day)
+{
+    return day >= 1 && day <= calendar_days_in_month(year, month);
+}
+
 void buf_json_string(buf *b, const char *s)
 {
     if (!s) {

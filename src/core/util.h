@@ -66,6 +66,13 @@ size_t utf8_next(const char *s, size_t len, uint32_t *cp);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s);
 
+/* The Gregorian calendar, the one owner of its rule: leap years, the days
+ * of a month (0 when the month is not 1-12), and whether year-month-day is
+ * a day of it (no 31 April, 29 February only in leap years). */
+bool calendar_leap_year(int year);
+int calendar_days_in_month(int year, int month);
+bool calendar_valid_day(int year, int month, int day);
+
 /*
  * JSON values written straight into a buffer, byte for byte as jansson's
  * compact dump writes them (checked by tests/unit/test_util.c), for the

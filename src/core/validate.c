@@ -275,14 +275,11 @@ bool validate_position(const char *postal_code, double latitude, double longitud
 
 bool validate_date(const char *s, const char **why)
 {
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !ascii_digits(s, 4) ||
         !ascii_digits(s + 5, 2) || !ascii_digits(s + 8, 2))
         return set_why(why, N_("une date AAAA-MM-JJ est attendue"));
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
-        return set_why(why, N_("cette date n'existe pas"));
+    if (!calendar_valid_day(y, m, d)) return set_why(why, N_("cette date n'existe pas"));
     if (y < 1990 || y > 2100) return set_why(why, N_("une date entre 1990 et 2100 est attendue"));
     return true;
 }

@@ -2722,12 +2722,6 @@ static bool range_matches(const int_range *r, int v)
     return v >= r->from && v <= r->to && (v - r->from) % r->step == 0;
 }
 
-static int days_in_month_of(int year, int month)
-{
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : max_day_of_month(month);
-}
-
 /*
  * A date range with a year is one stretch of days ("2026 Dec 24-Jan 02" ends
  * in 2027); without, it recurs each year and may wrap over New Year ("Nov-Feb").
@@ -2787,7 +2781,7 @@ static bool date_matches(const date_range *r, const day_facts *f)
     int to_key = r->to.month * 100 + (r->to.day ? r->to.day : 31);
     if (r->from.year) {
         int to_year = r->to.year ? r->to.year : r->from.year + (to_key < from_key);
-        int to_day = r->to.day ? r->to.day : days_in_month_of(to_year, r->to.month);
+        int to_day = r->to.day ? r->to.day : calendar_days_in_month(to_year, r->to.month);
         int64_t start = tz_days_from_civil(r->from.year, r->from.month, from_day);
         int64_t end = tz_days_from_civil(to_year, r->to.month, to_day);
         if (r->step > 1 && (f->days - start) % r->step != 0) return false;
@@ -2804,7 +2798,7 @@ static bool date_matches(const date_range *r, const day_facts *f)
 static bool nth_matches(uint16_t bits, int year, int month, int day)
 {
     int from_start = (day - 1) / 7 + 1;
-    int from_end = (days_in_month_of(year, month) - day) / 7 + 1;
+    int from_end = (calendar_days_in_month(year, month) - day) / 7 + 1;
     return (bits & nth_bit(from_start)) || (bits & nth_bit(-from_end));
 }
 

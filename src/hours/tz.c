@@ -86,17 +86,6 @@ int tz_weekday(int64_t days)
     return (int)(((days % 7) + 7 + 3) % 7);
 }
 
-static bool is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-static int days_in_month(int year, int month)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && is_leap(year) ? 29 : len[month - 1];
-}
-
 /* ---- POSIX TZ strings ---- */
 
 /* Parse [+-]hh[:mm[:ss]] with hours up to max_hours; returns the end or NULL. */
@@ -200,12 +189,12 @@ static bool parse_posix(const char *s, posix_tz *tz)
 static int64_t posix_rule_day(const posix_rule *r, int year)
 {
     int64_t jan1 = tz_days_from_civil(year, 1, 1);
-    if (r->kind == 'J') return jan1 + r->day - 1 + (is_leap(year) && r->day >= 60);
+    if (r->kind == 'J') return jan1 + r->day - 1 + (calendar_leap_year(year) && r->day >= 60);
     if (r->kind == 'D') return jan1 + r->day;
     int64_t first = tz_days_from_civil(year, r->month, 1);
     int first_sunday_based = (tz_weekday(first) + 1) % 7; /* 0 = Sunday */
     int day = 1 + (r->weekday - first_sunday_based + 7) % 7 + (r->week - 1) * 7;
-    while (day > days_in_month(year, r->month))
+    while (day > calendar_days_in_month(year, r->month))
         day -= 7;
     return first + day - 1;
 }

@@ -232,15 +232,6 @@ static bool two_digits(const char *s, int *v)
     return true;
 }
 
-/* A day of the calendar: no 31 April, 29 February only in leap years. */
-static bool valid_day(int year, int month, int day)
-{
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1] &&
-           !(month == 2 && day == 29 && !leap);
-}
-
 bool export_parse_timestamp(const char *text, char out[21])
 {
     if (!text) return false;
@@ -248,7 +239,7 @@ bool export_parse_timestamp(const char *text, char out[21])
     if (n < 10 || n > 40 || !all_digits(text, 4) || text[4] != '-' || text[7] != '-') return false;
     int year = atoi(text), month, day, hour = 0, minute = 0, second = 0;
     if (!two_digits(text + 5, &month) || !two_digits(text + 8, &day)) return false;
-    if (year < 1970 || year > 9999 || !valid_day(year, month, day)) return false;
+    if (year < 1970 || year > 9999 || !calendar_valid_day(year, month, day)) return false;
     const char *p = text + 10;
     int offset_minutes = 0;
     if (*p) {
@@ -310,7 +301,8 @@ bool export_timestamp_seconds(const char *stamp, int64_t *seconds)
     two_digits(stamp + 11, &hour);
     two_digits(stamp + 14, &minute);
     two_digits(stamp + 17, &second);
-    if (!valid_day(year, month, day) || hour > 23 || minute > 59 || second > 59) return false;
+    if (!calendar_valid_day(year, month, day) || hour > 23 || minute > 59 || second > 59)
+        return false;
     *seconds = tz_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
     return true;
 }

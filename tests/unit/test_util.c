@@ -282,6 +282,18 @@ TEST(json_real_as_jansson)
     buf_free(&b);
 }
 
+TEST(calendar)
+{
+    CHECK(calendar_leap_year(2024) && calendar_leap_year(2000));
+    CHECK(!calendar_leap_year(2026) && !calendar_leap_year(1900) && !calendar_leap_year(2100));
+    CHECK(calendar_days_in_month(2024, 2) == 29 && calendar_days_in_month(2026, 2) == 28);
+    CHECK(calendar_days_in_month(2026, 4) == 30 && calendar_days_in_month(2026, 12) == 31);
+    CHECK(calendar_days_in_month(2026, 0) == 0 && calendar_days_in_month(2026, 13) == 0);
+    CHECK(calendar_valid_day(2024, 2, 29) && !calendar_valid_day(2026, 2, 29));
+    CHECK(!calendar_valid_day(2026, 4, 31) && calendar_valid_day(2026, 12, 31));
+    CHECK(!calendar_valid_day(2026, 1, 0) && !calendar_valid_day(2026, 13, 1));
+}
+
 int main(void)
 {
     RUN(printable);
@@ -293,6 +305,7 @@ int main(void)
     RUN(buffers);
     RUN(french_numbers);
     RUN(french_datetimes);
+    RUN(calendar);
     RUN(json_string_as_jansson);
     RUN(json_real_as_jansson);
     return unit_report();
