@@ -236,23 +236,52 @@ typedef struct item_slot {
 
 enum { ITEM_CACHE_SLOTS = 1024 /* direct-mapped by id: bounded memory, no eviction list */ };
 
-/* The full-text candidates of one MATCH expression, kept for the catalogue
- * version they were read at: the same few need words ("ordinateur",
+/* The full-text matches of one MATCH expression, every one of them, kept
+ * for the catalogue version they were read at and shared by the searches
+ * that ask the same words: the same few need words ("ordinateur",
  * "démarches CAF") come back in search after search around different
- * communes, and ranking thousands of matches by bm25 costs tens of
- * milliseconds each time. */
+ * communes, and scoring every match by bm25 costs tens of milliseconds at
+ * 30 000 places, a third of a second at 300 000 ("internet" matches
+ * 263 000 of them). A search looks its candidates up by id (dir below)
+ * and never copies the set; the slots together keep at most a few matches
+ * per place of the catalogue. */
+typedef struct text_match {
+    int64_t id;
+    double relevance;
+    bool in_name; /* some of the words are in the place's name */
+} text_match;
+
+typedef struct match_set {
+    int refs;         /* the slot's and each search's; under fts_lock */
+    text_match *rows; /* sorted by id */
+    size_t count;
+    size_t *named, named_cnt; /* rows whose name holds some of the words */
+    /* Where each id is: the rows of ids [b << shift, (b + 1) << shift) are
+     * rows[dir[b]] to rows[dir[b + 1]] (a few each), so that a search
+     * around a city, which asks for thousands of places, finds each in one
+     * or two memory reads rather than a binary search of 300 000. */
+    uint32_t *dir;
+    size_t buckets;
+    unsigned shift;
+} match_set;
+
 typedef struct fts_slot {
     char *match;
     int64_t version;
-    struct text_match *rows; /* sorted by id */
-    size_t count;
+    match_set *set;
     /* The expression a thread is reading for this slot now: the others
-     * asking the same wait for it rather than read it too (at 300 000
-     * places "internet" matches 263 000 of them, ranking takes a second). */
+     * asking the same wait for it rather than read it too. */
     char *reading;
 } fts_slot;
 
-enum { FTS_CACHE_SLOTS = 64 /* direct-mapped by the expression's hash */ };
+enum {
+    FTS_CACHE_SLOTS = 64, /* direct-mapped by the expression's hash */
+    /* Matches kept in all slots together, per place of the catalogue (and
+     * at least FTS_CACHE_MIN_ROWS): a few common words' sets; the largest
+     * other sets are dropped to make room. 24 bytes a match. */
+    FTS_CACHE_ROWS_PER_PLACE = 4,
+    FTS_CACHE_MIN_ROWS = 200000,
+};
 
 struct search_index {
     pthread_mutex_t items_lock; /* guards items */
@@ -268,6 +297,55 @@ struct search_index {
     size_t value_count[SG_COUNT];
     synonym_table synonyms[SEARCH_MAX_LANGS]; /* by index in I18N_LANGS; [0] French */
 };
+
+/* Drop one reference to a match set (NULL: nothing). */
+static void match_set_release(search_index *si, match_set *set)
+{
+    if (!set) return;
+    pthread_mutex_lock(&si->fts_lock);
+    bool last = --set->refs == 0;
+    pthread_mutex_unlock(&si->fts_lock);
+    if (!last) return;
+    free(set->rows);
+    free(set->named);
+    free(set->dir);
+    free(set);
+}
+
+/* Build set->dir over the rows (sorted by id). */
+static void match_set_index(match_set *set)
+{
+    int64_t max_id = set->count ? set->rows[set->count - 1].id : 0;
+    if (max_id < 0) max_id = 0;
+    size_t want = set->count / 4 + 1; /* about four rows a bucket */
+    unsigned shift = 0;
+    while (shift < 62 && (uint64_t)(max_id >> shift) + 1 > want)
+        shift++;
+    set->shift = shift;
+    set->buckets = (size_t)(max_id >> shift) + 1;
+    set->dir = xmalloc((set->buckets + 1) * sizeof *set->dir);
+    size_t r = 0;
+    for (size_t b = 0; b <= set->buckets; b++) {
+        while (r < set->count && set->rows[r].id >= 0 && (size_t)(set->rows[r].id >> shift) < b)
+            r++;
+        set->dir[b] = (uint32_t)r;
+    }
+}
+
+/* The match of place `id`, or NULL. */
+static const text_match *match_find(const match_set *set, int64_t id)
+{
+    if (!set || id < 0 || (uint64_t)(id >> set->shift) >= set->buckets) return NULL;
+    size_t b = (size_t)(id >> set->shift), lo = set->dir[b], hi = set->dir[b + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->rows[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < set->dir[b + 1] && set->rows[lo].id == id ? &set->rows[lo] : NULL;
+}
 
 static void add_value(search_index *si, search_group g, const char *slug_source, const char *label,
                       const char *value)
@@ -421,7 +499,7 @@ void search_index_free(search_index *si)
     free(si->items);
     for (size_t i = 0; i < FTS_CACHE_SLOTS; i++) {
         free(si->fts[i].match);
-        free(si->fts[i].rows);
+        match_set_release(si, si->fts[i].set);
     }
     pthread_mutex_destroy(&si->fts_lock);
     pthread_cond_destroy(&si->fts_read);
@@ -970,7 +1048,8 @@ static bool is_plural(const char *w)
     return n >= 5 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != '"';
 }
 
-char *search_fts_query(const char *const *words, size_t count)
+/* The words as an FTS5 expression: all of them, or `any` of them. */
+static char *fts_expression(const char *const *words, size_t count, bool any)
 {
     if (count > SEARCH_MAX_TERMS) count = SEARCH_MAX_TERMS;
     /* FTS5 wants an explicit AND next to a parenthesised group. */
@@ -980,7 +1059,7 @@ char *search_fts_query(const char *const *words, size_t count)
     buf b = {0};
     for (size_t i = 0; i < count; i++) {
         if (!words[i][0]) continue;
-        if (b.len) buf_puts(&b, groups ? " AND " : " ");
+        if (b.len) buf_puts(&b, any ? " OR " : groups ? " AND " : " ");
         bool prefix = i == count - 1 && strlen(words[i]) >= 2;
         bool ligature = has_ligature(words[i]), plural = is_plural(words[i]);
         if (ligature || plural) buf_putc(&b, '(');
@@ -1000,6 +1079,11 @@ char *search_fts_query(const char *const *words, size_t count)
         return NULL;
     }
     return buf_steal(&b);
+}
+
+char *search_fts_query(const char *const *words, size_t count)
+{
+    return fts_expression(words, count, false);
 }
 
 typedef struct analysis {
@@ -1057,45 +1141,100 @@ static void analyse(const search_index *si, const char *q, bool literal, analysi
     }
 }
 
-/* Used by: search_run (full-text candidates, best first; never joined with geography). */
-static const char Q_FTS[] = "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0),"
-                            " bm25(place_fts, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) FROM place_fts"
-                            " WHERE place_fts MATCH :q ORDER BY rank LIMIT :cap";
+/* Used by: fts_read — every place the expression matches with its score,
+ * in id order (FTS5's own order: no sorting); never joined with geography. */
+static const char Q_FTS[] = "SELECT rowid, bm25(place_fts, 10.0, 4.0, 4.0, 3.0, 2.0, 1.0)"
+                            " FROM place_fts WHERE place_fts MATCH :q ORDER BY rowid";
+/* Used by: fts_read — the places with some of the words in their name. */
+static const char Q_FTS_NAMED[] =
+    "SELECT rowid FROM place_fts WHERE place_fts MATCH :q ORDER BY rowid";
 
-typedef struct text_match {
-    int64_t id;
-    double relevance;
-    bool in_name; /* some of the words are in the place's name */
-} text_match;
-
-static int cmp_match_id(const void *a, const void *b)
+/* Read every match of `match` (all the words) and mark those whose name
+ * holds any of them (`named`, the same words joined by OR); NULL on an FTS
+ * error, which means "no result", never a 500. */
+static match_set *fts_read(db *d, const char *match, const char *named)
 {
-    int64_t x = ((const text_match *)a)->id, y = ((const text_match *)b)->id;
-    return (x > y) - (x < y);
+    db_conn *c = db_reader(d);
+    sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
+    if (!s) return NULL;
+    match_set *set = xcalloc(1, sizeof *set);
+    size_t cap = 0;
+    double best = 0; /* bm25 is negative: lower is better */
+    int rc;
+    db_bind_text(s, ":q", match);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (set->count == cap)
+            set->rows = xrealloc(set->rows, (cap = cap ? cap * 2 : 256) * sizeof *set->rows);
+        double score = sqlite3_column_double(s, 1);
+        if (score < best) best = score;
+        /* the score for now; relative to the best once all are read */
+        set->rows[set->count++] = (text_match){sqlite3_column_int64(s, 0), score, false};
+    }
+    sqlite3_reset(s);
+    for (size_t i = 0; i < set->count; i++)
+        set->rows[i].relevance = best < 0 ? set->rows[i].relevance / best : 1.0;
+    sqlite3_stmt *n = rc == SQLITE_DONE && set->count ? db_stmt_try(c, Q_FTS_NAMED) : NULL;
+    if (n) {
+        /* Both lists in id order: one merge. */
+        char *expr = xasprintf("name : (%s)", named);
+        db_bind_text(n, ":q", expr);
+        size_t i = 0, ncap = 0;
+        while ((rc = sqlite3_step(n)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(n, 0);
+            while (i < set->count && set->rows[i].id < id)
+                i++;
+            if (i == set->count || set->rows[i].id != id) continue;
+            set->rows[i].in_name = true;
+            if (set->named_cnt == ncap)
+                set->named =
+                    xrealloc(set->named, (ncap = ncap ? ncap * 2 : 16) * sizeof *set->named);
+            set->named[set->named_cnt++] = i;
+        }
+        sqlite3_reset(n);
+        free(expr);
+    }
+    if (rc != SQLITE_DONE) {
+        free(set->rows);
+        free(set->named);
+        free(set);
+        return NULL;
+    }
+    match_set_index(set);
+    set->refs = 1;
+    return set;
 }
 
-/* FTS candidates sorted by id; *count = 0 on no match or an FTS error. */
-static text_match *fts_candidates(search_index *si, db *d, const analysis *a, size_t *count)
+/* The places the words match, for this catalogue version: shared (release
+ * with match_set_release), NULL when nothing to search or an FTS error. */
+static match_set *fts_candidates(search_index *si, db *d, const analysis *a, size_t places)
 {
-    *count = 0;
-    char *match = search_fts_query((const char *const *)a->words, a->word_count);
-    if (!match) return NULL;
+    char *match = fts_expression((const char *const *)a->words, a->word_count, false);
+    char *named = fts_expression((const char *const *)a->words, a->word_count, true);
+    if (!match || !named) {
+        free(match);
+        free(named);
+        return NULL;
+    }
     /* "caf" is the CAF, not every "café". */
-    size_t len = strlen(match);
-    if (a->last_is_need && len && match[len - 1] == '*') match[len - 1] = '\0';
+    if (a->last_is_need) {
+        size_t len = strlen(match), nlen = strlen(named);
+        if (len && match[len - 1] == '*') match[len - 1] = '\0';
+        if (nlen && named[nlen - 1] == '*') named[nlen - 1] = '\0';
+    }
     const int64_t version = db_version(d);
     fts_slot *slot = &si->fts[(uint64_t)XXH3_64bits(match, strlen(match)) % FTS_CACHE_SLOTS];
-    text_match *out = NULL;
+    match_set *set = NULL;
     bool reader = false; /* this thread reads the expression for the slot */
     pthread_mutex_lock(&si->fts_lock);
     for (;;) {
-        if (slot->match && slot->version == version && strcmp(slot->match, match) == 0) {
-            *count = slot->count;
-            out = xmalloc((*count ? *count : 1) * sizeof *out);
-            memcpy(out, slot->rows, *count * sizeof *out);
+        if (slot->match && slot->set && slot->version == version &&
+            strcmp(slot->match, match) == 0) {
+            set = slot->set;
+            set->refs++;
             pthread_mutex_unlock(&si->fts_lock);
             free(match);
-            return out;
+            free(named);
+            return set;
         }
         if (!slot->reading) {
             slot->reading = xstrdup(match);
@@ -1106,54 +1245,49 @@ static text_match *fts_candidates(search_index *si, db *d, const analysis *a, si
         pthread_cond_wait(&si->fts_read, &si->fts_lock);
     }
     pthread_mutex_unlock(&si->fts_lock);
-    db_conn *c = db_reader(d);
-    sqlite3_stmt *s = db_stmt_try(c, Q_FTS);
-    bool read = false;
-    if (s) {
-        db_bind_text(s, ":q", match);
-        db_bind_int(s, ":cap", SEARCH_FTS_CAP);
-        size_t cap = 0;
-        double best = 0;
-        int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            if (*count == cap) out = xrealloc(out, (cap = cap ? cap * 2 : 256) * sizeof *out);
-            double score = sqlite3_column_double(s, 1); /* negative: lower is better */
-            if (*count == 0) best = score;
-            out[*count].id = sqlite3_column_int64(s, 0);
-            out[*count].relevance = best < 0 ? score / best : 1.0;
-            out[*count].in_name = sqlite3_column_double(s, 2) < 0;
-            (*count)++;
-        }
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) *count = 0; /* an FTS error means "no result", never a 500 */
-        read = rc == SQLITE_DONE;
-    }
-    if (*count) qsort(out, *count, sizeof *out, cmp_match_id);
-    if (read) {
-        text_match *copy = xmalloc((*count ? *count : 1) * sizeof *copy);
-        if (*count) memcpy(copy, out, *count * sizeof *copy); /* out is NULL when nothing matched */
-        pthread_mutex_lock(&si->fts_lock);
-        char *old_match = slot->match;
-        text_match *old_rows = slot->rows;
+    set = fts_read(d, match, named);
+    free(named);
+    match_set *dropped[FTS_CACHE_SLOTS + 1];
+    size_t ndropped = 0;
+    pthread_mutex_lock(&si->fts_lock);
+    if (set) {
+        set->refs++; /* the slot's and this search's */
+        dropped[ndropped++] = slot->set;
+        free(slot->match);
         slot->match = match;
         slot->version = version;
-        slot->rows = copy;
-        slot->count = *count;
-        pthread_mutex_unlock(&si->fts_lock);
-        free(old_match);
-        free(old_rows);
+        slot->set = set;
+        /* Within the budget: the largest other sets go first. */
+        size_t budget = places * FTS_CACHE_ROWS_PER_PLACE;
+        if (budget < FTS_CACHE_MIN_ROWS) budget = FTS_CACHE_MIN_ROWS;
+        for (;;) {
+            size_t total = 0, largest = 0;
+            fts_slot *victim = NULL;
+            for (size_t i = 0; i < FTS_CACHE_SLOTS; i++) {
+                fts_slot *o = &si->fts[i];
+                if (!o->set) continue;
+                total += o->set->count;
+                if (o != slot && o->set->count >= largest) largest = o->set->count, victim = o;
+            }
+            if (total <= budget || !victim) break;
+            dropped[ndropped++] = victim->set;
+            victim->set = NULL;
+            free(victim->match);
+            victim->match = NULL;
+        }
     } else {
         free(match);
     }
     if (reader) {
-        pthread_mutex_lock(&si->fts_lock);
         char *done = slot->reading;
         slot->reading = NULL;
         pthread_cond_broadcast(&si->fts_read);
-        pthread_mutex_unlock(&si->fts_lock);
         free(done);
     }
-    return out;
+    pthread_mutex_unlock(&si->fts_lock);
+    for (size_t i = 0; i < ndropped; i++)
+        match_set_release(si, dropped[i]);
+    return set;
 }
 
 /* ---- running a search ---- */
@@ -1248,12 +1382,10 @@ static const entry *find_entry(const snapshot *s, int64_t id)
 /* What a search looks for, and the candidates found so far. */
 typedef struct scan {
     const analysis *a;
-    const text_match *matches;
-    const uint32_t *match_slots; /* match_index: 1 + index in matches, 0 empty */
-    uint32_t match_mask;
-    bool point;       /* around a commune or a position */
-    bool names_near;  /* no radius chosen: places named by the words reach further */
-    bool departement; /* in a département */
+    const match_set *matches; /* the words' full-text matches (NULL: none) */
+    bool point;               /* around a commune or a position */
+    bool names_near;          /* no radius chosen: places named by the words reach further */
+    bool departement;         /* in a département */
     uint64_t where_dep, where_insee, where_epci;
     double where_lat, where_lon;
     geo_bbox box;
@@ -1269,42 +1401,6 @@ static bool in_box(const entry *e, const geo_bbox *box)
 {
     return e->has_pos && e->lat >= box->min_lat && e->lat <= box->max_lat &&
            e->lon >= box->min_lon && e->lon <= box->max_lon;
-}
-
-/* An open-addressing table of the full-text matches by id, for the scan:
- * a search around a city asks it for thousands of places, and a binary
- * search of 5 000 matches each time was most of consider()'s time. */
-static uint32_t match_hash(int64_t id, uint32_t mask)
-{
-    return (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
-}
-
-static uint32_t *match_index(const text_match *matches, size_t count, uint32_t *mask)
-{
-    if (!count) return NULL;
-    size_t size = 16;
-    while (size < 2 * count)
-        size *= 2;
-    uint32_t *slots = xcalloc(size, sizeof *slots);
-    *mask = (uint32_t)(size - 1);
-    for (size_t i = 0; i < count; i++) {
-        uint32_t h = match_hash(matches[i].id, *mask);
-        while (slots[h])
-            h = (h + 1) & *mask;
-        slots[h] = (uint32_t)i + 1;
-    }
-    return slots;
-}
-
-static const text_match *find_match(const scan *sc, int64_t id)
-{
-    if (!sc->match_slots) return NULL;
-    for (uint32_t h = match_hash(id, sc->match_mask); sc->match_slots[h];
-         h = (h + 1) & sc->match_mask) {
-        const text_match *m = &sc->matches[sc->match_slots[h] - 1];
-        if (m->id == id) return m;
-    }
-    return NULL;
 }
 
 /* Is bit set more than once in these group failures? */
@@ -1326,7 +1422,7 @@ static void consider(scan *sc, const entry *e)
     if (fails_twice(fails)) return;
     if (sc->departement && e->departement_code != sc->where_dep) return;
     const analysis *a = sc->a;
-    const text_match *m = a->word_count ? find_match(sc, e->id) : NULL;
+    const text_match *m = a->word_count ? match_find(sc->matches, e->id) : NULL;
     bool has_need = !bits_empty(&a->services);
     if (!rank_keep(a->word_count > 0, m != NULL, has_need,
                    has_need && bits_any(&e->bits[SG_SERVICE], &a->services)))
@@ -1410,10 +1506,6 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 
     analysis a;
     analyse(si, p->q, p->literal, &a);
-    size_t match_count = 0;
-    text_match *matches = a.word_count ? fts_candidates(si, d, &a, &match_count) : NULL;
-    uint32_t match_mask = 0;
-    uint32_t *match_slots = match_index(matches, match_count, &match_mask);
 
     /* Describe the interpretation to the person. */
     for (size_t i = 0; i < si->value_count[SG_SERVICE]; i++) {
@@ -1434,11 +1526,10 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
 
     snapshot *s = acquire(si, d, now);
     out->version = s->version;
+    match_set *matches = a.word_count ? fts_candidates(si, d, &a, s->count) : NULL;
     const bool point = where_has_point(&out->where);
     scan sc = {.a = &a,
                .matches = matches,
-               .match_slots = match_slots,
-               .match_mask = match_mask,
                .point = point,
                .names_near = !(p->radius_km > 0),
                .where_dep = pack_code(out->where.departement),
@@ -1486,8 +1577,8 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     /* A place named by the words is listed near the chosen point even when
      * the others needed a smaller radius (rank.h). */
     if (point && !(p->radius_km > 0))
-        for (size_t i = 0; i < match_count; i++) {
-            const entry *e = matches[i].in_name ? find_entry(s, matches[i].id) : NULL;
+        for (size_t i = 0; matches && i < matches->named_cnt; i++) {
+            const entry *e = find_entry(s, matches->rows[matches->named[i]].id);
             if (!e || !e->has_pos || in_box(e, &sc.box)) continue; /* in the box: seen */
             if (geo_distance_km(sc.where_lat, sc.where_lon, e->lat, e->lon) > RANK_NAME_RADIUS_KM &&
                 e->departement_code != sc.where_dep)
@@ -1562,8 +1653,7 @@ int search_run(search_index *si, db *d, const search_params *p, search_result *o
     out->valid_until = sc.until;
     free(cands);
     release(si, s);
-    free(matches);
-    free(match_slots);
+    match_set_release(si, matches);
     free(a.folded);
     return 0;
 }

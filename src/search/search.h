@@ -35,7 +35,6 @@ enum {
     SEARCH_PER_PAGE = 20,
     SEARCH_MAX_QUERY = 200,        /* bytes of q= */
     SEARCH_MAX_TERMS = 8,          /* words passed to FTS5 */
-    SEARCH_FTS_CAP = 5000,         /* FTS candidates considered, best first */
     SEARCH_MIN_RESULTS = 5,        /* the radius grows until this many are found */
     SEARCH_MAX_RADIUS_KM = 200,    /* rayon= beyond this is refused */
     SEARCH_MAX_SELECTED = 16,      /* values selected in one filter group */
