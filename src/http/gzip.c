@@ -12,8 +12,7 @@
 enum { KEPT_MAX = 256 * 1024 /* largest inflated body a thread keeps */ };
 
 typedef struct coders {
-    int level;
-    struct libdeflate_compressor *compressor;
+    struct libdeflate_compressor *compressors[13]; /* by level, made when first used */
     struct libdeflate_decompressor *decompressor;
     char *kept_id; /* gzip_inflate_kept: the last id inflated (malloc'd) */
     buf kept;      /* its bytes, once that id came twice in a row */
@@ -26,7 +25,8 @@ static void coders_free(void *p)
 {
     coders *c = p;
     if (!c) return;
-    if (c->compressor) libdeflate_free_compressor(c->compressor);
+    for (size_t i = 0; i < ARRAY_LEN(c->compressors); i++)
+        if (c->compressors[i]) libdeflate_free_compressor(c->compressors[i]);
     if (c->decompressor) libdeflate_free_decompressor(c->decompressor);
     free(c->kept_id);
     buf_free(&c->kept);
@@ -52,15 +52,13 @@ static coders *thread_coders(void)
 bool gzip_compress(const char *in, size_t len, int level, char **out, size_t *outlen)
 {
     coders *c = thread_coders();
-    if (!c->compressor || c->level != level) {
-        if (c->compressor) libdeflate_free_compressor(c->compressor);
-        c->compressor = libdeflate_alloc_compressor(level);
-        c->level = level;
-        if (!c->compressor) return false;
-    }
-    size_t cap = libdeflate_gzip_compress_bound(c->compressor, len);
+    if (level < 1 || level >= (int)ARRAY_LEN(c->compressors)) return false;
+    struct libdeflate_compressor **z = &c->compressors[level];
+    if (!*z) *z = libdeflate_alloc_compressor(level);
+    if (!*z) return false;
+    size_t cap = libdeflate_gzip_compress_bound(*z, len);
     char *o = xmalloc(cap);
-    size_t n = libdeflate_gzip_compress(c->compressor, in, len, o, cap);
+    size_t n = libdeflate_gzip_compress(*z, in, len, o, cap);
     if (n == 0 || n >= len) {
         free(o);
         return false;

@@ -28,8 +28,14 @@
 #include <xxhash.h>
 
 enum {
-    GZIP_MIN_BYTES = 1024,     /* smaller bodies are not worth compressing */
-    GZIP_LEVEL = 6,            /* libdeflate: about zlib 5 in time, smaller (http/gzip.h) */
+    GZIP_MIN_BYTES = 1024, /* smaller bodies are not worth compressing */
+    GZIP_LEVEL = 6,        /* libdeflate: about zlib 5 in time, smaller (http/gzip.h) */
+    /* Bodies this large (API lists of 100 places, 120 KB) at level 1: three
+     * times faster to compress (0.15 ms instead of 0.45), a fifth larger
+     * (12.7 KB instead of 10.5), read by programs rather than phones. The
+     * pages people read are far smaller and keep GZIP_LEVEL. */
+    GZIP_LARGE_BYTES = 64 * 1024,
+    GZIP_LARGE_LEVEL = 1,
     CONNECTION_TIMEOUT_S = 15, /* inactivity, once a request has begun */
     HEADER_TIMEOUT_S = 5,      /* inactivity before the first request's headers are complete */
     CONNECTION_LIMIT = 1000,
@@ -236,6 +242,11 @@ static void add_security_headers(req *r, struct MHD_Response *resp)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
+static int gzip_level(size_t len)
+{
+    return len >= GZIP_LARGE_BYTES ? GZIP_LARGE_LEVEL : GZIP_LEVEL;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
 {
     struct MHD_Response *resp;
@@ -275,7 +286,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
                 char *owned = buf_steal(&r->out);
                 resp = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
             } else if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
-                       req_accepts_gzip(r) && gzip_compress(data, len, GZIP_LEVEL, &z, &zlen)) {
+                       req_accepts_gzip(r) &&
+                       gzip_compress(data, len, gzip_level(len), &z, &zlen)) {
                 gz = true;
                 if (status == 200 && get_like) cache_store(r, z, zlen, true, etag);
                 resp = MHD_create_response_from_buffer_with_free_callback(zlen, z, free);
@@ -285,7 +297,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, req *r)
                     char *kz = NULL;
                     size_t kzlen = 0;
                     if (len >= GZIP_MIN_BYTES && is_compressible(r->content_type) &&
-                        gzip_compress(data, len, GZIP_LEVEL, &kz, &kzlen)) {
+                        gzip_compress(data, len, gzip_level(len), &kz, &kzlen)) {
                         cache_store(r, kz, kzlen, true, etag);
                         free(kz);
                     } else {
