@@ -336,9 +336,13 @@ int64_t db_version(db *d)
      * others (`repere import` while serving) alike, and nothing else — a
      * login or a password-reset request leaves it alone. Before that
      * migration has run (a database being created): 0. */
-    db_conn *c = db_reader(d);
-    static const char sql[] =
-        "SELECT version FROM catalogue_version WHERE id = 1"; /* used by: db_version (caches) */
+    return db_conn_version(db_reader(d));
+}
+
+int64_t db_conn_version(db_conn *c)
+{
+    static const char sql[] = /* used by: db_version, db_conn_version (caches) */
+        "SELECT version FROM catalogue_version WHERE id = 1";
     sqlite3_stmt *s = db_stmt(c, sql);
     int64_t v = 0;
     if (s && sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);

@@ -108,5 +108,7 @@ int db_exec_stmt(sqlite3_stmt *s);
  * then — accounts, sessions and throttles leave it alone. Keys the search
  * index, the page cache and the other per-version caches. */
 int64_t db_version(db *d);
+/* The same, read through connection c. */
+int64_t db_conn_version(db_conn *c);
 
 #endif

@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -541,8 +542,8 @@ bool export_clean_url(const char *url, buf *out)
 
 /*
  * Used by: export_query_open — every export, the API list and the embed.
- * Ids shared by two sources are prefixed with the source to stay unique (one
- * probe of place_by_source_id per record, not a grouping of the catalogue).
+ * Ids shared by two sources are prefixed with the source to stay unique
+ * (shared_ids: the index read once per catalogue version).
  * Never reads private_contact. Two forms: the whole catalogue (Q_EXPORT), and
  * the hits of a search (src/search.c) given in :ids as a JSON array
  * (Q_EXPORT_IDS) — a separate statement so that SQLite looks the ids up
@@ -551,9 +552,7 @@ bool export_clean_url(const char *url, buf *out)
  */
 #define EXPORT_SELECT                                                                              \
     "SELECT p.id, p.slug, p.updated_at, p.closed_at,"                                              \
-    " CASE WHEN EXISTS (SELECT 1 FROM place o WHERE o.source_id = p.source_id"                     \
-    "                   AND o.source <> p.source)"                                                 \
-    "      THEN p.source || ':' || p.source_id ELSE p.source_id END,"                              \
+    " p.source_id,"                                                                                \
     " p.pivot, p.name, p.commune, p.postal_code, coalesce(p.insee_code, p.commune_insee),"         \
     " p.address, p.address_extra, p.latitude, p.longitude, p.typologies, p.phone, p.emails,"       \
     " p.website, p.hours, p.summary, p.description_md, p.source, p.itinerance,"                    \
@@ -599,6 +598,8 @@ enum { EXPORT_MAX_CLOSURES = 32 /* closures of one place folded into its hours *
 
 struct export_query {
     db_conn *c;
+    char **shared; /* shared_ids: sorted, NULL-terminated (a copy) */
+    size_t shared_count;
     sqlite3_stmt *stmt;
     char today[11]; /* closures that ended before this date are not exported */
     size_t count;
@@ -630,10 +631,74 @@ static void bind_filter(sqlite3_stmt *s, const export_filter *f, bool cursor)
     db_bind_int(s, ":limit", f->limit > 0 ? f->limit : -1);
 }
 
+/* Used by: shared_ids — the ids that two sources or more give to their places. */
+static const char Q_SHARED_IDS[] =
+    "SELECT source_id FROM place WHERE source_id IS NOT NULL AND source IS NOT NULL"
+    " GROUP BY source_id HAVING count(DISTINCT source) > 1 ORDER BY source_id";
+
+/* The ids that two sources share, kept for the catalogue version (and the
+ * database file) they were read at: reading them is a scan of the index
+ * (0.1 s at 300 000 places), asking the index for each record exported
+ * was 15 % of an API page. Usually none. */
+static struct {
+    pthread_mutex_t lock;
+    char *file;
+    int64_t version;
+    char **ids; /* sorted (strcmp) */
+    size_t count;
+} shared_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* A copy of the shared ids for the catalogue as c sees it now. */
+static char **shared_ids(db_conn *c, size_t *count)
+{
+    int64_t version = db_conn_version(c);
+    const char *file = sqlite3_db_filename(db_handle(c), "main");
+    if (!file) file = "";
+    pthread_mutex_lock(&shared_cache.lock);
+    bool fresh = shared_cache.file && shared_cache.version == version &&
+                 strcmp(shared_cache.file, file) == 0;
+    if (!fresh) {
+        char **ids = NULL;
+        size_t n = 0, cap = 0;
+        sqlite3_stmt *s = db_stmt(c, Q_SHARED_IDS);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            if (n == cap) ids = xrealloc(ids, (cap = cap ? cap * 2 : 8) * sizeof *ids);
+            ids[n++] = xstrdup(db_col_text(s, 0));
+        }
+        sqlite3_reset(s);
+        if (n) qsort(ids, n, sizeof *ids, cmp_str); /* SQLite's collation may differ */
+        free_ids(shared_cache.ids, shared_cache.count);
+        free(shared_cache.file);
+        shared_cache.file = xstrdup(file);
+        shared_cache.version = version;
+        shared_cache.ids = ids;
+        shared_cache.count = n;
+    }
+    *count = shared_cache.count;
+    char **copy = xmalloc((*count ? *count : 1) * sizeof *copy);
+    for (size_t i = 0; i < *count; i++)
+        copy[i] = xstrdup(shared_cache.ids[i]);
+    pthread_mutex_unlock(&shared_cache.lock);
+    return copy;
+}
+
 export_query *export_query_open(db_conn *c, const export_filter *f)
 {
     export_query *q = xcalloc(1, sizeof *q);
     q->c = c;
+    q->shared = shared_ids(c, &q->shared_count);
     time_t now = (time_t)now_utc();
     struct tm tm;
     gmtime_r(&now, &tm);
@@ -663,6 +728,7 @@ void export_query_close(export_query *q)
     sqlite3_reset(q->stmt);
     for (size_t i = 0; i < EXPORT_COLUMN_COUNT; i++)
         buf_free(&q->cells[i]);
+    free_ids(q->shared, q->shared_count);
     free(q);
 }
 
@@ -759,6 +825,13 @@ bool export_query_next(export_query *q, export_record *out)
         f[i] = v && *v ? v : NULL;
     }
     buf *cells = q->cells;
+    /* An id two sources share goes out as "source:id". */
+    const char *source = db_col_text(s, QC_FIRST_FIELD + EXPORT_SOURCE);
+    if (f[EXPORT_ID] && source && q->shared_count &&
+        bsearch(&f[EXPORT_ID], q->shared, q->shared_count, sizeof *q->shared, cmp_str)) {
+        buf_printf(&cells[EXPORT_ID], "%s:%s", source, f[EXPORT_ID]);
+        f[EXPORT_ID] = cells[EXPORT_ID].data;
+    }
 
     if (!pivot_valid(f[EXPORT_PIVOT])) f[EXPORT_PIVOT] = PIVOT_UNKNOWN;
     f[EXPORT_COMMUNE] = export_clean_commune(f[EXPORT_COMMUNE], &cells[EXPORT_COMMUNE])
