@@ -598,7 +598,7 @@ enum { EXPORT_MAX_CLOSURES = 32 /* closures of one place folded into its hours *
 
 struct export_query {
     db_conn *c;
-    char **shared; /* shared_ids: sorted, NULL-terminated (a copy) */
+    char **shared; /* shared_ids: a copy, sorted */
     size_t shared_count;
     sqlite3_stmt *stmt;
     char today[11]; /* closures that ended before this date are not exported */
