@@ -12,12 +12,12 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { ROOT, DATA_ROOT, BIN, AURA, makeDb, startServer } = require('../lib/server');
+const { sqlite, ROOT, DATA_ROOT, BIN, AURA, makeDb, startServer } = require('../lib/server');
 
 let server;
 let tmp;
 let importOutput;
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 async function get(urlPath) {
   const res = await fetch(server.base + urlPath);

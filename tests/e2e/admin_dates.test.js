@@ -8,14 +8,13 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
-const { makeDb, startServer, addUser, routeTable } = require('../lib/server');
+const { sqlite, makeDb, startServer, addUser, routeTable } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 const ADMIN = 'admin@example.fr', MANAGER = 'gestion@example.fr', PW = 'une phrase assez longue pour passer';
 let tmp, server, place, admin;
 
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 // What a person sees: the text of the page, without tags, attributes, scripts.
 const visible = (html) => html.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 const ISO = /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?/g;

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, placeA, coordinator, manager, admin;
@@ -23,7 +23,7 @@ function cli(args, input) {
     cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 async function signedIn(email, password) {
   const b = new Browser(server.base);

@@ -11,7 +11,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, placeA, placeB, manager, other, coordinator;
@@ -23,7 +23,7 @@ function cli(args, input) {
     cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 function parisDay(n) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + n * 86400000));

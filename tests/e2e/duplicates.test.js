@@ -12,13 +12,13 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, DATA_ROOT, AURA, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, DATA_ROOT, AURA, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, coordinator, outsider, first, second;
 const PW = { c: 'coordination de l isere', o: 'coordination de la drome' };
 const SEARCH = '/lieux?q=' + encodeURIComponent('Arche') + '&ou=38170';
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 function cli(args, input) {
   return execFileSync(BIN, [...args, '--db', tmp.db], {

@@ -8,14 +8,13 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
-const { makeDb, startServer, addUser } = require('../lib/server');
+const { sqlite, makeDb, startServer, addUser } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 const MANAGER = 'gestion@example.fr', PW = 'une phrase assez longue pour passer';
 let tmp, server, place, manager;
 
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 const ids = (html) => new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
 const inputIds = (html) => new Set([...html.matchAll(/<(?:input|textarea|select)\b[^>]*\sid="([^"]+)"/g)].map((m) => m[1]));
 const invalidIds = (html) => [...html.matchAll(/<(?:input|textarea|select)\b[^>]*>/g)]

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { FAKE_SENDMAIL, readMails, linkFor, Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, mailDir, placeA, placePath, dep, insee;
@@ -29,9 +29,7 @@ function cli(args, input) {
   });
 }
 
-function sql(q) {
-  return execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => sqlite(tmp.db, q);
 
 test.before(async () => {
   tmp = makeDb({ demo: true });

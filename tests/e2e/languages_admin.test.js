@@ -11,15 +11,14 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { ROOT, makeDb, startServer, addUser } = require('../lib/server');
+const { sqlite, ROOT, makeDb, startServer, addUser } = require('../lib/server');
 const { FAKE_SENDMAIL, linkFor, Browser } = require('../lib/fake-sendmail');
 
 const MANAGER = 'gestion@example.fr', PW = 'une phrase assez longue pour passer';
 const ADMIN = 'admin@example.fr', INVITED = 'nouvelle@example.fr';
 let tmp, server, place, mailDir;
 
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 // msgid → msgstr of po/LL.po (singular messages only).
 const catalogues = {};

@@ -11,9 +11,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { makeDb, startServer } = require('../lib/server');
+const { sqlite, makeDb, startServer } = require('../lib/server');
 const { readPo, escapeHtml } = require('../lib/po');
 
 // The fixed parts of a message (between its %s, %1$s, %d and [ ] of a
@@ -95,7 +94,7 @@ test('/en/: the printed sheet says how to be received in English', async () => {
   // A place one can walk into (« Se présenter »): the sheet says « Sans
   // rendez-vous… » in the page's language. It compared the place's modes,
   // already translated, with French words, and lost the line on /en/.
-  const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+  const sql = (q) => sqlite(tmp.db, q);
   const id = placeId;
   sql(`UPDATE place SET access_modes = 'Se présenter' WHERE id = ${Number(id)}`);
   const add = await fetch(`${server.base}/en/selection/ajouter`, {

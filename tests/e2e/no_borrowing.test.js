@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
 const { FAKE_SENDMAIL, Browser } = require('../lib/fake-sendmail');
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
@@ -35,7 +35,7 @@ function cli(args, { db = tmp.db, input, env = {} } = {}) {
     env: { ...process.env, REPERE_ROOT: DATA_ROOT, ...env },
   });
 }
-const sql = (q, db = tmp.db) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q, db = tmp.db) => sqlite(db, q);
 const sqlRows = (q, db = tmp.db) => {
   const out = execFileSync('sqlite3', ['-json', db, q], { encoding: 'utf8' }).trim();
   return out ? JSON.parse(out) : [];

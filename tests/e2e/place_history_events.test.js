@@ -6,15 +6,14 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { makeDb, startServer, addUser } = require('../lib/server');
+const { sqlite, makeDb, startServer, addUser } = require('../lib/server');
 const { FAKE_SENDMAIL, Browser } = require('../lib/fake-sendmail');
 
 const ADMIN = 'admin@example.fr', MANAGER = 'gestion@example.fr', PW = 'une phrase assez longue pour passer';
 const WHEN = /\d{1,2}(er)? [a-zéû]+ 20\d\d à \d{1,2} h \d\d/;
 let tmp, server, place;
 
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ').trim();
 // The history's rows, newest first: { when, who, what, before, after }.
 async function history(browser) {

@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, DATA_ROOT, makeDb, startServer, repere } = require('../lib/server');
+const { sqlite, BIN, ROOT, DATA_ROOT, makeDb, startServer, repere } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
@@ -22,7 +22,7 @@ const HOURS = 'Mo-Fr 09:00-12:00';
 const DERIVED = 'timezone, commune_insee, departement, slug, name_key, commune_key';
 
 let tmp, server, admin;
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 const derived = (where) => sql(`SELECT ${DERIVED} FROM place WHERE ${where}`);
 
 // The status line of the public page: open now?

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, placeId, manager, coordinator, outsider;
@@ -20,7 +20,7 @@ function cli(args, input) {
     cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 // The producer's file: one place, its phone as given.
 function file(phone, address = '5 rue des Essais') {

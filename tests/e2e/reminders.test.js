@@ -10,8 +10,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync, spawnSync } = require('node:child_process');
-const { BIN, ROOT, DATA_ROOT, makeDb, startServer, addUser } = require('../lib/server');
+const { spawnSync } = require('node:child_process');
+const { sqlite, BIN, ROOT, DATA_ROOT, makeDb, startServer, addUser } = require('../lib/server');
 const { FAKE_SENDMAIL, readMails, linkFor, Browser } = require('../lib/fake-sendmail');
 
 const ORIGIN = 'https://repere.example.fr';
@@ -19,7 +19,7 @@ const PUBLIC = 'accueil@epn-test.example.fr', SECOND = 'direction@epn-test.examp
 const MANAGER = 'gestion@example.fr', ADMIN = 'admin@example.fr', PW = 'une phrase assez longue pour passer';
 let tmp, server, mailDir, unmanaged, managed;
 
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 function remind(args = [], { origin = true } = {}) {
   return spawnSync(BIN, ['remind', ...args, '--db', tmp.db, '--sendmail', `${FAKE_SENDMAIL} ${mailDir}`,
     ...(origin ? ['--origin', ORIGIN] : [])], {

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BIN, ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, makeDb, startServer } = require('../lib/server');
 const { FAKE_SENDMAIL, readMails, linkFor, Browser } = require('../lib/fake-sendmail');
 
 let tmp, server, mailDir, placeA, placeB;
@@ -18,7 +18,7 @@ function cli(args, input) {
     cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, REPERE_ROOT: ROOT }, stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 async function signedIn(email, password) {
   const b = new Browser(server.base);

@@ -13,7 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, DATA_ROOT, BIN, AURA, makeDb, startServer, repere } = require('../lib/server');
+const { sqlite, ROOT, DATA_ROOT, BIN, AURA, makeDb, startServer, repere } = require('../lib/server');
 
 let server;
 let tmp;
@@ -158,7 +158,7 @@ test('more seats left than seats in a session is rejected, naming the field', ()
 test('the workshop editor sets the seats of one session; a wrong number is said, with what was typed', async () => {
   const { Browser } = require('../lib/fake-sendmail');
   const { execFileSync } = require('node:child_process');
-  const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+  const sql = (q) => sqlite(tmp.db, q);
   const place = sql("SELECT id FROM place WHERE source = 'Hinaura' AND source_id = '1109'");
   const workshop = sql("SELECT id FROM workshop WHERE source_id = 'hebdo'");
   execFileSync(BIN, ['user', 'add', 'seances@example.fr', '--password-stdin', `manager:${place}`, '--db', tmp.db], {

@@ -9,8 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { ROOT, makeDb, startServer, repere } = require('../lib/server');
+const { sqlite, ROOT, makeDb, startServer, repere } = require('../lib/server');
 
 let server;
 let tmp;
@@ -64,9 +63,7 @@ const PLACES = [
     { latitude: byInsee['90099'].lat, longitude: byInsee['90099'].lon, services: DEMARCHES }),
 ];
 
-function sql(statement) {
-  return execFileSync('sqlite3', [tmp.db, statement], { encoding: 'utf8' }).trim();
-}
+const sql = (statement) => sqlite(tmp.db, statement);
 
 async function get(p) {
   const res = await fetch(server.base + p, { redirect: 'manual' });

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync, execFileSync } = require('node:child_process');
-const { BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
+const { sqlite, BIN, ROOT, DATA_ROOT, makeDb, startServer } = require('../lib/server');
 const { Browser } = require('../lib/fake-sendmail');
 
 const ADMIN = 'admin@example.fr', ADMIN_PW = 'une règle et une seule pour tous';
@@ -17,7 +17,7 @@ const BAD = 'contact@mairie..fr';
 const REASON = 'deux points se suivent dans le nom de domaine';
 
 let tmp, server, admin, id;
-const sql = (q) => execFileSync('sqlite3', [tmp.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(tmp.db, q);
 
 // `repere import FILE`: its report goes to stderr.
 function importFile(records) {
