@@ -26,11 +26,6 @@ static const char Q_SECRET_GET[] = "SELECT value FROM app_secret WHERE name = 's
 static const char Q_SECRET_PUT[] =
     "INSERT OR IGNORE INTO app_secret (name, value) VALUES ('signing', :value)";
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *lower_dup(const char *s)
 {
     char *c = xstrdup(s);
@@ -136,7 +131,7 @@ static void load_common(auth_state *s, const char *root)
     size_t cap = 0;
     load_list(s, root, "common-passwords.txt", &cap);
     load_list(s, root, "openwall-passwords.lst", &cap);
-    qsort(s->common, s->ncommon, sizeof *s->common, cmp_str);
+    qsort(s->common, s->ncommon, sizeof *s->common, str_ptr_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < s->ncommon; i++) {
         if (kept && strcmp(s->common[kept - 1], s->common[i]) == 0)
@@ -250,7 +245,7 @@ static long count_characters(const char *password, bool *one_repeated)
 
 static bool listed(const auth_state *s, const char *word)
 {
-    return s && *word && bsearch(&word, s->common, s->ncommon, sizeof *s->common, cmp_str);
+    return s && *word && bsearch(&word, s->common, s->ncommon, sizeof *s->common, str_ptr_cmp);
 }
 
 /* Only digits, spaces and ASCII punctuation ("1234 5678 90!!"). */

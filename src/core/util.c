@@ -291,6 +291,11 @@ size_t utf8_length(const char *s)
     return n;
 }
 
+int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 bool calendar_leap_year(int year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

@@ -54,6 +54,8 @@ char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf,
 void arena_free(arena *a);
 
 /* String helpers. */
+/* qsort/bsearch comparison of two char * (strcmp order). */
+int str_ptr_cmp(const void *a, const void *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 /* Trim ASCII whitespace in place; returns s advanced past leading blanks. */

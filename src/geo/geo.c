@@ -753,11 +753,6 @@ out:
     "   WHERE p.insee = c.insee),"                                                                 \
     " c.population, c.latitude, c.longitude, c.coord_source"
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sort a space-separated list of postal codes in place. */
 static void sort_postal_codes(char *list)
 {
@@ -768,7 +763,7 @@ static void sort_postal_codes(char *list)
     for (char *save = NULL, *w = strtok_r(copy, " ", &save); w && n < ARRAY_LEN(words);
          w = strtok_r(NULL, " ", &save))
         words[n++] = w;
-    qsort(words, n, sizeof words[0], compare_strings);
+    qsort(words, n, sizeof words[0], str_ptr_cmp);
     buf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i) buf_putc(&b, ' ');

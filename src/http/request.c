@@ -463,7 +463,8 @@ static int dump_to_buf(const char *data, size_t len, void *out)
     return 0;
 }
 
-void reply_json_append(buf *out, const json_t *v)
+/* The compact JSON text of `v` (NULL as null) appended to `out`. */
+static void json_append(buf *out, const json_t *v)
 {
     size_t start = out->len;
     if (!v || json_dump_callback(v, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
@@ -477,7 +478,7 @@ int reply_json(req *r, int status, json_t *data)
     buf_reset(&r->out);
     /* Straight into the response (an API page is 100 KB: no copy of it). */
     if (json_is_object(data) || json_is_array(data))
-        reply_json_append(&r->out, data);
+        json_append(&r->out, data);
     else
         buf_puts(&r->out, "null");
     json_decref(data);

@@ -140,10 +140,6 @@ void reply_valid_until(req *r, int64_t until);
 bool req_accepts_gzip(req *r);
 int reply_error(req *r, int status, const char *message); /* French, for a person */
 int reply_json(req *r, int status, json_t *data);         /* takes ownership */
-/* Append the compact JSON text of `v` (any value; NULL as null) to `out`, as
- * reply_json writes it: for a handler that writes a long list item by item
- * (pages/api.c) rather than as one tree. */
-void reply_json_append(buf *out, const json_t *v);
 int reply_text(req *r, const char *content_type, const char *text);
 /* Answer 200 with a body built by the handler (calendars, feeds); takes the
  * buffer over without copying and leaves *body empty. */

@@ -648,11 +648,6 @@ static struct {
     size_t count;
 } shared_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void free_ids(char **ids, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -678,7 +673,7 @@ static char **shared_ids(db_conn *c, size_t *count)
             ids[n++] = xstrdup(db_col_text(s, 0));
         }
         sqlite3_reset(s);
-        if (n) qsort(ids, n, sizeof *ids, cmp_str); /* SQLite's collation may differ */
+        if (n) qsort(ids, n, sizeof *ids, str_ptr_cmp); /* SQLite's collation may differ */
         free_ids(shared_cache.ids, shared_cache.count);
         free(shared_cache.file);
         shared_cache.file = xstrdup(file);
@@ -828,7 +823,7 @@ bool export_query_next(export_query *q, export_record *out)
     /* An id two sources share goes out as "source:id". */
     const char *source = db_col_text(s, QC_FIRST_FIELD + EXPORT_SOURCE);
     if (f[EXPORT_ID] && source && q->shared_count &&
-        bsearch(&f[EXPORT_ID], q->shared, q->shared_count, sizeof *q->shared, cmp_str)) {
+        bsearch(&f[EXPORT_ID], q->shared, q->shared_count, sizeof *q->shared, str_ptr_cmp)) {
         buf_printf(&cells[EXPORT_ID], "%s:%s", source, f[EXPORT_ID]);
         f[EXPORT_ID] = cells[EXPORT_ID].data;
     }
@@ -956,9 +951,10 @@ void export_json_fields(buf *out, const export_record *r)
 {
     buf_putc(out, '{');
     for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
-        if (i) buf_putc(out, ',');
-        buf_json_string(out, EXPORT_COLUMNS[i]);
-        buf_putc(out, ':');
+        /* the schema's names: plain ASCII, nothing to escape */
+        buf_puts(out, i ? ",\"" : "\"");
+        buf_puts(out, EXPORT_COLUMNS[i]);
+        buf_puts(out, "\":");
         if (i == EXPORT_LATITUDE || i == EXPORT_LONGITUDE) {
             if (r->has_position)
                 buf_json_real(out, i == EXPORT_LATITUDE ? r->latitude : r->longitude);

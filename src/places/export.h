@@ -19,7 +19,6 @@
 #ifndef REPERE_EXPORT_H
 #define REPERE_EXPORT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
