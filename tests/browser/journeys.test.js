@@ -202,7 +202,9 @@ test('journey 3 with the kit: both places in "Ma sélection", the printed sheet 
   await step(p, 'j3', { label: '1280px' }, '5-selection');
   for (const n of names) assert.ok((await p.textContent('main')).includes(n), `${n} in the selection`);
   await p.getByLabel('Orienté par (facultatif)').fill('CCAS de Lyon');
-  await Promise.all([p.waitForLoadState('load'), p.getByRole('button', { name: 'Préparer la fiche à imprimer' }).click()]);
+  // Wait for the sheet itself: the selection page is already loaded, so
+  // waitForLoadState('load') could return before the form's answer came.
+  await Promise.all([p.waitForURL(/\/selection\/imprimer/), p.getByRole('button', { name: 'Préparer la fiche à imprimer' }).click()]);
   await p.emulateMedia({ media: 'print' });
   const pdf = await p.pdf({ format: 'A4' });
   fs.writeFileSync(path.join(ROOT, 'tests', 'artifacts', 'journeys', 'j3-1280px-6-sheet.pdf'), pdf);
